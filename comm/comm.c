@@ -1,0 +1,81 @@
+#include "comm/comm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifdef CADENZA_WITH_MPI
+#include <mpi.h>
+
+static int g_rank = 0, g_size = 1;
+static int g_started_mpi = 0;
+static MPI_Comm g_comm = MPI_COMM_NULL;
+
+cz_status cz_comm_init(int *argc, char ***argv) {
+  int inited = 0;
+  MPI_Initialized(&inited);
+  if (!inited) {
+    int provided = 0;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+      return CZ_ERROR(CZ_ERR_MPI, "MPI_Init_thread failed");
+    g_started_mpi = 1;
+    CZ_CHECK(provided >= MPI_THREAD_FUNNELED, CZ_ERR_MPI,
+             "the MPI library provides thread level %d, below MPI_THREAD_FUNNELED", provided);
+  }
+  MPI_Comm_dup(MPI_COMM_WORLD, &g_comm);
+  MPI_Comm_set_errhandler(g_comm, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(g_comm, &g_rank);
+  MPI_Comm_size(g_comm, &g_size);
+  return CZ_OK;
+}
+
+void cz_comm_finalize(void) {
+  if (g_comm != MPI_COMM_NULL) MPI_Comm_free(&g_comm);
+  if (g_started_mpi) MPI_Finalize();
+  g_started_mpi = 0;
+}
+
+int cz_comm_rank(void) { return g_rank; }
+int cz_comm_size(void) { return g_size; }
+
+cz_status cz_comm_agree(cz_status local) {
+  if (g_size == 1) return local;
+  int mine = (int)local, worst = 0;
+  if (MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, g_comm) != MPI_SUCCESS)
+    return CZ_ERROR(CZ_ERR_MPI, "MPI_Allreduce failed while agreeing on a status");
+  if (worst != CZ_OK && local == CZ_OK)
+    return CZ_ERROR((cz_status)worst, "another rank failed (see rank 0's message)");
+  return (cz_status)worst;
+}
+
+void cz_comm_abort(int code) {
+  if (g_comm != MPI_COMM_NULL && g_size > 1) MPI_Abort(g_comm, code);
+  exit(code);
+}
+
+const char *cz_comm_library_version(void) {
+  static char buf[MPI_MAX_LIBRARY_VERSION_STRING];
+  int len = 0;
+  MPI_Get_library_version(buf, &len);
+  for (int i = 0; i < len; i++)
+    if (buf[i] == '\n') {
+      buf[i] = '\0';
+      break;
+    }
+  return buf;
+}
+
+#else
+
+cz_status cz_comm_init(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+  return CZ_OK;
+}
+void cz_comm_finalize(void) {}
+int cz_comm_rank(void) { return 0; }
+int cz_comm_size(void) { return 1; }
+cz_status cz_comm_agree(cz_status local) { return local; }
+void cz_comm_abort(int code) { exit(code); }
+const char *cz_comm_library_version(void) { return "serial (built without MPI)"; }
+
+#endif

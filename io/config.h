@@ -1,0 +1,124 @@
+/* The SONATA simulation config, read as BMTK reads it (sonata-spec section 2).
+ *
+ * Loading steps: parse the JSON (a syntax error names file:line:col); build the manifest
+ * ("$NAME" or "NAME" keys, values may use other variables, resolved iteratively with a cap
+ * of 32 passes; built-ins configdir, workingdir, configfname, time, date, datetime) and
+ * substitute "$NAME" and "${NAME}" in every string outside "manifest" (unknown variables are
+ * left as they are; a string that is exactly one variable whose value is not a string takes
+ * that typed value); follow "network" then "simulation" when they are strings (child config
+ * paths relative to the parent config's folder), parse each child the same way with its own
+ * folder and manifest, and shallow-merge it into the parent (child top-level keys replace the
+ * parent's). Relative paths in path-valued keys are made absolute against the folder of the
+ * config file that held them (what BMTK does when run from the config folder, as every
+ * example is). output.log_file and output.spikes_file* are joined to output_dir unless
+ * absolute. node_sets_file is loaded when there is no inline node_sets.
+ *
+ * Validation: wrong JSON types, missing run.dt, missing tstop/duration, dt <= 0 or not a
+ * multiple of 0.001 ms, tstop <= 0, non-finite numbers, networks entries without their files,
+ * unknown spikes_sort_order: CZ_ERR_CONFIG naming the key and the file. Unknown keys are
+ * ignored; unknown input modules give a warning (BMTK); unknown report modules are errors. */
+#ifndef CZ_IO_CONFIG_H
+#define CZ_IO_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/status.h"
+
+struct cJSON;
+
+typedef struct cz_cfg_nodes {
+  char *nodes_file;      /* absolute */
+  char *node_types_file; /* absolute */
+} cz_cfg_nodes;
+
+typedef struct cz_cfg_edges {
+  char *edges_file;      /* absolute */
+  char *edge_types_file; /* absolute */
+  bool enabled;          /* BMTK extension, default true */
+} cz_cfg_edges;
+
+typedef struct cz_cfg_block {
+  char *name;                /* key under "inputs" or "reports" */
+  bool enabled;              /* "enabled", default true */
+  char *input_type;          /* inputs: "input_type" (may be NULL) */
+  char *module;              /* "module" (may be NULL for reports without one) */
+  const struct cJSON *json;  /* the whole block (borrowed from the config tree), after
+                                substitution and path resolution */
+  const struct cJSON *node_set; /* inputs: "node_set"; reports: "cells"; NULL when absent */
+} cz_cfg_block;
+
+typedef enum cz_sort_order { CZ_SORT_NONE = 0, CZ_SORT_BY_ID, CZ_SORT_BY_TIME } cz_sort_order;
+
+typedef struct cz_cfg_component {
+  char *key;   /* e.g. "point_neuron_models_dir" */
+  char *value; /* absolute path */
+} cz_cfg_component;
+
+/* Command-line overrides applied after loading (a NaN / NULL / negative field means unset). */
+typedef struct cz_cfg_overrides {
+  double tstop;
+  double dt;
+  const char *output_dir;
+} cz_cfg_overrides;
+
+typedef struct cz_config {
+  char *path;              /* absolute path of the top-level config file */
+  char *dir;               /* its folder */
+  struct cJSON *root;      /* the merged, substituted tree (owned) */
+
+  /* run */
+  double tstart;           /* read but ignored by PointNet semantics */
+  double tstop;            /* run.duration wins over run.tstop */
+  double dt;
+  int n_thread;            /* run.n_thread, 0 when absent */
+  bool precise_times;      /* run.precise_times, default true */
+  bool allow_offgrid_spikes; /* run.allow_offgrid_spikes, default false */
+  long nsteps_block;       /* run.nsteps_block, 0 when absent */
+  char *target_simulator;  /* may be NULL */
+
+  /* output */
+  char *output_dir;        /* absolute */
+  bool overwrite_output_dir; /* output.overwrite_output_dir or run.overwrite_output_dir */
+  char *log_file;          /* absolute or NULL */
+  char *log_level;         /* may be NULL (INFO) */
+  bool log_to_console;     /* default true */
+  bool quiet_simulator;    /* default false */
+  char *spikes_file;       /* absolute or NULL (BMTK writes none unless given) */
+  char *spikes_file_csv;   /* absolute or NULL */
+  char *spikes_file_nwb;   /* absolute or NULL (not written; warned) */
+  cz_sort_order sort_order; /* output.spikes_sort_order / sort_by */
+
+  /* components */
+  size_t ncomponents;
+  cz_cfg_component *components;
+
+  /* networks */
+  size_t nnodes;
+  cz_cfg_nodes *nodes;
+  size_t nedges;
+  cz_cfg_edges *edges;
+
+  /* node sets: an object name -> expression, or NULL (borrowed from root or owned below) */
+  const struct cJSON *node_sets;
+  struct cJSON *node_sets_owned; /* set when loaded from node_sets_file */
+  char *node_sets_file;          /* absolute or NULL */
+
+  size_t ninputs;
+  cz_cfg_block *inputs;
+  size_t nreports;
+  cz_cfg_block *reports;
+} cz_config;
+
+/* Loads and validates path. ov may be NULL. Owned (*out). Local (no MPI). */
+cz_status cz_cfg_load(const char *path, const cz_cfg_overrides *ov, cz_config **out);
+void cz_cfg_destroy(cz_config **cfg);
+
+/* Value of components.<key> (borrowed) or NULL. */
+const char *cz_cfg_component(const cz_config *cfg, const char *key);
+
+/* The resolved config as JSON text without "manifest", as BMTK copies it into output_dir.
+ * Owned (*out, free()). */
+cz_status cz_cfg_dump(const cz_config *cfg, char **out);
+
+#endif

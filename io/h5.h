@@ -1,0 +1,79 @@
+/* The HDF5 wrapper: the only place outside io/*_out.c and io/spike_input.c that touches the
+ * HDF5 API. Reads check a dataset's class, sign, rank and shape before reading, because
+ * HDF5 converts float to int (and large unsigned to int) silently. HDF5's own error stack
+ * printing is turned off; failures become one message naming the file and the dataset.
+ * Not thread-safe (Debian's parallel HDF5 is built without thread safety): call from one
+ * thread. */
+#ifndef CZ_IO_H5_H
+#define CZ_IO_H5_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+
+typedef struct cz_h5file cz_h5file;
+
+typedef enum cz_h5_class { CZ_H5_OTHER = 0, CZ_H5_INT, CZ_H5_UINT, CZ_H5_FLOAT, CZ_H5_STRING } cz_h5_class;
+
+typedef struct cz_h5_info {
+  cz_h5_class cls;
+  size_t size;      /* bytes per element (0 for variable-length strings) */
+  int rank;         /* 0 for scalars */
+  uint64_t dims[4];
+} cz_h5_info;
+
+/* Turns off HDF5's automatic error printing. Call once at start-up. */
+void cz_h5_quiet(void);
+
+/* Opens a file read-only. A missing file is CZ_ERR_IO; a file that is not HDF5 (or is
+ * truncated) is CZ_ERR_FORMAT, both naming the file. Owned (*out). */
+cz_status cz_h5_open_read(const char *path, cz_h5file **out);
+/* Creates (truncating) a file for writing; failures are CZ_ERR_OUTPUT. Owned (*out). */
+cz_status cz_h5_create(const char *path, cz_h5file **out);
+/* Closes; for written files a failing close is reported (CZ_ERR_OUTPUT). Accepts NULL. */
+cz_status cz_h5_close(cz_h5file **f);
+const char *cz_h5_path(const cz_h5file *f);
+
+/* Whether an object (group, dataset) exists at path ("/a/b"); intermediate groups may be
+ * missing. */
+bool cz_h5_exists(cz_h5file *f, const char *path);
+bool cz_h5_is_group(cz_h5file *f, const char *path);
+bool cz_h5_is_dataset(cz_h5file *f, const char *path);
+/* Names of the children of a group, in name order. Owned (*names: free each, then the array). */
+cz_status cz_h5_list(cz_h5file *f, const char *group, char ***names, size_t *n);
+void cz_h5_free_names(char **names, size_t n);
+
+cz_status cz_h5_info_of(cz_h5file *f, const char *dataset, cz_h5_info *info);
+
+/* 1-D integer dataset (any width; negative values are CZ_ERR_FORMAT) as uint64. A float or
+ * string dataset is CZ_ERR_FORMAT naming the file, dataset and found type. Owned (*out). */
+cz_status cz_h5_read_u64(cz_h5file *f, const char *dataset, uint64_t **out, size_t *n);
+/* 1-D integer dataset (signed or unsigned, values must fit int64) as int64. */
+cz_status cz_h5_read_i64(cz_h5file *f, const char *dataset, int64_t **out, size_t *n);
+/* 2-D integer dataset of shape [rows, 2] (edge indices) as uint64 pairs, row-major. */
+cz_status cz_h5_read_u64_pairs(cz_h5file *f, const char *dataset, uint64_t **out, size_t *rows);
+/* 1-D numeric dataset (float of any width, or integer) as double. */
+cz_status cz_h5_read_f64(cz_h5file *f, const char *dataset, double **out, size_t *n);
+/* 1-D string dataset (fixed or variable length). Owned (*out: free each, then the array). */
+cz_status cz_h5_read_strings(cz_h5file *f, const char *dataset, char ***out, size_t *n);
+
+/* A string attribute (fixed or variable length, scalar or 1-element) of the object at path.
+ * CZ_ERR_FORMAT when absent or not a string. Owned (*out). */
+cz_status cz_h5_read_attr_string(cz_h5file *f, const char *path, const char *attr, char **out);
+bool cz_h5_has_attr(cz_h5file *f, const char *path, const char *attr);
+/* Enum or string attribute, as text: an enum gives the name of its value. Owned (*out). */
+cz_status cz_h5_read_attr_text(cz_h5file *f, const char *path, const char *attr, char **out);
+
+/* Writing (CZ_ERR_OUTPUT on failure). Groups are created with their parents. */
+cz_status cz_h5_create_group(cz_h5file *f, const char *path);
+/* 1-D datasets; compress applies gzip (level 4) with chunking when n > 0. */
+cz_status cz_h5_write_f64(cz_h5file *f, const char *path, const double *data, size_t n, bool compress);
+cz_status cz_h5_write_u64(cz_h5file *f, const char *path, const uint64_t *data, size_t n, bool compress);
+/* Variable-length string attribute (scalar). */
+cz_status cz_h5_write_attr_string(cz_h5file *f, const char *path, const char *attr, const char *value);
+/* uint32 attribute, scalar when n == 1 and dims [n] otherwise. */
+cz_status cz_h5_write_attr_u32(cz_h5file *f, const char *path, const char *attr, const uint32_t *v, size_t n);
+
+#endif

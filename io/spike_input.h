@@ -1,0 +1,32 @@
+/* Spike trains that drive virtual populations (sonata-spec 3.6).
+ *
+ * Formats: SONATA h5 (/spikes/<pop>/{timestamps,node_ids}; "sorting" may sit on the group
+ * or on node_ids), legacy h5 (/spikes/gids + /spikes/timestamps, no population), an h5 with
+ * an empty /spikes, and CSV (space-separated; header with timestamps, node_ids and optional
+ * population in any order; without a header the columns are timestamps then node_ids).
+ * Population choice: a file population with the requested name is used; otherwise, when the
+ * file has a single population (or is legacy / has no population column) that one is used
+ * (BMTK ignores the name); otherwise it is CZ_ERR_FORMAT naming the file and the populations
+ * it has. Timestamps must be finite. */
+#ifndef CZ_IO_SPIKE_INPUT_H
+#define CZ_IO_SPIKE_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+
+/* Spikes of one population, sorted by (node_id, timestamp). */
+typedef struct cz_spike_trains {
+  size_t n;
+  uint64_t *node_ids;  /* [n] */
+  double *timestamps;  /* [n], ms */
+} cz_spike_trains;
+
+/* Reads the spikes of population pop from path; module is the config's "module" ("sonata",
+ * "h5", "hdf5", "csv"; NULL = guess from the extension). Owned (*out). */
+cz_status cz_spike_input_read(const char *path, const char *module, const char *pop,
+                              cz_spike_trains **out);
+void cz_spike_trains_destroy(cz_spike_trains **t);
+
+#endif

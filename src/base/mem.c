@@ -1,0 +1,26 @@
+#include "base/mem.h"
+
+#include <stdint.h>
+#include <string.h>
+
+void *cz_calloc(size_t n, size_t sz) {
+  if (n == 0 || sz == 0) return calloc(1, 1);
+  if (n > SIZE_MAX / sz) return NULL;
+  return calloc(n, sz);
+}
+
+cz_status cz_grow(void **p, size_t *cap, size_t need, size_t sz) {
+  if (need <= *cap) return CZ_OK;
+  size_t ncap = *cap ? *cap : 16;
+  while (ncap < need) {
+    CZ_CHECK(ncap <= SIZE_MAX / 2, CZ_ERR_NOMEM, "array size overflow (%zu elements)", need);
+    ncap *= 2;
+  }
+  CZ_CHECK(ncap <= SIZE_MAX / sz, CZ_ERR_NOMEM, "array size overflow (%zu elements)", need);
+  void *q = realloc(*p, ncap * sz);
+  CZ_CHECK(q != NULL, CZ_ERR_NOMEM, "out of memory growing an array to %zu elements", ncap);
+  memset((char *)q + *cap * sz, 0, (ncap - *cap) * sz);
+  *p = q;
+  *cap = ncap;
+  return CZ_OK;
+}

@@ -50,10 +50,12 @@ typedef struct cz_cfg_block {
 
 typedef enum cz_sort_order { CZ_SORT_NONE = 0, CZ_SORT_BY_ID, CZ_SORT_BY_TIME } cz_sort_order;
 
-typedef struct cz_cfg_component {
+/* No typedef: the name cz_cfg_component belongs to the lookup function below, and C keeps
+ * typedef and function names in one namespace. */
+struct cz_cfg_component {
   char *key;   /* e.g. "point_neuron_models_dir" */
   char *value; /* absolute path */
-} cz_cfg_component;
+};
 
 /* Command-line overrides applied after loading (a NaN / NULL / negative field means unset). */
 typedef struct cz_cfg_overrides {
@@ -91,7 +93,7 @@ typedef struct cz_config {
 
   /* components */
   size_t ncomponents;
-  cz_cfg_component *components;
+  struct cz_cfg_component *components;
 
   /* networks */
   size_t nnodes;

@@ -5,7 +5,12 @@
  * than the header is re-split on runs of blanks; a trailing '\r' is stripped (CRLF files);
  * '"' quotes a field and '""' inside quotes is a literal quote; blank lines are skipped.
  * Null tokens (empty, NULL, NONE, None, null, NaN, nan, NA, N/A, n/a, #N/A, -NaN, -nan,
- * <NA>, 1.#IND, 1.#QNAN, ...) are stored as NULL cells. */
+ * <NA>, 1.#IND, 1.#QNAN, ...) are stored as NULL cells.
+ * Additions: the header row is split on runs of blanks, so padding or a trailing space after
+ * the last name adds no unnamed column; a line holding tabs but no spaces (outside quotes)
+ * is split on single tabs (tab-separated files); a UTF-8 byte order mark is skipped; a quote
+ * left open at the end of a line, a NUL byte, an empty or duplicate column name and a row
+ * with too many fields even after the blank-run re-split are CZ_ERR_FORMAT. */
 #ifndef CZ_IO_CSV_H
 #define CZ_IO_CSV_H
 
@@ -21,6 +26,9 @@ typedef struct cz_csv {
   size_t nrows;    /* data rows, header excluded */
   char **header;   /* [ncols], owned */
   char **cells;    /* [nrows * ncols], row-major, owned; NULL = null token */
+  /* Owned storage the cell strings point into: one parsed copy of the text instead of a
+   * malloc per cell, so a 1e6-line spike file costs two allocations. */
+  char *storage;
 } cz_csv;
 
 /* Reads and parses a file. A missing file is CZ_ERR_IO; a row with fewer fields than the
@@ -28,8 +36,11 @@ typedef struct cz_csv {
 cz_status cz_csv_read(const char *path, cz_csv **out);
 /* Parses text held in memory; path is used in messages only. */
 cz_status cz_csv_parse(const char *text, const char *path, cz_csv **out);
-/* Parses text with no header row; columns are named col0, col1, ... */
+/* Parses text with no header row; columns are named col0, col1, ... and their number is
+ * the number of blank-separated fields of the first non-blank line. */
 cz_status cz_csv_parse_headerless(const char *text, const char *path, cz_csv **out);
+/* Reads a file with no header row (see cz_csv_parse_headerless). */
+cz_status cz_csv_read_headerless(const char *path, cz_csv **out);
 void cz_csv_destroy(cz_csv **t);
 
 /* Index of the column named name, or -1. */

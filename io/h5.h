@@ -1,9 +1,9 @@
-/* The HDF5 wrapper: the only place outside io/*_out.c and io/spike_input.c that touches the
- * HDF5 API. Reads check a dataset's class, sign, rank and shape before reading, because
- * HDF5 converts float to int (and large unsigned to int) silently. HDF5's own error stack
- * printing is turned off; failures become one message naming the file and the dataset.
- * Not thread-safe (Debian's parallel HDF5 is built without thread safety): call from one
- * thread. */
+/* The HDF5 wrapper: the only place outside the io/..._out.c writers and io/spike_input.c
+ * that touches the HDF5 API. Reads check a dataset's class, sign, rank and shape before
+ * reading, because HDF5 converts float to int (and large unsigned to int) silently. HDF5's
+ * own error stack printing is turned off; failures become one message naming the file and
+ * the dataset. Not thread-safe (Debian's parallel HDF5 is built without thread safety):
+ * call from one thread. */
 #ifndef CZ_IO_H5_H
 #define CZ_IO_H5_H
 

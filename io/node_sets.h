@@ -14,7 +14,13 @@
  *  - an attribute no population of the candidate set has is a warning (BMTK) and selects
  *    nothing in that population.
  * Errors (CZ_ERR_CONFIG): an unknown set name (the message lists the defined ones), a
- * reference cycle, a value of the wrong JSON type, an unknown "$" operator, a bad regex. */
+ * reference cycle, a value of the wrong JSON type, an unknown "$" operator, a bad regex.
+ * Details of this implementation: equality is numeric whenever both sides read as numbers
+ * ("1" matches 1.0), a JSON boolean equals 1/0 and the texts "True"/"true"/"False"/"false";
+ * $regex on a numeric attribute matches its shortest text ("%.15g"); a null attribute value
+ * matches nothing; a compound may also hold inline dicts and nested lists; a list mixing ids
+ * with anything else is an error; a "population" naming a population the view lacks selects
+ * nothing with a warning; each warning is given once per cz_ns_resolve call. */
 #ifndef CZ_IO_NODE_SETS_H
 #define CZ_IO_NODE_SETS_H
 

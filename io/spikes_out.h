@@ -39,4 +39,9 @@ cz_status cz_spikes_write_h5(const char *path, const cz_spike_table *t, cz_sort_
 /* Writes the CSV file (path) from a sorted table. */
 cz_status cz_spikes_write_csv(const char *path, const cz_spike_table *t);
 
+/* Formats v as Python's repr(v) does ("100.0", "0.1", "1e-05", "579.9000000001204"): the
+ * shortest digits that read back to v. Writes at most n bytes (32 always suffice) and
+ * returns the length of the full text. */
+size_t cz_spikes_format_time(double v, char *buf, size_t n);
+
 #endif

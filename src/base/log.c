@@ -1,6 +1,7 @@
 #include "base/log.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,24 @@ static bool g_console = true;
 static bool g_enabled = true;
 static FILE *g_file = NULL;
 static int g_warnings = 0;
+/* Lines logged before the log file exists, written into it when it opens (BMTK's log file
+ * starts with the messages of config loading too). */
+static char *g_pending = NULL;
+static size_t g_pending_len = 0, g_pending_cap = 0;
+
+static void keep_pending(const char *line) {
+  size_t n = strlen(line);
+  if (g_pending_len + n + 1 > g_pending_cap) {
+    size_t cap = g_pending_cap ? 2 * g_pending_cap : 4096;
+    while (cap < g_pending_len + n + 1) cap *= 2;
+    char *q = realloc(g_pending, cap);
+    if (!q) return;
+    g_pending = q;
+    g_pending_cap = cap;
+  }
+  memcpy(g_pending + g_pending_len, line, n + 1);
+  g_pending_len += n;
+}
 
 bool cz_log_parse_level(const char *name, cz_log_level *out) {
   static const struct { const char *name; cz_log_level level; } table[] = {
@@ -39,6 +58,10 @@ cz_status cz_log_open_file(const char *path) {
   cz_log_close_file();
   g_file = fopen(path, "w");
   CZ_CHECK(g_file != NULL, CZ_ERR_OUTPUT, "%s: cannot create log file: %s", path, strerror(errno));
+  if (g_pending_len) fputs(g_pending, g_file);
+  free(g_pending);
+  g_pending = NULL;
+  g_pending_len = g_pending_cap = 0;
   return CZ_OK;
 }
 
@@ -86,6 +109,10 @@ void cz_log(cz_log_level level, const char *fmt, ...) {
     if (g_file) {
       fprintf(g_file, "%s [%s] %s\n", stamp, level_name(level), msg);
       fflush(g_file);
+    } else {
+      char line[4200];
+      snprintf(line, sizeof line, "%s [%s] %s\n", stamp, level_name(level), msg);
+      keep_pending(line);
     }
   }
 }

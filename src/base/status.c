@@ -26,14 +26,22 @@ void cz_error_trace(const char *file, int line, const char *func) {
 }
 
 cz_status cz_error_prefix(cz_status code, const char *fmt, ...) {
-  char prefix[1024];
   char old[CZ_MSG_CAP];
+  memcpy(old, g_msg, sizeof old);
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(prefix, sizeof prefix, fmt, ap);
+  int n = vsnprintf(g_msg, sizeof g_msg, fmt, ap);
   va_end(ap);
-  memcpy(old, g_msg, sizeof old);
-  snprintf(g_msg, sizeof g_msg, "%s: %s", prefix, old);
+  if (n >= 0 && (size_t)n + 2 < sizeof g_msg) {
+    size_t used = (size_t)n;
+    g_msg[used++] = ':';
+    g_msg[used++] = ' ';
+    size_t room = sizeof g_msg - used - 1;
+    size_t len = strlen(old);
+    if (len > room) len = room;
+    memcpy(g_msg + used, old, len);
+    g_msg[used + len] = '\0';
+  }
   return code;
 }
 

@@ -20,6 +20,7 @@ double cz_now(void) {
 void cz_timer_start(cz_region r) { g_start[r] = cz_now(); }
 void cz_timer_stop(cz_region r) { g_acc[r] += cz_now() - g_start[r]; }
 double cz_timer_get(cz_region r) { return g_acc[r]; }
+void cz_timer_add(cz_region r, double seconds) { g_acc[r] += seconds; }
 const char *cz_timer_name(cz_region r) { return g_names[r]; }
 
 size_t cz_peak_rss_bytes(void) {

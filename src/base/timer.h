@@ -24,6 +24,8 @@ void cz_timer_start(cz_region r);
 void cz_timer_stop(cz_region r);
 /* Accumulated seconds of a region. */
 double cz_timer_get(cz_region r);
+/* Adds seconds measured elsewhere to a region. */
+void cz_timer_add(cz_region r, double seconds);
 const char *cz_timer_name(cz_region r);
 
 /* Peak resident set size of this process, in bytes. */

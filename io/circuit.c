@@ -1,0 +1,921 @@
+#include "io/circuit.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "io/h5.h"
+
+/* ------------------------------------------------------------------ owned resources */
+
+static cz_status keep_table(cz_circuit *c, cz_csv *t) {
+  cz_csv **grown = realloc(c->tables, (c->ntables + 1) * sizeof *grown);
+  if (!grown) {
+    cz_csv_destroy(&t);
+    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  }
+  c->tables = grown;
+  c->tables[c->ntables++] = t;
+  return CZ_OK;
+}
+
+/* Parses a dynamics_params JSON file once and keeps it; later requests share the document. */
+static cz_status cached_json(cz_circuit *c, const char *path, const char *what, const cJSON **out) {
+  for (size_t i = 0; i < c->njson; i++) {
+    if (strcmp(c->json_files[i], path) == 0) {
+      *out = c->json[i];
+      return CZ_OK;
+    }
+  }
+  CZ_CHECK(cz_path_exists(path), CZ_ERR_IO, "%s: could not find dynamics_params file %s", what, path);
+  char *text = NULL;
+  CZ_TRY(cz_read_file(path, &text, NULL));
+  cJSON *doc = cJSON_Parse(text);
+  free(text);
+  CZ_CHECK(doc != NULL, CZ_ERR_CONFIG, "%s: dynamics_params file %s is not valid JSON", what, path);
+  if (!cJSON_IsObject(doc)) {
+    cJSON_Delete(doc);
+    return CZ_ERROR(CZ_ERR_CONFIG, "%s: dynamics_params file %s must hold a JSON object", what, path);
+  }
+  cJSON **js = realloc(c->json, (c->njson + 1) * sizeof *js);
+  char **jf = js ? realloc(c->json_files, (c->njson + 1) * sizeof *jf) : NULL;
+  if (js) c->json = js;
+  if (jf) c->json_files = jf;
+  char *copy = NULL;
+  if (!js || !jf || cz_strdup(path, &copy) != CZ_OK) {
+    cJSON_Delete(doc);
+    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  }
+  c->json[c->njson] = doc;
+  c->json_files[c->njson] = copy;
+  c->njson++;
+  *out = doc;
+  return CZ_OK;
+}
+
+/* ------------------------------------------------------------------ types tables */
+
+/* Maps type ids (first column named id_col) to table rows; sorted pairs for bsearch. */
+typedef struct type_index {
+  size_t n;
+  uint64_t *ids;
+  uint32_t *rows;
+} type_index;
+
+static void type_index_free(type_index *ti) {
+  free(ti->ids);
+  free(ti->rows);
+  memset(ti, 0, sizeof *ti);
+}
+
+static int cmp_u64_pair(const void *a, const void *b) {
+  const uint64_t *x = a, *y = b;
+  return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+static cz_status build_type_index(const cz_csv *t, const char *id_col, type_index *ti) {
+  int col = cz_csv_col(t, id_col);
+  CZ_CHECK(col >= 0, CZ_ERR_FORMAT, "%s: missing the required column '%s'", t->path, id_col);
+  uint64_t *pairs = NULL;
+  CZ_NEW(pairs, 2 * t->nrows);
+  for (size_t r = 0; r < t->nrows; r++) {
+    long long v;
+    const char *cell = cz_csv_cell(t, r, (size_t)col);
+    if (!cell || !cz_parse_int64(cell, &v) || v < 0) {
+      free(pairs);
+      return CZ_ERROR(CZ_ERR_FORMAT, "%s: row %zu: %s '%s' is not a non-negative integer", t->path, r + 2,
+                      id_col, cell ? cell : "NULL");
+    }
+    pairs[2 * r] = (uint64_t)v;
+    pairs[2 * r + 1] = r;
+  }
+  qsort(pairs, t->nrows, 2 * sizeof *pairs, cmp_u64_pair);
+  for (size_t r = 1; r < t->nrows; r++) {
+    if (pairs[2 * r] == pairs[2 * r - 2]) {
+      uint64_t dup = pairs[2 * r];
+      free(pairs);
+      return CZ_ERROR(CZ_ERR_FORMAT, "%s: %s %llu appears more than once", t->path, id_col,
+                      (unsigned long long)dup);
+    }
+  }
+  ti->n = t->nrows;
+  ti->ids = malloc(ti->n * sizeof *ti->ids + 1);
+  ti->rows = malloc(ti->n * sizeof *ti->rows + 1);
+  if (!ti->ids || !ti->rows) {
+    free(pairs);
+    type_index_free(ti);
+    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  }
+  for (size_t r = 0; r < ti->n; r++) {
+    ti->ids[r] = pairs[2 * r];
+    ti->rows[r] = (uint32_t)pairs[2 * r + 1];
+  }
+  free(pairs);
+  return CZ_OK;
+}
+
+static bool type_row_of(const type_index *ti, uint64_t id, uint32_t *row) {
+  size_t lo = 0, hi = ti->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ti->ids[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < ti->n && ti->ids[lo] == id) {
+    *row = ti->rows[lo];
+    return true;
+  }
+  return false;
+}
+
+/* ------------------------------------------------------------------ h5 columns */
+
+static void column_free(cz_h5_column *col) {
+  free(col->name);
+  free(col->num);
+  if (col->str) {
+    for (size_t i = 0; i < col->n; i++) free(col->str[i]);
+    free(col->str);
+  }
+}
+
+/* Reads every 1-D numeric or string dataset directly under group into columns. Other
+ * datasets (vectors, enums with @library, compound) are skipped: PointNet does not use them. */
+static cz_status read_columns(cz_h5file *f, const char *group, cz_h5_column **cols, size_t *ncols) {
+  char **names = NULL;
+  size_t nn = 0;
+  *cols = NULL;
+  *ncols = 0;
+  CZ_TRY(cz_h5_list(f, group, &names, &nn));
+  cz_status st = CZ_OK;
+  cz_h5_column *out = cz_calloc(nn, sizeof *out);
+  size_t k = 0;
+  if (!out) {
+    cz_h5_free_names(names, nn);
+    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < nn && st == CZ_OK; i++) {
+    char *path = NULL;
+    CZ_TRY_GOTO(st, cz_asprintf(&path, "%s/%s", group, names[i]), done);
+    cz_h5_info info;
+    if (!cz_h5_is_dataset(f, path) || cz_h5_info_of(f, path, &info) != CZ_OK || info.rank != 1) {
+      free(path);
+      continue;
+    }
+    cz_h5_column *col = &out[k];
+    if (info.cls == CZ_H5_FLOAT || info.cls == CZ_H5_INT || info.cls == CZ_H5_UINT) {
+      st = cz_h5_read_f64(f, path, &col->num, &col->n);
+    } else if (info.cls == CZ_H5_STRING) {
+      st = cz_h5_read_strings(f, path, &col->str, &col->n);
+    } else {
+      free(path);
+      continue;
+    }
+    free(path);
+    if (st == CZ_OK) st = cz_strdup(names[i], &col->name);
+    k++;
+  }
+done:
+  cz_h5_free_names(names, nn);
+  if (st != CZ_OK) {
+    for (size_t i = 0; i < k; i++) column_free(&out[i]);
+    free(out);
+    return st;
+  }
+  *cols = out;
+  *ncols = k;
+  return CZ_OK;
+}
+
+static const cz_h5_column *find_column(const cz_h5_column *cols, size_t n, const char *name) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(cols[i].name, name) == 0) return &cols[i];
+  return NULL;
+}
+
+static cz_value column_value(const cz_h5_column *col, uint64_t idx) {
+  cz_value v = {CZ_VAL_NULL, 0.0, NULL};
+  if (idx >= col->n) return v;
+  if (col->num) {
+    v.kind = CZ_VAL_NUM;
+    v.num = col->num[idx];
+  } else if (col->str[idx]) {
+    v.kind = CZ_VAL_STR;
+    v.str = col->str[idx];
+  }
+  return v;
+}
+
+/* ------------------------------------------------------------------ node attributes */
+
+static const cz_h5_column *node_group_column(const cz_node_pop *p, size_t row, const char *key) {
+  uint32_t g = p->group[row];
+  if (g >= p->ngroups) return NULL;
+  return find_column(p->groups[g].cols, p->groups[g].ncols, key);
+}
+
+cz_value cz_circuit_node_attr(const cz_node_pop *p, size_t row, const char *key) {
+  const cz_h5_column *col = node_group_column(p, row, key);
+  if (col) return column_value(col, p->group_index[row]);
+  int c = cz_csv_col(p->types, key);
+  if (c >= 0) return cz_csv_value(p->types, p->type_row[row], (size_t)c);
+  if (strcmp(key, "node_type_id") == 0) {
+    int idc = cz_csv_col(p->types, "node_type_id");
+    if (idc >= 0) return cz_csv_value(p->types, p->type_row[row], (size_t)idc);
+  }
+  cz_value none = {CZ_VAL_NULL, 0.0, NULL};
+  return none;
+}
+
+bool cz_circuit_has_attr(const cz_node_pop *p, const char *key) {
+  if (cz_csv_col(p->types, key) >= 0) return true;
+  for (size_t g = 0; g < p->ngroups; g++)
+    if (find_column(p->groups[g].cols, p->groups[g].ncols, key)) return true;
+  return false;
+}
+
+bool cz_circuit_param_override(const cz_node_pop *p, size_t row, const char *key, double *value) {
+  uint32_t g = p->group[row];
+  if (g >= p->ngroups) return false;
+  const cz_h5_column *col = find_column(p->groups[g].params, p->groups[g].nparams, key);
+  if (!col || !col->num || p->group_index[row] >= col->n) return false;
+  *value = col->num[p->group_index[row]];
+  return true;
+}
+
+/* Text of a node attribute, or NULL (strings only; numbers are not model names). */
+static const char *node_text(const cz_node_pop *p, size_t row, const char *key) {
+  cz_value v = cz_circuit_node_attr(p, row, key);
+  if (v.kind == CZ_VAL_STR) return v.str;
+  if (v.kind == CZ_VAL_NUM) {
+    /* A numeric-looking CSV cell is still text in the table. */
+    int c = cz_csv_col(p->types, key);
+    if (c >= 0 && !node_group_column(p, row, key)) return cz_csv_cell(p->types, p->type_row[row], (size_t)c);
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ node populations */
+
+static const char *models_dir_key(const char *model_type) {
+  if (strcmp(model_type, "biophysical") == 0) return "biophysical_neuron_models_dir";
+  if (strcmp(model_type, "point_process") == 0 || strcmp(model_type, "point_neuron") == 0 ||
+      strcmp(model_type, "point_soma") == 0)
+    return "point_neuron_models_dir";
+  if (strcmp(model_type, "population") == 0) return "population_models_dir";
+  if (strcmp(model_type, "virtual") == 0) return "filter_models_dir";
+  return "custom_neuron_models";
+}
+
+static bool all_digits(const char *s) {
+  if (!*s) return false;
+  for (; *s; s++)
+    if (*s < '0' || *s > '9') return false;
+  return true;
+}
+
+static cz_status read_ids_or_default(cz_h5file *f, const char *path, size_t n, bool identity, uint64_t **out) {
+  if (cz_h5_exists(f, path)) {
+    size_t m = 0;
+    CZ_TRY(cz_h5_read_u64(f, path, out, &m));
+    if (m != n) {
+      free(*out);
+      *out = NULL;
+      return CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, expected %zu", cz_h5_path(f), path, m, n);
+    }
+    return CZ_OK;
+  }
+  CZ_NEW(*out, n);
+  if (identity)
+    for (size_t i = 0; i < n; i++) (*out)[i] = i;
+  return CZ_OK;
+}
+
+static cz_status load_node_groups(cz_h5file *f, const char *pop_path, cz_node_pop *p) {
+  char **names = NULL;
+  size_t nn = 0;
+  CZ_TRY(cz_h5_list(f, pop_path, &names, &nn));
+  uint32_t max_id = 0;
+  for (size_t i = 0; i < p->n; i++)
+    if (p->group[i] > max_id) max_id = p->group[i];
+  p->ngroups = (size_t)max_id + 1;
+  p->groups = cz_calloc(p->ngroups, sizeof *p->groups);
+  cz_status st = CZ_OK;
+  if (!p->groups) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < nn && st == CZ_OK; i++) {
+    if (!all_digits(names[i])) continue;
+    unsigned long g = strtoul(names[i], NULL, 10);
+    if (g >= p->ngroups) continue; /* a group no node refers to */
+    char *gpath = NULL, *dpath = NULL;
+    CZ_TRY_GOTO(st, cz_asprintf(&gpath, "%s/%s", pop_path, names[i]), done);
+    st = read_columns(f, gpath, &p->groups[g].cols, &p->groups[g].ncols);
+    if (st == CZ_OK && cz_asprintf(&dpath, "%s/dynamics_params", gpath) == CZ_OK && cz_h5_is_group(f, dpath))
+      st = read_columns(f, dpath, &p->groups[g].params, &p->groups[g].nparams);
+    free(gpath);
+    free(dpath);
+  }
+done:
+  cz_h5_free_names(names, nn);
+  CZ_TRY(st);
+  /* Every node's group index must fall inside each of its group's columns. */
+  for (size_t i = 0; i < p->n; i++) {
+    const cz_node_group *grp = &p->groups[p->group[i]];
+    for (size_t k = 0; k < grp->ncols; k++)
+      CZ_CHECK(p->group_index[i] < grp->cols[k].n, CZ_ERR_FORMAT,
+               "%s: node_group_index %llu of row %zu is beyond dataset %s/%u/%s (length %zu)", p->file,
+               (unsigned long long)p->group_index[i], i, p->name, p->group[i], grp->cols[k].name,
+               grp->cols[k].n);
+  }
+  return CZ_OK;
+}
+
+static cz_status check_node_ids(cz_node_pop *p) {
+  p->identity_ids = true;
+  for (size_t i = 0; i < p->n; i++)
+    if (p->node_id[i] != i) {
+      p->identity_ids = false;
+      break;
+    }
+  if (p->identity_ids) return CZ_OK;
+  cz_log_warn("%s: node_id of population %s is not 0..N-1; ids are looked up explicitly", p->file, p->name);
+  uint64_t *pairs = NULL;
+  CZ_NEW(pairs, 2 * p->n);
+  for (size_t i = 0; i < p->n; i++) {
+    pairs[2 * i] = p->node_id[i];
+    pairs[2 * i + 1] = i;
+  }
+  qsort(pairs, p->n, 2 * sizeof *pairs, cmp_u64_pair);
+  for (size_t i = 1; i < p->n; i++) {
+    if (pairs[2 * i] == pairs[2 * i - 2]) {
+      uint64_t dup = pairs[2 * i];
+      free(pairs);
+      return CZ_ERROR(CZ_ERR_FORMAT, "%s: node id %llu appears twice in /nodes/%s/node_id", p->file,
+                      (unsigned long long)dup, p->name);
+    }
+  }
+  p->id_index = pairs;
+  return CZ_OK;
+}
+
+bool cz_circuit_row_of(const cz_node_pop *p, uint64_t id, size_t *row) {
+  if (p->identity_ids) {
+    if (id >= p->n) return false;
+    *row = (size_t)id;
+    return true;
+  }
+  size_t lo = 0, hi = p->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (p->id_index[2 * mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < p->n && p->id_index[2 * lo] == id) {
+    *row = (size_t)p->id_index[2 * lo + 1];
+    return true;
+  }
+  return false;
+}
+
+static cz_status find_or_add_model(cz_circuit *c, const char *tmpl, const char *file, const cJSON *params,
+                                   uint32_t *idx) {
+  for (size_t m = 0; m < c->nmodels; m++) {
+    const cz_model_ref *r = &c->models[m];
+    bool same_file = (!r->params_file && !file) || (r->params_file && file && strcmp(r->params_file, file) == 0);
+    if (strcmp(r->template_str, tmpl) == 0 && same_file) {
+      *idx = (uint32_t)m;
+      return CZ_OK;
+    }
+  }
+  cz_model_ref *grown = realloc(c->models, (c->nmodels + 1) * sizeof *grown);
+  CZ_CHECK(grown != NULL, CZ_ERR_NOMEM, "out of memory");
+  c->models = grown;
+  cz_model_ref *r = &c->models[c->nmodels];
+  memset(r, 0, sizeof *r);
+  CZ_TRY(cz_strdup(tmpl, &r->template_str));
+  CZ_TRY(cz_strdup(file, &r->params_file));
+  r->params = params;
+  *idx = (uint32_t)c->nmodels++;
+  return CZ_OK;
+}
+
+/* Resolves model_type, model_template and dynamics_params of every node. */
+static cz_status resolve_node_models(cz_circuit *c, const cz_config *cfg, cz_node_pop *p) {
+  CZ_NEW(p->is_virtual, p->n);
+  CZ_NEW(p->model, p->n);
+  for (size_t i = 0; i < p->n; i++) {
+    const char *mtype = node_text(p, i, "model_type");
+    CZ_CHECK(mtype != NULL, CZ_ERR_FORMAT,
+             "%s: node %llu of population %s has no model_type (neither in the h5 group nor in %s)", p->file,
+             (unsigned long long)p->node_id[i], p->name, p->types->path);
+    if (strcmp(mtype, "virtual") == 0) {
+      p->is_virtual[i] = true;
+      p->model[i] = UINT32_MAX;
+      p->nvirtual++;
+      continue;
+    }
+    const char *tmpl = node_text(p, i, "model_template");
+    CZ_CHECK(tmpl != NULL, CZ_ERR_FORMAT, "%s: node %llu of population %s (model_type %s) has no model_template",
+             p->types->path, (unsigned long long)p->node_id[i], p->name, mtype);
+    const char *dyn = node_text(p, i, "dynamics_params");
+    char *file = NULL;
+    const cJSON *params = NULL;
+    if (dyn) {
+      const char *key = models_dir_key(mtype);
+      const char *dir = cz_cfg_component(cfg, key);
+      CZ_TRY(cz_path_join(dir ? dir : cfg->dir, dyn, &file));
+      if (cz_str_ends_with(file, ".json")) {
+        char what[512];
+        snprintf(what, sizeof what, "%s (node type of node %llu, components.%s)", p->types->path,
+                 (unsigned long long)p->node_id[i], key);
+        cz_status st = cached_json(c, file, what, &params);
+        if (st != CZ_OK) {
+          free(file);
+          return st;
+        }
+      }
+    }
+    cz_status st = find_or_add_model(c, tmpl, file, params, &p->model[i]);
+    free(file);
+    CZ_TRY(st);
+  }
+  return CZ_OK;
+}
+
+static cz_status load_node_pop(cz_circuit *c, const cz_config *cfg, cz_h5file *f, const char *file,
+                               const cz_csv *types, const type_index *ti, const char *name) {
+  for (size_t i = 0; i < c->nnodes; i++)
+    CZ_CHECK(strcmp(c->nodes[i].name, name) != 0, CZ_ERR_FORMAT,
+             "%s: node population '%s' is defined twice (also in %s)", file, name, c->nodes[i].file);
+  cz_node_pop *grown = realloc(c->nodes, (c->nnodes + 1) * sizeof *grown);
+  CZ_CHECK(grown != NULL, CZ_ERR_NOMEM, "out of memory");
+  c->nodes = grown;
+  cz_node_pop *p = &c->nodes[c->nnodes++];
+  memset(p, 0, sizeof *p);
+  CZ_TRY(cz_strdup(name, &p->name));
+  CZ_TRY(cz_strdup(file, &p->file));
+  p->types = types;
+
+  char path[1024];
+  uint64_t *type_ids = NULL;
+  snprintf(path, sizeof path, "/nodes/%s/node_type_id", name);
+  CZ_CHECK(cz_h5_is_dataset(f, path), CZ_ERR_FORMAT, "%s: population %s has no dataset %s", file, name, path);
+  CZ_TRY(cz_h5_read_u64(f, path, &type_ids, &p->n));
+  CZ_NEW(p->type_row, p->n);
+  for (size_t i = 0; i < p->n; i++) {
+    if (!type_row_of(ti, type_ids[i], &p->type_row[i])) {
+      uint64_t bad = type_ids[i];
+      free(type_ids);
+      return CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not a node_type_id of %s", file, path, i,
+                      (unsigned long long)bad, types->path);
+    }
+  }
+  free(type_ids);
+
+  snprintf(path, sizeof path, "/nodes/%s/node_id", name);
+  CZ_TRY(read_ids_or_default(f, path, p->n, true, &p->node_id));
+  CZ_TRY(check_node_ids(p));
+  uint64_t *gid64 = NULL;
+  snprintf(path, sizeof path, "/nodes/%s/node_group_id", name);
+  CZ_TRY(read_ids_or_default(f, path, p->n, false, &gid64));
+  CZ_NEW(p->group, p->n);
+  for (size_t i = 0; i < p->n; i++) {
+    if (gid64[i] > 65535) {
+      free(gid64);
+      return CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] is not a plausible group id", file, path, i);
+    }
+    p->group[i] = (uint32_t)gid64[i];
+  }
+  free(gid64);
+  snprintf(path, sizeof path, "/nodes/%s/node_group_index", name);
+  CZ_TRY(read_ids_or_default(f, path, p->n, true, &p->group_index));
+  snprintf(path, sizeof path, "/nodes/%s", name);
+  CZ_TRY(load_node_groups(f, path, p));
+  CZ_TRY(resolve_node_models(c, cfg, p));
+  return CZ_OK;
+}
+
+static cz_status load_nodes_file(cz_circuit *c, const cz_config *cfg, size_t k) {
+  const cz_cfg_nodes *e = &cfg->nodes[k];
+  cz_csv *types = NULL;
+  CZ_TRY(cz_csv_read(e->node_types_file, &types));
+  CZ_TRY(keep_table(c, types));
+  type_index ti = {0};
+  CZ_TRY(build_type_index(types, "node_type_id", &ti));
+  cz_h5file *f = NULL;
+  cz_status st = cz_h5_open_read(e->nodes_file, &f);
+  char **pops = NULL;
+  size_t npops = 0;
+  if (st == CZ_OK && !cz_h5_is_group(f, "/nodes"))
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: no /nodes group (networks.nodes[%zu].nodes_file)", e->nodes_file, k);
+  if (st == CZ_OK) st = cz_h5_list(f, "/nodes", &pops, &npops);
+  for (size_t i = 0; i < npops && st == CZ_OK; i++)
+    st = load_node_pop(c, cfg, f, e->nodes_file, types, &ti, pops[i]);
+  cz_h5_free_names(pops, npops);
+  cz_h5_close(&f);
+  type_index_free(&ti);
+  return st;
+}
+
+/* ------------------------------------------------------------------ edge populations */
+
+static bool builtin_weight_function(const char *name) {
+  return strcmp(name, "default_weight_fnc") == 0 || strcmp(name, "set_syn_weight") == 0 ||
+         strcmp(name, "wmax") == 0;
+}
+
+/* Per edge type: what the CSV row says about the PointNet synapse. */
+typedef struct edge_type_info {
+  double syn_weight; /* NAN when absent */
+  double nsyns;      /* 1 when absent */
+  double delay;      /* NAN when absent */
+  uint32_t syn_model;
+} edge_type_info;
+
+static cz_status csv_number(const cz_csv *t, size_t row, const char *col, double dflt, double *out) {
+  int c = cz_csv_col(t, col);
+  *out = dflt;
+  if (c < 0) return CZ_OK;
+  cz_value v = cz_csv_value(t, row, (size_t)c);
+  if (v.kind == CZ_VAL_NULL) return CZ_OK;
+  CZ_CHECK(v.kind == CZ_VAL_NUM && isfinite(v.num), CZ_ERR_FORMAT, "%s: row %zu: column %s = '%s' is not a finite number",
+           t->path, row + 2, col, cz_csv_cell(t, row, (size_t)c));
+  *out = v.num;
+  return CZ_OK;
+}
+
+static cz_status find_or_add_syn_model(cz_circuit *c, const char *tmpl, const char *file, const cJSON *params,
+                                       uint32_t *idx) {
+  for (size_t m = 0; m < c->nsyn_models; m++) {
+    const cz_syn_model *s = &c->syn_models[m];
+    bool same_file = (!s->params_file && !file) || (s->params_file && file && strcmp(s->params_file, file) == 0);
+    if (strcmp(s->template_str, tmpl) == 0 && same_file) {
+      *idx = (uint32_t)m;
+      return CZ_OK;
+    }
+  }
+  cz_syn_model *grown = realloc(c->syn_models, (c->nsyn_models + 1) * sizeof *grown);
+  CZ_CHECK(grown != NULL, CZ_ERR_NOMEM, "out of memory");
+  c->syn_models = grown;
+  cz_syn_model *s = &c->syn_models[c->nsyn_models];
+  memset(s, 0, sizeof *s);
+  CZ_TRY(cz_strdup(tmpl, &s->template_str));
+  CZ_TRY(cz_strdup(file, &s->params_file));
+  s->params = params;
+  *idx = (uint32_t)c->nsyn_models++;
+  return CZ_OK;
+}
+
+static cz_status edge_type_infos(cz_circuit *c, const cz_config *cfg, const cz_csv *t, edge_type_info **out) {
+  edge_type_info *info = NULL;
+  CZ_NEW(info, t->nrows);
+  *out = info;
+  int c_tmpl = cz_csv_col(t, "model_template");
+  int c_dyn = cz_csv_col(t, "dynamics_params");
+  int c_wf = cz_csv_col(t, "weight_function");
+  const char *syn_dir = cz_cfg_component(cfg, "synaptic_models_dir");
+  for (size_t r = 0; r < t->nrows; r++) {
+    CZ_TRY(csv_number(t, r, "syn_weight", NAN, &info[r].syn_weight));
+    CZ_TRY(csv_number(t, r, "nsyns", 1.0, &info[r].nsyns));
+    CZ_TRY(csv_number(t, r, "delay", NAN, &info[r].delay));
+    const char *wf = c_wf >= 0 ? cz_csv_cell(t, r, (size_t)c_wf) : NULL;
+    CZ_CHECK(!wf || builtin_weight_function(wf), CZ_ERR_CONFIG,
+             "%s: row %zu: weight_function '%s' is Python code from components.weight_functions, which Cadenza "
+             "cannot run; known built-ins: default_weight_fnc, set_syn_weight, wmax",
+             t->path, r + 2, wf);
+    const char *tmpl = c_tmpl >= 0 ? cz_csv_cell(t, r, (size_t)c_tmpl) : NULL;
+    if (!tmpl) tmpl = "static_synapse";
+    if (cz_str_starts_with(tmpl, "nest:")) tmpl += 5;
+    const char *dyn = c_dyn >= 0 ? cz_csv_cell(t, r, (size_t)c_dyn) : NULL;
+    char *file = NULL;
+    const cJSON *params = NULL;
+    if (dyn) {
+      CZ_TRY(cz_path_join(syn_dir ? syn_dir : cfg->dir, dyn, &file));
+      char what[512];
+      snprintf(what, sizeof what, "%s row %zu (components.synaptic_models_dir)", t->path, r + 2);
+      cz_status st = cz_str_ends_with(file, ".json") ? cached_json(c, file, what, &params) : CZ_OK;
+      if (st != CZ_OK) {
+        free(file);
+        return st;
+      }
+    }
+    cz_status st = find_or_add_syn_model(c, tmpl, file, params, &info[r].syn_model);
+    free(file);
+    CZ_TRY(st);
+  }
+  return CZ_OK;
+}
+
+static cz_status read_pop_attr(cz_h5file *f, const char *dataset, const char *attr, char **out) {
+  CZ_CHECK(cz_h5_has_attr(f, dataset, attr), CZ_ERR_FORMAT, "%s: dataset %s has no '%s' attribute", cz_h5_path(f),
+           dataset, attr);
+  return cz_h5_read_attr_string(f, dataset, attr, out);
+}
+
+/* Maps node ids of an edge endpoint to rows of its population, checking each exists. */
+static cz_status ids_to_rows(const cz_node_pop *p, uint64_t *ids, size_t n, const char *file, const char *dataset) {
+  if (p->identity_ids) {
+    for (size_t i = 0; i < n; i++)
+      CZ_CHECK(ids[i] < p->n, CZ_ERR_FORMAT, "%s: %s[%zu] = %llu names a node that does not exist in population %s (%zu nodes)",
+               file, dataset, i, (unsigned long long)ids[i], p->name, p->n);
+    return CZ_OK;
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t row;
+    CZ_CHECK(cz_circuit_row_of(p, ids[i], &row), CZ_ERR_FORMAT,
+             "%s: %s[%zu] = %llu names a node that does not exist in population %s", file, dataset, i,
+             (unsigned long long)ids[i], p->name);
+    ids[i] = row;
+  }
+  return CZ_OK;
+}
+
+typedef struct edge_group {
+  const cz_h5_column *syn_weight, *nsyns, *delay;
+  cz_h5_column *cols;
+  size_t ncols;
+} edge_group;
+
+typedef struct edge_groups {
+  size_t n;
+  edge_group *g;
+} edge_groups;
+
+static void edge_groups_free(edge_groups *eg) {
+  for (size_t i = 0; i < eg->n; i++) {
+    for (size_t k = 0; k < eg->g[i].ncols; k++) column_free(&eg->g[i].cols[k]);
+    free(eg->g[i].cols);
+  }
+  free(eg->g);
+}
+
+static cz_status load_edge_groups(cz_h5file *f, const char *pop_path, const uint64_t *gid, size_t n, edge_groups *eg) {
+  uint64_t max_id = 0;
+  for (size_t i = 0; i < n; i++)
+    if (gid[i] > max_id) max_id = gid[i];
+  CZ_CHECK(max_id < 65536, CZ_ERR_FORMAT, "%s: %s/edge_group_id holds an implausible group id %llu", cz_h5_path(f),
+           pop_path, (unsigned long long)max_id);
+  eg->n = (size_t)max_id + 1;
+  CZ_NEW(eg->g, eg->n);
+  for (size_t g = 0; g < eg->n; g++) {
+    char gpath[1100];
+    snprintf(gpath, sizeof gpath, "%s/%zu", pop_path, g);
+    if (!cz_h5_is_group(f, gpath)) continue;
+    CZ_TRY(read_columns(f, gpath, &eg->g[g].cols, &eg->g[g].ncols));
+    eg->g[g].syn_weight = find_column(eg->g[g].cols, eg->g[g].ncols, "syn_weight");
+    eg->g[g].nsyns = find_column(eg->g[g].cols, eg->g[g].ncols, "nsyns");
+    eg->g[g].delay = find_column(eg->g[g].cols, eg->g[g].ncols, "delay");
+    const cz_h5_column *chk[3] = {eg->g[g].syn_weight, eg->g[g].nsyns, eg->g[g].delay};
+    for (int k = 0; k < 3; k++)
+      CZ_CHECK(!chk[k] || chk[k]->num, CZ_ERR_FORMAT, "%s: dataset %s/%s must be numeric", cz_h5_path(f), gpath,
+               chk[k]->name);
+  }
+  return CZ_OK;
+}
+
+static double group_value(const cz_h5_column *col, uint64_t idx, double fallback) {
+  return col ? col->num[idx] : fallback;
+}
+
+/* Resolves weight and delay of every edge: h5 group value, else the type's value. */
+static cz_status resolve_edge_params(cz_edge_pop *e, const edge_groups *eg, const edge_type_info *info,
+                                     const uint32_t *type_row, const uint64_t *gid, const uint64_t *gidx,
+                                     const cz_csv *types) {
+  for (size_t i = 0; i < e->n; i++) {
+    const edge_type_info *ti = &info[type_row[i]];
+    double w = ti->syn_weight, ns = ti->nsyns, d = ti->delay;
+    if (gid[i] < eg->n) {
+      const edge_group *g = &eg->g[gid[i]];
+      for (size_t k = 0; k < g->ncols; k++)
+        CZ_CHECK(gidx[i] < g->cols[k].n, CZ_ERR_FORMAT, "%s: edge_group_index %llu of edge %zu is beyond dataset %s/%llu/%s",
+                 e->file, (unsigned long long)gidx[i], i, e->name, (unsigned long long)gid[i], g->cols[k].name);
+      w = group_value(g->syn_weight, gidx[i], w);
+      ns = group_value(g->nsyns, gidx[i], ns);
+      d = group_value(g->delay, gidx[i], d);
+    }
+    CZ_CHECK(!isnan(w), CZ_ERR_FORMAT, "%s: edge %zu of population %s has no syn_weight (neither in the h5 group nor in %s)",
+             e->file, i, e->name, types->path);
+    CZ_CHECK(isfinite(w), CZ_ERR_FORMAT, "%s: edge %zu of population %s: syn_weight is not finite", e->file, i, e->name);
+    CZ_CHECK(isfinite(ns) && ns >= 0, CZ_ERR_FORMAT, "%s: edge %zu of population %s: nsyns %g is not a count", e->file, i,
+             e->name, ns);
+    if (isnan(d)) d = 1.0; /* NEST's default delay */
+    CZ_CHECK(isfinite(d) && d > 0, CZ_ERR_FORMAT, "%s: edge %zu of population %s: delay %g ms must be positive", e->file,
+             i, e->name, d);
+    e->weight[i] = ns * w;
+    e->delay[i] = d;
+    e->syn_model[i] = ti->syn_model;
+  }
+  return CZ_OK;
+}
+
+typedef struct edge_scratch {
+  uint64_t *type_ids, *gid, *gidx;
+  uint32_t *type_row;
+  char *src_pop, *tgt_pop;
+  edge_groups eg;
+} edge_scratch;
+
+static void edge_scratch_free(edge_scratch *s) {
+  free(s->type_ids);
+  free(s->gid);
+  free(s->gidx);
+  free(s->type_row);
+  free(s->src_pop);
+  free(s->tgt_pop);
+  edge_groups_free(&s->eg);
+}
+
+static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *file, const cz_csv *types,
+                                    const type_index *ti, const edge_type_info *info, const char *name,
+                                    cz_edge_pop *e, edge_scratch *s) {
+  CZ_TRY(cz_strdup(name, &e->name));
+  CZ_TRY(cz_strdup(file, &e->file));
+  char src[1024], tgt[1024], path[1024];
+  snprintf(src, sizeof src, "/edges/%s/source_node_id", name);
+  snprintf(tgt, sizeof tgt, "/edges/%s/target_node_id", name);
+  CZ_CHECK(cz_h5_is_dataset(f, src), CZ_ERR_FORMAT, "%s: edge population %s has no dataset %s", file, name, src);
+  CZ_CHECK(cz_h5_is_dataset(f, tgt), CZ_ERR_FORMAT, "%s: edge population %s has no dataset %s", file, name, tgt);
+  size_t n2 = 0;
+  CZ_TRY(cz_h5_read_u64(f, src, &e->source_row, &e->n));
+  CZ_TRY(cz_h5_read_u64(f, tgt, &e->target_row, &n2));
+  CZ_CHECK(n2 == e->n, CZ_ERR_FORMAT, "%s: %s has %zu entries but %s has %zu", file, src, e->n, tgt, n2);
+  CZ_TRY(read_pop_attr(f, src, "node_population", &s->src_pop));
+  CZ_TRY(read_pop_attr(f, tgt, "node_population", &s->tgt_pop));
+  int sp = cz_circuit_find_pop(c, s->src_pop), tp = cz_circuit_find_pop(c, s->tgt_pop);
+  CZ_CHECK(sp >= 0, CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no nodes file defines", file, src,
+           s->src_pop);
+  CZ_CHECK(tp >= 0, CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no nodes file defines", file, tgt,
+           s->tgt_pop);
+  e->source_pop = (uint32_t)sp;
+  e->target_pop = (uint32_t)tp;
+  CZ_CHECK(c->nodes[tp].nvirtual < c->nodes[tp].n || c->nodes[tp].n == 0, CZ_ERR_FORMAT,
+           "%s: edge population %s targets the virtual population %s", file, name, s->tgt_pop);
+  CZ_TRY(ids_to_rows(&c->nodes[sp], e->source_row, e->n, file, src));
+  CZ_TRY(ids_to_rows(&c->nodes[tp], e->target_row, e->n, file, tgt));
+
+  snprintf(path, sizeof path, "/edges/%s/edge_type_id", name);
+  CZ_CHECK(cz_h5_is_dataset(f, path), CZ_ERR_FORMAT, "%s: edge population %s has no dataset %s", file, name, path);
+  CZ_TRY(cz_h5_read_u64(f, path, &s->type_ids, &n2));
+  CZ_CHECK(n2 == e->n, CZ_ERR_FORMAT, "%s: %s has %zu entries, expected %zu", file, path, n2, e->n);
+  CZ_NEW(s->type_row, e->n);
+  for (size_t i = 0; i < e->n; i++)
+    CZ_CHECK(type_row_of(ti, s->type_ids[i], &s->type_row[i]), CZ_ERR_FORMAT,
+             "%s: %s[%zu] = %llu is not an edge_type_id of %s", file, path, i, (unsigned long long)s->type_ids[i],
+             types->path);
+  snprintf(path, sizeof path, "/edges/%s/edge_group_id", name);
+  CZ_TRY(read_ids_or_default(f, path, e->n, false, &s->gid));
+  snprintf(path, sizeof path, "/edges/%s/edge_group_index", name);
+  CZ_TRY(read_ids_or_default(f, path, e->n, true, &s->gidx));
+  snprintf(path, sizeof path, "/edges/%s", name);
+  CZ_TRY(load_edge_groups(f, path, s->gid, e->n, &s->eg));
+  CZ_NEW(e->weight, e->n);
+  CZ_NEW(e->delay, e->n);
+  CZ_NEW(e->syn_model, e->n);
+  return resolve_edge_params(e, &s->eg, info, s->type_row, s->gid, s->gidx, types);
+}
+
+static cz_status load_edge_pop(cz_circuit *c, cz_h5file *f, const char *file, const cz_csv *types, const type_index *ti,
+                               const edge_type_info *info, const char *name) {
+  for (size_t i = 0; i < c->nedges; i++)
+    CZ_CHECK(strcmp(c->edges[i].name, name) != 0, CZ_ERR_FORMAT,
+             "%s: edge population '%s' is defined twice (also in %s)", file, name, c->edges[i].file);
+  cz_edge_pop *grown = realloc(c->edges, (c->nedges + 1) * sizeof *grown);
+  CZ_CHECK(grown != NULL, CZ_ERR_NOMEM, "out of memory");
+  c->edges = grown;
+  cz_edge_pop *e = &c->edges[c->nedges++];
+  memset(e, 0, sizeof *e);
+  edge_scratch s;
+  memset(&s, 0, sizeof s);
+  cz_status st = load_edge_pop_into(c, f, file, types, ti, info, name, e, &s);
+  edge_scratch_free(&s);
+  return st;
+}
+
+static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k) {
+  const cz_cfg_edges *e = &cfg->edges[k];
+  cz_csv *types = NULL;
+  CZ_TRY(cz_csv_read(e->edge_types_file, &types));
+  CZ_TRY(keep_table(c, types));
+  type_index ti = {0};
+  edge_type_info *info = NULL;
+  CZ_TRY(build_type_index(types, "edge_type_id", &ti));
+  cz_status st = edge_type_infos(c, cfg, types, &info);
+  cz_h5file *f = NULL;
+  char **pops = NULL;
+  size_t npops = 0;
+  if (st == CZ_OK) st = cz_h5_open_read(e->edges_file, &f);
+  if (st == CZ_OK && !cz_h5_is_group(f, "/edges"))
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: no /edges group (networks.edges[%zu].edges_file)", e->edges_file, k);
+  if (st == CZ_OK) st = cz_h5_list(f, "/edges", &pops, &npops);
+  for (size_t i = 0; i < npops && st == CZ_OK; i++)
+    st = load_edge_pop(c, f, e->edges_file, types, &ti, info, pops[i]);
+  cz_h5_free_names(pops, npops);
+  cz_h5_close(&f);
+  free(info);
+  type_index_free(&ti);
+  return st;
+}
+
+/* ------------------------------------------------------------------ public */
+
+int cz_circuit_find_pop(const cz_circuit *c, const char *name) {
+  for (size_t i = 0; i < c->nnodes; i++)
+    if (strcmp(c->nodes[i].name, name) == 0) return (int)i;
+  return -1;
+}
+
+cz_status cz_circuit_load(const cz_config *cfg, cz_circuit **out) {
+  cz_circuit *c = NULL;
+  CZ_NEW(c, 1);
+  cz_status st = CZ_OK;
+  for (size_t k = 0; k < cfg->nnodes && st == CZ_OK; k++) st = load_nodes_file(c, cfg, k);
+  for (size_t k = 0; k < cfg->nedges && st == CZ_OK; k++)
+    if (cfg->edges[k].enabled) st = load_edges_file(c, cfg, k);
+  if (st != CZ_OK) {
+    cz_error_trace(__FILE__, __LINE__, __func__);
+    cz_circuit_destroy(&c);
+    return st;
+  }
+  *out = c;
+  return CZ_OK;
+}
+
+static void node_pop_free(cz_node_pop *p) {
+  free(p->name);
+  free(p->file);
+  free(p->node_id);
+  free(p->type_row);
+  free(p->group);
+  free(p->group_index);
+  for (size_t g = 0; g < p->ngroups; g++) {
+    for (size_t k = 0; k < p->groups[g].ncols; k++) column_free(&p->groups[g].cols[k]);
+    for (size_t k = 0; k < p->groups[g].nparams; k++) column_free(&p->groups[g].params[k]);
+    free(p->groups[g].cols);
+    free(p->groups[g].params);
+  }
+  free(p->groups);
+  free(p->is_virtual);
+  free(p->model);
+  free(p->id_index);
+}
+
+void cz_circuit_destroy(cz_circuit **pc) {
+  if (!pc || !*pc) return;
+  cz_circuit *c = *pc;
+  for (size_t i = 0; i < c->nnodes; i++) node_pop_free(&c->nodes[i]);
+  free(c->nodes);
+  for (size_t i = 0; i < c->nedges; i++) {
+    cz_edge_pop *e = &c->edges[i];
+    free(e->name);
+    free(e->file);
+    free(e->source_row);
+    free(e->target_row);
+    free(e->weight);
+    free(e->delay);
+    free(e->syn_model);
+  }
+  free(c->edges);
+  for (size_t i = 0; i < c->nmodels; i++) {
+    free(c->models[i].template_str);
+    free(c->models[i].params_file);
+  }
+  free(c->models);
+  for (size_t i = 0; i < c->nsyn_models; i++) {
+    free(c->syn_models[i].template_str);
+    free(c->syn_models[i].params_file);
+  }
+  free(c->syn_models);
+  for (size_t i = 0; i < c->ntables; i++) cz_csv_destroy(&c->tables[i]);
+  free(c->tables);
+  for (size_t i = 0; i < c->njson; i++) {
+    cJSON_Delete(c->json[i]);
+    free(c->json_files[i]);
+  }
+  free(c->json);
+  free(c->json_files);
+  free(c);
+  *pc = NULL;
+}
+
+/* ------------------------------------------------------------------ node-set view */
+
+static const char *view_pop_name(const void *ctx, size_t pop) { return ((const cz_circuit *)ctx)->nodes[pop].name; }
+static size_t view_pop_size(const void *ctx, size_t pop) { return ((const cz_circuit *)ctx)->nodes[pop].n; }
+static uint64_t view_node_id(const void *ctx, size_t pop, size_t row) {
+  return ((const cz_circuit *)ctx)->nodes[pop].node_id[row];
+}
+static bool view_has_attr(const void *ctx, size_t pop, const char *key) {
+  return cz_circuit_has_attr(&((const cz_circuit *)ctx)->nodes[pop], key);
+}
+static cz_value view_attr(const void *ctx, size_t pop, size_t row, const char *key) {
+  return cz_circuit_node_attr(&((const cz_circuit *)ctx)->nodes[pop], row, key);
+}
+
+cz_ns_view cz_circuit_ns_view(const cz_circuit *c) {
+  cz_ns_view v = {c->nnodes, c, view_pop_name, view_pop_size, view_node_id, view_has_attr, view_attr};
+  return v;
+}

@@ -1,0 +1,133 @@
+/* The circuit: node and edge populations read from SONATA files (sonata-spec section 1).
+ *
+ * Nodes. Each nodes file may hold several populations; each population row i has a node id
+ * (the node_id dataset, or i when absent), a node type (looked up in the types CSV named next
+ * to that file in the config, so type ids are per file) and a group (node_group_id /
+ * node_group_index, or group 0 and row i when absent). An attribute of a node is taken from
+ * its group's HDF5 dataset when there is one, else from its type row (h5 wins). model_type,
+ * model_template and dynamics_params are resolved that way; a dynamics_params file name is
+ * read as JSON from the components folder chosen by model_type (point_neuron_models_dir for
+ * point_neuron/point_process/point_soma, ...), cached per file, and per-node HDF5
+ * <group>/dynamics_params/<p> datasets override its keys (the SONATA rule).
+ *
+ * Edges. Per edge population: source and target node ids (checked against the populations
+ * named by their node_population attributes), edge type (per file), and the PointNet synapse
+ * parameters resolved h5-over-CSV: syn_weight (required), nsyns (default 1), delay (default
+ * 1.0 ms), weight = nsyns * syn_weight (the built-in weight functions give the same), the
+ * synapse model template and its dynamics_params JSON.
+ *
+ * Every dataset's dtype and length is checked before use; every error names the file and
+ * the dataset or CSV column. Local (no MPI); the loaded arrays are plain and public. */
+#ifndef CZ_IO_CIRCUIT_H
+#define CZ_IO_CIRCUIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "io/config.h"
+#include "io/csv.h"
+#include "io/node_sets.h"
+#include "io/value.h"
+
+struct cJSON;
+
+/* A per-group HDF5 attribute column (1-D numeric or string dataset). */
+typedef struct cz_h5_column {
+  char *name;
+  size_t n;
+  double *num;   /* numeric column, or NULL */
+  char **str;    /* string column, or NULL */
+} cz_h5_column;
+
+/* Per-node dynamics_params overrides of one group: dynamics_params/<name>[group index]. */
+typedef struct cz_node_group {
+  size_t ncols;
+  cz_h5_column *cols;
+  size_t nparams;
+  cz_h5_column *params;
+} cz_node_group;
+
+typedef struct cz_node_pop {
+  char *name;
+  char *file;              /* nodes h5 file */
+  const cz_csv *types;     /* borrowed: the node types table of this file */
+  size_t n;
+  uint64_t *node_id;       /* [n] */
+  uint32_t *type_row;      /* [n] row in types */
+  uint32_t *group;         /* [n] group id */
+  uint64_t *group_index;   /* [n] */
+  size_t ngroups;          /* groups are indexed by id: 0..ngroups-1 (missing ids empty) */
+  cz_node_group *groups;
+  /* Resolved per node: */
+  bool *is_virtual;        /* [n] model_type == "virtual" */
+  uint32_t *model;         /* [n] index into cz_circuit.models (UINT32_MAX for virtual) */
+  bool identity_ids;       /* node_id[i] == i for all i */
+  uint64_t *id_index;      /* when not identity: sorted (id, row) pairs, [2n] */
+  size_t nvirtual;
+} cz_node_pop;
+
+/* A distinct (model template, dynamics_params) pair that nodes refer to. */
+typedef struct cz_model_ref {
+  char *template_str;        /* e.g. "nest:iaf_psc_alpha" */
+  char *params_file;         /* dynamics_params file (absolute) or NULL */
+  const struct cJSON *params; /* borrowed from the circuit's JSON cache; may be NULL ({} ) */
+} cz_model_ref;
+
+typedef struct cz_edge_pop {
+  char *name;
+  char *file;
+  uint32_t source_pop;     /* index into cz_circuit.nodes */
+  uint32_t target_pop;
+  size_t n;
+  uint64_t *source_row;    /* [n] rows in the source population */
+  uint64_t *target_row;    /* [n] rows in the target population */
+  double *weight;          /* [n] nsyns * syn_weight */
+  double *delay;           /* [n] ms */
+  uint32_t *syn_model;     /* [n] index into cz_circuit.syn_models */
+} cz_edge_pop;
+
+typedef struct cz_syn_model {
+  char *template_str;          /* "static_synapse" (a leading "nest:" is stripped) */
+  const struct cJSON *params;  /* borrowed; may be NULL */
+  char *params_file;
+} cz_syn_model;
+
+typedef struct cz_circuit {
+  size_t nnodes;
+  cz_node_pop *nodes;
+  size_t nedges;
+  cz_edge_pop *edges;
+  size_t nmodels;
+  cz_model_ref *models;
+  size_t nsyn_models;
+  cz_syn_model *syn_models;
+  /* owned tables and JSON documents */
+  size_t ntables;
+  cz_csv **tables;
+  size_t njson;
+  struct cJSON **json;
+  char **json_files;
+} cz_circuit;
+
+/* Loads every node population and every enabled edge population of cfg. Owned (*out). */
+cz_status cz_circuit_load(const cz_config *cfg, cz_circuit **out);
+void cz_circuit_destroy(cz_circuit **c);
+
+/* Population index by name, or -1. */
+int cz_circuit_find_pop(const cz_circuit *c, const char *name);
+/* Row of node id `id` in population p, or false when the population has no such node. */
+bool cz_circuit_row_of(const cz_node_pop *p, uint64_t id, size_t *row);
+
+/* Attribute value of a node (h5 group column first, then the type row). */
+cz_value cz_circuit_node_attr(const cz_node_pop *p, size_t row, const char *key);
+bool cz_circuit_has_attr(const cz_node_pop *p, const char *key);
+
+/* The node-set view of the circuit (ctx = c). */
+cz_ns_view cz_circuit_ns_view(const cz_circuit *c);
+
+/* Per-node dynamics_params override of key in population p (false when none). */
+bool cz_circuit_param_override(const cz_node_pop *p, size_t row, const char *key, double *value);
+
+#endif

@@ -1,0 +1,91 @@
+#include "app/outdir.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/str.h"
+
+static cz_status config_copy_path(const cz_config *cfg, char **out) {
+  return cz_path_join(cfg->output_dir, cz_path_basename(cfg->path), out);
+}
+
+cz_status cz_outdir_check(const cz_config *cfg) {
+  if (!cz_path_exists(cfg->output_dir)) return CZ_OK;
+  CZ_CHECK(cz_path_is_dir(cfg->output_dir), CZ_ERR_OUTPUT, "output.output_dir %s exists and is not a folder",
+           cfg->output_dir);
+  if (cfg->overwrite_output_dir) return CZ_OK;
+  char *copy = NULL;
+  CZ_TRY(config_copy_path(cfg, &copy));
+  const char *files[] = {cfg->spikes_file, cfg->spikes_file_csv, cfg->log_file, copy};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    if (files[i] && cz_path_exists(files[i])) {
+      cz_status st = CZ_ERROR(CZ_ERR_OUTPUT,
+                              "output file %s already exists; set output.overwrite_output_dir to true to replace it, "
+                              "or choose another folder with --output-dir",
+                              files[i]);
+      free(copy);
+      return st;
+    }
+  }
+  free(copy);
+  return CZ_OK;
+}
+
+static cz_status make_dirs(const char *path) {
+  char *p = NULL;
+  CZ_TRY(cz_strdup(path, &p));
+  for (char *q = p + 1; *q; q++) {
+    if (*q != '/') continue;
+    *q = '\0';
+    if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+      cz_status st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot create folder %s: %s", p, strerror(errno));
+      free(p);
+      return st;
+    }
+    *q = '/';
+  }
+  int rc = mkdir(p, 0755);
+  int err = errno;
+  free(p);
+  CZ_CHECK(rc == 0 || err == EEXIST, CZ_ERR_OUTPUT, "cannot create output folder %s: %s", path, strerror(err));
+  return CZ_OK;
+}
+
+cz_status cz_outdir_prepare(const cz_config *cfg) {
+  CZ_TRY(make_dirs(cfg->output_dir));
+  char *marker = NULL;
+  CZ_TRY(cz_path_join(cfg->output_dir, ".cadenza-output", &marker));
+  FILE *f = fopen(marker, "w");
+  free(marker);
+  CZ_CHECK(f != NULL, CZ_ERR_OUTPUT, "cannot write into output folder %s: %s", cfg->output_dir, strerror(errno));
+  fputs("This folder holds the outputs of a Cadenza run.\n", f);
+  CZ_CHECK(fclose(f) == 0, CZ_ERR_OUTPUT, "cannot write into output folder %s", cfg->output_dir);
+  return CZ_OK;
+}
+
+cz_status cz_outdir_write_config(const cz_config *cfg) {
+  char *path = NULL, *part = NULL, *text = NULL;
+  CZ_TRY(config_copy_path(cfg, &path));
+  cz_status st = cz_asprintf(&part, "%s.part", path);
+  if (st == CZ_OK) st = cz_cfg_dump(cfg, &text);
+  if (st == CZ_OK) {
+    FILE *f = fopen(part, "w");
+    if (!f) {
+      st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot write %s: %s", part, strerror(errno));
+    } else {
+      bool ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+      ok = (fclose(f) == 0) && ok;
+      if (!ok || rename(part, path) != 0) {
+        st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot write %s: %s", path, strerror(errno));
+        remove(part);
+      }
+    }
+  }
+  free(text);
+  free(part);
+  free(path);
+  return st;
+}

@@ -1,0 +1,19 @@
+/* `cadenza run CONFIG`: load, validate, build, simulate, write. Input problems are all found
+ * before the output folder is touched, so a failed run leaves no output behind. */
+#ifndef CZ_APP_RUN_H
+#define CZ_APP_RUN_H
+
+#include "base/status.h"
+#include "io/config.h"
+
+typedef struct cz_run_options {
+  const char *config_path;
+  cz_cfg_overrides ov;
+  int threads;          /* 0: OMP_NUM_THREADS, else run.n_thread, else 1 */
+  long long seed;       /* -1 when not given */
+  int progress;         /* 1 print progress lines */
+} cz_run_options;
+
+cz_status cz_app_run(const cz_run_options *opt);
+
+#endif

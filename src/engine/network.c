@@ -1,0 +1,350 @@
+#include "engine/network.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+
+/* ------------------------------------------------------------------ neurons */
+
+typedef struct override_ctx {
+  const cz_node_pop *pop;
+  size_t row;
+} override_ctx;
+
+static bool node_override(const void *ctx, const char *key, double *v) {
+  const override_ctx *o = ctx;
+  return cz_circuit_param_override(o->pop, o->row, key, v);
+}
+
+/* Kind of every circuit model reference; kinds[m] for circuit->models[m]. */
+static cz_status resolve_kinds(const cz_circuit *c, const cz_model_kind ***out) {
+  const cz_model_kind **kinds = NULL;
+  CZ_NEW(kinds, c->nmodels);
+  for (size_t m = 0; m < c->nmodels; m++) {
+    cz_status st = cz_model_lookup(c->models[m].template_str, &kinds[m]);
+    if (st != CZ_OK) {
+      free(kinds);
+      /* Name the file the template came from. */
+      for (size_t p = 0; p < c->nnodes; p++)
+        for (size_t i = 0; i < c->nodes[p].n; i++)
+          if (c->nodes[p].model[i] == m)
+            return cz_error_prefix(st, "%s (population %s, node %llu)", c->nodes[p].types->path, c->nodes[p].name,
+                                   (unsigned long long)c->nodes[p].node_id[i]);
+      return st;
+    }
+  }
+  *out = kinds;
+  return CZ_OK;
+}
+
+static cz_status assign_groups(cz_network *net, const cz_circuit *c, const cz_model_kind **kinds) {
+  /* Kinds in order of first appearance by gid, so the layout is a pure function of the circuit. */
+  const cz_model_kind *order[64];
+  size_t count[64] = {0};
+  size_t nk = 0;
+  for (size_t p = 0; p < c->nnodes; p++)
+    for (size_t i = 0; i < c->nodes[p].n; i++) {
+      if (c->nodes[p].is_virtual[i]) continue;
+      const cz_model_kind *k = kinds[c->nodes[p].model[i]];
+      size_t j = 0;
+      while (j < nk && order[j] != k) j++;
+      if (j == nk) order[nk++] = k;
+      count[j]++;
+    }
+  CZ_NEW(net->groups, nk);
+  net->ngroups = nk;
+  uint32_t lo = 0;
+  for (size_t j = 0; j < nk; j++) {
+    net->groups[j].kind = order[j];
+    net->groups[j].lo = lo;
+    lo += (uint32_t)count[j];
+    net->groups[j].hi = lo;
+    if (order[j]->split_sign) net->nch = 2;
+  }
+  /* nids: group by group, gids ascending inside each. */
+  uint32_t *next = NULL;
+  CZ_NEW(next, nk);
+  for (size_t j = 0; j < nk; j++) next[j] = net->groups[j].lo;
+  for (size_t p = 0; p < c->nnodes; p++)
+    for (size_t i = 0; i < c->nodes[p].n; i++) {
+      size_t gid = net->pop_offset[p] + i;
+      if (c->nodes[p].is_virtual[i]) {
+        net->nid_of_gid[gid] = CZ_NO_NID;
+        continue;
+      }
+      const cz_model_kind *k = kinds[c->nodes[p].model[i]];
+      size_t j = 0;
+      while (order[j] != k) j++;
+      uint32_t nid = next[j]++;
+      net->nid_of_gid[gid] = nid;
+      net->gid_of_nid[nid] = (uint32_t)gid;
+    }
+  free(next);
+  return CZ_OK;
+}
+
+static cz_status set_neuron_params(cz_network *net, const cz_circuit *c, int nthreads) {
+  for (size_t j = 0; j < net->ngroups; j++) {
+    cz_group *g = &net->groups[j];
+    CZ_TRY(g->kind->create(g->hi - g->lo, net->h, nthreads, &g->impl));
+    for (uint32_t nid = g->lo; nid < g->hi; nid++) {
+      size_t pop, row;
+      cz_net_locate(net, net->gid_of_nid[nid], &pop, &row);
+      const cz_node_pop *p = &c->nodes[pop];
+      const cz_model_ref *m = &c->models[p->model[row]];
+      override_ctx octx = {p, row};
+      cz_param_src src = {m->params, node_override, &octx, m->params_file};
+      char where[512];
+      snprintf(where, sizeof where, "population %s node %llu (%s)", p->name, (unsigned long long)p->node_id[row],
+               m->template_str);
+      CZ_TRY(g->kind->set_params(g->impl, nid - g->lo, &src, where));
+    }
+  }
+  return CZ_OK;
+}
+
+/* ------------------------------------------------------------------ synapses */
+
+static const cz_model_kind *kind_of_nid(const cz_network *net, uint32_t nid) {
+  for (size_t j = 0; j < net->ngroups; j++)
+    if (nid >= net->groups[j].lo && nid < net->groups[j].hi) return net->groups[j].kind;
+  return NULL;
+}
+
+/* Checks that a synapse model is one this engine implements, with parameters it honours. */
+static cz_status check_syn_model(const cz_syn_model *s, const char *edges_file) {
+  CZ_CHECK(strcmp(s->template_str, "static_synapse") == 0, CZ_ERR_CONFIG,
+           "%s: synapse model '%s' is not supported (known: static_synapse)", edges_file, s->template_str);
+  if (!s->params) return CZ_OK;
+  const cJSON *item = NULL;
+  cJSON_ArrayForEach(item, s->params) {
+    const char *k = item->string ? item->string : "";
+    if (strcmp(k, "weight") == 0 || strcmp(k, "delay") == 0) continue; /* replaced by the edge's values */
+    if (strcmp(k, "receptor_type") == 0) {
+      CZ_CHECK(cJSON_IsNumber(item) && item->valuedouble == 0, CZ_ERR_CONFIG,
+               "%s: receptor_type %g is not supported by the iaf models (they have receptor 0 only)",
+               s->params_file ? s->params_file : edges_file, cJSON_IsNumber(item) ? item->valuedouble : NAN);
+      continue;
+    }
+    return CZ_ERROR(CZ_ERR_CONFIG, "%s: static_synapse has no parameter \"%s\" (it has weight, delay, receptor_type)",
+                    s->params_file ? s->params_file : edges_file, k);
+  }
+  return CZ_OK;
+}
+
+static int32_t delay_steps(double delay_ms, double h) { return (int32_t)floor(delay_ms / h + 0.5); }
+
+/* Splits nids into nthreads contiguous ranges holding about equal numbers of synapses
+ * (plus one unit per neuron, so neurons without input are spread too). */
+static cz_status balance_threads(cz_network *net, const size_t *indeg) {
+  CZ_NEW(net->thr_lo, (size_t)net->nthreads + 1);
+  double total = 0;
+  for (size_t i = 0; i < net->N; i++) total += (double)indeg[i] + 1.0;
+  double acc = 0;
+  int t = 1;
+  for (size_t i = 0; i < net->N && t < net->nthreads; i++) {
+    acc += (double)indeg[i] + 1.0;
+    while (t < net->nthreads && acc >= total * t / net->nthreads) net->thr_lo[t++] = (uint32_t)(i + 1);
+  }
+  for (; t <= net->nthreads; t++) net->thr_lo[t] = (uint32_t)net->N;
+  net->thr_lo[0] = 0;
+  return CZ_OK;
+}
+
+static int thread_of_nid(const cz_network *net, uint32_t nid) {
+  int lo = 0, hi = net->nthreads - 1;
+  while (lo < hi) {
+    int mid = (lo + hi + 1) / 2;
+    if (net->thr_lo[mid] <= nid) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/* Validates every edge and counts synapses per target neuron. */
+static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg) {
+  net->min_delay = INT32_MAX;
+  net->max_delay = 0;
+  bool *checked = NULL;
+  CZ_NEW(checked, c->nsyn_models + 1);
+  cz_status st = CZ_OK;
+  for (size_t e = 0; e < c->nedges && st == CZ_OK; e++) {
+    const cz_edge_pop *ep = &c->edges[e];
+    for (size_t i = 0; i < ep->n; i++) {
+      uint32_t sm = ep->syn_model[i];
+      if (!checked[sm]) {
+        st = check_syn_model(&c->syn_models[sm], ep->file);
+        if (st != CZ_OK) break;
+        checked[sm] = true;
+      }
+      size_t tgid = net->pop_offset[ep->target_pop] + ep->target_row[i];
+      uint32_t nid = net->nid_of_gid[tgid];
+      if (nid == CZ_NO_NID) {
+        st = CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s targets node %llu of population %s, which is virtual", ep->file,
+                      i, ep->name, (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]],
+                      c->nodes[ep->target_pop].name);
+        break;
+      }
+      int32_t d = delay_steps(ep->delay[i], net->h);
+      if (d < 1 || d > 65535) {
+        st = CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s has delay %g ms, %s the time step dt = %g ms", ep->file, i,
+                      ep->name, ep->delay[i], d < 1 ? "shorter than" : "more than 65535 times", net->h);
+        break;
+      }
+      if (d < net->min_delay) net->min_delay = d;
+      if (d > net->max_delay) net->max_delay = d;
+      indeg[nid]++;
+      net->nsyn_total++;
+    }
+  }
+  free(checked);
+  if (net->nsyn_total == 0) net->min_delay = net->max_delay = 1;
+  return st;
+}
+
+static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
+  CZ_NEW(net->syn, (size_t)net->nthreads);
+  for (int t = 0; t < net->nthreads; t++) {
+    cz_synapses *s = &net->syn[t];
+    CZ_NEW(s->off, net->nsrc + 1);
+    size_t acc = 0;
+    for (size_t g = 0; g < net->nsrc; g++) {
+      s->off[g] = acc;
+      acc += counts[t][g];
+    }
+    s->off[net->nsrc] = acc;
+    s->nsyn = acc;
+    CZ_NEW(s->tgt, acc);
+    CZ_NEW(s->delay, acc);
+    CZ_NEW(s->weight, acc);
+  }
+  return CZ_OK;
+}
+
+/* Fills each thread's CSR in edge order; fill[t][gid] is the next free slot of a source. */
+static void fill_synapses(cz_network *net, const cz_circuit *c, size_t **fill) {
+  for (size_t e = 0; e < c->nedges; e++) {
+    const cz_edge_pop *ep = &c->edges[e];
+    for (size_t i = 0; i < ep->n; i++) {
+      size_t sgid = net->pop_offset[ep->source_pop] + ep->source_row[i];
+      uint32_t nid = net->nid_of_gid[net->pop_offset[ep->target_pop] + ep->target_row[i]];
+      int t = thread_of_nid(net, nid);
+      cz_synapses *s = &net->syn[t];
+      size_t k = s->off[sgid] + fill[t][sgid]++;
+      double w = ep->weight[i];
+      int ch = (net->nch == 2 && kind_of_nid(net, nid)->split_sign && !(w > 0)) ? 1 : 0;
+      s->tgt[k] = (uint32_t)((size_t)ch * net->N + nid);
+      s->delay[k] = (uint16_t)delay_steps(ep->delay[i], net->h);
+      s->weight[k] = w;
+    }
+  }
+}
+
+static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
+  size_t *indeg = NULL;
+  CZ_NEW(indeg, net->N);
+  cz_status st = scan_edges(net, c, indeg);
+  if (st == CZ_OK) st = balance_threads(net, indeg);
+  free(indeg);
+  CZ_TRY(st);
+  CZ_CHECK(net->N * (size_t)net->nch < UINT32_MAX, CZ_ERR_CONFIG, "too many neurons (%zu) for one process", net->N);
+  size_t **counts = cz_calloc((size_t)net->nthreads, sizeof *counts);
+  CZ_CHECK(counts != NULL, CZ_ERR_NOMEM, "out of memory");
+  for (int t = 0; t < net->nthreads && st == CZ_OK; t++)
+    if (!(counts[t] = cz_calloc(net->nsrc, sizeof **counts))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t e = 0; e < c->nedges && st == CZ_OK; e++) {
+    const cz_edge_pop *ep = &c->edges[e];
+    for (size_t i = 0; i < ep->n; i++) {
+      size_t sgid = net->pop_offset[ep->source_pop] + ep->source_row[i];
+      uint32_t nid = net->nid_of_gid[net->pop_offset[ep->target_pop] + ep->target_row[i]];
+      counts[thread_of_nid(net, nid)][sgid]++;
+    }
+  }
+  if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
+  if (st == CZ_OK) {
+    for (int t = 0; t < net->nthreads; t++) memset(counts[t], 0, net->nsrc * sizeof **counts);
+    fill_synapses(net, c, counts);
+  }
+  for (int t = 0; t < net->nthreads; t++) free(counts[t]);
+  free(counts);
+  return st;
+}
+
+/* ------------------------------------------------------------------ public */
+
+void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row) {
+  size_t lo = 0, hi = net->npops - 1;
+  while (lo < hi) {
+    size_t mid = (lo + hi + 1) / 2;
+    if (net->pop_offset[mid] <= gid) lo = mid;
+    else hi = mid - 1;
+  }
+  *pop = lo;
+  *row = gid - net->pop_offset[lo];
+}
+
+static cz_status build(cz_network *net, const cz_config *cfg, const cz_circuit *c, int nthreads) {
+  net->tics_per_step = llround(cfg->dt * 1000.0);
+  net->h = (double)net->tics_per_step / 1000.0;
+  net->nsteps = llround(cfg->tstop / net->h);
+  net->nthreads = nthreads < 1 ? 1 : nthreads;
+  net->nch = 1;
+  net->npops = c->nnodes;
+  CZ_CHECK(net->npops > 0, CZ_ERR_CONFIG, "%s: the network has no node populations", cfg->path);
+  CZ_NEW(net->pop_offset, net->npops + 1);
+  for (size_t p = 0; p < c->nnodes; p++) {
+    net->pop_offset[p + 1] = net->pop_offset[p] + c->nodes[p].n;
+    net->N += c->nodes[p].n - c->nodes[p].nvirtual;
+  }
+  net->nsrc = net->pop_offset[net->npops];
+  CZ_CHECK(net->nsrc < UINT32_MAX, CZ_ERR_CONFIG, "too many nodes (%zu) for one process", net->nsrc);
+  CZ_NEW(net->nid_of_gid, net->nsrc);
+  CZ_NEW(net->gid_of_nid, net->N);
+  const cz_model_kind **kinds = NULL;
+  CZ_TRY(resolve_kinds(c, &kinds));
+  cz_status st = assign_groups(net, c, kinds);
+  free(kinds);
+  CZ_TRY(st);
+  CZ_TRY(set_neuron_params(net, c, net->nthreads));
+  CZ_TRY(build_synapses(net, c));
+  return CZ_OK;
+}
+
+cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, cz_network **out) {
+  cz_network *net = NULL;
+  CZ_NEW(net, 1);
+  cz_status st = build(net, cfg, c, nthreads);
+  if (st != CZ_OK) {
+    cz_error_trace(__FILE__, __LINE__, __func__);
+    cz_net_destroy(&net);
+    return st;
+  }
+  *out = net;
+  return CZ_OK;
+}
+
+void cz_net_destroy(cz_network **pnet) {
+  if (!pnet || !*pnet) return;
+  cz_network *net = *pnet;
+  for (size_t j = 0; j < net->ngroups; j++)
+    if (net->groups[j].impl) net->groups[j].kind->destroy(net->groups[j].impl);
+  free(net->groups);
+  for (int t = 0; net->syn && t < net->nthreads; t++) {
+    free(net->syn[t].off);
+    free(net->syn[t].tgt);
+    free(net->syn[t].delay);
+    free(net->syn[t].weight);
+  }
+  free(net->syn);
+  free(net->thr_lo);
+  free(net->pop_offset);
+  free(net->nid_of_gid);
+  free(net->gid_of_nid);
+  free(net);
+  *pnet = NULL;
+}

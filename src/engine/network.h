@@ -1,0 +1,76 @@
+/* The simulated network in the form the time loop wants it.
+ *
+ * Index spaces. A gid numbers every node of every population in load order (population
+ * offset + row); gids are the identity of spike sources and the key that orders spikes. The
+ * non-virtual nodes are also numbered by a neuron index (nid), grouped by model kind so that
+ * each kind's kernel runs over one contiguous range; inside a group nids follow gids.
+ *
+ * Synapses live with their targets. Threads own contiguous nid ranges (balanced by in-degree),
+ * and each thread keeps a CSR by source gid of the synapses onto its own neurons, in edge
+ * order (edge population order, then row). Delivering spikes in (step, gid) order and walking
+ * each source's synapses in that order therefore adds into every target's ring buffer in the
+ * same sequence whatever the thread count: sums are bit-identical.
+ *
+ * Ring buffers: ring[slot][channel][nid] holds the input summed for the update of step k with
+ * slot = k & ring_mask. A synapse stores its target as tgt = channel * N + nid and its delay
+ * in steps. */
+#ifndef CZ_ENGINE_NETWORK_H
+#define CZ_ENGINE_NETWORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "io/circuit.h"
+#include "io/config.h"
+#include "models/model.h"
+
+#define CZ_NO_NID UINT32_MAX
+
+typedef struct cz_group {
+  const cz_model_kind *kind;
+  void *impl;
+  uint32_t lo, hi; /* nid range */
+} cz_group;
+
+/* The synapses onto one thread's neurons, CSR by source gid. */
+typedef struct cz_synapses {
+  size_t *off;      /* [nsrc + 1] */
+  uint32_t *tgt;    /* [nsyn] channel * N + nid */
+  uint16_t *delay;  /* [nsyn] steps, >= 1 */
+  double *weight;   /* [nsyn] */
+  size_t nsyn;
+} cz_synapses;
+
+typedef struct cz_network {
+  double h;                /* step in ms */
+  int64_t tics_per_step;   /* 1 tic = 0.001 ms */
+  int64_t nsteps;          /* updates 0 .. nsteps-1 */
+
+  size_t npops;
+  size_t *pop_offset;      /* [npops + 1] gid of each population's first node */
+  size_t nsrc;             /* number of gids */
+  uint32_t *nid_of_gid;    /* [nsrc], CZ_NO_NID for virtual nodes */
+  uint32_t *gid_of_nid;    /* [N] */
+  size_t N;
+
+  size_t ngroups;
+  cz_group *groups;
+
+  int nch;                 /* ring channels (1 or 2) */
+  int nthreads;
+  uint32_t *thr_lo;        /* [nthreads + 1] nid range owned by each thread for delivery */
+  cz_synapses *syn;        /* [nthreads] */
+  size_t nsyn_total;
+  int32_t min_delay, max_delay; /* steps; 1 when there are no synapses */
+} cz_network;
+
+/* Builds the network from the circuit: neuron groups with their parameters, synapses with
+ * weights and delays in steps, partitioned for nthreads threads. Owned (*out). Local. */
+cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, cz_network **out);
+void cz_net_destroy(cz_network **net);
+
+/* Population and row of a gid. */
+void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row);
+
+#endif

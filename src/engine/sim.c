@@ -1,0 +1,248 @@
+#include "engine/sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "base/mem.h"
+#include "base/timer.h"
+
+typedef struct spike_list {
+  size_t n, cap_u, cap_g;
+  int64_t *u;
+  uint32_t *gid;
+} spike_list;
+
+static cz_status spike_list_push(spike_list *l, int64_t u, uint32_t gid) {
+  CZ_RESERVE(l->u, l->cap_u, l->n + 1);
+  CZ_RESERVE(l->gid, l->cap_g, l->n + 1);
+  l->u[l->n] = u;
+  l->gid[l->n] = gid;
+  l->n++;
+  return CZ_OK;
+}
+
+static void spike_list_free(spike_list *l) {
+  free(l->u);
+  free(l->gid);
+  memset(l, 0, sizeof *l);
+}
+
+typedef struct loop_state {
+  cz_network *net;
+  const cz_vspikes *vs;
+  const cz_clamps *cl;
+  size_t ring_len, ring_mask, stride;
+  double *ring;
+  double *i_stim;
+  uint32_t **fired;    /* [nthreads][N] scratch */
+  spike_list *local;   /* [nthreads] spikes of this epoch, (u, gid) */
+  spike_list epoch;    /* merged and sorted */
+  size_t vs_next;      /* next virtual spike */
+  size_t ev_next;      /* next clamp event */
+  cz_status *thread_status;
+} loop_state;
+
+static size_t pow2_at_least(size_t x) {
+  size_t p = 1;
+  while (p < x) p <<= 1;
+  return p;
+}
+
+static void apply_clamp_events(loop_state *s, int64_t u) {
+  const cz_clamps *cl = s->cl;
+  while (s->ev_next < cl->nev && cl->ev_step[s->ev_next] < u) s->ev_next++;
+  while (s->ev_next < cl->nev && cl->ev_step[s->ev_next] == u) {
+    uint32_t nid = cl->ev_nid[s->ev_next++];
+    s->i_stim[nid] = cz_clamps_current(cl, nid, u);
+  }
+}
+
+/* Updates this thread's slice of every group for steps [t0, t1). */
+static void update_epoch(loop_state *s, int tid, int nthreads, int64_t t0, int64_t t1) {
+  cz_network *net = s->net;
+  const bool clamps = s->cl->nev > 0;
+  for (int64_t u = t0; u < t1; u++) {
+    if (clamps) {
+#pragma omp barrier
+#pragma omp single
+      apply_clamp_events(s, u);
+    }
+    double *row = s->ring + (size_t)(u & (int64_t)s->ring_mask) * s->stride;
+    for (size_t j = 0; j < net->ngroups; j++) {
+      cz_group *g = &net->groups[j];
+      size_t n = g->hi - g->lo;
+      size_t i0 = n * (size_t)tid / (size_t)nthreads, i1 = n * (size_t)(tid + 1) / (size_t)nthreads;
+      if (i0 == i1) continue;
+      double *ch0 = row + g->lo;
+      double *ch1 = net->nch == 2 ? ch0 + net->N : NULL;
+      size_t nf = g->kind->update(g->impl, i0, i1, ch0, ch1, s->i_stim + g->lo, s->fired[tid], tid);
+      for (size_t k = 0; k < nf && s->thread_status[tid] == CZ_OK; k++)
+        s->thread_status[tid] = spike_list_push(&s->local[tid], u, net->gid_of_nid[g->lo + s->fired[tid][k]]);
+    }
+  }
+}
+
+static int cmp_spike(const void *a, const void *b) {
+  const int64_t *x = a, *y = b;
+  if (x[0] != y[0]) return (x[0] > y[0]) - (x[0] < y[0]);
+  return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Builds this epoch's sorted spike list from the threads' lists and the virtual spikes. */
+static cz_status merge_epoch(loop_state *s, int64_t t1, cz_sim_result *out, size_t *cap_g, size_t *cap_s) {
+  size_t n = 0;
+  for (int t = 0; t < s->net->nthreads; t++) n += s->local[t].n;
+  size_t nv = 0;
+  while (s->vs_next + nv < s->vs->n && s->vs->step[s->vs_next + nv] < t1) nv++;
+  int64_t *pairs = NULL;
+  CZ_NEW(pairs, 2 * (n + nv));
+  size_t k = 0;
+  for (int t = 0; t < s->net->nthreads; t++) {
+    for (size_t i = 0; i < s->local[t].n; i++, k++) {
+      pairs[2 * k] = s->local[t].u[i];
+      pairs[2 * k + 1] = s->local[t].gid[i];
+    }
+    s->local[t].n = 0;
+  }
+  /* Record the neurons' spikes (the virtual ones are inputs, not outputs). */
+  void *pg = out->gid, *ps = out->stamp;
+  cz_status st = cz_grow(&pg, cap_g, out->nspikes + n, sizeof *out->gid);
+  out->gid = pg;
+  if (st == CZ_OK) st = cz_grow(&ps, cap_s, out->nspikes + n, sizeof *out->stamp);
+  out->stamp = ps;
+  if (st != CZ_OK) {
+    free(pairs);
+    return st;
+  }
+  for (size_t i = 0; i < n; i++) {
+    out->gid[out->nspikes] = (uint32_t)pairs[2 * i + 1];
+    out->stamp[out->nspikes] = pairs[2 * i] + 1;
+    out->nspikes++;
+  }
+  for (size_t i = 0; i < nv; i++, k++) {
+    pairs[2 * k] = s->vs->step[s->vs_next + i];
+    pairs[2 * k + 1] = s->vs->gid[s->vs_next + i];
+  }
+  s->vs_next += nv;
+  qsort(pairs, k, 2 * sizeof *pairs, cmp_spike);
+  s->epoch.n = 0;
+  for (size_t i = 0; i < k && st == CZ_OK; i++) st = spike_list_push(&s->epoch, pairs[2 * i], (uint32_t)pairs[2 * i + 1]);
+  free(pairs);
+  return st;
+}
+
+/* Adds the epoch's spikes into the ring slots of their arrival steps (this thread's targets). */
+static uint64_t deliver_epoch(loop_state *s, int tid) {
+  const cz_synapses *syn = &s->net->syn[tid];
+  const spike_list *e = &s->epoch;
+  double *ring = s->ring;
+  const size_t mask = s->ring_mask, stride = s->stride;
+  uint64_t nev = 0;
+  for (size_t i = 0; i < e->n; i++) {
+    const int64_t u = e->u[i];
+    const size_t a = syn->off[e->gid[i]], b = syn->off[e->gid[i] + 1];
+    nev += b - a;
+    for (size_t k = a; k < b; k++)
+      ring[((size_t)(u + syn->delay[k]) & mask) * stride + syn->tgt[k]] += syn->weight[k];
+  }
+  return nev;
+}
+
+static cz_status setup(loop_state *s, cz_network *net) {
+  s->ring_len = pow2_at_least((size_t)net->max_delay + (size_t)net->min_delay + 1);
+  s->ring_mask = s->ring_len - 1;
+  s->stride = (size_t)net->nch * net->N;
+  CZ_NEW(s->ring, s->ring_len * s->stride);
+  CZ_NEW(s->i_stim, net->N);
+  CZ_NEW(s->fired, (size_t)net->nthreads);
+  CZ_NEW(s->local, (size_t)net->nthreads);
+  CZ_NEW(s->thread_status, (size_t)net->nthreads);
+  for (int t = 0; t < net->nthreads; t++) CZ_NEW(s->fired[t], net->N);
+  return CZ_OK;
+}
+
+static void teardown(loop_state *s) {
+  for (int t = 0; s->fired && t < s->net->nthreads; t++) free(s->fired[t]);
+  for (int t = 0; s->local && t < s->net->nthreads; t++) spike_list_free(&s->local[t]);
+  free(s->fired);
+  free(s->local);
+  free(s->thread_status);
+  free(s->ring);
+  free(s->i_stim);
+  spike_list_free(&s->epoch);
+}
+
+static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz_sim_result *out) {
+  cz_network *net = s->net;
+  const int64_t M = net->min_delay;
+  size_t cap_g = 0, cap_s = 0;
+  double last_report = cz_now();
+  for (int64_t t0 = 0; t0 < net->nsteps; t0 += M) {
+    const int64_t t1 = t0 + M < net->nsteps ? t0 + M : net->nsteps;
+    double ta = cz_now();
+#pragma omp parallel num_threads(net->nthreads)
+    {
+#ifdef _OPENMP
+      int tid = omp_get_thread_num(), nt = omp_get_num_threads();
+#else
+      int tid = 0, nt = 1;
+#endif
+      update_epoch(s, tid, nt, t0, t1);
+    }
+    for (int t = 0; t < net->nthreads; t++) CZ_TRY(s->thread_status[t]);
+    double tb = cz_now();
+    CZ_TRY(merge_epoch(s, t1, out, &cap_g, &cap_s));
+    uint64_t nev = 0;
+#pragma omp parallel num_threads(net->nthreads) reduction(+ : nev)
+    {
+#ifdef _OPENMP
+      int tid = omp_get_thread_num();
+#else
+      int tid = 0;
+#endif
+      nev += deliver_epoch(s, tid);
+    }
+    out->nevents += nev;
+    double tc = cz_now();
+    cz_timer_add(CZ_T_RUN_UPDATE, tb - ta);
+    cz_timer_add(CZ_T_RUN_DELIVER, tc - tb);
+    if (progress && tc - last_report >= 1.0) {
+      progress(pctx, t1, net->nsteps, out->nspikes);
+      last_report = tc;
+    }
+  }
+  return CZ_OK;
+}
+
+cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, cz_progress_fn progress,
+                     void *progress_ctx, cz_sim_result *out) {
+  memset(out, 0, sizeof *out);
+  loop_state s;
+  memset(&s, 0, sizeof s);
+  s.net = net;
+  s.vs = vs;
+  s.cl = cl;
+  cz_status st = setup(&s, net);
+  if (st == CZ_OK) {
+    /* Threads must exist in the requested number for the delivery partition to hold. */
+#ifdef _OPENMP
+    omp_set_dynamic(0);
+#endif
+    st = run_loop(&s, progress, progress_ctx, out);
+  }
+  teardown(&s);
+  if (st != CZ_OK) {
+    cz_error_trace(__FILE__, __LINE__, __func__);
+    cz_sim_result_free(out);
+  }
+  return st;
+}
+
+void cz_sim_result_free(cz_sim_result *r) {
+  free(r->gid);
+  free(r->stamp);
+  memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,42 @@
+/* The time loop.
+ *
+ * Time advances in epochs of min_delay steps (the smallest synaptic delay in the network):
+ * a spike emitted in update u reaches its targets at step u + D >= u + min_delay, never
+ * inside the epoch it was emitted in, so neurons can be updated for a whole epoch without
+ * hearing from each other; only then are spikes exchanged (the distributed engine's
+ * Alltoallv goes here) and delivered. Per epoch:
+ *   1. update: threads run disjoint slices of every model group, step by step, reading and
+ *      clearing the ring-buffer row of the step; neurons that fire are listed per thread;
+ *   2. merge: this epoch's spikes (plus the virtual nodes' input spikes) sorted by
+ *      (step, gid), a canonical order independent of threads and ranks;
+ *   3. deliver: every thread walks the whole list and adds the weights of the synapses onto
+ *      its own neurons into slot (u + delay) of the ring; per target the additions come in
+ *      (step, gid, edge) order, so the floating-point sums are the same for any thread count.
+ * Current-clamp changes are applied before the update of their step. */
+#ifndef CZ_ENGINE_SIM_H
+#define CZ_ENGINE_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "engine/network.h"
+#include "inputs/current_clamp.h"
+#include "inputs/spike_train.h"
+
+typedef struct cz_sim_result {
+  size_t nspikes;
+  uint32_t *gid;   /* [nspikes] source gid of each recorded spike */
+  int64_t *stamp;  /* [nspikes] stamp S: the spike time is S * h */
+  uint64_t nevents; /* synaptic events delivered */
+} cz_sim_result;
+
+/* Called from the loop about once per second of wall time with the steps done so far. */
+typedef void (*cz_progress_fn)(void *ctx, int64_t steps_done, int64_t nsteps, size_t nspikes);
+
+/* Runs the whole simulation. Owned (out arrays; cz_sim_result_free). */
+cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, cz_progress_fn progress,
+                     void *progress_ctx, cz_sim_result *out);
+void cz_sim_result_free(cz_sim_result *r);
+
+#endif

@@ -1,0 +1,285 @@
+#include "inputs/current_clamp.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "io/csv.h"
+#include "io/node_sets.h"
+
+typedef struct change {
+  double t, amp;
+} change;
+
+typedef struct change_list {
+  size_t n, cap;
+  change *c;
+} change_list;
+
+static cz_status add_change(change_list *l, double t, double amp) {
+  CZ_RESERVE(l->c, l->cap, l->n + 1);
+  l->c[l->n].t = t;
+  l->c[l->n].amp = amp;
+  l->n++;
+  return CZ_OK;
+}
+
+/* A number or a list of numbers under key; *n = 1 for a scalar. Owned (*out). */
+static cz_status number_list(const cz_config *cfg, const cz_cfg_block *b, const char *key, double **out, size_t *n) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(b->json, key);
+  CZ_CHECK(j, CZ_ERR_CONFIG, "%s: inputs.%s has no \"%s\"", cfg->path, b->name, key);
+  if (cJSON_IsNumber(j)) {
+    CZ_NEW(*out, 1);
+    (*out)[0] = j->valuedouble;
+    *n = 1;
+  } else {
+    CZ_CHECK(cJSON_IsArray(j) && cJSON_GetArraySize(j) > 0, CZ_ERR_CONFIG,
+             "%s: inputs.%s.%s must be a number or a non-empty list of numbers", cfg->path, b->name, key);
+    *n = (size_t)cJSON_GetArraySize(j);
+    CZ_NEW(*out, *n);
+    size_t i = 0;
+    const cJSON *e = NULL;
+    cJSON_ArrayForEach(e, j) {
+      if (!cJSON_IsNumber(e)) {
+        free(*out);
+        return CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s.%s[%zu] is not a number", cfg->path, b->name, key, i);
+      }
+      (*out)[i++] = e->valuedouble;
+    }
+  }
+  for (size_t i = 0; i < *n; i++)
+    if (!isfinite((*out)[i])) {
+      free(*out);
+      return CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s.%s holds a non-finite number", cfg->path, b->name, key);
+    }
+  return CZ_OK;
+}
+
+static cz_status pulses_changes(const cz_config *cfg, const cz_cfg_block *b, change_list *out) {
+  double *amp = NULL, *delay = NULL, *dur = NULL;
+  size_t na = 0, nd = 0, nu = 0;
+  cz_status st = number_list(cfg, b, "amp", &amp, &na);
+  if (st == CZ_OK) st = number_list(cfg, b, "delay", &delay, &nd);
+  if (st == CZ_OK) st = number_list(cfg, b, "duration", &dur, &nu);
+  if (st == CZ_OK && (na != nd || na != nu))
+    st = CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s: amp, delay and duration have different lengths (%zu, %zu, %zu)",
+                  cfg->path, b->name, na, nd, nu);
+  for (size_t i = 0; st == CZ_OK && i < na; i++) {
+    if (!(delay[i] >= 0) || !(dur[i] >= 0)) {
+      st = CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s: delay and duration must be >= 0 (pulse %zu)", cfg->path, b->name, i);
+      break;
+    }
+    if (delay[i] <= cfg->dt) continue; /* BMTK skips pulses that would start at the first step */
+    st = add_change(out, delay[i], amp[i]);
+    bool last = i + 1 == na;
+    if (st == CZ_OK && (last || delay[i] + dur[i] <= delay[i + 1])) st = add_change(out, delay[i] + dur[i], 0.0);
+  }
+  free(amp);
+  free(delay);
+  free(dur);
+  return st;
+}
+
+static const char *string_field(const cz_cfg_block *b, const char *key, const char *dflt) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(b->json, key);
+  return cJSON_IsString(j) ? j->valuestring : dflt;
+}
+
+/* Reads a CSV file with a separator other than a space by mapping it to spaces first. */
+static cz_status read_table(const char *path, const char *sep, cz_csv **out) {
+  if (strcmp(sep, " ") == 0) return cz_csv_read(path, out);
+  CZ_CHECK(strlen(sep) == 1, CZ_ERR_CONFIG, "%s: separator '%s' must be a single character", path, sep);
+  char *text = NULL;
+  CZ_TRY(cz_read_file(path, &text, NULL));
+  for (char *q = text; *q; q++)
+    if (*q == sep[0]) *q = ' ';
+  cz_status st = cz_csv_parse(text, path, out);
+  free(text);
+  return st;
+}
+
+static cz_status csv_changes(const cz_config *cfg, const cz_cfg_block *b, change_list *out) {
+  const char *file = string_field(b, "file", NULL);
+  CZ_CHECK(file, CZ_ERR_CONFIG, "%s: inputs.%s has no \"file\"", cfg->path, b->name);
+  const char *tcol = string_field(b, "timestamps_column", "timestamps");
+  const char *acol = string_field(b, "amplitudes_column", "amps");
+  cz_csv *t = NULL;
+  CZ_TRY(read_table(file, string_field(b, "separator", " "), &t));
+  int ct = cz_csv_col(t, tcol), ca = cz_csv_col(t, acol);
+  cz_status st = CZ_OK;
+  if (ct < 0 || ca < 0)
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: missing column '%s' (inputs.%s)", file, ct < 0 ? tcol : acol, b->name);
+  else if (t->nrows < 2)
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: needs at least 2 rows of timestamps and amplitudes (inputs.%s)", file, b->name);
+  for (size_t r = 0; st == CZ_OK && r < t->nrows; r++) {
+    cz_value tv = cz_csv_value(t, r, (size_t)ct), av = cz_csv_value(t, r, (size_t)ca);
+    if (tv.kind != CZ_VAL_NUM || av.kind != CZ_VAL_NUM || !isfinite(tv.num) || !isfinite(av.num) || tv.num < 0)
+      st = CZ_ERROR(CZ_ERR_FORMAT, "%s: row %zu: timestamp and amplitude must be finite numbers", file, r + 2);
+    else if (tv.num > cfg->dt)
+      st = add_change(out, tv.num, av.num);
+  }
+  cz_csv_destroy(&t);
+  return st;
+}
+
+static cz_status clamp_changes(const cz_config *cfg, const cz_cfg_block *b, change_list *out) {
+  const char *type = b->input_type ? b->input_type : "current_clamp";
+  if (strcmp(type, "current_clamp") == 0) return pulses_changes(cfg, b, out);
+  if (strcmp(type, "csv") == 0 || strcmp(type, "file") == 0) return csv_changes(cfg, b, out);
+  return CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s: IClamp input_type '%s' is not supported (supported: current_clamp, csv)",
+                  cfg->path, b->name, type);
+}
+
+static bool is_clamp(const cz_cfg_block *b) { return b->module && strcmp(b->module, "IClamp") == 0; }
+
+typedef struct pending {
+  size_t n, cap_c, cap_n;
+  uint32_t *clamp, *nid; /* (clamp, neuron) pairs */
+} pending;
+
+static cz_status add_targets(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const cz_network *net,
+                             uint32_t clamp, pending *pd) {
+  CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: inputs.%s has no \"node_set\"", cfg->path, b->name);
+  char where[256];
+  snprintf(where, sizeof where, "inputs.%s.node_set", b->name);
+  cz_ns_view view = cz_circuit_ns_view(c);
+  cz_ns_selection *sel = NULL;
+  CZ_TRY(cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &sel));
+  cz_status st = CZ_OK;
+  for (size_t p = 0; p < sel->npops && st == CZ_OK; p++)
+    for (size_t k = 0; k < sel->n[p] && st == CZ_OK; k++) {
+      uint32_t nid = net->nid_of_gid[net->pop_offset[p] + sel->rows[p][k]];
+      if (nid == CZ_NO_NID) continue; /* a clamp on a virtual node has no effect */
+      size_t need = pd->n + 1;
+      void *a = pd->clamp, *bb = pd->nid;
+      st = cz_grow(&a, &pd->cap_c, need, sizeof *pd->clamp);
+      pd->clamp = a;
+      if (st == CZ_OK) st = cz_grow(&bb, &pd->cap_n, need, sizeof *pd->nid);
+      pd->nid = bb;
+      if (st == CZ_OK) {
+        pd->clamp[pd->n] = clamp;
+        pd->nid[pd->n] = nid;
+        pd->n++;
+      }
+    }
+  cz_ns_selection_destroy(&sel);
+  return st;
+}
+
+static int cmp_ev(const void *a, const void *b) {
+  const int64_t *x = a, *y = b;
+  if (x[0] != y[0]) return (x[0] > y[0]) - (x[0] < y[0]);
+  return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Neuron -> clamps CSR, and the sorted, de-duplicated (step, nid) change events. */
+static cz_status index_clamps(cz_clamps *cl, const cz_network *net, const pending *pd) {
+  CZ_NEW(cl->nrn_off, net->N + 1);
+  CZ_NEW(cl->nrn_clamp, pd->n);
+  for (size_t i = 0; i < pd->n; i++) cl->nrn_off[pd->nid[i] + 1]++;
+  for (size_t i = 0; i < net->N; i++) cl->nrn_off[i + 1] += cl->nrn_off[i];
+  size_t *fill = NULL;
+  CZ_NEW(fill, net->N);
+  for (size_t i = 0; i < pd->n; i++) cl->nrn_clamp[cl->nrn_off[pd->nid[i]] + fill[pd->nid[i]]++] = pd->clamp[i];
+  free(fill);
+  size_t nev = 0;
+  for (size_t i = 0; i < pd->n; i++) nev += cl->chg_off[pd->clamp[i] + 1] - cl->chg_off[pd->clamp[i]];
+  int64_t *ev = NULL;
+  CZ_NEW(ev, 2 * nev);
+  size_t k = 0;
+  for (size_t i = 0; i < pd->n; i++)
+    for (size_t j = cl->chg_off[pd->clamp[i]]; j < cl->chg_off[pd->clamp[i] + 1]; j++) {
+      ev[2 * k] = cl->chg_step[j];
+      ev[2 * k + 1] = pd->nid[i];
+      k++;
+    }
+  qsort(ev, nev, 2 * sizeof *ev, cmp_ev);
+  cl->ev_step = cz_calloc(nev, sizeof *cl->ev_step);
+  cl->ev_nid = cz_calloc(nev, sizeof *cl->ev_nid);
+  if (!cl->ev_step || !cl->ev_nid) {
+    free(ev);
+    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < nev; i++) {
+    if (cl->nev && cl->ev_step[cl->nev - 1] == ev[2 * i] && cl->ev_nid[cl->nev - 1] == (uint32_t)ev[2 * i + 1]) continue;
+    cl->ev_step[cl->nev] = ev[2 * i];
+    cl->ev_nid[cl->nev] = (uint32_t)ev[2 * i + 1];
+    cl->nev++;
+  }
+  free(ev);
+  return CZ_OK;
+}
+
+static cz_status build(const cz_config *cfg, const cz_circuit *c, const cz_network *net, cz_clamps *cl, pending *pd) {
+  size_t cap_off = 0, cap_s = 0, cap_a = 0, nchg = 0;
+  CZ_RESERVE(cl->chg_off, cap_off, 1);
+  for (size_t i = 0; i < cfg->ninputs; i++) {
+    const cz_cfg_block *b = &cfg->inputs[i];
+    if (!b->enabled || !is_clamp(b)) continue;
+    change_list l = {0, 0, NULL};
+    cz_status st = clamp_changes(cfg, b, &l);
+    for (size_t j = 0; st == CZ_OK && j < l.n; j++) {
+      int64_t a = llround(l.c[j].t / net->h);
+      if (j > 0 && a < cl->chg_step[nchg - 1])
+        st = CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s: amplitude times must increase", cfg->path, b->name);
+      if (st != CZ_OK) break;
+      void *ps = cl->chg_step, *pa = cl->chg_amp;
+      st = cz_grow(&ps, &cap_s, nchg + 1, sizeof *cl->chg_step);
+      cl->chg_step = ps;
+      if (st == CZ_OK) st = cz_grow(&pa, &cap_a, nchg + 1, sizeof *cl->chg_amp);
+      cl->chg_amp = pa;
+      if (st != CZ_OK) break;
+      cl->chg_step[nchg] = a;
+      cl->chg_amp[nchg] = l.c[j].amp;
+      nchg++;
+    }
+    free(l.c);
+    CZ_TRY(st);
+    CZ_RESERVE(cl->chg_off, cap_off, cl->nclamps + 2);
+    cl->chg_off[++cl->nclamps] = nchg;
+    CZ_TRY(add_targets(cfg, b, c, net, (uint32_t)(cl->nclamps - 1), pd));
+  }
+  return index_clamps(cl, net, pd);
+}
+
+cz_status cz_clamps_build(const cz_config *cfg, const cz_circuit *c, const cz_network *net, cz_clamps *out) {
+  memset(out, 0, sizeof *out);
+  pending pd = {0, 0, 0, NULL, NULL};
+  cz_status st = build(cfg, c, net, out, &pd);
+  free(pd.clamp);
+  free(pd.nid);
+  if (st != CZ_OK) {
+    cz_error_trace(__FILE__, __LINE__, __func__);
+    cz_clamps_free(out);
+  }
+  return st;
+}
+
+void cz_clamps_free(cz_clamps *cl) {
+  free(cl->chg_off);
+  free(cl->chg_step);
+  free(cl->chg_amp);
+  free(cl->nrn_off);
+  free(cl->nrn_clamp);
+  free(cl->ev_step);
+  free(cl->ev_nid);
+  memset(cl, 0, sizeof *cl);
+}
+
+double cz_clamps_current(const cz_clamps *cl, uint32_t nid, int64_t u) {
+  double sum = 0.0;
+  for (size_t k = cl->nrn_off[nid]; k < cl->nrn_off[nid + 1]; k++) {
+    uint32_t c = cl->nrn_clamp[k];
+    double amp = 0.0;
+    /* Changes at steps < 1 never reach the neuron: the generator sends ahead by one step. */
+    for (size_t j = cl->chg_off[c]; j < cl->chg_off[c + 1] && cl->chg_step[j] <= u; j++)
+      if (cl->chg_step[j] >= 1) amp = cl->chg_amp[j];
+    sum += amp;
+  }
+  return sum;
+}

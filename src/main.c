@@ -1,0 +1,220 @@
+/* cadenza: command line entry point.
+ *
+ *   cadenza run CONFIG [options]       simulate a SONATA simulation folder (also: cadenza CONFIG)
+ *   cadenza generate brunel [options] DIR   write the bundled Brunel example folder
+ *
+ * Exit codes: 0 success, 1 internal error, 2 bad input or usage, 3 output I/O error. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#include <H5public.h>
+
+#include "app/run.h"
+#include "base/log.h"
+#include "base/str.h"
+#include "comm/comm.h"
+#include "io/h5.h"
+#include "tools/brunel.h"
+
+static void print_usage(FILE *out) {
+  fputs("Usage:\n"
+        "  cadenza run CONFIG.json [options]    run a SONATA simulation (BMTK PointNet semantics)\n"
+        "  cadenza CONFIG.json [options]        same as run\n"
+        "  cadenza generate brunel [options] DIR  write the Brunel example network folder\n"
+        "  cadenza --help | --version\n"
+        "\n"
+        "Run options:\n"
+        "  --tstop MS            override run.tstop\n"
+        "  --dt MS               override run.dt\n"
+        "  -o, --output-dir DIR  override output.output_dir\n"
+        "  -t, --threads N       OpenMP threads (default: OMP_NUM_THREADS, else run.n_thread, else 1)\n"
+        "  --seed N              random seed (static PointNet networks draw no random numbers)\n"
+        "  --no-progress         no progress lines\n"
+        "  -q, --quiet           log warnings and errors only\n"
+        "\n"
+        "Generate options:\n"
+        "  --neurons N (10000)  --g G (5)  --eta E (2)  --J MV (0.1)  --delay MS (1.5)\n"
+        "  --tstop MS (1000)  --dt MS (0.1)  --seed N (1)  --overwrite\n"
+        "\n"
+        "Exit codes: 0 ok, 1 internal error, 2 bad input or usage, 3 output error.\n",
+        out);
+}
+
+static void print_version(void) {
+  unsigned maj, min, rel;
+  H5get_libversion(&maj, &min, &rel);
+  printf("cadenza %s\n", CADENZA_VERSION);
+  printf("  compiler: %s\n", __VERSION__);
+  printf("  MPI: %s\n", cz_comm_library_version());
+  printf("  HDF5: %u.%u.%u (parallel: %s)\n", maj, min, rel,
+#ifdef H5_HAVE_PARALLEL
+         "yes"
+#else
+         "no"
+#endif
+  );
+#ifdef _OPENMP
+  printf("  OpenMP: %d, max threads %d\n", _OPENMP, omp_get_max_threads());
+#else
+  printf("  OpenMP: no\n");
+#endif
+#ifdef CADENZA_WITH_PAPI
+  printf("  PAPI: yes\n");
+#else
+  printf("  PAPI: no\n");
+#endif
+}
+
+static cz_status need_value(int argc, char **argv, int i) {
+  CZ_CHECK(i + 1 < argc, CZ_ERR_ARG, "option %s needs a value", argv[i]);
+  return CZ_OK;
+}
+
+static cz_status parse_double(const char *opt, const char *text, double lo, double *out) {
+  CZ_CHECK(cz_parse_double(text, out) && isfinite(*out) && *out > lo, CZ_ERR_ARG,
+           "option %s needs a finite number above %g, got '%s'", opt, lo, text);
+  return CZ_OK;
+}
+
+static cz_status parse_long(const char *opt, const char *text, long long lo, long long *out) {
+  CZ_CHECK(cz_parse_int64(text, out) && *out >= lo, CZ_ERR_ARG, "option %s needs an integer >= %lld, got '%s'", opt,
+           lo, text);
+  return CZ_OK;
+}
+
+static cz_status parse_run(int argc, char **argv, int first, cz_run_options *o) {
+  memset(o, 0, sizeof *o);
+  o->ov.tstop = NAN;
+  o->ov.dt = NAN;
+  o->seed = -1;
+  o->progress = 1;
+  for (int i = first; i < argc; i++) {
+    const char *a = argv[i];
+    long long v;
+    if (strcmp(a, "--tstop") == 0) {
+      CZ_TRY(need_value(argc, argv, i));
+      CZ_TRY(parse_double(a, argv[++i], 0, &o->ov.tstop));
+    } else if (strcmp(a, "--dt") == 0) {
+      CZ_TRY(need_value(argc, argv, i));
+      CZ_TRY(parse_double(a, argv[++i], 0, &o->ov.dt));
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output-dir") == 0) {
+      CZ_TRY(need_value(argc, argv, i));
+      o->ov.output_dir = argv[++i];
+    } else if (strcmp(a, "-t") == 0 || strcmp(a, "--threads") == 0) {
+      CZ_TRY(need_value(argc, argv, i));
+      CZ_TRY(parse_long(a, argv[++i], 1, &v));
+      CZ_CHECK(v <= 4096, CZ_ERR_ARG, "option %s: %lld threads is too many", a, v);
+      o->threads = (int)v;
+    } else if (strcmp(a, "--seed") == 0) {
+      CZ_TRY(need_value(argc, argv, i));
+      CZ_TRY(parse_long(a, argv[++i], 0, &o->seed));
+    } else if (strcmp(a, "--no-progress") == 0) {
+      o->progress = 0;
+    } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+      o->progress = 0;
+      cz_log_set_level(CZ_LOG_WARNING);
+    } else if (a[0] == '-') {
+      return CZ_ERROR(CZ_ERR_ARG, "unknown option '%s' (see cadenza --help)", a);
+    } else {
+      CZ_CHECK(!o->config_path, CZ_ERR_ARG, "more than one config file given ('%s' and '%s')", o->config_path, a);
+      o->config_path = a;
+    }
+  }
+  CZ_CHECK(o->config_path, CZ_ERR_ARG, "no config file given (usage: cadenza run CONFIG.json)");
+  return CZ_OK;
+}
+
+static cz_status parse_generate(int argc, char **argv, int first, cz_brunel_params *p, const char **dir) {
+  *p = cz_brunel_defaults();
+  *dir = NULL;
+  CZ_CHECK(first < argc && strcmp(argv[first], "brunel") == 0, CZ_ERR_ARG,
+           "generate: unknown network '%s' (known: brunel)", first < argc ? argv[first] : "");
+  for (int i = first + 1; i < argc; i++) {
+    const char *a = argv[i];
+    long long v;
+    if (strcmp(a, "--overwrite") == 0) {
+      p->overwrite = true;
+      continue;
+    }
+    if (a[0] != '-') {
+      CZ_CHECK(!*dir, CZ_ERR_ARG, "generate: more than one folder given");
+      *dir = a;
+      continue;
+    }
+    CZ_TRY(need_value(argc, argv, i));
+    const char *val = argv[++i];
+    if (strcmp(a, "--neurons") == 0 || strcmp(a, "-n") == 0) {
+      CZ_TRY(parse_long(a, val, 10, &v));
+      p->n_neurons = (long)v;
+    } else if (strcmp(a, "--seed") == 0) {
+      CZ_TRY(parse_long(a, val, 0, &v));
+      p->seed = (uint64_t)v;
+    } else if (strcmp(a, "--g") == 0) {
+      CZ_TRY(parse_double(a, val, -INFINITY, &p->g));
+    } else if (strcmp(a, "--eta") == 0) {
+      CZ_TRY(parse_double(a, val, 0, &p->eta));
+    } else if (strcmp(a, "--J") == 0) {
+      CZ_TRY(parse_double(a, val, 0, &p->J));
+    } else if (strcmp(a, "--delay") == 0) {
+      CZ_TRY(parse_double(a, val, 0, &p->delay));
+    } else if (strcmp(a, "--tstop") == 0) {
+      CZ_TRY(parse_double(a, val, 0, &p->tstop));
+    } else if (strcmp(a, "--dt") == 0) {
+      CZ_TRY(parse_double(a, val, 0, &p->dt));
+    } else {
+      return CZ_ERROR(CZ_ERR_ARG, "generate: unknown option '%s' (see cadenza --help)", a);
+    }
+  }
+  CZ_CHECK(*dir, CZ_ERR_ARG, "generate: no output folder given (usage: cadenza generate brunel DIR)");
+  return CZ_OK;
+}
+
+static cz_status dispatch(int argc, char **argv) {
+  CZ_CHECK(argc >= 2, CZ_ERR_ARG, "no command given (see cadenza --help)");
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "generate") == 0) {
+    cz_brunel_params p;
+    const char *dir;
+    CZ_TRY(parse_generate(argc, argv, 2, &p, &dir));
+    CZ_TRY(cz_generate_brunel(&p, dir));
+    printf("cadenza: wrote the Brunel network (%ld neurons) to %s; run it with: cadenza run %s/config.json\n",
+           p.n_neurons, dir, dir);
+    return CZ_OK;
+  }
+  cz_run_options o;
+  CZ_TRY(parse_run(argc, argv, strcmp(cmd, "run") == 0 ? 2 : 1, &o));
+  return cz_app_run(&o);
+}
+
+int main(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+      print_usage(stdout);
+      return 0;
+    }
+    if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
+      cz_status st = cz_comm_init(&argc, &argv);
+      if (st == CZ_OK) print_version();
+      cz_comm_finalize();
+      return st == CZ_OK ? 0 : 1;
+    }
+  }
+  cz_status st = cz_comm_init(&argc, &argv);
+  if (st == CZ_OK) {
+    cz_log_set_enabled(cz_comm_rank() == 0);
+    cz_h5_quiet();
+    st = dispatch(argc, argv);
+    st = cz_comm_agree(st);
+  }
+  if (st != CZ_OK && cz_comm_rank() == 0) {
+    fprintf(stderr, "cadenza: error: %s\n", cz_error_message());
+    if (getenv("CADENZA_DEBUG")) fputs(cz_error_chain(), stderr);
+  }
+  cz_comm_finalize();
+  return cz_status_exit_code(st);
+}

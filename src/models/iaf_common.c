@@ -1,0 +1,76 @@
+#include "models/iaf_common.h"
+
+#include <float.h>
+
+static double shifted(bool given, double value_abs, double default_abs, double E_L) {
+  const double E_L_default = -70.0;
+  const double default_rel = default_abs - E_L_default;
+  return given ? value_abs - E_L : default_rel - (E_L - E_L_default);
+}
+
+cz_status cz_iaf_read_voltages(const cz_param_src *src, bool has_vmin, const char *where, cz_iaf_voltages *out) {
+  bool g;
+  double v;
+  CZ_TRY(cz_param_number(src, "E_L", -70.0, &out->E_L, NULL, where));
+  CZ_TRY(cz_param_number(src, "V_th", 0.0, &v, &g, where));
+  out->V_th = shifted(g, v, -55.0, out->E_L);
+  CZ_TRY(cz_param_number(src, "V_reset", 0.0, &v, &g, where));
+  out->V_reset = shifted(g, v, -70.0, out->E_L);
+  CZ_TRY(cz_param_number(src, "V_m", 0.0, &v, &g, where));
+  out->V_m = shifted(g, v, -70.0, out->E_L);
+  out->V_min = -DBL_MAX;
+  out->V_min_given = false;
+  if (has_vmin) {
+    CZ_TRY(cz_param_number(src, "V_min", 0.0, &v, &g, where));
+    if (g) out->V_min = v - out->E_L;
+    out->V_min_given = g;
+  }
+  return CZ_OK;
+}
+
+cz_status cz_iaf_check(double C_m, double tau_m, double t_ref, double V_reset_rel, double V_th_rel, const char *where) {
+  CZ_CHECK(C_m > 0, CZ_ERR_CONFIG, "%s: capacitance C_m must be > 0 (got %g)", where, C_m);
+  CZ_CHECK(tau_m > 0, CZ_ERR_CONFIG, "%s: membrane time constant tau_m must be > 0 (got %g)", where, tau_m);
+  CZ_CHECK(t_ref >= 0, CZ_ERR_CONFIG, "%s: refractory time t_ref must be >= 0 (got %g)", where, t_ref);
+  CZ_CHECK(V_reset_rel < V_th_rel, CZ_ERR_CONFIG, "%s: reset potential V_reset must be below the threshold V_th", where);
+  return CZ_OK;
+}
+
+#include <math.h>
+
+void cz_alpha_propagators(double tau_s, double tau_m, double C, double h, double *P31, double *P32) {
+  const double beta = tau_s * tau_m / (tau_m - tau_s);
+  const double gamma = beta / C;
+  const double E = expm1(h / tau_s - h / tau_m);
+  const double es = exp(-h / tau_s);
+  double p31 = gamma * es * (beta * E - h);
+  double p32 = gamma * es * E;
+  if (fabs(tau_m - tau_s) < 0.1) {
+    const double em = exp(-h / tau_m);
+    const double p31s = h * h / (2.0 * C) * em;
+    const double p32s = h / C * em;
+    if (tau_m == tau_s) {
+      p31 = p31s;
+      p32 = p32s;
+    } else {
+      const double alpha = (tau_s - tau_m) / (C * tau_m * tau_m);
+      if (!isfinite(p31) || fabs(p31 - p31s) > 2.0 * fabs(alpha * h * h * h * em / 3.0)) p31 = p31s;
+      if (!isfinite(p32) || fabs(p32 - p32s) > 2.0 * fabs(alpha * h * h * em / 2.0)) p32 = p32s;
+    }
+  }
+  *P31 = p31;
+  *P32 = p32;
+}
+
+double cz_exp_propagator(double tau_s, double tau_m, double C, double h) {
+  const double em = exp(-h / tau_m);
+  if (fabs(tau_m - tau_s) < 1e-12 * tau_m) return h / C * em;
+  const double beta = tau_s * tau_m / (tau_m - tau_s);
+  const double p = beta / C * exp(-h / tau_s) * expm1(h / tau_s - h / tau_m);
+  if (!isfinite(p) || fabs(tau_m - tau_s) < 0.1) {
+    const double ps = h / C * em;
+    const double alpha = (tau_s - tau_m) / (C * tau_m * tau_m);
+    if (!isfinite(p) || fabs(p - ps) > 2.0 * fabs(alpha * h * h * em / 2.0)) return ps;
+  }
+  return p;
+}

@@ -1,0 +1,35 @@
+/* Helpers shared by the NEST integrate-and-fire kinds. */
+#ifndef CZ_MODELS_IAF_COMMON_H
+#define CZ_MODELS_IAF_COMMON_H
+
+#include <stdbool.h>
+
+#include "base/status.h"
+#include "models/params.h"
+
+/* Voltages of iaf_psc_* as NEST keeps them: relative to E_L. A parameter given in the dict
+ * is absolute (value - E_L); one left out keeps its absolute default, because NEST shifts
+ * every relative voltage by -(E_L_new - E_L_default) when only E_L changes. */
+typedef struct cz_iaf_voltages {
+  double E_L;
+  double V_th, V_reset, V_min, V_m; /* relative to E_L */
+  bool V_min_given;
+} cz_iaf_voltages;
+
+/* Reads E_L, V_th, V_reset, V_m (and V_min when has_vmin) with the defaults of NEST's iaf
+ * models (E_L -70, V_th -55, V_reset -70, V_m -70, V_min -DBL_MAX). */
+cz_status cz_iaf_read_voltages(const cz_param_src *src, bool has_vmin, const char *where, cz_iaf_voltages *out);
+
+/* The common checks NEST makes (C_m > 0, tau_m > 0, t_ref >= 0, V_reset < V_th), written so
+ * that NaN fails too. */
+cz_status cz_iaf_check(double C_m, double tau_m, double t_ref, double V_reset_rel, double V_th_rel, const char *where);
+
+#endif
+
+/* Propagators from an alpha-shaped synaptic current (time constant tau_s) to the membrane
+ * over one step h: P31 (from dI) and P32 (from I), with NEST's treatment of the near-singular
+ * case |tau_m - tau_s| < 0.1 ms. */
+void cz_alpha_propagators(double tau_s, double tau_m, double C, double h, double *P31, double *P32);
+
+/* Propagator from an exponential synaptic current to the membrane over one step. */
+double cz_exp_propagator(double tau_s, double tau_m, double C, double h);

@@ -1,0 +1,120 @@
+/* iaf_psc_delta: leaky integrate-and-fire with delta-shaped synaptic input (NEST semantics).
+ * State y3 = V_m - E_L, y0 = external current. Per step, when not refractory,
+ *   y3 = P30 (y0 + I_e) + P33 y3 + (sum of weights arriving this step, mV), floored at V_min;
+ * while refractory input is dropped (or, with refractory_input, buffered with decay and
+ * added when the refractory period ends). Threshold test is >=. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "base/mem.h"
+#include "models/iaf_common.h"
+#include "models/model.h"
+
+typedef struct iaf_delta {
+  size_t n;
+  double h;
+  double *P33, *P30, *I_e, *V_th, *V_reset, *V_min, *E_L, *tau_m;
+  int32_t *R;
+  bool *refr_input;
+  double *y3, *y0, *refr_buf;
+  int32_t *r;
+} iaf_delta;
+
+static const char *const k_params[] = {"V_m", "E_L", "C_m", "tau_m", "t_ref", "V_th", "V_reset", "V_min", "I_e",
+                                       "refractory_input", NULL};
+
+static void destroy(void *p) {
+  iaf_delta *g = p;
+  if (!g) return;
+  double *arrs[] = {g->P33, g->P30, g->I_e, g->V_th, g->V_reset, g->V_min, g->E_L, g->tau_m, g->y3, g->y0, g->refr_buf};
+  for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++) free(arrs[k]);
+  free(g->R);
+  free(g->r);
+  free(g->refr_input);
+  free(g);
+}
+
+static cz_status create(size_t n, double h, int nthreads, void **out) {
+  (void)nthreads;
+  iaf_delta *g = cz_calloc(1, sizeof *g);
+  CZ_CHECK(g != NULL, CZ_ERR_NOMEM, "out of memory");
+  g->n = n;
+  g->h = h;
+  double **arrs[] = {&g->P33, &g->P30, &g->I_e, &g->V_th, &g->V_reset, &g->V_min, &g->E_L, &g->tau_m, &g->y3, &g->y0, &g->refr_buf};
+  bool ok = true;
+  for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++) ok = ok && (*arrs[k] = cz_calloc(n, sizeof(double)));
+  ok = ok && (g->R = cz_calloc(n, sizeof *g->R)) && (g->r = cz_calloc(n, sizeof *g->r)) &&
+       (g->refr_input = cz_calloc(n, sizeof *g->refr_input));
+  if (!ok) {
+    destroy(g);
+    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory creating %zu iaf_psc_delta neurons", n);
+  }
+  *out = g;
+  return CZ_OK;
+}
+
+static cz_status set_params(void *p, size_t i, const cz_param_src *src, const char *where) {
+  iaf_delta *g = p;
+  CZ_TRY(cz_param_check_known(src, k_params, "iaf_psc_delta", where));
+  cz_iaf_voltages v;
+  double C_m, tau_m, t_ref, I_e;
+  bool refr;
+  CZ_TRY(cz_iaf_read_voltages(src, true, where, &v));
+  CZ_TRY(cz_param_number(src, "C_m", 250.0, &C_m, NULL, where));
+  CZ_TRY(cz_param_number(src, "tau_m", 10.0, &tau_m, NULL, where));
+  CZ_TRY(cz_param_number(src, "t_ref", 2.0, &t_ref, NULL, where));
+  CZ_TRY(cz_param_number(src, "I_e", 0.0, &I_e, NULL, where));
+  CZ_TRY(cz_param_bool(src, "refractory_input", false, &refr, where));
+  CZ_TRY(cz_iaf_check(C_m, tau_m, t_ref, v.V_reset, v.V_th, where));
+  g->P33[i] = exp(-g->h / tau_m);
+  g->P30[i] = -tau_m / C_m * expm1(-g->h / tau_m);
+  g->I_e[i] = I_e;
+  g->V_th[i] = v.V_th;
+  g->V_reset[i] = v.V_reset;
+  g->V_min[i] = v.V_min;
+  g->E_L[i] = v.E_L;
+  g->tau_m[i] = tau_m;
+  g->R[i] = cz_model_refractory_steps(t_ref, g->h);
+  g->refr_input[i] = refr;
+  g->y3[i] = v.V_m;
+  return CZ_OK;
+}
+
+static size_t update(void *p, size_t i0, size_t i1, double *ch0, double *ch1, const double *i_stim, uint32_t *fired,
+                     int tid) {
+  (void)ch1;
+  (void)tid;
+  iaf_delta *g = p;
+  size_t nf = 0;
+  for (size_t i = i0; i < i1; i++) {
+    double in = ch0[i];
+    ch0[i] = 0.0;
+    double y3 = g->y3[i];
+    if (g->r[i] == 0) {
+      y3 = g->P30[i] * (g->y0[i] + g->I_e[i]) + g->P33[i] * y3 + in;
+      if (g->refr_input[i] && g->refr_buf[i] != 0.0) {
+        y3 += g->refr_buf[i];
+        g->refr_buf[i] = 0.0;
+      }
+      if (y3 < g->V_min[i]) y3 = g->V_min[i];
+    } else {
+      if (g->refr_input[i]) g->refr_buf[i] += in * exp(-g->r[i] * g->h / g->tau_m[i]);
+      g->r[i]--;
+    }
+    if (y3 >= g->V_th[i]) {
+      g->r[i] = g->R[i];
+      y3 = g->V_reset[i];
+      fired[nf++] = (uint32_t)i;
+    }
+    g->y3[i] = y3;
+    g->y0[i] = i_stim[i];
+  }
+  return nf;
+}
+
+static double v_m(const void *p, size_t i) {
+  const iaf_delta *g = p;
+  return g->y3[i] + g->E_L[i];
+}
+
+const cz_model_kind cz_iaf_psc_delta = {"iaf_psc_delta", k_params, false, create, set_params, update, v_m, destroy};

@@ -1,0 +1,54 @@
+/* Neuron model kinds: a small vtable per NEST model, and the contract of a model group.
+ *
+ * A group holds the neurons of one model kind in structs of arrays (parameters, propagators,
+ * state), one entry per neuron, indexed 0..n-1. The engine owns the inputs: for each step it
+ * hands the kernel the ring-buffer rows of that step (synaptic input summed per channel,
+ * already offset to the group's first neuron) and the per-neuron external current; the
+ * kernel consumes (reads and zeroes) the ring rows, advances its neurons [i0, i1) by one step
+ * and lists the neurons that fired. Kernels do no I/O and no allocation, and touch only the
+ * entries of their own neurons, so threads can run disjoint slices of a group at once.
+ *
+ * Channels: kinds with split_sign route positive weights to channel 0 (excitatory) and the
+ * rest to channel 1 (inhibitory), as NEST's iaf_psc_alpha/exp and iaf_cond_alpha do; the
+ * others (iaf_psc_delta) sum every weight into channel 0. */
+#ifndef CZ_MODELS_MODEL_H
+#define CZ_MODELS_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "models/params.h"
+
+typedef struct cz_model_kind {
+  const char *name;               /* NEST model name, e.g. "iaf_psc_alpha" */
+  const char *const *param_names; /* NULL-terminated list of accepted dynamics_params keys */
+  bool split_sign;
+  /* Creates a group of n neurons for step h_ms (defaults set). Owned (*grp). */
+  cz_status (*create)(size_t n, double h_ms, int nthreads, void **grp);
+  /* Sets neuron i from its parameter source (NEST defaults for absent keys, NEST's E_L
+   * shift rules), validates values and computes its propagators. where names the node. */
+  cz_status (*set_params)(void *grp, size_t i, const cz_param_src *src, const char *where);
+  /* Advances neurons [i0, i1) by one step. ch0/ch1: ring rows of this step (ch1 NULL when
+   * the kind has one channel); i_stim: external current arriving this step (pA); fired
+   * receives the indices of the neurons that spiked; returns their count. tid: OpenMP
+   * thread number, for per-thread scratch. */
+  size_t (*update)(void *grp, size_t i0, size_t i1, double *ch0, double *ch1, const double *i_stim,
+                   uint32_t *fired, int tid);
+  /* Membrane potential of neuron i in mV (absolute). */
+  double (*v_m)(const void *grp, size_t i);
+  void (*destroy)(void *grp);
+} cz_model_kind;
+
+/* Kind for a SONATA model_template ("nest:iaf_psc_alpha"); CZ_ERR_CONFIG naming the
+ * template and listing the known kinds when there is none. */
+cz_status cz_model_lookup(const char *template_str, const cz_model_kind **out);
+
+/* Comma-separated names of the known kinds (borrowed). */
+const char *cz_model_known_names(void);
+
+/* Refractory period in steps as NEST computes it: ceil(round(t_ref * 1000 tics) / tics per step). */
+int32_t cz_model_refractory_steps(double t_ref_ms, double h_ms);
+
+#endif

@@ -1,0 +1,35 @@
+#include <math.h>
+#include <string.h>
+
+#include "models/model.h"
+
+extern const cz_model_kind cz_iaf_psc_delta, cz_iaf_psc_alpha, cz_iaf_psc_exp, cz_iaf_cond_alpha;
+
+static const cz_model_kind *const k_kinds[] = {&cz_iaf_psc_delta, &cz_iaf_psc_alpha, &cz_iaf_psc_exp,
+                                               &cz_iaf_cond_alpha};
+enum { NKINDS = sizeof k_kinds / sizeof k_kinds[0] };
+
+const char *cz_model_known_names(void) {
+  return "nest:iaf_psc_delta, nest:iaf_psc_alpha, nest:iaf_psc_exp, nest:iaf_cond_alpha";
+}
+
+cz_status cz_model_lookup(const char *template_str, const cz_model_kind **out) {
+  const char *colon = strchr(template_str, ':');
+  CZ_CHECK(colon && (size_t)(colon - template_str) == 4 && strncmp(template_str, "nest", 4) == 0, CZ_ERR_CONFIG,
+           "model_template '%s' is not a NEST model (expected 'nest:<model>'; known: %s)", template_str,
+           cz_model_known_names());
+  for (size_t k = 0; k < NKINDS; k++) {
+    if (strcmp(colon + 1, k_kinds[k]->name) == 0) {
+      *out = k_kinds[k];
+      return CZ_OK;
+    }
+  }
+  return CZ_ERROR(CZ_ERR_CONFIG, "unknown model '%s' in model_template '%s' (known: %s)", colon + 1, template_str,
+                  cz_model_known_names());
+}
+
+int32_t cz_model_refractory_steps(double t_ref_ms, double h_ms) {
+  const double tics = llround(t_ref_ms * 1000.0);
+  const double tics_per_step = llround(h_ms * 1000.0);
+  return (int32_t)ceil(tics / tics_per_step);
+}

@@ -1,0 +1,51 @@
+/* `cadenza generate brunel`: writes a self-contained SONATA simulation folder holding the
+ * Brunel (2000) balanced network, model A (delta synapses), in its asynchronous irregular
+ * regime by default (g = 5, eta = 2).
+ *
+ * Network (N = n_neurons): N_E = 0.8 N excitatory and N_I = 0.2 N inhibitory iaf_psc_delta
+ * neurons (tau_m 20 ms, C_m 1 pF so weights are in mV, E_L 0, V_th 20 mV, V_reset 10 mV,
+ * t_ref 2 ms), each with fixed in-degree C_E = 0.1 N_E from excitatory and C_I = 0.1 N_I from
+ * inhibitory neurons drawn at random (autapses and multapses allowed, as in NEST's example),
+ * J = 0.1 mV, J_I = -g J, delay 1.5 ms. External drive, as in Brunel's paper: each neuron
+ * receives C_E synapses (weight J, same delay) from a pool of N_E virtual nodes that fire as
+ * independent Poisson processes at nu_ext = eta * nu_thr, nu_thr = V_th / (J C_E tau_m); their
+ * spikes are pre-generated into a SONATA spike file, as BMTK users do. Initial membrane
+ * potentials are uniform in [0, V_th) and stored per node as HDF5 dynamics_params/V_m.
+ *
+ * Everything random is drawn from a counter-based generator keyed by (seed, node id, stream),
+ * so the folder depends only on the parameters, never on the machine or thread count.
+ *
+ * Layout of DIR: config.json (network + simulation in one file, "${configdir}"-relative),
+ * network/{brunel_nodes.h5, brunel_node_types.csv, brunel_brunel_edges.h5,
+ * brunel_brunel_edge_types.csv, external_nodes.h5, external_node_types.csv,
+ * external_brunel_edges.h5, external_brunel_edge_types.csv}, components/cell_models/{exc,inh}.json,
+ * components/synaptic_models/static.json, inputs/external_spikes.h5. Output goes to
+ * DIR/output. Files are written in BMTK's builder conventions (sonata-spec 1.6). */
+#ifndef CZ_TOOLS_BRUNEL_H
+#define CZ_TOOLS_BRUNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/status.h"
+
+typedef struct cz_brunel_params {
+  long n_neurons;   /* N (default 10000) */
+  double g;         /* relative inhibition (default 5) */
+  double eta;       /* external rate relative to threshold rate (default 2) */
+  double J;         /* mV (default 0.1) */
+  double delay;     /* ms (default 1.5) */
+  double tstop;     /* ms, for the config and the input spike file (default 1000) */
+  double dt;        /* ms (default 0.1) */
+  uint64_t seed;    /* default 1 */
+  bool overwrite;   /* replace an existing folder's generated files */
+} cz_brunel_params;
+
+/* Defaults listed above. */
+cz_brunel_params cz_brunel_defaults(void);
+
+/* Writes the folder. Refuses (CZ_ERR_OUTPUT) to overwrite an existing config.json unless
+ * p->overwrite. Local. */
+cz_status cz_generate_brunel(const cz_brunel_params *p, const char *dir);
+
+#endif

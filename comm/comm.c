@@ -1,6 +1,7 @@
 #include "comm/comm.h"
 
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #ifdef CADENZA_WITH_MPI
@@ -10,7 +11,19 @@ static int g_rank = 0, g_size = 1;
 static int g_started_mpi = 0;
 static MPI_Comm g_comm = MPI_COMM_NULL;
 
+/* Whether an MPI launcher (mpirun/mpiexec, srun, hydra) started this process. A process
+ * started by hand runs serially without initialising MPI: Open MPI's singleton start-up
+ * would otherwise fork a helper daemon that competes with the simulation for cores. */
+static bool launched_by_mpi(void) {
+  static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK",
+                                     "MPI_LOCALNRANKS", "CADENZA_FORCE_MPI"};
+  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+    if (getenv(vars[i])) return true;
+  return false;
+}
+
 cz_status cz_comm_init(int *argc, char ***argv) {
+  if (!launched_by_mpi()) return CZ_OK;
   int inited = 0;
   MPI_Initialized(&inited);
   if (!inited) {
@@ -54,6 +67,7 @@ void cz_comm_abort(int code) {
 
 const char *cz_comm_library_version(void) {
   static char buf[MPI_MAX_LIBRARY_VERSION_STRING];
+  /* MPI_Get_library_version may be called before MPI_Init. */
   int len = 0;
   MPI_Get_library_version(buf, &len);
   for (int i = 0; i < len; i++)

@@ -76,4 +76,31 @@ cz_status cz_h5_write_attr_string(cz_h5file *f, const char *path, const char *at
 /* uint32 attribute, scalar when n == 1 and dims [n] otherwise. */
 cz_status cz_h5_write_attr_u32(cz_h5file *f, const char *path, const char *attr, const uint32_t *v, size_t n);
 
+/* ---- writing for generators (added for tools/brunel.c) --------------------------------- */
+
+/* 1-D uint32 / uint16 datasets, as cz_h5_write_u64 (BMTK's dtypes for node_group_id,
+ * edge_type_id, edge_group_index and edge_group_id). */
+cz_status cz_h5_write_u32(cz_h5file *f, const char *path, const uint32_t *data, size_t n, bool compress);
+cz_status cz_h5_write_u16(cz_h5file *f, const char *path, const uint16_t *data, size_t n, bool compress);
+/* 2-D uint64 dataset of shape [rows, 2] from row-major pairs (edge indices). */
+cz_status cz_h5_write_u64_pairs(cz_h5file *f, const char *path, const uint64_t *data, size_t rows, bool compress);
+
+/* Element type of an appender; the values passed to cz_h5_append are the matching C type
+ * (uint16_t, uint32_t, uint64_t, double) and are stored little-endian. */
+typedef enum cz_h5_elem { CZ_H5_ELEM_U16, CZ_H5_ELEM_U32, CZ_H5_ELEM_U64, CZ_H5_ELEM_F64 } cz_h5_elem;
+
+/* A 1-D dataset whose length is known up front but whose values arrive in order, piece by
+ * piece, so that a generator never holds the whole array: values are buffered one chunk at a
+ * time and each full chunk is written (shuffle + gzip level 4 when compress). Close every
+ * appender before its file. Failures are CZ_ERR_OUTPUT. */
+typedef struct cz_h5_appender cz_h5_appender;
+/* Creates dataset path (parents too) of n values. Owned (*out). */
+cz_status cz_h5_appender_open(cz_h5file *f, const char *path, cz_h5_elem type, uint64_t n, bool compress,
+                              cz_h5_appender **out);
+/* Appends count values; more than n in all is CZ_ERR_INTERNAL. */
+cz_status cz_h5_append(cz_h5_appender *a, const void *data, size_t count);
+/* Writes what is buffered and closes the dataset. Fewer than n values appended is
+ * CZ_ERR_INTERNAL (the dataset would hold zeros). Always frees; accepts NULL. */
+cz_status cz_h5_appender_close(cz_h5_appender **a);
+
 #endif

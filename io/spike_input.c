@@ -89,7 +89,7 @@ static cz_status cz_spike_format_of(const char *path, const char *module, cz_spi
 
 /* Index of the population to use among names[n] (see the rule in the header), or an error
  * listing what the file has. */
-static cz_status cz_choose_population(const char *path, const char *pop, char *const *names, size_t n,
+static cz_status cz_choose_population(const char *path, const char *pop, const char *const *names, size_t n,
                                       size_t *chosen) {
   for (size_t i = 0; pop && i < n; i++) {
     if (strcmp(names[i], pop) == 0) {
@@ -215,7 +215,7 @@ static cz_status cz_read_h5_population(cz_h5file *f, const char *pop, cz_spike_t
     st = cz_trains_new(0, out);
     goto done;
   }
-  CZ_TRY_GOTO(st, cz_choose_population(cz_h5_path(f), pop, pops, npops, &chosen), done);
+  CZ_TRY_GOTO(st, cz_choose_population(cz_h5_path(f), pop, (const char *const *)pops, npops, &chosen), done);
   char ts_name[1024], id_name[1024];
   snprintf(ts_name, sizeof ts_name, "/spikes/%s/timestamps", pops[chosen]);
   snprintf(id_name, sizeof id_name, "/spikes/%s/node_ids", pops[chosen]);
@@ -244,10 +244,11 @@ static cz_status cz_read_h5(const char *path, const char *pop, cz_spike_trains *
 
 /* ---- csv ------------------------------------------------------------------------------- */
 
-/* csv.Sniffer-like header detection: a header names the columns, data rows hold numbers. */
+/* csv.Sniffer-like header detection: a header names the columns, data rows hold numbers.
+ * Looks at the first non-blank line, as the parser skips blank lines. */
 static bool cz_csv_first_line_is_header(const char *text) {
-  const char *end = strchr(text, '\n');
-  size_t len = end ? (size_t)(end - text) : strlen(text);
+  while (*text == '\n' || *text == '\r' || *text == ' ' || *text == '\t') text++;
+  size_t len = strcspn(text, "\n");
   char line[4096];
   if (len >= sizeof line) len = sizeof line - 1;
   memcpy(line, text, len);
@@ -315,7 +316,7 @@ static cz_status cz_csv_choose_population(const cz_csv *t, int col, const char *
   size_t n;
   CZ_TRY(cz_csv_pop_names(t, col, &names, &n));
   size_t chosen = 0;
-  cz_status st = n == 0 ? CZ_OK : cz_choose_population(t->path, pop, (char *const *)names, n, &chosen);
+  cz_status st = n == 0 ? CZ_OK : cz_choose_population(t->path, pop, names, n, &chosen);
   if (st == CZ_OK && n > 1) *keep = names[chosen];
   free(names);
   return st;
@@ -325,10 +326,12 @@ static cz_status cz_csv_parse_row(const cz_csv *t, size_t r, const cz_csv_cols *
   const char *ts_text = cz_csv_cell(t, r, (size_t)c->ts);
   const char *id_text = cz_csv_cell(t, r, (size_t)c->id);
   CZ_CHECK(cz_parse_double(ts_text, ts) && isfinite(*ts), CZ_ERR_FORMAT,
-           "%s: data row %zu: timestamp '%s' is not a finite number", t->path, r + 1, ts_text ? ts_text : "");
+           "%s: data row %zu: timestamp '%s' is not a finite number", t->path, r + 1,
+           ts_text ? ts_text : "(empty or NaN)");
   long long v;
   CZ_CHECK(cz_parse_int64(id_text, &v) && v >= 0, CZ_ERR_FORMAT,
-           "%s: data row %zu: node id '%s' is not a non-negative integer", t->path, r + 1, id_text ? id_text : "");
+           "%s: data row %zu: node id '%s' is not a non-negative integer", t->path, r + 1,
+           id_text ? id_text : "(empty)");
   *id = (uint64_t)v;
   return CZ_OK;
 }
@@ -364,7 +367,7 @@ static cz_status cz_read_csv(const char *path, const char *pop, cz_spike_trains 
     st = cz_csv_parse_headerless(text, path, &t);
   free(text);
   CZ_TRY(st);
-  cz_csv_cols c;
+  cz_csv_cols c = {-1, -1, -1};
   const char *keep = NULL;
   CZ_TRY_GOTO(st, cz_csv_columns(t, header, &c), done);
   CZ_TRY_GOTO(st, cz_csv_choose_population(t, c.pop, pop, &keep), done);

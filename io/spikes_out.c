@@ -128,22 +128,30 @@ size_t cz_spikes_format_time(double v, char *buf, size_t n) {
   if (isinf(v)) return (size_t)snprintf(buf, n, v > 0 ? "inf" : "-inf");
   char s[64], *p = s;
   if (signbit(v)) *p++ = '-';
-  char d[24];
+  char d[24] = "0";
   int e = v == 0 ? 0 : cz_shortest_digits(fabs(v), d, sizeof d);
-  if (v == 0) strcpy(d, "0");
   int nd = (int)strlen(d);
   if (e < -4 || e >= 16) {
     /* Python's repr switches to exponent form below 1e-4 and from 1e16 on: "1e-05",
      * "1.5e+16" (no ".0", at least two exponent digits). */
     *p++ = d[0];
-    if (nd > 1) p = cz_put_str(cz_put_rep(p, '.', 1), d + 1, nd - 1);
+    if (nd > 1) {
+      *p++ = '.';
+      p = cz_put_str(p, d + 1, nd - 1);
+    }
     p += sprintf(p, "e%c%02d", e < 0 ? '-' : '+', abs(e));
-  } else if (e < 0) {
-    p = cz_put_str(cz_put_rep(cz_put_str(p, "0.", 2), '0', -e - 1), d, nd); /* 0.00123 */
-  } else if (e + 1 >= nd) {
-    p = cz_put_str(cz_put_rep(cz_put_str(p, d, nd), '0', e + 1 - nd), ".0", 2); /* 1200.0 */
-  } else {
-    p = cz_put_str(cz_put_rep(cz_put_str(p, d, e + 1), '.', 1), d + e + 1, nd - e - 1); /* 12.5 */
+  } else if (e < 0) { /* 0.00123 */
+    p = cz_put_str(p, "0.", 2);
+    p = cz_put_rep(p, '0', -e - 1);
+    p = cz_put_str(p, d, nd);
+  } else if (e + 1 >= nd) { /* 1200.0 */
+    p = cz_put_str(p, d, nd);
+    p = cz_put_rep(p, '0', e + 1 - nd);
+    p = cz_put_str(p, ".0", 2);
+  } else { /* 12.5 */
+    p = cz_put_str(p, d, e + 1);
+    *p++ = '.';
+    p = cz_put_str(p, d + e + 1, nd - e - 1);
   }
   *p = '\0';
   return (size_t)snprintf(buf, n, "%s", s);
@@ -180,15 +188,23 @@ static const char *cz_sort_name(cz_sort_order order) {
   return order == CZ_SORT_BY_ID ? "by_id" : order == CZ_SORT_BY_TIME ? "by_time" : "none";
 }
 
-static cz_status cz_check_pop_names(const char *path, const cz_spike_table *t) {
-  for (size_t p = 0; p < t->npops; p++) {
-    const char *name = t->pop_names[p];
-    CZ_CHECK(name && *name && !strchr(name, '/') && strcmp(name, ".") != 0, CZ_ERR_OUTPUT,
-             "%s: population name '%s' cannot be an HDF5 group name", path, name ? name : "(null)");
-  }
+/* Every spike names a population that has a name (a bad index is a caller bug). */
+static cz_status cz_check_table(const char *path, const cz_spike_table *t) {
+  for (size_t p = 0; p < t->npops; p++)
+    CZ_CHECK(t->pop_names[p] && *t->pop_names[p], CZ_ERR_OUTPUT, "%s: population %zu has no name", path, p);
   for (size_t i = 0; i < t->n; i++)
     CZ_CHECK(t->pop[i] < t->npops, CZ_ERR_INTERNAL, "%s: spike %zu has population index %u of %zu", path, i,
              t->pop[i], t->npops);
+  return CZ_OK;
+}
+
+/* A name with '/' would silently become nested groups. */
+static cz_status cz_check_group_names(const char *path, const cz_spike_table *t) {
+  for (size_t p = 0; p < t->npops; p++) {
+    const char *name = t->pop_names[p];
+    CZ_CHECK(!strchr(name, '/') && strcmp(name, ".") != 0, CZ_ERR_OUTPUT,
+             "%s: population name '%s' cannot be an HDF5 group name", path, name);
+  }
   return CZ_OK;
 }
 
@@ -249,7 +265,8 @@ static cz_status cz_as_output_error(cz_status st) {
 }
 
 cz_status cz_spikes_write_h5(const char *path, const cz_spike_table *t, cz_sort_order order, bool compress) {
-  CZ_TRY(cz_check_pop_names(path, t));
+  CZ_TRY(cz_check_table(path, t));
+  CZ_TRY(cz_check_group_names(path, t));
   char *part = NULL;
   CZ_TRY(cz_part_path(path, &part));
   cz_h5file *f = NULL;
@@ -282,9 +299,7 @@ static cz_status cz_write_csv_body(FILE *fp, const char *part, const cz_spike_ta
 }
 
 cz_status cz_spikes_write_csv(const char *path, const cz_spike_table *t) {
-  for (size_t i = 0; i < t->n; i++)
-    CZ_CHECK(t->pop[i] < t->npops, CZ_ERR_INTERNAL, "%s: spike %zu has population index %u of %zu", path, i,
-             t->pop[i], t->npops);
+  CZ_TRY(cz_check_table(path, t));
   char *part = NULL;
   CZ_TRY(cz_part_path(path, &part));
   cz_status st = CZ_OK;

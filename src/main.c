@@ -108,7 +108,7 @@ static cz_status parse_run(int argc, char **argv, int first, cz_run_options *o) 
     } else if (strcmp(a, "-t") == 0 || strcmp(a, "--threads") == 0) {
       CZ_TRY(need_value(argc, argv, i));
       CZ_TRY(parse_long(a, argv[++i], 1, &v));
-      CZ_CHECK(v <= 4096, CZ_ERR_ARG, "option %s: %lld threads is too many", a, v);
+      CZ_CHECK(v <= 1024, CZ_ERR_ARG, "option %s: %lld threads is too many", a, v);
       o->threads = (int)v;
     } else if (strcmp(a, "--seed") == 0) {
       CZ_TRY(need_value(argc, argv, i));

@@ -2,6 +2,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -41,9 +44,19 @@ typedef struct loop_state {
   spike_list *local;   /* [nthreads] spikes of this epoch, (u, gid) */
   spike_list epoch;    /* merged and sorted */
   size_t vs_next;      /* next virtual spike */
-  size_t ev_next;      /* next clamp event */
+  size_t *ev_next;     /* [nthreads] next clamp event each thread looks at */
+  uint16_t *owner;     /* [N] thread that updates each neuron */
   cz_status *thread_status;
 } loop_state;
+
+/* Synaptic currents decay towards zero and spend long silent periods as subnormal numbers,
+ * which x86 processes orders of magnitude slower. Flushing them to zero changes no result
+ * that matters: a subnormal (< 2.3e-308) added to a membrane potential is below its last bit. */
+static void cz_flush_denormals(void) {
+#if defined(__SSE2__)
+  _mm_setcsr(_mm_getcsr() | 0x8040);
+#endif
+}
 
 static size_t pow2_at_least(size_t x) {
   size_t p = 1;
@@ -51,13 +64,22 @@ static size_t pow2_at_least(size_t x) {
   return p;
 }
 
-static void apply_clamp_events(loop_state *s, int64_t u) {
+/* Each thread sets the clamp current of the neurons it updates itself, so no barrier is
+ * needed between steps. */
+static void apply_clamp_events(loop_state *s, int tid, int64_t u) {
   const cz_clamps *cl = s->cl;
-  while (s->ev_next < cl->nev && cl->ev_step[s->ev_next] < u) s->ev_next++;
-  while (s->ev_next < cl->nev && cl->ev_step[s->ev_next] == u) {
-    uint32_t nid = cl->ev_nid[s->ev_next++];
-    s->i_stim[nid] = cz_clamps_current(cl, nid, u);
+  size_t k = s->ev_next[tid];
+  while (k < cl->nev && cl->ev_step[k] < u) k++;
+  for (; k < cl->nev && cl->ev_step[k] == u; k++) {
+    uint32_t nid = cl->ev_nid[k];
+    if (s->owner[nid] == tid) s->i_stim[nid] = cz_clamps_current(cl, nid, u);
   }
+  s->ev_next[tid] = k;
+}
+
+static void slice_of(size_t n, int tid, int nthreads, size_t *i0, size_t *i1) {
+  *i0 = n * (size_t)tid / (size_t)nthreads;
+  *i1 = n * (size_t)(tid + 1) / (size_t)nthreads;
 }
 
 /* Updates this thread's slice of every group for steps [t0, t1). */
@@ -65,16 +87,13 @@ static void update_epoch(loop_state *s, int tid, int nthreads, int64_t t0, int64
   cz_network *net = s->net;
   const bool clamps = s->cl->nev > 0;
   for (int64_t u = t0; u < t1; u++) {
-    if (clamps) {
-#pragma omp barrier
-#pragma omp single
-      apply_clamp_events(s, u);
-    }
+    if (clamps) apply_clamp_events(s, tid, u);
     double *row = s->ring + (size_t)(u & (int64_t)s->ring_mask) * s->stride;
     for (size_t j = 0; j < net->ngroups; j++) {
       cz_group *g = &net->groups[j];
       size_t n = g->hi - g->lo;
-      size_t i0 = n * (size_t)tid / (size_t)nthreads, i1 = n * (size_t)(tid + 1) / (size_t)nthreads;
+      size_t i0, i1;
+      slice_of(n, tid, nthreads, &i0, &i1);
       if (i0 == i1) continue;
       double *ch0 = row + g->lo;
       double *ch1 = net->nch == 2 ? ch0 + net->N : NULL;
@@ -161,6 +180,16 @@ static cz_status setup(loop_state *s, cz_network *net) {
   CZ_NEW(s->local, (size_t)net->nthreads);
   CZ_NEW(s->thread_status, (size_t)net->nthreads);
   for (int t = 0; t < net->nthreads; t++) CZ_NEW(s->fired[t], net->N);
+  CZ_NEW(s->ev_next, (size_t)net->nthreads);
+  CZ_NEW(s->owner, net->N);
+  for (size_t j = 0; j < net->ngroups; j++) {
+    const cz_group *g = &net->groups[j];
+    for (int t = 0; t < net->nthreads; t++) {
+      size_t i0, i1;
+      slice_of(g->hi - g->lo, t, net->nthreads, &i0, &i1);
+      for (size_t i = i0; i < i1; i++) s->owner[g->lo + i] = (uint16_t)t;
+    }
+  }
   return CZ_OK;
 }
 
@@ -170,51 +199,63 @@ static void teardown(loop_state *s) {
   free(s->fired);
   free(s->local);
   free(s->thread_status);
+  free(s->ev_next);
+  free(s->owner);
   free(s->ring);
   free(s->i_stim);
   spike_list_free(&s->epoch);
 }
 
+/* One parallel region for the whole run (as NEST does): starting threads for every epoch
+ * costs far more than the barriers that separate the phases. */
 static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz_sim_result *out) {
   cz_network *net = s->net;
   const int64_t M = net->min_delay;
   size_t cap_g = 0, cap_s = 0;
   double last_report = cz_now();
-  for (int64_t t0 = 0; t0 < net->nsteps; t0 += M) {
-    const int64_t t1 = t0 + M < net->nsteps ? t0 + M : net->nsteps;
-    double ta = cz_now();
-#pragma omp parallel num_threads(net->nthreads)
-    {
+  cz_status shared_st = CZ_OK;
+  uint64_t nev_total = 0;
+  double t_update = 0, t_deliver = 0;
+#pragma omp parallel num_threads(net->nthreads) reduction(+ : nev_total)
+  {
 #ifdef _OPENMP
-      int tid = omp_get_thread_num(), nt = omp_get_num_threads();
+    const int tid = omp_get_thread_num(), nt = omp_get_num_threads();
 #else
-      int tid = 0, nt = 1;
+    const int tid = 0, nt = 1;
 #endif
+    cz_flush_denormals();
+    double ta = 0, tb = 0;
+    for (int64_t t0 = 0; t0 < net->nsteps; t0 += M) {
+      const int64_t t1 = t0 + M < net->nsteps ? t0 + M : net->nsteps;
+#pragma omp master
+      ta = cz_now();
       update_epoch(s, tid, nt, t0, t1);
-    }
-    for (int t = 0; t < net->nthreads; t++) CZ_TRY(s->thread_status[t]);
-    double tb = cz_now();
-    CZ_TRY(merge_epoch(s, t1, out, &cap_g, &cap_s));
-    uint64_t nev = 0;
-#pragma omp parallel num_threads(net->nthreads) reduction(+ : nev)
-    {
-#ifdef _OPENMP
-      int tid = omp_get_thread_num();
-#else
-      int tid = 0;
-#endif
-      nev += deliver_epoch(s, tid);
-    }
-    out->nevents += nev;
-    double tc = cz_now();
-    cz_timer_add(CZ_T_RUN_UPDATE, tb - ta);
-    cz_timer_add(CZ_T_RUN_DELIVER, tc - tb);
-    if (progress && tc - last_report >= 1.0) {
-      progress(pctx, t1, net->nsteps, out->nspikes);
-      last_report = tc;
+#pragma omp barrier
+#pragma omp single
+      {
+        tb = cz_now();
+        t_update += tb - ta;
+        for (int t = 0; t < nt && shared_st == CZ_OK; t++) shared_st = s->thread_status[t];
+        if (shared_st == CZ_OK) shared_st = merge_epoch(s, t1, out, &cap_g, &cap_s);
+      }
+      if (shared_st != CZ_OK) break; /* every thread sees the same value after the barrier */
+      nev_total += deliver_epoch(s, tid);
+#pragma omp barrier
+#pragma omp master
+      {
+        double tc = cz_now();
+        t_deliver += tc - tb;
+        if (progress && tc - last_report >= 1.0) {
+          progress(pctx, t1, net->nsteps, out->nspikes);
+          last_report = tc;
+        }
+      }
     }
   }
-  return CZ_OK;
+  out->nevents = nev_total;
+  cz_timer_add(CZ_T_RUN_UPDATE, t_update);
+  cz_timer_add(CZ_T_RUN_DELIVER, t_deliver);
+  return shared_st;
 }
 
 cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, cz_progress_fn progress,

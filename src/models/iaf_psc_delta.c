@@ -16,6 +16,7 @@ typedef struct iaf_delta {
   double *P33, *P30, *I_e, *V_th, *V_reset, *V_min, *E_L, *tau_m;
   int32_t *R;
   bool *refr_input;
+  bool any_refr_input;
   double *y3, *y0, *refr_buf;
   int32_t *r;
 } iaf_delta;
@@ -76,8 +77,45 @@ static cz_status set_params(void *p, size_t i, const cz_param_src *src, const ch
   g->tau_m[i] = tau_m;
   g->R[i] = cz_model_refractory_steps(t_ref, g->h);
   g->refr_input[i] = refr;
+  g->any_refr_input = g->any_refr_input || refr;
   g->y3[i] = v.V_m;
   return CZ_OK;
+}
+
+/* Neurons without refractory input run a branch-free vectorisable pass; the threshold test
+ * follows in a second pass. refractory_input neurons take the general path. */
+static void update_plain(iaf_delta *g, size_t i0, size_t i1, double *in, const double *i_stim) {
+  double *restrict y3 = g->y3, *restrict y0 = g->y0, *restrict buf = in;
+  int32_t *restrict r = g->r;
+  const double *restrict P30 = g->P30, *restrict P33 = g->P33, *restrict I_e = g->I_e, *restrict V_min = g->V_min;
+  const double *restrict stim = i_stim;
+  for (size_t i = i0; i < i1; i++) {
+    double v = P30[i] * (y0[i] + I_e[i]) + P33[i] * y3[i] + buf[i];
+    v = v < V_min[i] ? V_min[i] : v;
+    const bool refractory = r[i] > 0;
+    y3[i] = refractory ? y3[i] : v;
+    r[i] = refractory ? r[i] - 1 : r[i];
+    buf[i] = 0.0;
+    y0[i] = stim[i];
+  }
+}
+
+static void update_refractory_input(iaf_delta *g, size_t i, double *in, const double *i_stim) {
+  double y3 = g->y3[i];
+  if (g->r[i] == 0) {
+    y3 = g->P30[i] * (g->y0[i] + g->I_e[i]) + g->P33[i] * y3 + in[i];
+    if (g->refr_buf[i] != 0.0) {
+      y3 += g->refr_buf[i];
+      g->refr_buf[i] = 0.0;
+    }
+    if (y3 < g->V_min[i]) y3 = g->V_min[i];
+  } else {
+    g->refr_buf[i] += in[i] * exp(-g->r[i] * g->h / g->tau_m[i]);
+    g->r[i]--;
+  }
+  in[i] = 0.0;
+  g->y3[i] = y3;
+  g->y0[i] = i_stim[i];
 }
 
 static size_t update(void *p, size_t i0, size_t i1, double *ch0, double *ch1, const double *i_stim, uint32_t *fired,
@@ -85,29 +123,21 @@ static size_t update(void *p, size_t i0, size_t i1, double *ch0, double *ch1, co
   (void)ch1;
   (void)tid;
   iaf_delta *g = p;
+  if (g->any_refr_input) {
+    for (size_t i = i0; i < i1; i++) {
+      if (g->refr_input[i]) update_refractory_input(g, i, ch0, i_stim);
+      else update_plain(g, i, i + 1, ch0, i_stim);
+    }
+  } else {
+    update_plain(g, i0, i1, ch0, i_stim);
+  }
   size_t nf = 0;
   for (size_t i = i0; i < i1; i++) {
-    double in = ch0[i];
-    ch0[i] = 0.0;
-    double y3 = g->y3[i];
-    if (g->r[i] == 0) {
-      y3 = g->P30[i] * (g->y0[i] + g->I_e[i]) + g->P33[i] * y3 + in;
-      if (g->refr_input[i] && g->refr_buf[i] != 0.0) {
-        y3 += g->refr_buf[i];
-        g->refr_buf[i] = 0.0;
-      }
-      if (y3 < g->V_min[i]) y3 = g->V_min[i];
-    } else {
-      if (g->refr_input[i]) g->refr_buf[i] += in * exp(-g->r[i] * g->h / g->tau_m[i]);
-      g->r[i]--;
-    }
-    if (y3 >= g->V_th[i]) {
+    if (g->y3[i] >= g->V_th[i]) {
       g->r[i] = g->R[i];
-      y3 = g->V_reset[i];
+      g->y3[i] = g->V_reset[i];
       fired[nf++] = (uint32_t)i;
     }
-    g->y3[i] = y3;
-    g->y0[i] = i_stim[i];
   }
   return nf;
 }

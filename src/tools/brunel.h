@@ -48,4 +48,35 @@ cz_brunel_params cz_brunel_defaults(void);
  * p->overwrite. Local. */
 cz_status cz_generate_brunel(const cz_brunel_params *p, const char *dir);
 
+/* What follows from the parameters: the sizes of the folder's populations and the rates.
+ * Counts are rounded to the nearest integer (N_E = round(0.8 N), N_I = N - N_E,
+ * C_E = round(0.1 N_E), C_I = round(0.1 N_I)); each in-degree is at least 1 so that the
+ * smallest networks stay connected. */
+typedef struct cz_brunel_sizes {
+  long n_exc, n_inh;    /* N_E, N_I */
+  long c_exc, c_inh;    /* C_E, C_I */
+  double nu_thr;        /* Hz, V_th / (J C_E tau_m) */
+  double nu_ext;        /* Hz, eta nu_thr: the rate of each external (virtual) node */
+  uint64_t n_rec_edges; /* N (C_E + C_I): edges of brunel_to_brunel */
+  uint64_t n_ext_edges; /* N C_E: edges of external_to_brunel */
+} cz_brunel_sizes;
+
+/* Checks p (CZ_ERR_ARG naming the bad parameter: N >= 10 and small enough for BMTK's uint32
+ * edge_group_index, finite g, eta >= 0, J > 0, 0 < dt <= delay, dt a multiple of 0.001 ms,
+ * tstop > 0) and fills *out. */
+cz_status cz_brunel_sizes_of(const cz_brunel_params *p, cz_brunel_sizes *out);
+
+/* Random streams of the counter-based generator (key = the node id named):
+ * V_M: initial V_m of brunel node key, draw 0;
+ * RECURRENT: sources of brunel target key, C_E excitatory draws then C_I inhibitory;
+ * EXTERNAL: sources (external ids) of brunel target key, C_E draws;
+ * SPIKES: successive uniforms U of external node key; each inter-spike interval is
+ * -ln(1 - U) / nu_ext. */
+enum {
+  CZ_BRUNEL_STREAM_V_M = 1,
+  CZ_BRUNEL_STREAM_RECURRENT = 2,
+  CZ_BRUNEL_STREAM_EXTERNAL = 3,
+  CZ_BRUNEL_STREAM_SPIKES = 4
+};
+
 #endif

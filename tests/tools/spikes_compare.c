@@ -6,7 +6,14 @@
  * (default 1e-9 ms). Spikes later than --max-time in either file are ignored; spikes of ACTUAL
  * later than --allow-extra-after may be unmatched (the NEST-2 reference recorder artefact).
  * --exact requires the files to hold the same spikes in the same order with identical bits.
- * Exit 0 on a match, 1 on a difference (with a report of the first ones), 2 on bad input. */
+ * Exit 0 on a match, 1 on a difference (with a report of the first ones), 2 on bad input.
+ *
+ *   spikes_compare --validate FILE.h5 [--tstop MS]
+ *
+ * checks that FILE is a valid SONATA spikes file as Cadenza writes it: root magic, /spikes,
+ * per population a sorting attribute (none | by_id | by_time) that the data obey, timestamps
+ * with units "ms", node_ids of the same length, times finite and in (0, tstop]. Prints the
+ * number of spikes; exit 0 when valid, 1 otherwise. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +101,63 @@ static int exact_pop(const char *pop, const spikes *e, const spikes *a) {
   return 0;
 }
 
+static int invalid(const char *file, const char *what) {
+  printf("INVALID %s: %s\n", file, what);
+  return 1;
+}
+
+static int validate_pop(cz_h5file *f, const char *file, const char *pop, double tstop, size_t *count) {
+  char group[512], ts[600];
+  snprintf(group, sizeof group, "/spikes/%s", pop);
+  snprintf(ts, sizeof ts, "%s/timestamps", group);
+  char *sorting = NULL, *units = NULL;
+  if (cz_h5_read_attr_text(f, group, "sorting", &sorting) != CZ_OK) return invalid(file, cz_error_message());
+  if (cz_h5_read_attr_text(f, ts, "units", &units) != CZ_OK) return invalid(file, cz_error_message());
+  int bad = strcmp(units, "ms") != 0;
+  spikes s = {0, NULL, NULL};
+  if (!bad && read_pop(f, pop, &s) != 0) bad = 1;
+  for (size_t i = 0; !bad && i < s.n; i++) {
+    if (!isfinite(s.t[i]) || !(s.t[i] > 0) || s.t[i] > tstop) bad = 2;
+    if (i == 0) continue;
+    if (strcmp(sorting, "by_time") == 0 && s.t[i] < s.t[i - 1]) bad = 3;
+    if (strcmp(sorting, "by_id") == 0 && (s.id[i] < s.id[i - 1] || (s.id[i] == s.id[i - 1] && s.t[i] < s.t[i - 1])))
+      bad = 3;
+  }
+  if (strcmp(sorting, "none") && strcmp(sorting, "by_id") && strcmp(sorting, "by_time")) bad = 4;
+  static const char *const why[] = {"", "units or layout", "time out of range", "not sorted as declared",
+                                    "unknown sorting"};
+  if (bad) printf("INVALID %s: population %s: %s\n", file, pop, why[bad]);
+  *count += s.n;
+  free(s.id);
+  free(s.t);
+  free(sorting);
+  free(units);
+  return bad ? 1 : 0;
+}
+
+static int validate(const char *file, double tstop) {
+  cz_h5file *f = NULL;
+  if (cz_h5_open_read(file, &f) != CZ_OK) return invalid(file, cz_error_message());
+  int rc = 0;
+  char **pops = NULL;
+  size_t n = 0, count = 0;
+  if (!cz_h5_has_attr(f, "/", "magic")) rc = invalid(file, "no magic attribute");
+  else if (!cz_h5_is_group(f, "/spikes") || cz_h5_list(f, "/spikes", &pops, &n) != CZ_OK)
+    rc = invalid(file, "no /spikes group");
+  for (size_t k = 0; k < n && rc == 0; k++) rc = validate_pop(f, file, pops[k], tstop, &count);
+  cz_h5_free_names(pops, n);
+  cz_h5_close(&f);
+  if (rc == 0) printf("VALID %s: %zu populations, %zu spikes\n", file, n, count);
+  return rc;
+}
+
 int main(int argc, char **argv) {
+  if (argc >= 3 && strcmp(argv[1], "--validate") == 0) {
+    cz_h5_quiet();
+    double tstop = INFINITY;
+    if (argc >= 5 && strcmp(argv[3], "--tstop") == 0) tstop = atof(argv[4]);
+    return validate(argv[2], tstop);
+  }
   if (argc < 3) {
     fprintf(stderr, "usage: spikes_compare EXPECTED.h5 ACTUAL.h5 [--tol MS] [--max-time MS] [--allow-extra-after MS] [--exact]\n");
     return 2;

@@ -286,6 +286,13 @@ static void test_csv_layouts(void **state) {
   assert_true(t->node_ids[0] == 0 && t->timestamps[0] == 3.25);
   cz_spike_trains_destroy(&t);
 
+  /* blank lines before the header */
+  cz_test_write(path, sizeof path, dir, "blank.csv", "\n\ntimestamps node_ids\n1.5 2\n");
+  t = read_ok(path, NULL, "x");
+  assert_int_equal(t->n, 1);
+  assert_true(t->node_ids[0] == 2 && t->timestamps[0] == 1.5);
+  cz_spike_trains_destroy(&t);
+
   /* header only: no spikes */
   cz_test_write(path, sizeof path, dir, "hdr.csv", "timestamps population node_ids\n");
   t = read_ok(path, NULL, "x");

@@ -1,0 +1,746 @@
+/* `cadenza generate brunel` (contract in tools/brunel.h).
+ *
+ * The folder is written piece by piece, config.json last (through a .part file renamed into
+ * place), so a folder holding config.json is a complete one. The edge files are streamed
+ * target by target through HDF5 appenders: memory stays at a few chunks even for N = 1e5
+ * (1.8e9 edges), and each target's sources are a pure function of (seed, target, stream),
+ * so the draw order inside the loop cannot change the result. */
+#include "tools/brunel.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/rng.h"
+#include "base/str.h"
+#include "io/h5.h"
+#include "io/spikes_out.h"
+
+/* Neuron parameters fixed by the contract (Brunel 2000, with V_reset = 10 mV). */
+#define BR_TAU_M 20.0  /* ms */
+#define BR_C_M 1.0     /* pF: with C_m = 1 a delta synapse of weight w moves V_m by w mV */
+#define BR_E_L 0.0     /* mV */
+#define BR_V_TH 20.0   /* mV */
+#define BR_V_RESET 10.0 /* mV */
+#define BR_T_REF 2.0   /* ms */
+
+#define BR_TYPE_EXC 100u /* node and edge type ids of excitatory cells / sources */
+#define BR_TYPE_INH 101u
+#define BR_TYPE_EXT 200u
+
+#define BR_POP "brunel"
+#define BR_EXT_POP "external"
+#define BR_TIC_MS 0.001 /* NEST's time resolution; dt must be a multiple (as io/config.c checks) */
+
+cz_brunel_params cz_brunel_defaults(void) {
+  cz_brunel_params p = {
+      .n_neurons = 10000, .g = 5.0, .eta = 2.0, .J = 0.1, .delay = 1.5, .tstop = 1000.0, .dt = 0.1, .seed = 1,
+      .overwrite = false};
+  return p;
+}
+
+/* ---- parameters ------------------------------------------------------------------------ */
+
+static long br_round_share(long n, long num, long den) { return (n * num + den / 2) / den; }
+
+static cz_status br_check_params(const cz_brunel_params *p) {
+  CZ_CHECK(p->n_neurons >= 10, CZ_ERR_ARG, "brunel: the number of neurons must be at least 10 (got %ld)",
+           p->n_neurons);
+  /* Keeps the products below far from overflow; the uint32 limit is checked on the sizes. */
+  CZ_CHECK(p->n_neurons <= 10000000L, CZ_ERR_ARG, "brunel: %ld neurons is too many (at most 1e7)", p->n_neurons);
+  CZ_CHECK(isfinite(p->g), CZ_ERR_ARG, "brunel: g must be a finite number (got %g)", p->g);
+  CZ_CHECK(isfinite(p->eta) && p->eta >= 0, CZ_ERR_ARG, "brunel: eta must be a finite number >= 0 (got %g)",
+           p->eta);
+  CZ_CHECK(isfinite(p->J) && p->J > 0, CZ_ERR_ARG, "brunel: J must be a finite number > 0 mV (got %g)", p->J);
+  CZ_CHECK(isfinite(p->dt) && p->dt > 0, CZ_ERR_ARG, "brunel: dt must be a finite number > 0 ms (got %g)", p->dt);
+  double tics = nearbyint(p->dt / BR_TIC_MS);
+  CZ_CHECK(tics >= 1 && fabs(p->dt - tics * BR_TIC_MS) <= 1e-9 * p->dt, CZ_ERR_ARG,
+           "brunel: dt must be a multiple of %g ms (got %.17g)", BR_TIC_MS, p->dt);
+  CZ_CHECK(isfinite(p->delay) && p->delay >= p->dt, CZ_ERR_ARG,
+           "brunel: the delay must be a finite number >= dt = %g ms (got %g)", p->dt, p->delay);
+  CZ_CHECK(isfinite(p->tstop) && p->tstop > 0, CZ_ERR_ARG, "brunel: tstop must be a finite number > 0 ms (got %g)",
+           p->tstop);
+  return CZ_OK;
+}
+
+cz_status cz_brunel_sizes_of(const cz_brunel_params *p, cz_brunel_sizes *out) {
+  memset(out, 0, sizeof *out);
+  CZ_TRY(br_check_params(p));
+  long n = p->n_neurons;
+  cz_brunel_sizes s;
+  s.n_exc = br_round_share(n, 4, 5);
+  s.n_inh = n - s.n_exc;
+  s.c_exc = br_round_share(s.n_exc, 1, 10);
+  s.c_inh = br_round_share(s.n_inh, 1, 10);
+  if (s.c_exc < 1) s.c_exc = 1;
+  if (s.c_inh < 1) s.c_inh = 1;
+  s.n_rec_edges = (uint64_t)n * (uint64_t)(s.c_exc + s.c_inh);
+  s.n_ext_edges = (uint64_t)n * (uint64_t)s.c_exc;
+  /* BMTK stores edge_group_index as uint32 and this generator writes it the same way. */
+  CZ_CHECK(s.n_rec_edges <= UINT32_MAX, CZ_ERR_ARG,
+           "brunel: %ld neurons give %llu recurrent edges, more than a uint32 edge_group_index can count", n,
+           (unsigned long long)s.n_rec_edges);
+  s.nu_thr = 1000.0 * BR_V_TH / (p->J * (double)s.c_exc * BR_TAU_M); /* 1/ms -> Hz */
+  s.nu_ext = p->eta * s.nu_thr;
+  *out = s;
+  return CZ_OK;
+}
+
+/* ---- small file helpers ---------------------------------------------------------------- */
+
+/* Everything the writers need. */
+typedef struct br_ctx {
+  const cz_brunel_params *p;
+  cz_brunel_sizes s;
+  const char *dir;
+} br_ctx;
+
+/* mkdir -p. */
+static cz_status br_mkdirs(const char *path) {
+  char *p = NULL;
+  CZ_TRY(cz_strdup(path, &p));
+  cz_status st = CZ_OK;
+  for (char *q = p + 1; st == CZ_OK; q++) {
+    if (*q != '/' && *q != '\0') continue;
+    char saved = *q;
+    *q = '\0';
+    if (mkdir(p, 0755) != 0 && errno != EEXIST) st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot create folder %s: %s", p, strerror(errno));
+    else if (!cz_path_is_dir(p)) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s exists and is not a folder", p);
+    *q = saved;
+    if (saved == '\0') break;
+  }
+  free(p);
+  return st;
+}
+
+/* Writes text and then a newline to path (replacing it). */
+static cz_status br_write_text_file(const char *path, const char *text, bool newline) {
+  FILE *f = fopen(path, "w");
+  CZ_CHECK(f != NULL, CZ_ERR_OUTPUT, "cannot create %s: %s", path, strerror(errno));
+  bool ok = fputs(text, f) >= 0 && (!newline || fputc('\n', f) != EOF);
+  ok = fclose(f) == 0 && ok;
+  CZ_CHECK(ok, CZ_ERR_OUTPUT, "writing %s failed (disk full?)", path);
+  return CZ_OK;
+}
+
+/* Writes text to dir/rel. */
+static cz_status br_write_text(const br_ctx *c, const char *rel, const char *text) {
+  char *path = NULL;
+  CZ_TRY(cz_path_join(c->dir, rel, &path));
+  cz_status st = br_write_text_file(path, text, false);
+  free(path);
+  return st;
+}
+
+/* Writes a JSON document pretty-printed to dir/rel and frees it. When atomic, the text goes
+ * to rel.part first and is renamed into place once complete. */
+static cz_status br_write_json(const br_ctx *c, const char *rel, cJSON *doc, bool atomic) {
+  char *text = doc ? cJSON_Print(doc) : NULL;
+  cJSON_Delete(doc);
+  CZ_CHECK(text != NULL, CZ_ERR_NOMEM, "out of memory writing %s", rel);
+  char *path = NULL, *part = NULL;
+  cz_status st = cz_path_join(c->dir, rel, &path);
+  if (st == CZ_OK) st = atomic ? cz_asprintf(&part, "%s.part", path) : cz_strdup(path, &part);
+  if (st == CZ_OK) st = br_write_text_file(part, text, true);
+  if (st == CZ_OK && atomic && rename(part, path) != 0)
+    st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot rename %s to %s: %s", part, path, strerror(errno));
+  if (st != CZ_OK && part && atomic) unlink(part);
+  free(path);
+  free(part);
+  cJSON_free(text);
+  return st;
+}
+
+/* Shortest "%.Ng" text that reads back to v, as Python's repr would give (0.1, -0.5, 1.5). */
+static void br_format_double(double v, char *buf, size_t n) {
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(buf, n, "%.*g", prec, v);
+    if (strtod(buf, NULL) == v) return;
+  }
+}
+
+/* ---- components and type tables -------------------------------------------------------- */
+
+static cJSON *br_cell_params_json(void) {
+  cJSON *o = cJSON_CreateObject();
+  const struct {
+    const char *key;
+    double value;
+  } params[] = {{"tau_m", BR_TAU_M}, {"C_m", BR_C_M},       {"E_L", BR_E_L}, {"V_th", BR_V_TH},
+                {"V_reset", BR_V_RESET}, {"t_ref", BR_T_REF}, {"I_e", 0.0}};
+  for (size_t i = 0; o && i < sizeof params / sizeof params[0]; i++) {
+    if (!cJSON_AddNumberToObject(o, params[i].key, params[i].value)) {
+      cJSON_Delete(o);
+      return NULL;
+    }
+  }
+  return o;
+}
+
+/* The two cell files hold the same values: they exist so that a modeller can vary them. */
+static cz_status br_write_components(const br_ctx *c) {
+  CZ_TRY(br_write_json(c, "components/cell_models/exc.json", br_cell_params_json(), false));
+  CZ_TRY(br_write_json(c, "components/cell_models/inh.json", br_cell_params_json(), false));
+  CZ_TRY(br_write_json(c, "components/synaptic_models/static.json", cJSON_CreateObject(), false));
+  return CZ_OK;
+}
+
+static cz_status br_write_type_tables(const br_ctx *c) {
+  CZ_TRY(br_write_text(c, "network/brunel_node_types.csv",
+                       "node_type_id model_type model_template dynamics_params pop_name ei\n"
+                       "100 point_neuron nest:iaf_psc_delta exc.json excitatory e\n"
+                       "101 point_neuron nest:iaf_psc_delta inh.json inhibitory i\n"));
+  CZ_TRY(br_write_text(c, "network/external_node_types.csv",
+                       "node_type_id model_type pop_name ei\n"
+                       "200 virtual external e\n"));
+  char w_exc[32], w_inh[32], delay[32], *text = NULL;
+  br_format_double(c->p->J, w_exc, sizeof w_exc);
+  br_format_double(-c->p->g * c->p->J, w_inh, sizeof w_inh);
+  br_format_double(c->p->delay, delay, sizeof delay);
+  const char *header = "edge_type_id target_query source_query syn_weight delay dynamics_params model_template\n";
+  CZ_TRY(cz_asprintf(&text,
+                     "%s100 * ei=='e' %s %s static.json static_synapse\n"
+                     "101 * ei=='i' %s %s static.json static_synapse\n",
+                     header, w_exc, delay, w_inh, delay));
+  cz_status st = br_write_text(c, "network/brunel_brunel_edge_types.csv", text);
+  free(text);
+  CZ_TRY(st);
+  CZ_TRY(cz_asprintf(&text, "%s200 * * %s %s static.json static_synapse\n", header, w_exc, delay));
+  st = br_write_text(c, "network/external_brunel_edge_types.csv", text);
+  free(text);
+  return st;
+}
+
+/* ---- HDF5 helpers ---------------------------------------------------------------------- */
+
+static cz_status br_write_root_attrs(cz_h5file *f) {
+  static const uint32_t magic = 0x0A7A, version[2] = {0, 1};
+  CZ_TRY(cz_h5_write_attr_u32(f, "/", "magic", &magic, 1));
+  CZ_TRY(cz_h5_write_attr_u32(f, "/", "version", version, 2));
+  return CZ_OK;
+}
+
+/* Creates dir/rel with the SONATA root attributes. Owned (*out). */
+static cz_status br_h5_create(const br_ctx *c, const char *rel, cz_h5file **out) {
+  char *path = NULL;
+  CZ_TRY(cz_path_join(c->dir, rel, &path));
+  cz_status st = cz_h5_create(path, out);
+  free(path);
+  CZ_TRY(st);
+  st = br_write_root_attrs(*out);
+  if (st != CZ_OK) cz_h5_close(out);
+  return st;
+}
+
+/* Closes f, keeping the first failure: st when it already failed, else the close's. */
+static cz_status br_h5_finish(cz_h5file **f, cz_status st) {
+  cz_status cst = cz_h5_close(f);
+  return st != CZ_OK ? st : cst;
+}
+
+/* ---- nodes ----------------------------------------------------------------------------- */
+
+/* "/nodes/<pop>/<name>" in buf (population names here are short constants). */
+static const char *br_node_path(char *buf, size_t n, const char *pop, const char *name) {
+  snprintf(buf, n, "/nodes/%s/%s", pop, name);
+  return buf;
+}
+
+/* The four per-node datasets of population pop: ids and group indices are 0..n-1, every node
+ * is in group 0. */
+static cz_status br_write_node_table(cz_h5file *f, const char *pop, const uint64_t *type_ids, size_t n) {
+  uint64_t *rows = NULL;
+  uint32_t *groups = NULL;
+  CZ_NEW(rows, n);
+  cz_status st = CZ_OK;
+  groups = cz_calloc(n, sizeof *groups);
+  if (!groups) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory writing %zu nodes", n);
+  for (size_t i = 0; i < n; i++) rows[i] = i;
+  char path[128];
+  if (st == CZ_OK) st = cz_h5_write_u64(f, br_node_path(path, sizeof path, pop, "node_id"), rows, n, true);
+  if (st == CZ_OK) st = cz_h5_write_u64(f, br_node_path(path, sizeof path, pop, "node_type_id"), type_ids, n, true);
+  if (st == CZ_OK) st = cz_h5_write_u32(f, br_node_path(path, sizeof path, pop, "node_group_id"), groups, n, true);
+  if (st == CZ_OK) st = cz_h5_write_u64(f, br_node_path(path, sizeof path, pop, "node_group_index"), rows, n, true);
+  if (st == CZ_OK) st = cz_h5_create_group(f, br_node_path(path, sizeof path, pop, "0"));
+  free(rows);
+  free(groups);
+  return st;
+}
+
+/* Initial potentials uniform in [0, V_th), one draw per neuron. */
+static void br_draw_v_m(const br_ctx *c, double *v_m, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    double v = BR_V_TH * cz_rng_uniform(c->p->seed, i, CZ_BRUNEL_STREAM_V_M, 0);
+    v_m[i] = v < BR_V_TH ? v : nextafter(BR_V_TH, 0.0); /* rounding must not reach V_th */
+  }
+}
+
+static cz_status br_write_brunel_nodes_body(const br_ctx *c, cz_h5file *f) {
+  size_t n = (size_t)c->p->n_neurons;
+  uint64_t *types = NULL;
+  double *v_m = NULL;
+  CZ_NEW(types, n);
+  cz_status st = CZ_OK;
+  v_m = cz_calloc(n, sizeof *v_m);
+  if (!v_m) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory writing %zu nodes", n);
+  for (size_t i = 0; i < n; i++) types[i] = i < (size_t)c->s.n_exc ? BR_TYPE_EXC : BR_TYPE_INH;
+  if (st == CZ_OK) st = br_write_node_table(f, BR_POP, types, n);
+  if (st == CZ_OK) {
+    br_draw_v_m(c, v_m, n);
+    st = cz_h5_write_f64(f, "/nodes/" BR_POP "/0/dynamics_params/V_m", v_m, n, true);
+  }
+  free(types);
+  free(v_m);
+  return st;
+}
+
+static cz_status br_write_external_nodes_body(const br_ctx *c, cz_h5file *f) {
+  size_t n = (size_t)c->s.n_exc;
+  uint64_t *types = NULL;
+  CZ_NEW(types, n);
+  for (size_t i = 0; i < n; i++) types[i] = BR_TYPE_EXT;
+  cz_status st = br_write_node_table(f, BR_EXT_POP, types, n);
+  free(types);
+  return st;
+}
+
+static cz_status br_write_nodes(const br_ctx *c) {
+  cz_h5file *f = NULL;
+  CZ_TRY(br_h5_create(c, "network/brunel_nodes.h5", &f));
+  CZ_TRY(br_h5_finish(&f, br_write_brunel_nodes_body(c, f)));
+  CZ_TRY(br_h5_create(c, "network/external_nodes.h5", &f));
+  CZ_TRY(br_h5_finish(&f, br_write_external_nodes_body(c, f)));
+  return CZ_OK;
+}
+
+/* ---- edges ----------------------------------------------------------------------------- */
+
+/* Each target draws k sources uniformly from [first, first + count) of the source population;
+ * those edges get type_id. */
+typedef struct br_span {
+  uint64_t first, count;
+  long k;
+  uint32_t type_id;
+} br_span;
+
+/* One edge population: every brunel neuron is a target of the same spans, drawn in order
+ * from the generator keyed by (seed, target, stream). */
+typedef struct br_edge_spec {
+  const char *file; /* relative to the folder */
+  const char *pop;
+  const char *source_pop;
+  uint64_t stream;
+  size_t nspans;
+  br_span spans[2];
+} br_edge_spec;
+
+/* The five per-edge datasets, each written as it is generated. */
+typedef struct br_edge_writer {
+  cz_h5_appender *source, *target, *type, *group, *group_index;
+} br_edge_writer;
+
+/* Per-target scratch: the rows of one target (k_total edges). Type ids and group ids are the
+ * same for every target and are filled once. */
+typedef struct br_target_rows {
+  size_t k;
+  uint64_t *source, *target;
+  uint32_t *type, *group_index;
+  uint16_t *group;
+} br_target_rows;
+
+static long br_in_degree(const br_edge_spec *e) {
+  long k = 0;
+  for (size_t i = 0; i < e->nspans; i++) k += e->spans[i].k;
+  return k;
+}
+
+static void br_rows_free(br_target_rows *r) {
+  free(r->source);
+  free(r->target);
+  free(r->type);
+  free(r->group_index);
+  free(r->group);
+}
+
+static cz_status br_rows_init(br_target_rows *r, const br_edge_spec *e) {
+  memset(r, 0, sizeof *r);
+  r->k = (size_t)br_in_degree(e);
+  r->source = cz_calloc(r->k, sizeof *r->source);
+  r->target = cz_calloc(r->k, sizeof *r->target);
+  r->type = cz_calloc(r->k, sizeof *r->type);
+  r->group_index = cz_calloc(r->k, sizeof *r->group_index);
+  r->group = cz_calloc(r->k, sizeof *r->group); /* all zeros: one edge group */
+  if (!r->source || !r->target || !r->type || !r->group_index || !r->group) {
+    br_rows_free(r);
+    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory generating %s", e->pop);
+  }
+  size_t j = 0;
+  for (size_t s = 0; s < e->nspans; s++)
+    for (long i = 0; i < e->spans[s].k; i++) r->type[j++] = e->spans[s].type_id;
+  return CZ_OK;
+}
+
+/* Uniform integer in [0, n): 53 random bits scaled, so the bias is below n / 2^53. */
+static inline uint64_t br_uniform_below(cz_rng *r, uint64_t n) {
+  uint64_t v = (uint64_t)(cz_rng_next_uniform(r) * (double)n);
+  return v < n ? v : n - 1;
+}
+
+/* Fills the rows of target t, whose first edge is row `base` of the population. */
+static void br_draw_target(const br_ctx *c, const br_edge_spec *e, uint64_t t, uint64_t base, br_target_rows *r) {
+  cz_rng rng = cz_rng_make(c->p->seed, t, e->stream);
+  size_t j = 0;
+  for (size_t s = 0; s < e->nspans; s++) {
+    const br_span *sp = &e->spans[s];
+    for (long i = 0; i < sp->k; i++, j++) r->source[j] = sp->first + br_uniform_below(&rng, sp->count);
+  }
+  for (size_t i = 0; i < r->k; i++) {
+    r->target[i] = t;
+    r->group_index[i] = (uint32_t)(base + i);
+  }
+}
+
+static cz_status br_edge_path(const br_edge_spec *e, const char *name, char *buf, size_t n) {
+  int len = snprintf(buf, n, "/edges/%s/%s", e->pop, name);
+  CZ_CHECK(len > 0 && (size_t)len < n, CZ_ERR_INTERNAL, "dataset path too long for %s", e->pop);
+  return CZ_OK;
+}
+
+static cz_status br_open_column(cz_h5file *f, const br_edge_spec *e, const char *name, cz_h5_elem type,
+                                uint64_t n, cz_h5_appender **out) {
+  char path[256];
+  CZ_TRY(br_edge_path(e, name, path, sizeof path));
+  CZ_TRY(cz_h5_appender_open(f, path, type, n, true, out));
+  return CZ_OK;
+}
+
+static cz_status br_writer_open(cz_h5file *f, const br_edge_spec *e, uint64_t n, br_edge_writer *w) {
+  memset(w, 0, sizeof *w);
+  CZ_TRY(br_open_column(f, e, "source_node_id", CZ_H5_ELEM_U64, n, &w->source));
+  CZ_TRY(br_open_column(f, e, "target_node_id", CZ_H5_ELEM_U64, n, &w->target));
+  CZ_TRY(br_open_column(f, e, "edge_type_id", CZ_H5_ELEM_U32, n, &w->type));
+  CZ_TRY(br_open_column(f, e, "edge_group_id", CZ_H5_ELEM_U16, n, &w->group));
+  CZ_TRY(br_open_column(f, e, "edge_group_index", CZ_H5_ELEM_U32, n, &w->group_index));
+  return CZ_OK;
+}
+
+/* Closes every column (all of them, even after a failure) and returns the first failure. */
+static cz_status br_writer_close(br_edge_writer *w) {
+  cz_h5_appender **cols[] = {&w->source, &w->target, &w->type, &w->group, &w->group_index};
+  cz_status st = CZ_OK;
+  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+    cz_status cst = cz_h5_appender_close(cols[i]);
+    if (st == CZ_OK) st = cst;
+  }
+  return st;
+}
+
+static cz_status br_append_rows(br_edge_writer *w, const br_target_rows *r) {
+  CZ_TRY(cz_h5_append(w->source, r->source, r->k));
+  CZ_TRY(cz_h5_append(w->target, r->target, r->k));
+  CZ_TRY(cz_h5_append(w->type, r->type, r->k));
+  CZ_TRY(cz_h5_append(w->group, r->group, r->k));
+  CZ_TRY(cz_h5_append(w->group_index, r->group_index, r->k));
+  return CZ_OK;
+}
+
+/* Generates every target's rows in target order (so the file is sorted by target). */
+static cz_status br_stream_edges(const br_ctx *c, const br_edge_spec *e, br_edge_writer *w) {
+  br_target_rows r;
+  CZ_TRY(br_rows_init(&r, e));
+  cz_status st = CZ_OK;
+  uint64_t n_targets = (uint64_t)c->p->n_neurons;
+  for (uint64_t t = 0; t < n_targets && st == CZ_OK; t++) {
+    br_draw_target(c, e, t, t * r.k, &r);
+    st = br_append_rows(w, &r);
+  }
+  br_rows_free(&r);
+  return st;
+}
+
+/* BMTK's target index: target t owns range row t, which covers edges [t k, (t + 1) k). */
+static cz_status br_write_target_index(const br_ctx *c, const br_edge_spec *e, cz_h5file *f) {
+  size_t n = (size_t)c->p->n_neurons;
+  uint64_t k = (uint64_t)br_in_degree(e);
+  uint64_t *ranges = NULL, *edges = NULL;
+  CZ_NEW(ranges, 2 * n);
+  cz_status st = CZ_OK;
+  edges = cz_calloc(2 * n, sizeof *edges);
+  if (!edges) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory indexing %s", e->pop);
+  for (size_t t = 0; st == CZ_OK && t < n; t++) {
+    ranges[2 * t] = t;
+    ranges[2 * t + 1] = t + 1;
+    edges[2 * t] = t * k;
+    edges[2 * t + 1] = (t + 1) * k;
+  }
+  char path[256];
+  if (st == CZ_OK) st = br_edge_path(e, "indices/target_to_source/node_id_to_range", path, sizeof path);
+  if (st == CZ_OK) st = cz_h5_write_u64_pairs(f, path, ranges, n, true);
+  if (st == CZ_OK) st = br_edge_path(e, "indices/target_to_source/range_to_edge_id", path, sizeof path);
+  if (st == CZ_OK) st = cz_h5_write_u64_pairs(f, path, edges, n, true);
+  free(ranges);
+  free(edges);
+  return st;
+}
+
+static cz_status br_write_edge_attrs(const br_edge_spec *e, cz_h5file *f) {
+  char path[256];
+  CZ_TRY(br_edge_path(e, "source_node_id", path, sizeof path));
+  CZ_TRY(cz_h5_write_attr_string(f, path, "node_population", e->source_pop));
+  CZ_TRY(br_edge_path(e, "target_node_id", path, sizeof path));
+  CZ_TRY(cz_h5_write_attr_string(f, path, "node_population", BR_POP));
+  CZ_TRY(br_edge_path(e, "0", path, sizeof path));
+  CZ_TRY(cz_h5_create_group(f, path)); /* empty: weights and delays come from the types CSV */
+  return CZ_OK;
+}
+
+static cz_status br_write_edges_body(const br_ctx *c, const br_edge_spec *e, cz_h5file *f) {
+  uint64_t n = (uint64_t)c->p->n_neurons * (uint64_t)br_in_degree(e);
+  br_edge_writer w;
+  cz_status st = br_writer_open(f, e, n, &w);
+  if (st == CZ_OK) st = br_write_edge_attrs(e, f);
+  if (st == CZ_OK) st = br_stream_edges(c, e, &w);
+  cz_status cst = br_writer_close(&w);
+  if (st == CZ_OK) st = cst;
+  if (st == CZ_OK) st = br_write_target_index(c, e, f);
+  return st;
+}
+
+static cz_status br_write_edge_file(const br_ctx *c, const br_edge_spec *e) {
+  cz_h5file *f = NULL;
+  CZ_TRY(br_h5_create(c, e->file, &f));
+  CZ_TRY(br_h5_finish(&f, br_write_edges_body(c, e, f)));
+  return CZ_OK;
+}
+
+static cz_status br_write_edges(const br_ctx *c) {
+  const cz_brunel_sizes *s = &c->s;
+  br_edge_spec rec = {
+      .file = "network/brunel_brunel_edges.h5",
+      .pop = "brunel_to_brunel",
+      .source_pop = BR_POP,
+      .stream = CZ_BRUNEL_STREAM_RECURRENT,
+      .nspans = 2,
+      .spans = {{0, (uint64_t)s->n_exc, s->c_exc, BR_TYPE_EXC}, {(uint64_t)s->n_exc, (uint64_t)s->n_inh, s->c_inh, BR_TYPE_INH}}};
+  br_edge_spec ext = {
+      .file = "network/external_brunel_edges.h5",
+      .pop = "external_to_brunel",
+      .source_pop = BR_EXT_POP,
+      .stream = CZ_BRUNEL_STREAM_EXTERNAL,
+      .nspans = 1,
+      .spans = {{0, (uint64_t)s->n_exc, s->c_exc, BR_TYPE_EXT}}};
+  CZ_TRY(br_write_edge_file(c, &rec));
+  CZ_TRY(br_write_edge_file(c, &ext));
+  return CZ_OK;
+}
+
+/* ---- input spikes ---------------------------------------------------------------------- */
+
+typedef struct br_spikes {
+  size_t n, cap_t, cap_id;
+  double *t;
+  uint64_t *id;
+} br_spikes;
+
+static cz_status br_spikes_push(br_spikes *s, uint64_t id, double t) {
+  CZ_RESERVE(s->t, s->cap_t, s->n + 1);
+  CZ_RESERVE(s->id, s->cap_id, s->n + 1);
+  s->t[s->n] = t;
+  s->id[s->n] = id;
+  s->n++;
+  return CZ_OK;
+}
+
+/* A Poisson train for one external node over (0, tstop], as BMTK's PoissonSpikeGenerator
+ * draws it (successive exponential intervals), in ms. */
+static cz_status br_node_train(const br_ctx *c, uint64_t id, double rate_per_ms, br_spikes *out) {
+  cz_rng rng = cz_rng_make(c->p->seed, id, CZ_BRUNEL_STREAM_SPIKES);
+  double t = 0.0;
+  for (;;) {
+    t += -log1p(-cz_rng_next_uniform(&rng)) / rate_per_ms;
+    if (t > c->p->tstop) return CZ_OK;
+    if (t > 0) CZ_TRY(br_spikes_push(out, id, t)); /* an interval of exactly 0 cannot start the train */
+  }
+}
+
+static cz_status br_generate_spikes(const br_ctx *c, br_spikes *out) {
+  double rate_per_ms = c->s.nu_ext / 1000.0;
+  if (!(rate_per_ms > 0)) return CZ_OK; /* eta = 0: silent inputs */
+  /* Expected count plus a margin, so the arrays rarely grow. */
+  size_t expect = (size_t)((double)c->s.n_exc * rate_per_ms * c->p->tstop * 1.01) + 16;
+  CZ_RESERVE(out->t, out->cap_t, expect);
+  CZ_RESERVE(out->id, out->cap_id, expect);
+  for (uint64_t id = 0; id < (uint64_t)c->s.n_exc; id++) CZ_TRY(br_node_train(c, id, rate_per_ms, out));
+  return CZ_OK;
+}
+
+/* The trains are generated by node, then time: already in by_id order. */
+static cz_status br_write_spike_table(const br_ctx *c, const br_spikes *sp) {
+  uint32_t *pops = NULL;
+  CZ_NEW(pops, sp->n); /* all 0: the one population "external" */
+  const char *names[1] = {BR_EXT_POP};
+  cz_spike_table table = {.n = sp->n, .pop = pops, .node_ids = sp->id, .timestamps = sp->t, .npops = 1, .pop_names = names};
+  char *path = NULL;
+  cz_status st = cz_path_join(c->dir, "inputs/external_spikes.h5", &path);
+  if (st == CZ_OK) st = cz_spikes_write_h5(path, &table, CZ_SORT_BY_ID, true);
+  free(path);
+  free(pops);
+  return st;
+}
+
+static cz_status br_write_spikes(const br_ctx *c, size_t *n_spikes) {
+  br_spikes sp = {0};
+  cz_status st = br_generate_spikes(c, &sp);
+  if (st == CZ_OK) st = br_write_spike_table(c, &sp);
+  *n_spikes = sp.n;
+  free(sp.t);
+  free(sp.id);
+  return st;
+}
+
+/* ---- config.json ----------------------------------------------------------------------- */
+
+/* cJSON helpers that remember a failed allocation in *ok instead of checking each call. */
+static cJSON *br_obj(cJSON *parent, const char *key, bool *ok) {
+  cJSON *o = cJSON_AddObjectToObject(parent, key);
+  if (!o) *ok = false;
+  return o;
+}
+
+static void br_str(cJSON *o, const char *key, const char *value, bool *ok) {
+  if (!cJSON_AddStringToObject(o, key, value)) *ok = false;
+}
+
+static void br_num(cJSON *o, const char *key, double value, bool *ok) {
+  if (!cJSON_AddNumberToObject(o, key, value)) *ok = false;
+}
+
+static void br_bool(cJSON *o, const char *key, bool value, bool *ok) {
+  if (!cJSON_AddBoolToObject(o, key, value)) *ok = false;
+}
+
+/* Appends {"<kind>s_file": "$NETWORK_DIR/<name>_<kind>s.h5", "<kind>_types_file": ...}. */
+static void br_network_entry(cJSON *list, const char *kind, const char *name, bool *ok) {
+  cJSON *e = cJSON_CreateObject();
+  if (!e || !cJSON_AddItemToArray(list, e)) {
+    cJSON_Delete(e);
+    *ok = false;
+    return;
+  }
+  char key[64], value[160];
+  snprintf(key, sizeof key, "%ss_file", kind);
+  snprintf(value, sizeof value, "$NETWORK_DIR/%s_%ss.h5", name, kind);
+  br_str(e, key, value, ok);
+  snprintf(key, sizeof key, "%s_types_file", kind);
+  snprintf(value, sizeof value, "$NETWORK_DIR/%s_%s_types.csv", name, kind);
+  br_str(e, key, value, ok);
+}
+
+static void br_config_manifest_run(const br_ctx *c, cJSON *root, bool *ok) {
+  cJSON *m = br_obj(root, "manifest", ok);
+  br_str(m, "$BASE_DIR", "${configdir}", ok);
+  br_str(m, "$NETWORK_DIR", "$BASE_DIR/network", ok);
+  br_str(m, "$COMPONENTS_DIR", "$BASE_DIR/components", ok);
+  br_str(m, "$OUTPUT_DIR", "$BASE_DIR/output", ok);
+  br_str(m, "$INPUT_DIR", "$BASE_DIR/inputs", ok);
+  cJSON *run = br_obj(root, "run", ok);
+  br_num(run, "tstop", c->p->tstop, ok);
+  br_num(run, "dt", c->p->dt, ok);
+  br_str(root, "target_simulator", "NEST", ok);
+}
+
+static void br_config_io(cJSON *root, bool *ok) {
+  cJSON *inputs = br_obj(root, "inputs", ok);
+  cJSON *ext = br_obj(inputs, "external_spikes", ok);
+  br_str(ext, "input_type", "spikes", ok);
+  br_str(ext, "module", "sonata", ok);
+  br_str(ext, "input_file", "$INPUT_DIR/external_spikes.h5", ok);
+  br_str(ext, "node_set", BR_EXT_POP, ok);
+  cJSON *out = br_obj(root, "output", ok);
+  br_str(out, "log_file", "log.txt", ok);
+  br_str(out, "output_dir", "$OUTPUT_DIR", ok);
+  br_str(out, "spikes_file", "spikes.h5", ok);
+  br_str(out, "spikes_file_csv", "spikes.csv", ok);
+  br_str(out, "spikes_sort_order", "time", ok);
+  br_bool(out, "overwrite_output_dir", true, ok);
+}
+
+static void br_config_network(cJSON *root, bool *ok) {
+  cJSON *comp = br_obj(root, "components", ok);
+  br_str(comp, "point_neuron_models_dir", "$COMPONENTS_DIR/cell_models", ok);
+  br_str(comp, "synaptic_models_dir", "$COMPONENTS_DIR/synaptic_models", ok);
+  cJSON *nets = br_obj(root, "networks", ok);
+  cJSON *nodes = cJSON_AddArrayToObject(nets, "nodes");
+  cJSON *edges = cJSON_AddArrayToObject(nets, "edges");
+  if (!nodes || !edges) {
+    *ok = false;
+    return;
+  }
+  br_network_entry(nodes, "node", BR_POP, ok);
+  br_network_entry(nodes, "node", BR_EXT_POP, ok);
+  br_network_entry(edges, "edge", "brunel_brunel", ok);
+  br_network_entry(edges, "edge", "external_brunel", ok);
+}
+
+static cz_status br_write_config(const br_ctx *c) {
+  bool ok = true;
+  cJSON *root = cJSON_CreateObject();
+  if (!root) ok = false;
+  br_config_manifest_run(c, root, &ok);
+  br_config_io(root, &ok);
+  br_config_network(root, &ok);
+  if (!ok) {
+    cJSON_Delete(root);
+    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory building config.json");
+  }
+  CZ_TRY(br_write_json(c, "config.json", root, true));
+  return CZ_OK;
+}
+
+/* ---- driver ---------------------------------------------------------------------------- */
+
+static cz_status br_prepare_folder(const br_ctx *c) {
+  char *config = NULL;
+  CZ_TRY(cz_path_join(c->dir, "config.json", &config));
+  bool exists = cz_path_exists(config);
+  cz_status st = CZ_OK;
+  if (exists && !c->p->overwrite)
+    st = CZ_ERROR(CZ_ERR_OUTPUT, "%s already exists; pass --overwrite to replace the generated files", config);
+  free(config);
+  CZ_TRY(st);
+  static const char *const dirs[] = {"network", "components/cell_models", "components/synaptic_models", "inputs"};
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+    char *path = NULL;
+    CZ_TRY(cz_path_join(c->dir, dirs[i], &path));
+    st = br_mkdirs(path);
+    free(path);
+    CZ_TRY(st);
+  }
+  return CZ_OK;
+}
+
+cz_status cz_generate_brunel(const cz_brunel_params *p, const char *dir) {
+  CZ_CHECK(p != NULL && dir != NULL && *dir, CZ_ERR_ARG, "brunel: no output folder given");
+  br_ctx c = {.p = p, .dir = dir};
+  CZ_TRY(cz_brunel_sizes_of(p, &c.s));
+  CZ_TRY(br_prepare_folder(&c));
+  size_t n_spikes = 0;
+  CZ_TRY(br_write_components(&c));
+  CZ_TRY(br_write_type_tables(&c));
+  CZ_TRY(br_write_nodes(&c));
+  CZ_TRY(br_write_edges(&c));
+  CZ_TRY(br_write_spikes(&c, &n_spikes));
+  CZ_TRY(br_write_config(&c)); /* last: its presence marks a complete folder */
+  cz_log_info("brunel: wrote %s: %ld neurons (%ld E, %ld I), C_E %ld, C_I %ld, %llu + %llu edges, %zu input spikes "
+              "at %g Hz from %ld external nodes",
+              dir, p->n_neurons, c.s.n_exc, c.s.n_inh, c.s.c_exc, c.s.c_inh, (unsigned long long)c.s.n_rec_edges,
+              (unsigned long long)c.s.n_ext_edges, n_spikes, c.s.nu_ext, c.s.n_exc);
+  return CZ_OK;
+}

@@ -342,7 +342,6 @@ static cz_status check_node_ids(cz_node_pop *p) {
       break;
     }
   if (p->identity_ids) return CZ_OK;
-  cz_log_warn("%s: node_id of population %s is not 0..N-1; ids are looked up explicitly", p->file, p->name);
   uint64_t *pairs = NULL;
   CZ_NEW(pairs, 2 * p->n);
   for (size_t i = 0; i < p->n; i++) {
@@ -359,6 +358,7 @@ static cz_status check_node_ids(cz_node_pop *p) {
     }
   }
   p->id_index = pairs;
+  cz_log_warn("%s: node_id of population %s is not 0..N-1; ids are looked up explicitly", p->file, p->name);
   return CZ_OK;
 }
 
@@ -502,12 +502,14 @@ static cz_status load_node_pop(cz_circuit *c, const cz_config *cfg, cz_h5file *f
 static cz_status load_nodes_file(cz_circuit *c, const cz_config *cfg, size_t k) {
   const cz_cfg_nodes *e = &cfg->nodes[k];
   cz_csv *types = NULL;
-  CZ_TRY(cz_csv_read(e->node_types_file, &types));
+  cz_status rs = cz_csv_read(e->node_types_file, &types);
+  if (rs != CZ_OK) return cz_error_prefix(rs, "networks.nodes[%zu].node_types_file", k);
   CZ_TRY(keep_table(c, types));
   type_index ti = {0};
   CZ_TRY(build_type_index(types, "node_type_id", &ti));
   cz_h5file *f = NULL;
   cz_status st = cz_h5_open_read(e->nodes_file, &f);
+  if (st != CZ_OK) cz_error_prefix(st, "networks.nodes[%zu].nodes_file", k);
   char **pops = NULL;
   size_t npops = 0;
   if (st == CZ_OK && !cz_h5_is_group(f, "/nodes"))
@@ -549,7 +551,7 @@ static cz_status csv_number(const cz_csv *t, size_t row, const char *col, double
 }
 
 static cz_status find_or_add_syn_model(cz_circuit *c, const char *tmpl, const char *file, const cJSON *params,
-                                       uint32_t *idx) {
+                                       const char *types_file, uint32_t *idx) {
   for (size_t m = 0; m < c->nsyn_models; m++) {
     const cz_syn_model *s = &c->syn_models[m];
     bool same_file = (!s->params_file && !file) || (s->params_file && file && strcmp(s->params_file, file) == 0);
@@ -565,6 +567,7 @@ static cz_status find_or_add_syn_model(cz_circuit *c, const char *tmpl, const ch
   memset(s, 0, sizeof *s);
   CZ_TRY(cz_strdup(tmpl, &s->template_str));
   CZ_TRY(cz_strdup(file, &s->params_file));
+  CZ_TRY(cz_strdup(types_file, &s->types_file));
   s->params = params;
   *idx = (uint32_t)c->nsyn_models++;
   return CZ_OK;
@@ -603,7 +606,7 @@ static cz_status edge_type_infos(cz_circuit *c, const cz_config *cfg, const cz_c
         return st;
       }
     }
-    cz_status st = find_or_add_syn_model(c, tmpl, file, params, &info[r].syn_model);
+    cz_status st = find_or_add_syn_model(c, tmpl, file, params, t->path, &info[r].syn_model);
     free(file);
     CZ_TRY(st);
   }
@@ -677,8 +680,17 @@ static cz_status load_edge_groups(cz_h5file *f, const char *pop_path, const uint
   return CZ_OK;
 }
 
-static double group_value(const cz_h5_column *col, uint64_t idx, double fallback) {
-  return col ? col->num[idx] : fallback;
+/* The h5 group value of an edge when the group has the column (checked finite), else fallback. */
+static cz_status group_value(const cz_edge_pop *e, uint64_t group, const cz_h5_column *col, uint64_t idx,
+                             double fallback, double *out) {
+  if (!col) {
+    *out = fallback;
+    return CZ_OK;
+  }
+  *out = col->num[idx];
+  CZ_CHECK(isfinite(*out), CZ_ERR_FORMAT, "%s: dataset /edges/%s/%llu/%s[%llu] is not a finite number (%g)", e->file,
+           e->name, (unsigned long long)group, col->name, (unsigned long long)idx, *out);
+  return CZ_OK;
 }
 
 /* Resolves weight and delay of every edge: h5 group value, else the type's value. */
@@ -693,9 +705,9 @@ static cz_status resolve_edge_params(cz_edge_pop *e, const edge_groups *eg, cons
       for (size_t k = 0; k < g->ncols; k++)
         CZ_CHECK(gidx[i] < g->cols[k].n, CZ_ERR_FORMAT, "%s: edge_group_index %llu of edge %zu is beyond dataset %s/%llu/%s",
                  e->file, (unsigned long long)gidx[i], i, e->name, (unsigned long long)gid[i], g->cols[k].name);
-      w = group_value(g->syn_weight, gidx[i], w);
-      ns = group_value(g->nsyns, gidx[i], ns);
-      d = group_value(g->delay, gidx[i], d);
+      CZ_TRY(group_value(e, gid[i], g->syn_weight, gidx[i], w, &w));
+      CZ_TRY(group_value(e, gid[i], g->nsyns, gidx[i], ns, &ns));
+      CZ_TRY(group_value(e, gid[i], g->delay, gidx[i], d, &d));
     }
     CZ_CHECK(!isnan(w), CZ_ERR_FORMAT, "%s: edge %zu of population %s has no syn_weight (neither in the h5 group nor in %s)",
              e->file, i, e->name, types->path);
@@ -798,7 +810,8 @@ static cz_status load_edge_pop(cz_circuit *c, cz_h5file *f, const char *file, co
 static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k) {
   const cz_cfg_edges *e = &cfg->edges[k];
   cz_csv *types = NULL;
-  CZ_TRY(cz_csv_read(e->edge_types_file, &types));
+  cz_status rs = cz_csv_read(e->edge_types_file, &types);
+  if (rs != CZ_OK) return cz_error_prefix(rs, "networks.edges[%zu].edge_types_file", k);
   CZ_TRY(keep_table(c, types));
   type_index ti = {0};
   edge_type_info *info = NULL;
@@ -807,7 +820,8 @@ static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k) 
   cz_h5file *f = NULL;
   char **pops = NULL;
   size_t npops = 0;
-  if (st == CZ_OK) st = cz_h5_open_read(e->edges_file, &f);
+  if (st == CZ_OK && (st = cz_h5_open_read(e->edges_file, &f)) != CZ_OK)
+    cz_error_prefix(st, "networks.edges[%zu].edges_file", k);
   if (st == CZ_OK && !cz_h5_is_group(f, "/edges"))
     st = CZ_ERROR(CZ_ERR_FORMAT, "%s: no /edges group (networks.edges[%zu].edges_file)", e->edges_file, k);
   if (st == CZ_OK) st = cz_h5_list(f, "/edges", &pops, &npops);
@@ -863,6 +877,21 @@ static void node_pop_free(cz_node_pop *p) {
   free(p->id_index);
 }
 
+static void edge_arrays_free(cz_edge_pop *e) {
+  free(e->source_row);
+  free(e->target_row);
+  free(e->weight);
+  free(e->delay);
+  free(e->syn_model);
+  e->source_row = e->target_row = NULL;
+  e->weight = e->delay = NULL;
+  e->syn_model = NULL;
+}
+
+void cz_circuit_drop_edge_arrays(cz_circuit *c) {
+  for (size_t i = 0; i < c->nedges; i++) edge_arrays_free(&c->edges[i]);
+}
+
 void cz_circuit_destroy(cz_circuit **pc) {
   if (!pc || !*pc) return;
   cz_circuit *c = *pc;
@@ -872,11 +901,7 @@ void cz_circuit_destroy(cz_circuit **pc) {
     cz_edge_pop *e = &c->edges[i];
     free(e->name);
     free(e->file);
-    free(e->source_row);
-    free(e->target_row);
-    free(e->weight);
-    free(e->delay);
-    free(e->syn_model);
+    edge_arrays_free(e);
   }
   free(c->edges);
   for (size_t i = 0; i < c->nmodels; i++) {
@@ -887,6 +912,7 @@ void cz_circuit_destroy(cz_circuit **pc) {
   for (size_t i = 0; i < c->nsyn_models; i++) {
     free(c->syn_models[i].template_str);
     free(c->syn_models[i].params_file);
+    free(c->syn_models[i].types_file);
   }
   free(c->syn_models);
   for (size_t i = 0; i < c->ntables; i++) cz_csv_destroy(&c->tables[i]);

@@ -92,6 +92,7 @@ typedef struct cz_syn_model {
   char *template_str;          /* "static_synapse" (a leading "nest:" is stripped) */
   const struct cJSON *params;  /* borrowed; may be NULL */
   char *params_file;
+  char *types_file;            /* the edge types CSV that first named it, for messages */
 } cz_syn_model;
 
 typedef struct cz_circuit {
@@ -114,6 +115,10 @@ typedef struct cz_circuit {
 /* Loads every node population and every enabled edge population of cfg. Owned (*out). */
 cz_status cz_circuit_load(const cz_config *cfg, cz_circuit **out);
 void cz_circuit_destroy(cz_circuit **c);
+
+/* Frees the per-edge arrays (after the engine has built its own synapse tables) to halve
+ * the memory a run holds; population names and counts stay. Local. */
+void cz_circuit_drop_edge_arrays(cz_circuit *c);
 
 /* Population index by name, or -1. */
 int cz_circuit_find_pop(const cz_circuit *c, const char *name);

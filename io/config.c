@@ -127,6 +127,9 @@ static cz_status parse_json_text(const char *text, size_t len, const char *file,
   if (!root) {
     size_t off = end ? (size_t)(end - text) : 0;
     if (off > len) off = len;
+    /* cJSON reports a key missing after a trailing comma one character past the closing
+     * bracket; point at the bracket itself. */
+    if (off > 0 && off < len && (text[off - 1] == '}' || text[off - 1] == ']')) off--;
     int line, col;
     text_position(text, off, &line, &col);
     if (off >= len) {

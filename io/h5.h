@@ -91,7 +91,7 @@ typedef enum cz_h5_elem { CZ_H5_ELEM_U16, CZ_H5_ELEM_U32, CZ_H5_ELEM_U64, CZ_H5_
 
 /* A 1-D dataset whose length is known up front but whose values arrive in order, piece by
  * piece, so that a generator never holds the whole array: values are buffered one chunk at a
- * time and each full chunk is written (shuffle + gzip level 4 when compress). Close every
+ * time and each full chunk is written (byte shuffle + gzip level 1 when compress). Close every
  * appender before its file. Failures are CZ_ERR_OUTPUT. */
 typedef struct cz_h5_appender cz_h5_appender;
 /* Creates dataset path (parents too) of n values. Owned (*out). */

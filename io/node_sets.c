@@ -330,7 +330,7 @@ static bool find_pop(const ns_ctx *c, const char *name, size_t *pop) {
 }
 
 /* Restricts d->pop_ok to the populations a "population(s)" key names. A name the circuit
- * lacks selects nothing: a node sets file may be shared by circuits (warned once). */
+ * lacks is an error: a set that is used and can select nothing is almost always a typo. */
 static cz_status restrict_pops(ns_ctx *c, const cJSON *item, ns_dict *d) {
   size_t npops = c->view->npops;
   bool *named;
@@ -345,11 +345,7 @@ static cz_status restrict_pops(ns_ctx *c, const cJSON *item, ns_dict *d) {
     } else if (find_pop(c, e->valuestring, &p)) {
       named[p] = true;
     } else {
-      char tag[512], msg[1024];
-      snprintf(tag, sizeof tag, "population\x1f%s", e->valuestring);
-      snprintf(msg, sizeof msg, "%s: node set names population '%s', which the circuit does not have; "
-               "it selects nothing", c->where, e->valuestring);
-      st = warn_once(c, tag, msg);
+      st = NS_FAIL(c, "node set names population '%s', which the circuit does not have", e->valuestring);
     }
   }
   for (size_t p = 0; p < npops; p++) d->pop_ok[p] = d->pop_ok[p] && named[p];

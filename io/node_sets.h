@@ -19,8 +19,8 @@
  * ("1" matches 1.0), a JSON boolean equals 1/0 and the texts "True"/"true"/"False"/"false";
  * $regex on a numeric attribute matches its shortest text ("%.15g"); a null attribute value
  * matches nothing; a compound may also hold inline dicts and nested lists; a list mixing ids
- * with anything else is an error; a "population" naming a population the view lacks selects
- * nothing with a warning; each warning is given once per cz_ns_resolve call. */
+ * with anything else is an error; so is a "population" naming a population the view lacks;
+ * each warning is given once per cz_ns_resolve call. */
 #ifndef CZ_IO_NODE_SETS_H
 #define CZ_IO_NODE_SETS_H
 

@@ -66,8 +66,8 @@ static cz_status validate_reports(const cz_config *cfg, const cz_circuit *c) {
     const cz_cfg_block *r = &cfg->reports[i];
     if (!r->enabled) continue;
     if (r->node_set) {
-      char where[256];
-      snprintf(where, sizeof where, "reports.%s.cells", r->name);
+      char where[1024];
+      snprintf(where, sizeof where, "%s: reports.%s.cells", cfg->path, r->name);
       cz_ns_selection *sel = NULL;
       CZ_TRY(cz_ns_resolve(cfg->node_sets, r->node_set, &view, where, &sel));
       cz_ns_selection_destroy(&sel);
@@ -110,6 +110,7 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   cz_log_info("Building cells.");
   cz_log_info("Building recurrent connections");
   CZ_TRY(cz_net_build(s->cfg, s->circuit, s->threads, &s->net));
+  cz_circuit_drop_edge_arrays(s->circuit);
   cz_log_info("Network created.");
   CZ_TRY(cz_vspikes_build(s->cfg, s->circuit, s->net, &s->vs));
   CZ_TRY(cz_clamps_build(s->cfg, s->circuit, s->net, &s->clamps));
@@ -151,7 +152,8 @@ static cz_status simulate(run_state *s, const cz_run_options *opt) {
   cz_log_info("Running simulation for %.3f ms with the time step %.3f ms (%lld steps, epochs of %d steps, %d threads)",
               (double)s->net->nsteps * s->net->h, s->net->h, (long long)s->net->nsteps, s->net->min_delay, s->threads);
   progress_ctx pc = {cz_now(), s->net->h, s->net->N, isatty(1) != 0};
-  bool show = opt->progress && cz_log_get_level() <= CZ_LOG_INFO && cz_comm_rank() == 0;
+  /* quiet_simulator silences the simulator's own chatter, as it silences NEST's in BMTK. */
+  bool show = opt->progress && !s->cfg->quiet_simulator && cz_log_get_level() <= CZ_LOG_INFO && cz_comm_rank() == 0;
   cz_timer_start(CZ_T_RUN);
   cz_status st = cz_sim_run(s->net, &s->vs, &s->clamps, show ? print_progress : NULL, &pc, &s->result);
   cz_timer_stop(CZ_T_RUN);

@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/str.h"
 
 /* ------------------------------------------------------------------ neurons */
 
@@ -99,9 +100,10 @@ static cz_status set_neuron_params(cz_network *net, const cz_circuit *c, int nth
       const cz_model_ref *m = &c->models[p->model[row]];
       override_ctx octx = {p, row};
       cz_param_src src = {m->params, node_override, &octx, m->params_file};
-      char where[512];
-      snprintf(where, sizeof where, "population %s node %llu (%s)", p->name, (unsigned long long)p->node_id[row],
-               m->template_str);
+      char where[1024];
+      snprintf(where, sizeof where, "%s: population %s node %llu (%s, dynamics_params %s)", p->file, p->name,
+               (unsigned long long)p->node_id[row], m->template_str,
+               m->params_file ? cz_path_basename(m->params_file) : "none");
       CZ_TRY(g->kind->set_params(g->impl, nid - g->lo, &src, where));
     }
   }
@@ -119,7 +121,8 @@ static const cz_model_kind *kind_of_nid(const cz_network *net, uint32_t nid) {
 /* Checks that a synapse model is one this engine implements, with parameters it honours. */
 static cz_status check_syn_model(const cz_syn_model *s, const char *edges_file) {
   CZ_CHECK(strcmp(s->template_str, "static_synapse") == 0, CZ_ERR_CONFIG,
-           "%s: synapse model '%s' is not supported (known: static_synapse)", edges_file, s->template_str);
+           "%s: model_template '%s' is not a supported synapse model (known: static_synapse; used by %s)",
+           s->types_file ? s->types_file : edges_file, s->template_str, edges_file);
   if (!s->params) return CZ_OK;
   const cJSON *item = NULL;
   cJSON_ArrayForEach(item, s->params) {

@@ -216,6 +216,7 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
   cz_status shared_st = CZ_OK;
   uint64_t nev_total = 0;
   double t_update = 0, t_deliver = 0;
+  double ta = 0, tb = 0; /* shared: set by one thread, read by another after a barrier */
 #pragma omp parallel num_threads(net->nthreads) reduction(+ : nev_total)
   {
 #ifdef _OPENMP
@@ -224,7 +225,6 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
     const int tid = 0, nt = 1;
 #endif
     cz_flush_denormals();
-    double ta = 0, tb = 0;
     for (int64_t t0 = 0; t0 < net->nsteps; t0 += M) {
       const int64_t t1 = t0 + M < net->nsteps ? t0 + M : net->nsteps;
 #pragma omp master

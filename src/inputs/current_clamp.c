@@ -145,8 +145,8 @@ typedef struct pending {
 static cz_status add_targets(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const cz_network *net,
                              uint32_t clamp, pending *pd) {
   CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: inputs.%s has no \"node_set\"", cfg->path, b->name);
-  char where[256];
-  snprintf(where, sizeof where, "inputs.%s.node_set", b->name);
+  char where[1024];
+  snprintf(where, sizeof where, "%s: inputs.%s.node_set", cfg->path, b->name);
   cz_ns_view view = cz_circuit_ns_view(c);
   cz_ns_selection *sel = NULL;
   CZ_TRY(cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &sel));

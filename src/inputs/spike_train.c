@@ -64,6 +64,7 @@ static cz_status add_population_spikes(const cz_config *cfg, const cz_cfg_block 
   for (size_t k = 0; k < sel->n[pop]; k++) selected[sel->rows[pop][k]] = true;
   cz_spike_trains *t = NULL;
   cz_status st = cz_spike_input_read(file, b->module, p->name, &t);
+  if (st != CZ_OK) cz_error_prefix(st, "inputs.%s.input_file", b->name);
   size_t unknown = 0;
   for (size_t i = 0; st == CZ_OK && i < t->n; i++) {
     size_t row;
@@ -94,8 +95,8 @@ static cz_status add_input(const cz_config *cfg, const cz_cfg_block *b, const cz
            "%s: inputs.%s: NWB spike input files are not supported yet; convert them to a SONATA spikes file",
            cfg->path, b->name);
   CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: inputs.%s has no \"node_set\"", cfg->path, b->name);
-  char where[256];
-  snprintf(where, sizeof where, "inputs.%s.node_set", b->name);
+  char where[1024];
+  snprintf(where, sizeof where, "%s: inputs.%s.node_set", cfg->path, b->name);
   cz_ns_view view = cz_circuit_ns_view(c);
   cz_ns_selection *sel = NULL;
   CZ_TRY(cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &sel));

@@ -185,10 +185,8 @@ static void test_population_keys(void **state) {
   /* Both keys restrict: their intersection. */
   expect(NULL, "{\"population\": [\"cortex\", \"lgn\"], \"populations\": \"lgn\"}", "|0 1 2 3|");
   expect_error(NULL, "{\"population\": 3}", "'population' must be a population name");
-  /* A population the circuit lacks selects nothing, with a warning. */
-  int before = cz_log_warning_count();
-  expect(NULL, "{\"population\": \"v1\"}", "||");
-  assert_int_equal(cz_log_warning_count(), before + 1);
+  /* A population the circuit lacks is an error: a used set that can select nothing is a typo. */
+  expect_error(NULL, "{\"population\": \"v1\"}", "population 'v1'");
 }
 
 static void test_node_id_keys(void **state) {

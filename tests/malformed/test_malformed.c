@@ -1,0 +1,1012 @@
+/* Malformed-input suite: every case builds a small valid SONATA folder (two populations,
+ * two edge files, a spike input), breaks exactly one thing, runs the cadenza binary
+ * (argv[1]) on it and checks the failure contract:
+ *   - exit code 2 for bad input (3 for output-folder problems),
+ *   - stderr holds exactly one line, "cadenza: error: ...", naming the offending file
+ *     (basename) and the key, dataset or column at fault,
+ *   - nothing is written: the configured output folder does not exist afterwards (or is
+ *     unchanged when it existed before) and no "*.part" file is left anywhere.
+ * A positive control runs the unbroken folder, so a broken fixture fails the suite.
+ * Set CZ_KEEP_TMP=1 to keep the scratch folders. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <sys/wait.h>
+
+#include "unit/cz_test.h"
+#include "io/h5.h"
+#include "io/spikes_out.h"
+
+extern char **environ;
+
+enum { PATH_LEN = 1024, ERR_LEN = 16384, N_CORTEX = 10, N_THALAMUS = 5, N_CC = 20, N_TC = 10 };
+
+static const char *g_cadenza; /* the binary under test */
+
+/* ------------------------------------------------------------------------------------------ */
+/* Files                                                                                       */
+
+typedef struct fx {
+  char dir[PATH_LEN / 2]; /* the simulation folder (scratch); short enough for any path below */
+} fx;
+
+static void fx_path(const fx *f, const char *rel, char *out, size_t n) { snprintf(out, n, "%s/%s", f->dir, rel); }
+
+static void fx_write(const fx *f, const char *rel, const char *text) {
+  char path[PATH_LEN];
+  cz_test_write(path, sizeof path, f->dir, rel, text);
+}
+
+static void fx_mkdir(const fx *f, const char *rel) {
+  char path[PATH_LEN];
+  fx_path(f, rel, path, sizeof path);
+  assert_int_equal(mkdir(path, 0755), 0);
+}
+
+static bool fx_exists(const fx *f, const char *rel) {
+  char path[PATH_LEN];
+  struct stat st;
+  fx_path(f, rel, path, sizeof path);
+  return stat(path, &st) == 0;
+}
+
+static void fx_unlink(const fx *f, const char *rel) {
+  char path[PATH_LEN];
+  fx_path(f, rel, path, sizeof path);
+  assert_int_equal(unlink(path), 0);
+}
+
+/* Whole file; NUL-terminated; *len may be NULL. Aborts the test when unreadable. */
+static char *slurp(const char *path, size_t *len) {
+  FILE *fp = fopen(path, "rb");
+  assert_non_null(fp);
+  assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+  long n = ftell(fp);
+  assert_true(n >= 0);
+  rewind(fp);
+  char *buf = malloc((size_t)n + 1);
+  assert_non_null(buf);
+  assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+  fclose(fp);
+  buf[n] = '\0';
+  if (len) *len = (size_t)n;
+  return buf;
+}
+
+static void spill(const char *path, const char *data, size_t len) {
+  FILE *fp = fopen(path, "wb");
+  assert_non_null(fp);
+  assert_int_equal(fwrite(data, 1, len, fp), len);
+  assert_int_equal(fclose(fp), 0);
+}
+
+/* Replaces the one occurrence of old in file rel with new (the fixture must hold old once). */
+static void fx_replace(const fx *f, const char *rel, const char *old, const char *new_text) {
+  char path[PATH_LEN];
+  fx_path(f, rel, path, sizeof path);
+  char *text = slurp(path, NULL);
+  char *at = strstr(text, old);
+  if (!at || strstr(at + 1, old)) fail_msg("fixture: '%s' is not in %s exactly once", old, rel);
+  size_t head = (size_t)(at - text), nold = strlen(old), nnew = strlen(new_text), tail = strlen(at + nold);
+  char *out = malloc(head + nnew + tail + 1);
+  assert_non_null(out);
+  memcpy(out, text, head);
+  memcpy(out + head, new_text, nnew);
+  memcpy(out + head + nnew, at + nold, tail + 1);
+  spill(path, out, head + nnew + tail);
+  free(out);
+  free(text);
+}
+
+static void remove_tree(const char *path) {
+  struct stat st;
+  if (lstat(path, &st) != 0) return;
+  if (S_ISDIR(st.st_mode)) {
+    DIR *d = opendir(path);
+    if (d) {
+      struct dirent *e;
+      while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        char sub[PATH_LEN];
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        remove_tree(sub);
+      }
+      closedir(d);
+    }
+    rmdir(path);
+  } else {
+    unlink(path);
+  }
+}
+
+/* First "*.part" file below path (into found), or false. */
+static bool find_part_file(const char *path, char *found, size_t n) {
+  DIR *d = opendir(path);
+  if (!d) return false;
+  bool hit = false;
+  struct dirent *e;
+  while (!hit && (e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    char sub[PATH_LEN];
+    snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+    size_t len = strlen(e->d_name);
+    if (len >= 5 && strcmp(e->d_name + len - 5, ".part") == 0) {
+      snprintf(found, n, "%s", sub);
+      hit = true;
+    } else {
+      struct stat st;
+      if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode)) hit = find_part_file(sub, found, n);
+    }
+  }
+  closedir(d);
+  return hit;
+}
+
+/* Number of entries in a folder (-1 when it cannot be read). */
+static int count_entries(const char *path) {
+  DIR *d = opendir(path);
+  if (!d) return -1;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+  closedir(d);
+  return n;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* HDF5 fixture files                                                                          */
+
+#define H5_OK(expr) assert_int_equal((expr), CZ_OK)
+
+static cz_h5file *h5_new(const fx *f, const char *rel) {
+  char path[PATH_LEN];
+  fx_path(f, rel, path, sizeof path);
+  cz_h5file *h = NULL;
+  H5_OK(cz_h5_create(path, &h));
+  const uint32_t magic = 0x0A7A, version[2] = {0, 1};
+  H5_OK(cz_h5_write_attr_u32(h, "/", "magic", &magic, 1));
+  H5_OK(cz_h5_write_attr_u32(h, "/", "version", version, 2));
+  return h;
+}
+
+static void h5_done(cz_h5file **h) { H5_OK(cz_h5_close(h)); }
+
+/* One node population. Defaults: ids 0..n-1, every node of type_id, group 0. */
+typedef struct nodes_spec {
+  const char *pop;
+  size_t n;
+  uint64_t type_id;
+  bool type_as_float;    /* node_type_id stored as float64 */
+  long bad_type_row;     /* >= 0: this row gets type id 999 */
+  bool nan_v_th;         /* 0/dynamics_params/V_th with NaN for node 0 */
+  bool dup_node_id;      /* node_id holds 4 twice (rows 4 and 5) */
+} nodes_spec;
+
+static nodes_spec nodes_default(const char *pop, size_t n, uint64_t type_id) {
+  nodes_spec s = {pop, n, type_id, false, -1, false, false};
+  return s;
+}
+
+static void write_nodes(const fx *f, const char *rel, const nodes_spec *s) {
+  uint64_t ids[64], types[64], gidx[64];
+  uint32_t gid[64];
+  double ftypes[64], x[64], v_th[64];
+  assert_true(s->n <= 64);
+  for (size_t i = 0; i < s->n; i++) {
+    ids[i] = gidx[i] = i;
+    types[i] = (long)i == s->bad_type_row ? 999 : s->type_id;
+    ftypes[i] = (double)types[i];
+    gid[i] = 0;
+    x[i] = 10.0 * (double)i;
+    v_th[i] = i == 0 ? NAN : -55.0;
+  }
+  if (s->dup_node_id && s->n > 5) ids[5] = 4;
+  cz_h5file *h = h5_new(f, rel);
+  char path[256];
+  snprintf(path, sizeof path, "/nodes/%s/node_id", s->pop);
+  H5_OK(cz_h5_write_u64(h, path, ids, s->n, false));
+  snprintf(path, sizeof path, "/nodes/%s/node_type_id", s->pop);
+  H5_OK(s->type_as_float ? cz_h5_write_f64(h, path, ftypes, s->n, false) : cz_h5_write_u64(h, path, types, s->n, false));
+  snprintf(path, sizeof path, "/nodes/%s/node_group_id", s->pop);
+  H5_OK(cz_h5_write_u32(h, path, gid, s->n, false));
+  snprintf(path, sizeof path, "/nodes/%s/node_group_index", s->pop);
+  H5_OK(cz_h5_write_u64(h, path, gidx, s->n, false));
+  snprintf(path, sizeof path, "/nodes/%s/0/x", s->pop);
+  H5_OK(cz_h5_write_f64(h, path, x, s->n, false));
+  if (s->nan_v_th) {
+    snprintf(path, sizeof path, "/nodes/%s/0/dynamics_params/V_th", s->pop);
+    H5_OK(cz_h5_write_f64(h, path, v_th, s->n, false));
+  }
+  h5_done(&h);
+}
+
+/* One edge population; edge i joins src[i] -> tgt[i]. */
+typedef struct edges_spec {
+  const char *pop;
+  const char *src_pop, *tgt_pop;
+  uint64_t src[64], tgt[64];
+  size_t nsrc, ntgt;
+  uint32_t type_id;
+  const double *syn_weight; /* NULL: no syn_weight dataset in group 0 */
+} edges_spec;
+
+static edges_spec cc_default(void) {
+  edges_spec s = {"cortex_to_cortex", "cortex", "cortex", {0}, {0}, N_CC, N_CC, 100, NULL};
+  for (size_t i = 0; i < N_CC; i++) {
+    s.src[i] = i % N_CORTEX;
+    s.tgt[i] = (i * 3 + 1) % N_CORTEX;
+  }
+  return s;
+}
+
+static edges_spec tc_default(void) {
+  edges_spec s = {"thalamus_to_cortex", "thalamus", "cortex", {0}, {0}, N_TC, N_TC, 200, NULL};
+  for (size_t i = 0; i < N_TC; i++) {
+    s.src[i] = i % N_THALAMUS;
+    s.tgt[i] = i;
+  }
+  return s;
+}
+
+static void write_edges(const fx *f, const char *rel, const edges_spec *s) {
+  uint32_t type[64], gidx[64];
+  uint16_t gid[64];
+  for (size_t i = 0; i < s->nsrc; i++) {
+    type[i] = s->type_id;
+    gid[i] = 0;
+    gidx[i] = (uint32_t)i;
+  }
+  cz_h5file *h = h5_new(f, rel);
+  char base[128], path[256];
+  snprintf(base, sizeof base, "/edges/%s", s->pop);
+  snprintf(path, sizeof path, "%s/source_node_id", base);
+  H5_OK(cz_h5_write_u64(h, path, s->src, s->nsrc, false));
+  H5_OK(cz_h5_write_attr_string(h, path, "node_population", s->src_pop));
+  snprintf(path, sizeof path, "%s/target_node_id", base);
+  H5_OK(cz_h5_write_u64(h, path, s->tgt, s->ntgt, false));
+  H5_OK(cz_h5_write_attr_string(h, path, "node_population", s->tgt_pop));
+  snprintf(path, sizeof path, "%s/edge_type_id", base);
+  H5_OK(cz_h5_write_u32(h, path, type, s->nsrc, false));
+  snprintf(path, sizeof path, "%s/edge_group_id", base);
+  H5_OK(cz_h5_write_u16(h, path, gid, s->nsrc, false));
+  snprintf(path, sizeof path, "%s/edge_group_index", base);
+  H5_OK(cz_h5_write_u32(h, path, gidx, s->nsrc, false));
+  snprintf(path, sizeof path, "%s/0", base);
+  H5_OK(cz_h5_create_group(h, path));
+  if (s->syn_weight) {
+    snprintf(path, sizeof path, "%s/0/syn_weight", base);
+    H5_OK(cz_h5_write_f64(h, path, s->syn_weight, s->nsrc, false));
+  }
+  h5_done(&h);
+}
+
+/* Thalamus input spikes: node i fires at first + 5 ms * k, k = 0..7. */
+static void write_spikes_input(const fx *f, double first) {
+  enum { PER_NODE = 8, N = N_THALAMUS * PER_NODE };
+  uint32_t pop[N];
+  uint64_t ids[N];
+  double ts[N];
+  for (size_t i = 0; i < N; i++) {
+    pop[i] = 0;
+    ids[i] = i % N_THALAMUS;
+    ts[i] = first + 5.0 * (double)(i / N_THALAMUS);
+  }
+  const char *names[1] = {"thalamus"};
+  cz_spike_table t = {N, pop, ids, ts, 1, names};
+  cz_spikes_sort(&t, CZ_SORT_BY_TIME);
+  char path[PATH_LEN];
+  fx_path(f, "inputs/thalamus_spikes.h5", path, sizeof path);
+  H5_OK(cz_spikes_write_h5(path, &t, CZ_SORT_BY_TIME, false));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The valid fixture                                                                           */
+
+static const char k_config[] =
+    "{\n"
+    "  \"manifest\": {\n"
+    "    \"$BASE_DIR\": \"${configdir}\",\n"
+    "    \"$NETWORK_DIR\": \"$BASE_DIR/network\",\n"
+    "    \"$COMPONENTS_DIR\": \"$BASE_DIR/components\",\n"
+    "    \"$OUTPUT_DIR\": \"$BASE_DIR/output\"\n"
+    "  },\n"
+    "  \"target_simulator\": \"NEST\",\n"
+    "  \"run\": {\n"
+    "    \"tstop\": 50.0,\n"
+    "    \"dt\": 0.1\n"
+    "  },\n"
+    "  \"inputs\": {\n"
+    "    \"thalamus_spikes\": {\n"
+    "      \"input_type\": \"spikes\",\n"
+    "      \"module\": \"sonata\",\n"
+    "      \"input_file\": \"$BASE_DIR/inputs/thalamus_spikes.h5\",\n"
+    "      \"node_set\": \"thalamus_cells\"\n"
+    "    }\n"
+    "  },\n"
+    "  \"output\": {\n"
+    "    \"output_dir\": \"$OUTPUT_DIR\",\n"
+    "    \"spikes_file\": \"spikes.h5\",\n"
+    "    \"spikes_sort_order\": \"time\",\n"
+    "    \"overwrite_output_dir\": false\n"
+    "  },\n"
+    "  \"components\": {\n"
+    "    \"point_neuron_models_dir\": \"$COMPONENTS_DIR/point_neuron_models\",\n"
+    "    \"synaptic_models_dir\": \"$COMPONENTS_DIR/synaptic_models\"\n"
+    "  },\n"
+    "  \"node_sets\": {\n"
+    "    \"thalamus_cells\": {\"population\": \"thalamus\"},\n"
+    "    \"cortex_cells\": {\"population\": \"cortex\"}\n"
+    "  },\n"
+    "  \"networks\": {\n"
+    "    \"nodes\": [\n"
+    "      {\n"
+    "        \"nodes_file\": \"$NETWORK_DIR/cortex_nodes.h5\",\n"
+    "        \"node_types_file\": \"$NETWORK_DIR/cortex_node_types.csv\"\n"
+    "      },\n"
+    "      {\n"
+    "        \"nodes_file\": \"$NETWORK_DIR/thalamus_nodes.h5\",\n"
+    "        \"node_types_file\": \"$NETWORK_DIR/thalamus_node_types.csv\"\n"
+    "      }\n"
+    "    ],\n"
+    "    \"edges\": [\n"
+    "      {\n"
+    "        \"edges_file\": \"$NETWORK_DIR/cortex_cortex_edges.h5\",\n"
+    "        \"edge_types_file\": \"$NETWORK_DIR/cortex_cortex_edge_types.csv\"\n"
+    "      },\n"
+    "      {\n"
+    "        \"edges_file\": \"$NETWORK_DIR/thalamus_cortex_edges.h5\",\n"
+    "        \"edge_types_file\": \"$NETWORK_DIR/thalamus_cortex_edge_types.csv\"\n"
+    "      }\n"
+    "    ]\n"
+    "  }\n"
+    "}\n";
+
+static const char k_cortex_types[] =
+    "node_type_id model_type model_template dynamics_params pop_name ei\n"
+    "100 point_neuron nest:iaf_psc_delta cell.json exc e\n";
+static const char k_thalamus_types[] =
+    "node_type_id model_type pop_name ei\n"
+    "200 virtual lgn e\n";
+static const char k_cc_types[] =
+    "edge_type_id target_query source_query syn_weight delay dynamics_params model_template\n"
+    "100 * * 2.0 1.5 exc_syn.json static_synapse\n";
+static const char k_tc_types[] =
+    "edge_type_id target_query source_query syn_weight delay dynamics_params model_template\n"
+    "200 * * 4.0 2.0 exc_syn.json static_synapse\n";
+
+static void fx_build(fx *f) {
+  cz_test_tmpdir(f->dir, sizeof f->dir, "malformed");
+  fx_mkdir(f, "network");
+  fx_mkdir(f, "inputs");
+  fx_mkdir(f, "components");
+  fx_mkdir(f, "components/point_neuron_models");
+  fx_mkdir(f, "components/synaptic_models");
+  fx_write(f, "config.json", k_config);
+  fx_write(f, "network/cortex_node_types.csv", k_cortex_types);
+  fx_write(f, "network/thalamus_node_types.csv", k_thalamus_types);
+  fx_write(f, "network/cortex_cortex_edge_types.csv", k_cc_types);
+  fx_write(f, "network/thalamus_cortex_edge_types.csv", k_tc_types);
+  fx_write(f, "components/point_neuron_models/cell.json", "{\"I_e\": 500.0}\n");
+  fx_write(f, "components/synaptic_models/exc_syn.json", "{}\n");
+  nodes_spec cortex = nodes_default("cortex", N_CORTEX, 100), thalamus = nodes_default("thalamus", N_THALAMUS, 200);
+  write_nodes(f, "network/cortex_nodes.h5", &cortex);
+  write_nodes(f, "network/thalamus_nodes.h5", &thalamus);
+  edges_spec cc = cc_default(), tc = tc_default();
+  write_edges(f, "network/cortex_cortex_edges.h5", &cc);
+  write_edges(f, "network/thalamus_cortex_edges.h5", &tc);
+  write_spikes_input(f, 5.0);
+}
+
+static int setup(void **state) {
+  fx *f = calloc(1, sizeof *f);
+  if (!f) return -1;
+  fx_build(f);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fx *f = *state;
+  const char *keep = getenv("CZ_KEEP_TMP");
+  if (f && !(keep && *keep && strcmp(keep, "0") != 0)) remove_tree(f->dir);
+  free(f);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Running cadenza                                                                             */
+
+typedef struct outcome {
+  int code;          /* exit status; 128 + signal when killed */
+  char err[ERR_LEN]; /* stderr */
+} outcome;
+
+static outcome g_last; /* the latest run checked by expect_error_cfg */
+
+/* Runs `cadenza run <config> --no-progress` with stdout to /dev/null, stderr captured. */
+static void run_cadenza(const fx *f, const char *config, outcome *o) {
+  char errpath[PATH_LEN];
+  fx_path(f, "stderr.txt", errpath, sizeof errpath);
+  posix_spawn_file_actions_t fa;
+  assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+  assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0), 0);
+  assert_int_equal(posix_spawn_file_actions_addopen(&fa, 2, errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+  char *argv[] = {(char *)g_cadenza, "run", (char *)config, "--no-progress", NULL};
+  pid_t pid;
+  int rc = posix_spawn(&pid, g_cadenza, &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) fail_msg("cannot start %s: %s", g_cadenza, strerror(rc));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) assert_int_equal(errno, EINTR);
+  o->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  char *text = slurp(errpath, NULL);
+  snprintf(o->err, sizeof o->err, "%s", text);
+  free(text);
+  unlink(errpath);
+}
+
+static const char *base_name(const char *path) {
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+/* Runs config (relative to the fixture) and checks the one-line error contract. */
+static void expect_error_cfg(const fx *f, const char *config_rel, int code, const char *file, const char *key) {
+  char config[PATH_LEN];
+  fx_path(f, config_rel, config, sizeof config);
+  outcome *o = &g_last;
+  run_cadenza(f, config, o);
+  print_message("[ cadenza  ] exit %d, stderr: %s", o->code, o->err);
+  if (o->code != code) fail_msg("exit code %d, expected %d", o->code, code);
+  const char *nl = strchr(o->err, '\n');
+  if (!nl || nl[1] != '\0') fail_msg("stderr is not exactly one line");
+  const char *prefix = "cadenza: error: ";
+  if (strncmp(o->err, prefix, strlen(prefix)) != 0) fail_msg("stderr does not start with '%s'", prefix);
+  if (!strstr(o->err, base_name(file))) fail_msg("the message does not name the file '%s'", base_name(file));
+  if (key && !strstr(o->err, key)) fail_msg("the message does not name '%s'", key);
+  char part[PATH_LEN];
+  if (find_part_file(f->dir, part, sizeof part)) fail_msg("a partial file was left behind: %s", part);
+}
+
+/* The message of the latest checked run also holds text. */
+static void last_message_mentions(const char *text) {
+  if (!strstr(g_last.err, text)) fail_msg("the message does not mention '%s'", text);
+}
+
+/* Bad input: exit 2, and the output folder was never created. */
+static void expect_input_error(const fx *f, const char *file, const char *key) {
+  expect_error_cfg(f, "config.json", 2, file, key);
+  if (fx_exists(f, "output")) fail_msg("the output folder was created although the input is invalid");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Positive control                                                                            */
+
+static void test_valid_fixture_runs(void **state) {
+  fx *f = *state;
+  char config[PATH_LEN], spikes[PATH_LEN];
+  fx_path(f, "config.json", config, sizeof config);
+  outcome o;
+  run_cadenza(f, config, &o);
+  if (o.code != 0) fail_msg("the valid fixture failed (exit %d): %s", o.code, o.err);
+  fx_path(f, "output/spikes.h5", spikes, sizeof spikes);
+  cz_h5file *h = NULL;
+  H5_OK(cz_h5_open_read(spikes, &h));
+  uint64_t *ids = NULL;
+  size_t n = 0;
+  H5_OK(cz_h5_read_u64(h, "/spikes/cortex/node_ids", &ids, &n));
+  free(ids);
+  cz_h5_close(&h);
+  assert_true(n >= N_CORTEX); /* every cell is driven above threshold */
+  char part[PATH_LEN];
+  assert_false(find_part_file(f->dir, part, sizeof part));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Config file                                                                                 */
+
+/* Line of the first occurrence of needle in file rel (1-based). */
+static int line_of(const fx *f, const char *rel, const char *needle) {
+  char path[PATH_LEN];
+  fx_path(f, rel, path, sizeof path);
+  char *text = slurp(path, NULL);
+  char *at = strstr(text, needle);
+  assert_non_null(at);
+  int line = 1;
+  for (char *p = text; p < at; p++) line += *p == '\n';
+  free(text);
+  return line;
+}
+
+/* A trailing comma, the most common hand-editing slip: the error is the '}' that follows. */
+static void test_json_syntax_error(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"dt\": 0.1\n  },", "\"dt\": 0.1,\n  },");
+  char where[64];
+  /* The '}' of "  }," closing "run": column 3 of the line after "dt". */
+  snprintf(where, sizeof where, "config.json:%d:3:", line_of(f, "config.json", "\"dt\": 0.1,") + 1);
+  expect_input_error(f, "config.json", where);
+}
+
+static void test_config_missing(void **state) {
+  fx *f = *state;
+  expect_error_cfg(f, "no_such_config.json", 2, "no_such_config.json", "cannot open");
+  assert_false(fx_exists(f, "output"));
+}
+
+static void test_network_child_missing(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "  \"target_simulator\"", "  \"network\": \"circuit_config.json\",\n  \"target_simulator\"");
+  expect_input_error(f, "circuit_config.json", "network");
+}
+
+static void test_dt_missing(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"tstop\": 50.0,\n    \"dt\": 0.1", "\"tstop\": 50.0");
+  expect_input_error(f, "config.json", "run.dt");
+}
+
+static void test_dt_zero(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"dt\": 0.1", "\"dt\": 0");
+  expect_input_error(f, "config.json", "run.dt");
+}
+
+static void test_dt_negative(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"dt\": 0.1", "\"dt\": -0.1");
+  expect_input_error(f, "config.json", "run.dt");
+}
+
+static void test_dt_off_resolution(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"dt\": 0.1", "\"dt\": 0.0125");
+  expect_input_error(f, "config.json", "run.dt");
+}
+
+static void test_tstop_missing(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"tstop\": 50.0,\n", "");
+  expect_input_error(f, "config.json", "run.tstop");
+}
+
+static void test_tstop_string(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"tstop\": 50.0", "\"tstop\": \"50.0\"");
+  expect_input_error(f, "config.json", "run.tstop");
+}
+
+static void test_number_overflow_inf(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"tstop\": 50.0", "\"tstop\": 1e999");
+  expect_input_error(f, "config.json", "run.tstop");
+}
+
+static void test_manifest_cycle(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"$OUTPUT_DIR\": \"$BASE_DIR/output\"",
+             "\"$OUTPUT_DIR\": \"$BASE_DIR/output\",\n    \"$LOOP_A\": \"$LOOP_B/a\",\n    \"$LOOP_B\": \"$LOOP_A/b\"");
+  expect_input_error(f, "config.json", "manifest");
+}
+
+static void test_bad_sort_order(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"spikes_sort_order\": \"time\"", "\"spikes_sort_order\": \"by_colour\"");
+  expect_input_error(f, "config.json", "output.spikes_sort_order");
+}
+
+static void test_unknown_report_module(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "  \"output\": {",
+             "  \"reports\": {\n    \"calcium\": {\"module\": \"calcium_imaging\", \"cells\": \"cortex_cells\"}\n  },\n"
+             "  \"output\": {");
+  expect_input_error(f, "config.json", "reports.calcium.module");
+}
+
+static void test_nodes_listed_twice(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"nodes_file\": \"$NETWORK_DIR/thalamus_nodes.h5\"",
+             "\"nodes_file\": \"$NETWORK_DIR/cortex_nodes.h5\"");
+  expect_input_error(f, "cortex_nodes.h5", "networks.nodes[1]");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Node files                                                                                  */
+
+static void test_nodes_file_missing(void **state) {
+  fx *f = *state;
+  fx_unlink(f, "network/cortex_nodes.h5");
+  expect_input_error(f, "cortex_nodes.h5", "nodes_file");
+}
+
+static void test_node_types_file_missing(void **state) {
+  fx *f = *state;
+  fx_unlink(f, "network/cortex_node_types.csv");
+  expect_input_error(f, "cortex_node_types.csv", "node_types_file");
+}
+
+static void test_nodes_garbage(void **state) {
+  fx *f = *state;
+  fx_write(f, "network/cortex_nodes.h5", "this is not an HDF5 file, just some text pretending to be one\n");
+  expect_input_error(f, "cortex_nodes.h5", "HDF5");
+}
+
+static void test_nodes_truncated(void **state) {
+  fx *f = *state;
+  char path[PATH_LEN];
+  fx_path(f, "network/cortex_nodes.h5", path, sizeof path);
+  size_t len = 0;
+  char *data = slurp(path, &len);
+  spill(path, data, len / 2);
+  free(data);
+  expect_input_error(f, "cortex_nodes.h5", "HDF5");
+}
+
+static void test_node_type_id_float(void **state) {
+  fx *f = *state;
+  nodes_spec s = nodes_default("cortex", N_CORTEX, 100);
+  s.type_as_float = true;
+  write_nodes(f, "network/cortex_nodes.h5", &s);
+  expect_input_error(f, "cortex_nodes.h5", "node_type_id");
+}
+
+static void test_node_type_id_unknown(void **state) {
+  fx *f = *state;
+  nodes_spec s = nodes_default("cortex", N_CORTEX, 100);
+  s.bad_type_row = 3;
+  write_nodes(f, "network/cortex_nodes.h5", &s);
+  expect_input_error(f, "cortex_nodes.h5", "node_type_id[3] = 999");
+}
+
+static void test_node_types_duplicate_id(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/cortex_node_types.csv", "exc e\n", "exc e\n100 point_neuron nest:iaf_psc_delta cell.json inh i\n");
+  expect_input_error(f, "cortex_node_types.csv", "node_type_id 100");
+}
+
+static void test_node_types_short_row(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/cortex_node_types.csv", "cell.json exc e\n", "cell.json exc\n");
+  expect_input_error(f, "cortex_node_types.csv", "line 2");
+}
+
+static void test_node_types_no_model_type(void **state) {
+  fx *f = *state;
+  fx_write(f, "network/cortex_node_types.csv",
+           "node_type_id model_template dynamics_params pop_name ei\n"
+           "100 nest:iaf_psc_delta cell.json exc e\n");
+  expect_input_error(f, "cortex_node_types.csv", "model_type");
+}
+
+static void test_unknown_nest_model(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/cortex_node_types.csv", "nest:iaf_psc_delta", "nest:iaf_psc_foo");
+  expect_input_error(f, "cortex_node_types.csv", "iaf_psc_foo");
+  last_message_mentions("nest:iaf_psc_alpha"); /* it lists the models that do exist */
+}
+
+static void test_non_nest_template(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/cortex_node_types.csv", "nest:iaf_psc_delta", "ctdb:Biophys1.hoc");
+  expect_input_error(f, "cortex_node_types.csv", "ctdb:Biophys1.hoc");
+}
+
+static void test_duplicate_node_id(void **state) {
+  fx *f = *state;
+  nodes_spec s = nodes_default("cortex", N_CORTEX, 100);
+  s.dup_node_id = true;
+  write_nodes(f, "network/cortex_nodes.h5", &s);
+  expect_input_error(f, "cortex_nodes.h5", "node_id");
+}
+
+static void test_duplicate_population_name(void **state) {
+  fx *f = *state;
+  nodes_spec s = nodes_default("cortex", 3, 100);
+  write_nodes(f, "network/more_cortex_nodes.h5", &s);
+  fx_replace(f, "config.json", "\"nodes_file\": \"$NETWORK_DIR/thalamus_nodes.h5\"",
+             "\"nodes_file\": \"$NETWORK_DIR/more_cortex_nodes.h5\"");
+  fx_replace(f, "config.json", "\"node_types_file\": \"$NETWORK_DIR/thalamus_node_types.csv\"",
+             "\"node_types_file\": \"$NETWORK_DIR/cortex_node_types.csv\"");
+  expect_input_error(f, "more_cortex_nodes.h5", "'cortex'");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Neuron parameters                                                                           */
+
+static void test_nan_parameter_in_h5(void **state) {
+  fx *f = *state;
+  nodes_spec s = nodes_default("cortex", N_CORTEX, 100);
+  s.nan_v_th = true;
+  write_nodes(f, "network/cortex_nodes.h5", &s);
+  expect_input_error(f, "cortex_nodes.h5", "V_th");
+}
+
+static void test_negative_capacitance(void **state) {
+  fx *f = *state;
+  fx_write(f, "components/point_neuron_models/cell.json", "{\"I_e\": 500.0, \"C_m\": -250.0}\n");
+  expect_input_error(f, "cell.json", "C_m");
+}
+
+static void test_zero_tau_m(void **state) {
+  fx *f = *state;
+  fx_write(f, "components/point_neuron_models/cell.json", "{\"I_e\": 500.0, \"tau_m\": 0}\n");
+  expect_input_error(f, "cell.json", "tau_m");
+}
+
+static void test_unknown_parameter(void **state) {
+  fx *f = *state;
+  fx_write(f, "components/point_neuron_models/cell.json", "{\"I_e\": 500.0, \"tau_syn_ex\": 2.0}\n");
+  expect_input_error(f, "cell.json", "tau_syn_ex");
+}
+
+static void test_dynamics_params_missing(void **state) {
+  fx *f = *state;
+  fx_unlink(f, "components/point_neuron_models/cell.json");
+  expect_input_error(f, "cell.json", "dynamics_params");
+}
+
+static void test_dynamics_params_malformed(void **state) {
+  fx *f = *state;
+  fx_write(f, "components/point_neuron_models/cell.json", "{\"I_e\": 500.0,, }\n");
+  expect_input_error(f, "cell.json", "JSON");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Edge files                                                                                  */
+
+static void test_edge_target_unknown(void **state) {
+  fx *f = *state;
+  edges_spec s = cc_default();
+  s.tgt[7] = 42;
+  write_edges(f, "network/cortex_cortex_edges.h5", &s);
+  expect_input_error(f, "cortex_cortex_edges.h5", "target_node_id[7] = 42");
+}
+
+static void test_edge_source_unknown(void **state) {
+  fx *f = *state;
+  edges_spec s = tc_default();
+  s.src[2] = 5; /* the thalamus has nodes 0..4 */
+  write_edges(f, "network/thalamus_cortex_edges.h5", &s);
+  expect_input_error(f, "thalamus_cortex_edges.h5", "source_node_id[2] = 5");
+}
+
+static void test_edge_population_unknown(void **state) {
+  fx *f = *state;
+  edges_spec s = tc_default();
+  s.src_pop = "retina";
+  write_edges(f, "network/thalamus_cortex_edges.h5", &s);
+  expect_input_error(f, "thalamus_cortex_edges.h5", "node_population");
+}
+
+static void test_edge_id_lengths_differ(void **state) {
+  fx *f = *state;
+  edges_spec s = cc_default();
+  s.ntgt = N_CC - 3;
+  write_edges(f, "network/cortex_cortex_edges.h5", &s);
+  expect_input_error(f, "cortex_cortex_edges.h5", "target_node_id");
+}
+
+static void test_syn_weight_missing(void **state) {
+  fx *f = *state;
+  fx_write(f, "network/cortex_cortex_edge_types.csv",
+           "edge_type_id target_query source_query delay dynamics_params model_template\n"
+           "100 * * 1.5 exc_syn.json static_synapse\n");
+  expect_input_error(f, "cortex_cortex_edges.h5", "syn_weight");
+}
+
+static void test_syn_weight_nan_in_h5(void **state) {
+  fx *f = *state;
+  static double w[N_CC];
+  for (size_t i = 0; i < N_CC; i++) w[i] = i == 4 ? NAN : 1.0;
+  edges_spec s = cc_default();
+  s.syn_weight = w;
+  write_edges(f, "network/cortex_cortex_edges.h5", &s);
+  expect_input_error(f, "cortex_cortex_edges.h5", "syn_weight");
+}
+
+static void test_delay_below_dt(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/thalamus_cortex_edge_types.csv", "4.0 2.0", "4.0 0.04");
+  expect_input_error(f, "thalamus_cortex_edges.h5", "delay");
+}
+
+static void test_edge_type_id_unknown(void **state) {
+  fx *f = *state;
+  edges_spec s = cc_default();
+  s.type_id = 555;
+  write_edges(f, "network/cortex_cortex_edges.h5", &s);
+  expect_input_error(f, "cortex_cortex_edges.h5", "edge_type_id");
+}
+
+static void test_syn_weight_not_a_number(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "* * 2.0 1.5", "* * strong 1.5");
+  expect_input_error(f, "cortex_cortex_edge_types.csv", "syn_weight");
+}
+
+static void test_edges_target_virtual_population(void **state) {
+  fx *f = *state;
+  edges_spec s = cc_default();
+  s.src_pop = "cortex";
+  s.tgt_pop = "thalamus";
+  for (size_t i = 0; i < s.ntgt; i++) s.tgt[i] = i % N_THALAMUS;
+  write_edges(f, "network/cortex_cortex_edges.h5", &s);
+  expect_input_error(f, "cortex_cortex_edges.h5", "thalamus");
+}
+
+static void test_unknown_synapse_model(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "tsodyks_synapse");
+  expect_input_error(f, "cortex_cortex_edge_types.csv", "tsodyks_synapse");
+}
+
+static void test_python_weight_function(void **state) {
+  fx *f = *state;
+  fx_write(f, "network/cortex_cortex_edge_types.csv",
+           "edge_type_id target_query source_query syn_weight delay dynamics_params model_template weight_function\n"
+           "100 * * 2.0 1.5 exc_syn.json static_synapse gaussian_by_distance\n");
+  expect_input_error(f, "cortex_cortex_edge_types.csv", "weight_function");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Inputs                                                                                      */
+
+static void test_node_sets_file_missing(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json",
+             "  \"node_sets\": {\n"
+             "    \"thalamus_cells\": {\"population\": \"thalamus\"},\n"
+             "    \"cortex_cells\": {\"population\": \"cortex\"}\n"
+             "  },\n",
+             "  \"node_sets_file\": \"$BASE_DIR/node_sets.json\",\n");
+  expect_input_error(f, "node_sets.json", "node_sets_file");
+}
+
+static void test_undefined_node_set(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"node_set\": \"thalamus_cells\"", "\"node_set\": \"lgn_cells\"");
+  expect_input_error(f, "config.json", "inputs.thalamus_spikes.node_set");
+}
+
+static void test_spike_file_missing(void **state) {
+  fx *f = *state;
+  fx_unlink(f, "inputs/thalamus_spikes.h5");
+  expect_input_error(f, "thalamus_spikes.h5", "inputs.thalamus_spikes");
+}
+
+static void test_spike_time_not_positive(void **state) {
+  fx *f = *state;
+  write_spikes_input(f, 0.0);
+  fx_replace(f, "config.json", "\"dt\": 0.1", "\"dt\": 0.1,\n    \"precise_times\": true");
+  expect_input_error(f, "thalamus_spikes.h5", "inputs.thalamus_spikes");
+}
+
+static void test_spikes_on_non_virtual_nodes(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "\"node_set\": \"thalamus_cells\"", "\"node_set\": \"cortex_cells\"");
+  expect_input_error(f, "config.json", "inputs.thalamus_spikes.node_set");
+}
+
+static void test_iclamp_lengths_differ(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "  \"inputs\": {\n",
+             "  \"inputs\": {\n"
+             "    \"step_current\": {\"input_type\": \"current_clamp\", \"module\": \"IClamp\",\n"
+             "      \"node_set\": \"cortex_cells\", \"amp\": [100.0, 200.0], \"delay\": [10.0], \"duration\": [5.0]},\n");
+  expect_input_error(f, "config.json", "inputs.step_current");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Output folder                                                                               */
+
+static void test_existing_spikes_not_overwritten(void **state) {
+  fx *f = *state;
+  static const char precious[] = "spikes from an earlier run that must survive\n";
+  fx_mkdir(f, "output");
+  fx_write(f, "output/spikes.h5", precious);
+  expect_error_cfg(f, "config.json", 3, "spikes.h5", "overwrite_output_dir");
+  char path[PATH_LEN];
+  fx_path(f, "output/spikes.h5", path, sizeof path);
+  size_t len = 0;
+  char *now = slurp(path, &len);
+  assert_int_equal(len, strlen(precious));
+  assert_memory_equal(now, precious, len);
+  free(now);
+  fx_path(f, "output", path, sizeof path);
+  assert_int_equal(count_entries(path), 1); /* nothing else was written there */
+}
+
+static void test_output_dir_is_a_file(void **state) {
+  fx *f = *state;
+  fx_write(f, "output", "a regular file where the output folder should go\n");
+  expect_error_cfg(f, "config.json", 3, "output", "output.output_dir");
+  char path[PATH_LEN];
+  struct stat st;
+  fx_path(f, "output", path, sizeof path);
+  assert_int_equal(stat(path, &st), 0);
+  assert_true(S_ISREG(st.st_mode));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+#define CASE(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s PATH/TO/cadenza\n", argv[0]);
+    return 2;
+  }
+  g_cadenza = argv[1];
+  /* CZ_TEST_ENV clears OMP_NUM_THREADS by setting it empty (CMake cannot unset), and libgomp
+   * prints a warning line on stderr for an empty value: unset it for the children. */
+  const char *omp = getenv("OMP_NUM_THREADS");
+  if (omp && !*omp) unsetenv("OMP_NUM_THREADS");
+  signal(SIGPIPE, SIG_IGN);
+  const struct CMUnitTest tests[] = {
+      CASE(test_valid_fixture_runs),
+      CASE(test_json_syntax_error),
+      CASE(test_config_missing),
+      CASE(test_network_child_missing),
+      CASE(test_dt_missing),
+      CASE(test_dt_zero),
+      CASE(test_dt_negative),
+      CASE(test_dt_off_resolution),
+      CASE(test_tstop_missing),
+      CASE(test_tstop_string),
+      CASE(test_number_overflow_inf),
+      CASE(test_manifest_cycle),
+      CASE(test_bad_sort_order),
+      CASE(test_unknown_report_module),
+      CASE(test_nodes_listed_twice),
+      CASE(test_nodes_file_missing),
+      CASE(test_node_types_file_missing),
+      CASE(test_nodes_garbage),
+      CASE(test_nodes_truncated),
+      CASE(test_node_type_id_float),
+      CASE(test_node_type_id_unknown),
+      CASE(test_node_types_duplicate_id),
+      CASE(test_node_types_short_row),
+      CASE(test_node_types_no_model_type),
+      CASE(test_unknown_nest_model),
+      CASE(test_non_nest_template),
+      CASE(test_duplicate_node_id),
+      CASE(test_duplicate_population_name),
+      CASE(test_nan_parameter_in_h5),
+      CASE(test_negative_capacitance),
+      CASE(test_zero_tau_m),
+      CASE(test_unknown_parameter),
+      CASE(test_dynamics_params_missing),
+      CASE(test_dynamics_params_malformed),
+      CASE(test_edge_target_unknown),
+      CASE(test_edge_source_unknown),
+      CASE(test_edge_population_unknown),
+      CASE(test_edge_id_lengths_differ),
+      CASE(test_syn_weight_missing),
+      CASE(test_syn_weight_nan_in_h5),
+      CASE(test_delay_below_dt),
+      CASE(test_edge_type_id_unknown),
+      CASE(test_syn_weight_not_a_number),
+      CASE(test_edges_target_virtual_population),
+      CASE(test_unknown_synapse_model),
+      CASE(test_python_weight_function),
+      CASE(test_node_sets_file_missing),
+      CASE(test_undefined_node_set),
+      CASE(test_spike_file_missing),
+      CASE(test_spike_time_not_positive),
+      CASE(test_spikes_on_non_virtual_nodes),
+      CASE(test_iclamp_lengths_differ),
+      CASE(test_existing_spikes_not_overwritten),
+      CASE(test_output_dir_is_a_file),
+  };
+  return cmocka_run_group_tests_name("malformed", tests, NULL, NULL);
+}

@@ -1,0 +1,443 @@
+/* Unit tests of partition/: graph construction, the trivial partitioners, METIS and the
+ * quality measures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "cz_test.h"
+#include "partition/graph.h"
+#include "partition/metis.h"
+#include "partition/partition.h"
+#include "partition/round_robin.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A growable edge list for building test graphs. */
+typedef struct edge_list {
+  size_t n, cap;
+  uint32_t *src, *dst;
+} edge_list;
+
+static void edges_add(edge_list *e, uint32_t a, uint32_t b) {
+  if (e->n == e->cap) {
+    e->cap = e->cap ? 2 * e->cap : 64;
+    e->src = realloc(e->src, e->cap * sizeof *e->src);
+    e->dst = realloc(e->dst, e->cap * sizeof *e->dst);
+    assert_non_null(e->src);
+    assert_non_null(e->dst);
+  }
+  e->src[e->n] = a;
+  e->dst[e->n] = b;
+  e->n++;
+}
+
+static void edges_free(edge_list *e) {
+  free(e->src);
+  free(e->dst);
+}
+
+static cz_graph *graph_ok(uint32_t nvtx, const edge_list *e, const int32_t *vwgt) {
+  cz_graph *g = NULL;
+  cz_status st = cz_graph_from_edges(nvtx, e->n, e->src, e->dst, vwgt, &g);
+  if (st != CZ_OK) fail_msg("graph build failed: %s", cz_error_message());
+  assert_non_null(g);
+  return g;
+}
+
+static void assert_message_has(const char *want) {
+  if (!strstr(cz_error_message(), want)) fail_msg("message '%s' lacks '%s'", cz_error_message(), want);
+}
+
+/* Every entry of part in [0, nparts), and part sizes differing by at most one. */
+static void assert_balanced(const uint32_t *part, size_t n, int nparts) {
+  size_t *size = calloc((size_t)nparts, sizeof *size);
+  assert_non_null(size);
+  for (size_t i = 0; i < n; i++) {
+    assert_true(part[i] < (uint32_t)nparts);
+    size[part[i]]++;
+  }
+  size_t lo = n, hi = 0, sum = 0;
+  for (int p = 0; p < nparts; p++) {
+    lo = size[p] < lo ? size[p] : lo;
+    hi = size[p] > hi ? size[p] : hi;
+    sum += size[p];
+  }
+  assert_int_equal(sum, n);
+  assert_true(hi - lo <= 1);
+  free(size);
+}
+
+static cz_part_quality quality_ok(const cz_graph *g, const uint32_t *part, int nparts) {
+  cz_part_quality q;
+  cz_status st = cz_partition_quality(g, part, nparts, &q);
+  if (st != CZ_OK) fail_msg("quality failed: %s", cz_error_message());
+  return q;
+}
+
+/* ------------------------------------------------------------------ graph */
+
+/* Pairs {0,1} x3 (both directions), {1,2} x2, {1,3} x1 and a self loop on 2. */
+static void small_edges(edge_list *e) {
+  const uint32_t s[] = {0, 1, 0, 2, 1, 3, 2};
+  const uint32_t d[] = {1, 0, 1, 2, 2, 1, 1};
+  for (size_t i = 0; i < COUNT(s); i++) edges_add(e, s[i], d[i]);
+}
+
+static void test_graph_merges_duplicates_drops_loops(void **state) {
+  (void)state;
+  edge_list e = {0};
+  small_edges(&e);
+  cz_graph *g = graph_ok(4, &e, NULL);
+  const uint64_t xadj[] = {0, 1, 4, 5, 6};
+  const uint32_t adjncy[] = {1, 0, 2, 3, 1, 1};
+  const int32_t adjwgt[] = {3, 3, 2, 1, 2, 1};
+  assert_int_equal(g->nvtx, 4);
+  for (size_t i = 0; i < COUNT(xadj); i++) assert_int_equal(g->xadj[i], xadj[i]);
+  for (size_t k = 0; k < COUNT(adjncy); k++) {
+    assert_int_equal(g->adjncy[k], adjncy[k]);
+    assert_int_equal(g->adjwgt[k], adjwgt[k]);
+  }
+  for (uint32_t v = 0; v < 4; v++) assert_int_equal(g->vwgt[v], 1);
+  assert_int_equal(cz_graph_nedges(g), 3);
+  cz_graph_destroy(&g);
+  assert_null(g);
+  cz_graph_destroy(&g); /* twice is harmless */
+  cz_graph_destroy(NULL);
+  edges_free(&e);
+}
+
+static void test_graph_copies_vertex_weights(void **state) {
+  (void)state;
+  edge_list e = {0};
+  small_edges(&e);
+  int32_t w[] = {5, 0, 7, 2};
+  cz_graph *g = graph_ok(4, &e, w);
+  w[0] = 99; /* the graph holds its own copy */
+  assert_int_equal(g->vwgt[0], 5);
+  assert_int_equal(g->vwgt[1], 0);
+  assert_int_equal(g->vwgt[2], 7);
+  assert_int_equal(g->vwgt[3], 2);
+  cz_graph_destroy(&g);
+  edges_free(&e);
+}
+
+static void test_graph_no_edges(void **state) {
+  (void)state;
+  cz_graph *g = NULL;
+  assert_int_equal(cz_graph_from_edges(3, 0, NULL, NULL, NULL, &g), CZ_OK);
+  for (int i = 0; i <= 3; i++) assert_int_equal(g->xadj[i], 0);
+  assert_int_equal(cz_graph_nedges(g), 0);
+  cz_graph_destroy(&g);
+  /* Only self loops: still no edges. */
+  const uint32_t s[] = {1, 1, 2};
+  assert_int_equal(cz_graph_from_edges(3, 3, s, s, NULL, &g), CZ_OK);
+  assert_int_equal(g->xadj[3], 0);
+  cz_graph_destroy(&g);
+  assert_int_equal(cz_graph_from_edges(0, 0, NULL, NULL, NULL, &g), CZ_OK);
+  assert_int_equal(g->nvtx, 0);
+  assert_int_equal(g->xadj[0], 0);
+  cz_graph_destroy(&g);
+}
+
+/* A pseudo-random multigraph with loops and repeats, checked against a dense count matrix. */
+static void test_graph_matches_dense_counts(void **state) {
+  (void)state;
+  enum { N = 37, E = 2000 };
+  static int32_t count[N][N];
+  edge_list e = {0};
+  uint64_t x = 12345;
+  for (int i = 0; i < E; i++) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    uint32_t a = (uint32_t)((x >> 33) % N), b = (uint32_t)((x >> 13) % N);
+    edges_add(&e, a, b);
+    if (a != b) {
+      count[a][b]++;
+      count[b][a]++;
+    }
+  }
+  cz_graph *g = graph_ok(N, &e, NULL);
+  uint64_t k = 0;
+  for (uint32_t v = 0; v < N; v++) {
+    assert_int_equal(g->xadj[v], k);
+    for (uint32_t u = 0; u < N; u++) {
+      if (!count[v][u]) continue;
+      assert_int_equal(g->adjncy[k], u); /* ascending, one entry per neighbour */
+      assert_int_equal(g->adjwgt[k], count[v][u]);
+      k++;
+    }
+  }
+  assert_int_equal(g->xadj[N], k);
+  cz_graph_destroy(&g);
+  edges_free(&e);
+}
+
+static void test_graph_errors(void **state) {
+  (void)state;
+  static cz_graph dummy;
+  cz_graph *g = &dummy; /* must be reset to NULL on failure */
+  const uint32_t s[] = {0, 1}, d[] = {1, 4};
+  cz_error_clear();
+  assert_int_equal(cz_graph_from_edges(4, 2, s, d, NULL, &g), CZ_ERR_FORMAT);
+  assert_null(g);
+  assert_message_has("edge 1");
+  const int32_t w[] = {1, -2, 1, 1};
+  assert_int_equal(cz_graph_from_edges(4, 1, s, d, w, &g), CZ_ERR_INTERNAL);
+  assert_null(g);
+  assert_message_has("negative weight");
+}
+
+static void test_graph_idx32_limits(void **state) {
+  (void)state;
+  assert_int_equal(cz_graph_check_idx32(INT32_MAX, INT32_MAX), CZ_OK);
+  cz_error_clear();
+  assert_int_equal(cz_graph_check_idx32(10, (uint64_t)INT32_MAX + 1), CZ_ERR_CONFIG);
+  assert_message_has("METIS");
+  assert_message_has("round-robin");
+  cz_error_clear();
+  assert_int_equal(cz_graph_check_idx32((uint64_t)INT32_MAX + 1, 0), CZ_ERR_CONFIG);
+  assert_message_has("METIS");
+}
+
+/* ------------------------------------------------------------------ round robin and block */
+
+static void test_round_robin(void **state) {
+  (void)state;
+  const size_t ns[] = {0, 1, 3, 10, 1000, 1001};
+  const int nps[] = {1, 2, 3, 4, 7, 64};
+  uint32_t part[1001];
+  for (size_t i = 0; i < COUNT(ns); i++)
+    for (size_t j = 0; j < COUNT(nps); j++) {
+      assert_int_equal(cz_part_round_robin(ns[i], nps[j], part), CZ_OK);
+      for (size_t v = 0; v < ns[i]; v++) assert_int_equal(part[v], v % (size_t)nps[j]);
+      assert_balanced(part, ns[i], nps[j]);
+    }
+  assert_int_equal(cz_part_round_robin(5, 0, part), CZ_ERR_INTERNAL);
+}
+
+static void test_block(void **state) {
+  (void)state;
+  uint32_t part[1001];
+  assert_int_equal(cz_part_block(10, 3, part), CZ_OK);
+  const uint32_t want[] = {0, 0, 0, 0, 1, 1, 1, 2, 2, 2};
+  for (size_t v = 0; v < COUNT(want); v++) assert_int_equal(part[v], want[v]);
+
+  const size_t ns[] = {0, 1, 3, 10, 1000, 1001};
+  const int nps[] = {1, 2, 3, 4, 7, 64};
+  for (size_t i = 0; i < COUNT(ns); i++)
+    for (size_t j = 0; j < COUNT(nps); j++) {
+      assert_int_equal(cz_part_block(ns[i], nps[j], part), CZ_OK);
+      assert_balanced(part, ns[i], nps[j]);
+      for (size_t v = 1; v < ns[i]; v++) assert_true(part[v] == part[v - 1] || part[v] == part[v - 1] + 1);
+      if (ns[i] > 0) assert_int_equal(part[0], 0);
+    }
+  assert_int_equal(cz_part_block(5, -1, part), CZ_ERR_INTERNAL);
+}
+
+/* ------------------------------------------------------------------ METIS */
+
+/* Two cliques of k vertices each, one on the even and one on the odd ids (so that no
+ * contiguous split finds them), joined by a single edge 0 - 1. */
+static cz_graph *two_cliques(uint32_t k) {
+  edge_list e = {0};
+  for (uint32_t side = 0; side < 2; side++)
+    for (uint32_t i = 0; i < k; i++)
+      for (uint32_t j = i + 1; j < k; j++) edges_add(&e, 2 * i + side, 2 * j + side);
+  edges_add(&e, 0, 1);
+  cz_graph *g = graph_ok(2 * k, &e, NULL);
+  edges_free(&e);
+  return g;
+}
+
+static cz_graph *ring(uint32_t n, const int32_t *vwgt) {
+  edge_list e = {0};
+  for (uint32_t i = 0; i < n; i++) edges_add(&e, i, (i + 1) % n);
+  cz_graph *g = graph_ok(n, &e, vwgt);
+  edges_free(&e);
+  return g;
+}
+
+static void metis_ok(const cz_graph *g, int nparts, uint64_t seed, uint32_t *part) {
+  cz_status st = cz_part_metis(g, nparts, seed, part);
+  if (st != CZ_OK) fail_msg("METIS failed: %s", cz_error_message());
+}
+
+static void test_metis_two_cliques(void **state) {
+  (void)state;
+  enum { K = 10 };
+  cz_graph *g = two_cliques(K);
+  uint32_t part[2 * K];
+  metis_ok(g, 2, 1, part);
+  cz_part_quality q = quality_ok(g, part, 2);
+  assert_int_equal(q.edge_cut, 1);
+  assert_int_equal(q.edge_total, 2 * K * (K - 1) / 2 + 1);
+  assert_int_equal(q.vwgt_max, K);
+  assert_true(q.imbalance == 1.0);
+  for (uint32_t v = 2; v < 2 * K; v++) assert_int_equal(part[v], part[v % 2]);
+  assert_int_not_equal(part[0], part[1]);
+  cz_graph_destroy(&g);
+}
+
+/* A pseudo-random graph of n vertices and about deg * n / 2 edges. */
+static cz_graph *random_graph(uint32_t n, uint32_t deg, uint64_t x) {
+  edge_list e = {0};
+  for (uint32_t i = 0; i < n * deg / 2; i++) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    uint32_t a = (uint32_t)((x >> 33) % n);
+    /* Mostly local edges, so there is structure for METIS to find. */
+    uint32_t b = (uint32_t)((a + (x >> 17) % 20) % n);
+    edges_add(&e, a, b);
+  }
+  cz_graph *g = graph_ok(n, &e, NULL);
+  edges_free(&e);
+  return g;
+}
+
+static void test_metis_deterministic(void **state) {
+  (void)state;
+  enum { N = 2000 };
+  cz_graph *g = random_graph(N, 12, 777);
+  static uint32_t a[N], b[N];
+  metis_ok(g, 4, 42, a);
+  metis_ok(g, 4, 42, b);
+  assert_memory_equal(a, b, sizeof a);
+  cz_part_quality q = quality_ok(g, a, 4);
+  assert_true(q.imbalance <= 1.05);
+  /* METIS must beat round robin by far on a graph with local structure. */
+  static uint32_t rr[N];
+  assert_int_equal(cz_part_round_robin(N, 4, rr), CZ_OK);
+  cz_part_quality qr = quality_ok(g, rr, 4);
+  assert_true(q.edge_cut * 4 < qr.edge_cut);
+  cz_graph_destroy(&g);
+}
+
+static void test_metis_one_part(void **state) {
+  (void)state;
+  cz_graph *g = random_graph(100, 6, 3);
+  uint32_t part[100];
+  memset(part, 0xff, sizeof part);
+  metis_ok(g, 1, 0, part);
+  for (int v = 0; v < 100; v++) assert_int_equal(part[v], 0);
+  cz_error_clear();
+  assert_int_equal(cz_part_metis(g, 0, 0, part), CZ_ERR_INTERNAL);
+  assert_message_has("nparts");
+  cz_graph_destroy(&g);
+}
+
+static void test_metis_ring(void **state) {
+  (void)state;
+  enum { N = 1000 };
+  cz_graph *g = ring(N, NULL);
+  static uint32_t part[N];
+  metis_ok(g, 4, 7, part);
+  cz_part_quality q = quality_ok(g, part, 4);
+  if (q.edge_cut > 8) fail_msg("METIS cut %llu ring edges, want <= 8", (unsigned long long)q.edge_cut);
+  assert_true(q.imbalance <= 1.05);
+  /* The trivial partitioners for comparison: blocks cut 4 edges, round robin cuts all. */
+  assert_int_equal(cz_part_block(N, 4, part), CZ_OK);
+  assert_int_equal(quality_ok(g, part, 4).edge_cut, 4);
+  assert_int_equal(cz_part_round_robin(N, 4, part), CZ_OK);
+  assert_int_equal(quality_ok(g, part, 4).edge_cut, N);
+  cz_graph_destroy(&g);
+}
+
+static void test_metis_vertex_weights(void **state) {
+  (void)state;
+  /* A ring whose first quarter weighs 3 per vertex: total 300, so 150 per half. A block split
+   * by count is off balance; METIS must balance the weights. */
+  enum { N = 200 };
+  int32_t w[N];
+  for (int v = 0; v < N; v++) w[v] = v < N / 4 ? 3 : 1;
+  cz_graph *g = ring(N, w);
+  uint32_t part[N];
+  assert_int_equal(cz_part_block(N, 2, part), CZ_OK);
+  cz_part_quality qb = quality_ok(g, part, 2);
+  assert_int_equal(qb.vwgt_total, 300);
+  assert_int_equal(qb.vwgt_max, 200);
+  metis_ok(g, 2, 11, part);
+  cz_part_quality q = quality_ok(g, part, 2);
+  if (q.imbalance > 1.05) fail_msg("METIS imbalance %g with vertex weights", q.imbalance);
+  assert_true(q.edge_cut <= 4);
+  cz_graph_destroy(&g);
+}
+
+/* ------------------------------------------------------------------ quality and parsing */
+
+static void test_quality_hand_example(void **state) {
+  (void)state;
+  edge_list e = {0};
+  small_edges(&e);
+  const int32_t w[] = {4, 1, 2, 1};
+  cz_graph *g = graph_ok(4, &e, w);
+  /* Parts {0, 3} and {1, 2}: cut {0,1} (weight 3) and {1,3} (weight 1); {1,2} (2) stays. */
+  const uint32_t part[] = {0, 1, 1, 0};
+  cz_part_quality q = quality_ok(g, part, 2);
+  assert_int_equal(q.edge_cut, 4);
+  assert_int_equal(q.edge_total, 6);
+  assert_float_equal(q.local_fraction, 2.0 / 6.0, 1e-12);
+  assert_int_equal(q.vwgt_total, 8);
+  assert_int_equal(q.vwgt_max, 5);
+  assert_float_equal(q.imbalance, 1.25, 1e-12);
+  /* Everything in one part of three: nothing cut, two parts empty. */
+  const uint32_t one[] = {2, 2, 2, 2};
+  q = quality_ok(g, one, 3);
+  assert_int_equal(q.edge_cut, 0);
+  assert_float_equal(q.local_fraction, 1.0, 0);
+  assert_float_equal(q.imbalance, 3.0, 1e-12);
+  /* A part id out of range. */
+  const uint32_t bad[] = {0, 1, 2, 0};
+  cz_error_clear();
+  assert_int_equal(cz_partition_quality(g, bad, 2, &q), CZ_ERR_INTERNAL);
+  assert_message_has("node 2");
+  cz_graph_destroy(&g);
+  edges_free(&e);
+}
+
+static void test_parse(void **state) {
+  (void)state;
+  cz_partition_method m = CZ_PARTITION_BLOCK;
+  assert_int_equal(cz_partition_parse("metis", &m), CZ_OK);
+  assert_int_equal(m, CZ_PARTITION_METIS);
+  assert_int_equal(cz_partition_parse("round-robin", &m), CZ_OK);
+  assert_int_equal(m, CZ_PARTITION_ROUND_ROBIN);
+  m = CZ_PARTITION_METIS;
+  assert_int_equal(cz_partition_parse("round_robin", &m), CZ_OK);
+  assert_int_equal(m, CZ_PARTITION_ROUND_ROBIN);
+  assert_int_equal(cz_partition_parse("block", &m), CZ_OK);
+  assert_int_equal(m, CZ_PARTITION_BLOCK);
+  cz_error_clear();
+  assert_int_equal(cz_partition_parse("METIS", &m), CZ_ERR_ARG);
+  assert_message_has("'METIS'");
+  assert_message_has("round-robin");
+  assert_int_equal(cz_partition_parse("", &m), CZ_ERR_ARG);
+  assert_int_equal(cz_partition_parse(NULL, &m), CZ_ERR_ARG);
+  assert_int_equal(m, CZ_PARTITION_BLOCK); /* untouched on failure */
+  const cz_partition_method all[] = {CZ_PARTITION_METIS, CZ_PARTITION_ROUND_ROBIN, CZ_PARTITION_BLOCK};
+  for (size_t i = 0; i < COUNT(all); i++) {
+    assert_int_equal(cz_partition_parse(cz_partition_method_name(all[i]), &m), CZ_OK);
+    assert_int_equal(m, all[i]);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_graph_merges_duplicates_drops_loops),
+      cmocka_unit_test(test_graph_copies_vertex_weights),
+      cmocka_unit_test(test_graph_no_edges),
+      cmocka_unit_test(test_graph_matches_dense_counts),
+      cmocka_unit_test(test_graph_errors),
+      cmocka_unit_test(test_graph_idx32_limits),
+      cmocka_unit_test(test_round_robin),
+      cmocka_unit_test(test_block),
+      cmocka_unit_test(test_metis_two_cliques),
+      cmocka_unit_test(test_metis_deterministic),
+      cmocka_unit_test(test_metis_one_part),
+      cmocka_unit_test(test_metis_ring),
+      cmocka_unit_test(test_metis_vertex_weights),
+      cmocka_unit_test(test_quality_hand_example),
+      cmocka_unit_test(test_parse),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -98,6 +98,19 @@ static const char *cz_h5_type_name(hid_t type, char *buf, size_t n) {
 
 /* ---- files ----------------------------------------------------------------------------- */
 
+const char *cz_h5_version(void) {
+  static char buf[64];
+  unsigned maj = 0, min = 0, rel = 0;
+  H5get_libversion(&maj, &min, &rel);
+#ifdef H5_HAVE_PARALLEL
+  const char *parallel = "yes";
+#else
+  const char *parallel = "no";
+#endif
+  snprintf(buf, sizeof buf, "%u.%u.%u (parallel: %s)", maj, min, rel, parallel);
+  return buf;
+}
+
 void cz_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
 static cz_status cz_h5_new(const char *path, hid_t id, bool writing, cz_h5file **out) {

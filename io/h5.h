@@ -24,6 +24,9 @@ typedef struct cz_h5_info {
   uint64_t dims[4];
 } cz_h5_info;
 
+/* "1.10.8 (parallel: yes)": the HDF5 library in use, for --version. Borrowed. */
+const char *cz_h5_version(void);
+
 /* Turns off HDF5's automatic error printing. Call once at start-up. */
 void cz_h5_quiet(void);
 

@@ -72,21 +72,19 @@ static bool cz_spikes_permute(cz_spike_table *t, const cz_spike_key *keys) {
   return true;
 }
 
-void cz_spikes_sort(cz_spike_table *t, cz_sort_order order) {
-  if (!t || t->n < 2) return;
+cz_status cz_spikes_sort(cz_spike_table *t, cz_sort_order order) {
+  if (!t || t->n < 2) return CZ_OK;
   cz_spike_key *keys = malloc(t->n * sizeof *keys);
-  if (!keys) {
-    /* The contract has no status here; an unsorted table is still a correct spike set. */
-    cz_log_warn("out of memory sorting %zu spikes: output left unsorted", t->n);
-    return;
-  }
+  CZ_CHECK(keys != NULL, CZ_ERR_NOMEM, "out of memory sorting %zu spikes", t->n);
   for (size_t i = 0; i < t->n; i++)
     keys[i] = (cz_spike_key){.t = t->timestamps[i], .id = t->node_ids[i], .pop = t->pop[i], .idx = i};
   int (*cmp)(const void *, const void *) =
       order == CZ_SORT_BY_TIME ? cz_key_by_time : order == CZ_SORT_BY_ID ? cz_key_by_id : cz_key_none;
   qsort(keys, t->n, sizeof *keys, cmp);
-  if (!cz_spikes_permute(t, keys)) cz_log_warn("out of memory sorting %zu spikes: output left unsorted", t->n);
+  bool ok = cz_spikes_permute(t, keys);
   free(keys);
+  CZ_CHECK(ok, CZ_ERR_NOMEM, "out of memory sorting %zu spikes", t->n);
+  return CZ_OK;
 }
 
 /* ---- Python repr of a double ----------------------------------------------------------- */

@@ -32,7 +32,7 @@ typedef struct cz_spike_table {
 } cz_spike_table;
 
 /* Sorts the table in place by the given order (see the file comment). */
-void cz_spikes_sort(cz_spike_table *t, cz_sort_order order);
+cz_status cz_spikes_sort(cz_spike_table *t, cz_sort_order order);
 
 /* Writes the h5 file (path) from a sorted table. compress: gzip datasets. */
 cz_status cz_spikes_write_h5(const char *path, const cz_spike_table *t, cz_sort_order order, bool compress);

@@ -12,7 +12,6 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#include <H5public.h>
 
 #include "app/run.h"
 #include "base/log.h"
@@ -46,18 +45,10 @@ static void print_usage(FILE *out) {
 }
 
 static void print_version(void) {
-  unsigned maj, min, rel;
-  H5get_libversion(&maj, &min, &rel);
   printf("cadenza %s\n", CADENZA_VERSION);
   printf("  compiler: %s\n", __VERSION__);
   printf("  MPI: %s\n", cz_comm_library_version());
-  printf("  HDF5: %u.%u.%u (parallel: %s)\n", maj, min, rel,
-#ifdef H5_HAVE_PARALLEL
-         "yes"
-#else
-         "no"
-#endif
-  );
+  printf("  HDF5: %s\n", cz_h5_version());
 #ifdef _OPENMP
   printf("  OpenMP: %d, max threads %d\n", _OPENMP, omp_get_max_threads());
 #else

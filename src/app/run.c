@@ -189,8 +189,8 @@ static cz_status write_spikes(run_state *s) {
     t.timestamps[i] = (double)(s->result.stamp[i] * net->tics_per_step) / 1000.0;
   }
   if (st == CZ_OK) {
-    cz_spikes_sort(&t, cfg->sort_order);
-    if (cfg->spikes_file) st = cz_spikes_write_h5(cfg->spikes_file, &t, cfg->sort_order, true);
+    st = cz_spikes_sort(&t, cfg->sort_order);
+    if (st == CZ_OK && cfg->spikes_file) st = cz_spikes_write_h5(cfg->spikes_file, &t, cfg->sort_order, true);
     if (st == CZ_OK && cfg->spikes_file_csv) st = cz_spikes_write_csv(cfg->spikes_file_csv, &t);
   }
   free(t.pop);

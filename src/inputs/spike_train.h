@@ -1,9 +1,9 @@
 /* Spike inputs: the spike trains that drive virtual nodes, turned into emission steps.
  *
  * A spike at time t (ms) of a virtual node becomes a spike emitted in update u = S - 1, where
- * the stamp S follows NEST's spike_generator as BMTK configures it (sonata-spec 3.6):
- *  - precise_times true (BMTK's default): S = the smallest integer s with s*h >= t; t <= 0
- *    is an error;
+ * the stamp S follows NEST's spike_generator as BMTK configures it (sonata-spec 3.6); a
+ * time t <= 0 is an error in every mode:
+ *  - precise_times true (BMTK's default): S = the smallest integer s with s*h >= t;
  *  - precise_times false: t is rounded to the nearest tic and must lie on the step grid
  *    (S = t/h), unless allow_offgrid_spikes, which takes the nearest step when within half a
  *    tic and rounds up otherwise.

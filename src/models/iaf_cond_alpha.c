@@ -120,7 +120,7 @@ static cz_status set_params(void *pv, size_t i, const cz_param_src *src, const c
   CZ_CHECK(p->V_reset < p->V_th, CZ_ERR_CONFIG, "%s: reset potential V_reset must be below the threshold V_th", where);
   CZ_CHECK(p->C_m > 0, CZ_ERR_CONFIG, "%s: capacitance C_m must be > 0 (got %g)", where, p->C_m);
   CZ_CHECK(t_ref >= 0, CZ_ERR_CONFIG, "%s: refractory time t_ref must be >= 0 (got %g)", where, t_ref);
-  CZ_CHECK(p->tau_ex > 0 && p->tau_in > 0, CZ_ERR_CONFIG, "%s: synaptic time constants must be > 0", where);
+  CZ_CHECK(p->tau_ex > 0 && p->tau_in > 0, CZ_ERR_CONFIG, "%s: synaptic time constants tau_syn_ex/in must be > 0", where);
   CZ_CHECK(p->g_L >= 0, CZ_ERR_CONFIG, "%s: leak conductance g_L must be >= 0", where);
   g->R[i] = cz_model_refractory_steps(t_ref, g->h);
   double *y = &g->y[i * NSTATE];

@@ -107,6 +107,7 @@ static size_t update(void *p, size_t i0, size_t i1, double *ch0, double *ch1, co
   const double *restrict P11e = g->P11_ex, *restrict P21e = g->P21_ex, *restrict P31e = g->P31_ex, *restrict P32e = g->P32_ex;
   const double *restrict P11i = g->P11_in, *restrict P21i = g->P21_in, *restrict P31i = g->P31_in, *restrict P32i = g->P32_in;
   const double *restrict ne = g->norm_ex, *restrict ni = g->norm_in, *restrict stim = i_stim;
+#pragma omp simd
   for (size_t i = i0; i < i1; i++) {
     double v = P30[i] * (y0[i] + I_e[i]) + P31e[i] * dIe[i] + P32e[i] * Ie[i] + P31i[i] * dIi[i] + P32i[i] * Ii[i] +
                P33[i] * y3[i];

@@ -89,6 +89,7 @@ static void update_plain(iaf_delta *g, size_t i0, size_t i1, double *in, const d
   int32_t *restrict r = g->r;
   const double *restrict P30 = g->P30, *restrict P33 = g->P33, *restrict I_e = g->I_e, *restrict V_min = g->V_min;
   const double *restrict stim = i_stim;
+#pragma omp simd
   for (size_t i = i0; i < i1; i++) {
     double v = P30[i] * (y0[i] + I_e[i]) + P33[i] * y3[i] + buf[i];
     v = v < V_min[i] ? V_min[i] : v;

@@ -93,6 +93,7 @@ static size_t update(void *p, size_t i0, size_t i1, double *ch0, double *ch1, co
   int32_t *restrict r = g->r;
   const double *restrict P22 = g->P22, *restrict P21e = g->P21_ex, *restrict P21i = g->P21_in, *restrict P20 = g->P20;
   const double *restrict P11e = g->P11_ex, *restrict P11i = g->P11_in, *restrict I_e = g->I_e, *restrict stim = i_stim;
+#pragma omp simd
   for (size_t i = i0; i < i1; i++) {
     const double v = y3[i] * P22[i] + ie[i] * P21e[i] + ii[i] * P21i[i] + (I_e[i] + y0[i]) * P20[i];
     const bool refractory = r[i] > 0;

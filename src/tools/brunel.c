@@ -709,10 +709,15 @@ static cz_status br_write_config(const br_ctx *c) {
 static cz_status br_prepare_folder(const br_ctx *c) {
   char *config = NULL;
   CZ_TRY(cz_path_join(c->dir, "config.json", &config));
-  bool exists = cz_path_exists(config);
   cz_status st = CZ_OK;
-  if (exists && !c->p->overwrite)
-    st = CZ_ERROR(CZ_ERR_OUTPUT, "%s already exists; pass --overwrite to replace the generated files", config);
+  if (cz_path_exists(config)) {
+    if (!c->p->overwrite)
+      st = CZ_ERROR(CZ_ERR_OUTPUT, "%s already exists; pass --overwrite to replace the generated files", config);
+    /* Removed first, so that a regeneration that fails half-way leaves no complete-looking
+     * folder whose config points at half-written files. */
+    else if (unlink(config) != 0)
+      st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot replace %s: %s", config, strerror(errno));
+  }
   free(config);
   CZ_TRY(st);
   static const char *const dirs[] = {"network", "components/cell_models", "components/synaptic_models", "inputs"};

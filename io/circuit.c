@@ -656,13 +656,21 @@ static void edge_groups_free(edge_groups *eg) {
   free(eg->g);
 }
 
-static cz_status load_edge_groups(cz_h5file *f, const char *pop_path, const uint64_t *gid, size_t n, edge_groups *eg) {
-  uint64_t max_id = 0;
-  for (size_t i = 0; i < n; i++)
-    if (gid[i] > max_id) max_id = gid[i];
-  CZ_CHECK(max_id < 65536, CZ_ERR_FORMAT, "%s: %s/edge_group_id holds an implausible group id %llu", cz_h5_path(f),
-           pop_path, (unsigned long long)max_id);
-  eg->n = (size_t)max_id + 1;
+/* Reads the columns of every edge group present under pop_path (children named by digits). */
+static cz_status load_edge_groups(cz_h5file *f, const char *pop_path, edge_groups *eg) {
+  char **names = NULL;
+  size_t nn = 0;
+  CZ_TRY(cz_h5_list(f, pop_path, &names, &nn));
+  size_t max_id = 0;
+  bool any = false;
+  for (size_t i = 0; i < nn; i++)
+    if (all_digits(names[i]) && strlen(names[i]) < 6) {
+      size_t g = strtoul(names[i], NULL, 10);
+      if (g > max_id) max_id = g;
+      any = true;
+    }
+  cz_h5_free_names(names, nn);
+  eg->n = any ? max_id + 1 : 0;
   CZ_NEW(eg->g, eg->n);
   for (size_t g = 0; g < eg->n; g++) {
     char gpath[1100];
@@ -680,6 +688,12 @@ static cz_status load_edge_groups(cz_h5file *f, const char *pop_path, const uint
   return CZ_OK;
 }
 
+static bool groups_have_columns(const edge_groups *eg) {
+  for (size_t g = 0; g < eg->n; g++)
+    if (eg->g[g].ncols) return true;
+  return false;
+}
+
 /* The h5 group value of an edge when the group has the column (checked finite), else fallback. */
 static cz_status group_value(const cz_edge_pop *e, uint64_t group, const cz_h5_column *col, uint64_t idx,
                              double fallback, double *out) {
@@ -693,57 +707,100 @@ static cz_status group_value(const cz_edge_pop *e, uint64_t group, const cz_h5_c
   return CZ_OK;
 }
 
-/* Resolves weight and delay of every edge: h5 group value, else the type's value. */
-static cz_status resolve_edge_params(cz_edge_pop *e, const edge_groups *eg, const edge_type_info *info,
-                                     const uint32_t *type_row, const uint64_t *gid, const uint64_t *gidx,
-                                     const cz_csv *types) {
-  for (size_t i = 0; i < e->n; i++) {
-    const edge_type_info *ti = &info[type_row[i]];
-    double w = ti->syn_weight, ns = ti->nsyns, d = ti->delay;
-    if (gid[i] < eg->n) {
-      const edge_group *g = &eg->g[gid[i]];
-      for (size_t k = 0; k < g->ncols; k++)
-        CZ_CHECK(gidx[i] < g->cols[k].n, CZ_ERR_FORMAT, "%s: edge_group_index %llu of edge %zu is beyond dataset %s/%llu/%s",
-                 e->file, (unsigned long long)gidx[i], i, e->name, (unsigned long long)gid[i], g->cols[k].name);
-      CZ_TRY(group_value(e, gid[i], g->syn_weight, gidx[i], w, &w));
-      CZ_TRY(group_value(e, gid[i], g->nsyns, gidx[i], ns, &ns));
-      CZ_TRY(group_value(e, gid[i], g->delay, gidx[i], d, &d));
-    }
-    CZ_CHECK(!isnan(w), CZ_ERR_FORMAT, "%s: edge %zu of population %s has no syn_weight (neither in the h5 group nor in %s)",
-             e->file, i, e->name, types->path);
-    CZ_CHECK(isfinite(w), CZ_ERR_FORMAT, "%s: edge %zu of population %s: syn_weight is not finite", e->file, i, e->name);
-    CZ_CHECK(isfinite(ns) && ns >= 0, CZ_ERR_FORMAT, "%s: edge %zu of population %s: nsyns %g is not a count", e->file, i,
-             e->name, ns);
-    if (isnan(d)) d = 1.0; /* NEST's default delay */
-    CZ_CHECK(isfinite(d) && d > 0, CZ_ERR_FORMAT, "%s: edge %zu of population %s: delay %g ms must be positive", e->file,
-             i, e->name, d);
-    e->weight[i] = ns * w;
-    e->delay[i] = d;
-    e->syn_model[i] = ti->syn_model;
+/* Resolves weight and delay of edge i: its h5 group's value, else its type's value. */
+static cz_status resolve_edge(cz_edge_pop *e, size_t i, const edge_groups *eg, const edge_type_info *ti, uint64_t gid,
+                              uint64_t gidx, const cz_csv *types) {
+  double w = ti->syn_weight, ns = ti->nsyns, d = ti->delay;
+  if (gid < eg->n && eg->g[gid].ncols) {
+    const edge_group *g = &eg->g[gid];
+    for (size_t k = 0; k < g->ncols; k++)
+      CZ_CHECK(gidx < g->cols[k].n, CZ_ERR_FORMAT, "%s: edge_group_index %llu of edge %zu is beyond dataset %s/%llu/%s",
+               e->file, (unsigned long long)gidx, i, e->name, (unsigned long long)gid, g->cols[k].name);
+    CZ_TRY(group_value(e, gid, g->syn_weight, gidx, w, &w));
+    CZ_TRY(group_value(e, gid, g->nsyns, gidx, ns, &ns));
+    CZ_TRY(group_value(e, gid, g->delay, gidx, d, &d));
   }
+  CZ_CHECK(!isnan(w), CZ_ERR_FORMAT, "%s: edge %zu of population %s has no syn_weight (neither in the h5 group nor in %s)",
+           e->file, i, e->name, types->path);
+  CZ_CHECK(isfinite(ns) && ns >= 0, CZ_ERR_FORMAT, "%s: edge %zu of population %s: nsyns %g is not a count", e->file, i,
+           e->name, ns);
+  if (isnan(d)) d = 1.0; /* NEST's default delay */
+  CZ_CHECK(d > 0, CZ_ERR_FORMAT, "%s: edge %zu of population %s: delay %g ms must be positive", e->file, i, e->name, d);
+  e->weight[i] = ns * w;
+  e->delay[i] = d;
+  e->syn_model[i] = ti->syn_model;
   return CZ_OK;
 }
 
-typedef struct edge_scratch {
-  uint64_t *type_ids, *gid, *gidx;
-  uint32_t *type_row;
-  char *src_pop, *tgt_pop;
-  edge_groups eg;
-} edge_scratch;
+/* Bounded scratch for reading per-edge datasets a chunk at a time: memory stays flat
+ * however large the population. */
+enum { EDGE_CHUNK = 1 << 20 };
 
-static void edge_scratch_free(edge_scratch *s) {
-  free(s->type_ids);
-  free(s->gid);
-  free(s->gidx);
-  free(s->type_row);
-  free(s->src_pop);
-  free(s->tgt_pop);
-  edge_groups_free(&s->eg);
+typedef struct edge_chunk {
+  uint64_t *type_id, *group, *index;
+} edge_chunk;
+
+static void edge_chunk_free(edge_chunk *ch) {
+  free(ch->type_id);
+  free(ch->group);
+  free(ch->index);
+}
+
+static cz_status check_length(cz_h5file *f, const char *path, size_t n, bool required) {
+  if (!cz_h5_exists(f, path)) {
+    CZ_CHECK(!required, CZ_ERR_FORMAT, "%s: missing dataset %s", cz_h5_path(f), path);
+    return CZ_OK;
+  }
+  cz_h5_info info;
+  CZ_TRY(cz_h5_info_of(f, path, &info));
+  CZ_CHECK(info.rank == 1 && info.dims[0] == n, CZ_ERR_FORMAT, "%s: dataset %s has %llu entries, expected %zu",
+           cz_h5_path(f), path, (unsigned long long)(info.rank == 1 ? info.dims[0] : 0), n);
+  return CZ_OK;
+}
+
+/* Reads entries [a, a + m) of an optional id dataset; absent means all zero (group ids) or
+ * the row itself (group indices). */
+static cz_status read_ids_chunk(cz_h5file *f, const char *path, size_t a, size_t m, bool identity, uint64_t *out) {
+  if (cz_h5_exists(f, path)) return cz_h5_read_u64_range(f, path, a, m, out);
+  for (size_t i = 0; i < m; i++) out[i] = identity ? a + i : 0;
+  return CZ_OK;
+}
+
+static cz_status resolve_edges_chunked(cz_h5file *f, cz_edge_pop *e, const type_index *ti, const edge_type_info *info,
+                                       const edge_groups *eg, const cz_csv *types) {
+  char p_type[1024], p_group[1024], p_index[1024];
+  snprintf(p_type, sizeof p_type, "/edges/%s/edge_type_id", e->name);
+  snprintf(p_group, sizeof p_group, "/edges/%s/edge_group_id", e->name);
+  snprintf(p_index, sizeof p_index, "/edges/%s/edge_group_index", e->name);
+  CZ_TRY(check_length(f, p_type, e->n, true));
+  CZ_TRY(check_length(f, p_group, e->n, false));
+  CZ_TRY(check_length(f, p_index, e->n, false));
+  const bool need_index = groups_have_columns(eg);
+  const size_t cap = e->n < EDGE_CHUNK ? e->n : EDGE_CHUNK;
+  edge_chunk ch = {cz_calloc(cap, sizeof(uint64_t)), cz_calloc(cap, sizeof(uint64_t)), cz_calloc(cap, sizeof(uint64_t))};
+  cz_status st = (ch.type_id && ch.group && ch.index) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t a = 0; a < e->n && st == CZ_OK; a += cap) {
+    const size_t m = e->n - a < cap ? e->n - a : cap;
+    st = cz_h5_read_u64_range(f, p_type, a, m, ch.type_id);
+    if (st == CZ_OK) st = read_ids_chunk(f, p_group, a, m, false, ch.group);
+    if (st == CZ_OK && need_index) st = read_ids_chunk(f, p_index, a, m, true, ch.index);
+    for (size_t k = 0; k < m && st == CZ_OK; k++) {
+      uint32_t row;
+      if (!type_row_of(ti, ch.type_id[k], &row)) {
+        st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, p_type, a + k,
+                      (unsigned long long)ch.type_id[k], types->path);
+        break;
+      }
+      st = resolve_edge(e, a + k, eg, &info[row], ch.group[k], need_index ? ch.index[k] : 0, types);
+    }
+  }
+  edge_chunk_free(&ch);
+  return st;
 }
 
 static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *file, const cz_csv *types,
                                     const type_index *ti, const edge_type_info *info, const char *name,
-                                    cz_edge_pop *e, edge_scratch *s) {
+                                    cz_edge_pop *e) {
   CZ_TRY(cz_strdup(name, &e->name));
   CZ_TRY(cz_strdup(file, &e->file));
   char src[1024], tgt[1024], path[1024];
@@ -751,43 +808,38 @@ static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *fil
   snprintf(tgt, sizeof tgt, "/edges/%s/target_node_id", name);
   CZ_CHECK(cz_h5_is_dataset(f, src), CZ_ERR_FORMAT, "%s: edge population %s has no dataset %s", file, name, src);
   CZ_CHECK(cz_h5_is_dataset(f, tgt), CZ_ERR_FORMAT, "%s: edge population %s has no dataset %s", file, name, tgt);
+  char *src_pop = NULL, *tgt_pop = NULL;
+  cz_status st = read_pop_attr(f, src, "node_population", &src_pop);
+  if (st == CZ_OK) st = read_pop_attr(f, tgt, "node_population", &tgt_pop);
+  int sp = src_pop ? cz_circuit_find_pop(c, src_pop) : -1, tp = tgt_pop ? cz_circuit_find_pop(c, tgt_pop) : -1;
+  if (st == CZ_OK && sp < 0)
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no nodes file defines", file, src,
+                  src_pop);
+  if (st == CZ_OK && tp < 0)
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no nodes file defines", file, tgt,
+                  tgt_pop);
+  if (st == CZ_OK && c->nodes[tp].n > 0 && c->nodes[tp].nvirtual == c->nodes[tp].n)
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: edge population %s targets the virtual population %s", file, name, tgt_pop);
+  free(src_pop);
+  free(tgt_pop);
+  CZ_TRY(st);
+  e->source_pop = (uint32_t)sp;
+  e->target_pop = (uint32_t)tp;
   size_t n2 = 0;
   CZ_TRY(cz_h5_read_u64(f, src, &e->source_row, &e->n));
   CZ_TRY(cz_h5_read_u64(f, tgt, &e->target_row, &n2));
   CZ_CHECK(n2 == e->n, CZ_ERR_FORMAT, "%s: %s has %zu entries but %s has %zu", file, src, e->n, tgt, n2);
-  CZ_TRY(read_pop_attr(f, src, "node_population", &s->src_pop));
-  CZ_TRY(read_pop_attr(f, tgt, "node_population", &s->tgt_pop));
-  int sp = cz_circuit_find_pop(c, s->src_pop), tp = cz_circuit_find_pop(c, s->tgt_pop);
-  CZ_CHECK(sp >= 0, CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no nodes file defines", file, src,
-           s->src_pop);
-  CZ_CHECK(tp >= 0, CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no nodes file defines", file, tgt,
-           s->tgt_pop);
-  e->source_pop = (uint32_t)sp;
-  e->target_pop = (uint32_t)tp;
-  CZ_CHECK(c->nodes[tp].nvirtual < c->nodes[tp].n || c->nodes[tp].n == 0, CZ_ERR_FORMAT,
-           "%s: edge population %s targets the virtual population %s", file, name, s->tgt_pop);
   CZ_TRY(ids_to_rows(&c->nodes[sp], e->source_row, e->n, file, src));
   CZ_TRY(ids_to_rows(&c->nodes[tp], e->target_row, e->n, file, tgt));
-
-  snprintf(path, sizeof path, "/edges/%s/edge_type_id", name);
-  CZ_CHECK(cz_h5_is_dataset(f, path), CZ_ERR_FORMAT, "%s: edge population %s has no dataset %s", file, name, path);
-  CZ_TRY(cz_h5_read_u64(f, path, &s->type_ids, &n2));
-  CZ_CHECK(n2 == e->n, CZ_ERR_FORMAT, "%s: %s has %zu entries, expected %zu", file, path, n2, e->n);
-  CZ_NEW(s->type_row, e->n);
-  for (size_t i = 0; i < e->n; i++)
-    CZ_CHECK(type_row_of(ti, s->type_ids[i], &s->type_row[i]), CZ_ERR_FORMAT,
-             "%s: %s[%zu] = %llu is not an edge_type_id of %s", file, path, i, (unsigned long long)s->type_ids[i],
-             types->path);
-  snprintf(path, sizeof path, "/edges/%s/edge_group_id", name);
-  CZ_TRY(read_ids_or_default(f, path, e->n, false, &s->gid));
-  snprintf(path, sizeof path, "/edges/%s/edge_group_index", name);
-  CZ_TRY(read_ids_or_default(f, path, e->n, true, &s->gidx));
-  snprintf(path, sizeof path, "/edges/%s", name);
-  CZ_TRY(load_edge_groups(f, path, s->gid, e->n, &s->eg));
   CZ_NEW(e->weight, e->n);
   CZ_NEW(e->delay, e->n);
   CZ_NEW(e->syn_model, e->n);
-  return resolve_edge_params(e, &s->eg, info, s->type_row, s->gid, s->gidx, types);
+  edge_groups eg = {0, NULL};
+  snprintf(path, sizeof path, "/edges/%s", name);
+  st = load_edge_groups(f, path, &eg);
+  if (st == CZ_OK) st = resolve_edges_chunked(f, e, ti, info, &eg, types);
+  edge_groups_free(&eg);
+  return st;
 }
 
 static cz_status load_edge_pop(cz_circuit *c, cz_h5file *f, const char *file, const cz_csv *types, const type_index *ti,
@@ -800,11 +852,7 @@ static cz_status load_edge_pop(cz_circuit *c, cz_h5file *f, const char *file, co
   c->edges = grown;
   cz_edge_pop *e = &c->edges[c->nedges++];
   memset(e, 0, sizeof *e);
-  edge_scratch s;
-  memset(&s, 0, sizeof s);
-  cz_status st = load_edge_pop_into(c, f, file, types, ti, info, name, e, &s);
-  edge_scratch_free(&s);
-  return st;
+  return load_edge_pop_into(c, f, file, types, ti, info, name, e);
 }
 
 static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k) {

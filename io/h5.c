@@ -426,6 +426,33 @@ cz_status cz_h5_read_u64(cz_h5file *f, const char *dataset, uint64_t **out, size
   return CZ_OK;
 }
 
+cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, uint64_t *out) {
+  cz_h5_dset d;
+  CZ_TRY(cz_h5_dset_open(f, dataset, &d));
+  cz_status st = CZ_OK;
+  hid_t mspace = -1;
+  if (d.cls != H5T_INTEGER) {
+    st = cz_h5_type_error(f, dataset, &d, "an integer");
+  } else if (d.rank != 1) {
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %d dimensions, expected 1", f->path, dataset, d.rank);
+  } else if (start > d.nelem || count > d.nelem - start) {
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, fewer than the %zu needed", f->path, dataset,
+                  d.nelem, start + count);
+  } else if (count > 0) {
+    const bool is_signed = H5Tget_sign(d.type) != H5T_SGN_NONE;
+    hsize_t off[1] = {start}, cnt[1] = {count};
+    mspace = H5Screate_simple(1, cnt, NULL);
+    if (mspace < 0 || H5Sselect_hyperslab(d.space, H5S_SELECT_SET, off, NULL, cnt, NULL) < 0 ||
+        H5Dread(d.id, is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, mspace, d.space, H5P_DEFAULT, out) < 0)
+      st = cz_h5_fail(f->path, CZ_ERR_HDF5, "cannot read dataset %s", dataset);
+    else if (is_signed)
+      st = cz_h5_check_nonnegative(f, dataset, out, count);
+  }
+  if (mspace >= 0) H5Sclose(mspace);
+  cz_h5_dset_close(&d);
+  return st;
+}
+
 cz_status cz_h5_read_i64(cz_h5file *f, const char *dataset, int64_t **out, size_t *n) {
   *out = NULL;
   *n = 0;

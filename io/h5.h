@@ -53,6 +53,10 @@ cz_status cz_h5_info_of(cz_h5file *f, const char *dataset, cz_h5_info *info);
 /* 1-D integer dataset (any width; negative values are CZ_ERR_FORMAT) as uint64. A float or
  * string dataset is CZ_ERR_FORMAT naming the file, dataset and found type. Owned (*out). */
 cz_status cz_h5_read_u64(cz_h5file *f, const char *dataset, uint64_t **out, size_t *n);
+/* Entries [start, start + count) of a 1-D integer dataset as uint64, into out (count slots,
+ * owned by the caller). Same checks as cz_h5_read_u64; a range beyond the dataset is
+ * CZ_ERR_FORMAT naming its length. */
+cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, uint64_t *out);
 /* 1-D integer dataset (signed or unsigned, values must fit int64) as int64. */
 cz_status cz_h5_read_i64(cz_h5file *f, const char *dataset, int64_t **out, size_t *n);
 /* 2-D integer dataset of shape [rows, 2] (edge indices) as uint64 pairs, row-major. */

@@ -111,7 +111,8 @@ static cz_status br_mkdirs(const char *path) {
     if (*q != '/' && *q != '\0') continue;
     char saved = *q;
     *q = '\0';
-    if (mkdir(p, 0755) != 0 && errno != EEXIST) st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot create folder %s: %s", p, strerror(errno));
+    if (mkdir(p, 0755) != 0 && errno != EEXIST)
+      st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot create folder %s: %s", p, strerror(errno));
     else if (!cz_path_is_dir(p)) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s exists and is not a folder", p);
     *q = saved;
     if (saved == '\0') break;
@@ -120,7 +121,7 @@ static cz_status br_mkdirs(const char *path) {
   return st;
 }
 
-/* Writes text and then a newline to path (replacing it). */
+/* Writes text, and a newline when asked, to path (replacing it). */
 static cz_status br_write_text_file(const char *path, const char *text, bool newline) {
   FILE *f = fopen(path, "w");
   CZ_CHECK(f != NULL, CZ_ERR_OUTPUT, "cannot create %s: %s", path, strerror(errno));
@@ -528,7 +529,8 @@ static cz_status br_write_edges(const br_ctx *c) {
       .source_pop = BR_POP,
       .stream = CZ_BRUNEL_STREAM_RECURRENT,
       .nspans = 2,
-      .spans = {{0, (uint64_t)s->n_exc, s->c_exc, BR_TYPE_EXC}, {(uint64_t)s->n_exc, (uint64_t)s->n_inh, s->c_inh, BR_TYPE_INH}}};
+      .spans = {{0, (uint64_t)s->n_exc, s->c_exc, BR_TYPE_EXC},
+                {(uint64_t)s->n_exc, (uint64_t)s->n_inh, s->c_inh, BR_TYPE_INH}}};
   br_edge_spec ext = {
       .file = "network/external_brunel_edges.h5",
       .pop = "external_to_brunel",
@@ -586,7 +588,8 @@ static cz_status br_write_spike_table(const br_ctx *c, const br_spikes *sp) {
   uint32_t *pops = NULL;
   CZ_NEW(pops, sp->n); /* all 0: the one population "external" */
   const char *names[1] = {BR_EXT_POP};
-  cz_spike_table table = {.n = sp->n, .pop = pops, .node_ids = sp->id, .timestamps = sp->t, .npops = 1, .pop_names = names};
+  cz_spike_table table = {
+      .n = sp->n, .pop = pops, .node_ids = sp->id, .timestamps = sp->t, .npops = 1, .pop_names = names};
   char *path = NULL;
   cz_status st = cz_path_join(c->dir, "inputs/external_spikes.h5", &path);
   if (st == CZ_OK) st = cz_spikes_write_h5(path, &table, CZ_SORT_BY_ID, true);

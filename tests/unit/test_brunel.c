@@ -87,7 +87,8 @@ static double *read_f64(cz_h5file *f, const char *ds, size_t *n) {
 static void assert_dtype(cz_h5file *f, const char *ds, cz_h5_class cls, size_t size) {
   cz_h5_info info;
   assert_ok(cz_h5_info_of(f, ds, &info));
-  if (info.cls != cls || info.size != size) fail_msg("%s: class %d size %zu, expected %d/%zu", ds, info.cls, info.size, cls, size);
+  if (info.cls != cls || info.size != size)
+    fail_msg("%s: class %d size %zu, expected %d/%zu", ds, info.cls, info.size, cls, size);
 }
 
 static void assert_attr(cz_h5file *f, const char *path, const char *attr, const char *want) {

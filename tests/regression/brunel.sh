@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The bundled example: generate a small Brunel network, run it with 1 and 2 threads (identical
+# spikes, valid SONATA files) and check that it sits in the asynchronous irregular regime
+# (a population rate between 10 and 100 Hz). Needs no shared data.
+#   brunel.sh CADENZA SPIKES_COMPARE
+set -u
+cadenza=$1 compare=$2
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_brunel.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+"$cadenza" generate brunel --neurons 2000 --tstop 300 --seed 7 "$tmp/net" > /dev/null || exit 1
+"$here/example.sh" "$cadenza" "$compare" "$tmp/net/config.json" --min-spikes 6000 || exit 1
+# 2000 neurons x 0.3 s x 100 Hz = 60000 spikes at most.
+"$cadenza" run "$tmp/net/config.json" -o "$tmp/out" --no-progress -q > /dev/null || exit 1
+n=$(tail -n +2 "$tmp/out/spikes.csv" | wc -l)
+echo "brunel: $n spikes"
+[ "$n" -le 60000 ]

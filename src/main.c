@@ -108,7 +108,7 @@ static cz_status parse_run(int argc, char **argv, int first, cz_run_options *o) 
       o->progress = 0;
     } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
       o->progress = 0;
-      cz_log_set_level(CZ_LOG_WARNING);
+      o->quiet = 1;
     } else if (a[0] == '-') {
       return CZ_ERROR(CZ_ERR_ARG, "unknown option '%s' (see cadenza --help)", a);
     } else {

@@ -50,10 +50,11 @@ static int choose_threads(const cz_run_options *opt, const cz_config *cfg) {
   return 1;
 }
 
-static void apply_log_settings(const cz_config *cfg) {
+static void apply_log_settings(const cz_config *cfg, bool quiet) {
   cz_log_level level = CZ_LOG_INFO;
   if (cfg->log_level && !cz_log_parse_level(cfg->log_level, &level))
     cz_log_warn("output.log_level '%s' is not a level (DEBUG, INFO, WARNING, ERROR); using INFO", cfg->log_level);
+  if (quiet && level < CZ_LOG_WARNING) level = CZ_LOG_WARNING;
   cz_log_set_level(level);
   cz_log_set_console(cfg->log_to_console);
 }
@@ -93,7 +94,7 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_CONFIG);
   CZ_TRY(cz_cfg_load(opt->config_path, &opt->ov, &s->cfg));
   cz_timer_stop(CZ_T_SETUP_CONFIG);
-  apply_log_settings(s->cfg);
+  apply_log_settings(s->cfg, opt->quiet);
   s->threads = choose_threads(opt, s->cfg);
   if (opt->threads > 0 && s->cfg->n_thread > 0 && s->cfg->n_thread != opt->threads)
     cz_log_info("--threads %d overrides run.n_thread %d", opt->threads, s->cfg->n_thread);

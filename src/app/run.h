@@ -12,6 +12,7 @@ typedef struct cz_run_options {
   int threads;          /* 0: OMP_NUM_THREADS, else run.n_thread, else 1 */
   long long seed;       /* -1 when not given */
   int progress;         /* 1 print progress lines */
+  int quiet;            /* 1: console shows warnings and errors only, whatever output.log_level says */
 } cz_run_options;
 
 cz_status cz_app_run(const cz_run_options *opt);

@@ -10,6 +10,7 @@
 #endif
 
 #include "base/mem.h"
+#include "base/sort.h"
 #include "base/timer.h"
 
 typedef struct spike_list {
@@ -104,12 +105,6 @@ static void update_epoch(loop_state *s, int tid, int nthreads, int64_t t0, int64
   }
 }
 
-static int cmp_spike(const void *a, const void *b) {
-  const int64_t *x = a, *y = b;
-  if (x[0] != y[0]) return (x[0] > y[0]) - (x[0] < y[0]);
-  return (x[1] > y[1]) - (x[1] < y[1]);
-}
-
 /* Builds this epoch's sorted spike list from the threads' lists and the virtual spikes. */
 static cz_status merge_epoch(loop_state *s, int64_t t1, cz_sim_result *out, size_t *cap_g, size_t *cap_s) {
   size_t n = 0;
@@ -146,7 +141,7 @@ static cz_status merge_epoch(loop_state *s, int64_t t1, cz_sim_result *out, size
     pairs[2 * k + 1] = s->vs->gid[s->vs_next + i];
   }
   s->vs_next += nv;
-  qsort(pairs, k, 2 * sizeof *pairs, cmp_spike);
+  cz_sort_i64_pairs(pairs, k);
   s->epoch.n = 0;
   for (size_t i = 0; i < k && st == CZ_OK; i++) st = spike_list_push(&s->epoch, pairs[2 * i], (uint32_t)pairs[2 * i + 1]);
   free(pairs);

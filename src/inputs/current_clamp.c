@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/sort.h"
 #include "base/str.h"
 #include "io/csv.h"
 #include "io/node_sets.h"
@@ -171,12 +172,6 @@ static cz_status add_targets(const cz_config *cfg, const cz_cfg_block *b, const 
   return st;
 }
 
-static int cmp_ev(const void *a, const void *b) {
-  const int64_t *x = a, *y = b;
-  if (x[0] != y[0]) return (x[0] > y[0]) - (x[0] < y[0]);
-  return (x[1] > y[1]) - (x[1] < y[1]);
-}
-
 /* Neuron -> clamps CSR, and the sorted, de-duplicated (step, nid) change events. */
 static cz_status index_clamps(cz_clamps *cl, const cz_network *net, const pending *pd) {
   CZ_NEW(cl->nrn_off, net->N + 1);
@@ -198,7 +193,7 @@ static cz_status index_clamps(cz_clamps *cl, const cz_network *net, const pendin
       ev[2 * k + 1] = pd->nid[i];
       k++;
     }
-  qsort(ev, nev, 2 * sizeof *ev, cmp_ev);
+  cz_sort_i64_pairs(ev, nev);
   cl->ev_step = cz_calloc(nev, sizeof *cl->ev_step);
   cl->ev_nid = cz_calloc(nev, sizeof *cl->ev_nid);
   if (!cl->ev_step || !cl->ev_nid) {

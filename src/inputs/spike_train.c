@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/sort.h"
 #include "io/node_sets.h"
 #include "io/spike_input.h"
 
@@ -116,12 +117,6 @@ static cz_status add_input(const cz_config *cfg, const cz_cfg_block *b, const cz
   return st;
 }
 
-static int cmp_event(const void *a, const void *b) {
-  const int64_t *x = a, *y = b;
-  if (x[0] != y[0]) return (x[0] > y[0]) - (x[0] < y[0]);
-  return (x[1] > y[1]) - (x[1] < y[1]);
-}
-
 static cz_status sort_events(cz_vspikes *v) {
   int64_t *pairs = NULL;
   CZ_NEW(pairs, 2 * v->n);
@@ -129,7 +124,7 @@ static cz_status sort_events(cz_vspikes *v) {
     pairs[2 * i] = v->step[i];
     pairs[2 * i + 1] = v->gid[i];
   }
-  qsort(pairs, v->n, 2 * sizeof *pairs, cmp_event);
+  cz_sort_i64_pairs(pairs, v->n);
   for (size_t i = 0; i < v->n; i++) {
     v->step[i] = pairs[2 * i];
     v->gid[i] = (uint32_t)pairs[2 * i + 1];

@@ -1,6 +1,9 @@
 #include "models/iaf_common.h"
 
 #include <float.h>
+#include <stdlib.h>
+
+#include "base/mem.h"
 
 static double shifted(bool given, double value_abs, double default_abs, double E_L) {
   const double E_L_default = -70.0;
@@ -73,4 +76,16 @@ double cz_exp_propagator(double tau_s, double tau_m, double C, double h) {
     if (!isfinite(p) || fabs(p - ps) > 2.0 * fabs(alpha * h * h * em / 2.0)) return ps;
   }
   return p;
+}
+
+bool cz_iaf_alloc_arrays(double **const *arrs, size_t k, int32_t **R, int32_t **r, size_t n) {
+  bool ok = true;
+  for (size_t j = 0; j < k; j++) ok = ok && (*arrs[j] = cz_calloc(n, sizeof(double))) != NULL;
+  return ok && (*R = cz_calloc(n, sizeof **R)) != NULL && (*r = cz_calloc(n, sizeof **r)) != NULL;
+}
+
+void cz_iaf_free_arrays(double **const *arrs, size_t k, int32_t *R, int32_t *r) {
+  for (size_t j = 0; j < k; j++) free(*arrs[j]);
+  free(R);
+  free(r);
 }

@@ -3,6 +3,8 @@
 #define CZ_MODELS_IAF_COMMON_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "base/status.h"
 #include "models/params.h"
@@ -33,3 +35,9 @@ void cz_alpha_propagators(double tau_s, double tau_m, double C, double h, double
 
 /* Propagator from an exponential synaptic current to the membrane over one step. */
 double cz_exp_propagator(double tau_s, double tau_m, double C, double h);
+
+/* The per-neuron arrays of an iaf group: k arrays of doubles (addresses in arrs) and the
+ * refractory period and counter. Allocation returns false when memory runs out, leaving what
+ * it did allocate in place for cz_iaf_free_arrays. */
+bool cz_iaf_alloc_arrays(double **const *arrs, size_t k, int32_t **R, int32_t **r, size_t n);
+void cz_iaf_free_arrays(double **const *arrs, size_t k, int32_t *R, int32_t *r);

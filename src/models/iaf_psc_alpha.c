@@ -34,9 +34,7 @@ static void destroy(void *p) {
   iaf_alpha *g = p;
   if (!g) return;
   double **arrs[] = {ALPHA_ARRAYS(g)};
-  for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++) free(*arrs[k]);
-  free(g->R);
-  free(g->r);
+  cz_iaf_free_arrays(arrs, sizeof arrs / sizeof arrs[0], g->R, g->r);
   free(g);
 }
 
@@ -47,10 +45,7 @@ static cz_status create(size_t n, double h, int nthreads, void **out) {
   g->n = n;
   g->h = h;
   double **arrs[] = {ALPHA_ARRAYS(g)};
-  bool ok = true;
-  for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++) ok = ok && (*arrs[k] = cz_calloc(n, sizeof(double)));
-  ok = ok && (g->R = cz_calloc(n, sizeof *g->R)) && (g->r = cz_calloc(n, sizeof *g->r));
-  if (!ok) {
+  if (!cz_iaf_alloc_arrays(arrs, sizeof arrs / sizeof arrs[0], &g->R, &g->r, n)) {
     destroy(g);
     return CZ_ERROR(CZ_ERR_NOMEM, "out of memory creating %zu iaf_psc_alpha neurons", n);
   }

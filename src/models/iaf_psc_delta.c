@@ -24,13 +24,15 @@ typedef struct iaf_delta {
 static const char *const k_params[] = {"V_m", "E_L", "C_m", "tau_m", "t_ref", "V_th", "V_reset", "V_min", "I_e",
                                        "refractory_input", NULL};
 
+#define DELTA_ARRAYS(g)                                                                                \
+  &(g)->P33, &(g)->P30, &(g)->I_e, &(g)->V_th, &(g)->V_reset, &(g)->V_min, &(g)->E_L, &(g)->tau_m, &(g)->y3, \
+      &(g)->y0, &(g)->refr_buf
+
 static void destroy(void *p) {
   iaf_delta *g = p;
   if (!g) return;
-  double *arrs[] = {g->P33, g->P30, g->I_e, g->V_th, g->V_reset, g->V_min, g->E_L, g->tau_m, g->y3, g->y0, g->refr_buf};
-  for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++) free(arrs[k]);
-  free(g->R);
-  free(g->r);
+  double **arrs[] = {DELTA_ARRAYS(g)};
+  cz_iaf_free_arrays(arrs, sizeof arrs / sizeof arrs[0], g->R, g->r);
   free(g->refr_input);
   free(g);
 }
@@ -41,12 +43,9 @@ static cz_status create(size_t n, double h, int nthreads, void **out) {
   CZ_CHECK(g != NULL, CZ_ERR_NOMEM, "out of memory");
   g->n = n;
   g->h = h;
-  double **arrs[] = {&g->P33, &g->P30, &g->I_e, &g->V_th, &g->V_reset, &g->V_min, &g->E_L, &g->tau_m, &g->y3, &g->y0, &g->refr_buf};
-  bool ok = true;
-  for (size_t k = 0; k < sizeof arrs / sizeof arrs[0]; k++) ok = ok && (*arrs[k] = cz_calloc(n, sizeof(double)));
-  ok = ok && (g->R = cz_calloc(n, sizeof *g->R)) && (g->r = cz_calloc(n, sizeof *g->r)) &&
-       (g->refr_input = cz_calloc(n, sizeof *g->refr_input));
-  if (!ok) {
+  double **arrs[] = {DELTA_ARRAYS(g)};
+  if (!cz_iaf_alloc_arrays(arrs, sizeof arrs / sizeof arrs[0], &g->R, &g->r, n) ||
+      !(g->refr_input = cz_calloc(n, sizeof *g->refr_input))) {
     destroy(g);
     return CZ_ERROR(CZ_ERR_NOMEM, "out of memory creating %zu iaf_psc_delta neurons", n);
   }

@@ -266,15 +266,21 @@ void cz_clamps_free(cz_clamps *cl) {
   memset(cl, 0, sizeof *cl);
 }
 
+/* Amplitude of clamp c at step u: its last change at a step <= u (binary search, since long
+ * waveforms have many changes). Changes at steps < 1 never reach the neuron: the generator
+ * sends one step ahead, so the first it can deliver is the one for step 1. */
+static double clamp_amplitude(const cz_clamps *cl, uint32_t c, int64_t u) {
+  size_t lo = cl->chg_off[c], hi = cl->chg_off[c + 1];
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cl->chg_step[mid] <= u) lo = mid + 1;
+    else hi = mid;
+  }
+  return (lo > cl->chg_off[c] && cl->chg_step[lo - 1] >= 1) ? cl->chg_amp[lo - 1] : 0.0;
+}
+
 double cz_clamps_current(const cz_clamps *cl, uint32_t nid, int64_t u) {
   double sum = 0.0;
-  for (size_t k = cl->nrn_off[nid]; k < cl->nrn_off[nid + 1]; k++) {
-    uint32_t c = cl->nrn_clamp[k];
-    double amp = 0.0;
-    /* Changes at steps < 1 never reach the neuron: the generator sends ahead by one step. */
-    for (size_t j = cl->chg_off[c]; j < cl->chg_off[c + 1] && cl->chg_step[j] <= u; j++)
-      if (cl->chg_step[j] >= 1) amp = cl->chg_amp[j];
-    sum += amp;
-  }
+  for (size_t k = cl->nrn_off[nid]; k < cl->nrn_off[nid + 1]; k++) sum += clamp_amplitude(cl, cl->nrn_clamp[k], u);
   return sum;
 }

@@ -707,7 +707,8 @@ static cz_status group_value(const cz_edge_pop *e, uint64_t group, const cz_h5_c
   return CZ_OK;
 }
 
-/* Resolves weight and delay of edge i: its h5 group's value, else its type's value. */
+/* Resolves and checks the weight and delay of edge i: its h5 group's value, else its type's.
+ * They are stored per edge only when the population has per-edge arrays. */
 static cz_status resolve_edge(cz_edge_pop *e, size_t i, const edge_groups *eg, const edge_type_info *ti, uint64_t gid,
                               uint64_t gidx, const cz_csv *types) {
   double w = ti->syn_weight, ns = ti->nsyns, d = ti->delay;
@@ -726,9 +727,29 @@ static cz_status resolve_edge(cz_edge_pop *e, size_t i, const edge_groups *eg, c
            e->name, ns);
   if (isnan(d)) d = 1.0; /* NEST's default delay */
   CZ_CHECK(d > 0, CZ_ERR_FORMAT, "%s: edge %zu of population %s: delay %g ms must be positive", e->file, i, e->name, d);
-  e->weight[i] = ns * w;
-  e->delay[i] = d;
-  e->syn_model[i] = ti->syn_model;
+  if (e->weight) {
+    e->weight[i] = ns * w;
+    e->delay[i] = d;
+  }
+  return CZ_OK;
+}
+
+/* Whether any edge group overrides a synapse value, so weights and delays are per edge. */
+static bool groups_override_synapses(const edge_groups *eg) {
+  for (size_t g = 0; g < eg->n; g++)
+    if (eg->g[g].syn_weight || eg->g[g].nsyns || eg->g[g].delay) return true;
+  return false;
+}
+
+/* The population's type table: each CSV row's synapse, as edges without overrides use it. */
+static cz_status edge_types_of(cz_edge_pop *e, const edge_type_info *info, size_t ntypes) {
+  CZ_NEW(e->types, ntypes);
+  e->ntypes = ntypes;
+  for (size_t r = 0; r < ntypes; r++) {
+    e->types[r].weight = info[r].nsyns * info[r].syn_weight;
+    e->types[r].delay = isnan(info[r].delay) ? 1.0 : info[r].delay;
+    e->types[r].syn_model = info[r].syn_model;
+  }
   return CZ_OK;
 }
 
@@ -791,6 +812,7 @@ static cz_status resolve_edges_chunked(cz_h5file *f, cz_edge_pop *e, const type_
                       (unsigned long long)ch.type_id[k], types->path);
         break;
       }
+      e->type[a + k] = row;
       st = resolve_edge(e, a + k, eg, &info[row], ch.group[k], need_index ? ch.index[k] : 0, types);
     }
   }
@@ -831,12 +853,16 @@ static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *fil
   CZ_CHECK(n2 == e->n, CZ_ERR_FORMAT, "%s: %s has %zu entries but %s has %zu", file, src, e->n, tgt, n2);
   CZ_TRY(ids_to_rows(&c->nodes[sp], e->source_row, e->n, file, src));
   CZ_TRY(ids_to_rows(&c->nodes[tp], e->target_row, e->n, file, tgt));
-  CZ_NEW(e->weight, e->n);
-  CZ_NEW(e->delay, e->n);
-  CZ_NEW(e->syn_model, e->n);
+  CZ_NEW(e->type, e->n);
+  CZ_TRY(edge_types_of(e, info, types->nrows));
   edge_groups eg = {0, NULL};
   snprintf(path, sizeof path, "/edges/%s", name);
   st = load_edge_groups(f, path, &eg);
+  if (st == CZ_OK && groups_override_synapses(&eg)) {
+    e->weight = cz_calloc(e->n, sizeof *e->weight);
+    e->delay = cz_calloc(e->n, sizeof *e->delay);
+    if (!e->weight || !e->delay) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory loading %zu edges of %s", e->n, name);
+  }
   if (st == CZ_OK) st = resolve_edges_chunked(f, e, ti, info, &eg, types);
   edge_groups_free(&eg);
   return st;
@@ -928,12 +954,12 @@ static void node_pop_free(cz_node_pop *p) {
 static void edge_arrays_free(cz_edge_pop *e) {
   free(e->source_row);
   free(e->target_row);
+  free(e->type);
   free(e->weight);
   free(e->delay);
-  free(e->syn_model);
   e->source_row = e->target_row = NULL;
+  e->type = NULL;
   e->weight = e->delay = NULL;
-  e->syn_model = NULL;
 }
 
 void cz_circuit_drop_edge_arrays(cz_circuit *c) {
@@ -949,6 +975,7 @@ void cz_circuit_destroy(cz_circuit **pc) {
     cz_edge_pop *e = &c->edges[i];
     free(e->name);
     free(e->file);
+    free(e->types);
     edge_arrays_free(e);
   }
   free(c->edges);

@@ -75,6 +75,16 @@ typedef struct cz_model_ref {
   const struct cJSON *params; /* borrowed from the circuit's JSON cache; may be NULL ({} ) */
 } cz_model_ref;
 
+/* Per edge type of one edge population: the synapse its CSV row describes. */
+typedef struct cz_edge_type {
+  double weight;      /* nsyns * syn_weight; NAN when the row has no syn_weight */
+  double delay;       /* ms; 1.0 (NEST's default) when the row has none */
+  uint32_t syn_model; /* index into cz_circuit.syn_models */
+} cz_edge_type;
+
+/* Edges are stored compactly: rows and the type of each edge, plus per-edge weight and delay
+ * arrays only when an HDF5 edge group overrides the type's values. Read weights and delays
+ * through cz_edge_weight / cz_edge_delay. */
 typedef struct cz_edge_pop {
   char *name;
   char *file;
@@ -83,10 +93,20 @@ typedef struct cz_edge_pop {
   size_t n;
   uint64_t *source_row;    /* [n] rows in the source population */
   uint64_t *target_row;    /* [n] rows in the target population */
-  double *weight;          /* [n] nsyns * syn_weight */
-  double *delay;           /* [n] ms */
-  uint32_t *syn_model;     /* [n] index into cz_circuit.syn_models */
+  uint32_t *type;          /* [n] index into types */
+  size_t ntypes;
+  cz_edge_type *types;     /* one per row of the edge types CSV */
+  double *weight;          /* [n] nsyns * syn_weight, or NULL: take the type's */
+  double *delay;           /* [n] ms, or NULL: take the type's */
 } cz_edge_pop;
+
+static inline double cz_edge_weight(const cz_edge_pop *e, size_t i) {
+  return e->weight ? e->weight[i] : e->types[e->type[i]].weight;
+}
+static inline double cz_edge_delay(const cz_edge_pop *e, size_t i) {
+  return e->delay ? e->delay[i] : e->types[e->type[i]].delay;
+}
+static inline uint32_t cz_edge_syn_model(const cz_edge_pop *e, size_t i) { return e->types[e->type[i]].syn_model; }
 
 typedef struct cz_syn_model {
   char *template_str;          /* "static_synapse" (a leading "nest:" is stripped) */

@@ -179,7 +179,7 @@ static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg)
   for (size_t e = 0; e < c->nedges && st == CZ_OK; e++) {
     const cz_edge_pop *ep = &c->edges[e];
     for (size_t i = 0; i < ep->n; i++) {
-      uint32_t sm = ep->syn_model[i];
+      uint32_t sm = cz_edge_syn_model(ep, i);
       if (!checked[sm]) {
         st = check_syn_model(&c->syn_models[sm], ep->file);
         if (st != CZ_OK) break;
@@ -193,10 +193,11 @@ static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg)
                       c->nodes[ep->target_pop].name);
         break;
       }
-      int32_t d = delay_steps(ep->delay[i], net->h);
+      const double delay = cz_edge_delay(ep, i);
+      int32_t d = delay_steps(delay, net->h);
       if (d < 1 || d > 65535) {
         st = CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s has delay %g ms, %s the time step dt = %g ms", ep->file, i,
-                      ep->name, ep->delay[i], d < 1 ? "shorter than" : "more than 65535 times", net->h);
+                      ep->name, delay, d < 1 ? "shorter than" : "more than 65535 times", net->h);
         break;
       }
       if (d < net->min_delay) net->min_delay = d;
@@ -239,10 +240,10 @@ static void fill_synapses(cz_network *net, const cz_circuit *c, size_t **fill) {
       int t = thread_of_nid(net, nid);
       cz_synapses *s = &net->syn[t];
       size_t k = s->off[sgid] + fill[t][sgid]++;
-      double w = ep->weight[i];
+      double w = cz_edge_weight(ep, i);
       int ch = (net->nch == 2 && kind_of_nid(net, nid)->split_sign && !(w > 0)) ? 1 : 0;
       s->tgt[k] = (uint32_t)((size_t)ch * net->N + nid);
-      s->delay[k] = (uint16_t)delay_steps(ep->delay[i], net->h);
+      s->delay[k] = (uint16_t)delay_steps(cz_edge_delay(ep, i), net->h);
       s->weight[k] = w;
     }
   }

@@ -435,8 +435,8 @@ static void check_circuit(const cz_circuit *c, const char *dir) {
     assert_int_equal(e->n, SMALL_N * (rec ? s.c_exc + s.c_inh : s.c_exc));
     for (size_t j = 0; j < e->n; j++) {
       bool inh = rec && e->source_row[j] >= (uint64_t)s.n_exc;
-      assert_true(fabs(e->weight[j] - (inh ? -0.5 : 0.1)) < 1e-15);
-      assert_true(fabs(e->delay[j] - 1.5) < 1e-15);
+      assert_true(fabs(cz_edge_weight(e, j) - (inh ? -0.5 : 0.1)) < 1e-15);
+      assert_true(fabs(cz_edge_delay(e, j) - 1.5) < 1e-15);
     }
   }
 }

@@ -620,21 +620,30 @@ static cz_status read_pop_attr(cz_h5file *f, const char *dataset, const char *at
 }
 
 /* Maps node ids of an edge endpoint to rows of its population, checking each exists. */
-static cz_status ids_to_rows(const cz_node_pop *p, uint64_t *ids, size_t n, const char *file, const char *dataset) {
-  if (p->identity_ids) {
-    for (size_t i = 0; i < n; i++)
-      CZ_CHECK(ids[i] < p->n, CZ_ERR_FORMAT, "%s: %s[%zu] = %llu names a node that does not exist in population %s (%zu nodes)",
-               file, dataset, i, (unsigned long long)ids[i], p->name, p->n);
-    return CZ_OK;
+/* Reads the node ids of an edge endpoint in chunks and stores their rows in the population,
+ * checking each node exists. Rows fit 32 bits: populations are checked to be smaller. */
+static cz_status read_endpoint_rows(cz_h5file *f, const cz_node_pop *p, const char *dataset, size_t n, uint32_t *rows) {
+  const char *file = cz_h5_path(f);
+  CZ_CHECK(p->n < UINT32_MAX, CZ_ERR_FORMAT, "%s: population %s has %zu nodes, more than one process can index", file,
+           p->name, p->n);
+  enum { CHUNK = 1 << 20 };
+  uint64_t *ids = cz_calloc(n < CHUNK ? n : CHUNK, sizeof *ids);
+  CZ_CHECK(ids != NULL, CZ_ERR_NOMEM, "out of memory");
+  cz_status st = CZ_OK;
+  for (size_t a = 0; a < n && st == CZ_OK; a += CHUNK) {
+    const size_t m = n - a < CHUNK ? n - a : CHUNK;
+    st = cz_h5_read_u64_range(f, dataset, a, m, ids);
+    for (size_t k = 0; k < m && st == CZ_OK; k++) {
+      size_t row;
+      if (!cz_circuit_row_of(p, ids[k], &row))
+        st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu names a node that does not exist in population %s (%zu nodes)",
+                      file, dataset, a + k, (unsigned long long)ids[k], p->name, p->n);
+      else
+        rows[a + k] = (uint32_t)row;
+    }
   }
-  for (size_t i = 0; i < n; i++) {
-    size_t row;
-    CZ_CHECK(cz_circuit_row_of(p, ids[i], &row), CZ_ERR_FORMAT,
-             "%s: %s[%zu] = %llu names a node that does not exist in population %s", file, dataset, i,
-             (unsigned long long)ids[i], p->name);
-    ids[i] = row;
-  }
-  return CZ_OK;
+  free(ids);
+  return st;
 }
 
 typedef struct edge_group {
@@ -847,12 +856,17 @@ static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *fil
   CZ_TRY(st);
   e->source_pop = (uint32_t)sp;
   e->target_pop = (uint32_t)tp;
-  size_t n2 = 0;
-  CZ_TRY(cz_h5_read_u64(f, src, &e->source_row, &e->n));
-  CZ_TRY(cz_h5_read_u64(f, tgt, &e->target_row, &n2));
-  CZ_CHECK(n2 == e->n, CZ_ERR_FORMAT, "%s: %s has %zu entries but %s has %zu", file, src, e->n, tgt, n2);
-  CZ_TRY(ids_to_rows(&c->nodes[sp], e->source_row, e->n, file, src));
-  CZ_TRY(ids_to_rows(&c->nodes[tp], e->target_row, e->n, file, tgt));
+  cz_h5_info is, it;
+  CZ_TRY(cz_h5_info_of(f, src, &is));
+  CZ_TRY(cz_h5_info_of(f, tgt, &it));
+  CZ_CHECK(is.rank == 1 && it.rank == 1, CZ_ERR_FORMAT, "%s: %s and %s must be 1-D datasets", file, src, tgt);
+  CZ_CHECK(is.dims[0] == it.dims[0], CZ_ERR_FORMAT, "%s: %s has %llu entries but %s has %llu", file, src,
+           (unsigned long long)is.dims[0], tgt, (unsigned long long)it.dims[0]);
+  e->n = (size_t)is.dims[0];
+  CZ_NEW(e->source_row, e->n);
+  CZ_NEW(e->target_row, e->n);
+  CZ_TRY(read_endpoint_rows(f, &c->nodes[sp], src, e->n, e->source_row));
+  CZ_TRY(read_endpoint_rows(f, &c->nodes[tp], tgt, e->n, e->target_row));
   CZ_NEW(e->type, e->n);
   CZ_TRY(edge_types_of(e, info, types->nrows));
   edge_groups eg = {0, NULL};

@@ -91,8 +91,8 @@ typedef struct cz_edge_pop {
   uint32_t source_pop;     /* index into cz_circuit.nodes */
   uint32_t target_pop;
   size_t n;
-  uint64_t *source_row;    /* [n] rows in the source population */
-  uint64_t *target_row;    /* [n] rows in the target population */
+  uint32_t *source_row;    /* [n] rows in the source population */
+  uint32_t *target_row;    /* [n] rows in the target population */
   uint32_t *type;          /* [n] index into types */
   size_t ntypes;
   cz_edge_type *types;     /* one per row of the edge types CSV */

@@ -211,6 +211,69 @@ static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg)
   return st;
 }
 
+/* ------------------------------------------------------------------ weight table */
+
+enum { WTAB_MAX = 65536, WHASH_CAP = 1 << 18 };
+
+/* Open-addressing set of weights keyed by their bits, in first-seen (edge) order. */
+typedef struct weight_set {
+  uint64_t *keys;
+  int32_t *slot; /* index into table, -1 when empty */
+  double *table;
+  size_t n;
+} weight_set;
+
+static uint64_t weight_bits(double w) {
+  uint64_t b;
+  memcpy(&b, &w, sizeof b);
+  return b;
+}
+
+static size_t weight_hash(uint64_t b) {
+  b ^= b >> 33;
+  b *= 0xff51afd7ed558ccdULL;
+  b ^= b >> 33;
+  return (size_t)b & (WHASH_CAP - 1);
+}
+
+/* Code of w, adding it when new; -1 when the table is full. */
+static int32_t weight_code(weight_set *ws, double w) {
+  const uint64_t b = weight_bits(w);
+  size_t h = weight_hash(b);
+  while (ws->slot[h] >= 0) {
+    if (ws->keys[h] == b) return ws->slot[h];
+    h = (h + 1) & (WHASH_CAP - 1);
+  }
+  if (ws->n == WTAB_MAX) return -1;
+  ws->keys[h] = b;
+  ws->slot[h] = (int32_t)ws->n;
+  ws->table[ws->n] = w;
+  return (int32_t)ws->n++;
+}
+
+static void weight_set_free(weight_set *ws) {
+  free(ws->keys);
+  free(ws->slot);
+  free(ws->table);
+}
+
+/* Builds the table of distinct weights, or leaves net->nwtab 0 when there are too many. */
+static cz_status build_weight_table(cz_network *net, const cz_circuit *c, weight_set *ws) {
+  CZ_NEW(ws->keys, WHASH_CAP);
+  CZ_NEW(ws->slot, WHASH_CAP);
+  CZ_NEW(ws->table, WTAB_MAX);
+  for (size_t h = 0; h < WHASH_CAP; h++) ws->slot[h] = -1;
+  for (size_t e = 0; e < c->nedges; e++) {
+    const cz_edge_pop *ep = &c->edges[e];
+    for (size_t i = 0; i < ep->n; i++)
+      if (weight_code(ws, cz_edge_weight(ep, i)) < 0) return CZ_OK;
+  }
+  net->nwtab = ws->n;
+  CZ_NEW(net->wtab, ws->n);
+  memcpy(net->wtab, ws->table, ws->n * sizeof *net->wtab);
+  return CZ_OK;
+}
+
 static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
   CZ_NEW(net->syn, (size_t)net->nthreads);
   for (int t = 0; t < net->nthreads; t++) {
@@ -225,13 +288,14 @@ static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
     s->nsyn = acc;
     CZ_NEW(s->tgt, acc);
     CZ_NEW(s->delay, acc);
-    CZ_NEW(s->weight, acc);
+    if (net->nwtab) CZ_NEW(s->wcode, acc);
+    else CZ_NEW(s->weight, acc);
   }
   return CZ_OK;
 }
 
 /* Fills each thread's CSR in edge order; fill[t][gid] is the next free slot of a source. */
-static void fill_synapses(cz_network *net, const cz_circuit *c, size_t **fill) {
+static void fill_synapses(cz_network *net, const cz_circuit *c, size_t **fill, weight_set *ws) {
   for (size_t e = 0; e < c->nedges; e++) {
     const cz_edge_pop *ep = &c->edges[e];
     for (size_t i = 0; i < ep->n; i++) {
@@ -244,7 +308,8 @@ static void fill_synapses(cz_network *net, const cz_circuit *c, size_t **fill) {
       int ch = (net->nch == 2 && kind_of_nid(net, nid)->split_sign && !(w > 0)) ? 1 : 0;
       s->tgt[k] = (uint32_t)((size_t)ch * net->N + nid);
       s->delay[k] = (uint16_t)delay_steps(cz_edge_delay(ep, i), net->h);
-      s->weight[k] = w;
+      if (s->wcode) s->wcode[k] = (uint16_t)weight_code(ws, w); /* present: the table holds every weight */
+      else s->weight[k] = w;
     }
   }
 }
@@ -269,11 +334,15 @@ static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
       counts[thread_of_nid(net, nid)][sgid]++;
     }
   }
+  weight_set ws;
+  memset(&ws, 0, sizeof ws);
+  if (st == CZ_OK) st = build_weight_table(net, c, &ws);
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
   if (st == CZ_OK) {
     for (int t = 0; t < net->nthreads; t++) memset(counts[t], 0, net->nsrc * sizeof **counts);
-    fill_synapses(net, c, counts);
+    fill_synapses(net, c, counts, &ws);
   }
+  weight_set_free(&ws);
   for (int t = 0; t < net->nthreads; t++) free(counts[t]);
   free(counts);
   return st;
@@ -343,7 +412,9 @@ void cz_net_destroy(cz_network **pnet) {
     free(net->syn[t].tgt);
     free(net->syn[t].delay);
     free(net->syn[t].weight);
+    free(net->syn[t].wcode);
   }
+  free(net->wtab);
   free(net->syn);
   free(net->thr_lo);
   free(net->pop_offset);

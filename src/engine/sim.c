@@ -148,19 +148,28 @@ static cz_status merge_epoch(loop_state *s, int64_t t1, cz_sim_result *out, size
   return st;
 }
 
-/* Adds the epoch's spikes into the ring slots of their arrival steps (this thread's targets). */
+/* Adds the epoch's spikes into the ring slots of their arrival steps (this thread's targets).
+ * Two copies of the loop, for coded and for plain weights, keep the branch out of it. */
 static uint64_t deliver_epoch(loop_state *s, int tid) {
   const cz_synapses *syn = &s->net->syn[tid];
   const spike_list *e = &s->epoch;
-  double *ring = s->ring;
+  double *restrict ring = s->ring;
+  const uint32_t *restrict tgt = syn->tgt;
+  const uint16_t *restrict delay = syn->delay;
   const size_t mask = s->ring_mask, stride = s->stride;
   uint64_t nev = 0;
   for (size_t i = 0; i < e->n; i++) {
     const int64_t u = e->u[i];
     const size_t a = syn->off[e->gid[i]], b = syn->off[e->gid[i] + 1];
     nev += b - a;
-    for (size_t k = a; k < b; k++)
-      ring[((size_t)(u + syn->delay[k]) & mask) * stride + syn->tgt[k]] += syn->weight[k];
+    if (syn->wcode) {
+      const uint16_t *restrict code = syn->wcode;
+      const double *restrict wtab = s->net->wtab;
+      for (size_t k = a; k < b; k++) ring[((size_t)(u + delay[k]) & mask) * stride + tgt[k]] += wtab[code[k]];
+    } else {
+      const double *restrict w = syn->weight;
+      for (size_t k = a; k < b; k++) ring[((size_t)(u + delay[k]) & mask) * stride + tgt[k]] += w[k];
+    }
   }
   return nev;
 }

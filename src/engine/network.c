@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "base/log.h"
 #include "base/mem.h"
@@ -112,12 +115,6 @@ static cz_status set_neuron_params(cz_network *net, const cz_circuit *c, int nth
 
 /* ------------------------------------------------------------------ synapses */
 
-static const cz_model_kind *kind_of_nid(const cz_network *net, uint32_t nid) {
-  for (size_t j = 0; j < net->ngroups; j++)
-    if (nid >= net->groups[j].lo && nid < net->groups[j].hi) return net->groups[j].kind;
-  return NULL;
-}
-
 /* Checks that a synapse model is one this engine implements, with parameters it honours. */
 static cz_status check_syn_model(const cz_syn_model *s, const char *edges_file) {
   CZ_CHECK(strcmp(s->template_str, "static_synapse") == 0, CZ_ERR_CONFIG,
@@ -157,16 +154,6 @@ static cz_status balance_threads(cz_network *net, const size_t *indeg) {
   for (; t <= net->nthreads; t++) net->thr_lo[t] = (uint32_t)net->N;
   net->thr_lo[0] = 0;
   return CZ_OK;
-}
-
-static int thread_of_nid(const cz_network *net, uint32_t nid) {
-  int lo = 0, hi = net->nthreads - 1;
-  while (lo < hi) {
-    int mid = (lo + hi + 1) / 2;
-    if (net->thr_lo[mid] <= nid) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /* Validates every edge and counts synapses per target neuron. */
@@ -257,25 +244,45 @@ static void weight_set_free(weight_set *ws) {
   free(ws->table);
 }
 
-/* Builds the table of distinct weights, or leaves net->nwtab 0 when there are too many.
- * CADENZA_WEIGHT_CODES=0 in the environment turns coding off (a diagnostic switch; the test
- * suite uses it to check that both layouts give the same spikes). */
-static cz_status build_weight_table(cz_network *net, const cz_circuit *c, weight_set *ws) {
+/* Builds the table of distinct weights and each edge's code (codes[e][i]), or leaves
+ * net->nwtab 0 and codes NULL when there are too many. CADENZA_WEIGHT_CODES=0 in the
+ * environment turns coding off (a diagnostic switch; the test suite uses it to check that both
+ * layouts give the same spikes). */
+static cz_status build_weight_table(cz_network *net, const cz_circuit *c, uint16_t **codes) {
   const char *env = getenv("CADENZA_WEIGHT_CODES");
   if (env && strcmp(env, "0") == 0) return CZ_OK;
-  CZ_NEW(ws->keys, WHASH_CAP);
-  CZ_NEW(ws->slot, WHASH_CAP);
-  CZ_NEW(ws->table, WTAB_MAX);
-  for (size_t h = 0; h < WHASH_CAP; h++) ws->slot[h] = -1;
-  for (size_t e = 0; e < c->nedges; e++) {
+  weight_set ws;
+  memset(&ws, 0, sizeof ws);
+  cz_status st = CZ_OK;
+  ws.keys = cz_calloc(WHASH_CAP, sizeof *ws.keys);
+  ws.slot = cz_calloc(WHASH_CAP, sizeof *ws.slot);
+  ws.table = cz_calloc(WTAB_MAX, sizeof *ws.table);
+  if (!ws.keys || !ws.slot || !ws.table) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t h = 0; st == CZ_OK && h < WHASH_CAP; h++) ws.slot[h] = -1;
+  bool full = false;
+  for (size_t e = 0; e < c->nedges && st == CZ_OK && !full; e++) {
     const cz_edge_pop *ep = &c->edges[e];
-    for (size_t i = 0; i < ep->n; i++)
-      if (weight_code(ws, cz_edge_weight(ep, i)) < 0) return CZ_OK;
+    if (!(codes[e] = cz_calloc(ep->n, sizeof **codes))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == CZ_OK && i < ep->n && !full; i++) {
+      int32_t code = weight_code(&ws, cz_edge_weight(ep, i));
+      full = code < 0;
+      codes[e][i] = (uint16_t)code;
+    }
   }
-  net->nwtab = ws->n;
-  CZ_NEW(net->wtab, ws->n);
-  memcpy(net->wtab, ws->table, ws->n * sizeof *net->wtab);
-  return CZ_OK;
+  if (st == CZ_OK && !full) {
+    net->nwtab = ws.n;
+    if (!(net->wtab = cz_calloc(ws.n, sizeof *net->wtab))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    else memcpy(net->wtab, ws.table, ws.n * sizeof *net->wtab);
+  }
+  if (st != CZ_OK || full) {
+    net->nwtab = 0;
+    for (size_t e = 0; e < c->nedges; e++) {
+      free(codes[e]);
+      codes[e] = NULL;
+    }
+  }
+  weight_set_free(&ws);
+  return st;
 }
 
 static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
@@ -298,21 +305,58 @@ static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
   return CZ_OK;
 }
 
-/* Fills each thread's CSR in edge order; fill[t][gid] is the next free slot of a source. */
-static void fill_synapses(cz_network *net, const cz_circuit *c, size_t **fill, weight_set *ws) {
+/* Per target neuron: the thread that owns it, and whether its model splits weights by sign
+ * into two channels. Looked up once per edge in the passes below. */
+typedef struct target_info {
+  uint16_t *owner;
+  uint8_t *split;
+} target_info;
+
+static cz_status target_info_build(const cz_network *net, target_info *ti) {
+  CZ_NEW(ti->owner, net->N);
+  CZ_NEW(ti->split, net->N);
+  for (int t = 0; t < net->nthreads; t++)
+    for (uint32_t nid = net->thr_lo[t]; nid < net->thr_lo[t + 1]; nid++) ti->owner[nid] = (uint16_t)t;
+  for (size_t j = 0; j < net->ngroups; j++)
+    for (uint32_t nid = net->groups[j].lo; nid < net->groups[j].hi; nid++)
+      ti->split[nid] = net->nch == 2 && net->groups[j].kind->split_sign;
+  return CZ_OK;
+}
+
+static void target_info_free(target_info *ti) {
+  free(ti->owner);
+  free(ti->split);
+}
+
+static void count_synapses(const cz_network *net, const cz_circuit *c, const target_info *ti, size_t **counts) {
   for (size_t e = 0; e < c->nedges; e++) {
     const cz_edge_pop *ep = &c->edges[e];
+    const size_t so = net->pop_offset[ep->source_pop], to = net->pop_offset[ep->target_pop];
     for (size_t i = 0; i < ep->n; i++) {
-      size_t sgid = net->pop_offset[ep->source_pop] + ep->source_row[i];
-      uint32_t nid = net->nid_of_gid[net->pop_offset[ep->target_pop] + ep->target_row[i]];
-      int t = thread_of_nid(net, nid);
-      cz_synapses *s = &net->syn[t];
-      size_t k = s->off[sgid] + fill[t][sgid]++;
+      uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
+      counts[ti->owner[nid]][so + ep->source_row[i]]++;
+    }
+  }
+}
+
+/* Fills thread t's CSR in edge order; fill[gid] is the next free slot of a source. Each thread
+ * fills its own table, so the threads run this at the same time. */
+static void fill_synapses(cz_network *net, const cz_circuit *c, const target_info *ti, uint16_t *const *codes, int t,
+                          size_t *fill) {
+  cz_synapses *s = &net->syn[t];
+  for (size_t e = 0; e < c->nedges; e++) {
+    const cz_edge_pop *ep = &c->edges[e];
+    const size_t so = net->pop_offset[ep->source_pop], to = net->pop_offset[ep->target_pop];
+    for (size_t i = 0; i < ep->n; i++) {
+      uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
+      if (ti->owner[nid] != t) continue;
+      size_t sgid = so + ep->source_row[i];
+      size_t k = s->off[sgid] + fill[sgid]++;
       double w = cz_edge_weight(ep, i);
-      int ch = (net->nch == 2 && kind_of_nid(net, nid)->split_sign && !(w > 0)) ? 1 : 0;
+      int ch = (ti->split[nid] && !(w > 0)) ? 1 : 0;
       s->tgt[k] = (uint32_t)((size_t)ch * net->N + nid);
       s->delay[k] = (uint16_t)delay_steps(cz_edge_delay(ep, i), net->h);
-      if (s->wcode) s->wcode[k] = (uint16_t)weight_code(ws, w); /* present: the table holds every weight */
+      if (s->wcode) s->wcode[k] = codes[e][i];
       else s->weight[k] = w;
     }
   }
@@ -326,28 +370,32 @@ static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
   free(indeg);
   CZ_TRY(st);
   CZ_CHECK(net->N * (size_t)net->nch < UINT32_MAX, CZ_ERR_CONFIG, "too many neurons (%zu) for one process", net->N);
+  target_info ti = {NULL, NULL};
   size_t **counts = cz_calloc((size_t)net->nthreads, sizeof *counts);
-  CZ_CHECK(counts != NULL, CZ_ERR_NOMEM, "out of memory");
+  uint16_t **codes = cz_calloc(c->nedges, sizeof *codes);
+  if (!counts || !codes) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (int t = 0; t < net->nthreads && st == CZ_OK; t++)
     if (!(counts[t] = cz_calloc(net->nsrc, sizeof **counts))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t e = 0; e < c->nedges && st == CZ_OK; e++) {
-    const cz_edge_pop *ep = &c->edges[e];
-    for (size_t i = 0; i < ep->n; i++) {
-      size_t sgid = net->pop_offset[ep->source_pop] + ep->source_row[i];
-      uint32_t nid = net->nid_of_gid[net->pop_offset[ep->target_pop] + ep->target_row[i]];
-      counts[thread_of_nid(net, nid)][sgid]++;
-    }
-  }
-  weight_set ws;
-  memset(&ws, 0, sizeof ws);
-  if (st == CZ_OK) st = build_weight_table(net, c, &ws);
+  if (st == CZ_OK) st = target_info_build(net, &ti);
+  if (st == CZ_OK) count_synapses(net, c, &ti, counts);
+  if (st == CZ_OK) st = build_weight_table(net, c, codes);
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
   if (st == CZ_OK) {
-    for (int t = 0; t < net->nthreads; t++) memset(counts[t], 0, net->nsrc * sizeof **counts);
-    fill_synapses(net, c, counts, &ws);
+#pragma omp parallel num_threads(net->nthreads)
+    {
+#ifdef _OPENMP
+      const int t = omp_get_thread_num();
+#else
+      const int t = 0;
+#endif
+      memset(counts[t], 0, net->nsrc * sizeof **counts);
+      fill_synapses(net, c, &ti, codes, t, counts[t]);
+    }
   }
-  weight_set_free(&ws);
-  for (int t = 0; t < net->nthreads; t++) free(counts[t]);
+  target_info_free(&ti);
+  for (size_t e = 0; codes && e < c->nedges; e++) free(codes[e]);
+  free(codes);
+  for (int t = 0; counts && t < net->nthreads; t++) free(counts[t]);
   free(counts);
   return st;
 }

@@ -5,9 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "base/log.h"
 #include "base/mem.h"
@@ -381,13 +378,9 @@ static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
   if (st == CZ_OK) st = build_weight_table(net, c, codes);
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
   if (st == CZ_OK) {
-#pragma omp parallel num_threads(net->nthreads)
-    {
-#ifdef _OPENMP
-      const int t = omp_get_thread_num();
-#else
-      const int t = 0;
-#endif
+    /* One iteration per table, whatever number of threads the runtime grants. */
+#pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
+    for (int t = 0; t < net->nthreads; t++) {
       memset(counts[t], 0, net->nsrc * sizeof **counts);
       fill_synapses(net, c, &ti, codes, t, counts[t]);
     }

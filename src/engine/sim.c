@@ -229,7 +229,14 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
     const int tid = 0, nt = 1;
 #endif
     cz_flush_denormals();
-    for (int64_t t0 = 0; t0 < net->nsteps; t0 += M) {
+    /* Each thread delivers into the neurons it owns: the loop needs exactly the threads the
+     * synapse tables were built for. */
+    if (nt != net->nthreads) {
+#pragma omp single
+      shared_st = CZ_ERROR(CZ_ERR_INTERNAL, "the OpenMP runtime granted %d threads, %d were requested", nt,
+                           net->nthreads);
+    }
+    for (int64_t t0 = 0; nt == net->nthreads && t0 < net->nsteps; t0 += M) {
       const int64_t t1 = t0 + M < net->nsteps ? t0 + M : net->nsteps;
 #pragma omp master
       ta = cz_now();

@@ -1,4 +1,5 @@
 #include "comm/comm.h"
+#include "comm/comm_internal.h"
 
 #include <stdio.h>
 #include <stdbool.h>
@@ -50,19 +51,60 @@ void cz_comm_finalize(void) {
 int cz_comm_rank(void) { return g_rank; }
 int cz_comm_size(void) { return g_size; }
 
+/* Every rank learns the worst status, and the message of the lowest failing rank, so that
+ * rank 0 can report the real cause once. */
 cz_status cz_comm_agree(cz_status local) {
   if (g_size == 1) return local;
-  int mine = (int)local, worst = 0;
-  if (MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, g_comm) != MPI_SUCCESS)
+  int mine[2] = {(int)local, local != CZ_OK ? g_rank : g_size}, worst[2] = {0, 0};
+  int codes_max = 0, first_min = 0;
+  if (MPI_Allreduce(&mine[0], &codes_max, 1, MPI_INT, MPI_MAX, g_comm) != MPI_SUCCESS ||
+      MPI_Allreduce(&mine[1], &first_min, 1, MPI_INT, MPI_MIN, g_comm) != MPI_SUCCESS)
     return CZ_ERROR(CZ_ERR_MPI, "MPI_Allreduce failed while agreeing on a status");
-  if (worst != CZ_OK && local == CZ_OK)
-    return CZ_ERROR((cz_status)worst, "another rank failed (see rank 0's message)");
-  return (cz_status)worst;
+  worst[0] = codes_max;
+  worst[1] = first_min;
+  if (worst[0] == CZ_OK) return CZ_OK;
+  char msg[2048];
+  snprintf(msg, sizeof msg, "%s", cz_error_message());
+  if (MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, worst[1], g_comm) != MPI_SUCCESS)
+    return CZ_ERROR(CZ_ERR_MPI, "MPI_Bcast failed while agreeing on a status");
+  msg[sizeof msg - 1] = '\0';
+  if (g_rank != worst[1]) cz_error_set((cz_status)worst[0], __FILE__, __LINE__, __func__, "%s", msg);
+  return (cz_status)worst[0];
 }
 
 void cz_comm_abort(int code) {
   if (g_comm != MPI_COMM_NULL && g_size > 1) MPI_Abort(g_comm, code);
   exit(code);
+}
+
+MPI_Comm cz_comm_handle(void) { return g_comm; }
+
+static cz_status allreduce(void *v, MPI_Datatype type, MPI_Op op, const char *what) {
+  if (g_size == 1) return CZ_OK;
+  if (MPI_Allreduce(MPI_IN_PLACE, v, 1, type, op, g_comm) != MPI_SUCCESS)
+    return CZ_ERROR(CZ_ERR_MPI, "MPI_Allreduce failed (%s)", what);
+  return CZ_OK;
+}
+
+cz_status cz_comm_allreduce_min_i64(int64_t *v) { return allreduce(v, MPI_INT64_T, MPI_MIN, "min"); }
+cz_status cz_comm_allreduce_max_i64(int64_t *v) { return allreduce(v, MPI_INT64_T, MPI_MAX, "max"); }
+cz_status cz_comm_allreduce_sum_u64(uint64_t *v) { return allreduce(v, MPI_UINT64_T, MPI_SUM, "sum"); }
+
+cz_status cz_comm_bcast_u32(uint32_t *v, size_t n) {
+  if (g_size == 1) return CZ_OK;
+  for (size_t done = 0; done < n;) {
+    int chunk = n - done > (size_t)(1 << 28) ? (1 << 28) : (int)(n - done);
+    if (MPI_Bcast(v + done, chunk, MPI_UINT32_T, 0, g_comm) != MPI_SUCCESS)
+      return CZ_ERROR(CZ_ERR_MPI, "MPI_Bcast of %zu values failed", n);
+    done += (size_t)chunk;
+  }
+  return CZ_OK;
+}
+
+cz_status cz_comm_barrier(void) {
+  if (g_size == 1) return CZ_OK;
+  if (MPI_Barrier(g_comm) != MPI_SUCCESS) return CZ_ERROR(CZ_ERR_MPI, "MPI_Barrier failed");
+  return CZ_OK;
 }
 
 const char *cz_comm_library_version(void) {
@@ -91,5 +133,10 @@ int cz_comm_size(void) { return 1; }
 cz_status cz_comm_agree(cz_status local) { return local; }
 void cz_comm_abort(int code) { exit(code); }
 const char *cz_comm_library_version(void) { return "serial (built without MPI)"; }
+cz_status cz_comm_allreduce_min_i64(int64_t *v) { (void)v; return CZ_OK; }
+cz_status cz_comm_allreduce_max_i64(int64_t *v) { (void)v; return CZ_OK; }
+cz_status cz_comm_allreduce_sum_u64(uint64_t *v) { (void)v; return CZ_OK; }
+cz_status cz_comm_bcast_u32(uint32_t *v, size_t n) { (void)v; (void)n; return CZ_OK; }
+cz_status cz_comm_barrier(void) { return CZ_OK; }
 
 #endif

@@ -5,6 +5,7 @@
 #define CZ_COMM_COMM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/status.h"
 
@@ -15,13 +16,21 @@ void cz_comm_finalize(void);
 int cz_comm_rank(void);
 int cz_comm_size(void);
 
-/* Every rank learns the worst status: the maximum over ranks. A rank whose own status was
- * OK but that learns of a failure elsewhere gets CZ_ERR_MPI-free agreement: it returns the
- * agreed code with a message saying another rank failed. Collective. */
+/* Every rank learns the worst status (the maximum code over ranks) and the error message of
+ * the lowest-numbered failing rank, which becomes every rank's current message: rank 0 can
+ * then report the real cause once, whichever rank found it. Collective. */
 cz_status cz_comm_agree(cz_status local);
 
 /* Ends every rank with exit code code (MPI_Abort), for faults inside the time loop. */
 void cz_comm_abort(int code);
+
+/* Reductions over ranks (serial: the value itself). Collective. */
+cz_status cz_comm_allreduce_min_i64(int64_t *v);
+cz_status cz_comm_allreduce_max_i64(int64_t *v);
+cz_status cz_comm_allreduce_sum_u64(uint64_t *v);
+/* Broadcasts n uint32 values from rank 0. Collective. */
+cz_status cz_comm_bcast_u32(uint32_t *v, size_t n);
+cz_status cz_comm_barrier(void);
 
 /* Library version line for --version ("serial" without MPI). Borrowed. */
 const char *cz_comm_library_version(void);

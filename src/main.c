@@ -33,6 +33,7 @@ static void print_usage(FILE *out) {
         "  -o, --output-dir DIR  override output.output_dir\n"
         "  -t, --threads N       OpenMP threads (default: OMP_NUM_THREADS, else run.n_thread, else 1)\n"
         "  --seed N              random seed (static PointNet networks draw no random numbers)\n"
+        "  --partition METHOD    place neurons on MPI ranks: metis (default), round-robin, block\n"
         "  --no-progress         no progress lines\n"
         "  -q, --quiet           log warnings and errors only\n"
         "\n"
@@ -84,6 +85,7 @@ static cz_status parse_run(int argc, char **argv, int first, cz_run_options *o) 
   o->ov.dt = NAN;
   o->seed = -1;
   o->progress = 1;
+  o->partition = CZ_PARTITION_METIS;
   for (int i = first; i < argc; i++) {
     const char *a = argv[i];
     long long v;
@@ -104,6 +106,9 @@ static cz_status parse_run(int argc, char **argv, int first, cz_run_options *o) 
     } else if (strcmp(a, "--seed") == 0) {
       CZ_TRY(need_value(argc, argv, i));
       CZ_TRY(parse_long(a, argv[++i], 0, &o->seed));
+    } else if (strcmp(a, "--partition") == 0) {
+      CZ_TRY(need_value(argc, argv, i));
+      CZ_TRY(cz_partition_parse(argv[++i], &o->partition));
     } else if (strcmp(a, "--no-progress") == 0) {
       o->progress = 0;
     } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {

@@ -15,6 +15,8 @@
 #include "base/str.h"
 #include "base/timer.h"
 #include "comm/comm.h"
+#include "comm/spike_exchange.h"
+#include "engine/placement.h"
 #include "engine/network.h"
 #include "engine/sim.h"
 #include "inputs/current_clamp.h"
@@ -26,6 +28,7 @@
 typedef struct run_state {
   cz_config *cfg;
   cz_circuit *circuit;
+  uint32_t *rank_of_gid;
   cz_network *net;
   cz_vspikes vs;
   cz_clamps clamps;
@@ -38,6 +41,7 @@ static void run_state_free(run_state *s) {
   cz_clamps_free(&s->clamps);
   cz_vspikes_free(&s->vs);
   cz_net_destroy(&s->net);
+  free(s->rank_of_gid);
   cz_circuit_destroy(&s->circuit);
   cz_cfg_destroy(&s->cfg);
 }
@@ -90,7 +94,9 @@ static void log_unused_inputs(const cz_config *cfg) {
   }
 }
 
-static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
+/* Every setup phase ends with an agreement, so a failure on any rank stops every rank at the
+ * same point, and rank 0 reports it once. */
+static cz_status load(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_CONFIG);
   CZ_TRY(cz_cfg_load(opt->config_path, &opt->ov, &s->cfg));
   cz_timer_stop(CZ_T_SETUP_CONFIG);
@@ -100,17 +106,19 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
     cz_log_info("--threads %d overrides run.n_thread %d", opt->threads, s->cfg->n_thread);
   if (opt->seed >= 0)
     cz_log_info("seed %lld noted (PointNet static networks are deterministic and draw no random numbers)", opt->seed);
-
   cz_timer_start(CZ_T_SETUP_LOAD);
   for (size_t i = 0; i < s->cfg->nnodes; i++)
     cz_log_info("Batch processing nodes for %s.", cz_path_basename(s->cfg->nodes[i].nodes_file));
   CZ_TRY(cz_circuit_load(s->cfg, &s->circuit));
   cz_timer_stop(CZ_T_SETUP_LOAD);
+  return CZ_OK;
+}
 
+static cz_status build(run_state *s) {
   cz_timer_start(CZ_T_SETUP_BUILD);
   cz_log_info("Building cells.");
   cz_log_info("Building recurrent connections");
-  CZ_TRY(cz_net_build(s->cfg, s->circuit, s->threads, &s->net));
+  CZ_TRY(cz_net_build(s->cfg, s->circuit, s->threads, cz_comm_rank(), cz_comm_size(), s->rank_of_gid, &s->net));
   cz_circuit_drop_edge_arrays(s->circuit);
   cz_log_info("Network created.");
   CZ_TRY(cz_vspikes_build(s->cfg, s->circuit, s->net, &s->vs));
@@ -118,6 +126,15 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   log_unused_inputs(s->cfg);
   CZ_TRY(validate_reports(s->cfg, s->circuit));
   cz_timer_stop(CZ_T_SETUP_BUILD);
+  return CZ_OK;
+}
+
+static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
+  CZ_TRY(cz_comm_agree(load(s, opt)));
+  if (cz_comm_size() > 1)
+    cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));
+  CZ_TRY(cz_place_nodes(s->circuit, cz_comm_size(), opt->partition, 1, &s->rank_of_gid));
+  CZ_TRY(cz_comm_agree(build(s)));
   return CZ_OK;
 }
 
@@ -164,14 +181,28 @@ static cz_status simulate(run_state *s, const cz_run_options *opt) {
   return CZ_OK;
 }
 
-static cz_status write_spikes(run_state *s) {
+/* Spikes of every rank, gathered on rank 0 as (stamp, gid) pairs. */
+static cz_status gather_spikes(const run_state *s, int64_t **all, size_t *nall) {
+  const size_t n = s->result.nspikes;
+  int64_t *mine = NULL;
+  CZ_NEW(mine, 2 * n);
+  for (size_t i = 0; i < n; i++) {
+    mine[2 * i] = s->result.stamp[i];
+    mine[2 * i + 1] = s->result.gid[i];
+  }
+  cz_status st = cz_xchg_gather(mine, n, all, nall);
+  free(mine);
+  return st;
+}
+
+/* Rank 0 writes the spike files; the table is sorted, so the rank count never shows. */
+static cz_status write_spike_files(const run_state *s, const int64_t *recs, size_t n) {
   const cz_config *cfg = s->cfg;
-  if (!cfg->spikes_file && !cfg->spikes_file_csv) return CZ_OK;
   const cz_network *net = s->net;
   const cz_circuit *c = s->circuit;
   cz_spike_table t;
   memset(&t, 0, sizeof t);
-  t.n = s->result.nspikes;
+  t.n = n;
   t.npops = c->nnodes;
   const char **names = NULL;
   CZ_NEW(names, c->nnodes);
@@ -184,10 +215,10 @@ static cz_status write_spikes(run_state *s) {
   if (!t.pop || !t.node_ids || !t.timestamps) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t i = 0; st == CZ_OK && i < t.n; i++) {
     size_t pop, row;
-    cz_net_locate(net, s->result.gid[i], &pop, &row);
+    cz_net_locate(net, (size_t)recs[2 * i + 1], &pop, &row);
     t.pop[i] = (uint32_t)pop;
     t.node_ids[i] = c->nodes[pop].node_id[row];
-    t.timestamps[i] = (double)(s->result.stamp[i] * net->tics_per_step) / 1000.0;
+    t.timestamps[i] = (double)(recs[2 * i] * net->tics_per_step) / 1000.0;
   }
   if (st == CZ_OK) {
     st = cz_spikes_sort(&t, cfg->sort_order);
@@ -201,39 +232,84 @@ static cz_status write_spikes(run_state *s) {
   return st;
 }
 
-static void print_summary(const run_state *s) {
+static cz_status write_spikes(run_state *s) {
+  if (!s->cfg->spikes_file && !s->cfg->spikes_file_csv) return CZ_OK;
+  int64_t *all = NULL;
+  size_t nall = 0;
+  cz_status st = gather_spikes(s, &all, &nall);
+  if (st == CZ_OK && cz_comm_rank() == 0) st = write_spike_files(s, all, nall);
+  free(all);
+  return st;
+}
+
+/* Totals over ranks for the closing summary. */
+typedef struct run_totals {
+  uint64_t neurons, synapses, spikes, events, peak_rss;
+} run_totals;
+
+static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
+  t->neurons = s->net->N;
+  t->synapses = s->net->nsyn_total;
+  t->spikes = s->result.nspikes;
+  t->events = s->result.nevents;
+  int64_t rss = (int64_t)cz_peak_rss_bytes();
+  CZ_TRY(cz_comm_allreduce_sum_u64(&t->neurons));
+  CZ_TRY(cz_comm_allreduce_sum_u64(&t->synapses));
+  CZ_TRY(cz_comm_allreduce_sum_u64(&t->spikes));
+  CZ_TRY(cz_comm_allreduce_sum_u64(&t->events));
+  CZ_TRY(cz_comm_allreduce_max_i64(&rss));
+  t->peak_rss = (uint64_t)rss;
+  return CZ_OK;
+}
+
+static void print_summary(const run_state *s, const run_totals *t) {
   const cz_network *net = s->net;
   double run = cz_timer_get(CZ_T_RUN);
   double load = cz_timer_get(CZ_T_SETUP_CONFIG) + cz_timer_get(CZ_T_SETUP_LOAD) + cz_timer_get(CZ_T_SETUP_BUILD);
   double sim_s = (double)net->nsteps * net->h / 1000.0;
-  double rate = net->N && sim_s > 0 ? (double)s->result.nspikes / (double)net->N / sim_s : 0;
+  double rate = t->neurons && sim_s > 0 ? (double)t->spikes / (double)t->neurons / sim_s : 0;
   cz_log_info("Done.");
   if (cz_comm_rank() != 0) return;
-  printf("cadenza: %zu neurons (%zu virtual nodes), %zu synapses, %zu spikes (%.2f Hz/neuron); load %.2f s, "
-         "run %.2f s (update %.2f s, deliver %.2f s), write %.2f s; %.3g synaptic events/s; peak memory %.1f MiB\n",
-         net->N, net->nsrc - net->N, net->nsyn_total, s->result.nspikes, rate, load, run,
-         cz_timer_get(CZ_T_RUN_UPDATE), cz_timer_get(CZ_T_RUN_DELIVER), cz_timer_get(CZ_T_OUTPUT),
-         run > 0 ? (double)s->result.nevents / run : 0.0, (double)cz_peak_rss_bytes() / (1024.0 * 1024.0));
+  printf("cadenza: %llu neurons (%zu virtual nodes), %llu synapses, %llu spikes (%.2f Hz/neuron); %d rank%s x %d "
+         "thread%s; load %.2f s, run %.2f s (update %.2f s, deliver %.2f s), write %.2f s; %.3g synaptic events/s; "
+         "peak memory %.1f MiB%s\n",
+         (unsigned long long)t->neurons, net->nsrc - (size_t)t->neurons, (unsigned long long)t->synapses,
+         (unsigned long long)t->spikes, rate, cz_comm_size(), cz_comm_size() > 1 ? "s" : "", net->nthreads,
+         net->nthreads > 1 ? "s" : "", load, run, cz_timer_get(CZ_T_RUN_UPDATE), cz_timer_get(CZ_T_RUN_DELIVER),
+         cz_timer_get(CZ_T_OUTPUT), run > 0 ? (double)t->events / run : 0.0,
+         (double)t->peak_rss / (1024.0 * 1024.0), cz_comm_size() > 1 ? " (largest rank)" : "");
   if (s->cfg->spikes_file) printf("cadenza: spikes written to %s\n", s->cfg->spikes_file);
   if (s->cfg->spikes_file_csv) printf("cadenza: spikes written to %s\n", s->cfg->spikes_file_csv);
+}
+
+/* Rank 0 owns the output folder: it checks it, creates it, opens the log and copies the
+ * config; the others learn the outcome. */
+static cz_status prepare_output(run_state *s) {
+  cz_status st = CZ_OK;
+  if (cz_comm_rank() == 0) {
+    st = cz_outdir_check(s->cfg);
+    if (st == CZ_OK) st = cz_outdir_prepare(s->cfg);
+    if (st == CZ_OK) cz_log_info("Setting up output directory");
+    if (st == CZ_OK && s->cfg->log_file) st = cz_log_open_file(s->cfg->log_file);
+    if (st == CZ_OK) cz_log_info("Created log file");
+    if (st == CZ_OK) st = cz_outdir_write_config(s->cfg);
+  }
+  return cz_comm_agree(st);
 }
 
 static cz_status run_all(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_TOTAL);
   CZ_TRY(load_and_build(s, opt));
   /* Everything the inputs can get wrong has been checked: only now touch the output folder. */
-  CZ_TRY(cz_outdir_check(s->cfg));
-  CZ_TRY(cz_outdir_prepare(s->cfg));
-  cz_log_info("Setting up output directory");
-  if (s->cfg->log_file) CZ_TRY(cz_log_open_file(s->cfg->log_file));
-  cz_log_info("Created log file");
-  CZ_TRY(cz_outdir_write_config(s->cfg));
+  CZ_TRY(prepare_output(s));
   CZ_TRY(simulate(s, opt));
   cz_timer_start(CZ_T_OUTPUT);
-  CZ_TRY(write_spikes(s));
+  CZ_TRY(cz_comm_agree(write_spikes(s)));
   cz_timer_stop(CZ_T_OUTPUT);
   cz_timer_stop(CZ_T_TOTAL);
-  print_summary(s);
+  run_totals t;
+  CZ_TRY(sum_over_ranks(s, &t));
+  print_summary(s, &t);
   return CZ_OK;
 }
 

@@ -5,6 +5,7 @@
 
 #include "base/status.h"
 #include "io/config.h"
+#include "partition/partition.h"
 
 typedef struct cz_run_options {
   const char *config_path;
@@ -13,6 +14,7 @@ typedef struct cz_run_options {
   long long seed;       /* -1 when not given */
   int progress;         /* 1 print progress lines */
   int quiet;            /* 1: console shows warnings and errors only, whatever output.log_level says */
+  cz_partition_method partition; /* how neurons are placed on ranks */
 } cz_run_options;
 
 cz_status cz_app_run(const cz_run_options *opt);

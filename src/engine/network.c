@@ -43,14 +43,20 @@ static cz_status resolve_kinds(const cz_circuit *c, const cz_model_kind ***out) 
   return CZ_OK;
 }
 
-static cz_status assign_groups(cz_network *net, const cz_circuit *c, const cz_model_kind **kinds) {
+static bool is_local(const cz_network *net, const uint32_t *rank_of_gid, const cz_circuit *c, size_t p, size_t i) {
+  if (c->nodes[p].is_virtual[i]) return false;
+  return !rank_of_gid || rank_of_gid[net->pop_offset[p] + i] == (uint32_t)net->rank;
+}
+
+static cz_status assign_groups(cz_network *net, const cz_circuit *c, const cz_model_kind **kinds,
+                               const uint32_t *rank_of_gid) {
   /* Kinds in order of first appearance by gid, so the layout is a pure function of the circuit. */
   const cz_model_kind *order[64];
   size_t count[64] = {0};
   size_t nk = 0;
   for (size_t p = 0; p < c->nnodes; p++)
     for (size_t i = 0; i < c->nodes[p].n; i++) {
-      if (c->nodes[p].is_virtual[i]) continue;
+      if (!is_local(net, rank_of_gid, c, p, i)) continue;
       const cz_model_kind *k = kinds[c->nodes[p].model[i]];
       size_t j = 0;
       while (j < nk && order[j] != k) j++;
@@ -74,7 +80,7 @@ static cz_status assign_groups(cz_network *net, const cz_circuit *c, const cz_mo
   for (size_t p = 0; p < c->nnodes; p++)
     for (size_t i = 0; i < c->nodes[p].n; i++) {
       size_t gid = net->pop_offset[p] + i;
-      if (c->nodes[p].is_virtual[i]) {
+      if (!is_local(net, rank_of_gid, c, p, i)) {
         net->nid_of_gid[gid] = CZ_NO_NID;
         continue;
       }
@@ -171,7 +177,7 @@ static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg)
       }
       size_t tgid = net->pop_offset[ep->target_pop] + ep->target_row[i];
       uint32_t nid = net->nid_of_gid[tgid];
-      if (nid == CZ_NO_NID) {
+      if (c->nodes[ep->target_pop].is_virtual[ep->target_row[i]]) {
         st = CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s targets node %llu of population %s, which is virtual", ep->file,
                       i, ep->name, (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]],
                       c->nodes[ep->target_pop].name);
@@ -186,12 +192,13 @@ static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg)
       }
       if (d < net->min_delay) net->min_delay = d;
       if (d > net->max_delay) net->max_delay = d;
+      if (nid == CZ_NO_NID) continue; /* simulated on another rank */
       indeg[nid]++;
       net->nsyn_total++;
     }
   }
   free(checked);
-  if (net->nsyn_total == 0) net->min_delay = net->max_delay = 1;
+  if (net->max_delay == 0) net->min_delay = net->max_delay = 1; /* no synapses anywhere */
   return st;
 }
 
@@ -331,7 +338,7 @@ static void count_synapses(const cz_network *net, const cz_circuit *c, const tar
     const size_t so = net->pop_offset[ep->source_pop], to = net->pop_offset[ep->target_pop];
     for (size_t i = 0; i < ep->n; i++) {
       uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
-      counts[ti->owner[nid]][so + ep->source_row[i]]++;
+      if (nid != CZ_NO_NID) counts[ti->owner[nid]][so + ep->source_row[i]]++;
     }
   }
 }
@@ -346,7 +353,7 @@ static void fill_synapses(cz_network *net, const cz_circuit *c, const target_inf
     const size_t so = net->pop_offset[ep->source_pop], to = net->pop_offset[ep->target_pop];
     for (size_t i = 0; i < ep->n; i++) {
       uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
-      if (ti->owner[nid] != t) continue;
+      if (nid == CZ_NO_NID || ti->owner[nid] != t) continue;
       size_t sgid = so + ep->source_row[i];
       size_t k = s->off[sgid] + fill[sgid]++;
       double w = cz_edge_weight(ep, i);
@@ -393,6 +400,44 @@ static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
   return st;
 }
 
+/* ------------------------------------------------------------------ send lists */
+
+/* For each local neuron, the other ranks holding targets of it: a bitset per neuron while
+ * scanning the edges, then a CSR list in rank order. */
+static cz_status build_send_lists(cz_network *net, const cz_circuit *c, const uint32_t *rank_of_gid) {
+  if (net->nranks == 1 || !rank_of_gid) return CZ_OK;
+  const size_t words = ((size_t)net->nranks + 63) / 64;
+  uint64_t *bits = NULL;
+  CZ_NEW(bits, net->N * words);
+  for (size_t e = 0; e < c->nedges; e++) {
+    const cz_edge_pop *ep = &c->edges[e];
+    const size_t so = net->pop_offset[ep->source_pop], to = net->pop_offset[ep->target_pop];
+    for (size_t i = 0; i < ep->n; i++) {
+      uint32_t nid = net->nid_of_gid[so + ep->source_row[i]];
+      uint32_t r = rank_of_gid[to + ep->target_row[i]];
+      if (nid == CZ_NO_NID || r == (uint32_t)net->rank || r >= (uint32_t)net->nranks) continue;
+      bits[(size_t)nid * words + r / 64] |= UINT64_C(1) << (r % 64);
+    }
+  }
+  cz_status st = CZ_OK;
+  size_t total = 0;
+  net->send_off = cz_calloc(net->N + 1, sizeof *net->send_off);
+  if (!net->send_off) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t n = 0; st == CZ_OK && n < net->N; n++) {
+    net->send_off[n] = total;
+    for (size_t w = 0; w < words; w++) total += (size_t)__builtin_popcountll(bits[n * words + w]);
+  }
+  if (st == CZ_OK) {
+    net->send_off[net->N] = total;
+    if (!(net->send_rank = cz_calloc(total, sizeof *net->send_rank))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  }
+  for (size_t n = 0, k = 0; st == CZ_OK && n < net->N; n++)
+    for (uint32_t r = 0; r < (uint32_t)net->nranks; r++)
+      if (bits[n * words + r / 64] >> (r % 64) & 1) net->send_rank[k++] = r;
+  free(bits);
+  return st;
+}
+
 /* ------------------------------------------------------------------ public */
 
 void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row) {
@@ -406,7 +451,8 @@ void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row) 
   *row = gid - net->pop_offset[lo];
 }
 
-static cz_status build(cz_network *net, const cz_config *cfg, const cz_circuit *c, int nthreads) {
+static cz_status build(cz_network *net, const cz_config *cfg, const cz_circuit *c, int nthreads,
+                       const uint32_t *rank_of_gid) {
   net->tics_per_step = llround(cfg->dt * 1000.0);
   net->h = (double)net->tics_per_step / 1000.0;
   net->nsteps = llround(cfg->tstop / net->h);
@@ -415,28 +461,31 @@ static cz_status build(cz_network *net, const cz_config *cfg, const cz_circuit *
   net->npops = c->nnodes;
   CZ_CHECK(net->npops > 0, CZ_ERR_CONFIG, "%s: the network has no node populations", cfg->path);
   CZ_NEW(net->pop_offset, net->npops + 1);
-  for (size_t p = 0; p < c->nnodes; p++) {
-    net->pop_offset[p + 1] = net->pop_offset[p] + c->nodes[p].n;
-    net->N += c->nodes[p].n - c->nodes[p].nvirtual;
-  }
+  for (size_t p = 0; p < c->nnodes; p++) net->pop_offset[p + 1] = net->pop_offset[p] + c->nodes[p].n;
+  for (size_t p = 0; p < c->nnodes; p++)
+    for (size_t i = 0; i < c->nodes[p].n; i++) net->N += is_local(net, rank_of_gid, c, p, i);
   net->nsrc = net->pop_offset[net->npops];
   CZ_CHECK(net->nsrc < UINT32_MAX, CZ_ERR_CONFIG, "too many nodes (%zu) for one process", net->nsrc);
   CZ_NEW(net->nid_of_gid, net->nsrc);
   CZ_NEW(net->gid_of_nid, net->N);
   const cz_model_kind **kinds = NULL;
   CZ_TRY(resolve_kinds(c, &kinds));
-  cz_status st = assign_groups(net, c, kinds);
+  cz_status st = assign_groups(net, c, kinds, rank_of_gid);
   free(kinds);
   CZ_TRY(st);
   CZ_TRY(set_neuron_params(net, c, net->nthreads));
   CZ_TRY(build_synapses(net, c));
+  CZ_TRY(build_send_lists(net, c, rank_of_gid));
   return CZ_OK;
 }
 
-cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, cz_network **out) {
+cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
+                       const uint32_t *rank_of_gid, cz_network **out) {
   cz_network *net = NULL;
   CZ_NEW(net, 1);
-  cz_status st = build(net, cfg, c, nthreads);
+  net->rank = rank;
+  net->nranks = nranks < 1 ? 1 : nranks;
+  cz_status st = build(net, cfg, c, nthreads, rank_of_gid);
   if (st != CZ_OK) {
     cz_error_trace(__FILE__, __LINE__, __func__);
     cz_net_destroy(&net);
@@ -464,6 +513,8 @@ void cz_net_destroy(cz_network **pnet) {
   free(net->thr_lo);
   free(net->pop_offset);
   free(net->nid_of_gid);
+  free(net->send_off);
+  free(net->send_rank);
   free(net->gid_of_nid);
   free(net);
   *pnet = NULL;

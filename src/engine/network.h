@@ -2,8 +2,11 @@
  *
  * Index spaces. A gid numbers every node of every population in load order (population
  * offset + row); gids are the identity of spike sources and the key that orders spikes. The
- * non-virtual nodes are also numbered by a neuron index (nid), grouped by model kind so that
- * each kind's kernel runs over one contiguous range; inside a group nids follow gids.
+ * neurons this rank simulates (its placement, placement.h) are also numbered by a local
+ * neuron index (nid), grouped by model kind so that each kind's kernel runs over one
+ * contiguous range; inside a group nids follow gids. Only synapses onto local neurons are kept.
+ * Each local neuron has a send list: the other ranks that hold targets of it, which its spikes
+ * are sent to (spike_exchange.h).
  *
  * Synapses live with their targets. Threads own contiguous nid ranges (balanced by in-degree),
  * and each thread keeps a CSR by source gid of the synapses onto its own neurons, in edge
@@ -70,12 +73,20 @@ typedef struct cz_network {
   size_t nwtab;            /* distinct weights when coded, else 0 */
   double *wtab;            /* [nwtab] */
   size_t nsyn_total;
-  int32_t min_delay, max_delay; /* steps; 1 when there are no synapses */
+  int32_t min_delay, max_delay; /* steps, over the whole network (equal on every rank); 1 when
+                                 there are no synapses */
+  int rank, nranks;
+  size_t *send_off;        /* [N + 1] send list of each local neuron (CSR), when nranks > 1 */
+  uint32_t *send_rank;     /* ranks, ascending */
 } cz_network;
 
-/* Builds the network from the circuit: neuron groups with their parameters, synapses with
- * weights and delays in steps, partitioned for nthreads threads. Owned (*out). Local. */
-cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, cz_network **out);
+/* Builds this rank's part of the network from the circuit: its neuron groups with their
+ * parameters, the synapses onto them with weights and delays in steps, partitioned for
+ * nthreads threads, and the send lists. rank_of_gid (borrowed; NULL: every neuron is local)
+ * says where each neuron lives. Every edge is validated on every rank, so all ranks find the
+ * same errors. Owned (*out). Local. */
+cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
+                       const uint32_t *rank_of_gid, cz_network **out);
 void cz_net_destroy(cz_network **net);
 
 /* Population and row of a gid. */

@@ -1,5 +1,6 @@
 #include "engine/sim.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -12,6 +13,8 @@
 #include "base/mem.h"
 #include "base/sort.h"
 #include "base/timer.h"
+#include "comm/comm.h"
+#include "comm/spike_exchange.h"
 
 typedef struct spike_list {
   size_t n, cap_u, cap_g;
@@ -45,6 +48,10 @@ typedef struct loop_state {
   spike_list *local;   /* [nthreads] spikes of this epoch, (u, gid) */
   spike_list epoch;    /* merged and sorted */
   size_t vs_next;      /* next virtual spike */
+  cz_xchg *xchg;       /* spike exchange between ranks */
+  size_t *send_count, *send_next; /* [nranks] */
+  int64_t *send_buf;
+  size_t send_cap;
   size_t *ev_next;     /* [nthreads] next clamp event each thread looks at */
   uint16_t *owner;     /* [N] thread that updates each neuron */
   cz_status *thread_status;
@@ -105,46 +112,93 @@ static void update_epoch(loop_state *s, int tid, int nthreads, int64_t t0, int64
   }
 }
 
-/* Builds this epoch's sorted spike list from the threads' lists and the virtual spikes. */
-static cz_status merge_epoch(loop_state *s, int64_t t1, cz_sim_result *out, size_t *cap_g, size_t *cap_s) {
-  size_t n = 0;
-  for (int t = 0; t < s->net->nthreads; t++) n += s->local[t].n;
-  size_t nv = 0;
-  while (s->vs_next + nv < s->vs->n && s->vs->step[s->vs_next + nv] < t1) nv++;
-  int64_t *pairs = NULL;
-  CZ_NEW(pairs, 2 * (n + nv));
-  size_t k = 0;
-  for (int t = 0; t < s->net->nthreads; t++) {
-    for (size_t i = 0; i < s->local[t].n; i++, k++) {
-      pairs[2 * k] = s->local[t].u[i];
-      pairs[2 * k + 1] = s->local[t].gid[i];
-    }
-    s->local[t].n = 0;
-  }
-  /* Record the neurons' spikes (the virtual ones are inputs, not outputs). */
+/* Records this rank's spikes of the epoch (pairs[0, n) hold them as (step, gid)). */
+static cz_status record_spikes(const int64_t *pairs, size_t n, cz_sim_result *out, size_t *cap_g, size_t *cap_s) {
   void *pg = out->gid, *ps = out->stamp;
   cz_status st = cz_grow(&pg, cap_g, out->nspikes + n, sizeof *out->gid);
   out->gid = pg;
   if (st == CZ_OK) st = cz_grow(&ps, cap_s, out->nspikes + n, sizeof *out->stamp);
   out->stamp = ps;
-  if (st != CZ_OK) {
-    free(pairs);
-    return st;
-  }
+  CZ_TRY(st);
   for (size_t i = 0; i < n; i++) {
     out->gid[out->nspikes] = (uint32_t)pairs[2 * i + 1];
     out->stamp[out->nspikes] = pairs[2 * i] + 1;
     out->nspikes++;
   }
-  for (size_t i = 0; i < nv; i++, k++) {
-    pairs[2 * k] = s->vs->step[s->vs_next + i];
-    pairs[2 * k + 1] = s->vs->gid[s->vs_next + i];
+  return CZ_OK;
+}
+
+/* Sends this rank's spikes to the ranks on their send lists and returns what the others sent. */
+static cz_status exchange_spikes(loop_state *s, const int64_t *pairs, size_t n, const int64_t **recv, size_t *nrecv) {
+  const cz_network *net = s->net;
+  *recv = NULL;
+  *nrecv = 0;
+  if (net->nranks == 1) return CZ_OK;
+  size_t *count = s->send_count, total = 0;
+  memset(count, 0, (size_t)net->nranks * sizeof *count);
+  for (size_t i = 0; i < n; i++) {
+    const uint32_t nid = net->nid_of_gid[pairs[2 * i + 1]];
+    for (size_t k = net->send_off[nid]; k < net->send_off[nid + 1]; k++) count[net->send_rank[k]]++;
   }
-  s->vs_next += nv;
-  cz_sort_i64_pairs(pairs, k);
-  s->epoch.n = 0;
-  for (size_t i = 0; i < k && st == CZ_OK; i++) st = spike_list_push(&s->epoch, pairs[2 * i], (uint32_t)pairs[2 * i + 1]);
+  size_t *next = s->send_next;
+  for (int r = 0; r < net->nranks; r++) {
+    next[r] = total;
+    total += count[r];
+  }
+  CZ_RESERVE(s->send_buf, s->send_cap, 2 * total + 2);
+  for (size_t i = 0; i < n; i++) {
+    const uint32_t nid = net->nid_of_gid[pairs[2 * i + 1]];
+    for (size_t k = net->send_off[nid]; k < net->send_off[nid + 1]; k++) {
+      size_t j = next[net->send_rank[k]]++;
+      s->send_buf[2 * j] = pairs[2 * i];
+      s->send_buf[2 * j + 1] = pairs[2 * i + 1];
+    }
+  }
+  return cz_xchg_run(s->xchg, s->send_buf, count, recv, nrecv);
+}
+
+/* Builds this epoch's spike list in canonical (step, gid) order: this rank's spikes, those the
+ * other ranks sent, and the virtual nodes' input spikes. Called by the master thread (MPI). */
+static cz_status merge_epoch(loop_state *s, int64_t t1, cz_sim_result *out, size_t *cap_g, size_t *cap_s) {
+  size_t n = 0;
+  for (int t = 0; t < s->net->nthreads; t++) n += s->local[t].n;
+  size_t nv = 0;
+  while (s->vs_next + nv < s->vs->n && s->vs->step[s->vs_next + nv] < t1) nv++;
+  int64_t *mine = NULL;
+  CZ_NEW(mine, 2 * n);
+  size_t k = 0;
+  for (int t = 0; t < s->net->nthreads; t++) {
+    for (size_t i = 0; i < s->local[t].n; i++, k++) {
+      mine[2 * k] = s->local[t].u[i];
+      mine[2 * k + 1] = s->local[t].gid[i];
+    }
+    s->local[t].n = 0;
+  }
+  /* Only this rank's neurons are recorded: the virtual ones are inputs, the others are recorded
+   * where they live. */
+  const int64_t *recv = NULL;
+  size_t nrecv = 0;
+  cz_status st = record_spikes(mine, n, out, cap_g, cap_s);
+  if (st == CZ_OK) st = exchange_spikes(s, mine, n, &recv, &nrecv);
+  int64_t *pairs = NULL;
+  if (st == CZ_OK && !(pairs = cz_calloc(2 * (n + nrecv + nv), sizeof *pairs)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory merging %zu spikes", n + nrecv + nv);
+  if (st == CZ_OK) {
+    if (n) memcpy(pairs, mine, 2 * n * sizeof *pairs);
+    if (nrecv) memcpy(pairs + 2 * n, recv, 2 * nrecv * sizeof *pairs);
+    k = n + nrecv;
+    for (size_t i = 0; i < nv; i++, k++) {
+      pairs[2 * k] = s->vs->step[s->vs_next + i];
+      pairs[2 * k + 1] = s->vs->gid[s->vs_next + i];
+    }
+    s->vs_next += nv;
+    cz_sort_i64_pairs(pairs, k);
+    s->epoch.n = 0;
+    for (size_t i = 0; i < k && st == CZ_OK; i++)
+      st = spike_list_push(&s->epoch, pairs[2 * i], (uint32_t)pairs[2 * i + 1]);
+  }
   free(pairs);
+  free(mine);
   return st;
 }
 
@@ -185,6 +239,9 @@ static cz_status setup(loop_state *s, cz_network *net) {
   CZ_NEW(s->thread_status, (size_t)net->nthreads);
   for (int t = 0; t < net->nthreads; t++) CZ_NEW(s->fired[t], net->N);
   CZ_NEW(s->ev_next, (size_t)net->nthreads);
+  CZ_NEW(s->send_count, (size_t)net->nranks);
+  CZ_NEW(s->send_next, (size_t)net->nranks);
+  CZ_TRY(cz_xchg_create(&s->xchg));
   CZ_NEW(s->owner, net->N);
   for (size_t j = 0; j < net->ngroups; j++) {
     const cz_group *g = &net->groups[j];
@@ -204,6 +261,10 @@ static void teardown(loop_state *s) {
   free(s->local);
   free(s->thread_status);
   free(s->ev_next);
+  free(s->send_count);
+  free(s->send_next);
+  free(s->send_buf);
+  cz_xchg_destroy(&s->xchg);
   free(s->owner);
   free(s->ring);
   free(s->i_stim);
@@ -242,13 +303,19 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
       ta = cz_now();
       update_epoch(s, tid, nt, t0, t1);
 #pragma omp barrier
-#pragma omp single
+#pragma omp master
       {
         tb = cz_now();
         t_update += tb - ta;
         for (int t = 0; t < nt && shared_st == CZ_OK; t++) shared_st = s->thread_status[t];
         if (shared_st == CZ_OK) shared_st = merge_epoch(s, t1, out, &cap_g, &cap_s);
+        /* Peers are inside the collective exchange and cannot wait for an agreement: end the job. */
+        if (shared_st != CZ_OK && net->nranks > 1) {
+          fprintf(stderr, "cadenza: error on rank %d during the run: %s\n", net->rank, cz_error_message());
+          cz_comm_abort(1);
+        }
       }
+#pragma omp barrier
       if (shared_st != CZ_OK) break; /* every thread sees the same value after the barrier */
       nev_total += deliver_epoch(s, tid);
 #pragma omp barrier
@@ -277,7 +344,8 @@ cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl,
   s.net = net;
   s.vs = vs;
   s.cl = cl;
-  cz_status st = setup(&s, net);
+  /* A rank that cannot set up must not leave its peers waiting in the first exchange. */
+  cz_status st = cz_comm_agree(setup(&s, net));
   if (st == CZ_OK) {
     /* Threads must exist in the requested number for the delivery partition to hold. */
 #ifdef _OPENMP

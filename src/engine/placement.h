@@ -1,0 +1,26 @@
+/* Placement: which rank simulates each node.
+ *
+ * Only neurons are placed; virtual nodes are not simulated anywhere (every rank reads their
+ * spike trains and delivers them to its own neurons). Neurons are vertices of the graph of
+ * recurrent synapses, numbered in gid order; METIS cuts it into one part per rank, weighing
+ * each vertex by its cost (one update plus its afferent synapses) and each edge by the number
+ * of synapses it stands for. round-robin and block need no graph. Rank 0 computes the
+ * placement and broadcasts it, so every rank holds the same map whatever the partitioner does
+ * on other machines. Results never depend on the placement (sim.h), only speed does. */
+#ifndef CZ_ENGINE_PLACEMENT_H
+#define CZ_ENGINE_PLACEMENT_H
+
+#include <stdint.h>
+
+#include "base/status.h"
+#include "io/circuit.h"
+#include "partition/partition.h"
+
+#define CZ_NO_RANK UINT32_MAX
+
+/* rank_of_gid (owned, [number of nodes]): the rank of every neuron, CZ_NO_RANK for virtual
+ * nodes. Logs the partition's quality on rank 0. Collective. */
+cz_status cz_place_nodes(const cz_circuit *c, int nranks, cz_partition_method method, uint64_t seed,
+                         uint32_t **rank_of_gid);
+
+#endif

@@ -620,32 +620,6 @@ static cz_status read_pop_attr(cz_h5file *f, const char *dataset, const char *at
 }
 
 /* Maps node ids of an edge endpoint to rows of its population, checking each exists. */
-/* Reads the node ids of an edge endpoint in chunks and stores their rows in the population,
- * checking each node exists. Rows fit 32 bits: populations are checked to be smaller. */
-static cz_status read_endpoint_rows(cz_h5file *f, const cz_node_pop *p, const char *dataset, size_t n, uint32_t *rows) {
-  const char *file = cz_h5_path(f);
-  CZ_CHECK(p->n < UINT32_MAX, CZ_ERR_FORMAT, "%s: population %s has %zu nodes, more than one process can index", file,
-           p->name, p->n);
-  enum { CHUNK = 1 << 20 };
-  uint64_t *ids = cz_calloc(n < CHUNK ? n : CHUNK, sizeof *ids);
-  CZ_CHECK(ids != NULL, CZ_ERR_NOMEM, "out of memory");
-  cz_status st = CZ_OK;
-  for (size_t a = 0; a < n && st == CZ_OK; a += CHUNK) {
-    const size_t m = n - a < CHUNK ? n - a : CHUNK;
-    st = cz_h5_read_u64_range(f, dataset, a, m, ids);
-    for (size_t k = 0; k < m && st == CZ_OK; k++) {
-      size_t row;
-      if (!cz_circuit_row_of(p, ids[k], &row))
-        st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu names a node that does not exist in population %s (%zu nodes)",
-                      file, dataset, a + k, (unsigned long long)ids[k], p->name, p->n);
-      else
-        rows[a + k] = (uint32_t)row;
-    }
-  }
-  free(ids);
-  return st;
-}
-
 typedef struct edge_group {
   const cz_h5_column *syn_weight, *nsyns, *delay;
   cz_h5_column *cols;
@@ -718,8 +692,8 @@ static cz_status group_value(const cz_edge_pop *e, uint64_t group, const cz_h5_c
 
 /* Resolves and checks the weight and delay of edge i: its h5 group's value, else its type's.
  * They are stored per edge only when the population has per-edge arrays. */
-static cz_status resolve_edge(cz_edge_pop *e, size_t i, const edge_groups *eg, const edge_type_info *ti, uint64_t gid,
-                              uint64_t gidx, const cz_csv *types) {
+static cz_status resolve_edge(cz_edge_pop *e, size_t i, size_t out, const edge_groups *eg, const edge_type_info *ti,
+                              uint64_t gid, uint64_t gidx, const cz_csv *types) {
   double w = ti->syn_weight, ns = ti->nsyns, d = ti->delay;
   if (gid < eg->n && eg->g[gid].ncols) {
     const edge_group *g = &eg->g[gid];
@@ -737,8 +711,8 @@ static cz_status resolve_edge(cz_edge_pop *e, size_t i, const edge_groups *eg, c
   if (isnan(d)) d = 1.0; /* NEST's default delay */
   CZ_CHECK(d > 0, CZ_ERR_FORMAT, "%s: edge %zu of population %s: delay %g ms must be positive", e->file, i, e->name, d);
   if (e->weight) {
-    e->weight[i] = ns * w;
-    e->delay[i] = d;
+    e->weight[out] = ns * w;
+    e->delay[out] = d;
   }
   return CZ_OK;
 }
@@ -767,13 +741,68 @@ static cz_status edge_types_of(cz_edge_pop *e, const edge_type_info *info, size_
 enum { EDGE_CHUNK = 1 << 20 };
 
 typedef struct edge_chunk {
-  uint64_t *type_id, *group, *index;
+  uint64_t *src, *tgt, *type_id, *group, *index;
 } edge_chunk;
 
 static void edge_chunk_free(edge_chunk *ch) {
+  free(ch->src);
+  free(ch->tgt);
   free(ch->type_id);
   free(ch->group);
   free(ch->index);
+}
+
+static cz_status edge_chunk_alloc(edge_chunk *ch, size_t cap) {
+  ch->src = cz_calloc(cap, sizeof(uint64_t));
+  ch->tgt = cz_calloc(cap, sizeof(uint64_t));
+  ch->type_id = cz_calloc(cap, sizeof(uint64_t));
+  ch->group = cz_calloc(cap, sizeof(uint64_t));
+  ch->index = cz_calloc(cap, sizeof(uint64_t));
+  CZ_CHECK(ch->src && ch->tgt && ch->type_id && ch->group && ch->index, CZ_ERR_NOMEM, "out of memory reading edges");
+  return CZ_OK;
+}
+
+/* The kept edges of a population, growing as chunks are read. */
+typedef struct edge_sink {
+  cz_edge_pop *e;
+  bool per_edge; /* weights and delays stored per edge */
+  size_t cap;
+} edge_sink;
+
+static cz_status sink_reserve(edge_sink *k, size_t need) {
+  if (need <= k->cap) return CZ_OK;
+  size_t cap = k->cap ? k->cap : 1024;
+  while (cap < need) cap *= 2;
+  cz_edge_pop *e = k->e;
+  uint32_t *s = realloc(e->source_row, cap * sizeof *s);
+  if (s) e->source_row = s;
+  uint32_t *t = s ? realloc(e->target_row, cap * sizeof *t) : NULL;
+  if (t) e->target_row = t;
+  uint32_t *ty = t ? realloc(e->type, cap * sizeof *ty) : NULL;
+  if (ty) e->type = ty;
+  bool ok = ty != NULL;
+  if (ok && k->per_edge) {
+    double *w = realloc(e->weight, cap * sizeof *w);
+    if (w) e->weight = w;
+    double *d = w ? realloc(e->delay, cap * sizeof *d) : NULL;
+    if (d) e->delay = d;
+    ok = d != NULL;
+  }
+  CZ_CHECK(ok, CZ_ERR_NOMEM, "out of memory loading the edges of %s", e->name);
+  k->cap = cap;
+  return CZ_OK;
+}
+
+/* Gives back the slack of the growth. */
+static void sink_shrink(edge_sink *k) {
+  cz_edge_pop *e = k->e;
+  size_t n = e->n ? e->n : 1;
+  void *p;
+  if ((p = realloc(e->source_row, n * sizeof *e->source_row))) e->source_row = p;
+  if ((p = realloc(e->target_row, n * sizeof *e->target_row))) e->target_row = p;
+  if ((p = realloc(e->type, n * sizeof *e->type))) e->type = p;
+  if (k->per_edge && (p = realloc(e->weight, n * sizeof *e->weight))) e->weight = p;
+  if (k->per_edge && (p = realloc(e->delay, n * sizeof *e->delay))) e->delay = p;
 }
 
 static cz_status check_length(cz_h5file *f, const char *path, size_t n, bool required) {
@@ -796,42 +825,88 @@ static cz_status read_ids_chunk(cz_h5file *f, const char *path, size_t a, size_t
   return CZ_OK;
 }
 
-static cz_status resolve_edges_chunked(cz_h5file *f, cz_edge_pop *e, const type_index *ti, const edge_type_info *info,
-                                       const edge_groups *eg, const cz_csv *types) {
-  char p_type[1024], p_group[1024], p_index[1024];
-  snprintf(p_type, sizeof p_type, "/edges/%s/edge_type_id", e->name);
-  snprintf(p_group, sizeof p_group, "/edges/%s/edge_group_id", e->name);
-  snprintf(p_index, sizeof p_index, "/edges/%s/edge_group_index", e->name);
-  CZ_TRY(check_length(f, p_type, e->n, true));
-  CZ_TRY(check_length(f, p_group, e->n, false));
-  CZ_TRY(check_length(f, p_index, e->n, false));
+/* Paths of the per-edge datasets of a population. */
+typedef struct edge_paths {
+  char src[1024], tgt[1024], type[1024], group[1024], index[1024];
+} edge_paths;
+
+static void edge_paths_of(const char *name, edge_paths *p) {
+  snprintf(p->src, sizeof p->src, "/edges/%s/source_node_id", name);
+  snprintf(p->tgt, sizeof p->tgt, "/edges/%s/target_node_id", name);
+  snprintf(p->type, sizeof p->type, "/edges/%s/edge_type_id", name);
+  snprintf(p->group, sizeof p->group, "/edges/%s/edge_group_id", name);
+  snprintf(p->index, sizeof p->index, "/edges/%s/edge_group_index", name);
+}
+
+static cz_status read_chunk(cz_h5file *f, const edge_paths *p, size_t a, size_t m, bool need_index, edge_chunk *ch) {
+  CZ_TRY(cz_h5_read_u64_range(f, p->tgt, a, m, ch->tgt));
+  CZ_TRY(cz_h5_read_u64_range(f, p->src, a, m, ch->src));
+  CZ_TRY(cz_h5_read_u64_range(f, p->type, a, m, ch->type_id));
+  CZ_TRY(read_ids_chunk(f, p->group, a, m, false, ch->group));
+  if (need_index) CZ_TRY(read_ids_chunk(f, p->index, a, m, true, ch->index));
+  return CZ_OK;
+}
+
+/* Row of node id in population p, or an error naming the dataset and the file row. */
+static cz_status endpoint_row(const cz_node_pop *p, uint64_t id, const char *file, const char *dataset, size_t i,
+                              uint32_t *row) {
+  size_t r;
+  CZ_CHECK(cz_circuit_row_of(p, id, &r), CZ_ERR_FORMAT,
+           "%s: %s[%zu] = %llu names a node that does not exist in population %s (%zu nodes)", file, dataset, i,
+           (unsigned long long)id, p->name, p->n);
+  *row = (uint32_t)r;
+  return CZ_OK;
+}
+
+/* Reads the population in chunks of EDGE_CHUNK rows, so the scratch memory is bounded, and
+ * keeps the edges the filter accepts (all when it is NULL). Every kept edge is validated. */
+static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t n_file, const type_index *ti,
+                            const edge_type_info *info, const edge_groups *eg, const cz_csv *types,
+                            const cz_edge_filter *flt) {
+  edge_paths p;
+  edge_paths_of(e->name, &p);
+  CZ_TRY(check_length(f, p.type, n_file, true));
+  CZ_TRY(check_length(f, p.group, n_file, false));
+  CZ_TRY(check_length(f, p.index, n_file, false));
   const bool need_index = groups_have_columns(eg);
-  const size_t cap = e->n < EDGE_CHUNK ? e->n : EDGE_CHUNK;
-  edge_chunk ch = {cz_calloc(cap, sizeof(uint64_t)), cz_calloc(cap, sizeof(uint64_t)), cz_calloc(cap, sizeof(uint64_t))};
-  cz_status st = (ch.type_id && ch.group && ch.index) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t a = 0; a < e->n && st == CZ_OK; a += cap) {
-    const size_t m = e->n - a < cap ? e->n - a : cap;
-    st = cz_h5_read_u64_range(f, p_type, a, m, ch.type_id);
-    if (st == CZ_OK) st = read_ids_chunk(f, p_group, a, m, false, ch.group);
-    if (st == CZ_OK && need_index) st = read_ids_chunk(f, p_index, a, m, true, ch.index);
+  const cz_node_pop *sp = &c->nodes[e->source_pop], *tp = &c->nodes[e->target_pop];
+  CZ_CHECK(sp->n < UINT32_MAX && tp->n < UINT32_MAX, CZ_ERR_FORMAT, "%s: populations of %s are too large to index",
+           e->file, e->name);
+  edge_sink sink = {e, groups_override_synapses(eg), 0};
+  const size_t cap = n_file < EDGE_CHUNK ? (n_file ? n_file : 1) : EDGE_CHUNK;
+  edge_chunk ch = {NULL, NULL, NULL, NULL, NULL};
+  cz_status st = edge_chunk_alloc(&ch, cap);
+  for (size_t a = 0; a < n_file && st == CZ_OK; a += cap) {
+    const size_t m = n_file - a < cap ? n_file - a : cap;
+    st = read_chunk(f, &p, a, m, need_index, &ch);
     for (size_t k = 0; k < m && st == CZ_OK; k++) {
-      uint32_t row;
-      if (!type_row_of(ti, ch.type_id[k], &row)) {
-        st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, p_type, a + k,
+      uint32_t trow = 0, srow = 0, type = 0;
+      st = endpoint_row(tp, ch.tgt[k], e->file, p.tgt, a + k, &trow);
+      if (st == CZ_OK) st = endpoint_row(sp, ch.src[k], e->file, p.src, a + k, &srow);
+      if (st != CZ_OK) break;
+      if (flt && flt->keep && !flt->keep(flt->ctx, e->source_pop, srow, e->target_pop, trow)) continue;
+      if (!type_row_of(ti, ch.type_id[k], &type)) {
+        st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, p.type, a + k,
                       (unsigned long long)ch.type_id[k], types->path);
         break;
       }
-      e->type[a + k] = row;
-      st = resolve_edge(e, a + k, eg, &info[row], ch.group[k], need_index ? ch.index[k] : 0, types);
+      st = sink_reserve(&sink, e->n + 1);
+      if (st != CZ_OK) break;
+      e->source_row[e->n] = srow;
+      e->target_row[e->n] = trow;
+      e->type[e->n] = type;
+      st = resolve_edge(e, a + k, e->n, eg, &info[type], ch.group[k], need_index ? ch.index[k] : 0, types);
+      e->n++;
     }
   }
   edge_chunk_free(&ch);
+  if (st == CZ_OK) sink_shrink(&sink);
   return st;
 }
 
 static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *file, const cz_csv *types,
                                     const type_index *ti, const edge_type_info *info, const char *name,
-                                    cz_edge_pop *e) {
+                                    cz_edge_pop *e, const cz_edge_filter *flt) {
   CZ_TRY(cz_strdup(name, &e->name));
   CZ_TRY(cz_strdup(file, &e->file));
   char src[1024], tgt[1024], path[1024];
@@ -862,28 +937,17 @@ static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *fil
   CZ_CHECK(is.rank == 1 && it.rank == 1, CZ_ERR_FORMAT, "%s: %s and %s must be 1-D datasets", file, src, tgt);
   CZ_CHECK(is.dims[0] == it.dims[0], CZ_ERR_FORMAT, "%s: %s has %llu entries but %s has %llu", file, src,
            (unsigned long long)is.dims[0], tgt, (unsigned long long)it.dims[0]);
-  e->n = (size_t)is.dims[0];
-  CZ_NEW(e->source_row, e->n);
-  CZ_NEW(e->target_row, e->n);
-  CZ_TRY(read_endpoint_rows(f, &c->nodes[sp], src, e->n, e->source_row));
-  CZ_TRY(read_endpoint_rows(f, &c->nodes[tp], tgt, e->n, e->target_row));
-  CZ_NEW(e->type, e->n);
   CZ_TRY(edge_types_of(e, info, types->nrows));
   edge_groups eg = {0, NULL};
   snprintf(path, sizeof path, "/edges/%s", name);
   st = load_edge_groups(f, path, &eg);
-  if (st == CZ_OK && groups_override_synapses(&eg)) {
-    e->weight = cz_calloc(e->n, sizeof *e->weight);
-    e->delay = cz_calloc(e->n, sizeof *e->delay);
-    if (!e->weight || !e->delay) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory loading %zu edges of %s", e->n, name);
-  }
-  if (st == CZ_OK) st = resolve_edges_chunked(f, e, ti, info, &eg, types);
+  if (st == CZ_OK) st = read_edges(c, f, e, (size_t)is.dims[0], ti, info, &eg, types, flt);
   edge_groups_free(&eg);
   return st;
 }
 
 static cz_status load_edge_pop(cz_circuit *c, cz_h5file *f, const char *file, const cz_csv *types, const type_index *ti,
-                               const edge_type_info *info, const char *name) {
+                               const edge_type_info *info, const char *name, const cz_edge_filter *flt) {
   for (size_t i = 0; i < c->nedges; i++)
     CZ_CHECK(strcmp(c->edges[i].name, name) != 0, CZ_ERR_FORMAT,
              "%s: edge population '%s' is defined twice (also in %s)", file, name, c->edges[i].file);
@@ -892,10 +956,10 @@ static cz_status load_edge_pop(cz_circuit *c, cz_h5file *f, const char *file, co
   c->edges = grown;
   cz_edge_pop *e = &c->edges[c->nedges++];
   memset(e, 0, sizeof *e);
-  return load_edge_pop_into(c, f, file, types, ti, info, name, e);
+  return load_edge_pop_into(c, f, file, types, ti, info, name, e, flt);
 }
 
-static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k) {
+static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k, const cz_edge_filter *flt) {
   const cz_cfg_edges *e = &cfg->edges[k];
   cz_csv *types = NULL;
   cz_status rs = cz_csv_read(e->edge_types_file, &types);
@@ -914,12 +978,23 @@ static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k) 
     st = CZ_ERROR(CZ_ERR_FORMAT, "%s: no /edges group (networks.edges[%zu].edges_file)", e->edges_file, k);
   if (st == CZ_OK) st = cz_h5_list(f, "/edges", &pops, &npops);
   for (size_t i = 0; i < npops && st == CZ_OK; i++)
-    st = load_edge_pop(c, f, e->edges_file, types, &ti, info, pops[i]);
+    st = load_edge_pop(c, f, e->edges_file, types, &ti, info, pops[i], flt);
   cz_h5_free_names(pops, npops);
   cz_h5_close(&f);
   free(info);
   type_index_free(&ti);
   return st;
+}
+
+static void edge_arrays_free(cz_edge_pop *e) {
+  free(e->source_row);
+  free(e->target_row);
+  free(e->type);
+  free(e->weight);
+  free(e->delay);
+  e->source_row = e->target_row = NULL;
+  e->type = NULL;
+  e->weight = e->delay = NULL;
 }
 
 /* ------------------------------------------------------------------ public */
@@ -930,15 +1005,47 @@ int cz_circuit_find_pop(const cz_circuit *c, const char *name) {
   return -1;
 }
 
-cz_status cz_circuit_load(const cz_config *cfg, cz_circuit **out) {
+cz_status cz_circuit_load_nodes(const cz_config *cfg, cz_circuit **out) {
   cz_circuit *c = NULL;
   CZ_NEW(c, 1);
   cz_status st = CZ_OK;
   for (size_t k = 0; k < cfg->nnodes && st == CZ_OK; k++) st = load_nodes_file(c, cfg, k);
-  for (size_t k = 0; k < cfg->nedges && st == CZ_OK; k++)
-    if (cfg->edges[k].enabled) st = load_edges_file(c, cfg, k);
   if (st != CZ_OK) {
     cz_error_trace(__FILE__, __LINE__, __func__);
+    cz_circuit_destroy(&c);
+    return st;
+  }
+  *out = c;
+  return CZ_OK;
+}
+
+cz_status cz_circuit_load_edges(cz_circuit *c, const cz_config *cfg, const cz_edge_filter *flt) {
+  CZ_CHECK(c->nedges == 0, CZ_ERR_INTERNAL, "edges are already loaded");
+  cz_status st = CZ_OK;
+  for (size_t k = 0; k < cfg->nedges && st == CZ_OK; k++)
+    if (cfg->edges[k].enabled) st = load_edges_file(c, cfg, k, flt);
+  if (st != CZ_OK) cz_error_trace(__FILE__, __LINE__, __func__);
+  return st;
+}
+
+void cz_circuit_free_edges(cz_circuit *c) {
+  for (size_t i = 0; i < c->nedges; i++) {
+    cz_edge_pop *e = &c->edges[i];
+    free(e->name);
+    free(e->file);
+    free(e->types);
+    edge_arrays_free(e);
+  }
+  free(c->edges);
+  c->edges = NULL;
+  c->nedges = 0;
+}
+
+cz_status cz_circuit_load(const cz_config *cfg, cz_circuit **out) {
+  cz_circuit *c = NULL;
+  CZ_TRY(cz_circuit_load_nodes(cfg, &c));
+  cz_status st = cz_circuit_load_edges(c, cfg, NULL);
+  if (st != CZ_OK) {
     cz_circuit_destroy(&c);
     return st;
   }
@@ -965,17 +1072,6 @@ static void node_pop_free(cz_node_pop *p) {
   free(p->id_index);
 }
 
-static void edge_arrays_free(cz_edge_pop *e) {
-  free(e->source_row);
-  free(e->target_row);
-  free(e->type);
-  free(e->weight);
-  free(e->delay);
-  e->source_row = e->target_row = NULL;
-  e->type = NULL;
-  e->weight = e->delay = NULL;
-}
-
 void cz_circuit_drop_edge_arrays(cz_circuit *c) {
   for (size_t i = 0; i < c->nedges; i++) edge_arrays_free(&c->edges[i]);
 }
@@ -985,14 +1081,7 @@ void cz_circuit_destroy(cz_circuit **pc) {
   cz_circuit *c = *pc;
   for (size_t i = 0; i < c->nnodes; i++) node_pop_free(&c->nodes[i]);
   free(c->nodes);
-  for (size_t i = 0; i < c->nedges; i++) {
-    cz_edge_pop *e = &c->edges[i];
-    free(e->name);
-    free(e->file);
-    free(e->types);
-    edge_arrays_free(e);
-  }
-  free(c->edges);
+  cz_circuit_free_edges(c);
   for (size_t i = 0; i < c->nmodels; i++) {
     free(c->models[i].template_str);
     free(c->models[i].params_file);

@@ -132,8 +132,22 @@ typedef struct cz_circuit {
   char **json_files;
 } cz_circuit;
 
+/* Which edges a process keeps: called for every edge with the rows of its two ends. */
+typedef struct cz_edge_filter {
+  bool (*keep)(const void *ctx, uint32_t source_pop, uint32_t source_row, uint32_t target_pop, uint32_t target_row);
+  const void *ctx;
+} cz_edge_filter;
+
 /* Loads every node population and every enabled edge population of cfg. Owned (*out). */
 cz_status cz_circuit_load(const cz_config *cfg, cz_circuit **out);
+/* Loads the node populations only. Owned (*out). */
+cz_status cz_circuit_load_nodes(const cz_config *cfg, cz_circuit **out);
+/* Loads the enabled edge populations, keeping the edges flt accepts (all when flt is NULL).
+ * Files are read in bounded chunks, so memory grows with the kept edges only. Both ends of
+ * every edge are checked; kept edges are checked completely. */
+cz_status cz_circuit_load_edges(cz_circuit *c, const cz_config *cfg, const cz_edge_filter *flt);
+/* Frees the edge populations (to load them again with another filter). */
+void cz_circuit_free_edges(cz_circuit *c);
 void cz_circuit_destroy(cz_circuit **c);
 
 /* Frees the per-edge arrays (after the engine has built its own synapse tables) to halve

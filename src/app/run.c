@@ -96,7 +96,7 @@ static void log_unused_inputs(const cz_config *cfg) {
 
 /* Every setup phase ends with an agreement, so a failure on any rank stops every rank at the
  * same point, and rank 0 reports it once. */
-static cz_status load(run_state *s, const cz_run_options *opt) {
+static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_CONFIG);
   CZ_TRY(cz_cfg_load(opt->config_path, &opt->ov, &s->cfg));
   cz_timer_stop(CZ_T_SETUP_CONFIG);
@@ -109,7 +109,27 @@ static cz_status load(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_LOAD);
   for (size_t i = 0; i < s->cfg->nnodes; i++)
     cz_log_info("Batch processing nodes for %s.", cz_path_basename(s->cfg->nodes[i].nodes_file));
-  CZ_TRY(cz_circuit_load(s->cfg, &s->circuit));
+  CZ_TRY(cz_circuit_load_nodes(s->cfg, &s->circuit));
+  return CZ_OK;
+}
+
+/* Each rank keeps only the edges onto its own neurons. */
+static cz_status load_edges(run_state *s) {
+  const cz_circuit *c = s->circuit;
+  size_t *offset = NULL;
+  CZ_NEW(offset, c->nnodes + 1);
+  for (size_t p = 0; p < c->nnodes; p++) offset[p + 1] = offset[p] + c->nodes[p].n;
+  cz_place_filter_ctx ctx = {s->rank_of_gid, offset, (uint32_t)cz_comm_rank()};
+  cz_edge_filter flt = {cz_place_keep_edge, &ctx};
+  double t0 = cz_now();
+  cz_status st = cz_circuit_load_edges(s->circuit, s->cfg, cz_comm_size() > 1 ? &flt : NULL);
+  free(offset);
+  CZ_TRY(st);
+  size_t kept = 0;
+  for (size_t e = 0; e < c->nedges; e++) kept += c->edges[e].n;
+  double dt = cz_now() - t0;
+  cz_log_info("Loaded %zu edges in %.2f s (%.3g edges/s%s)", kept, dt, dt > 0 ? (double)kept / dt : 0.0,
+              cz_comm_size() > 1 ? " on rank 0" : "");
   cz_timer_stop(CZ_T_SETUP_LOAD);
   return CZ_OK;
 }
@@ -120,21 +140,23 @@ static cz_status build(run_state *s) {
   cz_log_info("Building recurrent connections");
   CZ_TRY(cz_net_build(s->cfg, s->circuit, s->threads, cz_comm_rank(), cz_comm_size(), s->rank_of_gid, &s->net));
   cz_circuit_drop_edge_arrays(s->circuit);
-  cz_log_info("Network created.");
   CZ_TRY(cz_vspikes_build(s->cfg, s->circuit, s->net, &s->vs));
   CZ_TRY(cz_clamps_build(s->cfg, s->circuit, s->net, &s->clamps));
   log_unused_inputs(s->cfg);
   CZ_TRY(validate_reports(s->cfg, s->circuit));
-  cz_timer_stop(CZ_T_SETUP_BUILD);
   return CZ_OK;
 }
 
 static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
-  CZ_TRY(cz_comm_agree(load(s, opt)));
+  CZ_TRY(cz_comm_agree(load_nodes(s, opt)));
   if (cz_comm_size() > 1)
     cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));
-  CZ_TRY(cz_place_nodes(s->circuit, cz_comm_size(), opt->partition, 1, &s->rank_of_gid));
+  CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, &s->rank_of_gid));
+  CZ_TRY(cz_comm_agree(load_edges(s)));
   CZ_TRY(cz_comm_agree(build(s)));
+  CZ_TRY(cz_comm_agree(cz_net_connect(s->net, s->rank_of_gid)));
+  cz_log_info("Network created.");
+  cz_timer_stop(CZ_T_SETUP_BUILD);
   return CZ_OK;
 }
 

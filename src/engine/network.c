@@ -9,6 +9,9 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "comm/comm.h"
+#include "comm/spike_exchange.h"
+#include "engine/placement.h"
 
 /* ------------------------------------------------------------------ neurons */
 
@@ -198,7 +201,6 @@ static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg)
     }
   }
   free(checked);
-  if (net->max_delay == 0) net->min_delay = net->max_delay = 1; /* no synapses anywhere */
   return st;
 }
 
@@ -402,39 +404,87 @@ static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
 
 /* ------------------------------------------------------------------ send lists */
 
-/* For each local neuron, the other ranks holding targets of it: a bitset per neuron while
- * scanning the edges, then a CSR list in rank order. */
-static cz_status build_send_lists(cz_network *net, const cz_circuit *c, const uint32_t *rank_of_gid) {
-  if (net->nranks == 1 || !rank_of_gid) return CZ_OK;
-  const size_t words = ((size_t)net->nranks + 63) / 64;
-  uint64_t *bits = NULL;
-  CZ_NEW(bits, net->N * words);
-  for (size_t e = 0; e < c->nedges; e++) {
-    const cz_edge_pop *ep = &c->edges[e];
-    const size_t so = net->pop_offset[ep->source_pop], to = net->pop_offset[ep->target_pop];
-    for (size_t i = 0; i < ep->n; i++) {
-      uint32_t nid = net->nid_of_gid[so + ep->source_row[i]];
-      uint32_t r = rank_of_gid[to + ep->target_row[i]];
-      if (nid == CZ_NO_NID || r == (uint32_t)net->rank || r >= (uint32_t)net->nranks) continue;
-      bits[(size_t)nid * words + r / 64] |= UINT64_C(1) << (r % 64);
-    }
+/* Whether any of this rank's synapses comes from gid. */
+static bool has_local_synapses(const cz_network *net, size_t gid) {
+  for (int t = 0; t < net->nthreads; t++)
+    if (net->syn[t].off[gid + 1] > net->syn[t].off[gid]) return true;
+  return false;
+}
+
+/* The setup-time exchange of "target data": every rank tells the owner of each neuron it
+ * receives synapses from that it needs that neuron's spikes; the owners turn the requests
+ * into send lists. Requests travel as (gid, requesting rank) records through the spike
+ * exchange. */
+static cz_status exchange_requests(cz_network *net, const uint32_t *rank_of_gid, int64_t **recv_out, size_t *nrecv) {
+  const int nr = net->nranks;
+  size_t *count = NULL;
+  CZ_NEW(count, (size_t)nr);
+  for (size_t g = 0; g < net->nsrc; g++) {
+    uint32_t r = rank_of_gid[g];
+    if (r != CZ_NO_RANK && r != (uint32_t)net->rank && has_local_synapses(net, g)) count[r]++;
   }
-  cz_status st = CZ_OK;
   size_t total = 0;
-  net->send_off = cz_calloc(net->N + 1, sizeof *net->send_off);
-  if (!net->send_off) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t n = 0; st == CZ_OK && n < net->N; n++) {
-    net->send_off[n] = total;
-    for (size_t w = 0; w < words; w++) total += (size_t)__builtin_popcountll(bits[n * words + w]);
+  for (int r = 0; r < nr; r++) total += count[r];
+  size_t *next = cz_calloc((size_t)nr, sizeof *next);
+  int64_t *send = cz_calloc(2 * total + 2, sizeof *send);
+  cz_xchg *x = NULL;
+  cz_status st = (next && send) ? cz_xchg_create(&x) : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (int r = 1; st == CZ_OK && r < nr; r++) next[r] = next[r - 1] + count[r - 1];
+  for (size_t g = 0; st == CZ_OK && g < net->nsrc; g++) {
+    uint32_t r = rank_of_gid[g];
+    if (r == CZ_NO_RANK || r == (uint32_t)net->rank || !has_local_synapses(net, g)) continue;
+    size_t j = next[r]++;
+    send[2 * j] = (int64_t)g;
+    send[2 * j + 1] = net->rank;
   }
-  if (st == CZ_OK) {
-    net->send_off[net->N] = total;
-    if (!(net->send_rank = cz_calloc(total, sizeof *net->send_rank))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  const int64_t *recv = NULL;
+  if (st == CZ_OK) st = cz_xchg_run(x, send, count, &recv, nrecv);
+  if (st == CZ_OK && !(*recv_out = cz_calloc(2 * *nrecv + 2, sizeof **recv_out)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && *nrecv) memcpy(*recv_out, recv, 2 * *nrecv * sizeof *recv);
+  cz_xchg_destroy(&x);
+  free(send);
+  free(next);
+  free(count);
+  return st;
+}
+
+/* Send lists from the requests. They arrive grouped by requesting rank in rank order, so each
+ * neuron's list comes out in ascending rank order. */
+static cz_status build_send_lists(cz_network *net, const int64_t *req, size_t nreq) {
+  CZ_NEW(net->send_off, net->N + 1);
+  CZ_NEW(net->send_rank, nreq);
+  for (size_t i = 0; i < nreq; i++) {
+    const int64_t g = req[2 * i];
+    CZ_CHECK(g >= 0 && (size_t)g < net->nsrc && net->nid_of_gid[g] != CZ_NO_NID, CZ_ERR_INTERNAL,
+             "rank %lld asked for the spikes of gid %lld, which rank %d does not simulate", (long long)req[2 * i + 1],
+             (long long)g, net->rank);
+    net->send_off[net->nid_of_gid[g] + 1]++;
   }
-  for (size_t n = 0, k = 0; st == CZ_OK && n < net->N; n++)
-    for (uint32_t r = 0; r < (uint32_t)net->nranks; r++)
-      if (bits[n * words + r / 64] >> (r % 64) & 1) net->send_rank[k++] = r;
-  free(bits);
+  for (size_t n = 0; n < net->N; n++) net->send_off[n + 1] += net->send_off[n];
+  size_t *fill = NULL;
+  CZ_NEW(fill, net->N);
+  for (size_t i = 0; i < nreq; i++) {
+    const uint32_t nid = net->nid_of_gid[req[2 * i]];
+    net->send_rank[net->send_off[nid] + fill[nid]++] = (uint32_t)req[2 * i + 1];
+  }
+  free(fill);
+  return CZ_OK;
+}
+
+cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid) {
+  int64_t lo = net->min_delay, hi = net->max_delay;
+  CZ_TRY(cz_comm_allreduce_min_i64(&lo));
+  CZ_TRY(cz_comm_allreduce_max_i64(&hi));
+  if (hi == 0) lo = hi = 1; /* no synapses anywhere */
+  net->min_delay = (int32_t)lo;
+  if (net->max_delay == 0) net->max_delay = 1;
+  if (net->nranks == 1 || !rank_of_gid) return CZ_OK;
+  int64_t *req = NULL;
+  size_t nreq = 0;
+  cz_status st = exchange_requests(net, rank_of_gid, &req, &nreq);
+  if (st == CZ_OK) st = build_send_lists(net, req, nreq);
+  free(req);
   return st;
 }
 
@@ -475,7 +525,6 @@ static cz_status build(cz_network *net, const cz_config *cfg, const cz_circuit *
   CZ_TRY(st);
   CZ_TRY(set_neuron_params(net, c, net->nthreads));
   CZ_TRY(build_synapses(net, c));
-  CZ_TRY(build_send_lists(net, c, rank_of_gid));
   return CZ_OK;
 }
 

@@ -73,8 +73,9 @@ typedef struct cz_network {
   size_t nwtab;            /* distinct weights when coded, else 0 */
   double *wtab;            /* [nwtab] */
   size_t nsyn_total;
-  int32_t min_delay, max_delay; /* steps, over the whole network (equal on every rank); 1 when
-                                 there are no synapses */
+  int32_t min_delay;       /* steps, over the whole network (equal on every rank after
+                              cz_net_connect); 1 when there are no synapses */
+  int32_t max_delay;       /* steps, over this rank's synapses (at least 1 after cz_net_connect) */
   int rank, nranks;
   size_t *send_off;        /* [N + 1] send list of each local neuron (CSR), when nranks > 1 */
   uint32_t *send_rank;     /* ranks, ascending */
@@ -82,12 +83,17 @@ typedef struct cz_network {
 
 /* Builds this rank's part of the network from the circuit: its neuron groups with their
  * parameters, the synapses onto them with weights and delays in steps, partitioned for
- * nthreads threads, and the send lists. rank_of_gid (borrowed; NULL: every neuron is local)
- * says where each neuron lives. Every edge is validated on every rank, so all ranks find the
- * same errors. Owned (*out). Local. */
+ * nthreads threads. rank_of_gid (borrowed; NULL: every neuron is local) says where each
+ * neuron lives; the circuit holds the edges onto this rank's neurons (its other edges are
+ * ignored). cz_net_connect completes it. Owned (*out). Local. */
 cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
                        const uint32_t *rank_of_gid, cz_network **out);
 void cz_net_destroy(cz_network **net);
+
+/* Completes the build across ranks: the global minimum and maximum delays (the epoch length
+ * must be the same everywhere) and the send lists, from each rank's requests for the spikes of
+ * the neurons it has synapses from. rank_of_gid as for cz_net_build. Collective. */
+cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid);
 
 /* Population and row of a gid. */
 void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row);

@@ -1,5 +1,6 @@
 #include "engine/placement.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "base/log.h"
@@ -36,49 +37,63 @@ static cz_status number_vertices(const cz_circuit *c, vertices *v) {
   return CZ_OK;
 }
 
+/* Collects the recurrent synapses while the edge files are read, keeping none of them in
+ * the circuit: rank 0 needs the graph, not the edges. */
+typedef struct graph_rec {
+  const vertices *v;
+  int32_t *vwgt;
+  uint32_t *src, *dst;
+  size_t n, cap;
+  bool failed;
+} graph_rec;
+
+static bool record_edge(const void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, uint32_t tr) {
+  graph_rec *g = (graph_rec *)(uintptr_t)ctx;
+  const vertices *v = g->v;
+  uint32_t t = v->vtx_of_gid[v->pop_offset[tp] + tr], s = v->vtx_of_gid[v->pop_offset[sp] + sr];
+  if (t == UINT32_MAX) return false;
+  if (g->vwgt[t] < INT32_MAX) g->vwgt[t]++;
+  if (s == UINT32_MAX || g->failed) return false;
+  if (g->n == g->cap) {
+    size_t cap = g->cap ? 2 * g->cap : 1 << 16;
+    uint32_t *a = realloc(g->src, cap * sizeof *a);
+    if (a) g->src = a;
+    uint32_t *b = a ? realloc(g->dst, cap * sizeof *b) : NULL;
+    if (b) g->dst = b;
+    if (!b) {
+      g->failed = true;
+      return false;
+    }
+    g->cap = cap;
+  }
+  g->src[g->n] = s;
+  g->dst[g->n] = t;
+  g->n++;
+  return false;
+}
+
 /* The recurrent synapse graph, with vertex weight 1 + in-degree (all afferent synapses). */
-static cz_status synapse_graph(const cz_circuit *c, const vertices *v, cz_graph **out) {
-  size_t ne = 0;
-  int32_t *vwgt = NULL;
-  CZ_NEW(vwgt, v->nvtx);
-  for (uint32_t i = 0; i < v->nvtx; i++) vwgt[i] = 1;
-  for (size_t e = 0; e < c->nedges; e++) {
-    const cz_edge_pop *ep = &c->edges[e];
-    for (size_t i = 0; i < ep->n; i++) {
-      uint32_t t = v->vtx_of_gid[v->pop_offset[ep->target_pop] + ep->target_row[i]];
-      uint32_t s = v->vtx_of_gid[v->pop_offset[ep->source_pop] + ep->source_row[i]];
-      if (t == UINT32_MAX) continue;
-      if (vwgt[t] < INT32_MAX) vwgt[t]++;
-      if (s != UINT32_MAX) ne++;
-    }
-  }
-  uint32_t *src = cz_calloc(ne, sizeof *src), *dst = cz_calloc(ne, sizeof *dst);
-  cz_status st = (src && dst) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory building the partition graph");
-  size_t k = 0;
-  for (size_t e = 0; st == CZ_OK && e < c->nedges; e++) {
-    const cz_edge_pop *ep = &c->edges[e];
-    for (size_t i = 0; i < ep->n; i++) {
-      uint32_t t = v->vtx_of_gid[v->pop_offset[ep->target_pop] + ep->target_row[i]];
-      uint32_t s = v->vtx_of_gid[v->pop_offset[ep->source_pop] + ep->source_row[i]];
-      if (t == UINT32_MAX || s == UINT32_MAX) continue;
-      src[k] = s;
-      dst[k] = t;
-      k++;
-    }
-  }
-  if (st == CZ_OK) st = cz_graph_from_edges(v->nvtx, ne, src, dst, vwgt, out);
-  free(src);
-  free(dst);
-  free(vwgt);
+static cz_status synapse_graph(cz_circuit *c, const cz_config *cfg, const vertices *v, cz_graph **out) {
+  graph_rec g = {v, NULL, NULL, NULL, 0, 0, false};
+  CZ_NEW(g.vwgt, v->nvtx);
+  for (uint32_t i = 0; i < v->nvtx; i++) g.vwgt[i] = 1;
+  cz_edge_filter flt = {record_edge, &g};
+  cz_status st = cz_circuit_load_edges(c, cfg, &flt);
+  cz_circuit_free_edges(c);
+  if (st == CZ_OK && g.failed) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory building the partition graph");
+  if (st == CZ_OK) st = cz_graph_from_edges(v->nvtx, g.n, g.src, g.dst, g.vwgt, out);
+  free(g.src);
+  free(g.dst);
+  free(g.vwgt);
   return st;
 }
 
-static cz_status compute_parts(const cz_circuit *c, const vertices *v, int nranks, cz_partition_method method,
-                               uint64_t seed, uint32_t *part) {
+static cz_status compute_parts(cz_circuit *c, const cz_config *cfg, const vertices *v, int nranks,
+                               cz_partition_method method, uint64_t seed, uint32_t *part) {
   if (method == CZ_PARTITION_ROUND_ROBIN) return cz_part_round_robin(v->nvtx, nranks, part);
   if (method == CZ_PARTITION_BLOCK) return cz_part_block(v->nvtx, nranks, part);
   cz_graph *g = NULL;
-  CZ_TRY(synapse_graph(c, v, &g));
+  CZ_TRY(synapse_graph(c, cfg, v, &g));
   cz_status st = cz_part_metis(g, nranks, seed, part);
   cz_part_quality q;
   if (st == CZ_OK && cz_partition_quality(g, part, nranks, &q) == CZ_OK)
@@ -90,14 +105,14 @@ static cz_status compute_parts(const cz_circuit *c, const vertices *v, int nrank
   return st;
 }
 
-cz_status cz_place_nodes(const cz_circuit *c, int nranks, cz_partition_method method, uint64_t seed,
+cz_status cz_place_nodes(cz_circuit *c, const cz_config *cfg, int nranks, cz_partition_method method, uint64_t seed,
                          uint32_t **rank_of_gid) {
   vertices v = {0, 0, NULL, NULL};
   uint32_t *part = NULL, *ranks = NULL;
   cz_status st = number_vertices(c, &v);
   if (st == CZ_OK && !(part = cz_calloc(v.nvtx, sizeof *part))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && !(ranks = cz_calloc(v.ngid, sizeof *ranks))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && nranks > 1 && cz_comm_rank() == 0) st = compute_parts(c, &v, nranks, method, seed, part);
+  if (st == CZ_OK && nranks > 1 && cz_comm_rank() == 0) st = compute_parts(c, cfg, &v, nranks, method, seed, part);
   st = cz_comm_agree(st); /* no rank may wait in the broadcast for a rank 0 that failed */
   if (st == CZ_OK) st = cz_comm_bcast_u32(part, v.nvtx);
   for (size_t g = 0; st == CZ_OK && g < v.ngid; g++)
@@ -110,4 +125,13 @@ cz_status cz_place_nodes(const cz_circuit *c, int nranks, cz_partition_method me
   }
   *rank_of_gid = ranks;
   return CZ_OK;
+}
+
+bool cz_place_keep_edge(const void *ctx, uint32_t source_pop, uint32_t source_row, uint32_t target_pop,
+                        uint32_t target_row) {
+  (void)source_pop;
+  (void)source_row;
+  const cz_place_filter_ctx *f = ctx;
+  const uint32_t r = f->rank_of_gid[f->pop_offset[target_pop] + target_row];
+  return r == f->rank || (r == CZ_NO_RANK && f->rank == 0);
 }

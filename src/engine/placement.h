@@ -10,6 +10,8 @@
 #ifndef CZ_ENGINE_PLACEMENT_H
 #define CZ_ENGINE_PLACEMENT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/status.h"
@@ -19,8 +21,19 @@
 #define CZ_NO_RANK UINT32_MAX
 
 /* rank_of_gid (owned, [number of nodes]): the rank of every neuron, CZ_NO_RANK for virtual
- * nodes. Logs the partition's quality on rank 0. Collective. */
-cz_status cz_place_nodes(const cz_circuit *c, int nranks, cz_partition_method method, uint64_t seed,
+ * nodes. c holds the nodes only; for METIS rank 0 streams the edge files to build the graph
+ * and leaves c without edges again. Logs the partition's quality on rank 0. Collective. */
+cz_status cz_place_nodes(cz_circuit *c, const cz_config *cfg, int nranks, cz_partition_method method, uint64_t seed,
                          uint32_t **rank_of_gid);
+
+/* The edge filter of this rank: edges onto its own neurons, and on rank 0 also edges onto
+ * virtual nodes (so that one rank reports them as errors). ctx is a cz_place_filter_ctx. */
+typedef struct cz_place_filter_ctx {
+  const uint32_t *rank_of_gid;
+  const size_t *pop_offset; /* [npops + 1] */
+  uint32_t rank;
+} cz_place_filter_ctx;
+bool cz_place_keep_edge(const void *ctx, uint32_t source_pop, uint32_t source_row, uint32_t target_pop,
+                        uint32_t target_row);
 
 #endif

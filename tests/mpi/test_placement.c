@@ -1,0 +1,239 @@
+/* MPI component test: placement of nodes on ranks (src/engine/placement.h).
+ *
+ * Rank 0 generates a small Brunel folder (300 neurons and their virtual external drive)
+ * under $CZ_TEST_TMP; every rank then loads the config and the circuit and places the nodes
+ * with each partitioner. Checks: every neuron gets a rank in [0, nranks) and every virtual
+ * node CZ_NO_RANK; all ranks hold the same map; round-robin puts the k-th neuron on rank
+ * k % nranks and block gives non-decreasing contiguous runs, both with sizes differing by at
+ * most one; METIS gives every rank at least one neuron and the same map for the same seed;
+ * with one rank (or nranks = 1) everything is on rank 0. Then each rank loads the edges
+ * through cz_place_keep_edge: every edge must be kept by exactly one rank, the one that owns
+ * its target. */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/log.h"
+#include "engine/placement.h"
+#include "io/circuit.h"
+#include "io/config.h"
+#include "mpi_test.h"
+#include "tools/brunel.h"
+
+enum { N_NEURONS = 300 };
+
+/* Rank 0 writes the folder; everyone learns whether that worked. Collective. */
+static cz_status make_folder(const char *dir) {
+  cz_status st = CZ_OK;
+  if (cz_comm_rank() == 0) {
+    cz_brunel_params p = cz_brunel_defaults();
+    p.n_neurons = N_NEURONS;
+    p.tstop = 50;
+    p.overwrite = true;
+    st = cz_generate_brunel(&p, dir);
+  }
+  st = cz_comm_agree(st);
+  if (st == CZ_OK) st = cz_comm_barrier();
+  return st;
+}
+
+static size_t node_count(const cz_circuit *c) {
+  size_t n = 0;
+  for (size_t p = 0; p < c->nnodes; p++) n += c->nodes[p].n;
+  return n;
+}
+
+static bool is_virtual_gid(const cz_circuit *c, size_t gid) {
+  for (size_t p = 0; p < c->nnodes; p++) {
+    if (gid < c->nodes[p].n) return c->nodes[p].is_virtual[gid];
+    gid -= c->nodes[p].n;
+  }
+  return false;
+}
+
+/* FNV-1a over the map, to compare maps across ranks. */
+static int64_t map_hash(const uint32_t *map, size_t n) {
+  uint64_t h = 0xCBF29CE484222325ull;
+  for (size_t i = 0; i < n; i++) {
+    h ^= map[i];
+    h *= 0x100000001B3ull;
+  }
+  return (int64_t)(h >> 1);
+}
+
+/* The same map on every rank: the minimum and maximum of the hash over ranks agree. */
+static void check_identical_on_ranks(const char *what, const uint32_t *map, size_t n) {
+  int64_t lo = map_hash(map, n), hi = lo;
+  CZ_MPI_CHECK_OK(cz_comm_allreduce_min_i64(&lo));
+  CZ_MPI_CHECK_OK(cz_comm_allreduce_max_i64(&hi));
+  CZ_MPI_CHECK(lo == hi, "%s: ranks hold different maps (hash %" PRId64 " vs %" PRId64 ")", what, lo, hi);
+}
+
+/* Ranges, virtual nodes and per-rank neuron counts (counts has nranks entries). Returns
+ * the number of neurons. */
+static size_t check_ranges(const char *what, const cz_circuit *c, const uint32_t *map, int nranks,
+                           size_t *counts) {
+  size_t n = node_count(c), neurons = 0, bad = 0;
+  for (size_t g = 0; g < n; g++) {
+    if (is_virtual_gid(c, g)) {
+      if (map[g] != CZ_NO_RANK && bad++ == 0)
+        CZ_MPI_CHECK(false, "%s: virtual node %zu placed on rank %" PRIu32, what, g, map[g]);
+      continue;
+    }
+    neurons++;
+    if (map[g] >= (uint32_t)nranks) {
+      if (bad++ == 0) CZ_MPI_CHECK(false, "%s: neuron %zu on rank %" PRIu32 " of %d", what, g, map[g], nranks);
+      continue;
+    }
+    counts[map[g]]++;
+  }
+  return neurons;
+}
+
+static void check_balance(const char *what, const size_t *counts, int nranks, size_t neurons,
+                          cz_partition_method m) {
+  size_t lo = SIZE_MAX, hi = 0;
+  for (int r = 0; r < nranks; r++) {
+    lo = counts[r] < lo ? counts[r] : lo;
+    hi = counts[r] > hi ? counts[r] : hi;
+  }
+  if (m == CZ_PARTITION_METIS)
+    CZ_MPI_CHECK(neurons < (size_t)nranks || lo >= 1, "%s: a rank got no neuron", what);
+  else
+    CZ_MPI_CHECK(hi - lo <= 1, "%s: rank sizes from %zu to %zu neurons", what, lo, hi);
+}
+
+/* Round-robin: the k-th neuron (gid order) on rank k % nranks; block: non-decreasing. */
+static void check_order(const char *what, const cz_circuit *c, const uint32_t *map, int nranks,
+                        cz_partition_method m) {
+  size_t n = node_count(c), k = 0;
+  uint32_t prev = 0;
+  for (size_t g = 0; g < n; g++) {
+    if (is_virtual_gid(c, g)) continue;
+    if (m == CZ_PARTITION_ROUND_ROBIN && map[g] != (uint32_t)(k % (size_t)nranks)) {
+      CZ_MPI_CHECK(false, "%s: neuron %zu (vertex %zu) on rank %" PRIu32, what, g, k, map[g]);
+      return;
+    }
+    if (m == CZ_PARTITION_BLOCK && map[g] < prev) {
+      CZ_MPI_CHECK(false, "%s: neuron %zu on rank %" PRIu32 " after rank %" PRIu32, what, g, map[g], prev);
+      return;
+    }
+    prev = map[g];
+    k++;
+  }
+}
+
+static void check_map(const char *what, const cz_circuit *c, const uint32_t *map, int nranks,
+                      cz_partition_method m) {
+  size_t *counts = calloc((size_t)nranks, sizeof *counts);
+  if (!counts) return;
+  size_t neurons = check_ranges(what, c, map, nranks, counts);
+  CZ_MPI_CHECK(neurons == N_NEURONS, "%s: %zu neurons, expected %d", what, neurons, N_NEURONS);
+  check_balance(what, counts, nranks, neurons, m);
+  check_order(what, c, map, nranks, m);
+  if (nranks == 1) CZ_MPI_CHECK(counts[0] == neurons, "%s: one rank holds %zu of %zu", what, counts[0], neurons);
+  check_identical_on_ranks(what, map, node_count(c));
+  free(counts);
+}
+
+static void test_method(cz_circuit *c, const cz_config *cfg, cz_partition_method m, int nranks) {
+  char what[64];
+  snprintf(what, sizeof what, "%s, %d rank%s", cz_partition_method_name(m), nranks, nranks == 1 ? "" : "s");
+  uint32_t *map = NULL, *again = NULL;
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, &map));
+  if (!map) return;
+  check_map(what, c, map, nranks, m);
+  /* The same inputs give the same map (METIS with a fixed seed too). */
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, &again));
+  if (again) {
+    CZ_MPI_CHECK(map_hash(map, node_count(c)) == map_hash(again, node_count(c)), "%s: a second call differs",
+                 what);
+    free(again);
+  }
+  free(map);
+}
+
+static size_t edge_count(const cz_circuit *c) {
+  size_t n = 0;
+  for (size_t e = 0; e < c->nedges; e++) n += c->edges[e].n;
+  return n;
+}
+
+/* Every kept edge targets a neuron of this rank (or, on rank 0, a virtual node). */
+static void check_kept_edges(const cz_circuit *c, const uint32_t *map, const size_t *pop_offset) {
+  const uint32_t me = (uint32_t)cz_comm_rank();
+  for (size_t e = 0; e < c->nedges; e++) {
+    const cz_edge_pop *ep = &c->edges[e];
+    for (size_t i = 0; i < ep->n; i++) {
+      uint32_t r = map[pop_offset[ep->target_pop] + ep->target_row[i]];
+      if (r != me && !(r == CZ_NO_RANK && me == 0)) {
+        CZ_MPI_CHECK(false, "edge %zu of %s kept, but its target is on rank %" PRIu32, i, ep->name, r);
+        return;
+      }
+    }
+  }
+}
+
+/* Loading the edges with this rank's filter: the ranks together keep every edge once. */
+static void test_edge_filter(cz_circuit *c, const cz_config *cfg) {
+  uint32_t *map = NULL;
+  size_t *pop_offset = calloc(c->nnodes + 1, sizeof *pop_offset);
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, cz_comm_size(), CZ_PARTITION_METIS, 7, &map));
+  if (!map || !pop_offset) {
+    free(map);
+    free(pop_offset);
+    return;
+  }
+  for (size_t p = 0; p < c->nnodes; p++) pop_offset[p + 1] = pop_offset[p] + c->nodes[p].n;
+  CZ_MPI_CHECK_OK(cz_circuit_load_edges(c, cfg, NULL));
+  uint64_t all = edge_count(c);
+  cz_circuit_free_edges(c);
+  cz_place_filter_ctx ctx = {map, pop_offset, (uint32_t)cz_comm_rank()};
+  cz_edge_filter flt = {cz_place_keep_edge, &ctx};
+  CZ_MPI_CHECK_OK(cz_circuit_load_edges(c, cfg, &flt));
+  uint64_t kept = edge_count(c);
+  check_kept_edges(c, map, pop_offset);
+  cz_circuit_free_edges(c);
+  CZ_MPI_CHECK_OK(cz_comm_allreduce_sum_u64(&kept));
+  CZ_MPI_CHECK(all > 0 && kept == all, "the ranks keep %" PRIu64 " edges in all, the circuit has %" PRIu64, kept,
+               all);
+  free(map);
+  free(pop_offset);
+}
+
+static void run_checks(const char *dir) {
+  char path[4096 + 16];
+  snprintf(path, sizeof path, "%s/config.json", dir);
+  cz_config *cfg = NULL;
+  cz_circuit *c = NULL;
+  cz_status st = cz_cfg_load(path, NULL, &cfg);
+  if (st == CZ_OK) st = cz_circuit_load_nodes(cfg, &c);
+  CZ_MPI_CHECK(st == CZ_OK, "loading %s: %s", path, cz_error_message());
+  /* Every rank must make the same collective calls: go on only if every rank loaded it. */
+  if (cz_mpi_any_failed() == 0) {
+    static const cz_partition_method methods[] = {CZ_PARTITION_METIS, CZ_PARTITION_ROUND_ROBIN,
+                                                  CZ_PARTITION_BLOCK};
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+      test_method(c, cfg, methods[i], cz_comm_size());
+      test_method(c, cfg, methods[i], 1); /* a serial placement on every rank count */
+    }
+    test_edge_filter(c, cfg);
+  }
+  cz_circuit_destroy(&c);
+  cz_cfg_destroy(&cfg);
+}
+
+int main(int argc, char **argv) {
+  cz_mpi_test_start(&argc, &argv);
+  cz_log_set_enabled(cz_comm_rank() == 0);
+  cz_log_set_level(CZ_LOG_WARNING);
+  const char *tmp = getenv("CZ_TEST_TMP");
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/placement_np%d", tmp && *tmp ? tmp : "/tmp", cz_comm_size());
+  cz_status st = make_folder(dir);
+  CZ_MPI_CHECK(st == CZ_OK, "generating %s: %s", dir, cz_error_message());
+  if (st == CZ_OK) run_checks(dir);
+  return cz_mpi_test_finish("test_mpi_placement");
+}

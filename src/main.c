@@ -38,7 +38,7 @@ static void print_usage(FILE *out) {
         "  -q, --quiet           log warnings and errors only\n"
         "\n"
         "Generate options:\n"
-        "  --neurons N (10000)  --g G (5)  --eta E (2)  --J MV (0.1)  --delay MS (1.5)\n"
+        "  --neurons N (10000)  --g G (5)  --eta E (2)  --J MV (0.1)  --epsilon P (0.1)  --delay MS (1.5)\n"
         "  --tstop MS (1000)  --dt MS (0.1)  --seed N (1)  --overwrite\n"
         "\n"
         "Exit codes: 0 ok, 1 internal error, 2 bad input or usage, 3 output error.\n",
@@ -156,6 +156,8 @@ static cz_status parse_generate(int argc, char **argv, int first, cz_brunel_para
       CZ_TRY(parse_double(a, val, 0, &p->eta));
     } else if (strcmp(a, "--J") == 0) {
       CZ_TRY(parse_double(a, val, 0, &p->J));
+    } else if (strcmp(a, "--epsilon") == 0) {
+      CZ_TRY(parse_double(a, val, 0, &p->epsilon));
     } else if (strcmp(a, "--delay") == 0) {
       CZ_TRY(parse_double(a, val, 0, &p->delay));
     } else if (strcmp(a, "--tstop") == 0) {

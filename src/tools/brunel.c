@@ -41,7 +41,7 @@
 
 cz_brunel_params cz_brunel_defaults(void) {
   cz_brunel_params p = {
-      .n_neurons = 10000, .g = 5.0, .eta = 2.0, .J = 0.1, .delay = 1.5, .tstop = 1000.0, .dt = 0.1, .seed = 1,
+      .n_neurons = 10000, .g = 5.0, .eta = 2.0, .J = 0.1, .epsilon = 0.1, .delay = 1.5, .tstop = 1000.0, .dt = 0.1, .seed = 1,
       .overwrite = false};
   return p;
 }
@@ -59,6 +59,7 @@ static cz_status br_check_params(const cz_brunel_params *p) {
   CZ_CHECK(isfinite(p->eta) && p->eta >= 0, CZ_ERR_ARG, "brunel: eta must be a finite number >= 0 (got %g)",
            p->eta);
   CZ_CHECK(isfinite(p->J) && p->J > 0, CZ_ERR_ARG, "brunel: J must be a finite number > 0 mV (got %g)", p->J);
+  CZ_CHECK(p->epsilon > 0 && p->epsilon <= 1, CZ_ERR_ARG, "brunel: epsilon must be in (0, 1] (got %g)", p->epsilon);
   CZ_CHECK(isfinite(p->dt) && p->dt > 0, CZ_ERR_ARG, "brunel: dt must be a finite number > 0 ms (got %g)", p->dt);
   double tics = nearbyint(p->dt / BR_TIC_MS);
   CZ_CHECK(tics >= 1 && fabs(p->dt - tics * BR_TIC_MS) <= 1e-9 * p->dt, CZ_ERR_ARG,
@@ -77,8 +78,8 @@ cz_status cz_brunel_sizes_of(const cz_brunel_params *p, cz_brunel_sizes *out) {
   cz_brunel_sizes s;
   s.n_exc = br_round_share(n, 4, 5);
   s.n_inh = n - s.n_exc;
-  s.c_exc = br_round_share(s.n_exc, 1, 10);
-  s.c_inh = br_round_share(s.n_inh, 1, 10);
+  s.c_exc = (long)llround(p->epsilon * (double)s.n_exc);
+  s.c_inh = (long)llround(p->epsilon * (double)s.n_inh);
   if (s.c_exc < 1) s.c_exc = 1;
   if (s.c_inh < 1) s.c_inh = 1;
   s.n_rec_edges = (uint64_t)n * (uint64_t)(s.c_exc + s.c_inh);

@@ -4,7 +4,7 @@
  *
  * Network (N = n_neurons): N_E = 0.8 N excitatory and N_I = 0.2 N inhibitory iaf_psc_delta
  * neurons (tau_m 20 ms, C_m 1 pF so weights are in mV, E_L 0, V_th 20 mV, V_reset 10 mV,
- * t_ref 2 ms), each with fixed in-degree C_E = 0.1 N_E from excitatory and C_I = 0.1 N_I from
+ * t_ref 2 ms), each with fixed in-degree C_E = eps N_E from excitatory and C_I = eps N_I from
  * inhibitory neurons drawn at random (autapses and multapses allowed, as in NEST's example),
  * J = 0.1 mV, J_I = -g J, delay 1.5 ms. External drive, as in Brunel's paper: each neuron
  * receives C_E synapses (weight J, same delay) from a pool of N_E virtual nodes that fire as
@@ -34,6 +34,7 @@ typedef struct cz_brunel_params {
   double g;         /* relative inhibition (default 5) */
   double eta;       /* external rate relative to threshold rate (default 2) */
   double J;         /* mV (default 0.1) */
+  double epsilon;   /* connection probability: C_E = epsilon N_E, C_I = epsilon N_I (default 0.1) */
   double delay;     /* ms (default 1.5) */
   double tstop;     /* ms, for the config and the input spike file (default 1000) */
   double dt;        /* ms (default 0.1) */

@@ -13,6 +13,7 @@
 #include <omp.h>
 #endif
 
+#include "app/partition_cmd.h"
 #include "app/run.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -25,6 +26,7 @@ static void print_usage(FILE *out) {
         "  cadenza run CONFIG.json [options]    run a SONATA simulation (BMTK PointNet semantics)\n"
         "  cadenza CONFIG.json [options]        same as run\n"
         "  cadenza generate brunel [options] DIR  write the Brunel example network folder\n"
+        "  cadenza partition CONFIG.json --ranks N [--method M] -o FILE   precompute a placement\n"
         "  cadenza --help | --version\n"
         "\n"
         "Run options:\n"
@@ -33,7 +35,8 @@ static void print_usage(FILE *out) {
         "  -o, --output-dir DIR  override output.output_dir\n"
         "  -t, --threads N       OpenMP threads (default: OMP_NUM_THREADS, else run.n_thread, else 1)\n"
         "  --seed N              random seed (static PointNet networks draw no random numbers)\n"
-        "  --partition METHOD    place neurons on MPI ranks: metis (default), round-robin, block\n"
+        "  --partition METHOD    place neurons on MPI ranks: metis (default), round-robin, block,\n"
+        "                        or a partition FILE written by cadenza partition\n"
         "  --no-progress         no progress lines\n"
         "  -q, --quiet           log warnings and errors only\n"
         "\n"
@@ -108,7 +111,8 @@ static cz_status parse_run(int argc, char **argv, int first, cz_run_options *o) 
       CZ_TRY(parse_long(a, argv[++i], 0, &o->seed));
     } else if (strcmp(a, "--partition") == 0) {
       CZ_TRY(need_value(argc, argv, i));
-      CZ_TRY(cz_partition_parse(argv[++i], &o->partition));
+      /* A method name, or else a partition file made by `cadenza partition`. */
+      if (cz_partition_parse(argv[++i], &o->partition) != CZ_OK) o->partition_file = argv[i];
     } else if (strcmp(a, "--no-progress") == 0) {
       o->progress = 0;
     } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -172,6 +176,39 @@ static cz_status parse_generate(int argc, char **argv, int first, cz_brunel_para
   return CZ_OK;
 }
 
+static cz_status parse_partition(int argc, char **argv, const char **config, int *nranks, cz_partition_method *m,
+                                 const char **out) {
+  *config = NULL;
+  *out = NULL;
+  *nranks = 0;
+  *m = CZ_PARTITION_METIS;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    long long v;
+    if (a[0] != '-') {
+      CZ_CHECK(!*config, CZ_ERR_ARG, "partition: more than one config file given");
+      *config = a;
+      continue;
+    }
+    CZ_TRY(need_value(argc, argv, i));
+    const char *val = argv[++i];
+    if (strcmp(a, "--ranks") == 0 || strcmp(a, "-n") == 0) {
+      CZ_TRY(parse_long(a, val, 1, &v));
+      CZ_CHECK(v <= 1 << 20, CZ_ERR_ARG, "partition: %lld ranks is too many", v);
+      *nranks = (int)v;
+    } else if (strcmp(a, "--method") == 0) {
+      CZ_TRY(cz_partition_parse(val, m));
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+      *out = val;
+    } else {
+      return CZ_ERROR(CZ_ERR_ARG, "partition: unknown option '%s' (see cadenza --help)", a);
+    }
+  }
+  CZ_CHECK(*config && *nranks > 0 && *out, CZ_ERR_ARG,
+           "usage: cadenza partition CONFIG.json --ranks N [--method metis|round-robin|block] -o FILE");
+  return CZ_OK;
+}
+
 static cz_status dispatch(int argc, char **argv) {
   CZ_CHECK(argc >= 2, CZ_ERR_ARG, "no command given (see cadenza --help)");
   const char *cmd = argv[1];
@@ -183,6 +220,13 @@ static cz_status dispatch(int argc, char **argv) {
     printf("cadenza: wrote the Brunel network (%ld neurons) to %s; run it with: cadenza run %s/config.json\n",
            p.n_neurons, dir, dir);
     return CZ_OK;
+  }
+  if (strcmp(cmd, "partition") == 0) {
+    const char *config, *out;
+    int nranks;
+    cz_partition_method m;
+    CZ_TRY(parse_partition(argc, argv, &config, &nranks, &m, &out));
+    return cz_app_partition(config, nranks, m, out);
   }
   cz_run_options o;
   CZ_TRY(parse_run(argc, argv, strcmp(cmd, "run") == 0 ? 2 : 1, &o));

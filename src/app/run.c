@@ -22,6 +22,7 @@
 #include "inputs/current_clamp.h"
 #include "inputs/spike_train.h"
 #include "io/circuit.h"
+#include "io/partition_file.h"
 #include "io/node_sets.h"
 #include "io/spikes_out.h"
 
@@ -149,9 +150,15 @@ static cz_status build(run_state *s) {
 
 static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   CZ_TRY(cz_comm_agree(load_nodes(s, opt)));
-  if (cz_comm_size() > 1)
-    cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));
-  CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, &s->rank_of_gid));
+  if (opt->partition_file) {
+    cz_log_info("Placing neurons on %d ranks as %s says", cz_comm_size(), opt->partition_file);
+    CZ_TRY(cz_comm_agree(cz_partition_file_read(opt->partition_file, s->circuit, (uint32_t)cz_comm_size(),
+                                                &s->rank_of_gid)));
+  } else {
+    if (cz_comm_size() > 1)
+      cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));
+    CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, &s->rank_of_gid));
+  }
   CZ_TRY(cz_comm_agree(load_edges(s)));
   CZ_TRY(cz_comm_agree(build(s)));
   CZ_TRY(cz_comm_agree(cz_net_connect(s->net, s->rank_of_gid)));

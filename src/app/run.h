@@ -15,6 +15,7 @@ typedef struct cz_run_options {
   int progress;         /* 1 print progress lines */
   int quiet;            /* 1: console shows warnings and errors only, whatever output.log_level says */
   cz_partition_method partition; /* how neurons are placed on ranks */
+  const char *partition_file;    /* a precomputed placement to use instead, or NULL */
 } cz_run_options;
 
 cz_status cz_app_run(const cz_run_options *opt);

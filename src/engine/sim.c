@@ -129,11 +129,13 @@ static cz_status record_spikes(const int64_t *pairs, size_t n, cz_sim_result *ou
 }
 
 /* Sends this rank's spikes to the ranks on their send lists and returns what the others sent. */
-static cz_status exchange_spikes(loop_state *s, const int64_t *pairs, size_t n, const int64_t **recv, size_t *nrecv) {
+static cz_status exchange_spikes(loop_state *s, const int64_t *pairs, size_t n, const int64_t **recv, size_t *nrecv,
+                                 cz_sim_result *out) {
   const cz_network *net = s->net;
   *recv = NULL;
   *nrecv = 0;
   if (net->nranks == 1) return CZ_OK;
+  const double t0 = cz_now();
   size_t *count = s->send_count, total = 0;
   memset(count, 0, (size_t)net->nranks * sizeof *count);
   for (size_t i = 0; i < n; i++) {
@@ -154,7 +156,11 @@ static cz_status exchange_spikes(loop_state *s, const int64_t *pairs, size_t n, 
       s->send_buf[2 * j + 1] = pairs[2 * i + 1];
     }
   }
-  return cz_xchg_run(s->xchg, s->send_buf, count, recv, nrecv);
+  const double t1 = cz_now();
+  cz_status st = cz_xchg_run(s->xchg, s->send_buf, count, recv, nrecv);
+  out->t_pack += t1 - t0;
+  out->t_exchange += cz_now() - t1;
+  return st;
 }
 
 /* Builds this epoch's spike list in canonical (step, gid) order: this rank's spikes, those the
@@ -179,7 +185,7 @@ static cz_status merge_epoch(loop_state *s, int64_t t1, cz_sim_result *out, size
   const int64_t *recv = NULL;
   size_t nrecv = 0;
   cz_status st = record_spikes(mine, n, out, cap_g, cap_s);
-  if (st == CZ_OK) st = exchange_spikes(s, mine, n, &recv, &nrecv);
+  if (st == CZ_OK) st = exchange_spikes(s, mine, n, &recv, &nrecv, out);
   int64_t *pairs = NULL;
   if (st == CZ_OK && !(pairs = cz_calloc(2 * (n + nrecv + nv), sizeof *pairs)))
     st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory merging %zu spikes", n + nrecv + nv);

@@ -29,6 +29,8 @@ typedef struct cz_sim_result {
   uint32_t *gid;   /* [nspikes] source gid of each recorded spike */
   int64_t *stamp;  /* [nspikes] stamp S: the spike time is S * h */
   uint64_t nevents; /* synaptic events delivered */
+  double t_pack;     /* seconds packing spikes for other ranks */
+  double t_exchange; /* seconds in the exchange collectives (transfer, and waiting for late ranks) */
 } cz_sim_result;
 
 /* Called from the loop about once per second of wall time with the steps done so far. */

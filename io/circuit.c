@@ -858,6 +858,90 @@ static cz_status endpoint_row(const cz_node_pop *p, uint64_t id, const char *fil
   return CZ_OK;
 }
 
+/* ------------------------------------------------------------------ edge index */
+
+/* Sorted, disjoint row ranges [a, b) of an edge population. */
+typedef struct row_ranges {
+  size_t n, cap;
+  uint64_t *r; /* [2n] */
+} row_ranges;
+
+static int cmp_range(const void *x, const void *y) {
+  const uint64_t *a = x, *b = y;
+  return (a[0] > b[0]) - (a[0] < b[0]);
+}
+
+/* Reads dataset `name` of the target_to_source index under either spelling of the group
+ * (indices / indicies) and of the dataset (node_id_to_ranges / node_id_to_range). */
+static bool read_index_pairs(cz_h5file *f, const char *pop, const char *const *names, uint64_t **out, size_t *rows) {
+  static const char *const groups[] = {"indices", "indicies"};
+  for (size_t g = 0; g < 2; g++)
+    for (size_t k = 0; names[k]; k++) {
+      char path[1024];
+      snprintf(path, sizeof path, "/edges/%s/%s/target_to_source/%s", pop, groups[g], names[k]);
+      if (cz_h5_is_dataset(f, path)) return cz_h5_read_u64_pairs(f, path, out, rows) == CZ_OK;
+    }
+  return false;
+}
+
+/* The rows of the edges onto the targets the filter keeps, from the target_to_source index.
+ * The index is used only when it accounts for every edge of the population exactly once
+ * (BMTK's files, with gaps filled with [0, 0], do); otherwise *usable is false and the caller
+ * scans the whole population, so a partial or stale index can never drop edges. */
+static cz_status index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_pop *tp, size_t n_file,
+                              const cz_edge_filter *flt, row_ranges *out, bool *usable) {
+  static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
+  static const char *const range_names[] = {"range_to_edge_id", NULL};
+  *usable = false;
+  uint64_t *node_to = NULL, *range_to = NULL;
+  size_t nn = 0, nr = 0;
+  bool ok = read_index_pairs(f, e->name, node_names, &node_to, &nn) &&
+            read_index_pairs(f, e->name, range_names, &range_to, &nr);
+  cz_error_clear(); /* a missing or unreadable index only means a full scan */
+  uint64_t covered = 0;
+  cz_status st = CZ_OK;
+  for (size_t r = 0; ok && r < nr; r++) {
+    ok = range_to[2 * r] <= range_to[2 * r + 1] && range_to[2 * r + 1] <= n_file;
+    if (ok) covered += range_to[2 * r + 1] - range_to[2 * r];
+  }
+  for (size_t i = 0; ok && i < nn; i++) ok = node_to[2 * i] <= node_to[2 * i + 1] && node_to[2 * i + 1] <= nr;
+  ok = ok && covered == n_file;
+  for (size_t row = 0; ok && st == CZ_OK && row < tp->n; row++) {
+    const uint64_t id = tp->node_id[row];
+    if (id >= nn || !flt->keep_target(flt->ctx, e->target_pop, (uint32_t)row)) continue;
+    for (uint64_t k = node_to[2 * id]; k < node_to[2 * id + 1] && st == CZ_OK; k++) {
+      if (range_to[2 * k] == range_to[2 * k + 1]) continue;
+      void *grown = out->r;
+      st = cz_grow(&grown, &out->cap, 2 * (out->n + 1), sizeof *out->r);
+      out->r = grown;
+      if (st != CZ_OK) break;
+      out->r[2 * out->n] = range_to[2 * k];
+      out->r[2 * out->n + 1] = range_to[2 * k + 1];
+      out->n++;
+    }
+  }
+  free(node_to);
+  free(range_to);
+  CZ_TRY(st);
+  if (!ok) return CZ_OK;
+  qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range);
+  /* Merge touching ranges; overlapping ones would read an edge twice, so refuse the index. */
+  size_t m = 0;
+  for (size_t i = 0; i < out->n; i++) {
+    if (m > 0 && out->r[2 * i] < out->r[2 * (m - 1) + 1]) return CZ_OK;
+    if (m > 0 && out->r[2 * i] == out->r[2 * (m - 1) + 1]) {
+      out->r[2 * (m - 1) + 1] = out->r[2 * i + 1];
+      continue;
+    }
+    out->r[2 * m] = out->r[2 * i];
+    out->r[2 * m + 1] = out->r[2 * i + 1];
+    m++;
+  }
+  out->n = m;
+  *usable = true;
+  return CZ_OK;
+}
+
 /* Reads the population in chunks of EDGE_CHUNK rows, so the scratch memory is bounded, and
  * keeps the edges the filter accepts (all when it is NULL). Every kept edge is validated. */
 static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t n_file, const type_index *ti,
@@ -873,32 +957,65 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   CZ_CHECK(sp->n < UINT32_MAX && tp->n < UINT32_MAX, CZ_ERR_FORMAT, "%s: populations of %s are too large to index",
            e->file, e->name);
   edge_sink sink = {e, groups_override_synapses(eg), 0};
+  /* The rows to read: the kept targets' ranges from the index, or the whole population. */
+  row_ranges ranges = {0, 0, NULL};
+  bool indexed = false, inconsistent = false;
+  cz_status st = CZ_OK;
+  if (flt && flt->keep_target) st = index_ranges(f, e, tp, n_file, flt, &ranges, &indexed);
   const size_t cap = n_file < EDGE_CHUNK ? (n_file ? n_file : 1) : EDGE_CHUNK;
   edge_chunk ch = {NULL, NULL, NULL, NULL, NULL};
-  cz_status st = edge_chunk_alloc(&ch, cap);
-  for (size_t a = 0; a < n_file && st == CZ_OK; a += cap) {
-    const size_t m = n_file - a < cap ? n_file - a : cap;
-    st = read_chunk(f, &p, a, m, need_index, &ch);
-    for (size_t k = 0; k < m && st == CZ_OK; k++) {
-      uint32_t trow = 0, srow = 0, type = 0;
-      st = endpoint_row(tp, ch.tgt[k], e->file, p.tgt, a + k, &trow);
-      if (st == CZ_OK) st = endpoint_row(sp, ch.src[k], e->file, p.src, a + k, &srow);
-      if (st != CZ_OK) break;
-      if (flt && flt->keep && !flt->keep(flt->ctx, e->source_pop, srow, e->target_pop, trow)) continue;
-      if (!type_row_of(ti, ch.type_id[k], &type)) {
-        st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, p.type, a + k,
-                      (unsigned long long)ch.type_id[k], types->path);
-        break;
+  if (st == CZ_OK) st = edge_chunk_alloc(&ch, cap);
+  for (int pass = indexed ? 0 : 1; pass < 2 && st == CZ_OK; pass++) {
+    if (pass == 1) {
+      if (indexed && !inconsistent) break;
+      /* No index, or one that pointed at another node's edges: read every row. */
+      e->n = 0;
+      ranges.n = 0;
+      void *grown = ranges.r;
+      st = cz_grow(&grown, &ranges.cap, 2, sizeof *ranges.r);
+      ranges.r = grown;
+      if (st == CZ_OK && n_file > 0) {
+        ranges.r[0] = 0;
+        ranges.r[1] = n_file;
+        ranges.n = 1;
       }
-      st = sink_reserve(&sink, e->n + 1);
-      if (st != CZ_OK) break;
-      e->source_row[e->n] = srow;
-      e->target_row[e->n] = trow;
-      e->type[e->n] = type;
-      st = resolve_edge(e, a + k, e->n, eg, &info[type], ch.group[k], need_index ? ch.index[k] : 0, types);
-      e->n++;
     }
+    for (size_t q = 0; q < ranges.n && st == CZ_OK && !(pass == 0 && inconsistent); q++)
+      for (size_t a = (size_t)ranges.r[2 * q]; a < ranges.r[2 * q + 1] && st == CZ_OK; a += cap) {
+        const size_t m = (size_t)ranges.r[2 * q + 1] - a < cap ? (size_t)ranges.r[2 * q + 1] - a : cap;
+        st = read_chunk(f, &p, a, m, need_index, &ch);
+        for (size_t k = 0; k < m && st == CZ_OK; k++) {
+          uint32_t trow = 0, srow = 0, type = 0;
+          st = endpoint_row(tp, ch.tgt[k], e->file, p.tgt, a + k, &trow);
+          if (st == CZ_OK) st = endpoint_row(sp, ch.src[k], e->file, p.src, a + k, &srow);
+          if (st != CZ_OK) break;
+          if (pass == 0 && !flt->keep_target(flt->ctx, e->target_pop, trow)) {
+            inconsistent = true;
+            break;
+          }
+          if (flt && flt->keep && !flt->keep(flt->ctx, e->source_pop, srow, e->target_pop, trow)) continue;
+          if (!type_row_of(ti, ch.type_id[k], &type)) {
+            st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, p.type, a + k,
+                          (unsigned long long)ch.type_id[k], types->path);
+            break;
+          }
+          st = sink_reserve(&sink, e->n + 1);
+          if (st != CZ_OK) break;
+          e->source_row[e->n] = srow;
+          e->target_row[e->n] = trow;
+          e->type[e->n] = type;
+          st = resolve_edge(e, a + k, e->n, eg, &info[type], ch.group[k], need_index ? ch.index[k] : 0, types);
+          e->n++;
+        }
+        if (pass == 0 && inconsistent) break;
+      }
+    if (pass == 0 && inconsistent)
+      cz_log_warn("%s: the target_to_source index of %s does not match its edges; reading every edge", e->file, e->name);
   }
+  if (st == CZ_OK && flt && flt->keep_target)
+    cz_log_debug("%s: %s: kept %zu of %zu edges, %s", e->file, e->name, e->n, n_file,
+                 indexed && !inconsistent ? "reading the kept targets' rows through the index" : "scanning every row");
+  free(ranges.r);
   edge_chunk_free(&ch);
   if (st == CZ_OK) sink_shrink(&sink);
   return st;

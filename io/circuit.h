@@ -135,6 +135,10 @@ typedef struct cz_circuit {
 /* Which edges a process keeps: called for every edge with the rows of its two ends. */
 typedef struct cz_edge_filter {
   bool (*keep)(const void *ctx, uint32_t source_pop, uint32_t source_row, uint32_t target_pop, uint32_t target_row);
+  /* Optional: when keep depends on the target only, this answers for a target alone, and the
+   * loader then reads only the rows of the kept targets through the population's
+   * target_to_source index (when the file has a complete one). */
+  bool (*keep_target)(const void *ctx, uint32_t target_pop, uint32_t target_row);
   const void *ctx;
 } cz_edge_filter;
 

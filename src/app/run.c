@@ -121,7 +121,7 @@ static cz_status load_edges(run_state *s) {
   CZ_NEW(offset, c->nnodes + 1);
   for (size_t p = 0; p < c->nnodes; p++) offset[p + 1] = offset[p] + c->nodes[p].n;
   cz_place_filter_ctx ctx = {s->rank_of_gid, offset, (uint32_t)cz_comm_rank()};
-  cz_edge_filter flt = {cz_place_keep_edge, &ctx};
+  cz_edge_filter flt = {cz_place_keep_edge, cz_place_keep_target, &ctx};
   double t0 = cz_now();
   cz_status st = cz_circuit_load_edges(s->circuit, s->cfg, cz_comm_size() > 1 ? &flt : NULL);
   free(offset);

@@ -77,7 +77,7 @@ static cz_status synapse_graph(cz_circuit *c, const cz_config *cfg, const vertic
   graph_rec g = {v, NULL, NULL, NULL, 0, 0, false};
   CZ_NEW(g.vwgt, v->nvtx);
   for (uint32_t i = 0; i < v->nvtx; i++) g.vwgt[i] = 1;
-  cz_edge_filter flt = {record_edge, &g};
+  cz_edge_filter flt = {record_edge, NULL, &g};
   cz_status st = cz_circuit_load_edges(c, cfg, &flt);
   cz_circuit_free_edges(c);
   if (st == CZ_OK && g.failed) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory building the partition graph");
@@ -134,4 +134,8 @@ bool cz_place_keep_edge(const void *ctx, uint32_t source_pop, uint32_t source_ro
   const cz_place_filter_ctx *f = ctx;
   const uint32_t r = f->rank_of_gid[f->pop_offset[target_pop] + target_row];
   return r == f->rank || (r == CZ_NO_RANK && f->rank == 0);
+}
+
+bool cz_place_keep_target(const void *ctx, uint32_t target_pop, uint32_t target_row) {
+  return cz_place_keep_edge(ctx, 0, 0, target_pop, target_row);
 }

@@ -35,5 +35,7 @@ typedef struct cz_place_filter_ctx {
 } cz_place_filter_ctx;
 bool cz_place_keep_edge(const void *ctx, uint32_t source_pop, uint32_t source_row, uint32_t target_pop,
                         uint32_t target_row);
+/* The same decision from the target alone (it never depends on the source). */
+bool cz_place_keep_target(const void *ctx, uint32_t target_pop, uint32_t target_row);
 
 #endif

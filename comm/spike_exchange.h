@@ -30,8 +30,11 @@ void cz_xchg_destroy(cz_xchg **x);
  * next call) holds *nrecv records. Collective. Call from the master thread only. */
 cz_status cz_xchg_run(cz_xchg *x, const int64_t *send, const size_t *sendcounts, const int64_t **recv, size_t *nrecv);
 
-/* Seconds spent in the collectives so far (the transfer, including waiting for late ranks). */
+/* Seconds spent in the collectives so far: the transfer, and waiting for late ranks unless the
+ * build measures that apart (CADENZA_WITH_SYNC_TIMER), in which case cz_xchg_wait_seconds has
+ * it and is 0 otherwise. */
 double cz_xchg_seconds(const cz_xchg *x);
+double cz_xchg_wait_seconds(const cz_xchg *x);
 
 /* Gathers n records from every rank on rank 0: *all (owned, free()) holds *nall records in
  * rank order there, NULL and 0 elsewhere. Collective. */

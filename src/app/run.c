@@ -300,13 +300,13 @@ static void print_summary(const run_state *s, const run_totals *t) {
   cz_log_info("Done.");
   if (cz_comm_rank() != 0) return;
   printf("cadenza: %llu neurons (%zu virtual nodes), %llu synapses, %llu spikes (%.2f Hz/neuron); %d rank%s x %d "
-         "thread%s; load %.2f s, run %.2f s (update %.2f s, deliver %.2f s, exchange %.2f s, pack %.2f s), write %.2f s; "
-         "%.3g synaptic events/s; peak memory %.1f MiB%s\n",
+         "thread%s; load %.2f s, run %.2f s (update %.2f s, deliver %.2f s, exchange %.2f s, wait %.2f s, pack %.2f s), "
+         "write %.2f s; %.3g synaptic events/s; peak memory %.1f MiB%s\n",
          (unsigned long long)t->neurons, net->nsrc - (size_t)t->neurons, (unsigned long long)t->synapses,
          (unsigned long long)t->spikes, rate, cz_comm_size(), cz_comm_size() > 1 ? "s" : "", net->nthreads,
          net->nthreads > 1 ? "s" : "", load, run, cz_timer_get(CZ_T_RUN_UPDATE),
-         cz_timer_get(CZ_T_RUN_DELIVER) - s->result.t_exchange - s->result.t_pack, s->result.t_exchange,
-         s->result.t_pack, cz_timer_get(CZ_T_OUTPUT), run > 0 ? (double)t->events / run : 0.0,
+         cz_timer_get(CZ_T_RUN_DELIVER) - s->result.t_exchange - s->result.t_wait - s->result.t_pack,
+         s->result.t_exchange, s->result.t_wait, s->result.t_pack, cz_timer_get(CZ_T_OUTPUT), run > 0 ? (double)t->events / run : 0.0,
          (double)t->peak_rss / (1024.0 * 1024.0), cz_comm_size() > 1 ? " (largest rank)" : "");
   if (s->cfg->spikes_file) printf("cadenza: spikes written to %s\n", s->cfg->spikes_file);
   if (s->cfg->spikes_file_csv) printf("cadenza: spikes written to %s\n", s->cfg->spikes_file_csv);

@@ -156,10 +156,12 @@ static cz_status exchange_spikes(loop_state *s, const int64_t *pairs, size_t n, 
       s->send_buf[2 * j + 1] = pairs[2 * i + 1];
     }
   }
-  const double t1 = cz_now();
+  const double t1 = cz_now(), w0 = cz_xchg_wait_seconds(s->xchg);
   cz_status st = cz_xchg_run(s->xchg, s->send_buf, count, recv, nrecv);
+  const double waited = cz_xchg_wait_seconds(s->xchg) - w0;
   out->t_pack += t1 - t0;
-  out->t_exchange += cz_now() - t1;
+  out->t_wait += waited;
+  out->t_exchange += cz_now() - t1 - waited;
   return st;
 }
 

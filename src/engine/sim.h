@@ -31,6 +31,7 @@ typedef struct cz_sim_result {
   uint64_t nevents; /* synaptic events delivered */
   double t_pack;     /* seconds packing spikes for other ranks */
   double t_exchange; /* seconds in the exchange collectives (transfer, and waiting for late ranks) */
+  double t_wait;     /* seconds waiting for late ranks, when measured apart (CADENZA_WITH_SYNC_TIMER) */
 } cz_sim_result;
 
 /* Called from the loop about once per second of wall time with the steps done so far. */

@@ -3,16 +3,20 @@
  * Time advances in epochs of min_delay steps (the smallest synaptic delay in the network):
  * a spike emitted in update u reaches its targets at step u + D >= u + min_delay, never
  * inside the epoch it was emitted in, so neurons can be updated for a whole epoch without
- * hearing from each other; only then are spikes exchanged (the distributed engine's
- * Alltoallv goes here) and delivered. Per epoch:
+ * hearing from each other; only then are spikes exchanged between ranks and delivered. All
+ * threads stay in one parallel region for the whole run. Per epoch:
  *   1. update: threads run disjoint slices of every model group, step by step, reading and
  *      clearing the ring-buffer row of the step; neurons that fire are listed per thread;
- *   2. merge: this epoch's spikes (plus the virtual nodes' input spikes) sorted by
- *      (step, gid), a canonical order independent of threads and ranks;
+ *   2. merge and exchange (master thread): this rank's spikes are recorded and sent to the
+ *      ranks on their send lists (comm/spike_exchange.h); they, the spikes received and the
+ *      virtual nodes' input spikes are sorted by (step, gid), a canonical order independent
+ *      of threads, ranks and placement;
  *   3. deliver: every thread walks the whole list and adds the weights of the synapses onto
  *      its own neurons into slot (u + delay) of the ring; per target the additions come in
- *      (step, gid, edge) order, so the floating-point sums are the same for any thread count.
- * Current-clamp changes are applied before the update of their step. */
+ *      (step, gid, edge) order, so the floating-point sums are the same for any thread count,
+ *      rank count and partitioner.
+ * Current-clamp changes are applied before the update of their step. A failure inside the
+ * loop on one rank cannot wait for its peers (they are in the exchange): it ends the job. */
 #ifndef CZ_ENGINE_SIM_H
 #define CZ_ENGINE_SIM_H
 

@@ -889,7 +889,7 @@ static bool read_index_pairs(cz_h5file *f, const char *pop, const char *const *n
  * (BMTK's files, with gaps filled with [0, 0], do); otherwise *usable is false and the caller
  * scans the whole population, so a partial or stale index can never drop edges. */
 static cz_status index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_pop *tp, size_t n_file,
-                              const cz_edge_filter *flt, row_ranges *out, bool *usable) {
+                              const cz_edge_filter *flt, row_ranges *out, size_t *expected, bool *usable) {
   static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
   static const char *const range_names[] = {"range_to_edge_id", NULL};
   *usable = false;
@@ -925,11 +925,16 @@ static cz_status index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_
   CZ_TRY(st);
   if (!ok) return CZ_OK;
   qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range);
-  /* Merge touching ranges; overlapping ones would read an edge twice, so refuse the index. */
+  /* Overlapping ranges would read an edge twice: refuse the index. Ranges closer than
+   * INDEX_GAP rows are read as one (the rows between belong to other ranks' targets and are
+   * skipped), so a scattered placement costs a few large reads, not many tiny ones. */
+  enum { INDEX_GAP = 1 << 16 };
   size_t m = 0;
+  *expected = 0;
   for (size_t i = 0; i < out->n; i++) {
     if (m > 0 && out->r[2 * i] < out->r[2 * (m - 1) + 1]) return CZ_OK;
-    if (m > 0 && out->r[2 * i] == out->r[2 * (m - 1) + 1]) {
+    *expected += (size_t)(out->r[2 * i + 1] - out->r[2 * i]);
+    if (m > 0 && out->r[2 * i] - out->r[2 * (m - 1) + 1] <= INDEX_GAP) {
       out->r[2 * (m - 1) + 1] = out->r[2 * i + 1];
       continue;
     }
@@ -960,12 +965,32 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   /* The rows to read: the kept targets' ranges from the index, or the whole population. */
   row_ranges ranges = {0, 0, NULL};
   bool indexed = false, inconsistent = false;
+  size_t expected = 0, seen = 0; /* rows of kept targets: the index's count, and the rows read */
   cz_status st = CZ_OK;
-  if (flt && flt->keep_target) st = index_ranges(f, e, tp, n_file, flt, &ranges, &indexed);
+  if (flt && flt->keep_target) st = index_ranges(f, e, tp, n_file, flt, &ranges, &expected, &indexed);
   const size_t cap = n_file < EDGE_CHUNK ? (n_file ? n_file : 1) : EDGE_CHUNK;
   edge_chunk ch = {NULL, NULL, NULL, NULL, NULL};
   if (st == CZ_OK) st = edge_chunk_alloc(&ch, cap);
-  for (int pass = indexed ? 0 : 1; pass < 2 && st == CZ_OK; pass++) {
+  /* The index is trusted only if the kept targets own exactly as many rows in the whole file
+   * as in its ranges: one pass over the target ids, cheaper than reading every dataset. */
+  if (st == CZ_OK && indexed) {
+    size_t owned = 0;
+    for (size_t a = 0; a < n_file && st == CZ_OK; a += cap) {
+      const size_t m = n_file - a < cap ? n_file - a : cap;
+      st = cz_h5_read_u64_range(f, p.tgt, a, m, ch.tgt);
+      for (size_t k = 0; k < m && st == CZ_OK; k++) {
+        uint32_t trow = 0;
+        st = endpoint_row(tp, ch.tgt[k], e->file, p.tgt, a + k, &trow);
+        if (st == CZ_OK && flt->keep_target(flt->ctx, e->target_pop, trow)) owned++;
+      }
+    }
+    if (st == CZ_OK && owned != expected) {
+      inconsistent = true;
+      cz_log_warn("%s: the target_to_source index of %s does not match its edges; reading every edge", e->file,
+                  e->name);
+    }
+  }
+  for (int pass = indexed && !inconsistent ? 0 : 1; pass < 2 && st == CZ_OK; pass++) {
     if (pass == 1) {
       if (indexed && !inconsistent) break;
       /* No index, or one that pointed at another node's edges: read every row. */
@@ -980,7 +1005,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
         ranges.n = 1;
       }
     }
-    for (size_t q = 0; q < ranges.n && st == CZ_OK && !(pass == 0 && inconsistent); q++)
+    for (size_t q = 0; q < ranges.n && st == CZ_OK; q++)
       for (size_t a = (size_t)ranges.r[2 * q]; a < ranges.r[2 * q + 1] && st == CZ_OK; a += cap) {
         const size_t m = (size_t)ranges.r[2 * q + 1] - a < cap ? (size_t)ranges.r[2 * q + 1] - a : cap;
         st = read_chunk(f, &p, a, m, need_index, &ch);
@@ -989,9 +1014,9 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
           st = endpoint_row(tp, ch.tgt[k], e->file, p.tgt, a + k, &trow);
           if (st == CZ_OK) st = endpoint_row(sp, ch.src[k], e->file, p.src, a + k, &srow);
           if (st != CZ_OK) break;
-          if (pass == 0 && !flt->keep_target(flt->ctx, e->target_pop, trow)) {
-            inconsistent = true;
-            break;
+          if (pass == 0) {
+            if (!flt->keep_target(flt->ctx, e->target_pop, trow)) continue; /* a row between ranges */
+            seen++;
           }
           if (flt && flt->keep && !flt->keep(flt->ctx, e->source_pop, srow, e->target_pop, trow)) continue;
           if (!type_row_of(ti, ch.type_id[k], &type)) {
@@ -1007,11 +1032,13 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
           st = resolve_edge(e, a + k, e->n, eg, &info[type], ch.group[k], need_index ? ch.index[k] : 0, types);
           e->n++;
         }
-        if (pass == 0 && inconsistent) break;
       }
+    /* Rows of kept targets outside the index's ranges would be lost: the counts must agree. */
+    if (pass == 0 && st == CZ_OK && seen != expected) inconsistent = true;
     if (pass == 0 && inconsistent)
       cz_log_warn("%s: the target_to_source index of %s does not match its edges; reading every edge", e->file, e->name);
   }
+  e->via_index = st == CZ_OK && indexed && !inconsistent;
   if (st == CZ_OK && flt && flt->keep_target)
     cz_log_debug("%s: %s: kept %zu of %zu edges, %s", e->file, e->name, e->n, n_file,
                  indexed && !inconsistent ? "reading the kept targets' rows through the index" : "scanning every row");

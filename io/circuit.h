@@ -98,6 +98,7 @@ typedef struct cz_edge_pop {
   cz_edge_type *types;     /* one per row of the edge types CSV */
   double *weight;          /* [n] nsyns * syn_weight, or NULL: take the type's */
   double *delay;           /* [n] ms, or NULL: take the type's */
+  bool via_index;          /* the rows were found through the target_to_source index */
 } cz_edge_pop;
 
 static inline double cz_edge_weight(const cz_edge_pop *e, size_t i) {

@@ -1,0 +1,162 @@
+/* Rank-local edge loading through the SONATA target_to_source index (io/circuit.c): loading
+ * with a target filter must keep exactly the edges a full scan keeps, in the same order,
+ * whether the index is used or, when it disagrees with the edges, ignored. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "cz_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "io/circuit.h"
+#include "io/config.h"
+#include "io/h5.h"
+#include "tools/brunel.h"
+
+/* Keeps the edges onto even target rows: a scattered placement, like round-robin on 2 ranks. */
+static bool keep_target(const void *ctx, uint32_t tp, uint32_t tr) {
+  (void)ctx;
+  (void)tp;
+  return tr % 2 == 0;
+}
+
+static bool keep_edge(const void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, uint32_t tr) {
+  (void)sp;
+  (void)sr;
+  return keep_target(ctx, tp, tr);
+}
+
+/* Loads the circuit of cfg with the filter (or with a plain keep filter, no index). */
+static cz_circuit *load(const cz_config *cfg, bool use_index) {
+  cz_circuit *c = NULL;
+  assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
+  cz_edge_filter flt = {keep_edge, use_index ? keep_target : NULL, NULL};
+  assert_int_equal(cz_circuit_load_edges(c, cfg, &flt), CZ_OK);
+  return c;
+}
+
+static void assert_same_edges(const cz_circuit *a, const cz_circuit *b) {
+  assert_int_equal(a->nedges, b->nedges);
+  for (size_t e = 0; e < a->nedges; e++) {
+    const cz_edge_pop *x = &a->edges[e], *y = &b->edges[e];
+    assert_int_equal(x->n, y->n);
+    assert_true(x->n > 0);
+    for (size_t i = 0; i < x->n; i++) {
+      assert_int_equal(x->source_row[i], y->source_row[i]);
+      assert_int_equal(x->target_row[i], y->target_row[i]);
+      assert_int_equal(x->type[i], y->type[i]);
+      assert_true(x->target_row[i] % 2 == 0);
+    }
+  }
+}
+
+static void generate(char *dir, size_t n) {
+  cz_test_tmpdir(dir, n, "cidx");
+  char net[600];
+  snprintf(net, sizeof net, "%s/net", dir);
+  cz_brunel_params p = cz_brunel_defaults();
+  p.n_neurons = 200;
+  p.tstop = 20;
+  assert_int_equal(cz_generate_brunel(&p, net), CZ_OK);
+}
+
+static void test_index_matches_scan(void **state) {
+  (void)state;
+  char dir[512], cfgpath[700];
+  generate(dir, sizeof dir);
+  snprintf(cfgpath, sizeof cfgpath, "%s/net/config.json", dir);
+  cz_config *cfg = NULL;
+  assert_int_equal(cz_cfg_load(cfgpath, NULL, &cfg), CZ_OK);
+  int warnings = cz_log_warning_count();
+  cz_circuit *scanned = load(cfg, false), *indexed = load(cfg, true);
+  assert_same_edges(scanned, indexed);
+  assert_int_equal(cz_log_warning_count(), warnings); /* the generator's index is complete */
+  for (size_t e = 0; e < indexed->nedges; e++) {
+    assert_true(indexed->edges[e].via_index);
+    assert_false(scanned->edges[e].via_index);
+  }
+  cz_circuit_destroy(&scanned);
+  cz_circuit_destroy(&indexed);
+  cz_cfg_destroy(&cfg);
+}
+
+/* Rewrites the recurrent edges file with an index that gives every node its neighbour's
+ * range: complete and disjoint, but wrong. */
+static void write_shifted_index(const char *path, const char *copy) {
+  cz_h5file *in = NULL, *out = NULL;
+  assert_int_equal(cz_h5_open_read(path, &in), CZ_OK);
+  assert_int_equal(cz_h5_create(copy, &out), CZ_OK);
+  static const char *const ids[] = {"source_node_id", "target_node_id", "edge_type_id", "edge_group_id",
+                                    "edge_group_index"};
+  for (size_t k = 0; k < 5; k++) {
+    char ds[256];
+    snprintf(ds, sizeof ds, "/edges/brunel_to_brunel/%s", ids[k]);
+    uint64_t *v = NULL;
+    size_t n = 0;
+    assert_int_equal(cz_h5_read_u64(in, ds, &v, &n), CZ_OK);
+    assert_int_equal(cz_h5_write_u64(out, ds, v, n, false), CZ_OK);
+    if (k < 2) assert_int_equal(cz_h5_write_attr_string(out, ds, "node_population", "brunel"), CZ_OK);
+    free(v);
+  }
+  assert_int_equal(cz_h5_create_group(out, "/edges/brunel_to_brunel/0"), CZ_OK);
+  uint64_t *node_to = NULL, *range_to = NULL;
+  size_t nn = 0, nr = 0;
+  const char *base = "/edges/brunel_to_brunel/indices/target_to_source";
+  char ds[256];
+  snprintf(ds, sizeof ds, "%s/node_id_to_range", base);
+  assert_int_equal(cz_h5_read_u64_pairs(in, ds, &node_to, &nn), CZ_OK);
+  uint64_t first[2] = {node_to[0], node_to[1]};
+  for (size_t i = 0; i + 1 < nn; i++) {
+    node_to[2 * i] = node_to[2 * (i + 1)];
+    node_to[2 * i + 1] = node_to[2 * (i + 1) + 1];
+  }
+  node_to[2 * (nn - 1)] = first[0];
+  node_to[2 * (nn - 1) + 1] = first[1];
+  assert_int_equal(cz_h5_write_u64_pairs(out, ds, node_to, nn, false), CZ_OK);
+  snprintf(ds, sizeof ds, "%s/range_to_edge_id", base);
+  assert_int_equal(cz_h5_read_u64_pairs(in, ds, &range_to, &nr), CZ_OK);
+  assert_int_equal(cz_h5_write_u64_pairs(out, ds, range_to, nr, false), CZ_OK);
+  free(node_to);
+  free(range_to);
+  assert_int_equal(cz_h5_close(&in), CZ_OK);
+  assert_int_equal(cz_h5_close(&out), CZ_OK);
+}
+
+static void test_wrong_index_falls_back(void **state) {
+  (void)state;
+  char dir[512], cfgpath[700], edges[700], broken[700];
+  generate(dir, sizeof dir);
+  snprintf(cfgpath, sizeof cfgpath, "%s/net/config.json", dir);
+  snprintf(edges, sizeof edges, "%s/net/network/brunel_brunel_edges.h5", dir);
+  snprintf(broken, sizeof broken, "%s/net/network/shifted.h5", dir);
+  cz_config *cfg = NULL;
+  assert_int_equal(cz_cfg_load(cfgpath, NULL, &cfg), CZ_OK);
+  cz_circuit *reference = load(cfg, false);
+  write_shifted_index(edges, broken);
+  assert_int_equal(rename(broken, edges), 0);
+  int warnings = cz_log_warning_count();
+  cz_circuit *indexed = load(cfg, true);
+  assert_same_edges(reference, indexed);
+  assert_true(cz_log_warning_count() > warnings); /* the fallback says so */
+  for (size_t e = 0; e < indexed->nedges; e++)
+    assert_int_equal(indexed->edges[e].via_index, strcmp(indexed->edges[e].name, "brunel_to_brunel") != 0);
+  cz_circuit_destroy(&reference);
+  cz_circuit_destroy(&indexed);
+  cz_cfg_destroy(&cfg);
+}
+
+int main(void) {
+  cz_h5_quiet();
+  cz_log_set_console(false);
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_index_matches_scan),
+      cmocka_unit_test(test_wrong_index_falls_back),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -438,6 +438,7 @@ static cz_status exchange_requests(cz_network *net, const uint32_t *rank_of_gid,
     send[2 * j + 1] = net->rank;
   }
   const int64_t *recv = NULL;
+  st = cz_comm_agree(st); /* no rank may enter the exchange while another has failed */
   if (st == CZ_OK) st = cz_xchg_run(x, send, count, &recv, nrecv);
   if (st == CZ_OK && !(*recv_out = cz_calloc(2 * *nrecv + 2, sizeof **recv_out)))
     st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");

@@ -771,7 +771,7 @@ typedef struct edge_sink {
 
 static cz_status sink_reserve(edge_sink *k, size_t need) {
   if (need <= k->cap) return CZ_OK;
-  size_t cap = k->cap ? k->cap : 1024;
+  size_t cap = k->cap ? k->cap : (need > 1024 ? need : 1024);
   while (cap < need) cap *= 2;
   cz_edge_pop *e = k->e;
   uint32_t *s = realloc(e->source_row, cap * sizeof *s);
@@ -796,6 +796,7 @@ static cz_status sink_reserve(edge_sink *k, size_t need) {
 /* Gives back the slack of the growth. */
 static void sink_shrink(edge_sink *k) {
   cz_edge_pop *e = k->e;
+  if (k->cap == e->n) return;
   size_t n = e->n ? e->n : 1;
   void *p;
   if ((p = realloc(e->source_row, n * sizeof *e->source_row))) e->source_row = p;
@@ -990,6 +991,10 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
                   e->name);
     }
   }
+  /* Size the arrays once when the number of kept edges is known: growing them by doubling
+   * would copy them repeatedly. */
+  if (st == CZ_OK && (!flt || !flt->keep)) st = sink_reserve(&sink, n_file);
+  else if (st == CZ_OK && indexed && !inconsistent) st = sink_reserve(&sink, expected);
   for (int pass = indexed && !inconsistent ? 0 : 1; pass < 2 && st == CZ_OK; pass++) {
     if (pass == 1) {
       if (indexed && !inconsistent) break;

@@ -1,6 +1,7 @@
 #include "comm/comm.h"
 #include "comm/comm_internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -101,6 +102,27 @@ cz_status cz_comm_bcast_u32(uint32_t *v, size_t n) {
   return CZ_OK;
 }
 
+cz_status cz_comm_allreduce_sum_u64_array(uint64_t *v, size_t n) {
+  if (g_size == 1 || n == 0) return CZ_OK;
+  CZ_CHECK(n <= INT_MAX, CZ_ERR_MPI, "reduction of %zu values is too large", n);
+  if (MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_UINT64_T, MPI_SUM, g_comm) != MPI_SUCCESS)
+    return CZ_ERROR(CZ_ERR_MPI, "MPI_Allreduce failed (sum of %zu values)", n);
+  return CZ_OK;
+}
+
+cz_status cz_comm_exscan_u64_array(const uint64_t *in, uint64_t *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = 0;
+  if (g_size == 1 || n == 0) return CZ_OK;
+  CZ_CHECK(n <= INT_MAX, CZ_ERR_MPI, "prefix sum of %zu values is too large", n);
+  if (MPI_Exscan(in, out, (int)n, MPI_UINT64_T, MPI_SUM, g_comm) != MPI_SUCCESS)
+    return CZ_ERROR(CZ_ERR_MPI, "MPI_Exscan failed");
+  if (g_rank == 0)
+    for (size_t i = 0; i < n; i++) out[i] = 0; /* MPI leaves rank 0's result undefined */
+  return CZ_OK;
+}
+
+const void *cz_comm_native(void) { return g_size > 1 && g_comm != MPI_COMM_NULL ? (const void *)&g_comm : NULL; }
+
 cz_status cz_comm_barrier(void) {
   if (g_size == 1) return CZ_OK;
   if (MPI_Barrier(g_comm) != MPI_SUCCESS) return CZ_ERROR(CZ_ERR_MPI, "MPI_Barrier failed");
@@ -138,5 +160,16 @@ cz_status cz_comm_allreduce_max_i64(int64_t *v) { (void)v; return CZ_OK; }
 cz_status cz_comm_allreduce_sum_u64(uint64_t *v) { (void)v; return CZ_OK; }
 cz_status cz_comm_bcast_u32(uint32_t *v, size_t n) { (void)v; (void)n; return CZ_OK; }
 cz_status cz_comm_barrier(void) { return CZ_OK; }
+cz_status cz_comm_allreduce_sum_u64_array(uint64_t *v, size_t n) {
+  (void)v;
+  (void)n;
+  return CZ_OK;
+}
+cz_status cz_comm_exscan_u64_array(const uint64_t *in, uint64_t *out, size_t n) {
+  (void)in;
+  for (size_t i = 0; i < n; i++) out[i] = 0;
+  return CZ_OK;
+}
+const void *cz_comm_native(void) { return NULL; }
 
 #endif

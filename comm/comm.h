@@ -28,6 +28,13 @@ void cz_comm_abort(int code);
 cz_status cz_comm_allreduce_min_i64(int64_t *v);
 cz_status cz_comm_allreduce_max_i64(int64_t *v);
 cz_status cz_comm_allreduce_sum_u64(uint64_t *v);
+/* Element-wise sum over ranks of n values, in place; and the exclusive prefix sum (what the
+ * lower ranks hold; zeros on rank 0) into out. Collective. */
+cz_status cz_comm_allreduce_sum_u64_array(uint64_t *v, size_t n);
+cz_status cz_comm_exscan_u64_array(const uint64_t *in, uint64_t *out, size_t n);
+/* The communicator for libraries that take one (parallel HDF5): a pointer to an MPI_Comm,
+ * or NULL when this process runs alone. Borrowed. */
+const void *cz_comm_native(void);
 /* Broadcasts n uint32 values from rank 0. Collective. */
 cz_status cz_comm_bcast_u32(uint32_t *v, size_t n);
 cz_status cz_comm_barrier(void);

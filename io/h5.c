@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include <hdf5.h>
+#if defined(CADENZA_WITH_MPI) && defined(H5_HAVE_PARALLEL)
+#include <mpi.h>
+#endif
 
 #include "base/mem.h"
 #include "base/str.h"
@@ -22,6 +25,7 @@ struct cz_h5file {
   hid_t id;
   char *path;
   bool writing;
+  hid_t dxpl; /* transfer properties of writes: collective in files written by all ranks */
 };
 
 /* An open dataset with its type and shape, so the checks can run before the read. */
@@ -123,6 +127,7 @@ static cz_status cz_h5_new(const char *path, hid_t id, bool writing, cz_h5file *
   }
   f->id = id;
   f->writing = writing;
+  f->dxpl = H5P_DEFAULT;
   *out = f;
   return CZ_OK;
 }
@@ -169,10 +174,39 @@ cz_status cz_h5_create(const char *path, cz_h5file **out) {
   return CZ_OK;
 }
 
+cz_status cz_h5_create_parallel(const char *path, const void *mpi_comm, cz_h5file **out) {
+  *out = NULL;
+#if defined(CADENZA_WITH_MPI) && defined(H5_HAVE_PARALLEL)
+  if (!mpi_comm) return cz_h5_create(path, out);
+  cz_h5_quiet();
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  if (fapl < 0 || H5Pset_fapl_mpio(fapl, *(const MPI_Comm *)mpi_comm, MPI_INFO_NULL) < 0) {
+    if (fapl >= 0) H5Pclose(fapl);
+    return cz_h5_fail(path, CZ_ERR_OUTPUT, "cannot set up parallel HDF5");
+  }
+  hid_t id = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
+  if (id < 0) return cz_h5_fail(path, CZ_ERR_OUTPUT, "cannot create HDF5 file");
+  CZ_TRY(cz_h5_new(path, id, true, out));
+  hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+  if (dxpl < 0 || H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0) {
+    if (dxpl >= 0) H5Pclose(dxpl);
+    cz_h5_close(out);
+    return cz_h5_fail(path, CZ_ERR_OUTPUT, "cannot set up collective writes");
+  }
+  (*out)->dxpl = dxpl;
+  return CZ_OK;
+#else
+  (void)mpi_comm;
+  return cz_h5_create(path, out);
+#endif
+}
+
 cz_status cz_h5_close(cz_h5file **f) {
   if (!f || !*f) return CZ_OK;
   cz_h5file *h = *f;
   *f = NULL;
+  if (h->dxpl != H5P_DEFAULT) H5Pclose(h->dxpl);
   cz_status st = CZ_OK;
   /* A written file's data may only reach the disk here; a failure means a broken output. */
   if (H5Fclose(h->id) < 0 && h->writing)
@@ -780,7 +814,9 @@ cz_status cz_h5_create_group(cz_h5file *f, const char *path) {
  * contiguous otherwise, since an empty dataset cannot be chunked with a zero chunk. */
 static hid_t cz_h5_dcpl(size_t n, bool compress) {
   hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-  if (dcpl >= 0 && H5Pset_obj_track_times(dcpl, 0) < 0) {
+  /* Space allocated when the dataset is created, as parallel HDF5 must do: files written by
+   * one process and by many ranks are then the same bytes. */
+  if (dcpl >= 0 && (H5Pset_obj_track_times(dcpl, 0) < 0 || H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0)) {
     H5Pclose(dcpl);
     return -1;
   }
@@ -793,23 +829,50 @@ static hid_t cz_h5_dcpl(size_t n, bool compress) {
   return dcpl;
 }
 
-static cz_status cz_h5_write_1d(cz_h5file *f, const char *path, hid_t stored, hid_t mem, const void *data,
-                                size_t n, bool compress) {
-  hsize_t dims = (hsize_t)n;
+/* Creates a 1-D dataset of total elements and writes data (n elements) at offset; with a
+ * parallel file every rank calls this with the same total and its own slice. */
+static cz_status cz_h5_write_slice(cz_h5file *f, const char *path, hid_t stored, hid_t mem, const void *data,
+                                   size_t total, size_t offset, size_t n, bool compress) {
+  hsize_t dims = (hsize_t)total, off = (hsize_t)offset, cnt = (hsize_t)n, one = 1;
   hid_t space = H5Screate_simple(1, &dims, NULL);
   hid_t lcpl = cz_h5_lcpl_parents();
-  hid_t dcpl = cz_h5_dcpl(n, compress);
-  hid_t d = -1;
+  hid_t dcpl = cz_h5_dcpl(total, compress);
+  hid_t d = -1, mspace = -1;
   bool ok = space >= 0 && lcpl >= 0 && dcpl >= 0;
   if (ok) d = H5Dcreate2(f->id, path, stored, space, lcpl, dcpl, H5P_DEFAULT);
-  ok = d >= 0 && (n == 0 || H5Dwrite(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
+  ok = d >= 0;
+  if (ok && n > 0) {
+    mspace = H5Screate_simple(1, &cnt, NULL);
+    ok = mspace >= 0 && H5Sselect_hyperslab(space, H5S_SELECT_SET, &off, NULL, &cnt, NULL) >= 0;
+  } else if (ok) {
+    /* A rank with nothing to write still takes part in a collective write. */
+    mspace = H5Screate_simple(1, &one, NULL);
+    ok = mspace >= 0 && H5Sselect_none(mspace) >= 0 && H5Sselect_none(space) >= 0;
+  }
+  if (ok && (total > 0 || f->dxpl != H5P_DEFAULT)) ok = H5Dwrite(d, mem, mspace, space, f->dxpl, data) >= 0;
   cz_status st = ok ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
   if (d >= 0 && H5Dclose(d) < 0 && st == CZ_OK)
     st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
+  if (mspace >= 0) H5Sclose(mspace);
   if (dcpl >= 0) H5Pclose(dcpl);
   if (lcpl >= 0) H5Pclose(lcpl);
   if (space >= 0) H5Sclose(space);
   return st;
+}
+
+static cz_status cz_h5_write_1d(cz_h5file *f, const char *path, hid_t stored, hid_t mem, const void *data,
+                                size_t n, bool compress) {
+  return cz_h5_write_slice(f, path, stored, mem, data, n, 0, n, compress);
+}
+
+cz_status cz_h5_write_f64_slice(cz_h5file *f, const char *path, const double *data, size_t total, size_t offset,
+                                size_t n, bool compress) {
+  return cz_h5_write_slice(f, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, total, offset, n, compress);
+}
+
+cz_status cz_h5_write_u64_slice(cz_h5file *f, const char *path, const uint64_t *data, size_t total, size_t offset,
+                                size_t n, bool compress) {
+  return cz_h5_write_slice(f, path, H5T_STD_U64LE, H5T_NATIVE_UINT64, data, total, offset, n, compress);
 }
 
 cz_status cz_h5_write_f64(cz_h5file *f, const char *path, const double *data, size_t n, bool compress) {

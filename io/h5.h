@@ -35,6 +35,11 @@ void cz_h5_quiet(void);
 cz_status cz_h5_open_read(const char *path, cz_h5file **out);
 /* Creates (truncating) a file for writing; failures are CZ_ERR_OUTPUT. Owned (*out). */
 cz_status cz_h5_create(const char *path, cz_h5file **out);
+/* Creates path for writing by every rank of the MPI communicator *mpi_comm (an MPI_Comm,
+ * borrowed; NULL or a build without MPI: like cz_h5_create). Every later write and the close
+ * are collective: all ranks call them in the same order with the same arguments, except the
+ * slice each writes. Owned (*out). */
+cz_status cz_h5_create_parallel(const char *path, const void *mpi_comm, cz_h5file **out);
 /* Closes; for written files a failing close is reported (CZ_ERR_OUTPUT). Accepts NULL. */
 cz_status cz_h5_close(cz_h5file **f);
 const char *cz_h5_path(const cz_h5file *f);
@@ -78,6 +83,12 @@ cz_status cz_h5_create_group(cz_h5file *f, const char *path);
 /* 1-D datasets; compress applies gzip (level 4) with chunking when n > 0. */
 cz_status cz_h5_write_f64(cz_h5file *f, const char *path, const double *data, size_t n, bool compress);
 cz_status cz_h5_write_u64(cz_h5file *f, const char *path, const uint64_t *data, size_t n, bool compress);
+/* A 1-D dataset of total elements of which this rank writes n at offset (collective in a
+ * parallel file; n may be 0). */
+cz_status cz_h5_write_f64_slice(cz_h5file *f, const char *path, const double *data, size_t total, size_t offset,
+                                size_t n, bool compress);
+cz_status cz_h5_write_u64_slice(cz_h5file *f, const char *path, const uint64_t *data, size_t total, size_t offset,
+                                size_t n, bool compress);
 /* Variable-length string attribute (scalar). */
 cz_status cz_h5_write_attr_string(cz_h5file *f, const char *path, const char *attr, const char *value);
 /* uint32 attribute, scalar when n == 1 and dims [n] otherwise. */

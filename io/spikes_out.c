@@ -217,8 +217,10 @@ static size_t cz_gather_pop(const cz_spike_table *t, uint32_t p, double *ts, uin
   return k;
 }
 
-static cz_status cz_write_h5_pop(cz_h5file *f, const char *name, const double *ts, const uint64_t *ids,
-                                 size_t n, cz_sort_order order, bool compress) {
+/* Writes population `name`: this process's n spikes at offset of total (all of them in a
+ * file written by one process). */
+static cz_status cz_write_h5_pop(cz_h5file *f, const char *name, const double *ts, const uint64_t *ids, size_t n,
+                                 size_t total, size_t offset, cz_sort_order order, bool compress) {
   char *group = NULL, *dts = NULL, *dids = NULL;
   cz_status st;
   CZ_TRY_GOTO(st, cz_asprintf(&group, "/spikes/%s", name), done);
@@ -226,9 +228,9 @@ static cz_status cz_write_h5_pop(cz_h5file *f, const char *name, const double *t
   CZ_TRY_GOTO(st, cz_asprintf(&dids, "/spikes/%s/node_ids", name), done);
   CZ_TRY_GOTO(st, cz_h5_create_group(f, group), done);
   CZ_TRY_GOTO(st, cz_h5_write_attr_string(f, group, "sorting", cz_sort_name(order)), done);
-  CZ_TRY_GOTO(st, cz_h5_write_f64(f, dts, ts, n, compress), done);
+  CZ_TRY_GOTO(st, cz_h5_write_f64_slice(f, dts, ts, total, offset, n, compress), done);
   CZ_TRY_GOTO(st, cz_h5_write_attr_string(f, dts, "units", "ms"), done);
-  CZ_TRY_GOTO(st, cz_h5_write_u64(f, dids, ids, n, compress), done);
+  CZ_TRY_GOTO(st, cz_h5_write_u64_slice(f, dids, ids, total, offset, n, compress), done);
 done:
   free(group);
   free(dts);
@@ -236,7 +238,8 @@ done:
   return st;
 }
 
-static cz_status cz_write_h5_body(cz_h5file *f, const cz_spike_table *t, cz_sort_order order, bool compress) {
+static cz_status cz_write_h5_body(cz_h5file *f, const cz_spike_table *t, const uint64_t *total,
+                                  const uint64_t *offset, cz_sort_order order, bool compress) {
   static const uint32_t magic = 0x0A7A, version[2] = {0, 1};
   CZ_TRY(cz_h5_write_attr_u32(f, "/", "magic", &magic, 1));
   CZ_TRY(cz_h5_write_attr_u32(f, "/", "version", version, 2));
@@ -249,7 +252,8 @@ static cz_status cz_write_h5_body(cz_h5file *f, const cz_spike_table *t, cz_sort
   if (!ids) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory writing %zu spikes", t->n);
   for (uint32_t p = 0; st == CZ_OK && p < t->npops; p++) {
     size_t k = cz_gather_pop(t, p, ts, ids);
-    if (k > 0) CZ_TRY_GOTO(st, cz_write_h5_pop(f, t->pop_names[p], ts, ids, k, order, compress), done);
+    const size_t all = total ? (size_t)total[p] : k, at = offset ? (size_t)offset[p] : 0;
+    if (all > 0) CZ_TRY_GOTO(st, cz_write_h5_pop(f, t->pop_names[p], ts, ids, k, all, at, order, compress), done);
   }
 done:
   free(ts);
@@ -262,25 +266,31 @@ static cz_status cz_as_output_error(cz_status st) {
   return st == CZ_OK || st == CZ_ERR_OUTPUT ? st : cz_error_prefix(CZ_ERR_OUTPUT, "writing spikes failed");
 }
 
-cz_status cz_spikes_write_h5(const char *path, const cz_spike_table *t, cz_sort_order order, bool compress) {
+cz_status cz_spikes_write_h5_slices(const char *path, const cz_spike_table *t, const uint64_t *total,
+                                    const uint64_t *offset, cz_sort_order order, bool compress, const void *mpi_comm,
+                                    bool commit) {
   CZ_TRY(cz_check_table(path, t));
   CZ_TRY(cz_check_group_names(path, t));
   char *part = NULL;
   CZ_TRY(cz_part_path(path, &part));
   cz_h5file *f = NULL;
   cz_status st;
-  CZ_TRY_GOTO(st, cz_h5_create(part, &f), fail);
-  st = cz_write_h5_body(f, t, order, compress);
+  CZ_TRY_GOTO(st, cz_h5_create_parallel(part, mpi_comm, &f), fail);
+  st = cz_write_h5_body(f, t, total, offset, order, compress);
   cz_status cst = cz_h5_close(&f);
   if (st == CZ_OK) st = cst;
   if (st != CZ_OK) goto fail;
-  CZ_TRY_GOTO(st, cz_commit_part(part, path), fail);
+  if (commit) CZ_TRY_GOTO(st, cz_commit_part(part, path), fail);
   free(part);
   return CZ_OK;
 fail:
-  unlink(part);
+  if (commit) unlink(part);
   free(part);
   return cz_as_output_error(st);
+}
+
+cz_status cz_spikes_write_h5(const char *path, const cz_spike_table *t, cz_sort_order order, bool compress) {
+  return cz_spikes_write_h5_slices(path, t, NULL, NULL, order, compress, NULL, true);
 }
 
 /* ---- csv ------------------------------------------------------------------------------- */

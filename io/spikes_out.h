@@ -36,6 +36,14 @@ cz_status cz_spikes_sort(cz_spike_table *t, cz_sort_order order);
 
 /* Writes the h5 file (path) from a sorted table. compress: gzip datasets. */
 cz_status cz_spikes_write_h5(const char *path, const cz_spike_table *t, cz_sort_order order, bool compress);
+/* Writes the h5 file together with the other ranks of the MPI communicator *mpi_comm
+ * (collective; NULL: this process alone). t holds this rank's slice of the sorted spikes:
+ * for every population p, this rank's spikes of p come at offset[p] of total[p] in the file
+ * (NULL arrays: the table is everything). Exactly one rank passes commit, to rename the
+ * finished file into place. The bytes do not depend on how the spikes are split. */
+cz_status cz_spikes_write_h5_slices(const char *path, const cz_spike_table *t, const uint64_t *total,
+                                    const uint64_t *offset, cz_sort_order order, bool compress, const void *mpi_comm,
+                                    bool commit);
 /* Writes the CSV file (path) from a sorted table. */
 cz_status cz_spikes_write_csv(const char *path, const cz_spike_table *t);
 

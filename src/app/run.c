@@ -224,49 +224,145 @@ static cz_status gather_spikes(const run_state *s, int64_t **all, size_t *nall) 
   return st;
 }
 
-/* Rank 0 writes the spike files; the table is sorted, so the rank count never shows. */
-static cz_status write_spike_files(const run_state *s, const int64_t *recs, size_t n) {
-  const cz_config *cfg = s->cfg;
-  const cz_network *net = s->net;
+/* Builds a spike table from (stamp, gid) records. Owned arrays (free the three and names). */
+static cz_status table_of(const run_state *s, const int64_t *recs, size_t n, cz_spike_table *t) {
   const cz_circuit *c = s->circuit;
+  memset(t, 0, sizeof *t);
+  t->n = n;
+  t->npops = c->nnodes;
+  const char **names = cz_calloc(c->nnodes, sizeof *names);
+  t->pop = cz_calloc(n, sizeof *t->pop);
+  t->node_ids = cz_calloc(n, sizeof *t->node_ids);
+  t->timestamps = cz_calloc(n, sizeof *t->timestamps);
+  t->pop_names = names;
+  CZ_CHECK(names && t->pop && t->node_ids && t->timestamps, CZ_ERR_NOMEM, "out of memory writing %zu spikes", n);
+  for (size_t p = 0; p < c->nnodes; p++) names[p] = c->nodes[p].name;
+  for (size_t i = 0; i < n; i++) {
+    size_t pop, row;
+    cz_net_locate(s->net, (size_t)recs[2 * i + 1], &pop, &row);
+    t->pop[i] = (uint32_t)pop;
+    t->node_ids[i] = c->nodes[pop].node_id[row];
+    t->timestamps[i] = (double)(recs[2 * i] * s->net->tics_per_step) / 1000.0;
+  }
+  return CZ_OK;
+}
+
+static void table_free(cz_spike_table *t) {
+  free(t->pop);
+  free(t->node_ids);
+  free(t->timestamps);
+  free((void *)t->pop_names);
+}
+
+/* Which rank writes a spike in the collective write: ranges of the sort key, so that each
+ * rank's slice of every population is contiguous in the file. by_id: ranges of node ids per
+ * population; otherwise ranges of time. */
+static int writer_of(const run_state *s, int64_t stamp, size_t gid, const uint64_t *id_lo, const uint64_t *id_span) {
+  const int nr = cz_comm_size();
+  if (s->cfg->sort_order == CZ_SORT_BY_ID) {
+    size_t pop, row;
+    cz_net_locate(s->net, gid, &pop, &row);
+    uint64_t id = s->circuit->nodes[pop].node_id[row];
+    return (int)((double)(id - id_lo[pop]) / (double)id_span[pop] * nr);
+  }
+  return (int)((double)stamp / (double)(s->net->nsteps + 2) * nr);
+}
+
+/* Sends every spike to the rank that writes it; returns this rank's share. */
+static cz_status spikes_to_writers(const run_state *s, int64_t **mine, size_t *nmine) {
+  const cz_circuit *c = s->circuit;
+  const int nr = cz_comm_size();
+  const size_t n = s->result.nspikes;
+  uint64_t *id_lo = cz_calloc(c->nnodes, sizeof *id_lo), *id_span = cz_calloc(c->nnodes, sizeof *id_span);
+  size_t *count = cz_calloc((size_t)nr, sizeof *count), *next = cz_calloc((size_t)nr, sizeof *next);
+  int64_t *send = cz_calloc(2 * n + 2, sizeof *send);
+  int *dest = cz_calloc(n + 1, sizeof *dest);
+  cz_xchg *x = NULL;
+  cz_status st = (id_lo && id_span && count && next && send && dest) ? cz_xchg_create(&x)
+                                                                      : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++) {
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < c->nodes[p].n; i++) {
+      if (c->nodes[p].node_id[i] < lo) lo = c->nodes[p].node_id[i];
+      if (c->nodes[p].node_id[i] > hi) hi = c->nodes[p].node_id[i];
+    }
+    id_lo[p] = c->nodes[p].n ? lo : 0;
+    id_span[p] = c->nodes[p].n ? hi - lo + 1 : 1;
+  }
+  for (size_t i = 0; st == CZ_OK && i < n; i++) {
+    dest[i] = writer_of(s, s->result.stamp[i], s->result.gid[i], id_lo, id_span);
+    count[dest[i]]++;
+  }
+  for (int r = 1; r < nr; r++) next[r] = next[r - 1] + count[r - 1];
+  for (size_t i = 0; st == CZ_OK && i < n; i++) {
+    size_t j = next[dest[i]]++;
+    send[2 * j] = s->result.stamp[i];
+    send[2 * j + 1] = (int64_t)s->result.gid[i];
+  }
+  const int64_t *recv = NULL;
+  size_t nrecv = 0;
+  st = cz_comm_agree(st);
+  if (st == CZ_OK) st = cz_xchg_run(x, send, count, &recv, &nrecv);
+  if (st == CZ_OK && !(*mine = cz_calloc(2 * nrecv + 2, sizeof **mine))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK) {
+    if (nrecv) memcpy(*mine, recv, 2 * nrecv * sizeof *recv);
+    *nmine = nrecv;
+  }
+  cz_xchg_destroy(&x);
+  free(id_lo);
+  free(id_span);
+  free(count);
+  free(next);
+  free(send);
+  free(dest);
+  return st;
+}
+
+/* The h5 file written by all ranks at once: each sorts its share and writes its slices at the
+ * offsets the lower ranks' shares leave. */
+static cz_status write_h5_collective(const run_state *s) {
+  int64_t *mine = NULL;
+  size_t n = 0;
   cz_spike_table t;
   memset(&t, 0, sizeof t);
-  t.n = n;
-  t.npops = c->nnodes;
-  const char **names = NULL;
-  CZ_NEW(names, c->nnodes);
-  for (size_t p = 0; p < c->nnodes; p++) names[p] = c->nodes[p].name;
-  t.pop_names = names;
-  t.pop = cz_calloc(t.n, sizeof *t.pop);
-  t.node_ids = cz_calloc(t.n, sizeof *t.node_ids);
-  t.timestamps = cz_calloc(t.n, sizeof *t.timestamps);
-  cz_status st = CZ_OK;
-  if (!t.pop || !t.node_ids || !t.timestamps) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; st == CZ_OK && i < t.n; i++) {
-    size_t pop, row;
-    cz_net_locate(net, (size_t)recs[2 * i + 1], &pop, &row);
-    t.pop[i] = (uint32_t)pop;
-    t.node_ids[i] = c->nodes[pop].node_id[row];
-    t.timestamps[i] = (double)(recs[2 * i] * net->tics_per_step) / 1000.0;
-  }
-  if (st == CZ_OK) {
-    st = cz_spikes_sort(&t, cfg->sort_order);
-    if (st == CZ_OK && cfg->spikes_file) st = cz_spikes_write_h5(cfg->spikes_file, &t, cfg->sort_order, true);
-    if (st == CZ_OK && cfg->spikes_file_csv) st = cz_spikes_write_csv(cfg->spikes_file_csv, &t);
-  }
-  free(t.pop);
-  free(t.node_ids);
-  free(t.timestamps);
-  free(names);
+  cz_status st = spikes_to_writers(s, &mine, &n);
+  if (st == CZ_OK) st = table_of(s, mine, n, &t);
+  if (st == CZ_OK) st = cz_spikes_sort(&t, s->cfg->sort_order);
+  const size_t np = s->circuit->nnodes;
+  uint64_t *total = cz_calloc(np, sizeof *total), *offset = cz_calloc(np, sizeof *offset);
+  if (st == CZ_OK && (!total || !offset)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; st == CZ_OK && i < t.n; i++) total[t.pop[i]]++;
+  st = cz_comm_agree(st);
+  if (st == CZ_OK) st = cz_comm_exscan_u64_array(total, offset, np);
+  if (st == CZ_OK) st = cz_comm_allreduce_sum_u64_array(total, np);
+  if (st == CZ_OK)
+    st = cz_spikes_write_h5_slices(s->cfg->spikes_file, &t, total, offset, s->cfg->sort_order, true, cz_comm_native(),
+                                   cz_comm_rank() == 0);
+  table_free(&t);
+  free(total);
+  free(offset);
+  free(mine);
   return st;
 }
 
 static cz_status write_spikes(run_state *s) {
-  if (!s->cfg->spikes_file && !s->cfg->spikes_file_csv) return CZ_OK;
+  const cz_config *cfg = s->cfg;
+  if (cfg->spikes_file && cz_comm_size() > 1) CZ_TRY(cz_comm_agree(write_h5_collective(s)));
+  const bool rank0_h5 = cfg->spikes_file && cz_comm_size() == 1;
+  if (!rank0_h5 && !cfg->spikes_file_csv) return CZ_OK;
+  /* The CSV file (and with one rank the h5 file) is written by rank 0 from all spikes. */
   int64_t *all = NULL;
   size_t nall = 0;
   cz_status st = gather_spikes(s, &all, &nall);
-  if (st == CZ_OK && cz_comm_rank() == 0) st = write_spike_files(s, all, nall);
+  cz_spike_table t;
+  memset(&t, 0, sizeof t);
+  if (st == CZ_OK && cz_comm_rank() == 0) {
+    st = table_of(s, all, nall, &t);
+    if (st == CZ_OK) st = cz_spikes_sort(&t, cfg->sort_order);
+    if (st == CZ_OK && rank0_h5) st = cz_spikes_write_h5(cfg->spikes_file, &t, cfg->sort_order, true);
+    if (st == CZ_OK && cfg->spikes_file_csv) st = cz_spikes_write_csv(cfg->spikes_file_csv, &t);
+  }
+  table_free(&t);
   free(all);
   return st;
 }

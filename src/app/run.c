@@ -152,8 +152,9 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   CZ_TRY(cz_comm_agree(load_nodes(s, opt)));
   if (opt->partition_file) {
     cz_log_info("Placing neurons on %d ranks as %s says", cz_comm_size(), opt->partition_file);
-    CZ_TRY(cz_comm_agree(cz_partition_file_read(opt->partition_file, s->circuit, (uint32_t)cz_comm_size(),
-                                                &s->rank_of_gid)));
+    cz_status st = cz_partition_file_read(opt->partition_file, s->circuit, (uint32_t)cz_comm_size(), &s->rank_of_gid);
+    if (st != CZ_OK) cz_error_prefix(st, "--partition");
+    CZ_TRY(cz_comm_agree(st));
   } else {
     if (cz_comm_size() > 1)
       cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));

@@ -789,6 +789,13 @@ static cz_status sink_reserve(edge_sink *k, size_t need) {
     ok = d != NULL;
   }
   CZ_CHECK(ok, CZ_ERR_NOMEM, "out of memory loading the edges of %s", e->name);
+  cz_advise_huge(e->source_row, cap * sizeof *e->source_row);
+  cz_advise_huge(e->target_row, cap * sizeof *e->target_row);
+  cz_advise_huge(e->type, cap * sizeof *e->type);
+  if (k->per_edge) {
+    cz_advise_huge(e->weight, cap * sizeof *e->weight);
+    cz_advise_huge(e->delay, cap * sizeof *e->delay);
+  }
   k->cap = cap;
   return CZ_OK;
 }

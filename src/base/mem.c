@@ -2,11 +2,26 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+
+void cz_advise_huge(void *p, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  if (!p || bytes < 2 * huge) return;
+  uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), b = ((uintptr_t)p + bytes) & ~(huge - 1);
+  if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
 
 void *cz_calloc(size_t n, size_t sz) {
   if (n == 0 || sz == 0) return calloc(1, 1);
   if (n > SIZE_MAX / sz) return NULL;
-  return calloc(n, sz);
+  void *p = calloc(n, sz);
+  cz_advise_huge(p, n * sz);
+  return p;
 }
 
 cz_status cz_grow(void **p, size_t *cap, size_t need, size_t sz) {

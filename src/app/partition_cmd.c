@@ -1,5 +1,7 @@
 #include "app/partition_cmd.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -8,6 +10,55 @@
 #include "io/circuit.h"
 #include "io/config.h"
 #include "io/partition_file.h"
+
+/* The quality of a placement, measured by streaming the edge files: synapses between neurons
+ * on different ranks (the cut), the share that stays on one rank, and the load imbalance
+ * (largest rank's cost over the mean, cost = 1 + afferent synapses per neuron). */
+typedef struct quality_acc {
+  const uint32_t *rank_of_gid;
+  const size_t *offset;
+  uint64_t cut, recurrent;
+  uint64_t *cost; /* [nranks] */
+} quality_acc;
+
+static bool count_edge(const void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, uint32_t tr) {
+  quality_acc *q = (quality_acc *)(uintptr_t)ctx;
+  const uint32_t rt = q->rank_of_gid[q->offset[tp] + tr], rs = q->rank_of_gid[q->offset[sp] + sr];
+  if (rt == CZ_NO_RANK) return false;
+  q->cost[rt]++;
+  if (rs != CZ_NO_RANK) {
+    q->recurrent++;
+    q->cut += rs != rt;
+  }
+  return false;
+}
+
+static cz_status print_quality(cz_circuit *c, const cz_config *cfg, const uint32_t *rank_of_gid, int nranks) {
+  size_t *offset = NULL;
+  CZ_NEW(offset, c->nnodes + 1);
+  for (size_t p = 0; p < c->nnodes; p++) offset[p + 1] = offset[p] + c->nodes[p].n;
+  quality_acc q = {rank_of_gid, offset, 0, 0, cz_calloc((size_t)nranks, sizeof(uint64_t))};
+  cz_status st = q.cost ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t g = 0; st == CZ_OK && g < offset[c->nnodes]; g++)
+    if (rank_of_gid[g] != CZ_NO_RANK) q.cost[rank_of_gid[g]]++;
+  cz_edge_filter flt = {count_edge, NULL, &q};
+  if (st == CZ_OK) st = cz_circuit_load_edges(c, cfg, &flt);
+  cz_circuit_free_edges(c);
+  if (st == CZ_OK) {
+    uint64_t total = 0, max = 0;
+    for (int r = 0; r < nranks; r++) {
+      total += q.cost[r];
+      if (q.cost[r] > max) max = q.cost[r];
+    }
+    double imbalance = total ? (double)max / ((double)total / nranks) : 1.0;
+    double local = q.recurrent ? 1.0 - (double)q.cut / (double)q.recurrent : 1.0;
+    printf("cadenza: edge cut %llu of %llu recurrent synapses, %.1f%% stay on their rank, load imbalance %.3f\n",
+           (unsigned long long)q.cut, (unsigned long long)q.recurrent, 100.0 * local, imbalance);
+  }
+  free(q.cost);
+  free(offset);
+  return st;
+}
 
 /* Neurons per rank, for the closing line. */
 static cz_status print_balance(const cz_circuit *c, const uint32_t *rank_of_gid, int nranks) {
@@ -38,6 +89,7 @@ cz_status cz_app_partition(const char *config_path, int nranks, cz_partition_met
   if (st == CZ_OK) st = cz_place_nodes(c, cfg, nranks, method, 1, &ranks);
   if (st == CZ_OK) st = cz_partition_file_write(out_path, c, ranks, (uint32_t)nranks, cz_partition_method_name(method));
   if (st == CZ_OK) st = print_balance(c, ranks, nranks);
+  if (st == CZ_OK) st = print_quality(c, cfg, ranks, nranks);
   if (st == CZ_OK) printf("cadenza: wrote the %s partition to %s\n", cz_partition_method_name(method), out_path);
   free(ranks);
   cz_circuit_destroy(&c);

@@ -97,7 +97,7 @@ static cz_status compute_parts(cz_circuit *c, const cz_config *cfg, const vertic
   cz_status st = cz_part_metis(g, nranks, seed, part);
   cz_part_quality q;
   if (st == CZ_OK && cz_partition_quality(g, part, nranks, &q) == CZ_OK)
-    cz_log_info("Partition (metis, %d ranks): edge cut %llu of %llu synapse pairs, %.1f%% stay local, load "
+    cz_log_info("Partition (metis, %d ranks): edge cut %llu of %llu recurrent synapses, %.1f%% stay local, load "
                 "imbalance %.3f",
                 nranks, (unsigned long long)q.edge_cut, (unsigned long long)q.edge_total, 100.0 * q.local_fraction,
                 q.imbalance);

@@ -967,8 +967,6 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   CZ_TRY(check_length(f, p.index, n_file, false));
   const bool need_index = groups_have_columns(eg);
   const cz_node_pop *sp = &c->nodes[e->source_pop], *tp = &c->nodes[e->target_pop];
-  CZ_CHECK(sp->n < UINT32_MAX && tp->n < UINT32_MAX, CZ_ERR_FORMAT, "%s: populations of %s are too large to index",
-           e->file, e->name);
   edge_sink sink = {e, groups_override_synapses(eg), 0};
   /* The rows to read: the kept targets' ranges from the index, or the whole population. */
   row_ranges ranges = {0, 0, NULL};
@@ -1060,12 +1058,12 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   return st;
 }
 
-static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *file, const cz_csv *types,
-                                    const type_index *ti, const edge_type_info *info, const char *name,
-                                    cz_edge_pop *e, const cz_edge_filter *flt) {
-  CZ_TRY(cz_strdup(name, &e->name));
-  CZ_TRY(cz_strdup(file, &e->file));
-  char src[1024], tgt[1024], path[1024];
+/* The node populations at the two ends of edge population name and its number of edges,
+ * checked: both populations exist, the target is not virtual, and the id datasets are 1-D
+ * and equally long. */
+static cz_status edge_pop_ends(const cz_circuit *c, cz_h5file *f, const char *file, const char *name,
+                               uint32_t *source_pop, uint32_t *target_pop, size_t *n_file) {
+  char src[1024], tgt[1024];
   snprintf(src, sizeof src, "/edges/%s/source_node_id", name);
   snprintf(tgt, sizeof tgt, "/edges/%s/target_node_id", name);
   CZ_CHECK(cz_h5_is_dataset(f, src), CZ_ERR_FORMAT, "%s: edge population %s has no dataset %s", file, name, src);
@@ -1085,19 +1083,34 @@ static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *fil
   free(src_pop);
   free(tgt_pop);
   CZ_TRY(st);
-  e->source_pop = (uint32_t)sp;
-  e->target_pop = (uint32_t)tp;
   cz_h5_info is, it;
   CZ_TRY(cz_h5_info_of(f, src, &is));
   CZ_TRY(cz_h5_info_of(f, tgt, &it));
   CZ_CHECK(is.rank == 1 && it.rank == 1, CZ_ERR_FORMAT, "%s: %s and %s must be 1-D datasets", file, src, tgt);
   CZ_CHECK(is.dims[0] == it.dims[0], CZ_ERR_FORMAT, "%s: %s has %llu entries but %s has %llu", file, src,
            (unsigned long long)is.dims[0], tgt, (unsigned long long)it.dims[0]);
+  const cz_node_pop *spp = &c->nodes[sp], *tpp = &c->nodes[tp];
+  CZ_CHECK(spp->n < UINT32_MAX && tpp->n < UINT32_MAX, CZ_ERR_FORMAT, "%s: populations of %s are too large to index",
+           file, name);
+  *source_pop = (uint32_t)sp;
+  *target_pop = (uint32_t)tp;
+  *n_file = (size_t)is.dims[0];
+  return CZ_OK;
+}
+
+static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *file, const cz_csv *types,
+                                    const type_index *ti, const edge_type_info *info, const char *name,
+                                    cz_edge_pop *e, const cz_edge_filter *flt) {
+  CZ_TRY(cz_strdup(name, &e->name));
+  CZ_TRY(cz_strdup(file, &e->file));
+  size_t n_file = 0;
+  CZ_TRY(edge_pop_ends(c, f, file, name, &e->source_pop, &e->target_pop, &n_file));
   CZ_TRY(edge_types_of(e, info, types->nrows));
   edge_groups eg = {0, NULL};
+  char path[1024];
   snprintf(path, sizeof path, "/edges/%s", name);
-  st = load_edge_groups(f, path, &eg);
-  if (st == CZ_OK) st = read_edges(c, f, e, (size_t)is.dims[0], ti, info, &eg, types, flt);
+  cz_status st = load_edge_groups(f, path, &eg);
+  if (st == CZ_OK) st = read_edges(c, f, e, n_file, ti, info, &eg, types, flt);
   edge_groups_free(&eg);
   return st;
 }
@@ -1140,6 +1153,109 @@ static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k, 
   free(info);
   type_index_free(&ti);
   return st;
+}
+
+/* ------------------------------------------------------------------ edge scan */
+
+/* First row of part `part` when n rows are split into nparts nearly equal slices. */
+static size_t slice_start(size_t n, int part, int nparts) {
+  const size_t q = n / (size_t)nparts, r = n % (size_t)nparts; /* n * part / nparts without overflow */
+  return q * (size_t)part + r * (size_t)part / (size_t)nparts;
+}
+
+/* Reads this part's slice of one population in rounds of at most cap rows. Every part makes
+ * the same number of reads (the widest slice's), so collective reads always pair up; after a
+ * local failure (*local set) a part keeps taking part with empty reads. */
+static cz_status scan_edge_pop(const cz_circuit *c, cz_h5file *f, const char *file, const char *name,
+                               const cz_edge_scan *scan, uint64_t *src, uint64_t *tgt, size_t cap, cz_status *local) {
+  uint32_t sp = 0, tp = 0;
+  size_t n = 0;
+  CZ_TRY(edge_pop_ends(c, f, file, name, &sp, &tp, &n)); /* metadata: the same verdict on every part */
+  edge_paths p;
+  edge_paths_of(name, &p);
+  const size_t lo = slice_start(n, scan->part, scan->nparts), hi = slice_start(n, scan->part + 1, scan->nparts);
+  const size_t widest = (n + (size_t)scan->nparts - 1) / (size_t)scan->nparts;
+  const size_t rounds = (widest + cap - 1) / cap;
+  for (size_t r = 0; r < rounds; r++) {
+    size_t a = lo + r * cap, m = 0;
+    if (a < hi && *local == CZ_OK) m = hi - a < cap ? hi - a : cap;
+    if (a > hi) a = hi;
+    cz_status st = cz_h5_read_u64_range(f, p.tgt, a, m, tgt);
+    cz_status st2 = cz_h5_read_u64_range(f, p.src, a, m, src);
+    if (st == CZ_OK) st = st2;
+    for (size_t k = 0; k < m && st == CZ_OK; k++) {
+      uint32_t trow = 0, srow = 0;
+      st = endpoint_row(&c->nodes[tp], tgt[k], file, p.tgt, a + k, &trow);
+      if (st == CZ_OK) st = endpoint_row(&c->nodes[sp], src[k], file, p.src, a + k, &srow);
+      if (st == CZ_OK) scan->visit(scan->ctx, sp, srow, tp, trow);
+    }
+    if (st != CZ_OK && *local == CZ_OK) *local = st;
+  }
+  return CZ_OK;
+}
+
+static cz_status scan_edges_file(const cz_circuit *c, const cz_config *cfg, size_t k, const cz_edge_scan *scan,
+                                 uint64_t *src, uint64_t *tgt, size_t cap, cz_status *local) {
+  const char *file = cfg->edges[k].edges_file;
+  cz_h5file *f = NULL;
+  cz_status st = cz_h5_open_read_parallel(file, scan->mpi_comm, &f);
+  if (st != CZ_OK) cz_error_prefix(st, "networks.edges[%zu].edges_file", k);
+  /* A file one part cannot open (not on its node's file system) must stop every part before
+   * the first collective read. */
+  if (scan->agree) st = scan->agree(st);
+  char **pops = NULL;
+  size_t npops = 0;
+  if (st == CZ_OK && !cz_h5_is_group(f, "/edges"))
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: no /edges group (networks.edges[%zu].edges_file)", file, k);
+  if (st == CZ_OK) st = cz_h5_list(f, "/edges", &pops, &npops);
+  for (size_t i = 0; i < npops && st == CZ_OK; i++)
+    st = scan_edge_pop(c, f, file, pops[i], scan, src, tgt, cap, local);
+  cz_h5_free_names(pops, npops);
+  cz_status cst = cz_h5_close(&f);
+  return st != CZ_OK ? st : cst;
+}
+
+cz_status cz_circuit_scan_edges(const cz_circuit *c, const cz_config *cfg, const cz_edge_scan *scan) {
+  CZ_CHECK(scan->nparts >= 1 && scan->part >= 0 && scan->part < scan->nparts, CZ_ERR_INTERNAL,
+           "edge scan: part %d of %d", scan->part, scan->nparts);
+  uint64_t *src = NULL, *tgt = NULL;
+  CZ_NEW(src, EDGE_CHUNK);
+  tgt = cz_calloc(EDGE_CHUNK, sizeof *tgt);
+  cz_status st = tgt ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory scanning edges");
+  cz_status local = CZ_OK;
+  for (size_t k = 0; k < cfg->nedges && st == CZ_OK; k++)
+    if (cfg->edges[k].enabled) st = scan_edges_file(c, cfg, k, scan, src, tgt, EDGE_CHUNK, &local);
+  free(src);
+  free(tgt);
+  if (st == CZ_OK) st = local;
+  if (st != CZ_OK) cz_error_trace(__FILE__, __LINE__, __func__);
+  return st;
+}
+
+cz_status cz_circuit_count_edges(const cz_config *cfg, uint64_t *total) {
+  *total = 0;
+  for (size_t k = 0; k < cfg->nedges; k++) {
+    if (!cfg->edges[k].enabled) continue;
+    const char *file = cfg->edges[k].edges_file;
+    cz_h5file *f = NULL;
+    char **pops = NULL;
+    size_t npops = 0;
+    cz_status st = cz_h5_open_read(file, &f);
+    if (st != CZ_OK) return cz_error_prefix(st, "networks.edges[%zu].edges_file", k);
+    if (cz_h5_is_group(f, "/edges")) st = cz_h5_list(f, "/edges", &pops, &npops);
+    for (size_t i = 0; i < npops && st == CZ_OK; i++) {
+      char path[1024];
+      cz_h5_info info;
+      snprintf(path, sizeof path, "/edges/%s/source_node_id", pops[i]);
+      if (!cz_h5_is_dataset(f, path)) continue;
+      st = cz_h5_info_of(f, path, &info);
+      if (st == CZ_OK && info.rank == 1) *total += info.dims[0];
+    }
+    cz_h5_free_names(pops, npops);
+    cz_h5_close(&f);
+    CZ_TRY(st);
+  }
+  return CZ_OK;
 }
 
 static void edge_arrays_free(cz_edge_pop *e) {

@@ -17,7 +17,8 @@
  * synapse model template and its dynamics_params JSON.
  *
  * Every dataset's dtype and length is checked before use; every error names the file and
- * the dataset or CSV column. Local (no MPI); the loaded arrays are plain and public. */
+ * the dataset or CSV column. Local (no MPI calls; cz_circuit_scan_edges reads through parallel
+ * HDF5 when given a communicator); the loaded arrays are plain and public. */
 #ifndef CZ_IO_CIRCUIT_H
 #define CZ_IO_CIRCUIT_H
 
@@ -151,6 +152,32 @@ cz_status cz_circuit_load_nodes(const cz_config *cfg, cz_circuit **out);
  * Files are read in bounded chunks, so memory grows with the kept edges only. Both ends of
  * every edge are checked; kept edges are checked completely. */
 cz_status cz_circuit_load_edges(cz_circuit *c, const cz_config *cfg, const cz_edge_filter *flt);
+/* One process's share of a scan over every edge. Part `part` of nparts reads rows
+ * [n * part / nparts, n * (part + 1) / nparts) of each enabled edge population of n edges, in
+ * bounded chunks, so the parts together see every edge exactly once and no part holds more
+ * than a chunk. With mpi_comm (a pointer to an MPI_Comm, borrowed) every process of the
+ * communicator opens the files and reads collectively: all call the scan with the same config,
+ * part = their rank and nparts = the communicator's size. agree (may be NULL) is called with
+ * the outcome of opening each file and must return the worst outcome over all parts (a
+ * collective), so that a file one part cannot open stops every part before the first
+ * collective read. */
+typedef struct cz_edge_scan {
+  int part, nparts;
+  const void *mpi_comm;
+  cz_status (*agree)(cz_status local);
+  void (*visit)(void *ctx, uint32_t source_pop, uint32_t source_row, uint32_t target_pop, uint32_t target_row);
+  void *ctx;
+} cz_edge_scan;
+
+/* Calls scan->visit for every edge of this part's share, with the rows of both ends (both
+ * checked against their populations). Only the node ids are read; edge types and synapse
+ * parameters are not. An edge naming a missing node ends the visits (and is returned) but
+ * not the reads, so a collective scan never leaves other parts waiting. */
+cz_status cz_circuit_scan_edges(const cz_circuit *c, const cz_config *cfg, const cz_edge_scan *scan);
+/* The number of edges of the enabled edge populations, from the shapes of their
+ * source_node_id datasets (nothing else is read or checked). */
+cz_status cz_circuit_count_edges(const cz_config *cfg, uint64_t *total);
+
 /* Frees the edge populations (to load them again with another filter). */
 void cz_circuit_free_edges(cz_circuit *c);
 void cz_circuit_destroy(cz_circuit **c);

@@ -25,7 +25,7 @@ struct cz_h5file {
   hid_t id;
   char *path;
   bool writing;
-  hid_t dxpl; /* transfer properties of writes: collective in files written by all ranks */
+  hid_t dxpl; /* transfer properties of raw-data ranges: collective in files opened by all ranks */
 };
 
 /* An open dataset with its type and shape, so the checks can run before the read. */
@@ -144,11 +144,12 @@ static cz_status cz_h5_check_readable(const char *path) {
   return CZ_OK;
 }
 
-cz_status cz_h5_open_read(const char *path, cz_h5file **out) {
+/* Opens path read-only through the file access properties fapl. */
+static cz_status cz_h5_open_with(const char *path, hid_t fapl, cz_h5file **out) {
   *out = NULL;
   cz_h5_quiet(); /* idempotent; keeps HDF5's stack dump off even if main() forgot */
   CZ_TRY(cz_h5_check_readable(path));
-  hid_t id = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t id = H5Fopen(path, H5F_ACC_RDONLY, fapl);
   if (id < 0) {
     cz_h5_err_walk w;
     cz_h5_last_error(&w);
@@ -163,6 +164,45 @@ cz_status cz_h5_open_read(const char *path, cz_h5file **out) {
   }
   CZ_TRY(cz_h5_new(path, id, false, out));
   return CZ_OK;
+}
+
+cz_status cz_h5_open_read(const char *path, cz_h5file **out) { return cz_h5_open_with(path, H5P_DEFAULT, out); }
+
+/* Transfer properties that make every raw-data read or write of the file collective. */
+static cz_status cz_h5_make_collective(cz_h5file **f) {
+#if defined(CADENZA_WITH_MPI) && defined(H5_HAVE_PARALLEL)
+  hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+  if (dxpl < 0 || H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0) {
+    if (dxpl >= 0) H5Pclose(dxpl);
+    const char *path = cz_h5_path(*f);
+    cz_status st = cz_h5_fail(path, CZ_ERR_HDF5, "cannot set up collective transfers");
+    cz_h5_close(f);
+    return st;
+  }
+  (*f)->dxpl = dxpl;
+#else
+  (void)f;
+#endif
+  return CZ_OK;
+}
+
+cz_status cz_h5_open_read_parallel(const char *path, const void *mpi_comm, cz_h5file **out) {
+  *out = NULL;
+#if defined(CADENZA_WITH_MPI) && defined(H5_HAVE_PARALLEL)
+  if (!mpi_comm) return cz_h5_open_read(path, out);
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  if (fapl < 0 || H5Pset_fapl_mpio(fapl, *(const MPI_Comm *)mpi_comm, MPI_INFO_NULL) < 0) {
+    if (fapl >= 0) H5Pclose(fapl);
+    return cz_h5_fail(path, CZ_ERR_HDF5, "cannot set up parallel HDF5");
+  }
+  cz_status st = cz_h5_open_with(path, fapl, out);
+  H5Pclose(fapl);
+  CZ_TRY(st);
+  return cz_h5_make_collective(out);
+#else
+  (void)mpi_comm;
+  return cz_h5_open_read(path, out);
+#endif
 }
 
 cz_status cz_h5_create(const char *path, cz_h5file **out) {
@@ -188,14 +228,7 @@ cz_status cz_h5_create_parallel(const char *path, const void *mpi_comm, cz_h5fil
   H5Pclose(fapl);
   if (id < 0) return cz_h5_fail(path, CZ_ERR_OUTPUT, "cannot create HDF5 file");
   CZ_TRY(cz_h5_new(path, id, true, out));
-  hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
-  if (dxpl < 0 || H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0) {
-    if (dxpl >= 0) H5Pclose(dxpl);
-    cz_h5_close(out);
-    return cz_h5_fail(path, CZ_ERR_OUTPUT, "cannot set up collective writes");
-  }
-  (*out)->dxpl = dxpl;
-  return CZ_OK;
+  return cz_h5_make_collective(out);
 #else
   (void)mpi_comm;
   return cz_h5_create(path, out);
@@ -472,12 +505,14 @@ cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, 
   } else if (start > d.nelem || count > d.nelem - start) {
     st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, fewer than the %zu needed", f->path, dataset,
                   d.nelem, start + count);
-  } else if (count > 0) {
+  } else if (count > 0 || f->dxpl != H5P_DEFAULT) { /* a collective read needs every rank, even empty */
     const bool is_signed = H5Tget_sign(d.type) != H5T_SGN_NONE;
-    hsize_t off[1] = {start}, cnt[1] = {count};
-    mspace = H5Screate_simple(1, cnt, NULL);
-    if (mspace < 0 || H5Sselect_hyperslab(d.space, H5S_SELECT_SET, off, NULL, cnt, NULL) < 0 ||
-        H5Dread(d.id, is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, mspace, d.space, H5P_DEFAULT, out) < 0)
+    hsize_t off[1] = {start}, cnt[1] = {count}, one[1] = {1};
+    mspace = H5Screate_simple(1, count > 0 ? cnt : one, NULL);
+    bool ok = mspace >= 0;
+    if (ok && count > 0) ok = H5Sselect_hyperslab(d.space, H5S_SELECT_SET, off, NULL, cnt, NULL) >= 0;
+    if (ok && count == 0) ok = H5Sselect_none(d.space) >= 0 && H5Sselect_none(mspace) >= 0;
+    if (!ok || H5Dread(d.id, is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, mspace, d.space, f->dxpl, out) < 0)
       st = cz_h5_fail(f->path, CZ_ERR_HDF5, "cannot read dataset %s", dataset);
     else if (is_signed)
       st = cz_h5_check_nonnegative(f, dataset, out, count);

@@ -33,6 +33,12 @@ void cz_h5_quiet(void);
 /* Opens a file read-only. A missing file is CZ_ERR_IO; a file that is not HDF5 (or is
  * truncated) is CZ_ERR_FORMAT, both naming the file. Owned (*out). */
 cz_status cz_h5_open_read(const char *path, cz_h5file **out);
+/* Opens a file read-only on every rank of the MPI communicator *mpi_comm (borrowed; NULL or
+ * a build without MPI: like cz_h5_open_read). The open, the close and every
+ * cz_h5_read_u64_range are then collective: all ranks call them in the same order on the same
+ * datasets, each with its own range (count 0 allowed), and the ranks' reads are merged into
+ * few large file accesses. Whole-dataset reads stay independent. Owned (*out). */
+cz_status cz_h5_open_read_parallel(const char *path, const void *mpi_comm, cz_h5file **out);
 /* Creates (truncating) a file for writing; failures are CZ_ERR_OUTPUT. Owned (*out). */
 cz_status cz_h5_create(const char *path, cz_h5file **out);
 /* Creates path for writing by every rank of the MPI communicator *mpi_comm (an MPI_Comm,

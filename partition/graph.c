@@ -173,6 +173,64 @@ cz_status cz_graph_from_edges(uint32_t nvtx, size_t nedges, const uint32_t *src,
   return CZ_OK;
 }
 
+static cz_status check_pairs(uint32_t nvtx, size_t n, const uint32_t *a, const uint32_t *b, const int32_t *w) {
+  for (size_t k = 0; k < n; k++) {
+    CZ_CHECK(a[k] < b[k] && b[k] < nvtx && w[k] > 0, CZ_ERR_INTERNAL,
+             "graph: pair %zu (%" PRIu32 ", %" PRIu32 ", weight %" PRId32 ") is not a pair of distinct vertices below %" PRIu32
+             " with a positive weight",
+             k, a[k], b[k], w[k], nvtx);
+    CZ_CHECK(k == 0 || a[k] > a[k - 1] || (a[k] == a[k - 1] && b[k] > b[k - 1]), CZ_ERR_INTERNAL,
+             "graph: pair %zu is out of order or repeated", k);
+  }
+  return CZ_OK;
+}
+
+/* Row v lists first the pairs where v is the larger end (their smaller ends ascend because the
+ * pairs are sorted by a), then those where it is the smaller end (b ascends within a): every
+ * row comes out sorted in two passes. */
+static cz_status fill_from_pairs(size_t n, const uint32_t *a, const uint32_t *b, const int32_t *w, cz_graph *g) {
+  CZ_NEW(g->xadj, (size_t)g->nvtx + 1);
+  for (size_t k = 0; k < n; k++) {
+    g->xadj[a[k] + 1]++;
+    g->xadj[b[k] + 1]++;
+  }
+  for (uint32_t v = 0; v < g->nvtx; v++) g->xadj[v + 1] += g->xadj[v];
+  CZ_TRY(cz_graph_check_idx32(g->nvtx, g->xadj[g->nvtx]));
+  CZ_NEW(g->adjncy, g->xadj[g->nvtx]);
+  CZ_NEW(g->adjwgt, g->xadj[g->nvtx]);
+  uint64_t *cur = NULL;
+  CZ_NEW(cur, (size_t)g->nvtx + 1);
+  memcpy(cur, g->xadj, ((size_t)g->nvtx + 1) * sizeof *cur);
+  for (size_t k = 0; k < n; k++) {
+    g->adjncy[cur[b[k]]] = a[k];
+    g->adjwgt[cur[b[k]]++] = w[k];
+  }
+  for (size_t k = 0; k < n; k++) {
+    g->adjncy[cur[a[k]]] = b[k];
+    g->adjwgt[cur[a[k]]++] = w[k];
+  }
+  free(cur);
+  return CZ_OK;
+}
+
+cz_status cz_graph_from_pairs(uint32_t nvtx, size_t n, const uint32_t *a, const uint32_t *b, const int32_t *w,
+                              const int32_t *vwgt, cz_graph **out) {
+  *out = NULL;
+  CZ_TRY(check_pairs(nvtx, n, a, b, w));
+  CZ_TRY(check_input(nvtx, 0, NULL, NULL, vwgt));
+  cz_graph *g = NULL;
+  CZ_NEW(g, 1);
+  g->nvtx = nvtx;
+  cz_status st = fill_from_pairs(n, a, b, w, g);
+  if (st == CZ_OK) st = copy_vwgt(vwgt, g);
+  if (st != CZ_OK) {
+    cz_graph_destroy(&g);
+    return st;
+  }
+  *out = g;
+  return CZ_OK;
+}
+
 void cz_graph_destroy(cz_graph **g) {
   if (!g || !*g) return;
   free((*g)->xadj);

@@ -38,6 +38,13 @@ typedef struct cz_graph {
 cz_status cz_graph_from_edges(uint32_t nvtx, size_t nedges, const uint32_t *src, const uint32_t *dst,
                               const int32_t *vwgt, cz_graph **out);
 
+/* Builds the graph from n distinct undirected pairs: pair k joins a[k] < b[k] with weight
+ * w[k] (> 0, at most INT32_MAX), pairs sorted by (a, b) ascending. vwgt as for
+ * cz_graph_from_edges. Out-of-order, repeated or out-of-range pairs are CZ_ERR_INTERNAL.
+ * Owned (*out). Local. Thread-safe. */
+cz_status cz_graph_from_pairs(uint32_t nvtx, size_t n, const uint32_t *a, const uint32_t *b, const int32_t *w,
+                              const int32_t *vwgt, cz_graph **out);
+
 /* Frees *g (taken) and sets *g = NULL. Accepts NULL and *g == NULL. Local. */
 void cz_graph_destroy(cz_graph **g);
 

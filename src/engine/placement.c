@@ -6,7 +6,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "comm/comm.h"
-#include "partition/graph.h"
+#include "engine/part_graph.h"
 #include "partition/metis.h"
 #include "partition/round_robin.h"
 
@@ -37,72 +37,47 @@ static cz_status number_vertices(const cz_circuit *c, vertices *v) {
   return CZ_OK;
 }
 
-/* Collects the recurrent synapses while the edge files are read, keeping none of them in
- * the circuit: rank 0 needs the graph, not the edges. */
-typedef struct graph_rec {
-  const vertices *v;
-  int32_t *vwgt;
-  uint32_t *src, *dst;
-  size_t n, cap;
-  bool failed;
-} graph_rec;
+/* Pair budget of the partition graph: CADENZA_PARTITION_PAIRS when set (1 or more), else the
+ * default of part_graph.h. */
+static uint64_t pair_budget(void) {
+  const char *env = getenv("CADENZA_PARTITION_PAIRS");
+  char *end = NULL;
+  unsigned long long v = env ? strtoull(env, &end, 10) : 0;
+  return env && end != env && *end == '\0' ? (uint64_t)v : 0;
+}
 
-static bool record_edge(const void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, uint32_t tr) {
-  graph_rec *g = (graph_rec *)(uintptr_t)ctx;
-  const vertices *v = g->v;
-  uint32_t t = v->vtx_of_gid[v->pop_offset[tp] + tr], s = v->vtx_of_gid[v->pop_offset[sp] + sr];
-  if (t == UINT32_MAX) return false;
-  if (g->vwgt[t] < INT32_MAX) g->vwgt[t]++;
-  if (s == UINT32_MAX || g->failed) return false;
-  if (g->n == g->cap) {
-    size_t cap = g->cap ? 2 * g->cap : 1 << 16;
-    uint32_t *a = realloc(g->src, cap * sizeof *a);
-    if (a) g->src = a;
-    uint32_t *b = a ? realloc(g->dst, cap * sizeof *b) : NULL;
-    if (b) g->dst = b;
-    if (!b) {
-      g->failed = true;
-      return false;
+/* METIS on the grouped graph; every neuron takes its group's part. Collective: every rank
+ * helps build the graph, rank 0 partitions it. */
+static cz_status metis_parts(const cz_circuit *c, const cz_config *cfg, const vertices *v, int nranks, uint64_t seed,
+                             uint32_t *part) {
+  cz_part_graph pg;
+  CZ_TRY(cz_part_graph_build(c, cfg, v->vtx_of_gid, v->pop_offset, v->nvtx, nranks, pair_budget(), &pg));
+  cz_status st = CZ_OK;
+  if (cz_comm_rank() == 0) {
+    const uint32_t ng = pg.graph->nvtx;
+    uint32_t *gpart = cz_calloc(ng ? ng : 1, sizeof *gpart);
+    st = gpart ? cz_part_metis(pg.graph, nranks, seed, gpart) : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    cz_part_quality q;
+    if (st == CZ_OK && cz_partition_quality(pg.graph, gpart, nranks, &q) == CZ_OK) {
+      const uint64_t cut = q.edge_cut * pg.edge_scale;
+      cz_log_info("Partition (metis, %d ranks): edge cut %llu of %llu recurrent synapses, %.1f%% stay local, load "
+                  "imbalance %.3f",
+                  nranks, (unsigned long long)cut, (unsigned long long)pg.synapses,
+                  pg.synapses ? 100.0 * (1.0 - (double)cut / (double)pg.synapses) : 100.0, q.imbalance);
     }
-    g->cap = cap;
+    for (uint32_t i = 0; st == CZ_OK && i < v->nvtx; i++) part[i] = gpart[i / pg.group];
+    free(gpart);
   }
-  g->src[g->n] = s;
-  g->dst[g->n] = t;
-  g->n++;
-  return false;
-}
-
-/* The recurrent synapse graph, with vertex weight 1 + in-degree (all afferent synapses). */
-static cz_status synapse_graph(cz_circuit *c, const cz_config *cfg, const vertices *v, cz_graph **out) {
-  graph_rec g = {v, NULL, NULL, NULL, 0, 0, false};
-  CZ_NEW(g.vwgt, v->nvtx);
-  for (uint32_t i = 0; i < v->nvtx; i++) g.vwgt[i] = 1;
-  cz_edge_filter flt = {record_edge, NULL, &g};
-  cz_status st = cz_circuit_load_edges(c, cfg, &flt);
-  cz_circuit_free_edges(c);
-  if (st == CZ_OK && g.failed) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory building the partition graph");
-  if (st == CZ_OK) st = cz_graph_from_edges(v->nvtx, g.n, g.src, g.dst, g.vwgt, out);
-  free(g.src);
-  free(g.dst);
-  free(g.vwgt);
+  cz_part_graph_free(&pg);
   return st;
 }
 
-static cz_status compute_parts(cz_circuit *c, const cz_config *cfg, const vertices *v, int nranks,
+static cz_status compute_parts(const cz_circuit *c, const cz_config *cfg, const vertices *v, int nranks,
                                cz_partition_method method, uint64_t seed, uint32_t *part) {
+  if (method == CZ_PARTITION_METIS) return metis_parts(c, cfg, v, nranks, seed, part);
+  if (cz_comm_rank() != 0) return CZ_OK;
   if (method == CZ_PARTITION_ROUND_ROBIN) return cz_part_round_robin(v->nvtx, nranks, part);
-  if (method == CZ_PARTITION_BLOCK) return cz_part_block(v->nvtx, nranks, part);
-  cz_graph *g = NULL;
-  CZ_TRY(synapse_graph(c, cfg, v, &g));
-  cz_status st = cz_part_metis(g, nranks, seed, part);
-  cz_part_quality q;
-  if (st == CZ_OK && cz_partition_quality(g, part, nranks, &q) == CZ_OK)
-    cz_log_info("Partition (metis, %d ranks): edge cut %llu of %llu recurrent synapses, %.1f%% stay local, load "
-                "imbalance %.3f",
-                nranks, (unsigned long long)q.edge_cut, (unsigned long long)q.edge_total, 100.0 * q.local_fraction,
-                q.imbalance);
-  cz_graph_destroy(&g);
-  return st;
+  return cz_part_block(v->nvtx, nranks, part);
 }
 
 cz_status cz_place_nodes(cz_circuit *c, const cz_config *cfg, int nranks, cz_partition_method method, uint64_t seed,
@@ -112,7 +87,8 @@ cz_status cz_place_nodes(cz_circuit *c, const cz_config *cfg, int nranks, cz_par
   cz_status st = number_vertices(c, &v);
   if (st == CZ_OK && !(part = cz_calloc(v.nvtx, sizeof *part))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && !(ranks = cz_calloc(v.ngid, sizeof *ranks))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && nranks > 1 && cz_comm_rank() == 0) st = compute_parts(c, cfg, &v, nranks, method, seed, part);
+  st = cz_comm_agree(st);
+  if (st == CZ_OK && nranks > 1) st = compute_parts(c, cfg, &v, nranks, method, seed, part);
   st = cz_comm_agree(st); /* no rank may wait in the broadcast for a rank 0 that failed */
   if (st == CZ_OK) st = cz_comm_bcast_u32(part, v.nvtx);
   for (size_t g = 0; st == CZ_OK && g < v.ngid; g++)

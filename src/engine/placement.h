@@ -1,12 +1,14 @@
 /* Placement: which rank simulates each node.
  *
  * Only neurons are placed; virtual nodes are not simulated anywhere (every rank reads their
- * spike trains and delivers them to its own neurons). Neurons are vertices of the graph of
- * recurrent synapses, numbered in gid order; METIS cuts it into one part per rank, weighing
- * each vertex by its cost (one update plus its afferent synapses) and each edge by the number
- * of synapses it stands for. round-robin and block need no graph. Rank 0 computes the
- * placement and broadcasts it, so every rank holds the same map whatever the partitioner does
- * on other machines. Results never depend on the placement (sim.h), only speed does. */
+ * spike trains and delivers them to its own neurons). Neurons are numbered in gid order. METIS
+ * cuts the graph of recurrent synapses (engine/part_graph.h: built by all ranks from their
+ * shares of the edge files, its vertices groups of consecutive neurons once the network is
+ * large) into one part per rank, weighing each vertex by its cost (one update per neuron plus
+ * the afferent synapses) and each edge by the synapses it stands for. round-robin and block
+ * need no graph. Rank 0 computes the placement and broadcasts it, so every rank holds the
+ * same map whatever the partitioner does on other machines. Results never depend on the
+ * placement (sim.h), only speed does. */
 #ifndef CZ_ENGINE_PLACEMENT_H
 #define CZ_ENGINE_PLACEMENT_H
 
@@ -21,8 +23,9 @@
 #define CZ_NO_RANK UINT32_MAX
 
 /* rank_of_gid (owned, [number of nodes]): the rank of every neuron, CZ_NO_RANK for virtual
- * nodes. c holds the nodes only; for METIS rank 0 streams the edge files to build the graph
- * and leaves c without edges again. Logs the partition's quality on rank 0. Collective. */
+ * nodes. c holds the nodes only (and still does afterwards). The METIS graph's pair budget
+ * can be set with the environment variable CADENZA_PARTITION_PAIRS (part_graph.h). Logs the
+ * partition's quality on rank 0. Collective. */
 cz_status cz_place_nodes(cz_circuit *c, const cz_config *cfg, int nranks, cz_partition_method method, uint64_t seed,
                          uint32_t **rank_of_gid);
 

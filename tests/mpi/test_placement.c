@@ -6,7 +6,8 @@
  * node CZ_NO_RANK; all ranks hold the same map; round-robin puts the k-th neuron on rank
  * k % nranks and block gives non-decreasing contiguous runs, both with sizes differing by at
  * most one; METIS gives every rank at least one neuron and the same map for the same seed;
- * with one rank (or nranks = 1) everything is on rank 0. Then each rank loads the edges
+ * with one rank (or nranks = 1) everything is on rank 0. METIS is run on the node graph and on
+ * a grouped graph (a tiny pair budget). Then each rank loads the edges
  * through cz_place_keep_edge: every edge must be kept by exactly one rank, the one that owns
  * its target. */
 #include <inttypes.h>
@@ -15,29 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "base/log.h"
 #include "engine/placement.h"
 #include "io/circuit.h"
 #include "io/config.h"
-#include "mpi_test.h"
-#include "tools/brunel.h"
+#include "mpi_brunel.h"
 
 enum { N_NEURONS = 300 };
-
-/* Rank 0 writes the folder; everyone learns whether that worked. Collective. */
-static cz_status make_folder(const char *dir) {
-  cz_status st = CZ_OK;
-  if (cz_comm_rank() == 0) {
-    cz_brunel_params p = cz_brunel_defaults();
-    p.n_neurons = N_NEURONS;
-    p.tstop = 50;
-    p.overwrite = true;
-    st = cz_generate_brunel(&p, dir);
-  }
-  st = cz_comm_agree(st);
-  if (st == CZ_OK) st = cz_comm_barrier();
-  return st;
-}
 
 static size_t node_count(const cz_circuit *c) {
   size_t n = 0;
@@ -204,21 +188,21 @@ static void test_edge_filter(cz_circuit *c, const cz_config *cfg) {
 }
 
 static void run_checks(const char *dir) {
-  char path[4096 + 16];
-  snprintf(path, sizeof path, "%s/config.json", dir);
   cz_config *cfg = NULL;
   cz_circuit *c = NULL;
-  cz_status st = cz_cfg_load(path, NULL, &cfg);
-  if (st == CZ_OK) st = cz_circuit_load_nodes(cfg, &c);
-  CZ_MPI_CHECK(st == CZ_OK, "loading %s: %s", path, cz_error_message());
   /* Every rank must make the same collective calls: go on only if every rank loaded it. */
-  if (cz_mpi_any_failed() == 0) {
+  if (cz_mpi_load_nodes(dir, &cfg, &c)) {
     static const cz_partition_method methods[] = {CZ_PARTITION_METIS, CZ_PARTITION_ROUND_ROBIN,
                                                   CZ_PARTITION_BLOCK};
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
       test_method(c, cfg, methods[i], cz_comm_size());
       test_method(c, cfg, methods[i], 1); /* a serial placement on every rank count */
     }
+    /* A tiny pair budget forces the grouped METIS graph (engine/part_graph.h). */
+    setenv("CADENZA_PARTITION_PAIRS", "100", 1);
+    test_method(c, cfg, CZ_PARTITION_METIS, cz_comm_size());
+    test_method(c, cfg, CZ_PARTITION_METIS, 3);
+    unsetenv("CADENZA_PARTITION_PAIRS");
     test_edge_filter(c, cfg);
   }
   cz_circuit_destroy(&c);
@@ -226,14 +210,7 @@ static void run_checks(const char *dir) {
 }
 
 int main(int argc, char **argv) {
-  cz_mpi_test_start(&argc, &argv);
-  cz_log_set_enabled(cz_comm_rank() == 0);
-  cz_log_set_level(CZ_LOG_WARNING);
-  const char *tmp = getenv("CZ_TEST_TMP");
   char dir[4096];
-  snprintf(dir, sizeof dir, "%s/placement_np%d", tmp && *tmp ? tmp : "/tmp", cz_comm_size());
-  cz_status st = make_folder(dir);
-  CZ_MPI_CHECK(st == CZ_OK, "generating %s: %s", dir, cz_error_message());
-  if (st == CZ_OK) run_checks(dir);
+  if (cz_mpi_brunel_setup(&argc, &argv, "placement", N_NEURONS, dir, sizeof dir)) run_checks(dir);
   return cz_mpi_test_finish("test_mpi_placement");
 }

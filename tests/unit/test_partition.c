@@ -1,13 +1,17 @@
-/* Unit tests of partition/: graph construction, the trivial partitioners, METIS and the
- * quality measures. */
+/* Unit tests of partition/: graph construction (from edges and from counted pairs), pair
+ * counting, the trivial partitioners, METIS and the quality measures; and the group size rule
+ * of the engine's partition graph (engine/part_graph.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
 #include "cz_test.h"
+#include "engine/part_graph.h"
+#include "partition/pair_counts.h"
 #include "partition/graph.h"
 #include "partition/metis.h"
 #include "partition/partition.h"
@@ -421,6 +425,173 @@ static void test_parse(void **state) {
   }
 }
 
+/* ---- pair counting -------------------------------------------------------------------- */
+
+static uint64_t lcg(uint64_t *x) {
+  *x = *x * 6364136223846793005u + 1442695040888963407u;
+  return *x >> 16;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+static void test_radix_sort_matches_qsort(void **state) {
+  (void)state;
+  enum { N = 5000 };
+  static uint64_t keys[N], scratch[N], want[N];
+  const uint64_t maxes[] = {0, 1, 2047, 2048, (1ull << 33) + 5, UINT64_MAX};
+  uint64_t x = 99;
+  for (size_t m = 0; m < COUNT(maxes); m++) {
+    for (size_t i = 0; i < N; i++) {
+      keys[i] = maxes[m] == UINT64_MAX ? lcg(&x) << 16 ^ lcg(&x) : lcg(&x) % (maxes[m] + 1);
+      want[i] = keys[i];
+    }
+    qsort(want, N, sizeof *want, cmp_u64);
+    cz_sort_u64_radix(keys, scratch, N, maxes[m]);
+    for (size_t i = 0; i < N; i++) assert_int_equal(keys[i], want[i]);
+  }
+}
+
+/* Random pairs with loops and repeats, counted through a buffer small enough to merge many
+ * times, against a dense matrix; records must be sorted, unique, and their ends a < b. */
+static void test_pairs_match_dense_counts(void **state) {
+  (void)state;
+  enum { N = 41, E = 3000 };
+  static int64_t count[N][N];
+  cz_pair_counts p;
+  assert_int_equal(cz_pairs_init(&p, N, 7), CZ_OK);
+  uint64_t x = 7;
+  for (int i = 0; i < E; i++) {
+    uint32_t a = (uint32_t)(lcg(&x) % N), b = (uint32_t)(lcg(&x) % N);
+    assert_int_equal(cz_pairs_add(&p, a, b), CZ_OK);
+    if (a != b) count[a < b ? a : b][a < b ? b : a]++;
+  }
+  assert_int_equal(cz_pairs_flush(&p), CZ_OK);
+  size_t k = 0;
+  for (uint32_t a = 0; a < N; a++)
+    for (uint32_t b = a + 1; b < N; b++) {
+      if (!count[a][b]) continue;
+      assert_true(k < p.n);
+      uint32_t ra, rb;
+      cz_pairs_ends(&p, (uint64_t)p.rec[2 * k], &ra, &rb);
+      assert_int_equal(ra, a);
+      assert_int_equal(rb, b);
+      assert_int_equal(p.rec[2 * k + 1], count[a][b]);
+      k++;
+    }
+  assert_int_equal(p.n, k);
+  cz_pairs_free(&p);
+}
+
+/* Two halves counted apart and merged as records equal one count of the whole. */
+static void test_pairs_merge_records(void **state) {
+  (void)state;
+  enum { N = 300, E = 20000 };
+  cz_pair_counts whole, left, right, merged;
+  assert_int_equal(cz_pairs_init(&whole, N, 1000), CZ_OK);
+  assert_int_equal(cz_pairs_init(&left, N, 333), CZ_OK);
+  assert_int_equal(cz_pairs_init(&right, N, 50), CZ_OK);
+  assert_int_equal(cz_pairs_init(&merged, N, 1), CZ_OK);
+  uint64_t x = 3;
+  for (int i = 0; i < E; i++) {
+    uint32_t a = (uint32_t)(lcg(&x) % 40), b = (uint32_t)(lcg(&x) % N); /* many repeats */
+    assert_int_equal(cz_pairs_add(&whole, a, b), CZ_OK);
+    assert_int_equal(cz_pairs_add(i % 3 ? &left : &right, a, b), CZ_OK);
+  }
+  assert_int_equal(cz_pairs_flush(&whole), CZ_OK);
+  assert_int_equal(cz_pairs_flush(&left), CZ_OK);
+  assert_int_equal(cz_pairs_flush(&right), CZ_OK);
+  /* right's records reversed: the merge must not rely on their order */
+  for (size_t i = 0, j = right.n ? right.n - 1 : 0; i < j; i++, j--)
+    for (int w = 0; w < 2; w++) {
+      int64_t t = right.rec[2 * i + w];
+      right.rec[2 * i + w] = right.rec[2 * j + w];
+      right.rec[2 * j + w] = t;
+    }
+  assert_int_equal(cz_pairs_add_records(&merged, left.rec, left.n), CZ_OK);
+  assert_int_equal(cz_pairs_add_records(&merged, right.rec, right.n), CZ_OK);
+  assert_true(whole.n > 1000);
+  assert_int_equal(merged.n, whole.n);
+  for (size_t i = 0; i < 2 * whole.n; i++) assert_int_equal(merged.rec[i], whole.rec[i]);
+  cz_pairs_free(&whole);
+  cz_pairs_free(&left);
+  cz_pairs_free(&right);
+  cz_pairs_free(&merged);
+}
+
+/* The graph from counted pairs is the graph from the edge list. */
+static void test_graph_from_pairs_equals_from_edges(void **state) {
+  (void)state;
+  enum { N = 60, E = 2500 };
+  edge_list e = {0};
+  cz_pair_counts p;
+  assert_int_equal(cz_pairs_init(&p, N, 100), CZ_OK);
+  uint64_t x = 11;
+  for (int i = 0; i < E; i++) {
+    uint32_t a = (uint32_t)(lcg(&x) % N), b = (uint32_t)(lcg(&x) % N);
+    edges_add(&e, a, b);
+    assert_int_equal(cz_pairs_add(&p, a, b), CZ_OK);
+  }
+  assert_int_equal(cz_pairs_flush(&p), CZ_OK);
+  uint32_t *a = calloc(p.n, sizeof *a), *b = calloc(p.n, sizeof *b);
+  int32_t *w = calloc(p.n, sizeof *w), vw[N];
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_non_null(w);
+  for (size_t k = 0; k < p.n; k++) {
+    cz_pairs_ends(&p, (uint64_t)p.rec[2 * k], &a[k], &b[k]);
+    w[k] = (int32_t)p.rec[2 * k + 1];
+  }
+  for (int v = 0; v < N; v++) vw[v] = v % 5;
+  cz_graph *g1 = graph_ok(N, &e, vw), *g2 = NULL;
+  assert_int_equal(cz_graph_from_pairs(N, p.n, a, b, w, vw, &g2), CZ_OK);
+  for (uint32_t v = 0; v <= N; v++) assert_int_equal(g2->xadj[v], g1->xadj[v]);
+  for (uint64_t k = 0; k < g1->xadj[N]; k++) {
+    assert_int_equal(g2->adjncy[k], g1->adjncy[k]);
+    assert_int_equal(g2->adjwgt[k], g1->adjwgt[k]);
+  }
+  for (uint32_t v = 0; v < N; v++) assert_int_equal(g2->vwgt[v], vw[v]);
+  /* Out of order, repeated, reversed or zero-weight pairs are refused. */
+  cz_graph *bad = NULL;
+  if (p.n >= 2) {
+    uint32_t sa[] = {a[1], a[0]}, sb[] = {b[1], b[0]};
+    int32_t sw[] = {1, 1};
+    assert_int_equal(cz_graph_from_pairs(N, 2, sa, sb, sw, NULL, &bad), CZ_ERR_INTERNAL);
+  }
+  const uint32_t ra[] = {3}, rb[] = {2};
+  const int32_t one[] = {1}, zero[] = {0};
+  assert_int_equal(cz_graph_from_pairs(N, 1, ra, rb, one, NULL, &bad), CZ_ERR_INTERNAL);
+  assert_int_equal(cz_graph_from_pairs(N, 1, rb, ra, zero, NULL, &bad), CZ_ERR_INTERNAL);
+  assert_null(bad);
+  cz_graph_destroy(&g1);
+  cz_graph_destroy(&g2);
+  free(a);
+  free(b);
+  free(w);
+  edges_free(&e);
+  cz_pairs_free(&p);
+}
+
+/* Groups: none while the edges fit the budget; past it, about sqrt(2 budget) groups, never
+ * fewer than 64 per part, never larger than needed. */
+static void test_part_graph_group_size(void **state) {
+  (void)state;
+  assert_int_equal(cz_part_graph_group_size(450, 30000, 2, 0), 1);
+  assert_int_equal(cz_part_graph_group_size(0, 1u << 30, 2, 0), 1);
+  /* 1e5 neurons, 2.25e7 edges, budget 2^20 pairs: 1448 groups of 70 */
+  uint32_t g = cz_part_graph_group_size(100000, 22500000, 2, (uint64_t)1 << 20);
+  assert_int_equal(g, 70);
+  const uint64_t groups = (100000 + g - 1) / g;
+  assert_true(groups * (groups - 1) / 2 <= ((uint64_t)1 << 20) * 11 / 10);
+  /* 64 groups per part at least: 1000 parts need 64000 groups */
+  g = cz_part_graph_group_size(1000000, 180000000, 1000, (uint64_t)1 << 20);
+  assert_true((1000000 + g - 1) / g >= 64000);
+  /* more groups than neurons: no grouping */
+  assert_int_equal(cz_part_graph_group_size(5000, 180000000, 100, (uint64_t)1 << 20), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_graph_merges_duplicates_drops_loops),
@@ -438,6 +609,11 @@ int main(void) {
       cmocka_unit_test(test_metis_vertex_weights),
       cmocka_unit_test(test_quality_hand_example),
       cmocka_unit_test(test_parse),
+      cmocka_unit_test(test_radix_sort_matches_qsort),
+      cmocka_unit_test(test_pairs_match_dense_counts),
+      cmocka_unit_test(test_pairs_merge_records),
+      cmocka_unit_test(test_graph_from_pairs_equals_from_edges),
+      cmocka_unit_test(test_part_graph_group_size),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,179 @@
+#include "engine/part_graph.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/timer.h"
+#include "comm/comm.h"
+#include "comm/spike_exchange.h"
+#include "partition/pair_counts.h"
+
+/* METIS adds weights in 32-bit signed integers; totals are kept below this. */
+#define WEIGHT_TOTAL_MAX ((uint64_t)1 << 30)
+/* Keys merged per flush of the pair counter. */
+#define PAIR_BUFFER ((size_t)1 << 22)
+
+uint32_t cz_part_graph_group_size(uint32_t nvtx, uint64_t edges, int nparts, uint64_t pair_budget) {
+  if (pair_budget == 0) pair_budget = CZ_PART_GRAPH_MIN_PAIRS;
+  if (nvtx == 0 || edges <= pair_budget) return 1;
+  const uint64_t fit = (uint64_t)floor(sqrt(2.0 * (double)pair_budget)); /* groups whose pairs fit */
+  const uint64_t least = 64 * (uint64_t)(nparts > 0 ? nparts : 1);      /* groups the parts need */
+  uint64_t g = (nvtx + fit - 1) / fit;                                  /* at most `fit` groups */
+  const uint64_t g_least = nvtx / least;                                /* at least `least` groups */
+  if (g > g_least) g = g_least;
+  return (uint32_t)(g > 1 ? g : 1);
+}
+
+typedef struct scan_ctx {
+  const uint32_t *vtx_of_gid;
+  const size_t *pop_offset;
+  uint32_t group;
+  uint64_t *cost; /* [ngroups]: afferent synapses of each group */
+  cz_pair_counts pairs;
+  uint64_t synapses;
+  cz_status st; /* first failure of the pair counter */
+} scan_ctx;
+
+static void count_synapse(void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, uint32_t tr) {
+  scan_ctx *s = ctx;
+  const uint32_t t = s->vtx_of_gid[s->pop_offset[tp] + tr];
+  if (t == UINT32_MAX) return; /* onto a virtual node: the loader reports it */
+  const uint32_t tg = t / s->group;
+  s->cost[tg]++;
+  const uint32_t v = s->vtx_of_gid[s->pop_offset[sp] + sr];
+  if (v == UINT32_MAX) return; /* external drive: no traffic between ranks */
+  s->synapses++;
+  if (s->st == CZ_OK) s->st = cz_pairs_add(&s->pairs, v / s->group, tg);
+}
+
+/* Every pair key goes to the rank owning its key range; each rank then holds every count of
+ * its keys and folds them, so each pair appears on one rank only. Collective. */
+static cz_status reduce_by_key_range(cz_pair_counts *p) {
+  const int size = cz_comm_size();
+  if (size == 1) return CZ_OK;
+  const uint64_t span = p->nvtx * p->nvtx / (uint64_t)size + 1;
+  size_t *counts = NULL;
+  CZ_NEW(counts, (size_t)size);
+  for (size_t k = 0; k < p->n; k++) counts[(uint64_t)p->rec[2 * k] / span]++; /* keys ascend: runs per rank */
+  cz_xchg *x = NULL;
+  cz_status st = cz_xchg_create(&x);
+  const int64_t *recv = NULL;
+  size_t nrecv = 0;
+  st = cz_comm_agree(st);
+  if (st == CZ_OK) st = cz_xchg_run(x, p->rec, counts, &recv, &nrecv);
+  cz_pair_counts mine;
+  if (st == CZ_OK) st = cz_pairs_init(&mine, p->nvtx, 1);
+  if (st == CZ_OK) {
+    st = cz_pairs_add_records(&mine, recv, nrecv);
+    cz_pairs_free(p);
+    *p = mine;
+  }
+  cz_xchg_destroy(&x);
+  free(counts);
+  return st;
+}
+
+/* Factor that brings total under WEIGHT_TOTAL_MAX (1 when it already is). */
+static uint64_t scale_for(uint64_t total) { return total <= WEIGHT_TOTAL_MAX ? 1 : (total + WEIGHT_TOTAL_MAX - 1) / WEIGHT_TOTAL_MAX; }
+
+static int32_t scaled(uint64_t w, uint64_t scale) {
+  const uint64_t s = w / scale;
+  return (int32_t)(s == 0 ? 1 : s > INT32_MAX ? INT32_MAX : s);
+}
+
+/* Rank 0: the cz_graph of the gathered pair records (ascending keys) and vertex costs. */
+static cz_status build_graph(uint32_t ngroups, const int64_t *rec, size_t n, const uint64_t *cost,
+                             cz_part_graph *out) {
+  uint64_t etotal = 0, vtotal = 0;
+  for (size_t k = 0; k < n; k++) etotal += 2 * (uint64_t)rec[2 * k + 1]; /* METIS counts both ends */
+  for (uint32_t v = 0; v < ngroups; v++) vtotal += cost[v];
+  const uint64_t escale = scale_for(etotal), vscale = scale_for(vtotal);
+  uint32_t *a = cz_calloc(n ? n : 1, sizeof *a), *b = cz_calloc(n ? n : 1, sizeof *b);
+  int32_t *w = cz_calloc(n ? n : 1, sizeof *w), *vw = cz_calloc(ngroups ? ngroups : 1, sizeof *vw);
+  cz_status st = a && b && w && vw ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "partition: out of memory for %zu vertex pairs", n);
+  for (size_t k = 0; st == CZ_OK && k < n; k++) {
+    const uint64_t key = (uint64_t)rec[2 * k];
+    a[k] = (uint32_t)(key / ngroups);
+    b[k] = (uint32_t)(key % ngroups);
+    w[k] = scaled((uint64_t)rec[2 * k + 1], escale);
+  }
+  for (uint32_t v = 0; st == CZ_OK && v < ngroups; v++) vw[v] = scaled(cost[v], vscale);
+  if (st == CZ_OK) st = cz_graph_from_pairs(ngroups, n, a, b, w, vw, &out->graph);
+  out->edge_scale = escale;
+  free(a);
+  free(b);
+  free(w);
+  free(vw);
+  return st;
+}
+
+/* Counts this rank's share of the synapses into s (pairs flushed). Collective. */
+static cz_status scan_share(const cz_circuit *c, const cz_config *cfg, scan_ctx *s) {
+  cz_edge_scan scan = {cz_comm_rank(), cz_comm_size(), cz_comm_native(), cz_comm_agree, count_synapse, s};
+  cz_status st = cz_circuit_scan_edges(c, cfg, &scan);
+  if (st == CZ_OK) st = s->st;
+  if (st == CZ_OK) st = cz_pairs_flush(&s->pairs);
+  return cz_comm_agree(st);
+}
+
+static cz_status build_collective(const cz_circuit *c, const cz_config *cfg, uint32_t nvtx, uint32_t ngroups,
+                                  scan_ctx *s, cz_part_graph *out) {
+  double t0 = cz_now();
+  CZ_TRY(scan_share(c, cfg, s));
+  CZ_TRY(cz_comm_agree(reduce_by_key_range(&s->pairs)));
+  int64_t *all = NULL;
+  size_t nall = 0;
+  cz_status st = cz_xchg_gather(s->pairs.rec, s->pairs.n, &all, &nall);
+  cz_pairs_free(&s->pairs); /* reinitialised empty: safe to free again */
+  if (st == CZ_OK) st = cz_comm_allreduce_sum_u64_array(s->cost, ngroups);
+  if (st == CZ_OK) st = cz_comm_allreduce_sum_u64(&s->synapses);
+  if (st == CZ_OK && cz_comm_rank() == 0) {
+    for (uint32_t v = 0; v < nvtx; v++) s->cost[v / s->group]++; /* each neuron's own update */
+    st = build_graph(ngroups, all, nall, s->cost, out);
+    if (st == CZ_OK) {
+      cz_log_info("Partition graph: %u vertices of %u neurons, %zu connected pairs, built in %.2f s", ngroups,
+                  s->group, nall, cz_now() - t0);
+      out->cost = s->cost;
+      s->cost = NULL;
+    }
+  }
+  free(all);
+  return cz_comm_agree(st);
+}
+
+cz_status cz_part_graph_build(const cz_circuit *c, const cz_config *cfg, const uint32_t *vtx_of_gid,
+                              const size_t *pop_offset, uint32_t nvtx, int nparts, uint64_t pair_budget,
+                              cz_part_graph *out) {
+  memset(out, 0, sizeof *out);
+  uint64_t edges = 0;
+  cz_status st = cz_comm_agree(cz_circuit_count_edges(cfg, &edges));
+  CZ_TRY(st);
+  if (pair_budget == 0) {
+    pair_budget = edges / (16 * (uint64_t)nparts);
+    if (pair_budget < CZ_PART_GRAPH_MIN_PAIRS) pair_budget = CZ_PART_GRAPH_MIN_PAIRS;
+  }
+  scan_ctx s = {vtx_of_gid, pop_offset, cz_part_graph_group_size(nvtx, edges, nparts, pair_budget), NULL,
+                {0}, 0, CZ_OK};
+  const uint32_t ngroups = nvtx ? (nvtx + s.group - 1) / s.group : 0;
+  s.cost = cz_calloc(ngroups ? ngroups : 1, sizeof *s.cost);
+  st = s.cost ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "partition: out of memory");
+  const size_t buffer = edges / (uint64_t)cz_comm_size() + 1 < PAIR_BUFFER ? edges / (uint64_t)cz_comm_size() + 1 : PAIR_BUFFER;
+  if (st == CZ_OK) st = cz_pairs_init(&s.pairs, ngroups, buffer);
+  st = cz_comm_agree(st);
+  out->group = s.group;
+  if (st == CZ_OK) st = build_collective(c, cfg, nvtx, ngroups, &s, out);
+  out->synapses = s.synapses;
+  cz_pairs_free(&s.pairs);
+  free(s.cost);
+  if (st != CZ_OK) cz_part_graph_free(out);
+  return st;
+}
+
+void cz_part_graph_free(cz_part_graph *g) {
+  cz_graph_destroy(&g->graph);
+  free(g->cost);
+  g->cost = NULL;
+}

@@ -566,31 +566,47 @@ cz_status cz_h5_read_u64_pairs(cz_h5file *f, const char *dataset, uint64_t **out
   return CZ_OK;
 }
 
-cz_status cz_h5_read_f64(cz_h5file *f, const char *dataset, double **out, size_t *n) {
+/* A numeric dataset of want_rank dimensions as doubles; dims receives its shape. */
+static cz_status cz_h5_read_doubles(cz_h5file *f, const char *dataset, int want_rank, double **out, hsize_t *dims) {
   *out = NULL;
-  *n = 0;
   cz_h5_dset d;
   CZ_TRY(cz_h5_dset_open(f, dataset, &d));
   cz_status st = CZ_OK;
   double *buf = NULL;
   if (d.cls != H5T_FLOAT && d.cls != H5T_INTEGER) {
     st = cz_h5_type_error(f, dataset, &d, "a number");
-    goto done;
-  }
-  CZ_TRY_GOTO(st, cz_h5_check_rank1(f, dataset, &d), done);
-  buf = cz_calloc(d.nelem, sizeof *buf);
-  if (!buf) {
+  } else if (d.rank != want_rank) {
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %d dimensions, expected %d", f->path, dataset, d.rank, want_rank);
+  } else if (!(buf = cz_calloc(d.nelem ? d.nelem : 1, sizeof *buf))) {
     st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory reading %zu values of %s from %s", d.nelem, dataset, f->path);
-    goto done;
+  } else {
+    st = cz_h5_dset_read(f, dataset, &d, H5T_NATIVE_DOUBLE, buf);
   }
-  CZ_TRY_GOTO(st, cz_h5_dset_read(f, dataset, &d, H5T_NATIVE_DOUBLE, buf), done);
-  *out = buf;
-  *n = d.nelem;
-  buf = NULL;
-done:
-  free(buf);
+  if (st == CZ_OK) {
+    *out = buf;
+    for (int i = 0; i < want_rank; i++) dims[i] = d.dims[i];
+  } else {
+    free(buf);
+  }
   cz_h5_dset_close(&d);
   return st;
+}
+
+cz_status cz_h5_read_f64_2d(cz_h5file *f, const char *dataset, double **out, size_t *rows, size_t *cols) {
+  hsize_t dims[2] = {0, 0};
+  *rows = *cols = 0;
+  CZ_TRY(cz_h5_read_doubles(f, dataset, 2, out, dims));
+  *rows = (size_t)dims[0];
+  *cols = (size_t)dims[1];
+  return CZ_OK;
+}
+
+cz_status cz_h5_read_f64(cz_h5file *f, const char *dataset, double **out, size_t *n) {
+  hsize_t dims[1] = {0};
+  *n = 0;
+  CZ_TRY(cz_h5_read_doubles(f, dataset, 1, out, dims));
+  *n = (size_t)dims[0];
+  return CZ_OK;
 }
 
 /* ---- strings --------------------------------------------------------------------------- */
@@ -908,6 +924,77 @@ cz_status cz_h5_write_f64_slice(cz_h5file *f, const char *path, const double *da
 cz_status cz_h5_write_u64_slice(cz_h5file *f, const char *path, const uint64_t *data, size_t total, size_t offset,
                                 size_t n, bool compress) {
   return cz_h5_write_slice(f, path, H5T_STD_U64LE, H5T_NATIVE_UINT64, data, total, offset, n, compress);
+}
+
+cz_status cz_h5_create_f64_2d(cz_h5file *f, const char *path, size_t rows, size_t cols) {
+  hsize_t dims[2] = {(hsize_t)rows, (hsize_t)cols};
+  hid_t space = H5Screate_simple(2, dims, NULL);
+  hid_t lcpl = cz_h5_lcpl_parents();
+  hid_t dcpl = cz_h5_dcpl(rows * cols, false);
+  /* No fill: every element is written during the run, and filling would write the file twice. */
+  bool ok = space >= 0 && lcpl >= 0 && dcpl >= 0 && H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) >= 0;
+  hid_t d = ok ? H5Dcreate2(f->id, path, H5T_IEEE_F64LE, space, lcpl, dcpl, H5P_DEFAULT) : -1;
+  cz_status st = d >= 0 ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot create dataset %s", path);
+  if (d >= 0 && H5Dclose(d) < 0 && st == CZ_OK) st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot create dataset %s", path);
+  if (dcpl >= 0) H5Pclose(dcpl);
+  if (lcpl >= 0) H5Pclose(lcpl);
+  if (space >= 0) H5Sclose(space);
+  return st;
+}
+
+/* Selects rows [row0, row0 + nrows) of the given ascending columns in space, one hyperslab
+ * per run of consecutive columns. */
+static bool cz_h5_select_cols(hid_t space, size_t row0, size_t nrows, const uint64_t *cols, size_t ncols) {
+  if (nrows == 0 || ncols == 0) return H5Sselect_none(space) >= 0;
+  bool first = true;
+  for (size_t a = 0; a < ncols;) {
+    size_t b = a + 1;
+    while (b < ncols && cols[b] == cols[b - 1] + 1) b++;
+    hsize_t off[2] = {(hsize_t)row0, (hsize_t)cols[a]}, cnt[2] = {(hsize_t)nrows, (hsize_t)(b - a)};
+    if (H5Sselect_hyperslab(space, first ? H5S_SELECT_SET : H5S_SELECT_OR, off, NULL, cnt, NULL) < 0) return false;
+    first = false;
+    a = b;
+  }
+  return true;
+}
+
+cz_status cz_h5_write_f64_cols(cz_h5file *f, const char *path, size_t row0, size_t nrows, const uint64_t *cols,
+                               size_t ncols, const double *data) {
+  hid_t d = H5Dopen2(f->id, path, H5P_DEFAULT);
+  hid_t space = d >= 0 ? H5Dget_space(d) : -1;
+  hsize_t n = (hsize_t)(nrows * ncols), one = 1;
+  hid_t mspace = H5Screate_simple(1, n ? &n : &one, NULL);
+  bool ok = space >= 0 && mspace >= 0 && cz_h5_select_cols(space, row0, nrows, cols, ncols);
+  if (ok && n == 0) ok = H5Sselect_none(mspace) >= 0;
+  if (ok && (n > 0 || f->dxpl != H5P_DEFAULT))
+    ok = H5Dwrite(d, H5T_NATIVE_DOUBLE, mspace, space, f->dxpl, data) >= 0;
+  cz_status st = ok ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write rows %zu-%zu of dataset %s", row0,
+                                         row0 + nrows, path);
+  if (mspace >= 0) H5Sclose(mspace);
+  if (space >= 0) H5Sclose(space);
+  if (d >= 0 && H5Dclose(d) < 0 && st == CZ_OK) st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
+  return st;
+}
+
+cz_status cz_h5_overwrite_f64(cz_h5file *f, const char *path, size_t offset, size_t n, const double *data) {
+  hid_t d = H5Dopen2(f->id, path, H5P_DEFAULT);
+  hid_t space = d >= 0 ? H5Dget_space(d) : -1;
+  hsize_t off = (hsize_t)offset, cnt = (hsize_t)n, one = 1;
+  hid_t mspace = H5Screate_simple(1, n ? &cnt : &one, NULL);
+  bool ok = space >= 0 && mspace >= 0;
+  if (ok && n > 0) ok = H5Sselect_hyperslab(space, H5S_SELECT_SET, &off, NULL, &cnt, NULL) >= 0;
+  if (ok && n == 0) ok = H5Sselect_none(space) >= 0 && H5Sselect_none(mspace) >= 0;
+  if (ok && (n > 0 || f->dxpl != H5P_DEFAULT)) ok = H5Dwrite(d, H5T_NATIVE_DOUBLE, mspace, space, f->dxpl, data) >= 0;
+  cz_status st = ok ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
+  if (mspace >= 0) H5Sclose(mspace);
+  if (space >= 0) H5Sclose(space);
+  if (d >= 0 && H5Dclose(d) < 0 && st == CZ_OK) st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
+  return st;
+}
+
+cz_status cz_h5_flush(cz_h5file *f) {
+  if (H5Fflush(f->id, H5F_SCOPE_GLOBAL) < 0) return cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot flush the file");
+  return CZ_OK;
 }
 
 cz_status cz_h5_write_f64(cz_h5file *f, const char *path, const double *data, size_t n, bool compress) {

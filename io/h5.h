@@ -74,6 +74,8 @@ cz_status cz_h5_read_i64(cz_h5file *f, const char *dataset, int64_t **out, size_
 cz_status cz_h5_read_u64_pairs(cz_h5file *f, const char *dataset, uint64_t **out, size_t *rows);
 /* 1-D numeric dataset (float of any width, or integer) as double. */
 cz_status cz_h5_read_f64(cz_h5file *f, const char *dataset, double **out, size_t *n);
+/* 2-D numeric dataset as double, row-major [rows][cols]. */
+cz_status cz_h5_read_f64_2d(cz_h5file *f, const char *dataset, double **out, size_t *rows, size_t *cols);
 /* 1-D string dataset (fixed or variable length). Owned (*out: free each, then the array). */
 cz_status cz_h5_read_strings(cz_h5file *f, const char *dataset, char ***out, size_t *n);
 
@@ -95,6 +97,19 @@ cz_status cz_h5_write_f64_slice(cz_h5file *f, const char *path, const double *da
                                 size_t n, bool compress);
 cz_status cz_h5_write_u64_slice(cz_h5file *f, const char *path, const uint64_t *data, size_t total, size_t offset,
                                 size_t n, bool compress);
+/* A 2-D float64 dataset [rows, cols], contiguous, allocated at creation and never filled:
+ * its metadata is final once created, so later writes of rows touch only raw data and an
+ * interrupted writer cannot leave the file unreadable. Collective in a parallel file. */
+cz_status cz_h5_create_f64_2d(cz_h5file *f, const char *path, size_t rows, size_t cols);
+/* Writes rows [row0, row0 + nrows) of the ascending columns cols[0 .. ncols) of an existing
+ * 2-D float64 dataset from data ([nrows][ncols], row-major). Collective in a parallel file
+ * (nrows or ncols may be 0 on some ranks). */
+cz_status cz_h5_write_f64_cols(cz_h5file *f, const char *path, size_t row0, size_t nrows, const uint64_t *cols,
+                               size_t ncols, const double *data);
+/* Overwrites n values at offset of an existing 1-D float64 dataset (collective; n may be 0). */
+cz_status cz_h5_overwrite_f64(cz_h5file *f, const char *path, size_t offset, size_t n, const double *data);
+/* Pushes everything written so far to the file system (collective in a parallel file). */
+cz_status cz_h5_flush(cz_h5file *f);
 /* Variable-length string attribute (scalar). */
 cz_status cz_h5_write_attr_string(cz_h5file *f, const char *path, const char *attr, const char *value);
 /* uint32 attribute, scalar when n == 1 and dims [n] otherwise. */

@@ -14,6 +14,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "io/h5.h"
+#include "io/part_file.h"
 
 /* ---- sorting --------------------------------------------------------------------------- */
 
@@ -155,31 +156,6 @@ size_t cz_spikes_format_time(double v, char *buf, size_t n) {
   return (size_t)snprintf(buf, n, "%s", s);
 }
 
-/* ---- crash-safe file replacement ------------------------------------------------------- */
-
-static cz_status cz_part_path(const char *path, char **part) {
-  return cz_asprintf(part, "%s.part", path);
-}
-
-/* Pushes the finished .part to the disk so the rename never exposes an empty file after a
- * power loss. */
-static cz_status cz_fsync_path(const char *path) {
-  int fd = open(path, O_RDONLY);
-  CZ_CHECK(fd >= 0, CZ_ERR_OUTPUT, "%s: cannot reopen to flush (%s)", path, strerror(errno));
-  int rc = fsync(fd);
-  int err = errno;
-  close(fd);
-  CZ_CHECK(rc == 0 || err == EINVAL, CZ_ERR_OUTPUT, "%s: flushing to disk failed (%s)", path, strerror(err));
-  return CZ_OK;
-}
-
-static cz_status cz_commit_part(const char *part, const char *path) {
-  CZ_TRY(cz_fsync_path(part));
-  CZ_CHECK(rename(part, path) == 0, CZ_ERR_OUTPUT, "%s: cannot rename %s into place (%s)", path, part,
-           strerror(errno));
-  return CZ_OK;
-}
-
 /* ---- h5 -------------------------------------------------------------------------------- */
 
 static const char *cz_sort_name(cz_sort_order order) {
@@ -280,7 +256,7 @@ cz_status cz_spikes_write_h5_slices(const char *path, const cz_spike_table *t, c
   cz_status cst = cz_h5_close(&f);
   if (st == CZ_OK) st = cst;
   if (st != CZ_OK) goto fail;
-  if (commit) CZ_TRY_GOTO(st, cz_commit_part(part, path), fail);
+  if (commit) CZ_TRY_GOTO(st, cz_part_commit(part, path), fail);
   free(part);
   return CZ_OK;
 fail:
@@ -321,7 +297,7 @@ cz_status cz_spikes_write_csv(const char *path, const cz_spike_table *t) {
   st = cz_write_csv_body(fp, part, t);
   if (fclose(fp) != 0 && st == CZ_OK) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: close failed (%s)", part, strerror(errno));
   if (st != CZ_OK) goto fail;
-  CZ_TRY_GOTO(st, cz_commit_part(part, path), fail);
+  CZ_TRY_GOTO(st, cz_part_commit(part, path), fail);
   free(part);
   return CZ_OK;
 fail:

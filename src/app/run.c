@@ -10,6 +10,8 @@
 #endif
 
 #include "app/outdir.h"
+#include "app/spike_journal.h"
+#include "app/spike_table.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -18,6 +20,7 @@
 #include "comm/spike_exchange.h"
 #include "engine/placement.h"
 #include "engine/network.h"
+#include "engine/recorder.h"
 #include "engine/sim.h"
 #include "inputs/current_clamp.h"
 #include "inputs/spike_train.h"
@@ -34,10 +37,14 @@ typedef struct run_state {
   cz_vspikes vs;
   cz_clamps clamps;
   cz_sim_result result;
+  cz_recorder *recorder;
+  cz_spike_journal *journal;
   int threads;
 } run_state;
 
 static void run_state_free(run_state *s) {
+  cz_recorder_close(&s->recorder, false); /* a failed run leaves its report as .part */
+  cz_journal_close(&s->journal, false);   /* and the spikes of its completed blocks */
   cz_sim_result_free(&s->result);
   cz_clamps_free(&s->clamps);
   cz_vspikes_free(&s->vs);
@@ -62,26 +69,6 @@ static void apply_log_settings(const cz_config *cfg, bool quiet) {
   if (quiet && level < CZ_LOG_WARNING) level = CZ_LOG_WARNING;
   cz_log_set_level(level);
   cz_log_set_console(cfg->log_to_console);
-}
-
-/* Reports are written by a later version; their blocks are still checked now, node sets
- * included, so a typo fails before a long run rather than after. */
-static cz_status validate_reports(const cz_config *cfg, const cz_circuit *c) {
-  cz_ns_view view = cz_circuit_ns_view(c);
-  for (size_t i = 0; i < cfg->nreports; i++) {
-    const cz_cfg_block *r = &cfg->reports[i];
-    if (!r->enabled) continue;
-    if (r->node_set) {
-      char where[1024];
-      snprintf(where, sizeof where, "%s: reports.%s.cells", cfg->path, r->name);
-      cz_ns_selection *sel = NULL;
-      CZ_TRY(cz_ns_resolve(cfg->node_sets, r->node_set, &view, where, &sel));
-      cz_ns_selection_destroy(&sel);
-    }
-    cz_log_warn("reports.%s (%s) is valid but report files are not written by this version", r->name,
-                r->module ? r->module : "?");
-  }
-  return CZ_OK;
 }
 
 static void log_unused_inputs(const cz_config *cfg) {
@@ -144,7 +131,7 @@ static cz_status build(run_state *s) {
   CZ_TRY(cz_vspikes_build(s->cfg, s->circuit, s->net, &s->vs));
   CZ_TRY(cz_clamps_build(s->cfg, s->circuit, s->net, &s->clamps));
   log_unused_inputs(s->cfg);
-  CZ_TRY(validate_reports(s->cfg, s->circuit));
+  CZ_TRY(cz_recorder_create(s->cfg, s->circuit, s->net, s->rank_of_gid, &s->recorder));
   return CZ_OK;
 }
 
@@ -203,7 +190,9 @@ static cz_status simulate(run_state *s, const cz_run_options *opt) {
   /* quiet_simulator silences the simulator's own chatter, as it silences NEST's in BMTK. */
   bool show = opt->progress && !s->cfg->quiet_simulator && cz_log_get_level() <= CZ_LOG_INFO && cz_comm_rank() == 0;
   cz_timer_start(CZ_T_RUN);
-  cz_status st = cz_sim_run(s->net, &s->vs, &s->clamps, show ? print_progress : NULL, &pc, &s->result);
+  cz_sim_block blk = {cz_journal_block_steps(s->cfg), cz_journal_block, s->journal};
+  cz_status st = cz_sim_run(s->net, &s->vs, &s->clamps, s->recorder, s->journal ? &blk : NULL,
+                            show ? print_progress : NULL, &pc, &s->result);
   cz_timer_stop(CZ_T_RUN);
   if (show && pc.tty) printf("\n");
   CZ_TRY(st);
@@ -223,36 +212,6 @@ static cz_status gather_spikes(const run_state *s, int64_t **all, size_t *nall) 
   cz_status st = cz_xchg_gather(mine, n, all, nall);
   free(mine);
   return st;
-}
-
-/* Builds a spike table from (stamp, gid) records. Owned arrays (free the three and names). */
-static cz_status table_of(const run_state *s, const int64_t *recs, size_t n, cz_spike_table *t) {
-  const cz_circuit *c = s->circuit;
-  memset(t, 0, sizeof *t);
-  t->n = n;
-  t->npops = c->nnodes;
-  const char **names = cz_calloc(c->nnodes, sizeof *names);
-  t->pop = cz_calloc(n, sizeof *t->pop);
-  t->node_ids = cz_calloc(n, sizeof *t->node_ids);
-  t->timestamps = cz_calloc(n, sizeof *t->timestamps);
-  t->pop_names = names;
-  CZ_CHECK(names && t->pop && t->node_ids && t->timestamps, CZ_ERR_NOMEM, "out of memory writing %zu spikes", n);
-  for (size_t p = 0; p < c->nnodes; p++) names[p] = c->nodes[p].name;
-  for (size_t i = 0; i < n; i++) {
-    size_t pop, row;
-    cz_net_locate(s->net, (size_t)recs[2 * i + 1], &pop, &row);
-    t->pop[i] = (uint32_t)pop;
-    t->node_ids[i] = c->nodes[pop].node_id[row];
-    t->timestamps[i] = (double)(recs[2 * i] * s->net->tics_per_step) / 1000.0;
-  }
-  return CZ_OK;
-}
-
-static void table_free(cz_spike_table *t) {
-  free(t->pop);
-  free(t->node_ids);
-  free(t->timestamps);
-  free((void *)t->pop_names);
 }
 
 /* Which rank writes a spike in the collective write: ranges of the sort key, so that each
@@ -327,7 +286,7 @@ static cz_status write_h5_collective(const run_state *s) {
   cz_spike_table t;
   memset(&t, 0, sizeof t);
   cz_status st = spikes_to_writers(s, &mine, &n);
-  if (st == CZ_OK) st = table_of(s, mine, n, &t);
+  if (st == CZ_OK) st = cz_spike_table_of(s->net, s->circuit, mine, n, &t);
   if (st == CZ_OK) st = cz_spikes_sort(&t, s->cfg->sort_order);
   const size_t np = s->circuit->nnodes;
   uint64_t *total = cz_calloc(np, sizeof *total), *offset = cz_calloc(np, sizeof *offset);
@@ -339,7 +298,7 @@ static cz_status write_h5_collective(const run_state *s) {
   if (st == CZ_OK)
     st = cz_spikes_write_h5_slices(s->cfg->spikes_file, &t, total, offset, s->cfg->sort_order, true, cz_comm_native(),
                                    cz_comm_rank() == 0);
-  table_free(&t);
+  cz_spike_table_free(&t);
   free(total);
   free(offset);
   free(mine);
@@ -358,12 +317,12 @@ static cz_status write_spikes(run_state *s) {
   cz_spike_table t;
   memset(&t, 0, sizeof t);
   if (st == CZ_OK && cz_comm_rank() == 0) {
-    st = table_of(s, all, nall, &t);
+    st = cz_spike_table_of(s->net, s->circuit, all, nall, &t);
     if (st == CZ_OK) st = cz_spikes_sort(&t, cfg->sort_order);
     if (st == CZ_OK && rank0_h5) st = cz_spikes_write_h5(cfg->spikes_file, &t, cfg->sort_order, true);
     if (st == CZ_OK && cfg->spikes_file_csv) st = cz_spikes_write_csv(cfg->spikes_file_csv, &t);
   }
-  table_free(&t);
+  cz_spike_table_free(&t);
   free(all);
   return st;
 }
@@ -429,9 +388,13 @@ static cz_status run_all(run_state *s, const cz_run_options *opt) {
   CZ_TRY(load_and_build(s, opt));
   /* Everything the inputs can get wrong has been checked: only now touch the output folder. */
   CZ_TRY(prepare_output(s));
+  CZ_TRY(cz_recorder_open(s->recorder));
+  CZ_TRY(cz_journal_open(s->cfg, s->net, s->circuit, &s->journal));
   CZ_TRY(simulate(s, opt));
   cz_timer_start(CZ_T_OUTPUT);
+  CZ_TRY(cz_comm_agree(cz_recorder_close(&s->recorder, true)));
   CZ_TRY(cz_comm_agree(write_spikes(s)));
+  CZ_TRY(cz_comm_agree(cz_journal_close(&s->journal, true)));
   cz_timer_stop(CZ_T_OUTPUT);
   cz_timer_stop(CZ_T_TOTAL);
   run_totals t;

@@ -41,6 +41,9 @@ typedef struct loop_state {
   cz_network *net;
   const cz_vspikes *vs;
   const cz_clamps *cl;
+  cz_recorder *rec;    /* membrane reports, or NULL */
+  const cz_sim_block *blk; /* block hook, or NULL */
+  int64_t next_block;  /* step at which the next block ends */
   size_t ring_len, ring_mask, stride;
   double *ring;
   double *i_stim;
@@ -109,6 +112,7 @@ static void update_epoch(loop_state *s, int tid, int nthreads, int64_t t0, int64
       for (size_t k = 0; k < nf && s->thread_status[tid] == CZ_OK; k++)
         s->thread_status[tid] = spike_list_push(&s->local[tid], u, net->gid_of_nid[g->lo + s->fired[tid][k]]);
     }
+    if (s->rec) cz_recorder_sample(s->rec, tid, u);
   }
 }
 
@@ -259,6 +263,7 @@ static cz_status setup(loop_state *s, cz_network *net) {
       for (size_t i = i0; i < i1; i++) s->owner[g->lo + i] = (uint16_t)t;
     }
   }
+  if (s->rec) CZ_TRY(cz_recorder_bind(s->rec, s->owner, net->nthreads));
   return CZ_OK;
 }
 
@@ -317,6 +322,17 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
         t_update += tb - ta;
         for (int t = 0; t < nt && shared_st == CZ_OK; t++) shared_st = s->thread_status[t];
         if (shared_st == CZ_OK) shared_st = merge_epoch(s, t1, out, &cap_g, &cap_s);
+        if (shared_st == CZ_OK && s->rec) {
+          const double tr = cz_now();
+          shared_st = cz_recorder_epoch_end(s->rec, t1);
+          out->t_report += cz_now() - tr;
+        }
+        if (shared_st == CZ_OK && s->blk && (t1 >= s->next_block || t1 == net->nsteps)) {
+          const double tr = cz_now();
+          shared_st = s->blk->fn(s->blk->ctx, t1, out);
+          while (s->next_block <= t1) s->next_block += s->blk->every_steps;
+          out->t_report += cz_now() - tr;
+        }
         /* Peers are inside the collective exchange and cannot wait for an agreement: end the job. */
         if (shared_st != CZ_OK && net->nranks > 1) {
           fprintf(stderr, "cadenza: error on rank %d during the run: %s\n", net->rank, cz_error_message());
@@ -344,14 +360,17 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
   return shared_st;
 }
 
-cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, cz_progress_fn progress,
-                     void *progress_ctx, cz_sim_result *out) {
+cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, cz_recorder *rec,
+                     const cz_sim_block *blk, cz_progress_fn progress, void *progress_ctx, cz_sim_result *out) {
   memset(out, 0, sizeof *out);
   loop_state s;
   memset(&s, 0, sizeof s);
   s.net = net;
   s.vs = vs;
   s.cl = cl;
+  s.rec = rec;
+  s.blk = blk && blk->every_steps > 0 ? blk : NULL;
+  s.next_block = s.blk ? s.blk->every_steps : 0;
   /* A rank that cannot set up must not leave its peers waiting in the first exchange. */
   cz_status st = cz_comm_agree(setup(&s, net));
   if (st == CZ_OK) {

@@ -15,7 +15,8 @@
  *      its own neurons into slot (u + delay) of the ring; per target the additions come in
  *      (step, gid, edge) order, so the floating-point sums are the same for any thread count,
  *      rank count and partitioner.
- * Current-clamp changes are applied before the update of their step. A failure inside the
+ * Current-clamp changes are applied before the update of their step; report samples are taken
+ * by each thread right after its update of a step (engine/recorder.h). A failure inside the
  * loop on one rank cannot wait for its peers (they are in the exchange): it ends the job. */
 #ifndef CZ_ENGINE_SIM_H
 #define CZ_ENGINE_SIM_H
@@ -25,6 +26,7 @@
 
 #include "base/status.h"
 #include "engine/network.h"
+#include "engine/recorder.h"
 #include "inputs/current_clamp.h"
 #include "inputs/spike_train.h"
 
@@ -36,14 +38,26 @@ typedef struct cz_sim_result {
   double t_pack;     /* seconds packing spikes for other ranks */
   double t_exchange; /* seconds in the exchange collectives (transfer, and waiting for late ranks) */
   double t_wait;     /* seconds waiting for late ranks, when measured apart (CADENZA_WITH_SYNC_TIMER) */
+  double t_report;   /* seconds writing report blocks */
 } cz_sim_result;
 
 /* Called from the loop about once per second of wall time with the steps done so far. */
 typedef void (*cz_progress_fn)(void *ctx, int64_t steps_done, int64_t nsteps, size_t nspikes);
 
-/* Runs the whole simulation. Owned (out arrays; cz_sim_result_free). */
-cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, cz_progress_fn progress,
-                     void *progress_ctx, cz_sim_result *out);
+/* Called by one thread at the end of the first epoch that reaches each multiple of every_steps
+ * (and at the end of the run) with the step reached and the spikes recorded so far, on every
+ * rank at the same steps (it may be collective). */
+typedef struct cz_sim_block {
+  int64_t every_steps;
+  cz_status (*fn)(void *ctx, int64_t t1, const cz_sim_result *sofar);
+  void *ctx;
+} cz_sim_block;
+
+/* Runs the whole simulation; rec (may be NULL) samples the membrane reports after every
+ * step and writes their blocks between epochs; blk (may be NULL) is called at block ends.
+ * Owned (out arrays; cz_sim_result_free). */
+cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, cz_recorder *rec,
+                     const cz_sim_block *blk, cz_progress_fn progress, void *progress_ctx, cz_sim_result *out);
 void cz_sim_result_free(cz_sim_result *r);
 
 #endif

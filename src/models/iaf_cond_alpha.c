@@ -169,4 +169,18 @@ static double v_m(const void *pv, size_t i) {
   return g->y[i * NSTATE + V_M];
 }
 
-const cz_model_kind cz_iaf_cond_alpha = {"iaf_cond_alpha", k_params, true, create, set_params, update, v_m, destroy};
+/* NEST's recordables of iaf_cond_alpha, in the order of k_recordables. */
+static const char *const k_recordables[] = {"V_m", "g_ex", "g_in", NULL};
+
+static double record(const void *p, size_t i, int var) {
+  const iaf_cond *g = p;
+  switch (var) {
+  case 1: return g->y[i * NSTATE + G_EX];
+  case 2: return g->y[i * NSTATE + G_IN];
+  default: return g->y[i * NSTATE + V_M];
+  }
+}
+
+const cz_model_kind cz_iaf_cond_alpha = {.name = "iaf_cond_alpha", .param_names = k_params, .split_sign = true, .create = create,
+                                   .set_params = set_params, .update = update, .v_m = v_m, .recordables = k_recordables,
+                                   .record = record, .destroy = destroy};

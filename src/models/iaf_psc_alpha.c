@@ -134,4 +134,18 @@ static double v_m(const void *p, size_t i) {
   return g->y3[i] + g->E_L[i];
 }
 
-const cz_model_kind cz_iaf_psc_alpha = {"iaf_psc_alpha", k_params, true, create, set_params, update, v_m, destroy};
+/* NEST's recordables of iaf_psc_alpha, in the order of k_recordables. */
+static const char *const k_recordables[] = {"V_m", "I_syn_ex", "I_syn_in", NULL};
+
+static double record(const void *p, size_t i, int var) {
+  const iaf_alpha *g = p;
+  switch (var) {
+  case 1: return g->I_ex[i];
+  case 2: return g->I_in[i];
+  default: return g->y3[i] + g->E_L[i];
+  }
+}
+
+const cz_model_kind cz_iaf_psc_alpha = {.name = "iaf_psc_alpha", .param_names = k_params, .split_sign = true, .create = create,
+                                   .set_params = set_params, .update = update, .v_m = v_m, .recordables = k_recordables,
+                                   .record = record, .destroy = destroy};

@@ -147,4 +147,15 @@ static double v_m(const void *p, size_t i) {
   return g->y3[i] + g->E_L[i];
 }
 
-const cz_model_kind cz_iaf_psc_delta = {"iaf_psc_delta", k_params, false, create, set_params, update, v_m, destroy};
+/* NEST's recordables of iaf_psc_delta. */
+static const char *const k_recordables[] = {"V_m", NULL};
+
+static double record(const void *p, size_t i, int var) {
+  (void)var;
+  const iaf_delta *g = p;
+  return g->y3[i] + g->E_L[i];
+}
+
+const cz_model_kind cz_iaf_psc_delta = {.name = "iaf_psc_delta", .param_names = k_params, .split_sign = false, .create = create,
+                                   .set_params = set_params, .update = update, .v_m = v_m, .recordables = k_recordables,
+                                   .record = record, .destroy = destroy};

@@ -116,4 +116,18 @@ static double v_m(const void *p, size_t i) {
   return g->y3[i] + g->E_L[i];
 }
 
-const cz_model_kind cz_iaf_psc_exp = {"iaf_psc_exp", k_params, true, create, set_params, update, v_m, destroy};
+/* NEST's recordables of iaf_psc_exp, in the order of k_recordables. */
+static const char *const k_recordables[] = {"V_m", "I_syn_ex", "I_syn_in", NULL};
+
+static double record(const void *p, size_t i, int var) {
+  const iaf_exp *g = p;
+  switch (var) {
+  case 1: return g->i_ex[i];
+  case 2: return g->i_in[i];
+  default: return g->y3[i] + g->E_L[i];
+  }
+}
+
+const cz_model_kind cz_iaf_psc_exp = {.name = "iaf_psc_exp", .param_names = k_params, .split_sign = true, .create = create,
+                                   .set_params = set_params, .update = update, .v_m = v_m, .recordables = k_recordables,
+                                   .record = record, .destroy = destroy};

@@ -38,6 +38,11 @@ typedef struct cz_model_kind {
                    uint32_t *fired, int tid);
   /* Membrane potential of neuron i in mV (absolute). */
   double (*v_m)(const void *grp, size_t i);
+  /* NULL-terminated names of the state variables reports may sample (NEST's recordable
+   * names, "V_m" first), and the value of recordable var (an index into it) of neuron i, in
+   * NEST's units (mV, pA, nS). */
+  const char *const *recordables;
+  double (*record)(const void *grp, size_t i, int var);
   void (*destroy)(void *grp);
 } cz_model_kind;
 
@@ -47,6 +52,9 @@ cz_status cz_model_lookup(const char *template_str, const cz_model_kind **out);
 
 /* Comma-separated names of the known kinds (borrowed). */
 const char *cz_model_known_names(void);
+
+/* Index of recordable name in kind, or -1. */
+int cz_model_recordable(const cz_model_kind *kind, const char *name);
 
 /* Refractory period in steps as NEST computes it: ceil(round(t_ref * 1000 tics) / tics per step). */
 int32_t cz_model_refractory_steps(double t_ref_ms, double h_ms);

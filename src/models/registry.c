@@ -33,3 +33,9 @@ int32_t cz_model_refractory_steps(double t_ref_ms, double h_ms) {
   const double tics_per_step = llround(h_ms * 1000.0);
   return (int32_t)ceil(tics / tics_per_step);
 }
+
+int cz_model_recordable(const cz_model_kind *kind, const char *name) {
+  for (int k = 0; kind->recordables && kind->recordables[k]; k++)
+    if (strcmp(kind->recordables[k], name) == 0) return k;
+  return -1;
+}

@@ -657,6 +657,7 @@ static void br_config_manifest_run(const br_ctx *c, cJSON *root, bool *ok) {
   cJSON *run = br_obj(root, "run", ok);
   br_num(run, "tstop", c->p->tstop, ok);
   br_num(run, "dt", c->p->dt, ok);
+  br_num(run, "nsteps_block", 5000, ok);
   br_str(root, "target_simulator", "NEST", ok);
 }
 
@@ -674,6 +675,32 @@ static void br_config_io(cJSON *root, bool *ok) {
   br_str(out, "spikes_file_csv", "spikes.csv", ok);
   br_str(out, "spikes_sort_order", "time", ok);
   br_bool(out, "overwrite_output_dir", true, ok);
+}
+
+/* A V_m report of the first five excitatory and the first five inhibitory neurons (fewer in
+ * tiny networks), written in blocks of 5000 steps. */
+static void br_config_report(const br_ctx *c, cJSON *root, bool *ok) {
+  cJSON *reports = br_obj(root, "reports", ok);
+  cJSON *r = br_obj(reports, "membrane_potential", ok);
+  br_str(r, "module", "membrane_report", ok);
+  br_str(r, "variable_name", "V_m", ok);
+  br_str(r, "file_name", "membrane_potential.h5", ok);
+  cJSON *cells = br_obj(r, "cells", ok);
+  br_str(cells, "population", BR_POP, ok);
+  cJSON *ids = cJSON_AddArrayToObject(cells, "node_id");
+  if (!ids) {
+    *ok = false;
+    return;
+  }
+  const long spans[2][2] = {{0, c->s.n_exc}, {c->s.n_exc, c->s.n_inh}};
+  for (int k = 0; k < 2; k++)
+    for (long i = 0; i < 5 && i < spans[k][1]; i++) {
+      cJSON *v = cJSON_CreateNumber((double)(spans[k][0] + i));
+      if (!v || !cJSON_AddItemToArray(ids, v)) {
+        cJSON_Delete(v);
+        *ok = false;
+      }
+    }
 }
 
 static void br_config_network(cJSON *root, bool *ok) {
@@ -700,6 +727,7 @@ static cz_status br_write_config(const br_ctx *c) {
   br_config_manifest_run(c, root, &ok);
   br_config_io(root, &ok);
   br_config_network(root, &ok);
+  br_config_report(c, root, &ok);
   if (!ok) {
     cJSON_Delete(root);
     return CZ_ERROR(CZ_ERR_NOMEM, "out of memory building config.json");

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Determinism across ranks, threads and partitioners: runs one simulation folder for
 # (ranks, threads) in {(1,1), (2,1), (3,1), (4,1), (1,2), (2,2)} x {metis, round-robin} and
-# requires every spikes.h5 and spikes.csv to be byte-for-byte the (1, 1, metis) one; with a
-# reference file, every run must also match it.
+# requires every spikes.h5, spikes.csv and report file (any other .h5 in the output folder)
+# to be byte-for-byte the (1, 1, metis) one; with a reference file, every run must also match
+# it.
 #   ranks.sh MPIEXEC CADENZA SPIKES_COMPARE CONFIG [--data-relative] [--brunel] [--reference FILE [compare options...]]
 # --brunel generates the bundled Brunel network (CONFIG is then ignored). Exit 77 when the
 # shared data are not there.
@@ -37,8 +38,13 @@ run() {  # ranks threads partition
   if [ "$out" != "$tmp/r1_t1_metis" ]; then
     cmp "$tmp/r1_t1_metis/spikes.h5" "$out/spikes.h5" || return 1
     if [ -f "$out/spikes.csv" ]; then cmp "$tmp/r1_t1_metis/spikes.csv" "$out/spikes.csv" || return 1; fi
+    for f in "$tmp/r1_t1_metis"/*.h5; do
+      [ "$(basename "$f")" = spikes.h5 ] && continue
+      cmp "$f" "$out/$(basename "$f")" || return 1
+      reports=" and $(basename "$f")"
+    done
   fi
-  echo "ranks=$1 threads=$2 partition=$3: identical${reference:+, matches the reference}"
+  echo "ranks=$1 threads=$2 partition=$3: identical spikes${reports:-}${reference:+, matches the reference}"
 }
 
 for part in metis round-robin; do

@@ -1,9 +1,10 @@
 /* spikes_compare: compares two SONATA spike files as sets of (population, node id, time).
  *
- *   spikes_compare EXPECTED.h5 ACTUAL.h5 [--tol MS] [--max-time MS] [--allow-extra-after MS] [--exact]
+ *   spikes_compare EXPECTED.h5 ACTUAL.h5 [--tol MS] [--min-time MS] [--max-time MS] [--allow-extra-after MS] [--exact]
  *
  * Spikes are matched per population and node in time order; times must agree within --tol
- * (default 1e-9 ms). Spikes later than --max-time in either file are ignored; spikes of ACTUAL
+ * (default 1e-9 ms). Spikes later than --max-time, or not later than --min-time, in either file
+ * are ignored; spikes of ACTUAL
  * later than --allow-extra-after may be unmatched (the NEST-2 reference recorder artefact).
  * --exact requires the files to hold the same spikes in the same order with identical bits.
  * Exit 0 on a match, 1 on a difference (with a report of the first ones), 2 on bad input.
@@ -46,12 +47,14 @@ static int cmp_pair(const void *a, const void *b) {
   return (x[1] > y[1]) - (x[1] < y[1]);
 }
 
+static double g_min_time = -INFINITY; /* --min-time */
+
 /* (id, t) pairs sorted, as doubles (ids are far below 2^53). */
 static double *sorted_pairs(const spikes *s, double max_time, size_t *n) {
   double *p = malloc(2 * s->n * sizeof *p + 16);
   size_t k = 0;
   for (size_t i = 0; i < s->n; i++) {
-    if (s->t[i] > max_time) continue;
+    if (s->t[i] > max_time || s->t[i] <= g_min_time) continue;
     p[2 * k] = (double)s->id[i];
     p[2 * k + 1] = s->t[i];
     k++;
@@ -159,7 +162,8 @@ int main(int argc, char **argv) {
     return validate(argv[2], tstop);
   }
   if (argc < 3) {
-    fprintf(stderr, "usage: spikes_compare EXPECTED.h5 ACTUAL.h5 [--tol MS] [--max-time MS] [--allow-extra-after MS] [--exact]\n");
+    fprintf(stderr, "usage: spikes_compare EXPECTED.h5 ACTUAL.h5 [--tol MS] [--min-time MS] [--max-time MS] "
+                    "[--allow-extra-after MS] [--exact]\n");
     return 2;
   }
   double tol = 1e-9, max_time = INFINITY, extra_after = INFINITY;
@@ -168,6 +172,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[i], "--exact") == 0) exact = true;
     else if (i + 1 < argc && strcmp(argv[i], "--tol") == 0) tol = atof(argv[++i]);
     else if (i + 1 < argc && strcmp(argv[i], "--max-time") == 0) max_time = atof(argv[++i]);
+    else if (i + 1 < argc && strcmp(argv[i], "--min-time") == 0) g_min_time = atof(argv[++i]);
     else if (i + 1 < argc && strcmp(argv[i], "--allow-extra-after") == 0) extra_after = atof(argv[++i]);
     else {
       fprintf(stderr, "spikes_compare: unknown option %s\n", argv[i]);

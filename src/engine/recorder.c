@@ -1,0 +1,424 @@
+#include "engine/recorder.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "comm/comm.h"
+#include "io/node_sets.h"
+#include "io/report_out.h"
+#include "models/model.h"
+
+enum { DEFAULT_BLOCK_STEPS = 5000 };
+
+/* One report file: one variable of one report block. */
+typedef struct report {
+  char *path;
+  char *variable;
+  int64_t every;          /* steps between samples */
+  int64_t k_first, k_last; /* sample numbers of the first and last rows (sample k ends step k * every - 1) */
+  size_t npops;
+  uint64_t **ids;         /* [npops][nids[p]]: recorded node ids, ascending (the columns) */
+  size_t *nids;
+  /* This rank's probes, ordered by (population, column). */
+  size_t n;
+  uint64_t *col;
+  size_t *pop_start;      /* [npops + 1]: probes of population p */
+  const cz_model_kind **kind;
+  void **impl;
+  uint32_t *idx;          /* neuron index within its group */
+  int *var;               /* recordable index for its kind */
+  uint32_t *nid;
+  size_t **tlist, *tn;    /* [nthreads]: the probes each thread samples */
+  double *buf;            /* [cap_rows][n] */
+  double *scratch;        /* [cap_rows][n]: one population's columns, contiguous */
+  size_t cap_rows, block_rows;
+  int64_t buf_k0;         /* sample number of buffer row 0 */
+  cz_report_out *out;
+} report;
+
+struct cz_recorder {
+  const cz_network *net;
+  const cz_circuit *c; /* population names */
+  int nthreads;
+  size_t n;
+  report *reps;
+};
+
+size_t cz_recorder_nfiles(const cz_recorder *r) { return r->n; }
+
+static const char *units_of(const char *var) {
+  if (strcmp(var, "V_m") == 0 || strncmp(var, "V_", 2) == 0 || strcmp(var, "threshold") == 0) return "mV";
+  if (strncmp(var, "I_", 2) == 0) return "pA";
+  if (strncmp(var, "g_", 2) == 0) return "nS";
+  return "";
+}
+
+static void report_free(report *p, int nthreads) {
+  cz_report_close(&p->out, false);
+  for (size_t q = 0; p->ids && q < p->npops; q++) free(p->ids[q]);
+  for (int t = 0; p->tlist && t < nthreads; t++) free(p->tlist[t]);
+  free(p->ids);
+  free(p->nids);
+  free(p->col);
+  free(p->pop_start);
+  free(p->kind);
+  free(p->impl);
+  free(p->idx);
+  free(p->var);
+  free(p->nid);
+  free(p->tlist);
+  free(p->tn);
+  free(p->buf);
+  free(p->scratch);
+  free(p->path);
+  free(p->variable);
+}
+
+/* ---- config ------------------------------------------------------------------------------ */
+
+typedef struct block_ctx {
+  const cz_config *cfg;
+  const cz_cfg_block *b;
+} block_ctx;
+
+/* A time key in ms: absent gives dflt; otherwise a finite, non-negative multiple of dt, in steps. */
+static cz_status time_key(const block_ctx *x, const char *key, double dflt, double h, int64_t *steps) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(x->b->json, key);
+  double v = dflt;
+  if (j) {
+    CZ_CHECK(cJSON_IsNumber(j), CZ_ERR_CONFIG, "%s: reports.%s.%s must be a number (ms)", x->cfg->path, x->b->name, key);
+    v = j->valuedouble;
+  }
+  CZ_CHECK(isfinite(v) && v >= 0, CZ_ERR_CONFIG, "%s: reports.%s.%s = %g must be a finite time >= 0 ms", x->cfg->path,
+           x->b->name, key, v);
+  const double s = v / h;
+  CZ_CHECK(fabs(s - nearbyint(s)) <= 1e-6 * (s > 1 ? s : 1), CZ_ERR_CONFIG,
+           "%s: reports.%s.%s = %g ms is not a multiple of the time step dt = %g ms", x->cfg->path, x->b->name, key,
+           v, h);
+  *steps = (int64_t)nearbyint(s);
+  return CZ_OK;
+}
+
+/* The variables of the block: variable_name, a string or a non-empty list of strings. */
+static cz_status variables_of(const block_ctx *x, const cJSON **first, size_t *n) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(x->b->json, "variable_name");
+  CZ_CHECK(j, CZ_ERR_CONFIG, "%s: reports.%s.variable_name is missing (a NEST recordable such as \"V_m\")",
+           x->cfg->path, x->b->name);
+  if (cJSON_IsString(j) && j->valuestring[0]) {
+    *first = j;
+    *n = 1;
+    return CZ_OK;
+  }
+  CZ_CHECK(cJSON_IsArray(j) && cJSON_GetArraySize(j) > 0, CZ_ERR_CONFIG,
+           "%s: reports.%s.variable_name must be a name or a non-empty list of names", x->cfg->path, x->b->name);
+  const cJSON *e = NULL;
+  cJSON_ArrayForEach(e, j) CZ_CHECK(cJSON_IsString(e) && e->valuestring[0], CZ_ERR_CONFIG,
+                                    "%s: reports.%s.variable_name lists something that is not a name", x->cfg->path,
+                                    x->b->name);
+  *first = j->child;
+  *n = (size_t)cJSON_GetArraySize(j);
+  return CZ_OK;
+}
+
+/* file_name for variable number k: relative names under output_dir; later variables get
+ * "_<variable>" before the extension. */
+static cz_status file_of(const block_ctx *x, size_t k, const char *var, char **out) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(x->b->json, "file_name");
+  CZ_CHECK(!j || (cJSON_IsString(j) && j->valuestring[0]), CZ_ERR_CONFIG,
+           "%s: reports.%s.file_name must be a file name", x->cfg->path, x->b->name);
+  char *name = NULL;
+  if (j) CZ_TRY(cz_strdup(j->valuestring, &name));
+  else CZ_TRY(cz_asprintf(&name, "%s.h5", x->b->name));
+  cz_status st = CZ_OK;
+  if (k > 0) {
+    char *dot = strrchr(name, '.'), *slash = strrchr(name, '/');
+    char *renamed = NULL;
+    if (dot && (!slash || dot > slash)) {
+      *dot = '\0';
+      st = cz_asprintf(&renamed, "%s_%s.%s", name, var, dot + 1);
+    } else {
+      st = cz_asprintf(&renamed, "%s_%s", name, var);
+    }
+    free(name);
+    name = renamed;
+  }
+  if (st == CZ_OK) st = cz_path_is_absolute(name) ? cz_path_join(NULL, name, out) : cz_path_join(x->cfg->output_dir, name, out);
+  free(name);
+  return st;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The columns: recorded neurons of each population in ascending node id, each checked to
+ * have the variable. */
+static cz_status columns_of(const block_ctx *x, const cz_circuit *c, const cz_ns_selection *sel, const char *var,
+                            report *p) {
+  p->npops = c->nnodes;
+  CZ_NEW(p->ids, c->nnodes);
+  CZ_NEW(p->nids, c->nnodes);
+  for (size_t q = 0; q < c->nnodes; q++) {
+    const cz_node_pop *np = &c->nodes[q];
+    CZ_NEW(p->ids[q], sel->n[q] + 1);
+    for (size_t i = 0; i < sel->n[q]; i++) {
+      const size_t row = (size_t)sel->rows[q][i];
+      if (np->is_virtual[row]) continue;
+      const cz_model_kind *kind = NULL;
+      CZ_TRY(cz_model_lookup(c->models[np->model[row]].template_str, &kind));
+      CZ_CHECK(cz_model_recordable(kind, var) >= 0, CZ_ERR_CONFIG,
+               "%s: reports.%s.variable_name: %s node %llu (%s) has no recordable '%s'", x->cfg->path, x->b->name,
+               np->name, (unsigned long long)np->node_id[row], kind->name, var);
+      p->ids[q][p->nids[q]++] = np->node_id[row];
+    }
+    qsort(p->ids[q], p->nids[q], sizeof *p->ids[q], cmp_u64);
+  }
+  return CZ_OK;
+}
+
+static size_t group_of(const cz_network *net, uint32_t nid) {
+  size_t j = 0;
+  while (j + 1 < net->ngroups && nid >= net->groups[j].hi) j++;
+  return j;
+}
+
+/* This rank's probes: the columns whose neuron it simulates. */
+static cz_status probes_of(const cz_circuit *c, const cz_network *net, const uint32_t *rank_of_gid, const char *var,
+                           report *p) {
+  size_t total = 0;
+  for (size_t q = 0; q < p->npops; q++) total += p->nids[q];
+  CZ_NEW(p->pop_start, p->npops + 1);
+  CZ_NEW(p->col, total + 1);
+  CZ_NEW(p->kind, total + 1);
+  CZ_NEW(p->impl, total + 1);
+  CZ_NEW(p->idx, total + 1);
+  CZ_NEW(p->var, total + 1);
+  CZ_NEW(p->nid, total + 1);
+  for (size_t q = 0; q < p->npops; q++) {
+    p->pop_start[q] = p->n;
+    for (size_t k = 0; k < p->nids[q]; k++) {
+      size_t row = 0;
+      if (!cz_circuit_row_of(&c->nodes[q], p->ids[q][k], &row)) continue;
+      const size_t gid = net->pop_offset[q] + row;
+      if (rank_of_gid[gid] != (uint32_t)net->rank || net->nid_of_gid[gid] == CZ_NO_NID) continue;
+      const uint32_t nid = net->nid_of_gid[gid];
+      const cz_group *g = &net->groups[group_of(net, nid)];
+      p->col[p->n] = k;
+      p->nid[p->n] = nid;
+      p->kind[p->n] = g->kind;
+      p->impl[p->n] = g->impl;
+      p->idx[p->n] = nid - g->lo;
+      p->var[p->n] = cz_model_recordable(g->kind, var);
+      p->n++;
+    }
+  }
+  p->pop_start[p->npops] = p->n;
+  return CZ_OK;
+}
+
+static cz_status make_report(const block_ctx *x, const cz_circuit *c, const cz_network *net,
+                             const uint32_t *rank_of_gid, const cz_ns_selection *sel, size_t k, const char *var,
+                             report *p) {
+  const double h = net->h;
+  int64_t start = 0, stop = 0, every = 0;
+  CZ_TRY(time_key(x, "tstart", 0.0, h, &start));
+  CZ_TRY(time_key(x, "tstop", (double)net->nsteps * h, h, &stop));
+  CZ_TRY(time_key(x, "interval", h, h, &every));
+  CZ_CHECK(every >= 1, CZ_ERR_CONFIG, "%s: reports.%s.interval must be at least dt (%g ms)", x->cfg->path, x->b->name,
+           h);
+  if (stop > net->nsteps) stop = net->nsteps;
+  p->every = every;
+  p->k_first = start / every + 1;
+  p->k_last = stop / every;
+  CZ_CHECK(p->k_last >= p->k_first, CZ_ERR_CONFIG,
+           "%s: reports.%s: no sample falls in (tstart, tstop] = (%g, %g] ms with interval %g ms", x->cfg->path,
+           x->b->name, (double)start * h, (double)stop * h, (double)every * h);
+  CZ_TRY(cz_strdup(var, &p->variable));
+  CZ_TRY(file_of(x, k, var, &p->path));
+  CZ_TRY(columns_of(x, c, sel, var, p));
+  CZ_TRY(probes_of(c, net, rank_of_gid, var, p));
+  const int64_t block_steps = x->cfg->nsteps_block > 0 ? x->cfg->nsteps_block : DEFAULT_BLOCK_STEPS;
+  const size_t nrows = (size_t)(p->k_last - p->k_first + 1);
+  p->block_rows = block_steps / every > 0 ? (size_t)(block_steps / every) : 1;
+  p->cap_rows = p->block_rows + (size_t)((net->min_delay + every - 1) / every) + 1;
+  if (p->cap_rows > nrows) p->cap_rows = nrows;
+  p->buf = cz_calloc(p->cap_rows * (p->n ? p->n : 1), sizeof *p->buf);
+  p->scratch = cz_calloc(p->cap_rows * (p->n ? p->n : 1), sizeof *p->scratch);
+  CZ_CHECK(p->buf && p->scratch, CZ_ERR_NOMEM, "out of memory for report %s", x->b->name);
+  p->buf_k0 = p->k_first;
+  return CZ_OK;
+}
+
+static bool is_membrane_module(const char *m) {
+  return m && (strcmp(m, "membrane_report") == 0 || strcmp(m, "multimeter_report") == 0 || strcmp(m, "multimeter") == 0);
+}
+
+static cz_status add_block(cz_recorder *r, const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c,
+                           const uint32_t *rank_of_gid) {
+  block_ctx x = {cfg, b};
+  CZ_CHECK(b->node_set, CZ_ERR_CONFIG,
+           "%s: reports.%s.cells is missing (BMTK's default, the node set 'biophysical', has no point neurons)",
+           cfg->path, b->name);
+  const cJSON *var = NULL;
+  size_t nvars = 0;
+  CZ_TRY(variables_of(&x, &var, &nvars));
+  char where[1024];
+  snprintf(where, sizeof where, "%s: reports.%s.cells", cfg->path, b->name);
+  cz_ns_view view = cz_circuit_ns_view(c);
+  cz_ns_selection *sel = NULL;
+  CZ_TRY(cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &sel));
+  cz_status st = CZ_OK;
+  for (size_t k = 0; k < nvars && st == CZ_OK; k++, var = var->next) {
+    report *grown = realloc(r->reps, (r->n + 1) * sizeof *grown);
+    if (!grown) {
+      st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+      break;
+    }
+    r->reps = grown;
+    memset(&r->reps[r->n], 0, sizeof *r->reps);
+    r->n++;
+    st = make_report(&x, c, r->net, rank_of_gid, sel, k, var->valuestring, &r->reps[r->n - 1]);
+  }
+  cz_ns_selection_destroy(&sel);
+  return st;
+}
+
+/* Two reports, or a report and a spikes file, must not write one file. */
+static cz_status check_paths(const cz_recorder *r, const cz_config *cfg) {
+  for (size_t i = 0; i < r->n; i++) {
+    const char *p = r->reps[i].path;
+    for (size_t j = 0; j < i; j++)
+      CZ_CHECK(strcmp(p, r->reps[j].path) != 0, CZ_ERR_CONFIG, "%s: two reports write %s", cfg->path, p);
+    CZ_CHECK(!(cfg->spikes_file && strcmp(p, cfg->spikes_file) == 0) &&
+                 !(cfg->spikes_file_csv && strcmp(p, cfg->spikes_file_csv) == 0),
+             CZ_ERR_CONFIG, "%s: a report and the spikes output both write %s", cfg->path, p);
+  }
+  return CZ_OK;
+}
+
+cz_status cz_recorder_create(const cz_config *cfg, const cz_circuit *c, const cz_network *net,
+                             const uint32_t *rank_of_gid, cz_recorder **out) {
+  *out = NULL;
+  cz_recorder *r = NULL;
+  CZ_NEW(r, 1);
+  r->net = net;
+  r->c = c;
+  r->nthreads = net->nthreads;
+  cz_status st = CZ_OK;
+  for (size_t i = 0; i < cfg->nreports && st == CZ_OK; i++) {
+    const cz_cfg_block *b = &cfg->reports[i];
+    if (!b->enabled) continue;
+    if (is_membrane_module(b->module)) st = add_block(r, cfg, b, c, rank_of_gid);
+    else cz_log_warn("reports.%s: module %s is not written by PointNet runs; ignored", b->name, b->module ? b->module : "?");
+  }
+  if (st == CZ_OK) st = check_paths(r, cfg);
+  if (st != CZ_OK) {
+    cz_recorder_close(&r, false);
+    return st;
+  }
+  *out = r;
+  return CZ_OK;
+}
+
+/* ---- the run ------------------------------------------------------------------------------ */
+
+cz_status cz_recorder_open(cz_recorder *r) {
+  for (size_t i = 0; i < r->n; i++) {
+    report *p = &r->reps[i];
+    cz_report_pop *pops = NULL;
+    CZ_NEW(pops, p->npops + 1);
+    for (size_t q = 0; q < p->npops; q++) pops[q] = (cz_report_pop){r->c->nodes[q].name, p->nids[q], p->ids[q]};
+    const double ms_per_step = (double)r->net->tics_per_step / 1000.0;
+    cz_report_spec spec = {p->path, p->variable, units_of(p->variable), p->npops, pops,
+                           (double)(p->k_first * p->every * r->net->tics_per_step) / 1000.0, (double)p->every * ms_per_step,
+                           (size_t)(p->k_last - p->k_first + 1)};
+    cz_status st = cz_report_create(&spec, cz_comm_native(), cz_comm_rank() == 0, &p->out);
+    free(pops);
+    CZ_TRY(cz_comm_agree(st));
+    size_t cells = 0;
+    for (size_t q = 0; q < p->npops; q++) cells += p->nids[q];
+    cz_log_info("Recording %s of %zu cells into %s", p->variable, cells, p->path);
+  }
+  return CZ_OK;
+}
+
+cz_status cz_recorder_bind(cz_recorder *r, const uint16_t *owner, int nthreads) {
+  CZ_CHECK(nthreads == r->nthreads, CZ_ERR_INTERNAL, "recorder: %d threads, built for %d", nthreads, r->nthreads);
+  for (size_t i = 0; i < r->n; i++) {
+    report *p = &r->reps[i];
+    CZ_NEW(p->tlist, (size_t)nthreads);
+    CZ_NEW(p->tn, (size_t)nthreads);
+    for (int t = 0; t < nthreads; t++) CZ_NEW(p->tlist[t], p->n + 1);
+    for (size_t j = 0; j < p->n; j++) {
+      const uint16_t t = owner[p->nid[j]];
+      p->tlist[t][p->tn[t]++] = j;
+    }
+  }
+  return CZ_OK;
+}
+
+void cz_recorder_sample(cz_recorder *r, int tid, int64_t u) {
+  for (size_t i = 0; i < r->n; i++) {
+    report *p = &r->reps[i];
+    if ((u + 1) % p->every != 0) continue;
+    const int64_t k = (u + 1) / p->every;
+    if (k < p->k_first || k > p->k_last) continue;
+    double *row = p->buf + (size_t)(k - p->buf_k0) * p->n;
+    const size_t *list = p->tlist[tid];
+    for (size_t m = 0; m < p->tn[tid]; m++) {
+      const size_t j = list[m];
+      row[j] = p->kind[j]->record(p->impl[j], p->idx[j], p->var[j]);
+    }
+  }
+}
+
+/* Writes the buffered rows [buf_k0, k_end] of every population, then commits them. */
+static cz_status flush_rows(const cz_recorder *r, report *p, int64_t k_end) {
+  const size_t nrows = (size_t)(k_end - p->buf_k0 + 1);
+  for (size_t q = 0; q < p->npops; q++) {
+    const size_t a = p->pop_start[q], m = p->pop_start[q + 1] - a;
+    for (size_t row = 0; row < nrows; row++)
+      memcpy(p->scratch + row * m, p->buf + row * p->n + a, m * sizeof *p->scratch);
+    CZ_TRY(cz_report_write(p->out, q, (size_t)(p->buf_k0 - p->k_first), nrows, p->col + a, m, p->scratch));
+  }
+  CZ_TRY(cz_report_commit_rows(p->out, (double)(k_end * p->every * r->net->tics_per_step) / 1000.0));
+  p->buf_k0 = k_end + 1;
+  return CZ_OK;
+}
+
+cz_status cz_recorder_epoch_end(cz_recorder *r, int64_t t1) {
+  for (size_t i = 0; i < r->n; i++) {
+    report *p = &r->reps[i];
+    int64_t k_end = t1 / p->every;
+    if (k_end > p->k_last) k_end = p->k_last;
+    if (k_end < p->buf_k0) continue;
+    const size_t buffered = (size_t)(k_end - p->buf_k0 + 1);
+    const size_t next_epoch = (size_t)((r->net->min_delay + p->every - 1) / p->every) + 1;
+    /* The same decision on every rank: it depends on t1 and the config only. */
+    if (buffered >= p->block_rows || k_end == p->k_last || buffered + next_epoch > p->cap_rows)
+      CZ_TRY(flush_rows(r, p, k_end));
+  }
+  return CZ_OK;
+}
+
+cz_status cz_recorder_close(cz_recorder **pr, bool complete) {
+  if (!pr || !*pr) return CZ_OK;
+  cz_recorder *r = *pr;
+  *pr = NULL;
+  cz_status st = CZ_OK;
+  for (size_t i = 0; i < r->n; i++) {
+    cz_status cst = cz_report_close(&r->reps[i].out, complete);
+    if (st == CZ_OK) st = cst;
+    report_free(&r->reps[i], r->nthreads);
+  }
+  free(r->reps);
+  free(r);
+  return st;
+}

@@ -1,0 +1,295 @@
+/* report_check: checks SONATA membrane report files.
+ *
+ *   report_check layout FILE [--strict]
+ *     every /report/<pop> group has data (2-D float [rows, elements], attribute units),
+ *     mapping/node_ids, index_pointer or index_pointers (n + 1 non-decreasing offsets from 0
+ *     to elements), element_ids and (when present) element_pos, one per element, and time (3 floats, step > 0,
+ *     rows equal to (stop - start) / step or one more); groups without data are skipped, as
+ *     libsonata's test files have one. --strict requires data everywhere, and adds what Cadenza always
+ *     writes: both index_pointer and index_pointers, equal; element_pos; the variable attribute; time
+ *     units "ms"; uint64 ids; root magic. Exit 0 when valid.
+ *   report_check clamp FILE POP NODE_ID E_L C_M TAU_M AMP DELAY DURATION DT
+ *     the trace of one iaf_psc_delta neuron driven only by a step current (pA) from DELAY for
+ *     DURATION ms equals the closed form E_L + AMP tau/C (1 - exp(-(t - t0) / tau)), rising from
+ *     t0 = DELAY + DT (the clamp reaches the neuron one step after it changes) and decaying
+ *     after the clamp ends, to 1e-9 mV.
+ *   report_check prefix PARTIAL COMPLETE
+ *     PARTIAL, left by a run that was killed, opens, and the rows it declares complete (up to
+ *     time[1]) are, bit for bit, the first rows of COMPLETE, the same run's finished file.
+ *     Prints the number of complete rows.
+ *   report_check spikes FILE SPIKES.h5 [DROP_MV]
+ *     the traces agree with the spikes: every recorded node's voltage falls by more than
+ *     DROP_MV (default 1) from one sample to the next exactly at its spike times, and stays
+ *     at the reset value for the next sample (refractoriness). Needs one sample per step. */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "io/h5.h"
+
+static int fail(const char *fmt, const char *a, const char *b) {
+  fprintf(stderr, "report_check: ");
+  fprintf(stderr, fmt, a, b);
+  fprintf(stderr, "\n");
+  return 1;
+}
+
+static int check_h5(cz_status st) {
+  if (st == CZ_OK) return 0;
+  fprintf(stderr, "report_check: %s\n", cz_error_message());
+  return 1;
+}
+
+typedef struct trace_file {
+  double *data, *time;
+  size_t rows, cols, nt, nids;
+  uint64_t *ids;
+} trace_file;
+
+static void trace_free(trace_file *t) {
+  free(t->data);
+  free(t->time);
+  free(t->ids);
+}
+
+static int read_pop(cz_h5file *f, const char *pop, trace_file *t) {
+  char p[512];
+  snprintf(p, sizeof p, "/report/%s/data", pop);
+  if (check_h5(cz_h5_read_f64_2d(f, p, &t->data, &t->rows, &t->cols))) return 1;
+  snprintf(p, sizeof p, "/report/%s/mapping/time", pop);
+  if (check_h5(cz_h5_read_f64(f, p, &t->time, &t->nt))) return 1;
+  snprintf(p, sizeof p, "/report/%s/mapping/node_ids", pop);
+  if (check_h5(cz_h5_read_u64(f, p, &t->ids, &t->nids))) return 1;
+  if (t->nt != 3) return fail("%s: time of %s must hold 3 values", cz_h5_path(f), pop);
+  return 0;
+}
+
+/* ---- layout -------------------------------------------------------------------------------- */
+
+static int check_offsets(cz_h5file *f, const char *pop, const char *name, size_t nnodes, size_t nelem, uint64_t **out) {
+  char p[512];
+  size_t n = 0;
+  snprintf(p, sizeof p, "/report/%s/mapping/%s", pop, name);
+  if (check_h5(cz_h5_read_u64(f, p, out, &n))) return 1;
+  if (n != nnodes + 1 || (*out)[0] != 0 || (*out)[n - 1] != nelem) return fail("%s: %s is not n + 1 offsets ending at the element count", cz_h5_path(f), p);
+  for (size_t i = 1; i < n; i++)
+    if ((*out)[i] < (*out)[i - 1]) return fail("%s: %s decreases", cz_h5_path(f), p);
+  return 0;
+}
+
+static int check_layout_pop(cz_h5file *f, const char *pop, bool strict) {
+  char dp[512];
+  snprintf(dp, sizeof dp, "/report/%s/data", pop);
+  if (!strict && !cz_h5_is_dataset(f, dp)) {
+    printf("report_check: %s: %s holds no data; skipped\n", cz_h5_path(f), pop);
+    return 0;
+  }
+  trace_file t = {0};
+  int bad = read_pop(f, pop, &t);
+  char p[512], *units = NULL;
+  snprintf(p, sizeof p, "/report/%s/data", pop);
+  if (!bad && check_h5(cz_h5_read_attr_string(f, p, "units", &units))) bad = 1;
+  free(units);
+  if (!bad && strict) {
+    char *var = NULL;
+    bad = check_h5(cz_h5_read_attr_string(f, p, "variable", &var));
+    free(var);
+  }
+  cz_h5_info info;
+  if (!bad && check_h5(cz_h5_info_of(f, p, &info)) == 0 && info.cls != CZ_H5_FLOAT) bad = fail("%s: %s is not float", cz_h5_path(f), p);
+  uint64_t *ptr = NULL, *ptrs = NULL;
+  const bool has1 = (snprintf(p, sizeof p, "/report/%s/mapping/index_pointer", pop), cz_h5_is_dataset(f, p));
+  const bool has2 = (snprintf(p, sizeof p, "/report/%s/mapping/index_pointers", pop), cz_h5_is_dataset(f, p));
+  if (!bad && !has1 && !has2) bad = fail("%s: %s has neither index_pointer nor index_pointers", cz_h5_path(f), pop);
+  if (!bad && strict && !(has1 && has2)) bad = fail("%s: %s lacks index_pointer or index_pointers", cz_h5_path(f), pop);
+  if (!bad && has1) bad = check_offsets(f, pop, "index_pointer", t.nids, t.cols, &ptr);
+  if (!bad && has2) bad = check_offsets(f, pop, "index_pointers", t.nids, t.cols, &ptrs);
+  if (!bad && has1 && has2 && memcmp(ptr, ptrs, (t.nids + 1) * sizeof *ptr) != 0)
+    bad = fail("%s: index_pointer and index_pointers of %s differ", cz_h5_path(f), pop);
+  static const char *const per_element[] = {"element_ids", "element_pos"};
+  for (size_t k = 0; !bad && k < 2; k++) {
+    snprintf(p, sizeof p, "/report/%s/mapping/%s", pop, per_element[k]);
+    if (k == 1 && !strict && !cz_h5_is_dataset(f, p)) continue; /* libsonata's files omit it */
+    if (check_h5(cz_h5_info_of(f, p, &info))) bad = 1;
+    else if (info.rank != 1 || info.dims[0] != t.cols) bad = fail("%s: %s does not have one entry per element", cz_h5_path(f), p);
+  }
+  if (!bad && strict) {
+    static const char *const u64[] = {"node_ids", "element_ids", "index_pointer", "index_pointers"};
+    for (size_t k = 0; !bad && k < 4; k++) {
+      snprintf(p, sizeof p, "/report/%s/mapping/%s", pop, u64[k]);
+      if (!check_h5(cz_h5_info_of(f, p, &info)) && (info.cls != CZ_H5_UINT || info.size != 8))
+        bad = fail("%s: %s is not uint64", cz_h5_path(f), p);
+    }
+    char *tu = NULL;
+    snprintf(p, sizeof p, "/report/%s/mapping/time", pop);
+    if (!bad && (check_h5(cz_h5_read_attr_string(f, p, "units", &tu)) || strcmp(tu, "ms") != 0))
+      bad = fail("%s: %s has no units \"ms\"", cz_h5_path(f), p);
+    free(tu);
+  }
+  if (!bad) {
+    const double span = (t.time[1] - t.time[0]) / t.time[2];
+    const double n = nearbyint(span);
+    if (!(t.time[2] > 0) || fabs(span - n) > 1e-6 || !((size_t)n == t.rows || (size_t)n + 1 == t.rows))
+      bad = fail("%s: time of %s does not match the number of rows", cz_h5_path(f), pop);
+  }
+  if (!bad) printf("report_check: %s: %s: %zu rows x %zu elements of %zu nodes, time [%g, %g, %g]\n", cz_h5_path(f), pop,
+                   t.rows, t.cols, t.nids, t.time[0], t.time[1], t.time[2]);
+  free(ptr);
+  free(ptrs);
+  trace_free(&t);
+  return bad;
+}
+
+static int layout(const char *path, bool strict) {
+  cz_h5file *f = NULL;
+  if (check_h5(cz_h5_open_read(path, &f))) return 1;
+  char **pops = NULL;
+  size_t n = 0;
+  int bad = 0;
+  if (strict && !cz_h5_has_attr(f, "/", "magic")) bad = fail("%s: no root attribute magic%s", path, "");
+  if (!bad && !cz_h5_is_group(f, "/report")) bad = fail("%s: no /report group%s", path, "");
+  if (!bad) bad = check_h5(cz_h5_list(f, "/report", &pops, &n));
+  if (!bad && n == 0) bad = fail("%s: /report is empty%s", path, "");
+  for (size_t i = 0; i < n && !bad; i++) bad = check_layout_pop(f, pops[i], strict);
+  cz_h5_free_names(pops, n);
+  cz_h5_close(&f);
+  return bad;
+}
+
+/* ---- closed form under a current clamp ------------------------------------------------------ */
+
+static int clamp(char **a) {
+  const char *path = a[0], *pop = a[1];
+  const uint64_t node = strtoull(a[2], NULL, 10);
+  const double E_L = atof(a[3]), C_m = atof(a[4]), tau = atof(a[5]), amp = atof(a[6]), delay = atof(a[7]),
+               dur = atof(a[8]), h = atof(a[9]);
+  cz_h5file *f = NULL;
+  if (check_h5(cz_h5_open_read(path, &f))) return 1;
+  trace_file t = {0};
+  int bad = read_pop(f, pop, &t);
+  cz_h5_close(&f);
+  size_t col = t.nids;
+  for (size_t i = 0; !bad && i < t.nids; i++)
+    if (t.ids[i] == node) col = i;
+  if (!bad && col == t.nids) bad = fail("%s: node %s is not recorded", path, a[2]);
+  const double R = tau / C_m, t0 = delay + h, t1 = delay + dur + h;
+  double worst = 0;
+  size_t rows_in = 0;
+  for (size_t r = 0; !bad && r < t.rows; r++) {
+    const double tr = t.time[0] + (double)r * t.time[2];
+    double v = E_L;
+    if (tr > t0 && tr <= t1 + 1e-9) v = E_L + amp * R * (1 - exp(-(tr - t0) / tau)), rows_in++;
+    else if (tr > t1) v = E_L + amp * R * (1 - exp(-(t1 - t0) / tau)) * exp(-(tr - t1) / tau);
+    const double d = fabs(t.data[r * t.cols + col] - v);
+    if (d > worst) worst = d;
+  }
+  printf("report_check: node %s: %zu rows, %zu under the clamp, largest deviation from the closed form %.3g mV\n",
+         a[2], t.rows, rows_in, worst);
+  trace_free(&t);
+  return bad || rows_in == 0 || worst > 1e-9;
+}
+
+/* ---- consistency with the spikes -------------------------------------------------------------- */
+
+static int cmp_double(const void *x, const void *y) {
+  const double a = *(const double *)x, b = *(const double *)y;
+  return (a > b) - (a < b);
+}
+
+static int spikes(const char *path, const char *spath, double drop) {
+  cz_h5file *f = NULL, *sf = NULL;
+  if (check_h5(cz_h5_open_read(path, &f)) || check_h5(cz_h5_open_read(spath, &sf))) return 1;
+  char **pops = NULL;
+  size_t npops = 0, checked = 0, matched = 0;
+  int bad = check_h5(cz_h5_list(f, "/report", &pops, &npops));
+  for (size_t q = 0; q < npops && !bad; q++) {
+    trace_file t = {0};
+    bad = read_pop(f, pops[q], &t);
+    char p1[512], p2[512];
+    snprintf(p1, sizeof p1, "/spikes/%s/node_ids", pops[q]);
+    snprintf(p2, sizeof p2, "/spikes/%s/timestamps", pops[q]);
+    uint64_t *sid = NULL;
+    double *st = NULL;
+    size_t ns = 0, ns2 = 0;
+    if (!bad && cz_h5_is_dataset(sf, p1))
+      bad = check_h5(cz_h5_read_u64(sf, p1, &sid, &ns)) || check_h5(cz_h5_read_f64(sf, p2, &st, &ns2));
+    const double step = t.time[2];
+    for (size_t c = 0; !bad && c < t.nids; c++) {
+      double *mine = calloc(ns + 1, sizeof *mine);
+      size_t nm = 0, k = 0;
+      for (size_t i = 0; i < ns; i++)
+        if (sid[i] == t.ids[c]) mine[nm++] = st[i];
+      qsort(mine, nm, sizeof *mine, cmp_double);
+      for (size_t r = 1; r + 1 < t.rows && !bad; r++) {
+        const double tr = t.time[0] + (double)r * step;
+        const double v_prev = t.data[(r - 1) * t.cols + c], v = t.data[r * t.cols + c], v_next = t.data[(r + 1) * t.cols + c];
+        while (k < nm && mine[k] < tr - step / 2) k++;
+        const bool spiked = k < nm && fabs(mine[k] - tr) < step / 2;
+        const bool fell = v < v_prev - drop;
+        if (spiked) checked++;
+        if (spiked != fell) {
+          fprintf(stderr, "report_check: %s node %llu at %g ms: %s but the voltage went %g -> %g mV\n", pops[q],
+                  (unsigned long long)t.ids[c], tr, spiked ? "a spike" : "no spike", v_prev, v);
+          bad = 1;
+        } else if (spiked && v_next != v) {
+          fprintf(stderr, "report_check: %s node %llu: %g mV after the spike at %g ms, %g mV one step later\n",
+                  pops[q], (unsigned long long)t.ids[c], v, tr, v_next);
+          bad = 1;
+        } else if (spiked) {
+          matched++;
+        }
+      }
+      free(mine);
+    }
+    free(sid);
+    free(st);
+    trace_free(&t);
+  }
+  cz_h5_free_names(pops, npops);
+  cz_h5_close(&f);
+  cz_h5_close(&sf);
+  printf("report_check: %zu spikes of recorded nodes, each at a reset of the trace\n", matched);
+  return bad || checked == 0;
+}
+
+/* ---- a killed run's file -------------------------------------------------------------------- */
+
+static int prefix(const char *partial, const char *complete) {
+  cz_h5file *fp = NULL, *fc = NULL;
+  if (check_h5(cz_h5_open_read(partial, &fp)) || check_h5(cz_h5_open_read(complete, &fc))) return 1;
+  char **pops = NULL;
+  size_t npops = 0;
+  int bad = check_h5(cz_h5_list(fc, "/report", &pops, &npops));
+  for (size_t q = 0; q < npops && !bad; q++) {
+    trace_file a = {0}, b = {0};
+    bad = read_pop(fp, pops[q], &a) || read_pop(fc, pops[q], &b);
+    if (!bad && (a.rows != b.rows || a.cols != b.cols || a.time[0] != b.time[0] || a.time[2] != b.time[2]))
+      bad = fail("%s: %s has another shape or time base than the complete file", partial, pops[q]);
+    const double done = nearbyint((a.time[1] - a.time[0]) / a.time[2]) + 1;
+    if (!bad && (done < 0 || done > (double)a.rows)) bad = fail("%s: time[1] of %s is out of range", partial, pops[q]);
+    if (!bad && memcmp(a.data, b.data, (size_t)done * a.cols * sizeof *a.data) != 0)
+      bad = fail("%s: %s: a row declared complete differs from the complete run", partial, pops[q]);
+    if (!bad) printf("report_check: %s: %s: %.0f of %zu rows complete, identical to the finished run\n", partial,
+                     pops[q], done, a.rows);
+    trace_free(&a);
+    trace_free(&b);
+  }
+  cz_h5_free_names(pops, npops);
+  cz_h5_close(&fp);
+  cz_h5_close(&fc);
+  return bad;
+}
+
+int main(int argc, char **argv) {
+  cz_h5_quiet();
+  if (argc >= 3 && strcmp(argv[1], "layout") == 0) return layout(argv[2], argc > 3 && strcmp(argv[3], "--strict") == 0);
+  if (argc == 12 && strcmp(argv[1], "clamp") == 0) return clamp(argv + 2);
+  if (argc == 4 && strcmp(argv[1], "prefix") == 0) return prefix(argv[2], argv[3]);
+  if ((argc == 4 || argc == 5) && strcmp(argv[1], "spikes") == 0) return spikes(argv[2], argv[3], argc == 5 ? atof(argv[4]) : 1.0);
+  fprintf(stderr, "usage: report_check layout FILE [--strict] | clamp FILE POP NODE E_L C_M TAU_M AMP DELAY DURATION DT | "
+                  "prefix PARTIAL COMPLETE | spikes FILE SPIKES.h5 [DROP_MV]\n");
+  return 2;
+}

@@ -4,12 +4,12 @@
 # requires every spikes.h5, spikes.csv and report file (any other .h5 in the output folder)
 # to be byte-for-byte the (1, 1, metis) one; with a reference file, every run must also match
 # it.
-#   ranks.sh MPIEXEC CADENZA SPIKES_COMPARE CONFIG [--data-relative] [--brunel] [--reference FILE [compare options...]]
+#   ranks.sh MPIEXEC CADENZA CONFIG [--data-relative] [--brunel] [--reference FILE [cadenza compare options...]]
 # --brunel generates the bundled Brunel network (CONFIG is then ignored). Exit 77 when the
 # shared data are not there.
 set -u
-mpiexec=$1 cadenza=$2 compare=$3 cfg=$4
-shift 4
+mpiexec=$1 cadenza=$2 cfg=$3
+shift 3
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_ranks.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 reference=""
@@ -34,7 +34,7 @@ run() {  # ranks threads partition
   local out="$tmp/r$1_t$2_$3"
   "$mpiexec" --oversubscribe -np "$1" "$cadenza" run "$cfg" --output-dir "$out" --threads "$2" --partition "$3" \
     --no-progress -q > "$out.log" 2>&1 || { cat "$out.log"; return 1; }
-  if [ -n "$reference" ]; then "$compare" "$reference" "$out/spikes.h5" "${compare_opts[@]}" > "$out.cmp" || { cat "$out.cmp"; return 1; }; fi
+  if [ -n "$reference" ]; then "$cadenza" compare "$reference" "$out/spikes.h5" "${compare_opts[@]}" > "$out.cmp" || { cat "$out.cmp"; return 1; }; fi
   if [ "$out" != "$tmp/r1_t1_metis" ]; then
     cmp "$tmp/r1_t1_metis/spikes.h5" "$out/spikes.h5" || return 1
     if [ -f "$out/spikes.csv" ]; then cmp "$tmp/r1_t1_metis/spikes.csv" "$out/spikes.csv" || return 1; fi

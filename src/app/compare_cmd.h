@@ -1,0 +1,16 @@
+/* `cadenza compare EXPECTED ACTUAL`: do two spike files hold the same spikes?
+ *
+ * Reads SONATA h5 (and legacy /spikes/gids) or CSV spike files (io/spike_input.h) and compares
+ * them population by population, node by node: spikes are paired in time order and match when
+ * their times differ by at most the tolerance; an unpaired spike or a pair further apart is a
+ * divergence. Prints per population the spike and node counts of both files, the nodes whose
+ * spike counts differ, the largest time difference of the matched pairs and the first
+ * divergence (the earliest unmatched spike), and a verdict line. */
+#ifndef CZ_APP_COMPARE_CMD_H
+#define CZ_APP_COMPARE_CMD_H
+
+/* argv[0] is "compare". Returns the exit code: 0 the files match, 1 they differ, 2 bad usage
+ * or unreadable input (with one "cadenza: error:" line). */
+int cz_app_compare_main(int argc, char **argv);
+
+#endif

@@ -91,6 +91,15 @@ cz_status cz_comm_allreduce_min_i64(int64_t *v) { return allreduce(v, MPI_INT64_
 cz_status cz_comm_allreduce_max_i64(int64_t *v) { return allreduce(v, MPI_INT64_T, MPI_MAX, "max"); }
 cz_status cz_comm_allreduce_sum_u64(uint64_t *v) { return allreduce(v, MPI_UINT64_T, MPI_SUM, "sum"); }
 
+cz_status cz_comm_allreduce_f64_array(double *v, size_t n, cz_reduce_op op) {
+  if (g_size == 1 || n == 0) return CZ_OK;
+  CZ_CHECK(n <= INT_MAX, CZ_ERR_MPI, "reduction of %zu values is too large", n);
+  const MPI_Op mop = op == CZ_REDUCE_MIN ? MPI_MIN : op == CZ_REDUCE_MAX ? MPI_MAX : MPI_SUM;
+  if (MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_DOUBLE, mop, g_comm) != MPI_SUCCESS)
+    return CZ_ERROR(CZ_ERR_MPI, "MPI_Allreduce failed (%zu doubles)", n);
+  return CZ_OK;
+}
+
 cz_status cz_comm_bcast_u32(uint32_t *v, size_t n) {
   if (g_size == 1) return CZ_OK;
   for (size_t done = 0; done < n;) {
@@ -158,6 +167,12 @@ const char *cz_comm_library_version(void) { return "serial (built without MPI)";
 cz_status cz_comm_allreduce_min_i64(int64_t *v) { (void)v; return CZ_OK; }
 cz_status cz_comm_allreduce_max_i64(int64_t *v) { (void)v; return CZ_OK; }
 cz_status cz_comm_allreduce_sum_u64(uint64_t *v) { (void)v; return CZ_OK; }
+cz_status cz_comm_allreduce_f64_array(double *v, size_t n, cz_reduce_op op) {
+  (void)v;
+  (void)n;
+  (void)op;
+  return CZ_OK;
+}
 cz_status cz_comm_bcast_u32(uint32_t *v, size_t n) { (void)v; (void)n; return CZ_OK; }
 cz_status cz_comm_barrier(void) { return CZ_OK; }
 cz_status cz_comm_allreduce_sum_u64_array(uint64_t *v, size_t n) {

@@ -28,6 +28,9 @@ void cz_comm_abort(int code);
 cz_status cz_comm_allreduce_min_i64(int64_t *v);
 cz_status cz_comm_allreduce_max_i64(int64_t *v);
 cz_status cz_comm_allreduce_sum_u64(uint64_t *v);
+typedef enum cz_reduce_op { CZ_REDUCE_MIN, CZ_REDUCE_MAX, CZ_REDUCE_SUM } cz_reduce_op;
+/* Element-wise minimum, maximum or sum over ranks of n doubles, in place. Collective. */
+cz_status cz_comm_allreduce_f64_array(double *v, size_t n, cz_reduce_op op);
 /* Element-wise sum over ranks of n values, in place; and the exclusive prefix sum (what the
  * lower ranks hold; zeros on rank 0) into out. Collective. */
 cz_status cz_comm_allreduce_sum_u64_array(uint64_t *v, size_t n);

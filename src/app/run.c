@@ -12,6 +12,7 @@
 #include "app/outdir.h"
 #include "app/spike_journal.h"
 #include "app/spike_table.h"
+#include "app/timing.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -39,6 +40,7 @@ typedef struct run_state {
   cz_sim_result result;
   cz_recorder *recorder;
   cz_spike_journal *journal;
+  const char *hw_why; /* why there are no hardware counters */
   int threads;
 } run_state;
 
@@ -137,6 +139,8 @@ static cz_status build(run_state *s) {
 
 static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   CZ_TRY(cz_comm_agree(load_nodes(s, opt)));
+  cz_timer_stop(CZ_T_SETUP_LOAD);
+  cz_timer_start(CZ_T_SETUP_PARTITION);
   if (opt->partition_file) {
     cz_log_info("Placing neurons on %d ranks as %s says", cz_comm_size(), opt->partition_file);
     cz_status st = cz_partition_file_read(opt->partition_file, s->circuit, (uint32_t)cz_comm_size(), &s->rank_of_gid);
@@ -147,6 +151,8 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
       cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));
     CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, &s->rank_of_gid));
   }
+  cz_timer_stop(CZ_T_SETUP_PARTITION);
+  cz_timer_start(CZ_T_SETUP_LOAD);
   CZ_TRY(cz_comm_agree(load_edges(s)));
   CZ_TRY(cz_comm_agree(build(s)));
   CZ_TRY(cz_comm_agree(cz_net_connect(s->net, s->rank_of_gid)));
@@ -350,19 +356,20 @@ static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
 static void print_summary(const run_state *s, const run_totals *t) {
   const cz_network *net = s->net;
   double run = cz_timer_get(CZ_T_RUN);
-  double load = cz_timer_get(CZ_T_SETUP_CONFIG) + cz_timer_get(CZ_T_SETUP_LOAD) + cz_timer_get(CZ_T_SETUP_BUILD);
+  double load = cz_timer_get(CZ_T_SETUP_CONFIG) + cz_timer_get(CZ_T_SETUP_LOAD) + cz_timer_get(CZ_T_SETUP_PARTITION) +
+                cz_timer_get(CZ_T_SETUP_BUILD);
   double sim_s = (double)net->nsteps * net->h / 1000.0;
   double rate = t->neurons && sim_s > 0 ? (double)t->spikes / (double)t->neurons / sim_s : 0;
   cz_log_info("Done.");
   if (cz_comm_rank() != 0) return;
   printf("cadenza: %llu neurons (%zu virtual nodes), %llu synapses, %llu spikes (%.2f Hz/neuron); %d rank%s x %d "
-         "thread%s; load %.2f s, run %.2f s (update %.2f s, deliver %.2f s, exchange %.2f s, wait %.2f s, pack %.2f s), "
-         "write %.2f s; %.3g synaptic events/s; peak memory %.1f MiB%s\n",
+         "thread%s; load %.2f s, run %.2f s (update %.2f s, deliver %.2f s, exchange %.2f s, wait %.2f s, pack %.2f s, "
+         "report %.2f s), write %.2f s; %.3g synaptic events/s; peak memory %.1f MiB%s\n",
          (unsigned long long)t->neurons, net->nsrc - (size_t)t->neurons, (unsigned long long)t->synapses,
          (unsigned long long)t->spikes, rate, cz_comm_size(), cz_comm_size() > 1 ? "s" : "", net->nthreads,
-         net->nthreads > 1 ? "s" : "", load, run, cz_timer_get(CZ_T_RUN_UPDATE),
-         cz_timer_get(CZ_T_RUN_DELIVER) - s->result.t_exchange - s->result.t_wait - s->result.t_pack,
-         s->result.t_exchange, s->result.t_wait, s->result.t_pack, cz_timer_get(CZ_T_OUTPUT), run > 0 ? (double)t->events / run : 0.0,
+         net->nthreads > 1 ? "s" : "", load, run, cz_timer_get(CZ_T_RUN_UPDATE), cz_timer_get(CZ_T_RUN_DELIVER),
+         cz_timer_get(CZ_T_RUN_TRANSFER), cz_timer_get(CZ_T_RUN_WAIT), cz_timer_get(CZ_T_RUN_PACK),
+         cz_timer_get(CZ_T_RUN_REPORT), cz_timer_get(CZ_T_OUTPUT), run > 0 ? (double)t->events / run : 0.0,
          (double)t->peak_rss / (1024.0 * 1024.0), cz_comm_size() > 1 ? " (largest rank)" : "");
   if (s->cfg->spikes_file) printf("cadenza: spikes written to %s\n", s->cfg->spikes_file);
   if (s->cfg->spikes_file_csv) printf("cadenza: spikes written to %s\n", s->cfg->spikes_file_csv);
@@ -383,13 +390,32 @@ static cz_status prepare_output(run_state *s) {
   return cz_comm_agree(st);
 }
 
+/* The timers of every rank, logged and written to <output_dir>/timers.json. */
+static cz_status write_timing(const run_state *s) {
+  cz_timing t;
+  CZ_TRY(cz_timing_collect(&s->result, cz_hw_available() ? NULL : s->hw_why, &t));
+  cz_timing_log(&t);
+  cz_status st = CZ_OK;
+  if (cz_comm_rank() == 0) {
+    char *path = NULL;
+    st = cz_path_join(s->cfg->output_dir, "timers.json", &path);
+    if (st == CZ_OK) st = cz_timing_write_json(&t, path);
+    free(path);
+  }
+  return cz_comm_agree(st);
+}
+
 static cz_status run_all(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_TOTAL);
   CZ_TRY(load_and_build(s, opt));
   /* Everything the inputs can get wrong has been checked: only now touch the output folder. */
+  cz_timer_start(CZ_T_SETUP_OUTPUT);
   CZ_TRY(prepare_output(s));
   CZ_TRY(cz_recorder_open(s->recorder));
   CZ_TRY(cz_journal_open(s->cfg, s->net, s->circuit, &s->journal));
+  cz_timer_stop(CZ_T_SETUP_OUTPUT);
+  /* Counters from here on: the run and the output, once the input is known to be good. */
+  if (!cz_hw_init(&s->hw_why)) cz_log_warn("hardware counters are not recorded: %s", s->hw_why);
   CZ_TRY(simulate(s, opt));
   cz_timer_start(CZ_T_OUTPUT);
   CZ_TRY(cz_comm_agree(cz_recorder_close(&s->recorder, true)));
@@ -400,7 +426,7 @@ static cz_status run_all(run_state *s, const cz_run_options *opt) {
   run_totals t;
   CZ_TRY(sum_over_ranks(s, &t));
   print_summary(s, &t);
-  return CZ_OK;
+  return write_timing(s);
 }
 
 cz_status cz_app_run(const cz_run_options *opt) {
@@ -408,6 +434,7 @@ cz_status cz_app_run(const cz_run_options *opt) {
   memset(&s, 0, sizeof s);
   cz_status st = run_all(&s, opt);
   run_state_free(&s);
+  cz_hw_shutdown();
   cz_log_close_file();
   return st;
 }

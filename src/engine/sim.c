@@ -314,7 +314,9 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
       const int64_t t1 = t0 + M < net->nsteps ? t0 + M : net->nsteps;
 #pragma omp master
       ta = cz_now();
+      const double tu = cz_now();
       update_epoch(s, tid, nt, t0, t1);
+      out->thread_update[tid] += cz_now() - tu;
 #pragma omp barrier
 #pragma omp master
       {
@@ -341,7 +343,9 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
       }
 #pragma omp barrier
       if (shared_st != CZ_OK) break; /* every thread sees the same value after the barrier */
+      const double td = cz_now();
       nev_total += deliver_epoch(s, tid);
+      out->thread_deliver[tid] += cz_now() - td;
 #pragma omp barrier
 #pragma omp master
       {
@@ -356,7 +360,11 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
   }
   out->nevents = nev_total;
   cz_timer_add(CZ_T_RUN_UPDATE, t_update);
-  cz_timer_add(CZ_T_RUN_DELIVER, t_deliver);
+  cz_timer_add(CZ_T_RUN_DELIVER, t_deliver - out->t_pack - out->t_exchange - out->t_wait - out->t_report);
+  cz_timer_add(CZ_T_RUN_PACK, out->t_pack);
+  cz_timer_add(CZ_T_RUN_WAIT, out->t_wait);
+  cz_timer_add(CZ_T_RUN_TRANSFER, out->t_exchange);
+  cz_timer_add(CZ_T_RUN_REPORT, out->t_report);
   return shared_st;
 }
 
@@ -371,8 +379,12 @@ cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl,
   s.rec = rec;
   s.blk = blk && blk->every_steps > 0 ? blk : NULL;
   s.next_block = s.blk ? s.blk->every_steps : 0;
+  out->nthreads = net->nthreads;
+  out->thread_update = cz_calloc((size_t)net->nthreads, sizeof *out->thread_update);
+  out->thread_deliver = cz_calloc((size_t)net->nthreads, sizeof *out->thread_deliver);
+  cz_status st = out->thread_update && out->thread_deliver ? setup(&s, net) : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   /* A rank that cannot set up must not leave its peers waiting in the first exchange. */
-  cz_status st = cz_comm_agree(setup(&s, net));
+  st = cz_comm_agree(st);
   if (st == CZ_OK) {
     /* Threads must exist in the requested number for the delivery partition to hold. */
 #ifdef _OPENMP
@@ -391,5 +403,7 @@ cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl,
 void cz_sim_result_free(cz_sim_result *r) {
   free(r->gid);
   free(r->stamp);
+  free(r->thread_update);
+  free(r->thread_deliver);
   memset(r, 0, sizeof *r);
 }

@@ -38,7 +38,10 @@ typedef struct cz_sim_result {
   double t_pack;     /* seconds packing spikes for other ranks */
   double t_exchange; /* seconds in the exchange collectives (transfer, and waiting for late ranks) */
   double t_wait;     /* seconds waiting for late ranks, when measured apart (CADENZA_WITH_SYNC_TIMER) */
-  double t_report;   /* seconds writing report blocks */
+  double t_report;   /* seconds writing report blocks and the spike journal */
+  int nthreads;
+  double *thread_update;  /* [nthreads] seconds each thread spent updating its neurons */
+  double *thread_deliver; /* [nthreads] seconds each thread spent delivering spikes */
 } cz_sim_result;
 
 /* Called from the loop about once per second of wall time with the steps done so far. */

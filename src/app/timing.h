@@ -1,0 +1,34 @@
+/* The timing report of a run: every phase of base/timer.h as min / avg / max seconds over
+ * ranks, the busy time of the update and deliver phases as min / avg / max over all threads
+ * of all ranks (their spread is the load imbalance), and hardware counters of the phases
+ * when PAPI counts on every rank. Printed to the log at the end of a run and written as JSON
+ * (timers.json in the output folder). */
+#ifndef CZ_APP_TIMING_H
+#define CZ_APP_TIMING_H
+
+#include "base/status.h"
+#include "base/timer.h"
+#include "engine/sim.h"
+
+typedef struct cz_stat {
+  double min, avg, max;
+} cz_stat;
+
+typedef struct cz_timing {
+  int ranks, threads;
+  cz_stat region[CZ_T_COUNT];
+  cz_stat thread_update, thread_deliver;
+  int hw;                                        /* 1 when every rank counted */
+  const char *hw_why;                            /* why not, when hw is 0 */
+  double hw_sum[CZ_T_COUNT][CZ_HW_NCOUNTERS];    /* summed over ranks */
+} cz_timing;
+
+/* Combines this rank's timers with every other rank's. hw_why: this rank's reason for having
+ * no counters (NULL when it has them). Collective. */
+cz_status cz_timing_collect(const cz_sim_result *res, const char *hw_why, cz_timing *out);
+/* Logs the table (INFO, rank 0). */
+void cz_timing_log(const cz_timing *t);
+/* Writes the JSON file (rank 0 calls it). */
+cz_status cz_timing_write_json(const cz_timing *t, const char *path);
+
+#endif

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# timers.json (src/app/timing.h): present after a run of the bundled Brunel network on one
+# rank with two threads and on two ranks, with every phase, consistent min/avg/max, and
+# phases that add up to no more than the phase holding them.
+#   timers.sh MPIEXEC CADENZA TIMERS_CHECK
+set -u
+mpiexec=$1 cadenza=$2 check=$3
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_timers.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+"$cadenza" generate brunel --neurons 1000 --tstop 300 "$tmp/net" > /dev/null || exit 1
+"$cadenza" run "$tmp/net/config.json" -o "$tmp/t2" --threads 2 --no-progress -q > /dev/null || exit 1
+"$check" "$tmp/t2/timers.json" 1 2 || exit 1
+if [ "$mpiexec" != none ]; then
+  "$mpiexec" --oversubscribe -np 2 "$cadenza" run "$tmp/net/config.json" -o "$tmp/r2" --no-progress -q > /dev/null || exit 1
+  "$check" "$tmp/r2/timers.json" 2 1 || exit 1
+fi

@@ -1,0 +1,118 @@
+/* timers_check: checks the timers.json a run writes (src/app/timing.h).
+ *
+ *   timers_check FILE RANKS THREADS
+ *
+ * Every phase of the run is listed once with min <= avg <= max, all >= 0; each phase names its
+ * parent, and the children of every phase add up (on average over ranks) to no more than the
+ * phase itself; ranks and threads_per_rank are as given; the per-thread update and deliver
+ * figures are ordered the same way; hardware_counters says whether counters were recorded and,
+ * when not, why. Exit 0 when all hold. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const k_phases[] = {"total",      "setup.config",      "setup.load",        "setup.partition",
+                                       "setup.build", "setup.output",     "run",               "run.update",
+                                       "run.deliver", "run.exchange.pack", "run.exchange.wait", "run.exchange.transfer",
+                                       "run.report",  "output"};
+enum { NPHASES = sizeof k_phases / sizeof k_phases[0] };
+
+static int bad(const char *what, const char *name) {
+  fprintf(stderr, "timers_check: %s%s%s\n", what, name ? ": " : "", name ? name : "");
+  return 1;
+}
+
+static int ordered(const cJSON *o, const char *name) {
+  const cJSON *lo = cJSON_GetObjectItem(o, "min"), *av = cJSON_GetObjectItem(o, "avg"), *hi = cJSON_GetObjectItem(o, "max");
+  if (!cJSON_IsNumber(lo) || !cJSON_IsNumber(av) || !cJSON_IsNumber(hi)) return bad("min, avg or max missing", name);
+  const double eps = 1e-9 * (1 + fabs(hi->valuedouble));
+  if (!(lo->valuedouble >= 0 && lo->valuedouble <= av->valuedouble + eps && av->valuedouble <= hi->valuedouble + eps))
+    return bad("min <= avg <= max does not hold", name);
+  return 0;
+}
+
+static char *slurp(const char *path) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  fseek(fp, 0, SEEK_END);
+  long n = ftell(fp);
+  fseek(fp, 0, SEEK_SET);
+  char *text = malloc((size_t)n + 1);
+  if (text && fread(text, 1, (size_t)n, fp) != (size_t)n) {
+    free(text);
+    text = NULL;
+  }
+  if (text) text[n] = '\0';
+  fclose(fp);
+  return text;
+}
+
+static int check_phases(const cJSON *phases) {
+  double avg[NPHASES], child_sum[NPHASES] = {0};
+  int seen[NPHASES] = {0};
+  const cJSON *p = NULL;
+  cJSON_ArrayForEach(p, phases) {
+    const cJSON *name = cJSON_GetObjectItem(p, "name");
+    if (!cJSON_IsString(name)) return bad("a phase has no name", NULL);
+    int k = -1;
+    for (int i = 0; i < NPHASES; i++)
+      if (strcmp(name->valuestring, k_phases[i]) == 0) k = i;
+    if (k < 0) return bad("unknown phase", name->valuestring);
+    if (seen[k]++) return bad("phase listed twice", name->valuestring);
+    if (ordered(p, name->valuestring)) return 1;
+    avg[k] = cJSON_GetObjectItem(p, "avg")->valuedouble;
+  }
+  for (int k = 0; k < NPHASES; k++)
+    if (!seen[k]) return bad("phase missing", k_phases[k]);
+  cJSON_ArrayForEach(p, phases) {
+    const cJSON *parent = cJSON_GetObjectItem(p, "parent");
+    const char *name = cJSON_GetObjectItem(p, "name")->valuestring;
+    if (strcmp(name, "total") == 0) {
+      if (!cJSON_IsNull(parent)) return bad("total has a parent", NULL);
+      continue;
+    }
+    if (!cJSON_IsString(parent)) return bad("no parent", name);
+    int k = -1, me = -1;
+    for (int i = 0; i < NPHASES; i++) {
+      if (strcmp(parent->valuestring, k_phases[i]) == 0) k = i;
+      if (strcmp(name, k_phases[i]) == 0) me = i;
+    }
+    if (k < 0) return bad("unknown parent", parent->valuestring);
+    child_sum[k] += avg[me];
+  }
+  for (int k = 0; k < NPHASES; k++)
+    if (child_sum[k] > avg[k] * (1 + 1e-9) + 1e-6) {
+      fprintf(stderr, "timers_check: the phases of %s add up to %.6f s, more than its %.6f s\n", k_phases[k],
+              child_sum[k], avg[k]);
+      return 1;
+    }
+  printf("timers_check: %d phases; total %.3f s, setup + run + output phases %.3f s, run %.3f s, its phases %.3f s\n",
+         NPHASES, avg[0], child_sum[0], avg[6], child_sum[6]);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 4) return bad("usage: timers_check FILE RANKS THREADS", NULL);
+  char *text = slurp(argv[1]);
+  if (!text) return bad("cannot read", argv[1]);
+  cJSON *root = cJSON_Parse(text);
+  free(text);
+  if (!root) return bad("not JSON", argv[1]);
+  int rc = 0;
+  const cJSON *ranks = cJSON_GetObjectItem(root, "ranks"), *threads = cJSON_GetObjectItem(root, "threads_per_rank");
+  if (!cJSON_IsNumber(ranks) || ranks->valueint != atoi(argv[2])) rc = bad("wrong rank count", NULL);
+  if (!rc && (!cJSON_IsNumber(threads) || threads->valueint != atoi(argv[3]))) rc = bad("wrong thread count", NULL);
+  const cJSON *phases = cJSON_GetObjectItem(root, "phases");
+  if (!rc) rc = cJSON_IsArray(phases) ? check_phases(phases) : bad("no phases", NULL);
+  const cJSON *pt = cJSON_GetObjectItem(root, "per_thread");
+  if (!rc) rc = ordered(cJSON_GetObjectItem(pt, "run.update"), "per_thread run.update") ||
+                ordered(cJSON_GetObjectItem(pt, "run.deliver"), "per_thread run.deliver");
+  const cJSON *hw = cJSON_GetObjectItem(root, "hardware_counters");
+  if (!rc && !cJSON_IsBool(cJSON_GetObjectItem(hw, "available"))) rc = bad("hardware_counters.available missing", NULL);
+  if (!rc && cJSON_IsFalse(cJSON_GetObjectItem(hw, "available")) && !cJSON_IsString(cJSON_GetObjectItem(hw, "reason")))
+    rc = bad("no reason for the missing hardware counters", NULL);
+  cJSON_Delete(root);
+  return rc;
+}

@@ -163,6 +163,39 @@ static cz_status balance_threads(cz_network *net, const size_t *indeg) {
 }
 
 /* Validates every edge and counts synapses per target neuron. */
+/* The checks of edge i of ep that do not depend on the placement: a supported synapse model
+ * (each checked once: checked[]), a neuron as target, a delay of 1 to 65535 steps (*d). */
+static cz_status check_edge(const cz_circuit *c, const cz_edge_pop *ep, size_t i, double h, bool *checked, int32_t *d) {
+  const uint32_t sm = cz_edge_syn_model(ep, i);
+  if (!checked[sm]) {
+    CZ_TRY(check_syn_model(&c->syn_models[sm], ep->file));
+    checked[sm] = true;
+  }
+  if (c->nodes[ep->target_pop].is_virtual[ep->target_row[i]])
+    return CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s targets node %llu of population %s, which is virtual", ep->file, i,
+                    ep->name, (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]],
+                    c->nodes[ep->target_pop].name);
+  const double delay = cz_edge_delay(ep, i);
+  *d = delay_steps(delay, h);
+  CZ_CHECK(*d >= 1 && *d <= 65535, CZ_ERR_FORMAT, "%s: edge %zu of %s has delay %g ms, %s the time step dt = %g ms",
+           ep->file, i, ep->name, delay, *d < 1 ? "shorter than" : "more than 65535 times", h);
+  return CZ_OK;
+}
+
+cz_status cz_net_check_edges(const cz_circuit *c, double dt) {
+  const double h = (double)llround(dt * 1000.0) / 1000.0;
+  bool *checked = NULL;
+  CZ_NEW(checked, c->nsyn_models + 1);
+  cz_status st = CZ_OK;
+  for (size_t e = 0; e < c->nedges && st == CZ_OK; e++)
+    for (size_t i = 0; i < c->edges[e].n && st == CZ_OK; i++) {
+      int32_t d;
+      st = check_edge(c, &c->edges[e], i, h, checked, &d);
+    }
+  free(checked);
+  return st;
+}
+
 static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg) {
   net->min_delay = INT32_MAX;
   net->max_delay = 0;
@@ -171,30 +204,13 @@ static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg)
   cz_status st = CZ_OK;
   for (size_t e = 0; e < c->nedges && st == CZ_OK; e++) {
     const cz_edge_pop *ep = &c->edges[e];
-    for (size_t i = 0; i < ep->n; i++) {
-      uint32_t sm = cz_edge_syn_model(ep, i);
-      if (!checked[sm]) {
-        st = check_syn_model(&c->syn_models[sm], ep->file);
-        if (st != CZ_OK) break;
-        checked[sm] = true;
-      }
-      size_t tgid = net->pop_offset[ep->target_pop] + ep->target_row[i];
-      uint32_t nid = net->nid_of_gid[tgid];
-      if (c->nodes[ep->target_pop].is_virtual[ep->target_row[i]]) {
-        st = CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s targets node %llu of population %s, which is virtual", ep->file,
-                      i, ep->name, (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]],
-                      c->nodes[ep->target_pop].name);
-        break;
-      }
-      const double delay = cz_edge_delay(ep, i);
-      int32_t d = delay_steps(delay, net->h);
-      if (d < 1 || d > 65535) {
-        st = CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s has delay %g ms, %s the time step dt = %g ms", ep->file, i,
-                      ep->name, delay, d < 1 ? "shorter than" : "more than 65535 times", net->h);
-        break;
-      }
+    for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
+      int32_t d = 0;
+      st = check_edge(c, ep, i, net->h, checked, &d);
+      if (st != CZ_OK) break;
       if (d < net->min_delay) net->min_delay = d;
       if (d > net->max_delay) net->max_delay = d;
+      const uint32_t nid = net->nid_of_gid[net->pop_offset[ep->target_pop] + ep->target_row[i]];
       if (nid == CZ_NO_NID) continue; /* simulated on another rank */
       indeg[nid]++;
       net->nsyn_total++;

@@ -95,6 +95,10 @@ void cz_net_destroy(cz_network **net);
  * the neurons it has synapses from. rank_of_gid as for cz_net_build. Collective. */
 cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid);
 
+/* The checks of cz_net_build on the loaded edges that need no network: supported synapse
+ * models, no edge onto a virtual node, delays of 1 to 65535 steps of dt. Local. */
+cz_status cz_net_check_edges(const cz_circuit *c, double dt);
+
 /* Population and row of a gid. */
 void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row);
 

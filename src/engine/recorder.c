@@ -223,17 +223,26 @@ static cz_status probes_of(const cz_circuit *c, const cz_network *net, const uin
   return CZ_OK;
 }
 
-static cz_status make_report(const block_ctx *x, const cz_circuit *c, const cz_network *net,
+/* The run's time grid: step h (ms), steps, and the epoch length for the buffer size. */
+typedef struct time_base {
+  double h;
+  int64_t nsteps, epoch;
+  int64_t tics_per_step;
+} time_base;
+
+/* The config part of a report: times, file and columns; with net, also this rank's probes
+ * and buffers. */
+static cz_status make_report(const block_ctx *x, const cz_circuit *c, const cz_network *net, const time_base *tb,
                              const uint32_t *rank_of_gid, const cz_ns_selection *sel, size_t k, const char *var,
                              report *p) {
-  const double h = net->h;
+  const double h = tb->h;
   int64_t start = 0, stop = 0, every = 0;
   CZ_TRY(time_key(x, "tstart", 0.0, h, &start));
-  CZ_TRY(time_key(x, "tstop", (double)net->nsteps * h, h, &stop));
+  CZ_TRY(time_key(x, "tstop", (double)tb->nsteps * h, h, &stop));
   CZ_TRY(time_key(x, "interval", h, h, &every));
   CZ_CHECK(every >= 1, CZ_ERR_CONFIG, "%s: reports.%s.interval must be at least dt (%g ms)", x->cfg->path, x->b->name,
            h);
-  if (stop > net->nsteps) stop = net->nsteps;
+  if (stop > tb->nsteps) stop = tb->nsteps;
   p->every = every;
   p->k_first = start / every + 1;
   p->k_last = stop / every;
@@ -243,11 +252,12 @@ static cz_status make_report(const block_ctx *x, const cz_circuit *c, const cz_n
   CZ_TRY(cz_strdup(var, &p->variable));
   CZ_TRY(file_of(x, k, var, &p->path));
   CZ_TRY(columns_of(x, c, sel, var, p));
+  if (!net) return CZ_OK;
   CZ_TRY(probes_of(c, net, rank_of_gid, var, p));
   const int64_t block_steps = x->cfg->nsteps_block > 0 ? x->cfg->nsteps_block : DEFAULT_BLOCK_STEPS;
   const size_t nrows = (size_t)(p->k_last - p->k_first + 1);
   p->block_rows = block_steps / every > 0 ? (size_t)(block_steps / every) : 1;
-  p->cap_rows = p->block_rows + (size_t)((net->min_delay + every - 1) / every) + 1;
+  p->cap_rows = p->block_rows + (size_t)((tb->epoch + every - 1) / every) + 1;
   if (p->cap_rows > nrows) p->cap_rows = nrows;
   p->buf = cz_calloc(p->cap_rows * (p->n ? p->n : 1), sizeof *p->buf);
   p->scratch = cz_calloc(p->cap_rows * (p->n ? p->n : 1), sizeof *p->scratch);
@@ -261,7 +271,7 @@ static bool is_membrane_module(const char *m) {
 }
 
 static cz_status add_block(cz_recorder *r, const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c,
-                           const uint32_t *rank_of_gid) {
+                           const time_base *tb, const uint32_t *rank_of_gid) {
   block_ctx x = {cfg, b};
   CZ_CHECK(b->node_set, CZ_ERR_CONFIG,
            "%s: reports.%s.cells is missing (BMTK's default, the node set 'biophysical', has no point neurons)",
@@ -284,16 +294,21 @@ static cz_status add_block(cz_recorder *r, const cz_config *cfg, const cz_cfg_bl
     r->reps = grown;
     memset(&r->reps[r->n], 0, sizeof *r->reps);
     r->n++;
-    st = make_report(&x, c, r->net, rank_of_gid, sel, k, var->valuestring, &r->reps[r->n - 1]);
+    st = make_report(&x, c, r->net, tb, rank_of_gid, sel, k, var->valuestring, &r->reps[r->n - 1]);
   }
   cz_ns_selection_destroy(&sel);
   return st;
 }
 
-/* Two reports, or a report and a spikes file, must not write one file. */
+/* Two reports, or a report and a spikes file, must not write one file; and an existing file
+ * is replaced only when the config allows it. */
 static cz_status check_paths(const cz_recorder *r, const cz_config *cfg) {
   for (size_t i = 0; i < r->n; i++) {
     const char *p = r->reps[i].path;
+    CZ_CHECK(cfg->overwrite_output_dir || !cz_path_exists(p), CZ_ERR_OUTPUT,
+             "output file %s already exists; set output.overwrite_output_dir to true to replace it, or choose another "
+             "folder with --output-dir",
+             p);
     for (size_t j = 0; j < i; j++)
       CZ_CHECK(strcmp(p, r->reps[j].path) != 0, CZ_ERR_CONFIG, "%s: two reports write %s", cfg->path, p);
     CZ_CHECK(!(cfg->spikes_file && strcmp(p, cfg->spikes_file) == 0) &&
@@ -303,20 +318,21 @@ static cz_status check_paths(const cz_recorder *r, const cz_config *cfg) {
   return CZ_OK;
 }
 
-cz_status cz_recorder_create(const cz_config *cfg, const cz_circuit *c, const cz_network *net,
-                             const uint32_t *rank_of_gid, cz_recorder **out) {
+/* The reports of cfg; net NULL resolves the config only (cz_recorder_check). */
+static cz_status create(const cz_config *cfg, const cz_circuit *c, const cz_network *net, const time_base *tb,
+                        const uint32_t *rank_of_gid, cz_recorder **out) {
   *out = NULL;
   cz_recorder *r = NULL;
   CZ_NEW(r, 1);
   r->net = net;
   r->c = c;
-  r->nthreads = net->nthreads;
+  r->nthreads = net ? net->nthreads : 1;
   cz_status st = CZ_OK;
   for (size_t i = 0; i < cfg->nreports && st == CZ_OK; i++) {
     const cz_cfg_block *b = &cfg->reports[i];
     if (!b->enabled) continue;
-    if (is_membrane_module(b->module)) st = add_block(r, cfg, b, c, rank_of_gid);
-    else cz_log_warn("reports.%s: module %s is not written by PointNet runs; ignored", b->name, b->module ? b->module : "?");
+    if (is_membrane_module(b->module)) st = add_block(r, cfg, b, c, tb, rank_of_gid);
+    else if (net) cz_log_warn("reports.%s: module %s is not written by PointNet runs; ignored", b->name, b->module ? b->module : "?");
   }
   if (st == CZ_OK) st = check_paths(r, cfg);
   if (st != CZ_OK) {
@@ -325,6 +341,21 @@ cz_status cz_recorder_create(const cz_config *cfg, const cz_circuit *c, const cz
   }
   *out = r;
   return CZ_OK;
+}
+
+cz_status cz_recorder_create(const cz_config *cfg, const cz_circuit *c, const cz_network *net,
+                             const uint32_t *rank_of_gid, cz_recorder **out) {
+  const time_base tb = {net->h, net->nsteps, net->min_delay, net->tics_per_step};
+  return create(cfg, c, net, &tb, rank_of_gid, out);
+}
+
+cz_status cz_recorder_check(const cz_config *cfg, const cz_circuit *c) {
+  const int64_t tics = llround(cfg->dt * 1000.0);
+  const double h = (double)tics / 1000.0;
+  const time_base tb = {h, llround(cfg->tstop / h), 1, tics};
+  cz_recorder *r = NULL;
+  CZ_TRY(create(cfg, c, NULL, &tb, NULL, &r));
+  return cz_recorder_close(&r, false);
 }
 
 /* ---- the run ------------------------------------------------------------------------------ */

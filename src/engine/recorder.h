@@ -37,6 +37,9 @@ typedef struct cz_recorder cz_recorder;
  * (*out; with no enabled membrane report it is an empty recorder). Local. */
 cz_status cz_recorder_create(const cz_config *cfg, const cz_circuit *c, const cz_network *net,
                              const uint32_t *rank_of_gid, cz_recorder **out);
+/* Checks the report blocks of cfg against the circuit without a network (`cadenza check`):
+ * keys, times, file names, node sets and variables. Local. */
+cz_status cz_recorder_check(const cz_config *cfg, const cz_circuit *c);
 /* Number of report files. */
 size_t cz_recorder_nfiles(const cz_recorder *r);
 /* Creates the report files (after the output folder exists). Collective. */

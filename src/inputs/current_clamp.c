@@ -138,6 +138,13 @@ static cz_status clamp_changes(const cz_config *cfg, const cz_cfg_block *b, chan
 
 static bool is_clamp(const cz_cfg_block *b) { return b->module && strcmp(b->module, "IClamp") == 0; }
 
+cz_status cz_clamp_check_block(const cz_config *cfg, const cz_cfg_block *b) {
+  change_list l = {0, 0, NULL};
+  cz_status st = clamp_changes(cfg, b, &l);
+  free(l.c);
+  return st;
+}
+
 typedef struct pending {
   size_t n, cap_c, cap_n;
   uint32_t *clamp, *nid; /* (clamp, neuron) pairs */

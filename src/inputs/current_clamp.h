@@ -34,6 +34,9 @@ typedef struct cz_clamps {
 /* Reads every enabled IClamp input. Owned (out arrays; cz_clamps_free). */
 cz_status cz_clamps_build(const cz_config *cfg, const cz_circuit *c, const cz_network *net, cz_clamps *out);
 void cz_clamps_free(cz_clamps *cl);
+/* Checks one IClamp block's amplitudes and times (or its CSV file) without a network, for
+ * `cadenza check`. */
+cz_status cz_clamp_check_block(const cz_config *cfg, const cz_cfg_block *b);
 
 /* Input current of neuron nid arriving at step u: the sum over its clamps, in clamp order. */
 double cz_clamps_current(const cz_clamps *cl, uint32_t nid, int64_t u);

@@ -941,6 +941,134 @@ static void test_output_dir_is_a_file(void **state) {
 
 #define CASE(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* ------------------------------------------------------------------------------------------ */
+/* cadenza check: every error in one pass                                                      */
+
+/* Runs `cadenza check <config>`; stdout into o->err (the findings are printed there). */
+static void run_check(const fx *f, const char *config, outcome *o) {
+  char outpath[PATH_LEN];
+  fx_path(f, "check.txt", outpath, sizeof outpath);
+  posix_spawn_file_actions_t fa;
+  assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+  assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+  assert_int_equal(posix_spawn_file_actions_adddup2(&fa, 1, 2), 0);
+  char *argv[] = {(char *)g_cadenza, "check", (char *)config, NULL};
+  pid_t pid;
+  int rc = posix_spawn(&pid, g_cadenza, &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) fail_msg("cannot start %s: %s", g_cadenza, strerror(rc));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) assert_int_equal(errno, EINTR);
+  o->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  char *text = slurp(outpath, NULL);
+  snprintf(o->err, sizeof o->err, "%s", text);
+  free(text);
+  unlink(outpath);
+}
+
+static size_t count_lines_starting(const char *text, const char *prefix) {
+  size_t n = 0;
+  for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+    if (strncmp(p, prefix, strlen(prefix)) == 0) n++;
+  return n;
+}
+
+static void test_check_valid_fixture(void **state) {
+  fx *f = *state;
+  char config[PATH_LEN];
+  fx_path(f, "config.json", config, sizeof config);
+  outcome o;
+  run_check(f, config, &o);
+  if (o.code != 0) fail_msg("check of the valid fixture: exit %d\n%s", o.code, o.err);
+  assert_non_null(strstr(o.err, "population cortex: 10 nodes (0 virtual), 30 afferent edges"));
+  assert_non_null(strstr(o.err, "minimum delay 1.5 ms"));
+  assert_false(fx_exists(f, "output")); /* check writes nothing */
+}
+
+/* Fourteen independent faults, each of another kind, all reported by one check. */
+static void test_check_finds_every_error(void **state) {
+  fx *f = *state;
+  /* nodes: a missing file, a float node_type_id, a missing dynamics_params file, an unknown
+   * model, a negative capacitance */
+  fx_write(f, "network/more_node_types.csv",
+           "node_type_id model_type model_template dynamics_params\n"
+           "101 point_neuron nest:iaf_nonesuch cell.json\n"
+           "102 point_neuron nest:iaf_psc_alpha negative.json\n"
+           "103 point_neuron nest:iaf_psc_delta gone.json\n");
+  fx_write(f, "components/point_neuron_models/negative.json", "{\"C_m\": -250.0}\n");
+  nodes_spec floaty = nodes_default("floaty", 3, 101), more1 = nodes_default("more1", 3, 101),
+             more2 = nodes_default("more2", 3, 102), more3 = nodes_default("more3", 3, 103);
+  floaty.type_as_float = true;
+  write_nodes(f, "network/floaty_nodes.h5", &floaty);
+  write_nodes(f, "network/more1_nodes.h5", &more1);
+  write_nodes(f, "network/more2_nodes.h5", &more2);
+  write_nodes(f, "network/more3_nodes.h5", &more3);
+  fx_replace(f, "config.json", "    \"edges\": [\n",
+             "    \"edges\": [\n"
+             "      {\"edges_file\": \"$NETWORK_DIR/nowhere_edges.h5\",\n"
+             "       \"edge_types_file\": \"$NETWORK_DIR/cortex_cortex_edge_types.csv\"},\n");
+  fx_replace(f, "config.json", "    \"nodes\": [\n",
+             "    \"nodes\": [\n"
+             "      {\"nodes_file\": \"$NETWORK_DIR/missing_nodes.h5\", \"node_types_file\": \"$NETWORK_DIR/more_node_types.csv\"},\n"
+             "      {\"nodes_file\": \"$NETWORK_DIR/floaty_nodes.h5\", \"node_types_file\": \"$NETWORK_DIR/more_node_types.csv\"},\n"
+             "      {\"nodes_file\": \"$NETWORK_DIR/more1_nodes.h5\", \"node_types_file\": \"$NETWORK_DIR/more_node_types.csv\"},\n"
+             "      {\"nodes_file\": \"$NETWORK_DIR/more2_nodes.h5\", \"node_types_file\": \"$NETWORK_DIR/more_node_types.csv\"},\n"
+             "      {\"nodes_file\": \"$NETWORK_DIR/more3_nodes.h5\", \"node_types_file\": \"$NETWORK_DIR/more_node_types.csv\"},\n");
+  /* edges: an unknown population, an unsupported synapse model, a delay below dt */
+  edges_spec nowhere = cc_default();
+  nowhere.pop = "nowhere_to_cortex";
+  nowhere.src_pop = "nowhere";
+  write_edges(f, "network/nowhere_edges.h5", &nowhere);
+  fx_replace(f, "network/thalamus_cortex_edge_types.csv", "static_synapse", "tsodyks2_synapse");
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "2.0 1.5", "2.0 0.01");
+  /* inputs: a missing spike file, an unknown node set, a negative clamp duration */
+  fx_replace(f, "config.json", "inputs/thalamus_spikes.h5", "inputs/no_spikes.h5");
+  fx_replace(f, "config.json", "  \"inputs\": {\n",
+             "  \"inputs\": {\n"
+             "    \"clamp_lost\": {\"input_type\": \"current_clamp\", \"module\": \"IClamp\", \"node_set\": \"no_such_set\",\n"
+             "                   \"amp\": 100.0, \"delay\": 1.0, \"duration\": 10.0},\n"
+             "    \"clamp_bad\": {\"input_type\": \"current_clamp\", \"module\": \"IClamp\", \"node_set\": \"cortex_cells\",\n"
+             "                  \"amp\": 100.0, \"delay\": 1.0, \"duration\": -5.0},\n");
+  /* reports: a variable the model does not have, a report without cells */
+  fx_replace(f, "config.json", "  \"output\": {\n",
+             "  \"reports\": {\n"
+             "    \"g\": {\"module\": \"membrane_report\", \"cells\": \"cortex_cells\", \"variable_name\": \"g_ex\"}\n"
+             "  },\n"
+             "  \"output\": {\n");
+  /* output: an earlier run's spikes, and no permission to replace them */
+  fx_mkdir(f, "output");
+  fx_write(f, "output/spikes.h5", "an earlier result\n");
+  char config[PATH_LEN];
+  fx_path(f, "config.json", config, sizeof config);
+  outcome o;
+  run_check(f, config, &o);
+  const size_t n = count_lines_starting(o.err, "error: ");
+  if (o.code != 2 || n < 13) fail_msg("check: exit %d, %zu errors (want 2 and >= 13):\n%s", o.code, n, o.err);
+  static const char *const expected[] = {
+      "missing_nodes.h5: no such file",   /* missing nodes file */
+      "floaty",                           /* float node_type_id */
+      "gone.json",                        /* missing dynamics_params */
+      "iaf_nonesuch",                     /* unknown model */
+      "C_m",                              /* negative capacitance */
+      "nowhere",                          /* unknown population */
+      "tsodyks2_synapse",                 /* unsupported synapse */
+      "delay 0.01 ms",                    /* delay below dt */
+      "no_spikes.h5",                     /* missing spike file */
+      "no_such_set",                      /* unknown node set */
+      "clamp_bad",                        /* negative duration */
+      "g_ex",                             /* variable the model lacks */
+      "spikes.h5 already exists",         /* output policy */
+  };
+  for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+    if (!strstr(o.err, expected[i])) fail_msg("check did not report '%s':\n%s", expected[i], o.err);
+  char *kept = NULL;
+  char path[PATH_LEN];
+  fx_path(f, "output/spikes.h5", path, sizeof path);
+  kept = slurp(path, NULL);
+  assert_string_equal(kept, "an earlier result\n"); /* check changed nothing */
+  free(kept);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: %s PATH/TO/cadenza\n", argv[0]);
@@ -954,6 +1082,8 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   const struct CMUnitTest tests[] = {
       CASE(test_valid_fixture_runs),
+      CASE(test_check_valid_fixture),
+      CASE(test_check_finds_every_error),
       CASE(test_json_syntax_error),
       CASE(test_config_missing),
       CASE(test_network_child_missing),

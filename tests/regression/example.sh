@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs a simulation folder with 1 and with 2 threads: both must write a valid SONATA spikes
-# file, and the two runs must write identical spike files (h5 and csv).
+# Checks a simulation folder (`cadenza check` finds no error), then runs it with 1 and with 2
+# threads: both must write a valid SONATA spikes file, and the two runs must write identical
+# spike files (h5 and csv).
 #   example.sh CADENZA SPIKES_COMPARE CONFIG [--data-relative] [--min-spikes N]
 # With --data-relative CONFIG is relative to the shared data folder (exit 77 when absent).
 set -u
@@ -20,6 +21,8 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_ex.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cd "$(dirname "$cfg")" || exit 1
+"$cadenza" check "$cfg" -o "$tmp/check" > "$tmp/check.log" || { cat "$tmp/check.log"; exit 1; }
+tail -n 1 "$tmp/check.log"
 for t in 1 2; do
   "$cadenza" run "$cfg" --output-dir "$tmp/t$t" --threads "$t" --no-progress -q > "$tmp/t$t.log" || { cat "$tmp/t$t.log"; exit 1; }
   out=$("$compare" --validate "$tmp/t$t/spikes.h5") || { echo "$out"; exit 1; }

@@ -1,0 +1,239 @@
+#include "app/check_cmd.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/outdir.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "engine/network.h"
+#include "engine/recorder.h"
+#include "inputs/current_clamp.h"
+#include "inputs/spike_train.h"
+#include "io/circuit.h"
+#include "io/config.h"
+#include "io/h5.h"
+#include "io/node_sets.h"
+#include "io/spike_input.h"
+#include "models/model.h"
+
+/* Bytes per synapse and per node that a run holds at its peak (the synapse tables and the
+ * edges being loaded; node tables and neuron state), measured on the Brunel benchmarks. */
+enum { BYTES_PER_SYNAPSE = 22, BYTES_PER_NODE = 400, BASE_MIB = 24 };
+
+typedef struct checker {
+  const cz_config *cfg;
+  size_t errors;
+  bool nodes_ok, models_ok;
+} checker;
+
+/* Records the outcome of one part: an error is printed and counted. */
+static bool note(checker *k, cz_status st, const char *part) {
+  if (st == CZ_OK) return true;
+  printf("error: %s\n", cz_error_message());
+  (void)part;
+  k->errors++;
+  cz_error_clear();
+  return false;
+}
+
+/* A copy of cfg that holds only the given networks, inputs and reports (borrowed arrays). */
+static cz_config subset(const cz_config *cfg, size_t nnodes, cz_cfg_nodes *nodes, size_t nedges, cz_cfg_edges *edges) {
+  cz_config s = *cfg;
+  s.nnodes = nnodes;
+  s.nodes = nodes;
+  s.nedges = nedges;
+  s.edges = edges;
+  s.ninputs = 0;
+  s.nreports = 0;
+  return s;
+}
+
+/* Every nodes file alone; the circuit of those that load. */
+static cz_status check_nodes(checker *k, cz_circuit **out) {
+  const cz_config *cfg = k->cfg;
+  cz_cfg_nodes *good = NULL;
+  CZ_NEW(good, cfg->nnodes + 1);
+  size_t ngood = 0;
+  for (size_t i = 0; i < cfg->nnodes; i++) {
+    cz_config one = subset(cfg, 1, &cfg->nodes[i], 0, NULL);
+    cz_circuit *c = NULL;
+    if (note(k, cz_circuit_load_nodes(&one, &c), "nodes")) good[ngood++] = cfg->nodes[i];
+    cz_circuit_destroy(&c);
+  }
+  k->nodes_ok = ngood == cfg->nnodes;
+  cz_config all = subset(cfg, ngood, good, 0, NULL);
+  cz_status st = cz_circuit_load_nodes(&all, out);
+  if (st != CZ_OK) note(k, st, "nodes"); /* files that load alone but clash together (a population twice) */
+  free(good);
+  return CZ_OK;
+}
+
+/* Every model: a known template, and dynamics_params it accepts. */
+static void check_models(checker *k, const cz_circuit *c) {
+  k->models_ok = true;
+  const double h = (double)llround(k->cfg->dt * 1000.0) / 1000.0;
+  for (size_t m = 0; m < c->nmodels; m++) {
+    const cz_model_ref *ref = &c->models[m];
+    const cz_model_kind *kind = NULL;
+    cz_status st = cz_model_lookup(ref->template_str, &kind);
+    void *grp = NULL;
+    if (st == CZ_OK) st = kind->create(1, h, 1, &grp);
+    if (st == CZ_OK) {
+      cz_param_src src = {ref->params, NULL, NULL, ref->params_file};
+      char where[1024];
+      snprintf(where, sizeof where, "%s (%s)", ref->params_file ? ref->params_file : "no dynamics_params",
+               ref->template_str);
+      st = kind->set_params(grp, 0, &src, where);
+    }
+    if (grp) kind->destroy(grp);
+    if (!note(k, st, "model")) k->models_ok = false;
+  }
+}
+
+/* Every edges file alone, with the synapse checks of a network build. Counts the edges and
+ * finds the minimum delay of those that load. */
+static void check_edges(checker *k, cz_circuit *c, size_t *nedges_pop, double *min_delay) {
+  const cz_config *cfg = k->cfg;
+  *min_delay = INFINITY;
+  for (size_t i = 0; i < cfg->nedges; i++) {
+    if (!cfg->edges[i].enabled) continue;
+    cz_config one = subset(cfg, cfg->nnodes, cfg->nodes, 1, &cfg->edges[i]);
+    cz_status st = cz_circuit_load_edges(c, &one, NULL);
+    if (st == CZ_OK) st = cz_net_check_edges(c, cfg->dt);
+    if (note(k, st, "edges")) {
+      for (size_t e = 0; e < c->nedges; e++) {
+        const cz_edge_pop *ep = &c->edges[e];
+        nedges_pop[ep->target_pop] += ep->n;
+        for (size_t j = 0; j < ep->n; j++) {
+          const double d = cz_edge_delay(ep, j);
+          if (d < *min_delay) *min_delay = d;
+        }
+        printf("edges %s (%s -> %s): %zu\n", ep->name, c->nodes[ep->source_pop].name, c->nodes[ep->target_pop].name,
+               ep->n);
+      }
+    }
+    cz_circuit_free_edges(c);
+  }
+}
+
+/* One input: its node set and file or values; the full build too when a network exists. */
+static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const cz_network *net) {
+  const char *pop = NULL; /* the first population the node set selects */
+  if (b->node_set) {
+    char where[1024];
+    snprintf(where, sizeof where, "%s: inputs.%s.node_set", cfg->path, b->name);
+    cz_ns_view view = cz_circuit_ns_view(c);
+    cz_ns_selection *sel = NULL;
+    CZ_TRY(cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &sel));
+    for (size_t p = 0; p < sel->npops && !pop; p++)
+      if (sel->n[p]) pop = c->nodes[p].name;
+    cz_ns_selection_destroy(&sel);
+  }
+  cz_config one = *cfg;
+  one.ninputs = 1;
+  one.inputs = (cz_cfg_block *)b;
+  one.nreports = 0;
+  if (b->module && strcmp(b->module, "IClamp") == 0) {
+    CZ_TRY(cz_clamp_check_block(cfg, b));
+    if (!net) return CZ_OK;
+    cz_clamps cl;
+    cz_status st = cz_clamps_build(&one, c, net, &cl);
+    cz_clamps_free(&cl);
+    return st;
+  }
+  if (!cz_input_is_spikes(b)) return CZ_OK;
+  if (!net) {
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(b->json, "input_file");
+    CZ_CHECK(cJSON_IsString(f), CZ_ERR_CONFIG, "%s: inputs.%s.input_file is missing or not a string", cfg->path,
+             b->name);
+    cz_spike_trains *t = NULL;
+    cz_status st = pop ? cz_spike_input_read(f->valuestring, b->module, pop, &t) : CZ_OK;
+    cz_spike_trains_destroy(&t);
+    return st == CZ_OK ? st : cz_error_prefix(st, "inputs.%s.input_file", b->name);
+  }
+  cz_vspikes vs;
+  memset(&vs, 0, sizeof vs);
+  cz_status st = cz_vspikes_build(&one, c, net, &vs);
+  cz_vspikes_free(&vs);
+  return st;
+}
+
+static void print_summary(const checker *k, const cz_circuit *c, const size_t *nedges_pop, double min_delay,
+                          int ranks) {
+  size_t nodes = 0, neurons = 0, synapses = 0;
+  for (size_t p = 0; p < c->nnodes; p++) {
+    const cz_node_pop *np = &c->nodes[p];
+    printf("population %s: %zu nodes (%zu virtual), %zu afferent edges, from %s\n", np->name, np->n, np->nvirtual,
+           nedges_pop[p], np->file);
+    nodes += np->n;
+    neurons += np->n - np->nvirtual;
+    synapses += nedges_pop[p];
+  }
+  for (size_t m = 0; m < c->nmodels; m++)
+    printf("model %s with %s\n", c->models[m].template_str,
+           c->models[m].params_file ? cz_path_basename(c->models[m].params_file) : "NEST's defaults");
+  if (isfinite(min_delay))
+    printf("minimum delay %g ms (%g steps of %g ms)\n", min_delay, floor(min_delay / k->cfg->dt + 0.5), k->cfg->dt);
+  const double mib = BASE_MIB + ((double)synapses / ranks * BYTES_PER_SYNAPSE + (double)nodes * BYTES_PER_NODE) /
+                                    (1024.0 * 1024.0);
+  printf("%zu nodes (%zu neurons), %zu edges; about %.0f MiB per rank on %d rank%s (estimate)\n", nodes, neurons,
+         synapses, mib, ranks, ranks == 1 ? "" : "s");
+}
+
+static size_t check_all(const cz_config *cfg, int ranks) {
+  checker k = {cfg, 0, false, false};
+  cz_circuit *c = NULL;
+  check_nodes(&k, &c);
+  if (!c) return k.errors ? k.errors : 1;
+  check_models(&k, c);
+  size_t *nedges_pop = cz_calloc(c->nnodes + 1, sizeof *nedges_pop);
+  double min_delay = INFINITY;
+  if (nedges_pop) check_edges(&k, c, nedges_pop, &min_delay);
+  /* The inputs need a network (time grid, neuron numbers) for their full checks. */
+  cz_network *net = NULL;
+  if (k.nodes_ok && k.models_ok && cz_net_build(cfg, c, 1, 0, 1, NULL, &net) != CZ_OK) cz_error_clear();
+  for (size_t i = 0; i < cfg->ninputs; i++)
+    if (cfg->inputs[i].enabled) note(&k, check_input(cfg, &cfg->inputs[i], c, net), "input");
+  note(&k, cz_recorder_check(cfg, c), "reports");
+  note(&k, cz_outdir_check(cfg), "output");
+  cz_net_destroy(&net);
+  if (nedges_pop) print_summary(&k, c, nedges_pop, min_delay, ranks);
+  free(nedges_pop);
+  cz_circuit_destroy(&c);
+  return k.errors;
+}
+
+int cz_app_check_main(int argc, char **argv) {
+  cz_h5_quiet();
+  cz_log_set_level(CZ_LOG_WARNING);
+  const char *config = NULL;
+  long long ranks = 1;
+  cz_cfg_overrides ov = {NAN, NAN, NULL};
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--ranks") == 0 && i + 1 < argc && cz_parse_int64(argv[i + 1], &ranks) && ranks >= 1) i++;
+    else if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output-dir") == 0) && i + 1 < argc) ov.output_dir = argv[++i];
+    else if (argv[i][0] != '-' && !config) config = argv[i];
+    else config = NULL, i = argc;
+  }
+  if (!config) {
+    fprintf(stderr, "cadenza: error: usage: cadenza check CONFIG.json [--ranks N] [-o OUTPUT_DIR]\n");
+    return 2;
+  }
+  cz_config *cfg = NULL;
+  if (cz_cfg_load(config, &ov, &cfg) != CZ_OK) {
+    printf("error: %s\n", cz_error_message());
+    printf("cadenza check: 1 error (the config must load before the rest can be checked)\n");
+    return 2;
+  }
+  const size_t errors = check_all(cfg, (int)ranks);
+  cz_cfg_destroy(&cfg);
+  if (errors) printf("cadenza check: %zu error%s in %s\n", errors, errors == 1 ? "" : "s", config);
+  else printf("cadenza check: no errors in %s\n", config);
+  return errors ? 2 : 0;
+}

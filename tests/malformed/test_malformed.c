@@ -433,15 +433,20 @@ typedef struct outcome {
 
 static outcome g_last; /* the latest run checked by expect_error_cfg */
 
-/* Runs `cadenza run <config> --no-progress` with stdout to /dev/null, stderr captured. */
-static void run_cadenza(const fx *f, const char *config, outcome *o) {
-  char errpath[PATH_LEN];
-  fx_path(f, "stderr.txt", errpath, sizeof errpath);
+/* Runs the binary with argv; the output captured in o->err is stderr, or stdout and stderr
+ * together when both_streams (stdout otherwise goes to /dev/null). */
+static void spawn_capture(const fx *f, char **argv, bool both_streams, outcome *o) {
+  char outpath[PATH_LEN];
+  fx_path(f, "captured.txt", outpath, sizeof outpath);
   posix_spawn_file_actions_t fa;
   assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
-  assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0), 0);
-  assert_int_equal(posix_spawn_file_actions_addopen(&fa, 2, errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
-  char *argv[] = {(char *)g_cadenza, "run", (char *)config, "--no-progress", NULL};
+  if (both_streams) {
+    assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+    assert_int_equal(posix_spawn_file_actions_adddup2(&fa, 1, 2), 0);
+  } else {
+    assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0), 0);
+    assert_int_equal(posix_spawn_file_actions_addopen(&fa, 2, outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+  }
   pid_t pid;
   int rc = posix_spawn(&pid, g_cadenza, &fa, NULL, argv, environ);
   posix_spawn_file_actions_destroy(&fa);
@@ -449,10 +454,16 @@ static void run_cadenza(const fx *f, const char *config, outcome *o) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) assert_int_equal(errno, EINTR);
   o->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  char *text = slurp(errpath, NULL);
+  char *text = slurp(outpath, NULL);
   snprintf(o->err, sizeof o->err, "%s", text);
   free(text);
-  unlink(errpath);
+  unlink(outpath);
+}
+
+/* Runs `cadenza run <config> --no-progress` with stdout to /dev/null, stderr captured. */
+static void run_cadenza(const fx *f, const char *config, outcome *o) {
+  char *argv[] = {(char *)g_cadenza, "run", (char *)config, "--no-progress", NULL};
+  spawn_capture(f, argv, false, o);
 }
 
 static const char *base_name(const char *path) {
@@ -944,26 +955,10 @@ static void test_output_dir_is_a_file(void **state) {
 /* ------------------------------------------------------------------------------------------ */
 /* cadenza check: every error in one pass                                                      */
 
-/* Runs `cadenza check <config>`; stdout into o->err (the findings are printed there). */
+/* Runs `cadenza check <config>`; its output (the findings) in o->err. */
 static void run_check(const fx *f, const char *config, outcome *o) {
-  char outpath[PATH_LEN];
-  fx_path(f, "check.txt", outpath, sizeof outpath);
-  posix_spawn_file_actions_t fa;
-  assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
-  assert_int_equal(posix_spawn_file_actions_addopen(&fa, 1, outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
-  assert_int_equal(posix_spawn_file_actions_adddup2(&fa, 1, 2), 0);
   char *argv[] = {(char *)g_cadenza, "check", (char *)config, NULL};
-  pid_t pid;
-  int rc = posix_spawn(&pid, g_cadenza, &fa, NULL, argv, environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) fail_msg("cannot start %s: %s", g_cadenza, strerror(rc));
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) assert_int_equal(errno, EINTR);
-  o->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  char *text = slurp(outpath, NULL);
-  snprintf(o->err, sizeof o->err, "%s", text);
-  free(text);
-  unlink(outpath);
+  spawn_capture(f, argv, true, o);
 }
 
 static size_t count_lines_starting(const char *text, const char *prefix) {

@@ -396,3 +396,47 @@ cz_status cz_spike_input_read(const char *path, const char *module, const char *
   *out = t;
   return CZ_OK;
 }
+
+cz_status cz_spike_input_populations(const char *path, char ***names, size_t *n) {
+  *names = NULL;
+  *n = 0;
+  if (cz_str_ends_with(path, ".h5") || cz_str_ends_with(path, ".hdf5")) {
+    cz_h5file *f = NULL;
+    CZ_TRY(cz_h5_open_read(path, &f));
+    char **all = NULL;
+    size_t nall = 0;
+    cz_status st = CZ_OK;
+    /* legacy (/spikes/gids) or empty files hold one unnamed population */
+    if (!cz_h5_is_dataset(f, "/spikes/gids") && cz_h5_is_group(f, "/spikes")) st = cz_h5_list(f, "/spikes", &all, &nall);
+    for (size_t i = 0; st == CZ_OK && i < nall; i++) {
+      char p[1024];
+      snprintf(p, sizeof p, "/spikes/%s", all[i]);
+      if (!cz_h5_is_group(f, p)) continue;
+      char **grown = realloc(*names, (*n + 1) * sizeof *grown);
+      if (!grown) {
+        st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+        break;
+      }
+      *names = grown;
+      st = cz_strdup(all[i], &(*names)[(*n)++]);
+    }
+    cz_h5_free_names(all, nall);
+    cz_h5_close(&f);
+    if (st != CZ_OK) {
+      cz_spike_input_free_names(*names, *n);
+      *names = NULL;
+      *n = 0;
+      return st;
+    }
+    if (*n > 0) return CZ_OK;
+  }
+  CZ_NEW(*names, 1);
+  CZ_TRY(cz_strdup("", &(*names)[0]));
+  *n = 1;
+  return CZ_OK;
+}
+
+void cz_spike_input_free_names(char **names, size_t n) {
+  for (size_t i = 0; i < n; i++) free(names[i]);
+  free(names);
+}

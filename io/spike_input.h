@@ -29,4 +29,10 @@ cz_status cz_spike_input_read(const char *path, const char *module, const char *
                               cz_spike_trains **out);
 void cz_spike_trains_destroy(cz_spike_trains **t);
 
+/* The populations of a spike file: the groups under /spikes of a SONATA h5 file, or one
+ * unnamed population ("") for a legacy h5, an empty h5 or a CSV file. Owned (*names;
+ * cz_spike_input_free_names). */
+cz_status cz_spike_input_populations(const char *path, char ***names, size_t *n);
+void cz_spike_input_free_names(char **names, size_t n);
+
 #endif

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Cadenza needs to build and test. Idempotent: packages
 # already present are skipped, so a second run does nothing.
+#   install-deps.sh [--test-tools]   --test-tools adds what only the test suite uses
+#                                    (chromium, to render `cadenza plot` output headless)
 set -euo pipefail
 
 packages=(
@@ -10,6 +12,7 @@ packages=(
   libcjson-dev libmetis-dev libgsl-dev libpapi-dev
   libcmocka-dev
 )
+if [ "${1:-}" = "--test-tools" ]; then packages+=(chromium); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -5,6 +5,7 @@
  *   cadenza partition CONFIG --ranks N -o FILE  precompute a placement
  *   cadenza compare EXPECTED ACTUAL [options]  compare two spike files
  *   cadenza check CONFIG [--ranks N]   validate a folder, listing every error
+ *   cadenza plot raster|rates|report FILE [options]   SVG pictures of spikes and reports
  *
  * Exit codes: 0 success, 1 internal error, 2 bad input or usage, 3 output I/O error. */
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include "app/check_cmd.h"
 #include "app/compare_cmd.h"
+#include "app/plot_cmd.h"
 #include "app/partition_cmd.h"
 #include "app/run.h"
 #include "base/log.h"
@@ -33,6 +35,8 @@ static void print_usage(FILE *out) {
         "  cadenza generate brunel [options] DIR  write the Brunel example network folder\n"
         "  cadenza partition CONFIG.json --ranks N [--method M] -o FILE   precompute a placement\n"
         "  cadenza check CONFIG.json [--ranks N] [-o DIR]  validate a folder without simulating; lists every error\n"
+        "  cadenza plot raster|rates SPIKES [--population P] [--config C --node-set S] [--tmin MS] [--tmax MS] [-o F.svg]\n"
+        "  cadenza plot report REPORT.h5 --node ID [--population P] [-o F.svg]   SVG pictures of a run\n"
         "  cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS] [-q]\n"
         "                                       compare two spike files (h5 or csv); exit 0 when they match,\n"
         "                                       1 when they differ\n"
@@ -245,6 +249,7 @@ static cz_status dispatch(int argc, char **argv) {
 int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "compare") == 0) return cz_app_compare_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "check") == 0) return cz_app_check_main(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "plot") == 0) return cz_app_plot_main(argc - 1, argv + 1);
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       print_usage(stdout);

@@ -57,53 +57,6 @@ static cz_status parse_opts(int argc, char **argv, compare_opts *o) {
 
 static bool in_window(const compare_opts *o, double t) { return t > o->tmin && t <= o->tmax; }
 
-/* Population names of a spike file: the groups under /spikes of an h5 file; "" for a legacy
- * file or a CSV file (whose population column, if any, is not needed: one population). */
-static cz_status populations_of(const char *path, char ***names, size_t *n) {
-  *names = NULL;
-  *n = 0;
-  if (cz_str_ends_with(path, ".h5") || cz_str_ends_with(path, ".hdf5")) {
-    cz_h5file *f = NULL;
-    CZ_TRY(cz_h5_open_read(path, &f));
-    cz_status st = CZ_OK;
-    if (cz_h5_is_dataset(f, "/spikes/gids") || !cz_h5_is_group(f, "/spikes")) {
-      st = CZ_OK; /* legacy or empty: one unnamed population */
-    } else {
-      char **all = NULL;
-      size_t nall = 0;
-      st = cz_h5_list(f, "/spikes", &all, &nall);
-      for (size_t i = 0; st == CZ_OK && i < nall; i++) {
-        char p[1024];
-        snprintf(p, sizeof p, "/spikes/%s", all[i]);
-        if (!cz_h5_is_group(f, p)) continue;
-        char **grown = realloc(*names, (*n + 1) * sizeof *grown);
-        if (!grown) {
-          st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-          break;
-        }
-        *names = grown;
-        st = cz_strdup(all[i], &(*names)[(*n)++]);
-      }
-      cz_h5_free_names(all, nall);
-      if (st == CZ_OK && *n > 0) {
-        cz_h5_close(&f);
-        return CZ_OK;
-      }
-    }
-    cz_h5_close(&f);
-    CZ_TRY(st);
-  }
-  CZ_NEW(*names, 1);
-  CZ_TRY(cz_strdup("", &(*names)[0]));
-  *n = 1;
-  return CZ_OK;
-}
-
-static void free_names(char **names, size_t n) {
-  for (size_t i = 0; i < n; i++) free(names[i]);
-  free(names);
-}
-
 static void note_divergence(pop_result *r, double t, uint64_t node, bool in_expected) {
   r->unmatched++;
   if (!r->have_first || t < r->first_t) {
@@ -205,8 +158,8 @@ static const char *find_name(char **names, size_t n, const char *name) {
 static cz_status run_compare(const compare_opts *o, bool *differs) {
   char **pe = NULL, **pa = NULL;
   size_t ne = 0, na = 0;
-  cz_status st = populations_of(o->expected, &pe, &ne);
-  if (st == CZ_OK) st = populations_of(o->actual, &pa, &na);
+  cz_status st = cz_spike_input_populations(o->expected, &pe, &ne);
+  if (st == CZ_OK) st = cz_spike_input_populations(o->actual, &pa, &na);
   if (st == CZ_OK && ne == 1 && na == 1) {
     st = compare_pop(o, pe[0], pa[0], differs);
   } else {
@@ -214,8 +167,8 @@ static cz_status run_compare(const compare_opts *o, bool *differs) {
     for (size_t i = 0; st == CZ_OK && i < na; i++)
       if (!find_name(pe, ne, pa[i])) st = compare_pop(o, NULL, pa[i], differs);
   }
-  free_names(pe, ne);
-  free_names(pa, na);
+  cz_spike_input_free_names(pe, ne);
+  cz_spike_input_free_names(pa, na);
   return st;
 }
 

@@ -1,0 +1,34 @@
+/* A small SVG canvas for the plots of `cadenza plot`: a figure with one set of axes in data
+ * coordinates, ticks at round numbers, and marks with a class per kind (so tests and style
+ * sheets can find them). The output is plain SVG 1.1 that browsers render as is. */
+#ifndef CZ_APP_SVG_H
+#define CZ_APP_SVG_H
+
+#include <stdio.h>
+
+#include "base/status.h"
+
+typedef struct cz_svg {
+  FILE *fp;
+  double x0, x1, y0, y1; /* data range */
+  double left, top, width, height; /* plot area in pixels */
+} cz_svg;
+
+/* Starts a figure of w x h pixels with a title; the axes span [x0, x1] x [y0, y1] (widened
+ * when empty) with axis labels. */
+void cz_svg_begin(cz_svg *s, FILE *fp, int w, int h, const char *title, const char *xlabel, const char *ylabel,
+                  double x0, double x1, double y0, double y1);
+double cz_svg_x(const cz_svg *s, double x);
+double cz_svg_y(const cz_svg *s, double y);
+/* A dot of class cls and fill color at data point (x, y). */
+void cz_svg_dot(const cz_svg *s, const char *cls, const char *color, double x, double y, double r);
+/* A polyline of n data points. */
+void cz_svg_polyline(const cz_svg *s, const char *cls, const char *color, const double *x, const double *y, size_t n);
+/* A legend entry (k-th) at the top right. */
+void cz_svg_legend(const cz_svg *s, int k, const char *color, const char *text);
+void cz_svg_end(cz_svg *s);
+
+/* The k-th of a fixed set of distinguishable colors. */
+const char *cz_svg_color(size_t k);
+
+#endif

@@ -6,6 +6,7 @@
  *   cadenza compare EXPECTED ACTUAL [options]  compare two spike files
  *   cadenza check CONFIG [--ranks N]   validate a folder, listing every error
  *   cadenza plot raster|rates|report FILE [options]   SVG pictures of spikes and reports
+ *   cadenza create-environment [options] pointnet DIR  a simulation folder for a network
  *
  * Exit codes: 0 success, 1 internal error, 2 bad input or usage, 3 output I/O error. */
 #include <errno.h>
@@ -19,6 +20,7 @@
 
 #include "app/check_cmd.h"
 #include "app/compare_cmd.h"
+#include "app/create_env.h"
 #include "app/plot_cmd.h"
 #include "app/partition_cmd.h"
 #include "app/run.h"
@@ -37,6 +39,9 @@ static void print_usage(FILE *out) {
         "  cadenza check CONFIG.json [--ranks N] [-o DIR]  validate a folder without simulating; lists every error\n"
         "  cadenza plot raster|rates SPIKES [--population P] [--config C --node-set S] [--tmin MS] [--tmax MS] [-o F.svg]\n"
         "  cadenza plot report REPORT.h5 --node ID [--population P] [-o F.svg]   SVG pictures of a run\n"
+        "  cadenza create-environment [options] pointnet DIR   a simulation folder for a network folder\n"
+        "      (-n NETWORK_DIR, -c COMPONENTS_DIR, -o OUTPUT_DIR, --tstop, --dt, --report-vars, --report-nodes,\n"
+        "       --iclamp AMP,DELAY,DUR, --spikes-inputs POP:FILE, --config-file, --split-configs, --overwrite)\n"
         "  cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS] [-q]\n"
         "                                       compare two spike files (h5 or csv); exit 0 when they match,\n"
         "                                       1 when they differ\n"
@@ -250,6 +255,7 @@ int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "compare") == 0) return cz_app_compare_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "check") == 0) return cz_app_check_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "plot") == 0) return cz_app_plot_main(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "create-environment") == 0) return cz_app_create_env_main(argc - 1, argv + 1);
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       print_usage(stdout);

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `cadenza create-environment`: folders written for the bundled Brunel network (split
+# configs, a spike input, a report) and for the network folder of point_120cells (one config,
+# the thalamus spike train, a clamp, a report of two cells) run unchanged. The Brunel folder
+# gives the same spikes as the generator's own config; existing files are kept without
+# --overwrite and replaced with it.
+#   create_env.sh CADENZA
+set -u
+cadenza=$1
+export CADENZA="$cadenza" # for the generated run scripts
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_env.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+"$cadenza" generate brunel --neurons 1000 --tstop 200 "$tmp/net" > /dev/null || exit 1
+"$cadenza" run "$tmp/net/config.json" --no-progress -q > /dev/null || exit 1
+"$cadenza" create-environment -n "$tmp/net/network" -c "$tmp/net/components" --tstop 200 --dt 0.1 \
+  --spikes-inputs "external:$tmp/net/inputs/external_spikes.h5" --report-vars brunel:V_m --report-nodes 0,1,2 \
+  --split-configs pointnet "$tmp/env" > /dev/null || exit 1
+for f in circuit_config.json simulation_config.json node_sets.json run_cadenza.sh; do
+  [ -f "$tmp/env/$f" ] || { echo "create-environment wrote no $f"; exit 1; }
+done
+"$tmp/env/run_cadenza.sh" --no-progress -q > /dev/null || exit 1
+"$cadenza" compare "$tmp/net/output/spikes.h5" "$tmp/env/output/spikes.h5" || exit 1
+[ -f "$tmp/env/output/V_m_report.h5" ] || { echo "no report file"; exit 1; }
+# existing files are kept unless --overwrite
+"$cadenza" create-environment -n "$tmp/net/network" --split-configs pointnet "$tmp/env" > /dev/null 2>&1
+[ $? -eq 3 ] || { echo "an existing config was replaced without --overwrite"; exit 1; }
+"$cadenza" create-environment -n "$tmp/net/network" -c "$tmp/net/components" --split-configs --overwrite \
+  --tstop 50 --dt 0.1 pointnet "$tmp/env" > /dev/null || exit 1
+grep -q '"tstop":[[:space:]]*50' "$tmp/env/simulation_config.json" || { echo "--overwrite did not replace"; exit 1; }
+"$cadenza" create-environment bionet "$tmp/bio" > /dev/null 2>&1
+[ $? -eq 2 ] || { echo "bionet was not refused"; exit 1; }
+
+data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
+dir="$data/bmtk-tests/integration_tests/point_120cells"
+if [ ! -d "$dir/network" ]; then echo "shared data not found: point_120cells part skipped"; exit 0; fi
+"$cadenza" create-environment -n "$dir/network" -c "$data/bmtk-tests/point_components" --tstop 500 --dt 0.1 \
+  --spikes-inputs "thalamus:$dir/thalamus_spikes.csv" --iclamp 150,100,200 --report-vars cortex:V_m \
+  --report-nodes 0,20 pointnet "$tmp/env120" > /dev/null || exit 1
+"$cadenza" check "$tmp/env120/config.json" > "$tmp/check.txt" || { cat "$tmp/check.txt"; exit 1; }
+"$tmp/env120/run_cadenza.sh" --no-progress -q > "$tmp/run.txt" || { cat "$tmp/run.txt"; exit 1; }
+grep -q "spikes" "$tmp/run.txt" && [ -f "$tmp/env120/output/spikes.h5" ] && [ -f "$tmp/env120/output/V_m_report.h5" ] ||
+  { echo "the point_120cells environment wrote no spikes or report"; cat "$tmp/run.txt"; exit 1; }
+echo "create-environment: Brunel and point_120cells folders run; Brunel spikes match the generator's config"

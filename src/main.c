@@ -56,6 +56,7 @@ static void print_usage(FILE *out) {
         "  --partition METHOD    place neurons on MPI ranks: metis (default), round-robin, block,\n"
         "                        or a partition FILE written by cadenza partition\n"
         "  --no-progress         no progress lines\n"
+        "  --log-all-ranks       every rank also writes its own log file (log.rank<R>.txt beside log_file)\n"
         "  -q, --quiet           log warnings and errors only\n"
         "\n"
         "Generate options:\n"
@@ -133,6 +134,8 @@ static cz_status parse_run(int argc, char **argv, int first, cz_run_options *o) 
       if (cz_partition_parse(argv[++i], &o->partition) != CZ_OK) o->partition_file = argv[i];
     } else if (strcmp(a, "--no-progress") == 0) {
       o->progress = 0;
+    } else if (strcmp(a, "--log-all-ranks") == 0) {
+      o->log_all_ranks = 1;
     } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
       o->progress = 0;
       o->quiet = 1;

@@ -91,6 +91,7 @@ static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   CZ_TRY(cz_cfg_load(opt->config_path, &opt->ov, &s->cfg));
   cz_timer_stop(CZ_T_SETUP_CONFIG);
   apply_log_settings(s->cfg, opt->quiet);
+  if (opt->log_all_ranks && cz_comm_rank() != 0) cz_log_set_console(false); /* the console is rank 0's */
   s->threads = choose_threads(opt, s->cfg);
   if (opt->threads > 0 && s->cfg->n_thread > 0 && s->cfg->n_thread != opt->threads)
     cz_log_info("--threads %d overrides run.n_thread %d", opt->threads, s->cfg->n_thread);
@@ -375,9 +376,22 @@ static void print_summary(const run_state *s, const run_totals *t) {
   if (s->cfg->spikes_file_csv) printf("cadenza: spikes written to %s\n", s->cfg->spikes_file_csv);
 }
 
+/* log.txt -> log.rank<r>.txt: a rank's own log beside rank 0's. */
+static cz_status open_rank_log(const char *log_file, int rank) {
+  char *path = NULL;
+  const char *dot = strrchr(log_file, '.'), *slash = strrchr(log_file, '/');
+  if (dot && (!slash || dot > slash))
+    CZ_TRY(cz_asprintf(&path, "%.*s.rank%d%s", (int)(dot - log_file), log_file, rank, dot));
+  else
+    CZ_TRY(cz_asprintf(&path, "%s.rank%d", log_file, rank));
+  cz_status st = cz_log_open_file(path);
+  free(path);
+  return st;
+}
+
 /* Rank 0 owns the output folder: it checks it, creates it, opens the log and copies the
- * config; the others learn the outcome. */
-static cz_status prepare_output(run_state *s) {
+ * config; the others learn the outcome (and, with --log-all-ranks, open logs of their own). */
+static cz_status prepare_output(run_state *s, const cz_run_options *opt) {
   cz_status st = CZ_OK;
   if (cz_comm_rank() == 0) {
     st = cz_outdir_check(s->cfg);
@@ -387,7 +401,9 @@ static cz_status prepare_output(run_state *s) {
     if (st == CZ_OK) cz_log_info("Created log file");
     if (st == CZ_OK) st = cz_outdir_write_config(s->cfg);
   }
-  return cz_comm_agree(st);
+  CZ_TRY(cz_comm_agree(st));
+  if (!opt->log_all_ranks || !s->cfg->log_file) return CZ_OK;
+  return cz_comm_agree(cz_comm_rank() == 0 ? CZ_OK : open_rank_log(s->cfg->log_file, cz_comm_rank()));
 }
 
 /* The timers of every rank, logged and written to <output_dir>/timers.json. */
@@ -410,7 +426,7 @@ static cz_status run_all(run_state *s, const cz_run_options *opt) {
   CZ_TRY(load_and_build(s, opt));
   /* Everything the inputs can get wrong has been checked: only now touch the output folder. */
   cz_timer_start(CZ_T_SETUP_OUTPUT);
-  CZ_TRY(prepare_output(s));
+  CZ_TRY(prepare_output(s, opt));
   CZ_TRY(cz_recorder_open(s->recorder));
   CZ_TRY(cz_journal_open(s->cfg, s->net, s->circuit, &s->journal));
   cz_timer_stop(CZ_T_SETUP_OUTPUT);
@@ -430,6 +446,7 @@ static cz_status run_all(run_state *s, const cz_run_options *opt) {
 }
 
 cz_status cz_app_run(const cz_run_options *opt) {
+  if (opt->log_all_ranks) cz_log_set_enabled(true); /* ranks other than 0 keep their lines until their file opens */
   run_state s;
   memset(&s, 0, sizeof s);
   cz_status st = run_all(&s, opt);

@@ -14,6 +14,7 @@ typedef struct cz_run_options {
   long long seed;       /* -1 when not given */
   int progress;         /* 1 print progress lines */
   int quiet;            /* 1: console shows warnings and errors only, whatever output.log_level says */
+  int log_all_ranks;    /* 1: ranks other than 0 log to files of their own (never to the console) */
   cz_partition_method partition; /* how neurons are placed on ranks */
   const char *partition_file;    /* a precomputed placement to use instead, or NULL */
 } cz_run_options;

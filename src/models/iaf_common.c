@@ -89,3 +89,44 @@ void cz_iaf_free_arrays(double **const *arrs, size_t k, int32_t *R, int32_t *r) 
   free(R);
   free(r);
 }
+
+cz_status cz_cond_read_params(const cz_param_src *src, const char *where, cz_cond_params *p, double *t_ref) {
+  CZ_TRY(cz_param_number(src, "V_th", -55.0, &p->V_th, NULL, where));
+  CZ_TRY(cz_param_number(src, "V_reset", -60.0, &p->V_reset, NULL, where));
+  CZ_TRY(cz_param_number(src, "t_ref", 2.0, t_ref, NULL, where));
+  CZ_TRY(cz_param_number(src, "g_L", 16.6667, &p->g_L, NULL, where));
+  CZ_TRY(cz_param_number(src, "C_m", 250.0, &p->C_m, NULL, where));
+  CZ_TRY(cz_param_number(src, "E_ex", 0.0, &p->E_ex, NULL, where));
+  CZ_TRY(cz_param_number(src, "E_in", -85.0, &p->E_in, NULL, where));
+  CZ_TRY(cz_param_number(src, "E_L", -70.0, &p->E_L, NULL, where));
+  CZ_TRY(cz_param_number(src, "tau_syn_ex", 0.2, &p->tau_ex, NULL, where));
+  CZ_TRY(cz_param_number(src, "tau_syn_in", 2.0, &p->tau_in, NULL, where));
+  CZ_TRY(cz_param_number(src, "I_e", 0.0, &p->I_e, NULL, where));
+  CZ_CHECK(p->V_reset < p->V_th, CZ_ERR_CONFIG, "%s: reset potential V_reset must be below the threshold V_th", where);
+  CZ_CHECK(p->C_m > 0, CZ_ERR_CONFIG, "%s: capacitance C_m must be > 0 (got %g)", where, p->C_m);
+  CZ_CHECK(*t_ref >= 0, CZ_ERR_CONFIG, "%s: refractory time t_ref must be >= 0 (got %g)", where, *t_ref);
+  CZ_CHECK(p->tau_ex > 0 && p->tau_in > 0, CZ_ERR_CONFIG, "%s: synaptic time constants tau_syn_ex/in must be > 0", where);
+  return CZ_OK;
+}
+
+void cz_cond_derivs(const cz_cond_slots *s, double tau_ex, double tau_in, const double *y, double *f) {
+  if (s->dg_ex >= 0) {
+    f[s->dg_ex] = -y[s->dg_ex] / tau_ex;
+    f[s->g_ex] = y[s->dg_ex] - y[s->g_ex] / tau_ex;
+    f[s->dg_in] = -y[s->dg_in] / tau_in;
+    f[s->g_in] = y[s->dg_in] - y[s->g_in] / tau_in;
+  } else {
+    f[s->g_ex] = -y[s->g_ex] / tau_ex;
+    f[s->g_in] = -y[s->g_in] / tau_in;
+  }
+}
+
+void cz_cond_jumps(const cz_cond_slots *s, double tau_ex, double tau_in, double *y, double w_ex, double w_in) {
+  if (s->dg_ex >= 0) {
+    y[s->dg_ex] += M_E / tau_ex * w_ex;
+    y[s->dg_in] += M_E / tau_in * w_in;
+  } else {
+    y[s->g_ex] += w_ex;
+    y[s->g_in] += w_in;
+  }
+}

@@ -28,6 +28,25 @@ cz_status cz_iaf_check(double C_m, double tau_m, double t_ref, double V_reset_re
 
 #endif
 
+/* The parameters of NEST's iaf_cond_* models, with their defaults (V_th -55, V_reset -60,
+ * t_ref 2, g_L 16.6667, C_m 250, E_ex 0, E_in -85, E_L -70, tau_syn_ex 0.2, tau_syn_in 2,
+ * I_e 0) and checks (V_reset < V_th, C_m > 0, t_ref >= 0, time constants > 0). */
+typedef struct cz_cond_params {
+  double V_th, V_reset, g_L, C_m, E_ex, E_in, E_L, tau_ex, tau_in, I_e;
+} cz_cond_params;
+cz_status cz_cond_read_params(const cz_param_src *src, const char *where, cz_cond_params *p, double *t_ref);
+
+/* Where the synaptic conductances sit in a state vector: alpha-shaped channels keep dg and g,
+ * exponential ones g only (dg_ex = dg_in = -1). */
+typedef struct cz_cond_slots {
+  int dg_ex, g_ex, dg_in, g_in;
+} cz_cond_slots;
+/* Their derivatives into f. */
+void cz_cond_derivs(const cz_cond_slots *s, double tau_ex, double tau_in, const double *y, double *f);
+/* Adds a step's spikes (weights in nS, both >= 0): e / tau_syn per nS into dg for alpha
+ * channels (the peak of g is the weight), the weight into g for exponential ones. */
+void cz_cond_jumps(const cz_cond_slots *s, double tau_ex, double tau_in, double *y, double w_ex, double w_in);
+
 /* Propagators from an alpha-shaped synaptic current (time constant tau_s) to the membrane
  * over one step h: P31 (from dI) and P32 (from I), with NEST's treatment of the near-singular
  * case |tau_m - tau_s| < 0.1 ms. */

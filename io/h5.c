@@ -168,20 +168,22 @@ static cz_status cz_h5_open_with(const char *path, hid_t fapl, cz_h5file **out) 
 
 cz_status cz_h5_open_read(const char *path, cz_h5file **out) { return cz_h5_open_with(path, H5P_DEFAULT, out); }
 
-/* Transfer properties that make every raw-data read or write of the file collective. */
-static cz_status cz_h5_make_collective(cz_h5file **f) {
+/* Transfer properties that make every raw-data read or write of the file collective; a
+ * failure is reported as code (an output error for files being written). */
+static cz_status cz_h5_make_collective(cz_h5file **f, cz_status code) {
 #if defined(CADENZA_WITH_MPI) && defined(H5_HAVE_PARALLEL)
   hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
   if (dxpl < 0 || H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0) {
     if (dxpl >= 0) H5Pclose(dxpl);
     const char *path = cz_h5_path(*f);
-    cz_status st = cz_h5_fail(path, CZ_ERR_HDF5, "cannot set up collective transfers");
+    cz_status st = cz_h5_fail(path, code, "cannot set up collective transfers");
     cz_h5_close(f);
     return st;
   }
   (*f)->dxpl = dxpl;
 #else
   (void)f;
+  (void)code;
 #endif
   return CZ_OK;
 }
@@ -198,7 +200,7 @@ cz_status cz_h5_open_read_parallel(const char *path, const void *mpi_comm, cz_h5
   cz_status st = cz_h5_open_with(path, fapl, out);
   H5Pclose(fapl);
   CZ_TRY(st);
-  return cz_h5_make_collective(out);
+  return cz_h5_make_collective(out, CZ_ERR_HDF5);
 #else
   (void)mpi_comm;
   return cz_h5_open_read(path, out);
@@ -228,7 +230,7 @@ cz_status cz_h5_create_parallel(const char *path, const void *mpi_comm, cz_h5fil
   H5Pclose(fapl);
   if (id < 0) return cz_h5_fail(path, CZ_ERR_OUTPUT, "cannot create HDF5 file");
   CZ_TRY(cz_h5_new(path, id, true, out));
-  return cz_h5_make_collective(out);
+  return cz_h5_make_collective(out, CZ_ERR_OUTPUT);
 #else
   (void)mpi_comm;
   return cz_h5_create(path, out);

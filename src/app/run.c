@@ -27,7 +27,6 @@
 #include "inputs/spike_train.h"
 #include "io/circuit.h"
 #include "io/partition_file.h"
-#include "io/node_sets.h"
 #include "io/spikes_out.h"
 
 typedef struct run_state {

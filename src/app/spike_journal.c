@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,11 @@ struct cz_spike_journal {
 };
 
 int64_t cz_journal_block_steps(const cz_config *cfg) {
-  return cfg->nsteps_block > 0 ? cfg->nsteps_block : DEFAULT_BLOCK_STEPS;
+  const int64_t block = cfg->nsteps_block > 0 ? cfg->nsteps_block : DEFAULT_BLOCK_STEPS;
+  /* At fine time steps a block of steps is a short stretch of model time: write at most one
+   * file per 100 ms of it. */
+  const int64_t per_100ms = (int64_t)llround(100.0 / cfg->dt);
+  return block > per_100ms ? block : per_100ms;
 }
 
 static bool is_block_file(const char *name) {

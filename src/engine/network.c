@@ -132,9 +132,10 @@ static cz_status check_syn_model(const cz_syn_model *s, const char *edges_file) 
     const char *k = item->string ? item->string : "";
     if (strcmp(k, "weight") == 0 || strcmp(k, "delay") == 0) continue; /* replaced by the edge's values */
     if (strcmp(k, "receptor_type") == 0) {
-      CZ_CHECK(cJSON_IsNumber(item) && item->valuedouble == 0, CZ_ERR_CONFIG,
-               "%s: receptor_type %g is not supported by the iaf models (they have receptor 0 only)",
-               s->params_file ? s->params_file : edges_file, cJSON_IsNumber(item) ? item->valuedouble : NAN);
+      CZ_CHECK(cJSON_IsNumber(item) && item->valuedouble >= 0 && item->valuedouble <= 255 &&
+                   item->valuedouble == floor(item->valuedouble),
+               CZ_ERR_CONFIG, "%s: receptor_type must be a whole number from 0 to 255",
+               s->params_file ? s->params_file : edges_file);
       continue;
     }
     return CZ_ERROR(CZ_ERR_CONFIG, "%s: static_synapse has no parameter \"%s\" (it has weight, delay, receptor_type)",
@@ -144,6 +145,46 @@ static cz_status check_syn_model(const cz_syn_model *s, const char *edges_file) 
 }
 
 static int32_t delay_steps(double delay_ms, double h) { return (int32_t)floor(delay_ms / h + 0.5); }
+
+/* The receptor_type of a synapse model (0 when its params name none). */
+static int receptor_of(const cz_syn_model *s) {
+  const cJSON *r = s->params ? cJSON_GetObjectItemCaseSensitive(s->params, "receptor_type") : NULL;
+  return cJSON_IsNumber(r) ? (int)r->valuedouble : 0;
+}
+
+/* receptor_of for every synapse model, looked up once ([nsyn_models + 1]). */
+static cz_status receptors_of(const cz_circuit *c, int **out) {
+  CZ_NEW(*out, c->nsyn_models + 1);
+  for (size_t m = 0; m < c->nsyn_models; m++) (*out)[m] = receptor_of(&c->syn_models[m]);
+  return CZ_OK;
+}
+
+/* The ports of local neuron nid (0 for kinds without receptor ports). */
+static int ports_of(const cz_network *net, uint32_t nid) {
+  size_t j = 0;
+  while (j + 1 < net->ngroups && nid >= net->groups[j].hi) j++;
+  const cz_group *g = &net->groups[j];
+  return g->kind->nports ? g->kind->nports(g->impl, nid - g->lo) : 0;
+}
+
+/* A synapse's receptor must be a port of its target: 1..ports for port kinds, 0 otherwise. */
+static cz_status check_receptor(const cz_network *net, const cz_circuit *c, const cz_edge_pop *ep, size_t i,
+                                uint32_t nid, int r) {
+  const int ports = ports_of(net, nid);
+  if (ports == 0 && r == 0) return CZ_OK;
+  if (ports > 0) {
+    CZ_CHECK(r >= 1 && r <= ports, CZ_ERR_CONFIG,
+             "%s: edge %zu of %s has receptor_type %d, but its target (node %llu of %s) has receptor ports 1 to %d",
+             ep->file, i, ep->name, r, (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]],
+             c->nodes[ep->target_pop].name, ports);
+  } else {
+    CZ_CHECK(r == 0, CZ_ERR_CONFIG,
+             "%s: edge %zu of %s has receptor_type %d, but its target's model (node %llu of %s) has receptor 0 only",
+             ep->file, i, ep->name, r, (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]],
+             c->nodes[ep->target_pop].name);
+  }
+  return CZ_OK;
+}
 
 /* Splits nids into nthreads contiguous ranges holding about equal numbers of synapses
  * (plus one unit per neuron, so neurons without input are spread too). */
@@ -200,8 +241,9 @@ static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg)
   net->min_delay = INT32_MAX;
   net->max_delay = 0;
   bool *checked = NULL;
+  int *receptor = NULL;
   CZ_NEW(checked, c->nsyn_models + 1);
-  cz_status st = CZ_OK;
+  cz_status st = receptors_of(c, &receptor);
   for (size_t e = 0; e < c->nedges && st == CZ_OK; e++) {
     const cz_edge_pop *ep = &c->edges[e];
     for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
@@ -212,11 +254,14 @@ static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg)
       if (d > net->max_delay) net->max_delay = d;
       const uint32_t nid = net->nid_of_gid[net->pop_offset[ep->target_pop] + ep->target_row[i]];
       if (nid == CZ_NO_NID) continue; /* simulated on another rank */
+      st = check_receptor(net, c, ep, i, nid, receptor[cz_edge_syn_model(ep, i)]);
+      if (st != CZ_OK) break;
       indeg[nid]++;
       net->nsyn_total++;
     }
   }
   free(checked);
+  free(receptor);
   return st;
 }
 
@@ -327,27 +372,35 @@ static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
   return CZ_OK;
 }
 
-/* Per target neuron: the thread that owns it, and whether its model splits weights by sign
- * into two channels. Looked up once per edge in the passes below. */
+/* Per target neuron: the thread that owns it, whether its model splits weights by sign into
+ * two channels, and its receptor ports (0: none; channel = receptor_type - 1). Looked up once
+ * per edge in the passes below. */
 typedef struct target_info {
   uint16_t *owner;
   uint8_t *split;
+  uint8_t *ports;
+  int *receptor; /* [nsyn_models] */
 } target_info;
 
-static cz_status target_info_build(const cz_network *net, target_info *ti) {
+static cz_status target_info_build(const cz_network *net, const cz_circuit *c, target_info *ti) {
   CZ_NEW(ti->owner, net->N);
   CZ_NEW(ti->split, net->N);
+  CZ_NEW(ti->ports, net->N);
   for (int t = 0; t < net->nthreads; t++)
     for (uint32_t nid = net->thr_lo[t]; nid < net->thr_lo[t + 1]; nid++) ti->owner[nid] = (uint16_t)t;
   for (size_t j = 0; j < net->ngroups; j++)
     for (uint32_t nid = net->groups[j].lo; nid < net->groups[j].hi; nid++)
-      ti->split[nid] = net->nch == 2 && net->groups[j].kind->split_sign;
+      ti->split[nid] = net->nch >= 2 && net->groups[j].kind->split_sign;
+  for (uint32_t nid = 0; nid < net->N; nid++) ti->ports[nid] = (uint8_t)ports_of(net, nid);
+  CZ_TRY(receptors_of(c, &ti->receptor));
   return CZ_OK;
 }
 
 static void target_info_free(target_info *ti) {
   free(ti->owner);
   free(ti->split);
+  free(ti->ports);
+  free(ti->receptor);
 }
 
 static void count_synapses(const cz_network *net, const cz_circuit *c, const target_info *ti, size_t **counts) {
@@ -375,7 +428,8 @@ static void fill_synapses(cz_network *net, const cz_circuit *c, const target_inf
       size_t sgid = so + ep->source_row[i];
       size_t k = s->off[sgid] + fill[sgid]++;
       double w = cz_edge_weight(ep, i);
-      int ch = (ti->split[nid] && !(w > 0)) ? 1 : 0;
+      const int ch = ti->ports[nid] ? ti->receptor[cz_edge_syn_model(ep, i)] - 1
+                                    : (ti->split[nid] && !(w > 0)) ? 1 : 0;
       s->tgt[k] = (uint32_t)((size_t)ch * net->N + nid);
       s->delay[k] = (uint16_t)delay_steps(cz_edge_delay(ep, i), net->h);
       if (s->wcode) s->wcode[k] = codes[e][i];
@@ -392,13 +446,13 @@ static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
   free(indeg);
   CZ_TRY(st);
   CZ_CHECK(net->N * (size_t)net->nch < UINT32_MAX, CZ_ERR_CONFIG, "too many neurons (%zu) for one process", net->N);
-  target_info ti = {NULL, NULL};
+  target_info ti = {NULL, NULL, NULL, NULL};
   size_t **counts = cz_calloc((size_t)net->nthreads, sizeof *counts);
   uint16_t **codes = cz_calloc(c->nedges, sizeof *codes);
   if (!counts || !codes) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (int t = 0; t < net->nthreads && st == CZ_OK; t++)
     if (!(counts[t] = cz_calloc(net->nsrc, sizeof **counts))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK) st = target_info_build(net, &ti);
+  if (st == CZ_OK) st = target_info_build(net, c, &ti);
   if (st == CZ_OK) count_synapses(net, c, &ti, counts);
   if (st == CZ_OK) st = build_weight_table(net, c, codes);
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
@@ -541,6 +595,8 @@ static cz_status build(cz_network *net, const cz_config *cfg, const cz_circuit *
   free(kinds);
   CZ_TRY(st);
   CZ_TRY(set_neuron_params(net, c, net->nthreads));
+  for (uint32_t nid = 0; nid < net->N; nid++) /* the ring holds a row per receptor port */
+    if (ports_of(net, nid) > net->nch) net->nch = ports_of(net, nid);
   CZ_TRY(build_synapses(net, c));
   return CZ_OK;
 }

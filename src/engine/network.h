@@ -66,7 +66,7 @@ typedef struct cz_network {
   size_t ngroups;
   cz_group *groups;
 
-  int nch;                 /* ring channels (1 or 2) */
+  int nch;                 /* ring channels: 1, 2 (sign-split kinds) or the most receptor ports */
   int nthreads;
   uint32_t *thr_lo;        /* [nthreads + 1] nid range owned by each thread for delivery */
   cz_synapses *syn;        /* [nthreads] */

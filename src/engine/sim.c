@@ -107,7 +107,7 @@ static void update_epoch(loop_state *s, int tid, int nthreads, int64_t t0, int64
       slice_of(n, tid, nthreads, &i0, &i1);
       if (i0 == i1) continue;
       double *ch0 = row + g->lo;
-      double *ch1 = net->nch == 2 ? ch0 + net->N : NULL;
+      double *ch1 = net->nch >= 2 ? ch0 + net->N : NULL;
       size_t nf = g->kind->update(g->impl, i0, i1, ch0, ch1, s->i_stim + g->lo, s->fired[tid], tid);
       for (size_t k = 0; k < nf && s->thread_status[tid] == CZ_OK; k++)
         s->thread_status[tid] = spike_list_push(&s->local[tid], u, net->gid_of_nid[g->lo + s->fired[tid][k]]);

@@ -43,6 +43,10 @@ typedef struct cz_model_kind {
    * NEST's units (mV, pA, nS). */
   const char *const *recordables;
   double (*record)(const void *grp, size_t i, int var);
+  /* Kinds with receptor ports (glif_psc): the number of ports of neuron i, numbered 1..n by
+   * the synapses' receptor_type; port k's input row is ch0 + (k - 1) * (ch1 - ch0) (ch1 is
+   * NULL when no neuron of the rank has more than one channel). NULL for the other kinds. */
+  int (*nports)(const void *grp, size_t i);
   void (*destroy)(void *grp);
 } cz_model_kind;
 

@@ -706,6 +706,13 @@ static void test_unknown_nest_model(void **state) {
   last_message_mentions("nest:iaf_psc_alpha"); /* it lists the models that do exist */
 }
 
+/* A receptor port the target model does not have: iaf_psc_delta has receptor 0 only. */
+static void test_receptor_port_missing(void **state) {
+  fx *f = *state;
+  fx_write(f, "components/synaptic_models/exc_syn.json", "{\"receptor_type\": 2}\n");
+  expect_input_error(f, "cortex_cortex_edges.h5", "receptor_type 2");
+}
+
 static void test_non_nest_template(void **state) {
   fx *f = *state;
   fx_replace(f, "network/cortex_node_types.csv", "nest:iaf_psc_delta", "ctdb:Biophys1.hoc");
@@ -1103,6 +1110,7 @@ int main(int argc, char **argv) {
       CASE(test_node_types_short_row),
       CASE(test_node_types_no_model_type),
       CASE(test_unknown_nest_model),
+      CASE(test_receptor_port_missing),
       CASE(test_non_nest_template),
       CASE(test_duplicate_node_id),
       CASE(test_duplicate_population_name),

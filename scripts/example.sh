@@ -15,5 +15,10 @@ done
 bash "$root/scripts/build.sh"
 dir="$root/example/brunel"
 "$root/build/src/cadenza" generate brunel --neurons "$neurons" --overwrite "$dir"
-"$root/build/src/cadenza" run "$dir/config.json" --threads "$threads"
-echo "Output folder: $dir/output (spikes.h5, spikes.csv, log.txt)"
+cadenza="$root/build/src/cadenza"
+"$cadenza" run "$dir/config.json" --threads "$threads"
+# The pictures of the run: a raster of the first 200 ms and the trace of neuron 0.
+"$cadenza" plot raster "$dir/output/spikes.h5" --tmax 200 -o "$dir/output/raster.svg"
+"$cadenza" plot report "$dir/output/membrane_potential.h5" --node 0 -o "$dir/output/membrane_potential.svg"
+echo "Output folder: $dir/output (spikes.h5, spikes.csv, membrane_potential.h5, timers.json, log.txt;"
+echo "  raster.svg and membrane_potential.svg open in any browser)"

@@ -6,7 +6,9 @@
  *    intervals) and initial bursting; w jumping by b at every spike;
  *  - izhikevich: one step of NEST's forward Euler by hand, and Izhikevich's (2003) regimes:
  *    regular spiking adapts, fast spiking fires faster, chattering and intrinsically bursting
- *    fire bursts. */
+ *    fire bursts;
+ *  - hh_psc_alpha: rest at -65 mV without input; under a strong current, regular spikes sent
+ *    just after each peak above 0 mV, with the gating variables within [0, 1]. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -191,6 +193,44 @@ static void test_izhikevich_regimes(void **state) {
   assert_true(nib > 5 && ib[0] < 0.5 * ib[nib - 1]);
 }
 
+static void test_hh_rest(void **state) {
+  (void)state;
+  cz_tm_grp g;
+  cz_tm_new(&g, "hh_psc_alpha", "{}", 0.1);
+  for (long u = 1; u <= 2000; u++) {
+    assert_int_equal(cz_tm_step(&g, 0.0, 0.0), 0);
+    if (u % 200 == 0) cz_assert_close(cz_tm_v(&g), -65.0, 0.5, "V at rest", u);
+  }
+  cz_tm_close(&g);
+}
+
+static void test_hh_spikes_after_peaks(void **state) {
+  (void)state;
+  cz_tm_grp g;
+  cz_tm_new(&g, "hh_psc_alpha", "{\"I_e\": 1000.0}", 0.01);
+  const int gates[3] = {cz_model_recordable(g.kind, "Act_m"), cz_model_recordable(g.kind, "Act_h"),
+                        cz_model_recordable(g.kind, "Inact_n")};
+  double t[64], peak = -100;
+  size_t n = 0;
+  for (long u = 0; u < 30000; u++) {
+    const double v_old = cz_tm_v(&g);
+    const size_t fired = cz_tm_step(&g, 0.0, 0.0);
+    const double v = cz_tm_v(&g);
+    peak = fmax(peak, v);
+    for (int k = 0; k < 3; k++) {
+      const double x = g.kind->record(g.grp, 0, gates[k]);
+      assert_true(x >= 0.0 && x <= 1.0);
+    }
+    if (fired) {
+      assert_true(v >= 0.0 && v < v_old); /* sent at the first fall after crossing 0 mV */
+      if (n < 64) t[n++] = (double)(u + 1) * 0.01;
+    }
+  }
+  assert_true(n > 10 && peak > 20.0);
+  cz_assert_close(t[n - 1] - t[n - 2], t[n - 2] - t[n - 3], 0.02, "regular intervals", (long)n);
+  cz_tm_close(&g);
+}
+
 static void test_new_models_validate(void **state) {
   (void)state;
   cz_tm_grp g;
@@ -216,6 +256,7 @@ int main(void) {
       cmocka_unit_test(test_cond_exp_period),      cmocka_unit_test(test_aeif_reduces_to_lif),
       cmocka_unit_test(test_aeif_firing_patterns), cmocka_unit_test(test_aeif_spike_adaptation_jump),
       cmocka_unit_test(test_izhikevich_one_step),  cmocka_unit_test(test_izhikevich_regimes),
+      cmocka_unit_test(test_hh_rest),              cmocka_unit_test(test_hh_spikes_after_peaks),
       cmocka_unit_test(test_new_models_validate),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,10 +33,9 @@ typedef struct checker {
 } checker;
 
 /* Records the outcome of one part: an error is printed and counted. */
-static bool note(checker *k, cz_status st, const char *part) {
+static bool note(checker *k, cz_status st) {
   if (st == CZ_OK) return true;
   printf("error: %s\n", cz_error_message());
-  (void)part;
   k->errors++;
   cz_error_clear();
   return false;
@@ -63,13 +62,13 @@ static cz_status check_nodes(checker *k, cz_circuit **out) {
   for (size_t i = 0; i < cfg->nnodes; i++) {
     cz_config one = subset(cfg, 1, &cfg->nodes[i], 0, NULL);
     cz_circuit *c = NULL;
-    if (note(k, cz_circuit_load_nodes(&one, &c), "nodes")) good[ngood++] = cfg->nodes[i];
+    if (note(k, cz_circuit_load_nodes(&one, &c))) good[ngood++] = cfg->nodes[i];
     cz_circuit_destroy(&c);
   }
   k->nodes_ok = ngood == cfg->nnodes;
   cz_config all = subset(cfg, ngood, good, 0, NULL);
   cz_status st = cz_circuit_load_nodes(&all, out);
-  if (st != CZ_OK) note(k, st, "nodes"); /* files that load alone but clash together (a population twice) */
+  if (st != CZ_OK) note(k, st); /* files that load alone but clash together (a population twice) */
   free(good);
   return CZ_OK;
 }
@@ -92,7 +91,7 @@ static void check_models(checker *k, const cz_circuit *c) {
       st = kind->set_params(grp, 0, &src, where);
     }
     if (grp) kind->destroy(grp);
-    if (!note(k, st, "model")) k->models_ok = false;
+    if (!note(k, st)) k->models_ok = false;
   }
 }
 
@@ -106,7 +105,7 @@ static void check_edges(checker *k, cz_circuit *c, size_t *nedges_pop, double *m
     cz_config one = subset(cfg, cfg->nnodes, cfg->nodes, 1, &cfg->edges[i]);
     cz_status st = cz_circuit_load_edges(c, &one, NULL);
     if (st == CZ_OK) st = cz_net_check_edges(c, cfg->dt);
-    if (note(k, st, "edges")) {
+    if (note(k, st)) {
       for (size_t e = 0; e < c->nedges; e++) {
         const cz_edge_pop *ep = &c->edges[e];
         nedges_pop[ep->target_pop] += ep->n;
@@ -199,9 +198,9 @@ static size_t check_all(const cz_config *cfg, int ranks) {
   cz_network *net = NULL;
   if (k.nodes_ok && k.models_ok && cz_net_build(cfg, c, 1, 0, 1, NULL, &net) != CZ_OK) cz_error_clear();
   for (size_t i = 0; i < cfg->ninputs; i++)
-    if (cfg->inputs[i].enabled) note(&k, check_input(cfg, &cfg->inputs[i], c, net), "input");
-  note(&k, cz_recorder_check(cfg, c), "reports");
-  note(&k, cz_outdir_check(cfg), "output");
+    if (cfg->inputs[i].enabled) note(&k, check_input(cfg, &cfg->inputs[i], c, net));
+  note(&k, cz_recorder_check(cfg, c));
+  note(&k, cz_outdir_check(cfg));
   cz_net_destroy(&net);
   if (nedges_pop) print_summary(&k, c, nedges_pop, min_delay, ranks);
   free(nedges_pop);

@@ -767,6 +767,7 @@ typedef struct edge_sink {
   cz_edge_pop *e;
   bool per_edge; /* weights and delays stored per edge */
   size_t cap;
+  bool file_rows; /* file_row kept per edge */
 } edge_sink;
 
 static cz_status sink_reserve(edge_sink *k, size_t need) {
@@ -787,6 +788,11 @@ static cz_status sink_reserve(edge_sink *k, size_t need) {
     double *d = w ? realloc(e->delay, cap * sizeof *d) : NULL;
     if (d) e->delay = d;
     ok = d != NULL;
+  }
+  if (ok && k->file_rows) {
+    uint64_t *r = realloc(e->file_row, cap * sizeof *r);
+    if (r) e->file_row = r;
+    ok = r != NULL;
   }
   CZ_CHECK(ok, CZ_ERR_NOMEM, "out of memory loading the edges of %s", e->name);
   cz_advise_huge(e->source_row, cap * sizeof *e->source_row);
@@ -811,6 +817,7 @@ static void sink_shrink(edge_sink *k) {
   if ((p = realloc(e->type, n * sizeof *e->type))) e->type = p;
   if (k->per_edge && (p = realloc(e->weight, n * sizeof *e->weight))) e->weight = p;
   if (k->per_edge && (p = realloc(e->delay, n * sizeof *e->delay))) e->delay = p;
+  if (k->file_rows && (p = realloc(e->file_row, n * sizeof *e->file_row))) e->file_row = p;
 }
 
 static cz_status check_length(cz_h5file *f, const char *path, size_t n, bool required) {
@@ -967,7 +974,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   CZ_TRY(check_length(f, p.index, n_file, false));
   const bool need_index = groups_have_columns(eg);
   const cz_node_pop *sp = &c->nodes[e->source_pop], *tp = &c->nodes[e->target_pop];
-  edge_sink sink = {e, groups_override_synapses(eg), 0};
+  edge_sink sink = {e, groups_override_synapses(eg), 0, flt && flt->file_rows};
   /* The rows to read: the kept targets' ranges from the index, or the whole population. */
   row_ranges ranges = {0, 0, NULL};
   bool indexed = false, inconsistent = false;
@@ -1039,6 +1046,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
           e->source_row[e->n] = srow;
           e->target_row[e->n] = trow;
           e->type[e->n] = type;
+          if (sink.file_rows) e->file_row[e->n] = a + k;
           st = resolve_edge(e, a + k, e->n, eg, &info[type], ch.group[k], need_index ? ch.index[k] : 0, types);
           e->n++;
         }
@@ -1261,10 +1269,12 @@ cz_status cz_circuit_count_edges(const cz_config *cfg, uint64_t *total) {
 static void edge_arrays_free(cz_edge_pop *e) {
   free(e->source_row);
   free(e->target_row);
+  free(e->file_row);
   free(e->type);
   free(e->weight);
   free(e->delay);
   e->source_row = e->target_row = NULL;
+  e->file_row = NULL;
   e->type = NULL;
   e->weight = e->delay = NULL;
 }

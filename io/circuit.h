@@ -100,7 +100,12 @@ typedef struct cz_edge_pop {
   double *weight;          /* [n] nsyns * syn_weight, or NULL: take the type's */
   double *delay;           /* [n] ms, or NULL: take the type's */
   bool via_index;          /* the rows were found through the target_to_source index */
+  uint64_t *file_row;      /* [n] row of each kept edge in the file, when the filter asked for
+                              them; NULL means edge i is row i */
 } cz_edge_pop;
+
+/* The row of edge i in its SONATA file. */
+static inline uint64_t cz_edge_file_row(const cz_edge_pop *e, size_t i) { return e->file_row ? e->file_row[i] : i; }
 
 static inline double cz_edge_weight(const cz_edge_pop *e, size_t i) {
   return e->weight ? e->weight[i] : e->types[e->type[i]].weight;
@@ -142,6 +147,7 @@ typedef struct cz_edge_filter {
    * target_to_source index (when the file has a complete one). */
   bool (*keep_target)(const void *ctx, uint32_t target_pop, uint32_t target_row);
   const void *ctx;
+  bool file_rows; /* record each kept edge's row in its file (cz_edge_pop.file_row) */
 } cz_edge_filter;
 
 /* Loads every node population and every enabled edge population of cfg. Owned (*out). */

@@ -802,6 +802,22 @@ cz_status cz_h5_read_attr_string(cz_h5file *f, const char *path, const char *att
   return st;
 }
 
+cz_status cz_h5_read_attr_f64(cz_h5file *f, const char *path, const char *attr, double *out) {
+  cz_h5_attr a;
+  CZ_TRY(cz_h5_attr_open(f, path, attr, &a));
+  cz_status st = CZ_OK;
+  const H5T_class_t cls = H5Tget_class(a.type);
+  if ((cls != H5T_FLOAT && cls != H5T_INTEGER) || a.npoints != 1) {
+    char buf[32];
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: attribute %s of %s has type %s with %lld values, expected one number", f->path,
+                  attr, path, cz_h5_type_name(a.type, buf, sizeof buf), (long long)a.npoints);
+  } else if (H5Aread(a.id, H5T_NATIVE_DOUBLE, out) < 0) {
+    st = cz_h5_fail(f->path, CZ_ERR_FORMAT, "cannot read attribute %s of %s", attr, path);
+  }
+  cz_h5_attr_close(&a);
+  return st;
+}
+
 cz_status cz_h5_read_attr_text(cz_h5file *f, const char *path, const char *attr, char **out) {
   *out = NULL;
   cz_h5_attr a;
@@ -1043,6 +1059,17 @@ cz_status cz_h5_write_attr_u32(cz_h5file *f, const char *path, const char *attr,
     st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write attribute %s of %s", attr, path);
   else
     st = cz_h5_write_attr(f, path, attr, H5T_STD_U32LE, space, H5T_NATIVE_UINT32, v);
+  if (space >= 0) H5Sclose(space);
+  return st;
+}
+
+cz_status cz_h5_write_attr_f64(cz_h5file *f, const char *path, const char *attr, double v) {
+  hid_t space = H5Screate(H5S_SCALAR);
+  cz_status st;
+  if (space < 0)
+    st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write attribute %s of %s", attr, path);
+  else
+    st = cz_h5_write_attr(f, path, attr, H5T_IEEE_F64LE, space, H5T_NATIVE_DOUBLE, &v);
   if (space >= 0) H5Sclose(space);
   return st;
 }

@@ -83,6 +83,8 @@ cz_status cz_h5_read_strings(cz_h5file *f, const char *dataset, char ***out, siz
  * CZ_ERR_FORMAT when absent or not a string. Owned (*out). */
 cz_status cz_h5_read_attr_string(cz_h5file *f, const char *path, const char *attr, char **out);
 bool cz_h5_has_attr(cz_h5file *f, const char *path, const char *attr);
+/* A numeric scalar (or 1-element) attribute, as a double. */
+cz_status cz_h5_read_attr_f64(cz_h5file *f, const char *path, const char *attr, double *out);
 /* Enum or string attribute, as text: an enum gives the name of its value. Owned (*out). */
 cz_status cz_h5_read_attr_text(cz_h5file *f, const char *path, const char *attr, char **out);
 
@@ -114,6 +116,8 @@ cz_status cz_h5_flush(cz_h5file *f);
 cz_status cz_h5_write_attr_string(cz_h5file *f, const char *path, const char *attr, const char *value);
 /* uint32 attribute, scalar when n == 1 and dims [n] otherwise. */
 cz_status cz_h5_write_attr_u32(cz_h5file *f, const char *path, const char *attr, const uint32_t *v, size_t n);
+/* float64 scalar attribute. */
+cz_status cz_h5_write_attr_f64(cz_h5file *f, const char *path, const char *attr, double v);
 
 /* ---- writing for generators (added for tools/brunel.c) --------------------------------- */
 

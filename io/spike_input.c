@@ -13,7 +13,7 @@
 #include "io/csv.h"
 #include "io/h5.h"
 
-typedef enum cz_spike_format { CZ_SPIKES_H5, CZ_SPIKES_CSV } cz_spike_format;
+typedef enum cz_spike_format { CZ_SPIKES_H5, CZ_SPIKES_CSV, CZ_SPIKES_NWB } cz_spike_format;
 
 void cz_spike_trains_destroy(cz_spike_trains **t) {
   if (!t || !*t) return;
@@ -50,12 +50,6 @@ static bool cz_has_ext(const char *path, const char *ext) {
   return a >= b && cz_ieq(path + a - b, ext);
 }
 
-static cz_status cz_nwb_unsupported(const char *path) {
-  return CZ_ERROR(CZ_ERR_CONFIG,
-                  "%s: NWB spike input is not supported yet; convert it to a SONATA spikes h5 or CSV file",
-                  path);
-}
-
 static cz_status cz_spike_format_of(const char *path, const char *module, cz_spike_format *fmt) {
   if (module) {
     if (cz_ieq(module, "sonata") || cz_ieq(module, "h5") || cz_ieq(module, "hdf5")) {
@@ -63,9 +57,9 @@ static cz_status cz_spike_format_of(const char *path, const char *module, cz_spi
     } else if (cz_ieq(module, "csv")) {
       *fmt = CZ_SPIKES_CSV;
     } else if (cz_ieq(module, "nwb")) {
-      return cz_nwb_unsupported(path);
+      *fmt = CZ_SPIKES_NWB;
     } else {
-      return CZ_ERROR(CZ_ERR_CONFIG, "%s: unknown spike input module '%s' (expected sonata, h5, hdf5 or csv)",
+      return CZ_ERROR(CZ_ERR_CONFIG, "%s: unknown spike input module '%s' (expected sonata, h5, hdf5, csv or nwb)",
                       path, module);
     }
     return CZ_OK;
@@ -75,11 +69,11 @@ static cz_status cz_spike_format_of(const char *path, const char *module, cz_spi
   } else if (cz_has_ext(path, ".csv")) {
     *fmt = CZ_SPIKES_CSV;
   } else if (cz_has_ext(path, ".nwb")) {
-    return cz_nwb_unsupported(path);
+    *fmt = CZ_SPIKES_NWB;
   } else {
     return CZ_ERROR(CZ_ERR_CONFIG,
                     "%s: cannot tell the spike file format from its extension; set the input's "
-                    "\"module\" to sonata or csv",
+                    "\"module\" to sonata, csv or nwb",
                     path);
   }
   return CZ_OK;
@@ -379,13 +373,98 @@ done:
 
 /* ---- entry ----------------------------------------------------------------------------- */
 
+/* ---- nwb ------------------------------------------------------------------------------- */
+
+/* The trial group: the one asked for, or the only one under /processing. */
+static cz_status cz_nwb_trial(cz_h5file *f, const char *trial, char *out, size_t n) {
+  const char *path = cz_h5_path(f);
+  CZ_CHECK(cz_h5_is_group(f, "/processing"), CZ_ERR_FORMAT, "%s: no /processing group (not an NWB spike file)", path);
+  char **names = NULL;
+  size_t nn = 0;
+  CZ_TRY(cz_h5_list(f, "/processing", &names, &nn));
+  cz_status st = CZ_OK;
+  if (trial) {
+    snprintf(out, n, "/processing/%s/spike_train", trial);
+    if (!cz_h5_is_group(f, out)) st = CZ_ERROR(CZ_ERR_FORMAT, "%s: no trial '%s' (no group %s)", path, trial, out);
+  } else if (nn == 1) {
+    snprintf(out, n, "/processing/%s/spike_train", names[0]);
+    if (!cz_h5_is_group(f, out)) st = CZ_ERROR(CZ_ERR_FORMAT, "%s: missing group %s", path, out);
+  } else {
+    char list[512] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < nn && used < sizeof list; i++)
+      used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
+    st = CZ_ERROR(CZ_ERR_CONFIG, "%s: the file has %zu trials (%s); choose one with the input's \"trial\"", path, nn,
+                  nn ? list : "none");
+  }
+  cz_h5_free_names(names, nn);
+  return st;
+}
+
+/* Appends the times of one node (dataset <group>/<id>/data) to t. */
+static cz_status cz_nwb_append(cz_h5file *f, const char *group, const char *id, cz_spike_trains *t, size_t *cap) {
+  const char *path = cz_h5_path(f);
+  char *end = NULL;
+  const unsigned long long node = strtoull(id, &end, 10);
+  CZ_CHECK(*id && end && *end == '\0' && isdigit((unsigned char)id[0]), CZ_ERR_FORMAT,
+           "%s: %s/%s is not named by a node id", path, group, id);
+  char ds[1200];
+  snprintf(ds, sizeof ds, "%s/%s/data", group, id);
+  double *ts = NULL;
+  size_t n = 0;
+  CZ_TRY(cz_h5_read_f64(f, ds, &ts, &n));
+  cz_status st = cz_check_finite(path, ds, ts, n);
+  if (st == CZ_OK && t->n + n > *cap) {
+    size_t c = *cap ? *cap : 1024;
+    while (c < t->n + n) c *= 2;
+    double *nt = realloc(t->timestamps, c * sizeof *nt);
+    if (nt) t->timestamps = nt;
+    uint64_t *ni = nt ? realloc(t->node_ids, c * sizeof *ni) : NULL;
+    if (ni) t->node_ids = ni;
+    if (ni) *cap = c;
+    else st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory reading %s", path);
+  }
+  for (size_t i = 0; st == CZ_OK && i < n; i++) {
+    t->timestamps[t->n] = ts[i];
+    t->node_ids[t->n] = node;
+    t->n++;
+  }
+  free(ts);
+  return st;
+}
+
+/* NWB 1 spike trains (/processing/<trial>/spike_train/<node_id>/data, in ms): one unnamed
+ * population, fed to whichever population the input selects, as BMTK does. */
+static cz_status cz_read_nwb(const char *path, const char *trial, cz_spike_trains **out) {
+  cz_h5file *f = NULL;
+  CZ_TRY(cz_h5_open_read(path, &f));
+  char group[1024];
+  cz_status st = cz_nwb_trial(f, trial, group, sizeof group);
+  char **ids = NULL;
+  size_t nids = 0, cap = 0;
+  if (st == CZ_OK) st = cz_h5_list(f, group, &ids, &nids);
+  if (st == CZ_OK) st = cz_trains_new(0, out);
+  for (size_t i = 0; st == CZ_OK && i < nids; i++) st = cz_nwb_append(f, group, ids[i], *out, &cap);
+  cz_h5_free_names(ids, nids);
+  cz_h5_close(&f);
+  if (st != CZ_OK) cz_spike_trains_destroy(out);
+  return st;
+}
+
 cz_status cz_spike_input_read(const char *path, const char *module, const char *pop, cz_spike_trains **out) {
+  return cz_spike_input_read_trial(path, module, pop, NULL, out);
+}
+
+cz_status cz_spike_input_read_trial(const char *path, const char *module, const char *pop, const char *trial,
+                                    cz_spike_trains **out) {
   *out = NULL;
   cz_spike_format fmt;
   CZ_TRY(cz_spike_format_of(path, module, &fmt));
   cz_spike_trains *t = NULL;
   if (fmt == CZ_SPIKES_H5)
     CZ_TRY(cz_read_h5(path, pop, &t));
+  else if (fmt == CZ_SPIKES_NWB)
+    CZ_TRY(cz_read_nwb(path, trial, &t));
   else
     CZ_TRY(cz_read_csv(path, pop, &t));
   cz_status st = cz_sort_trains(t);

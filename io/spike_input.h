@@ -2,7 +2,8 @@
  *
  * Formats: SONATA h5 (/spikes/<pop>/{timestamps,node_ids}; "sorting" may sit on the group
  * or on node_ids), legacy h5 (/spikes/gids + /spikes/timestamps, no population), an h5 with
- * an empty /spikes, and CSV (space-separated; header with timestamps, node_ids and optional
+ * an empty /spikes, NWB 1 (/processing/<trial>/spike_train/<node_id>/data, one unnamed
+ * population; the trial must be named when the file has several), and CSV (space-separated; header with timestamps, node_ids and optional
  * population in any order; without a header the columns are timestamps then node_ids).
  * Population choice: a file population with the requested name is used; otherwise, when the
  * file has a single population (or is legacy / has no population column) that one is used
@@ -24,9 +25,12 @@ typedef struct cz_spike_trains {
 } cz_spike_trains;
 
 /* Reads the spikes of population pop from path; module is the config's "module" ("sonata",
- * "h5", "hdf5", "csv"; NULL = guess from the extension). Owned (*out). */
+ * "h5", "hdf5", "csv", "nwb"; NULL = guess from the extension). Owned (*out). */
 cz_status cz_spike_input_read(const char *path, const char *module, const char *pop,
                               cz_spike_trains **out);
+/* The same with an NWB trial (NULL: the file's only one). */
+cz_status cz_spike_input_read_trial(const char *path, const char *module, const char *pop, const char *trial,
+                                    cz_spike_trains **out);
 void cz_spike_trains_destroy(cz_spike_trains **t);
 
 /* The populations of a spike file: the groups under /spikes of a SONATA h5 file, or one

@@ -104,7 +104,7 @@ static void check_edges(checker *k, cz_circuit *c, size_t *nedges_pop, double *m
     if (!cfg->edges[i].enabled) continue;
     cz_config one = subset(cfg, cfg->nnodes, cfg->nodes, 1, &cfg->edges[i]);
     cz_status st = cz_circuit_load_edges(c, &one, NULL);
-    if (st == CZ_OK) st = cz_net_check_edges(c, cfg->dt);
+    if (st == CZ_OK) st = cz_net_check_edges(cfg, c);
     if (note(k, st)) {
       for (size_t e = 0; e < c->nedges; e++) {
         const cz_edge_pop *ep = &c->edges[e];
@@ -152,9 +152,9 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b, const 
     CZ_CHECK(cJSON_IsString(f), CZ_ERR_CONFIG, "%s: inputs.%s.input_file is missing or not a string", cfg->path,
              b->name);
     cz_spike_trains *t = NULL;
-    cz_status st = pop ? cz_spike_input_read(f->valuestring, b->module, pop, &t) : CZ_OK;
+    cz_status st = pop ? cz_input_read_spikes(cfg, b, pop, &t) : CZ_OK;
     cz_spike_trains_destroy(&t);
-    return st == CZ_OK ? st : cz_error_prefix(st, "inputs.%s.input_file", b->name);
+    return st;
   }
   cz_vspikes vs;
   memset(&vs, 0, sizeof vs);

@@ -110,7 +110,8 @@ static cz_status load_edges(run_state *s) {
   CZ_NEW(offset, c->nnodes + 1);
   for (size_t p = 0; p < c->nnodes; p++) offset[p + 1] = offset[p] + c->nodes[p].n;
   cz_place_filter_ctx ctx = {s->rank_of_gid, offset, (uint32_t)cz_comm_rank()};
-  cz_edge_filter flt = {cz_place_keep_edge, cz_place_keep_target, &ctx};
+  /* Weight reports name each synapse by its row in the file. */
+  cz_edge_filter flt = {cz_place_keep_edge, cz_place_keep_target, &ctx, cz_wrecs_in_config(s->cfg)};
   double t0 = cz_now();
   cz_status st = cz_circuit_load_edges(s->circuit, s->cfg, cz_comm_size() > 1 ? &flt : NULL);
   free(offset);
@@ -435,6 +436,7 @@ static cz_status run_all(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_OUTPUT);
   CZ_TRY(cz_comm_agree(cz_recorder_close(&s->recorder, true)));
   CZ_TRY(cz_comm_agree(write_spikes(s)));
+  CZ_TRY(cz_wrecs_write(&s->net->wrecs, s->net, s->circuit, s->result.wev, s->result.nwev));
   CZ_TRY(cz_comm_agree(cz_journal_close(&s->journal, true)));
   cz_timer_stop(CZ_T_OUTPUT);
   cz_timer_stop(CZ_T_TOTAL);

@@ -98,50 +98,81 @@ static cz_status assign_groups(cz_network *net, const cz_circuit *c, const cz_mo
   return CZ_OK;
 }
 
+/* Where local neuron nid's parameters come from (octx must outlive src), and its name for
+ * messages. */
+static void param_src_of(const cz_network *net, const cz_circuit *c, uint32_t nid, override_ctx *octx,
+                         cz_param_src *src, char *where, size_t nwhere) {
+  size_t pop, row;
+  cz_net_locate(net, net->gid_of_nid[nid], &pop, &row);
+  const cz_node_pop *p = &c->nodes[pop];
+  const cz_model_ref *m = &c->models[p->model[row]];
+  *octx = (override_ctx){p, row};
+  *src = (cz_param_src){m->params, node_override, octx, m->params_file};
+  snprintf(where, nwhere, "%s: population %s node %llu (%s, dynamics_params %s)", p->file, p->name,
+           (unsigned long long)p->node_id[row], m->template_str,
+           m->params_file ? cz_path_basename(m->params_file) : "none");
+}
+
 static cz_status set_neuron_params(cz_network *net, const cz_circuit *c, int nthreads) {
   for (size_t j = 0; j < net->ngroups; j++) {
     cz_group *g = &net->groups[j];
     CZ_TRY(g->kind->create(g->hi - g->lo, net->h, nthreads, &g->impl));
     for (uint32_t nid = g->lo; nid < g->hi; nid++) {
-      size_t pop, row;
-      cz_net_locate(net, net->gid_of_nid[nid], &pop, &row);
-      const cz_node_pop *p = &c->nodes[pop];
-      const cz_model_ref *m = &c->models[p->model[row]];
-      override_ctx octx = {p, row};
-      cz_param_src src = {m->params, node_override, &octx, m->params_file};
+      override_ctx octx;
+      cz_param_src src;
       char where[1024];
-      snprintf(where, sizeof where, "%s: population %s node %llu (%s, dynamics_params %s)", p->file, p->name,
-               (unsigned long long)p->node_id[row], m->template_str,
-               m->params_file ? cz_path_basename(m->params_file) : "none");
+      param_src_of(net, c, nid, &octx, &src, where, sizeof where);
       CZ_TRY(g->kind->set_params(g->impl, nid - g->lo, &src, where));
     }
   }
   return CZ_OK;
 }
 
-/* ------------------------------------------------------------------ synapses */
-
-/* Checks that a synapse model is one this engine implements, with parameters it honours. */
-static cz_status check_syn_model(const cz_syn_model *s, const char *edges_file) {
-  CZ_CHECK(strcmp(s->template_str, "static_synapse") == 0, CZ_ERR_CONFIG,
-           "%s: model_template '%s' is not a supported synapse model (known: static_synapse; used by %s)",
-           s->types_file ? s->types_file : edges_file, s->template_str, edges_file);
-  if (!s->params) return CZ_OK;
-  const cJSON *item = NULL;
-  cJSON_ArrayForEach(item, s->params) {
-    const char *k = item->string ? item->string : "";
-    if (strcmp(k, "weight") == 0 || strcmp(k, "delay") == 0) continue; /* replaced by the edge's values */
-    if (strcmp(k, "receptor_type") == 0) {
-      CZ_CHECK(cJSON_IsNumber(item) && item->valuedouble >= 0 && item->valuedouble <= 255 &&
-                   item->valuedouble == floor(item->valuedouble),
-               CZ_ERR_CONFIG, "%s: receptor_type must be a whole number from 0 to 255",
-               s->params_file ? s->params_file : edges_file);
-      continue;
+/* Spike archives for the neurons with stdp synapses onto them (stdp_in[nid] of them), with
+ * the neuron's tau_minus (NEST's default 20 ms). */
+static cz_status create_archives(cz_network *net, const cz_circuit *c, const uint32_t *stdp_in) {
+  CZ_NEW(net->archive, net->N);
+  for (uint32_t nid = 0; nid < net->N; nid++) {
+    double tau_minus = 20.0;
+    if (stdp_in[nid]) {
+      override_ctx octx;
+      cz_param_src src;
+      char where[1024];
+      param_src_of(net, c, nid, &octx, &src, where, sizeof where);
+      CZ_TRY(cz_param_number(&src, "tau_minus", 20.0, &tau_minus, NULL, where));
+      CZ_CHECK(tau_minus > 0, CZ_ERR_CONFIG, "%s: tau_minus must be > 0 ms (got %g)", where, tau_minus);
     }
-    return CZ_ERROR(CZ_ERR_CONFIG, "%s: static_synapse has no parameter \"%s\" (it has weight, delay, receptor_type)",
-                    s->params_file ? s->params_file : edges_file, k);
+    cz_post_archive_init(&net->archive[nid], tau_minus);
+    net->archive[nid].n_incoming = stdp_in[nid];
   }
   return CZ_OK;
+}
+
+/* ------------------------------------------------------------------ synapses */
+
+/* The synapse models of the circuit, each resolved (rule, parameters, weight report) when an
+ * edge first uses it. */
+typedef struct syn_table {
+  cz_syn_params *params;
+  int *rec;
+  uint8_t *resolved;
+  const cz_wrecs *wr;
+} syn_table;
+
+static cz_status syn_resolve(const syn_table *t, const cz_circuit *c, uint32_t sm, const char *edges_file) {
+  if (t->resolved[sm]) return CZ_OK;
+  const cz_syn_model *s = &c->syn_models[sm];
+  char where[1024];
+  snprintf(where, sizeof where, "%s (used by %s)", s->types_file ? s->types_file : edges_file, edges_file);
+  cz_syn_rule rule = CZ_SYN_STATIC;
+  CZ_TRY(cz_wrecs_resolve(t->wr, s->template_str, where, &rule, &t->rec[sm]));
+  CZ_TRY(cz_syn_params_read(rule, s->params, s->params_file ? s->params_file : where, &t->params[sm]));
+  t->resolved[sm] = 1;
+  return CZ_OK;
+}
+
+static bool is_plastic(const cz_network *net, uint32_t sm) {
+  return net->syn_params[sm].rule != CZ_SYN_STATIC || net->syn_rec[sm] >= 0;
 }
 
 static int32_t delay_steps(double delay_ms, double h) { return (int32_t)floor(delay_ms / h + 0.5); }
@@ -203,14 +234,19 @@ static cz_status balance_threads(cz_network *net, const size_t *indeg) {
   return CZ_OK;
 }
 
-/* Validates every edge and counts synapses per target neuron. */
 /* The checks of edge i of ep that do not depend on the placement: a supported synapse model
- * (each checked once: checked[]), a neuron as target, a delay of 1 to 65535 steps (*d). */
-static cz_status check_edge(const cz_circuit *c, const cz_edge_pop *ep, size_t i, double h, bool *checked, int32_t *d) {
+ * (resolved once per model), a weight it accepts, a neuron as target, a delay of 1 to 65535
+ * steps (*d). */
+static cz_status check_edge(const cz_circuit *c, const syn_table *t, const cz_edge_pop *ep, size_t i, double h,
+                            int32_t *d) {
   const uint32_t sm = cz_edge_syn_model(ep, i);
-  if (!checked[sm]) {
-    CZ_TRY(check_syn_model(&c->syn_models[sm], ep->file));
-    checked[sm] = true;
+  CZ_TRY(syn_resolve(t, c, sm, ep->file));
+  const cz_syn_params *sp = &t->params[sm];
+  if (sp->rule == CZ_SYN_STDP) {
+    const double w = cz_edge_weight(ep, i);
+    CZ_CHECK(cz_syn_weight_ok(sp, w), CZ_ERR_CONFIG,
+             "%s: edge %zu of %s has weight %g, but stdp_synapse needs a weight of the sign of its Wmax (%g)", ep->file,
+             i, ep->name, w, sp->Wmax);
   }
   if (c->nodes[ep->target_pop].is_virtual[ep->target_row[i]])
     return CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s targets node %llu of population %s, which is virtual", ep->file, i,
@@ -223,32 +259,37 @@ static cz_status check_edge(const cz_circuit *c, const cz_edge_pop *ep, size_t i
   return CZ_OK;
 }
 
-cz_status cz_net_check_edges(const cz_circuit *c, double dt) {
-  const double h = (double)llround(dt * 1000.0) / 1000.0;
-  bool *checked = NULL;
-  CZ_NEW(checked, c->nsyn_models + 1);
-  cz_status st = CZ_OK;
+cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c) {
+  const double h = (double)llround(cfg->dt * 1000.0) / 1000.0;
+  cz_wrecs wr;
+  CZ_TRY(cz_wrecs_parse(cfg, &wr));
+  syn_table t = {cz_calloc(c->nsyn_models + 1, sizeof *t.params), cz_calloc(c->nsyn_models + 1, sizeof *t.rec),
+                 cz_calloc(c->nsyn_models + 1, sizeof *t.resolved), &wr};
+  cz_status st = t.params && t.rec && t.resolved ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t e = 0; e < c->nedges && st == CZ_OK; e++)
     for (size_t i = 0; i < c->edges[e].n && st == CZ_OK; i++) {
       int32_t d;
-      st = check_edge(c, &c->edges[e], i, h, checked, &d);
+      st = check_edge(c, &t, &c->edges[e], i, h, &d);
     }
-  free(checked);
+  free(t.params);
+  free(t.rec);
+  free(t.resolved);
+  cz_wrecs_free(&wr);
   return st;
 }
 
-static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg) {
+/* Validates every edge and counts synapses per target neuron (and stdp synapses in stdp_in). */
+static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg, uint32_t *stdp_in) {
   net->min_delay = INT32_MAX;
   net->max_delay = 0;
-  bool *checked = NULL;
+  const syn_table t = {net->syn_params, net->syn_rec, net->syn_resolved, &net->wrecs};
   int *receptor = NULL;
-  CZ_NEW(checked, c->nsyn_models + 1);
   cz_status st = receptors_of(c, &receptor);
   for (size_t e = 0; e < c->nedges && st == CZ_OK; e++) {
     const cz_edge_pop *ep = &c->edges[e];
     for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
       int32_t d = 0;
-      st = check_edge(c, ep, i, net->h, checked, &d);
+      st = check_edge(c, &t, ep, i, net->h, &d);
       if (st != CZ_OK) break;
       if (d < net->min_delay) net->min_delay = d;
       if (d > net->max_delay) net->max_delay = d;
@@ -258,9 +299,11 @@ static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg)
       if (st != CZ_OK) break;
       indeg[nid]++;
       net->nsyn_total++;
+      const uint32_t sm = cz_edge_syn_model(ep, i);
+      if (is_plastic(net, sm)) net->nplastic++;
+      if (net->syn_params[sm].rule == CZ_SYN_STDP) stdp_in[nid]++;
     }
   }
-  free(checked);
   free(receptor);
   return st;
 }
@@ -352,22 +395,44 @@ static cz_status build_weight_table(cz_network *net, const cz_circuit *c, uint16
   return st;
 }
 
+/* CSR offsets from per-source counts: *off (owned) [nsrc + 1]; returns the total in *total. */
+static cz_status csr_offsets(const size_t *counts, size_t nsrc, size_t **off, size_t *total) {
+  CZ_NEW(*off, nsrc + 1);
+  size_t acc = 0;
+  for (size_t g = 0; g < nsrc; g++) {
+    (*off)[g] = acc;
+    acc += counts[g];
+  }
+  (*off)[nsrc] = acc;
+  *total = acc;
+  return CZ_OK;
+}
+
 static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
   CZ_NEW(net->syn, (size_t)net->nthreads);
   for (int t = 0; t < net->nthreads; t++) {
     cz_synapses *s = &net->syn[t];
-    CZ_NEW(s->off, net->nsrc + 1);
-    size_t acc = 0;
-    for (size_t g = 0; g < net->nsrc; g++) {
-      s->off[g] = acc;
-      acc += counts[t][g];
-    }
-    s->off[net->nsrc] = acc;
-    s->nsyn = acc;
+    CZ_TRY(csr_offsets(counts[t], net->nsrc, &s->off, &s->nsyn));
+    const size_t acc = s->nsyn;
     CZ_NEW(s->tgt, acc);
     CZ_NEW(s->delay, acc);
     if (net->nwtab) CZ_NEW(s->wcode, acc);
     else CZ_NEW(s->weight, acc);
+  }
+  return CZ_OK;
+}
+
+static cz_status alloc_thread_plastic(cz_network *net, size_t *const *counts) {
+  CZ_NEW(net->plastic, (size_t)net->nthreads);
+  for (int t = 0; t < net->nthreads; t++) {
+    cz_plastic *s = &net->plastic[t];
+    CZ_TRY(csr_offsets(counts[t], net->nsrc, &s->off, &s->nsyn));
+    const size_t acc = s->nsyn;
+    CZ_NEW(s->tgt, acc + 1);
+    CZ_NEW(s->delay, acc + 1);
+    CZ_NEW(s->model, acc + 1);
+    CZ_NEW(s->edge, acc + 1);
+    CZ_NEW(s->state, acc + 1);
   }
   return CZ_OK;
 }
@@ -403,21 +468,36 @@ static void target_info_free(target_info *ti) {
   free(ti->receptor);
 }
 
-static void count_synapses(const cz_network *net, const cz_circuit *c, const target_info *ti, size_t **counts) {
+/* Synapses per (thread, source gid): static ones in counts, plastic or recorded ones in pcounts. */
+static void count_synapses(const cz_network *net, const cz_circuit *c, const target_info *ti, size_t **counts,
+                           size_t **pcounts) {
   for (size_t e = 0; e < c->nedges; e++) {
     const cz_edge_pop *ep = &c->edges[e];
     const size_t so = net->pop_offset[ep->source_pop], to = net->pop_offset[ep->target_pop];
     for (size_t i = 0; i < ep->n; i++) {
       uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
-      if (nid != CZ_NO_NID) counts[ti->owner[nid]][so + ep->source_row[i]]++;
+      if (nid == CZ_NO_NID) continue;
+      size_t **into = pcounts && is_plastic(net, cz_edge_syn_model(ep, i)) ? pcounts : counts;
+      into[ti->owner[nid]][so + ep->source_row[i]]++;
     }
   }
 }
 
-/* Fills thread t's CSR in edge order; fill[gid] is the next free slot of a source. Each thread
- * fills its own table, so the threads run this at the same time. */
+static void put_plastic(cz_network *net, int t, size_t k, uint32_t tgt, uint16_t delay, uint32_t sm, size_t e,
+                        uint64_t row, double w) {
+  cz_plastic *p = &net->plastic[t];
+  p->tgt[k] = tgt;
+  p->delay[k] = delay;
+  p->model[k] = (uint16_t)sm;
+  p->edge[k] = ((uint64_t)e << 40) | row;
+  p->state[k] = cz_syn_initial_state(&net->syn_params[sm], w);
+}
+
+/* Fills thread t's CSRs in edge order; fill[gid] (pfill[gid] for plastic synapses) is the
+ * next free slot of a source. Each thread fills its own tables, so the threads run this at
+ * the same time. */
 static void fill_synapses(cz_network *net, const cz_circuit *c, const target_info *ti, uint16_t *const *codes, int t,
-                          size_t *fill) {
+                          size_t *fill, size_t *pfill) {
   cz_synapses *s = &net->syn[t];
   for (size_t e = 0; e < c->nedges; e++) {
     const cz_edge_pop *ep = &c->edges[e];
@@ -425,50 +505,85 @@ static void fill_synapses(cz_network *net, const cz_circuit *c, const target_inf
     for (size_t i = 0; i < ep->n; i++) {
       uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
       if (nid == CZ_NO_NID || ti->owner[nid] != t) continue;
-      size_t sgid = so + ep->source_row[i];
+      const size_t sgid = so + ep->source_row[i];
+      const uint32_t sm = cz_edge_syn_model(ep, i);
+      const double w = cz_edge_weight(ep, i);
+      const int ch = ti->ports[nid] ? ti->receptor[sm] - 1 : (ti->split[nid] && !(w > 0)) ? 1 : 0;
+      const uint32_t tgt = (uint32_t)((size_t)ch * net->N + nid);
+      const uint16_t delay = (uint16_t)delay_steps(cz_edge_delay(ep, i), net->h);
+      if (pfill && is_plastic(net, sm)) {
+        put_plastic(net, t, net->plastic[t].off[sgid] + pfill[sgid]++, tgt, delay, sm, e, cz_edge_file_row(ep, i), w);
+        continue;
+      }
       size_t k = s->off[sgid] + fill[sgid]++;
-      double w = cz_edge_weight(ep, i);
-      const int ch = ti->ports[nid] ? ti->receptor[cz_edge_syn_model(ep, i)] - 1
-                                    : (ti->split[nid] && !(w > 0)) ? 1 : 0;
-      s->tgt[k] = (uint32_t)((size_t)ch * net->N + nid);
-      s->delay[k] = (uint16_t)delay_steps(cz_edge_delay(ep, i), net->h);
+      s->tgt[k] = tgt;
+      s->delay[k] = delay;
       if (s->wcode) s->wcode[k] = codes[e][i];
       else s->weight[k] = w;
     }
   }
 }
 
-static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
+/* Per-thread (thread, source) count tables: [nthreads][nsrc]. */
+static size_t **alloc_counts(const cz_network *net) {
+  size_t **counts = cz_calloc((size_t)net->nthreads, sizeof *counts);
+  for (int t = 0; counts && t < net->nthreads; t++)
+    if (!(counts[t] = cz_calloc(net->nsrc, sizeof **counts))) {
+      for (int u = 0; u < t; u++) free(counts[u]);
+      free(counts);
+      return NULL;
+    }
+  return counts;
+}
+
+static void free_counts(const cz_network *net, size_t **counts) {
+  for (int t = 0; counts && t < net->nthreads; t++) free(counts[t]);
+  free(counts);
+}
+
+/* Validation, thread ranges and spike archives, before any table is filled. */
+static cz_status scan_and_balance(cz_network *net, const cz_circuit *c) {
   size_t *indeg = NULL;
-  CZ_NEW(indeg, net->N);
-  cz_status st = scan_edges(net, c, indeg);
+  uint32_t *stdp_in = NULL;
+  CZ_NEW(indeg, net->N + 1);
+  cz_status st = (stdp_in = cz_calloc(net->N + 1, sizeof *stdp_in)) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK) st = scan_edges(net, c, indeg, stdp_in);
   if (st == CZ_OK) st = balance_threads(net, indeg);
+  bool any_stdp = false;
+  for (size_t n = 0; st == CZ_OK && n < net->N && !any_stdp; n++) any_stdp = stdp_in[n] > 0;
+  if (st == CZ_OK && any_stdp) st = create_archives(net, c, stdp_in);
   free(indeg);
-  CZ_TRY(st);
+  free(stdp_in);
+  return st;
+}
+
+static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
+  CZ_TRY(scan_and_balance(net, c));
   CZ_CHECK(net->N * (size_t)net->nch < UINT32_MAX, CZ_ERR_CONFIG, "too many neurons (%zu) for one process", net->N);
   target_info ti = {NULL, NULL, NULL, NULL};
-  size_t **counts = cz_calloc((size_t)net->nthreads, sizeof *counts);
+  size_t **counts = alloc_counts(net), **pcounts = net->nplastic ? alloc_counts(net) : NULL;
   uint16_t **codes = cz_calloc(c->nedges, sizeof *codes);
-  if (!counts || !codes) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (int t = 0; t < net->nthreads && st == CZ_OK; t++)
-    if (!(counts[t] = cz_calloc(net->nsrc, sizeof **counts))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  cz_status st = CZ_OK;
+  if (!counts || !codes || (net->nplastic && !pcounts)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK) st = target_info_build(net, c, &ti);
-  if (st == CZ_OK) count_synapses(net, c, &ti, counts);
+  if (st == CZ_OK) count_synapses(net, c, &ti, counts, pcounts);
   if (st == CZ_OK) st = build_weight_table(net, c, codes);
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
+  if (st == CZ_OK && pcounts) st = alloc_thread_plastic(net, pcounts);
   if (st == CZ_OK) {
     /* One iteration per table, whatever number of threads the runtime grants. */
 #pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
     for (int t = 0; t < net->nthreads; t++) {
       memset(counts[t], 0, net->nsrc * sizeof **counts);
-      fill_synapses(net, c, &ti, codes, t, counts[t]);
+      if (pcounts) memset(pcounts[t], 0, net->nsrc * sizeof **pcounts);
+      fill_synapses(net, c, &ti, codes, t, counts[t], pcounts ? pcounts[t] : NULL);
     }
   }
   target_info_free(&ti);
   for (size_t e = 0; codes && e < c->nedges; e++) free(codes[e]);
   free(codes);
-  for (int t = 0; counts && t < net->nthreads; t++) free(counts[t]);
-  free(counts);
+  free_counts(net, counts);
+  free_counts(net, pcounts);
   return st;
 }
 
@@ -476,8 +591,10 @@ static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
 
 /* Whether any of this rank's synapses comes from gid. */
 static bool has_local_synapses(const cz_network *net, size_t gid) {
-  for (int t = 0; t < net->nthreads; t++)
+  for (int t = 0; t < net->nthreads; t++) {
     if (net->syn[t].off[gid + 1] > net->syn[t].off[gid]) return true;
+    if (net->plastic && net->plastic[t].off[gid + 1] > net->plastic[t].off[gid]) return true;
+  }
   return false;
 }
 
@@ -595,6 +712,13 @@ static cz_status build(cz_network *net, const cz_config *cfg, const cz_circuit *
   free(kinds);
   CZ_TRY(st);
   CZ_TRY(set_neuron_params(net, c, net->nthreads));
+  net->nsyn_models = c->nsyn_models;
+  CZ_CHECK(c->nsyn_models <= UINT16_MAX, CZ_ERR_CONFIG, "%s: more than %d synapse models (edge types with parameters)",
+           cfg->path, UINT16_MAX);
+  CZ_NEW(net->syn_params, c->nsyn_models + 1);
+  CZ_NEW(net->syn_rec, c->nsyn_models + 1);
+  CZ_NEW(net->syn_resolved, c->nsyn_models + 1);
+  CZ_TRY(cz_wrecs_parse(cfg, &net->wrecs));
   for (uint32_t nid = 0; nid < net->N; nid++) /* the ring holds a row per receptor port */
     if (ports_of(net, nid) > net->nch) net->nch = ports_of(net, nid);
   CZ_TRY(build_synapses(net, c));
@@ -632,6 +756,22 @@ void cz_net_destroy(cz_network **pnet) {
   }
   free(net->wtab);
   free(net->syn);
+  for (int t = 0; net->plastic && t < net->nthreads; t++) {
+    cz_plastic *p = &net->plastic[t];
+    free(p->off);
+    free(p->tgt);
+    free(p->delay);
+    free(p->model);
+    free(p->edge);
+    free(p->state);
+  }
+  free(net->plastic);
+  for (size_t n = 0; net->archive && n < net->N; n++) cz_post_archive_free(&net->archive[n]);
+  free(net->archive);
+  free(net->syn_params);
+  free(net->syn_rec);
+  free(net->syn_resolved);
+  cz_wrecs_free(&net->wrecs);
   free(net->thr_lo);
   free(net->pop_offset);
   free(net->nid_of_gid);

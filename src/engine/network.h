@@ -21,7 +21,14 @@
  * Weights: most networks use few distinct weights (one per edge type), so when there are at
  * most 65536 distinct values a synapse stores a 16-bit code into a shared table instead of a
  * double: 8 bytes per synapse instead of 14, and less memory traffic per delivered spike. The
- * table holds the exact values, so results do not change. */
+ * table holds the exact values, so results do not change.
+ *
+ * Plastic synapses (stdp, Tsodyks) and synapses a weight_recorder report records live in a
+ * second CSR per thread with the same order, and carry their own state. Their state is one
+ * struct per synapse rather than arrays: a passing spike reads and writes all of it together.
+ * Delivery walks, for each spike, the static synapses of its source and then its plastic
+ * ones, so the order of additions into a target is still fixed by (step, gid, edge). Neurons
+ * with stdp synapses onto them archive their spikes (models/post_archive.h). */
 #ifndef CZ_ENGINE_NETWORK_H
 #define CZ_ENGINE_NETWORK_H
 
@@ -31,7 +38,10 @@
 #include "base/status.h"
 #include "io/circuit.h"
 #include "io/config.h"
+#include "engine/weight_recorder.h"
 #include "models/model.h"
+#include "models/post_archive.h"
+#include "models/synapse.h"
 
 #define CZ_NO_NID UINT32_MAX
 
@@ -50,6 +60,17 @@ typedef struct cz_synapses {
   uint16_t *wcode;  /* [nsyn] index into cz_network.wtab, when weight is NULL */
   size_t nsyn;
 } cz_synapses;
+
+/* The plastic or recorded synapses onto one thread's neurons, CSR by source gid. */
+typedef struct cz_plastic {
+  size_t *off;         /* [nsrc + 1] */
+  uint32_t *tgt;       /* [nsyn] channel * N + nid */
+  uint16_t *delay;     /* [nsyn] steps */
+  uint16_t *model;     /* [nsyn] synapse model index (cz_network.syn_params) */
+  uint64_t *edge;      /* [nsyn] edge population << 40 | row */
+  cz_syn_state *state; /* [nsyn] */
+  size_t nsyn;
+} cz_plastic;
 
 typedef struct cz_network {
   double h;                /* step in ms */
@@ -73,6 +94,14 @@ typedef struct cz_network {
   size_t nwtab;            /* distinct weights when coded, else 0 */
   double *wtab;            /* [nwtab] */
   size_t nsyn_total;
+  size_t nsyn_models;      /* the circuit's synapse models (edge type params) */
+  cz_syn_params *syn_params; /* [nsyn_models] rule and parameters of those in use */
+  int *syn_rec;            /* [nsyn_models] weight_recorder report recording it, -1 for none */
+  uint8_t *syn_resolved;   /* [nsyn_models] whether an edge uses it (the two above are set) */
+  cz_wrecs wrecs;          /* the weight_recorder reports */
+  cz_plastic *plastic;     /* [nthreads], NULL when no synapse here is plastic or recorded */
+  size_t nplastic;         /* plastic or recorded synapses on this rank */
+  cz_post_archive *archive; /* [N] spike archives, NULL when no stdp synapse targets this rank */
   int32_t min_delay;       /* steps, over the whole network (equal on every rank after
                               cz_net_connect); 1 when there are no synapses */
   int32_t max_delay;       /* steps, over this rank's synapses (at least 1 after cz_net_connect) */
@@ -96,8 +125,9 @@ void cz_net_destroy(cz_network **net);
 cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid);
 
 /* The checks of cz_net_build on the loaded edges that need no network: supported synapse
- * models, no edge onto a virtual node, delays of 1 to 65535 steps of dt. Local. */
-cz_status cz_net_check_edges(const cz_circuit *c, double dt);
+ * models and parameters (weight_recorder reports of cfg name models too), weights the model
+ * accepts, no edge onto a virtual node, delays of 1 to 65535 steps of cfg->dt. Local. */
+cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c);
 
 /* Population and row of a gid. */
 void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row);

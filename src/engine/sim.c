@@ -58,6 +58,10 @@ typedef struct loop_state {
   size_t *ev_next;     /* [nthreads] next clamp event each thread looks at */
   uint16_t *owner;     /* [N] thread that updates each neuron */
   cz_status *thread_status;
+  double ms_per_tic;   /* NEST's time arithmetic for plastic synapses: t = tics * 0.001 ms */
+  double horizon_ms;   /* how far back a plastic synapse can look into a spike archive */
+  int64_t **wev;       /* [nthreads] weight_recorder events, CZ_WEV_WORDS words each */
+  size_t *nwev, *cap_wev; /* [nthreads] events and word capacity */
 } loop_state;
 
 /* Synaptic currents decay towards zero and spend long silent periods as subnormal numbers,
@@ -93,6 +97,17 @@ static void slice_of(size_t n, int tid, int nthreads, size_t *i0, size_t *i1) {
   *i1 = n * (size_t)(tid + 1) / (size_t)nthreads;
 }
 
+/* The spike archives of neurons with stdp synapses onto them get the spikes of step u (time
+ * stamp u + 1). Each thread writes the archives of the neurons it updates. */
+static void archive_spikes(loop_state *s, int tid, uint32_t lo, size_t nf, int64_t u) {
+  cz_network *net = s->net;
+  const double t_ms = s->ms_per_tic * (double)((u + 1) * net->tics_per_step);
+  for (size_t k = 0; k < nf && s->thread_status[tid] == CZ_OK; k++) {
+    cz_post_archive *a = &net->archive[lo + s->fired[tid][k]];
+    if (a->n_incoming) s->thread_status[tid] = cz_post_archive_add(a, t_ms, s->horizon_ms);
+  }
+}
+
 /* Updates this thread's slice of every group for steps [t0, t1). */
 static void update_epoch(loop_state *s, int tid, int nthreads, int64_t t0, int64_t t1) {
   cz_network *net = s->net;
@@ -111,6 +126,7 @@ static void update_epoch(loop_state *s, int tid, int nthreads, int64_t t0, int64
       size_t nf = g->kind->update(g->impl, i0, i1, ch0, ch1, s->i_stim + g->lo, s->fired[tid], tid);
       for (size_t k = 0; k < nf && s->thread_status[tid] == CZ_OK; k++)
         s->thread_status[tid] = spike_list_push(&s->local[tid], u, net->gid_of_nid[g->lo + s->fired[tid][k]]);
+      if (net->archive) archive_spikes(s, tid, g->lo, nf, u);
     }
     if (s->rec) cz_recorder_sample(s->rec, tid, u);
   }
@@ -214,6 +230,43 @@ static cz_status merge_epoch(loop_state *s, int64_t t1, cz_sim_result *out, size
   return st;
 }
 
+static void record_weight(loop_state *s, int tid, int64_t stamp, uint32_t src, uint32_t tgt, double w, int rec,
+                          int receptor, uint64_t edge) {
+  if (s->thread_status[tid] != CZ_OK) return;
+  void *p = s->wev[tid];
+  s->thread_status[tid] = cz_grow(&p, &s->cap_wev[tid], (s->nwev[tid] + 1) * CZ_WEV_WORDS, sizeof *s->wev[tid]);
+  s->wev[tid] = p;
+  if (s->thread_status[tid] != CZ_OK) return;
+  int64_t *e = &s->wev[tid][s->nwev[tid]++ * CZ_WEV_WORDS];
+  e[0] = stamp;
+  e[1] = src;
+  e[2] = tgt;
+  memcpy(&e[3], &w, sizeof w);
+  e[4] = (int64_t)rec * 256 + receptor;
+  e[5] = (int64_t)edge;
+}
+
+/* Passes a spike of source gid (step u) through this thread's plastic synapses from it: each
+ * updates its state and adds the weight it gives the spike. */
+static uint64_t deliver_plastic(loop_state *s, int tid, const cz_plastic *pl, int64_t u, uint32_t gid) {
+  const size_t a = pl->off[gid], b = pl->off[gid + 1];
+  if (a == b) return 0;
+  cz_network *net = s->net;
+  const double t_ms = s->ms_per_tic * (double)((u + 1) * net->tics_per_step);
+  const double h_ms = s->ms_per_tic * (double)net->tics_per_step;
+  for (size_t k = a; k < b; k++) {
+    const uint16_t m = pl->model[k];
+    const uint32_t nid = (uint32_t)(pl->tgt[k] % net->N);
+    const double w = cz_syn_send(&net->syn_params[m], &pl->state[k], t_ms, (double)pl->delay[k] * h_ms,
+                                 net->archive ? &net->archive[nid] : NULL);
+    s->ring[((size_t)(u + pl->delay[k]) & s->ring_mask) * s->stride + pl->tgt[k]] += w;
+    if (net->syn_rec[m] >= 0)
+      record_weight(s, tid, u + 1, gid, net->gid_of_nid[nid], w, net->syn_rec[m], net->syn_params[m].receptor,
+                    pl->edge[k]);
+  }
+  return b - a;
+}
+
 /* Adds the epoch's spikes into the ring slots of their arrival steps (this thread's targets).
  * Two copies of the loop, for coded and for plain weights, keep the branch out of it. */
 static uint64_t deliver_epoch(loop_state *s, int tid) {
@@ -223,6 +276,7 @@ static uint64_t deliver_epoch(loop_state *s, int tid) {
   const uint32_t *restrict tgt = syn->tgt;
   const uint16_t *restrict delay = syn->delay;
   const size_t mask = s->ring_mask, stride = s->stride;
+  const cz_plastic *pl = s->net->plastic ? &s->net->plastic[tid] : NULL;
   uint64_t nev = 0;
   for (size_t i = 0; i < e->n; i++) {
     const int64_t u = e->u[i];
@@ -236,6 +290,7 @@ static uint64_t deliver_epoch(loop_state *s, int tid) {
       const double *restrict w = syn->weight;
       for (size_t k = a; k < b; k++) ring[((size_t)(u + delay[k]) & mask) * stride + tgt[k]] += w[k];
     }
+    if (pl) nev += deliver_plastic(s, tid, pl, u, e->gid[i]);
   }
   return nev;
 }
@@ -255,6 +310,11 @@ static cz_status setup(loop_state *s, cz_network *net) {
   CZ_NEW(s->send_next, (size_t)net->nranks);
   CZ_TRY(cz_xchg_create(&s->xchg));
   CZ_NEW(s->owner, net->N);
+  s->ms_per_tic = 0.001;
+  s->horizon_ms = (double)(net->max_delay + net->min_delay) * net->h;
+  CZ_NEW(s->wev, (size_t)net->nthreads);
+  CZ_NEW(s->nwev, (size_t)net->nthreads);
+  CZ_NEW(s->cap_wev, (size_t)net->nthreads);
   for (size_t j = 0; j < net->ngroups; j++) {
     const cz_group *g = &net->groups[j];
     for (int t = 0; t < net->nthreads; t++) {
@@ -279,6 +339,10 @@ static void teardown(loop_state *s) {
   free(s->send_buf);
   cz_xchg_destroy(&s->xchg);
   free(s->owner);
+  for (int t = 0; s->wev && t < s->net->nthreads; t++) free(s->wev[t]);
+  free(s->wev);
+  free(s->nwev);
+  free(s->cap_wev);
   free(s->ring);
   free(s->i_stim);
   spike_list_free(&s->epoch);
@@ -368,6 +432,19 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
   return shared_st;
 }
 
+/* The weight_recorder events of all threads, into out (any order: they are sorted when written). */
+static cz_status collect_weight_events(loop_state *s, cz_sim_result *out) {
+  size_t n = 0;
+  for (int t = 0; t < s->net->nthreads; t++) n += s->nwev[t];
+  if (n == 0) return CZ_OK;
+  CZ_NEW(out->wev, n * CZ_WEV_WORDS);
+  for (int t = 0; t < s->net->nthreads; t++) {
+    memcpy(out->wev + out->nwev * CZ_WEV_WORDS, s->wev[t], s->nwev[t] * CZ_WEV_WORDS * sizeof *out->wev);
+    out->nwev += s->nwev[t];
+  }
+  return CZ_OK;
+}
+
 cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, cz_recorder *rec,
                      const cz_sim_block *blk, cz_progress_fn progress, void *progress_ctx, cz_sim_result *out) {
   memset(out, 0, sizeof *out);
@@ -391,6 +468,8 @@ cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl,
     omp_set_dynamic(0);
 #endif
     st = run_loop(&s, progress, progress_ctx, out);
+    for (int t = 0; t < net->nthreads && st == CZ_OK; t++) st = s.thread_status[t];
+    if (st == CZ_OK) st = collect_weight_events(&s, out);
   }
   teardown(&s);
   if (st != CZ_OK) {
@@ -405,5 +484,6 @@ void cz_sim_result_free(cz_sim_result *r) {
   free(r->stamp);
   free(r->thread_update);
   free(r->thread_deliver);
+  free(r->wev);
   memset(r, 0, sizeof *r);
 }

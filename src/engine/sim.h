@@ -14,7 +14,9 @@
  *   3. deliver: every thread walks the whole list and adds the weights of the synapses onto
  *      its own neurons into slot (u + delay) of the ring; per target the additions come in
  *      (step, gid, edge) order, so the floating-point sums are the same for any thread count,
- *      rank count and partitioner.
+ *      rank count and partitioner. Plastic synapses update their state as the spike passes
+ *      (models/synapse.h); neurons with stdp synapses onto them archive their own spikes
+ *      during the update, and the archive is read here, after the barrier.
  * Current-clamp changes are applied before the update of their step; report samples are taken
  * by each thread right after its update of a step (engine/recorder.h). A failure inside the
  * loop on one rank cannot wait for its peers (they are in the exchange): it ends the job. */
@@ -42,6 +44,8 @@ typedef struct cz_sim_result {
   int nthreads;
   double *thread_update;  /* [nthreads] seconds each thread spent updating its neurons */
   double *thread_deliver; /* [nthreads] seconds each thread spent delivering spikes */
+  size_t nwev;       /* weight_recorder events on this rank */
+  int64_t *wev;      /* [nwev * CZ_WEV_WORDS] (engine/weight_recorder.h) */
 } cz_sim_result;
 
 /* Called from the loop about once per second of wall time with the steps done so far. */

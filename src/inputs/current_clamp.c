@@ -11,6 +11,7 @@
 #include "base/sort.h"
 #include "base/str.h"
 #include "io/csv.h"
+#include "io/nwb_sweep.h"
 #include "io/node_sets.h"
 
 typedef struct change {
@@ -128,12 +129,116 @@ static cz_status csv_changes(const cz_config *cfg, const cz_cfg_block *b, change
   return st;
 }
 
+/* BMTK names a sweep by number ("Sweep_<n>" when sweep_id reads as an integer, as Python's
+ * int() does: 55, "55", 55.0) or by its group name. */
+static cz_status sweep_name(const cz_config *cfg, const cz_cfg_block *b, char *out, size_t n) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(b->json, "sweep_id");
+  CZ_CHECK(cJSON_IsNumber(j) || (cJSON_IsString(j) && j->valuestring[0]), CZ_ERR_CONFIG,
+           "%s: inputs.%s has no \"sweep_id\" (a sweep number or name)", cfg->path, b->name);
+  if (cJSON_IsNumber(j)) {
+    CZ_CHECK(isfinite(j->valuedouble), CZ_ERR_CONFIG, "%s: inputs.%s.sweep_id is not finite", cfg->path, b->name);
+    snprintf(out, n, "Sweep_%lld", (long long)trunc(j->valuedouble));
+    return CZ_OK;
+  }
+  char *end = NULL;
+  const long long v = strtoll(j->valuestring, &end, 10);
+  if (end != j->valuestring && *end == '\0') snprintf(out, n, "Sweep_%lld", v);
+  else snprintf(out, n, "%s", j->valuestring);
+  return CZ_OK;
+}
+
+static cz_status optional_number(const cz_config *cfg, const cz_cfg_block *b, const char *key, double dflt, double *v,
+                                 bool *given) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(b->json, key);
+  *given = j != NULL && !cJSON_IsNull(j);
+  *v = dflt;
+  if (!*given) return CZ_OK;
+  CZ_CHECK(cJSON_IsNumber(j) && isfinite(j->valuedouble), CZ_ERR_CONFIG, "%s: inputs.%s.%s must be a number",
+           cfg->path, b->name, key);
+  *v = j->valuedouble;
+  return CZ_OK;
+}
+
+static cz_status sweep_window(const cz_config *cfg, const cz_cfg_block *b, double *t0, double *t1, bool *given) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(b->json, "sweep_window");
+  *given = j != NULL && !cJSON_IsNull(j);
+  if (!*given) return CZ_OK;
+  const cJSON *a = cJSON_GetArrayItem(j, 0), *z = cJSON_GetArrayItem(j, 1);
+  CZ_CHECK(cJSON_IsArray(j) && cJSON_GetArraySize(j) == 2 && cJSON_IsNumber(a) && cJSON_IsNumber(z) &&
+               a->valuedouble >= 0 && a->valuedouble < z->valuedouble,
+           CZ_ERR_CONFIG, "%s: inputs.%s.sweep_window must be [start_time, stop_time] with 0 <= start_time < stop_time",
+           cfg->path, b->name);
+  *t0 = a->valuedouble;
+  *t1 = z->valuedouble;
+  return CZ_OK;
+}
+
+/* The stimulus of an Allen ephys sweep, as BMTK reads it: samples converted by 1e9 (A to nA,
+ * which PointNet hands to NEST as pA), sample i at i / rate s = i * idt * 1000 ms; with
+ * downsample every round(downsample / idt)-th sample (BMTK divides the value by the sample
+ * interval in seconds, and resamples only when downsample exceeds it); then the samples
+ * inside sweep_window [t0, t1] ms; then all times shifted by "delay". Each sample is a step
+ * change, the ones at or before dt dropped. */
+static cz_status nwb_changes(const cz_config *cfg, const cz_cfg_block *b, change_list *out) {
+  const char *file = string_field(b, "file", NULL);
+  CZ_CHECK(file, CZ_ERR_CONFIG, "%s: inputs.%s has no \"file\"", cfg->path, b->name);
+  char sweep[256];
+  double down = 0, offset = 0, w0 = 0, w1 = 0;
+  bool has_down = false, has_offset = false, has_window = false;
+  CZ_TRY(sweep_name(cfg, b, sweep, sizeof sweep));
+  CZ_TRY(optional_number(cfg, b, "downsample", 0.0, &down, &has_down));
+  CZ_TRY(optional_number(cfg, b, "delay", 0.0, &offset, &has_offset));
+  CZ_TRY(sweep_window(cfg, b, &w0, &w1, &has_window));
+  double *data = NULL, rate = 0;
+  size_t n = 0;
+  cz_status st = cz_nwb_read_sweep(file, sweep, &data, &n, &rate);
+  if (st != CZ_OK) return cz_error_prefix(st, "inputs.%s", b->name);
+  const double idt = 1.0 / rate;
+  size_t stride = 1;
+  if (has_down && down > idt) {
+    const double r = round(down / idt);
+    stride = r >= 1 ? (size_t)r : 1;
+  }
+  for (size_t i = 0; st == CZ_OK && i < n; i += stride) {
+    const double t = (double)i * idt * 1000.0;
+    if (has_window && !(t >= w0 && t <= w1)) continue;
+    const double when = t + offset;
+    if (when > cfg->dt) st = add_change(out, when, data[i] * 1.0e9);
+  }
+  free(data);
+  return st;
+}
+
 static cz_status clamp_changes(const cz_config *cfg, const cz_cfg_block *b, change_list *out) {
   const char *type = b->input_type ? b->input_type : "current_clamp";
   if (strcmp(type, "current_clamp") == 0) return pulses_changes(cfg, b, out);
   if (strcmp(type, "csv") == 0 || strcmp(type, "file") == 0) return csv_changes(cfg, b, out);
-  return CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s: IClamp input_type '%s' is not supported (supported: current_clamp, csv)",
+  if (strcmp(type, "nwb") == 0 || strcmp(type, "allen") == 0) return nwb_changes(cfg, b, out);
+  return CZ_ERROR(CZ_ERR_CONFIG,
+                  "%s: inputs.%s: IClamp input_type '%s' is not supported (supported: current_clamp, csv, file, nwb, "
+                  "allen)",
                   cfg->path, b->name, type);
+}
+
+cz_status cz_clamp_block_changes(const cz_config *cfg, const cz_cfg_block *b, double **t, double **amp, size_t *n) {
+  change_list l = {0, 0, NULL};
+  *t = *amp = NULL;
+  *n = 0;
+  cz_status st = clamp_changes(cfg, b, &l);
+  if (st == CZ_OK && !(*t = cz_calloc(l.n + 1, sizeof **t))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && !(*amp = cz_calloc(l.n + 1, sizeof **amp))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; st == CZ_OK && i < l.n; i++) {
+    (*t)[i] = l.c[i].t;
+    (*amp)[i] = l.c[i].amp;
+  }
+  if (st == CZ_OK) *n = l.n;
+  else {
+    free(*t);
+    free(*amp);
+    *t = *amp = NULL;
+  }
+  free(l.c);
+  return st;
 }
 
 static bool is_clamp(const cz_cfg_block *b) { return b->module && strcmp(b->module, "IClamp") == 0; }

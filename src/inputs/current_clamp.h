@@ -3,7 +3,8 @@
  * Each input becomes a list of amplitude changes (time, amp in pA): from current_clamp's
  * amp/delay/duration (scalars or equal-length lists; a pulse whose delay is <= dt is skipped,
  * as BMTK does; a pulse ends with a change to 0 unless the next pulse starts before it ends),
- * or from a CSV file of timestamps and amplitudes. A change at time t takes step a = t/h
+ * from a CSV file of timestamps and amplitudes, or from the stimulus of a sweep of an Allen
+ * Cell Types NWB file (input_type nwb/allen, read as BMTK reads it). A change at time t takes step a = t/h
  * (rounded to the grid); the generator, connected with a one-step delay, makes the new
  * amplitude the neuron's input current for updates a+1 onward: the engine sets the arriving
  * current before update a and the neuron latches it at the end of that update. Several clamps
@@ -37,6 +38,10 @@ void cz_clamps_free(cz_clamps *cl);
 /* Checks one IClamp block's amplitudes and times (or its CSV file) without a network, for
  * `cadenza check`. */
 cz_status cz_clamp_check_block(const cz_config *cfg, const cz_cfg_block *b);
+
+/* The amplitude changes of one IClamp block (times in ms, amplitudes in pA), in order.
+ * Owned (*t, *amp). */
+cz_status cz_clamp_block_changes(const cz_config *cfg, const cz_cfg_block *b, double **t, double **amp, size_t *n);
 
 /* Input current of neuron nid arriving at step u: the sum over its clamps, in clamp order. */
 double cz_clamps_current(const cz_clamps *cl, uint32_t nid, int64_t u);

@@ -53,19 +53,27 @@ static cz_status push(vs_builder *b, int64_t step, uint32_t gid) {
   return CZ_OK;
 }
 
+cz_status cz_input_read_spikes(const cz_config *cfg, const cz_cfg_block *b, const char *pop, cz_spike_trains **out) {
+  const cJSON *jf = cJSON_GetObjectItemCaseSensitive(b->json, "input_file");
+  CZ_CHECK(cJSON_IsString(jf), CZ_ERR_CONFIG, "%s: inputs.%s.input_file is missing or not a string", cfg->path, b->name);
+  const cJSON *jt = cJSON_GetObjectItemCaseSensitive(b->json, "trial");
+  CZ_CHECK(!jt || cJSON_IsString(jt), CZ_ERR_CONFIG, "%s: inputs.%s.trial must be the name of a trial (a string)",
+           cfg->path, b->name);
+  cz_status st = cz_spike_input_read_trial(jf->valuestring, b->module, pop, jt ? jt->valuestring : NULL, out);
+  return st == CZ_OK ? st : cz_error_prefix(st, "inputs.%s.input_file", b->name);
+}
+
 static cz_status add_population_spikes(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c,
                                        const cz_network *net, size_t pop, const cz_ns_selection *sel, vs_builder *out) {
   const cz_node_pop *p = &c->nodes[pop];
-  const char *file = NULL;
   const cJSON *jf = cJSON_GetObjectItemCaseSensitive(b->json, "input_file");
   CZ_CHECK(cJSON_IsString(jf), CZ_ERR_CONFIG, "%s: inputs.%s.input_file is missing or not a string", cfg->path, b->name);
-  file = jf->valuestring;
+  const char *file = jf->valuestring;
   bool *selected = NULL;
   CZ_NEW(selected, p->n);
   for (size_t k = 0; k < sel->n[pop]; k++) selected[sel->rows[pop][k]] = true;
   cz_spike_trains *t = NULL;
-  cz_status st = cz_spike_input_read(file, b->module, p->name, &t);
-  if (st != CZ_OK) cz_error_prefix(st, "inputs.%s.input_file", b->name);
+  cz_status st = cz_input_read_spikes(cfg, b, p->name, &t);
   size_t unknown = 0;
   for (size_t i = 0; st == CZ_OK && i < t->n; i++) {
     size_t row;
@@ -92,9 +100,6 @@ static cz_status add_population_spikes(const cz_config *cfg, const cz_cfg_block 
 static cz_status add_input(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const cz_network *net,
                            vs_builder *out) {
   CZ_CHECK(b->module, CZ_ERR_CONFIG, "%s: inputs.%s has no \"module\"", cfg->path, b->name);
-  CZ_CHECK(strcmp(b->module, "nwb") != 0, CZ_ERR_CONFIG,
-           "%s: inputs.%s: NWB spike input files are not supported yet; convert them to a SONATA spikes file",
-           cfg->path, b->name);
   CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: inputs.%s has no \"node_set\"", cfg->path, b->name);
   char where[1024];
   snprintf(where, sizeof where, "%s: inputs.%s.node_set", cfg->path, b->name);

@@ -18,6 +18,7 @@
 #include "engine/network.h"
 #include "io/circuit.h"
 #include "io/config.h"
+#include "io/spike_input.h"
 
 /* Virtual spikes sorted by (step, gid). */
 typedef struct cz_vspikes {
@@ -31,6 +32,10 @@ int cz_input_is_spikes(const cz_cfg_block *b);
 
 /* Reads every enabled spike input of cfg. Owned (out->arrays; cz_vspikes_free). */
 cz_status cz_vspikes_build(const cz_config *cfg, const cz_circuit *c, const cz_network *net, cz_vspikes *out);
+
+/* The spikes of population pop from a spike input block's input_file (with its NWB "trial",
+ * which must be a string when given). Owned (*out). */
+cz_status cz_input_read_spikes(const cz_config *cfg, const cz_cfg_block *b, const char *pop, cz_spike_trains **out);
 void cz_vspikes_free(cz_vspikes *v);
 
 /* Stamp of a spike at t_ms under the rules above; false when the time is invalid (the error

@@ -41,7 +41,8 @@ cz_status cz_param_check_known(const cz_param_src *src, const char *const *names
   if (!src->dict) return CZ_OK;
   const cJSON *item = NULL;
   cJSON_ArrayForEach(item, src->dict) {
-    bool known = false;
+    /* Every NEST neuron archives its spikes for STDP and takes the trace time constants. */
+    bool known = item->string && (strcmp(item->string, "tau_minus") == 0 || strcmp(item->string, "tau_minus_triplet") == 0);
     for (size_t k = 0; names[k]; k++)
       if (item->string && strcmp(item->string, names[k]) == 0) known = true;
     if (!known) {
@@ -50,7 +51,9 @@ cz_status cz_param_check_known(const cz_param_src *src, const char *const *names
         strncat(list, names[k], sizeof list - strlen(list) - 1);
         if (names[k + 1]) strncat(list, ", ", sizeof list - strlen(list) - 1);
       }
-      return CZ_ERROR(CZ_ERR_CONFIG, "%s: %s has parameter \"%s\", which %s does not have (it has: %s)", where,
+      return CZ_ERROR(CZ_ERR_CONFIG,
+                      "%s: %s has parameter \"%s\", which %s does not have (it has: %s, tau_minus, tau_minus_triplet)",
+                      where,
                       file_of(src), item->string ? item->string : "?", model, list);
     }
   }

@@ -4,17 +4,17 @@
 #include "models/model.h"
 
 extern const cz_model_kind cz_iaf_psc_delta, cz_iaf_psc_alpha, cz_iaf_psc_exp, cz_iaf_cond_alpha, cz_iaf_cond_exp,
-    cz_aeif_cond_alpha, cz_aeif_cond_exp, cz_izhikevich, cz_glif_psc, cz_hh_psc_alpha;
+    cz_aeif_cond_alpha, cz_aeif_cond_exp, cz_izhikevich, cz_glif_psc, cz_glif_cond, cz_hh_psc_alpha;
 
 static const cz_model_kind *const k_kinds[] = {&cz_iaf_psc_delta,  &cz_iaf_psc_alpha,   &cz_iaf_psc_exp,
                                                &cz_iaf_cond_alpha, &cz_iaf_cond_exp,    &cz_aeif_cond_alpha,
                                                &cz_aeif_cond_exp,  &cz_izhikevich,     &cz_glif_psc,
-                                               &cz_hh_psc_alpha};
+                                               &cz_glif_cond,      &cz_hh_psc_alpha};
 enum { NKINDS = sizeof k_kinds / sizeof k_kinds[0] };
 
 const char *cz_model_known_names(void) {
   return "nest:iaf_psc_delta, nest:iaf_psc_alpha, nest:iaf_psc_exp, nest:iaf_cond_alpha, nest:iaf_cond_exp, "
-         "nest:aeif_cond_alpha, nest:aeif_cond_exp, nest:izhikevich, nest:glif_psc, "
+         "nest:aeif_cond_alpha, nest:aeif_cond_exp, nest:izhikevich, nest:glif_psc, nest:glif_cond, "
          "nest:hh_psc_alpha";
 }
 

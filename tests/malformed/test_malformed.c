@@ -713,6 +713,53 @@ static void test_receptor_port_missing(void **state) {
   expect_input_error(f, "cortex_cortex_edges.h5", "receptor_type 2");
 }
 
+static void test_synapse_param_out_of_range(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "tsodyks2_synapse");
+  fx_write(f, "components/synaptic_models/exc_syn.json", "{\"U\": 1.5}\n");
+  expect_input_error(f, "exc_syn.json", "U must be in [0, 1]");
+}
+
+static void test_synapse_unknown_param(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "stdp_synapse");
+  fx_write(f, "components/synaptic_models/exc_syn.json", "{\"A_plus\": 0.1}\n");
+  expect_input_error(f, "exc_syn.json", "A_plus");
+}
+
+static void test_stdp_weight_sign(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "stdp_synapse");
+  fx_write(f, "components/synaptic_models/exc_syn.json", "{\"Wmax\": -100.0}\n");
+  expect_input_error(f, "cortex_cortex_edges.h5", "Wmax");
+}
+
+/* A recorded copy of a synapse model exists only through its weight_recorder report. */
+static void test_recorded_template_without_report(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "stdp_synapse_recorder");
+  expect_input_error(f, "cortex_cortex_edge_types.csv", "stdp_synapse_recorder");
+}
+
+static void test_weight_recorder_missing_model(void **state) {
+  fx *f = *state;
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "stdp_synapse_recorder");
+  fx_replace(f, "config.json", "  \"output\": {\n",
+             "  \"reports\": {\"w\": {\"module\": \"weight_recorder\", \"model_template\": \"stdp_synapse_recorder\",\n"
+             "                      \"file_name\": \"weights.csv\"}},\n"
+             "  \"output\": {\n");
+  expect_input_error(f, "config.json", "reports.w.nest_model");
+}
+
+static void test_weight_recorder_builtin_template(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "  \"output\": {\n",
+             "  \"reports\": {\"w\": {\"module\": \"weight_recorder\", \"nest_model\": \"stdp_synapse\",\n"
+             "                      \"model_template\": \"static_synapse\", \"file_name\": \"weights.csv\"}},\n"
+             "  \"output\": {\n");
+  expect_input_error(f, "config.json", "built-in");
+}
+
 static void test_non_nest_template(void **state) {
   fx *f = *state;
   fx_replace(f, "network/cortex_node_types.csv", "nest:iaf_psc_delta", "ctdb:Biophys1.hoc");
@@ -864,8 +911,8 @@ static void test_edges_target_virtual_population(void **state) {
 
 static void test_unknown_synapse_model(void **state) {
   fx *f = *state;
-  fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "tsodyks_synapse");
-  expect_input_error(f, "cortex_cortex_edge_types.csv", "tsodyks_synapse");
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "bcpnn_synapse");
+  expect_input_error(f, "cortex_cortex_edge_types.csv", "bcpnn_synapse");
 }
 
 static void test_python_weight_function(void **state) {
@@ -1021,7 +1068,7 @@ static void test_check_finds_every_error(void **state) {
   nowhere.pop = "nowhere_to_cortex";
   nowhere.src_pop = "nowhere";
   write_edges(f, "network/nowhere_edges.h5", &nowhere);
-  fx_replace(f, "network/thalamus_cortex_edge_types.csv", "static_synapse", "tsodyks2_synapse");
+  fx_replace(f, "network/thalamus_cortex_edge_types.csv", "static_synapse", "bcpnn_synapse");
   fx_replace(f, "network/cortex_cortex_edge_types.csv", "2.0 1.5", "2.0 0.01");
   /* inputs: a missing spike file, an unknown node set, a negative clamp duration */
   fx_replace(f, "config.json", "inputs/thalamus_spikes.h5", "inputs/no_spikes.h5");
@@ -1053,7 +1100,7 @@ static void test_check_finds_every_error(void **state) {
       "iaf_nonesuch",                     /* unknown model */
       "C_m",                              /* negative capacitance */
       "nowhere",                          /* unknown population */
-      "tsodyks2_synapse",                 /* unsupported synapse */
+      "bcpnn_synapse",                    /* unsupported synapse */
       "delay 0.01 ms",                    /* delay below dt */
       "no_spikes.h5",                     /* missing spike file */
       "no_such_set",                      /* unknown node set */
@@ -1111,6 +1158,12 @@ int main(int argc, char **argv) {
       CASE(test_node_types_no_model_type),
       CASE(test_unknown_nest_model),
       CASE(test_receptor_port_missing),
+      CASE(test_synapse_param_out_of_range),
+      CASE(test_synapse_unknown_param),
+      CASE(test_stdp_weight_sign),
+      CASE(test_recorded_template_without_report),
+      CASE(test_weight_recorder_missing_model),
+      CASE(test_weight_recorder_builtin_template),
       CASE(test_non_nest_template),
       CASE(test_duplicate_node_id),
       CASE(test_duplicate_population_name),

@@ -18,6 +18,7 @@
 #include "cz_test.h"
 #include "inputs/current_clamp.h"
 #include "inputs/spike_train.h"
+#include "io/h5.h"
 #include "models/model.h"
 
 /* ---- spike stamps ----------------------------------------------------------------------- */
@@ -217,6 +218,91 @@ static void test_clamp_current(void **state) {
   assert_true(cz_clamps_current(&cl, 3, 12) == 49.0);
 }
 
+/* ---- current clamps from an Allen NWB sweep ---------------------------------------------- */
+
+/* A sweep at 10 kHz (sample i at i * 0.1 ms) whose sample i is (i % 7) * 1e-10 A. */
+static void write_sweep(const char *path, const char *sweep, size_t n) {
+  double data[200];
+  assert_true(n <= 200);
+  for (size_t i = 0; i < n; i++) data[i] = (double)(i % 7) * 1e-10;
+  cz_h5file *h = NULL;
+  char p[256];
+  assert_int_equal(cz_h5_create(path, &h), CZ_OK);
+  snprintf(p, sizeof p, "/epochs/%s/stimulus/timeseries/data", sweep);
+  assert_int_equal(cz_h5_write_f64(h, p, data, n, false), CZ_OK);
+  snprintf(p, sizeof p, "/epochs/%s/stimulus/timeseries/starting_time", sweep);
+  const double zero = 0.0;
+  assert_int_equal(cz_h5_write_f64(h, p, &zero, 1, false), CZ_OK);
+  assert_int_equal(cz_h5_write_attr_f64(h, p, "rate", 10000.0), CZ_OK);
+  assert_int_equal(cz_h5_close(&h), CZ_OK);
+}
+
+static cz_status nwb_block(const char *json, double **t, double **amp, size_t *n) {
+  cz_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.path = "config.json";
+  cfg.dt = 0.1;
+  cJSON *j = cJSON_Parse(json);
+  assert_non_null(j);
+  cz_cfg_block b;
+  memset(&b, 0, sizeof b);
+  b.name = "clamp";
+  b.input_type = "nwb";
+  b.module = "IClamp";
+  b.json = j;
+  cz_status st = cz_clamp_block_changes(&cfg, &b, t, amp, n);
+  cJSON_Delete(j);
+  return st;
+}
+
+static void test_clamp_nwb_sweep(void **state) {
+  (void)state;
+  char dir[512], path[600], json[1024];
+  cz_test_tmpdir(dir, sizeof dir, "nwbclamp");
+  snprintf(path, sizeof path, "%s/cell_ephys.nwb", dir);
+  write_sweep(path, "Sweep_3", 60);
+  double *t = NULL, *amp = NULL;
+  size_t n = 0;
+  /* every sample after dt, amplitudes x 1e9 */
+  snprintf(json, sizeof json, "{\"file\": \"%s\", \"sweep_id\": 3}", path);
+  assert_int_equal(nwb_block(json, &t, &amp, &n), CZ_OK);
+  assert_int_equal(n, 58); /* samples 0 and 1 (t <= dt) are dropped */
+  for (size_t k = 0; k < n; k++) {
+    const size_t i = k + 2;
+    assert_true(fabs(t[k] - 0.1 * (double)i) < 1e-12);
+    assert_true(fabs(amp[k] - 0.1 * (double)(i % 7)) < 1e-12);
+  }
+  free(t);
+  free(amp);
+  /* downsample 0.0005 against the 1e-4 s sample interval: every 5th sample */
+  snprintf(json, sizeof json, "{\"file\": \"%s\", \"sweep_id\": \"3\", \"downsample\": 0.0005}", path);
+  assert_int_equal(nwb_block(json, &t, &amp, &n), CZ_OK);
+  assert_int_equal(n, 11); /* samples 5, 10, ..., 55 */
+  assert_true(fabs(t[0] - 0.5) < 1e-12 && fabs(amp[1] - 0.3) < 1e-12);
+  free(t);
+  free(amp);
+  /* a window of [0.95, 2.05] ms (samples 10..20), shifted by 10 ms */
+  snprintf(json, sizeof json,
+           "{\"file\": \"%s\", \"sweep_id\": \"Sweep_3\", \"sweep_window\": [0.95, 2.05], \"delay\": 10.0}", path);
+  assert_int_equal(nwb_block(json, &t, &amp, &n), CZ_OK);
+  assert_int_equal(n, 11);
+  assert_true(fabs(t[0] - 11.0) < 1e-12 && fabs(t[10] - 12.0) < 1e-12);
+  assert_true(fabs(amp[0] - 0.3) < 1e-12); /* 10 % 7 = 3 */
+  free(t);
+  free(amp);
+  /* errors: a missing sweep names it and the sweeps there are; a bad window */
+  snprintf(json, sizeof json, "{\"file\": \"%s\", \"sweep_id\": 4.0}", path);
+  assert_int_equal(nwb_block(json, &t, &amp, &n), CZ_ERR_FORMAT);
+  assert_non_null(strstr(cz_error_message(), "Sweep_4"));
+  assert_non_null(strstr(cz_error_message(), "Sweep_3"));
+  snprintf(json, sizeof json, "{\"file\": \"%s\", \"sweep_id\": 3, \"sweep_window\": [2.0, 1.0]}", path);
+  assert_int_equal(nwb_block(json, &t, &amp, &n), CZ_ERR_CONFIG);
+  snprintf(json, sizeof json, "{\"file\": \"%s\"}", path);
+  assert_int_equal(nwb_block(json, &t, &amp, &n), CZ_ERR_CONFIG);
+  assert_non_null(strstr(cz_error_message(), "sweep_id"));
+  cz_error_clear();
+}
+
 /* ---- clamp current reaching the membrane ------------------------------------------------ */
 
 /* A clamp stepping to I at step a and back to 0 at step b: the neuron's membrane is at rest
@@ -281,6 +367,7 @@ int main(void) {
       cmocka_unit_test(test_stamp_precise_vs_nest),
       cmocka_unit_test(test_stamp_grid_vs_nest),
       cmocka_unit_test(test_clamp_current),
+      cmocka_unit_test(test_clamp_nwb_sweep),
       cmocka_unit_test(test_clamp_reaches_membrane),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

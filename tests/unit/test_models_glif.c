@@ -7,7 +7,10 @@
  *    the voltage resets to fraction V_old + add;
  *  - receptor ports: input on port 2 (tau_syn 8 ms) peaks later than on port 1 (2 ms), each
  *    port's ring row is consumed, and the number of ports is reported;
- *  - parameter validation (mechanism combinations, list lengths). */
+ *  - parameter validation (mechanism combinations, list lengths);
+ *  - glif_cond: the LIF period without input (GSL to 1e-3 mV), each port's conductance as the
+ *    alpha function w (t / tau) e^{1 - t / tau} with its peak w at tau, the sign of the
+ *    response from each port's reversal potential, and E_rev / tau_syn validation. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -124,11 +127,78 @@ static void test_glif_validate(void **state) {
   cz_tm_close(&g);
 }
 
+/* ---- glif_cond -------------------------------------------------------------------------- */
+
+#define COND1 LIF1 ", \"tau_syn\": [2.0, 4.0], \"E_rev\": [0.0, -85.0]"
+
+/* Without synaptic input glif_cond is the same LIF: the period under 300 pA, integrated by GSL
+ * to 1e-3 mV, is the closed form within a step. */
+static void test_glif_cond_lif_period(void **state) {
+  (void)state;
+  cz_tm_grp g;
+  cz_tm_new(&g, "glif_cond", "{" COND1 "}", 0.1);
+  double last = -1;
+  size_t n = 0;
+  const double T = 2.0 + (100.0 / 10.0) * log(30.0 / 10.0);
+  for (long u = 0; u < 2000; u++)
+    if (cz_tm_step(&g, 0.0, 300.0)) {
+      const double t = (double)(u + 1) * 0.1;
+      if (last >= 0 && n >= 2) cz_assert_close(t - last, T, 0.11, "interspike interval", u);
+      last = t;
+      n++;
+    }
+  assert_true(n > 10);
+  cz_tm_close(&g);
+}
+
+/* A 5 nS input on port 1 (tau 2 ms) makes g_1 the alpha function w (t / tau) e^{1 - t / tau},
+ * peaking at w after tau; towards E_rev = 0 mV it depolarises, and the same input on port 2
+ * (E_rev -85 mV, below E_L) hyperpolarises. */
+static void test_glif_cond_conductance(void **state) {
+  (void)state;
+  cz_tm_grp g;
+  cz_tm_open(&g, "glif_cond", 2, 0.1);
+  for (size_t i = 0; i < 2; i++) cz_tm_set(&g, i, "{" COND1 "}");
+  assert_int_equal(g.kind->nports(g.grp, 0), 2);
+  const int g1 = cz_model_recordable(g.kind, "g_1"), g2 = cz_model_recordable(g.kind, "g_2");
+  assert_true(g1 > 0 && g2 > 0);
+  double rows[2][2] = {{5.0, 0.0}, {0.0, 5.0}}, stim[2] = {0, 0};
+  uint32_t fired[2];
+  double vmax = -70.0, vmin = -70.0, gpeak = 0, tpeak = 0;
+  for (long u = 0; u < 300; u++) {
+    assert_int_equal(g.kind->update(g.grp, 0, 2, rows[0], rows[1], stim, fired, 0), 0);
+    assert_true(rows[0][0] == 0.0 && rows[1][1] == 0.0); /* consumed */
+    const double t = (double)u * 0.1, want = 5.0 * (t / 2.0) * exp(1.0 - t / 2.0);
+    cz_assert_close(g.kind->record(g.grp, 0, g1), want, 2e-3, "g_1", u);
+    cz_assert_close(g.kind->record(g.grp, 1, g2), 5.0 * (t / 4.0) * exp(1.0 - t / 4.0), 2e-3, "g_2", u);
+    if (g.kind->record(g.grp, 0, g1) > gpeak) gpeak = g.kind->record(g.grp, 0, g1), tpeak = t;
+    vmax = fmax(vmax, g.kind->v_m(g.grp, 0));
+    vmin = fmin(vmin, g.kind->v_m(g.grp, 1));
+  }
+  cz_assert_close(gpeak, 5.0, 2e-3, "peak", 0);
+  cz_assert_close(tpeak, 2.0, 1e-9, "peak time", 0);
+  assert_true(vmax > -70.0 + 0.5);
+  assert_true(vmin < -70.0 - 0.05);
+  cz_tm_close(&g);
+}
+
+static void test_glif_cond_validate(void **state) {
+  (void)state;
+  cz_tm_grp g;
+  cz_tm_open(&g, "glif_cond", 1, 0.1);
+  assert_int_equal(cz_tm_try_set(&g, 0, "{\"tau_syn\": [2.0, 4.0], \"E_rev\": [0.0]}"), CZ_ERR_CONFIG);
+  assert_int_equal(cz_tm_try_set(&g, 0, "{\"g\": 5.0, \"g_m\": 5.0}"), CZ_ERR_CONFIG);
+  assert_int_equal(cz_tm_try_set(&g, 0, "{\"tau_syn\": [0.0], \"E_rev\": [0.0]}"), CZ_ERR_CONFIG);
+  assert_int_equal(cz_tm_try_set(&g, 0, "{\"g_m\": 5.0}"), CZ_OK);
+  cz_tm_close(&g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_glif_lif_period),      cmocka_unit_test(test_glif_after_spike_currents),
       cmocka_unit_test(test_glif_spike_threshold), cmocka_unit_test(test_glif_ports),
-      cmocka_unit_test(test_glif_validate),
+      cmocka_unit_test(test_glif_validate),        cmocka_unit_test(test_glif_cond_lif_period),
+      cmocka_unit_test(test_glif_cond_conductance), cmocka_unit_test(test_glif_cond_validate),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -211,17 +211,63 @@ static void test_h5_malformed(void **state) {
   assert_int_equal(cz_spike_input_read("/nonexistent/s.csv", NULL, "p", &t), CZ_ERR_IO);
 }
 
+static void write_nwb_trial(cz_h5file *h, const char *trial, uint64_t node, const double *ts, size_t n) {
+  char p[256];
+  snprintf(p, sizeof p, "/processing/%s/spike_train/%llu/data", trial, (unsigned long long)node);
+  assert_int_equal(cz_h5_write_f64(h, p, ts, n, false), CZ_OK);
+}
+
+/* NWB 1 spike trains: every node's group read, sorted by (node, time); one trial is taken
+ * without being named, several need "trial"; a group not named by a node id is refused. */
+static void test_nwb_spikes(void **state) {
+  (void)state;
+  char dir[512], path[600];
+  cz_test_tmpdir(dir, sizeof dir, "spknwb");
+  snprintf(path, sizeof path, "%s/lgn.nwb", dir);
+  cz_h5file *h = NULL;
+  assert_int_equal(cz_h5_create(path, &h), CZ_OK);
+  const double a[] = {30.0, 1.5}, b[] = {2.25};
+  write_nwb_trial(h, "trial_0", 12, a, 2);
+  write_nwb_trial(h, "trial_0", 3, b, 1);
+  assert_int_equal(cz_h5_close(&h), CZ_OK);
+  cz_spike_trains *t = read_ok(path, "nwb", "lgn");
+  assert_int_equal(t->n, 3);
+  assert_int_equal(t->node_ids[0], 3);
+  assert_true(t->timestamps[0] == 2.25);
+  assert_int_equal(t->node_ids[1], 12);
+  assert_true(t->timestamps[1] == 1.5 && t->timestamps[2] == 30.0);
+  cz_spike_trains_destroy(&t);
+  /* a second trial */
+  snprintf(path, sizeof path, "%s/two.nwb", dir);
+  assert_int_equal(cz_h5_create(path, &h), CZ_OK);
+  write_nwb_trial(h, "trial_0", 12, a, 2);
+  write_nwb_trial(h, "trial_1", 4, b, 1);
+  assert_int_equal(cz_h5_close(&h), CZ_OK);
+  assert_int_equal(cz_spike_input_read(path, "nwb", "lgn", &t), CZ_ERR_CONFIG);
+  assert_message_has("trial_0, trial_1");
+  assert_int_equal(cz_spike_input_read_trial(path, NULL, "lgn", "trial_1", &t), CZ_OK);
+  assert_int_equal(t->n, 1);
+  assert_int_equal(t->node_ids[0], 4);
+  cz_spike_trains_destroy(&t);
+  assert_int_equal(cz_spike_input_read_trial(path, NULL, "lgn", "trial_9", &t), CZ_ERR_FORMAT);
+  assert_message_has("trial_9");
+  /* a child that is not a node id */
+  snprintf(path, sizeof path, "%s/bad.nwb", dir);
+  assert_int_equal(cz_h5_create(path, &h), CZ_OK);
+  assert_int_equal(cz_h5_write_f64(h, "/processing/trial_1/spike_train/cell_a/data", b, 1, false), CZ_OK);
+  assert_int_equal(cz_h5_close(&h), CZ_OK);
+  assert_int_equal(cz_spike_input_read(path, NULL, "lgn", &t), CZ_ERR_FORMAT);
+  assert_message_has("cell_a");
+}
+
 static void test_module_choice(void **state) {
   (void)state;
   char dir[512], path[600];
   cz_test_tmpdir(dir, sizeof dir, "spkmod");
   cz_spike_trains *t = NULL;
   cz_test_write(path, sizeof path, dir, "s.nwb", "");
-  assert_int_equal(cz_spike_input_read(path, "nwb", "p", &t), CZ_ERR_CONFIG);
+  assert_int_not_equal(cz_spike_input_read(path, "nwb", "p", &t), CZ_OK); /* not an HDF5 file */
   assert_message_has(path);
-  assert_message_has("NWB spike input is not supported yet");
-  assert_int_equal(cz_spike_input_read(path, NULL, "p", &t), CZ_ERR_CONFIG);
-  assert_message_has("NWB");
   assert_int_equal(cz_spike_input_read(path, "poisson", "p", &t), CZ_ERR_CONFIG);
   assert_message_has("poisson");
   /* no telling extension: the module decides */
@@ -620,6 +666,7 @@ int main(void) {
       cmocka_unit_test(test_csv_malformed),
       cmocka_unit_test(test_sort_orders),
       cmocka_unit_test(test_python_repr),
+      cmocka_unit_test(test_nwb_spikes),
       cmocka_unit_test(test_write_round_trip),
       cmocka_unit_test(test_write_empty),
       cmocka_unit_test(test_write_failures),

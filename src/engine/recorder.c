@@ -332,6 +332,7 @@ static cz_status create(const cz_config *cfg, const cz_circuit *c, const cz_netw
     const cz_cfg_block *b = &cfg->reports[i];
     if (!b->enabled) continue;
     if (is_membrane_module(b->module)) st = add_block(r, cfg, b, c, tb, rank_of_gid);
+    else if (b->module && strcmp(b->module, "weight_recorder") == 0) continue; /* engine/weight_recorder.h */
     else if (net) cz_log_warn("reports.%s: module %s is not written by PointNet runs; ignored", b->name, b->module ? b->module : "?");
   }
   if (st == CZ_OK) st = check_paths(r, cfg);

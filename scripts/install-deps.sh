@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Cadenza needs to build and test. Idempotent: packages
 # already present are skipped, so a second run does nothing.
-#   install-deps.sh [--test-tools]   --test-tools adds what only the test suite uses
-#                                    (chromium, to render `cadenza plot` output headless)
+#   install-deps.sh [--test-tools]   --test-tools adds what only the test suite uses:
+#                                    chromium, to render `cadenza plot` output headless, and
+#                                    Slurm with munge, for the end-to-end sbatch test
+#                                    (tests/slurm/), which starts its own one-node cluster
 set -euo pipefail
 
 packages=(
@@ -12,7 +14,7 @@ packages=(
   libcjson-dev libmetis-dev libgsl-dev libpapi-dev
   libcmocka-dev
 )
-if [ "${1:-}" = "--test-tools" ]; then packages+=(chromium); fi
+if [ "${1:-}" = "--test-tools" ]; then packages+=(chromium slurmctld slurmd slurm-client munge); fi
 
 missing=()
 for p in "${packages[@]}"; do

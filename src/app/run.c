@@ -407,9 +407,23 @@ static cz_status prepare_output(run_state *s, const cz_run_options *opt) {
 }
 
 /* The timers of every rank, logged and written to <output_dir>/timers.json. */
-static cz_status write_timing(const run_state *s) {
+/* Peak memory of this rank as min / avg / max over ranks. Collective. */
+static cz_status rss_over_ranks(cz_stat *out) {
+  const double mine = (double)cz_peak_rss_bytes();
+  double v[3] = {mine, mine, mine};
+  CZ_TRY(cz_comm_allreduce_f64_array(&v[0], 1, CZ_REDUCE_MIN));
+  CZ_TRY(cz_comm_allreduce_f64_array(&v[1], 1, CZ_REDUCE_SUM));
+  CZ_TRY(cz_comm_allreduce_f64_array(&v[2], 1, CZ_REDUCE_MAX));
+  *out = (cz_stat){v[0], v[1] / cz_comm_size(), v[2]};
+  return CZ_OK;
+}
+
+static cz_status write_timing(const run_state *s, const run_totals *tot) {
   cz_timing t;
   CZ_TRY(cz_timing_collect(&s->result, cz_hw_available() ? NULL : s->hw_why, &t));
+  t.size = (cz_run_size){(double)s->net->nsteps * s->net->h, tot->neurons, tot->synapses, tot->spikes, tot->events,
+                         {0, 0, 0}};
+  CZ_TRY(rss_over_ranks(&t.size.peak_rss));
   cz_timing_log(&t);
   cz_status st = CZ_OK;
   if (cz_comm_rank() == 0) {
@@ -443,7 +457,7 @@ static cz_status run_all(run_state *s, const cz_run_options *opt) {
   run_totals t;
   CZ_TRY(sum_over_ranks(s, &t));
   print_summary(s, &t);
-  return write_timing(s);
+  return write_timing(s, &t);
 }
 
 cz_status cz_app_run(const cz_run_options *opt) {

@@ -137,10 +137,35 @@ static cJSON *phases_json(const cz_timing *t) {
   return list;
 }
 
+/* The "run" block: sizes and the rates derived from them. */
+static cJSON *size_json(const cz_timing *t) {
+  const cz_run_size *z = &t->size;
+  const double run_s = t->region[CZ_T_RUN].max, cores = (double)t->ranks * t->threads;
+  cJSON *o = cJSON_CreateObject();
+  bool ok = o && cJSON_AddNumberToObject(o, "model_time_ms", z->model_ms) &&
+            cJSON_AddNumberToObject(o, "neurons", (double)z->neurons) &&
+            cJSON_AddNumberToObject(o, "synapses", (double)z->synapses) &&
+            cJSON_AddNumberToObject(o, "spikes", (double)z->spikes) &&
+            cJSON_AddNumberToObject(o, "synaptic_events", (double)z->events) &&
+            cJSON_AddNumberToObject(o, "real_time_factor", z->model_ms > 0 ? run_s / (z->model_ms / 1000.0) : 0) &&
+            cJSON_AddNumberToObject(o, "synaptic_events_per_second", run_s > 0 ? (double)z->events / run_s : 0) &&
+            cJSON_AddNumberToObject(o, "synaptic_events_per_second_per_core",
+                                    run_s > 0 ? (double)z->events / run_s / cores : 0) &&
+            add(o, "peak_rss_bytes_per_rank", stat_json(&z->peak_rss)) &&
+            cJSON_AddNumberToObject(o, "peak_rss_bytes_per_synapse",
+                                    z->synapses ? z->peak_rss.avg * t->ranks / (double)z->synapses : 0);
+  if (!ok) {
+    cJSON_Delete(o);
+    return NULL;
+  }
+  return o;
+}
+
 static cJSON *timing_json(const cz_timing *t) {
   cJSON *root = cJSON_CreateObject();
   bool ok = root && cJSON_AddStringToObject(root, "units", "s") && cJSON_AddNumberToObject(root, "ranks", t->ranks) &&
-            cJSON_AddNumberToObject(root, "threads_per_rank", t->threads) && add(root, "phases", phases_json(t));
+            cJSON_AddNumberToObject(root, "threads_per_rank", t->threads) && add(root, "run", size_json(t)) &&
+            add(root, "phases", phases_json(t));
   cJSON *threads = ok ? cJSON_AddObjectToObject(root, "per_thread") : NULL;
   ok = threads && add(threads, "run.update", stat_json(&t->thread_update)) &&
        add(threads, "run.deliver", stat_json(&t->thread_deliver));

@@ -1,10 +1,14 @@
 /* The timing report of a run: every phase of base/timer.h as min / avg / max seconds over
  * ranks, the busy time of the update and deliver phases as min / avg / max over all threads
  * of all ranks (their spread is the load imbalance), and hardware counters of the phases
- * when PAPI counts on every rank. Printed to the log at the end of a run and written as JSON
+ * when PAPI counts on every rank, and what was simulated with the rates that follow: real-time
+ * factor (run time / model time, the slowest rank), synaptic events per second and per core,
+ * peak memory per rank and per synapse. Printed to the log at the end of a run and written as JSON
  * (timers.json in the output folder). */
 #ifndef CZ_APP_TIMING_H
 #define CZ_APP_TIMING_H
+
+#include <stdint.h>
 
 #include "base/status.h"
 #include "base/timer.h"
@@ -14,8 +18,16 @@ typedef struct cz_stat {
   double min, avg, max;
 } cz_stat;
 
+/* What was simulated, for the rates of the report. */
+typedef struct cz_run_size {
+  double model_ms;                 /* simulated time */
+  uint64_t neurons, synapses, spikes, events; /* totals over ranks */
+  cz_stat peak_rss;                /* bytes, over ranks */
+} cz_run_size;
+
 typedef struct cz_timing {
   int ranks, threads;
+  cz_run_size size;
   cz_stat region[CZ_T_COUNT];
   cz_stat thread_update, thread_deliver;
   int hw;                                        /* 1 when every rank counted */

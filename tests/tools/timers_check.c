@@ -6,7 +6,9 @@
  * parent, and the children of every phase add up (on average over ranks) to no more than the
  * phase itself; ranks and threads_per_rank are as given; the per-thread update and deliver
  * figures are ordered the same way; hardware_counters says whether counters were recorded and,
- * when not, why. Exit 0 when all hold. */
+ * when not, why; the run block has a model time, neurons and synapses, peak memory per rank
+ * ordered and positive, and its real-time factor and event rates are the slowest rank's run
+ * time against the model time and the events. Exit 0 when all hold. */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -93,6 +95,40 @@ static int check_phases(const cJSON *phases) {
   return 0;
 }
 
+static double num(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItem(o, key);
+  return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static int close_to(double got, double want, const char *name) {
+  if (!(fabs(got - want) <= 1e-9 * fabs(want) + 1e-12)) {
+    fprintf(stderr, "timers_check: %s is %.17g, expected %.17g\n", name, got, want);
+    return 1;
+  }
+  return 0;
+}
+
+static int check_run(const cJSON *run, const cJSON *phases, int cores) {
+  if (!cJSON_IsObject(run)) return bad("no run block", NULL);
+  double run_max = NAN;
+  const cJSON *p = NULL;
+  cJSON_ArrayForEach(p, phases) {
+    if (strcmp(cJSON_GetObjectItem(p, "name")->valuestring, "run") == 0) run_max = num(p, "max");
+  }
+  const double ms = num(run, "model_time_ms"), ev = num(run, "synaptic_events");
+  if (!(ms > 0) || !(num(run, "neurons") > 0) || !(num(run, "synapses") > 0) || !(ev >= 0) || !(num(run, "spikes") >= 0))
+    return bad("run block: model time, neurons, synapses, spikes or events missing", NULL);
+  const cJSON *rss = cJSON_GetObjectItem(run, "peak_rss_bytes_per_rank");
+  if (ordered(rss, "peak_rss_bytes_per_rank") || !(num(rss, "min") > 0)) return bad("bad peak memory", NULL);
+  if (close_to(num(run, "real_time_factor"), run_max / (ms / 1000.0), "real_time_factor") ||
+      close_to(num(run, "synaptic_events_per_second"), ev / run_max, "synaptic_events_per_second") ||
+      close_to(num(run, "synaptic_events_per_second_per_core"), ev / run_max / cores, "events per second per core"))
+    return 1;
+  printf("timers_check: %.0f ms simulated, real-time factor %.3f, %.3g events/s, %.1f MiB peak on the largest rank\n",
+         ms, num(run, "real_time_factor"), num(run, "synaptic_events_per_second"), num(rss, "max") / 1048576.0);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc != 4) return bad("usage: timers_check FILE RANKS THREADS", NULL);
   char *text = slurp(argv[1]);
@@ -109,6 +145,7 @@ int main(int argc, char **argv) {
   const cJSON *pt = cJSON_GetObjectItem(root, "per_thread");
   if (!rc) rc = ordered(cJSON_GetObjectItem(pt, "run.update"), "per_thread run.update") ||
                 ordered(cJSON_GetObjectItem(pt, "run.deliver"), "per_thread run.deliver");
+  if (!rc) rc = check_run(cJSON_GetObjectItem(root, "run"), phases, atoi(argv[2]) * atoi(argv[3]));
   const cJSON *hw = cJSON_GetObjectItem(root, "hardware_counters");
   if (!rc && !cJSON_IsBool(cJSON_GetObjectItem(hw, "available"))) rc = bad("hardware_counters.available missing", NULL);
   if (!rc && cJSON_IsFalse(cJSON_GetObjectItem(hw, "available")) && !cJSON_IsString(cJSON_GetObjectItem(hw, "reason")))

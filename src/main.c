@@ -39,6 +39,7 @@ static void print_usage(FILE *out) {
         "  cadenza check CONFIG.json [--ranks N] [-o DIR]  validate a folder without simulating; lists every error\n"
         "  cadenza plot raster|rates SPIKES [--population P] [--config C --node-set S] [--tmin MS] [--tmax MS] [-o F.svg]\n"
         "  cadenza plot report REPORT.h5 --node ID [--population P] [-o F.svg]   SVG pictures of a run\n"
+        "  cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o F.svg]   a scaling study (perf/scaling.sh)\n"
         "  cadenza create-environment [options] pointnet DIR   a simulation folder for a network folder\n"
         "      (-n NETWORK_DIR, -c COMPONENTS_DIR, -o OUTPUT_DIR, --tstop, --dt, --report-vars, --report-nodes,\n"
         "       --iclamp AMP,DELAY,DUR, --spikes-inputs POP:FILE, --config-file, --split-configs, --overwrite)\n"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/plot_scaling.h"
 #include "app/svg.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -22,7 +23,7 @@
 enum { WIDTH = 1000, HEIGHT = 520 };
 
 typedef struct plot_opts {
-  const char *kind, *input, *out, *population, *config, *node_set;
+  const char *kind, *input, *out, *population, *config, *node_set, *metric;
   double tmin, tmax;
   long long node;
 } plot_opts;
@@ -47,7 +48,7 @@ static void spike_set_free(spike_set *s) {
 }
 
 static cz_status parse(int argc, char **argv, plot_opts *o) {
-  *o = (plot_opts){NULL, NULL, NULL, NULL, NULL, NULL, NAN, NAN, -1};
+  *o = (plot_opts){NULL, NULL, NULL, NULL, NULL, NULL, NULL, NAN, NAN, -1};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const bool has = i + 1 < argc;
@@ -55,6 +56,7 @@ static cz_status parse(int argc, char **argv, plot_opts *o) {
     else if (strcmp(a, "--population") == 0 && has) o->population = argv[++i];
     else if (strcmp(a, "--config") == 0 && has) o->config = argv[++i];
     else if (strcmp(a, "--node-set") == 0 && has) o->node_set = argv[++i];
+    else if (strcmp(a, "--metric") == 0 && has) o->metric = argv[++i];
     else if (strcmp(a, "--tmin") == 0 && has) CZ_CHECK(cz_parse_double(argv[++i], &o->tmin), CZ_ERR_ARG, "plot: --tmin needs a number");
     else if (strcmp(a, "--tmax") == 0 && has) CZ_CHECK(cz_parse_double(argv[++i], &o->tmax), CZ_ERR_ARG, "plot: --tmax needs a number");
     else if (strcmp(a, "--node") == 0 && has)
@@ -65,9 +67,11 @@ static cz_status parse(int argc, char **argv, plot_opts *o) {
   }
   CZ_CHECK(o->kind && o->input, CZ_ERR_ARG,
            "usage: cadenza plot raster|rates SPIKES [--population P] [--config CONFIG --node-set NAME] [--tmin MS] "
-           "[--tmax MS] [-o FILE.svg] | cadenza plot report REPORT.h5 --node ID [--population P] [-o FILE.svg]");
-  CZ_CHECK(strcmp(o->kind, "raster") == 0 || strcmp(o->kind, "rates") == 0 || strcmp(o->kind, "report") == 0,
-           CZ_ERR_ARG, "plot: unknown plot '%s' (raster, rates, report)", o->kind);
+           "[--tmax MS] [-o FILE.svg] | cadenza plot report REPORT.h5 --node ID [--population P] [-o FILE.svg] | "
+           "cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o FILE.svg]");
+  CZ_CHECK(strcmp(o->kind, "raster") == 0 || strcmp(o->kind, "rates") == 0 || strcmp(o->kind, "report") == 0 ||
+               strcmp(o->kind, "scaling") == 0,
+           CZ_ERR_ARG, "plot: unknown plot '%s' (raster, rates, report, scaling)", o->kind);
   CZ_CHECK(!o->node_set || o->config, CZ_ERR_ARG, "plot: --node-set needs --config (the node sets live there)");
   CZ_CHECK(strcmp(o->kind, "report") != 0 || o->node >= 0, CZ_ERR_ARG, "plot report: --node ID is required");
   return CZ_OK;
@@ -324,6 +328,7 @@ static size_t draw_trace(FILE *fp, const plot_opts *o, trace *t) {
 /* ---- driver ------------------------------------------------------------------------------- */
 
 static cz_status draw(const plot_opts *o, FILE *fp, size_t *marks) {
+  if (strcmp(o->kind, "scaling") == 0) return cz_plot_scaling(o->input, o->metric, fp, marks);
   if (strcmp(o->kind, "report") == 0) {
     trace t;
     cz_status st = read_trace(o, &t);
@@ -373,6 +378,9 @@ int cz_app_plot_main(int argc, char **argv) {
     return cz_status_exit_code(st);
   }
   printf("cadenza plot: wrote %s (%zu %s)\n", o.out, marks,
-         strcmp(o.kind, "raster") == 0 ? "spikes" : strcmp(o.kind, "rates") == 0 ? "nodes" : "samples");
+         strcmp(o.kind, "raster") == 0   ? "spikes"
+         : strcmp(o.kind, "rates") == 0  ? "nodes"
+         : strcmp(o.kind, "scaling") == 0 ? "runs"
+                                          : "samples");
   return 0;
 }

@@ -6,6 +6,8 @@
  *                                                    window against its node id
  *   cadenza plot report REPORT.h5 --node ID [--population P] [-o FILE]
  *                                                    one node's trace from a membrane report
+ *   cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o FILE]
+ *                                                    a scaling study (app/plot_scaling.h)
  * Filters: --population P, --config CONFIG --node-set NAME (the nodes of a node set), and
  * --tmin / --tmax (the window (tmin, tmax] in ms; default: from 0 to the last spike or sample).
  * Spike files are SONATA h5 or CSV. Marks carry a class (spike, rate, trace) so that the

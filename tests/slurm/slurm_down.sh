@@ -18,8 +18,8 @@ stop() {  # pid file
 grep -q '^# cadenza test cluster' /etc/slurm/slurm.conf 2> /dev/null || exit 0
 stop /run/slurm/slurmd.pid
 stop /run/slurm/slurmctld.pid
-stop /run/munge/munged.pid
+if [ -e /run/slurm/munged-started-by-test ]; then stop /run/munge/munged.pid; fi
 rm -rf /var/spool/slurmctld /var/spool/slurmd /run/slurm /etc/slurm/slurm.conf \
   /var/log/slurm/slurmctld.log /var/log/slurm/slurmd.log
-rmdir /run/munge 2> /dev/null || true
+if [ ! -s /run/munge/munged.pid ]; then rmdir /run/munge 2> /dev/null || true; fi
 exit 0

@@ -19,13 +19,14 @@ fi
 chown munge:munge /etc/munge/munge.key
 chmod 0400 /etc/munge/munge.key
 install -d -o munge -g munge -m 0755 /run/munge
+install -d -m 0755 /var/spool/slurmctld /var/spool/slurmd /var/log/slurm /run/slurm /etc/slurm
 if ! munge -n < /dev/null > /dev/null 2>&1; then
+  touch /run/slurm/munged-started-by-test   # slurm_down.sh stops only a munged it started
   runuser -u munge -- /usr/sbin/munged
   for _ in $(seq 50); do munge -n < /dev/null > /dev/null 2>&1 && break; sleep 0.1; done
 fi
 munge -n < /dev/null | unmunge > /dev/null
 
-install -d -m 0755 /var/spool/slurmctld /var/spool/slurmd /var/log/slurm /run/slurm /etc/slurm
 mem=$(( $(free -m | awk '/^Mem:/{print $2}') * 8 / 10 ))
 cat > "$conf" <<CONF
 # cadenza test cluster (tests/slurm/slurm_up.sh); removed by slurm_down.sh
@@ -52,11 +53,11 @@ MailProg=/bin/true
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
-NodeName=localhost CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
+NodeName=localhost CPUs=$(getconf _NPROCESSORS_ONLN) RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 /usr/sbin/slurmctld
 /usr/sbin/slurmd
 for _ in $(seq 150); do sinfo -h -N -o %t 2> /dev/null | grep -qx idle && break; sleep 0.1; done
 sinfo -h -N -o %t | grep -qx idle || { echo "slurm_up: the node did not come up" >&2; exit 1; }
-echo "slurm_up: one node, $(nproc) CPUs, ${mem} MB"
+echo "slurm_up: one node, $(getconf _NPROCESSORS_ONLN) CPUs, ${mem} MB"

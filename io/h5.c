@@ -216,6 +216,15 @@ cz_status cz_h5_create(const char *path, cz_h5file **out) {
   return CZ_OK;
 }
 
+cz_status cz_h5_open_rw(const char *path, cz_h5file **out) {
+  *out = NULL;
+  cz_h5_quiet();
+  hid_t id = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  if (id < 0) return cz_h5_fail(path, CZ_ERR_OUTPUT, "cannot open HDF5 file for writing");
+  CZ_TRY(cz_h5_new(path, id, true, out));
+  return CZ_OK;
+}
+
 cz_status cz_h5_create_parallel(const char *path, const void *mpi_comm, cz_h5file **out) {
   *out = NULL;
 #if defined(CADENZA_WITH_MPI) && defined(H5_HAVE_PARALLEL)
@@ -1138,6 +1147,44 @@ static void cz_h5_elem_types(cz_h5_elem type, hid_t *stored, hid_t *mem, size_t 
     case CZ_H5_ELEM_U64:
     default: *stored = H5T_STD_U64LE, *mem = H5T_NATIVE_UINT64, *size = 8; return;
   }
+}
+
+cz_status cz_h5_create_1d(cz_h5file *f, const char *path, cz_h5_elem type, uint64_t total) {
+  hid_t stored, mem;
+  size_t size;
+  cz_h5_elem_types(type, &stored, &mem, &size);
+  hsize_t dims = (hsize_t)total;
+  hid_t space = H5Screate_simple(1, &dims, NULL);
+  hid_t lcpl = cz_h5_lcpl_parents();
+  hid_t dcpl = cz_h5_dcpl((size_t)total, false);
+  bool ok = space >= 0 && lcpl >= 0 && dcpl >= 0 && H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) >= 0;
+  hid_t d = ok ? H5Dcreate2(f->id, path, stored, space, lcpl, dcpl, H5P_DEFAULT) : -1;
+  cz_status st = d >= 0 ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot create dataset %s", path);
+  if (d >= 0 && H5Dclose(d) < 0 && st == CZ_OK) st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot create dataset %s", path);
+  if (dcpl >= 0) H5Pclose(dcpl);
+  if (lcpl >= 0) H5Pclose(lcpl);
+  if (space >= 0) H5Sclose(space);
+  return st;
+}
+
+cz_status cz_h5_write_1d_at(cz_h5file *f, const char *path, cz_h5_elem type, uint64_t offset, size_t n,
+                            const void *data) {
+  hid_t stored, mem;
+  size_t size;
+  cz_h5_elem_types(type, &stored, &mem, &size);
+  hid_t d = H5Dopen2(f->id, path, H5P_DEFAULT);
+  hid_t space = d >= 0 ? H5Dget_space(d) : -1;
+  hsize_t off = (hsize_t)offset, cnt = (hsize_t)n, one = 1;
+  hid_t mspace = H5Screate_simple(1, n ? &cnt : &one, NULL);
+  bool ok = space >= 0 && mspace >= 0;
+  if (ok && n > 0) ok = H5Sselect_hyperslab(space, H5S_SELECT_SET, &off, NULL, &cnt, NULL) >= 0;
+  if (ok && n == 0) ok = H5Sselect_none(space) >= 0 && H5Sselect_none(mspace) >= 0;
+  if (ok && (n > 0 || f->dxpl != H5P_DEFAULT)) ok = H5Dwrite(d, mem, mspace, space, f->dxpl, data) >= 0;
+  cz_status st = ok ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
+  if (mspace >= 0) H5Sclose(mspace);
+  if (space >= 0) H5Sclose(space);
+  if (d >= 0 && H5Dclose(d) < 0 && st == CZ_OK) st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
+  return st;
 }
 
 /* Chunked with byte shuffle before gzip: the high bytes of small integers then form long

@@ -46,6 +46,8 @@ cz_status cz_h5_create(const char *path, cz_h5file **out);
  * are collective: all ranks call them in the same order with the same arguments, except the
  * slice each writes. Owned (*out). */
 cz_status cz_h5_create_parallel(const char *path, const void *mpi_comm, cz_h5file **out);
+/* Opens an existing file to add to it (one process); failures are CZ_ERR_OUTPUT. Owned (*out). */
+cz_status cz_h5_open_rw(const char *path, cz_h5file **out);
 /* Closes; for written files a failing close is reported (CZ_ERR_OUTPUT). Accepts NULL. */
 cz_status cz_h5_close(cz_h5file **f);
 const char *cz_h5_path(const cz_h5file *f);
@@ -131,6 +133,13 @@ cz_status cz_h5_write_u64_pairs(cz_h5file *f, const char *path, const uint64_t *
 /* Element type of an appender; the values passed to cz_h5_append are the matching C type
  * (uint16_t, uint32_t, uint64_t, double) and are stored little-endian. */
 typedef enum cz_h5_elem { CZ_H5_ELEM_U16, CZ_H5_ELEM_U32, CZ_H5_ELEM_U64, CZ_H5_ELEM_F64 } cz_h5_elem;
+
+/* A contiguous 1-D dataset of total elements, allocated and never filled (collective in a
+ * parallel file), and n of its elements written at offset (collective: every rank calls it,
+ * n may be 0), any number of times: for writers that produce a big dataset in rounds. */
+cz_status cz_h5_create_1d(cz_h5file *f, const char *path, cz_h5_elem type, uint64_t total);
+cz_status cz_h5_write_1d_at(cz_h5file *f, const char *path, cz_h5_elem type, uint64_t offset, size_t n,
+                            const void *data);
 
 /* A 1-D dataset whose length is known up front but whose values arrive in order, piece by
  * piece, so that a generator never holds the whole array: values are buffered one chunk at a

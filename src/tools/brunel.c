@@ -6,6 +6,7 @@
  * (1.8e9 edges), and each target's sources are a pure function of (seed, target, stream),
  * so the draw order inside the loop cannot change the result. */
 #include "tools/brunel.h"
+#include "tools/gen_folder.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -103,71 +104,6 @@ typedef struct br_ctx {
   const char *dir;
 } br_ctx;
 
-/* mkdir -p. */
-static cz_status br_mkdirs(const char *path) {
-  char *p = NULL;
-  CZ_TRY(cz_strdup(path, &p));
-  cz_status st = CZ_OK;
-  for (char *q = p + 1; st == CZ_OK; q++) {
-    if (*q != '/' && *q != '\0') continue;
-    char saved = *q;
-    *q = '\0';
-    if (mkdir(p, 0755) != 0 && errno != EEXIST)
-      st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot create folder %s: %s", p, strerror(errno));
-    else if (!cz_path_is_dir(p)) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s exists and is not a folder", p);
-    *q = saved;
-    if (saved == '\0') break;
-  }
-  free(p);
-  return st;
-}
-
-/* Writes text, and a newline when asked, to path (replacing it). */
-static cz_status br_write_text_file(const char *path, const char *text, bool newline) {
-  FILE *f = fopen(path, "w");
-  CZ_CHECK(f != NULL, CZ_ERR_OUTPUT, "cannot create %s: %s", path, strerror(errno));
-  bool ok = fputs(text, f) >= 0 && (!newline || fputc('\n', f) != EOF);
-  ok = fclose(f) == 0 && ok;
-  CZ_CHECK(ok, CZ_ERR_OUTPUT, "writing %s failed (disk full?)", path);
-  return CZ_OK;
-}
-
-/* Writes text to dir/rel. */
-static cz_status br_write_text(const br_ctx *c, const char *rel, const char *text) {
-  char *path = NULL;
-  CZ_TRY(cz_path_join(c->dir, rel, &path));
-  cz_status st = br_write_text_file(path, text, false);
-  free(path);
-  return st;
-}
-
-/* Writes a JSON document pretty-printed to dir/rel and frees it. When atomic, the text goes
- * to rel.part first and is renamed into place once complete. */
-static cz_status br_write_json(const br_ctx *c, const char *rel, cJSON *doc, bool atomic) {
-  char *text = doc ? cJSON_Print(doc) : NULL;
-  cJSON_Delete(doc);
-  CZ_CHECK(text != NULL, CZ_ERR_NOMEM, "out of memory writing %s", rel);
-  char *path = NULL, *part = NULL;
-  cz_status st = cz_path_join(c->dir, rel, &path);
-  if (st == CZ_OK) st = atomic ? cz_asprintf(&part, "%s.part", path) : cz_strdup(path, &part);
-  if (st == CZ_OK) st = br_write_text_file(part, text, true);
-  if (st == CZ_OK && atomic && rename(part, path) != 0)
-    st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot rename %s to %s: %s", part, path, strerror(errno));
-  if (st != CZ_OK && part && atomic) unlink(part);
-  free(path);
-  free(part);
-  cJSON_free(text);
-  return st;
-}
-
-/* Shortest "%.Ng" text that reads back to v, as Python's repr would give (0.1, -0.5, 1.5). */
-static void br_format_double(double v, char *buf, size_t n) {
-  for (int prec = 15; prec <= 17; prec++) {
-    snprintf(buf, n, "%.*g", prec, v);
-    if (strtod(buf, NULL) == v) return;
-  }
-}
-
 /* ---- components and type tables -------------------------------------------------------- */
 
 static cJSON *br_cell_params_json(void) {
@@ -188,64 +124,39 @@ static cJSON *br_cell_params_json(void) {
 
 /* The two cell files hold the same values: they exist so that a modeller can vary them. */
 static cz_status br_write_components(const br_ctx *c) {
-  CZ_TRY(br_write_json(c, "components/cell_models/exc.json", br_cell_params_json(), false));
-  CZ_TRY(br_write_json(c, "components/cell_models/inh.json", br_cell_params_json(), false));
-  CZ_TRY(br_write_json(c, "components/synaptic_models/static.json", cJSON_CreateObject(), false));
+  CZ_TRY(cz_gen_write_json(c->dir, "components/cell_models/exc.json", br_cell_params_json(), false));
+  CZ_TRY(cz_gen_write_json(c->dir, "components/cell_models/inh.json", br_cell_params_json(), false));
+  CZ_TRY(cz_gen_write_json(c->dir, "components/synaptic_models/static.json", cJSON_CreateObject(), false));
   return CZ_OK;
 }
 
 static cz_status br_write_type_tables(const br_ctx *c) {
-  CZ_TRY(br_write_text(c, "network/brunel_node_types.csv",
+  CZ_TRY(cz_gen_write_text(c->dir, "network/brunel_node_types.csv",
                        "node_type_id model_type model_template dynamics_params pop_name ei\n"
                        "100 point_neuron nest:iaf_psc_delta exc.json excitatory e\n"
                        "101 point_neuron nest:iaf_psc_delta inh.json inhibitory i\n"));
-  CZ_TRY(br_write_text(c, "network/external_node_types.csv",
+  CZ_TRY(cz_gen_write_text(c->dir, "network/external_node_types.csv",
                        "node_type_id model_type pop_name ei\n"
                        "200 virtual external e\n"));
   char w_exc[32], w_inh[32], delay[32], *text = NULL;
-  br_format_double(c->p->J, w_exc, sizeof w_exc);
-  br_format_double(-c->p->g * c->p->J, w_inh, sizeof w_inh);
-  br_format_double(c->p->delay, delay, sizeof delay);
+  cz_gen_format_double(c->p->J, w_exc, sizeof w_exc);
+  cz_gen_format_double(-c->p->g * c->p->J, w_inh, sizeof w_inh);
+  cz_gen_format_double(c->p->delay, delay, sizeof delay);
   const char *header = "edge_type_id target_query source_query syn_weight delay dynamics_params model_template\n";
   CZ_TRY(cz_asprintf(&text,
                      "%s100 * ei=='e' %s %s static.json static_synapse\n"
                      "101 * ei=='i' %s %s static.json static_synapse\n",
                      header, w_exc, delay, w_inh, delay));
-  cz_status st = br_write_text(c, "network/brunel_brunel_edge_types.csv", text);
+  cz_status st = cz_gen_write_text(c->dir, "network/brunel_brunel_edge_types.csv", text);
   free(text);
   CZ_TRY(st);
   CZ_TRY(cz_asprintf(&text, "%s200 * * %s %s static.json static_synapse\n", header, w_exc, delay));
-  st = br_write_text(c, "network/external_brunel_edge_types.csv", text);
+  st = cz_gen_write_text(c->dir, "network/external_brunel_edge_types.csv", text);
   free(text);
   return st;
 }
 
 /* ---- HDF5 helpers ---------------------------------------------------------------------- */
-
-static cz_status br_write_root_attrs(cz_h5file *f) {
-  static const uint32_t magic = 0x0A7A, version[2] = {0, 1};
-  CZ_TRY(cz_h5_write_attr_u32(f, "/", "magic", &magic, 1));
-  CZ_TRY(cz_h5_write_attr_u32(f, "/", "version", version, 2));
-  return CZ_OK;
-}
-
-/* Creates dir/rel with the SONATA root attributes. Owned (*out). */
-static cz_status br_h5_create(const br_ctx *c, const char *rel, cz_h5file **out) {
-  char *path = NULL;
-  CZ_TRY(cz_path_join(c->dir, rel, &path));
-  cz_status st = cz_h5_create(path, out);
-  free(path);
-  CZ_TRY(st);
-  st = br_write_root_attrs(*out);
-  if (st != CZ_OK) cz_h5_close(out);
-  return st;
-}
-
-/* Closes f, keeping the first failure: st when it already failed, else the close's. */
-static cz_status br_h5_finish(cz_h5file **f, cz_status st) {
-  cz_status cst = cz_h5_close(f);
-  return st != CZ_OK ? st : cst;
-}
 
 /* ---- nodes ----------------------------------------------------------------------------- */
 
@@ -315,10 +226,10 @@ static cz_status br_write_external_nodes_body(const br_ctx *c, cz_h5file *f) {
 
 static cz_status br_write_nodes(const br_ctx *c) {
   cz_h5file *f = NULL;
-  CZ_TRY(br_h5_create(c, "network/brunel_nodes.h5", &f));
-  CZ_TRY(br_h5_finish(&f, br_write_brunel_nodes_body(c, f)));
-  CZ_TRY(br_h5_create(c, "network/external_nodes.h5", &f));
-  CZ_TRY(br_h5_finish(&f, br_write_external_nodes_body(c, f)));
+  CZ_TRY(cz_gen_h5_create(c->dir, "network/brunel_nodes.h5", NULL, &f));
+  CZ_TRY(cz_gen_h5_finish(&f, br_write_brunel_nodes_body(c, f)));
+  CZ_TRY(cz_gen_h5_create(c->dir, "network/external_nodes.h5", NULL, &f));
+  CZ_TRY(cz_gen_h5_finish(&f, br_write_external_nodes_body(c, f)));
   return CZ_OK;
 }
 
@@ -517,8 +428,8 @@ static cz_status br_write_edges_body(const br_ctx *c, const br_edge_spec *e, cz_
 
 static cz_status br_write_edge_file(const br_ctx *c, const br_edge_spec *e) {
   cz_h5file *f = NULL;
-  CZ_TRY(br_h5_create(c, e->file, &f));
-  CZ_TRY(br_h5_finish(&f, br_write_edges_body(c, e, f)));
+  CZ_TRY(cz_gen_h5_create(c->dir, e->file, NULL, &f));
+  CZ_TRY(cz_gen_h5_finish(&f, br_write_edges_body(c, e, f)));
   return CZ_OK;
 }
 
@@ -732,42 +643,17 @@ static cz_status br_write_config(const br_ctx *c) {
     cJSON_Delete(root);
     return CZ_ERROR(CZ_ERR_NOMEM, "out of memory building config.json");
   }
-  CZ_TRY(br_write_json(c, "config.json", root, true));
+  CZ_TRY(cz_gen_write_json(c->dir, "config.json", root, true));
   return CZ_OK;
 }
 
 /* ---- driver ---------------------------------------------------------------------------- */
 
-static cz_status br_prepare_folder(const br_ctx *c) {
-  char *config = NULL;
-  CZ_TRY(cz_path_join(c->dir, "config.json", &config));
-  cz_status st = CZ_OK;
-  if (cz_path_exists(config)) {
-    if (!c->p->overwrite)
-      st = CZ_ERROR(CZ_ERR_OUTPUT, "%s already exists; pass --overwrite to replace the generated files", config);
-    /* Removed first, so that a regeneration that fails half-way leaves no complete-looking
-     * folder whose config points at half-written files. */
-    else if (unlink(config) != 0)
-      st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot replace %s: %s", config, strerror(errno));
-  }
-  free(config);
-  CZ_TRY(st);
-  static const char *const dirs[] = {"network", "components/cell_models", "components/synaptic_models", "inputs"};
-  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-    char *path = NULL;
-    CZ_TRY(cz_path_join(c->dir, dirs[i], &path));
-    st = br_mkdirs(path);
-    free(path);
-    CZ_TRY(st);
-  }
-  return CZ_OK;
-}
-
 cz_status cz_generate_brunel(const cz_brunel_params *p, const char *dir) {
   CZ_CHECK(p != NULL && dir != NULL && *dir, CZ_ERR_ARG, "brunel: no output folder given");
   br_ctx c = {.p = p, .dir = dir};
   CZ_TRY(cz_brunel_sizes_of(p, &c.s));
-  CZ_TRY(br_prepare_folder(&c));
+  CZ_TRY(cz_gen_prepare(dir, p->overwrite));
   size_t n_spikes = 0;
   CZ_TRY(br_write_components(&c));
   CZ_TRY(br_write_type_tables(&c));

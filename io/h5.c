@@ -1096,6 +1096,11 @@ cz_status cz_h5_write_u16(cz_h5file *f, const char *path, const uint16_t *data, 
 /* Chunked gzip over whole rows for a non-empty compressed [rows, 2] dataset. */
 static hid_t cz_h5_pairs_dcpl(size_t rows, bool compress) {
   hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  /* no modification times: the same data give the same bytes */
+  if (dcpl >= 0 && H5Pset_obj_track_times(dcpl, 0) < 0) {
+    H5Pclose(dcpl);
+    return -1;
+  }
   if (dcpl < 0 || !compress || rows == 0) return dcpl;
   hsize_t chunk[2] = {rows < 32768 ? (hsize_t)rows : 32768, 2};
   if (H5Pset_chunk(dcpl, 2, chunk) < 0 || H5Pset_deflate(dcpl, 4) < 0) {

@@ -29,12 +29,16 @@
 #include "comm/comm.h"
 #include "io/h5.h"
 #include "tools/brunel.h"
+#include "tools/microcircuit.h"
 
 static void print_usage(FILE *out) {
   fputs("Usage:\n"
         "  cadenza run CONFIG.json [options]    run a SONATA simulation (BMTK PointNet semantics)\n"
         "  cadenza CONFIG.json [options]        same as run\n"
         "  cadenza generate brunel [options] DIR  write the Brunel example network folder\n"
+        "  cadenza generate microcircuit [--scale S (0.1)] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
+        "                                       the Potjans-Diesmann cortical microcircuit (any scale in (0, 1];\n"
+        "                                       under mpirun every rank writes its share)\n"
         "  cadenza partition CONFIG.json --ranks N [--method M] -o FILE   precompute a placement\n"
         "  cadenza check CONFIG.json [--ranks N] [-o DIR]  validate a folder without simulating; lists every error\n"
         "  cadenza plot raster|rates SPIKES [--population P] [--config C --node-set S] [--tmin MS] [--tmax MS] [-o F.svg]\n"
@@ -155,7 +159,7 @@ static cz_status parse_generate(int argc, char **argv, int first, cz_brunel_para
   *p = cz_brunel_defaults();
   *dir = NULL;
   CZ_CHECK(first < argc && strcmp(argv[first], "brunel") == 0, CZ_ERR_ARG,
-           "generate: unknown network '%s' (known: brunel)", first < argc ? argv[first] : "");
+           "generate: unknown network '%s' (known: brunel, microcircuit)", first < argc ? argv[first] : "");
   for (int i = first + 1; i < argc; i++) {
     const char *a = argv[i];
     long long v;
@@ -231,9 +235,48 @@ static cz_status parse_partition(int argc, char **argv, const char **config, int
   return CZ_OK;
 }
 
+static cz_status parse_microcircuit(int argc, char **argv, cz_mc_params *p, const char **dir) {
+  *p = cz_mc_defaults();
+  *dir = NULL;
+  for (int i = 3; i < argc; i++) {
+    const char *a = argv[i];
+    long long v;
+    if (strcmp(a, "--overwrite") == 0) {
+      p->overwrite = true;
+    } else if (a[0] != '-') {
+      CZ_CHECK(!*dir, CZ_ERR_ARG, "generate: more than one folder given");
+      *dir = a;
+    } else {
+      CZ_TRY(need_value(argc, argv, i));
+      const char *val = argv[++i];
+      if (strcmp(a, "--scale") == 0) CZ_TRY(parse_double(a, val, 0, &p->scale));
+      else if (strcmp(a, "--tstop") == 0) CZ_TRY(parse_double(a, val, 0, &p->tstop));
+      else if (strcmp(a, "--dt") == 0) CZ_TRY(parse_double(a, val, 0, &p->dt));
+      else if (strcmp(a, "--seed") == 0) {
+        CZ_TRY(parse_long(a, val, 0, &v));
+        p->seed = (uint64_t)v;
+      } else return CZ_ERROR(CZ_ERR_ARG, "generate microcircuit: unknown option '%s' (see cadenza --help)", a);
+    }
+  }
+  CZ_CHECK(*dir, CZ_ERR_ARG, "generate: no output folder given (usage: cadenza generate microcircuit DIR)");
+  return CZ_OK;
+}
+
 static cz_status dispatch(int argc, char **argv) {
   CZ_CHECK(argc >= 2, CZ_ERR_ARG, "no command given (see cadenza --help)");
   const char *cmd = argv[1];
+  if (strcmp(cmd, "generate") == 0 && argc >= 3 && strcmp(argv[2], "microcircuit") == 0) {
+    cz_mc_params p;
+    const char *dir;
+    uint64_t n = 0, e = 0;
+    CZ_TRY(parse_microcircuit(argc, argv, &p, &dir));
+    CZ_TRY(cz_generate_microcircuit(&p, dir, &n, &e));
+    if (cz_comm_rank() == 0)
+      printf("cadenza: wrote the Potjans-Diesmann microcircuit at scale %g (%llu neurons, %llu synapses) to %s; run it "
+             "with: cadenza run %s/config.json\n",
+             p.scale, (unsigned long long)n, (unsigned long long)e, dir, dir);
+    return CZ_OK;
+  }
   if (strcmp(cmd, "generate") == 0) {
     cz_brunel_params p;
     const char *dir;

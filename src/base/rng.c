@@ -1,5 +1,7 @@
 #include "base/rng.h"
 
+#include <math.h>
+
 static uint64_t mix(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -15,4 +17,10 @@ uint64_t cz_rng_u64(uint64_t seed, uint64_t key, uint64_t stream, uint64_t count
 
 double cz_rng_uniform(uint64_t seed, uint64_t key, uint64_t stream, uint64_t counter) {
   return (double)(cz_rng_u64(seed, key, stream, counter) >> 11) * 0x1.0p-53;
+}
+
+double cz_rng_next_normal(cz_rng *r) {
+  const double u1 = 1.0 - cz_rng_next_uniform(r); /* (0, 1]: the log stays finite */
+  const double u2 = cz_rng_next_uniform(r);
+  return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
 }

@@ -22,5 +22,12 @@ static inline cz_rng cz_rng_make(uint64_t seed, uint64_t key, uint64_t stream) {
 }
 static inline double cz_rng_next_uniform(cz_rng *r) { return cz_rng_uniform(r->seed, r->key, r->stream, r->counter++); }
 static inline uint64_t cz_rng_next_u64(cz_rng *r) { return cz_rng_u64(r->seed, r->key, r->stream, r->counter++); }
+/* Standard normal (Box-Muller from two uniforms of the stream; one value per call). */
+double cz_rng_next_normal(cz_rng *r);
+/* Uniform integer in [0, n): 53 random bits scaled, so the bias is below n / 2^53. */
+static inline uint64_t cz_rng_next_below(cz_rng *r, uint64_t n) {
+  const uint64_t v = (uint64_t)(cz_rng_next_uniform(r) * (double)n);
+  return v < n ? v : n - 1;
+}
 
 #endif

@@ -1,0 +1,399 @@
+/* The Potjans-Diesmann microcircuit generator (contract in tools/microcircuit.h). */
+#include "tools/microcircuit.h"
+
+#include <cjson/cJSON.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/rng.h"
+#include "base/str.h"
+#include "comm/comm.h"
+#include "io/h5.h"
+#include "tools/gen_folder.h"
+
+enum { NPOP = 8, ROUND_EDGES = 1 << 22, STREAM_VM = 1, STREAM_EDGES = 16 };
+
+static const char *const k_pop[NPOP] = {"L23E", "L23I", "L4E", "L4I", "L5E", "L5I", "L6E", "L6I"};
+static const double k_n_full[NPOP] = {20683, 5834, 21915, 5479, 4850, 1065, 14395, 2948};
+static const double k_conn[NPOP][NPOP] = {
+    {0.1009, 0.1689, 0.0437, 0.0818, 0.0323, 0.0, 0.0076, 0.0},
+    {0.1346, 0.1371, 0.0316, 0.0515, 0.0755, 0.0, 0.0042, 0.0},
+    {0.0077, 0.0059, 0.0497, 0.135, 0.0067, 0.0003, 0.0453, 0.0},
+    {0.0691, 0.0029, 0.0794, 0.1597, 0.0033, 0.0, 0.1057, 0.0},
+    {0.1004, 0.0622, 0.0505, 0.0057, 0.0831, 0.3726, 0.0204, 0.0},
+    {0.0548, 0.0269, 0.0257, 0.0022, 0.06, 0.3158, 0.0086, 0.0},
+    {0.0156, 0.0066, 0.0211, 0.0166, 0.0572, 0.0197, 0.0396, 0.2252},
+    {0.0364, 0.001, 0.0034, 0.0005, 0.0277, 0.008, 0.0658, 0.1443}};
+static const double k_k_ext[NPOP] = {1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100};
+static const double k_v_mean[NPOP] = {-68.28, -63.16, -63.33, -63.45, -63.11, -61.66, -66.72, -61.43};
+static const double k_v_sd[NPOP] = {5.36, 4.57, 4.74, 4.94, 4.94, 4.55, 5.46, 4.48};
+static const double C_M = 250.0, TAU_M = 10.0, TAU_SYN = 0.5, PSP_E = 0.15, NU_BG = 8.0;
+
+/* Sizes, synapse counts and per-target in-degrees, the same on every rank. */
+typedef struct mc_net {
+  const cz_mc_params *p;
+  const char *dir;
+  uint64_t n[NPOP], first[NPOP], N;
+  uint32_t *count[NPOP][NPOP]; /* [y][x][target in y]: synapses from x onto each target */
+  uint64_t *edge_off;          /* [N + 1] first edge of each target */
+  double psc_e;                /* pA of a 0.15 mV excitatory PSP */
+} mc_net;
+
+cz_mc_params cz_mc_defaults(void) { return (cz_mc_params){0.1, 1000.0, 0.1, 1, false}; }
+
+/* The current of a PSP of 1 mV peak for iaf_psc_exp (the reference's PSC_over_PSP). */
+static double psc_over_psp(void) {
+  const double sub = 1.0 / (TAU_SYN - TAU_M), pre = TAU_M * TAU_SYN / C_M * sub, frac = pow(TAU_M / TAU_SYN, sub);
+  return 1.0 / (pre * (pow(frac, TAU_M) - pow(frac, TAU_SYN)));
+}
+
+static void mc_free(mc_net *m) {
+  for (int y = 0; y < NPOP; y++)
+    for (int x = 0; x < NPOP; x++) free(m->count[y][x]);
+  free(m->edge_off);
+}
+
+/* Splits Q synapses of projection (y, x) over y's targets, uniformly (a multinomial), as
+ * drawing targets with replacement does. */
+static cz_status split_projection(mc_net *m, int y, int x, uint64_t q, double *ones, gsl_rng *r) {
+  CZ_NEW(m->count[y][x], m->n[y]);
+  if (q == 0) return CZ_OK;
+  gsl_rng_set(r, (unsigned long)(cz_rng_u64(m->p->seed, (uint64_t)(y * NPOP + x), 7, 0) & 0xffffffffu));
+  unsigned int *c = cz_calloc(m->n[y], sizeof *c);
+  CZ_CHECK(c != NULL, CZ_ERR_NOMEM, "out of memory");
+  gsl_ran_multinomial(r, m->n[y], (unsigned int)q, ones, c);
+  for (uint64_t i = 0; i < m->n[y]; i++) m->count[y][x][i] = c[i];
+  free(c);
+  return CZ_OK;
+}
+
+static cz_status plan(mc_net *m) {
+  for (int y = 0; y < NPOP; y++) {
+    m->n[y] = (uint64_t)fmax(1.0, llround(k_n_full[y] * m->p->scale));
+    m->first[y] = m->N;
+    m->N += m->n[y];
+  }
+  m->psc_e = PSP_E * psc_over_psp();
+  uint64_t nmax = 0;
+  for (int y = 0; y < NPOP; y++) nmax = m->n[y] > nmax ? m->n[y] : nmax;
+  double *ones = cz_calloc(nmax, sizeof *ones);
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  cz_status st = ones && r ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (uint64_t i = 0; st == CZ_OK && i < nmax; i++) ones[i] = 1.0;
+  for (int y = 0; y < NPOP && st == CZ_OK; y++)
+    for (int x = 0; x < NPOP && st == CZ_OK; x++) {
+      const double c = k_conn[y][x], prod = k_n_full[x] * k_n_full[y];
+      const double q_full = c > 0 ? log(1.0 - c) / log((prod - 1.0) / prod) : 0.0;
+      st = split_projection(m, y, x, (uint64_t)llround(q_full / k_n_full[y] * (double)m->n[y]), ones, r);
+    }
+  free(ones);
+  if (r) gsl_rng_free(r);
+  CZ_TRY(st);
+  CZ_NEW(m->edge_off, m->N + 1);
+  for (int y = 0; y < NPOP; y++)
+    for (uint64_t i = 0; i < m->n[y]; i++) {
+      uint64_t k = 0;
+      for (int x = 0; x < NPOP; x++) k += m->count[y][x][i];
+      m->edge_off[m->first[y] + i + 1] = m->edge_off[m->first[y] + i] + k;
+    }
+  return CZ_OK;
+}
+
+static int pop_of(const mc_net *m, uint64_t gid) {
+  int y = 0;
+  while (y + 1 < NPOP && gid >= m->first[y + 1]) y++;
+  return y;
+}
+
+/* ---- small files (rank 0) ------------------------------------------------------------- */
+
+static double dc_of(const mc_net *m, int y) { return k_k_ext[y] * TAU_SYN * m->psc_e * NU_BG * 1e-3; }
+
+static cz_status write_components(const mc_net *m) {
+  for (int y = 0; y < NPOP; y++) {
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o && cJSON_AddNumberToObject(o, "C_m", C_M) && cJSON_AddNumberToObject(o, "tau_m", TAU_M) &&
+              cJSON_AddNumberToObject(o, "E_L", -65.0) && cJSON_AddNumberToObject(o, "V_th", -50.0) &&
+              cJSON_AddNumberToObject(o, "V_reset", -65.0) && cJSON_AddNumberToObject(o, "t_ref", 2.0) &&
+              cJSON_AddNumberToObject(o, "tau_syn_ex", TAU_SYN) && cJSON_AddNumberToObject(o, "tau_syn_in", TAU_SYN) &&
+              cJSON_AddNumberToObject(o, "I_e", dc_of(m, y));
+    if (!ok) {
+      cJSON_Delete(o);
+      return CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    }
+    char rel[64];
+    snprintf(rel, sizeof rel, "components/cell_models/%s.json", k_pop[y]);
+    CZ_TRY(cz_gen_write_json(m->dir, rel, o, false));
+  }
+  CZ_TRY(cz_gen_write_json(m->dir, "components/synaptic_models/static.json", cJSON_CreateObject(), false));
+  return CZ_OK;
+}
+
+static cz_status write_type_tables(const mc_net *m) {
+  char nodes[2048] = "node_type_id model_type model_template dynamics_params pop_name ei\n";
+  char edges[2048] = "edge_type_id target_query source_query dynamics_params model_template\n";
+  for (int y = 0; y < NPOP; y++) {
+    char line[256];
+    snprintf(line, sizeof line, "%d point_neuron nest:iaf_psc_exp %s.json %s %s\n", 100 + y, k_pop[y], k_pop[y],
+             y % 2 ? "i" : "e");
+    strncat(nodes, line, sizeof nodes - strlen(nodes) - 1);
+    snprintf(line, sizeof line, "%d * pop_name=='%s' static.json static_synapse\n", 100 + y, k_pop[y]);
+    strncat(edges, line, sizeof edges - strlen(edges) - 1);
+  }
+  CZ_TRY(cz_gen_write_text(m->dir, "network/cortex_node_types.csv", nodes));
+  CZ_TRY(cz_gen_write_text(m->dir, "network/cortex_cortex_edge_types.csv", edges));
+  return CZ_OK;
+}
+
+static cz_status write_nodes_body(const mc_net *m, cz_h5file *f) {
+  uint64_t *ids = NULL, *type = NULL;
+  uint32_t *group = NULL;
+  double *v = NULL;
+  CZ_NEW(ids, m->N);
+  cz_status st = (type = cz_calloc(m->N, sizeof *type)) && (group = cz_calloc(m->N, sizeof *group)) &&
+                         (v = cz_calloc(m->N, sizeof *v))
+                     ? CZ_OK
+                     : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (uint64_t g = 0; st == CZ_OK && g < m->N; g++) {
+    const int y = pop_of(m, g);
+    cz_rng r = cz_rng_make(m->p->seed, g, STREAM_VM);
+    ids[g] = g;
+    type[g] = (uint64_t)(100 + y);
+    v[g] = k_v_mean[y] + k_v_sd[y] * cz_rng_next_normal(&r);
+  }
+  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/cortex/node_id", ids, m->N, false);
+  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/cortex/node_type_id", type, m->N, false);
+  if (st == CZ_OK) st = cz_h5_write_u32(f, "/nodes/cortex/node_group_id", group, m->N, false);
+  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/cortex/node_group_index", ids, m->N, false);
+  if (st == CZ_OK) st = cz_h5_write_f64(f, "/nodes/cortex/0/dynamics_params/V_m", v, m->N, false);
+  free(ids);
+  free(type);
+  free(group);
+  free(v);
+  return st;
+}
+
+static cz_status write_config(const mc_net *m) {
+  char text[4096];
+  char dt[32], tstop[32];
+  cz_gen_format_double(m->p->dt, dt, sizeof dt);
+  cz_gen_format_double(m->p->tstop, tstop, sizeof tstop);
+  snprintf(text, sizeof text,
+           "{\n"
+           "  \"manifest\": {\"$BASE_DIR\": \"${configdir}\", \"$NETWORK_DIR\": \"$BASE_DIR/network\",\n"
+           "               \"$COMPONENTS_DIR\": \"$BASE_DIR/components\"},\n"
+           "  \"target_simulator\": \"NEST\",\n"
+           "  \"run\": {\"tstop\": %s, \"dt\": %s, \"nsteps_block\": 5000},\n"
+           "  \"inputs\": {},\n"
+           "  \"output\": {\"output_dir\": \"$BASE_DIR/output\", \"log_file\": \"log.txt\", \"spikes_file\": \"spikes.h5\",\n"
+           "             \"spikes_sort_order\": \"time\", \"overwrite_output_dir\": true},\n"
+           "  \"components\": {\"point_neuron_models_dir\": \"$COMPONENTS_DIR/cell_models\",\n"
+           "                 \"synaptic_models_dir\": \"$COMPONENTS_DIR/synaptic_models\"},\n"
+           "  \"networks\": {\n"
+           "    \"nodes\": [{\"nodes_file\": \"$NETWORK_DIR/cortex_nodes.h5\", \"node_types_file\": \"$NETWORK_DIR/cortex_node_types.csv\"}],\n"
+           "    \"edges\": [{\"edges_file\": \"$NETWORK_DIR/cortex_cortex_edges.h5\", \"edge_types_file\": \"$NETWORK_DIR/cortex_cortex_edge_types.csv\"}]\n"
+           "  }\n"
+           "}",
+           tstop, dt);
+  cJSON *doc = cJSON_Parse(text);
+  CZ_CHECK(doc, CZ_ERR_INTERNAL, "microcircuit: bad config template");
+  return cz_gen_write_json(m->dir, "config.json", doc, true);
+}
+
+/* ---- edges (all ranks) ---------------------------------------------------------------- */
+
+#define EP "/edges/cortex_to_cortex/"
+
+typedef struct edge_buf {
+  uint64_t *src, *tgt;
+  uint32_t *type, *gidx;
+  uint16_t *grp;
+  double *w, *d;
+} edge_buf;
+
+static void buf_free(edge_buf *b) {
+  free(b->src);
+  free(b->tgt);
+  free(b->type);
+  free(b->gidx);
+  free(b->grp);
+  free(b->w);
+  free(b->d);
+}
+
+static cz_status buf_alloc(edge_buf *b, size_t n) {
+  memset(b, 0, sizeof *b);
+  const size_t m = n ? n : 1;
+  if ((b->src = cz_calloc(m, 8)) && (b->tgt = cz_calloc(m, 8)) && (b->type = cz_calloc(m, 4)) &&
+      (b->gidx = cz_calloc(m, 4)) && (b->grp = cz_calloc(m, 2)) && (b->w = cz_calloc(m, 8)) && (b->d = cz_calloc(m, 8)))
+    return CZ_OK;
+  buf_free(b);
+  return CZ_ERROR(CZ_ERR_NOMEM, "out of memory for %zu edges", n);
+}
+
+/* Fills the edges of target t (gid) at b[0 ..), in source population order. */
+static size_t draw_target(const mc_net *m, uint64_t t, edge_buf *b, size_t at) {
+  const int y = pop_of(m, t);
+  const uint64_t row = t - m->first[y];
+  for (int x = 0; x < NPOP; x++) {
+    const uint32_t k = m->count[y][x][row];
+    if (!k) continue;
+    cz_rng r = cz_rng_make(m->p->seed, t, STREAM_EDGES + (uint64_t)x);
+    const bool exc = x % 2 == 0;
+    const double w_mean = exc ? m->psc_e * (x == 2 && y == 0 ? 2.0 : 1.0) : -4.0 * m->psc_e;
+    const double d_mean = exc ? 1.5 : 0.75;
+    for (uint32_t i = 0; i < k; i++, at++) {
+      b->src[at] = m->first[x] + cz_rng_next_below(&r, m->n[x]);
+      b->tgt[at] = t;
+      b->type[at] = (uint32_t)(100 + x);
+      double w = w_mean + 0.1 * fabs(w_mean) * cz_rng_next_normal(&r);
+      w = exc ? fmax(w, 0.0) : fmin(w, 0.0);
+      b->w[at] = (double)(float)w;
+      b->d[at] = fmax(m->p->dt, d_mean + 0.5 * d_mean * cz_rng_next_normal(&r));
+    }
+  }
+  return at;
+}
+
+static cz_status create_edge_datasets(cz_h5file *f, uint64_t total) {
+  CZ_TRY(cz_h5_create_1d(f, EP "source_node_id", CZ_H5_ELEM_U64, total));
+  CZ_TRY(cz_h5_create_1d(f, EP "target_node_id", CZ_H5_ELEM_U64, total));
+  CZ_TRY(cz_h5_create_1d(f, EP "edge_type_id", CZ_H5_ELEM_U32, total));
+  CZ_TRY(cz_h5_create_1d(f, EP "edge_group_id", CZ_H5_ELEM_U16, total));
+  CZ_TRY(cz_h5_create_1d(f, EP "edge_group_index", CZ_H5_ELEM_U32, total));
+  CZ_TRY(cz_h5_create_1d(f, EP "0/syn_weight", CZ_H5_ELEM_F64, total));
+  CZ_TRY(cz_h5_create_1d(f, EP "0/delay", CZ_H5_ELEM_F64, total));
+  return CZ_OK;
+}
+
+static cz_status write_round(cz_h5file *f, uint64_t off, size_t n, const edge_buf *b) {
+  CZ_TRY(cz_h5_write_1d_at(f, EP "source_node_id", CZ_H5_ELEM_U64, off, n, b->src));
+  CZ_TRY(cz_h5_write_1d_at(f, EP "target_node_id", CZ_H5_ELEM_U64, off, n, b->tgt));
+  CZ_TRY(cz_h5_write_1d_at(f, EP "edge_type_id", CZ_H5_ELEM_U32, off, n, b->type));
+  CZ_TRY(cz_h5_write_1d_at(f, EP "edge_group_id", CZ_H5_ELEM_U16, off, n, b->grp));
+  CZ_TRY(cz_h5_write_1d_at(f, EP "edge_group_index", CZ_H5_ELEM_U32, off, n, b->gidx));
+  CZ_TRY(cz_h5_write_1d_at(f, EP "0/syn_weight", CZ_H5_ELEM_F64, off, n, b->w));
+  CZ_TRY(cz_h5_write_1d_at(f, EP "0/delay", CZ_H5_ELEM_F64, off, n, b->d));
+  return CZ_OK;
+}
+
+/* The first target at or after the r-th of nr equal shares of the edges. */
+static uint64_t share_start(const mc_net *m, int r, int nr) {
+  if (r == 0) return 0;
+  if (r == nr) return m->N;
+  const uint64_t edge = m->edge_off[m->N] / (uint64_t)nr * (uint64_t)r;
+  uint64_t t = 0;
+  while (t < m->N && m->edge_off[t] < edge) t++;
+  return t;
+}
+
+/* This rank's targets [*t0, *t1): consecutive ranges with about equal numbers of edges. */
+static void my_targets(const mc_net *m, uint64_t *t0, uint64_t *t1) {
+  *t0 = share_start(m, cz_comm_rank(), cz_comm_size());
+  *t1 = share_start(m, cz_comm_rank() + 1, cz_comm_size());
+}
+
+/* The next round's targets [t, *end): whole targets up to ROUND_EDGES edges (at least one). */
+static uint64_t round_end(const mc_net *m, uint64_t t, uint64_t t1) {
+  uint64_t e = t;
+  while (e < t1 && (e == t || m->edge_off[e + 1] - m->edge_off[t] <= ROUND_EDGES)) e++;
+  return e;
+}
+
+static cz_status write_edges_body(const mc_net *m, cz_h5file *f) {
+  CZ_TRY(create_edge_datasets(f, m->edge_off[m->N]));
+  uint64_t t0, t1;
+  my_targets(m, &t0, &t1);
+  int64_t rounds = 0;
+  for (uint64_t t = t0; t < t1; t = round_end(m, t, t1)) rounds++;
+  CZ_TRY(cz_comm_allreduce_max_i64(&rounds));
+  size_t cap = ROUND_EDGES;
+  for (uint64_t t = t0; t < t1; t++) {
+    const uint64_t k = m->edge_off[t + 1] - m->edge_off[t];
+    if (k > cap) cap = (size_t)k;
+  }
+  edge_buf b;
+  CZ_TRY(buf_alloc(&b, cap));
+  cz_status st = CZ_OK;
+  uint64_t t = t0;
+  for (int64_t k = 0; k < rounds; k++) {
+    const uint64_t e = t < t1 ? round_end(m, t, t1) : t;
+    size_t n = 0;
+    for (uint64_t u = t; st == CZ_OK && u < e; u++) n = draw_target(m, u, &b, n);
+    for (size_t i = 0; i < n; i++) b.gidx[i] = (uint32_t)(m->edge_off[t] + i);
+    /* every rank takes part in every round's collective writes, with n = 0 once done */
+    cz_status wst = write_round(f, t < t1 ? m->edge_off[t] : 0, st == CZ_OK ? n : 0, &b);
+    if (st == CZ_OK) st = wst;
+    t = e;
+  }
+  buf_free(&b);
+  return st;
+}
+
+/* The index and attributes, added by rank 0 once every rank has closed the file. */
+static cz_status finish_edge_file(const mc_net *m) {
+  char *path = NULL;
+  CZ_TRY(cz_path_join(m->dir, "network/cortex_cortex_edges.h5", &path));
+  cz_h5file *f = NULL;
+  cz_status st = cz_h5_open_rw(path, &f);
+  free(path);
+  CZ_TRY(st);
+  uint64_t *ranges = cz_calloc(2 * m->N, sizeof *ranges), *edges = cz_calloc(2 * m->N, sizeof *edges);
+  if (!ranges || !edges) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (uint64_t t = 0; st == CZ_OK && t < m->N; t++) {
+    ranges[2 * t] = t;
+    ranges[2 * t + 1] = t + 1;
+    edges[2 * t] = m->edge_off[t];
+    edges[2 * t + 1] = m->edge_off[t + 1];
+  }
+  if (st == CZ_OK) st = cz_h5_write_u64_pairs(f, EP "indices/target_to_source/node_id_to_range", ranges, m->N, true);
+  if (st == CZ_OK) st = cz_h5_write_u64_pairs(f, EP "indices/target_to_source/range_to_edge_id", edges, m->N, true);
+  if (st == CZ_OK) st = cz_h5_write_attr_string(f, EP "source_node_id", "node_population", "cortex");
+  if (st == CZ_OK) st = cz_h5_write_attr_string(f, EP "target_node_id", "node_population", "cortex");
+  free(ranges);
+  free(edges);
+  return cz_gen_h5_finish(&f, st);
+}
+
+static cz_status write_small_files(const mc_net *m) {
+  CZ_TRY(cz_gen_prepare(m->dir, m->p->overwrite));
+  CZ_TRY(write_components(m));
+  CZ_TRY(write_type_tables(m));
+  cz_h5file *f = NULL;
+  CZ_TRY(cz_gen_h5_create(m->dir, "network/cortex_nodes.h5", NULL, &f));
+  CZ_TRY(cz_gen_h5_finish(&f, write_nodes_body(m, f)));
+  return CZ_OK;
+}
+
+static cz_status generate(mc_net *m) {
+  CZ_TRY(plan(m));
+  const bool root = cz_comm_rank() == 0;
+  CZ_TRY(cz_comm_agree(root ? write_small_files(m) : CZ_OK));
+  cz_h5file *f = NULL;
+  cz_status st = cz_gen_h5_create(m->dir, "network/cortex_cortex_edges.h5", cz_comm_native(), &f);
+  if (st == CZ_OK) st = cz_gen_h5_finish(&f, write_edges_body(m, f));
+  CZ_TRY(cz_comm_agree(st));
+  CZ_TRY(cz_comm_agree(root ? finish_edge_file(m) : CZ_OK));
+  CZ_TRY(cz_comm_agree(root ? write_config(m) : CZ_OK)); /* last: its presence marks a complete folder */
+  return CZ_OK;
+}
+
+cz_status cz_generate_microcircuit(const cz_mc_params *p, const char *dir, uint64_t *n_neurons, uint64_t *n_edges) {
+  CZ_CHECK(p->scale > 0 && p->scale <= 1, CZ_ERR_ARG, "microcircuit: --scale must be in (0, 1] (got %g)", p->scale);
+  CZ_CHECK(p->dt > 0 && p->tstop > 0, CZ_ERR_ARG, "microcircuit: dt and tstop must be > 0");
+  mc_net m;
+  memset(&m, 0, sizeof m);
+  m.p = p;
+  m.dir = dir;
+  cz_status st = generate(&m);
+  *n_neurons = m.N;
+  *n_edges = m.edge_off ? m.edge_off[m.N] : 0;
+  mc_free(&m);
+  return st;
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `cadenza generate microcircuit` at scale 0.01: the folder written by 1 rank and by 2 and 3
+# MPI ranks is the same bytes; it checks clean; it holds round(0.01 N) neurons per population
+# and the expected number of synapses (each neuron keeps its full-scale mean in-degree: about
+# 2.99e6 at this scale); a 300 ms run fires in all eight populations and writes valid spikes.
+#   microcircuit.sh MPIEXEC CADENZA SPIKES_COMPARE
+set -u
+mpiexec=$1 cadenza=$2 compare=$3
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_mc.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+out=$("$cadenza" generate microcircuit --scale 0.01 --tstop 300 "$tmp/r1") || exit 1
+echo "$out"
+for np in 2 3; do
+  "$mpiexec" -n $np "$cadenza" generate microcircuit --scale 0.01 --tstop 300 "$tmp/r$np" > /dev/null || exit 1
+  (cd "$tmp/r1" && find . -type f | sort) | while read -r f; do
+    cmp "$tmp/r1/$f" "$tmp/r$np/$f" || exit 1
+  done || exit 1
+  echo "$np ranks write the same bytes as 1"
+done
+neurons=$(sed -n 's/.* (\([0-9]*\) neurons, \([0-9]*\) synapses).*/\1/p' <<< "$out")
+synapses=$(sed -n 's/.* (\([0-9]*\) neurons, \([0-9]*\) synapses).*/\2/p' <<< "$out")
+# round(0.01 N) per population: 207 + 58 + 219 + 55 + 49 + 11 + 144 + 29
+[ "$neurons" -eq 772 ] || { echo "expected 772 neurons, got $neurons"; exit 1; }
+awk -v s="$synapses" 'BEGIN { if (s < 2.9e6 || s > 3.1e6) { print "synapses " s " not near 2.99e6"; exit 1 } }' || exit 1
+"$cadenza" check "$tmp/r1/config.json" -o "$tmp/check" > "$tmp/check.log" || { cat "$tmp/check.log"; exit 1; }
+"$cadenza" run "$tmp/r1/config.json" --no-progress -q > /dev/null 2>&1 || exit 1
+"$compare" --validate "$tmp/r1/output/spikes.h5" || exit 1
+h5dump -d /spikes/cortex/node_ids "$tmp/r1/output/spikes.h5" > "$tmp/ids.txt" 2> /dev/null || true
+# first node id of each population: 0 207 265 484 539 588 599 743
+python_free_count() {  # population of each spiking node id, counted
+  tr -c '0-9\n' ' ' < "$tmp/ids.txt" | tr ' ' '\n' | grep -E '^[0-9]+$' | awk '
+    BEGIN { split("0 207 265 484 539 588 599 743 772", b, " ") }
+    { for (p = 1; p <= 8; p++) if ($1 >= b[p] && $1 < b[p + 1]) seen[p] = 1 }
+    END { n = 0; for (p = 1; p <= 8; p++) n += seen[p]; print n }'
+}
+[ "$(python_free_count)" -eq 8 ] || { echo "not every population fired"; exit 1; }
+echo "all 8 populations fire"

@@ -408,6 +408,19 @@ static cz_status csr_offsets(const size_t *counts, size_t nsrc, size_t **off, si
   return CZ_OK;
 }
 
+/* Whether every weight is exactly a float, so that floats can hold them without changing a
+ * sum (CADENZA_WEIGHT_CODES=0 keeps doubles, as it keeps the weights uncoded). */
+static bool weights_are_floats(const cz_circuit *c) {
+  const char *env = getenv("CADENZA_WEIGHT_CODES");
+  if (env && strcmp(env, "0") == 0) return false;
+  for (size_t e = 0; e < c->nedges; e++)
+    for (size_t i = 0; i < c->edges[e].n; i++) {
+      const double w = cz_edge_weight(&c->edges[e], i);
+      if ((double)(float)w != w) return false;
+    }
+  return true;
+}
+
 static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
   CZ_NEW(net->syn, (size_t)net->nthreads);
   for (int t = 0; t < net->nthreads; t++) {
@@ -417,6 +430,7 @@ static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
     CZ_NEW(s->tgt, acc);
     CZ_NEW(s->delay, acc);
     if (net->nwtab) CZ_NEW(s->wcode, acc);
+    else if (net->wfloat) CZ_NEW(s->weightf, acc);
     else CZ_NEW(s->weight, acc);
   }
   return CZ_OK;
@@ -519,6 +533,7 @@ static void fill_synapses(cz_network *net, const cz_circuit *c, const target_inf
       s->tgt[k] = tgt;
       s->delay[k] = delay;
       if (s->wcode) s->wcode[k] = codes[e][i];
+      else if (s->weightf) s->weightf[k] = (float)w;
       else s->weight[k] = w;
     }
   }
@@ -568,6 +583,7 @@ static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
   if (st == CZ_OK) st = target_info_build(net, c, &ti);
   if (st == CZ_OK) count_synapses(net, c, &ti, counts, pcounts);
   if (st == CZ_OK) st = build_weight_table(net, c, codes);
+  if (st == CZ_OK && net->nwtab == 0) net->wfloat = weights_are_floats(c);
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
   if (st == CZ_OK && pcounts) st = alloc_thread_plastic(net, pcounts);
   if (st == CZ_OK) {
@@ -753,6 +769,7 @@ void cz_net_destroy(cz_network **pnet) {
     free(net->syn[t].delay);
     free(net->syn[t].weight);
     free(net->syn[t].wcode);
+    free(net->syn[t].weightf);
   }
   free(net->wtab);
   free(net->syn);

@@ -268,7 +268,7 @@ static uint64_t deliver_plastic(loop_state *s, int tid, const cz_plastic *pl, in
 }
 
 /* Adds the epoch's spikes into the ring slots of their arrival steps (this thread's targets).
- * Two copies of the loop, for coded and for plain weights, keep the branch out of it. */
+ * A copy of the loop per weight layout (coded, float, double) keeps the branch out of it. */
 static uint64_t deliver_epoch(loop_state *s, int tid) {
   const cz_synapses *syn = &s->net->syn[tid];
   const spike_list *e = &s->epoch;
@@ -286,6 +286,9 @@ static uint64_t deliver_epoch(loop_state *s, int tid) {
       const uint16_t *restrict code = syn->wcode;
       const double *restrict wtab = s->net->wtab;
       for (size_t k = a; k < b; k++) ring[((size_t)(u + delay[k]) & mask) * stride + tgt[k]] += wtab[code[k]];
+    } else if (syn->weightf) {
+      const float *restrict w = syn->weightf;
+      for (size_t k = a; k < b; k++) ring[((size_t)(u + delay[k]) & mask) * stride + tgt[k]] += (double)w[k];
     } else {
       const double *restrict w = syn->weight;
       for (size_t k = a; k < b; k++) ring[((size_t)(u + delay[k]) & mask) * stride + tgt[k]] += w[k];

@@ -2,7 +2,8 @@
 # `cadenza generate microcircuit` at scale 0.01: the folder written by 1 rank and by 2 and 3
 # MPI ranks is the same bytes; it checks clean; it holds round(0.01 N) neurons per population
 # and the expected number of synapses (each neuron keeps its full-scale mean in-degree: about
-# 2.99e6 at this scale); a 300 ms run fires in all eight populations and writes valid spikes.
+# 2.99e6 at this scale); a 300 ms run fires in all eight populations and writes valid spikes,
+# the same with its weights stored as floats (the default here) and as doubles.
 #   microcircuit.sh MPIEXEC CADENZA SPIKES_COMPARE
 set -u
 mpiexec=$1 cadenza=$2 compare=$3
@@ -25,6 +26,9 @@ awk -v s="$synapses" 'BEGIN { if (s < 2.9e6 || s > 3.1e6) { print "synapses " s 
 "$cadenza" check "$tmp/r1/config.json" -o "$tmp/check" > "$tmp/check.log" || { cat "$tmp/check.log"; exit 1; }
 "$cadenza" run "$tmp/r1/config.json" --no-progress -q > /dev/null 2>&1 || exit 1
 "$compare" --validate "$tmp/r1/output/spikes.h5" || exit 1
+# its weights are exact floats and are stored as such; as doubles the spikes are the same
+CADENZA_WEIGHT_CODES=0 "$cadenza" run "$tmp/r1/config.json" -o "$tmp/doubles" --no-progress -q > /dev/null 2>&1 || exit 1
+cmp "$tmp/r1/output/spikes.h5" "$tmp/doubles/spikes.h5" || { echo "float and double weights give different spikes"; exit 1; }
 h5dump -d /spikes/cortex/node_ids "$tmp/r1/output/spikes.h5" > "$tmp/ids.txt" 2> /dev/null || true
 # first node id of each population: 0 207 265 484 539 588 599 743
 python_free_count() {  # population of each spiking node id, counted

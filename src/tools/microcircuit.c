@@ -15,9 +15,10 @@
 #include "base/str.h"
 #include "comm/comm.h"
 #include "io/h5.h"
+#include "tools/gen_edges.h"
 #include "tools/gen_folder.h"
 
-enum { NPOP = 8, ROUND_EDGES = 1 << 22, STREAM_VM = 1, STREAM_EDGES = 16 };
+enum { NPOP = 8, STREAM_VM = 1, STREAM_EDGES = 16 };
 
 static const char *const k_pop[NPOP] = {"L23E", "L23I", "L4E", "L4I", "L5E", "L5I", "L6E", "L6I"};
 static const double k_n_full[NPOP] = {20683, 5834, 21915, 5479, 4850, 1065, 14395, 2948};
@@ -208,39 +209,12 @@ static cz_status write_config(const mc_net *m) {
 
 /* ---- edges (all ranks) ---------------------------------------------------------------- */
 
-#define EP "/edges/cortex_to_cortex/"
-
-typedef struct edge_buf {
-  uint64_t *src, *tgt;
-  uint32_t *type, *gidx;
-  uint16_t *grp;
-  double *w, *d;
-} edge_buf;
-
-static void buf_free(edge_buf *b) {
-  free(b->src);
-  free(b->tgt);
-  free(b->type);
-  free(b->gidx);
-  free(b->grp);
-  free(b->w);
-  free(b->d);
-}
-
-static cz_status buf_alloc(edge_buf *b, size_t n) {
-  memset(b, 0, sizeof *b);
-  const size_t m = n ? n : 1;
-  if ((b->src = cz_calloc(m, 8)) && (b->tgt = cz_calloc(m, 8)) && (b->type = cz_calloc(m, 4)) &&
-      (b->gidx = cz_calloc(m, 4)) && (b->grp = cz_calloc(m, 2)) && (b->w = cz_calloc(m, 8)) && (b->d = cz_calloc(m, 8)))
-    return CZ_OK;
-  buf_free(b);
-  return CZ_ERROR(CZ_ERR_NOMEM, "out of memory for %zu edges", n);
-}
-
-/* Fills the edges of target t (gid) at b[0 ..), in source population order. */
-static size_t draw_target(const mc_net *m, uint64_t t, edge_buf *b, size_t at) {
+/* Target t's edges, in source population order (cz_gen_edges.draw). */
+static void draw_target(const void *ctx, uint64_t t, uint64_t *src, uint32_t *type, double *w, double *d) {
+  const mc_net *m = ctx;
   const int y = pop_of(m, t);
   const uint64_t row = t - m->first[y];
+  size_t at = 0;
   for (int x = 0; x < NPOP; x++) {
     const uint32_t k = m->count[y][x][row];
     if (!k) continue;
@@ -249,116 +223,19 @@ static size_t draw_target(const mc_net *m, uint64_t t, edge_buf *b, size_t at) {
     const double w_mean = exc ? m->psc_e * (x == 2 && y == 0 ? 2.0 : 1.0) : -4.0 * m->psc_e;
     const double d_mean = exc ? 1.5 : 0.75;
     for (uint32_t i = 0; i < k; i++, at++) {
-      b->src[at] = m->first[x] + cz_rng_next_below(&r, m->n[x]);
-      b->tgt[at] = t;
-      b->type[at] = (uint32_t)(100 + x);
-      double w = w_mean + 0.1 * fabs(w_mean) * cz_rng_next_normal(&r);
-      w = exc ? fmax(w, 0.0) : fmin(w, 0.0);
-      b->w[at] = (double)(float)w;
-      b->d[at] = fmax(m->p->dt, d_mean + 0.5 * d_mean * cz_rng_next_normal(&r));
+      src[at] = m->first[x] + cz_rng_next_below(&r, m->n[x]);
+      type[at] = (uint32_t)(100 + x);
+      const double v = w_mean + 0.1 * fabs(w_mean) * cz_rng_next_normal(&r);
+      w[at] = (double)(float)(exc ? fmax(v, 0.0) : fmin(v, 0.0));
+      d[at] = fmax(m->p->dt, d_mean + 0.5 * d_mean * cz_rng_next_normal(&r));
     }
   }
-  return at;
 }
 
-static cz_status create_edge_datasets(cz_h5file *f, uint64_t total) {
-  CZ_TRY(cz_h5_create_1d(f, EP "source_node_id", CZ_H5_ELEM_U64, total));
-  CZ_TRY(cz_h5_create_1d(f, EP "target_node_id", CZ_H5_ELEM_U64, total));
-  CZ_TRY(cz_h5_create_1d(f, EP "edge_type_id", CZ_H5_ELEM_U32, total));
-  CZ_TRY(cz_h5_create_1d(f, EP "edge_group_id", CZ_H5_ELEM_U16, total));
-  CZ_TRY(cz_h5_create_1d(f, EP "edge_group_index", CZ_H5_ELEM_U32, total));
-  CZ_TRY(cz_h5_create_1d(f, EP "0/syn_weight", CZ_H5_ELEM_F64, total));
-  CZ_TRY(cz_h5_create_1d(f, EP "0/delay", CZ_H5_ELEM_F64, total));
-  return CZ_OK;
-}
-
-static cz_status write_round(cz_h5file *f, uint64_t off, size_t n, const edge_buf *b) {
-  CZ_TRY(cz_h5_write_1d_at(f, EP "source_node_id", CZ_H5_ELEM_U64, off, n, b->src));
-  CZ_TRY(cz_h5_write_1d_at(f, EP "target_node_id", CZ_H5_ELEM_U64, off, n, b->tgt));
-  CZ_TRY(cz_h5_write_1d_at(f, EP "edge_type_id", CZ_H5_ELEM_U32, off, n, b->type));
-  CZ_TRY(cz_h5_write_1d_at(f, EP "edge_group_id", CZ_H5_ELEM_U16, off, n, b->grp));
-  CZ_TRY(cz_h5_write_1d_at(f, EP "edge_group_index", CZ_H5_ELEM_U32, off, n, b->gidx));
-  CZ_TRY(cz_h5_write_1d_at(f, EP "0/syn_weight", CZ_H5_ELEM_F64, off, n, b->w));
-  CZ_TRY(cz_h5_write_1d_at(f, EP "0/delay", CZ_H5_ELEM_F64, off, n, b->d));
-  return CZ_OK;
-}
-
-/* The first target at or after the r-th of nr equal shares of the edges. */
-static uint64_t share_start(const mc_net *m, int r, int nr) {
-  if (r == 0) return 0;
-  if (r == nr) return m->N;
-  const uint64_t edge = m->edge_off[m->N] / (uint64_t)nr * (uint64_t)r;
-  uint64_t t = 0;
-  while (t < m->N && m->edge_off[t] < edge) t++;
-  return t;
-}
-
-/* This rank's targets [*t0, *t1): consecutive ranges with about equal numbers of edges. */
-static void my_targets(const mc_net *m, uint64_t *t0, uint64_t *t1) {
-  *t0 = share_start(m, cz_comm_rank(), cz_comm_size());
-  *t1 = share_start(m, cz_comm_rank() + 1, cz_comm_size());
-}
-
-/* The next round's targets [t, *end): whole targets up to ROUND_EDGES edges (at least one). */
-static uint64_t round_end(const mc_net *m, uint64_t t, uint64_t t1) {
-  uint64_t e = t;
-  while (e < t1 && (e == t || m->edge_off[e + 1] - m->edge_off[t] <= ROUND_EDGES)) e++;
-  return e;
-}
-
-static cz_status write_edges_body(const mc_net *m, cz_h5file *f) {
-  CZ_TRY(create_edge_datasets(f, m->edge_off[m->N]));
-  uint64_t t0, t1;
-  my_targets(m, &t0, &t1);
-  int64_t rounds = 0;
-  for (uint64_t t = t0; t < t1; t = round_end(m, t, t1)) rounds++;
-  CZ_TRY(cz_comm_allreduce_max_i64(&rounds));
-  size_t cap = ROUND_EDGES;
-  for (uint64_t t = t0; t < t1; t++) {
-    const uint64_t k = m->edge_off[t + 1] - m->edge_off[t];
-    if (k > cap) cap = (size_t)k;
-  }
-  edge_buf b;
-  CZ_TRY(buf_alloc(&b, cap));
-  cz_status st = CZ_OK;
-  uint64_t t = t0;
-  for (int64_t k = 0; k < rounds; k++) {
-    const uint64_t e = t < t1 ? round_end(m, t, t1) : t;
-    size_t n = 0;
-    for (uint64_t u = t; st == CZ_OK && u < e; u++) n = draw_target(m, u, &b, n);
-    for (size_t i = 0; i < n; i++) b.gidx[i] = (uint32_t)(m->edge_off[t] + i);
-    /* every rank takes part in every round's collective writes, with n = 0 once done */
-    cz_status wst = write_round(f, t < t1 ? m->edge_off[t] : 0, st == CZ_OK ? n : 0, &b);
-    if (st == CZ_OK) st = wst;
-    t = e;
-  }
-  buf_free(&b);
-  return st;
-}
-
-/* The index and attributes, added by rank 0 once every rank has closed the file. */
-static cz_status finish_edge_file(const mc_net *m) {
-  char *path = NULL;
-  CZ_TRY(cz_path_join(m->dir, "network/cortex_cortex_edges.h5", &path));
-  cz_h5file *f = NULL;
-  cz_status st = cz_h5_open_rw(path, &f);
-  free(path);
-  CZ_TRY(st);
-  uint64_t *ranges = cz_calloc(2 * m->N, sizeof *ranges), *edges = cz_calloc(2 * m->N, sizeof *edges);
-  if (!ranges || !edges) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (uint64_t t = 0; st == CZ_OK && t < m->N; t++) {
-    ranges[2 * t] = t;
-    ranges[2 * t + 1] = t + 1;
-    edges[2 * t] = m->edge_off[t];
-    edges[2 * t + 1] = m->edge_off[t + 1];
-  }
-  if (st == CZ_OK) st = cz_h5_write_u64_pairs(f, EP "indices/target_to_source/node_id_to_range", ranges, m->N, true);
-  if (st == CZ_OK) st = cz_h5_write_u64_pairs(f, EP "indices/target_to_source/range_to_edge_id", edges, m->N, true);
-  if (st == CZ_OK) st = cz_h5_write_attr_string(f, EP "source_node_id", "node_population", "cortex");
-  if (st == CZ_OK) st = cz_h5_write_attr_string(f, EP "target_node_id", "node_population", "cortex");
-  free(ranges);
-  free(edges);
-  return cz_gen_h5_finish(&f, st);
+static cz_status write_edges(const mc_net *m) {
+  const cz_gen_edges g = {m->dir, "network/cortex_cortex_edges.h5", "cortex_to_cortex", "cortex", "cortex", m->N,
+                          m->edge_off, true, draw_target, m};
+  return cz_gen_write_edges(&g);
 }
 
 static cz_status write_small_files(const mc_net *m) {
@@ -375,11 +252,7 @@ static cz_status generate(mc_net *m) {
   CZ_TRY(plan(m));
   const bool root = cz_comm_rank() == 0;
   CZ_TRY(cz_comm_agree(root ? write_small_files(m) : CZ_OK));
-  cz_h5file *f = NULL;
-  cz_status st = cz_gen_h5_create(m->dir, "network/cortex_cortex_edges.h5", cz_comm_native(), &f);
-  if (st == CZ_OK) st = cz_gen_h5_finish(&f, write_edges_body(m, f));
-  CZ_TRY(cz_comm_agree(st));
-  CZ_TRY(cz_comm_agree(root ? finish_edge_file(m) : CZ_OK));
+  CZ_TRY(write_edges(m));
   CZ_TRY(cz_comm_agree(root ? write_config(m) : CZ_OK)); /* last: its presence marks a complete folder */
   return CZ_OK;
 }

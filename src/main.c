@@ -29,6 +29,7 @@
 #include "comm/comm.h"
 #include "io/h5.h"
 #include "tools/brunel.h"
+#include "tools/hpc.h"
 #include "tools/microcircuit.h"
 
 static void print_usage(FILE *out) {
@@ -39,6 +40,8 @@ static void print_usage(FILE *out) {
         "  cadenza generate microcircuit [--scale S (0.1)] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
         "                                       the Potjans-Diesmann cortical microcircuit (any scale in (0, 1];\n"
         "                                       under mpirun every rank writes its share)\n"
+        "  cadenza generate hpc [--scale S (1)] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
+        "                                       NEST's HPC benchmark (11250 S neurons, 11250 synapses each)\n"
         "  cadenza partition CONFIG.json --ranks N [--method M] -o FILE   precompute a placement\n"
         "  cadenza check CONFIG.json [--ranks N] [-o DIR]  validate a folder without simulating; lists every error\n"
         "  cadenza plot raster|rates SPIKES [--population P] [--config C --node-set S] [--tmin MS] [--tmax MS] [-o F.svg]\n"
@@ -159,7 +162,7 @@ static cz_status parse_generate(int argc, char **argv, int first, cz_brunel_para
   *p = cz_brunel_defaults();
   *dir = NULL;
   CZ_CHECK(first < argc && strcmp(argv[first], "brunel") == 0, CZ_ERR_ARG,
-           "generate: unknown network '%s' (known: brunel, microcircuit)", first < argc ? argv[first] : "");
+           "generate: unknown network '%s' (known: brunel, microcircuit, hpc)", first < argc ? argv[first] : "");
   for (int i = first + 1; i < argc; i++) {
     const char *a = argv[i];
     long long v;
@@ -235,8 +238,10 @@ static cz_status parse_partition(int argc, char **argv, const char **config, int
   return CZ_OK;
 }
 
-static cz_status parse_microcircuit(int argc, char **argv, cz_mc_params *p, const char **dir) {
+/* The options of the microcircuit and HPC generators; scale0 is the network's default scale. */
+static cz_status parse_gen_options(int argc, char **argv, double scale0, cz_mc_params *p, const char **dir) {
   *p = cz_mc_defaults();
+  p->scale = scale0;
   *dir = NULL;
   for (int i = 3; i < argc; i++) {
     const char *a = argv[i];
@@ -255,21 +260,35 @@ static cz_status parse_microcircuit(int argc, char **argv, cz_mc_params *p, cons
       else if (strcmp(a, "--seed") == 0) {
         CZ_TRY(parse_long(a, val, 0, &v));
         p->seed = (uint64_t)v;
-      } else return CZ_ERROR(CZ_ERR_ARG, "generate microcircuit: unknown option '%s' (see cadenza --help)", a);
+      } else return CZ_ERROR(CZ_ERR_ARG, "generate: unknown option '%s' (see cadenza --help)", a);
     }
   }
-  CZ_CHECK(*dir, CZ_ERR_ARG, "generate: no output folder given (usage: cadenza generate microcircuit DIR)");
+  CZ_CHECK(*dir, CZ_ERR_ARG, "generate: no output folder given (usage: cadenza generate microcircuit|hpc [options] DIR)");
   return CZ_OK;
 }
 
 static cz_status dispatch(int argc, char **argv) {
   CZ_CHECK(argc >= 2, CZ_ERR_ARG, "no command given (see cadenza --help)");
   const char *cmd = argv[1];
+  if (strcmp(cmd, "generate") == 0 && argc >= 3 && strcmp(argv[2], "hpc") == 0) {
+    cz_mc_params p; /* the same options: --scale, --tstop, --dt, --seed, --overwrite */
+    const char *dir;
+    uint64_t n = 0, e = 0;
+    cz_hpc_params h = cz_hpc_defaults();
+    CZ_TRY(parse_gen_options(argc, argv, h.scale, &p, &dir));
+    h.scale = p.scale, h.tstop = p.tstop, h.dt = p.dt, h.seed = p.seed, h.overwrite = p.overwrite;
+    CZ_TRY(cz_generate_hpc(&h, dir, &n, &e));
+    if (cz_comm_rank() == 0)
+      printf("cadenza: wrote the HPC benchmark at scale %g (%llu neurons, %llu synapses) to %s; run it with: cadenza "
+             "run %s/config.json\n",
+             h.scale, (unsigned long long)n, (unsigned long long)e, dir, dir);
+    return CZ_OK;
+  }
   if (strcmp(cmd, "generate") == 0 && argc >= 3 && strcmp(argv[2], "microcircuit") == 0) {
     cz_mc_params p;
     const char *dir;
     uint64_t n = 0, e = 0;
-    CZ_TRY(parse_microcircuit(argc, argv, &p, &dir));
+    CZ_TRY(parse_gen_options(argc, argv, cz_mc_defaults().scale, &p, &dir));
     CZ_TRY(cz_generate_microcircuit(&p, dir, &n, &e));
     if (cz_comm_rank() == 0)
       printf("cadenza: wrote the Potjans-Diesmann microcircuit at scale %g (%llu neurons, %llu synapses) to %s; run it "

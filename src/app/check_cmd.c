@@ -14,6 +14,7 @@
 #include "engine/network.h"
 #include "engine/recorder.h"
 #include "inputs/current_clamp.h"
+#include "inputs/poisson_drive.h"
 #include "inputs/spike_train.h"
 #include "io/circuit.h"
 #include "io/config.h"
@@ -144,6 +145,13 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b, const 
     cz_clamps cl;
     cz_status st = cz_clamps_build(&one, c, net, &cl);
     cz_clamps_free(&cl);
+    return st;
+  }
+  if (cz_input_is_poisson(b)) {
+    if (!net) return CZ_OK;
+    cz_poisson_drive d;
+    cz_status st = cz_poisson_build(&one, c, net, &d);
+    cz_poisson_free(&d);
     return st;
   }
   if (!cz_input_is_spikes(b)) return CZ_OK;

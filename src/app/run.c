@@ -36,6 +36,7 @@ typedef struct run_state {
   cz_network *net;
   cz_vspikes vs;
   cz_clamps clamps;
+  cz_poisson_drive poisson;
   cz_sim_result result;
   cz_recorder *recorder;
   cz_spike_journal *journal;
@@ -48,6 +49,7 @@ static void run_state_free(run_state *s) {
   cz_journal_close(&s->journal, false);   /* and the spikes of its completed blocks */
   cz_sim_result_free(&s->result);
   cz_clamps_free(&s->clamps);
+  cz_poisson_free(&s->poisson);
   cz_vspikes_free(&s->vs);
   cz_net_destroy(&s->net);
   free(s->rank_of_gid);
@@ -77,7 +79,7 @@ static void log_unused_inputs(const cz_config *cfg) {
     const cz_cfg_block *b = &cfg->inputs[i];
     if (!b->enabled) continue;
     bool clamp = b->module && strcmp(b->module, "IClamp") == 0;
-    if (!clamp && !cz_input_is_spikes(b))
+    if (!clamp && !cz_input_is_spikes(b) && !cz_input_is_poisson(b))
       cz_log_warn("inputs.%s: input_type '%s' with module '%s' is not used by PointNet; ignored", b->name,
                   b->input_type ? b->input_type : "?", b->module ? b->module : "?");
   }
@@ -133,6 +135,7 @@ static cz_status build(run_state *s) {
   cz_circuit_drop_edge_arrays(s->circuit);
   CZ_TRY(cz_vspikes_build(s->cfg, s->circuit, s->net, &s->vs));
   CZ_TRY(cz_clamps_build(s->cfg, s->circuit, s->net, &s->clamps));
+  CZ_TRY(cz_poisson_build(s->cfg, s->circuit, s->net, &s->poisson));
   log_unused_inputs(s->cfg);
   CZ_TRY(cz_recorder_create(s->cfg, s->circuit, s->net, s->rank_of_gid, &s->recorder));
   return CZ_OK;
@@ -198,7 +201,7 @@ static cz_status simulate(run_state *s, const cz_run_options *opt) {
   bool show = opt->progress && !s->cfg->quiet_simulator && cz_log_get_level() <= CZ_LOG_INFO && cz_comm_rank() == 0;
   cz_timer_start(CZ_T_RUN);
   cz_sim_block blk = {cz_journal_block_steps(s->cfg), cz_journal_block, s->journal};
-  cz_status st = cz_sim_run(s->net, &s->vs, &s->clamps, s->recorder, s->journal ? &blk : NULL,
+  cz_status st = cz_sim_run(s->net, &s->vs, &s->clamps, &s->poisson, s->recorder, s->journal ? &blk : NULL,
                             show ? print_progress : NULL, &pc, &s->result);
   cz_timer_stop(CZ_T_RUN);
   if (show && pc.tty) printf("\n");

@@ -11,6 +11,7 @@
 #endif
 
 #include "base/mem.h"
+#include "base/rng.h"
 #include "base/sort.h"
 #include "base/timer.h"
 #include "comm/comm.h"
@@ -41,6 +42,9 @@ typedef struct loop_state {
   cz_network *net;
   const cz_vspikes *vs;
   const cz_clamps *cl;
+  const cz_poisson_drive *pd; /* online Poisson drive, or NULL */
+  size_t **pd_idx;     /* [nthreads] the drive entries of each thread's neurons */
+  size_t *pd_n;        /* [nthreads] */
   cz_recorder *rec;    /* membrane reports, or NULL */
   const cz_sim_block *blk; /* block hook, or NULL */
   int64_t next_block;  /* step at which the next block ends */
@@ -108,12 +112,25 @@ static void archive_spikes(loop_state *s, int tid, uint32_t lo, size_t nf, int64
   }
 }
 
+/* The Poisson drive's spikes of step u into the ring slots they arrive in (this thread's
+ * neurons; the slots are at least one step ahead). */
+static void apply_poisson(loop_state *s, int tid, int64_t u) {
+  const cz_poisson_drive *d = s->pd;
+  const size_t *idx = s->pd_idx[tid];
+  for (size_t j = 0; j < s->pd_n[tid]; j++) {
+    const size_t i = idx[j];
+    const uint32_t k = cz_poisson_count(d->lambda[i], cz_rng_uniform(d->seed[i], d->key[i], d->stream[i], (uint64_t)u));
+    if (k) s->ring[((size_t)(u + d->delay[i]) & s->ring_mask) * s->stride + d->tgt[i]] += (double)k * d->weight[i];
+  }
+}
+
 /* Updates this thread's slice of every group for steps [t0, t1). */
 static void update_epoch(loop_state *s, int tid, int nthreads, int64_t t0, int64_t t1) {
   cz_network *net = s->net;
   const bool clamps = s->cl->nev > 0;
   for (int64_t u = t0; u < t1; u++) {
     if (clamps) apply_clamp_events(s, tid, u);
+    if (s->pd_n && s->pd_n[tid]) apply_poisson(s, tid, u);
     double *row = s->ring + (size_t)(u & (int64_t)s->ring_mask) * s->stride;
     for (size_t j = 0; j < net->ngroups; j++) {
       cz_group *g = &net->groups[j];
@@ -298,8 +315,34 @@ static uint64_t deliver_epoch(loop_state *s, int tid) {
   return nev;
 }
 
+/* Each thread's Poisson drive entries: those of the neurons it updates. */
+static cz_status split_poisson(loop_state *s, int nthreads) {
+  CZ_NEW(s->pd_idx, (size_t)nthreads);
+  CZ_NEW(s->pd_n, (size_t)nthreads);
+  size_t *cap = NULL;
+  CZ_NEW(cap, (size_t)nthreads);
+  cz_status st = CZ_OK;
+  for (size_t i = 0; i < s->pd->n && st == CZ_OK; i++) {
+    const int t = s->owner[s->pd->nid[i]];
+    void *p = s->pd_idx[t];
+    st = cz_grow(&p, &cap[t], s->pd_n[t] + 1, sizeof *s->pd_idx[t]);
+    s->pd_idx[t] = p;
+    if (st == CZ_OK) s->pd_idx[t][s->pd_n[t]++] = i;
+  }
+  free(cap);
+  return st;
+}
+
+static int32_t poisson_max_delay(const cz_poisson_drive *pd) {
+  int32_t m = 0;
+  for (size_t i = 0; pd && i < pd->n; i++)
+    if (pd->delay[i] > m) m = pd->delay[i];
+  return m;
+}
+
 static cz_status setup(loop_state *s, cz_network *net) {
-  s->ring_len = pow2_at_least((size_t)net->max_delay + (size_t)net->min_delay + 1);
+  const int32_t pmax = poisson_max_delay(s->pd), dmax = net->max_delay > pmax ? net->max_delay : pmax;
+  s->ring_len = pow2_at_least((size_t)dmax + (size_t)net->min_delay + 1);
   s->ring_mask = s->ring_len - 1;
   s->stride = (size_t)net->nch * net->N;
   CZ_NEW(s->ring, s->ring_len * s->stride);
@@ -327,6 +370,7 @@ static cz_status setup(loop_state *s, cz_network *net) {
     }
   }
   if (s->rec) CZ_TRY(cz_recorder_bind(s->rec, s->owner, net->nthreads));
+  if (s->pd && s->pd->n) CZ_TRY(split_poisson(s, net->nthreads));
   return CZ_OK;
 }
 
@@ -341,6 +385,9 @@ static void teardown(loop_state *s) {
   free(s->send_next);
   free(s->send_buf);
   cz_xchg_destroy(&s->xchg);
+  for (int t = 0; s->pd_idx && t < s->net->nthreads; t++) free(s->pd_idx[t]);
+  free(s->pd_idx);
+  free(s->pd_n);
   free(s->owner);
   for (int t = 0; s->wev && t < s->net->nthreads; t++) free(s->wev[t]);
   free(s->wev);
@@ -448,14 +495,16 @@ static cz_status collect_weight_events(loop_state *s, cz_sim_result *out) {
   return CZ_OK;
 }
 
-cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, cz_recorder *rec,
-                     const cz_sim_block *blk, cz_progress_fn progress, void *progress_ctx, cz_sim_result *out) {
+cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, const cz_poisson_drive *pd,
+                     cz_recorder *rec, const cz_sim_block *blk, cz_progress_fn progress, void *progress_ctx,
+                     cz_sim_result *out) {
   memset(out, 0, sizeof *out);
   loop_state s;
   memset(&s, 0, sizeof s);
   s.net = net;
   s.vs = vs;
   s.cl = cl;
+  s.pd = pd;
   s.rec = rec;
   s.blk = blk && blk->every_steps > 0 ? blk : NULL;
   s.next_block = s.blk ? s.blk->every_steps : 0;

@@ -30,6 +30,7 @@
 #include "engine/network.h"
 #include "engine/recorder.h"
 #include "inputs/current_clamp.h"
+#include "inputs/poisson_drive.h"
 #include "inputs/spike_train.h"
 
 typedef struct cz_sim_result {
@@ -60,11 +61,13 @@ typedef struct cz_sim_block {
   void *ctx;
 } cz_sim_block;
 
-/* Runs the whole simulation; rec (may be NULL) samples the membrane reports after every
+/* Runs the whole simulation; pd (may be NULL) is the online Poisson drive, added to the ring
+ * by the thread that updates each neuron at the start of each step; rec (may be NULL) samples the membrane reports after every
  * step and writes their blocks between epochs; blk (may be NULL) is called at block ends.
  * Owned (out arrays; cz_sim_result_free). */
-cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, cz_recorder *rec,
-                     const cz_sim_block *blk, cz_progress_fn progress, void *progress_ctx, cz_sim_result *out);
+cz_status cz_sim_run(cz_network *net, const cz_vspikes *vs, const cz_clamps *cl, const cz_poisson_drive *pd,
+                     cz_recorder *rec, const cz_sim_block *blk, cz_progress_fn progress, void *progress_ctx,
+                     cz_sim_result *out);
 void cz_sim_result_free(cz_sim_result *r);
 
 #endif

@@ -17,7 +17,9 @@
 
 #include "cz_test.h"
 #include "inputs/current_clamp.h"
+#include "inputs/poisson_drive.h"
 #include "inputs/spike_train.h"
+#include "base/rng.h"
 #include "io/h5.h"
 #include "models/model.h"
 
@@ -303,6 +305,37 @@ static void test_clamp_nwb_sweep(void **state) {
   cz_error_clear();
 }
 
+/* ---- the online Poisson drive's counts ------------------------------------------------- */
+
+/* Counts drawn by inversion from the counter-based uniforms have the Poisson mean and
+ * variance (within 4 standard errors over 2e5 draws) and the Poisson probability of zero;
+ * u just below / above e^-lambda gives 0 / 1. */
+static void test_poisson_counts(void **state) {
+  (void)state;
+  const double lams[] = {0.5, 2.7, 20.0, 150.0};
+  enum { NDRAW = 200000 };
+  for (size_t k = 0; k < sizeof lams / sizeof lams[0]; k++) {
+    const double lam = lams[k];
+    double sum = 0, sum2 = 0, zeros = 0;
+    for (uint64_t i = 0; i < NDRAW; i++) {
+      const double x = cz_poisson_count(lam, cz_rng_uniform(1, 7, k, i));
+      sum += x;
+      sum2 += x * x;
+      zeros += x == 0;
+    }
+    const double mean = sum / NDRAW, var = sum2 / NDRAW - mean * mean;
+    if (fabs(mean - lam) > 4 * sqrt(lam / NDRAW)) fail_msg("lambda %g: mean %g", lam, mean);
+    if (fabs(var - lam) > 4 * lam * sqrt(2.0 / NDRAW) + 0.01 * lam) fail_msg("lambda %g: variance %g", lam, var);
+    if (lam < 10) {
+      const double p0 = exp(-lam);
+      if (fabs(zeros / NDRAW - p0) > 4 * sqrt(p0 * (1 - p0) / NDRAW)) fail_msg("lambda %g: P(0) %g", lam, zeros / NDRAW);
+    }
+  }
+  assert_int_equal(cz_poisson_count(0.0, 0.9), 0);
+  assert_int_equal(cz_poisson_count(2.0, nextafter(exp(-2.0), 0.0)), 0);
+  assert_int_equal(cz_poisson_count(2.0, exp(-2.0)), 1);
+}
+
 /* ---- clamp current reaching the membrane ------------------------------------------------ */
 
 /* A clamp stepping to I at step a and back to 0 at step b: the neuron's membrane is at rest
@@ -368,6 +401,7 @@ int main(void) {
       cmocka_unit_test(test_stamp_grid_vs_nest),
       cmocka_unit_test(test_clamp_current),
       cmocka_unit_test(test_clamp_nwb_sweep),
+      cmocka_unit_test(test_poisson_counts),
       cmocka_unit_test(test_clamp_reaches_membrane),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,177 @@
+/* The HPC benchmark generator (contract in tools/hpc.h). */
+#include "tools/hpc.h"
+
+#include <cjson/cJSON.h>
+#include <gsl/gsl_sf_lambert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/rng.h"
+#include "comm/comm.h"
+#include "io/h5.h"
+#include "tools/gen_edges.h"
+#include "tools/gen_folder.h"
+
+enum { C_E = 9000, C_I = 2250, STREAM_VM = 1, STREAM_EDGES = 2 };
+static const double TAU_M = 10.0, C_M = 250.0, TAU_SYN = 0.32582722403722841, V_TH = 20.0, J_E_MV = 0.14;
+static const double G = -5.0, ETA = 1.685, DELAY = 1.5;
+
+typedef struct hpc_net {
+  const cz_hpc_params *p;
+  const char *dir;
+  uint64_t n_e, n_i, n;
+  uint64_t *edge_off;
+  double je, rate; /* pA; Hz of each neuron's drive */
+} hpc_net;
+
+cz_hpc_params cz_hpc_defaults(void) { return (cz_hpc_params){1.0, 1000.0, 0.1, 1, false}; }
+
+/* Peak PSP (mV) of a unit (1 pA) alpha current in iaf_psc_alpha: at t_max found by the lower
+ * branch of the Lambert W function, as hpc_benchmark.py computes it. */
+static double psp_per_pa(void) {
+  const double a = TAU_M / TAU_SYN, b = 1.0 / TAU_SYN - 1.0 / TAU_M;
+  const double t_max = 1.0 / b * (-gsl_sf_lambert_Wm1(-exp(-1.0 / a) / a) - 1.0 / a);
+  return M_E / (TAU_SYN * C_M * b) * ((exp(-t_max / TAU_M) - exp(-t_max / TAU_SYN)) / b - t_max * exp(-t_max / TAU_SYN));
+}
+
+static void draw_target(const void *ctx, uint64_t t, uint64_t *src, uint32_t *type, double *w, double *d) {
+  (void)w;
+  (void)d;
+  const hpc_net *m = ctx;
+  cz_rng r = cz_rng_make(m->p->seed, t, STREAM_EDGES);
+  size_t at = 0;
+  for (int inh = 0; inh < 2; inh++) {
+    const uint64_t first = inh ? m->n_e : 0, count = inh ? m->n_i : m->n_e, k = inh ? C_I : C_E;
+    for (uint64_t i = 0; i < k; i++, at++) {
+      uint64_t s;
+      do s = first + cz_rng_next_below(&r, count);
+      while (s == t && count > 1); /* no autapses */
+      src[at] = s;
+      type[at] = inh ? 101u : 100u;
+    }
+  }
+}
+
+static cz_status write_components(const hpc_net *m) {
+  for (int inh = 0; inh < 2; inh++) {
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o && cJSON_AddNumberToObject(o, "E_L", 0.0) && cJSON_AddNumberToObject(o, "C_m", C_M) &&
+              cJSON_AddNumberToObject(o, "tau_m", TAU_M) && cJSON_AddNumberToObject(o, "t_ref", 0.5) &&
+              cJSON_AddNumberToObject(o, "V_th", V_TH) && cJSON_AddNumberToObject(o, "V_reset", 0.0) &&
+              cJSON_AddNumberToObject(o, "tau_syn_ex", TAU_SYN) && cJSON_AddNumberToObject(o, "tau_syn_in", TAU_SYN);
+    if (!ok) {
+      cJSON_Delete(o);
+      return CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    }
+    CZ_TRY(cz_gen_write_json(m->dir, inh ? "components/cell_models/inh.json" : "components/cell_models/exc.json", o, false));
+  }
+  CZ_TRY(cz_gen_write_json(m->dir, "components/synaptic_models/static.json", cJSON_CreateObject(), false));
+  char je[32], ji[32], text[1024];
+  cz_gen_format_double(m->je, je, sizeof je);
+  cz_gen_format_double(G * m->je, ji, sizeof ji);
+  CZ_TRY(cz_gen_write_text(m->dir, "network/hpc_node_types.csv",
+                           "node_type_id model_type model_template dynamics_params pop_name ei\n"
+                           "100 point_neuron nest:iaf_psc_alpha exc.json excitatory e\n"
+                           "101 point_neuron nest:iaf_psc_alpha inh.json inhibitory i\n"));
+  snprintf(text, sizeof text,
+           "edge_type_id target_query source_query syn_weight delay dynamics_params model_template\n"
+           "100 * ei=='e' %s 1.5 static.json static_synapse\n"
+           "101 * ei=='i' %s 1.5 static.json static_synapse\n",
+           je, ji);
+  return cz_gen_write_text(m->dir, "network/hpc_hpc_edge_types.csv", text);
+}
+
+static cz_status write_nodes_body(const hpc_net *m, cz_h5file *f) {
+  uint64_t *ids = cz_calloc(m->n, sizeof *ids), *type = cz_calloc(m->n, sizeof *type);
+  uint32_t *group = cz_calloc(m->n, sizeof *group);
+  double *v = cz_calloc(m->n, sizeof *v);
+  cz_status st = ids && type && group && v ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (uint64_t g = 0; st == CZ_OK && g < m->n; g++) {
+    cz_rng r = cz_rng_make(m->p->seed, g, STREAM_VM);
+    ids[g] = g;
+    type[g] = g < m->n_e ? 100 : 101;
+    v[g] = 5.7 + 7.2 * cz_rng_next_normal(&r);
+  }
+  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/hpc/node_id", ids, m->n, false);
+  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/hpc/node_type_id", type, m->n, false);
+  if (st == CZ_OK) st = cz_h5_write_u32(f, "/nodes/hpc/node_group_id", group, m->n, false);
+  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/hpc/node_group_index", ids, m->n, false);
+  if (st == CZ_OK) st = cz_h5_write_f64(f, "/nodes/hpc/0/dynamics_params/V_m", v, m->n, false);
+  free(ids);
+  free(type);
+  free(group);
+  free(v);
+  return st;
+}
+
+static cz_status write_config(const hpc_net *m) {
+  char text[4096], dt[32], tstop[32], rate[32], je[32];
+  cz_gen_format_double(m->p->dt, dt, sizeof dt);
+  cz_gen_format_double(m->p->tstop, tstop, sizeof tstop);
+  cz_gen_format_double(m->rate, rate, sizeof rate);
+  cz_gen_format_double(m->je, je, sizeof je);
+  snprintf(text, sizeof text,
+           "{\n"
+           "  \"manifest\": {\"$BASE_DIR\": \"${configdir}\", \"$NETWORK_DIR\": \"$BASE_DIR/network\",\n"
+           "               \"$COMPONENTS_DIR\": \"$BASE_DIR/components\"},\n"
+           "  \"target_simulator\": \"NEST\",\n"
+           "  \"run\": {\"tstop\": %s, \"dt\": %s, \"nsteps_block\": 5000},\n"
+           "  \"inputs\": {\"background\": {\"input_type\": \"poisson\", \"module\": \"poisson_generator\",\n"
+           "                              \"node_set\": {\"population\": \"hpc\"}, \"rate\": %s, \"weight\": %s,\n"
+           "                              \"delay\": %g, \"seed\": %llu}},\n"
+           "  \"output\": {\"output_dir\": \"$BASE_DIR/output\", \"log_file\": \"log.txt\", \"spikes_file\": \"spikes.h5\",\n"
+           "             \"spikes_sort_order\": \"time\", \"overwrite_output_dir\": true},\n"
+           "  \"components\": {\"point_neuron_models_dir\": \"$COMPONENTS_DIR/cell_models\",\n"
+           "                 \"synaptic_models_dir\": \"$COMPONENTS_DIR/synaptic_models\"},\n"
+           "  \"networks\": {\n"
+           "    \"nodes\": [{\"nodes_file\": \"$NETWORK_DIR/hpc_nodes.h5\", \"node_types_file\": \"$NETWORK_DIR/hpc_node_types.csv\"}],\n"
+           "    \"edges\": [{\"edges_file\": \"$NETWORK_DIR/hpc_hpc_edges.h5\", \"edge_types_file\": \"$NETWORK_DIR/hpc_hpc_edge_types.csv\"}]\n"
+           "  }\n"
+           "}",
+           tstop, dt, rate, je, DELAY, (unsigned long long)m->p->seed);
+  cJSON *doc = cJSON_Parse(text);
+  CZ_CHECK(doc, CZ_ERR_INTERNAL, "hpc: bad config template");
+  return cz_gen_write_json(m->dir, "config.json", doc, true);
+}
+
+static cz_status write_small_files(const hpc_net *m) {
+  CZ_TRY(cz_gen_prepare(m->dir, m->p->overwrite));
+  CZ_TRY(write_components(m));
+  cz_h5file *f = NULL;
+  CZ_TRY(cz_gen_h5_create(m->dir, "network/hpc_nodes.h5", NULL, &f));
+  return cz_gen_h5_finish(&f, write_nodes_body(m, f));
+}
+
+static cz_status generate(hpc_net *m) {
+  m->n_e = (uint64_t)fmax(1.0, llround(9000.0 * m->p->scale));
+  m->n_i = (uint64_t)fmax(1.0, llround(2250.0 * m->p->scale));
+  m->n = m->n_e + m->n_i;
+  m->je = J_E_MV / psp_per_pa();
+  const double nu_th = V_TH / ((double)C_E * TAU_M / C_M * m->je * M_E * TAU_SYN); /* 1/ms */
+  m->rate = ETA * nu_th * (double)C_E * 1000.0;
+  CZ_NEW(m->edge_off, m->n + 1);
+  for (uint64_t t = 0; t < m->n; t++) m->edge_off[t + 1] = m->edge_off[t] + C_E + C_I;
+  const bool root = cz_comm_rank() == 0;
+  CZ_TRY(cz_comm_agree(root ? write_small_files(m) : CZ_OK));
+  const cz_gen_edges g = {m->dir, "network/hpc_hpc_edges.h5", "hpc_to_hpc", "hpc", "hpc", m->n, m->edge_off, false,
+                          draw_target, m};
+  CZ_TRY(cz_gen_write_edges(&g));
+  return cz_comm_agree(root ? write_config(m) : CZ_OK); /* last: its presence marks a complete folder */
+}
+
+cz_status cz_generate_hpc(const cz_hpc_params *p, const char *dir, uint64_t *n_neurons, uint64_t *n_edges) {
+  CZ_CHECK(p->scale > 0 && p->scale <= 1000, CZ_ERR_ARG, "hpc: --scale must be in (0, 1000] (got %g)", p->scale);
+  CZ_CHECK(p->dt > 0 && p->tstop > 0, CZ_ERR_ARG, "hpc: dt and tstop must be > 0");
+  hpc_net m;
+  memset(&m, 0, sizeof m);
+  m.p = p;
+  m.dir = dir;
+  cz_status st = generate(&m);
+  *n_neurons = m.n;
+  *n_edges = m.edge_off ? m.edge_off[m.n] : 0;
+  free(m.edge_off);
+  return st;
+}

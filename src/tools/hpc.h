@@ -1,0 +1,41 @@
+/* `cadenza generate hpc`: NEST's HPC benchmark network (hpc_benchmark.py; performance.md
+ * 7.3), static-synapse variant, as a SONATA folder written by all MPI ranks together.
+ *
+ * N_E = round(9000 s) excitatory and N_I = round(2250 s) inhibitory iaf_psc_alpha neurons
+ * (E_L 0, C_m 250 pF, tau_m 10 ms, t_ref 0.5 ms, V_th 20 mV, V_reset 0, tau_syn 0.3258 ms for a
+ * 1.7 ms PSP rise; initial V_m normal with mean 5.7 and s.d. 7.2 mV), each with fixed in-degree
+ * C_E = 9000 and C_I = 2250 whatever the scale s (sources drawn with replacement, no autapses),
+ * J_E the current of a 0.14 mV peak PSP (from the alpha-PSP maximum, by the Lambert W
+ * function), J_I = -5 J_E, delay 1.5 ms. Drive: every neuron's own Poisson train at
+ * eta nu_th C_E (eta 1.685, nu_th the threshold rate), weight J_E, delay 1.5 ms, as an online
+ * poisson_generator input (inputs/poisson_drive.h). The E->E synapses are static here (the
+ * benchmark's STDP variant is not generated yet). Work per neuron is fixed, so weak scaling
+ * keeps s per rank.
+ *
+ * Determinism as for the microcircuit: each target's sources come from the counter-based
+ * generator keyed by (seed, target), so the folder is the same bytes for any number of ranks.
+ * Folder: config.json, network/{hpc_nodes.h5, hpc_node_types.csv, hpc_hpc_edges.h5,
+ * hpc_hpc_edge_types.csv}, components/cell_models/{exc,inh}.json,
+ * components/synaptic_models/static.json. */
+#ifndef CZ_TOOLS_HPC_H
+#define CZ_TOOLS_HPC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/status.h"
+
+typedef struct cz_hpc_params {
+  double scale;  /* s > 0, default 1 */
+  double tstop;  /* ms, default 1000 */
+  double dt;     /* ms, default 0.1 */
+  uint64_t seed; /* default 1 */
+  bool overwrite;
+} cz_hpc_params;
+
+cz_hpc_params cz_hpc_defaults(void);
+
+/* Writes the folder. Collective. */
+cz_status cz_generate_hpc(const cz_hpc_params *p, const char *dir, uint64_t *n_neurons, uint64_t *n_edges);
+
+#endif

@@ -4,12 +4,15 @@
 # row per run to OUT/rows.jsonl and draws OUT/<study>_time.svg and OUT/<study>_efficiency.svg
 # with `cadenza plot scaling`.
 #
-#   perf/scaling.sh [--study strong|weak] [--model brunel] [--size N] [--indegree K]
+#   perf/scaling.sh [--study strong|weak] [--model brunel|hpc|microcircuit] [--size N] [--indegree K]
 #                   [--layouts "1x1 2x1 1x2 2x2"] [--tstop MS] [--seed S] [--partition M]
 #                   [--out DIR] [--cadenza PATH] [--prepare | --point RxT | --plot]
 #
-#   --study      strong: one network of --size neurons on every layout; weak: --size neurons
-#                per core (ranks x threads), so the work per core stays fixed
+#   --study      strong: one network of --size on every layout; weak: --size per core
+#                (ranks x threads), so the work per core stays fixed
+#   --model      brunel (--size in neurons), hpc (NEST's HPC benchmark; --size is its scale,
+#                11250 neurons with 11250 synapses each per unit) or microcircuit (the
+#                Potjans-Diesmann model; --size is its scale, at most 1)
 #   --indegree   excitatory in-degree C_E, kept fixed whatever the size (the Brunel generator's
 #                epsilon is set to K / (0.8 N)), so that weak scaling keeps the synapses per
 #                neuron too (default 800: N = 10000 at epsilon 0.1)
@@ -48,8 +51,12 @@ while [ $# -gt 0 ]; do
 done
 die() { echo "scaling: $*" >&2; exit 2; }
 case $study in strong|weak) ;; *) die "--study must be strong or weak" ;; esac
-[ "$model" = brunel ] || die "--model: only brunel is generated so far"
-[ -n "$size" ] || size=$([ "$study" = strong ] && echo 10000 || echo 5000)
+case $model in
+  brunel) [ -n "$size" ] || size=$([ "$study" = strong ] && echo 10000 || echo 5000) ;;
+  hpc) [ -n "$size" ] || size=1 ;;
+  microcircuit) [ -n "$size" ] || size=0.1 ;;
+  *) die "--model must be brunel, hpc or microcircuit" ;;
+esac
 out=${out:-$root/perf/results/$study-$model-$size}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -67,16 +74,25 @@ failed() { tail -n 20 "$1" >&2; die "the run failed (log: $1)"; }
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 
 cores_of() { echo $(( ${1%x*} * ${1#*x} )); }
-neurons_of() { [ "$study" = strong ] && echo "$size" || echo $(( size * $(cores_of "$1") )); }
+# The network size of a layout: --size, or --size per core for weak scaling.
+size_of() {
+  if [ "$study" = strong ]; then echo "$size"; else awk -v s="$size" -v c="$(cores_of "$1")" 'BEGIN { print s * c }'; fi
+}
 
-# The network of n neurons (generated once, kept under OUT/net).
+# The network of size n (generated once, kept under OUT/net).
 network() {
-  local n=$1 dir="$out/net/brunel-$1"
+  local n=$1 dir="$out/net/$model-$1"
   if [ ! -f "$dir/config.json" ]; then
-    local eps
-    eps=$(awk -v k="$indegree" -v n="$n" 'BEGIN { printf "%.10g", k / (0.8 * n) }')
-    "$cadenza" generate brunel --neurons "$n" --epsilon "$eps" --tstop "$tstop" --seed "$seed" --overwrite "$dir" \
-      > "$out/net/generate-$n.log"
+    case $model in
+      brunel)
+        local eps
+        eps=$(awk -v k="$indegree" -v n="$n" 'BEGIN { printf "%.10g", k / (0.8 * n) }')
+        "$cadenza" generate brunel --neurons "$n" --epsilon "$eps" --tstop "$tstop" --seed "$seed" --overwrite "$dir" \
+          > "$out/net/generate-$n.log" ;;
+      *)
+        "$cadenza" generate "$model" --scale "$n" --tstop "$tstop" --seed "$seed" --overwrite "$dir" \
+          > "$out/net/generate-$n.log" ;;
+    esac
   fi
   echo "$dir"
 }
@@ -94,7 +110,7 @@ machine_json() {
 # Runs one layout and appends its row.
 run_point() {
   local layout=$1 r=${1%x*} t=${1#*x} n net dir
-  n=$(neurons_of "$layout")
+  n=$(size_of "$layout")
   net=$(network "$n")
   dir="$out/runs/$study-$n-${r}x$t"
   rm -rf "$dir"
@@ -129,14 +145,14 @@ run_point() {
       "$(json_str "$model")" "$(json_str "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$(json_str "$commit")" \
       "$(json_str "$("$cadenza" --version 2> /dev/null | head -n 1)")"
     printf '"machine": %s, ' "$(machine_json)"
-    printf '"params": {"neurons": %s, "indegree_e": %s, "tstop_ms": %s, "seed": %s, "partition": %s}, ' \
+    printf '"params": {"size": %s, "indegree_e": %s, "tstop_ms": %s, "seed": %s, "partition": %s}, ' \
       "$n" "$indegree" "$tstop" "$seed" "$(json_str "$partition")"
     printf '"ranks": %s, "threads": %s, "timers": %s}\n' "$r" "$t" "$(tr -d '\n' < "$dir/timers.json")"
   } >> "$out/rows.jsonl"
   awk -v l="${r}x$t" -v n="$n" '
     /"real_time_factor"/ { gsub(/[,"]/, ""); rtf = $2 }
     /"synaptic_events_per_second"/ { gsub(/[,"]/, ""); ev = $2 }
-    END { printf "scaling: %s neurons on %s: real-time factor %.3f, %.3g synaptic events/s\n", n, l, rtf, ev }' \
+    END { printf "scaling: size %s on %s: real-time factor %.3f, %.3g synaptic events/s\n", n, l, rtf, ev }' \
     "$dir/timers.json"
 }
 
@@ -149,7 +165,7 @@ plot() {
 
 mkdir -p "$out/net" "$out/runs"
 case $mode in
-  prepare) for l in $layouts; do network "$(neurons_of "$l")" > /dev/null; done ;;
+  prepare) for l in $layouts; do network "$(size_of "$l")" > /dev/null; done ;;
   point) run_point "$point" ;;
   plot) plot ;;
   all)

@@ -105,34 +105,27 @@ static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   return CZ_OK;
 }
 
-/* Each rank keeps only the edges onto its own neurons. */
-static cz_status load_edges(run_state *s) {
-  const cz_circuit *c = s->circuit;
-  size_t *offset = NULL;
-  CZ_NEW(offset, c->nnodes + 1);
-  for (size_t p = 0; p < c->nnodes; p++) offset[p + 1] = offset[p] + c->nodes[p].n;
-  cz_place_filter_ctx ctx = {s->rank_of_gid, offset, (uint32_t)cz_comm_rank()};
-  /* Weight reports name each synapse by its row in the file. */
-  cz_edge_filter flt = {cz_place_keep_edge, cz_place_keep_target, &ctx, cz_wrecs_in_config(s->cfg)};
-  double t0 = cz_now();
-  cz_status st = cz_circuit_load_edges(s->circuit, s->cfg, cz_comm_size() > 1 ? &flt : NULL);
-  free(offset);
-  CZ_TRY(st);
-  size_t kept = 0;
-  for (size_t e = 0; e < c->nedges; e++) kept += c->edges[e].n;
-  double dt = cz_now() - t0;
-  cz_log_info("Loaded %zu edges in %.2f s (%.3g edges/s%s)", kept, dt, dt > 0 ? (double)kept / dt : 0.0,
-              cz_comm_size() > 1 ? " on rank 0" : "");
-  cz_timer_stop(CZ_T_SETUP_LOAD);
-  return CZ_OK;
+/* Edges per range of the streamed build: about 1 GiB of loaded edges at a time.
+ * CADENZA_EDGES_PER_RANGE overrides it (the tests use small ranges to check that the tables do
+ * not depend on them). */
+static uint64_t edges_per_range(void) {
+  const char *env = getenv("CADENZA_EDGES_PER_RANGE");
+  long long v = 0;
+  if (env && cz_parse_int64(env, &v) && v > 0) return (uint64_t)v;
+  return (uint64_t)1 << 25;
 }
 
 static cz_status build(run_state *s) {
   cz_timer_start(CZ_T_SETUP_BUILD);
   cz_log_info("Building cells.");
   cz_log_info("Building recurrent connections");
-  CZ_TRY(cz_net_build(s->cfg, s->circuit, s->threads, cz_comm_rank(), cz_comm_size(), s->rank_of_gid, &s->net));
-  cz_circuit_drop_edge_arrays(s->circuit);
+  /* Each rank reads only the edges onto its own neurons, range by range. */
+  double t0 = cz_now();
+  CZ_TRY(cz_net_build_streamed(s->cfg, s->circuit, s->threads, cz_comm_rank(), cz_comm_size(),
+                               cz_comm_size() > 1 ? s->rank_of_gid : NULL, edges_per_range(), &s->net));
+  const double dt = cz_now() - t0;
+  cz_log_info("Built %zu synapses from the edge files in %.2f s (%.3g edges/s%s)", s->net->nsyn_total, dt,
+              dt > 0 ? (double)s->net->nsyn_total / dt : 0.0, cz_comm_size() > 1 ? " on rank 0" : "");
   CZ_TRY(cz_vspikes_build(s->cfg, s->circuit, s->net, &s->vs));
   CZ_TRY(cz_clamps_build(s->cfg, s->circuit, s->net, &s->clamps));
   CZ_TRY(cz_poisson_build(s->cfg, s->circuit, s->net, &s->poisson));
@@ -157,7 +150,6 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   }
   cz_timer_stop(CZ_T_SETUP_PARTITION);
   cz_timer_start(CZ_T_SETUP_LOAD);
-  CZ_TRY(cz_comm_agree(load_edges(s)));
   CZ_TRY(cz_comm_agree(build(s)));
   CZ_TRY(cz_comm_agree(cz_net_connect(s->net, s->rank_of_gid)));
   cz_log_info("Network created.");

@@ -280,8 +280,6 @@ cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c) {
 
 /* Validates every edge and counts synapses per target neuron (and stdp synapses in stdp_in). */
 static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg, uint32_t *stdp_in) {
-  net->min_delay = INT32_MAX;
-  net->max_delay = 0;
   const syn_table t = {net->syn_params, net->syn_rec, net->syn_resolved, &net->wrecs};
   int *receptor = NULL;
   cz_status st = receptors_of(c, &receptor);
@@ -354,45 +352,62 @@ static void weight_set_free(weight_set *ws) {
   free(ws->table);
 }
 
-/* Builds the table of distinct weights and each edge's code (codes[e][i]), or leaves
- * net->nwtab 0 and codes NULL when there are too many. CADENZA_WEIGHT_CODES=0 in the
- * environment turns coding off (a diagnostic switch; the test suite uses it to check that both
- * layouts give the same spikes). */
-static cz_status build_weight_table(cz_network *net, const cz_circuit *c, uint16_t **codes) {
-  const char *env = getenv("CADENZA_WEIGHT_CODES");
-  if (env && strcmp(env, "0") == 0) return CZ_OK;
+/* The distinct weights of the network, gathered range by range: a 16-bit code each while
+ * there are at most WTAB_MAX (first-seen order: codes only index exact values, so the order
+ * changes no sum), and whether every weight is exactly a float. CADENZA_WEIGHT_CODES=0 in the
+ * environment turns coding (and floats) off, a diagnostic switch the test suite uses to check
+ * that every layout gives the same spikes. */
+typedef struct weight_plan {
   weight_set ws;
-  memset(&ws, 0, sizeof ws);
-  cz_status st = CZ_OK;
-  ws.keys = cz_calloc(WHASH_CAP, sizeof *ws.keys);
-  ws.slot = cz_calloc(WHASH_CAP, sizeof *ws.slot);
-  ws.table = cz_calloc(WTAB_MAX, sizeof *ws.table);
-  if (!ws.keys || !ws.slot || !ws.table) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t h = 0; st == CZ_OK && h < WHASH_CAP; h++) ws.slot[h] = -1;
-  bool full = false;
-  for (size_t e = 0; e < c->nedges && st == CZ_OK && !full; e++) {
-    const cz_edge_pop *ep = &c->edges[e];
-    if (!(codes[e] = cz_calloc(ep->n, sizeof **codes))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == CZ_OK && i < ep->n && !full; i++) {
-      int32_t code = weight_code(&ws, cz_edge_weight(ep, i));
-      full = code < 0;
-      codes[e][i] = (uint16_t)code;
+  bool coding, full, floats;
+} weight_plan;
+
+static cz_status weight_plan_init(weight_plan *w) {
+  memset(w, 0, sizeof *w);
+  const char *env = getenv("CADENZA_WEIGHT_CODES");
+  w->coding = !(env && strcmp(env, "0") == 0);
+  w->floats = w->coding;
+  if (!w->coding) return CZ_OK;
+  w->ws.keys = cz_calloc(WHASH_CAP, sizeof *w->ws.keys);
+  w->ws.slot = cz_calloc(WHASH_CAP, sizeof *w->ws.slot);
+  w->ws.table = cz_calloc(WTAB_MAX, sizeof *w->ws.table);
+  CZ_CHECK(w->ws.keys && w->ws.slot && w->ws.table, CZ_ERR_NOMEM, "out of memory");
+  for (size_t h = 0; h < WHASH_CAP; h++) w->ws.slot[h] = -1;
+  return CZ_OK;
+}
+
+/* Adds the weights of the loaded edges. */
+static void weight_plan_add(weight_plan *w, const cz_circuit *c) {
+  if (!w->coding) return;
+  for (size_t e = 0; e < c->nedges; e++)
+    for (size_t i = 0; i < c->edges[e].n; i++) {
+      const double x = cz_edge_weight(&c->edges[e], i);
+      if (!w->full) w->full = weight_code(&w->ws, x) < 0;
+      if (w->floats && (double)(float)x != x) w->floats = false;
     }
+}
+
+/* Chooses the layout: codes (net->wtab) when there are few distinct weights, else floats when
+ * exact, else doubles. */
+static cz_status weight_plan_choose(weight_plan *w, cz_network *net) {
+  if (w->coding && !w->full) {
+    net->nwtab = w->ws.n;
+    CZ_NEW(net->wtab, w->ws.n + 1);
+    memcpy(net->wtab, w->ws.table, w->ws.n * sizeof *net->wtab);
+  } else {
+    net->wfloat = w->coding && w->floats;
   }
-  if (st == CZ_OK && !full) {
-    net->nwtab = ws.n;
-    if (!(net->wtab = cz_calloc(ws.n, sizeof *net->wtab))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-    else memcpy(net->wtab, ws.table, ws.n * sizeof *net->wtab);
+  return CZ_OK;
+}
+
+/* The codes of the loaded edges (codes[e][i]); NULL arrays when not coding. */
+static cz_status weight_plan_codes(weight_plan *w, const cz_network *net, const cz_circuit *c, uint16_t **codes) {
+  if (!net->nwtab) return CZ_OK;
+  for (size_t e = 0; e < c->nedges; e++) {
+    CZ_NEW(codes[e], c->edges[e].n + 1);
+    for (size_t i = 0; i < c->edges[e].n; i++) codes[e][i] = (uint16_t)weight_code(&w->ws, cz_edge_weight(&c->edges[e], i));
   }
-  if (st != CZ_OK || full) {
-    net->nwtab = 0;
-    for (size_t e = 0; e < c->nedges; e++) {
-      free(codes[e]);
-      codes[e] = NULL;
-    }
-  }
-  weight_set_free(&ws);
-  return st;
+  return CZ_OK;
 }
 
 /* CSR offsets from per-source counts: *off (owned) [nsrc + 1]; returns the total in *total. */
@@ -406,19 +421,6 @@ static cz_status csr_offsets(const size_t *counts, size_t nsrc, size_t **off, si
   (*off)[nsrc] = acc;
   *total = acc;
   return CZ_OK;
-}
-
-/* Whether every weight is exactly a float, so that floats can hold them without changing a
- * sum (CADENZA_WEIGHT_CODES=0 keeps doubles, as it keeps the weights uncoded). */
-static bool weights_are_floats(const cz_circuit *c) {
-  const char *env = getenv("CADENZA_WEIGHT_CODES");
-  if (env && strcmp(env, "0") == 0) return false;
-  for (size_t e = 0; e < c->nedges; e++)
-    for (size_t i = 0; i < c->edges[e].n; i++) {
-      const double w = cz_edge_weight(&c->edges[e], i);
-      if ((double)(float)w != w) return false;
-    }
-  return true;
 }
 
 static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
@@ -556,50 +558,155 @@ static void free_counts(const cz_network *net, size_t **counts) {
   free(counts);
 }
 
-/* Validation, thread ranges and spike archives, before any table is filled. */
-static cz_status scan_and_balance(cz_network *net, const cz_circuit *c) {
+/* Where the edges come from: the circuit's loaded edges (one range), or, when the circuit has
+ * none loaded, the edge files read again for each of nranges ranges of this rank's neurons
+ * (nid [lo, hi)), so that at most one range's edges are in memory at a time. Every pass
+ * below walks the ranges in order; per target the synapses keep their edge order, so the
+ * tables, and the sums, are those of a build from all edges at once. */
+typedef struct edge_source {
+  const cz_circuit *c;   /* the edges of the current range */
+  cz_circuit *loadable;  /* the same circuit, to load into; NULL: preloaded */
+  const cz_config *cfg;
+  const uint32_t *rank_of_gid;
+  size_t nranges;
+  uint32_t lo, hi;       /* the current range */
+  const cz_network *net;
+} edge_source;
+
+static bool range_keep_target(const void *ctx, uint32_t target_pop, uint32_t target_row) {
+  const edge_source *s = ctx;
+  const size_t gid = s->net->pop_offset[target_pop] + target_row;
+  const uint32_t nid = s->net->nid_of_gid[gid];
+  if (nid != CZ_NO_NID) return nid >= s->lo && nid < s->hi;
+  /* a virtual target is an error that rank 0 reports, with the first range */
+  const uint32_t r = s->rank_of_gid ? s->rank_of_gid[gid] : 0;
+  return s->lo == 0 && s->net->rank == 0 && (r == CZ_NO_RANK || r == 0);
+}
+
+static bool range_keep_edge(const void *ctx, uint32_t sp, uint32_t sr, uint32_t target_pop, uint32_t target_row) {
+  (void)sp;
+  (void)sr;
+  return range_keep_target(ctx, target_pop, target_row);
+}
+
+/* The synapse model tables grow with the models the loaded edges name. */
+static cz_status fit_syn_tables(cz_network *net, const cz_circuit *c) {
+  if (c->nsyn_models <= net->nsyn_models) return CZ_OK;
+  CZ_CHECK(c->nsyn_models <= UINT16_MAX, CZ_ERR_CONFIG, "more than %d synapse models (edge types with parameters)",
+           UINT16_MAX);
+  void *p = realloc(net->syn_params, (c->nsyn_models + 1) * sizeof *net->syn_params);
+  CZ_CHECK(p, CZ_ERR_NOMEM, "out of memory");
+  net->syn_params = p;
+  p = realloc(net->syn_rec, (c->nsyn_models + 1) * sizeof *net->syn_rec);
+  CZ_CHECK(p, CZ_ERR_NOMEM, "out of memory");
+  net->syn_rec = p;
+  p = realloc(net->syn_resolved, (c->nsyn_models + 1) * sizeof *net->syn_resolved);
+  CZ_CHECK(p, CZ_ERR_NOMEM, "out of memory");
+  net->syn_resolved = p;
+  for (size_t m = net->nsyn_models; m <= c->nsyn_models; m++) {
+    memset(&net->syn_params[m], 0, sizeof *net->syn_params);
+    net->syn_rec[m] = -1;
+    net->syn_resolved[m] = 0;
+  }
+  net->nsyn_models = c->nsyn_models;
+  return CZ_OK;
+}
+
+/* Loads range k (nothing to do when preloaded). */
+static cz_status source_load(edge_source *s, cz_network *net, size_t k) {
+  if (s->loadable) {
+    s->lo = (uint32_t)(net->N * k / s->nranges);
+    s->hi = (uint32_t)(net->N * (k + 1) / s->nranges);
+    const cz_edge_filter flt = {range_keep_edge, range_keep_target, s, net->wrecs.n > 0};
+    CZ_TRY(cz_circuit_load_edges(s->loadable, s->cfg, &flt));
+  }
+  return fit_syn_tables(net, s->c);
+}
+
+static void source_unload(edge_source *s) {
+  if (s->loadable) cz_circuit_free_edges(s->loadable);
+}
+
+/* Pass 1: validation, in-degrees, delays, weights; then thread ranges and spike archives. */
+static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp) {
   size_t *indeg = NULL;
   uint32_t *stdp_in = NULL;
   CZ_NEW(indeg, net->N + 1);
   cz_status st = (stdp_in = cz_calloc(net->N + 1, sizeof *stdp_in)) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK) st = scan_edges(net, c, indeg, stdp_in);
+  net->min_delay = INT32_MAX;
+  net->max_delay = 0;
+  for (size_t k = 0; k < src->nranges && st == CZ_OK; k++) {
+    st = source_load(src, net, k);
+    if (st == CZ_OK) st = scan_edges(net, src->c, indeg, stdp_in);
+    if (st == CZ_OK) weight_plan_add(wp, src->c);
+    source_unload(src);
+  }
   if (st == CZ_OK) st = balance_threads(net, indeg);
   bool any_stdp = false;
   for (size_t n = 0; st == CZ_OK && n < net->N && !any_stdp; n++) any_stdp = stdp_in[n] > 0;
-  if (st == CZ_OK && any_stdp) st = create_archives(net, c, stdp_in);
+  if (st == CZ_OK && any_stdp) st = create_archives(net, src->c, stdp_in);
   free(indeg);
   free(stdp_in);
   return st;
 }
 
-static cz_status build_synapses(cz_network *net, const cz_circuit *c) {
-  CZ_TRY(scan_and_balance(net, c));
-  CZ_CHECK(net->N * (size_t)net->nch < UINT32_MAX, CZ_ERR_CONFIG, "too many neurons (%zu) for one process", net->N);
-  target_info ti = {NULL, NULL, NULL, NULL};
-  size_t **counts = alloc_counts(net), **pcounts = net->nplastic ? alloc_counts(net) : NULL;
-  uint16_t **codes = cz_calloc(c->nedges, sizeof *codes);
+/* Pass 2: synapses per (thread, source). */
+static cz_status pass_count(cz_network *net, edge_source *src, const target_info *ti, size_t **counts,
+                            size_t **pcounts) {
+  for (size_t k = 0; k < src->nranges; k++) {
+    CZ_TRY(source_load(src, net, k));
+    count_synapses(net, src->c, ti, counts, pcounts);
+    source_unload(src);
+  }
+  return CZ_OK;
+}
+
+/* Pass 3: the tables, each thread filling its own. */
+static cz_status pass_fill(cz_network *net, edge_source *src, const target_info *ti, weight_plan *wp, size_t **counts,
+                           size_t **pcounts) {
+  for (int t = 0; t < net->nthreads; t++) {
+    memset(counts[t], 0, net->nsrc * sizeof **counts);
+    if (pcounts) memset(pcounts[t], 0, net->nsrc * sizeof **pcounts);
+  }
   cz_status st = CZ_OK;
-  if (!counts || !codes || (net->nplastic && !pcounts)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK) st = target_info_build(net, c, &ti);
-  if (st == CZ_OK) count_synapses(net, c, &ti, counts, pcounts);
-  if (st == CZ_OK) st = build_weight_table(net, c, codes);
-  if (st == CZ_OK && net->nwtab == 0) net->wfloat = weights_are_floats(c);
+  for (size_t k = 0; k < src->nranges && st == CZ_OK; k++) {
+    st = source_load(src, net, k);
+    const cz_circuit *c = src->c;
+    uint16_t **codes = st == CZ_OK ? cz_calloc(c->nedges + 1, sizeof *codes) : NULL;
+    if (st == CZ_OK && !codes) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    if (st == CZ_OK) st = weight_plan_codes(wp, net, c, codes);
+    if (st == CZ_OK) {
+      /* One iteration per table, whatever number of threads the runtime grants. */
+#pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
+      for (int t = 0; t < net->nthreads; t++) fill_synapses(net, c, ti, codes, t, counts[t], pcounts ? pcounts[t] : NULL);
+    }
+    for (size_t e = 0; codes && e < c->nedges; e++) free(codes[e]);
+    free(codes);
+    source_unload(src);
+  }
+  return st;
+}
+
+static cz_status build_synapses(cz_network *net, edge_source *src) {
+  weight_plan wp;
+  cz_status st = weight_plan_init(&wp);
+  if (st == CZ_OK) st = pass_scan(net, src, &wp);
+  if (st == CZ_OK && !(net->N * (size_t)net->nch < UINT32_MAX))
+    st = CZ_ERROR(CZ_ERR_CONFIG, "too many neurons (%zu) for one process", net->N);
+  target_info ti = {NULL, NULL, NULL, NULL};
+  size_t **counts = NULL, **pcounts = NULL;
+  if (st == CZ_OK && !(counts = alloc_counts(net))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && net->nplastic && !(pcounts = alloc_counts(net))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK) st = target_info_build(net, src->c, &ti);
+  if (st == CZ_OK) st = pass_count(net, src, &ti, counts, pcounts);
+  if (st == CZ_OK) st = weight_plan_choose(&wp, net);
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
   if (st == CZ_OK && pcounts) st = alloc_thread_plastic(net, pcounts);
-  if (st == CZ_OK) {
-    /* One iteration per table, whatever number of threads the runtime grants. */
-#pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
-    for (int t = 0; t < net->nthreads; t++) {
-      memset(counts[t], 0, net->nsrc * sizeof **counts);
-      if (pcounts) memset(pcounts[t], 0, net->nsrc * sizeof **pcounts);
-      fill_synapses(net, c, &ti, codes, t, counts[t], pcounts ? pcounts[t] : NULL);
-    }
-  }
+  if (st == CZ_OK) st = pass_fill(net, src, &ti, &wp, counts, pcounts);
   target_info_free(&ti);
-  for (size_t e = 0; codes && e < c->nedges; e++) free(codes[e]);
-  free(codes);
   free_counts(net, counts);
   free_counts(net, pcounts);
+  weight_set_free(&wp.ws);
   return st;
 }
 
@@ -705,8 +812,9 @@ void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row) 
   *row = gid - net->pop_offset[lo];
 }
 
-static cz_status build(cz_network *net, const cz_config *cfg, const cz_circuit *c, int nthreads,
+static cz_status build(cz_network *net, const cz_config *cfg, edge_source *src, int nthreads,
                        const uint32_t *rank_of_gid) {
+  const cz_circuit *c = src->c;
   net->tics_per_step = llround(cfg->dt * 1000.0);
   net->h = (double)net->tics_per_step / 1000.0;
   net->nsteps = llround(cfg->tstop / net->h);
@@ -737,17 +845,18 @@ static cz_status build(cz_network *net, const cz_config *cfg, const cz_circuit *
   CZ_TRY(cz_wrecs_parse(cfg, &net->wrecs));
   for (uint32_t nid = 0; nid < net->N; nid++) /* the ring holds a row per receptor port */
     if (ports_of(net, nid) > net->nch) net->nch = ports_of(net, nid);
-  CZ_TRY(build_synapses(net, c));
+  src->net = net;
+  CZ_TRY(build_synapses(net, src));
   return CZ_OK;
 }
 
-cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
-                       const uint32_t *rank_of_gid, cz_network **out) {
+static cz_status build_with(const cz_config *cfg, edge_source *src, int nthreads, int rank, int nranks,
+                            const uint32_t *rank_of_gid, cz_network **out) {
   cz_network *net = NULL;
   CZ_NEW(net, 1);
   net->rank = rank;
   net->nranks = nranks < 1 ? 1 : nranks;
-  cz_status st = build(net, cfg, c, nthreads, rank_of_gid);
+  cz_status st = build(net, cfg, src, nthreads, rank_of_gid);
   if (st != CZ_OK) {
     cz_error_trace(__FILE__, __LINE__, __func__);
     cz_net_destroy(&net);
@@ -755,6 +864,25 @@ cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, 
   }
   *out = net;
   return CZ_OK;
+}
+
+cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
+                       const uint32_t *rank_of_gid, cz_network **out) {
+  edge_source src = {c, NULL, cfg, rank_of_gid, 1, 0, 0, NULL};
+  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, out);
+}
+
+cz_status cz_net_build_streamed(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
+                                const uint32_t *rank_of_gid, uint64_t edges_per_range, cz_network **out) {
+  CZ_CHECK(c->nedges == 0, CZ_ERR_INTERNAL, "cz_net_build_streamed: the circuit's edges are already loaded");
+  uint64_t total = 0;
+  CZ_TRY(cz_circuit_count_edges(cfg, &total));
+  const uint64_t mine = total / (uint64_t)(nranks < 1 ? 1 : nranks);
+  const uint64_t per = edges_per_range ? edges_per_range : UINT64_MAX;
+  size_t nranges = (size_t)(mine / per + 1);
+  if (nranges > 256) nranges = 256;
+  edge_source src = {c, c, cfg, rank_of_gid, nranges, 0, 0, NULL};
+  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, out);
 }
 
 void cz_net_destroy(cz_network **pnet) {

@@ -620,10 +620,20 @@ static cz_status read_pop_attr(cz_h5file *f, const char *dataset, const char *at
 }
 
 /* Maps node ids of an edge endpoint to rows of its population, checking each exists. */
+/* One synapse column of an edge group (syn_weight, nsyns or delay): its dataset and length,
+ * and the window of values the current chunk's rows index ([lo, lo + cnt)), read chunk by
+ * chunk so that memory does not grow with the file. */
+typedef struct edge_col {
+  char *path; /* NULL: the group has no such column */
+  const char *name;
+  size_t n;
+  double *win;
+  size_t lo, cnt, cap;
+} edge_col;
+
 typedef struct edge_group {
-  const cz_h5_column *syn_weight, *nsyns, *delay;
-  cz_h5_column *cols;
-  size_t ncols;
+  edge_col syn_weight, nsyns, delay;
+  bool any;
 } edge_group;
 
 typedef struct edge_groups {
@@ -631,15 +641,20 @@ typedef struct edge_groups {
   edge_group *g;
 } edge_groups;
 
+static edge_col *group_cols(edge_group *g, int k) { return k == 0 ? &g->syn_weight : k == 1 ? &g->nsyns : &g->delay; }
+
 static void edge_groups_free(edge_groups *eg) {
-  for (size_t i = 0; i < eg->n; i++) {
-    for (size_t k = 0; k < eg->g[i].ncols; k++) column_free(&eg->g[i].cols[k]);
-    free(eg->g[i].cols);
-  }
+  for (size_t i = 0; i < eg->n; i++)
+    for (int k = 0; k < 3; k++) {
+      free(group_cols(&eg->g[i], k)->path);
+      free(group_cols(&eg->g[i], k)->win);
+    }
   free(eg->g);
+  eg->g = NULL;
+  eg->n = 0;
 }
 
-/* Reads the columns of every edge group present under pop_path (children named by digits). */
+/* The synapse columns of each numbered group under pop_path (shapes and types only). */
 static cz_status load_edge_groups(cz_h5file *f, const char *pop_path, edge_groups *eg) {
   char **names = NULL;
   size_t nn = 0;
@@ -655,36 +670,73 @@ static cz_status load_edge_groups(cz_h5file *f, const char *pop_path, edge_group
   cz_h5_free_names(names, nn);
   eg->n = any ? max_id + 1 : 0;
   CZ_NEW(eg->g, eg->n);
+  static const char *const col_names[3] = {"syn_weight", "nsyns", "delay"};
   for (size_t g = 0; g < eg->n; g++) {
-    char gpath[1100];
-    snprintf(gpath, sizeof gpath, "%s/%zu", pop_path, g);
-    if (!cz_h5_is_group(f, gpath)) continue;
-    CZ_TRY(read_columns(f, gpath, &eg->g[g].cols, &eg->g[g].ncols));
-    eg->g[g].syn_weight = find_column(eg->g[g].cols, eg->g[g].ncols, "syn_weight");
-    eg->g[g].nsyns = find_column(eg->g[g].cols, eg->g[g].ncols, "nsyns");
-    eg->g[g].delay = find_column(eg->g[g].cols, eg->g[g].ncols, "delay");
-    const cz_h5_column *chk[3] = {eg->g[g].syn_weight, eg->g[g].nsyns, eg->g[g].delay};
-    for (int k = 0; k < 3; k++)
-      CZ_CHECK(!chk[k] || chk[k]->num, CZ_ERR_FORMAT, "%s: dataset %s/%s must be numeric", cz_h5_path(f), gpath,
-               chk[k]->name);
+    for (int k = 0; k < 3; k++) {
+      edge_col *c = group_cols(&eg->g[g], k);
+      c->name = col_names[k];
+      char path[1200];
+      snprintf(path, sizeof path, "%s/%zu/%s", pop_path, g, col_names[k]);
+      if (!cz_h5_is_dataset(f, path)) continue;
+      cz_h5_info info;
+      CZ_TRY(cz_h5_info_of(f, path, &info));
+      CZ_CHECK(info.rank == 1 && (info.cls == CZ_H5_FLOAT || info.cls == CZ_H5_INT || info.cls == CZ_H5_UINT),
+               CZ_ERR_FORMAT, "%s: dataset %s must be a 1-D numeric dataset", cz_h5_path(f), path);
+      CZ_TRY(cz_strdup(path, &c->path));
+      c->n = (size_t)info.dims[0];
+      eg->g[g].any = true;
+    }
   }
   return CZ_OK;
 }
 
 static bool groups_have_columns(const edge_groups *eg) {
   for (size_t g = 0; g < eg->n; g++)
-    if (eg->g[g].ncols) return true;
+    if (eg->g[g].any) return true;
   return false;
 }
 
+/* Reads, for every group with synapse columns, the window of values the chunk's m rows
+ * (groups ch_group, indices ch_index) refer to. An index beyond a column is an error naming
+ * the edge. */
+static cz_status read_group_windows(cz_h5file *f, const char *file, const char *pop, edge_groups *eg, size_t a,
+                                    size_t m, const uint64_t *ch_group, const uint64_t *ch_index) {
+  for (size_t g = 0; g < eg->n; g++) {
+    if (!eg->g[g].any) continue;
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t k = 0; k < m; k++)
+      if (ch_group[k] == g) {
+        if (ch_index[k] < lo) lo = ch_index[k];
+        if (ch_index[k] > hi) hi = ch_index[k];
+      }
+    for (int c = 0; c < 3; c++) {
+      edge_col *col = group_cols(&eg->g[g], c);
+      col->cnt = 0;
+      if (!col->path || lo == UINT64_MAX) continue;
+      if (hi >= col->n) {
+        size_t bad = 0;
+        while (bad < m && !(ch_group[bad] == g && ch_index[bad] >= col->n)) bad++;
+        return CZ_ERROR(CZ_ERR_FORMAT, "%s: edge_group_index %llu of edge %zu is beyond dataset %s/%zu/%s", file,
+                        (unsigned long long)ch_index[bad], a + bad, pop, g, col->name);
+      }
+      const size_t cnt = (size_t)(hi - lo + 1);
+      CZ_RESERVE(col->win, col->cap, cnt);
+      CZ_TRY(cz_h5_read_f64_range(f, col->path, (size_t)lo, cnt, col->win));
+      col->lo = (size_t)lo;
+      col->cnt = cnt;
+    }
+  }
+  return CZ_OK;
+}
+
 /* The h5 group value of an edge when the group has the column (checked finite), else fallback. */
-static cz_status group_value(const cz_edge_pop *e, uint64_t group, const cz_h5_column *col, uint64_t idx,
-                             double fallback, double *out) {
-  if (!col) {
+static cz_status group_value(const cz_edge_pop *e, uint64_t group, const edge_col *col, uint64_t idx, double fallback,
+                             double *out) {
+  if (!col->path) {
     *out = fallback;
     return CZ_OK;
   }
-  *out = col->num[idx];
+  *out = col->win[idx - col->lo];
   CZ_CHECK(isfinite(*out), CZ_ERR_FORMAT, "%s: dataset /edges/%s/%llu/%s[%llu] is not a finite number (%g)", e->file,
            e->name, (unsigned long long)group, col->name, (unsigned long long)idx, *out);
   return CZ_OK;
@@ -695,14 +747,11 @@ static cz_status group_value(const cz_edge_pop *e, uint64_t group, const cz_h5_c
 static cz_status resolve_edge(cz_edge_pop *e, size_t i, size_t out, const edge_groups *eg, const edge_type_info *ti,
                               uint64_t gid, uint64_t gidx, const cz_csv *types) {
   double w = ti->syn_weight, ns = ti->nsyns, d = ti->delay;
-  if (gid < eg->n && eg->g[gid].ncols) {
+  if (gid < eg->n && eg->g[gid].any) {
     const edge_group *g = &eg->g[gid];
-    for (size_t k = 0; k < g->ncols; k++)
-      CZ_CHECK(gidx < g->cols[k].n, CZ_ERR_FORMAT, "%s: edge_group_index %llu of edge %zu is beyond dataset %s/%llu/%s",
-               e->file, (unsigned long long)gidx, i, e->name, (unsigned long long)gid, g->cols[k].name);
-    CZ_TRY(group_value(e, gid, g->syn_weight, gidx, w, &w));
-    CZ_TRY(group_value(e, gid, g->nsyns, gidx, ns, &ns));
-    CZ_TRY(group_value(e, gid, g->delay, gidx, d, &d));
+    CZ_TRY(group_value(e, gid, &g->syn_weight, gidx, w, &w));
+    CZ_TRY(group_value(e, gid, &g->nsyns, gidx, ns, &ns));
+    CZ_TRY(group_value(e, gid, &g->delay, gidx, d, &d));
   }
   CZ_CHECK(!isnan(w), CZ_ERR_FORMAT, "%s: edge %zu of population %s has no syn_weight (neither in the h5 group nor in %s)",
            e->file, i, e->name, types->path);
@@ -718,11 +767,7 @@ static cz_status resolve_edge(cz_edge_pop *e, size_t i, size_t out, const edge_g
 }
 
 /* Whether any edge group overrides a synapse value, so weights and delays are per edge. */
-static bool groups_override_synapses(const edge_groups *eg) {
-  for (size_t g = 0; g < eg->n; g++)
-    if (eg->g[g].syn_weight || eg->g[g].nsyns || eg->g[g].delay) return true;
-  return false;
-}
+static bool groups_override_synapses(const edge_groups *eg) { return groups_have_columns(eg); }
 
 /* The population's type table: each CSV row's synapse, as edges without overrides use it. */
 static cz_status edge_types_of(cz_edge_pop *e, const edge_type_info *info, size_t ntypes) {
@@ -962,10 +1007,69 @@ static cz_status index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_
   return CZ_OK;
 }
 
+/* Whether population e's target_to_source index lists exactly its edges: every node's ranges
+ * together cover [0, n_file) without overlap, and every row of a node's range names that node
+ * as its target. One pass over the target ids (through buf, cap entries). */
+static cz_status verify_index(cz_h5file *f, const cz_edge_pop *e, const char *tgt_path, size_t n_file, uint64_t *buf,
+                              size_t cap, bool *ok) {
+  static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
+  static const char *const range_names[] = {"range_to_edge_id", NULL};
+  uint64_t *node_to = NULL, *range_to = NULL, *spans = NULL;
+  size_t nn = 0, nr = 0, ns = 0;
+  *ok = read_index_pairs(f, e->name, node_names, &node_to, &nn) && read_index_pairs(f, e->name, range_names, &range_to, &nr);
+  cz_error_clear();
+  cz_status st = CZ_OK;
+  if (*ok && !(spans = cz_calloc(3 * nr + 3, sizeof *spans))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t id = 0; *ok && st == CZ_OK && id < nn; id++) {
+    *ok = node_to[2 * id] <= node_to[2 * id + 1] && node_to[2 * id + 1] <= nr;
+    for (uint64_t k = node_to[2 * id]; *ok && k < node_to[2 * id + 1]; k++) {
+      if (range_to[2 * k] == range_to[2 * k + 1]) continue;
+      *ok = range_to[2 * k] < range_to[2 * k + 1] && range_to[2 * k + 1] <= n_file && ns < nr;
+      if (*ok) {
+        spans[3 * ns] = range_to[2 * k];
+        spans[3 * ns + 1] = range_to[2 * k + 1];
+        spans[3 * ns + 2] = id;
+        ns++;
+      }
+    }
+  }
+  if (*ok && st == CZ_OK) qsort(spans, ns, 3 * sizeof *spans, cmp_range);
+  for (size_t i = 0; *ok && i < ns; i++) *ok = spans[3 * i] == (i ? spans[3 * (i - 1) + 1] : 0);
+  *ok = *ok && (ns ? spans[3 * (ns - 1) + 1] : 0) == n_file;
+  size_t sp = 0;
+  for (size_t a = 0; *ok && st == CZ_OK && a < n_file; a += cap) {
+    const size_t m = n_file - a < cap ? n_file - a : cap;
+    st = cz_h5_read_u64_range(f, tgt_path, a, m, buf);
+    for (size_t k = 0; st == CZ_OK && *ok && k < m; k++) {
+      while (a + k >= spans[3 * sp + 1]) sp++;
+      *ok = buf[k] == spans[3 * sp + 2];
+    }
+  }
+  free(node_to);
+  free(range_to);
+  free(spans);
+  return st;
+}
+
+static bool index_verified(const cz_circuit *c, const char *key) {
+  for (size_t i = 0; i < c->nverified; i++)
+    if (strcmp(c->verified[i], key) == 0) return true;
+  return false;
+}
+
+static cz_status mark_verified(cz_circuit *c, const char *key) {
+  char **grown = realloc(c->verified, (c->nverified + 1) * sizeof *grown);
+  CZ_CHECK(grown != NULL, CZ_ERR_NOMEM, "out of memory");
+  c->verified = grown;
+  CZ_TRY(cz_strdup(key, &c->verified[c->nverified]));
+  c->nverified++;
+  return CZ_OK;
+}
+
 /* Reads the population in chunks of EDGE_CHUNK rows, so the scratch memory is bounded, and
  * keeps the edges the filter accepts (all when it is NULL). Every kept edge is validated. */
 static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t n_file, const type_index *ti,
-                            const edge_type_info *info, const edge_groups *eg, const cz_csv *types,
+                            const edge_type_info *info, edge_groups *eg, const cz_csv *types,
                             const cz_edge_filter *flt) {
   edge_paths p;
   edge_paths_of(e->name, &p);
@@ -984,9 +1088,22 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   const size_t cap = n_file < EDGE_CHUNK ? (n_file ? n_file : 1) : EDGE_CHUNK;
   edge_chunk ch = {NULL, NULL, NULL, NULL, NULL};
   if (st == CZ_OK) st = edge_chunk_alloc(&ch, cap);
-  /* The index is trusted only if the kept targets own exactly as many rows in the whole file
-   * as in its ranges: one pass over the target ids, cheaper than reading every dataset. */
-  if (st == CZ_OK && indexed) {
+  /* The index is trusted once it has been checked against every edge of the file (kept in c, so
+   * that later loads of other targets need no check), or when the kept targets own exactly as
+   * many rows in the whole file as in its ranges: one pass over the target ids either way,
+   * cheaper than reading every dataset. */
+  char key[2048];
+  snprintf(key, sizeof key, "%s:%s", e->file, e->name);
+  bool trusted = indexed && index_verified(c, key);
+  if (st == CZ_OK && indexed && !trusted) {
+    bool ok = false;
+    st = verify_index(f, e, p.tgt, n_file, ch.tgt, cap, &ok);
+    if (st == CZ_OK && ok) {
+      trusted = true;
+      st = mark_verified(c, key);
+    }
+  }
+  if (st == CZ_OK && indexed && !trusted) {
     size_t owned = 0;
     for (size_t a = 0; a < n_file && st == CZ_OK; a += cap) {
       const size_t m = n_file - a < cap ? n_file - a : cap;
@@ -1026,6 +1143,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
       for (size_t a = (size_t)ranges.r[2 * q]; a < ranges.r[2 * q + 1] && st == CZ_OK; a += cap) {
         const size_t m = (size_t)ranges.r[2 * q + 1] - a < cap ? (size_t)ranges.r[2 * q + 1] - a : cap;
         st = read_chunk(f, &p, a, m, need_index, &ch);
+        if (st == CZ_OK && need_index) st = read_group_windows(f, e->file, e->name, eg, a, m, ch.group, ch.index);
         for (size_t k = 0; k < m && st == CZ_OK; k++) {
           uint32_t trow = 0, srow = 0, type = 0;
           st = endpoint_row(tp, ch.tgt[k], e->file, p.tgt, a + k, &trow);
@@ -1375,6 +1493,8 @@ void cz_circuit_destroy(cz_circuit **pc) {
     free(c->syn_models[i].types_file);
   }
   free(c->syn_models);
+  for (size_t i = 0; i < c->nverified; i++) free(c->verified[i]);
+  free(c->verified);
   for (size_t i = 0; i < c->ntables; i++) cz_csv_destroy(&c->tables[i]);
   free(c->tables);
   for (size_t i = 0; i < c->njson; i++) {

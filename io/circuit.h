@@ -134,6 +134,11 @@ typedef struct cz_circuit {
   /* owned tables and JSON documents */
   size_t ntables;
   cz_csv **tables;
+  /* "file:population" of the edge populations whose target_to_source index has been checked
+   * against every edge; kept by cz_circuit_free_edges, so that loading a file again (by ranges
+   * of targets) trusts its index without reading every target id again */
+  size_t nverified;
+  char **verified;
   size_t njson;
   struct cJSON **json;
   char **json_files;

@@ -533,6 +533,32 @@ cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, 
   return st;
 }
 
+cz_status cz_h5_read_f64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, double *out) {
+  cz_h5_dset d;
+  CZ_TRY(cz_h5_dset_open(f, dataset, &d));
+  cz_status st = CZ_OK;
+  hid_t mspace = -1;
+  if (d.cls != H5T_INTEGER && d.cls != H5T_FLOAT) {
+    st = cz_h5_type_error(f, dataset, &d, "a number");
+  } else if (d.rank != 1) {
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %d dimensions, expected 1", f->path, dataset, d.rank);
+  } else if (start > d.nelem || count > d.nelem - start) {
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, fewer than the %zu needed", f->path, dataset,
+                  d.nelem, start + count);
+  } else if (count > 0 || f->dxpl != H5P_DEFAULT) { /* a collective read needs every rank, even empty */
+    hsize_t off[1] = {start}, cnt[1] = {count}, one[1] = {1};
+    mspace = H5Screate_simple(1, count > 0 ? cnt : one, NULL);
+    bool ok = mspace >= 0;
+    if (ok && count > 0) ok = H5Sselect_hyperslab(d.space, H5S_SELECT_SET, off, NULL, cnt, NULL) >= 0;
+    if (ok && count == 0) ok = H5Sselect_none(d.space) >= 0 && H5Sselect_none(mspace) >= 0;
+    if (!ok || H5Dread(d.id, H5T_NATIVE_DOUBLE, mspace, d.space, f->dxpl, out) < 0)
+      st = cz_h5_fail(f->path, CZ_ERR_HDF5, "cannot read dataset %s", dataset);
+  }
+  if (mspace >= 0) H5Sclose(mspace);
+  cz_h5_dset_close(&d);
+  return st;
+}
+
 cz_status cz_h5_read_i64(cz_h5file *f, const char *dataset, int64_t **out, size_t *n) {
   *out = NULL;
   *n = 0;

@@ -70,6 +70,8 @@ cz_status cz_h5_read_u64(cz_h5file *f, const char *dataset, uint64_t **out, size
  * owned by the caller). Same checks as cz_h5_read_u64; a range beyond the dataset is
  * CZ_ERR_FORMAT naming its length. */
 cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, uint64_t *out);
+/* Entries [start, start + count) of a 1-D numeric dataset as doubles (independent reads). */
+cz_status cz_h5_read_f64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, double *out);
 /* 1-D integer dataset (signed or unsigned, values must fit int64) as int64. */
 cz_status cz_h5_read_i64(cz_h5file *f, const char *dataset, int64_t **out, size_t *n);
 /* 2-D integer dataset of shape [rows, 2] (edge indices) as uint64 pairs, row-major. */

@@ -504,31 +504,36 @@ cz_status cz_h5_read_u64(cz_h5file *f, const char *dataset, uint64_t **out, size
   return CZ_OK;
 }
 
+/* Entries [start, start + count) of an open 1-D dataset into out as mem_type; a collective read
+ * (parallel file) takes part even with count 0. */
+static cz_status cz_h5_read_range(cz_h5file *f, const char *dataset, cz_h5_dset *d, size_t start, size_t count,
+                                  hid_t mem_type, void *out) {
+  if (d->rank != 1) return CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %d dimensions, expected 1", f->path, dataset, d->rank);
+  if (start > d->nelem || count > d->nelem - start)
+    return CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, fewer than the %zu needed", f->path, dataset,
+                    d->nelem, start + count);
+  if (count == 0 && f->dxpl == H5P_DEFAULT) return CZ_OK;
+  hsize_t off[1] = {start}, cnt[1] = {count}, one[1] = {1};
+  hid_t mspace = H5Screate_simple(1, count > 0 ? cnt : one, NULL);
+  bool ok = mspace >= 0;
+  if (ok && count > 0) ok = H5Sselect_hyperslab(d->space, H5S_SELECT_SET, off, NULL, cnt, NULL) >= 0;
+  if (ok && count == 0) ok = H5Sselect_none(d->space) >= 0 && H5Sselect_none(mspace) >= 0;
+  ok = ok && H5Dread(d->id, mem_type, mspace, d->space, f->dxpl, out) >= 0;
+  if (mspace >= 0) H5Sclose(mspace);
+  return ok ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_HDF5, "cannot read dataset %s", dataset);
+}
+
 cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, uint64_t *out) {
   cz_h5_dset d;
   CZ_TRY(cz_h5_dset_open(f, dataset, &d));
   cz_status st = CZ_OK;
-  hid_t mspace = -1;
   if (d.cls != H5T_INTEGER) {
     st = cz_h5_type_error(f, dataset, &d, "an integer");
-  } else if (d.rank != 1) {
-    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %d dimensions, expected 1", f->path, dataset, d.rank);
-  } else if (start > d.nelem || count > d.nelem - start) {
-    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, fewer than the %zu needed", f->path, dataset,
-                  d.nelem, start + count);
-  } else if (count > 0 || f->dxpl != H5P_DEFAULT) { /* a collective read needs every rank, even empty */
+  } else {
     const bool is_signed = H5Tget_sign(d.type) != H5T_SGN_NONE;
-    hsize_t off[1] = {start}, cnt[1] = {count}, one[1] = {1};
-    mspace = H5Screate_simple(1, count > 0 ? cnt : one, NULL);
-    bool ok = mspace >= 0;
-    if (ok && count > 0) ok = H5Sselect_hyperslab(d.space, H5S_SELECT_SET, off, NULL, cnt, NULL) >= 0;
-    if (ok && count == 0) ok = H5Sselect_none(d.space) >= 0 && H5Sselect_none(mspace) >= 0;
-    if (!ok || H5Dread(d.id, is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, mspace, d.space, f->dxpl, out) < 0)
-      st = cz_h5_fail(f->path, CZ_ERR_HDF5, "cannot read dataset %s", dataset);
-    else if (is_signed)
-      st = cz_h5_check_nonnegative(f, dataset, out, count);
+    st = cz_h5_read_range(f, dataset, &d, start, count, is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, out);
+    if (st == CZ_OK && is_signed) st = cz_h5_check_nonnegative(f, dataset, out, count);
   }
-  if (mspace >= 0) H5Sclose(mspace);
   cz_h5_dset_close(&d);
   return st;
 }
@@ -536,25 +541,9 @@ cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, 
 cz_status cz_h5_read_f64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, double *out) {
   cz_h5_dset d;
   CZ_TRY(cz_h5_dset_open(f, dataset, &d));
-  cz_status st = CZ_OK;
-  hid_t mspace = -1;
-  if (d.cls != H5T_INTEGER && d.cls != H5T_FLOAT) {
-    st = cz_h5_type_error(f, dataset, &d, "a number");
-  } else if (d.rank != 1) {
-    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %d dimensions, expected 1", f->path, dataset, d.rank);
-  } else if (start > d.nelem || count > d.nelem - start) {
-    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, fewer than the %zu needed", f->path, dataset,
-                  d.nelem, start + count);
-  } else if (count > 0 || f->dxpl != H5P_DEFAULT) { /* a collective read needs every rank, even empty */
-    hsize_t off[1] = {start}, cnt[1] = {count}, one[1] = {1};
-    mspace = H5Screate_simple(1, count > 0 ? cnt : one, NULL);
-    bool ok = mspace >= 0;
-    if (ok && count > 0) ok = H5Sselect_hyperslab(d.space, H5S_SELECT_SET, off, NULL, cnt, NULL) >= 0;
-    if (ok && count == 0) ok = H5Sselect_none(d.space) >= 0 && H5Sselect_none(mspace) >= 0;
-    if (!ok || H5Dread(d.id, H5T_NATIVE_DOUBLE, mspace, d.space, f->dxpl, out) < 0)
-      st = cz_h5_fail(f->path, CZ_ERR_HDF5, "cannot read dataset %s", dataset);
-  }
-  if (mspace >= 0) H5Sclose(mspace);
+  cz_status st = d.cls == H5T_INTEGER || d.cls == H5T_FLOAT
+                     ? cz_h5_read_range(f, dataset, &d, start, count, H5T_NATIVE_DOUBLE, out)
+                     : cz_h5_type_error(f, dataset, &d, "a number");
   cz_h5_dset_close(&d);
   return st;
 }

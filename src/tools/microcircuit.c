@@ -9,10 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/log.h"
 #include "base/mem.h"
 #include "base/rng.h"
-#include "base/str.h"
 #include "comm/comm.h"
 #include "io/h5.h"
 #include "tools/gen_edges.h"

@@ -69,7 +69,7 @@ static void print_usage(FILE *out) {
         "\n"
         "Generate options:\n"
         "  --neurons N (10000)  --g G (5)  --eta E (2)  --J MV (0.1)  --epsilon P (0.1)  --delay MS (1.5)\n"
-        "  --tstop MS (1000)  --dt MS (0.1)  --seed N (1)  --overwrite\n"
+        "  --tstop MS (1000)  --dt MS (0.1)  --seed N (1)  --synapse delta|alpha (delta)  --overwrite\n"
         "\n"
         "Exit codes: 0 ok, 1 internal error, 2 bad input or usage, 3 output error.\n",
         out);
@@ -185,6 +185,10 @@ static cz_status parse_generate(int argc, char **argv, int first, cz_brunel_para
       p->seed = (uint64_t)v;
     } else if (strcmp(a, "--g") == 0) {
       CZ_TRY(parse_double(a, val, -INFINITY, &p->g));
+    } else if (strcmp(a, "--synapse") == 0) {
+      CZ_CHECK(strcmp(val, "alpha") == 0 || strcmp(val, "delta") == 0, CZ_ERR_ARG,
+               "generate brunel: --synapse must be delta or alpha (got '%s')", val);
+      p->alpha = strcmp(val, "alpha") == 0;
     } else if (strcmp(a, "--eta") == 0) {
       CZ_TRY(parse_double(a, val, 0, &p->eta));
     } else if (strcmp(a, "--J") == 0) {

@@ -1,6 +1,7 @@
 #include "models/iaf_common.h"
 
 #include <float.h>
+#include <gsl/gsl_sf_lambert.h>
 #include <stdlib.h>
 
 #include "base/mem.h"
@@ -129,4 +130,10 @@ void cz_cond_jumps(const cz_cond_slots *s, double tau_ex, double tau_in, double 
     y[s->g_ex] += w_ex;
     y[s->g_in] += w_in;
   }
+}
+
+double cz_alpha_psp_peak(double tau_m, double tau_syn, double C_m) {
+  const double a = tau_m / tau_syn, b = 1.0 / tau_syn - 1.0 / tau_m;
+  const double t_max = 1.0 / b * (-gsl_sf_lambert_Wm1(-exp(-1.0 / a) / a) - 1.0 / a);
+  return M_E / (tau_syn * C_m * b) * ((exp(-t_max / tau_m) - exp(-t_max / tau_syn)) / b - t_max * exp(-t_max / tau_syn));
 }

@@ -51,6 +51,10 @@ void cz_cond_jumps(const cz_cond_slots *s, double tau_ex, double tau_in, double 
  * over one step h: P31 (from dI) and P32 (from I), with NEST's treatment of the near-singular
  * case |tau_m - tau_s| < 0.1 ms. */
 void cz_alpha_propagators(double tau_s, double tau_m, double C, double h, double *P31, double *P32);
+/* Peak (mV) of the PSP a 1 pA alpha current (time constant tau_syn) causes in a leaky membrane
+ * (tau_m, C_m): at the time the lower branch of the Lambert W function gives, as NEST's
+ * examples compute it to turn PSP amplitudes into current weights. */
+double cz_alpha_psp_peak(double tau_m, double tau_syn, double C_m);
 
 /* Propagator from an exponential synaptic current to the membrane over one step. */
 double cz_exp_propagator(double tau_s, double tau_m, double C, double h);

@@ -23,6 +23,7 @@
 #include "base/str.h"
 #include "io/h5.h"
 #include "io/spikes_out.h"
+#include "models/iaf_common.h"
 
 /* Neuron parameters fixed by the contract (Brunel 2000, with V_reset = 10 mV). */
 #define BR_TAU_M 20.0  /* ms */
@@ -31,6 +32,8 @@
 #define BR_V_TH 20.0   /* mV */
 #define BR_V_RESET 10.0 /* mV */
 #define BR_T_REF 2.0   /* ms */
+#define BR_ALPHA_C_M 250.0    /* pF, alpha variant */
+#define BR_ALPHA_TAU_SYN 0.5  /* ms, alpha variant */
 
 #define BR_TYPE_EXC 100u /* node and edge type ids of excitatory cells / sources */
 #define BR_TYPE_INH 101u
@@ -89,7 +92,13 @@ cz_status cz_brunel_sizes_of(const cz_brunel_params *p, cz_brunel_sizes *out) {
   CZ_CHECK(s.n_rec_edges <= UINT32_MAX, CZ_ERR_ARG,
            "brunel: %ld neurons give %llu recurrent edges, more than a uint32 edge_group_index can count", n,
            (unsigned long long)s.n_rec_edges);
-  s.nu_thr = 1000.0 * BR_V_TH / (p->J * (double)s.c_exc * BR_TAU_M); /* 1/ms -> Hz */
+  if (p->alpha) {
+    s.w_exc = p->J / cz_alpha_psp_peak(BR_TAU_M, BR_ALPHA_TAU_SYN, BR_ALPHA_C_M);
+    s.nu_thr = 1000.0 * BR_V_TH * BR_ALPHA_C_M / (s.w_exc * (double)s.c_exc * M_E * BR_TAU_M * BR_ALPHA_TAU_SYN);
+  } else {
+    s.w_exc = p->J;
+    s.nu_thr = 1000.0 * BR_V_TH / (p->J * (double)s.c_exc * BR_TAU_M); /* 1/ms -> Hz */
+  }
   s.nu_ext = p->eta * s.nu_thr;
   *out = s;
   return CZ_OK;
@@ -106,14 +115,18 @@ typedef struct br_ctx {
 
 /* ---- components and type tables -------------------------------------------------------- */
 
-static cJSON *br_cell_params_json(void) {
+static cJSON *br_cell_params_json(bool alpha) {
   cJSON *o = cJSON_CreateObject();
   const struct {
     const char *key;
     double value;
-  } params[] = {{"tau_m", BR_TAU_M}, {"C_m", BR_C_M},       {"E_L", BR_E_L}, {"V_th", BR_V_TH},
-                {"V_reset", BR_V_RESET}, {"t_ref", BR_T_REF}, {"I_e", 0.0}};
-  for (size_t i = 0; o && i < sizeof params / sizeof params[0]; i++) {
+  } params[] = {{"tau_m", BR_TAU_M},     {"C_m", alpha ? BR_ALPHA_C_M : BR_C_M},
+                {"E_L", BR_E_L},         {"V_th", BR_V_TH},
+                {"V_reset", BR_V_RESET}, {"t_ref", BR_T_REF},
+                {"I_e", 0.0},            {"tau_syn_ex", BR_ALPHA_TAU_SYN},
+                {"tau_syn_in", BR_ALPHA_TAU_SYN}};
+  const size_t n = sizeof params / sizeof params[0] - (alpha ? 0 : 2); /* iaf_psc_delta has no tau_syn */
+  for (size_t i = 0; o && i < n; i++) {
     if (!cJSON_AddNumberToObject(o, params[i].key, params[i].value)) {
       cJSON_Delete(o);
       return NULL;
@@ -124,23 +137,26 @@ static cJSON *br_cell_params_json(void) {
 
 /* The two cell files hold the same values: they exist so that a modeller can vary them. */
 static cz_status br_write_components(const br_ctx *c) {
-  CZ_TRY(cz_gen_write_json(c->dir, "components/cell_models/exc.json", br_cell_params_json(), false));
-  CZ_TRY(cz_gen_write_json(c->dir, "components/cell_models/inh.json", br_cell_params_json(), false));
+  CZ_TRY(cz_gen_write_json(c->dir, "components/cell_models/exc.json", br_cell_params_json(c->p->alpha), false));
+  CZ_TRY(cz_gen_write_json(c->dir, "components/cell_models/inh.json", br_cell_params_json(c->p->alpha), false));
   CZ_TRY(cz_gen_write_json(c->dir, "components/synaptic_models/static.json", cJSON_CreateObject(), false));
   return CZ_OK;
 }
 
 static cz_status br_write_type_tables(const br_ctx *c) {
-  CZ_TRY(cz_gen_write_text(c->dir, "network/brunel_node_types.csv",
-                       "node_type_id model_type model_template dynamics_params pop_name ei\n"
-                       "100 point_neuron nest:iaf_psc_delta exc.json excitatory e\n"
-                       "101 point_neuron nest:iaf_psc_delta inh.json inhibitory i\n"));
+  static const char alpha[] = "node_type_id model_type model_template dynamics_params pop_name ei\n"
+                              "100 point_neuron nest:iaf_psc_alpha exc.json excitatory e\n"
+                              "101 point_neuron nest:iaf_psc_alpha inh.json inhibitory i\n";
+  static const char delta[] = "node_type_id model_type model_template dynamics_params pop_name ei\n"
+                              "100 point_neuron nest:iaf_psc_delta exc.json excitatory e\n"
+                              "101 point_neuron nest:iaf_psc_delta inh.json inhibitory i\n";
+  CZ_TRY(cz_gen_write_text(c->dir, "network/brunel_node_types.csv", c->p->alpha ? alpha : delta));
   CZ_TRY(cz_gen_write_text(c->dir, "network/external_node_types.csv",
                        "node_type_id model_type pop_name ei\n"
                        "200 virtual external e\n"));
   char w_exc[32], w_inh[32], delay[32], *text = NULL;
-  cz_gen_format_double(c->p->J, w_exc, sizeof w_exc);
-  cz_gen_format_double(-c->p->g * c->p->J, w_inh, sizeof w_inh);
+  cz_gen_format_double(c->s.w_exc, w_exc, sizeof w_exc);
+  cz_gen_format_double(-c->p->g * c->s.w_exc, w_inh, sizeof w_inh);
   cz_gen_format_double(c->p->delay, delay, sizeof delay);
   const char *header = "edge_type_id target_query source_query syn_weight delay dynamics_params model_template\n";
   CZ_TRY(cz_asprintf(&text,

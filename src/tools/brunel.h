@@ -6,7 +6,10 @@
  * neurons (tau_m 20 ms, C_m 1 pF so weights are in mV, E_L 0, V_th 20 mV, V_reset 10 mV,
  * t_ref 2 ms), each with fixed in-degree C_E = eps N_E from excitatory and C_I = eps N_I from
  * inhibitory neurons drawn at random (autapses and multapses allowed, as in NEST's example),
- * J = 0.1 mV, J_I = -g J, delay 1.5 ms. External drive, as in Brunel's paper: each neuron
+ * J = 0.1 mV, J_I = -g J, delay 1.5 ms. With --synapse alpha (NEST's brunel_alpha example):
+ * iaf_psc_alpha neurons (C_m 250 pF, tau_syn 0.5 ms, the same tau_m, thresholds and
+ * refractoriness) whose weights are the currents of J mV PSP peaks, and
+ * nu_thr = V_th C_m / (J_pA C_E e tau_m tau_syn). External drive, as in Brunel's paper: each neuron
  * receives C_E synapses (weight J, same delay) from a pool of N_E virtual nodes that fire as
  * independent Poisson processes at nu_ext = eta * nu_thr, nu_thr = V_th / (J C_E tau_m); their
  * spikes are pre-generated into a SONATA spike file, as BMTK users do. Initial membrane
@@ -40,6 +43,8 @@ typedef struct cz_brunel_params {
   double dt;        /* ms (default 0.1) */
   uint64_t seed;    /* default 1 */
   bool overwrite;   /* replace an existing folder's generated files */
+  bool alpha;       /* alpha-shaped currents (iaf_psc_alpha, C_m 250 pF, tau_syn 0.5 ms, J the
+                       peak of the PSP, so weights in pA) instead of delta synapses */
 } cz_brunel_params;
 
 /* Defaults listed above. */
@@ -58,6 +63,7 @@ typedef struct cz_brunel_sizes {
   long c_exc, c_inh;    /* C_E, C_I */
   double nu_thr;        /* Hz, V_th / (J C_E tau_m) */
   double nu_ext;        /* Hz, eta nu_thr: the rate of each external (virtual) node */
+  double w_exc;         /* the weight of J: mV (delta), or the pA of a J mV PSP peak (alpha) */
   uint64_t n_rec_edges; /* N (C_E + C_I): edges of brunel_to_brunel */
   uint64_t n_ext_edges; /* N C_E: edges of external_to_brunel */
 } cz_brunel_sizes;

@@ -2,7 +2,6 @@
 #include "tools/hpc.h"
 
 #include <cjson/cJSON.h>
-#include <gsl/gsl_sf_lambert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "base/rng.h"
 #include "comm/comm.h"
 #include "io/h5.h"
+#include "models/iaf_common.h"
 #include "tools/gen_edges.h"
 #include "tools/gen_folder.h"
 
@@ -28,14 +28,6 @@ typedef struct hpc_net {
 } hpc_net;
 
 cz_hpc_params cz_hpc_defaults(void) { return (cz_hpc_params){1.0, 1000.0, 0.1, 1, false}; }
-
-/* Peak PSP (mV) of a unit (1 pA) alpha current in iaf_psc_alpha: at t_max found by the lower
- * branch of the Lambert W function, as hpc_benchmark.py computes it. */
-static double psp_per_pa(void) {
-  const double a = TAU_M / TAU_SYN, b = 1.0 / TAU_SYN - 1.0 / TAU_M;
-  const double t_max = 1.0 / b * (-gsl_sf_lambert_Wm1(-exp(-1.0 / a) / a) - 1.0 / a);
-  return M_E / (TAU_SYN * C_M * b) * ((exp(-t_max / TAU_M) - exp(-t_max / TAU_SYN)) / b - t_max * exp(-t_max / TAU_SYN));
-}
 
 static void draw_target(const void *ctx, uint64_t t, uint64_t *src, uint32_t *type, double *w, double *d) {
   (void)w;
@@ -149,7 +141,7 @@ static cz_status generate(hpc_net *m) {
   m->n_e = (uint64_t)fmax(1.0, llround(9000.0 * m->p->scale));
   m->n_i = (uint64_t)fmax(1.0, llround(2250.0 * m->p->scale));
   m->n = m->n_e + m->n_i;
-  m->je = J_E_MV / psp_per_pa();
+  m->je = J_E_MV / cz_alpha_psp_peak(TAU_M, TAU_SYN, C_M);
   const double nu_th = V_TH / ((double)C_E * TAU_M / C_M * m->je * M_E * TAU_SYN); /* 1/ms */
   m->rate = ETA * nu_th * (double)C_E * 1000.0;
   CZ_NEW(m->edge_off, m->n + 1);

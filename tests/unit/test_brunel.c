@@ -24,6 +24,7 @@
 #include "io/config.h"
 #include "io/csv.h"
 #include "io/h5.h"
+#include "models/iaf_common.h"
 #include "tools/brunel.h"
 
 #define SMALL_N 200 /* N_E 160, N_I 40, C_E 16, C_I 4 */
@@ -591,6 +592,32 @@ static void test_appender(void **state) {
   rm_tree(dir);
 }
 
+/* The alpha variant's weight is the current whose PSP peaks at J: the peak formula against the
+ * PSP integrated here on a fine grid, V(t) = (1/C) int_0^t i(s) e^{-(t-s)/tau_m} ds with the
+ * unit alpha current i(s) = (s / tau_s) e^{1 - s / tau_s}; and the threshold rate follows. */
+static void test_alpha_weights(void **state) {
+  (void)state;
+  const double tau_m = 20.0, tau_s = 0.5, C = 250.0, dt = 1e-4;
+  double v = 0.0, peak = 0.0;
+  for (double t = 0.0; t < 10.0; t += dt) { /* exact decay, then the current of the step (midpoint) */
+    const double s = t + 0.5 * dt;
+    v = v * exp(-dt / tau_m) + (s / tau_s) * exp(1.0 - s / tau_s) * dt / C * exp(-0.5 * dt / tau_m);
+    if (v > peak) peak = v;
+  }
+  const double formula = cz_alpha_psp_peak(tau_m, tau_s, C);
+  if (fabs(formula - peak) > 1e-6 * peak) fail_msg("PSP peak %.12g, integrated %.12g", formula, peak);
+  cz_brunel_params p = cz_brunel_defaults();
+  p.alpha = true;
+  cz_brunel_sizes z;
+  assert_int_equal(cz_brunel_sizes_of(&p, &z), CZ_OK);
+  if (fabs(z.w_exc * formula - 0.1) > 1e-12) fail_msg("J_pA %g does not make a 0.1 mV PSP", z.w_exc);
+  const double nu_thr = 1000.0 * 20.0 * 250.0 / (z.w_exc * (double)z.c_exc * M_E * 20.0 * 0.5);
+  if (fabs(z.nu_thr - nu_thr) > 1e-9 * nu_thr) fail_msg("nu_thr %g, expected %g", z.nu_thr, nu_thr);
+  p.alpha = false;
+  assert_int_equal(cz_brunel_sizes_of(&p, &z), CZ_OK);
+  assert_true(z.w_exc == 0.1);
+}
+
 int main(void) {
   cz_h5_quiet();
   cz_log_set_level(CZ_LOG_WARNING);
@@ -599,6 +626,7 @@ int main(void) {
       cmocka_unit_test(test_generated_files), cmocka_unit_test(test_loads_as_sonata),
       cmocka_unit_test(test_deterministic),   cmocka_unit_test(test_overwrite),
       cmocka_unit_test(test_creates_parents), cmocka_unit_test(test_appender),
+      cmocka_unit_test(test_alpha_weights),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1019,19 +1019,7 @@ cz_status cz_h5_write_f64_cols(cz_h5file *f, const char *path, size_t row0, size
 }
 
 cz_status cz_h5_overwrite_f64(cz_h5file *f, const char *path, size_t offset, size_t n, const double *data) {
-  hid_t d = H5Dopen2(f->id, path, H5P_DEFAULT);
-  hid_t space = d >= 0 ? H5Dget_space(d) : -1;
-  hsize_t off = (hsize_t)offset, cnt = (hsize_t)n, one = 1;
-  hid_t mspace = H5Screate_simple(1, n ? &cnt : &one, NULL);
-  bool ok = space >= 0 && mspace >= 0;
-  if (ok && n > 0) ok = H5Sselect_hyperslab(space, H5S_SELECT_SET, &off, NULL, &cnt, NULL) >= 0;
-  if (ok && n == 0) ok = H5Sselect_none(space) >= 0 && H5Sselect_none(mspace) >= 0;
-  if (ok && (n > 0 || f->dxpl != H5P_DEFAULT)) ok = H5Dwrite(d, H5T_NATIVE_DOUBLE, mspace, space, f->dxpl, data) >= 0;
-  cz_status st = ok ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
-  if (mspace >= 0) H5Sclose(mspace);
-  if (space >= 0) H5Sclose(space);
-  if (d >= 0 && H5Dclose(d) < 0 && st == CZ_OK) st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
-  return st;
+  return cz_h5_write_1d_at(f, path, CZ_H5_ELEM_F64, offset, n, data);
 }
 
 cz_status cz_h5_flush(cz_h5file *f) {

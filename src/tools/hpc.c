@@ -77,24 +77,16 @@ static cz_status write_components(const hpc_net *m) {
 }
 
 static cz_status write_nodes_body(const hpc_net *m, cz_h5file *f) {
-  uint64_t *ids = cz_calloc(m->n, sizeof *ids), *type = cz_calloc(m->n, sizeof *type);
-  uint32_t *group = cz_calloc(m->n, sizeof *group);
-  double *v = cz_calloc(m->n, sizeof *v);
-  cz_status st = ids && type && group && v ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  uint64_t *type = cz_calloc(m->n + 1, sizeof *type);
+  double *v = cz_calloc(m->n + 1, sizeof *v);
+  cz_status st = type && v ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (uint64_t g = 0; st == CZ_OK && g < m->n; g++) {
     cz_rng r = cz_rng_make(m->p->seed, g, STREAM_VM);
-    ids[g] = g;
     type[g] = g < m->n_e ? 100 : 101;
     v[g] = 5.7 + 7.2 * cz_rng_next_normal(&r);
   }
-  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/hpc/node_id", ids, m->n, false);
-  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/hpc/node_type_id", type, m->n, false);
-  if (st == CZ_OK) st = cz_h5_write_u32(f, "/nodes/hpc/node_group_id", group, m->n, false);
-  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/hpc/node_group_index", ids, m->n, false);
-  if (st == CZ_OK) st = cz_h5_write_f64(f, "/nodes/hpc/0/dynamics_params/V_m", v, m->n, false);
-  free(ids);
+  if (st == CZ_OK) st = cz_gen_write_nodes(f, "hpc", type, v, m->n);
   free(type);
-  free(group);
   free(v);
   return st;
 }

@@ -151,29 +151,17 @@ static cz_status write_type_tables(const mc_net *m) {
 }
 
 static cz_status write_nodes_body(const mc_net *m, cz_h5file *f) {
-  uint64_t *ids = NULL, *type = NULL;
-  uint32_t *group = NULL;
-  double *v = NULL;
-  CZ_NEW(ids, m->N);
-  cz_status st = (type = cz_calloc(m->N, sizeof *type)) && (group = cz_calloc(m->N, sizeof *group)) &&
-                         (v = cz_calloc(m->N, sizeof *v))
-                     ? CZ_OK
-                     : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  uint64_t *type = cz_calloc(m->N + 1, sizeof *type);
+  double *v = cz_calloc(m->N + 1, sizeof *v);
+  cz_status st = type && v ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (uint64_t g = 0; st == CZ_OK && g < m->N; g++) {
     const int y = pop_of(m, g);
     cz_rng r = cz_rng_make(m->p->seed, g, STREAM_VM);
-    ids[g] = g;
     type[g] = (uint64_t)(100 + y);
     v[g] = k_v_mean[y] + k_v_sd[y] * cz_rng_next_normal(&r);
   }
-  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/cortex/node_id", ids, m->N, false);
-  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/cortex/node_type_id", type, m->N, false);
-  if (st == CZ_OK) st = cz_h5_write_u32(f, "/nodes/cortex/node_group_id", group, m->N, false);
-  if (st == CZ_OK) st = cz_h5_write_u64(f, "/nodes/cortex/node_group_index", ids, m->N, false);
-  if (st == CZ_OK) st = cz_h5_write_f64(f, "/nodes/cortex/0/dynamics_params/V_m", v, m->N, false);
-  free(ids);
+  if (st == CZ_OK) st = cz_gen_write_nodes(f, "cortex", type, v, m->N);
   free(type);
-  free(group);
   free(v);
   return st;
 }

@@ -968,20 +968,27 @@ cz_status cz_h5_write_u64_slice(cz_h5file *f, const char *path, const uint64_t *
   return cz_h5_write_slice(f, path, H5T_STD_U64LE, H5T_NATIVE_UINT64, data, total, offset, n, compress);
 }
 
-cz_status cz_h5_create_f64_2d(cz_h5file *f, const char *path, size_t rows, size_t cols) {
-  hsize_t dims[2] = {(hsize_t)rows, (hsize_t)cols};
-  hid_t space = H5Screate_simple(2, dims, NULL);
+/* A contiguous dataset of the given shape, allocated at creation and never filled: writers
+ * that fill every element later would otherwise write the file twice. */
+static cz_status cz_h5_create_unfilled(cz_h5file *f, const char *path, hid_t stored, int rank, const hsize_t *dims) {
+  hid_t space = H5Screate_simple(rank, dims, NULL);
   hid_t lcpl = cz_h5_lcpl_parents();
-  hid_t dcpl = cz_h5_dcpl(rows * cols, false);
-  /* No fill: every element is written during the run, and filling would write the file twice. */
+  size_t n = 1;
+  for (int k = 0; k < rank; k++) n *= (size_t)dims[k];
+  hid_t dcpl = cz_h5_dcpl(n, false);
   bool ok = space >= 0 && lcpl >= 0 && dcpl >= 0 && H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) >= 0;
-  hid_t d = ok ? H5Dcreate2(f->id, path, H5T_IEEE_F64LE, space, lcpl, dcpl, H5P_DEFAULT) : -1;
+  hid_t d = ok ? H5Dcreate2(f->id, path, stored, space, lcpl, dcpl, H5P_DEFAULT) : -1;
   cz_status st = d >= 0 ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot create dataset %s", path);
   if (d >= 0 && H5Dclose(d) < 0 && st == CZ_OK) st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot create dataset %s", path);
   if (dcpl >= 0) H5Pclose(dcpl);
   if (lcpl >= 0) H5Pclose(lcpl);
   if (space >= 0) H5Sclose(space);
   return st;
+}
+
+cz_status cz_h5_create_f64_2d(cz_h5file *f, const char *path, size_t rows, size_t cols) {
+  const hsize_t dims[2] = {(hsize_t)rows, (hsize_t)cols};
+  return cz_h5_create_unfilled(f, path, H5T_IEEE_F64LE, 2, dims);
 }
 
 /* Selects rows [row0, row0 + nrows) of the given ascending columns in space, one hyperslab
@@ -1161,18 +1168,8 @@ cz_status cz_h5_create_1d(cz_h5file *f, const char *path, cz_h5_elem type, uint6
   hid_t stored, mem;
   size_t size;
   cz_h5_elem_types(type, &stored, &mem, &size);
-  hsize_t dims = (hsize_t)total;
-  hid_t space = H5Screate_simple(1, &dims, NULL);
-  hid_t lcpl = cz_h5_lcpl_parents();
-  hid_t dcpl = cz_h5_dcpl((size_t)total, false);
-  bool ok = space >= 0 && lcpl >= 0 && dcpl >= 0 && H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) >= 0;
-  hid_t d = ok ? H5Dcreate2(f->id, path, stored, space, lcpl, dcpl, H5P_DEFAULT) : -1;
-  cz_status st = d >= 0 ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot create dataset %s", path);
-  if (d >= 0 && H5Dclose(d) < 0 && st == CZ_OK) st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot create dataset %s", path);
-  if (dcpl >= 0) H5Pclose(dcpl);
-  if (lcpl >= 0) H5Pclose(lcpl);
-  if (space >= 0) H5Sclose(space);
-  return st;
+  const hsize_t dims[1] = {(hsize_t)total};
+  return cz_h5_create_unfilled(f, path, stored, 1, dims);
 }
 
 cz_status cz_h5_write_1d_at(cz_h5file *f, const char *path, cz_h5_elem type, uint64_t offset, size_t n,

@@ -60,17 +60,31 @@ static cz_status cached_json(cz_circuit *c, const char *path, const char *what, 
 
 /* ------------------------------------------------------------------ types tables */
 
-/* Maps type ids (first column named id_col) to table rows; sorted pairs for bsearch. */
+/* Maps type ids (first column named id_col) to table rows; sorted pairs for bsearch, and a
+ * direct table when the ids are small (the usual case), since every edge looks its type up. */
 typedef struct type_index {
   size_t n;
   uint64_t *ids;
   uint32_t *rows;
+  size_t ndense;
+  uint32_t *dense; /* [ndense] row of id, UINT32_MAX for none; NULL when ids are large */
 } type_index;
 
 static void type_index_free(type_index *ti) {
   free(ti->ids);
   free(ti->rows);
+  free(ti->dense);
   memset(ti, 0, sizeof *ti);
+}
+
+enum { TYPE_DENSE_MAX = 1 << 20 };
+
+static void type_index_densify(type_index *ti) {
+  if (ti->n == 0 || ti->ids[ti->n - 1] >= TYPE_DENSE_MAX) return;
+  ti->ndense = (size_t)ti->ids[ti->n - 1] + 1;
+  if (!(ti->dense = malloc(ti->ndense * sizeof *ti->dense))) return; /* the bsearch still works */
+  for (size_t i = 0; i < ti->ndense; i++) ti->dense[i] = UINT32_MAX;
+  for (size_t r = 0; r < ti->n; r++) ti->dense[ti->ids[r]] = ti->rows[r];
 }
 
 static int cmp_u64_pair(const void *a, const void *b) {
@@ -116,10 +130,16 @@ static cz_status build_type_index(const cz_csv *t, const char *id_col, type_inde
     ti->rows[r] = (uint32_t)pairs[2 * r + 1];
   }
   free(pairs);
+  type_index_densify(ti);
   return CZ_OK;
 }
 
 static bool type_row_of(const type_index *ti, uint64_t id, uint32_t *row) {
+  if (ti->dense) {
+    if (id >= ti->ndense || ti->dense[id] == UINT32_MAX) return false;
+    *row = ti->dense[id];
+    return true;
+  }
   size_t lo = 0, hi = ti->n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -766,6 +786,12 @@ static cz_status resolve_edge(cz_edge_pop *e, size_t i, size_t out, const edge_g
   return CZ_OK;
 }
 
+/* Whether an edge of type ti with no group values passes resolve_edge's checks, so that such
+ * edges need no per-edge work. */
+static bool type_values_ok(const edge_type_info *ti) {
+  return !isnan(ti->syn_weight) && isfinite(ti->nsyns) && ti->nsyns >= 0 && (isnan(ti->delay) || ti->delay > 0);
+}
+
 /* Whether any edge group overrides a synapse value, so weights and delays are per edge. */
 static bool groups_override_synapses(const edge_groups *eg) { return groups_have_columns(eg); }
 
@@ -785,25 +811,38 @@ static cz_status edge_types_of(cz_edge_pop *e, const edge_type_info *info, size_
  * however large the population. */
 enum { EDGE_CHUNK = 1 << 20 };
 
-typedef struct edge_chunk {
+typedef struct cz_edge_scratch {
+  size_t cap;
   uint64_t *src, *tgt, *type_id, *group, *index;
 } edge_chunk;
 
 static void edge_chunk_free(edge_chunk *ch) {
+  if (!ch) return;
   free(ch->src);
   free(ch->tgt);
   free(ch->type_id);
   free(ch->group);
   free(ch->index);
+  free(ch);
 }
 
-static cz_status edge_chunk_alloc(edge_chunk *ch, size_t cap) {
-  ch->src = cz_calloc(cap, sizeof(uint64_t));
-  ch->tgt = cz_calloc(cap, sizeof(uint64_t));
-  ch->type_id = cz_calloc(cap, sizeof(uint64_t));
-  ch->group = cz_calloc(cap, sizeof(uint64_t));
-  ch->index = cz_calloc(cap, sizeof(uint64_t));
-  CZ_CHECK(ch->src && ch->tgt && ch->type_id && ch->group && ch->index, CZ_ERR_NOMEM, "out of memory reading edges");
+/* The circuit's chunk buffers, holding at least cap rows. */
+static cz_status edge_chunk_get(cz_circuit *c, size_t cap, edge_chunk **out) {
+  edge_chunk *ch = c->scratch;
+  if (!ch || ch->cap < cap) {
+    edge_chunk_free(ch);
+    c->scratch = NULL;
+    CZ_NEW(ch, 1);
+    c->scratch = ch;
+    ch->src = malloc(cap * sizeof(uint64_t));
+    ch->tgt = malloc(cap * sizeof(uint64_t));
+    ch->type_id = malloc(cap * sizeof(uint64_t));
+    ch->group = malloc(cap * sizeof(uint64_t));
+    ch->index = malloc(cap * sizeof(uint64_t));
+    CZ_CHECK(ch->src && ch->tgt && ch->type_id && ch->group && ch->index, CZ_ERR_NOMEM, "out of memory reading edges");
+    ch->cap = cap;
+  }
+  *out = ch;
   return CZ_OK;
 }
 
@@ -1086,8 +1125,12 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   cz_status st = CZ_OK;
   if (flt && flt->keep_target) st = index_ranges(f, e, tp, n_file, flt, &ranges, &expected, &indexed);
   const size_t cap = n_file < EDGE_CHUNK ? (n_file ? n_file : 1) : EDGE_CHUNK;
-  edge_chunk ch = {NULL, NULL, NULL, NULL, NULL};
-  if (st == CZ_OK) st = edge_chunk_alloc(&ch, cap);
+  bool *type_ok = st == CZ_OK ? cz_calloc(types->nrows + 1, sizeof *type_ok) : NULL;
+  if (st == CZ_OK && !type_ok) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t r = 0; st == CZ_OK && r < types->nrows; r++) type_ok[r] = type_values_ok(&info[r]);
+  edge_chunk *chp = NULL;
+  if (st == CZ_OK) st = edge_chunk_get(c, cap, &chp);
+  edge_chunk ch = chp ? *chp : (edge_chunk){0};
   /* The index is trusted once it has been checked against every edge of the file (kept in c, so
    * that later loads of other targets need no check), or when the kept targets own exactly as
    * many rows in the whole file as in its ranges: one pass over the target ids either way,
@@ -1122,7 +1165,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   }
   /* Size the arrays once when the number of kept edges is known: growing them by doubling
    * would copy them repeatedly. */
-  if (st == CZ_OK && (!flt || !flt->keep)) st = sink_reserve(&sink, n_file);
+  if (st == CZ_OK && (!flt || (!flt->keep && !flt->keep_target))) st = sink_reserve(&sink, n_file);
   else if (st == CZ_OK && indexed && !inconsistent) st = sink_reserve(&sink, expected);
   for (int pass = indexed && !inconsistent ? 0 : 1; pass < 2 && st == CZ_OK; pass++) {
     if (pass == 1) {
@@ -1154,18 +1197,22 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
             seen++;
           }
           if (flt && flt->keep && !flt->keep(flt->ctx, e->source_pop, srow, e->target_pop, trow)) continue;
+          if (pass == 1 && flt && !flt->keep && flt->keep_target && !flt->keep_target(flt->ctx, e->target_pop, trow))
+            continue;
           if (!type_row_of(ti, ch.type_id[k], &type)) {
             st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, p.type, a + k,
                           (unsigned long long)ch.type_id[k], types->path);
             break;
           }
-          st = sink_reserve(&sink, e->n + 1);
-          if (st != CZ_OK) break;
+          if (e->n == sink.cap && (st = sink_reserve(&sink, e->n + 1)) != CZ_OK) break;
           e->source_row[e->n] = srow;
           e->target_row[e->n] = trow;
           e->type[e->n] = type;
           if (sink.file_rows) e->file_row[e->n] = a + k;
-          st = resolve_edge(e, a + k, e->n, eg, &info[type], ch.group[k], need_index ? ch.index[k] : 0, types);
+          const uint64_t grp = ch.group[k];
+          /* An edge whose values all come from a checked type has nothing to resolve. */
+          if (sink.per_edge || !type_ok[type] || (grp < eg->n && eg->g[grp].any))
+            st = resolve_edge(e, a + k, e->n, eg, &info[type], grp, need_index ? ch.index[k] : 0, types);
           e->n++;
         }
       }
@@ -1179,7 +1226,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
     cz_log_debug("%s: %s: kept %zu of %zu edges, %s", e->file, e->name, e->n, n_file,
                  indexed && !inconsistent ? "reading the kept targets' rows through the index" : "scanning every row");
   free(ranges.r);
-  edge_chunk_free(&ch);
+  free(type_ok);
   if (st == CZ_OK) sink_shrink(&sink);
   return st;
 }
@@ -1495,6 +1542,7 @@ void cz_circuit_destroy(cz_circuit **pc) {
   free(c->syn_models);
   for (size_t i = 0; i < c->nverified; i++) free(c->verified[i]);
   free(c->verified);
+  edge_chunk_free(c->scratch);
   for (size_t i = 0; i < c->ntables; i++) cz_csv_destroy(&c->tables[i]);
   free(c->tables);
   for (size_t i = 0; i < c->njson; i++) {

@@ -139,6 +139,9 @@ typedef struct cz_circuit {
    * of targets) trusts its index without reading every target id again */
   size_t nverified;
   char **verified;
+  /* the loader's chunk buffers, kept across loads: each load by ranges would otherwise map
+   * fresh pages for them */
+  struct cz_edge_scratch *scratch;
   size_t njson;
   struct cJSON **json;
   char **json_files;
@@ -149,7 +152,8 @@ typedef struct cz_edge_filter {
   bool (*keep)(const void *ctx, uint32_t source_pop, uint32_t source_row, uint32_t target_pop, uint32_t target_row);
   /* Optional: when keep depends on the target only, this answers for a target alone, and the
    * loader then reads only the rows of the kept targets through the population's
-   * target_to_source index (when the file has a complete one). */
+   * target_to_source index (when the file has a complete one). With keep NULL, keep_target
+   * is the whole filter. */
   bool (*keep_target)(const void *ctx, uint32_t target_pop, uint32_t target_row);
   const void *ctx;
   bool file_rows; /* record each kept edge's row in its file (cz_edge_pop.file_row) */

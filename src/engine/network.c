@@ -234,11 +234,11 @@ static cz_status balance_threads(cz_network *net, const size_t *indeg) {
   return CZ_OK;
 }
 
-/* The checks of edge i of ep that do not depend on the placement: a supported synapse model
- * (resolved once per model), a weight it accepts, a neuron as target, a delay of 1 to 65535
- * steps (*d). */
-static cz_status check_edge(const cz_circuit *c, const syn_table *t, const cz_edge_pop *ep, size_t i, double h,
-                            int32_t *d) {
+/* The checks of edge i's synapse values: a supported synapse model (resolved once per model),
+ * a weight it accepts, a delay of 1 to 65535 steps (*d). Edges that take their values from
+ * their type pass or fail together, so those are checked once per type. */
+static cz_status check_edge_values(const cz_circuit *c, const syn_table *t, const cz_edge_pop *ep, size_t i, double h,
+                                   int32_t *d) {
   const uint32_t sm = cz_edge_syn_model(ep, i);
   CZ_TRY(syn_resolve(t, c, sm, ep->file));
   const cz_syn_params *sp = &t->params[sm];
@@ -248,14 +248,35 @@ static cz_status check_edge(const cz_circuit *c, const syn_table *t, const cz_ed
              "%s: edge %zu of %s has weight %g, but stdp_synapse needs a weight of the sign of its Wmax (%g)", ep->file,
              i, ep->name, w, sp->Wmax);
   }
-  if (c->nodes[ep->target_pop].is_virtual[ep->target_row[i]])
-    return CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s targets node %llu of population %s, which is virtual", ep->file, i,
-                    ep->name, (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]],
-                    c->nodes[ep->target_pop].name);
   const double delay = cz_edge_delay(ep, i);
   *d = delay_steps(delay, h);
   CZ_CHECK(*d >= 1 && *d <= 65535, CZ_ERR_FORMAT, "%s: edge %zu of %s has delay %g ms, %s the time step dt = %g ms",
            ep->file, i, ep->name, delay, *d < 1 ? "shorter than" : "more than 65535 times", h);
+  return CZ_OK;
+}
+
+/* Edge i must target a neuron, not a virtual node. */
+static cz_status check_edge_target(const cz_circuit *c, const cz_edge_pop *ep, size_t i) {
+  if (!c->nodes[ep->target_pop].is_virtual[ep->target_row[i]]) return CZ_OK;
+  return CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s targets node %llu of population %s, which is virtual", ep->file, i,
+                  ep->name, (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]],
+                  c->nodes[ep->target_pop].name);
+}
+
+/* The checks of edge i of ep that do not depend on the placement. */
+static cz_status check_edge(const cz_circuit *c, const syn_table *t, const cz_edge_pop *ep, size_t i, double h,
+                            int32_t *d) {
+  CZ_TRY(check_edge_values(c, t, ep, i, h, d));
+  return check_edge_target(c, ep, i);
+}
+
+/* Whether ep's edges take weight and delay from their types (no per-edge values). */
+static bool values_by_type(const cz_edge_pop *ep) { return !ep->weight && !ep->delay; }
+
+/* Per type of a population: its delay in steps (-1 until an edge of the type is checked). */
+static cz_status type_delays_new(const cz_edge_pop *ep, int32_t **out) {
+  CZ_NEW(*out, ep->ntypes + 1);
+  for (size_t r = 0; r < ep->ntypes; r++) (*out)[r] = -1;
   return CZ_OK;
 }
 
@@ -278,29 +299,46 @@ cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c) {
   return st;
 }
 
-/* Validates every edge and counts synapses per target neuron (and stdp synapses in stdp_in). */
-static cz_status scan_edges(cz_network *net, const cz_circuit *c, size_t *indeg, uint32_t *stdp_in) {
+typedef struct weight_plan weight_plan;
+static void weight_plan_add(weight_plan *w, double x);
+
+/* Validates every edge and counts synapses per target neuron (and stdp synapses in stdp_in);
+ * adds the weights to the plan. ports[nid] are the neurons' receptor ports. */
+static cz_status scan_edges(cz_network *net, const cz_circuit *c, const int *ports, size_t *indeg, uint32_t *stdp_in,
+                            weight_plan *wp) {
   const syn_table t = {net->syn_params, net->syn_rec, net->syn_resolved, &net->wrecs};
   int *receptor = NULL;
   cz_status st = receptors_of(c, &receptor);
   for (size_t e = 0; e < c->nedges && st == CZ_OK; e++) {
     const cz_edge_pop *ep = &c->edges[e];
+    const bool by_type = values_by_type(ep);
+    int32_t *tdelay = NULL;
+    if (by_type) st = type_delays_new(ep, &tdelay);
+    const size_t to = net->pop_offset[ep->target_pop];
     for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
       int32_t d = 0;
-      st = check_edge(c, &t, ep, i, net->h, &d);
-      if (st != CZ_OK) break;
-      if (d < net->min_delay) net->min_delay = d;
-      if (d > net->max_delay) net->max_delay = d;
-      const uint32_t nid = net->nid_of_gid[net->pop_offset[ep->target_pop] + ep->target_row[i]];
+      if (!by_type || tdelay[ep->type[i]] < 0) {
+        st = check_edge_values(c, &t, ep, i, net->h, &d);
+        if (st != CZ_OK) break;
+        weight_plan_add(wp, cz_edge_weight(ep, i));
+        if (by_type) tdelay[ep->type[i]] = d;
+        if (d < net->min_delay) net->min_delay = d;
+        if (d > net->max_delay) net->max_delay = d;
+      }
+      if ((st = check_edge_target(c, ep, i)) != CZ_OK) break;
+      const uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
       if (nid == CZ_NO_NID) continue; /* simulated on another rank */
-      st = check_receptor(net, c, ep, i, nid, receptor[cz_edge_syn_model(ep, i)]);
-      if (st != CZ_OK) break;
+      const uint32_t sm = cz_edge_syn_model(ep, i);
+      const int r = receptor[sm];
+      if (!(ports[nid] == 0 ? r == 0 : r >= 1 && r <= ports[nid]) &&
+          (st = check_receptor(net, c, ep, i, nid, r)) != CZ_OK)
+        break;
       indeg[nid]++;
       net->nsyn_total++;
-      const uint32_t sm = cz_edge_syn_model(ep, i);
       if (is_plastic(net, sm)) net->nplastic++;
       if (net->syn_params[sm].rule == CZ_SYN_STDP) stdp_in[nid]++;
     }
+    free(tdelay);
   }
   free(receptor);
   return st;
@@ -357,10 +395,10 @@ static void weight_set_free(weight_set *ws) {
  * changes no sum), and whether every weight is exactly a float. CADENZA_WEIGHT_CODES=0 in the
  * environment turns coding (and floats) off, a diagnostic switch the test suite uses to check
  * that every layout gives the same spikes. */
-typedef struct weight_plan {
+struct weight_plan {
   weight_set ws;
   bool coding, full, floats;
-} weight_plan;
+};
 
 static cz_status weight_plan_init(weight_plan *w) {
   memset(w, 0, sizeof *w);
@@ -376,15 +414,19 @@ static cz_status weight_plan_init(weight_plan *w) {
   return CZ_OK;
 }
 
-/* Adds the weights of the loaded edges. */
-static void weight_plan_add(weight_plan *w, const cz_circuit *c) {
+/* Adds a weight of the network. */
+static void weight_plan_add(weight_plan *w, double x) {
   if (!w->coding) return;
-  for (size_t e = 0; e < c->nedges; e++)
-    for (size_t i = 0; i < c->edges[e].n; i++) {
-      const double x = cz_edge_weight(&c->edges[e], i);
-      if (!w->full) w->full = weight_code(&w->ws, x) < 0;
-      if (w->floats && (double)(float)x != x) w->floats = false;
-    }
+  if (!w->full) w->full = weight_code(&w->ws, x) < 0;
+  if (w->floats && (double)(float)x != x) w->floats = false;
+}
+
+/* The code of a weight already in the set (0 for one that is not: a type no edge uses). */
+static uint16_t weight_code_of(const weight_set *ws, double w) {
+  const uint64_t b = weight_bits(w);
+  for (size_t h = weight_hash(b); ws->slot[h] >= 0; h = (h + 1) & (WHASH_CAP - 1))
+    if (ws->keys[h] == b) return (uint16_t)ws->slot[h];
+  return 0;
 }
 
 /* Chooses the layout: codes (net->wtab) when there are few distinct weights, else floats when
@@ -400,12 +442,19 @@ static cz_status weight_plan_choose(weight_plan *w, cz_network *net) {
   return CZ_OK;
 }
 
-/* The codes of the loaded edges (codes[e][i]); NULL arrays when not coding. */
+/* The codes of the loaded edges: codes[e][i] per edge, or codes[e][type] when population e
+ * takes its weights from its types; NULL arrays when not coding. */
 static cz_status weight_plan_codes(weight_plan *w, const cz_network *net, const cz_circuit *c, uint16_t **codes) {
   if (!net->nwtab) return CZ_OK;
   for (size_t e = 0; e < c->nedges; e++) {
-    CZ_NEW(codes[e], c->edges[e].n + 1);
-    for (size_t i = 0; i < c->edges[e].n; i++) codes[e][i] = (uint16_t)weight_code(&w->ws, cz_edge_weight(&c->edges[e], i));
+    const cz_edge_pop *ep = &c->edges[e];
+    if (!ep->weight) {
+      CZ_NEW(codes[e], ep->ntypes + 1);
+      for (size_t r = 0; r < ep->ntypes; r++) codes[e][r] = weight_code_of(&w->ws, ep->types[r].weight);
+      continue;
+    }
+    CZ_NEW(codes[e], ep->n + 1);
+    for (size_t i = 0; i < ep->n; i++) codes[e][i] = weight_code_of(&w->ws, ep->weight[i]);
   }
   return CZ_OK;
 }
@@ -512,21 +561,23 @@ static void put_plastic(cz_network *net, int t, size_t k, uint32_t tgt, uint16_t
 /* Fills thread t's CSRs in edge order; fill[gid] (pfill[gid] for plastic synapses) is the
  * next free slot of a source. Each thread fills its own tables, so the threads run this at
  * the same time. */
-static void fill_synapses(cz_network *net, const cz_circuit *c, const target_info *ti, uint16_t *const *codes, int t,
-                          size_t *fill, size_t *pfill) {
+static void fill_synapses(cz_network *net, const cz_circuit *c, const target_info *ti, uint16_t *const *codes,
+                          uint16_t *const *tdelay, int t, size_t *fill, size_t *pfill) {
   cz_synapses *s = &net->syn[t];
   for (size_t e = 0; e < c->nedges; e++) {
     const cz_edge_pop *ep = &c->edges[e];
     const size_t so = net->pop_offset[ep->source_pop], to = net->pop_offset[ep->target_pop];
+    const bool by_type = values_by_type(ep), wcode_by_type = !ep->weight;
     for (size_t i = 0; i < ep->n; i++) {
       uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
       if (nid == CZ_NO_NID || ti->owner[nid] != t) continue;
       const size_t sgid = so + ep->source_row[i];
-      const uint32_t sm = cz_edge_syn_model(ep, i);
+      const uint32_t type = ep->type[i];
+      const uint32_t sm = ep->types[type].syn_model;
       const double w = cz_edge_weight(ep, i);
       const int ch = ti->ports[nid] ? ti->receptor[sm] - 1 : (ti->split[nid] && !(w > 0)) ? 1 : 0;
       const uint32_t tgt = (uint32_t)((size_t)ch * net->N + nid);
-      const uint16_t delay = (uint16_t)delay_steps(cz_edge_delay(ep, i), net->h);
+      const uint16_t delay = by_type ? tdelay[e][type] : (uint16_t)delay_steps(cz_edge_delay(ep, i), net->h);
       if (pfill && is_plastic(net, sm)) {
         put_plastic(net, t, net->plastic[t].off[sgid] + pfill[sgid]++, tgt, delay, sm, e, cz_edge_file_row(ep, i), w);
         continue;
@@ -534,11 +585,23 @@ static void fill_synapses(cz_network *net, const cz_circuit *c, const target_inf
       size_t k = s->off[sgid] + fill[sgid]++;
       s->tgt[k] = tgt;
       s->delay[k] = delay;
-      if (s->wcode) s->wcode[k] = codes[e][i];
+      if (s->wcode) s->wcode[k] = codes[e][wcode_by_type ? type : i];
       else if (s->weightf) s->weightf[k] = (float)w;
       else s->weight[k] = w;
     }
   }
+}
+
+/* Per population whose edges take their values from their types: each type's delay in steps
+ * (the scan checked those the edges use); NULL for the others. */
+static cz_status type_delay_steps(const cz_network *net, const cz_circuit *c, uint16_t **tdelay) {
+  for (size_t e = 0; e < c->nedges; e++) {
+    const cz_edge_pop *ep = &c->edges[e];
+    if (!values_by_type(ep)) continue;
+    CZ_NEW(tdelay[e], ep->ntypes + 1);
+    for (size_t r = 0; r < ep->ntypes; r++) tdelay[e][r] = (uint16_t)delay_steps(ep->types[r].delay, net->h);
+  }
+  return CZ_OK;
 }
 
 /* Per-thread (thread, source) count tables: [nthreads][nsrc]. */
@@ -571,6 +634,7 @@ typedef struct edge_source {
   size_t nranges;
   uint32_t lo, hi;       /* the current range */
   const cz_network *net;
+  bool resident;         /* the single range is loaded and kept */
 } edge_source;
 
 static bool range_keep_target(const void *ctx, uint32_t target_pop, uint32_t target_row) {
@@ -581,12 +645,6 @@ static bool range_keep_target(const void *ctx, uint32_t target_pop, uint32_t tar
   /* a virtual target is an error that rank 0 reports, with the first range */
   const uint32_t r = s->rank_of_gid ? s->rank_of_gid[gid] : 0;
   return s->lo == 0 && s->net->rank == 0 && (r == CZ_NO_RANK || r == 0);
-}
-
-static bool range_keep_edge(const void *ctx, uint32_t sp, uint32_t sr, uint32_t target_pop, uint32_t target_row) {
-  (void)sp;
-  (void)sr;
-  return range_keep_target(ctx, target_pop, target_row);
 }
 
 /* The synapse model tables grow with the models the loaded edges name. */
@@ -612,39 +670,49 @@ static cz_status fit_syn_tables(cz_network *net, const cz_circuit *c) {
   return CZ_OK;
 }
 
-/* Loads range k (nothing to do when preloaded). */
+/* Loads range k (nothing to do when preloaded, or when the one range is still loaded). */
 static cz_status source_load(edge_source *s, cz_network *net, size_t k) {
-  if (s->loadable) {
+  if (s->loadable && !s->resident) {
     s->lo = (uint32_t)(net->N * k / s->nranges);
     s->hi = (uint32_t)(net->N * (k + 1) / s->nranges);
-    const cz_edge_filter flt = {range_keep_edge, range_keep_target, s, net->wrecs.n > 0};
+    const cz_edge_filter flt = {NULL, range_keep_target, s, net->wrecs.n > 0};
     CZ_TRY(cz_circuit_load_edges(s->loadable, s->cfg, &flt));
+    s->resident = s->nranges == 1;
   }
   return fit_syn_tables(net, s->c);
 }
 
+/* Frees the current range, except a single range, which the passes share: it is read once. */
 static void source_unload(edge_source *s) {
+  if (s->loadable && !s->resident) cz_circuit_free_edges(s->loadable);
+}
+
+static void source_release(edge_source *s) {
   if (s->loadable) cz_circuit_free_edges(s->loadable);
+  s->resident = false;
 }
 
 /* Pass 1: validation, in-degrees, delays, weights; then thread ranges and spike archives. */
 static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp) {
   size_t *indeg = NULL;
   uint32_t *stdp_in = NULL;
-  CZ_NEW(indeg, net->N + 1);
-  cz_status st = (stdp_in = cz_calloc(net->N + 1, sizeof *stdp_in)) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  int *ports = NULL;
+  CZ_NEW(ports, net->N + 1);
+  for (uint32_t nid = 0; nid < net->N; nid++) ports[nid] = ports_of(net, nid);
+  cz_status st = (indeg = cz_calloc(net->N + 1, sizeof *indeg)) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && !(stdp_in = cz_calloc(net->N + 1, sizeof *stdp_in))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   net->min_delay = INT32_MAX;
   net->max_delay = 0;
   for (size_t k = 0; k < src->nranges && st == CZ_OK; k++) {
     st = source_load(src, net, k);
-    if (st == CZ_OK) st = scan_edges(net, src->c, indeg, stdp_in);
-    if (st == CZ_OK) weight_plan_add(wp, src->c);
+    if (st == CZ_OK) st = scan_edges(net, src->c, ports, indeg, stdp_in, wp);
     source_unload(src);
   }
   if (st == CZ_OK) st = balance_threads(net, indeg);
   bool any_stdp = false;
   for (size_t n = 0; st == CZ_OK && n < net->N && !any_stdp; n++) any_stdp = stdp_in[n] > 0;
   if (st == CZ_OK && any_stdp) st = create_archives(net, src->c, stdp_in);
+  free(ports);
   free(indeg);
   free(stdp_in);
   return st;
@@ -673,15 +741,20 @@ static cz_status pass_fill(cz_network *net, edge_source *src, const target_info 
     st = source_load(src, net, k);
     const cz_circuit *c = src->c;
     uint16_t **codes = st == CZ_OK ? cz_calloc(c->nedges + 1, sizeof *codes) : NULL;
-    if (st == CZ_OK && !codes) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    uint16_t **tdelay = st == CZ_OK ? cz_calloc(c->nedges + 1, sizeof *tdelay) : NULL;
+    if (st == CZ_OK && !(codes && tdelay)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
     if (st == CZ_OK) st = weight_plan_codes(wp, net, c, codes);
+    if (st == CZ_OK) st = type_delay_steps(net, c, tdelay);
     if (st == CZ_OK) {
       /* One iteration per table, whatever number of threads the runtime grants. */
 #pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
-      for (int t = 0; t < net->nthreads; t++) fill_synapses(net, c, ti, codes, t, counts[t], pcounts ? pcounts[t] : NULL);
+      for (int t = 0; t < net->nthreads; t++)
+        fill_synapses(net, c, ti, codes, tdelay, t, counts[t], pcounts ? pcounts[t] : NULL);
     }
     for (size_t e = 0; codes && e < c->nedges; e++) free(codes[e]);
+    for (size_t e = 0; tdelay && e < c->nedges; e++) free(tdelay[e]);
     free(codes);
+    free(tdelay);
     source_unload(src);
   }
   return st;
@@ -703,6 +776,7 @@ static cz_status build_synapses(cz_network *net, edge_source *src) {
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
   if (st == CZ_OK && pcounts) st = alloc_thread_plastic(net, pcounts);
   if (st == CZ_OK) st = pass_fill(net, src, &ti, &wp, counts, pcounts);
+  source_release(src);
   target_info_free(&ti);
   free_counts(net, counts);
   free_counts(net, pcounts);
@@ -868,7 +942,7 @@ static cz_status build_with(const cz_config *cfg, edge_source *src, int nthreads
 
 cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
                        const uint32_t *rank_of_gid, cz_network **out) {
-  edge_source src = {c, NULL, cfg, rank_of_gid, 1, 0, 0, NULL};
+  edge_source src = {c, NULL, cfg, rank_of_gid, 1, 0, 0, NULL, false};
   return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, out);
 }
 
@@ -881,7 +955,7 @@ cz_status cz_net_build_streamed(const cz_config *cfg, cz_circuit *c, int nthread
   const uint64_t per = edges_per_range ? edges_per_range : UINT64_MAX;
   size_t nranges = (size_t)(mine / per + 1);
   if (nranges > 256) nranges = 256;
-  edge_source src = {c, c, cfg, rank_of_gid, nranges, 0, 0, NULL};
+  edge_source src = {c, c, cfg, rank_of_gid, nranges, 0, 0, NULL, false};
   return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, out);
 }
 

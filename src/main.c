@@ -304,8 +304,7 @@ static cz_status dispatch(int argc, char **argv) {
     cz_brunel_params p;
     const char *dir;
     CZ_TRY(parse_generate(argc, argv, 2, &p, &dir));
-    /* one writer: under mpirun the other ranks wait for rank 0's folder */
-    CZ_TRY(cz_comm_agree(cz_comm_rank() == 0 ? cz_generate_brunel(&p, dir) : CZ_OK));
+    CZ_TRY(cz_generate_brunel(&p, dir)); /* collective: under mpirun every rank writes its share */
     if (cz_comm_rank() != 0) return CZ_OK;
     printf("cadenza: wrote the Brunel network (%ld neurons) to %s; run it with: cadenza run %s/config.json\n",
            p.n_neurons, dir, dir);

@@ -1,10 +1,11 @@
 /* `cadenza generate brunel` (contract in tools/brunel.h).
  *
  * The folder is written piece by piece, config.json last (through a .part file renamed into
- * place), so a folder holding config.json is a complete one. The edge files are streamed
- * target by target through HDF5 appenders: memory stays at a few chunks even for N = 1e5
- * (1.8e9 edges), and each target's sources are a pure function of (seed, target, stream),
- * so the draw order inside the loop cannot change the result. */
+ * place), so a folder holding config.json is a complete one. Rank 0 writes the small files;
+ * the edge files are written by all ranks together (tools/gen_edges.h), uncompressed, in
+ * bounded rounds: memory stays bounded even for N = 1e5 (1.8e9 edges), and each target's
+ * sources are a pure function of (seed, target, stream), so the files are the same bytes for
+ * any number of ranks. */
 #include "tools/brunel.h"
 #include "tools/gen_folder.h"
 
@@ -21,9 +22,11 @@
 #include "base/mem.h"
 #include "base/rng.h"
 #include "base/str.h"
+#include "comm/comm.h"
 #include "io/h5.h"
 #include "io/spikes_out.h"
 #include "models/iaf_common.h"
+#include "tools/gen_edges.h"
 
 /* Neuron parameters fixed by the contract (Brunel 2000, with V_reset = 10 mV). */
 #define BR_TAU_M 20.0  /* ms */
@@ -262,6 +265,7 @@ typedef struct br_span {
 /* One edge population: every brunel neuron is a target of the same spans, drawn in order
  * from the generator keyed by (seed, target, stream). */
 typedef struct br_edge_spec {
+  const br_ctx *c;
   const char *file; /* relative to the folder */
   const char *pop;
   const char *source_pop;
@@ -270,50 +274,10 @@ typedef struct br_edge_spec {
   br_span spans[2];
 } br_edge_spec;
 
-/* The five per-edge datasets, each written as it is generated. */
-typedef struct br_edge_writer {
-  cz_h5_appender *source, *target, *type, *group, *group_index;
-} br_edge_writer;
-
-/* Per-target scratch: the rows of one target (k_total edges). Type ids and group ids are the
- * same for every target and are filled once. */
-typedef struct br_target_rows {
-  size_t k;
-  uint64_t *source, *target;
-  uint32_t *type, *group_index;
-  uint16_t *group;
-} br_target_rows;
-
 static long br_in_degree(const br_edge_spec *e) {
   long k = 0;
   for (size_t i = 0; i < e->nspans; i++) k += e->spans[i].k;
   return k;
-}
-
-static void br_rows_free(br_target_rows *r) {
-  free(r->source);
-  free(r->target);
-  free(r->type);
-  free(r->group_index);
-  free(r->group);
-}
-
-static cz_status br_rows_init(br_target_rows *r, const br_edge_spec *e) {
-  memset(r, 0, sizeof *r);
-  r->k = (size_t)br_in_degree(e);
-  r->source = cz_calloc(r->k, sizeof *r->source);
-  r->target = cz_calloc(r->k, sizeof *r->target);
-  r->type = cz_calloc(r->k, sizeof *r->type);
-  r->group_index = cz_calloc(r->k, sizeof *r->group_index);
-  r->group = cz_calloc(r->k, sizeof *r->group); /* all zeros: one edge group */
-  if (!r->source || !r->target || !r->type || !r->group_index || !r->group) {
-    br_rows_free(r);
-    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory generating %s", e->pop);
-  }
-  size_t j = 0;
-  for (size_t s = 0; s < e->nspans; s++)
-    for (long i = 0; i < e->spans[s].k; i++) r->type[j++] = e->spans[s].type_id;
-  return CZ_OK;
 }
 
 /* Uniform integer in [0, n): 53 random bits scaled, so the bias is below n / 2^53. */
@@ -322,136 +286,38 @@ static inline uint64_t br_uniform_below(cz_rng *r, uint64_t n) {
   return v < n ? v : n - 1;
 }
 
-/* Fills the rows of target t, whose first edge is row `base` of the population. */
-static void br_draw_target(const br_ctx *c, const br_edge_spec *e, uint64_t t, uint64_t base, br_target_rows *r) {
-  cz_rng rng = cz_rng_make(c->p->seed, t, e->stream);
+/* The sources and type ids of target t's edges (weights and delays come from the types). */
+static void br_draw_target(const void *ctx, uint64_t t, uint64_t *src, uint32_t *type, double *w, double *d) {
+  (void)w;
+  (void)d;
+  const br_edge_spec *e = ctx;
+  cz_rng rng = cz_rng_make(e->c->p->seed, t, e->stream);
   size_t j = 0;
   for (size_t s = 0; s < e->nspans; s++) {
     const br_span *sp = &e->spans[s];
-    for (long i = 0; i < sp->k; i++, j++) r->source[j] = sp->first + br_uniform_below(&rng, sp->count);
+    for (long i = 0; i < sp->k; i++, j++) {
+      src[j] = sp->first + br_uniform_below(&rng, sp->count);
+      type[j] = sp->type_id;
+    }
   }
-  for (size_t i = 0; i < r->k; i++) {
-    r->target[i] = t;
-    r->group_index[i] = (uint32_t)(base + i);
-  }
 }
 
-static cz_status br_edge_path(const br_edge_spec *e, const char *name, char *buf, size_t n) {
-  int len = snprintf(buf, n, "/edges/%s/%s", e->pop, name);
-  CZ_CHECK(len > 0 && (size_t)len < n, CZ_ERR_INTERNAL, "dataset path too long for %s", e->pop);
-  return CZ_OK;
-}
-
-static cz_status br_open_column(cz_h5file *f, const br_edge_spec *e, const char *name, cz_h5_elem type,
-                                uint64_t n, cz_h5_appender **out) {
-  char path[256];
-  CZ_TRY(br_edge_path(e, name, path, sizeof path));
-  CZ_TRY(cz_h5_appender_open(f, path, type, n, true, out));
-  return CZ_OK;
-}
-
-static cz_status br_writer_open(cz_h5file *f, const br_edge_spec *e, uint64_t n, br_edge_writer *w) {
-  memset(w, 0, sizeof *w);
-  CZ_TRY(br_open_column(f, e, "source_node_id", CZ_H5_ELEM_U64, n, &w->source));
-  CZ_TRY(br_open_column(f, e, "target_node_id", CZ_H5_ELEM_U64, n, &w->target));
-  CZ_TRY(br_open_column(f, e, "edge_type_id", CZ_H5_ELEM_U32, n, &w->type));
-  CZ_TRY(br_open_column(f, e, "edge_group_id", CZ_H5_ELEM_U16, n, &w->group));
-  CZ_TRY(br_open_column(f, e, "edge_group_index", CZ_H5_ELEM_U32, n, &w->group_index));
-  return CZ_OK;
-}
-
-/* Closes every column (all of them, even after a failure) and returns the first failure. */
-static cz_status br_writer_close(br_edge_writer *w) {
-  cz_h5_appender **cols[] = {&w->source, &w->target, &w->type, &w->group, &w->group_index};
-  cz_status st = CZ_OK;
-  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-    cz_status cst = cz_h5_appender_close(cols[i]);
-    if (st == CZ_OK) st = cst;
-  }
-  return st;
-}
-
-static cz_status br_append_rows(br_edge_writer *w, const br_target_rows *r) {
-  CZ_TRY(cz_h5_append(w->source, r->source, r->k));
-  CZ_TRY(cz_h5_append(w->target, r->target, r->k));
-  CZ_TRY(cz_h5_append(w->type, r->type, r->k));
-  CZ_TRY(cz_h5_append(w->group, r->group, r->k));
-  CZ_TRY(cz_h5_append(w->group_index, r->group_index, r->k));
-  return CZ_OK;
-}
-
-/* Generates every target's rows in target order (so the file is sorted by target). */
-static cz_status br_stream_edges(const br_ctx *c, const br_edge_spec *e, br_edge_writer *w) {
-  br_target_rows r;
-  CZ_TRY(br_rows_init(&r, e));
-  cz_status st = CZ_OK;
-  uint64_t n_targets = (uint64_t)c->p->n_neurons;
-  for (uint64_t t = 0; t < n_targets && st == CZ_OK; t++) {
-    br_draw_target(c, e, t, t * r.k, &r);
-    st = br_append_rows(w, &r);
-  }
-  br_rows_free(&r);
-  return st;
-}
-
-/* BMTK's target index: target t owns range row t, which covers edges [t k, (t + 1) k). */
-static cz_status br_write_target_index(const br_ctx *c, const br_edge_spec *e, cz_h5file *f) {
-  size_t n = (size_t)c->p->n_neurons;
-  uint64_t k = (uint64_t)br_in_degree(e);
-  uint64_t *ranges = NULL, *edges = NULL;
-  CZ_NEW(ranges, 2 * n);
-  cz_status st = CZ_OK;
-  edges = cz_calloc(2 * n, sizeof *edges);
-  if (!edges) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory indexing %s", e->pop);
-  for (size_t t = 0; st == CZ_OK && t < n; t++) {
-    ranges[2 * t] = t;
-    ranges[2 * t + 1] = t + 1;
-    edges[2 * t] = t * k;
-    edges[2 * t + 1] = (t + 1) * k;
-  }
-  char path[256];
-  if (st == CZ_OK) st = br_edge_path(e, "indices/target_to_source/node_id_to_range", path, sizeof path);
-  if (st == CZ_OK) st = cz_h5_write_u64_pairs(f, path, ranges, n, true);
-  if (st == CZ_OK) st = br_edge_path(e, "indices/target_to_source/range_to_edge_id", path, sizeof path);
-  if (st == CZ_OK) st = cz_h5_write_u64_pairs(f, path, edges, n, true);
-  free(ranges);
-  free(edges);
-  return st;
-}
-
-static cz_status br_write_edge_attrs(const br_edge_spec *e, cz_h5file *f) {
-  char path[256];
-  CZ_TRY(br_edge_path(e, "source_node_id", path, sizeof path));
-  CZ_TRY(cz_h5_write_attr_string(f, path, "node_population", e->source_pop));
-  CZ_TRY(br_edge_path(e, "target_node_id", path, sizeof path));
-  CZ_TRY(cz_h5_write_attr_string(f, path, "node_population", BR_POP));
-  CZ_TRY(br_edge_path(e, "0", path, sizeof path));
-  CZ_TRY(cz_h5_create_group(f, path)); /* empty: weights and delays come from the types CSV */
-  return CZ_OK;
-}
-
-static cz_status br_write_edges_body(const br_ctx *c, const br_edge_spec *e, cz_h5file *f) {
-  uint64_t n = (uint64_t)c->p->n_neurons * (uint64_t)br_in_degree(e);
-  br_edge_writer w;
-  cz_status st = br_writer_open(f, e, n, &w);
-  if (st == CZ_OK) st = br_write_edge_attrs(e, f);
-  if (st == CZ_OK) st = br_stream_edges(c, e, &w);
-  cz_status cst = br_writer_close(&w);
-  if (st == CZ_OK) st = cst;
-  if (st == CZ_OK) st = br_write_target_index(c, e, f);
-  return st;
-}
-
+/* Written by all ranks together, each drawing its share of the targets. */
 static cz_status br_write_edge_file(const br_ctx *c, const br_edge_spec *e) {
-  cz_h5file *f = NULL;
-  CZ_TRY(cz_gen_h5_create(c->dir, e->file, NULL, &f));
-  CZ_TRY(cz_gen_h5_finish(&f, br_write_edges_body(c, e, f)));
-  return CZ_OK;
+  const uint64_t n = (uint64_t)c->p->n_neurons, k = (uint64_t)br_in_degree(e);
+  uint64_t *off = NULL;
+  CZ_NEW(off, n + 1);
+  for (uint64_t t = 0; t <= n; t++) off[t] = t * k;
+  const cz_gen_edges g = {c->dir, e->file, e->pop, e->source_pop, BR_POP, n, off, false, br_draw_target, e};
+  cz_status st = cz_gen_write_edges(&g);
+  free(off);
+  return st;
 }
 
 static cz_status br_write_edges(const br_ctx *c) {
   const cz_brunel_sizes *s = &c->s;
   br_edge_spec rec = {
+      .c = c,
       .file = "network/brunel_brunel_edges.h5",
       .pop = "brunel_to_brunel",
       .source_pop = BR_POP,
@@ -460,6 +326,7 @@ static cz_status br_write_edges(const br_ctx *c) {
       .spans = {{0, (uint64_t)s->n_exc, s->c_exc, BR_TYPE_EXC},
                 {(uint64_t)s->n_exc, (uint64_t)s->n_inh, s->c_inh, BR_TYPE_INH}}};
   br_edge_spec ext = {
+      .c = c,
       .file = "network/external_brunel_edges.h5",
       .pop = "external_to_brunel",
       .source_pop = BR_EXT_POP,
@@ -665,18 +532,25 @@ static cz_status br_write_config(const br_ctx *c) {
 
 /* ---- driver ---------------------------------------------------------------------------- */
 
+/* The files rank 0 writes alone: components, types, nodes and input spikes. */
+static cz_status br_write_small_files(const br_ctx *c, size_t *n_spikes) {
+  CZ_TRY(cz_gen_prepare(c->dir, c->p->overwrite));
+  CZ_TRY(br_write_components(c));
+  CZ_TRY(br_write_type_tables(c));
+  CZ_TRY(br_write_nodes(c));
+  return br_write_spikes(c, n_spikes);
+}
+
 cz_status cz_generate_brunel(const cz_brunel_params *p, const char *dir) {
   CZ_CHECK(p != NULL && dir != NULL && *dir, CZ_ERR_ARG, "brunel: no output folder given");
   br_ctx c = {.p = p, .dir = dir};
   CZ_TRY(cz_brunel_sizes_of(p, &c.s));
-  CZ_TRY(cz_gen_prepare(dir, p->overwrite));
   size_t n_spikes = 0;
-  CZ_TRY(br_write_components(&c));
-  CZ_TRY(br_write_type_tables(&c));
-  CZ_TRY(br_write_nodes(&c));
+  const bool root = cz_comm_rank() == 0;
+  CZ_TRY(cz_comm_agree(root ? br_write_small_files(&c, &n_spikes) : CZ_OK));
   CZ_TRY(br_write_edges(&c));
-  CZ_TRY(br_write_spikes(&c, &n_spikes));
-  CZ_TRY(br_write_config(&c)); /* last: its presence marks a complete folder */
+  CZ_TRY(cz_comm_agree(root ? br_write_config(&c) : CZ_OK)); /* last: its presence marks a complete folder */
+  if (!root) return CZ_OK;
   cz_log_info("brunel: wrote %s: %ld neurons (%ld E, %ld I), C_E %ld, C_I %ld, %llu + %llu edges, %zu input spikes "
               "at %g Hz from %ld external nodes",
               dir, p->n_neurons, c.s.n_exc, c.s.n_inh, c.s.c_exc, c.s.c_inh, (unsigned long long)c.s.n_rec_edges,

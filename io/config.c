@@ -1240,7 +1240,8 @@ static cz_status check_input(const cfg_obj *b, const cz_cfg_block *blk) {
     CZ_TRY(obj_string(b, "input_file", true, &file));
   }
   const char *m = blk->module ? blk->module : "";
-  bool known = (spikes && name_in(m, spike_modules)) || strcmp(m, "IClamp") == 0 ||
+  const bool poisson = blk->input_type && strcmp(blk->input_type, "poisson") == 0; /* the online drive */
+  bool known = (spikes && name_in(m, spike_modules)) || poisson || strcmp(m, "IClamp") == 0 ||
                strcmp(m, "ecephys_probe") == 0;
   if (!known) {
     cz_log_warn("%s: %s: unknown input (input_type \"%s\", module \"%s\"); it is ignored, as in BMTK",

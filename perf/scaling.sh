@@ -4,14 +4,15 @@
 # row per run to OUT/rows.jsonl and draws OUT/<study>_time.svg and OUT/<study>_efficiency.svg
 # with `cadenza plot scaling`.
 #
-#   perf/scaling.sh [--study strong|weak] [--model brunel|hpc|microcircuit] [--size N] [--indegree K]
+#   perf/scaling.sh [--study strong|weak] [--model brunel|hpc|hpc-stdp|microcircuit] [--size N] [--indegree K]
 #                   [--layouts "1x1 2x1 1x2 2x2"] [--tstop MS] [--seed S] [--partition M]
 #                   [--out DIR] [--cadenza PATH] [--prepare | --point RxT | --plot]
 #
 #   --study      strong: one network of --size on every layout; weak: --size per core
 #                (ranks x threads), so the work per core stays fixed
 #   --model      brunel (--size in neurons), hpc (NEST's HPC benchmark; --size is its scale,
-#                11250 neurons with 11250 synapses each per unit) or microcircuit (the
+#                11250 neurons with 11250 synapses each per unit; hpc-stdp: its plastic
+#                E->E variant) or microcircuit (the
 #                Potjans-Diesmann model; --size is its scale, at most 1)
 #   --indegree   excitatory in-degree C_E, kept fixed whatever the size (the Brunel generator's
 #                epsilon is set to K / (0.8 N)), so that weak scaling keeps the synapses per
@@ -53,9 +54,9 @@ die() { echo "scaling: $*" >&2; exit 2; }
 case $study in strong|weak) ;; *) die "--study must be strong or weak" ;; esac
 case $model in
   brunel) [ -n "$size" ] || size=$([ "$study" = strong ] && echo 10000 || echo 5000) ;;
-  hpc) [ -n "$size" ] || size=1 ;;
+  hpc|hpc-stdp) [ -n "$size" ] || size=1 ;;
   microcircuit) [ -n "$size" ] || size=0.1 ;;
-  *) die "--model must be brunel, hpc or microcircuit" ;;
+  *) die "--model must be brunel, hpc, hpc-stdp or microcircuit" ;;
 esac
 out=${out:-$root/perf/results/$study-$model-$size}
 mkdir -p "$out"
@@ -88,6 +89,9 @@ network() {
         local eps
         eps=$(awk -v k="$indegree" -v n="$n" 'BEGIN { printf "%.10g", k / (0.8 * n) }')
         "$cadenza" generate brunel --neurons "$n" --epsilon "$eps" --tstop "$tstop" --seed "$seed" --overwrite "$dir" \
+          > "$out/net/generate-$n.log" ;;
+      hpc-stdp)
+        "$cadenza" generate hpc --stdp --scale "$n" --tstop "$tstop" --seed "$seed" --overwrite "$dir" \
           > "$out/net/generate-$n.log" ;;
       *)
         "$cadenza" generate "$model" --scale "$n" --tstop "$tstop" --seed "$seed" --overwrite "$dir" \

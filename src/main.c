@@ -40,7 +40,7 @@ static void print_usage(FILE *out) {
         "  cadenza generate microcircuit [--scale S (0.1)] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
         "                                       the Potjans-Diesmann cortical microcircuit (any scale in (0, 1];\n"
         "                                       under mpirun every rank writes its share)\n"
-        "  cadenza generate hpc [--scale S (1)] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
+        "  cadenza generate hpc [--scale S (1)] [--stdp] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
         "                                       NEST's HPC benchmark (11250 S neurons, 11250 synapses each)\n"
         "  cadenza partition CONFIG.json --ranks N [--method M] -o FILE   precompute a placement\n"
         "  cadenza check CONFIG.json [--ranks N] [-o DIR]  validate a folder without simulating; lists every error\n"
@@ -242,8 +242,10 @@ static cz_status parse_partition(int argc, char **argv, const char **config, int
   return CZ_OK;
 }
 
-/* The options of the microcircuit and HPC generators; scale0 is the network's default scale. */
-static cz_status parse_gen_options(int argc, char **argv, double scale0, cz_mc_params *p, const char **dir) {
+/* The options of the microcircuit and HPC generators; scale0 is the network's default scale;
+ * stdp (NULL where the network has no plastic variant) takes --stdp. */
+static cz_status parse_gen_options(int argc, char **argv, double scale0, cz_mc_params *p, bool *stdp,
+                                   const char **dir) {
   *p = cz_mc_defaults();
   p->scale = scale0;
   *dir = NULL;
@@ -252,6 +254,8 @@ static cz_status parse_gen_options(int argc, char **argv, double scale0, cz_mc_p
     long long v;
     if (strcmp(a, "--overwrite") == 0) {
       p->overwrite = true;
+    } else if (stdp && strcmp(a, "--stdp") == 0) {
+      *stdp = true;
     } else if (a[0] != '-') {
       CZ_CHECK(!*dir, CZ_ERR_ARG, "generate: more than one folder given");
       *dir = a;
@@ -279,20 +283,20 @@ static cz_status dispatch(int argc, char **argv) {
     const char *dir;
     uint64_t n = 0, e = 0;
     cz_hpc_params h = cz_hpc_defaults();
-    CZ_TRY(parse_gen_options(argc, argv, h.scale, &p, &dir));
+    CZ_TRY(parse_gen_options(argc, argv, h.scale, &p, &h.stdp, &dir));
     h.scale = p.scale, h.tstop = p.tstop, h.dt = p.dt, h.seed = p.seed, h.overwrite = p.overwrite;
     CZ_TRY(cz_generate_hpc(&h, dir, &n, &e));
     if (cz_comm_rank() == 0)
-      printf("cadenza: wrote the HPC benchmark at scale %g (%llu neurons, %llu synapses) to %s; run it with: cadenza "
-             "run %s/config.json\n",
-             h.scale, (unsigned long long)n, (unsigned long long)e, dir, dir);
+      printf("cadenza: wrote the HPC benchmark%s at scale %g (%llu neurons, %llu synapses) to %s; run it with: "
+             "cadenza run %s/config.json\n",
+             h.stdp ? " (plastic E->E synapses)" : "", h.scale, (unsigned long long)n, (unsigned long long)e, dir, dir);
     return CZ_OK;
   }
   if (strcmp(cmd, "generate") == 0 && argc >= 3 && strcmp(argv[2], "microcircuit") == 0) {
     cz_mc_params p;
     const char *dir;
     uint64_t n = 0, e = 0;
-    CZ_TRY(parse_gen_options(argc, argv, cz_mc_defaults().scale, &p, &dir));
+    CZ_TRY(parse_gen_options(argc, argv, cz_mc_defaults().scale, &p, NULL, &dir));
     CZ_TRY(cz_generate_microcircuit(&p, dir, &n, &e));
     if (cz_comm_rank() == 0)
       printf("cadenza: wrote the Potjans-Diesmann microcircuit at scale %g (%llu neurons, %llu synapses) to %s; run it "

@@ -248,6 +248,13 @@ static cz_status check_edge_values(const cz_circuit *c, const syn_table *t, cons
              "%s: edge %zu of %s has weight %g, but stdp_synapse needs a weight of the sign of its Wmax (%g)", ep->file,
              i, ep->name, w, sp->Wmax);
   }
+  if (sp->rule == CZ_SYN_STDP_PL) {
+    const double w = cz_edge_weight(ep, i);
+    CZ_CHECK(cz_syn_weight_ok(sp, w), CZ_ERR_CONFIG,
+             "%s: edge %zu of %s has weight %g, but stdp_pl_synapse_hom needs a weight >= 0 (it raises it to the "
+             "power mu)",
+             ep->file, i, ep->name, w);
+  }
   const double delay = cz_edge_delay(ep, i);
   *d = delay_steps(delay, h);
   CZ_CHECK(*d >= 1 && *d <= 65535, CZ_ERR_FORMAT, "%s: edge %zu of %s has delay %g ms, %s the time step dt = %g ms",
@@ -336,7 +343,7 @@ static cz_status scan_edges(cz_network *net, const cz_circuit *c, const int *por
       indeg[nid]++;
       net->nsyn_total++;
       if (is_plastic(net, sm)) net->nplastic++;
-      if (net->syn_params[sm].rule == CZ_SYN_STDP) stdp_in[nid]++;
+      if (cz_syn_is_stdp(net->syn_params[sm].rule)) stdp_in[nid]++;
     }
     free(tdelay);
   }

@@ -6,13 +6,23 @@
 
 #include <cjson/cJSON.h>
 
-static const char *const k_rule_names[] = {"static_synapse", "stdp_synapse", "tsodyks_synapse", "tsodyks2_synapse"};
+static const char *const k_rule_names[] = {"static_synapse", "stdp_synapse", "tsodyks_synapse", "tsodyks2_synapse",
+                                           "stdp_pl_synapse_hom"};
+
+/* Names of the same rules: NEST's HPC variant stores its target compactly and is otherwise
+ * stdp_pl_synapse_hom. */
+static const struct {
+  const char *name;
+  cz_syn_rule rule;
+} k_aliases[] = {{"stdp_pl_synapse_hom_hpc", CZ_SYN_STDP_PL}};
 
 static const char *const k_static_keys[] = {"weight", "delay", "receptor_type", NULL};
 static const char *const k_stdp_keys[] = {"weight", "delay", "receptor_type", "tau_plus", "lambda", "alpha",
                                           "mu_plus", "mu_minus", "Wmax", "Kplus", NULL};
 static const char *const k_tsodyks_keys[] = {"weight", "delay", "receptor_type", "U", "tau_psc", "tau_fac",
                                              "tau_rec", "x", "y", "u", NULL};
+static const char *const k_stdp_pl_keys[] = {"weight", "delay", "receptor_type", "tau_plus", "lambda",
+                                             "alpha",  "mu",    "Kplus",         NULL};
 static const char *const k_tsodyks2_keys[] = {"weight", "delay", "receptor_type", "U", "u", "x", "tau_rec",
                                               "tau_fac", NULL};
 
@@ -21,6 +31,7 @@ static const char *const *keys_of(cz_syn_rule r) {
   case CZ_SYN_STDP: return k_stdp_keys;
   case CZ_SYN_TSODYKS: return k_tsodyks_keys;
   case CZ_SYN_TSODYKS2: return k_tsodyks2_keys;
+  case CZ_SYN_STDP_PL: return k_stdp_pl_keys;
   default: return k_static_keys;
   }
 }
@@ -28,14 +39,20 @@ static const char *const *keys_of(cz_syn_rule r) {
 const char *cz_syn_rule_name(cz_syn_rule r) { return k_rule_names[r]; }
 
 cz_status cz_syn_rule_of(const char *model, const char *where, cz_syn_rule *out) {
-  for (int r = 0; r < 4; r++)
+  for (int r = 0; r < CZ_SYN_NRULES; r++)
     if (model && strcmp(model, k_rule_names[r]) == 0) {
       *out = (cz_syn_rule)r;
       return CZ_OK;
     }
+  for (size_t a = 0; a < sizeof k_aliases / sizeof k_aliases[0]; a++)
+    if (model && strcmp(model, k_aliases[a].name) == 0) {
+      *out = k_aliases[a].rule;
+      return CZ_OK;
+    }
   return CZ_ERROR(CZ_ERR_CONFIG,
                   "%s: model_template '%s' is not a supported synapse model (known: static_synapse, stdp_synapse, "
-                  "tsodyks_synapse, tsodyks2_synapse, and the names weight_recorder reports give them)",
+                  "stdp_pl_synapse_hom, stdp_pl_synapse_hom_hpc, tsodyks_synapse, tsodyks2_synapse, and the names "
+                  "weight_recorder reports give them)",
                   where, model ? model : "(none)");
 }
 
@@ -43,7 +60,8 @@ static void set_defaults(cz_syn_rule rule, cz_syn_params *p) {
   memset(p, 0, sizeof *p);
   p->rule = rule;
   p->tau_plus = 20.0;
-  p->lambda = 0.01;
+  p->lambda = rule == CZ_SYN_STDP_PL ? 0.1 : 0.01;
+  p->mu = 0.4;
   p->alpha = 1.0;
   p->mu_plus = 1.0;
   p->mu_minus = 1.0;
@@ -76,6 +94,7 @@ static double *field_of(cz_syn_params *p, const char *k) {
       {"tau_psc", offsetof(cz_syn_params, tau_psc)},   {"tau_fac", offsetof(cz_syn_params, tau_fac)},
       {"tau_rec", offsetof(cz_syn_params, tau_rec)},   {"x", offsetof(cz_syn_params, x)},
       {"y", offsetof(cz_syn_params, y)},               {"u", offsetof(cz_syn_params, u)},
+      {"mu", offsetof(cz_syn_params, mu)},
   };
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
     if (strcmp(fields[i].name, k) == 0) return (double *)((char *)p + fields[i].off);
@@ -110,6 +129,10 @@ static cz_status validate(const cz_syn_params *p, const char *file) {
     SYN_REQUIRE(p->Kplus >= 0, "Kplus must be >= 0 (got %g)", file, model, p->Kplus);
     SYN_REQUIRE(p->Wmax != 0, "Wmax must not be 0", file, model);
     break;
+  case CZ_SYN_STDP_PL:
+    SYN_REQUIRE(p->tau_plus > 0, "tau_plus must be > 0 ms (got %g)", file, model, p->tau_plus);
+    SYN_REQUIRE(p->Kplus >= 0, "Kplus must be >= 0 (got %g)", file, model, p->Kplus);
+    break;
   case CZ_SYN_TSODYKS:
     SYN_REQUIRE(p->U >= 0 && p->U <= 1, "U must be in [0, 1] (got %g)", file, model, p->U);
     SYN_REQUIRE(p->tau_psc > 0, "tau_psc must be > 0 ms (got %g)", file, model, p->tau_psc);
@@ -143,6 +166,7 @@ cz_status cz_syn_params_read(cz_syn_rule rule, const cJSON *params, const char *
 
 bool cz_syn_weight_ok(const cz_syn_params *p, double w) {
   if (!isfinite(w)) return false;
+  if (p->rule == CZ_SYN_STDP_PL) return w >= 0; /* w^mu */
   if (p->rule != CZ_SYN_STDP) return true;
   return (w >= 0) == (p->Wmax >= 0);
 }
@@ -150,7 +174,8 @@ bool cz_syn_weight_ok(const cz_syn_params *p, double w) {
 cz_syn_state cz_syn_initial_state(const cz_syn_params *p, double w) {
   cz_syn_state s = {w, 0, 0, 0, 0.0};
   switch (p->rule) {
-  case CZ_SYN_STDP: s.a = p->Kplus; break;
+  case CZ_SYN_STDP:
+  case CZ_SYN_STDP_PL: s.a = p->Kplus; break;
   case CZ_SYN_TSODYKS:
     s.a = p->x;
     s.b = p->y;
@@ -185,6 +210,29 @@ static double stdp_send(const cz_syn_params *p, cz_syn_state *s, double t, doubl
   }
   s->w = cz_stdp_depress(p, s->w, cz_post_archive_kminus(post, t - d));
   s->a = s->a * exp((s->t_last - t) / p->tau_plus) + 1.0;
+  s->t_last = t;
+  return s->w;
+}
+
+double cz_stdp_pl_facilitate(const cz_syn_params *p, double w, double kplus) {
+  return w + (p->lambda * pow(w, p->mu) * kplus);
+}
+
+double cz_stdp_pl_depress(const cz_syn_params *p, double w, double kminus) {
+  const double new_w = w - (p->lambda * p->alpha * w * kminus);
+  return new_w > 0.0 ? new_w : 0.0;
+}
+
+static double stdp_pl_send(const cz_syn_params *p, cz_syn_state *s, double t, double d, cz_post_archive *post) {
+  const double tau_plus_inv = 1.0 / p->tau_plus;
+  size_t i0, i1;
+  cz_post_archive_window(post, s->t_last - d, t - d, &i0, &i1);
+  for (size_t i = i0; i < i1; i++) {
+    const double minus_dt = s->t_last - (post->e[i].t + d);
+    s->w = cz_stdp_pl_facilitate(p, s->w, s->a * exp(minus_dt * tau_plus_inv));
+  }
+  s->w = cz_stdp_pl_depress(p, s->w, cz_post_archive_kminus(post, t - d));
+  s->a = s->a * exp((s->t_last - t) * tau_plus_inv) + 1.0;
   s->t_last = t;
   return s->w;
 }
@@ -226,6 +274,7 @@ static double tsodyks2_send(const cz_syn_params *p, cz_syn_state *s, double t) {
 double cz_syn_send(const cz_syn_params *p, cz_syn_state *s, double t_ms, double delay_ms, cz_post_archive *post) {
   switch (p->rule) {
   case CZ_SYN_STDP: return stdp_send(p, s, t_ms, delay_ms, post);
+  case CZ_SYN_STDP_PL: return stdp_pl_send(p, s, t_ms, delay_ms, post);
   case CZ_SYN_TSODYKS: return tsodyks_send(p, s, t_ms);
   case CZ_SYN_TSODYKS2: return tsodyks2_send(p, s, t_ms);
   default: return s->w;

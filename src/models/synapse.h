@@ -12,6 +12,12 @@
  * the spike's arrival; the new weight is what the spike carries, and then Kplus jumps by 1.
  *   facilitate: w' = Wmax * min(1, w/Wmax + lambda * (1 - w/Wmax)^mu_plus * K)
  *   depress:    w' = Wmax * max(0, w/Wmax - alpha * lambda * (w/Wmax)^mu_minus * K)
+ * stdp_pl_synapse_hom and stdp_pl_synapse_hom_hpc (Morrison et al. 2007 power law, the HPC
+ * benchmark's E->E synapse): the same spike pairing and traces, with
+ *   facilitate: w' = w + lambda * w^mu * K
+ *   depress:    w' = max(0, w - lambda * alpha * w * K)
+ * and no upper bound; decays are exp(dt * (1 / tau_plus)), NEST's precomputed inverse, so the
+ * weights follow NEST's to the last bit of each step.
  * tsodyks_synapse (Tsodyks, Uziel & Markram 2000): resources x (free), y (active), z =
  * 1 - x - y (inactive) and release probability u are propagated exactly from the previous
  * spike, then u += U (1 - u) and the spike releases u x, which it carries times the weight.
@@ -29,14 +35,24 @@
 
 struct cJSON;
 
-typedef enum cz_syn_rule { CZ_SYN_STATIC = 0, CZ_SYN_STDP, CZ_SYN_TSODYKS, CZ_SYN_TSODYKS2 } cz_syn_rule;
+typedef enum cz_syn_rule {
+  CZ_SYN_STATIC = 0,
+  CZ_SYN_STDP,
+  CZ_SYN_TSODYKS,
+  CZ_SYN_TSODYKS2,
+  CZ_SYN_STDP_PL,
+  CZ_SYN_NRULES
+} cz_syn_rule;
+
+/* Whether a rule pairs pre- and postsynaptic spikes (its targets keep a spike archive). */
+static inline bool cz_syn_is_stdp(cz_syn_rule r) { return r == CZ_SYN_STDP || r == CZ_SYN_STDP_PL; }
 
 /* The parameters of one synapse model instance (an edge type's dynamics_params). */
 typedef struct cz_syn_params {
   cz_syn_rule rule;
   int receptor; /* receptor_type */
-  /* stdp_synapse */
-  double tau_plus, lambda, alpha, mu_plus, mu_minus, Wmax, Kplus;
+  /* stdp_synapse; stdp_pl_synapse_hom: tau_plus, lambda, alpha, mu, Kplus */
+  double tau_plus, lambda, alpha, mu_plus, mu_minus, Wmax, Kplus, mu;
   /* tsodyks_synapse, tsodyks2_synapse: initial x, y, u */
   double U, tau_psc, tau_fac, tau_rec, x, y, u;
 } cz_syn_params;
@@ -57,7 +73,7 @@ const char *cz_syn_rule_name(cz_syn_rule r);
  * does not have and values NEST refuses. file names the params for messages. */
 cz_status cz_syn_params_read(cz_syn_rule rule, const struct cJSON *params, const char *file, cz_syn_params *out);
 
-/* Checks a synapse's weight against its model (stdp: same sign as Wmax). */
+/* Checks a synapse's weight against its model (stdp: same sign as Wmax; power law: >= 0). */
 bool cz_syn_weight_ok(const cz_syn_params *p, double w);
 
 /* The state of a new synapse of weight w. */
@@ -66,6 +82,8 @@ cz_syn_state cz_syn_initial_state(const cz_syn_params *p, double w);
 /* The stdp weight rules (exposed for tests). */
 double cz_stdp_facilitate(const cz_syn_params *p, double w, double kplus);
 double cz_stdp_depress(const cz_syn_params *p, double w, double kminus);
+double cz_stdp_pl_facilitate(const cz_syn_params *p, double w, double kplus);
+double cz_stdp_pl_depress(const cz_syn_params *p, double w, double kminus);
 
 /* Passes a spike stamped t_ms through the synapse: updates its state and returns the weight
  * the spike carries. delay_ms: the synaptic delay; post: the target's archive (stdp only). */

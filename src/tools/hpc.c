@@ -15,9 +15,10 @@
 #include "tools/gen_edges.h"
 #include "tools/gen_folder.h"
 
-enum { C_E = 9000, C_I = 2250, STREAM_VM = 1, STREAM_EDGES = 2 };
+enum { C_E = 9000, C_I = 2250, STREAM_VM = 1, STREAM_EDGES = 2, STREAM_WEIGHTS = 3 };
+enum { TYPE_EXC = 100, TYPE_INH = 101, TYPE_STDP = 102 };
 static const double TAU_M = 10.0, C_M = 250.0, TAU_SYN = 0.32582722403722841, V_TH = 20.0, J_E_MV = 0.14;
-static const double G = -5.0, ETA = 1.685, DELAY = 1.5;
+static const double G = -5.0, ETA = 1.685, DELAY = 1.5, TAU_MINUS = 30.0, SIGMA_W = 3.47;
 
 typedef struct hpc_net {
   const cz_hpc_params *p;
@@ -27,13 +28,27 @@ typedef struct hpc_net {
   double je, rate; /* pA; Hz of each neuron's drive */
 } hpc_net;
 
-cz_hpc_params cz_hpc_defaults(void) { return (cz_hpc_params){1.0, 1000.0, 0.1, 1, false}; }
+cz_hpc_params cz_hpc_defaults(void) { return (cz_hpc_params){1.0, 1000.0, 0.1, 1, false, false}; }
+
+/* Per-edge weights and delays (the STDP variant): plastic E->E weights normal around J_E,
+ * redrawn below 0 (the power law needs w >= 0), the static ones J_E and J_I. */
+static void draw_synapses(const hpc_net *m, uint64_t t, const uint32_t *type, double *w, double *d) {
+  cz_rng r = cz_rng_make(m->p->seed, t, STREAM_WEIGHTS);
+  for (size_t i = 0; i < C_E + C_I; i++) {
+    d[i] = DELAY;
+    if (type[i] == TYPE_STDP) {
+      do w[i] = m->je + SIGMA_W * cz_rng_next_normal(&r);
+      while (w[i] < 0);
+    } else {
+      w[i] = type[i] == TYPE_INH ? G * m->je : m->je;
+    }
+  }
+}
 
 static void draw_target(const void *ctx, uint64_t t, uint64_t *src, uint32_t *type, double *w, double *d) {
-  (void)w;
-  (void)d;
   const hpc_net *m = ctx;
   cz_rng r = cz_rng_make(m->p->seed, t, STREAM_EDGES);
+  const bool plastic_ee = m->p->stdp && t < m->n_e;
   size_t at = 0;
   for (int inh = 0; inh < 2; inh++) {
     const uint64_t first = inh ? m->n_e : 0, count = inh ? m->n_i : m->n_e, k = inh ? C_I : C_E;
@@ -42,9 +57,10 @@ static void draw_target(const void *ctx, uint64_t t, uint64_t *src, uint32_t *ty
       do s = first + cz_rng_next_below(&r, count);
       while (s == t && count > 1); /* no autapses */
       src[at] = s;
-      type[at] = inh ? 101u : 100u;
+      type[at] = inh ? TYPE_INH : plastic_ee ? TYPE_STDP : TYPE_EXC;
     }
   }
+  if (w && d) draw_synapses(m, t, type, w, d);
 }
 
 static cz_status write_components(const hpc_net *m) {
@@ -53,7 +69,8 @@ static cz_status write_components(const hpc_net *m) {
     bool ok = o && cJSON_AddNumberToObject(o, "E_L", 0.0) && cJSON_AddNumberToObject(o, "C_m", C_M) &&
               cJSON_AddNumberToObject(o, "tau_m", TAU_M) && cJSON_AddNumberToObject(o, "t_ref", 0.5) &&
               cJSON_AddNumberToObject(o, "V_th", V_TH) && cJSON_AddNumberToObject(o, "V_reset", 0.0) &&
-              cJSON_AddNumberToObject(o, "tau_syn_ex", TAU_SYN) && cJSON_AddNumberToObject(o, "tau_syn_in", TAU_SYN);
+              cJSON_AddNumberToObject(o, "tau_syn_ex", TAU_SYN) && cJSON_AddNumberToObject(o, "tau_syn_in", TAU_SYN) &&
+              (!m->p->stdp || cJSON_AddNumberToObject(o, "tau_minus", TAU_MINUS));
     if (!ok) {
       cJSON_Delete(o);
       return CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
@@ -61,6 +78,11 @@ static cz_status write_components(const hpc_net *m) {
     CZ_TRY(cz_gen_write_json(m->dir, inh ? "components/cell_models/inh.json" : "components/cell_models/exc.json", o, false));
   }
   CZ_TRY(cz_gen_write_json(m->dir, "components/synaptic_models/static.json", cJSON_CreateObject(), false));
+  if (m->p->stdp) {
+    cJSON *o = cJSON_Parse("{\"alpha\": 0.0513, \"lambda\": 0.1, \"mu\": 0.4, \"tau_plus\": 15.0}");
+    CZ_CHECK(o, CZ_ERR_NOMEM, "out of memory");
+    CZ_TRY(cz_gen_write_json(m->dir, "components/synaptic_models/stdp_pl_hpc.json", o, false));
+  }
   char je[32], ji[32], text[1024];
   cz_gen_format_double(m->je, je, sizeof je);
   cz_gen_format_double(G * m->je, ji, sizeof ji);
@@ -71,8 +93,9 @@ static cz_status write_components(const hpc_net *m) {
   snprintf(text, sizeof text,
            "edge_type_id target_query source_query syn_weight delay dynamics_params model_template\n"
            "100 * ei=='e' %s 1.5 static.json static_synapse\n"
-           "101 * ei=='i' %s 1.5 static.json static_synapse\n",
-           je, ji);
+           "101 * ei=='i' %s 1.5 static.json static_synapse\n"
+           "%s",
+           je, ji, m->p->stdp ? "102 ei=='e' ei=='e' NULL 1.5 stdp_pl_hpc.json stdp_pl_synapse_hom_hpc\n" : "");
   return cz_gen_write_text(m->dir, "network/hpc_hpc_edge_types.csv", text);
 }
 
@@ -140,8 +163,8 @@ static cz_status generate(hpc_net *m) {
   for (uint64_t t = 0; t < m->n; t++) m->edge_off[t + 1] = m->edge_off[t] + C_E + C_I;
   const bool root = cz_comm_rank() == 0;
   CZ_TRY(cz_comm_agree(root ? write_small_files(m) : CZ_OK));
-  const cz_gen_edges g = {m->dir, "network/hpc_hpc_edges.h5", "hpc_to_hpc", "hpc", "hpc", m->n, m->edge_off, false,
-                          draw_target, m};
+  const cz_gen_edges g = {m->dir,    "network/hpc_hpc_edges.h5", "hpc_to_hpc", "hpc", "hpc", m->n, m->edge_off,
+                          m->p->stdp, draw_target,                m};
   CZ_TRY(cz_gen_write_edges(&g));
   return cz_comm_agree(root ? write_config(m) : CZ_OK); /* last: its presence marks a complete folder */
 }

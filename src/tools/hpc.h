@@ -8,15 +8,21 @@
  * J_E the current of a 0.14 mV peak PSP (from the alpha-PSP maximum, by the Lambert W
  * function), J_I = -5 J_E, delay 1.5 ms. Drive: every neuron's own Poisson train at
  * eta nu_th C_E (eta 1.685, nu_th the threshold rate), weight J_E, delay 1.5 ms, as an online
- * poisson_generator input (inputs/poisson_drive.h). The E->E synapses are static here (the
- * benchmark's STDP variant is not generated yet). Work per neuron is fixed, so weak scaling
+ * poisson_generator input (inputs/poisson_drive.h). Work per neuron is fixed, so weak scaling
  * keeps s per rank.
+ *
+ * With stdp, the E->E synapses are the benchmark's plastic stdp_pl_synapse_hom_hpc (alpha
+ * 0.0513, lambda 0.1, mu 0.4, tau_plus 15 ms; tau_minus 30 ms in the neurons) with initial
+ * weights normal around J_E with s.d. 3.47 pA (redrawn below 0), drawn from their own stream
+ * (seed, target), so the graph is that of the static variant; weights and delays are then per
+ * edge (group 0 syn_weight and delay). The benchmark asks for s >= 10 and a rate below 10 Hz:
+ * at small s correlated input drives STDP into synchrony.
  *
  * Determinism as for the microcircuit: each target's sources come from the counter-based
  * generator keyed by (seed, target), so the folder is the same bytes for any number of ranks.
  * Folder: config.json, network/{hpc_nodes.h5, hpc_node_types.csv, hpc_hpc_edges.h5,
  * hpc_hpc_edge_types.csv}, components/cell_models/{exc,inh}.json,
- * components/synaptic_models/static.json. */
+ * components/synaptic_models/static.json (and stdp_pl_hpc.json). */
 #ifndef CZ_TOOLS_HPC_H
 #define CZ_TOOLS_HPC_H
 
@@ -31,6 +37,7 @@ typedef struct cz_hpc_params {
   double dt;     /* ms, default 0.1 */
   uint64_t seed; /* default 1 */
   bool overwrite;
+  bool stdp;     /* plastic E->E synapses (default: static) */
 } cz_hpc_params;
 
 cz_hpc_params cz_hpc_defaults(void);

@@ -5,6 +5,9 @@
  *    spike seen through the delay, then the depression of the next pre spike); post before pre
  *    depresses; the window edges (t_last - d, t - d] and the Wmax / 0 bounds; Kplus jumps by 1
  *    and decays with tau_plus;
+ *  - stdp_pl_synapse_hom (and its _hpc name): the power-law facilitation w + lambda w^mu K
+ *    and multiplicative depression w - lambda alpha w K by hand for both pair orders, no upper
+ *    bound, depression clipped at 0, weights >= 0 only, NEST's defaults;
  *  - tsodyks2_synapse: the first spike carries U w, a regular train converges to the closed
  *    steady state x* = (1 - e) / (1 - (1 - U) e), e = exp(-T / tau_rec); facilitation gives
  *    u* = U / (1 - (1 - U) exp(-T / tau_fac));
@@ -112,6 +115,51 @@ static void test_stdp_window_edges_and_bounds(void **state) {
   cz_post_archive_free(&post);
 }
 
+/* pre at 10 ms, post at 12 ms, pre at 100 ms (delay 1 ms), HPC benchmark parameters. */
+static void test_stdp_pl_pairs(void **state) {
+  (void)state;
+  const cz_syn_params p =
+      params_of(CZ_SYN_STDP_PL, "{\"alpha\": 0.0513, \"lambda\": 0.1, \"mu\": 0.4, \"tau_plus\": 15.0}");
+  cz_post_archive post;
+  cz_post_archive_init(&post, 30.0);
+  post.n_incoming = 1;
+  cz_syn_state s = cz_syn_initial_state(&p, 45.0);
+  assert_close(cz_syn_send(&p, &s, 10.0, 1.0, &post), 45.0, 0); /* no post spike yet */
+  assert_int_equal(cz_post_archive_add(&post, 12.0, 100.0), CZ_OK);
+  const double w = cz_syn_send(&p, &s, 100.0, 1.0, &post);
+  /* facilitation by Kplus = 1 decayed from 10 to 13 ms; depression by Kminus at 99 ms */
+  const double f = 45.0 + 0.1 * pow(45.0, 0.4) * exp(-3.0 / 15.0);
+  const double want = f - 0.1 * 0.0513 * f * exp(-87.0 / 30.0);
+  assert_close(w, want, 1e-12);
+  assert_true(w > 45.0 + 0.3);
+  assert_close(s.a, exp(-90.0 / 15.0) + 1.0, 1e-15);
+  /* post at 200 ms, then pre at 202 ms: a slight facilitation by the old Kplus decayed to 201
+   * ms, then the depression by the trace of both post spikes at 201 ms */
+  assert_int_equal(cz_post_archive_add(&post, 200.0, 100.0), CZ_OK);
+  const double kplus = s.a;
+  const double w2 = cz_syn_send(&p, &s, 202.0, 1.0, &post);
+  const double f2 = w + 0.1 * pow(w, 0.4) * kplus * exp(-101.0 / 15.0);
+  assert_close(w2, f2 - 0.1 * 0.0513 * f2 * (exp(-189.0 / 30.0) + exp(-1.0 / 30.0)), 1e-12);
+  assert_true(w2 < w - 0.2);
+  /* no upper bound; the depression stops at 0 */
+  assert_close(cz_stdp_pl_facilitate(&p, 1000.0, 5.0), 1000.0 + 0.1 * pow(1000.0, 0.4) * 5.0, 1e-9);
+  assert_close(cz_stdp_pl_depress(&p, 3.0, 1000.0), 0.0, 0);
+  assert_false(cz_syn_weight_ok(&p, -1.0));
+  assert_true(cz_syn_weight_ok(&p, 0.0));
+  /* NEST's defaults and the HPC benchmark's name */
+  const cz_syn_params d = params_of(CZ_SYN_STDP_PL, NULL);
+  assert_close(d.lambda, 0.1, 0);
+  assert_close(d.mu, 0.4, 0);
+  assert_close(d.alpha, 1.0, 0);
+  assert_close(d.tau_plus, 20.0, 0);
+  cz_syn_rule r;
+  assert_int_equal(cz_syn_rule_of("stdp_pl_synapse_hom_hpc", "x.csv", &r), CZ_OK);
+  assert_int_equal(r, CZ_SYN_STDP_PL);
+  assert_int_equal(try_params(CZ_SYN_STDP_PL, "{\"Wmax\": 10}"), CZ_ERR_CONFIG); /* not a parameter of it */
+  assert_int_equal(try_params(CZ_SYN_STDP_PL, "{\"tau_plus\": -1}"), CZ_ERR_CONFIG);
+  cz_post_archive_free(&post);
+}
+
 static void test_tsodyks2_train(void **state) {
   (void)state;
   const cz_syn_params p = params_of(CZ_SYN_TSODYKS2, "{\"U\": 0.5, \"u\": 0.5, \"tau_rec\": 100.0}");
@@ -203,6 +251,7 @@ int main(void) {
       cmocka_unit_test(test_stdp_pre_before_post),
       cmocka_unit_test(test_stdp_post_before_pre),
       cmocka_unit_test(test_stdp_window_edges_and_bounds),
+      cmocka_unit_test(test_stdp_pl_pairs),
       cmocka_unit_test(test_tsodyks2_train),
       cmocka_unit_test(test_tsodyks_releases),
       cmocka_unit_test(test_post_archive),

@@ -814,7 +814,27 @@ enum { EDGE_CHUNK = 1 << 20 };
 typedef struct cz_edge_scratch {
   size_t cap;
   uint64_t *src, *tgt, *type_id, *group, *index;
+  /* the arrays of a streamed batch (cz_edge_filter.batch) */
+  size_t bcap;
+  bool bvalues; /* bw, bd allocated */
+  uint32_t *bsrc, *btgt, *btype;
+  double *bw, *bd;
+  uint64_t *brow;
 } edge_chunk;
+
+static void batch_arrays_free(edge_chunk *ch) {
+  free(ch->bsrc);
+  free(ch->btgt);
+  free(ch->btype);
+  free(ch->bw);
+  free(ch->bd);
+  free(ch->brow);
+  ch->bsrc = ch->btgt = ch->btype = NULL;
+  ch->bw = ch->bd = NULL;
+  ch->brow = NULL;
+  ch->bcap = 0;
+  ch->bvalues = false;
+}
 
 static void edge_chunk_free(edge_chunk *ch) {
   if (!ch) return;
@@ -823,7 +843,42 @@ static void edge_chunk_free(edge_chunk *ch) {
   free(ch->type_id);
   free(ch->group);
   free(ch->index);
+  batch_arrays_free(ch);
   free(ch);
+}
+
+/* Points e's per-edge arrays at the scratch's batch arrays (cap edges; weights and delays
+ * when per_edge), allocated once and reused by every batch of every load. */
+static cz_status batch_arrays_lend(edge_chunk *ch, size_t cap, bool per_edge, cz_edge_pop *e) {
+  if (ch->bcap < cap || (per_edge && !ch->bvalues)) {
+    batch_arrays_free(ch);
+    ch->bsrc = malloc(cap * sizeof *ch->bsrc);
+    ch->btgt = malloc(cap * sizeof *ch->btgt);
+    ch->btype = malloc(cap * sizeof *ch->btype);
+    ch->brow = malloc(cap * sizeof *ch->brow);
+    ch->bw = per_edge ? malloc(cap * sizeof *ch->bw) : NULL;
+    ch->bd = per_edge ? malloc(cap * sizeof *ch->bd) : NULL;
+    const bool ok = ch->bsrc && ch->btgt && ch->btype && ch->brow && (!per_edge || (ch->bw && ch->bd));
+    if (!ok) batch_arrays_free(ch);
+    CZ_CHECK(ok, CZ_ERR_NOMEM, "out of memory for a batch of %zu edges", cap);
+    ch->bcap = cap;
+    ch->bvalues = per_edge;
+  }
+  e->source_row = ch->bsrc;
+  e->target_row = ch->btgt;
+  e->type = ch->btype;
+  e->file_row = ch->brow;
+  e->weight = per_edge ? ch->bw : NULL;
+  e->delay = per_edge ? ch->bd : NULL;
+  return CZ_OK;
+}
+
+/* Gives the batch arrays back to the scratch: the population then holds no edges. */
+static void batch_arrays_return(cz_edge_pop *e) {
+  e->source_row = e->target_row = e->type = NULL;
+  e->file_row = NULL;
+  e->weight = e->delay = NULL;
+  e->n = 0;
 }
 
 /* The circuit's chunk buffers, holding at least cap rows. */
@@ -937,13 +992,15 @@ static void edge_paths_of(const char *name, edge_paths *p) {
   snprintf(p->index, sizeof p->index, "/edges/%s/edge_group_index", name);
 }
 
-static cz_status read_chunk(cz_h5file *f, const edge_paths *p, size_t a, size_t m, bool need_index, edge_chunk *ch) {
+/* Reads rows [a, a + m) of the per-edge datasets; the group ids and indices only when some
+ * group has synapse columns (need_groups), since they locate nothing otherwise. */
+static cz_status read_chunk(cz_h5file *f, const edge_paths *p, size_t a, size_t m, bool need_groups, edge_chunk *ch) {
   CZ_TRY(cz_h5_read_u64_range(f, p->tgt, a, m, ch->tgt));
   CZ_TRY(cz_h5_read_u64_range(f, p->src, a, m, ch->src));
   CZ_TRY(cz_h5_read_u64_range(f, p->type, a, m, ch->type_id));
+  if (!need_groups) return CZ_OK;
   CZ_TRY(read_ids_chunk(f, p->group, a, m, false, ch->group));
-  if (need_index) CZ_TRY(read_ids_chunk(f, p->index, a, m, true, ch->index));
-  return CZ_OK;
+  return read_ids_chunk(f, p->index, a, m, true, ch->index);
 }
 
 /* Row of node id in population p, or an error naming the dataset and the file row. */
@@ -1115,9 +1172,12 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   CZ_TRY(check_length(f, p.type, n_file, true));
   CZ_TRY(check_length(f, p.group, n_file, false));
   CZ_TRY(check_length(f, p.index, n_file, false));
-  const bool need_index = groups_have_columns(eg);
+  const bool ids_only = flt && flt->ids_only;
+  const bool need_index = groups_have_columns(eg) && !ids_only;
   const cz_node_pop *sp = &c->nodes[e->source_pop], *tp = &c->nodes[e->target_pop];
-  edge_sink sink = {e, groups_override_synapses(eg), 0, flt && flt->file_rows};
+  const bool batching = flt && flt->batch;
+  edge_sink sink = {e, groups_override_synapses(eg) && !ids_only, 0, batching || (flt && flt->file_rows)};
+  const size_t e_index = (size_t)(e - c->edges);
   /* The rows to read: the kept targets' ranges from the index, or the whole population. */
   row_ranges ranges = {0, 0, NULL};
   bool indexed = false, inconsistent = false;
@@ -1146,7 +1206,12 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
       st = mark_verified(c, key);
     }
   }
-  if (st == CZ_OK && indexed && !trusted) {
+  /* Streamed batches cannot be taken back, so a stream reads through a checked index only. */
+  if (st == CZ_OK && batching && indexed && !trusted) {
+    inconsistent = true;
+    cz_log_warn("%s: the target_to_source index of %s does not match its edges; reading every edge", e->file, e->name);
+  }
+  if (st == CZ_OK && indexed && !trusted && !inconsistent) {
     size_t owned = 0;
     for (size_t a = 0; a < n_file && st == CZ_OK; a += cap) {
       const size_t m = n_file - a < cap ? n_file - a : cap;
@@ -1165,8 +1230,14 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   }
   /* Size the arrays once when the number of kept edges is known: growing them by doubling
    * would copy them repeatedly. */
-  if (st == CZ_OK && (!flt || (!flt->keep && !flt->keep_target))) st = sink_reserve(&sink, n_file);
-  else if (st == CZ_OK && indexed && !inconsistent) st = sink_reserve(&sink, expected);
+  if (st == CZ_OK && batching) {
+    sink.cap = flt->batch_edges ? flt->batch_edges : EDGE_CHUNK;
+    st = batch_arrays_lend(chp, sink.cap, sink.per_edge, e);
+  } else if (st == CZ_OK && (!flt || (!flt->keep && !flt->keep_target))) {
+    st = sink_reserve(&sink, n_file);
+  } else if (st == CZ_OK && indexed && !inconsistent) {
+    st = sink_reserve(&sink, expected);
+  }
   for (int pass = indexed && !inconsistent ? 0 : 1; pass < 2 && st == CZ_OK; pass++) {
     if (pass == 1) {
       if (indexed && !inconsistent) break;
@@ -1187,37 +1258,49 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
         const size_t m = (size_t)ranges.r[2 * q + 1] - a < cap ? (size_t)ranges.r[2 * q + 1] - a : cap;
         st = read_chunk(f, &p, a, m, need_index, &ch);
         if (st == CZ_OK && need_index) st = read_group_windows(f, e->file, e->name, eg, a, m, ch.group, ch.index);
+        /* Files are sorted by target, so a target's answer serves its run of rows. */
+        uint32_t last_trow = UINT32_MAX;
+        bool last_keep = true;
         for (size_t k = 0; k < m && st == CZ_OK; k++) {
           uint32_t trow = 0, srow = 0, type = 0;
           st = endpoint_row(tp, ch.tgt[k], e->file, p.tgt, a + k, &trow);
           if (st == CZ_OK) st = endpoint_row(sp, ch.src[k], e->file, p.src, a + k, &srow);
           if (st != CZ_OK) break;
+          if (flt && flt->keep_target && trow != last_trow) {
+            last_trow = trow;
+            last_keep = flt->keep_target(flt->ctx, e->target_pop, trow);
+          }
           if (pass == 0) {
-            if (!flt->keep_target(flt->ctx, e->target_pop, trow)) continue; /* a row between ranges */
+            if (!last_keep) continue; /* a row between ranges */
             seen++;
           }
           if (flt && flt->keep && !flt->keep(flt->ctx, e->source_pop, srow, e->target_pop, trow)) continue;
-          if (pass == 1 && flt && !flt->keep && flt->keep_target && !flt->keep_target(flt->ctx, e->target_pop, trow))
-            continue;
+          if (pass == 1 && flt && !flt->keep && flt->keep_target && !last_keep) continue;
           if (!type_row_of(ti, ch.type_id[k], &type)) {
             st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, p.type, a + k,
                           (unsigned long long)ch.type_id[k], types->path);
             break;
           }
-          if (e->n == sink.cap && (st = sink_reserve(&sink, e->n + 1)) != CZ_OK) break;
+          if (e->n == sink.cap) {
+            if (batching && (st = flt->batch(flt->batch_ctx, c, e_index)) == CZ_OK) e->n = 0;
+            if (st == CZ_OK && !batching) st = sink_reserve(&sink, e->n + 1);
+            if (st != CZ_OK) break;
+          }
           e->source_row[e->n] = srow;
           e->target_row[e->n] = trow;
           e->type[e->n] = type;
           if (sink.file_rows) e->file_row[e->n] = a + k;
-          const uint64_t grp = ch.group[k];
+          const uint64_t grp = need_index ? ch.group[k] : UINT64_MAX;
           /* An edge whose values all come from a checked type has nothing to resolve. */
-          if (sink.per_edge || !type_ok[type] || (grp < eg->n && eg->g[grp].any))
+          if (!ids_only && (sink.per_edge || !type_ok[type] || (grp < eg->n && eg->g[grp].any)))
             st = resolve_edge(e, a + k, e->n, eg, &info[type], grp, need_index ? ch.index[k] : 0, types);
           e->n++;
         }
       }
     /* Rows of kept targets outside the index's ranges would be lost: the counts must agree. */
     if (pass == 0 && st == CZ_OK && seen != expected) inconsistent = true;
+    if (pass == 0 && st == CZ_OK && inconsistent && batching)
+      st = CZ_ERROR(CZ_ERR_INTERNAL, "%s: the checked index of %s missed edges", e->file, e->name);
     if (pass == 0 && inconsistent)
       cz_log_warn("%s: the target_to_source index of %s does not match its edges; reading every edge", e->file, e->name);
   }
@@ -1227,7 +1310,12 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
                  indexed && !inconsistent ? "reading the kept targets' rows through the index" : "scanning every row");
   free(ranges.r);
   free(type_ok);
-  if (st == CZ_OK) sink_shrink(&sink);
+  if (batching) {
+    if (st == CZ_OK && e->n > 0) st = flt->batch(flt->batch_ctx, c, e_index);
+    batch_arrays_return(e);
+  } else if (st == CZ_OK) {
+    sink_shrink(&sink);
+  }
   return st;
 }
 

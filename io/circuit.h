@@ -157,6 +157,19 @@ typedef struct cz_edge_filter {
   bool (*keep_target)(const void *ctx, uint32_t target_pop, uint32_t target_row);
   const void *ctx;
   bool file_rows; /* record each kept edge's row in its file (cz_edge_pop.file_row) */
+  /* Optional: stream the kept edges instead of keeping them. batch(batch_ctx, c, e) is called
+   * with c->edges[e] holding the next at most batch_edges (0: a default) kept edges of that
+   * population, in file order, with file_row set; its arrays are reused once the call
+   * returns. After the load the populations hold no edges but keep names, files and types, so
+   * the memory is that of one batch whatever the size of the files. A failing batch call
+   * stops the load with its status. */
+  cz_status (*batch)(void *batch_ctx, const struct cz_circuit *c, size_t e);
+  void *batch_ctx;
+  size_t batch_edges;
+  /* Ends and types only: the edge group columns (weights, delays) are neither read nor
+   * checked, and the edges carry their types' values (for a pass that needs no more, after
+   * one that checked them). */
+  bool ids_only;
 } cz_edge_filter;
 
 /* Loads every node population and every enabled edge population of cfg. Owned (*out). */

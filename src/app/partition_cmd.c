@@ -41,7 +41,7 @@ static cz_status print_quality(cz_circuit *c, const cz_config *cfg, const uint32
   cz_status st = q.cost ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t g = 0; st == CZ_OK && g < offset[c->nnodes]; g++)
     if (rank_of_gid[g] != CZ_NO_RANK) q.cost[rank_of_gid[g]]++;
-  cz_edge_filter flt = {count_edge, NULL, &q, false};
+  cz_edge_filter flt = {.keep = count_edge, .ctx = &q};
   if (st == CZ_OK) st = cz_circuit_load_edges(c, cfg, &flt);
   cz_circuit_free_edges(c);
   if (st == CZ_OK) {

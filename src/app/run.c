@@ -105,24 +105,24 @@ static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   return CZ_OK;
 }
 
-/* Edges per range of the streamed build: about 1 GiB of loaded edges at a time.
- * CADENZA_EDGES_PER_RANGE overrides it (the tests use small ranges to check that the tables do
+/* Edges per batch of the streamed build: the loader's default (2^20), unless
+ * CADENZA_EDGE_BATCH says otherwise (the tests use small batches to check that the tables do
  * not depend on them). */
-static uint64_t edges_per_range(void) {
-  const char *env = getenv("CADENZA_EDGES_PER_RANGE");
+static uint64_t edge_batch(void) {
+  const char *env = getenv("CADENZA_EDGE_BATCH");
   long long v = 0;
   if (env && cz_parse_int64(env, &v) && v > 0) return (uint64_t)v;
-  return (uint64_t)1 << 25;
+  return 0;
 }
 
 static cz_status build(run_state *s) {
   cz_timer_start(CZ_T_SETUP_BUILD);
   cz_log_info("Building cells.");
   cz_log_info("Building recurrent connections");
-  /* Each rank reads only the edges onto its own neurons, range by range. */
+  /* Each rank streams only the edges onto its own neurons. */
   double t0 = cz_now();
   CZ_TRY(cz_net_build_streamed(s->cfg, s->circuit, s->threads, cz_comm_rank(), cz_comm_size(),
-                               cz_comm_size() > 1 ? s->rank_of_gid : NULL, edges_per_range(), &s->net));
+                               cz_comm_size() > 1 ? s->rank_of_gid : NULL, edge_batch(), &s->net));
   const double dt = cz_now() - t0;
   cz_log_info("Built %zu synapses from the edge files in %.2f s (%.3g edges/s%s)", s->net->nsyn_total, dt,
               dt > 0 ? (double)s->net->nsyn_total / dt : 0.0, cz_comm_size() > 1 ? " on rank 0" : "");

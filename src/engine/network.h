@@ -122,14 +122,14 @@ typedef struct cz_network {
 cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
                        const uint32_t *rank_of_gid, cz_network **out);
 /* The same build straight from the edge files, for runs: c holds the nodes only; the edge
- * files are read three times (validate, count, fill), each time in ranges of this rank's
- * neurons holding about edges_per_range edges (this rank's share of the file's edges split
- * evenly; at most 256 ranges), so that memory holds the tables plus one range's edges, not
- * every edge. rank_of_gid as for cz_net_build (NULL: every neuron local; otherwise each rank
- * reads only its own targets' rows, through the target_to_source index when the file has
- * one). Leaves c without edges. The tables equal those of cz_net_build. Owned (*out). Local. */
+ * files are streamed three times (validate, count, fill) in batches of at most batch_edges
+ * edges (0: the loader's default of 2^20), so that memory holds the tables plus one batch,
+ * whatever the size of the files. rank_of_gid as for cz_net_build (NULL: every neuron local;
+ * otherwise each rank reads only its own targets' rows, through the target_to_source index
+ * when the file has one). Leaves c without edges. The tables equal those of cz_net_build.
+ * Owned (*out). Local. */
 cz_status cz_net_build_streamed(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
-                                const uint32_t *rank_of_gid, uint64_t edges_per_range, cz_network **out);
+                                const uint32_t *rank_of_gid, uint64_t batch_edges, cz_network **out);
 void cz_net_destroy(cz_network **net);
 
 /* Completes the build across ranks: the global minimum and maximum delays (the epoch length

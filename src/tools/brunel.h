@@ -51,7 +51,8 @@ typedef struct cz_brunel_params {
 cz_brunel_params cz_brunel_defaults(void);
 
 /* Writes the folder. Refuses (CZ_ERR_OUTPUT) to overwrite an existing config.json unless
- * p->overwrite. Local. */
+ * p->overwrite. Collective: every rank calls it with the same parameters (rank 0 writes the
+ * small files, every rank its share of the edges). */
 cz_status cz_generate_brunel(const cz_brunel_params *p, const char *dir);
 
 /* What follows from the parameters: the sizes of the folder's populations and the rates.

@@ -1,6 +1,6 @@
-/* A generated Brunel folder shared by the MPI tests that need a circuit: rank 0 writes it
- * under $CZ_TEST_TMP (one folder per test and rank count, since ctest runs them side by
- * side) and every rank learns whether that worked. */
+/* A generated Brunel folder shared by the MPI tests that need a circuit: the ranks write it
+ * together under $CZ_TEST_TMP (one folder per test and rank count, since ctest runs them side
+ * by side) and every rank learns whether that worked. */
 #ifndef CZ_TESTS_MPI_BRUNEL_H
 #define CZ_TESTS_MPI_BRUNEL_H
 
@@ -21,15 +21,11 @@ static int cz_mpi_brunel_setup(int *argc, char ***argv, const char *name, size_t
   cz_log_set_level(CZ_LOG_WARNING);
   const char *tmp = getenv("CZ_TEST_TMP");
   snprintf(dir, n, "%s/%s_np%d", tmp && *tmp ? tmp : "/tmp", name, cz_comm_size());
-  cz_status st = CZ_OK;
-  if (cz_comm_rank() == 0) {
-    cz_brunel_params p = cz_brunel_defaults();
-    p.n_neurons = n_neurons;
-    p.tstop = 50;
-    p.overwrite = true;
-    st = cz_generate_brunel(&p, dir);
-  }
-  st = cz_comm_agree(st);
+  cz_brunel_params p = cz_brunel_defaults();
+  p.n_neurons = n_neurons;
+  p.tstop = 50;
+  p.overwrite = true;
+  cz_status st = cz_comm_agree(cz_generate_brunel(&p, dir)); /* collective */
   if (st == CZ_OK) st = cz_comm_barrier();
   CZ_MPI_CHECK(st == CZ_OK, "generating %s: %s", dir, cz_error_message());
   return st == CZ_OK;

@@ -175,7 +175,7 @@ static void test_edge_filter(cz_circuit *c, const cz_config *cfg) {
   uint64_t all = edge_count(c);
   cz_circuit_free_edges(c);
   cz_place_filter_ctx ctx = {map, pop_offset, (uint32_t)cz_comm_rank()};
-  cz_edge_filter flt = {cz_place_keep_edge, cz_place_keep_target, &ctx, false};
+  cz_edge_filter flt = {.keep = cz_place_keep_edge, .keep_target = cz_place_keep_target, .ctx = &ctx};
   CZ_MPI_CHECK_OK(cz_circuit_load_edges(c, cfg, &flt));
   uint64_t kept = edge_count(c);
   check_kept_edges(c, map, pop_offset);

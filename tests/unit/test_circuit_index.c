@@ -36,7 +36,7 @@ static bool keep_edge(const void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, ui
 static cz_circuit *load(const cz_config *cfg, bool use_index) {
   cz_circuit *c = NULL;
   assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
-  cz_edge_filter flt = {keep_edge, use_index ? keep_target : NULL, NULL, false};
+  cz_edge_filter flt = {.keep = keep_edge, .keep_target = use_index ? keep_target : NULL};
   assert_int_equal(cz_circuit_load_edges(c, cfg, &flt), CZ_OK);
   return c;
 }

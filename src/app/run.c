@@ -105,7 +105,7 @@ static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   return CZ_OK;
 }
 
-/* Edges per batch of the streamed build: the loader's default (2^20), unless
+/* Edges per batch of the streamed build: the loader's default (2^17), unless
  * CADENZA_EDGE_BATCH says otherwise (the tests use small batches to check that the tables do
  * not depend on them). */
 static uint64_t edge_batch(void) {

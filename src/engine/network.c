@@ -311,11 +311,90 @@ typedef struct weight_plan weight_plan;
 static void weight_plan_add(weight_plan *w, double x);
 
 /* What the scan accumulates over the edges. */
+/* Synapses per (block of target neurons, source gid), counted by the scan so that no pass
+ * of its own counts them: blocks are equal spans of nids, each thread gets whole blocks
+ * (balanced by in-degree, 16 blocks per thread), and a thread's count of a source is the sum
+ * over its blocks. When the table would be too large (many threads and sources) nblocks is 0
+ * and a counting pass runs instead. */
+typedef struct block_counts {
+  size_t nblocks;
+  uint32_t *block_of;    /* [N] */
+  uint32_t *stat, *plas; /* [nblocks * nsrc]: static, and plastic or recorded synapses (plas
+                            allocated with the first of those) */
+} block_counts;
+
+enum { BLOCKS_PER_THREAD = 16 };
+static const size_t BLOCK_COUNT_BYTES = (size_t)256 << 20;
+
+/* The first nid of block k. */
+static uint32_t block_lo(const cz_network *net, size_t nblocks, size_t k) {
+  return (uint32_t)((uint64_t)net->N * k / nblocks);
+}
+
+static cz_status block_counts_init(block_counts *b, const cz_network *net) {
+  memset(b, 0, sizeof *b);
+  size_t nb = net->nthreads == 1 ? 1 : (size_t)BLOCKS_PER_THREAD * (size_t)net->nthreads;
+  if (nb > net->N) nb = net->N;
+  if (nb == 0 || nb * net->nsrc > BLOCK_COUNT_BYTES / sizeof *b->stat) return CZ_OK;
+  CZ_NEW(b->block_of, net->N + 1);
+  CZ_NEW(b->stat, nb * net->nsrc + 1);
+  for (size_t k = 0; k < nb; k++)
+    for (uint32_t nid = block_lo(net, nb, k); nid < block_lo(net, nb, k + 1); nid++) b->block_of[nid] = (uint32_t)k;
+  b->nblocks = nb;
+  return CZ_OK;
+}
+
+static void block_counts_free(block_counts *b) {
+  free(b->block_of);
+  free(b->stat);
+  free(b->plas);
+  memset(b, 0, sizeof *b);
+}
+
+static cz_status block_count_add(block_counts *b, const cz_network *net, uint32_t nid, size_t sgid, bool plastic) {
+  uint32_t **arr = plastic ? &b->plas : &b->stat;
+  if (!*arr) CZ_NEW(*arr, b->nblocks * net->nsrc + 1);
+  uint32_t *x = &(*arr)[(size_t)b->block_of[nid] * net->nsrc + sgid];
+  CZ_CHECK(*x < UINT32_MAX, CZ_ERR_CONFIG, "more than %u synapses from one source onto a block of neurons", UINT32_MAX);
+  (*x)++;
+  return CZ_OK;
+}
+
+/* Threads on whole blocks, about equal in synapses (plus one unit per neuron). */
+static cz_status balance_blocks(cz_network *net, const size_t *indeg, const block_counts *b) {
+  CZ_NEW(net->thr_lo, (size_t)net->nthreads + 1);
+  double total = 0;
+  for (size_t i = 0; i < net->N; i++) total += (double)indeg[i] + 1.0;
+  double acc = 0;
+  int t = 1;
+  for (size_t k = 0; k < b->nblocks && t < net->nthreads; k++) {
+    for (uint32_t nid = block_lo(net, b->nblocks, k); nid < block_lo(net, b->nblocks, k + 1); nid++)
+      acc += (double)indeg[nid] + 1.0;
+    while (t < net->nthreads && acc >= total * t / net->nthreads) net->thr_lo[t++] = block_lo(net, b->nblocks, k + 1);
+  }
+  for (; t <= net->nthreads; t++) net->thr_lo[t] = (uint32_t)net->N;
+  net->thr_lo[0] = 0;
+  return CZ_OK;
+}
+
+/* counts[t][gid] (pcounts for plastic synapses) from the blocks of thread t. */
+static void block_counts_sum(const block_counts *b, const cz_network *net, size_t **counts, size_t **pcounts) {
+  for (int t = 0; t < net->nthreads; t++)
+    for (size_t k = 0; k < b->nblocks; k++) {
+      const uint32_t lo = block_lo(net, b->nblocks, k);
+      if (lo >= net->thr_lo[t + 1] || block_lo(net, b->nblocks, k + 1) <= net->thr_lo[t]) continue;
+      if (lo == block_lo(net, b->nblocks, k + 1)) continue; /* an empty block */
+      for (size_t g = 0; g < net->nsrc; g++) counts[t][g] += b->stat[k * net->nsrc + g];
+      for (size_t g = 0; pcounts && b->plas && g < net->nsrc; g++) pcounts[t][g] += b->plas[k * net->nsrc + g];
+    }
+}
+
 typedef struct scan_acc {
   const int *ports; /* [N] receptor ports of each local neuron */
   size_t *indeg;    /* [N] */
   uint32_t *stdp_in; /* [N] stdp synapses onto each neuron */
   weight_plan *wp;
+  block_counts *blocks; /* counted when nblocks > 0 */
 } scan_acc;
 
 /* Validates the edges of population e (all its edges, or a streamed batch), counts synapses
@@ -347,8 +426,13 @@ static cz_status scan_pop(cz_network *net, const cz_circuit *c, size_t e, scan_a
     if (!(ports == 0 ? r == 0 : r >= 1 && r <= ports) && (st = check_receptor(net, c, ep, i, nid, r)) != CZ_OK) break;
     acc->indeg[nid]++;
     net->nsyn_total++;
-    if (is_plastic(net, sm)) net->nplastic++;
+    const bool plastic = is_plastic(net, sm);
+    if (plastic) net->nplastic++;
     if (cz_syn_is_stdp(net->syn_params[sm].rule)) acc->stdp_in[nid]++;
+    if (acc->blocks->nblocks &&
+        (st = block_count_add(acc->blocks, net, nid, net->pop_offset[ep->source_pop] + ep->source_row[i], plastic)) !=
+            CZ_OK)
+      break;
   }
   free(tdelay);
   free(receptor);
@@ -560,15 +644,111 @@ static void put_plastic(cz_network *net, int t, size_t k, uint32_t tgt, uint16_t
   p->state[k] = cz_syn_initial_state(&net->syn_params[sm], w);
 }
 
+/* A static synapse on its way into a thread's table: the weight as its code or its float. */
+typedef struct syn_put {
+  uint32_t sgid, tgt;
+  union {
+    float f;
+    uint16_t code;
+  } w;
+  uint16_t delay;
+} syn_put;
+
+/* The fill writes each synapse at its source's next slot: one write stream per source. With
+ * few sources those streams stay in cache; with tens of thousands, almost every write misses.
+ * Then synapses are held (over batches, up to FILL_WINDOW of them), grouped by blocks of
+ * sources (a stable counting sort into FILL_BUCKETS groups) and each group's few hundred
+ * streams written while they stay in cache. FILL_DIRECT_SOURCES is where grouping starts to
+ * pay. */
+enum { FILL_BUCKETS = 256, FILL_DIRECT_SOURCES = 8192, FILL_WINDOW = 1 << 20 };
+
+/* One thread's reusable buffers for filling its tables batch by batch. */
+typedef struct fill_scratch {
+  syn_put *in, *sorted;
+  size_t cap, n; /* n held */
+  size_t start[FILL_BUCKETS + 1];
+  cz_status st;
+} fill_scratch;
+
+static bool fill_scratch_grow(fill_scratch *fs) {
+  const size_t cap = fs->cap ? 2 * fs->cap : 4096;
+  syn_put *in = realloc(fs->in, cap * sizeof *in);
+  if (in) fs->in = in;
+  syn_put *sorted = in ? realloc(fs->sorted, cap * sizeof *sorted) : NULL;
+  if (sorted) fs->sorted = sorted;
+  if (!sorted) return false;
+  fs->cap = cap;
+  return true;
+}
+
+static void fill_scratch_free(fill_scratch *fs, int n) {
+  for (int t = 0; fs && t < n; t++) {
+    free(fs[t].in);
+    free(fs[t].sorted);
+  }
+  free(fs);
+}
+
+/* Writes one static synapse at its source's next slot (fill[gid]). */
+static inline void put_static(cz_synapses *s, size_t sgid, uint32_t tgt, uint16_t delay, double w, uint16_t code,
+                              size_t *fill) {
+  const size_t k = s->off[sgid] + fill[sgid]++;
+  s->tgt[k] = tgt;
+  s->delay[k] = delay;
+  if (s->wcode) s->wcode[k] = code;
+  else if (s->weightf) s->weightf[k] = (float)w;
+  else s->weight[k] = w;
+}
+
+/* The shift that maps a source gid to its group. */
+static unsigned group_shift(const cz_network *net) {
+  unsigned shift = 0;
+  while (((net->nsrc - 1) >> shift) >= FILL_BUCKETS) shift++;
+  return shift;
+}
+
+/* Sorts the held synapses by block of sources (stably) and writes them. */
+static void put_grouped(const cz_network *net, cz_synapses *s, fill_scratch *fs, size_t *fill) {
+  const size_t n = fs->n;
+  const unsigned shift = group_shift(net);
+  fs->n = 0;
+  for (size_t b = 1; b <= FILL_BUCKETS; b++) fs->start[b] += fs->start[b - 1];
+  for (size_t j = 0; j < n; j++) fs->sorted[fs->start[fs->in[j].sgid >> shift]++] = fs->in[j];
+  const syn_put *p = fs->sorted;
+  if (s->wcode) {
+    for (size_t j = 0; j < n; j++) {
+      const size_t k = s->off[p[j].sgid] + fill[p[j].sgid]++;
+      s->tgt[k] = p[j].tgt;
+      s->delay[k] = p[j].delay;
+      s->wcode[k] = p[j].w.code;
+    }
+  } else {
+    for (size_t j = 0; j < n; j++) {
+      const size_t k = s->off[p[j].sgid] + fill[p[j].sgid]++;
+      s->tgt[k] = p[j].tgt;
+      s->delay[k] = p[j].delay;
+      s->weightf[k] = p[j].w.f;
+    }
+  }
+  memset(fs->start, 0, sizeof fs->start);
+}
+
+/* Whether thread t's fill holds synapses back for grouping. */
+static bool fill_grouped(const cz_network *net, int t) {
+  return net->nsrc > FILL_DIRECT_SOURCES && !net->syn[t].weight; /* doubles go direct */
+}
+
 /* Fills thread t's CSRs with population e's edges in edge order; fill[gid] (pfill[gid] for
  * plastic synapses) is the next free slot of a source. codes: weight_codes_of; tdelay: the
  * types' delays in steps when the edges take theirs from their types. Each thread fills its
- * own tables, so the threads run this at the same time. */
+ * own tables, so the threads run this at the same time; a failure is left in fs->st. */
 static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const target_info *ti, const uint16_t *codes,
-                     const uint16_t *tdelay, int t, size_t *fill, size_t *pfill) {
+                     const uint16_t *tdelay, int t, size_t *fill, size_t *pfill, fill_scratch *fs) {
   cz_synapses *s = &net->syn[t];
   const size_t so = net->pop_offset[ep->source_pop], to = net->pop_offset[ep->target_pop];
   const bool wcode_by_type = !ep->weight;
+  const bool grouped = fill_grouped(net, t);
+  const unsigned shift = group_shift(net);
   for (size_t i = 0; i < ep->n; i++) {
     uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
     if (nid == CZ_NO_NID || ti->owner[nid] != t) continue;
@@ -583,12 +763,23 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
       put_plastic(net, t, net->plastic[t].off[sgid] + pfill[sgid]++, tgt, delay, sm, e, cz_edge_file_row(ep, i), w);
       continue;
     }
-    size_t k = s->off[sgid] + fill[sgid]++;
-    s->tgt[k] = tgt;
-    s->delay[k] = delay;
-    if (s->wcode) s->wcode[k] = codes[wcode_by_type ? type : i];
-    else if (s->weightf) s->weightf[k] = (float)w;
-    else s->weight[k] = w;
+    const uint16_t code = codes ? codes[wcode_by_type ? type : i] : 0;
+    if (!grouped) {
+      put_static(s, sgid, tgt, delay, w, code, fill);
+      continue;
+    }
+    if (fs->n == FILL_WINDOW) put_grouped(net, s, fs, fill);
+    if (fs->n == fs->cap && !fill_scratch_grow(fs)) {
+      fs->st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory filling the synapse tables");
+      return;
+    }
+    syn_put *p = &fs->in[fs->n++];
+    p->sgid = (uint32_t)sgid;
+    p->tgt = tgt;
+    p->delay = delay;
+    if (s->wcode) p->w.code = code;
+    else p->w.f = (float)w;
+    fs->start[(sgid >> shift) + 1]++;
   }
 }
 
@@ -718,9 +909,10 @@ static cz_status visit_scan(cz_network *net, const cz_circuit *c, size_t e, void
   return scan_pop(net, c, e, ctx);
 }
 
-/* Pass 1: validation, in-degrees, delays, weights; then thread ranges and spike archives. */
-static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp) {
-  scan_acc acc = {NULL, NULL, NULL, wp};
+/* Pass 1: validation, in-degrees, delays, weights, block counts; then thread ranges and
+ * spike archives. */
+static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, block_counts *blocks) {
+  scan_acc acc = {NULL, NULL, NULL, wp, blocks};
   int *ports = NULL;
   CZ_NEW(ports, net->N + 1);
   acc.ports = ports;
@@ -731,7 +923,7 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp) {
   net->min_delay = INT32_MAX;
   net->max_delay = 0;
   if (st == CZ_OK) st = pass_over_edges(src, net, visit_scan, &acc, false, &src->t_scan);
-  if (st == CZ_OK) st = balance_threads(net, acc.indeg);
+  if (st == CZ_OK) st = blocks->nblocks ? balance_blocks(net, acc.indeg, blocks) : balance_threads(net, acc.indeg);
   bool any_stdp = false;
   for (size_t n = 0; st == CZ_OK && n < net->N && !any_stdp; n++) any_stdp = acc.stdp_in[n] > 0;
   if (st == CZ_OK && any_stdp) st = create_archives(net, src->c, acc.stdp_in);
@@ -766,6 +958,7 @@ typedef struct fill_ctx {
   const target_info *ti;
   const weight_plan *wp;
   size_t **fill, **pfill;
+  fill_scratch *scratch; /* [nthreads] */
 } fill_ctx;
 
 static cz_status visit_fill(cz_network *net, const cz_circuit *c, size_t e, void *ctx) {
@@ -778,7 +971,8 @@ static cz_status visit_fill(cz_network *net, const cz_circuit *c, size_t e, void
     /* One iteration per table, whatever number of threads the runtime grants. */
 #pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
     for (int t = 0; t < net->nthreads; t++)
-      fill_pop(net, ep, e, f->ti, codes, tdelay, t, f->fill[t], f->pfill ? f->pfill[t] : NULL);
+      fill_pop(net, ep, e, f->ti, codes, tdelay, t, f->fill[t], f->pfill ? f->pfill[t] : NULL, &f->scratch[t]);
+    for (int t = 0; t < net->nthreads && st == CZ_OK; t++) st = f->scratch[t].st;
   }
   free(codes);
   free(tdelay);
@@ -792,16 +986,27 @@ static cz_status pass_fill(cz_network *net, edge_source *src, const target_info 
     memset(counts[t], 0, net->nsrc * sizeof **counts);
     if (pcounts) memset(pcounts[t], 0, net->nsrc * sizeof **pcounts);
   }
-  fill_ctx f = {ti, wp, counts, pcounts};
+  fill_ctx f = {ti, wp, counts, pcounts, cz_calloc((size_t)net->nthreads, sizeof *f.scratch)};
+  CZ_CHECK(f.scratch, CZ_ERR_NOMEM, "out of memory");
   cz_status st = pass_over_edges(src, net, visit_fill, &f, false, &src->t_fill);
+  if (st == CZ_OK) { /* the synapses still held */
+    const double t0 = cz_now();
+#pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
+    for (int t = 0; t < net->nthreads; t++)
+      if (fill_grouped(net, t)) put_grouped(net, &net->syn[t], &f.scratch[t], counts[t]);
+    src->t_fill += cz_now() - t0;
+  }
+  fill_scratch_free(f.scratch, net->nthreads);
   pass_done(src);
   return st;
 }
 
 static cz_status build_synapses(cz_network *net, edge_source *src) {
   weight_plan wp;
+  block_counts blocks = {0, NULL, NULL, NULL};
   cz_status st = weight_plan_init(&wp);
-  if (st == CZ_OK) st = pass_scan(net, src, &wp);
+  if (st == CZ_OK) st = block_counts_init(&blocks, net);
+  if (st == CZ_OK) st = pass_scan(net, src, &wp, &blocks);
   if (st == CZ_OK && !(net->N * (size_t)net->nch < UINT32_MAX))
     st = CZ_ERROR(CZ_ERR_CONFIG, "too many neurons (%zu) for one process", net->N);
   target_info ti = {NULL, NULL, NULL, NULL};
@@ -809,16 +1014,20 @@ static cz_status build_synapses(cz_network *net, edge_source *src) {
   if (st == CZ_OK && !(counts = alloc_counts(net))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && net->nplastic && !(pcounts = alloc_counts(net))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK) st = target_info_build(net, src->c, &ti);
-  if (st == CZ_OK) st = pass_count(net, src, &ti, counts, pcounts);
+  const bool count_pass = blocks.nblocks == 0;
+  if (st == CZ_OK && !count_pass) block_counts_sum(&blocks, net, counts, pcounts);
+  else if (st == CZ_OK) st = pass_count(net, src, &ti, counts, pcounts);
+  block_counts_free(&blocks);
   if (st == CZ_OK) st = weight_plan_choose(&wp, net);
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
   if (st == CZ_OK && pcounts) st = alloc_thread_plastic(net, pcounts);
   if (st == CZ_OK) st = pass_fill(net, src, &ti, &wp, counts, pcounts);
   if (st != CZ_OK) pass_done(src);
   if (st == CZ_OK && src->streamed)
-    cz_log_info("Synapse tables: edge files read three times in %.2f s in all; edges checked in %.2f s, counted in "
-                "%.2f s, filled in %.2f s",
-                src->t_read, src->t_scan, src->t_count, src->t_fill);
+    cz_log_info("Synapse tables: edge files read %s in %.2f s in all; edges checked and counted in %.2f s%s, "
+                "filled in %.2f s",
+                count_pass ? "three times" : "twice", src->t_read, src->t_scan + src->t_count,
+                count_pass ? " (counted in a pass of their own)" : "", src->t_fill);
   target_info_free(&ti);
   free_counts(net, counts);
   free_counts(net, pcounts);

@@ -123,7 +123,7 @@ cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, 
                        const uint32_t *rank_of_gid, cz_network **out);
 /* The same build straight from the edge files, for runs: c holds the nodes only; the edge
  * files are streamed three times (validate, count, fill) in batches of at most batch_edges
- * edges (0: the loader's default of 2^20), so that memory holds the tables plus one batch,
+ * edges (0: the loader's default of 2^17), so that memory holds the tables plus one batch,
  * whatever the size of the files. rank_of_gid as for cz_net_build (NULL: every neuron local;
  * otherwise each rank reads only its own targets' rows, through the target_to_source index
  * when the file has one). Leaves c without edges. The tables equal those of cz_net_build.

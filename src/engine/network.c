@@ -660,7 +660,7 @@ typedef struct syn_put {
  * sources (a stable counting sort into FILL_BUCKETS groups) and each group's few hundred
  * streams written while they stay in cache. FILL_DIRECT_SOURCES is where grouping starts to
  * pay. */
-enum { FILL_BUCKETS = 256, FILL_DIRECT_SOURCES = 8192, FILL_WINDOW = 1 << 20 };
+enum { FILL_BUCKETS = 256, FILL_DIRECT_SOURCES = 32768, FILL_WINDOW = 1 << 20 };
 
 /* One thread's reusable buffers for filling its tables batch by batch. */
 typedef struct fill_scratch {

@@ -1184,6 +1184,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   row_ranges ranges = {0, 0, NULL};
   bool indexed = false, inconsistent = false;
   size_t expected = 0, seen = 0; /* rows of kept targets: the index's count, and the rows read */
+  size_t streamed = 0;           /* edges handed over in full batches */
   cz_status st = CZ_OK;
   if (flt && flt->keep_target) st = index_ranges(f, e, tp, n_file, flt, &ranges, &expected, &indexed);
   const size_t cap = n_file < EDGE_CHUNK ? (n_file ? n_file : 1) : EDGE_CHUNK;
@@ -1284,7 +1285,10 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
             break;
           }
           if (e->n == sink.cap) {
-            if (batching && (st = flt->batch(flt->batch_ctx, c, e_index)) == CZ_OK) e->n = 0;
+            if (batching && (st = flt->batch(flt->batch_ctx, c, e_index)) == CZ_OK) {
+              streamed += e->n;
+              e->n = 0;
+            }
             if (st == CZ_OK && !batching) st = sink_reserve(&sink, e->n + 1);
             if (st != CZ_OK) break;
           }
@@ -1308,7 +1312,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   }
   e->via_index = st == CZ_OK && indexed && !inconsistent;
   if (st == CZ_OK && flt && flt->keep_target)
-    cz_log_debug("%s: %s: kept %zu of %zu edges, %s", e->file, e->name, e->n, n_file,
+    cz_log_debug("%s: %s: kept %zu of %zu edges, %s", e->file, e->name, streamed + e->n, n_file,
                  indexed && !inconsistent ? "reading the kept targets' rows through the index" : "scanning every row");
   free(ranges.r);
   free(type_ok);

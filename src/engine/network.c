@@ -656,11 +656,11 @@ typedef struct syn_put {
 
 /* The fill writes each synapse at its source's next slot: one write stream per source. With
  * few sources those streams stay in cache; with tens of thousands, almost every write misses.
- * Then synapses are held (over batches, up to FILL_WINDOW of them), grouped by blocks of
+ * Then synapses are held (over batches, up to FILL_WINDOW of them over all threads), grouped by blocks of
  * sources (a stable counting sort into FILL_BUCKETS groups) and each group's few hundred
  * streams written while they stay in cache. FILL_DIRECT_SOURCES is where grouping starts to
  * pay. */
-enum { FILL_BUCKETS = 256, FILL_DIRECT_SOURCES = 32768, FILL_WINDOW = 1 << 20 };
+enum { FILL_BUCKETS = 256, FILL_DIRECT_SOURCES = 8192, FILL_WINDOW = 1 << 20 };
 
 /* One thread's reusable buffers for filling its tables batch by batch. */
 typedef struct fill_scratch {
@@ -768,7 +768,7 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
       put_static(s, sgid, tgt, delay, w, code, fill);
       continue;
     }
-    if (fs->n == FILL_WINDOW) put_grouped(net, s, fs, fill);
+    if (fs->n == FILL_WINDOW / (size_t)net->nthreads) put_grouped(net, s, fs, fill); /* the windows share the caches */
     if (fs->n == fs->cap && !fill_scratch_grow(fs)) {
       fs->st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory filling the synapse tables");
       return;

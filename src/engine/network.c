@@ -207,13 +207,14 @@ static cz_status check_receptor(const cz_network *net, const cz_circuit *c, cons
   if (ports > 0) {
     CZ_CHECK(r >= 1 && r <= ports, CZ_ERR_CONFIG,
              "%s: edge %zu of %s has receptor_type %d, but its target (node %llu of %s) has receptor ports 1 to %d",
-             ep->file, i, ep->name, r, (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]],
-             c->nodes[ep->target_pop].name, ports);
+             ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, r,
+             (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]], c->nodes[ep->target_pop].name,
+             ports);
   } else {
     CZ_CHECK(r == 0, CZ_ERR_CONFIG,
              "%s: edge %zu of %s has receptor_type %d, but its target's model (node %llu of %s) has receptor 0 only",
-             ep->file, i, ep->name, r, (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]],
-             c->nodes[ep->target_pop].name);
+             ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, r,
+             (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]], c->nodes[ep->target_pop].name);
   }
   return CZ_OK;
 }
@@ -237,7 +238,8 @@ static cz_status balance_threads(cz_network *net, const size_t *indeg) {
 
 /* The checks of edge i's synapse values: a supported synapse model (resolved once per model),
  * a weight it accepts, a delay of 1 to 65535 steps (*d). Edges that take their values from
- * their type pass or fail together, so those are checked once per type. */
+ * their type pass or fail together, so those are checked once per type. Messages name the
+ * edge by its row in its file (i is its place in a streamed batch). */
 static cz_status check_edge_values(const cz_circuit *c, const syn_table *t, const cz_edge_pop *ep, size_t i, double h,
                                    int32_t *d) {
   const uint32_t sm = cz_edge_syn_model(ep, i);
@@ -247,28 +249,30 @@ static cz_status check_edge_values(const cz_circuit *c, const syn_table *t, cons
     const double w = cz_edge_weight(ep, i);
     CZ_CHECK(cz_syn_weight_ok(sp, w), CZ_ERR_CONFIG,
              "%s: edge %zu of %s has weight %g, but stdp_synapse needs a weight of the sign of its Wmax (%g)", ep->file,
-             i, ep->name, w, sp->Wmax);
+             (size_t)cz_edge_file_row(ep, i), ep->name, w, sp->Wmax);
   }
   if (sp->rule == CZ_SYN_STDP_PL) {
     const double w = cz_edge_weight(ep, i);
     CZ_CHECK(cz_syn_weight_ok(sp, w), CZ_ERR_CONFIG,
              "%s: edge %zu of %s has weight %g, but stdp_pl_synapse_hom needs a weight >= 0 (it raises it to the "
              "power mu)",
-             ep->file, i, ep->name, w);
+             ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, w);
   }
   const double delay = cz_edge_delay(ep, i);
   *d = delay_steps(delay, h);
   CZ_CHECK(*d >= 1 && *d <= 65535, CZ_ERR_FORMAT, "%s: edge %zu of %s has delay %g ms, %s the time step dt = %g ms",
-           ep->file, i, ep->name, delay, *d < 1 ? "shorter than" : "more than 65535 times", h);
+           ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, delay,
+           *d < 1 ? "shorter than" : "more than 65535 times", h);
   return CZ_OK;
 }
 
 /* Edge i must target a neuron, not a virtual node. */
 static cz_status check_edge_target(const cz_circuit *c, const cz_edge_pop *ep, size_t i) {
   if (!c->nodes[ep->target_pop].is_virtual[ep->target_row[i]]) return CZ_OK;
-  return CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s targets node %llu of population %s, which is virtual", ep->file, i,
-                  ep->name, (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]],
-                  c->nodes[ep->target_pop].name);
+  const cz_node_pop *tp = &c->nodes[ep->target_pop];
+  return CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s targets node %llu of population %s, which is virtual", ep->file,
+                  (size_t)cz_edge_file_row(ep, i), ep->name, (unsigned long long)tp->node_id[ep->target_row[i]],
+                  tp->name);
 }
 
 /* The checks of edge i of ep that do not depend on the placement. */
@@ -310,7 +314,6 @@ cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c) {
 typedef struct weight_plan weight_plan;
 static void weight_plan_add(weight_plan *w, double x);
 
-/* What the scan accumulates over the edges. */
 /* Synapses per (block of target neurons, source gid), counted by the scan so that no pass
  * of its own counts them: blocks are equal spans of nids, each thread gets whole blocks
  * (balanced by in-degree, 16 blocks per thread), and a thread's count of a source is the sum
@@ -389,6 +392,7 @@ static void block_counts_sum(const block_counts *b, const cz_network *net, size_
     }
 }
 
+/* What the scan accumulates over the edges. */
 typedef struct scan_acc {
   const int *ports; /* [N] receptor ports of each local neuron */
   size_t *indeg;    /* [N] */
@@ -917,7 +921,8 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, b
   CZ_NEW(ports, net->N + 1);
   acc.ports = ports;
   for (uint32_t nid = 0; nid < net->N; nid++) ports[nid] = ports_of(net, nid);
-  cz_status st = (acc.indeg = cz_calloc(net->N + 1, sizeof *acc.indeg)) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  acc.indeg = cz_calloc(net->N + 1, sizeof *acc.indeg);
+  cz_status st = acc.indeg ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && !(acc.stdp_in = cz_calloc(net->N + 1, sizeof *acc.stdp_in)))
     st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   net->min_delay = INT32_MAX;

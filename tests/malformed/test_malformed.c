@@ -734,6 +734,22 @@ static void test_stdp_weight_sign(void **state) {
   expect_input_error(f, "cortex_cortex_edges.h5", "Wmax");
 }
 
+/* The power-law rule raises weights to the power mu: a negative one is refused, and the
+ * message names the edge by its row in the file, also when the edges are streamed in batches
+ * (here of 4 edges, so row 13 is the second edge of the fourth batch). */
+static void test_stdp_pl_negative_weight_row(void **state) {
+  fx *f = *state;
+  static double w[N_CC];
+  for (size_t i = 0; i < N_CC; i++) w[i] = i == 13 ? -2.0 : 2.0;
+  edges_spec s = cc_default();
+  s.syn_weight = w;
+  write_edges(f, "network/cortex_cortex_edges.h5", &s);
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "stdp_pl_synapse_hom_hpc");
+  setenv("CADENZA_EDGE_BATCH", "4", 1);
+  expect_input_error(f, "cortex_cortex_edges.h5", "edge 13 of cortex_to_cortex has weight -2");
+  unsetenv("CADENZA_EDGE_BATCH");
+}
+
 /* A recorded copy of a synapse model exists only through its weight_recorder report. */
 static void test_recorded_template_without_report(void **state) {
   fx *f = *state;
@@ -1180,6 +1196,7 @@ int main(int argc, char **argv) {
       CASE(test_syn_weight_missing),
       CASE(test_syn_weight_nan_in_h5),
       CASE(test_delay_below_dt),
+      CASE(test_stdp_pl_negative_weight_row),
       CASE(test_edge_type_id_unknown),
       CASE(test_syn_weight_not_a_number),
       CASE(test_edges_target_virtual_population),

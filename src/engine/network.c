@@ -219,23 +219,6 @@ static cz_status check_receptor(const cz_network *net, const cz_circuit *c, cons
   return CZ_OK;
 }
 
-/* Splits nids into nthreads contiguous ranges holding about equal numbers of synapses
- * (plus one unit per neuron, so neurons without input are spread too). */
-static cz_status balance_threads(cz_network *net, const size_t *indeg) {
-  CZ_NEW(net->thr_lo, (size_t)net->nthreads + 1);
-  double total = 0;
-  for (size_t i = 0; i < net->N; i++) total += (double)indeg[i] + 1.0;
-  double acc = 0;
-  int t = 1;
-  for (size_t i = 0; i < net->N && t < net->nthreads; i++) {
-    acc += (double)indeg[i] + 1.0;
-    while (t < net->nthreads && acc >= total * t / net->nthreads) net->thr_lo[t++] = (uint32_t)(i + 1);
-  }
-  for (; t <= net->nthreads; t++) net->thr_lo[t] = (uint32_t)net->N;
-  net->thr_lo[0] = 0;
-  return CZ_OK;
-}
-
 /* The checks of edge i's synapse values: a supported synapse model (resolved once per model),
  * a weight it accepts, a delay of 1 to 65535 steps (*d). Edges that take their values from
  * their type pass or fail together, so those are checked once per type. Messages name the
@@ -363,17 +346,19 @@ static cz_status block_count_add(block_counts *b, const cz_network *net, uint32_
   return CZ_OK;
 }
 
-/* Threads on whole blocks, about equal in synapses (plus one unit per neuron). */
-static cz_status balance_blocks(cz_network *net, const size_t *indeg, const block_counts *b) {
+/* Splits nids into nthreads contiguous ranges of whole blocks (nblocks equal spans; N of them:
+ * any boundary) holding about equal numbers of synapses (plus one unit per neuron, so neurons
+ * without input are spread too). */
+static cz_status balance_threads(cz_network *net, const size_t *indeg, size_t nblocks) {
   CZ_NEW(net->thr_lo, (size_t)net->nthreads + 1);
   double total = 0;
   for (size_t i = 0; i < net->N; i++) total += (double)indeg[i] + 1.0;
   double acc = 0;
   int t = 1;
-  for (size_t k = 0; k < b->nblocks && t < net->nthreads; k++) {
-    for (uint32_t nid = block_lo(net, b->nblocks, k); nid < block_lo(net, b->nblocks, k + 1); nid++)
+  for (size_t k = 0; k < nblocks && t < net->nthreads; k++) {
+    for (uint32_t nid = block_lo(net, nblocks, k); nid < block_lo(net, nblocks, k + 1); nid++)
       acc += (double)indeg[nid] + 1.0;
-    while (t < net->nthreads && acc >= total * t / net->nthreads) net->thr_lo[t++] = block_lo(net, b->nblocks, k + 1);
+    while (t < net->nthreads && acc >= total * t / net->nthreads) net->thr_lo[t++] = block_lo(net, nblocks, k + 1);
   }
   for (; t <= net->nthreads; t++) net->thr_lo[t] = (uint32_t)net->N;
   net->thr_lo[0] = 0;
@@ -928,7 +913,7 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, b
   net->min_delay = INT32_MAX;
   net->max_delay = 0;
   if (st == CZ_OK) st = pass_over_edges(src, net, visit_scan, &acc, false, &src->t_scan);
-  if (st == CZ_OK) st = blocks->nblocks ? balance_blocks(net, acc.indeg, blocks) : balance_threads(net, acc.indeg);
+  if (st == CZ_OK) st = balance_threads(net, acc.indeg, blocks->nblocks ? blocks->nblocks : net->N);
   bool any_stdp = false;
   for (size_t n = 0; st == CZ_OK && n < net->N && !any_stdp; n++) any_stdp = acc.stdp_in[n] > 0;
   if (st == CZ_OK && any_stdp) st = create_archives(net, src->c, acc.stdp_in);

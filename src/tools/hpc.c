@@ -163,8 +163,16 @@ static cz_status generate(hpc_net *m) {
   for (uint64_t t = 0; t < m->n; t++) m->edge_off[t + 1] = m->edge_off[t] + C_E + C_I;
   const bool root = cz_comm_rank() == 0;
   CZ_TRY(cz_comm_agree(root ? write_small_files(m) : CZ_OK));
-  const cz_gen_edges g = {m->dir,    "network/hpc_hpc_edges.h5", "hpc_to_hpc", "hpc", "hpc", m->n, m->edge_off,
-                          m->p->stdp, draw_target,                m};
+  const cz_gen_edges g = {.dir = m->dir,
+                          .file = "network/hpc_hpc_edges.h5",
+                          .pop = "hpc_to_hpc",
+                          .source_pop = "hpc",
+                          .target_pop = "hpc",
+                          .n_targets = m->n,
+                          .edge_off = m->edge_off,
+                          .per_edge_synapse = m->p->stdp,
+                          .draw = draw_target,
+                          .ctx = m};
   CZ_TRY(cz_gen_write_edges(&g));
   return cz_comm_agree(root ? write_config(m) : CZ_OK); /* last: its presence marks a complete folder */
 }

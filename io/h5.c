@@ -6,6 +6,8 @@
 #include "io/h5.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +23,28 @@
 #include "base/mem.h"
 #include "base/str.h"
 
+/* How a dataset's entries lie in the file, for reading ranges without HDF5 (see "direct
+ * range reads" below). */
+typedef struct cz_h5_direct {
+  char *name;
+  bool direct;     /* contiguous, allocated, little-endian, of a width the reader widens */
+  bool is_float;   /* IEEE float, else integer */
+  bool is_signed;  /* signed integer */
+  unsigned width;  /* bytes per entry: 1, 2, 4 or 8 (4 or 8 for floats) */
+  int rank;
+  size_t nelem;
+  off_t offset;    /* of entry 0 in the file */
+} cz_h5_direct;
+
 struct cz_h5file {
   hid_t id;
   char *path;
   bool writing;
+  bool parallel; /* opened by all ranks through MPI-IO */
   hid_t dxpl; /* transfer properties of raw-data ranges: collective in files opened by all ranks */
+  int fd;     /* the file opened again for direct range reads; -1 until the first */
+  cz_h5_direct *direct;
+  size_t ndirect, cap_direct;
 };
 
 /* An open dataset with its type and shape, so the checks can run before the read. */
@@ -128,6 +147,7 @@ static cz_status cz_h5_new(const char *path, hid_t id, bool writing, cz_h5file *
   f->id = id;
   f->writing = writing;
   f->dxpl = H5P_DEFAULT;
+  f->fd = -1;
   *out = f;
   return CZ_OK;
 }
@@ -181,6 +201,7 @@ static cz_status cz_h5_make_collective(cz_h5file **f, cz_status code) {
     return st;
   }
   (*f)->dxpl = dxpl;
+  (*f)->parallel = true;
 #else
   (void)f;
   (void)code;
@@ -251,6 +272,9 @@ cz_status cz_h5_close(cz_h5file **f) {
   cz_h5file *h = *f;
   *f = NULL;
   if (h->dxpl != H5P_DEFAULT) H5Pclose(h->dxpl);
+  if (h->fd >= 0) close(h->fd);
+  for (size_t i = 0; i < h->ndirect; i++) free(h->direct[i].name);
+  free(h->direct);
   cz_status st = CZ_OK;
   /* A written file's data may only reach the disk here; a failure means a broken output. */
   if (H5Fclose(h->id) < 0 && h->writing)
@@ -475,12 +499,14 @@ done:
 }
 
 /* Negative values in a signed dataset are an error for the unsigned readers. */
-static cz_status cz_h5_check_nonnegative(cz_h5file *f, const char *name, const uint64_t *v, size_t n) {
+/* v holds entries [base, base + n) of dataset name. */
+static cz_status cz_h5_check_nonnegative(const cz_h5file *f, const char *name, const uint64_t *v, size_t n,
+                                         size_t base) {
   const int64_t *s = (const int64_t *)v; /* signed view of the same slots */
   for (size_t i = 0; i < n; i++)
     CZ_CHECK(s[i] >= 0, CZ_ERR_FORMAT,
              "%s: dataset %s holds a negative value (%lld at index %zu), expected non-negative integers",
-             f->path, name, (long long)s[i], i);
+             f->path, name, (long long)s[i], base + i);
   return CZ_OK;
 }
 
@@ -493,7 +519,7 @@ cz_status cz_h5_read_u64(cz_h5file *f, const char *dataset, uint64_t **out, size
   uint64_t *v;
   CZ_TRY(cz_h5_read_int_raw(f, dataset, 1, &v, &count, dims, &is_signed));
   if (is_signed) {
-    cz_status st = cz_h5_check_nonnegative(f, dataset, v, count);
+    cz_status st = cz_h5_check_nonnegative(f, dataset, v, count, 0);
     if (st != CZ_OK) {
       free(v);
       return st;
@@ -523,7 +549,149 @@ static cz_status cz_h5_read_range(cz_h5file *f, const char *dataset, cz_h5_dset 
   return ok ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_HDF5, "cannot read dataset %s", dataset);
 }
 
-cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, uint64_t *out) {
+/* ---- direct range reads --------------------------------------------------------------
+ *
+ * Edge files are read range by range, by several threads at once, and HDF5 (as Debian builds
+ * it) serves one thread at a time. A range of a contiguous dataset is a plain byte range of
+ * the file, so for those datasets the range reads ask HDF5 once where the entries lie and
+ * then pread(2) them, on any number of threads, widening integers and floats by hand (the
+ * only conversion they need: little-endian to this little-endian machine). Every other
+ * dataset (chunked, compressed, external, big-endian, in a file with a user block, or opened
+ * by all ranks for collective reads) goes through H5Dread under g_h5_lock. The lock also
+ * guards each file's table of datasets. Only the range reads are safe on several threads;
+ * every other call is for one thread at a time. */
+
+static pthread_mutex_t g_h5_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Whether d, open in f, can be read with pread: fills x. */
+static void cz_h5_direct_probe(cz_h5file *f, const cz_h5_dset *d, cz_h5_direct *x) {
+  x->direct = false;
+  x->rank = d->rank;
+  x->nelem = d->nelem;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (f->writing || f->parallel || d->rank != 1 || (d->cls != H5T_INTEGER && d->cls != H5T_FLOAT)) return;
+  if (H5Tget_order(d->type) != H5T_ORDER_LE) return;
+  const size_t width = H5Tget_size(d->type);
+  x->is_float = d->cls == H5T_FLOAT;
+  if (x->is_float ? !(H5Tequal(d->type, H5T_IEEE_F64LE) > 0 || H5Tequal(d->type, H5T_IEEE_F32LE) > 0)
+                  : !(width == 1 || width == 2 || width == 4 || width == 8))
+    return;
+  x->is_signed = !x->is_float && H5Tget_sign(d->type) != H5T_SGN_NONE;
+  x->width = (unsigned)width;
+  hid_t dcpl = H5Dget_create_plist(d->id), fcpl = H5Fget_create_plist(f->id);
+  hsize_t userblock = 1;
+  const bool plain = dcpl >= 0 && fcpl >= 0 && H5Pget_layout(dcpl) == H5D_CONTIGUOUS &&
+                     H5Pget_external_count(dcpl) == 0 && H5Pget_userblock(fcpl, &userblock) >= 0 && userblock == 0;
+  if (dcpl >= 0) H5Pclose(dcpl);
+  if (fcpl >= 0) H5Pclose(fcpl);
+  const haddr_t addr = plain ? H5Dget_offset(d->id) : HADDR_UNDEF;
+  H5Eclear2(H5E_DEFAULT); /* an unallocated dataset has no offset: not an error */
+  if (addr == HADDR_UNDEF) return;
+  x->offset = (off_t)addr;
+  x->direct = true;
+#else
+  (void)f;
+  (void)d;
+#endif
+}
+
+/* The entry of dataset name in f's table (added on first use). Call with g_h5_lock held. */
+static cz_status cz_h5_direct_of(cz_h5file *f, const char *name, const cz_h5_direct **out) {
+  for (size_t i = 0; i < f->ndirect; i++)
+    if (strcmp(f->direct[i].name, name) == 0) {
+      *out = &f->direct[i];
+      return CZ_OK;
+    }
+  if (f->ndirect == f->cap_direct) {
+    const size_t cap = f->cap_direct ? 2 * f->cap_direct : 16;
+    cz_h5_direct *grown = realloc(f->direct, cap * sizeof *grown);
+    CZ_CHECK(grown, CZ_ERR_NOMEM, "out of memory");
+    f->direct = grown;
+    f->cap_direct = cap;
+  }
+  cz_h5_direct x = {0};
+  cz_h5_dset d;
+  CZ_TRY(cz_h5_dset_open(f, name, &d));
+  cz_h5_direct_probe(f, &d, &x);
+  cz_h5_dset_close(&d);
+  if (x.direct && f->fd < 0 && (f->fd = open(f->path, O_RDONLY | O_CLOEXEC)) < 0) x.direct = false;
+  CZ_TRY(cz_strdup(name, &x.name));
+  f->direct[f->ndirect] = x;
+  *out = &f->direct[f->ndirect++];
+  return CZ_OK;
+}
+
+/* Reads n bytes at offset of f's descriptor into buf. */
+static cz_status cz_h5_pread_all(const cz_h5file *f, const char *name, void *buf, size_t n, off_t offset) {
+  char *p = buf;
+  while (n > 0) {
+    const ssize_t got = pread(f->fd, p, n, offset);
+    if (got < 0 && errno == EINTR) continue;
+    CZ_CHECK(got > 0, CZ_ERR_IO, "%s: reading dataset %s failed (%s)", f->path, name,
+             got < 0 ? strerror(errno) : "the file is shorter than its datasets");
+    p += got;
+    n -= (size_t)got;
+    offset += got;
+  }
+  return CZ_OK;
+}
+
+/* Widens count entries of `width` bytes, stored at the end of out's count 8-byte slots, into
+ * those slots in place: entry i moves forward from its stored place, never over an entry not
+ * yet moved. */
+static void cz_h5_widen_int(uint64_t *out, size_t count, unsigned width, bool is_signed) {
+  const unsigned char *in = (const unsigned char *)out + count * (8 - width);
+  for (size_t i = 0; i < count; i++, in += width) {
+    uint64_t v;
+    switch (width) {
+      case 1: v = is_signed ? (uint64_t)(int64_t)(int8_t)in[0] : in[0]; break;
+      case 2: {
+        uint16_t u;
+        memcpy(&u, in, 2);
+        v = is_signed ? (uint64_t)(int64_t)(int16_t)u : u;
+        break;
+      }
+      case 4: {
+        uint32_t u;
+        memcpy(&u, in, 4);
+        v = is_signed ? (uint64_t)(int64_t)(int32_t)u : u;
+        break;
+      }
+      default: memcpy(&v, in, 8); break;
+    }
+    out[i] = v;
+  }
+}
+
+static void cz_h5_widen_float(double *out, size_t count) {
+  const unsigned char *in = (const unsigned char *)out + count * 4;
+  for (size_t i = 0; i < count; i++, in += 4) {
+    float v;
+    memcpy(&v, in, 4);
+    out[i] = v;
+  }
+}
+
+/* Reads entries [start, start + count) of x by pread into out's count 8-byte slots. */
+static cz_status cz_h5_direct_read(const cz_h5file *f, const cz_h5_direct *x, size_t start, size_t count, void *out) {
+  char *tail = (char *)out + count * (8 - x->width);
+  CZ_TRY(cz_h5_pread_all(f, x->name, tail, count * x->width, x->offset + (off_t)(start * x->width)));
+  if (x->is_float && x->width == 4) cz_h5_widen_float(out, count);
+  else if (!x->is_float && x->width < 8) cz_h5_widen_int(out, count, x->width, x->is_signed);
+  return CZ_OK;
+}
+
+static cz_status cz_h5_check_range(const cz_h5file *f, const char *dataset, int rank, size_t nelem, size_t start,
+                                   size_t count) {
+  CZ_CHECK(rank == 1, CZ_ERR_FORMAT, "%s: dataset %s has %d dimensions, expected 1", f->path, dataset, rank);
+  CZ_CHECK(start <= nelem && count <= nelem - start, CZ_ERR_FORMAT,
+           "%s: dataset %s has %zu entries, fewer than the %zu needed", f->path, dataset, nelem, start + count);
+  return CZ_OK;
+}
+
+/* The HDF5 read of an integer range, as uint64 (signed entries checked non-negative). */
+static cz_status cz_h5_read_u64_range_hdf5(cz_h5file *f, const char *dataset, size_t start, size_t count,
+                                           uint64_t *out) {
   cz_h5_dset d;
   CZ_TRY(cz_h5_dset_open(f, dataset, &d));
   cz_status st = CZ_OK;
@@ -532,13 +700,14 @@ cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, 
   } else {
     const bool is_signed = H5Tget_sign(d.type) != H5T_SGN_NONE;
     st = cz_h5_read_range(f, dataset, &d, start, count, is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, out);
-    if (st == CZ_OK && is_signed) st = cz_h5_check_nonnegative(f, dataset, out, count);
+    if (st == CZ_OK && is_signed) st = cz_h5_check_nonnegative(f, dataset, out, count, start);
   }
   cz_h5_dset_close(&d);
   return st;
 }
 
-cz_status cz_h5_read_f64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, double *out) {
+static cz_status cz_h5_read_f64_range_hdf5(cz_h5file *f, const char *dataset, size_t start, size_t count,
+                                           double *out) {
   cz_h5_dset d;
   CZ_TRY(cz_h5_dset_open(f, dataset, &d));
   cz_status st = d.cls == H5T_INTEGER || d.cls == H5T_FLOAT
@@ -546,6 +715,44 @@ cz_status cz_h5_read_f64_range(cz_h5file *f, const char *dataset, size_t start, 
                      : cz_h5_type_error(f, dataset, &d, "a number");
   cz_h5_dset_close(&d);
   return st;
+}
+
+/* A range read through HDF5 (called with g_h5_lock held). */
+typedef cz_status (*cz_h5_range_fn)(cz_h5file *f, const char *dataset, size_t start, size_t count, void *out);
+
+static cz_status cz_h5_u64_hdf5(cz_h5file *f, const char *dataset, size_t start, size_t count, void *out) {
+  return cz_h5_read_u64_range_hdf5(f, dataset, start, count, out);
+}
+
+static cz_status cz_h5_f64_hdf5(cz_h5file *f, const char *dataset, size_t start, size_t count, void *out) {
+  return cz_h5_read_f64_range_hdf5(f, dataset, start, count, out);
+}
+
+/* Looks the dataset up under the lock; reads the range directly once unlocked, or through
+ * hdf5_read while still holding it. */
+static cz_status cz_h5_range_read(cz_h5file *f, const char *dataset, size_t start, size_t count, bool want_float,
+                                  void *out, cz_h5_range_fn hdf5_read) {
+  pthread_mutex_lock(&g_h5_lock);
+  const cz_h5_direct *x = NULL;
+  cz_status st = f->dxpl == H5P_DEFAULT ? cz_h5_direct_of(f, dataset, &x) : CZ_OK;
+  /* an integer dataset read as doubles converts through HDF5 */
+  const bool direct = st == CZ_OK && x && x->direct && x->is_float == want_float;
+  cz_h5_direct copy = direct ? *x : (cz_h5_direct){0}; /* the table may grow once unlocked */
+  if (st == CZ_OK && !direct) st = hdf5_read(f, dataset, start, count, out);
+  pthread_mutex_unlock(&g_h5_lock);
+  if (st != CZ_OK || !direct) return st;
+  CZ_TRY(cz_h5_check_range(f, dataset, copy.rank, copy.nelem, start, count));
+  CZ_TRY(cz_h5_direct_read(f, &copy, start, count, out));
+  if (copy.is_signed) CZ_TRY(cz_h5_check_nonnegative(f, dataset, out, count, start));
+  return CZ_OK;
+}
+
+cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, uint64_t *out) {
+  return cz_h5_range_read(f, dataset, start, count, false, out, cz_h5_u64_hdf5);
+}
+
+cz_status cz_h5_read_f64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, double *out) {
+  return cz_h5_range_read(f, dataset, start, count, true, out, cz_h5_f64_hdf5);
 }
 
 cz_status cz_h5_read_i64(cz_h5file *f, const char *dataset, int64_t **out, size_t *n) {
@@ -582,7 +789,7 @@ cz_status cz_h5_read_u64_pairs(cz_h5file *f, const char *dataset, uint64_t **out
     st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has shape [%llu, %llu], expected [rows, 2]", f->path,
                   dataset, (unsigned long long)dims[0], (unsigned long long)dims[1]);
   else if (is_signed)
-    st = cz_h5_check_nonnegative(f, dataset, v, count);
+    st = cz_h5_check_nonnegative(f, dataset, v, count, 0);
   if (st != CZ_OK) {
     free(v);
     return st;

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <hdf5.h>
 #include <math.h>
+#include <pthread.h>
 #include <sys/file.h>
 
 #include "base/status.h"
@@ -342,6 +343,147 @@ static void test_raw_types(void **state) {
   assert_int_equal(cz_h5_close(&f), CZ_OK);
 }
 
+/* ---- range reads: direct (pread) and through HDF5 give the same values, on any thread -- */
+
+enum { RANGE_N = 5000 };
+
+static void range_write(hid_t file, const char *name, hid_t stored, hid_t dcpl, const void *data, hid_t mem) {
+  hsize_t dims = RANGE_N;
+  hid_t space = H5Screate_simple(1, &dims, NULL);
+  hid_t d = H5Dcreate2(file, name, stored, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  assert_true(d >= 0);
+  if (data) assert_true(H5Dwrite(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
+  H5Dclose(d);
+  H5Sclose(space);
+}
+
+/* Entry i of every integer dataset is i * 7919 mod 65521 (fits 16 bits); of the float ones
+ * i / 8 - 100 (exact in float32). */
+static uint64_t range_int(size_t i) { return (uint64_t)(i * 7919 % 65521); }
+static double range_float(size_t i) { return (double)i / 8.0 - 100.0; }
+
+/* The same values as u8 (low byte), u16, u32, i32, u64, i64, big-endian u32, chunked and
+ * compressed u32, f32 and f64, and an unwritten dataset (fill value 0). userblock: the file
+ * starts with a user block of that many bytes (0: none). */
+static void make_range_file(const char *path, hsize_t userblock) {
+  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+  if (userblock) H5Pset_userblock(fcpl, userblock);
+  hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+  assert_true(f >= 0);
+  H5Pclose(fcpl);
+  uint64_t *u = malloc(RANGE_N * sizeof *u);
+  uint8_t *b = malloc(RANGE_N);
+  double *x = malloc(RANGE_N * sizeof *x);
+  for (size_t i = 0; i < RANGE_N; i++) {
+    u[i] = range_int(i);
+    b[i] = (uint8_t)u[i];
+    x[i] = range_float(i);
+  }
+  range_write(f, "u8", H5T_STD_U8LE, H5P_DEFAULT, b, H5T_NATIVE_UINT8);
+  range_write(f, "u16", H5T_STD_U16LE, H5P_DEFAULT, u, H5T_NATIVE_UINT64);
+  range_write(f, "u32", H5T_STD_U32LE, H5P_DEFAULT, u, H5T_NATIVE_UINT64);
+  range_write(f, "i32", H5T_STD_I32LE, H5P_DEFAULT, u, H5T_NATIVE_UINT64);
+  range_write(f, "u64", H5T_STD_U64LE, H5P_DEFAULT, u, H5T_NATIVE_UINT64);
+  range_write(f, "i64", H5T_STD_I64LE, H5P_DEFAULT, u, H5T_NATIVE_UINT64);
+  range_write(f, "u32be", H5T_STD_U32BE, H5P_DEFAULT, u, H5T_NATIVE_UINT64);
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  hsize_t chunk = 700;
+  H5Pset_chunk(dcpl, 1, &chunk);
+  H5Pset_deflate(dcpl, 4);
+  range_write(f, "u32gz", H5T_STD_U32LE, dcpl, u, H5T_NATIVE_UINT64);
+  H5Pclose(dcpl);
+  range_write(f, "f32", H5T_IEEE_F32LE, H5P_DEFAULT, x, H5T_NATIVE_DOUBLE);
+  range_write(f, "f64", H5T_IEEE_F64LE, H5P_DEFAULT, x, H5T_NATIVE_DOUBLE);
+  range_write(f, "unwritten", H5T_STD_U32LE, H5P_DEFAULT, NULL, 0);
+  int64_t neg[RANGE_N];
+  for (size_t i = 0; i < RANGE_N; i++) neg[i] = i == 4321 ? -5 : (int64_t)i;
+  range_write(f, "neg", H5T_STD_I32LE, H5P_DEFAULT, neg, H5T_NATIVE_INT64);
+  free(u);
+  free(b);
+  free(x);
+  H5Fclose(f);
+}
+
+static const char *const range_ints[] = {"u8", "u16", "u32", "i32", "u64", "i64", "u32be", "u32gz", "unwritten"};
+static const char *const range_floats[] = {"f32", "f64", "u32"};
+
+/* Checks the ranges [a, a + m) of every dataset for a spread of a and m; returns the number
+ * of wrong entries (0 expected) so that threads can run it. */
+static size_t range_check_all(cz_h5file *f) {
+  size_t wrong = 0;
+  uint64_t *u = malloc(RANGE_N * sizeof *u);
+  double *x = malloc(RANGE_N * sizeof *x);
+  for (size_t a = 0; a < RANGE_N; a += 617)
+    for (size_t m = 0; a + m <= RANGE_N; m = m * 3 + 1) {
+      for (size_t k = 0; k < sizeof range_ints / sizeof *range_ints; k++) {
+        if (cz_h5_read_u64_range(f, range_ints[k], a, m, u) != CZ_OK) return wrong + 1;
+        for (size_t i = 0; i < m; i++) {
+          const uint64_t want = strcmp(range_ints[k], "unwritten") == 0 ? 0
+                                : strcmp(range_ints[k], "u8") == 0   ? (uint8_t)range_int(a + i)
+                                                                      : range_int(a + i);
+          wrong += u[i] != want;
+        }
+      }
+      for (size_t k = 0; k < sizeof range_floats / sizeof *range_floats; k++) {
+        if (cz_h5_read_f64_range(f, range_floats[k], a, m, x) != CZ_OK) return wrong + 1;
+        for (size_t i = 0; i < m; i++)
+          wrong += x[i] != (strcmp(range_floats[k], "u32") == 0 ? (double)range_int(a + i) : range_float(a + i));
+      }
+    }
+  free(u);
+  free(x);
+  return wrong;
+}
+
+typedef struct range_job {
+  cz_h5file *f;
+  size_t wrong;
+} range_job;
+
+static void *range_thread(void *arg) {
+  range_job *j = arg;
+  j->wrong = range_check_all(j->f);
+  return NULL;
+}
+
+static void test_range_reads(void **state) {
+  (void)state;
+  char dir[512], path[600];
+  cz_test_tmpdir(dir, sizeof dir, "h5range");
+  for (int ub = 0; ub < 2; ub++) {
+    snprintf(path, sizeof path, "%s/range%d.h5", dir, ub);
+    make_range_file(path, ub ? 512 : 0);
+    cz_h5file *f = NULL;
+    assert_int_equal(cz_h5_open_read(path, &f), CZ_OK);
+    assert_int_equal(range_check_all(f), 0);
+    /* Four threads at once, the HDF5 reads among them taking turns. */
+    pthread_t th[4];
+    range_job jobs[4];
+    for (int t = 0; t < 4; t++) {
+      jobs[t] = (range_job){f, 1};
+      assert_int_equal(pthread_create(&th[t], NULL, range_thread, &jobs[t]), 0);
+    }
+    for (int t = 0; t < 4; t++) {
+      pthread_join(th[t], NULL);
+      assert_int_equal(jobs[t].wrong, 0);
+    }
+    /* A negative entry is named by its index in the dataset, not in the range. */
+    uint64_t u[100];
+    assert_int_equal(cz_h5_read_u64_range(f, "neg", 4300, 100, u), CZ_ERR_FORMAT);
+    assert_message_has("-5 at index 4321");
+    assert_int_equal(cz_h5_read_u64_range(f, "neg", 4000, 100, u), CZ_OK);
+    assert_true(u[99] == 4099);
+    /* Past the end, and the wrong class. */
+    assert_int_equal(cz_h5_read_u64_range(f, "u64", RANGE_N - 10, 11, u), CZ_ERR_FORMAT);
+    assert_message_has("fewer than the 5001 needed");
+    assert_int_equal(cz_h5_read_u64_range(f, "f64", 0, 10, u), CZ_ERR_FORMAT);
+    assert_message_has("expected an integer");
+    assert_int_equal(cz_h5_read_u64_range(f, "nothing", 0, 10, u), CZ_ERR_FORMAT);
+    assert_message_has("missing dataset nothing");
+    assert_int_equal(cz_h5_close(&f), CZ_OK);
+  }
+}
+
 /* ---- bad files ------------------------------------------------------------------------- */
 
 static void test_missing_file(void **state) {
@@ -519,6 +661,7 @@ int main(void) {
       cmocka_unit_test(test_exists_and_list),
       cmocka_unit_test(test_float_rejected_as_integer),
       cmocka_unit_test(test_raw_types),
+      cmocka_unit_test(test_range_reads),
       cmocka_unit_test(test_missing_file),
       cmocka_unit_test(test_garbage_file),
       cmocka_unit_test(test_truncated_file),

@@ -786,6 +786,22 @@ static cz_status resolve_edge(cz_edge_pop *e, size_t i, size_t out, const edge_g
   return CZ_OK;
 }
 
+/* resolve_edge for the usual edge whose group holds its weight and delay (and no nsyns):
+ * true when it stored them; false leaves the edge (another layout, or a value that fails a
+ * check, which resolve_edge then names) to resolve_edge. */
+static inline bool resolve_edge_fast(cz_edge_pop *e, size_t out, const edge_groups *eg, const edge_type_info *ti,
+                                     uint64_t gid, uint64_t gidx) {
+  if (gid >= eg->n || !e->weight) return false;
+  const edge_group *g = &eg->g[gid];
+  if (!g->syn_weight.path || !g->delay.path || g->nsyns.path) return false;
+  const double w = g->syn_weight.win[gidx - g->syn_weight.lo], d = g->delay.win[gidx - g->delay.lo];
+  const double ns = ti->nsyns;
+  if (!(isfinite(w) && isfinite(d) && d > 0 && isfinite(ns) && ns >= 0)) return false;
+  e->weight[out] = ns * w;
+  e->delay[out] = d;
+  return true;
+}
+
 /* Whether an edge of type ti with no group values passes resolve_edge's checks, so that such
  * edges need no per-edge work. */
 static bool type_values_ok(const edge_type_info *ti) {
@@ -975,23 +991,28 @@ static cz_status check_length(cz_h5file *f, const char *path, size_t n, bool req
 
 /* Reads entries [a, a + m) of an optional id dataset; absent means all zero (group ids) or
  * the row itself (group indices). */
-static cz_status read_ids_chunk(cz_h5file *f, const char *path, size_t a, size_t m, bool identity, uint64_t *out) {
-  if (cz_h5_exists(f, path)) return cz_h5_read_u64_range(f, path, a, m, out);
+static cz_status read_ids_chunk(cz_h5file *f, const char *path, bool present, size_t a, size_t m, bool identity,
+                                uint64_t *out) {
+  if (present) return cz_h5_read_u64_range(f, path, a, m, out);
   for (size_t i = 0; i < m; i++) out[i] = identity ? a + i : 0;
   return CZ_OK;
 }
 
-/* Paths of the per-edge datasets of a population. */
+/* Paths of the per-edge datasets of a population, and which optional ones the file has (asked
+ * once: reads may then run on any thread). */
 typedef struct edge_paths {
   char src[1024], tgt[1024], type[1024], group[1024], index[1024];
+  bool has_group, has_index;
 } edge_paths;
 
-static void edge_paths_of(const char *name, edge_paths *p) {
+static void edge_paths_of(cz_h5file *f, const char *name, edge_paths *p) {
   snprintf(p->src, sizeof p->src, "/edges/%s/source_node_id", name);
   snprintf(p->tgt, sizeof p->tgt, "/edges/%s/target_node_id", name);
   snprintf(p->type, sizeof p->type, "/edges/%s/edge_type_id", name);
   snprintf(p->group, sizeof p->group, "/edges/%s/edge_group_id", name);
   snprintf(p->index, sizeof p->index, "/edges/%s/edge_group_index", name);
+  p->has_group = f && cz_h5_exists(f, p->group);
+  p->has_index = f && cz_h5_exists(f, p->index);
 }
 
 /* Reads rows [a, a + m) of the per-edge datasets; the group ids and indices only when some
@@ -1001,8 +1022,8 @@ static cz_status read_chunk(cz_h5file *f, const edge_paths *p, size_t a, size_t 
   CZ_TRY(cz_h5_read_u64_range(f, p->src, a, m, ch->src));
   CZ_TRY(cz_h5_read_u64_range(f, p->type, a, m, ch->type_id));
   if (!need_groups) return CZ_OK;
-  CZ_TRY(read_ids_chunk(f, p->group, a, m, false, ch->group));
-  return read_ids_chunk(f, p->index, a, m, true, ch->index);
+  CZ_TRY(read_ids_chunk(f, p->group, p->has_group, a, m, false, ch->group));
+  return read_ids_chunk(f, p->index, p->has_index, a, m, true, ch->index);
 }
 
 /* Row of node id in population p, or an error naming the dataset and the file row. */
@@ -1040,6 +1061,29 @@ static bool read_index_pairs(cz_h5file *f, const char *pop, const char *const *n
       if (cz_h5_is_dataset(f, path)) return cz_h5_read_u64_pairs(f, path, out, rows) == CZ_OK;
     }
   return false;
+}
+
+/* Merges sorted ranges closer than INDEX_GAP rows (the rows between belong to other ranks' or
+ * threads' targets and are skipped), so a scattered placement costs a few large reads, not many
+ * tiny ones; *expected: the rows of the ranges themselves. False when ranges overlap, which
+ * would read an edge twice. */
+static bool merge_ranges(row_ranges *out, size_t *expected) {
+  enum { INDEX_GAP = 1 << 16 };
+  size_t m = 0;
+  *expected = 0;
+  for (size_t i = 0; i < out->n; i++) {
+    if (m > 0 && out->r[2 * i] < out->r[2 * (m - 1) + 1]) return false;
+    *expected += (size_t)(out->r[2 * i + 1] - out->r[2 * i]);
+    if (m > 0 && out->r[2 * i] - out->r[2 * (m - 1) + 1] <= INDEX_GAP) {
+      out->r[2 * (m - 1) + 1] = out->r[2 * i + 1];
+      continue;
+    }
+    out->r[2 * m] = out->r[2 * i];
+    out->r[2 * m + 1] = out->r[2 * i + 1];
+    m++;
+  }
+  out->n = m;
+  return true;
 }
 
 /* The rows of the edges onto the targets the filter keeps, from the target_to_source index.
@@ -1083,24 +1127,7 @@ static cz_status index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_
   CZ_TRY(st);
   if (!ok) return CZ_OK;
   qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range);
-  /* Overlapping ranges would read an edge twice: refuse the index. Ranges closer than
-   * INDEX_GAP rows are read as one (the rows between belong to other ranks' targets and are
-   * skipped), so a scattered placement costs a few large reads, not many tiny ones. */
-  enum { INDEX_GAP = 1 << 16 };
-  size_t m = 0;
-  *expected = 0;
-  for (size_t i = 0; i < out->n; i++) {
-    if (m > 0 && out->r[2 * i] < out->r[2 * (m - 1) + 1]) return CZ_OK;
-    *expected += (size_t)(out->r[2 * i + 1] - out->r[2 * i]);
-    if (m > 0 && out->r[2 * i] - out->r[2 * (m - 1) + 1] <= INDEX_GAP) {
-      out->r[2 * (m - 1) + 1] = out->r[2 * i + 1];
-      continue;
-    }
-    out->r[2 * m] = out->r[2 * i];
-    out->r[2 * m + 1] = out->r[2 * i + 1];
-    m++;
-  }
-  out->n = m;
+  if (!merge_ranges(out, expected)) return CZ_OK;
   *usable = true;
   return CZ_OK;
 }
@@ -1164,27 +1191,115 @@ static cz_status mark_verified(cz_circuit *c, const char *key) {
   return CZ_OK;
 }
 
+/* What reading rows of a population needs: its file and datasets, types and groups (with this
+ * reader's windows), the filter, and where the kept edges go (e, through sink: the population
+ * itself, or a batch handed to flt->batch). */
+typedef struct row_reader {
+  const cz_circuit *c;
+  cz_h5file *f;
+  cz_edge_pop *e;
+  size_t e_index;
+  const edge_paths *p;
+  bool need_index, ids_only, batching;
+  edge_groups *eg;
+  const type_index *ti;
+  const edge_type_info *info;
+  const cz_csv *types;
+  const bool *type_ok; /* [types->nrows] the type's values pass the checks */
+  const cz_edge_filter *flt;
+  edge_sink *sink;
+  edge_chunk *ch;
+  size_t cap;      /* rows per read */
+  bool in_ranges;  /* the ranges come from the index: skip rows of targets the filter drops */
+  size_t seen;     /* rows of kept targets read (in_ranges) */
+  size_t streamed; /* edges handed over in full batches */
+} row_reader;
+
+/* Reads the rows of ranges chunk by chunk, checks each kept edge and adds it to the sink. */
+static cz_status read_rows(row_reader *r, const row_ranges *ranges) {
+  const cz_edge_filter *flt = r->flt;
+  cz_edge_pop *e = r->e;
+  const cz_node_pop *sp = &r->c->nodes[e->source_pop], *tp = &r->c->nodes[e->target_pop];
+  const bool plain_ids = sp->identity_ids && tp->identity_ids; /* node id = row */
+  edge_chunk *ch = r->ch;
+  cz_status st = CZ_OK;
+  for (size_t q = 0; q < ranges->n && st == CZ_OK; q++)
+    for (size_t a = (size_t)ranges->r[2 * q]; a < ranges->r[2 * q + 1] && st == CZ_OK; a += r->cap) {
+      const size_t m = (size_t)ranges->r[2 * q + 1] - a < r->cap ? (size_t)ranges->r[2 * q + 1] - a : r->cap;
+      st = read_chunk(r->f, r->p, a, m, r->need_index, ch);
+      if (st == CZ_OK && r->need_index) st = read_group_windows(r->f, e->file, e->name, r->eg, a, m, ch->group, ch->index);
+      /* Files are sorted by target, so a target's answer serves its run of rows. */
+      uint32_t last_trow = UINT32_MAX;
+      bool last_keep = true;
+      for (size_t k = 0; k < m && st == CZ_OK; k++) {
+        uint32_t trow = 0, srow = 0, type = 0;
+        if (plain_ids && ch->tgt[k] < tp->n && ch->src[k] < sp->n) {
+          trow = (uint32_t)ch->tgt[k];
+          srow = (uint32_t)ch->src[k];
+        } else {
+          st = endpoint_row(tp, ch->tgt[k], e->file, r->p->tgt, a + k, &trow);
+          if (st == CZ_OK) st = endpoint_row(sp, ch->src[k], e->file, r->p->src, a + k, &srow);
+          if (st != CZ_OK) break;
+        }
+        if (flt && flt->keep_target && trow != last_trow) {
+          last_trow = trow;
+          last_keep = flt->keep_target(flt->ctx, e->target_pop, trow);
+        }
+        if (r->in_ranges) {
+          if (!last_keep) continue; /* a row between ranges */
+          r->seen++;
+        }
+        if (flt && flt->keep && !flt->keep(flt->ctx, e->source_pop, srow, e->target_pop, trow)) continue;
+        if (!r->in_ranges && flt && !flt->keep && flt->keep_target && !last_keep) continue;
+        if (!type_row_of(r->ti, ch->type_id[k], &type)) {
+          st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, r->p->type, a + k,
+                        (unsigned long long)ch->type_id[k], r->types->path);
+          break;
+        }
+        if (e->n == r->sink->cap) {
+          if (r->batching && (st = flt->batch(flt->batch_ctx, r->c, r->e_index, e)) == CZ_OK) {
+            r->streamed += e->n;
+            e->n = 0;
+          }
+          if (st == CZ_OK && !r->batching) st = sink_reserve(r->sink, e->n + 1);
+          if (st != CZ_OK) break;
+        }
+        e->source_row[e->n] = srow;
+        e->target_row[e->n] = trow;
+        e->type[e->n] = type;
+        if (r->sink->file_rows) e->file_row[e->n] = a + k;
+        const uint64_t grp = r->need_index ? ch->group[k] : UINT64_MAX;
+        /* An edge whose values all come from a checked type has nothing to resolve. */
+        const uint64_t gidx = r->need_index ? ch->index[k] : 0;
+        if (!r->ids_only && (r->sink->per_edge || !r->type_ok[type] || (grp < r->eg->n && r->eg->g[grp].any)) &&
+            !resolve_edge_fast(e, e->n, r->eg, &r->info[type], grp, gidx))
+          st = resolve_edge(e, a + k, e->n, r->eg, &r->info[type], grp, gidx, r->types);
+        e->n++;
+      }
+    }
+  return st;
+}
+
 /* Reads the population in chunks of EDGE_CHUNK rows, so the scratch memory is bounded, and
  * keeps the edges the filter accepts (all when it is NULL). Every kept edge is validated. */
 static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t n_file, const type_index *ti,
                             const edge_type_info *info, edge_groups *eg, const cz_csv *types,
                             const cz_edge_filter *flt) {
   edge_paths p;
-  edge_paths_of(e->name, &p);
+  edge_paths_of(f, e->name, &p);
   CZ_TRY(check_length(f, p.type, n_file, true));
   CZ_TRY(check_length(f, p.group, n_file, false));
   CZ_TRY(check_length(f, p.index, n_file, false));
   const bool ids_only = flt && flt->ids_only;
   const bool need_index = groups_have_columns(eg) && !ids_only;
-  const cz_node_pop *sp = &c->nodes[e->source_pop], *tp = &c->nodes[e->target_pop];
+  const cz_node_pop *tp = &c->nodes[e->target_pop];
   const bool batching = flt && flt->batch;
   edge_sink sink = {e, groups_override_synapses(eg) && !ids_only, 0, batching || (flt && flt->file_rows)};
   const size_t e_index = (size_t)(e - c->edges);
   /* The rows to read: the kept targets' ranges from the index, or the whole population. */
   row_ranges ranges = {0, 0, NULL};
   bool indexed = false, inconsistent = false;
-  size_t expected = 0, seen = 0; /* rows of kept targets: the index's count, and the rows read */
-  size_t streamed = 0;           /* edges handed over in full batches */
+  size_t expected = 0; /* rows of kept targets, by the index's count */
   cz_status st = CZ_OK;
   if (flt && flt->keep_target) st = index_ranges(f, e, tp, n_file, flt, &ranges, &expected, &indexed);
   const size_t cap = n_file < EDGE_CHUNK ? (n_file ? n_file : 1) : EDGE_CHUNK;
@@ -1241,6 +1356,9 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   } else if (st == CZ_OK && indexed && !inconsistent) {
     st = sink_reserve(&sink, expected);
   }
+  row_reader reader = {.c = c, .f = f, .e = e, .e_index = e_index, .p = &p, .need_index = need_index,
+                       .ids_only = ids_only, .batching = batching, .eg = eg, .ti = ti, .info = info, .types = types,
+                       .type_ok = type_ok, .flt = flt, .sink = &sink, .ch = &ch, .cap = cap};
   for (int pass = indexed && !inconsistent ? 0 : 1; pass < 2 && st == CZ_OK; pass++) {
     if (pass == 1) {
       if (indexed && !inconsistent) break;
@@ -1256,55 +1374,10 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
         ranges.n = 1;
       }
     }
-    for (size_t q = 0; q < ranges.n && st == CZ_OK; q++)
-      for (size_t a = (size_t)ranges.r[2 * q]; a < ranges.r[2 * q + 1] && st == CZ_OK; a += cap) {
-        const size_t m = (size_t)ranges.r[2 * q + 1] - a < cap ? (size_t)ranges.r[2 * q + 1] - a : cap;
-        st = read_chunk(f, &p, a, m, need_index, &ch);
-        if (st == CZ_OK && need_index) st = read_group_windows(f, e->file, e->name, eg, a, m, ch.group, ch.index);
-        /* Files are sorted by target, so a target's answer serves its run of rows. */
-        uint32_t last_trow = UINT32_MAX;
-        bool last_keep = true;
-        for (size_t k = 0; k < m && st == CZ_OK; k++) {
-          uint32_t trow = 0, srow = 0, type = 0;
-          st = endpoint_row(tp, ch.tgt[k], e->file, p.tgt, a + k, &trow);
-          if (st == CZ_OK) st = endpoint_row(sp, ch.src[k], e->file, p.src, a + k, &srow);
-          if (st != CZ_OK) break;
-          if (flt && flt->keep_target && trow != last_trow) {
-            last_trow = trow;
-            last_keep = flt->keep_target(flt->ctx, e->target_pop, trow);
-          }
-          if (pass == 0) {
-            if (!last_keep) continue; /* a row between ranges */
-            seen++;
-          }
-          if (flt && flt->keep && !flt->keep(flt->ctx, e->source_pop, srow, e->target_pop, trow)) continue;
-          if (pass == 1 && flt && !flt->keep && flt->keep_target && !last_keep) continue;
-          if (!type_row_of(ti, ch.type_id[k], &type)) {
-            st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, p.type, a + k,
-                          (unsigned long long)ch.type_id[k], types->path);
-            break;
-          }
-          if (e->n == sink.cap) {
-            if (batching && (st = flt->batch(flt->batch_ctx, c, e_index)) == CZ_OK) {
-              streamed += e->n;
-              e->n = 0;
-            }
-            if (st == CZ_OK && !batching) st = sink_reserve(&sink, e->n + 1);
-            if (st != CZ_OK) break;
-          }
-          e->source_row[e->n] = srow;
-          e->target_row[e->n] = trow;
-          e->type[e->n] = type;
-          if (sink.file_rows) e->file_row[e->n] = a + k;
-          const uint64_t grp = need_index ? ch.group[k] : UINT64_MAX;
-          /* An edge whose values all come from a checked type has nothing to resolve. */
-          if (!ids_only && (sink.per_edge || !type_ok[type] || (grp < eg->n && eg->g[grp].any)))
-            st = resolve_edge(e, a + k, e->n, eg, &info[type], grp, need_index ? ch.index[k] : 0, types);
-          e->n++;
-        }
-      }
+    reader.in_ranges = pass == 0;
+    if (st == CZ_OK) st = read_rows(&reader, &ranges);
     /* Rows of kept targets outside the index's ranges would be lost: the counts must agree. */
-    if (pass == 0 && st == CZ_OK && seen != expected) inconsistent = true;
+    if (pass == 0 && st == CZ_OK && reader.seen != expected) inconsistent = true;
     if (pass == 0 && st == CZ_OK && inconsistent && batching)
       st = CZ_ERROR(CZ_ERR_INTERNAL, "%s: the checked index of %s missed edges", e->file, e->name);
     if (pass == 0 && inconsistent)
@@ -1312,12 +1385,12 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   }
   e->via_index = st == CZ_OK && indexed && !inconsistent;
   if (st == CZ_OK && flt && flt->keep_target)
-    cz_log_debug("%s: %s: kept %zu of %zu edges, %s", e->file, e->name, streamed + e->n, n_file,
+    cz_log_debug("%s: %s: kept %zu of %zu edges, %s", e->file, e->name, reader.streamed + e->n, n_file,
                  indexed && !inconsistent ? "reading the kept targets' rows through the index" : "scanning every row");
   free(ranges.r);
   free(type_ok);
   if (batching) {
-    if (st == CZ_OK && e->n > 0) st = flt->batch(flt->batch_ctx, c, e_index);
+    if (st == CZ_OK && e->n > 0) st = flt->batch(flt->batch_ctx, c, e_index, e);
     batch_arrays_return(e);
   } else if (st == CZ_OK) {
     sink_shrink(&sink);
@@ -1382,16 +1455,23 @@ static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *fil
   return st;
 }
 
-static cz_status load_edge_pop(cz_circuit *c, cz_h5file *f, const char *file, const cz_csv *types, const type_index *ti,
-                               const edge_type_info *info, const char *name, const cz_edge_filter *flt) {
+/* A new, empty population at the end of c->edges; a name already there is an error. */
+static cz_status append_edge_pop(cz_circuit *c, const char *file, const char *name, cz_edge_pop **out) {
   for (size_t i = 0; i < c->nedges; i++)
     CZ_CHECK(strcmp(c->edges[i].name, name) != 0, CZ_ERR_FORMAT,
              "%s: edge population '%s' is defined twice (also in %s)", file, name, c->edges[i].file);
   cz_edge_pop *grown = realloc(c->edges, (c->nedges + 1) * sizeof *grown);
   CZ_CHECK(grown != NULL, CZ_ERR_NOMEM, "out of memory");
   c->edges = grown;
-  cz_edge_pop *e = &c->edges[c->nedges++];
-  memset(e, 0, sizeof *e);
+  *out = &c->edges[c->nedges++];
+  memset(*out, 0, sizeof **out);
+  return CZ_OK;
+}
+
+static cz_status load_edge_pop(cz_circuit *c, cz_h5file *f, const char *file, const cz_csv *types, const type_index *ti,
+                               const edge_type_info *info, const char *name, const cz_edge_filter *flt) {
+  cz_edge_pop *e = NULL;
+  CZ_TRY(append_edge_pop(c, file, name, &e));
   return load_edge_pop_into(c, f, file, types, ti, info, name, e, flt);
 }
 
@@ -1422,6 +1502,291 @@ static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k, 
   return st;
 }
 
+/* ------------------------------------------------------------------ edge streams
+ *
+ * The per-thread reader. cz_edge_streams_open does, on one thread, everything that asks HDF5
+ * about the files (types, groups, dataset shapes, the target_to_source index, checked once
+ * against every target id); cz_edge_streams_read then only reads ranges of rows, which the
+ * HDF5 layer serves on any number of threads at once (contiguous datasets with pread). Each
+ * thread reads the rows of the targets its filter keeps, through the index, into its own slot
+ * (chunk buffers, batch arrays, group windows and a view of the population), so threads
+ * share nothing they write. */
+
+typedef struct stream_file {
+  cz_h5file *f;
+  type_index ti;
+  edge_type_info *info;
+  const cz_csv *types; /* owned by the circuit */
+} stream_file;
+
+typedef struct stream_pop {
+  size_t file; /* index into files */
+  size_t e;    /* index into c->edges */
+  edge_paths p;
+  size_t n_file;
+  edge_groups eg; /* columns; every read has windows of its own */
+  bool *type_ok;
+  uint64_t *node_to, *range_to; /* the checked index: [2 nn], [2 nr] */
+  size_t nn, nr;
+  bool by_target; /* the index lists exactly the population's edges */
+} stream_pop;
+
+struct cz_edge_streams {
+  cz_circuit *c;
+  size_t nfiles, npops;
+  stream_file *files;
+  stream_pop *pops;
+  int nslots;
+  edge_chunk **slot; /* [nslots] */
+};
+
+static void stream_pop_free(stream_pop *sp) {
+  edge_groups_free(&sp->eg);
+  free(sp->type_ok);
+  free(sp->node_to);
+  free(sp->range_to);
+}
+
+void cz_edge_streams_close(cz_edge_streams **ps) {
+  cz_edge_streams *s = ps ? *ps : NULL;
+  if (!s) return;
+  for (size_t i = 0; i < s->npops; i++) stream_pop_free(&s->pops[i]);
+  for (size_t k = 0; k < s->nfiles; k++) {
+    cz_h5_close(&s->files[k].f);
+    type_index_free(&s->files[k].ti);
+    free(s->files[k].info);
+  }
+  for (int t = 0; t < s->nslots; t++) edge_chunk_free(s->slot[t]);
+  free(s->slot);
+  free(s->files);
+  free(s->pops);
+  cz_circuit_free_edges(s->c);
+  free(s);
+  *ps = NULL;
+}
+
+/* Reads population sp's index and checks it against every target id (once per circuit, like
+ * read_edges); sp->by_target tells whether it can be trusted. buf: cap entries of scratch. */
+static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e, stream_pop *sp, uint64_t *buf,
+                              size_t cap) {
+  static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
+  static const char *const range_names[] = {"range_to_edge_id", NULL};
+  sp->by_target = read_index_pairs(f, e->name, node_names, &sp->node_to, &sp->nn) &&
+                  read_index_pairs(f, e->name, range_names, &sp->range_to, &sp->nr);
+  cz_error_clear(); /* without a usable index the population is read whole */
+  if (!sp->by_target) return CZ_OK;
+  char key[2048];
+  snprintf(key, sizeof key, "%s:%s", e->file, e->name);
+  if (index_verified(c, key)) return CZ_OK;
+  CZ_TRY(verify_index(f, e, sp->p.tgt, sp->n_file, buf, cap, &sp->by_target));
+  return sp->by_target ? mark_verified(c, key) : CZ_OK;
+}
+
+/* Adds population `name` of file k to the streams: its metadata into c->edges, the rest into
+ * a stream_pop. */
+static cz_status stream_pop_open(cz_edge_streams *s, size_t k, const char *file, const char *name) {
+  cz_circuit *c = s->c;
+  cz_edge_pop *e = NULL;
+  CZ_TRY(append_edge_pop(c, file, name, &e));
+  stream_pop *sp = &s->pops[s->npops++];
+  memset(sp, 0, sizeof *sp);
+  sp->file = k;
+  sp->e = c->nedges - 1;
+  const stream_file *sf = &s->files[k];
+  CZ_TRY(cz_strdup(name, &e->name));
+  CZ_TRY(cz_strdup(file, &e->file));
+  CZ_TRY(edge_pop_ends(c, sf->f, file, name, &e->source_pop, &e->target_pop, &sp->n_file));
+  CZ_TRY(edge_types_of(e, sf->info, sf->types->nrows));
+  char path[1024];
+  snprintf(path, sizeof path, "/edges/%s", name);
+  CZ_TRY(load_edge_groups(sf->f, path, &sp->eg));
+  edge_paths_of(sf->f, name, &sp->p);
+  CZ_TRY(check_length(sf->f, sp->p.type, sp->n_file, true));
+  CZ_TRY(check_length(sf->f, sp->p.group, sp->n_file, false));
+  CZ_TRY(check_length(sf->f, sp->p.index, sp->n_file, false));
+  CZ_NEW(sp->type_ok, sf->types->nrows + 1);
+  for (size_t r = 0; r < sf->types->nrows; r++) sp->type_ok[r] = type_values_ok(&sf->info[r]);
+  edge_chunk *ch = s->slot[0];
+  return stream_index(c, sf->f, e, sp, ch->tgt, ch->cap);
+}
+
+static cz_status stream_file_open(cz_edge_streams *s, const cz_config *cfg, size_t k) {
+  const cz_cfg_edges *ce = &cfg->edges[k];
+  stream_file *sf = &s->files[s->nfiles++];
+  memset(sf, 0, sizeof *sf);
+  cz_csv *types = NULL;
+  cz_status rs = cz_csv_read(ce->edge_types_file, &types);
+  if (rs != CZ_OK) return cz_error_prefix(rs, "networks.edges[%zu].edge_types_file", k);
+  CZ_TRY(keep_table(s->c, types));
+  sf->types = types;
+  CZ_TRY(build_type_index(types, "edge_type_id", &sf->ti));
+  CZ_TRY(edge_type_infos(s->c, cfg, types, &sf->info));
+  cz_status st = cz_h5_open_read(ce->edges_file, &sf->f);
+  if (st != CZ_OK) return cz_error_prefix(st, "networks.edges[%zu].edges_file", k);
+  CZ_CHECK(cz_h5_is_group(sf->f, "/edges"), CZ_ERR_FORMAT, "%s: no /edges group (networks.edges[%zu].edges_file)",
+           ce->edges_file, k);
+  char **pops = NULL;
+  size_t npops = 0;
+  CZ_TRY(cz_h5_list(sf->f, "/edges", &pops, &npops));
+  stream_pop *grown = realloc(s->pops, (s->npops + npops + 1) * sizeof *grown);
+  st = grown ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (grown) s->pops = grown;
+  for (size_t i = 0; i < npops && st == CZ_OK; i++) st = stream_pop_open(s, s->nfiles - 1, ce->edges_file, pops[i]);
+  cz_h5_free_names(pops, npops);
+  return st;
+}
+
+/* A chunk scratch of its own (not the circuit's). */
+static cz_status edge_chunk_new(size_t cap, edge_chunk **out) {
+  edge_chunk *ch = NULL;
+  CZ_NEW(ch, 1);
+  ch->src = malloc(cap * sizeof(uint64_t));
+  ch->tgt = malloc(cap * sizeof(uint64_t));
+  ch->type_id = malloc(cap * sizeof(uint64_t));
+  ch->group = malloc(cap * sizeof(uint64_t));
+  ch->index = malloc(cap * sizeof(uint64_t));
+  ch->cap = cap;
+  *out = ch;
+  CZ_CHECK(ch->src && ch->tgt && ch->type_id && ch->group && ch->index, CZ_ERR_NOMEM, "out of memory reading edges");
+  return CZ_OK;
+}
+
+cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, cz_edge_streams **out) {
+  *out = NULL;
+  CZ_CHECK(c->nedges == 0, CZ_ERR_INTERNAL, "edges are already loaded");
+  CZ_CHECK(nslots >= 1, CZ_ERR_INTERNAL, "edge streams: %d slots", nslots);
+  cz_edge_streams *s = NULL;
+  CZ_NEW(s, 1);
+  s->c = c;
+  cz_status st = CZ_OK;
+  s->files = cz_calloc(cfg->nedges + 1, sizeof *s->files);
+  s->slot = cz_calloc((size_t)nslots, sizeof *s->slot);
+  if (!s->files || !s->slot) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK) s->nslots = nslots;
+  for (int t = 0; t < s->nslots && st == CZ_OK; t++) st = edge_chunk_new(EDGE_CHUNK, &s->slot[t]);
+  for (size_t k = 0; k < cfg->nedges && st == CZ_OK; k++)
+    if (cfg->edges[k].enabled) st = stream_file_open(s, cfg, k);
+  if (st != CZ_OK) {
+    cz_error_trace(__FILE__, __LINE__, __func__);
+    cz_edge_streams_close(&s);
+    return st;
+  }
+  *out = s;
+  return CZ_OK;
+}
+
+bool cz_edge_streams_by_target(const cz_edge_streams *s) {
+  for (size_t i = 0; i < s->npops; i++)
+    if (!s->pops[i].by_target) return false;
+  return true;
+}
+
+cz_status cz_edge_streams_in_counts(const cz_edge_streams *s, size_t e, uint64_t *count) {
+  const stream_pop *sp = NULL;
+  for (size_t i = 0; i < s->npops && !sp; i++)
+    if (s->pops[i].e == e) sp = &s->pops[i];
+  CZ_CHECK(sp && sp->by_target, CZ_ERR_INTERNAL, "edge population %zu has no checked index", e);
+  const cz_node_pop *tp = &s->c->nodes[s->c->edges[e].target_pop];
+  for (size_t row = 0; row < tp->n; row++) {
+    const uint64_t id = tp->node_id[row];
+    if (id >= sp->nn) continue;
+    for (uint64_t k = sp->node_to[2 * id]; k < sp->node_to[2 * id + 1]; k++)
+      count[row] += sp->range_to[2 * k + 1] - sp->range_to[2 * k];
+  }
+  return CZ_OK;
+}
+
+/* The row ranges of the targets flt keeps, sorted, ranges closer than INDEX_GAP rows merged;
+ * *expected: their rows. */
+static cz_status stream_ranges(const cz_circuit *c, const stream_pop *sp, const cz_edge_filter *flt, row_ranges *out,
+                               size_t *expected) {
+  const cz_edge_pop *e = &c->edges[sp->e];
+  const cz_node_pop *tp = &c->nodes[e->target_pop];
+  out->n = 0;
+  for (size_t row = 0; row < tp->n; row++) {
+    const uint64_t id = tp->node_id[row];
+    if (id >= sp->nn || !flt->keep_target(flt->ctx, e->target_pop, (uint32_t)row)) continue;
+    for (uint64_t k = sp->node_to[2 * id]; k < sp->node_to[2 * id + 1]; k++) {
+      if (sp->range_to[2 * k] == sp->range_to[2 * k + 1]) continue;
+      void *grown = out->r;
+      CZ_TRY(cz_grow(&grown, &out->cap, 2 * (out->n + 1), sizeof *out->r));
+      out->r = grown;
+      out->r[2 * out->n] = sp->range_to[2 * k];
+      out->r[2 * out->n + 1] = sp->range_to[2 * k + 1];
+      out->n++;
+    }
+  }
+  qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range);
+  CZ_CHECK(merge_ranges(out, expected), CZ_ERR_INTERNAL, "%s: the checked index of %s has overlapping ranges", e->file,
+           e->name);
+  return CZ_OK;
+}
+
+/* Group windows of one read: the columns' paths shared, the windows its own. */
+static cz_status windows_of(const edge_groups *eg, edge_groups *own) {
+  own->n = 0;
+  CZ_NEW(own->g, eg->n + 1);
+  own->n = eg->n;
+  for (size_t g = 0; g < eg->n; g++) {
+    own->g[g] = eg->g[g];
+    for (int k = 0; k < 3; k++) {
+      edge_col *col = group_cols(&own->g[g], k);
+      col->win = NULL;
+      col->cap = col->cnt = col->lo = 0;
+    }
+  }
+  return CZ_OK;
+}
+
+static void windows_free(edge_groups *own) {
+  for (size_t g = 0; g < own->n; g++)
+    for (int k = 0; k < 3; k++) free(group_cols(&own->g[g], k)->win);
+  free(own->g);
+  own->g = NULL;
+  own->n = 0;
+}
+
+static cz_status stream_pop_read(cz_edge_streams *s, const stream_pop *sp, int slot, const cz_edge_filter *flt,
+                                 row_ranges *ranges) {
+  const cz_circuit *c = s->c;
+  const stream_file *sf = &s->files[sp->file];
+  edge_chunk *ch = s->slot[slot];
+  const bool ids_only = flt->ids_only;
+  cz_edge_pop view = c->edges[sp->e]; /* names and types shared; the edges are this slot's */
+  view.n = 0;
+  view.via_index = true;
+  edge_sink sink = {&view, groups_override_synapses(&sp->eg) && !ids_only, 0, true};
+  sink.cap = flt->batch_edges ? flt->batch_edges : EDGE_CHUNK;
+  size_t expected = 0;
+  CZ_TRY(stream_ranges(c, sp, flt, ranges, &expected));
+  if (ranges->n == 0) return CZ_OK;
+  CZ_TRY(batch_arrays_lend(ch, sink.cap, sink.per_edge, &view));
+  edge_groups own = {0, NULL};
+  cz_status st = windows_of(&sp->eg, &own);
+  const size_t cap = ch->cap < sp->n_file ? ch->cap : (sp->n_file ? sp->n_file : 1);
+  row_reader reader = {.c = c, .f = sf->f, .e = &view, .e_index = sp->e, .p = &sp->p,
+                       .need_index = groups_have_columns(&sp->eg) && !ids_only, .ids_only = ids_only,
+                       .batching = true, .eg = &own, .ti = &sf->ti, .info = sf->info, .types = sf->types,
+                       .type_ok = sp->type_ok, .flt = flt, .sink = &sink, .ch = ch, .cap = cap, .in_ranges = true};
+  if (st == CZ_OK) st = read_rows(&reader, ranges);
+  if (st == CZ_OK && reader.seen != expected)
+    st = CZ_ERROR(CZ_ERR_INTERNAL, "%s: the checked index of %s missed edges", view.file, view.name);
+  if (st == CZ_OK && view.n > 0) st = flt->batch(flt->batch_ctx, c, sp->e, &view);
+  windows_free(&own);
+  return st;
+}
+
+cz_status cz_edge_streams_read(cz_edge_streams *s, int slot, const cz_edge_filter *flt) {
+  CZ_CHECK(slot >= 0 && slot < s->nslots && flt && flt->keep_target && !flt->keep && flt->batch, CZ_ERR_INTERNAL,
+           "edge streams: slot %d of %d, or a filter without keep_target and batch", slot, s->nslots);
+  CZ_CHECK(cz_edge_streams_by_target(s), CZ_ERR_INTERNAL, "edge streams: an edge population has no checked index");
+  row_ranges ranges = {0, 0, NULL};
+  cz_status st = CZ_OK;
+  for (size_t i = 0; i < s->npops && st == CZ_OK; i++) st = stream_pop_read(s, &s->pops[i], slot, flt, &ranges);
+  free(ranges.r);
+  return st;
+}
+
 /* ------------------------------------------------------------------ edge scan */
 
 /* First row of part `part` when n rows are split into nparts nearly equal slices. */
@@ -1439,7 +1804,7 @@ static cz_status scan_edge_pop(const cz_circuit *c, cz_h5file *f, const char *fi
   size_t n = 0;
   CZ_TRY(edge_pop_ends(c, f, file, name, &sp, &tp, &n)); /* metadata: the same verdict on every part */
   edge_paths p;
-  edge_paths_of(name, &p);
+  edge_paths_of(NULL, name, &p);
   const size_t lo = slice_start(n, scan->part, scan->nparts), hi = slice_start(n, scan->part + 1, scan->nparts);
   const size_t widest = (n + (size_t)scan->nparts - 1) / (size_t)scan->nparts;
   const size_t rounds = (widest + cap - 1) / cap;

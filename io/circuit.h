@@ -157,13 +157,13 @@ typedef struct cz_edge_filter {
   bool (*keep_target)(const void *ctx, uint32_t target_pop, uint32_t target_row);
   const void *ctx;
   bool file_rows; /* record each kept edge's row in its file (cz_edge_pop.file_row) */
-  /* Optional: stream the kept edges instead of keeping them. batch(batch_ctx, c, e) is called
-   * with c->edges[e] holding the next at most batch_edges (0: a default) kept edges of that
-   * population, in file order, with file_row set; its arrays are reused once the call
-   * returns. After the load the populations hold no edges but keep names, files and types, so
+  /* Optional: stream the kept edges instead of keeping them. batch(batch_ctx, c, e, edges) is
+   * called with edges (c->edges[e] here, a view of its own in cz_edge_streams_read) holding
+   * the next at most batch_edges (0: a default) kept edges of population e, in file order,
+   * with file_row set; its arrays are reused once the call returns. After the load the populations hold no edges but keep names, files and types, so
    * the memory is that of one batch whatever the size of the files. A failing batch call
    * stops the load with its status. */
-  cz_status (*batch)(void *batch_ctx, const struct cz_circuit *c, size_t e);
+  cz_status (*batch)(void *batch_ctx, const struct cz_circuit *c, size_t e, const cz_edge_pop *edges);
   void *batch_ctx;
   size_t batch_edges;
   /* Ends and types only: the edge group columns (weights, delays) are neither read nor
@@ -179,6 +179,24 @@ cz_status cz_circuit_load_nodes(const cz_config *cfg, cz_circuit **out);
 /* Loads the enabled edge populations, keeping the edges flt accepts (all when flt is NULL).
  * Files are read in bounded chunks, so memory grows with the kept edges only. Both ends of
  * every edge are checked; kept edges are checked completely. */
+/* Edge files opened for reading by several threads at once (io/circuit.c, "edge streams").
+ * Opening (one thread) puts every enabled edge population's name, file and types into
+ * c->edges (no edges: n = 0), checks each population's target_to_source index against every
+ * target id, and gives nslots slots of scratch. Then cz_edge_streams_read reads, on the
+ * calling thread and in slot `slot`, the edges onto the targets flt->keep_target keeps (keep
+ * must be NULL and batch set): in file order, in batches handed to flt->batch with a view of
+ * the population of the slot's own. Reads in different slots may run at the same time. Close
+ * frees c->edges again. */
+typedef struct cz_edge_streams cz_edge_streams;
+cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, cz_edge_streams **out);
+/* Whether every population has a checked index, which cz_edge_streams_read needs. */
+bool cz_edge_streams_by_target(const cz_edge_streams *s);
+/* Adds to count[row] the number of edges of population e onto each row of its target
+ * population (from the index). */
+cz_status cz_edge_streams_in_counts(const cz_edge_streams *s, size_t e, uint64_t *count);
+cz_status cz_edge_streams_read(cz_edge_streams *s, int slot, const cz_edge_filter *flt);
+void cz_edge_streams_close(cz_edge_streams **s);
+
 cz_status cz_circuit_load_edges(cz_circuit *c, const cz_config *cfg, const cz_edge_filter *flt);
 /* One process's share of a scan over every edge. Part `part` of nparts reads rows
  * [n * part / nparts, n * (part + 1) / nparts) of each enabled edge population of n edges, in

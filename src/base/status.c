@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { CZ_MSG_CAP = 2048, CZ_CHAIN_CAP = 2048 };
@@ -43,6 +44,33 @@ cz_status cz_error_prefix(cz_status code, const char *fmt, ...) {
     g_msg[used + len] = '\0';
   }
   return code;
+}
+
+cz_status cz_error_take(cz_status code, cz_error_note *note) {
+  note->code = code;
+  note->msg = NULL;
+  note->chain = NULL;
+  if (code == CZ_OK) return code;
+  note->msg = strdup(g_msg);
+  note->chain = strdup(g_chain);
+  return code;
+}
+
+cz_status cz_error_raise(cz_error_note *note) {
+  const cz_status code = note->code;
+  if (code != CZ_OK) {
+    snprintf(g_msg, sizeof g_msg, "%s", note->msg ? note->msg : "(message lost: out of memory)");
+    snprintf(g_chain, sizeof g_chain, "%s", note->chain ? note->chain : "");
+  }
+  cz_error_note_free(note);
+  return code;
+}
+
+void cz_error_note_free(cz_error_note *note) {
+  free(note->msg);
+  free(note->chain);
+  note->msg = note->chain = NULL;
+  note->code = CZ_OK;
 }
 
 const char *cz_error_message(void) { return g_msg; }

@@ -40,6 +40,17 @@ const char *cz_error_message(void);
 const char *cz_error_chain(void);
 void cz_error_clear(void);
 
+/* A failure carried from the thread that raised it to another: take it on the failing thread
+ * (a copy of its message and chain, code kept even when the copy fails), raise it again on the
+ * thread that reports it (which frees the note). Both return the code. */
+typedef struct cz_error_note {
+  cz_status code;
+  char *msg, *chain;
+} cz_error_note;
+cz_status cz_error_take(cz_status code, cz_error_note *note);
+cz_status cz_error_raise(cz_error_note *note);
+void cz_error_note_free(cz_error_note *note);
+
 /* Human name of a status ("config error", ...). */
 const char *cz_status_name(cz_status s);
 

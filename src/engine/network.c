@@ -158,10 +158,16 @@ typedef struct syn_table {
   int *rec;
   uint8_t *resolved;
   const cz_wrecs *wr;
+  const cz_error_note *fail; /* [nsyn_models] when resolved ahead (syn_resolve_all): why a model failed */
 } syn_table;
 
 static cz_status syn_resolve(const syn_table *t, const cz_circuit *c, uint32_t sm, const char *edges_file) {
   if (t->resolved[sm]) return CZ_OK;
+  if (t->fail) { /* resolved ahead (syn_resolve_all), so that threads only read the table */
+    const cz_error_note *why = &t->fail[sm];
+    if (why->code != CZ_OK) return CZ_ERROR(why->code, "%s", why->msg ? why->msg : "unsupported synapse model");
+    return CZ_ERROR(CZ_ERR_INTERNAL, "synapse model %u was not resolved", sm);
+  }
   const cz_syn_model *s = &c->syn_models[sm];
   char where[1024];
   snprintf(where, sizeof where, "%s (used by %s)", s->types_file ? s->types_file : edges_file, edges_file);
@@ -280,7 +286,7 @@ cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c) {
   cz_wrecs wr;
   CZ_TRY(cz_wrecs_parse(cfg, &wr));
   syn_table t = {cz_calloc(c->nsyn_models + 1, sizeof *t.params), cz_calloc(c->nsyn_models + 1, sizeof *t.rec),
-                 cz_calloc(c->nsyn_models + 1, sizeof *t.resolved), &wr};
+                 cz_calloc(c->nsyn_models + 1, sizeof *t.resolved), &wr, NULL};
   cz_status st = t.params && t.rec && t.resolved ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t e = 0; e < c->nedges && st == CZ_OK; e++)
     for (size_t i = 0; i < c->edges[e].n && st == CZ_OK; i++) {
@@ -341,6 +347,15 @@ static void block_counts_free(block_counts *b) {
   memset(b, 0, sizeof *b);
 }
 
+/* Before threads count into b: the plastic table too when any synapse model is plastic (the
+ * threads must not allocate it). */
+static cz_status block_counts_ready(block_counts *b, const cz_network *net) {
+  bool plastic = false;
+  for (size_t m = 0; m < net->nsyn_models && !plastic; m++) plastic = net->syn_resolved[m] && is_plastic(net, (uint32_t)m);
+  if (b->nblocks && plastic && !b->plas) CZ_NEW(b->plas, b->nblocks * net->nsrc + 1);
+  return CZ_OK;
+}
+
 static cz_status block_count_add(block_counts *b, const cz_network *net, uint32_t nid, size_t sgid, bool plastic) {
   uint32_t **arr = plastic ? &b->plas : &b->stat;
   if (!*arr) CZ_NEW(*arr, b->nblocks * net->nsrc + 1);
@@ -388,13 +403,17 @@ typedef struct scan_acc {
   uint32_t *stdp_in; /* [N] stdp synapses onto each neuron */
   weight_plan *wp;
   block_counts *blocks; /* counted when nblocks > 0 */
+  const cz_error_note *syn_fail; /* threaded scans: syn_resolve_all's verdicts */
+  /* what this scan (one thread's, in a threaded pass) adds up */
+  size_t nsyn, nplastic;
+  int32_t min_delay, max_delay;
 } scan_acc;
 
 /* Validates the edges of population e (all its edges, or a streamed batch), counts synapses
  * per target neuron and adds their weights to the plan. */
-static cz_status scan_pop(cz_network *net, const cz_circuit *c, size_t e, scan_acc *acc) {
-  const syn_table t = {net->syn_params, net->syn_rec, net->syn_resolved, &net->wrecs};
-  const cz_edge_pop *ep = &c->edges[e];
+static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_edge_pop *ep, scan_acc *acc) {
+  /* the tables as they are now: the one-thread reader grows them file by file */
+  const syn_table t = {net->syn_params, net->syn_rec, net->syn_resolved, &net->wrecs, acc->syn_fail};
   int *receptor = NULL;
   int32_t *tdelay = NULL;
   const bool by_type = values_by_type(ep);
@@ -408,8 +427,8 @@ static cz_status scan_pop(cz_network *net, const cz_circuit *c, size_t e, scan_a
       if (st != CZ_OK) break;
       weight_plan_add(acc->wp, cz_edge_weight(ep, i));
       if (by_type) tdelay[ep->type[i]] = d;
-      if (d < net->min_delay) net->min_delay = d;
-      if (d > net->max_delay) net->max_delay = d;
+      if (d < acc->min_delay) acc->min_delay = d;
+      if (d > acc->max_delay) acc->max_delay = d;
     }
     if ((st = check_edge_target(c, ep, i)) != CZ_OK) break;
     const uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
@@ -418,9 +437,9 @@ static cz_status scan_pop(cz_network *net, const cz_circuit *c, size_t e, scan_a
     const int r = receptor[sm], ports = acc->ports[nid];
     if (!(ports == 0 ? r == 0 : r >= 1 && r <= ports) && (st = check_receptor(net, c, ep, i, nid, r)) != CZ_OK) break;
     acc->indeg[nid]++;
-    net->nsyn_total++;
+    acc->nsyn++;
     const bool plastic = is_plastic(net, sm);
-    if (plastic) net->nplastic++;
+    if (plastic) acc->nplastic++;
     if (cz_syn_is_stdp(net->syn_params[sm].rule)) acc->stdp_in[nid]++;
     if (acc->blocks->nblocks &&
         (st = block_count_add(acc->blocks, net, nid, net->pop_offset[ep->source_pop] + ep->source_row[i], plastic)) !=
@@ -507,6 +526,15 @@ static void weight_plan_add(weight_plan *w, double x) {
   if (!w->coding) return;
   if (!w->full) w->full = weight_code(&w->ws, x) < 0;
   if (w->floats && (double)(float)x != x) w->floats = false;
+}
+
+/* Adds plan b (another thread's, over other edges) to a: b's weights after a's. */
+static cz_status weight_plan_merge(weight_plan *a, const weight_plan *b) {
+  if (!a->coding) return CZ_OK;
+  a->floats = a->floats && b->floats;
+  a->full = a->full || b->full;
+  for (size_t i = 0; i < b->ws.n && !a->full; i++) a->full = weight_code(&a->ws, b->ws.table[i]) < 0;
+  return CZ_OK;
 }
 
 /* The code of a weight already in the set (0 for one that is not: a type no edge uses). */
@@ -809,7 +837,14 @@ static void free_counts(const cz_network *net, size_t **counts) {
  * loaded, the edge files streamed in batches (cz_edge_filter.batch), read again by each pass
  * below, so that no more than a batch of edges is ever in memory besides the tables. The
  * batches come in file order, so per source the synapses keep their edge order, and the
- * tables, and the sums, are those of a build from all edges at once. */
+ * tables, and the sums, are those of a build from all edges at once.
+ *
+ * When every edge population has a target_to_source index (checked against its edges), the
+ * passes run threaded: the thread ranges of nids are set before the scan from the index's
+ * in-degrees (the same ranges the scan's own counts would give), and each thread reads the
+ * rows of its own neurons' edges (cz_edge_streams_read) and scans, counts or fills with them
+ * alone, so reading, checking and filling all run on every thread. A thread's edges come in
+ * file order, as in the one-thread reader, so the tables are the same. */
 typedef struct edge_source {
   cz_circuit *c;
   bool streamed;
@@ -817,6 +852,7 @@ typedef struct edge_source {
   const uint32_t *rank_of_gid;
   size_t batch_edges; /* 0: the loader's default */
   const cz_network *net;
+  cz_edge_streams *streams; /* threaded passes; NULL: one thread reads */
   double t_read, t_scan, t_count, t_fill; /* seconds in each part of the build, for the log */
 } edge_source;
 
@@ -828,6 +864,22 @@ static bool keep_local_target(const void *ctx, uint32_t target_pop, uint32_t tar
   if (s->net->nid_of_gid[gid] != CZ_NO_NID) return true;
   const uint32_t r = s->rank_of_gid ? s->rank_of_gid[gid] : 0;
   return s->net->rank == 0 && (r == CZ_NO_RANK || r == 0);
+}
+
+/* The targets of one thread in a threaded pass: its nids [lo, hi), and on thread 0 the
+ * targets keep_local_target takes that are no neuron of this rank (strays: virtual nodes,
+ * for the scan's error). */
+typedef struct thread_targets {
+  const edge_source *s;
+  uint32_t lo, hi;
+  bool strays;
+} thread_targets;
+
+static bool keep_thread_target(const void *ctx, uint32_t target_pop, uint32_t target_row) {
+  const thread_targets *tt = ctx;
+  const uint32_t nid = tt->s->net->nid_of_gid[tt->s->net->pop_offset[target_pop] + target_row];
+  if (nid != CZ_NO_NID) return nid >= tt->lo && nid < tt->hi;
+  return tt->strays && keep_local_target(tt->s, target_pop, target_row);
 }
 
 /* The synapse model tables grow with the models the loaded edges name. */
@@ -853,31 +905,34 @@ static cz_status fit_syn_tables(cz_network *net, const cz_circuit *c) {
   return CZ_OK;
 }
 
-/* One pass over the edges: visit(net, c, e, ctx) for each population's edges, whole or in
- * batches; *seconds gets the time spent in visit. */
-typedef cz_status (*pass_visit)(cz_network *net, const cz_circuit *c, size_t e, void *ctx);
+/* One pass over the edges: visit(net, c, e, ep, ctx) for each population e's edges ep, whole
+ * or in batches; *seconds gets the time spent in visit (in a threaded pass, the most any
+ * thread spent). */
+typedef cz_status (*pass_visit)(cz_network *net, const cz_circuit *c, size_t e, const cz_edge_pop *ep, void *ctx);
 
 typedef struct pass_run {
   cz_network *net;
   pass_visit visit;
   void *ctx;
-  double *seconds;
+  double seconds;
 } pass_run;
 
-static cz_status pass_batch(void *ctx, const cz_circuit *c, size_t e) {
+static cz_status pass_batch(void *ctx, const cz_circuit *c, size_t e, const cz_edge_pop *edges) {
   pass_run *r = ctx;
-  CZ_TRY(fit_syn_tables(r->net, c));
+  CZ_TRY(fit_syn_tables(r->net, c)); /* the one-thread reader adds models file by file (threads: a no-op) */
   const double t0 = cz_now();
-  const cz_status st = r->visit(r->net, c, e, r->ctx);
-  *r->seconds += cz_now() - t0;
+  const cz_status st = r->visit(r->net, c, e, edges, r->ctx);
+  r->seconds += cz_now() - t0;
   return st;
 }
 
-static cz_status pass_over_edges(edge_source *s, cz_network *net, pass_visit visit, void *ctx, bool ids_only,
-                                 double *seconds) {
-  pass_run run = {net, visit, ctx, seconds};
+/* A pass on one thread: the loaded edges, or the files through the one-thread reader. */
+static cz_status pass_serial(edge_source *s, cz_network *net, pass_visit visit, void *ctx, bool ids_only,
+                             double *seconds) {
+  pass_run run = {net, visit, ctx, 0.0};
   if (!s->streamed) {
-    for (size_t e = 0; e < s->c->nedges; e++) CZ_TRY(pass_batch(&run, s->c, e));
+    for (size_t e = 0; e < s->c->nedges; e++) CZ_TRY(pass_batch(&run, s->c, e, &s->c->edges[e]));
+    *seconds += run.seconds;
     return CZ_OK;
   }
   const cz_edge_filter flt = {.keep = NULL,
@@ -888,45 +943,157 @@ static cz_status pass_over_edges(edge_source *s, cz_network *net, pass_visit vis
                               .batch_ctx = &run,
                               .batch_edges = s->batch_edges,
                               .ids_only = ids_only};
-  const double t0 = cz_now(), v0 = *seconds;
+  const double t0 = cz_now();
   cz_status st = cz_circuit_load_edges(s->c, s->cfg, &flt);
-  s->t_read += cz_now() - t0 - (*seconds - v0);
-  if (st == CZ_OK) st = fit_syn_tables(net, s->c); /* populations without edges still name models */
+  s->t_read += cz_now() - t0 - run.seconds;
+  *seconds += run.seconds;
+  if (st == CZ_OK) st = fit_syn_tables(net, s->c);
+  cz_circuit_free_edges(s->c); /* each pass loads the populations again */
   return st;
 }
 
-/* Frees the streamed populations (names and types) between passes. */
-static void pass_done(edge_source *s) {
-  if (s->streamed) cz_circuit_free_edges(s->c);
+/* A pass on every thread: thread t reads the edges onto nids [lo[t], lo[t + 1]) and visits
+ * them with ctxs[t]. The failure of the lowest failing thread is the pass's. */
+static cz_status pass_threaded(edge_source *s, cz_network *net, const uint32_t *lo, pass_visit visit, void **ctxs,
+                               bool ids_only, double *seconds) {
+  const int n = net->nthreads;
+  pass_run *runs = cz_calloc((size_t)n, sizeof *runs);
+  cz_error_note *notes = cz_calloc((size_t)n, sizeof *notes);
+  if (!runs || !notes) {
+    free(runs);
+    free(notes);
+    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  }
+  const double t0 = cz_now();
+  /* One iteration per thread's share, whatever number of threads the runtime grants. */
+#pragma omp parallel for num_threads(n) schedule(static, 1)
+  for (int t = 0; t < n; t++) {
+    runs[t] = (pass_run){net, visit, ctxs[t], 0.0};
+    const thread_targets tt = {s, lo[t], lo[t + 1], t == 0};
+    const cz_edge_filter flt = {.keep_target = keep_thread_target,
+                                .ctx = &tt,
+                                .file_rows = true,
+                                .batch = pass_batch,
+                                .batch_ctx = &runs[t],
+                                .batch_edges = s->batch_edges,
+                                .ids_only = ids_only};
+    cz_error_take(cz_edge_streams_read(s->streams, t, &flt), &notes[t]);
+  }
+  double busiest = 0.0;
+  for (int t = 0; t < n; t++)
+    if (runs[t].seconds > busiest) busiest = runs[t].seconds;
+  s->t_read += cz_now() - t0 - busiest;
+  *seconds += busiest;
+  cz_status st = CZ_OK;
+  for (int t = 0; t < n; t++) {
+    if (st == CZ_OK && notes[t].code != CZ_OK) st = cz_error_raise(&notes[t]);
+    cz_error_note_free(&notes[t]);
+  }
+  free(runs);
+  free(notes);
+  return st;
 }
 
-static cz_status visit_scan(cz_network *net, const cz_circuit *c, size_t e, void *ctx) {
-  return scan_pop(net, c, e, ctx);
+static cz_status visit_scan(cz_network *net, const cz_circuit *c, size_t e, const cz_edge_pop *ep, void *ctx) {
+  (void)e;
+  return scan_pop(net, c, ep, ctx);
 }
 
-/* Pass 1: validation, in-degrees, delays, weights, block counts; then thread ranges and
- * spike archives. */
+/* The in-degree of every local neuron from the populations' indexes (threaded passes). */
+static cz_status index_indegrees(const cz_network *net, const edge_source *src, size_t *indeg) {
+  const cz_circuit *c = src->c;
+  uint64_t *count = NULL;
+  CZ_NEW(count, net->nsrc + 1);
+  cz_status st = CZ_OK;
+  for (size_t e = 0; e < c->nedges && st == CZ_OK; e++)
+    st = cz_edge_streams_in_counts(src->streams, e, count + net->pop_offset[c->edges[e].target_pop]);
+  for (size_t gid = 0; st == CZ_OK && gid < net->nsrc; gid++)
+    if (net->nid_of_gid[gid] != CZ_NO_NID) indeg[net->nid_of_gid[gid]] = (size_t)count[gid];
+  free(count);
+  return st;
+}
+
+/* Resolves every synapse model ahead of a threaded scan, so that the threads only read the
+ * tables; a model that fails is noted (fail[sm]) and fails the first edge that uses it. */
+static cz_status syn_resolve_all(cz_network *net, const cz_circuit *c, cz_error_note **fail) {
+  CZ_NEW(*fail, c->nsyn_models + 1);
+  const syn_table t = {net->syn_params, net->syn_rec, net->syn_resolved, &net->wrecs, NULL};
+  for (uint32_t sm = 0; sm < c->nsyn_models; sm++) {
+    const char *file = "";
+    for (size_t e = 0; e < c->nedges && !*file; e++)
+      for (size_t r = 0; r < c->edges[e].ntypes; r++)
+        if (c->edges[e].types[r].syn_model == sm) file = c->edges[e].file;
+    cz_error_take(syn_resolve(&t, c, sm, file), &(*fail)[sm]);
+  }
+  cz_error_clear();
+  return CZ_OK;
+}
+
+static void syn_fail_free(cz_error_note *fail, size_t n) {
+  for (size_t i = 0; fail && i < n; i++) cz_error_note_free(&fail[i]);
+  free(fail);
+}
+
+/* Adds thread scans' sums into the first (acc[0]) and the network. */
+static cz_status scan_merge(cz_network *net, scan_acc *acc, int n) {
+  for (int t = 1; t < n; t++) {
+    acc[0].nsyn += acc[t].nsyn;
+    acc[0].nplastic += acc[t].nplastic;
+    if (acc[t].min_delay < acc[0].min_delay) acc[0].min_delay = acc[t].min_delay;
+    if (acc[t].max_delay > acc[0].max_delay) acc[0].max_delay = acc[t].max_delay;
+    CZ_TRY(weight_plan_merge(acc[0].wp, acc[t].wp));
+  }
+  net->nsyn_total += acc[0].nsyn;
+  net->nplastic += acc[0].nplastic;
+  net->min_delay = acc[0].min_delay;
+  net->max_delay = acc[0].max_delay;
+  return CZ_OK;
+}
+
+/* Pass 1: validation, in-degrees, delays, weights, block counts; then thread ranges (before
+ * the pass when it runs threaded) and spike archives. */
 static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, block_counts *blocks) {
-  scan_acc acc = {NULL, NULL, NULL, wp, blocks};
-  int *ports = NULL;
-  CZ_NEW(ports, net->N + 1);
-  acc.ports = ports;
-  for (uint32_t nid = 0; nid < net->N; nid++) ports[nid] = ports_of(net, nid);
-  acc.indeg = cz_calloc(net->N + 1, sizeof *acc.indeg);
-  cz_status st = acc.indeg ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && !(acc.stdp_in = cz_calloc(net->N + 1, sizeof *acc.stdp_in)))
-    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  net->min_delay = INT32_MAX;
-  net->max_delay = 0;
-  if (st == CZ_OK) st = pass_over_edges(src, net, visit_scan, &acc, false, &src->t_scan);
-  if (st == CZ_OK) st = balance_threads(net, acc.indeg, blocks->nblocks ? blocks->nblocks : net->N);
+  const int n = src->streams ? net->nthreads : 1;
+  scan_acc *acc = cz_calloc((size_t)n, sizeof *acc);
+  weight_plan *wps = cz_calloc((size_t)n, sizeof *wps);
+  void **ctxs = cz_calloc((size_t)n, sizeof *ctxs);
+  int *ports = cz_calloc(net->N + 1, sizeof *ports);
+  size_t *indeg = cz_calloc(net->N + 1, sizeof *indeg);
+  uint32_t *stdp_in = cz_calloc(net->N + 1, sizeof *stdp_in);
+  cz_error_note *fail = NULL;
+  cz_status st = acc && wps && ctxs && ports && indeg && stdp_in ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (uint32_t nid = 0; st == CZ_OK && nid < net->N; nid++) ports[nid] = ports_of(net, nid);
+  if (st == CZ_OK && src->streams) st = syn_resolve_all(net, src->c, &fail);
+  for (int t = 0; t < n && st == CZ_OK; t++) {
+    wps[t] = *wp;
+    if (t > 0) st = weight_plan_init(&wps[t]);
+    acc[t] = (scan_acc){ports, indeg, stdp_in, &wps[t], blocks, fail, 0, 0, INT32_MAX, 0};
+    ctxs[t] = &acc[t];
+  }
+  if (st == CZ_OK && src->streams) {
+    /* the threads' ranges from the index, then each thread scans its own */
+    st = index_indegrees(net, src, indeg);
+    if (st == CZ_OK) st = balance_threads(net, indeg, blocks->nblocks ? blocks->nblocks : net->N);
+    if (st == CZ_OK) memset(indeg, 0, net->N * sizeof *indeg);
+    if (st == CZ_OK) st = block_counts_ready(blocks, net);
+    if (st == CZ_OK) st = pass_threaded(src, net, net->thr_lo, visit_scan, ctxs, false, &src->t_scan);
+  } else if (st == CZ_OK) {
+    st = pass_serial(src, net, visit_scan, ctxs[0], false, &src->t_scan);
+    if (st == CZ_OK) st = balance_threads(net, indeg, blocks->nblocks ? blocks->nblocks : net->N);
+  }
+  if (st == CZ_OK) st = scan_merge(net, acc, n);
+  if (n > 0 && wps) *wp = wps[0]; /* the merged plan */
+  for (int t = 1; wps && t < n; t++) weight_set_free(&wps[t].ws);
   bool any_stdp = false;
-  for (size_t n = 0; st == CZ_OK && n < net->N && !any_stdp; n++) any_stdp = acc.stdp_in[n] > 0;
-  if (st == CZ_OK && any_stdp) st = create_archives(net, src->c, acc.stdp_in);
-  pass_done(src);
+  for (size_t i = 0; st == CZ_OK && i < net->N && !any_stdp; i++) any_stdp = stdp_in[i] > 0;
+  if (st == CZ_OK && any_stdp) st = create_archives(net, src->c, stdp_in);
+  syn_fail_free(fail, src->c->nsyn_models + 1);
+  free(acc);
+  free(wps);
+  free(ctxs);
   free(ports);
-  free(acc.indeg);
-  free(acc.stdp_in);
+  free(indeg);
+  free(stdp_in);
   return st;
 }
 
@@ -935,18 +1102,24 @@ typedef struct count_ctx {
   size_t **counts, **pcounts;
 } count_ctx;
 
-static cz_status visit_count(cz_network *net, const cz_circuit *c, size_t e, void *ctx) {
+static cz_status visit_count(cz_network *net, const cz_circuit *c, size_t e, const cz_edge_pop *ep, void *ctx) {
+  (void)c;
+  (void)e;
   const count_ctx *k = ctx;
-  count_pop(net, &c->edges[e], k->ti, k->counts, k->pcounts);
+  count_pop(net, ep, k->ti, k->counts, k->pcounts);
   return CZ_OK;
 }
 
-/* Pass 2: synapses per (thread, source). */
+/* Pass 2: synapses per (thread, source); each thread counts into its own table. */
 static cz_status pass_count(cz_network *net, edge_source *src, const target_info *ti, size_t **counts,
                             size_t **pcounts) {
   count_ctx k = {ti, counts, pcounts};
-  cz_status st = pass_over_edges(src, net, visit_count, &k, true, &src->t_count);
-  pass_done(src);
+  if (!src->streams) return pass_serial(src, net, visit_count, &k, true, &src->t_count);
+  void **ctxs = cz_calloc((size_t)net->nthreads, sizeof *ctxs);
+  CZ_CHECK(ctxs, CZ_ERR_NOMEM, "out of memory");
+  for (int t = 0; t < net->nthreads; t++) ctxs[t] = &k;
+  const cz_status st = pass_threaded(src, net, net->thr_lo, visit_count, ctxs, true, &src->t_count);
+  free(ctxs);
   return st;
 }
 
@@ -955,15 +1128,20 @@ typedef struct fill_ctx {
   const weight_plan *wp;
   size_t **fill, **pfill;
   fill_scratch *scratch; /* [nthreads] */
+  int thread;            /* threaded passes: the one thread whose tables this fills; -1: all */
 } fill_ctx;
 
-static cz_status visit_fill(cz_network *net, const cz_circuit *c, size_t e, void *ctx) {
+static cz_status visit_fill(cz_network *net, const cz_circuit *c, size_t e, const cz_edge_pop *ep, void *ctx) {
+  (void)c;
   const fill_ctx *f = ctx;
-  const cz_edge_pop *ep = &c->edges[e];
   uint16_t *codes = NULL, *tdelay = NULL;
   cz_status st = weight_codes_of(f->wp, net, ep, &codes);
   if (st == CZ_OK) st = type_delay_steps(net, ep, &tdelay);
-  if (st == CZ_OK) {
+  if (st == CZ_OK && f->thread >= 0) {
+    const int t = f->thread;
+    fill_pop(net, ep, e, f->ti, codes, tdelay, t, f->fill[t], f->pfill ? f->pfill[t] : NULL, &f->scratch[t]);
+    st = f->scratch[t].st;
+  } else if (st == CZ_OK) {
     /* One iteration per table, whatever number of threads the runtime grants. */
 #pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
     for (int t = 0; t < net->nthreads; t++)
@@ -978,23 +1156,48 @@ static cz_status visit_fill(cz_network *net, const cz_circuit *c, size_t e, void
 /* Pass 3: the tables, each thread filling its own. */
 static cz_status pass_fill(cz_network *net, edge_source *src, const target_info *ti, const weight_plan *wp,
                            size_t **counts, size_t **pcounts) {
-  for (int t = 0; t < net->nthreads; t++) {
+  const int n = net->nthreads;
+  for (int t = 0; t < n; t++) {
     memset(counts[t], 0, net->nsrc * sizeof **counts);
     if (pcounts) memset(pcounts[t], 0, net->nsrc * sizeof **pcounts);
   }
-  fill_ctx f = {ti, wp, counts, pcounts, cz_calloc((size_t)net->nthreads, sizeof *f.scratch)};
-  CZ_CHECK(f.scratch, CZ_ERR_NOMEM, "out of memory");
-  cz_status st = pass_over_edges(src, net, visit_fill, &f, false, &src->t_fill);
+  fill_scratch *scratch = cz_calloc((size_t)n, sizeof *scratch);
+  fill_ctx *f = cz_calloc((size_t)n, sizeof *f);
+  void **ctxs = cz_calloc((size_t)n, sizeof *ctxs);
+  cz_status st = scratch && f && ctxs ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (int t = 0; st == CZ_OK && t < n; t++) {
+    f[t] = (fill_ctx){ti, wp, counts, pcounts, scratch, src->streams ? t : -1};
+    ctxs[t] = &f[t];
+  }
+  if (st == CZ_OK && src->streams) st = pass_threaded(src, net, net->thr_lo, visit_fill, ctxs, false, &src->t_fill);
+  else if (st == CZ_OK) st = pass_serial(src, net, visit_fill, ctxs[0], false, &src->t_fill);
   if (st == CZ_OK) { /* the synapses still held */
     const double t0 = cz_now();
-#pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
-    for (int t = 0; t < net->nthreads; t++)
-      if (fill_grouped(net, t)) put_grouped(net, &net->syn[t], &f.scratch[t], counts[t]);
+#pragma omp parallel for num_threads(n) schedule(static, 1)
+    for (int t = 0; t < n; t++)
+      if (fill_grouped(net, t)) put_grouped(net, &net->syn[t], &scratch[t], counts[t]);
     src->t_fill += cz_now() - t0;
   }
-  fill_scratch_free(f.scratch, net->nthreads);
-  pass_done(src);
+  fill_scratch_free(scratch, n);
+  free(f);
+  free(ctxs);
   return st;
+}
+
+/* Opens the edge files for threaded passes when every population has a usable index (and
+ * CADENZA_EDGE_THREADS is not 0: a diagnostic switch the test suite uses to check that the
+ * one-thread reader builds the same tables); otherwise the passes read on one thread. */
+static cz_status open_streams(cz_network *net, edge_source *src) {
+  if (!src->streamed) return CZ_OK;
+  const char *env = getenv("CADENZA_EDGE_THREADS");
+  if (env && strcmp(env, "0") == 0) return CZ_OK;
+  CZ_TRY(cz_edge_streams_open(src->c, src->cfg, net->nthreads, &src->streams));
+  if (!cz_edge_streams_by_target(src->streams)) {
+    cz_log_debug("an edge population has no usable target_to_source index: edges are read on one thread");
+    cz_edge_streams_close(&src->streams);
+    return CZ_OK;
+  }
+  return fit_syn_tables(net, src->c);
 }
 
 static cz_status build_synapses(cz_network *net, edge_source *src) {
@@ -1002,6 +1205,7 @@ static cz_status build_synapses(cz_network *net, edge_source *src) {
   block_counts blocks = {0, NULL, NULL, NULL};
   cz_status st = weight_plan_init(&wp);
   if (st == CZ_OK) st = block_counts_init(&blocks, net);
+  if (st == CZ_OK) st = open_streams(net, src);
   if (st == CZ_OK) st = pass_scan(net, src, &wp, &blocks);
   if (st == CZ_OK && !(net->N * (size_t)net->nch < UINT32_MAX))
     st = CZ_ERROR(CZ_ERR_CONFIG, "too many neurons (%zu) for one process", net->N);
@@ -1018,12 +1222,12 @@ static cz_status build_synapses(cz_network *net, edge_source *src) {
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
   if (st == CZ_OK && pcounts) st = alloc_thread_plastic(net, pcounts);
   if (st == CZ_OK) st = pass_fill(net, src, &ti, &wp, counts, pcounts);
-  if (st != CZ_OK) pass_done(src);
   if (st == CZ_OK && src->streamed)
-    cz_log_info("Synapse tables: edge files read %s in %.2f s in all; edges checked and counted in %.2f s%s, "
+    cz_log_info("Synapse tables: edge files read %s%s in %.2f s in all; edges checked and counted in %.2f s%s, "
                 "filled in %.2f s",
-                count_pass ? "three times" : "twice", src->t_read, src->t_scan + src->t_count,
-                count_pass ? " (counted in a pass of their own)" : "", src->t_fill);
+                count_pass ? "three times" : "twice", src->streams ? " by every thread" : "", src->t_read,
+                src->t_scan + src->t_count, count_pass ? " (counted in a pass of their own)" : "", src->t_fill);
+  cz_edge_streams_close(&src->streams);
   target_info_free(&ti);
   free_counts(net, counts);
   free_counts(net, pcounts);

@@ -66,6 +66,21 @@ static void fx_unlink(const fx *f, const char *rel) {
   assert_int_equal(unlink(path), 0);
 }
 
+/* Removes the files of the fixture's output folder and the folder (no subfolders there). */
+static void fx_remove_output(const fx *f) {
+  char dir[PATH_LEN], path[PATH_LEN + 256];
+  fx_path(f, "output", dir, sizeof dir);
+  DIR *d = opendir(dir);
+  if (!d) return;
+  for (struct dirent *de; (de = readdir(d));) {
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+    snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+    assert_int_equal(unlink(path), 0);
+  }
+  closedir(d);
+  assert_int_equal(rmdir(dir), 0);
+}
+
 /* Whole file; NUL-terminated; *len may be NULL. Aborts the test when unreadable. */
 static char *slurp(const char *path, size_t *len) {
   FILE *fp = fopen(path, "rb");
@@ -238,10 +253,11 @@ typedef struct edges_spec {
   size_t nsrc, ntgt;
   uint32_t type_id;
   const double *syn_weight; /* NULL: no syn_weight dataset in group 0 */
+  bool indexed;             /* write a target_to_source index (one range per edge) */
 } edges_spec;
 
 static edges_spec cc_default(void) {
-  edges_spec s = {"cortex_to_cortex", "cortex", "cortex", {0}, {0}, N_CC, N_CC, 100, NULL};
+  edges_spec s = {"cortex_to_cortex", "cortex", "cortex", {0}, {0}, N_CC, N_CC, 100, NULL, false};
   for (size_t i = 0; i < N_CC; i++) {
     s.src[i] = i % N_CORTEX;
     s.tgt[i] = (i * 3 + 1) % N_CORTEX;
@@ -250,12 +266,39 @@ static edges_spec cc_default(void) {
 }
 
 static edges_spec tc_default(void) {
-  edges_spec s = {"thalamus_to_cortex", "thalamus", "cortex", {0}, {0}, N_TC, N_TC, 200, NULL};
+  edges_spec s = {"thalamus_to_cortex", "thalamus", "cortex", {0}, {0}, N_TC, N_TC, 200, NULL, false};
   for (size_t i = 0; i < N_TC; i++) {
     s.src[i] = i % N_THALAMUS;
     s.tgt[i] = i;
   }
   return s;
+}
+
+/* The target_to_source index of s: per target id (0 to the largest), its edges as ranges of
+ * one row each, in row order. Files with an index are read on every thread. */
+static void write_index(cz_h5file *h, const char *base, const edges_spec *s) {
+  uint64_t nn = 0;
+  for (size_t i = 0; i < s->ntgt; i++)
+    if (s->tgt[i] + 1 > nn) nn = s->tgt[i] + 1;
+  uint64_t node_to[2 * 64], range_to[2 * 64];
+  size_t nr = 0;
+  for (uint64_t id = 0; id < nn; id++) {
+    node_to[2 * id] = nr;
+    for (size_t i = 0; i < s->ntgt; i++)
+      if (s->tgt[i] == id) {
+        range_to[2 * nr] = i;
+        range_to[2 * nr + 1] = i + 1;
+        nr++;
+      }
+    node_to[2 * id + 1] = nr;
+  }
+  char path[256];
+  snprintf(path, sizeof path, "%s/indices/target_to_source", base);
+  H5_OK(cz_h5_create_group(h, path));
+  snprintf(path, sizeof path, "%s/indices/target_to_source/node_id_to_range", base);
+  H5_OK(cz_h5_write_u64_pairs(h, path, node_to, (size_t)nn, false));
+  snprintf(path, sizeof path, "%s/indices/target_to_source/range_to_edge_id", base);
+  H5_OK(cz_h5_write_u64_pairs(h, path, range_to, nr, false));
 }
 
 static void write_edges(const fx *f, const char *rel, const edges_spec *s) {
@@ -287,6 +330,7 @@ static void write_edges(const fx *f, const char *rel, const edges_spec *s) {
     snprintf(path, sizeof path, "%s/0/syn_weight", base);
     H5_OK(cz_h5_write_f64(h, path, s->syn_weight, s->nsrc, false));
   }
+  if (s->indexed) write_index(h, base, s);
   h5_done(&h);
 }
 
@@ -523,6 +567,41 @@ static void test_valid_fixture_runs(void **state) {
   assert_false(find_part_file(f->dir, part, sizeof part));
 }
 
+/* The fixture with indexed edge files on 2 threads (edges read on every thread) gives the
+ * same spikes as without indexes. */
+static void test_valid_fixture_indexed_threads(void **state) {
+  fx *f = *state;
+  char config[PATH_LEN], spikes[PATH_LEN];
+  fx_path(f, "config.json", config, sizeof config);
+  fx_path(f, "output/spikes.h5", spikes, sizeof spikes);
+  outcome o;
+  setenv("OMP_NUM_THREADS", "2", 1);
+  run_cadenza(f, config, &o);
+  if (o.code != 0) fail_msg("the fixture failed without indexes (exit %d): %s", o.code, o.err);
+  uint64_t *plain = NULL, *threaded = NULL;
+  size_t n_plain = 0, n_threaded = 0;
+  cz_h5file *h = NULL;
+  H5_OK(cz_h5_open_read(spikes, &h));
+  H5_OK(cz_h5_read_u64(h, "/spikes/cortex/node_ids", &plain, &n_plain));
+  cz_h5_close(&h);
+  edges_spec cc = cc_default(), tc = tc_default();
+  cc.indexed = tc.indexed = true;
+  write_edges(f, "network/cortex_cortex_edges.h5", &cc);
+  write_edges(f, "network/thalamus_cortex_edges.h5", &tc);
+  fx_remove_output(f);
+  run_cadenza(f, config, &o);
+  unsetenv("OMP_NUM_THREADS");
+  if (o.code != 0) fail_msg("the fixture failed with indexes (exit %d): %s", o.code, o.err);
+  H5_OK(cz_h5_open_read(spikes, &h));
+  H5_OK(cz_h5_read_u64(h, "/spikes/cortex/node_ids", &threaded, &n_threaded));
+  cz_h5_close(&h);
+  assert_true(n_plain >= N_CORTEX);
+  assert_int_equal(n_plain, n_threaded);
+  assert_memory_equal(plain, threaded, n_plain * sizeof *plain);
+  free(plain);
+  free(threaded);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Config file                                                                                 */
 
@@ -748,6 +827,31 @@ static void test_stdp_pl_negative_weight_row(void **state) {
   setenv("CADENZA_EDGE_BATCH", "4", 1);
   expect_input_error(f, "cortex_cortex_edges.h5", "edge 13 of cortex_to_cortex has weight -2");
   unsetenv("CADENZA_EDGE_BATCH");
+}
+
+/* The same with an index, on 2 threads: each thread reads its own targets' rows (row 13
+ * targets node 40 % 12 = 4), and the message still names the row in the file. A NaN weight
+ * on the other thread's side is reported the same way. */
+static void test_bad_weight_rows_threaded(void **state) {
+  fx *f = *state;
+  static double w[N_CC];
+  for (size_t i = 0; i < N_CC; i++) w[i] = i == 13 ? -2.0 : 2.0;
+  edges_spec s = cc_default();
+  s.syn_weight = w;
+  s.indexed = true;
+  write_edges(f, "network/cortex_cortex_edges.h5", &s);
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "stdp_pl_synapse_hom_hpc");
+  setenv("OMP_NUM_THREADS", "2", 1);
+  setenv("CADENZA_EDGE_BATCH", "4", 1);
+  expect_input_error(f, "cortex_cortex_edges.h5", "edge 13 of cortex_to_cortex has weight -2");
+  w[13] = 2.0;
+  w[N_CC - 2] = NAN;
+  write_edges(f, "network/cortex_cortex_edges.h5", &s);
+  char where[64];
+  snprintf(where, sizeof where, "/0/syn_weight[%d]", N_CC - 2);
+  expect_input_error(f, "cortex_cortex_edges.h5", where);
+  unsetenv("CADENZA_EDGE_BATCH");
+  unsetenv("OMP_NUM_THREADS");
 }
 
 /* A recorded copy of a synapse model exists only through its weight_recorder report. */
@@ -1147,6 +1251,7 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   const struct CMUnitTest tests[] = {
       CASE(test_valid_fixture_runs),
+      CASE(test_valid_fixture_indexed_threads),
       CASE(test_check_valid_fixture),
       CASE(test_check_finds_every_error),
       CASE(test_json_syntax_error),
@@ -1197,6 +1302,7 @@ int main(int argc, char **argv) {
       CASE(test_syn_weight_nan_in_h5),
       CASE(test_delay_below_dt),
       CASE(test_stdp_pl_negative_weight_row),
+      CASE(test_bad_weight_rows_threaded),
       CASE(test_edge_type_id_unknown),
       CASE(test_syn_weight_not_a_number),
       CASE(test_edges_target_virtual_population),

@@ -747,6 +747,15 @@ static cz_status cz_h5_range_read(cz_h5file *f, const char *dataset, size_t star
   return CZ_OK;
 }
 
+bool cz_h5_reads_directly(cz_h5file *f, const char *dataset) {
+  pthread_mutex_lock(&g_h5_lock);
+  const cz_h5_direct *x = NULL;
+  const bool direct = f->dxpl == H5P_DEFAULT && cz_h5_direct_of(f, dataset, &x) == CZ_OK && x->direct;
+  pthread_mutex_unlock(&g_h5_lock);
+  if (!direct) cz_error_clear();
+  return direct;
+}
+
 cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, uint64_t *out) {
   return cz_h5_range_read(f, dataset, start, count, false, out, cz_h5_u64_hdf5);
 }

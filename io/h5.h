@@ -74,6 +74,9 @@ cz_status cz_h5_read_u64_range(cz_h5file *f, const char *dataset, size_t start, 
 /* The two range reads are the only calls that may run on several threads at once (on the same
  * or different files, while no other call runs): contiguous datasets are read with pread, the
  * others through HDF5 one thread at a time. */
+/* Whether ranges of dataset are read with pread (contiguous, little-endian numbers), so that
+ * small reads are cheap. */
+bool cz_h5_reads_directly(cz_h5file *f, const char *dataset);
 cz_status cz_h5_read_f64_range(cz_h5file *f, const char *dataset, size_t start, size_t count, double *out);
 /* 1-D integer dataset (signed or unsigned, values must fit int64) as int64. */
 cz_status cz_h5_read_i64(cz_h5file *f, const char *dataset, int64_t **out, size_t *n);

@@ -481,7 +481,9 @@ static void test_range_reads(void **state) {
     assert_int_equal(cz_h5_read_u64_range(f, "nothing", 0, 10, u), CZ_ERR_FORMAT);
     assert_message_has("missing dataset nothing");
     assert_int_equal(cz_h5_close(&f), CZ_OK);
+    unlink(path);
   }
+  rmdir(dir);
 }
 
 /* ---- bad files ------------------------------------------------------------------------- */

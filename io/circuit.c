@@ -1143,10 +1143,11 @@ static cz_status index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_
 }
 
 /* Whether population e's target_to_source index lists exactly its edges: every node's ranges
- * together cover [0, n_file) without overlap, and every row of a node's range names that node
- * as its target. One pass over the target ids (through buf, cap entries). */
-static cz_status verify_index(cz_h5file *f, const cz_edge_pop *e, const char *tgt_path, size_t n_file, uint64_t *buf,
-                              size_t cap, bool *ok) {
+ * together cover [0, n_file) without overlap, and every row in [lo, hi) of a node's range
+ * names that node as its target (all rows: [0, n_file); the ranks can check slices each and
+ * agree). One pass over those target ids (through buf, cap entries). */
+static cz_status verify_index(cz_h5file *f, const cz_edge_pop *e, const char *tgt_path, size_t n_file, size_t lo,
+                              size_t hi, uint64_t *buf, size_t cap, bool *ok) {
   static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
   static const char *const range_names[] = {"range_to_edge_id", NULL};
   uint64_t *node_to = NULL, *range_to = NULL, *spans = NULL;
@@ -1172,8 +1173,9 @@ static cz_status verify_index(cz_h5file *f, const cz_edge_pop *e, const char *tg
   for (size_t i = 0; *ok && i < ns; i++) *ok = spans[3 * i] == (i ? spans[3 * (i - 1) + 1] : 0);
   *ok = *ok && (ns ? spans[3 * (ns - 1) + 1] : 0) == n_file;
   size_t sp = 0;
-  for (size_t a = 0; *ok && st == CZ_OK && a < n_file; a += cap) {
-    const size_t m = n_file - a < cap ? n_file - a : cap;
+  while (*ok && sp < ns && spans[3 * sp + 1] <= lo) sp++;
+  for (size_t a = lo; *ok && st == CZ_OK && a < hi; a += cap) {
+    const size_t m = hi - a < cap ? hi - a : cap;
     st = cz_h5_read_u64_range(f, tgt_path, a, m, buf);
     for (size_t k = 0; st == CZ_OK && *ok && k < m; k++) {
       while (a + k >= spans[3 * sp + 1]) sp++;
@@ -1328,7 +1330,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   bool trusted = indexed && index_verified(c, key);
   if (st == CZ_OK && indexed && !trusted) {
     bool ok = false;
-    st = verify_index(f, e, p.tgt, n_file, ch.tgt, cap, &ok);
+    st = verify_index(f, e, p.tgt, n_file, 0, n_file, ch.tgt, cap, &ok);
     if (st == CZ_OK && ok) {
       trusted = true;
       st = mark_verified(c, key);
@@ -1512,6 +1514,12 @@ static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k, 
   return st;
 }
 
+/* First row of part `part` when n rows are split into nparts nearly equal slices. */
+static size_t slice_start(size_t n, int part, int nparts) {
+  const size_t q = n / (size_t)nparts, r = n % (size_t)nparts; /* n * part / nparts without overflow */
+  return q * (size_t)part + r * (size_t)part / (size_t)nparts;
+}
+
 /* ------------------------------------------------------------------ edge streams
  *
  * The per-thread reader. cz_edge_streams_open does, on one thread, everything that asks HDF5
@@ -1576,10 +1584,12 @@ void cz_edge_streams_close(cz_edge_streams **ps) {
   *ps = NULL;
 }
 
-/* Reads population sp's index and checks it against every target id (once per circuit, like
- * read_edges); sp->by_target tells whether it can be trusted. buf: cap entries of scratch. */
-static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e, stream_pop *sp, uint64_t *buf,
-                              size_t cap) {
+/* Reads population sp's index and checks it against the target ids of this part's slice of
+ * rows (every row when there is one part; a population whose index was checked before in this
+ * circuit is trusted); sp->by_target tells whether this part found it right. buf: cap entries
+ * of scratch. */
+static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e, stream_pop *sp, int part,
+                              int nparts, uint64_t *buf, size_t cap) {
   static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
   static const char *const range_names[] = {"range_to_edge_id", NULL};
   sp->by_target = read_index_pairs(f, e->name, node_names, &sp->node_to, &sp->nn) &&
@@ -1589,13 +1599,14 @@ static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e,
   char key[2048];
   snprintf(key, sizeof key, "%s:%s", e->file, e->name);
   if (index_verified(c, key)) return CZ_OK;
-  CZ_TRY(verify_index(f, e, sp->p.tgt, sp->n_file, buf, cap, &sp->by_target));
-  return sp->by_target ? mark_verified(c, key) : CZ_OK;
+  const size_t lo = slice_start(sp->n_file, part, nparts), hi = slice_start(sp->n_file, part + 1, nparts);
+  return verify_index(f, e, sp->p.tgt, sp->n_file, lo, hi, buf, cap, &sp->by_target);
 }
 
 /* Adds population `name` of file k to the streams: its metadata into c->edges, the rest into
  * a stream_pop. */
-static cz_status stream_pop_open(cz_edge_streams *s, size_t k, const char *file, const char *name) {
+static cz_status stream_pop_open(cz_edge_streams *s, size_t k, const char *file, const char *name, int part,
+                                 int nparts) {
   cz_circuit *c = s->c;
   cz_edge_pop *e = NULL;
   CZ_TRY(append_edge_pop(c, file, name, &e));
@@ -1619,10 +1630,10 @@ static cz_status stream_pop_open(cz_edge_streams *s, size_t k, const char *file,
   CZ_NEW(sp->type_ok, sf->types->nrows + 1);
   for (size_t r = 0; r < sf->types->nrows; r++) sp->type_ok[r] = type_values_ok(&sf->info[r]);
   edge_chunk *ch = s->slot[0];
-  return stream_index(c, sf->f, e, sp, ch->tgt, ch->cap);
+  return stream_index(c, sf->f, e, sp, part, nparts, ch->tgt, ch->cap);
 }
 
-static cz_status stream_file_open(cz_edge_streams *s, const cz_config *cfg, size_t k) {
+static cz_status stream_file_open(cz_edge_streams *s, const cz_config *cfg, size_t k, int part, int nparts) {
   const cz_cfg_edges *ce = &cfg->edges[k];
   stream_file *sf = &s->files[s->nfiles++];
   memset(sf, 0, sizeof *sf);
@@ -1643,7 +1654,8 @@ static cz_status stream_file_open(cz_edge_streams *s, const cz_config *cfg, size
   stream_pop *grown = realloc(s->pops, (s->npops + npops + 1) * sizeof *grown);
   st = grown ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (grown) s->pops = grown;
-  for (size_t i = 0; i < npops && st == CZ_OK; i++) st = stream_pop_open(s, s->nfiles - 1, ce->edges_file, pops[i]);
+  for (size_t i = 0; i < npops && st == CZ_OK; i++)
+    st = stream_pop_open(s, s->nfiles - 1, ce->edges_file, pops[i], part, nparts);
   cz_h5_free_names(pops, npops);
   return st;
 }
@@ -1663,10 +1675,12 @@ static cz_status edge_chunk_new(size_t cap, edge_chunk **out) {
   return CZ_OK;
 }
 
-cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, cz_edge_streams **out) {
+cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, int part, int nparts,
+                               cz_edge_streams **out) {
   *out = NULL;
   CZ_CHECK(c->nedges == 0, CZ_ERR_INTERNAL, "edges are already loaded");
-  CZ_CHECK(nslots >= 1, CZ_ERR_INTERNAL, "edge streams: %d slots", nslots);
+  CZ_CHECK(nslots >= 1 && nparts >= 1 && part >= 0 && part < nparts, CZ_ERR_INTERNAL,
+           "edge streams: %d slots, part %d of %d", nslots, part, nparts);
   cz_edge_streams *s = NULL;
   CZ_NEW(s, 1);
   s->c = c;
@@ -1677,7 +1691,7 @@ cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, 
   if (st == CZ_OK) s->nslots = nslots;
   for (int t = 0; t < s->nslots && st == CZ_OK; t++) st = edge_chunk_new(EDGE_CHUNK, &s->slot[t]);
   for (size_t k = 0; k < cfg->nedges && st == CZ_OK; k++)
-    if (cfg->edges[k].enabled) st = stream_file_open(s, cfg, k);
+    if (cfg->edges[k].enabled) st = stream_file_open(s, cfg, k, part, nparts);
   if (st != CZ_OK) {
     cz_error_trace(__FILE__, __LINE__, __func__);
     cz_edge_streams_close(&s);
@@ -1685,6 +1699,20 @@ cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, 
   }
   *out = s;
   return CZ_OK;
+}
+
+size_t cz_edge_streams_count(const cz_edge_streams *s) { return s->npops; }
+
+bool cz_edge_streams_index_ok(const cz_edge_streams *s, size_t i) { return s->pops[i].by_target; }
+
+cz_status cz_edge_streams_set_index_ok(cz_edge_streams *s, size_t i, bool ok) {
+  stream_pop *sp = &s->pops[i];
+  sp->by_target = ok;
+  if (!ok) return CZ_OK;
+  const cz_edge_pop *e = &s->c->edges[sp->e];
+  char key[2048];
+  snprintf(key, sizeof key, "%s:%s", e->file, e->name);
+  return index_verified(s->c, key) ? CZ_OK : mark_verified(s->c, key);
 }
 
 bool cz_edge_streams_by_target(const cz_edge_streams *s) {
@@ -1800,12 +1828,6 @@ cz_status cz_edge_streams_read(cz_edge_streams *s, int slot, const cz_edge_filte
 }
 
 /* ------------------------------------------------------------------ edge scan */
-
-/* First row of part `part` when n rows are split into nparts nearly equal slices. */
-static size_t slice_start(size_t n, int part, int nparts) {
-  const size_t q = n / (size_t)nparts, r = n % (size_t)nparts; /* n * part / nparts without overflow */
-  return q * (size_t)part + r * (size_t)part / (size_t)nparts;
-}
 
 /* Reads this part's slice of one population in rounds of at most cap rows. Every part makes
  * the same number of reads (the widest slice's), so collective reads always pair up; after a

@@ -1192,7 +1192,7 @@ static cz_status open_streams(cz_network *net, edge_source *src) {
   const char *env = getenv("CADENZA_EDGE_THREADS");
   if (env && strcmp(env, "0") == 0) return CZ_OK;
   const double t0 = cz_now();
-  CZ_TRY(cz_edge_streams_open(src->c, src->cfg, net->nthreads, &src->streams));
+  CZ_TRY(cz_edge_streams_open(src->c, src->cfg, net->nthreads, 0, 1, &src->streams));
   src->t_open = cz_now() - t0;
   if (!cz_edge_streams_by_target(src->streams)) {
     cz_log_debug("an edge population has no usable target_to_source index: edges are read on one thread");
@@ -1225,7 +1225,7 @@ static cz_status build_synapses(cz_network *net, edge_source *src) {
   if (st == CZ_OK && pcounts) st = alloc_thread_plastic(net, pcounts);
   if (st == CZ_OK) st = pass_fill(net, src, &ti, &wp, counts, pcounts);
   if (st == CZ_OK && src->streamed)
-    cz_log_info("Synapse tables: edge files opened (indexes checked) in %.2f s, read %s%s in %.2f s in all; edges "
+    cz_log_info("Synapse tables: edge files opened in %.2f s, read %s%s in %.2f s in all; edges "
                 "checked and counted in %.2f s%s, filled in %.2f s",
                 src->t_open, count_pass ? "three times" : "twice", src->streams ? " by every thread" : "", src->t_read,
                 src->t_scan + src->t_count, count_pass ? " (counted in a pass of their own)" : "", src->t_fill);

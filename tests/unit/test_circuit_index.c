@@ -87,8 +87,9 @@ static void test_index_matches_scan(void **state) {
 }
 
 /* Rewrites the recurrent edges file with an index that gives every node its neighbour's
- * range: complete and disjoint, but wrong. */
-static void write_shifted_index(const char *path, const char *copy) {
+ * range (or, last_two, swaps the ranges of the last two nodes only): complete and disjoint,
+ * but wrong. */
+static void write_wrong_index(const char *path, const char *copy, bool last_two) {
   cz_h5file *in = NULL, *out = NULL;
   assert_int_equal(cz_h5_open_read(path, &in), CZ_OK);
   assert_int_equal(cz_h5_create(copy, &out), CZ_OK);
@@ -111,8 +112,9 @@ static void write_shifted_index(const char *path, const char *copy) {
   char ds[256];
   snprintf(ds, sizeof ds, "%s/node_id_to_range", base);
   assert_int_equal(cz_h5_read_u64_pairs(in, ds, &node_to, &nn), CZ_OK);
-  uint64_t first[2] = {node_to[0], node_to[1]};
-  for (size_t i = 0; i + 1 < nn; i++) {
+  const size_t from = last_two ? nn - 2 : 0;
+  uint64_t first[2] = {node_to[2 * from], node_to[2 * from + 1]};
+  for (size_t i = from; i + 1 < nn; i++) {
     node_to[2 * i] = node_to[2 * (i + 1)];
     node_to[2 * i + 1] = node_to[2 * (i + 1) + 1];
   }
@@ -138,7 +140,7 @@ static void test_wrong_index_falls_back(void **state) {
   cz_config *cfg = NULL;
   assert_int_equal(cz_cfg_load(cfgpath, NULL, &cfg), CZ_OK);
   cz_circuit *reference = load(cfg, false);
-  write_shifted_index(edges, broken);
+  write_wrong_index(edges, broken, false);
   assert_int_equal(rename(broken, edges), 0);
   int warnings = cz_log_warning_count();
   cz_circuit *indexed = load(cfg, true);
@@ -151,12 +153,144 @@ static void test_wrong_index_falls_back(void **state) {
   cz_cfg_destroy(&cfg);
 }
 
+/* ---- edge streams: per-thread reading through the index --------------------------------- */
+
+/* The edges a stream hands over, population by population, appended in batch order. */
+typedef struct collected {
+  size_t n[8];
+  uint32_t *src[8], *tgt[8], *type[8];
+  uint64_t *row[8];
+} collected;
+
+static cz_status collect_batch(void *ctx, const cz_circuit *c, size_t e, const cz_edge_pop *edges) {
+  (void)c;
+  collected *k = ctx;
+  assert_true(e < 8);
+  const size_t n = k->n[e] + edges->n;
+  k->src[e] = realloc(k->src[e], n * sizeof *k->src[e]);
+  k->tgt[e] = realloc(k->tgt[e], n * sizeof *k->tgt[e]);
+  k->type[e] = realloc(k->type[e], n * sizeof *k->type[e]);
+  k->row[e] = realloc(k->row[e], n * sizeof *k->row[e]);
+  memcpy(k->src[e] + k->n[e], edges->source_row, edges->n * sizeof *edges->source_row);
+  memcpy(k->tgt[e] + k->n[e], edges->target_row, edges->n * sizeof *edges->target_row);
+  memcpy(k->type[e] + k->n[e], edges->type, edges->n * sizeof *edges->type);
+  memcpy(k->row[e] + k->n[e], edges->file_row, edges->n * sizeof *edges->file_row);
+  k->n[e] = n;
+  return CZ_OK;
+}
+
+static void collected_free(collected *k) {
+  for (int e = 0; e < 8; e++) {
+    free(k->src[e]);
+    free(k->tgt[e]);
+    free(k->type[e]);
+    free(k->row[e]);
+  }
+}
+
+static bool keep_odd_target(const void *ctx, uint32_t tp, uint32_t tr) { return !keep_target(ctx, tp, tr); }
+
+/* Two slots read the even and the odd targets' edges, in batches of 7, and get exactly the
+ * edges a full load keeps for them, in file order, with their file rows. */
+static void test_streams_read_like_load(void **state) {
+  (void)state;
+  char dir[512], cfgpath[700];
+  generate(dir, sizeof dir);
+  snprintf(cfgpath, sizeof cfgpath, "%s/net/config.json", dir);
+  cz_config *cfg = NULL;
+  assert_int_equal(cz_cfg_load(cfgpath, NULL, &cfg), CZ_OK);
+  cz_circuit *whole = NULL, *c = NULL;
+  assert_int_equal(cz_circuit_load_nodes(cfg, &whole), CZ_OK);
+  assert_int_equal(cz_circuit_load_edges(whole, cfg, NULL), CZ_OK);
+  assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
+  cz_edge_streams *es = NULL;
+  assert_int_equal(cz_edge_streams_open(c, cfg, 2, 0, 1, &es), CZ_OK);
+  assert_true(cz_edge_streams_by_target(es));
+  assert_int_equal(c->nedges, whole->nedges);
+  collected even = {0}, odd = {0};
+  cz_edge_filter fe = {.keep_target = keep_target, .batch = collect_batch, .batch_ctx = &even, .batch_edges = 7};
+  cz_edge_filter fo = {.keep_target = keep_odd_target, .batch = collect_batch, .batch_ctx = &odd, .batch_edges = 7};
+  assert_int_equal(cz_edge_streams_read(es, 0, &fe), CZ_OK);
+  assert_int_equal(cz_edge_streams_read(es, 1, &fo), CZ_OK);
+  for (size_t e = 0; e < whole->nedges; e++) {
+    const cz_edge_pop *w = &whole->edges[e];
+    size_t ie = 0, io = 0;
+    for (size_t i = 0; i < w->n; i++) {
+      collected *k = w->target_row[i] % 2 == 0 ? &even : &odd;
+      size_t *at = k == &even ? &ie : &io;
+      assert_true(*at < k->n[e]);
+      assert_int_equal(k->src[e][*at], w->source_row[i]);
+      assert_int_equal(k->tgt[e][*at], w->target_row[i]);
+      assert_int_equal(k->type[e][*at], w->type[i]);
+      assert_int_equal(k->row[e][*at], i);
+      (*at)++;
+    }
+    assert_int_equal(ie, even.n[e]);
+    assert_int_equal(io, odd.n[e]);
+    /* the index's in-degrees are the edges' */
+    uint64_t *count = calloc(c->nodes[w->target_pop].n + 1, sizeof *count);
+    assert_int_equal(cz_edge_streams_in_counts(es, e, count), CZ_OK);
+    for (size_t i = 0; i < w->n; i++) count[w->target_row[i]]--;
+    for (size_t r = 0; r < c->nodes[w->target_pop].n; r++) assert_int_equal(count[r], 0);
+    free(count);
+  }
+  collected_free(&even);
+  collected_free(&odd);
+  cz_edge_streams_close(&es);
+  assert_int_equal(c->nedges, 0);
+  cz_circuit_destroy(&c);
+  cz_circuit_destroy(&whole);
+  cz_cfg_destroy(&cfg);
+}
+
+/* Parts check slices of rows: an index wrong only at the end of the file passes the first
+ * part's check and fails the second's, so parts must agree before trusting it. */
+static void test_streams_index_checked_in_slices(void **state) {
+  (void)state;
+  char dir[512], cfgpath[700], edges[700], broken[700];
+  generate(dir, sizeof dir);
+  snprintf(cfgpath, sizeof cfgpath, "%s/net/config.json", dir);
+  snprintf(edges, sizeof edges, "%s/net/network/brunel_brunel_edges.h5", dir);
+  snprintf(broken, sizeof broken, "%s/net/network/swapped.h5", dir);
+  cz_config *cfg = NULL;
+  assert_int_equal(cz_cfg_load(cfgpath, NULL, &cfg), CZ_OK);
+  write_wrong_index(edges, broken, true);
+  assert_int_equal(rename(broken, edges), 0);
+  bool ok[3];
+  for (int part = 0; part < 3; part++) {
+    cz_circuit *c = NULL;
+    assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
+    cz_edge_streams *es = NULL;
+    assert_int_equal(cz_edge_streams_open(c, cfg, 1, part < 2 ? part : 0, part < 2 ? 2 : 1, &es), CZ_OK);
+    ok[part] = true;
+    for (size_t i = 0; i < cz_edge_streams_count(es); i++)
+      if (strcmp(c->edges[i].name, "brunel_to_brunel") == 0) ok[part] = cz_edge_streams_index_ok(es, i);
+    if (part == 1) { /* the agreed verdict: untrusted, so a read refuses */
+      for (size_t i = 0; i < cz_edge_streams_count(es); i++)
+        assert_int_equal(cz_edge_streams_set_index_ok(es, i, cz_edge_streams_index_ok(es, i)), CZ_OK);
+      assert_false(cz_edge_streams_by_target(es));
+      collected k = {0};
+      cz_edge_filter f = {.keep_target = keep_target, .batch = collect_batch, .batch_ctx = &k};
+      assert_int_equal(cz_edge_streams_read(es, 0, &f), CZ_ERR_INTERNAL);
+      collected_free(&k);
+    }
+    cz_edge_streams_close(&es);
+    cz_circuit_destroy(&c);
+  }
+  assert_true(ok[0]);  /* the first half of the rows is right */
+  assert_false(ok[1]); /* the second half is not */
+  assert_false(ok[2]); /* nor the whole */
+  cz_cfg_destroy(&cfg);
+}
+
 int main(void) {
   cz_h5_quiet();
   cz_log_set_console(false);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_index_matches_scan),
       cmocka_unit_test(test_wrong_index_falls_back),
+      cmocka_unit_test(test_streams_read_like_load),
+      cmocka_unit_test(test_streams_index_checked_in_slices),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

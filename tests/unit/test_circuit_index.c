@@ -130,18 +130,31 @@ static void write_wrong_index(const char *path, const char *copy, bool last_two)
   assert_int_equal(cz_h5_close(&out), CZ_OK);
 }
 
+/* The config of the network generated in dir. */
+static cz_config *net_config(const char *dir) {
+  char path[700];
+  snprintf(path, sizeof path, "%s/net/config.json", dir);
+  cz_config *cfg = NULL;
+  assert_int_equal(cz_cfg_load(path, NULL, &cfg), CZ_OK);
+  return cfg;
+}
+
+/* Replaces the recurrent edges file of the network in dir by write_wrong_index's copy. */
+static void break_index(const char *dir, bool last_two) {
+  char edges[700], broken[700];
+  snprintf(edges, sizeof edges, "%s/net/network/brunel_brunel_edges.h5", dir);
+  snprintf(broken, sizeof broken, "%s/net/network/broken.h5", dir);
+  write_wrong_index(edges, broken, last_two);
+  assert_int_equal(rename(broken, edges), 0);
+}
+
 static void test_wrong_index_falls_back(void **state) {
   (void)state;
-  char dir[512], cfgpath[700], edges[700], broken[700];
+  char dir[512];
   generate(dir, sizeof dir);
-  snprintf(cfgpath, sizeof cfgpath, "%s/net/config.json", dir);
-  snprintf(edges, sizeof edges, "%s/net/network/brunel_brunel_edges.h5", dir);
-  snprintf(broken, sizeof broken, "%s/net/network/shifted.h5", dir);
-  cz_config *cfg = NULL;
-  assert_int_equal(cz_cfg_load(cfgpath, NULL, &cfg), CZ_OK);
+  cz_config *cfg = net_config(dir);
   cz_circuit *reference = load(cfg, false);
-  write_wrong_index(edges, broken, false);
-  assert_int_equal(rename(broken, edges), 0);
+  break_index(dir, false);
   int warnings = cz_log_warning_count();
   cz_circuit *indexed = load(cfg, true);
   assert_same_edges(reference, indexed);
@@ -194,11 +207,9 @@ static bool keep_odd_target(const void *ctx, uint32_t tp, uint32_t tr) { return 
  * edges a full load keeps for them, in file order, with their file rows. */
 static void test_streams_read_like_load(void **state) {
   (void)state;
-  char dir[512], cfgpath[700];
+  char dir[512];
   generate(dir, sizeof dir);
-  snprintf(cfgpath, sizeof cfgpath, "%s/net/config.json", dir);
-  cz_config *cfg = NULL;
-  assert_int_equal(cz_cfg_load(cfgpath, NULL, &cfg), CZ_OK);
+  cz_config *cfg = net_config(dir);
   cz_circuit *whole = NULL, *c = NULL;
   assert_int_equal(cz_circuit_load_nodes(cfg, &whole), CZ_OK);
   assert_int_equal(cz_circuit_load_edges(whole, cfg, NULL), CZ_OK);
@@ -247,15 +258,10 @@ static void test_streams_read_like_load(void **state) {
  * part's check and fails the second's, so parts must agree before trusting it. */
 static void test_streams_index_checked_in_slices(void **state) {
   (void)state;
-  char dir[512], cfgpath[700], edges[700], broken[700];
+  char dir[512];
   generate(dir, sizeof dir);
-  snprintf(cfgpath, sizeof cfgpath, "%s/net/config.json", dir);
-  snprintf(edges, sizeof edges, "%s/net/network/brunel_brunel_edges.h5", dir);
-  snprintf(broken, sizeof broken, "%s/net/network/swapped.h5", dir);
-  cz_config *cfg = NULL;
-  assert_int_equal(cz_cfg_load(cfgpath, NULL, &cfg), CZ_OK);
-  write_wrong_index(edges, broken, true);
-  assert_int_equal(rename(broken, edges), 0);
+  cz_config *cfg = net_config(dir);
+  break_index(dir, true);
   bool ok[3];
   for (int part = 0; part < 3; part++) {
     cz_circuit *c = NULL;

@@ -1523,12 +1523,12 @@ static size_t slice_start(size_t n, int part, int nparts) {
 /* ------------------------------------------------------------------ edge streams
  *
  * The per-thread reader. cz_edge_streams_open does, on one thread, everything that asks HDF5
- * about the files (types, groups, dataset shapes, the target_to_source index, checked once
- * against every target id); cz_edge_streams_read then only reads ranges of rows, which the
- * HDF5 layer serves on any number of threads at once (contiguous datasets with pread). Each
- * thread reads the rows of the targets its filter keeps, through the index, into its own slot
- * (chunk buffers, batch arrays, group windows and a view of the population), so threads
- * share nothing they write. */
+ * about the files (types, groups, dataset shapes, the target_to_source index, checked against
+ * the target ids of a slice of the rows, or trusted when checked before); cz_edge_streams_read
+ * then only reads ranges of rows, which the HDF5 layer serves on any number of threads at once
+ * (contiguous datasets with pread). Each thread reads the rows of the targets its filter
+ * keeps, through the index, into its own slot (chunk buffers, batch arrays, group windows and
+ * a view of the population), so threads share nothing they write. */
 
 typedef struct stream_file {
   cz_h5file *f;

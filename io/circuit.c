@@ -899,23 +899,29 @@ static void batch_arrays_return(cz_edge_pop *e) {
   e->n = 0;
 }
 
+/* A chunk scratch of cap rows (on failure *out holds what was allocated, for edge_chunk_free). */
+static cz_status edge_chunk_new(size_t cap, edge_chunk **out) {
+  edge_chunk *ch = NULL;
+  CZ_NEW(ch, 1);
+  ch->src = malloc(cap * sizeof(uint64_t));
+  ch->tgt = malloc(cap * sizeof(uint64_t));
+  ch->type_id = malloc(cap * sizeof(uint64_t));
+  ch->group = malloc(cap * sizeof(uint64_t));
+  ch->index = malloc(cap * sizeof(uint64_t));
+  ch->cap = cap;
+  *out = ch;
+  CZ_CHECK(ch->src && ch->tgt && ch->type_id && ch->group && ch->index, CZ_ERR_NOMEM, "out of memory reading edges");
+  return CZ_OK;
+}
+
 /* The circuit's chunk buffers, holding at least cap rows. */
 static cz_status edge_chunk_get(cz_circuit *c, size_t cap, edge_chunk **out) {
-  edge_chunk *ch = c->scratch;
-  if (!ch || ch->cap < cap) {
-    edge_chunk_free(ch);
+  if (!c->scratch || c->scratch->cap < cap) {
+    edge_chunk_free(c->scratch);
     c->scratch = NULL;
-    CZ_NEW(ch, 1);
-    c->scratch = ch;
-    ch->src = malloc(cap * sizeof(uint64_t));
-    ch->tgt = malloc(cap * sizeof(uint64_t));
-    ch->type_id = malloc(cap * sizeof(uint64_t));
-    ch->group = malloc(cap * sizeof(uint64_t));
-    ch->index = malloc(cap * sizeof(uint64_t));
-    CZ_CHECK(ch->src && ch->tgt && ch->type_id && ch->group && ch->index, CZ_ERR_NOMEM, "out of memory reading edges");
-    ch->cap = cap;
+    CZ_TRY(edge_chunk_new(cap, &c->scratch));
   }
-  *out = ch;
+  *out = c->scratch;
   return CZ_OK;
 }
 
@@ -1142,21 +1148,17 @@ static cz_status index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_
   return CZ_OK;
 }
 
-/* Whether population e's target_to_source index lists exactly its edges: every node's ranges
- * together cover [0, n_file) without overlap, and every row in [lo, hi) of a node's range
- * names that node as its target (all rows: [0, n_file); the ranks can check slices each and
- * agree). One pass over those target ids (through buf, cap entries). */
-static cz_status verify_index(cz_h5file *f, const cz_edge_pop *e, const char *tgt_path, size_t n_file, size_t lo,
-                              size_t hi, uint64_t *buf, size_t cap, bool *ok) {
-  static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
-  static const char *const range_names[] = {"range_to_edge_id", NULL};
-  uint64_t *node_to = NULL, *range_to = NULL, *spans = NULL;
-  size_t nn = 0, nr = 0, ns = 0;
-  *ok = read_index_pairs(f, e->name, node_names, &node_to, &nn) && read_index_pairs(f, e->name, range_names, &range_to, &nr);
-  cz_error_clear();
-  cz_status st = CZ_OK;
-  if (*ok && !(spans = cz_calloc(3 * nr + 3, sizeof *spans))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t id = 0; *ok && st == CZ_OK && id < nn; id++) {
+/* The spans of an index, [first row, end row, node id] sorted by row, when its ranges cover
+ * [0, n_file) exactly once (*ok); the rows' target ids are not looked at. */
+static cz_status index_spans(const uint64_t *node_to, size_t nn, const uint64_t *range_to, size_t nr, size_t n_file,
+                             uint64_t **out, size_t *nspans, bool *ok) {
+  *out = NULL;
+  *nspans = 0;
+  uint64_t *spans = NULL;
+  CZ_NEW(spans, 3 * nr + 3);
+  size_t ns = 0;
+  *ok = true;
+  for (size_t id = 0; *ok && id < nn; id++) {
     *ok = node_to[2 * id] <= node_to[2 * id + 1] && node_to[2 * id + 1] <= nr;
     for (uint64_t k = node_to[2 * id]; *ok && k < node_to[2 * id + 1]; k++) {
       if (range_to[2 * k] == range_to[2 * k + 1]) continue;
@@ -1169,19 +1171,49 @@ static cz_status verify_index(cz_h5file *f, const cz_edge_pop *e, const char *tg
       }
     }
   }
-  if (*ok && st == CZ_OK) qsort(spans, ns, 3 * sizeof *spans, cmp_range);
+  if (*ok) qsort(spans, ns, 3 * sizeof *spans, cmp_range);
   for (size_t i = 0; *ok && i < ns; i++) *ok = spans[3 * i] == (i ? spans[3 * (i - 1) + 1] : 0);
   *ok = *ok && (ns ? spans[3 * (ns - 1) + 1] : 0) == n_file;
+  if (!*ok) {
+    free(spans);
+    return CZ_OK;
+  }
+  *out = spans;
+  *nspans = ns;
+  return CZ_OK;
+}
+
+/* Whether every row in [lo, hi) names as its target the node of the span holding it (*ok).
+ * Reads the target ids through buf (cap entries); safe on several threads (distinct bufs). */
+static cz_status check_span_rows(cz_h5file *f, const char *tgt_path, const uint64_t *spans, size_t ns, size_t lo,
+                                 size_t hi, uint64_t *buf, size_t cap, bool *ok) {
+  *ok = true;
   size_t sp = 0;
-  while (*ok && sp < ns && spans[3 * sp + 1] <= lo) sp++;
-  for (size_t a = lo; *ok && st == CZ_OK && a < hi; a += cap) {
+  while (sp < ns && spans[3 * sp + 1] <= lo) sp++;
+  for (size_t a = lo; *ok && a < hi; a += cap) {
     const size_t m = hi - a < cap ? hi - a : cap;
-    st = cz_h5_read_u64_range(f, tgt_path, a, m, buf);
-    for (size_t k = 0; st == CZ_OK && *ok && k < m; k++) {
+    CZ_TRY(cz_h5_read_u64_range(f, tgt_path, a, m, buf));
+    for (size_t k = 0; *ok && k < m; k++) {
       while (a + k >= spans[3 * sp + 1]) sp++;
       *ok = buf[k] == spans[3 * sp + 2];
     }
   }
+  return CZ_OK;
+}
+
+/* Whether population e's target_to_source index lists exactly its edges: every node's ranges
+ * together cover [0, n_file) without overlap, and every row of a node's range names that node
+ * as its target. One pass over the target ids (through buf, cap entries). */
+static cz_status verify_index(cz_h5file *f, const cz_edge_pop *e, const char *tgt_path, size_t n_file, uint64_t *buf,
+                              size_t cap, bool *ok) {
+  static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
+  static const char *const range_names[] = {"range_to_edge_id", NULL};
+  uint64_t *node_to = NULL, *range_to = NULL, *spans = NULL;
+  size_t nn = 0, nr = 0, ns = 0;
+  *ok = read_index_pairs(f, e->name, node_names, &node_to, &nn) && read_index_pairs(f, e->name, range_names, &range_to, &nr);
+  cz_error_clear();
+  cz_status st = *ok ? index_spans(node_to, nn, range_to, nr, n_file, &spans, &ns, ok) : CZ_OK;
+  if (st == CZ_OK && *ok) st = check_span_rows(f, tgt_path, spans, ns, 0, n_file, buf, cap, ok);
   free(node_to);
   free(range_to);
   free(spans);
@@ -1330,7 +1362,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   bool trusted = indexed && index_verified(c, key);
   if (st == CZ_OK && indexed && !trusted) {
     bool ok = false;
-    st = verify_index(f, e, p.tgt, n_file, 0, n_file, ch.tgt, cap, &ok);
+    st = verify_index(f, e, p.tgt, n_file, ch.tgt, cap, &ok);
     if (st == CZ_OK && ok) {
       trusted = true;
       st = mark_verified(c, key);
@@ -1544,9 +1576,11 @@ typedef struct stream_pop {
   size_t n_file;
   edge_groups eg; /* columns; every read has windows of its own */
   bool *type_ok;
-  uint64_t *node_to, *range_to; /* the checked index: [2 nn], [2 nr] */
+  uint64_t *node_to, *range_to; /* the index: [2 nn], [2 nr] */
   size_t nn, nr;
-  bool by_target; /* the index lists exactly the population's edges */
+  uint64_t *spans; /* index_spans, while the rows are to be checked */
+  size_t nspans;
+  bool by_target; /* the index lists exactly the population's edges (as far as checked) */
   size_t gap;     /* gap_rows */
 } stream_pop;
 
@@ -1561,6 +1595,7 @@ struct cz_edge_streams {
 
 static void stream_pop_free(stream_pop *sp) {
   edge_groups_free(&sp->eg);
+  free(sp->spans);
   free(sp->type_ok);
   free(sp->node_to);
   free(sp->range_to);
@@ -1584,12 +1619,11 @@ void cz_edge_streams_close(cz_edge_streams **ps) {
   *ps = NULL;
 }
 
-/* Reads population sp's index and checks it against the target ids of this part's slice of
- * rows (every row when there is one part; a population whose index was checked before in this
- * circuit is trusted); sp->by_target tells whether this part found it right. buf: cap entries
- * of scratch. */
-static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e, stream_pop *sp, int part,
-                              int nparts, uint64_t *buf, size_t cap) {
+/* Reads population sp's index and, unless this circuit checked it before, its spans (the
+ * ranges must cover the rows exactly once); with check_rows, also every row's target id.
+ * sp->by_target tells whether it held so far. buf: cap entries of scratch. */
+static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e, stream_pop *sp, bool check_rows,
+                              uint64_t *buf, size_t cap) {
   static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
   static const char *const range_names[] = {"range_to_edge_id", NULL};
   sp->by_target = read_index_pairs(f, e->name, node_names, &sp->node_to, &sp->nn) &&
@@ -1599,14 +1633,15 @@ static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e,
   char key[2048];
   snprintf(key, sizeof key, "%s:%s", e->file, e->name);
   if (index_verified(c, key)) return CZ_OK;
-  const size_t lo = slice_start(sp->n_file, part, nparts), hi = slice_start(sp->n_file, part + 1, nparts);
-  return verify_index(f, e, sp->p.tgt, sp->n_file, lo, hi, buf, cap, &sp->by_target);
+  CZ_TRY(index_spans(sp->node_to, sp->nn, sp->range_to, sp->nr, sp->n_file, &sp->spans, &sp->nspans, &sp->by_target));
+  if (!sp->by_target || !check_rows) return CZ_OK;
+  return check_span_rows(f, sp->p.tgt, sp->spans, sp->nspans, 0, sp->n_file, buf, cap, &sp->by_target);
 }
 
 /* Adds population `name` of file k to the streams: its metadata into c->edges, the rest into
  * a stream_pop. */
-static cz_status stream_pop_open(cz_edge_streams *s, size_t k, const char *file, const char *name, int part,
-                                 int nparts) {
+static cz_status stream_pop_open(cz_edge_streams *s, size_t k, const char *file, const char *name,
+                                 bool check_rows) {
   cz_circuit *c = s->c;
   cz_edge_pop *e = NULL;
   CZ_TRY(append_edge_pop(c, file, name, &e));
@@ -1630,10 +1665,10 @@ static cz_status stream_pop_open(cz_edge_streams *s, size_t k, const char *file,
   CZ_NEW(sp->type_ok, sf->types->nrows + 1);
   for (size_t r = 0; r < sf->types->nrows; r++) sp->type_ok[r] = type_values_ok(&sf->info[r]);
   edge_chunk *ch = s->slot[0];
-  return stream_index(c, sf->f, e, sp, part, nparts, ch->tgt, ch->cap);
+  return stream_index(c, sf->f, e, sp, check_rows, ch->tgt, ch->cap);
 }
 
-static cz_status stream_file_open(cz_edge_streams *s, const cz_config *cfg, size_t k, int part, int nparts) {
+static cz_status stream_file_open(cz_edge_streams *s, const cz_config *cfg, size_t k, bool check_rows) {
   const cz_cfg_edges *ce = &cfg->edges[k];
   stream_file *sf = &s->files[s->nfiles++];
   memset(sf, 0, sizeof *sf);
@@ -1655,32 +1690,16 @@ static cz_status stream_file_open(cz_edge_streams *s, const cz_config *cfg, size
   st = grown ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (grown) s->pops = grown;
   for (size_t i = 0; i < npops && st == CZ_OK; i++)
-    st = stream_pop_open(s, s->nfiles - 1, ce->edges_file, pops[i], part, nparts);
+    st = stream_pop_open(s, s->nfiles - 1, ce->edges_file, pops[i], check_rows);
   cz_h5_free_names(pops, npops);
   return st;
 }
 
-/* A chunk scratch of its own (not the circuit's). */
-static cz_status edge_chunk_new(size_t cap, edge_chunk **out) {
-  edge_chunk *ch = NULL;
-  CZ_NEW(ch, 1);
-  ch->src = malloc(cap * sizeof(uint64_t));
-  ch->tgt = malloc(cap * sizeof(uint64_t));
-  ch->type_id = malloc(cap * sizeof(uint64_t));
-  ch->group = malloc(cap * sizeof(uint64_t));
-  ch->index = malloc(cap * sizeof(uint64_t));
-  ch->cap = cap;
-  *out = ch;
-  CZ_CHECK(ch->src && ch->tgt && ch->type_id && ch->group && ch->index, CZ_ERR_NOMEM, "out of memory reading edges");
-  return CZ_OK;
-}
-
-cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, int part, int nparts,
+cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, bool check_rows,
                                cz_edge_streams **out) {
   *out = NULL;
   CZ_CHECK(c->nedges == 0, CZ_ERR_INTERNAL, "edges are already loaded");
-  CZ_CHECK(nslots >= 1 && nparts >= 1 && part >= 0 && part < nparts, CZ_ERR_INTERNAL,
-           "edge streams: %d slots, part %d of %d", nslots, part, nparts);
+  CZ_CHECK(nslots >= 1, CZ_ERR_INTERNAL, "edge streams: %d slots", nslots);
   cz_edge_streams *s = NULL;
   CZ_NEW(s, 1);
   s->c = c;
@@ -1691,7 +1710,7 @@ cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, 
   if (st == CZ_OK) s->nslots = nslots;
   for (int t = 0; t < s->nslots && st == CZ_OK; t++) st = edge_chunk_new(EDGE_CHUNK, &s->slot[t]);
   for (size_t k = 0; k < cfg->nedges && st == CZ_OK; k++)
-    if (cfg->edges[k].enabled) st = stream_file_open(s, cfg, k, part, nparts);
+    if (cfg->edges[k].enabled) st = stream_file_open(s, cfg, k, check_rows);
   if (st != CZ_OK) {
     cz_error_trace(__FILE__, __LINE__, __func__);
     cz_edge_streams_close(&s);
@@ -1702,6 +1721,17 @@ cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, 
 }
 
 size_t cz_edge_streams_count(const cz_edge_streams *s) { return s->npops; }
+
+cz_status cz_edge_streams_check_rows(cz_edge_streams *s, size_t i, int slot, int part, int nparts, bool *ok) {
+  CZ_CHECK(i < s->npops && slot >= 0 && slot < s->nslots && part >= 0 && part < nparts, CZ_ERR_INTERNAL,
+           "edge streams: population %zu, slot %d, part %d of %d", i, slot, part, nparts);
+  const stream_pop *sp = &s->pops[i];
+  *ok = sp->by_target;
+  if (!sp->by_target || !sp->spans) return CZ_OK; /* no index, or one checked before */
+  const size_t lo = slice_start(sp->n_file, part, nparts), hi = slice_start(sp->n_file, part + 1, nparts);
+  edge_chunk *ch = s->slot[slot];
+  return check_span_rows(s->files[sp->file].f, sp->p.tgt, sp->spans, sp->nspans, lo, hi, ch->tgt, ch->cap, ok);
+}
 
 bool cz_edge_streams_index_ok(const cz_edge_streams *s, size_t i) { return s->pops[i].by_target; }
 

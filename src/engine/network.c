@@ -529,12 +529,11 @@ static void weight_plan_add(weight_plan *w, double x) {
 }
 
 /* Adds plan b (another thread's, over other edges) to a: b's weights after a's. */
-static cz_status weight_plan_merge(weight_plan *a, const weight_plan *b) {
-  if (!a->coding) return CZ_OK;
+static void weight_plan_merge(weight_plan *a, const weight_plan *b) {
+  if (!a->coding) return;
   a->floats = a->floats && b->floats;
   a->full = a->full || b->full;
   for (size_t i = 0; i < b->ws.n && !a->full; i++) a->full = weight_code(&a->ws, b->ws.table[i]) < 0;
-  return CZ_OK;
 }
 
 /* The code of a weight already in the set (0 for one that is not: a type no edge uses). */
@@ -1035,19 +1034,18 @@ static void syn_fail_free(cz_error_note *fail, size_t n) {
 }
 
 /* Adds thread scans' sums into the first (acc[0]) and the network. */
-static cz_status scan_merge(cz_network *net, scan_acc *acc, int n) {
+static void scan_merge(cz_network *net, scan_acc *acc, int n) {
   for (int t = 1; t < n; t++) {
     acc[0].nsyn += acc[t].nsyn;
     acc[0].nplastic += acc[t].nplastic;
     if (acc[t].min_delay < acc[0].min_delay) acc[0].min_delay = acc[t].min_delay;
     if (acc[t].max_delay > acc[0].max_delay) acc[0].max_delay = acc[t].max_delay;
-    CZ_TRY(weight_plan_merge(acc[0].wp, acc[t].wp));
+    weight_plan_merge(acc[0].wp, acc[t].wp);
   }
   net->nsyn_total += acc[0].nsyn;
   net->nplastic += acc[0].nplastic;
   net->min_delay = acc[0].min_delay;
   net->max_delay = acc[0].max_delay;
-  return CZ_OK;
 }
 
 /* Pass 1: validation, in-degrees, delays, weights, block counts; then thread ranges (before
@@ -1081,7 +1079,7 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, b
     st = pass_serial(src, net, visit_scan, ctxs[0], false, &src->t_scan);
     if (st == CZ_OK) st = balance_threads(net, indeg, blocks->nblocks ? blocks->nblocks : net->N);
   }
-  if (st == CZ_OK) st = scan_merge(net, acc, n);
+  if (st == CZ_OK) scan_merge(net, acc, n);
   if (n > 0 && wps) *wp = wps[0]; /* the merged plan */
   for (int t = 1; wps && t < n; t++) weight_set_free(&wps[t].ws);
   bool any_stdp = false;
@@ -1192,7 +1190,7 @@ static cz_status open_streams(cz_network *net, edge_source *src) {
   const char *env = getenv("CADENZA_EDGE_THREADS");
   if (env && strcmp(env, "0") == 0) return CZ_OK;
   const double t0 = cz_now();
-  CZ_TRY(cz_edge_streams_open(src->c, src->cfg, net->nthreads, 0, 1, &src->streams));
+  CZ_TRY(cz_edge_streams_open(src->c, src->cfg, net->nthreads, true, &src->streams));
   src->t_open = cz_now() - t0;
   if (!cz_edge_streams_by_target(src->streams)) {
     cz_log_debug("an edge population has no usable target_to_source index: edges are read on one thread");

@@ -215,7 +215,7 @@ static void test_streams_read_like_load(void **state) {
   assert_int_equal(cz_circuit_load_edges(whole, cfg, NULL), CZ_OK);
   assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
   cz_edge_streams *es = NULL;
-  assert_int_equal(cz_edge_streams_open(c, cfg, 2, 0, 1, &es), CZ_OK);
+  assert_int_equal(cz_edge_streams_open(c, cfg, 2, true, &es), CZ_OK);
   assert_true(cz_edge_streams_by_target(es));
   assert_int_equal(c->nedges, whole->nedges);
   collected even = {0}, odd = {0};
@@ -262,27 +262,33 @@ static void test_streams_index_checked_in_slices(void **state) {
   generate(dir, sizeof dir);
   cz_config *cfg = net_config(dir);
   break_index(dir, true);
-  bool ok[3];
-  for (int part = 0; part < 3; part++) {
-    cz_circuit *c = NULL;
-    assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
-    cz_edge_streams *es = NULL;
-    assert_int_equal(cz_edge_streams_open(c, cfg, 1, part < 2 ? part : 0, part < 2 ? 2 : 1, &es), CZ_OK);
-    ok[part] = true;
-    for (size_t i = 0; i < cz_edge_streams_count(es); i++)
-      if (strcmp(c->edges[i].name, "brunel_to_brunel") == 0) ok[part] = cz_edge_streams_index_ok(es, i);
-    if (part == 1) { /* the agreed verdict: untrusted, so a read refuses */
-      for (size_t i = 0; i < cz_edge_streams_count(es); i++)
-        assert_int_equal(cz_edge_streams_set_index_ok(es, i, cz_edge_streams_index_ok(es, i)), CZ_OK);
-      assert_false(cz_edge_streams_by_target(es));
-      collected k = {0};
-      cz_edge_filter f = {.keep_target = keep_target, .batch = collect_batch, .batch_ctx = &k};
-      assert_int_equal(cz_edge_streams_read(es, 0, &f), CZ_ERR_INTERNAL);
-      collected_free(&k);
-    }
-    cz_edge_streams_close(&es);
-    cz_circuit_destroy(&c);
-  }
+  /* slices 0 and 1 of 2 on slots 0 and 1, then all rows in one slice */
+  bool ok[3] = {true, true, true};
+  cz_circuit *c = NULL;
+  assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
+  cz_edge_streams *es = NULL;
+  assert_int_equal(cz_edge_streams_open(c, cfg, 2, false, &es), CZ_OK);
+  size_t bb = SIZE_MAX;
+  for (size_t i = 0; i < cz_edge_streams_count(es); i++)
+    if (strcmp(c->edges[i].name, "brunel_to_brunel") == 0) bb = i;
+  assert_true(bb != SIZE_MAX);
+  assert_true(cz_edge_streams_index_ok(es, bb)); /* its ranges cover the rows once */
+  for (int part = 0; part < 3; part++)
+    assert_int_equal(cz_edge_streams_check_rows(es, bb, part % 2, part < 2 ? part : 0, part < 2 ? 2 : 1, &ok[part]),
+                     CZ_OK);
+  /* the agreed verdict: untrusted, so a read refuses */
+  assert_int_equal(cz_edge_streams_set_index_ok(es, bb, ok[0] && ok[1]), CZ_OK);
+  assert_false(cz_edge_streams_by_target(es));
+  collected k = {0};
+  cz_edge_filter f = {.keep_target = keep_target, .batch = collect_batch, .batch_ctx = &k};
+  assert_int_equal(cz_edge_streams_read(es, 0, &f), CZ_ERR_INTERNAL);
+  collected_free(&k);
+  cz_edge_streams_close(&es);
+  /* opened with every row checked, the index is refused outright */
+  assert_int_equal(cz_edge_streams_open(c, cfg, 1, true, &es), CZ_OK);
+  assert_false(cz_edge_streams_index_ok(es, bb));
+  cz_edge_streams_close(&es);
+  cz_circuit_destroy(&c);
   assert_true(ok[0]);  /* the first half of the rows is right */
   assert_false(ok[1]); /* the second half is not */
   assert_false(ok[2]); /* nor the whole */

@@ -563,6 +563,16 @@ static cz_status cz_h5_read_range(cz_h5file *f, const char *dataset, cz_h5_dset 
 
 static pthread_mutex_t g_h5_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Whether dataset d lies in f's own file (an external link leads elsewhere). */
+static bool cz_h5_same_file(const cz_h5file *f, const cz_h5_dset *d) {
+  const hid_t fid = H5Iget_file_id(d->id);
+  if (fid < 0) return false;
+  char mine[4096], theirs[4096];
+  const ssize_t a = H5Fget_name(f->id, mine, sizeof mine), b = H5Fget_name(fid, theirs, sizeof theirs);
+  H5Fclose(fid);
+  return a > 0 && b > 0 && (size_t)a < sizeof mine && (size_t)b < sizeof theirs && strcmp(mine, theirs) == 0;
+}
+
 /* Whether d, open in f, can be read with pread: fills x. */
 static void cz_h5_direct_probe(cz_h5file *f, const cz_h5_dset *d, cz_h5_direct *x) {
   x->direct = false;
@@ -578,6 +588,7 @@ static void cz_h5_direct_probe(cz_h5file *f, const cz_h5_dset *d, cz_h5_direct *
     return;
   x->is_signed = !x->is_float && H5Tget_sign(d->type) != H5T_SGN_NONE;
   x->width = (unsigned)width;
+  if (!cz_h5_same_file(f, d)) return; /* reached through an external link */
   hid_t dcpl = H5Dget_create_plist(d->id), fcpl = H5Fget_create_plist(f->id);
   hsize_t userblock = 1;
   const bool plain = dcpl >= 0 && fcpl >= 0 && H5Pget_layout(dcpl) == H5D_CONTIGUOUS &&

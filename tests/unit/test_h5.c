@@ -363,7 +363,8 @@ static uint64_t range_int(size_t i) { return (uint64_t)(i * 7919 % 65521); }
 static double range_float(size_t i) { return (double)i / 8.0 - 100.0; }
 
 /* The same values as u8 (low byte), u16, u32, i32, u64, i64, big-endian u32, chunked and
- * compressed u32, f32 and f64, and an unwritten dataset (fill value 0). userblock: the file
+ * compressed u32, f32 and f64, an unwritten dataset (fill value 0), and u64 in another file
+ * behind an external link. userblock: the file
  * starts with a user block of that many bytes (0: none). */
 static void make_range_file(const char *path, hsize_t userblock) {
   hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
@@ -398,13 +399,29 @@ static void make_range_file(const char *path, hsize_t userblock) {
   int64_t neg[RANGE_N];
   for (size_t i = 0; i < RANGE_N; i++) neg[i] = i == 4321 ? -5 : (int64_t)i;
   range_write(f, "neg", H5T_STD_I32LE, H5P_DEFAULT, neg, H5T_NATIVE_INT64);
+  /* "linked": the u64 values of another file (whose own offset means nothing in this one) */
+  char other[700];
+  snprintf(other, sizeof other, "%s.other", path);
+  hid_t g = H5Fcreate(other, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  assert_true(g >= 0);
+  uint8_t pad[4096] = {0}; /* so that the linked dataset's offset differs from any here */
+  hsize_t npad = sizeof pad;
+  hid_t sp = H5Screate_simple(1, &npad, NULL);
+  hid_t dp = H5Dcreate2(g, "pad", H5T_STD_U8LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(dp, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, pad);
+  H5Dclose(dp);
+  H5Sclose(sp);
+  range_write(g, "u64", H5T_STD_U64LE, H5P_DEFAULT, u, H5T_NATIVE_UINT64);
+  H5Fclose(g);
+  assert_true(H5Lcreate_external(other, "/u64", f, "linked", H5P_DEFAULT, H5P_DEFAULT) >= 0);
   free(u);
   free(b);
   free(x);
   H5Fclose(f);
 }
 
-static const char *const range_ints[] = {"u8", "u16", "u32", "i32", "u64", "i64", "u32be", "u32gz", "unwritten"};
+static const char *const range_ints[] = {"u8",  "u16",   "u32",   "i32",       "u64",
+                                         "i64", "u32be", "u32gz", "unwritten", "linked"};
 static const char *const range_floats[] = {"f32", "f64", "u32"};
 
 /* Checks the ranges [a, a + m) of every dataset for a spread of a and m; returns the number
@@ -482,6 +499,9 @@ static void test_range_reads(void **state) {
     assert_message_has("missing dataset nothing");
     assert_int_equal(cz_h5_close(&f), CZ_OK);
     unlink(path);
+    char other[700];
+    snprintf(other, sizeof other, "%s.other", path);
+    unlink(other);
   }
   rmdir(dir);
 }

@@ -364,8 +364,8 @@ static double range_float(size_t i) { return (double)i / 8.0 - 100.0; }
 
 /* The same values as u8 (low byte), u16, u32, i32, u64, i64, big-endian u32, chunked and
  * compressed u32, f32 and f64, an unwritten dataset (fill value 0), and u64 in another file
- * behind an external link. userblock: the file
- * starts with a user block of that many bytes (0: none). */
+ * behind an external link. userblock: the file starts with a user block of that many bytes
+ * (0: none). */
 static void make_range_file(const char *path, hsize_t userblock) {
   hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
   if (userblock) H5Pset_userblock(fcpl, userblock);

@@ -692,13 +692,12 @@ typedef struct fill_scratch {
   cz_status st;
 } fill_scratch;
 
-static bool fill_scratch_grow(fill_scratch *fs) {
-  const size_t cap = fs->cap ? 2 * fs->cap : 4096;
-  syn_put *in = realloc(fs->in, cap * sizeof *in);
-  if (in) fs->in = in;
-  syn_put *sorted = in ? realloc(fs->sorted, cap * sizeof *sorted) : NULL;
-  if (sorted) fs->sorted = sorted;
-  if (!sorted) return false;
+/* The buffers at their full size, a window's share, at the first synapse held: malloc maps
+ * pages only as they are written, so a small network costs little, and no growth copies. */
+static bool fill_scratch_alloc(fill_scratch *fs, size_t cap) {
+  fs->in = malloc(cap * sizeof *fs->in);
+  fs->sorted = fs->in ? malloc(cap * sizeof *fs->sorted) : NULL;
+  if (!fs->sorted) return false;
   fs->cap = cap;
   return true;
 }
@@ -790,8 +789,9 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
       put_static(s, sgid, tgt, delay, w, code, fill);
       continue;
     }
-    if (fs->n == FILL_WINDOW / (size_t)net->nthreads) put_grouped(net, s, fs, fill); /* the windows share the caches */
-    if (fs->n == fs->cap && !fill_scratch_grow(fs)) {
+    const size_t window = FILL_WINDOW / (size_t)net->nthreads; /* the windows share the caches */
+    if (fs->n == window) put_grouped(net, s, fs, fill);
+    if (!fs->in && !fill_scratch_alloc(fs, window)) {
       fs->st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory filling the synapse tables");
       return;
     }

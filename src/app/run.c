@@ -115,21 +115,27 @@ static uint64_t edge_batch(void) {
   return 0;
 }
 
-/* Checks the rows of slice part0 + t of nparts of every edge population on thread t (t <
- * nt): bad[i] counts the slices that found population i's index wrong. */
-static cz_status check_index_slices(cz_edge_streams *es, int nt, int part0, int nparts, uint64_t *bad) {
+/* Each rank's share of the rows is cut into this many slices, which its threads take in
+ * turn: the slices a rank checks depend on the number of ranks only, never on its threads. */
+enum { INDEX_SLICES_PER_RANK = 64 };
+
+/* Checks this rank's slices of every edge population's rows on nt threads: bad[i] counts the
+ * slices that found population i's index wrong. */
+static cz_status check_index_slices(cz_edge_streams *es, int nt, uint64_t *bad) {
   const size_t n = cz_edge_streams_count(es);
+  const int k = INDEX_SLICES_PER_RANK, first = cz_comm_rank() * k, nparts = cz_comm_size() * k;
   uint8_t *wrong = cz_calloc((size_t)nt * n + 1, 1);
   cz_error_note *notes = cz_calloc((size_t)nt, sizeof *notes);
   cz_status st = wrong && notes ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
 #pragma omp parallel for num_threads(nt) schedule(static, 1)
   for (int t = 0; t < (st == CZ_OK ? nt : 0); t++) {
     cz_status ts = CZ_OK;
-    for (size_t i = 0; ts == CZ_OK && i < n; i++) {
-      bool ok = false;
-      ts = cz_edge_streams_check_rows(es, i, t, part0 + t, nparts, &ok);
-      wrong[(size_t)t * n + i] = !ok;
-    }
+    for (int j = t; ts == CZ_OK && j < k; j += nt)
+      for (size_t i = 0; ts == CZ_OK && i < n; i++) {
+        bool ok = false;
+        ts = cz_edge_streams_check_rows(es, i, t, first + j, nparts, &ok);
+        wrong[(size_t)t * n + i] |= !ok;
+      }
     cz_error_take(ts, &notes[t]);
   }
   for (int t = 0; st == CZ_OK && t < nt; t++)
@@ -155,7 +161,7 @@ static cz_status check_edge_indexes(run_state *s) {
   const size_t n = st == CZ_OK ? cz_edge_streams_count(es) : 0;
   uint64_t *bad = st == CZ_OK ? cz_calloc(n + 1, sizeof *bad) : NULL;
   if (st == CZ_OK && !bad) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK) st = check_index_slices(es, nt, cz_comm_rank() * nt, cz_comm_size() * nt, bad);
+  if (st == CZ_OK) st = check_index_slices(es, nt, bad);
   st = cz_comm_agree(st);
   if (st == CZ_OK) st = cz_comm_allreduce_sum_u64_array(bad, n);
   for (size_t i = 0; st == CZ_OK && i < n; i++) st = cz_edge_streams_set_index_ok(es, i, bad[i] == 0);

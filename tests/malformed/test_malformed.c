@@ -554,26 +554,6 @@ static void expect_input_error(const fx *f, const char *file, const char *key) {
 /* ------------------------------------------------------------------------------------------ */
 /* Positive control                                                                            */
 
-static void test_valid_fixture_runs(void **state) {
-  fx *f = *state;
-  char config[PATH_LEN], spikes[PATH_LEN];
-  fx_path(f, "config.json", config, sizeof config);
-  outcome o;
-  run_cadenza(f, config, &o);
-  if (o.code != 0) fail_msg("the valid fixture failed (exit %d): %s", o.code, o.err);
-  fx_path(f, "output/spikes.h5", spikes, sizeof spikes);
-  cz_h5file *h = NULL;
-  H5_OK(cz_h5_open_read(spikes, &h));
-  uint64_t *ids = NULL;
-  size_t n = 0;
-  H5_OK(cz_h5_read_u64(h, "/spikes/cortex/node_ids", &ids, &n));
-  free(ids);
-  cz_h5_close(&h);
-  assert_true(n >= N_CORTEX); /* every cell is driven above threshold */
-  char part[PATH_LEN];
-  assert_false(find_part_file(f->dir, part, sizeof part));
-}
-
 /* node_ids of the fixture's spikes after a run. */
 static uint64_t *spike_ids(const fx *f, size_t *n) {
   char spikes[PATH_LEN];
@@ -584,6 +564,20 @@ static uint64_t *spike_ids(const fx *f, size_t *n) {
   H5_OK(cz_h5_read_u64(h, "/spikes/cortex/node_ids", &ids, n));
   cz_h5_close(&h);
   return ids;
+}
+
+static void test_valid_fixture_runs(void **state) {
+  fx *f = *state;
+  char config[PATH_LEN];
+  fx_path(f, "config.json", config, sizeof config);
+  outcome o;
+  run_cadenza(f, config, &o);
+  if (o.code != 0) fail_msg("the valid fixture failed (exit %d): %s", o.code, o.err);
+  size_t n = 0;
+  free(spike_ids(f, &n));
+  assert_true(n >= N_CORTEX); /* every cell is driven above threshold */
+  char part[PATH_LEN];
+  assert_false(find_part_file(f->dir, part, sizeof part));
 }
 
 /* The fixture on 2 threads with indexed edge files (edges read on every thread), and with a

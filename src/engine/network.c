@@ -1063,8 +1063,8 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, b
   for (uint32_t nid = 0; st == CZ_OK && nid < net->N; nid++) ports[nid] = ports_of(net, nid);
   if (st == CZ_OK && src->streams) st = syn_resolve_all(net, src->c, &fail);
   for (int t = 0; t < n && st == CZ_OK; t++) {
-    wps[t] = *wp;
-    if (t > 0) st = weight_plan_init(&wps[t]);
+    if (t == 0) wps[0] = *wp; /* the caller's plan; the other threads' are merged into it */
+    else st = weight_plan_init(&wps[t]);
     acc[t] = (scan_acc){ports, indeg, stdp_in, &wps[t], blocks, fail, 0, 0, INT32_MAX, 0};
     ctxs[t] = &acc[t];
   }

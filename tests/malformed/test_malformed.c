@@ -828,14 +828,22 @@ static void test_stdp_weight_sign(void **state) {
 /* The power-law rule raises weights to the power mu: a negative one is refused, and the
  * message names the edge by its row in the file, also when the edges are streamed in batches
  * (here of 4 edges, so row 13 is the second edge of the fourth batch). */
-static void test_stdp_pl_negative_weight_row(void **state) {
-  fx *f = *state;
-  static double w[N_CC];
+/* Writes recurrent edges of the power-law rule with weight 2, but -2 at row 13, into w (N_CC
+ * entries, kept for later rewrites) and the file, with an index when indexed. */
+static edges_spec write_negative_weight_row(const fx *f, double *w, bool indexed) {
   for (size_t i = 0; i < N_CC; i++) w[i] = i == 13 ? -2.0 : 2.0;
   edges_spec s = cc_default();
   s.syn_weight = w;
+  s.indexed = indexed;
   write_edges(f, "network/cortex_cortex_edges.h5", &s);
   fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "stdp_pl_synapse_hom_hpc");
+  return s;
+}
+
+static void test_stdp_pl_negative_weight_row(void **state) {
+  fx *f = *state;
+  static double w[N_CC];
+  write_negative_weight_row(f, w, false);
   setenv("CADENZA_EDGE_BATCH", "4", 1);
   expect_input_error(f, "cortex_cortex_edges.h5", "edge 13 of cortex_to_cortex has weight -2");
   unsetenv("CADENZA_EDGE_BATCH");
@@ -847,12 +855,7 @@ static void test_stdp_pl_negative_weight_row(void **state) {
 static void test_bad_weight_rows_threaded(void **state) {
   fx *f = *state;
   static double w[N_CC];
-  for (size_t i = 0; i < N_CC; i++) w[i] = i == 13 ? -2.0 : 2.0;
-  edges_spec s = cc_default();
-  s.syn_weight = w;
-  s.indexed = true;
-  write_edges(f, "network/cortex_cortex_edges.h5", &s);
-  fx_replace(f, "network/cortex_cortex_edge_types.csv", "static_synapse", "stdp_pl_synapse_hom_hpc");
+  const edges_spec s = write_negative_weight_row(f, w, true);
   setenv("OMP_NUM_THREADS", "2", 1);
   setenv("CADENZA_EDGE_BATCH", "4", 1);
   expect_input_error(f, "cortex_cortex_edges.h5", "edge 13 of cortex_to_cortex has weight -2");

@@ -841,12 +841,7 @@ typedef struct cz_edge_scratch {
 } edge_chunk;
 
 static void batch_arrays_free(edge_chunk *ch) {
-  free(ch->bsrc);
-  free(ch->btgt);
-  free(ch->btype);
-  free(ch->bw);
-  free(ch->bd);
-  free(ch->brow);
+  free(ch->brow); /* the block holding them all */
   ch->bsrc = ch->btgt = ch->btype = NULL;
   ch->bw = ch->bd = NULL;
   ch->brow = NULL;
@@ -856,11 +851,7 @@ static void batch_arrays_free(edge_chunk *ch) {
 
 static void edge_chunk_free(edge_chunk *ch) {
   if (!ch) return;
-  free(ch->src);
-  free(ch->tgt);
-  free(ch->type_id);
-  free(ch->group);
-  free(ch->index);
+  free(ch->src); /* the block holding the five arrays */
   batch_arrays_free(ch);
   free(ch);
 }
@@ -870,15 +861,17 @@ static void edge_chunk_free(edge_chunk *ch) {
 static cz_status batch_arrays_lend(edge_chunk *ch, size_t cap, bool per_edge, cz_edge_pop *e) {
   if (ch->bcap < cap || (per_edge && !ch->bvalues)) {
     batch_arrays_free(ch);
-    ch->bsrc = malloc(cap * sizeof *ch->bsrc);
-    ch->btgt = malloc(cap * sizeof *ch->btgt);
-    ch->btype = malloc(cap * sizeof *ch->btype);
-    ch->brow = malloc(cap * sizeof *ch->brow);
-    ch->bw = per_edge ? malloc(cap * sizeof *ch->bw) : NULL;
-    ch->bd = per_edge ? malloc(cap * sizeof *ch->bd) : NULL;
-    const bool ok = ch->bsrc && ch->btgt && ch->btype && ch->brow && (!per_edge || (ch->bw && ch->bd));
-    if (!ok) batch_arrays_free(ch);
-    CZ_CHECK(ok, CZ_ERR_NOMEM, "out of memory for a batch of %zu edges", cap);
+    /* One block (8-byte arrays first, so every array stays aligned): see cz_alloc_huge. */
+    const size_t per_row = 8 + (per_edge ? 16 : 0) + 12;
+    char *block = cz_alloc_huge(cap, per_row);
+    CZ_CHECK(block != NULL, CZ_ERR_NOMEM, "out of memory for a batch of %zu edges", cap);
+    ch->brow = (uint64_t *)(void *)block;
+    ch->bw = per_edge ? (double *)(void *)(block + cap * 8) : NULL;
+    ch->bd = per_edge ? (double *)(void *)(block + cap * 16) : NULL;
+    char *rest = block + cap * (per_edge ? 24 : 8);
+    ch->bsrc = (uint32_t *)(void *)rest;
+    ch->btgt = (uint32_t *)(void *)(rest + cap * 4);
+    ch->btype = (uint32_t *)(void *)(rest + cap * 8);
     ch->bcap = cap;
     ch->bvalues = per_edge;
   }
@@ -903,14 +896,15 @@ static void batch_arrays_return(cz_edge_pop *e) {
 static cz_status edge_chunk_new(size_t cap, edge_chunk **out) {
   edge_chunk *ch = NULL;
   CZ_NEW(ch, 1);
-  ch->src = malloc(cap * sizeof(uint64_t));
-  ch->tgt = malloc(cap * sizeof(uint64_t));
-  ch->type_id = malloc(cap * sizeof(uint64_t));
-  ch->group = malloc(cap * sizeof(uint64_t));
-  ch->index = malloc(cap * sizeof(uint64_t));
-  ch->cap = cap;
   *out = ch;
-  CZ_CHECK(ch->src && ch->tgt && ch->type_id && ch->group && ch->index, CZ_ERR_NOMEM, "out of memory reading edges");
+  uint64_t *block = cz_alloc_huge(cap, 5 * sizeof *block); /* one block: see cz_alloc_huge */
+  CZ_CHECK(block != NULL, CZ_ERR_NOMEM, "out of memory reading edges");
+  ch->src = block;
+  ch->tgt = block + cap;
+  ch->type_id = block + 2 * cap;
+  ch->group = block + 3 * cap;
+  ch->index = block + 4 * cap;
+  ch->cap = cap;
   return CZ_OK;
 }
 
@@ -1259,6 +1253,106 @@ typedef struct row_reader {
   size_t streamed; /* edges handed over in full batches */
 } row_reader;
 
+/* How take_plain_rows finds a chunk's weights and delays. */
+typedef enum { PLAIN_BY_TYPE, PLAIN_GROUP_COLUMNS, PLAIN_NONE } plain_values;
+
+/* Whether take_plain_rows can take the chunk's m rows, and how it finds their values: node
+ * ids that are rows of their populations, type ids in the dense table, no per-edge keep, and
+ * weights and delays either all from the types (no group with columns) or all from one group
+ * with columns (syn_weight, nsyns, delay: any of them, the types giving the others). Edges
+ * failing a check are not excluded: the fast loop hands those to the general checks, which
+ * name them. */
+static bool plain_chunk(const row_reader *r, size_t m, bool plain_ids, plain_values *how, uint64_t *group) {
+  const edge_chunk *ch = r->ch;
+  if (!plain_ids || !r->ti->dense || (r->flt && r->flt->keep)) return false;
+  const cz_node_pop *sp = &r->c->nodes[r->e->source_pop], *tp = &r->c->nodes[r->e->target_pop];
+  uint64_t smax = 0, tmax = 0, ymax = 0;
+  for (size_t k = 0; k < m; k++) {
+    smax = ch->src[k] > smax ? ch->src[k] : smax;
+    tmax = ch->tgt[k] > tmax ? ch->tgt[k] : tmax;
+    ymax = ch->type_id[k] > ymax ? ch->type_id[k] : ymax;
+  }
+  if (m && (smax >= sp->n || tmax >= tp->n || ymax >= r->ti->ndense)) return false;
+  if (r->ids_only || !r->need_index) {
+    *how = r->ids_only ? PLAIN_NONE : PLAIN_BY_TYPE;
+    return true;
+  }
+  if (!r->sink->per_edge || m == 0) return false;
+  const uint64_t g = ch->group[0];
+  for (size_t k = 0; k < m; k++)
+    if (ch->group[k] != g) return false;
+  if (g >= r->eg->n || !r->eg->g[g].any) return false;
+  *how = PLAIN_GROUP_COLUMNS;
+  *group = g;
+  return true;
+}
+
+/* read_rows' loop for a chunk plain_chunk accepts (rows a .. a + m - 1): the same edges, kept
+ * and checked as the general loop keeps and checks them, without its per-edge lookups. */
+static cz_status take_plain_rows(row_reader *r, size_t a, size_t m, plain_values how, uint64_t group) {
+  const cz_edge_filter *flt = r->flt;
+  cz_edge_pop *e = r->e;
+  const edge_chunk *ch = r->ch;
+  const uint32_t *dense = r->ti->dense;
+  const bool filtered = flt && flt->keep_target, file_rows = r->sink->file_rows;
+  const edge_group *g = how == PLAIN_GROUP_COLUMNS ? &r->eg->g[group] : NULL;
+  /* each column's window, indexed by edge_group_index; NULL where the type gives the value */
+  const double *wcol = g && g->syn_weight.path ? g->syn_weight.win - g->syn_weight.lo : NULL;
+  const double *ncol = g && g->nsyns.path ? g->nsyns.win - g->nsyns.lo : NULL;
+  const double *dcol = g && g->delay.path ? g->delay.win - g->delay.lo : NULL;
+  uint32_t last_trow = UINT32_MAX;
+  bool keep = true;
+  size_t n = e->n, kept = 0;
+  cz_status st = CZ_OK;
+  for (size_t k = 0; k < m; k++) {
+    const uint32_t trow = (uint32_t)ch->tgt[k];
+    if (filtered && trow != last_trow) {
+      last_trow = trow;
+      keep = flt->keep_target(flt->ctx, e->target_pop, trow);
+    }
+    if (!keep) continue;
+    kept++;
+    const uint32_t type = dense[ch->type_id[k]];
+    if (type == UINT32_MAX)
+      return CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, r->p->type, a + k,
+                      (unsigned long long)ch->type_id[k], r->types->path);
+    if (n == r->sink->cap) {
+      e->n = n;
+      if (r->batching && (st = flt->batch(flt->batch_ctx, r->c, r->e_index, e)) == CZ_OK) {
+        r->streamed += e->n;
+        e->n = 0;
+      }
+      if (st == CZ_OK && !r->batching) st = sink_reserve(r->sink, e->n + 1);
+      if (st != CZ_OK) return st;
+      n = e->n;
+    }
+    e->source_row[n] = (uint32_t)ch->src[k];
+    e->target_row[n] = trow;
+    e->type[n] = type;
+    if (file_rows) e->file_row[n] = a + k;
+    if (how == PLAIN_GROUP_COLUMNS) {
+      /* resolve_edge's values and checks for the usual edge; anything else (a type without
+       * a delay among them) takes resolve_edge itself */
+      const uint64_t x = ch->index[k];
+      const edge_type_info *ti = &r->info[type];
+      const double w = wcol ? wcol[x] : ti->syn_weight, ns = ncol ? ncol[x] : ti->nsyns, d = dcol ? dcol[x] : ti->delay;
+      if (isfinite(w) && isfinite(ns) && ns >= 0 && isfinite(d) && d > 0) {
+        e->weight[n] = ns * w;
+        e->delay[n] = d;
+      } else if ((st = resolve_edge(e, a + k, n, r->eg, ti, group, x, r->types)) != CZ_OK) {
+        return st;
+      }
+    } else if (how == PLAIN_BY_TYPE && !r->type_ok[type] &&
+               (st = resolve_edge(e, a + k, n, r->eg, &r->info[type], UINT64_MAX, 0, r->types)) != CZ_OK) {
+      return st;
+    }
+    n++;
+  }
+  e->n = n;
+  if (r->in_ranges) r->seen += kept;
+  return CZ_OK;
+}
+
 /* Reads the rows of ranges chunk by chunk, checks each kept edge and adds it to the sink. */
 static cz_status read_rows(row_reader *r, const row_ranges *ranges) {
   const cz_edge_filter *flt = r->flt;
@@ -1272,6 +1366,12 @@ static cz_status read_rows(row_reader *r, const row_ranges *ranges) {
       const size_t m = (size_t)ranges->r[2 * q + 1] - a < r->cap ? (size_t)ranges->r[2 * q + 1] - a : r->cap;
       st = read_chunk(r->f, r->p, a, m, r->need_index, ch);
       if (st == CZ_OK && r->need_index) st = read_group_windows(r->f, e->file, e->name, r->eg, a, m, ch->group, ch->index);
+      plain_values how = PLAIN_NONE;
+      uint64_t group = 0;
+      if (st == CZ_OK && plain_chunk(r, m, plain_ids, &how, &group)) {
+        st = take_plain_rows(r, a, m, how, group);
+        continue;
+      }
       /* Files are sorted by target, so a target's answer serves its run of rows. */
       uint32_t last_trow = UINT32_MAX;
       bool last_keep = true;

@@ -16,6 +16,20 @@ void cz_advise_huge(void *p, size_t bytes) {
 #endif
 }
 
+void *cz_alloc_huge(size_t n, size_t sz) {
+  const size_t huge = (size_t)2 << 20;
+  if (n == 0 || sz == 0) return malloc(1);
+  if (n > SIZE_MAX / sz) return NULL;
+  const size_t bytes = n * sz;
+  if (bytes < 2 * huge) return malloc(bytes);
+  if (bytes > SIZE_MAX - huge) return NULL;
+  const size_t whole = (bytes + huge - 1) & ~(huge - 1);
+  void *p = NULL;
+  if (posix_memalign(&p, huge, whole) != 0) return NULL;
+  cz_advise_huge(p, whole);
+  return p;
+}
+
 void *cz_calloc(size_t n, size_t sz) {
   if (n == 0 || sz == 0) return calloc(1, 1);
   if (n > SIZE_MAX / sz) return NULL;

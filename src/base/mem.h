@@ -20,6 +20,14 @@ cz_status cz_grow(void **p, size_t *cap, size_t need, size_t sz);
  * virtual machines is most of the cost of filling big arrays. A hint; never fails. */
 void cz_advise_huge(void *p, size_t bytes);
 
+/* An array of n elements of size sz that is written in full before it is read (a synapse
+ * table filled slot by slot, a scratch buffer): uninitialised, so nothing touches its pages
+ * before the threads that fill it, and, when large, aligned to and sized in whole 2 MiB so
+ * that huge pages can back all of it (calloc's blocks start 16 bytes past a page boundary,
+ * which leaves up to 2 MiB at each end of every array on 4 KiB pages). NULL on failure or
+ * overflow; free() releases it. */
+void *cz_alloc_huge(size_t n, size_t sz);
+
 /* Allocates a zeroed array of n elements for the pointer lvalue p, or returns CZ_ERR_NOMEM. */
 #define CZ_NEW(p, n)                                                                 \
   CZ_CHECK(((p) = cz_calloc((size_t)(n), sizeof *(p))) != NULL, CZ_ERR_NOMEM,        \

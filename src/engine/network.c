@@ -184,6 +184,13 @@ static bool is_plastic(const cz_network *net, uint32_t sm) {
 
 static int32_t delay_steps(double delay_ms, double h) { return (int32_t)floor(delay_ms / h + 0.5); }
 
+/* delay_steps where it is 1 to 65535 steps, else 0 (NaN included): truncation is floor on
+ * that range, and far cheaper per edge than floor() on a generic x86-64 build. */
+static inline int32_t delay_steps_in_range(double delay_ms, double h) {
+  const double x = delay_ms / h + 0.5;
+  return x >= 1.0 && x < 65536.0 ? (int32_t)x : 0;
+}
+
 /* The receptor_type of a synapse model (0 when its params name none). */
 static int receptor_of(const cz_syn_model *s) {
   const cJSON *r = s->params ? cJSON_GetObjectItemCaseSensitive(s->params, "receptor_type") : NULL;
@@ -416,15 +423,23 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
   const syn_table t = {net->syn_params, net->syn_rec, net->syn_resolved, &net->wrecs, acc->syn_fail};
   int *receptor = NULL;
   int32_t *tdelay = NULL;
+  bool *plain = NULL; /* [ntypes] per-edge values: the type's model passed and checks no weight */
   const bool by_type = values_by_type(ep);
   cz_status st = receptors_of(c, &receptor);
   if (st == CZ_OK && by_type) st = type_delays_new(ep, &tdelay);
+  if (st == CZ_OK && !by_type && !(plain = cz_calloc(ep->ntypes + 1, sizeof *plain)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   const size_t to = net->pop_offset[ep->target_pop];
   for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
     int32_t d = 0;
     if (!by_type || tdelay[ep->type[i]] < 0) {
-      st = check_edge_values(c, &t, ep, i, net->h, &d);
-      if (st != CZ_OK) break;
+      const uint32_t type = ep->type[i];
+      if (plain && plain[type]) d = delay_steps_in_range(ep->delay[i], net->h);
+      if (!(plain && plain[type] && d >= 1 && d <= 65535)) { /* the full checks, which name a failing edge */
+        st = check_edge_values(c, &t, ep, i, net->h, &d);
+        if (st != CZ_OK) break;
+        if (plain) plain[type] = !cz_syn_is_stdp(net->syn_params[cz_edge_syn_model(ep, i)].rule);
+      }
       weight_plan_add(acc->wp, cz_edge_weight(ep, i));
       if (by_type) tdelay[ep->type[i]] = d;
       if (d < acc->min_delay) acc->min_delay = d;
@@ -446,6 +461,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
             CZ_OK)
       break;
   }
+  free(plain);
   free(tdelay);
   free(receptor);
   return st;
@@ -587,11 +603,11 @@ static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
     cz_synapses *s = &net->syn[t];
     CZ_TRY(csr_offsets(counts[t], net->nsrc, &s->off, &s->nsyn));
     const size_t acc = s->nsyn;
-    CZ_NEW(s->tgt, acc);
-    CZ_NEW(s->delay, acc);
-    if (net->nwtab) CZ_NEW(s->wcode, acc);
-    else if (net->wfloat) CZ_NEW(s->weightf, acc);
-    else CZ_NEW(s->weight, acc);
+    bool ok = (s->tgt = cz_alloc_huge(acc, sizeof *s->tgt)) && (s->delay = cz_alloc_huge(acc, sizeof *s->delay));
+    if (ok && net->nwtab) ok = (s->wcode = cz_alloc_huge(acc, sizeof *s->wcode)) != NULL;
+    else if (ok && net->wfloat) ok = (s->weightf = cz_alloc_huge(acc, sizeof *s->weightf)) != NULL;
+    else if (ok) ok = (s->weight = cz_alloc_huge(acc, sizeof *s->weight)) != NULL;
+    CZ_CHECK(ok, CZ_ERR_NOMEM, "out of memory allocating thread %d's table of %zu synapses", t, acc);
   }
   return CZ_OK;
 }
@@ -692,11 +708,11 @@ typedef struct fill_scratch {
   cz_status st;
 } fill_scratch;
 
-/* The buffers at their full size, a window's share, at the first synapse held: malloc maps
- * pages only as they are written, so a small network costs little, and no growth copies. */
+/* The buffers at their full size, a window's share, at the first synapse held: pages are
+ * mapped only as they are written, so a small network costs little, and no growth copies. */
 static bool fill_scratch_alloc(fill_scratch *fs, size_t cap) {
-  fs->in = malloc(cap * sizeof *fs->in);
-  fs->sorted = fs->in ? malloc(cap * sizeof *fs->sorted) : NULL;
+  fs->in = cz_alloc_huge(cap, sizeof *fs->in);
+  fs->sorted = fs->in ? cz_alloc_huge(cap, sizeof *fs->sorted) : NULL;
   if (!fs->sorted) return false;
   fs->cap = cap;
   return true;
@@ -770,6 +786,7 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
   const bool wcode_by_type = !ep->weight;
   const bool grouped = fill_grouped(net, t);
   const unsigned shift = group_shift(net);
+  const size_t window = FILL_WINDOW / (size_t)net->nthreads; /* the windows share the caches */
   for (size_t i = 0; i < ep->n; i++) {
     uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
     if (nid == CZ_NO_NID || ti->owner[nid] != t) continue;
@@ -779,7 +796,7 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
     const double w = cz_edge_weight(ep, i);
     const int ch = ti->ports[nid] ? ti->receptor[sm] - 1 : (ti->split[nid] && !(w > 0)) ? 1 : 0;
     const uint32_t tgt = (uint32_t)((size_t)ch * net->N + nid);
-    const uint16_t delay = tdelay ? tdelay[type] : (uint16_t)delay_steps(cz_edge_delay(ep, i), net->h);
+    const uint16_t delay = tdelay ? tdelay[type] : (uint16_t)delay_steps_in_range(cz_edge_delay(ep, i), net->h);
     if (pfill && is_plastic(net, sm)) {
       put_plastic(net, t, net->plastic[t].off[sgid] + pfill[sgid]++, tgt, delay, sm, e, cz_edge_file_row(ep, i), w);
       continue;
@@ -789,7 +806,6 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
       put_static(s, sgid, tgt, delay, w, code, fill);
       continue;
     }
-    const size_t window = FILL_WINDOW / (size_t)net->nthreads; /* the windows share the caches */
     if (fs->n == window) put_grouped(net, s, fs, fill);
     if (!fs->in && !fill_scratch_alloc(fs, window)) {
       fs->st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory filling the synapse tables");
@@ -1151,6 +1167,19 @@ static cz_status visit_fill(cz_network *net, const cz_circuit *c, size_t e, cons
   return st;
 }
 
+/* Whether the fill put into every table exactly the synapses the scan counted (counts: the
+ * fill's cursors): the tables are not zeroed first, so a slot left unwritten (an edge file
+ * rewritten between the passes) must not reach the simulation. */
+static bool fill_complete(const cz_network *net, size_t *const *counts, size_t *const *pcounts) {
+  bool ok = true;
+  for (int t = 0; t < net->nthreads; t++)
+    for (size_t g = 0; g < net->nsrc; g++) {
+      ok = ok && counts[t][g] == net->syn[t].off[g + 1] - net->syn[t].off[g];
+      if (pcounts) ok = ok && pcounts[t][g] == net->plastic[t].off[g + 1] - net->plastic[t].off[g];
+    }
+  return ok;
+}
+
 /* Pass 3: the tables, each thread filling its own. */
 static cz_status pass_fill(cz_network *net, edge_source *src, const target_info *ti, const weight_plan *wp,
                            size_t **counts, size_t **pcounts) {
@@ -1176,6 +1205,9 @@ static cz_status pass_fill(cz_network *net, edge_source *src, const target_info 
       if (fill_grouped(net, t)) put_grouped(net, &net->syn[t], &scratch[t], counts[t]);
     src->t_fill += cz_now() - t0;
   }
+  if (st == CZ_OK && !fill_complete(net, counts, pcounts))
+    st = CZ_ERROR(CZ_ERR_FORMAT, "the edge files gave other edges on the second reading than on the first "
+                                 "(were they rewritten during the load?)");
   fill_scratch_free(scratch, n);
   free(f);
   free(ctxs);

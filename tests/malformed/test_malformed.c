@@ -255,10 +255,11 @@ typedef struct edges_spec {
   const double *syn_weight; /* NULL: no syn_weight dataset in group 0 */
   bool indexed;             /* write a target_to_source index (one range per edge) */
   bool index_wrong;         /* ... that gives targets 0 and 1 each other's ranges */
+  const double *delay, *nsyns; /* NULL: no such dataset in group 0 */
 } edges_spec;
 
 static edges_spec cc_default(void) {
-  edges_spec s = {"cortex_to_cortex", "cortex", "cortex", {0}, {0}, N_CC, N_CC, 100, NULL, false, false};
+  edges_spec s = {"cortex_to_cortex", "cortex", "cortex", {0}, {0}, N_CC, N_CC, 100, NULL, false, false, NULL, NULL};
   for (size_t i = 0; i < N_CC; i++) {
     s.src[i] = i % N_CORTEX;
     s.tgt[i] = (i * 3 + 1) % N_CORTEX;
@@ -267,7 +268,7 @@ static edges_spec cc_default(void) {
 }
 
 static edges_spec tc_default(void) {
-  edges_spec s = {"thalamus_to_cortex", "thalamus", "cortex", {0}, {0}, N_TC, N_TC, 200, NULL, false, false};
+  edges_spec s = {"thalamus_to_cortex", "thalamus", "cortex", {0}, {0}, N_TC, N_TC, 200, NULL, false, false, NULL, NULL};
   for (size_t i = 0; i < N_TC; i++) {
     s.src[i] = i % N_THALAMUS;
     s.tgt[i] = i;
@@ -333,10 +334,15 @@ static void write_edges(const fx *f, const char *rel, const edges_spec *s) {
   H5_OK(cz_h5_write_u32(h, path, gidx, s->nsrc, false));
   snprintf(path, sizeof path, "%s/0", base);
   H5_OK(cz_h5_create_group(h, path));
-  if (s->syn_weight) {
-    snprintf(path, sizeof path, "%s/0/syn_weight", base);
-    H5_OK(cz_h5_write_f64(h, path, s->syn_weight, s->nsrc, false));
-  }
+  const struct {
+    const char *name;
+    const double *v;
+  } cols[] = {{"syn_weight", s->syn_weight}, {"delay", s->delay}, {"nsyns", s->nsyns}};
+  for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+    if (cols[c].v) {
+      snprintf(path, sizeof path, "%s/0/%s", base, cols[c].name);
+      H5_OK(cz_h5_write_f64(h, path, cols[c].v, s->nsrc, false));
+    }
   if (s->indexed) write_index(h, base, s);
   h5_done(&h);
 }
@@ -554,17 +560,20 @@ static void expect_input_error(const fx *f, const char *file, const char *key) {
 /* ------------------------------------------------------------------------------------------ */
 /* Positive control                                                                            */
 
-/* node_ids of the fixture's spikes after a run. */
-static uint64_t *spike_ids(const fx *f, size_t *n) {
+/* The node_ids and (when times is not NULL) the timestamps of the fixture's spikes after a run. */
+static uint64_t *read_spikes(const fx *f, double **times, size_t *n) {
   char spikes[PATH_LEN];
   fx_path(f, "output/spikes.h5", spikes, sizeof spikes);
   uint64_t *ids = NULL;
   cz_h5file *h = NULL;
   H5_OK(cz_h5_open_read(spikes, &h));
   H5_OK(cz_h5_read_u64(h, "/spikes/cortex/node_ids", &ids, n));
+  if (times) H5_OK(cz_h5_read_f64(h, "/spikes/cortex/timestamps", times, n));
   cz_h5_close(&h);
   return ids;
 }
+
+static uint64_t *spike_ids(const fx *f, size_t *n) { return read_spikes(f, NULL, n); }
 
 static void test_valid_fixture_runs(void **state) {
   fx *f = *state;
@@ -612,6 +621,61 @@ static void test_valid_fixture_indexed_threads(void **state) {
   }
   unsetenv("OMP_NUM_THREADS");
   free(plain);
+}
+
+/* Runs the fixture (which must succeed) and returns its spike times. */
+static double *run_for_times(fx *f, size_t *n) {
+  char config[PATH_LEN];
+  fx_path(f, "config.json", config, sizeof config);
+  fx_remove_output(f);
+  outcome o;
+  run_cadenza(f, config, &o);
+  if (o.code != 0) fail_msg("the fixture failed (exit %d): %s", o.code, o.err);
+  double *t = NULL;
+  free(read_spikes(f, &t, n));
+  return t;
+}
+
+/* Weights, nsyns and delays from the h5 group's columns, read on 2 threads through the index,
+ * give the spikes of the same values given by the edge type; the columns are checked edge by
+ * edge (a delay below dt at row 7 is named by its row). */
+static void test_edge_columns_threaded(void **state) {
+  fx *f = *state;
+  setenv("OMP_NUM_THREADS", "2", 1);
+  edges_spec cc = cc_default(), tc = tc_default();
+  cc.indexed = tc.indexed = true;
+  write_edges(f, "network/thalamus_cortex_edges.h5", &tc);
+  write_edges(f, "network/cortex_cortex_edges.h5", &cc);
+  size_t n_plain = 0;
+  double *plain = run_for_times(f, &n_plain);
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "100 * * 2.0 1.5", "100 * * 3.0 2.5");
+  size_t n_type = 0;
+  double *by_type = run_for_times(f, &n_type);
+  /* the values matter: a reader that ignored the columns would fail the comparison below */
+  assert_true(n_type != n_plain || memcmp(plain, by_type, n_type * sizeof *plain) != 0);
+  free(plain);
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "100 * * 3.0 2.5", "100 * * 2.0 1.5");
+  static double w[N_CC], d[N_CC], ns[N_CC];
+  for (size_t i = 0; i < N_CC; i++) {
+    w[i] = 1.5;
+    ns[i] = 2.0;
+    d[i] = 2.5;
+  }
+  cc.syn_weight = w;
+  cc.nsyns = ns;
+  cc.delay = d;
+  write_edges(f, "network/cortex_cortex_edges.h5", &cc);
+  size_t n_col = 0;
+  double *by_col = run_for_times(f, &n_col);
+  assert_int_equal(n_col, n_type);
+  assert_memory_equal(by_col, by_type, n_col * sizeof *by_col);
+  free(by_col);
+  free(by_type);
+  fx_remove_output(f);
+  d[7] = 0.04;
+  write_edges(f, "network/cortex_cortex_edges.h5", &cc);
+  expect_input_error(f, "cortex_cortex_edges.h5", "edge 7 of cortex_to_cortex has delay 0.04 ms");
+  unsetenv("OMP_NUM_THREADS");
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1267,6 +1331,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       CASE(test_valid_fixture_runs),
       CASE(test_valid_fixture_indexed_threads),
+      CASE(test_edge_columns_threaded),
       CASE(test_check_valid_fixture),
       CASE(test_check_finds_every_error),
       CASE(test_json_syntax_error),

@@ -705,6 +705,7 @@ typedef struct fill_scratch {
   syn_put *in, *sorted;
   size_t cap, n; /* n held */
   size_t start[FILL_BUCKETS + 1];
+  bool overfull; /* a source had more synapses than the scan counted (next_slot) */
   cz_status st;
 } fill_scratch;
 
@@ -726,15 +727,27 @@ static void fill_scratch_free(fill_scratch *fs, int n) {
   free(fs);
 }
 
-/* Writes one static synapse at its source's next slot (fill[gid]). */
-static inline void put_static(cz_synapses *s, size_t sgid, uint32_t tgt, uint16_t delay, double w, uint16_t code,
+/* The next slot of source g in a CSR with offsets off (fill[g]: the slots taken), or SIZE_MAX
+ * when g already has every synapse the scan counted: the edge files changed between the
+ * passes, and a write there would land in another source's slots or past the table. */
+static inline size_t next_slot(const size_t *off, size_t *fill, size_t g) {
+  const size_t k = off[g] + fill[g];
+  if (k >= off[g + 1]) return SIZE_MAX;
+  fill[g]++;
+  return k;
+}
+
+/* Writes one static synapse at its source's next slot (fill[gid]); false when it has none. */
+static inline bool put_static(cz_synapses *s, size_t sgid, uint32_t tgt, uint16_t delay, double w, uint16_t code,
                               size_t *fill) {
-  const size_t k = s->off[sgid] + fill[sgid]++;
+  const size_t k = next_slot(s->off, fill, sgid);
+  if (k == SIZE_MAX) return false;
   s->tgt[k] = tgt;
   s->delay[k] = delay;
   if (s->wcode) s->wcode[k] = code;
   else if (s->weightf) s->weightf[k] = (float)w;
   else s->weight[k] = w;
+  return true;
 }
 
 /* The shift that maps a source gid to its group. */
@@ -752,21 +765,31 @@ static void put_grouped(const cz_network *net, cz_synapses *s, fill_scratch *fs,
   for (size_t b = 1; b <= FILL_BUCKETS; b++) fs->start[b] += fs->start[b - 1];
   for (size_t j = 0; j < n; j++) fs->sorted[fs->start[fs->in[j].sgid >> shift]++] = fs->in[j];
   const syn_put *p = fs->sorted;
+  bool full = false;
   if (s->wcode) {
     for (size_t j = 0; j < n; j++) {
-      const size_t k = s->off[p[j].sgid] + fill[p[j].sgid]++;
+      const size_t k = next_slot(s->off, fill, p[j].sgid);
+      if (k == SIZE_MAX) {
+        full = true;
+        continue;
+      }
       s->tgt[k] = p[j].tgt;
       s->delay[k] = p[j].delay;
       s->wcode[k] = p[j].w.code;
     }
   } else {
     for (size_t j = 0; j < n; j++) {
-      const size_t k = s->off[p[j].sgid] + fill[p[j].sgid]++;
+      const size_t k = next_slot(s->off, fill, p[j].sgid);
+      if (k == SIZE_MAX) {
+        full = true;
+        continue;
+      }
       s->tgt[k] = p[j].tgt;
       s->delay[k] = p[j].delay;
       s->weightf[k] = p[j].w.f;
     }
   }
+  fs->overfull = fs->overfull || full;
   memset(fs->start, 0, sizeof fs->start);
 }
 
@@ -798,12 +821,14 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
     const uint32_t tgt = (uint32_t)((size_t)ch * net->N + nid);
     const uint16_t delay = tdelay ? tdelay[type] : (uint16_t)delay_steps_in_range(cz_edge_delay(ep, i), net->h);
     if (pfill && is_plastic(net, sm)) {
-      put_plastic(net, t, net->plastic[t].off[sgid] + pfill[sgid]++, tgt, delay, sm, e, cz_edge_file_row(ep, i), w);
+      const size_t k = next_slot(net->plastic[t].off, pfill, sgid);
+      if (k == SIZE_MAX) fs->overfull = true;
+      else put_plastic(net, t, k, tgt, delay, sm, e, cz_edge_file_row(ep, i), w);
       continue;
     }
     const uint16_t code = codes ? codes[wcode_by_type ? type : i] : 0;
     if (!grouped) {
-      put_static(s, sgid, tgt, delay, w, code, fill);
+      if (!put_static(s, sgid, tgt, delay, w, code, fill)) fs->overfull = true;
       continue;
     }
     if (fs->n == window) put_grouped(net, s, fs, fill);
@@ -1168,10 +1193,12 @@ static cz_status visit_fill(cz_network *net, const cz_circuit *c, size_t e, cons
 }
 
 /* Whether the fill put into every table exactly the synapses the scan counted (counts: the
- * fill's cursors): the tables are not zeroed first, so a slot left unwritten (an edge file
- * rewritten between the passes) must not reach the simulation. */
-static bool fill_complete(const cz_network *net, size_t *const *counts, size_t *const *pcounts) {
+ * fill's cursors; no thread overfull): the tables are not zeroed first, so a slot left
+ * unwritten (an edge file rewritten between the passes) must not reach the simulation. */
+static bool fill_complete(const cz_network *net, const fill_scratch *scratch, size_t *const *counts,
+                          size_t *const *pcounts) {
   bool ok = true;
+  for (int t = 0; t < net->nthreads; t++) ok = ok && !scratch[t].overfull;
   for (int t = 0; t < net->nthreads; t++)
     for (size_t g = 0; g < net->nsrc; g++) {
       ok = ok && counts[t][g] == net->syn[t].off[g + 1] - net->syn[t].off[g];
@@ -1205,7 +1232,7 @@ static cz_status pass_fill(cz_network *net, edge_source *src, const target_info 
       if (fill_grouped(net, t)) put_grouped(net, &net->syn[t], &scratch[t], counts[t]);
     src->t_fill += cz_now() - t0;
   }
-  if (st == CZ_OK && !fill_complete(net, counts, pcounts))
+  if (st == CZ_OK && !fill_complete(net, scratch, counts, pcounts))
     st = CZ_ERROR(CZ_ERR_FORMAT, "the edge files gave other edges on the second reading than on the first "
                                  "(were they rewritten during the load?)");
   fill_scratch_free(scratch, n);

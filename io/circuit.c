@@ -1287,9 +1287,11 @@ static bool plain_chunk(const row_reader *r, size_t m, bool plain_ids, plain_val
   return true;
 }
 
-/* read_rows' loop for a chunk plain_chunk accepts (rows a .. a + m - 1): the same edges, kept
- * and checked as the general loop keeps and checks them, without its per-edge lookups. */
-static cz_status take_plain_rows(row_reader *r, size_t a, size_t m, plain_values how, uint64_t group) {
+/* take_plain_rows' values and checks, one edge at a time: rows a + k0 .. a + k1 - 1 of the
+ * chunk, stored from e's slot e->n on (the caller made room for all of them). Edges failing a
+ * check go to resolve_edge, which names them; the first failing edge in file order is the one
+ * reported. */
+static cz_status take_plain_each(row_reader *r, size_t a, size_t k0, size_t k1, plain_values how, uint64_t group) {
   const cz_edge_filter *flt = r->flt;
   cz_edge_pop *e = r->e;
   const edge_chunk *ch = r->ch;
@@ -1304,7 +1306,7 @@ static cz_status take_plain_rows(row_reader *r, size_t a, size_t m, plain_values
   bool keep = true;
   size_t n = e->n, kept = 0;
   cz_status st = CZ_OK;
-  for (size_t k = 0; k < m; k++) {
+  for (size_t k = k0; k < k1; k++) {
     const uint32_t trow = (uint32_t)ch->tgt[k];
     if (filtered && trow != last_trow) {
       last_trow = trow;
@@ -1316,16 +1318,6 @@ static cz_status take_plain_rows(row_reader *r, size_t a, size_t m, plain_values
     if (type == UINT32_MAX)
       return CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, r->p->type, a + k,
                       (unsigned long long)ch->type_id[k], r->types->path);
-    if (n == r->sink->cap) {
-      e->n = n;
-      if (r->batching && (st = flt->batch(flt->batch_ctx, r->c, r->e_index, e)) == CZ_OK) {
-        r->streamed += e->n;
-        e->n = 0;
-      }
-      if (st == CZ_OK && !r->batching) st = sink_reserve(r->sink, e->n + 1);
-      if (st != CZ_OK) return st;
-      n = e->n;
-    }
     e->source_row[n] = (uint32_t)ch->src[k];
     e->target_row[n] = trow;
     e->type[n] = type;
@@ -1350,6 +1342,99 @@ static cz_status take_plain_rows(row_reader *r, size_t a, size_t m, plain_values
   }
   e->n = n;
   if (r->in_ranges) r->seen += kept;
+  return CZ_OK;
+}
+
+/* Whether the filter keeps every target of rows k0 .. k1 - 1 (asked once per run of a target,
+ * as the files are sorted by target). */
+static bool keeps_all_targets(const row_reader *r, size_t k0, size_t k1) {
+  const cz_edge_filter *flt = r->flt;
+  if (!flt || !flt->keep_target) return true;
+  const uint64_t *tgt = r->ch->tgt;
+  for (size_t k = k0; k < k1; k++)
+    if ((k == k0 || tgt[k] != tgt[k - 1]) && !flt->keep_target(flt->ctx, r->e->target_pop, (uint32_t)tgt[k]))
+      return false;
+  return true;
+}
+
+/* The column-wise form of take_plain_each, for rows whose targets are all kept: each array of
+ * the batch written in a loop of its own, the checks folded into flags instead of a branch per
+ * edge. False, having stored nothing that counts (e->n unchanged), when an edge fails a check:
+ * take_plain_each then names it. */
+static bool take_plain_columns(row_reader *r, size_t a, size_t k0, size_t k1, plain_values how, uint64_t group) {
+  cz_edge_pop *e = r->e;
+  const edge_chunk *ch = r->ch;
+  const size_t n = e->n, m = k1 - k0;
+  const uint64_t *src = ch->src + k0, *tgt = ch->tgt + k0, *tid = ch->type_id + k0;
+  uint32_t *srow = e->source_row + n, *trow = e->target_row + n, *type = e->type + n;
+  const uint32_t *dense = r->ti->dense;
+  bool ok = true;
+  for (size_t j = 0; j < m; j++) srow[j] = (uint32_t)src[j];
+  for (size_t j = 0; j < m; j++) trow[j] = (uint32_t)tgt[j];
+  for (size_t j = 0; j < m; j++) {
+    type[j] = dense[tid[j]];
+    ok &= type[j] != UINT32_MAX;
+  }
+  if (r->sink->file_rows)
+    for (size_t j = 0; j < m; j++) e->file_row[n + j] = a + k0 + j;
+  if (!ok) return false;
+  if (how == PLAIN_BY_TYPE) {
+    for (size_t j = 0; j < m; j++) ok &= r->type_ok[type[j]];
+  } else if (how == PLAIN_GROUP_COLUMNS) {
+    const edge_group *g = &r->eg->g[group];
+    const double *wcol = g->syn_weight.path ? g->syn_weight.win - g->syn_weight.lo : NULL;
+    const double *ncol = g->nsyns.path ? g->nsyns.win - g->nsyns.lo : NULL;
+    const double *dcol = g->delay.path ? g->delay.win - g->delay.lo : NULL;
+    const uint64_t *idx = ch->index + k0;
+    double *weight = e->weight + n, *delay = e->delay + n;
+    /* x * 0 is NaN exactly when x is not finite, so the sum below stays 0 only if every value
+     * is finite; the least nsyns and delay say the rest */
+    double nonfinite = 0.0, ns_min = 0.0, d_min = 1.0;
+    for (size_t j = 0; j < m; j++) {
+      const edge_type_info *ti = &r->info[type[j]];
+      const uint64_t x = idx[j];
+      const double w = wcol ? wcol[x] : ti->syn_weight, ns = ncol ? ncol[x] : ti->nsyns, d = dcol ? dcol[x] : ti->delay;
+      nonfinite += w * 0.0 + ns * 0.0 + d * 0.0;
+      ns_min = ns < ns_min ? ns : ns_min;
+      d_min = d < d_min ? d : d_min;
+      weight[j] = ns * w;
+      delay[j] = d;
+    }
+    ok = nonfinite == 0.0 && ns_min >= 0 && d_min > 0;
+  }
+  if (!ok) return false;
+  e->n = n + m;
+  if (r->in_ranges) r->seen += m;
+  return true;
+}
+
+/* read_rows' loop for a chunk plain_chunk accepts (rows a .. a + m - 1): the same edges, kept
+ * and checked as the general loop keeps and checks them, without its per-edge lookups. The
+ * chunk goes in segments that fit the batch (full batches handed on in between), each taken
+ * column-wise when it can be, else edge by edge. */
+/* Rows per column-wise segment: a segment's columns stay in cache from one loop to the next. */
+enum { PLAIN_SEGMENT = 8192 };
+
+static cz_status take_plain_rows(row_reader *r, size_t a, size_t m, plain_values how, uint64_t group) {
+  const cz_edge_filter *flt = r->flt;
+  cz_edge_pop *e = r->e;
+  cz_status st = CZ_OK;
+  for (size_t k0 = 0; k0 < m;) {
+    if (e->n == r->sink->cap) {
+      if (r->batching && (st = flt->batch(flt->batch_ctx, r->c, r->e_index, e)) == CZ_OK) {
+        r->streamed += e->n;
+        e->n = 0;
+      }
+      if (st == CZ_OK && !r->batching) st = sink_reserve(r->sink, e->n + (m - k0));
+      if (st != CZ_OK) return st;
+    }
+    size_t k1 = k0 + (m - k0 < r->sink->cap - e->n ? m - k0 : r->sink->cap - e->n);
+    if (k1 - k0 > PLAIN_SEGMENT) k1 = k0 + PLAIN_SEGMENT;
+    if (!(keeps_all_targets(r, k0, k1) && take_plain_columns(r, a, k0, k1, how, group)) &&
+        (st = take_plain_each(r, a, k0, k1, how, group)) != CZ_OK)
+      return st;
+    k0 = k1;
+  }
   return CZ_OK;
 }
 

@@ -416,6 +416,33 @@ typedef struct scan_acc {
   int32_t min_delay, max_delay;
 } scan_acc;
 
+/* What the scan needs per edge type of a batch, set by the type's first edge there, once the
+ * checks have resolved its synapse model. */
+typedef struct scan_type {
+  bool ready;
+  bool plain;   /* per-edge values: the model is resolved and checks no weight */
+  bool plastic, stdp;
+  int receptor;
+} scan_type;
+
+static void scan_type_set(const cz_network *net, const int *receptor, uint32_t sm, bool per_edge, scan_type *st) {
+  st->ready = true;
+  st->plastic = is_plastic(net, sm);
+  st->stdp = cz_syn_is_stdp(net->syn_params[sm].rule);
+  st->plain = per_edge && !st->stdp;
+  st->receptor = receptor[sm];
+}
+
+/* Counts one static synapse of source sgid onto nid in its block (block_count_add, inline for
+ * the common case). */
+static inline cz_status block_count_static(block_counts *b, const cz_network *net, uint32_t nid, size_t sgid) {
+  if (!b->stat) return block_count_add(b, net, nid, sgid, false);
+  uint32_t *x = &b->stat[(size_t)b->block_of[nid] * net->nsrc + sgid];
+  CZ_CHECK(*x < UINT32_MAX, CZ_ERR_CONFIG, "more than %u synapses from one source onto a block of neurons", UINT32_MAX);
+  (*x)++;
+  return CZ_OK;
+}
+
 /* Validates the edges of population e (all its edges, or a streamed batch), counts synapses
  * per target neuron and adds their weights to the plan. */
 static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_edge_pop *ep, scan_acc *acc) {
@@ -423,45 +450,53 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
   const syn_table t = {net->syn_params, net->syn_rec, net->syn_resolved, &net->wrecs, acc->syn_fail};
   int *receptor = NULL;
   int32_t *tdelay = NULL;
-  bool *plain = NULL; /* [ntypes] per-edge values: the type's model passed and checks no weight */
+  scan_type *types = NULL;
   const bool by_type = values_by_type(ep);
   cz_status st = receptors_of(c, &receptor);
   if (st == CZ_OK && by_type) st = type_delays_new(ep, &tdelay);
-  if (st == CZ_OK && !by_type && !(plain = cz_calloc(ep->ntypes + 1, sizeof *plain)))
-    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  const size_t to = net->pop_offset[ep->target_pop];
+  if (st == CZ_OK && !(types = cz_calloc(ep->ntypes + 1, sizeof *types))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  const bool *is_virtual = c->nodes[ep->target_pop].is_virtual;
+  const uint32_t *nid_of_target = net->nid_of_gid + net->pop_offset[ep->target_pop];
+  const size_t so = net->pop_offset[ep->source_pop];
+  const int *ports_of_nid = acc->ports;
+  size_t *indeg = acc->indeg;
+  block_counts *blocks = acc->blocks;
+  size_t nsyn = 0, nplastic = 0;
+  int32_t min_delay = acc->min_delay, max_delay = acc->max_delay;
   for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
+    const uint32_t type = ep->type[i];
+    scan_type *ty = &types[type];
     int32_t d = 0;
-    if (!by_type || tdelay[ep->type[i]] < 0) {
-      const uint32_t type = ep->type[i];
-      if (plain && plain[type]) d = delay_steps_in_range(ep->delay[i], net->h);
-      if (!(plain && plain[type] && d >= 1 && d <= 65535)) { /* the full checks, which name a failing edge */
+    if (!by_type || tdelay[type] < 0) {
+      if (ty->plain) d = delay_steps_in_range(ep->delay[i], net->h);
+      if (!(ty->plain && d >= 1 && d <= 65535)) { /* the full checks, which name a failing edge */
         st = check_edge_values(c, &t, ep, i, net->h, &d);
         if (st != CZ_OK) break;
-        if (plain) plain[type] = !cz_syn_is_stdp(net->syn_params[cz_edge_syn_model(ep, i)].rule);
+        if (!ty->ready) scan_type_set(net, receptor, ep->types[type].syn_model, !by_type, ty);
       }
       weight_plan_add(acc->wp, cz_edge_weight(ep, i));
-      if (by_type) tdelay[ep->type[i]] = d;
-      if (d < acc->min_delay) acc->min_delay = d;
-      if (d > acc->max_delay) acc->max_delay = d;
+      if (by_type) tdelay[type] = d;
+      if (d < min_delay) min_delay = d;
+      if (d > max_delay) max_delay = d;
     }
-    if ((st = check_edge_target(c, ep, i)) != CZ_OK) break;
-    const uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
+    if (is_virtual[ep->target_row[i]] && (st = check_edge_target(c, ep, i)) != CZ_OK) break;
+    const uint32_t nid = nid_of_target[ep->target_row[i]];
     if (nid == CZ_NO_NID) continue; /* simulated on another rank */
-    const uint32_t sm = cz_edge_syn_model(ep, i);
-    const int r = receptor[sm], ports = acc->ports[nid];
+    const int r = ty->receptor, ports = ports_of_nid[nid];
     if (!(ports == 0 ? r == 0 : r >= 1 && r <= ports) && (st = check_receptor(net, c, ep, i, nid, r)) != CZ_OK) break;
-    acc->indeg[nid]++;
-    acc->nsyn++;
-    const bool plastic = is_plastic(net, sm);
-    if (plastic) acc->nplastic++;
-    if (cz_syn_is_stdp(net->syn_params[sm].rule)) acc->stdp_in[nid]++;
-    if (acc->blocks->nblocks &&
-        (st = block_count_add(acc->blocks, net, nid, net->pop_offset[ep->source_pop] + ep->source_row[i], plastic)) !=
-            CZ_OK)
-      break;
+    indeg[nid]++;
+    nsyn++;
+    if (ty->stdp) acc->stdp_in[nid]++;
+    if (ty->plastic) nplastic++;
+    if (!blocks->nblocks) continue;
+    const size_t sgid = so + ep->source_row[i];
+    st = ty->plastic ? block_count_add(blocks, net, nid, sgid, true) : block_count_static(blocks, net, nid, sgid);
   }
-  free(plain);
+  acc->nsyn += nsyn;
+  acc->nplastic += nplastic;
+  acc->min_delay = min_delay;
+  acc->max_delay = max_delay;
+  free(types);
   free(tdelay);
   free(receptor);
   return st;
@@ -798,6 +833,29 @@ static bool fill_grouped(const cz_network *net, int t) {
   return net->nsrc > FILL_DIRECT_SOURCES && !net->syn[t].weight; /* doubles go direct */
 }
 
+/* What the fill needs per edge type, looked up once per batch. */
+typedef struct fill_type {
+  uint32_t sm;
+  int port_channel; /* channel onto a neuron with receptor ports: receptor_type - 1 */
+  bool plastic;     /* goes to the plastic CSR (when the thread has one) */
+} fill_type;
+
+/* Holds one static synapse for put_grouped, flushing the window when it is full; false when
+ * the window cannot be allocated. */
+static inline bool hold_static(const cz_network *net, cz_synapses *s, fill_scratch *fs, size_t *fill, size_t window,
+                               unsigned shift, size_t sgid, uint32_t tgt, uint16_t delay, double w, uint16_t code) {
+  if (fs->n == window) put_grouped(net, s, fs, fill);
+  if (!fs->in && !fill_scratch_alloc(fs, window)) return false;
+  syn_put *p = &fs->in[fs->n++];
+  p->sgid = (uint32_t)sgid;
+  p->tgt = tgt;
+  p->delay = delay;
+  if (s->wcode) p->w.code = code;
+  else p->w.f = (float)w;
+  fs->start[(sgid >> shift) + 1]++;
+  return true;
+}
+
 /* Fills thread t's CSRs with population e's edges in edge order; fill[gid] (pfill[gid] for
  * plastic synapses) is the next free slot of a source. codes: weight_codes_of; tdelay: the
  * types' delays in steps when the edges take theirs from their types. Each thread fills its
@@ -805,45 +863,51 @@ static bool fill_grouped(const cz_network *net, int t) {
 static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const target_info *ti, const uint16_t *codes,
                      const uint16_t *tdelay, int t, size_t *fill, size_t *pfill, fill_scratch *fs) {
   cz_synapses *s = &net->syn[t];
-  const size_t so = net->pop_offset[ep->source_pop], to = net->pop_offset[ep->target_pop];
+  fill_type *types = cz_calloc(ep->ntypes + 1, sizeof *types);
+  if (!types) {
+    fs->st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory filling the synapse tables");
+    return;
+  }
+  for (size_t r = 0; r < ep->ntypes; r++) {
+    const uint32_t sm = ep->types[r].syn_model;
+    types[r] = (fill_type){sm, ti->receptor[sm] - 1, pfill && is_plastic(net, sm)};
+  }
+  const size_t so = net->pop_offset[ep->source_pop];
+  const uint32_t *nid_of_target = net->nid_of_gid + net->pop_offset[ep->target_pop];
+  const uint16_t *owner = ti->owner;
+  const uint8_t *ports = ti->ports, *split = ti->split;
+  const uint32_t N = (uint32_t)net->N;
+  const double h = net->h;
   const bool wcode_by_type = !ep->weight;
   const bool grouped = fill_grouped(net, t);
   const unsigned shift = group_shift(net);
   const size_t window = FILL_WINDOW / (size_t)net->nthreads; /* the windows share the caches */
   for (size_t i = 0; i < ep->n; i++) {
-    uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
-    if (nid == CZ_NO_NID || ti->owner[nid] != t) continue;
+    const uint32_t nid = nid_of_target[ep->target_row[i]];
+    if (nid == CZ_NO_NID || owner[nid] != t) continue;
     const size_t sgid = so + ep->source_row[i];
     const uint32_t type = ep->type[i];
-    const uint32_t sm = ep->types[type].syn_model;
-    const double w = cz_edge_weight(ep, i);
-    const int ch = ti->ports[nid] ? ti->receptor[sm] - 1 : (ti->split[nid] && !(w > 0)) ? 1 : 0;
-    const uint32_t tgt = (uint32_t)((size_t)ch * net->N + nid);
-    const uint16_t delay = tdelay ? tdelay[type] : (uint16_t)delay_steps_in_range(cz_edge_delay(ep, i), net->h);
-    if (pfill && is_plastic(net, sm)) {
+    const fill_type *ty = &types[type];
+    const double w = ep->weight ? ep->weight[i] : ep->types[type].weight;
+    const int ch = ports[nid] ? ty->port_channel : (split[nid] && !(w > 0)) ? 1 : 0;
+    const uint32_t tgt = (uint32_t)ch * N + nid;
+    const uint16_t delay =
+        tdelay ? tdelay[type] : (uint16_t)delay_steps_in_range(ep->delay ? ep->delay[i] : ep->types[type].delay, h);
+    if (ty->plastic) {
       const size_t k = next_slot(net->plastic[t].off, pfill, sgid);
       if (k == SIZE_MAX) fs->overfull = true;
-      else put_plastic(net, t, k, tgt, delay, sm, e, cz_edge_file_row(ep, i), w);
+      else put_plastic(net, t, k, tgt, delay, ty->sm, e, cz_edge_file_row(ep, i), w);
       continue;
     }
     const uint16_t code = codes ? codes[wcode_by_type ? type : i] : 0;
     if (!grouped) {
       if (!put_static(s, sgid, tgt, delay, w, code, fill)) fs->overfull = true;
-      continue;
-    }
-    if (fs->n == window) put_grouped(net, s, fs, fill);
-    if (!fs->in && !fill_scratch_alloc(fs, window)) {
+    } else if (!hold_static(net, s, fs, fill, window, shift, sgid, tgt, delay, w, code)) {
       fs->st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory filling the synapse tables");
-      return;
+      break;
     }
-    syn_put *p = &fs->in[fs->n++];
-    p->sgid = (uint32_t)sgid;
-    p->tgt = tgt;
-    p->delay = delay;
-    if (s->wcode) p->w.code = code;
-    else p->w.f = (float)w;
-    fs->start[(sgid >> shift) + 1]++;
   }
+  free(types);
 }
 
 /* The delays in steps of population e's types, when its edges take theirs from their types

@@ -678,6 +678,31 @@ static void test_edge_columns_threaded(void **state) {
   unsetenv("OMP_NUM_THREADS");
 }
 
+/* Two bad values in one chunk of the h5 group's columns: the edge named is the first bad one
+ * in file order, whichever column holds it (a reader that checked column by column would name
+ * the weight in both cases). */
+static void test_first_bad_edge_named(void **state) {
+  fx *f = *state;
+  edges_spec cc = cc_default();
+  static double w[N_CC], d[N_CC];
+  for (size_t i = 0; i < N_CC; i++) {
+    w[i] = 1.5;
+    d[i] = 2.5;
+  }
+  cc.syn_weight = w;
+  cc.delay = d;
+  d[3] = -1.0;
+  w[9] = NAN;
+  write_edges(f, "network/cortex_cortex_edges.h5", &cc);
+  expect_input_error(f, "cortex_cortex_edges.h5", "edge 3 of population cortex_to_cortex: delay -1 ms must be positive");
+  d[3] = 2.5;
+  w[9] = 1.5;
+  w[2] = NAN;
+  d[9] = -1.0;
+  write_edges(f, "network/cortex_cortex_edges.h5", &cc);
+  expect_input_error(f, "cortex_cortex_edges.h5", "/0/syn_weight[2]");
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Config file                                                                                 */
 
@@ -1332,6 +1357,7 @@ int main(int argc, char **argv) {
       CASE(test_valid_fixture_runs),
       CASE(test_valid_fixture_indexed_threads),
       CASE(test_edge_columns_threaded),
+      CASE(test_first_bad_edge_named),
       CASE(test_check_valid_fixture),
       CASE(test_check_finds_every_error),
       CASE(test_json_syntax_error),

@@ -632,13 +632,25 @@ static cz_status csr_offsets(const size_t *counts, size_t nsrc, size_t **off, si
   return CZ_OK;
 }
 
+/* Whether the static tables pack the delays into the targets (network.h). The scan's largest
+ * delay covers every synapse of this rank. CADENZA_PACKED_TARGETS=0 in the environment keeps
+ * them apart, a diagnostic switch the test suite uses to check that both layouts give the
+ * same spikes. */
+static bool packs_delays(const cz_network *net) {
+  const char *env = getenv("CADENZA_PACKED_TARGETS");
+  if (env && strcmp(env, "0") == 0) return false;
+  return net->N * (size_t)net->nch <= (size_t)CZ_TGT_MASK + 1 && net->max_delay < 256;
+}
+
 static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
   CZ_NEW(net->syn, (size_t)net->nthreads);
+  const bool packed = packs_delays(net);
   for (int t = 0; t < net->nthreads; t++) {
     cz_synapses *s = &net->syn[t];
     CZ_TRY(csr_offsets(counts[t], net->nsrc, &s->off, &s->nsyn));
     const size_t acc = s->nsyn;
-    bool ok = (s->tgt = cz_alloc_huge(acc, sizeof *s->tgt)) && (s->delay = cz_alloc_huge(acc, sizeof *s->delay));
+    bool ok = (s->tgt = cz_alloc_huge(acc, sizeof *s->tgt)) &&
+              (packed || (s->delay = cz_alloc_huge(acc, sizeof *s->delay)));
     if (ok && net->nwtab) ok = (s->wcode = cz_alloc_huge(acc, sizeof *s->wcode)) != NULL;
     else if (ok && net->wfloat) ok = (s->weightf = cz_alloc_huge(acc, sizeof *s->weightf)) != NULL;
     else if (ok) ok = (s->weight = cz_alloc_huge(acc, sizeof *s->weight)) != NULL;
@@ -727,38 +739,36 @@ typedef struct syn_put {
 
 /* The fill writes each synapse at its source's next slot: one write stream per source and
  * table array (target, delay, weight). With few sources those streams stay in cache; with
- * thousands, almost every write misses. Then synapses are held (over batches, up to
- * FILL_WINDOW of them over all threads), grouped by blocks of sources (a stable counting sort
- * into FILL_BUCKETS groups) and each group's few hundred streams written while they stay in
- * cache. FILL_DIRECT_SOURCES is where grouping starts to pay: 4096 sources keep 3 x 4096
- * cache lines (768 KiB) open, about a core's L2 (one thread, files in the page cache: 2250
+ * thousands, almost every write misses. Then the sources are split into FILL_BUCKETS blocks
+ * of consecutive gids, and each synapse is held in its block's buffer; a full buffer is
+ * written out at once, its few dozen sources' streams staying in cache while it is. A source
+ * lies in one block only, and a block's buffer keeps arrival order, so every source still
+ * gets its synapses in edge order. The buffers of a thread hold FILL_WINDOW / nthreads
+ * synapses in all. FILL_DIRECT_SOURCES is where grouping starts to pay: 4096 sources keep 3 x
+ * 4096 cache lines (768 KiB) open, about a core's L2 (one thread, files in the page cache: 2250
  * sources fill 20-40 % faster direct, 7718 sources 25 % faster grouped). */
 enum { FILL_BUCKETS = 256, FILL_DIRECT_SOURCES = 4096, FILL_WINDOW = 1 << 20 };
 
 /* One thread's reusable buffers for filling its tables batch by batch. */
 typedef struct fill_scratch {
-  syn_put *in, *sorted;
-  size_t cap, n; /* n held */
-  size_t start[FILL_BUCKETS + 1];
-  bool overfull; /* a source had more synapses than the scan counted (next_slot) */
+  syn_put *held;             /* [FILL_BUCKETS * per_bucket], bucket b at b * per_bucket */
+  size_t per_bucket;
+  size_t n[FILL_BUCKETS];    /* held in each bucket */
+  bool overfull; /* a source had more synapses than the scan counted (next_slot), or a
+                    synapse a delay the scan did not see */
   cz_status st;
 } fill_scratch;
 
-/* The buffers at their full size, a window's share, at the first synapse held: pages are
- * mapped only as they are written, so a small network costs little, and no growth copies. */
-static bool fill_scratch_alloc(fill_scratch *fs, size_t cap) {
-  fs->in = cz_alloc_huge(cap, sizeof *fs->in);
-  fs->sorted = fs->in ? cz_alloc_huge(cap, sizeof *fs->sorted) : NULL;
-  if (!fs->sorted) return false;
-  fs->cap = cap;
-  return true;
+/* The buffers at their full size at the first synapse held: pages are mapped only as they are
+ * written, so a small network costs little. */
+static bool fill_scratch_alloc(fill_scratch *fs, size_t per_bucket) {
+  fs->held = cz_alloc_huge((size_t)FILL_BUCKETS * per_bucket, sizeof *fs->held);
+  fs->per_bucket = per_bucket;
+  return fs->held != NULL;
 }
 
 static void fill_scratch_free(fill_scratch *fs, int n) {
-  for (int t = 0; fs && t < n; t++) {
-    free(fs[t].in);
-    free(fs[t].sorted);
-  }
+  for (int t = 0; fs && t < n; t++) free(fs[t].held);
   free(fs);
 }
 
@@ -772,34 +782,37 @@ static inline size_t next_slot(const size_t *off, size_t *fill, size_t g) {
   return k;
 }
 
+/* A static synapse's target as its table stores it: with the delay when the table packs them
+ * (the scan saw every delay, so a packed delay is below 256 steps). */
+static inline uint32_t stored_target(const cz_synapses *s, uint32_t tgt, uint16_t delay) {
+  return s->delay ? tgt : tgt | (uint32_t)delay << CZ_TGT_BITS;
+}
+
 /* Writes one static synapse at its source's next slot (fill[gid]); false when it has none. */
 static inline bool put_static(cz_synapses *s, size_t sgid, uint32_t tgt, uint16_t delay, double w, uint16_t code,
                               size_t *fill) {
   const size_t k = next_slot(s->off, fill, sgid);
   if (k == SIZE_MAX) return false;
-  s->tgt[k] = tgt;
-  s->delay[k] = delay;
+  s->tgt[k] = stored_target(s, tgt, delay);
+  if (s->delay) s->delay[k] = delay;
   if (s->wcode) s->wcode[k] = code;
   else if (s->weightf) s->weightf[k] = (float)w;
   else s->weight[k] = w;
   return true;
 }
 
-/* The shift that maps a source gid to its group. */
+/* The shift that maps a source gid to its bucket. */
 static unsigned group_shift(const cz_network *net) {
   unsigned shift = 0;
   while (((net->nsrc - 1) >> shift) >= FILL_BUCKETS) shift++;
   return shift;
 }
 
-/* Sorts the held synapses by block of sources (stably) and writes them. */
-static void put_grouped(const cz_network *net, cz_synapses *s, fill_scratch *fs, size_t *fill) {
-  const size_t n = fs->n;
-  const unsigned shift = group_shift(net);
-  fs->n = 0;
-  for (size_t b = 1; b <= FILL_BUCKETS; b++) fs->start[b] += fs->start[b - 1];
-  for (size_t j = 0; j < n; j++) fs->sorted[fs->start[fs->in[j].sgid >> shift]++] = fs->in[j];
-  const syn_put *p = fs->sorted;
+/* Writes out the synapses held in bucket b, in the order they came. */
+static void put_bucket(cz_synapses *s, fill_scratch *fs, size_t b, size_t *fill) {
+  const syn_put *p = fs->held + b * fs->per_bucket;
+  const size_t n = fs->n[b];
+  fs->n[b] = 0;
   bool full = false;
   if (s->wcode) {
     for (size_t j = 0; j < n; j++) {
@@ -809,7 +822,7 @@ static void put_grouped(const cz_network *net, cz_synapses *s, fill_scratch *fs,
         continue;
       }
       s->tgt[k] = p[j].tgt;
-      s->delay[k] = p[j].delay;
+      if (s->delay) s->delay[k] = p[j].delay;
       s->wcode[k] = p[j].w.code;
     }
   } else {
@@ -820,12 +833,16 @@ static void put_grouped(const cz_network *net, cz_synapses *s, fill_scratch *fs,
         continue;
       }
       s->tgt[k] = p[j].tgt;
-      s->delay[k] = p[j].delay;
+      if (s->delay) s->delay[k] = p[j].delay;
       s->weightf[k] = p[j].w.f;
     }
   }
   fs->overfull = fs->overfull || full;
-  memset(fs->start, 0, sizeof fs->start);
+}
+
+/* Writes out every bucket (at the end of the fill). */
+static void put_grouped(cz_synapses *s, fill_scratch *fs, size_t *fill) {
+  for (size_t b = 0; b < FILL_BUCKETS && fs->held; b++) put_bucket(s, fs, b, fill);
 }
 
 /* Whether thread t's fill holds synapses back for grouping. */
@@ -840,19 +857,19 @@ typedef struct fill_type {
   bool plastic;     /* goes to the plastic CSR (when the thread has one) */
 } fill_type;
 
-/* Holds one static synapse for put_grouped, flushing the window when it is full; false when
- * the window cannot be allocated. */
-static inline bool hold_static(const cz_network *net, cz_synapses *s, fill_scratch *fs, size_t *fill, size_t window,
-                               unsigned shift, size_t sgid, uint32_t tgt, uint16_t delay, double w, uint16_t code) {
-  if (fs->n == window) put_grouped(net, s, fs, fill);
-  if (!fs->in && !fill_scratch_alloc(fs, window)) return false;
-  syn_put *p = &fs->in[fs->n++];
+/* Holds one static synapse in its bucket, writing the bucket out when it is full; false when
+ * the buffers cannot be allocated. */
+static inline bool hold_static(cz_synapses *s, fill_scratch *fs, size_t *fill, size_t per_bucket, unsigned shift,
+                               size_t sgid, uint32_t tgt, uint16_t delay, double w, uint16_t code) {
+  if (!fs->held && !fill_scratch_alloc(fs, per_bucket)) return false;
+  const size_t b = sgid >> shift;
+  if (fs->n[b] == fs->per_bucket) put_bucket(s, fs, b, fill);
+  syn_put *p = &fs->held[b * fs->per_bucket + fs->n[b]++];
   p->sgid = (uint32_t)sgid;
-  p->tgt = tgt;
+  p->tgt = stored_target(s, tgt, delay);
   p->delay = delay;
   if (s->wcode) p->w.code = code;
   else p->w.f = (float)w;
-  fs->start[(sgid >> shift) + 1]++;
   return true;
 }
 
@@ -878,10 +895,12 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
   const uint8_t *ports = ti->ports, *split = ti->split;
   const uint32_t N = (uint32_t)net->N;
   const double h = net->h;
+  const int32_t max_delay = net->max_delay; /* the scan's, over every edge it read */
   const bool wcode_by_type = !ep->weight;
   const bool grouped = fill_grouped(net, t);
   const unsigned shift = group_shift(net);
-  const size_t window = FILL_WINDOW / (size_t)net->nthreads; /* the windows share the caches */
+  /* the threads share the caches */
+  const size_t per_bucket = FILL_WINDOW / FILL_BUCKETS / (size_t)net->nthreads + 1;
   for (size_t i = 0; i < ep->n; i++) {
     const uint32_t nid = nid_of_target[ep->target_row[i]];
     if (nid == CZ_NO_NID || owner[nid] != t) continue;
@@ -893,6 +912,10 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
     const uint32_t tgt = (uint32_t)ch * N + nid;
     const uint16_t delay =
         tdelay ? tdelay[type] : (uint16_t)delay_steps_in_range(ep->delay ? ep->delay[i] : ep->types[type].delay, h);
+    if (delay < 1 || delay > max_delay) { /* not what the scan read: the files changed */
+      fs->overfull = true;
+      continue;
+    }
     if (ty->plastic) {
       const size_t k = next_slot(net->plastic[t].off, pfill, sgid);
       if (k == SIZE_MAX) fs->overfull = true;
@@ -902,7 +925,7 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
     const uint16_t code = codes ? codes[wcode_by_type ? type : i] : 0;
     if (!grouped) {
       if (!put_static(s, sgid, tgt, delay, w, code, fill)) fs->overfull = true;
-    } else if (!hold_static(net, s, fs, fill, window, shift, sgid, tgt, delay, w, code)) {
+    } else if (!hold_static(s, fs, fill, per_bucket, shift, sgid, tgt, delay, w, code)) {
       fs->st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory filling the synapse tables");
       break;
     }
@@ -1293,7 +1316,7 @@ static cz_status pass_fill(cz_network *net, edge_source *src, const target_info 
     const double t0 = cz_now();
 #pragma omp parallel for num_threads(n) schedule(static, 1)
     for (int t = 0; t < n; t++)
-      if (fill_grouped(net, t)) put_grouped(net, &net->syn[t], &scratch[t], counts[t]);
+      if (fill_grouped(net, t)) put_grouped(&net->syn[t], &scratch[t], counts[t]);
     src->t_fill += cz_now() - t0;
   }
   if (st == CZ_OK && !fill_complete(net, scratch, counts, pcounts))

@@ -16,7 +16,9 @@
  *
  * Ring buffers: ring[slot][channel][nid] holds the input summed for the update of step k with
  * slot = k & ring_mask. A synapse stores its target as tgt = channel * N + nid and its delay
- * in steps.
+ * in steps. When every target index fits 24 bits (channels * N <= 2^24) and every delay is
+ * below 256 steps, as in most networks, the delay rides in the top 8 bits of tgt and the
+ * delay array is dropped: 2 bytes less per synapse to hold and to read per spike.
  *
  * Weights: most networks use few distinct weights (one per edge type), so when there are at
  * most 65536 distinct values a synapse stores a 16-bit code into a shared table instead of a
@@ -53,11 +55,15 @@ typedef struct cz_group {
   uint32_t lo, hi; /* nid range */
 } cz_group;
 
+/* Packed targets: tgt & CZ_TGT_MASK is the target index, tgt >> CZ_TGT_BITS the delay. */
+#define CZ_TGT_BITS 24
+#define CZ_TGT_MASK ((UINT32_C(1) << CZ_TGT_BITS) - 1)
+
 /* The synapses onto one thread's neurons, CSR by source gid. */
 typedef struct cz_synapses {
   size_t *off;      /* [nsrc + 1] */
-  uint32_t *tgt;    /* [nsyn] channel * N + nid */
-  uint16_t *delay;  /* [nsyn] steps, >= 1 */
+  uint32_t *tgt;    /* [nsyn] channel * N + nid; packed with the delay when delay is NULL */
+  uint16_t *delay;  /* [nsyn] steps, >= 1; NULL when the delays are packed into tgt */
   double *weight;   /* [nsyn], or NULL when weights are coded or floats */
   uint16_t *wcode;  /* [nsyn] index into cz_network.wtab, when weights are coded */
   float *weightf;   /* [nsyn] when every weight is exactly a float (and not coded) */

@@ -285,7 +285,17 @@ static uint64_t deliver_plastic(loop_state *s, int tid, const cz_plastic *pl, in
 }
 
 /* Adds the epoch's spikes into the ring slots of their arrival steps (this thread's targets).
- * A copy of the loop per weight layout (coded, float, double) keeps the branch out of it. */
+ * A copy of the loop per weight layout (coded, float, double) and delay layout (packed into the
+ * targets or apart, network.h) keeps the branches out of it. */
+#define CZ_DELIVER_SPAN(weight_k)                                                                       \
+  do {                                                                                                \
+    if (delay)                                                                                        \
+      for (size_t k = a; k < b; k++) ring[((size_t)(u + delay[k]) & mask) * stride + tgt[k]] += weight_k; \
+    else                                                                                              \
+      for (size_t k = a; k < b; k++)                                                                  \
+        ring[((size_t)(u + (tgt[k] >> CZ_TGT_BITS)) & mask) * stride + (tgt[k] & CZ_TGT_MASK)] += weight_k; \
+  } while (0)
+
 static uint64_t deliver_epoch(loop_state *s, int tid) {
   const cz_synapses *syn = &s->net->syn[tid];
   const spike_list *e = &s->epoch;
@@ -302,18 +312,20 @@ static uint64_t deliver_epoch(loop_state *s, int tid) {
     if (syn->wcode) {
       const uint16_t *restrict code = syn->wcode;
       const double *restrict wtab = s->net->wtab;
-      for (size_t k = a; k < b; k++) ring[((size_t)(u + delay[k]) & mask) * stride + tgt[k]] += wtab[code[k]];
+      CZ_DELIVER_SPAN(wtab[code[k]]);
     } else if (syn->weightf) {
       const float *restrict w = syn->weightf;
-      for (size_t k = a; k < b; k++) ring[((size_t)(u + delay[k]) & mask) * stride + tgt[k]] += (double)w[k];
+      CZ_DELIVER_SPAN((double)w[k]);
     } else {
       const double *restrict w = syn->weight;
-      for (size_t k = a; k < b; k++) ring[((size_t)(u + delay[k]) & mask) * stride + tgt[k]] += w[k];
+      CZ_DELIVER_SPAN(w[k]);
     }
     if (pl) nev += deliver_plastic(s, tid, pl, u, e->gid[i]);
   }
   return nev;
 }
+
+#undef CZ_DELIVER_SPAN
 
 /* Each thread's Poisson drive entries: those of the neurons it updates. */
 static cz_status split_poisson(loop_state *s, int nthreads) {

@@ -678,6 +678,26 @@ static void test_edge_columns_threaded(void **state) {
   unsetenv("OMP_NUM_THREADS");
 }
 
+/* Delays of 256 steps or more do not fit a packed target (engine/network.h): such a network
+ * keeps its delays apart and gives the spikes of the unpacked layout. The long delay changes
+ * the spikes, so a table that wrapped it into 8 bits would give others. */
+static void test_long_delays_unpacked(void **state) {
+  fx *f = *state;
+  size_t n_short = 0, n_long = 0, n_apart = 0;
+  double *short_delay = run_for_times(f, &n_short);
+  fx_replace(f, "network/cortex_cortex_edge_types.csv", "100 * * 2.0 1.5", "100 * * 2.0 30.0");
+  double *long_delay = run_for_times(f, &n_long);
+  setenv("CADENZA_PACKED_TARGETS", "0", 1);
+  double *apart = run_for_times(f, &n_apart);
+  unsetenv("CADENZA_PACKED_TARGETS");
+  assert_true(n_long != n_short || memcmp(long_delay, short_delay, n_long * sizeof *long_delay) != 0);
+  assert_int_equal(n_long, n_apart);
+  assert_memory_equal(long_delay, apart, n_long * sizeof *long_delay);
+  free(short_delay);
+  free(long_delay);
+  free(apart);
+}
+
 /* Two bad values in one chunk of the h5 group's columns: the edge named is the first bad one
  * in file order, whichever column holds it (a reader that checked column by column would name
  * the weight in both cases). */
@@ -1358,6 +1378,7 @@ int main(int argc, char **argv) {
       CASE(test_valid_fixture_indexed_threads),
       CASE(test_edge_columns_threaded),
       CASE(test_first_bad_edge_named),
+      CASE(test_long_delays_unpacked),
       CASE(test_check_valid_fixture),
       CASE(test_check_finds_every_error),
       CASE(test_json_syntax_error),

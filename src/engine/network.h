@@ -22,10 +22,10 @@
  *
  * Weights: most networks use few distinct weights (one per edge type), so when there are at
  * most 65536 distinct values a synapse stores a 16-bit code into a shared table instead of a
- * double: 8 bytes per synapse instead of 14, and less memory traffic per delivered spike. The
- * table holds the exact values, so results do not change. Otherwise, when every weight is a
- * value a float holds exactly (generators write such weights), weights are stored as floats:
- * 10 bytes per synapse, and again the same sums.
+ * double: 6 bytes per synapse instead of 12 (packed delays; 2 more otherwise), and less memory
+ * traffic per delivered spike. The table holds the exact values, so results do not change.
+ * Otherwise, when every weight is a value a float holds exactly (generators write such
+ * weights), weights are stored as floats: 8 bytes per synapse, and again the same sums.
  *
  * Plastic synapses (stdp, Tsodyks) and synapses a weight_recorder report records live in a
  * second CSR per thread with the same order, and carry their own state. Their state is one

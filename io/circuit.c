@@ -724,11 +724,12 @@ static cz_status read_group_windows(cz_h5file *f, const char *file, const char *
   for (size_t g = 0; g < eg->n; g++) {
     if (!eg->g[g].any) continue;
     uint64_t lo = UINT64_MAX, hi = 0;
-    for (size_t k = 0; k < m; k++)
-      if (ch_group[k] == g) {
-        if (ch_index[k] < lo) lo = ch_index[k];
-        if (ch_index[k] > hi) hi = ch_index[k];
-      }
+    for (size_t k = 0; k < m; k++) { /* without branches: the groups of a chunk often alternate */
+      const bool in = ch_group[k] == g;
+      const uint64_t x = ch_index[k];
+      lo = in && x < lo ? x : lo;
+      hi = in && x > hi ? x : hi;
+    }
     for (int c = 0; c < 3; c++) {
       edge_col *col = group_cols(&eg->g[g], c);
       col->cnt = 0;
@@ -1279,8 +1280,9 @@ static bool plain_chunk(const row_reader *r, size_t m, bool plain_ids, plain_val
   }
   if (!r->sink->per_edge || m == 0) return false;
   const uint64_t g = ch->group[0];
-  for (size_t k = 0; k < m; k++)
-    if (ch->group[k] != g) return false;
+  uint64_t other = 0;
+  for (size_t k = 0; k < m; k++) other |= ch->group[k] ^ g;
+  if (other) return false;
   if (g >= r->eg->n || !r->eg->g[g].any) return false;
   *how = PLAIN_GROUP_COLUMNS;
   *group = g;
@@ -1390,15 +1392,27 @@ static bool take_plain_columns(row_reader *r, size_t a, size_t k0, size_t k1, pl
     /* x * 0 is NaN exactly when x is not finite, so the sum below stays 0 only if every value
      * is finite; the least nsyns and delay say the rest */
     double nonfinite = 0.0, ns_min = 0.0, d_min = 1.0;
-    for (size_t j = 0; j < m; j++) {
-      const edge_type_info *ti = &r->info[type[j]];
-      const uint64_t x = idx[j];
-      const double w = wcol ? wcol[x] : ti->syn_weight, ns = ncol ? ncol[x] : ti->nsyns, d = dcol ? dcol[x] : ti->delay;
-      nonfinite += w * 0.0 + ns * 0.0 + d * 0.0;
-      ns_min = ns < ns_min ? ns : ns_min;
-      d_min = d < d_min ? d : d_min;
-      weight[j] = ns * w;
-      delay[j] = d;
+    if (wcol && dcol && !ncol) { /* the usual group: syn_weight and delay, nsyns from the types */
+      for (size_t j = 0; j < m; j++) {
+        const uint64_t x = idx[j];
+        const double w = wcol[x], ns = r->info[type[j]].nsyns, d = dcol[x];
+        nonfinite += w * 0.0 + ns * 0.0 + d * 0.0;
+        ns_min = ns < ns_min ? ns : ns_min;
+        d_min = d < d_min ? d : d_min;
+        weight[j] = ns * w;
+        delay[j] = d;
+      }
+    } else {
+      for (size_t j = 0; j < m; j++) {
+        const edge_type_info *ti = &r->info[type[j]];
+        const uint64_t x = idx[j];
+        const double w = wcol ? wcol[x] : ti->syn_weight, ns = ncol ? ncol[x] : ti->nsyns, d = dcol ? dcol[x] : ti->delay;
+        nonfinite += w * 0.0 + ns * 0.0 + d * 0.0;
+        ns_min = ns < ns_min ? ns : ns_min;
+        d_min = d < d_min ? d : d_min;
+        weight[j] = ns * w;
+        delay[j] = d;
+      }
     }
     ok = nonfinite == 0.0 && ns_min >= 0 && d_min > 0;
   }

@@ -3,7 +3,8 @@
 # MPI ranks is the same bytes; it checks clean; it holds round(0.01 N) neurons per population
 # and the expected number of synapses (each neuron keeps its full-scale mean in-degree: about
 # 2.99e6 at this scale); a 300 ms run fires in all eight populations and writes valid spikes,
-# the same with its weights stored as floats (the default here) and as doubles.
+# the same with its weights stored as floats (the default here) and as doubles, and with the
+# fill's grouping forced, its delays packed or apart.
 #   microcircuit.sh MPIEXEC CADENZA SPIKES_COMPARE
 set -u
 mpiexec=$1 cadenza=$2 compare=$3
@@ -29,6 +30,13 @@ awk -v s="$synapses" 'BEGIN { if (s < 2.9e6 || s > 3.1e6) { print "synapses " s 
 # its weights are exact floats and are stored as such; as doubles the spikes are the same
 CADENZA_WEIGHT_CODES=0 "$cadenza" run "$tmp/r1/config.json" -o "$tmp/doubles" --no-progress -q > /dev/null 2>&1 || exit 1
 cmp "$tmp/r1/output/spikes.h5" "$tmp/doubles/spikes.h5" || { echo "float and double weights give different spikes"; exit 1; }
+# the fill's grouping (networks of more than 4096 sources) on 2 threads, with the delays packed
+# into the targets and apart, gives the same spikes as the direct fill
+CADENZA_FILL_GROUPED=1 "$cadenza" run "$tmp/r1/config.json" -t 2 -o "$tmp/grouped" --no-progress -q > /dev/null 2>&1 || exit 1
+cmp "$tmp/r1/output/spikes.h5" "$tmp/grouped/spikes.h5" || { echo "the grouped fill gives other spikes"; exit 1; }
+CADENZA_FILL_GROUPED=1 CADENZA_PACKED_TARGETS=0 "$cadenza" run "$tmp/r1/config.json" -t 2 -o "$tmp/unpacked" \
+  --no-progress -q > /dev/null 2>&1 || exit 1
+cmp "$tmp/r1/output/spikes.h5" "$tmp/unpacked/spikes.h5" || { echo "the grouped, unpacked fill gives other spikes"; exit 1; }
 h5dump -d /spikes/cortex/node_ids "$tmp/r1/output/spikes.h5" > "$tmp/ids.txt" 2> /dev/null || true
 # first node id of each population: 0 207 265 484 539 588 599 743
 python_free_count() {  # population of each spiking node id, counted

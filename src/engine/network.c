@@ -423,6 +423,7 @@ typedef struct scan_type {
   bool plain;   /* per-edge values: the model is resolved and checks no weight */
   bool plastic, stdp;
   int receptor;
+  bool fast;    /* plain, static and without a receptor: scan_pop's short path */
 } scan_type;
 
 static void scan_type_set(const cz_network *net, const int *receptor, uint32_t sm, bool per_edge, scan_type *st) {
@@ -431,6 +432,7 @@ static void scan_type_set(const cz_network *net, const int *receptor, uint32_t s
   st->stdp = cz_syn_is_stdp(net->syn_params[sm].rule);
   st->plain = per_edge && !st->stdp;
   st->receptor = receptor[sm];
+  st->fast = st->plain && !st->plastic && st->receptor == 0;
 }
 
 /* Counts one static synapse of source sgid onto nid in its block (block_count_add, inline for
@@ -463,9 +465,29 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
   block_counts *blocks = acc->blocks;
   size_t nsyn = 0, nplastic = 0;
   int32_t min_delay = acc->min_delay, max_delay = acc->max_delay;
+  const double h = net->h;
+  uint32_t *stat = blocks->nblocks ? blocks->stat : NULL;
   for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
     const uint32_t type = ep->type[i];
     scan_type *ty = &types[type];
+    if (ty->fast) { /* the usual edge, taken here when it passes every check; else below */
+      const int32_t d = delay_steps_in_range(ep->delay[i], h);
+      const uint32_t trow = ep->target_row[i], nid = nid_of_target[trow];
+      uint32_t *count = stat && nid != CZ_NO_NID ? &stat[(size_t)blocks->block_of[nid] * net->nsrc + so + ep->source_row[i]]
+                                                 : NULL;
+      if (d >= 1 && d <= 65535 && !is_virtual[trow] && (nid == CZ_NO_NID || ports_of_nid[nid] == 0) &&
+          !(count && *count == UINT32_MAX)) {
+        weight_plan_add(acc->wp, ep->weight[i]);
+        min_delay = d < min_delay ? d : min_delay;
+        max_delay = d > max_delay ? d : max_delay;
+        if (nid == CZ_NO_NID) continue; /* simulated on another rank */
+        indeg[nid]++;
+        nsyn++;
+        if (count) (*count)++;
+        else if (blocks->nblocks && (st = block_count_static(blocks, net, nid, so + ep->source_row[i])) != CZ_OK) break;
+        continue;
+      }
+    }
     int32_t d = 0;
     if (!by_type || tdelay[type] < 0) {
       if (ty->plain) d = delay_steps_in_range(ep->delay[i], net->h);

@@ -899,21 +899,24 @@ static inline bool hold_static(cz_synapses *s, fill_scratch *fs, size_t *fill, s
   return true;
 }
 
-/* fill_pop for the usual batch with a weight and a delay per edge, filling float weights and
- * packed delays through the buckets, with no plastic synapse among its types: the same
- * synapses in the same order, without the general loop's per-edge tests of the layout. */
-static void fill_plain(cz_network *net, const cz_edge_pop *ep, const target_info *ti, const fill_type *types, int t,
-                       size_t *fill, fill_scratch *fs) {
+/* The batch of fill_plain, in the form of one of its four loops: by_type, the edges take
+ * weights and delays from their types (codes and tdelay per type), else one of each per edge;
+ * coded, the tables hold weight codes (codes per edge or type), else floats. */
+typedef struct plain_batch {
+  const cz_edge_pop *ep;
+  const fill_type *types;
+  const uint16_t *codes, *tdelay;
+} plain_batch;
+
+static inline __attribute__((always_inline)) void fill_plain_loop(cz_network *net, const plain_batch *pb,
+                                                                  const target_info *ti, int t, size_t *fill,
+                                                                  fill_scratch *fs, size_t per_bucket,
+                                                                  const bool by_type, const bool coded) {
+  const cz_edge_pop *ep = pb->ep;
   cz_synapses *s = &net->syn[t];
-  const size_t per_bucket = FILL_WINDOW / FILL_BUCKETS / (size_t)net->nthreads + 1;
-  if (!fs->held && !fill_scratch_alloc(fs, per_bucket)) {
-    fs->st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory filling the synapse tables");
-    return;
-  }
   const size_t so = net->pop_offset[ep->source_pop];
   const uint32_t *nid_of_target = net->nid_of_gid + net->pop_offset[ep->target_pop];
   const uint32_t *srow = ep->source_row, *trow = ep->target_row, *type = ep->type;
-  const double *weight = ep->weight, *delay_ms = ep->delay;
   const uint16_t *owner = ti->owner;
   const uint8_t *ports = ti->ports, *split = ti->split;
   const uint32_t N = (uint32_t)net->N;
@@ -924,9 +927,9 @@ static void fill_plain(cz_network *net, const cz_edge_pop *ep, const target_info
     const uint32_t nid = nid_of_target[trow[i]];
     if (nid == CZ_NO_NID || owner[nid] != t) continue;
     const size_t sgid = so + srow[i];
-    const double w = weight[i];
-    const uint32_t ch = ports[nid] ? (uint32_t)types[type[i]].port_channel : split[nid] && !(w > 0);
-    const int32_t d = delay_steps_in_range(delay_ms[i], h);
+    const double w = by_type ? ep->types[type[i]].weight : ep->weight[i];
+    const uint32_t ch = ports[nid] ? (uint32_t)pb->types[type[i]].port_channel : split[nid] && !(w > 0);
+    const int32_t d = by_type ? pb->tdelay[type[i]] : delay_steps_in_range(ep->delay[i], h);
     if (d < 1 || d > max_delay) { /* not what the scan read: the files changed */
       fs->overfull = true;
       continue;
@@ -936,8 +939,26 @@ static void fill_plain(cz_network *net, const cz_edge_pop *ep, const target_info
     syn_put *p = &fs->held[b * per_bucket + fs->n[b]++];
     p->sgid = (uint32_t)sgid;
     p->tgt = (ch * N + nid) | (uint32_t)d << CZ_TGT_BITS;
-    p->w.f = (float)w;
+    if (coded) p->w.code = pb->codes[by_type ? type[i] : i];
+    else p->w.f = (float)w;
   }
+}
+
+/* fill_pop for the usual batch, filling packed delays and coded or float weights through the
+ * buckets, with no plastic synapse among its types: the same synapses in the same order,
+ * without the general loop's per-edge tests of the layout. */
+static void fill_plain(cz_network *net, const plain_batch *pb, const target_info *ti, int t, size_t *fill,
+                       fill_scratch *fs) {
+  const size_t per_bucket = FILL_WINDOW / FILL_BUCKETS / (size_t)net->nthreads + 1;
+  if (!fs->held && !fill_scratch_alloc(fs, per_bucket)) {
+    fs->st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory filling the synapse tables");
+    return;
+  }
+  const bool by_type = pb->tdelay != NULL, coded = net->syn[t].wcode != NULL;
+  if (by_type && coded) fill_plain_loop(net, pb, ti, t, fill, fs, per_bucket, true, true);
+  else if (by_type) fill_plain_loop(net, pb, ti, t, fill, fs, per_bucket, true, false);
+  else if (coded) fill_plain_loop(net, pb, ti, t, fill, fs, per_bucket, false, true);
+  else fill_plain_loop(net, pb, ti, t, fill, fs, per_bucket, false, false);
 }
 
 /* Fills thread t's CSRs with population e's edges in edge order; fill[gid] (pfill[gid] for
@@ -958,8 +979,10 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
     types[r] = (fill_type){sm, ti->receptor[sm] - 1, pfill && is_plastic(net, sm)};
     plastic = plastic || types[r].plastic;
   }
-  if (ep->weight && ep->delay && !plastic && fill_grouped(net, t) && s->weightf && !s->delay) {
-    fill_plain(net, ep, ti, types, t, fill, fs);
+  const bool per_edge = ep->weight && ep->delay, by_type = tdelay && !ep->weight;
+  if ((per_edge || by_type) && !plastic && fill_grouped(net, t) && (s->weightf || codes) && !s->delay) {
+    const plain_batch pb = {ep, types, codes, tdelay};
+    fill_plain(net, &pb, ti, t, fill, fs);
     free(types);
     return;
   }

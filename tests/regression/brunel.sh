@@ -18,7 +18,11 @@ echo "brunel: $n spikes"
 [ "$n" -le 60000 ] || exit 1
 # Synapses storing plain weights instead of table codes must give the same spikes.
 CADENZA_WEIGHT_CODES=0 "$cadenza" run "$tmp/net/config.json" -o "$tmp/plain" --no-progress -q > /dev/null || exit 1
-"$compare" "$tmp/out/spikes.h5" "$tmp/plain/spikes.h5" --exact
+"$compare" "$tmp/out/spikes.h5" "$tmp/plain/spikes.h5" --exact || exit 1
+# The fill's grouping by blocks of sources (used above 4096 sources), forced on 2 threads: the
+# same spikes.
+CADENZA_FILL_GROUPED=1 "$cadenza" run "$tmp/net/config.json" -t 2 -o "$tmp/grouped" --no-progress -q > /dev/null || exit 1
+"$compare" "$tmp/out/spikes.h5" "$tmp/grouped/spikes.h5" --exact || exit 1
 # The alpha-synapse variant (iaf_psc_alpha, weights in pA): the same checks, a rate between 10
 # and 100 Hz.
 "$cadenza" generate brunel --synapse alpha --neurons 2000 --tstop 300 --seed 7 "$tmp/alpha" > /dev/null || exit 1

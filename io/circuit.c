@@ -1410,7 +1410,8 @@ static bool take_plain_columns(row_reader *r, size_t a, size_t k0, size_t k1, pl
       for (size_t j = 0; j < m; j++) {
         const edge_type_info *ti = &r->info[type[j]];
         const uint64_t x = idx[j];
-        const double w = wcol ? wcol[x] : ti->syn_weight, ns = ncol ? ncol[x] : ti->nsyns, d = dcol ? dcol[x] : ti->delay;
+        const double w = wcol ? wcol[x] : ti->syn_weight, ns = ncol ? ncol[x] : ti->nsyns;
+        const double d = dcol ? dcol[x] : ti->delay;
         nonfinite += w * 0.0 + ns * 0.0 + d * 0.0;
         ns_min = ns < ns_min ? ns : ns_min;
         d_min = d < d_min ? d : d_min;

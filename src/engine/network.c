@@ -473,8 +473,8 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
     if (ty->fast) { /* the usual edge, taken here when it passes every check; else below */
       const int32_t d = delay_steps_in_range(ep->delay[i], h);
       const uint32_t trow = ep->target_row[i], nid = nid_of_target[trow];
-      uint32_t *count = stat && nid != CZ_NO_NID ? &stat[(size_t)blocks->block_of[nid] * net->nsrc + so + ep->source_row[i]]
-                                                 : NULL;
+      const size_t sgid = so + ep->source_row[i];
+      uint32_t *count = stat && nid != CZ_NO_NID ? &stat[(size_t)blocks->block_of[nid] * net->nsrc + sgid] : NULL;
       if (d >= 1 && d <= 65535 && !is_virtual[trow] && (nid == CZ_NO_NID || ports_of_nid[nid] == 0) &&
           !(count && *count == UINT32_MAX)) {
         weight_plan_add(acc->wp, ep->weight[i]);
@@ -484,7 +484,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
         indeg[nid]++;
         nsyn++;
         if (count) (*count)++;
-        else if (blocks->nblocks && (st = block_count_static(blocks, net, nid, so + ep->source_row[i])) != CZ_OK) break;
+        else if (blocks->nblocks && (st = block_count_static(blocks, net, nid, sgid)) != CZ_OK) break;
         continue;
       }
     }

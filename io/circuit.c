@@ -1293,6 +1293,12 @@ static bool plain_chunk(const row_reader *r, size_t m, bool plain_ids, plain_val
   return true;
 }
 
+/* A group column's window indexed by edge_group_index, or NULL where the types give the value
+ * (col NULL: no group, or no such column). */
+static const double *column_window(const edge_col *col) {
+  return col && col->path ? col->win - col->lo : NULL;
+}
+
 /* take_plain_rows' values and checks, one edge at a time: rows a + k0 .. a + k1 - 1 of the
  * chunk, stored from e's slot e->n on (the caller made room for all of them). Edges failing a
  * check go to resolve_edge, which names them; the first failing edge in file order is the one
@@ -1304,10 +1310,8 @@ static cz_status take_plain_each(row_reader *r, size_t a, size_t k0, size_t k1, 
   const uint32_t *dense = r->ti->dense;
   const bool filtered = flt && flt->keep_target, file_rows = r->sink->file_rows;
   const edge_group *g = how == PLAIN_GROUP_COLUMNS ? &r->eg->g[group] : NULL;
-  /* each column's window, indexed by edge_group_index; NULL where the type gives the value */
-  const double *wcol = g && g->syn_weight.path ? g->syn_weight.win - g->syn_weight.lo : NULL;
-  const double *ncol = g && g->nsyns.path ? g->nsyns.win - g->nsyns.lo : NULL;
-  const double *dcol = g && g->delay.path ? g->delay.win - g->delay.lo : NULL;
+  const double *wcol = column_window(g ? &g->syn_weight : NULL), *ncol = column_window(g ? &g->nsyns : NULL);
+  const double *dcol = column_window(g ? &g->delay : NULL);
   uint32_t last_trow = UINT32_MAX;
   bool keep = true;
   size_t n = e->n, kept = 0;
@@ -1388,9 +1392,8 @@ static bool take_plain_columns(row_reader *r, size_t a, size_t k0, size_t k1, pl
     for (size_t j = 0; j < m; j++) ok &= r->type_ok[type[j]];
   } else if (how == PLAIN_GROUP_COLUMNS) {
     const edge_group *g = &r->eg->g[group];
-    const double *wcol = g->syn_weight.path ? g->syn_weight.win - g->syn_weight.lo : NULL;
-    const double *ncol = g->nsyns.path ? g->nsyns.win - g->nsyns.lo : NULL;
-    const double *dcol = g->delay.path ? g->delay.win - g->delay.lo : NULL;
+    const double *wcol = column_window(&g->syn_weight), *ncol = column_window(&g->nsyns);
+    const double *dcol = column_window(&g->delay);
     const uint64_t *idx = ch->index + k0;
     double *weight = e->weight + n, *delay = e->delay + n;
     /* x * 0 is NaN exactly when x is not finite, so the sum below stays 0 only if every value

@@ -867,6 +867,12 @@ static void put_grouped(cz_synapses *s, fill_scratch *fs, size_t *fill) {
   for (size_t b = 0; b < FILL_BUCKETS && fs->held; b++) put_bucket(s, fs, b, fill);
 }
 
+/* Synapses each bucket of a thread holds: FILL_WINDOW over all buckets and threads, which
+ * share the caches. */
+static size_t bucket_capacity(const cz_network *net) {
+  return FILL_WINDOW / FILL_BUCKETS / (size_t)net->nthreads + 1;
+}
+
 /* Whether thread t's fill holds synapses back for grouping. CADENZA_FILL_GROUPED=1 in the
  * environment groups whatever the number of sources, a diagnostic switch the test suite uses
  * to run the grouped fill on small networks. */
@@ -949,7 +955,7 @@ static inline __attribute__((always_inline)) void fill_plain_loop(cz_network *ne
  * without the general loop's per-edge tests of the layout. */
 static void fill_plain(cz_network *net, const plain_batch *pb, const target_info *ti, int t, size_t *fill,
                        fill_scratch *fs) {
-  const size_t per_bucket = FILL_WINDOW / FILL_BUCKETS / (size_t)net->nthreads + 1;
+  const size_t per_bucket = bucket_capacity(net);
   if (!fs->held && !fill_scratch_alloc(fs, per_bucket)) {
     fs->st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory filling the synapse tables");
     return;
@@ -996,8 +1002,7 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
   const bool wcode_by_type = !ep->weight;
   const bool grouped = fill_grouped(net, t);
   const unsigned shift = group_shift(net);
-  /* the threads share the caches */
-  const size_t per_bucket = FILL_WINDOW / FILL_BUCKETS / (size_t)net->nthreads + 1;
+  const size_t per_bucket = bucket_capacity(net);
   for (size_t i = 0; i < ep->n; i++) {
     const uint32_t nid = nid_of_target[ep->target_row[i]];
     if (nid == CZ_NO_NID || owner[nid] != t) continue;

@@ -29,11 +29,9 @@ fi
 "$py" -c 'import brian2, h5py' || { echo "brian2_compare: Brian2 or h5py missing for $py" >&2; exit 2; }
 
 cadenza=${CADENZA:-}
-if [ -z "$cadenza" ]; then
-  cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release > /dev/null
-  cmake --build "$root/build" -j "$(nproc)" --target cadenza > /dev/null
-  cadenza=$root/build/src/cadenza
-fi
+# shellcheck source=perf/lib.sh
+. "$root/perf/lib.sh"
+[ -n "$cadenza" ] || cadenza=$(perf_build_cadenza "$root")
 work=${WORK_DIR:-}
 if [ -z "$work" ]; then
   work=$(mktemp -d "${TMPDIR:-/tmp}/cz_brian2.XXXXXX")

@@ -30,11 +30,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 die() { echo "load_bench: $*" >&2; exit 1; }
-if [ -z "$cadenza" ]; then
-  cadenza=$root/build/src/cadenza
-  cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release > /dev/null
-  cmake --build "$root/build" -j "$(nproc)" --target cadenza > /dev/null
-fi
+# shellcheck source=perf/lib.sh
+. "$root/perf/lib.sh"
+[ -n "$cadenza" ] || cadenza=$(perf_build_cadenza "$root")
 [ -x "$cadenza" ] || die "no cadenza executable at $cadenza"
 if [ -z "$work" ]; then
   work=$(mktemp -d "${TMPDIR:-/tmp}/cz_load_bench.XXXXXX")

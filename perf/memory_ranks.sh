@@ -10,9 +10,9 @@ n=${N:-100000}
 eps=${EPSILON:-0.00125}
 partitions=${PARTITIONS:-"block round-robin metis"}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release > /dev/null
-cmake --build "$root/build" -j "$(nproc)" --target cadenza > /dev/null
-cadenza="$root/build/src/cadenza"
+# shellcheck source=perf/lib.sh
+. "$root/perf/lib.sh"
+cadenza=$(perf_build_cadenza "$root")
 work=$(mktemp -d "${TMPDIR:-/tmp}/cadenza-mem.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 "$cadenza" generate brunel --neurons "$n" --epsilon "$eps" --tstop 100 "$work/net" > /dev/null

@@ -63,10 +63,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 if [ -z "$cadenza" ]; then
   cadenza=$root/build/src/cadenza
-  if [ ! -x "$cadenza" ]; then
-    cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release > /dev/null
-    cmake --build "$root/build" -j "$(nproc)" --target cadenza > /dev/null
-  fi
+  # shellcheck source=perf/lib.sh
+  [ -x "$cadenza" ] || { . "$root/perf/lib.sh" && perf_build_cadenza "$root" > /dev/null; }
 fi
 [ -x "$cadenza" ] || die "no cadenza executable at $cadenza"
 

@@ -6,6 +6,7 @@
  *   cadenza compare EXPECTED ACTUAL [options]  compare two spike files
  *   cadenza check CONFIG [--ranks N]   validate a folder, listing every error
  *   cadenza plot raster|rates|report FILE [options]   SVG pictures of spikes and reports
+ *   cadenza stats CONFIG [options] | stats ks DIR...   spike statistics of a run; KS distances
  *   cadenza create-environment [options] pointnet DIR  a simulation folder for a network
  *
  * Exit codes: 0 success, 1 internal error, 2 bad input or usage, 3 output I/O error. */
@@ -21,8 +22,9 @@
 #include "app/check_cmd.h"
 #include "app/compare_cmd.h"
 #include "app/create_env.h"
-#include "app/plot_cmd.h"
 #include "app/partition_cmd.h"
+#include "app/plot_cmd.h"
+#include "app/stats_cmd.h"
 #include "app/run.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -47,6 +49,11 @@ static void print_usage(FILE *out) {
         "  cadenza plot raster|rates SPIKES [--population P] [--config C --node-set S] [--tmin MS] [--tmax MS] [-o F.svg]\n"
         "  cadenza plot report REPORT.h5 --node ID [--population P] [-o F.svg]   SVG pictures of a run\n"
         "  cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o F.svg]   a scaling study (perf/scaling.sh)\n"
+        "  cadenza stats CONFIG.json [--spikes F] [--group-by ATTR (pop_name)] [--tmin MS] [--tmax MS] [--bin MS (2)]\n"
+        "        [--cc-neurons N (50)] [--seed S] [-o DIR] [--overwrite]   per group of neurons: rates, ISI CVs and\n"
+        "                                       count correlations (rates.json, spike_cvs.json, spike_ccs.json)\n"
+        "  cadenza stats ks DIR... [--reference DIR...] [--check]   KS distances between such folders and\n"
+        "                                       whether ours stay within the reference's spread\n"
         "  cadenza create-environment [options] pointnet DIR   a simulation folder for a network folder\n"
         "      (-n NETWORK_DIR, -c COMPONENTS_DIR, -o OUTPUT_DIR, --tstop, --dt, --report-vars, --report-nodes,\n"
         "       --iclamp AMP,DELAY,DUR, --spikes-inputs POP:FILE, --config-file, --split-configs, --overwrite)\n"
@@ -330,6 +337,7 @@ int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "compare") == 0) return cz_app_compare_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "check") == 0) return cz_app_check_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "plot") == 0) return cz_app_plot_main(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "stats") == 0) return cz_app_stats_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "create-environment") == 0) return cz_app_create_env_main(argc - 1, argv + 1);
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {

@@ -13,13 +13,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_compare.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 (cd "$dir" && "$cadenza" run config.json -o "$tmp/out" --no-progress -q > /dev/null) || exit 1
 ref="$dir/expected/spikes.h5"
-expect() {  # code command...
-  local want=$1
-  shift
-  "$@" > "$tmp/last.txt" 2>&1
-  local got=$?
-  [ "$got" -eq "$want" ] || { echo "exit $got, expected $want: $*"; cat "$tmp/last.txt"; exit 1; }
-}
+# shellcheck source=tests/regression/expect.sh
+. "$(dirname "$0")/expect.sh"
 expect 0 "$cadenza" compare "$ref" "$tmp/out/spikes.h5"
 expect 0 "$cadenza" compare "$ref" "$tmp/out/spikes.csv"
 expect 0 "$cadenza" compare "$tmp/out/spikes.csv" "$tmp/out/spikes.csv"

@@ -1016,10 +1016,12 @@ static void edge_paths_of(cz_h5file *f, const char *name, edge_paths *p) {
   p->has_index = f && cz_h5_exists(f, p->index);
 }
 
-/* Reads rows [a, a + m) of the per-edge datasets; the group ids and indices only when some
- * group has synapse columns (need_groups), since they locate nothing otherwise. */
-static cz_status read_chunk(cz_h5file *f, const edge_paths *p, size_t a, size_t m, bool need_groups, edge_chunk *ch) {
-  CZ_TRY(cz_h5_read_u64_range(f, p->tgt, a, m, ch->tgt));
+/* Reads rows [a, a + m) of the per-edge datasets; the target ids unless need_targets is false
+ * (the caller knows them), the group ids and indices only when some group has synapse columns
+ * (need_groups), since they locate nothing otherwise. */
+static cz_status read_chunk(cz_h5file *f, const edge_paths *p, size_t a, size_t m, bool need_targets, bool need_groups,
+                            edge_chunk *ch) {
+  if (need_targets) CZ_TRY(cz_h5_read_u64_range(f, p->tgt, a, m, ch->tgt));
   CZ_TRY(cz_h5_read_u64_range(f, p->src, a, m, ch->src));
   CZ_TRY(cz_h5_read_u64_range(f, p->type, a, m, ch->type_id));
   if (!need_groups) return CZ_OK;
@@ -1255,6 +1257,9 @@ typedef struct row_reader {
   size_t cap;      /* rows per read */
   bool in_ranges;  /* the ranges come from the index: skip rows of targets the filter drops */
   size_t seen;     /* rows of kept targets read (in_ranges) */
+  /* index_spans of an index whose every row was checked: the target ids need no reading */
+  const uint64_t *spans;
+  size_t nspans;
   size_t streamed; /* edges handed over in full batches */
 } row_reader;
 
@@ -1460,6 +1465,21 @@ static cz_status take_plain_rows(row_reader *r, size_t a, size_t m, plain_values
   return CZ_OK;
 }
 
+/* The target ids of rows [a, a + m), from the spans of an index checked against every row. */
+static void targets_of_rows(const uint64_t *spans, size_t ns, size_t a, size_t m, uint64_t *tgt) {
+  size_t lo = 0, hi = ns; /* the first span ending after row a */
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (spans[3 * mid + 1] <= a) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t k = 0, sp = lo; k < m && sp < ns; sp++) {
+    const size_t end = spans[3 * sp + 1] - a < m ? (size_t)(spans[3 * sp + 1] - a) : m;
+    const uint64_t node = spans[3 * sp + 2];
+    for (; k < end; k++) tgt[k] = node;
+  }
+}
+
 /* Reads the rows of ranges chunk by chunk, checks each kept edge and adds it to the sink. */
 static cz_status read_rows(row_reader *r, const row_ranges *ranges) {
   const cz_edge_filter *flt = r->flt;
@@ -1471,7 +1491,8 @@ static cz_status read_rows(row_reader *r, const row_ranges *ranges) {
   for (size_t q = 0; q < ranges->n && st == CZ_OK; q++)
     for (size_t a = (size_t)ranges->r[2 * q]; a < ranges->r[2 * q + 1] && st == CZ_OK; a += r->cap) {
       const size_t m = (size_t)ranges->r[2 * q + 1] - a < r->cap ? (size_t)ranges->r[2 * q + 1] - a : r->cap;
-      st = read_chunk(r->f, r->p, a, m, r->need_index, ch);
+      st = read_chunk(r->f, r->p, a, m, !r->spans, r->need_index, ch);
+      if (st == CZ_OK && r->spans) targets_of_rows(r->spans, r->nspans, a, m, ch->tgt);
       if (st == CZ_OK && r->need_index) st = read_group_windows(r->f, e->file, e->name, r->eg, a, m, ch->group, ch->index);
       plain_values how = PLAIN_NONE;
       uint64_t group = 0;
@@ -1785,9 +1806,11 @@ typedef struct stream_pop {
   bool *type_ok;
   uint64_t *node_to, *range_to; /* the index: [2 nn], [2 nr] */
   size_t nn, nr;
-  uint64_t *spans; /* index_spans, while the rows are to be checked */
+  uint64_t *spans; /* index_spans: which node each row belongs to */
   size_t nspans;
   bool by_target; /* the index lists exactly the population's edges (as far as checked) */
+  bool rows_checked; /* every row's target id is its span's node (checked now, or before by
+                        this circuit: index_verified), so reads take the ids from the spans */
   size_t gap;     /* gap_rows */
 } stream_pop;
 
@@ -1826,8 +1849,8 @@ void cz_edge_streams_close(cz_edge_streams **ps) {
   *ps = NULL;
 }
 
-/* Reads population sp's index and, unless this circuit checked it before, its spans (the
- * ranges must cover the rows exactly once); with check_rows, also every row's target id.
+/* Reads population sp's index and its spans (the ranges must cover the rows exactly once);
+ * with check_rows, also every row's target id, unless this circuit checked it before.
  * sp->by_target tells whether it held so far. buf: cap entries of scratch. */
 static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e, stream_pop *sp, bool check_rows,
                               uint64_t *buf, size_t cap) {
@@ -1837,12 +1860,14 @@ static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e,
                   read_index_pairs(f, e->name, range_names, &sp->range_to, &sp->nr);
   cz_error_clear(); /* without a usable index the population is read whole */
   if (!sp->by_target) return CZ_OK;
+  CZ_TRY(index_spans(sp->node_to, sp->nn, sp->range_to, sp->nr, sp->n_file, &sp->spans, &sp->nspans, &sp->by_target));
   char key[2048];
   snprintf(key, sizeof key, "%s:%s", e->file, e->name);
-  if (index_verified(c, key)) return CZ_OK;
-  CZ_TRY(index_spans(sp->node_to, sp->nn, sp->range_to, sp->nr, sp->n_file, &sp->spans, &sp->nspans, &sp->by_target));
-  if (!sp->by_target || !check_rows) return CZ_OK;
-  return check_span_rows(f, sp->p.tgt, sp->spans, sp->nspans, 0, sp->n_file, buf, cap, &sp->by_target);
+  sp->rows_checked = sp->by_target && index_verified(c, key);
+  if (!sp->by_target || sp->rows_checked || !check_rows) return CZ_OK;
+  CZ_TRY(check_span_rows(f, sp->p.tgt, sp->spans, sp->nspans, 0, sp->n_file, buf, cap, &sp->by_target));
+  sp->rows_checked = sp->by_target;
+  return CZ_OK;
 }
 
 /* Adds population `name` of file k to the streams: its metadata into c->edges, the rest into
@@ -1934,7 +1959,7 @@ cz_status cz_edge_streams_check_rows(cz_edge_streams *s, size_t i, int slot, int
            "edge streams: population %zu, slot %d, part %d of %d", i, slot, part, nparts);
   const stream_pop *sp = &s->pops[i];
   *ok = sp->by_target;
-  if (!sp->by_target || !sp->spans) return CZ_OK; /* no index, or one checked before */
+  if (!sp->by_target || sp->rows_checked) return CZ_OK;
   const size_t lo = slice_start(sp->n_file, part, nparts), hi = slice_start(sp->n_file, part + 1, nparts);
   edge_chunk *ch = s->slot[slot];
   return check_span_rows(s->files[sp->file].f, sp->p.tgt, sp->spans, sp->nspans, lo, hi, ch->tgt, ch->cap, ok);
@@ -1944,7 +1969,7 @@ bool cz_edge_streams_index_ok(const cz_edge_streams *s, size_t i) { return s->po
 
 cz_status cz_edge_streams_set_index_ok(cz_edge_streams *s, size_t i, bool ok) {
   stream_pop *sp = &s->pops[i];
-  sp->by_target = ok;
+  sp->by_target = sp->rows_checked = ok;
   if (!ok) return CZ_OK;
   const cz_edge_pop *e = &s->c->edges[sp->e];
   char key[2048];
@@ -2044,7 +2069,8 @@ static cz_status stream_pop_read(cz_edge_streams *s, const stream_pop *sp, int s
   row_reader reader = {.c = c, .f = sf->f, .e = &view, .e_index = sp->e, .p = &sp->p,
                        .need_index = groups_have_columns(&sp->eg) && !ids_only, .ids_only = ids_only,
                        .batching = true, .eg = &own, .ti = &sf->ti, .info = sf->info, .types = sf->types,
-                       .type_ok = sp->type_ok, .flt = flt, .sink = &sink, .ch = ch, .cap = cap, .in_ranges = true};
+                       .type_ok = sp->type_ok, .flt = flt, .sink = &sink, .ch = ch, .cap = cap, .in_ranges = true,
+                       .spans = sp->rows_checked ? sp->spans : NULL, .nspans = sp->nspans};
   if (st == CZ_OK) st = read_rows(&reader, ranges);
   if (st == CZ_OK && reader.seen != expected)
     st = CZ_ERROR(CZ_ERR_INTERNAL, "%s: the checked index of %s missed edges", view.file, view.name);

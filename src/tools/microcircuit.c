@@ -211,9 +211,13 @@ static void draw_target(const void *ctx, uint64_t t, uint64_t *src, uint32_t *ty
     for (uint32_t i = 0; i < k; i++, at++) {
       src[at] = m->first[x] + cz_rng_next_below(&r, m->n[x]);
       type[at] = (uint32_t)(100 + x);
-      const double v = w_mean + 0.1 * fabs(w_mean) * cz_rng_next_normal(&r);
-      w[at] = (double)(float)(exc ? fmax(v, 0.0) : fmin(v, 0.0));
-      d[at] = fmax(m->p->dt, d_mean + 0.5 * d_mean * cz_rng_next_normal(&r));
+      double v, dl;
+      do v = w_mean + 0.1 * fabs(w_mean) * cz_rng_next_normal(&r);
+      while (exc ? v < 0.0 : v > 0.0);
+      w[at] = (double)(float)v;
+      do dl = d_mean + 0.5 * d_mean * cz_rng_next_normal(&r);
+      while (dl < 0.5 * m->p->dt);
+      d[at] = dl;
     }
   }
 }

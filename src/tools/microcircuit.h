@@ -10,9 +10,11 @@
  * populations have round(s N) neurons and every neuron keeps its full-scale mean in-degree
  * Q_yx / N_y, so the mean input and the rates stay those of the full model. Weights: normal
  * with mean 87.81 pA for excitatory synapses (a 0.15 mV PSP; doubled from L4E to L23E) and -4
- * times that for inhibitory ones, relative s.d. 0.1, clipped at 0; stored as values a float
- * holds exactly. Delays: normal with mean 1.5 ms (excitatory) and 0.75 ms (inhibitory), s.d.
- * half the mean, clipped below at dt. Drive: the DC equivalent of the background input,
+ * times that for inhibitory ones, relative s.d. 0.1, drawn again when of the wrong sign;
+ * stored as values a float holds exactly. Delays: normal with mean 1.5 ms (excitatory) and
+ * 0.75 ms (inhibitory), s.d. half the mean, drawn again below dt / 2, so that after rounding to
+ * the grid the shortest delay is dt and the short tail is not piled up there (the reference
+ * implementation's truncated normal: NEST's redraw, not a clip). Drive: the DC equivalent of the background input,
  * I_e = K_ext tau_syn w_ext nu_bg (K_ext = 1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100;
  * nu_bg 8 Hz). Initial V_m: normal with the populations' "optimized" means and s.d.
  *

@@ -10,18 +10,19 @@
 # most their own mean distance plus two standard deviations (Dasbach et al. 2021).
 #
 #   perf/pd14_ensemble.sh [--scale S (1)] [--seeds "1 2 3"] [--tstop MS (10500)] [--tmin MS (500)]
-#                         [--layout RxT (1x2)] [--reference "DIR..."] [--cadenza PATH] [--work DIR]
-#                         [--keep]
+#                         [--poisson] [--layout RxT (1x2)] [--reference "DIR..."] [--cadenza PATH]
+#                         [--work DIR] [--keep]
 #
 # --reference takes seed folders of the model's reference data (each with rates.json,
 # spike_cvs.json and spike_ccs.json, as its analysis writes them, e.g. data_T10s/seed-*), made
-# over the same window length: the rate and CV distributions depend on it. The networks are
+# over the same window length: the rate and CV distributions depend on it. --poisson drives the
+# networks with Poisson trains (the original model) instead of the DC equivalent. The networks are
 # deleted after their run unless --keep (a full-scale network is 12 GB). Prints each run's
 # real-time factor and peak memory, the population rates of every seed next to the single
 # NEST run of performance.md 7.2, and the distances.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-scale=1 seeds="1 2 3" tstop=10500 tmin=500 layout=1x2 reference="" cadenza="" work="" keep=0
+scale=1 seeds="1 2 3" tstop=10500 tmin=500 layout=1x2 reference="" cadenza="" work="" keep=0 drive=()
 while [ $# -gt 0 ]; do
   case $1 in
     --scale) scale=$2; shift ;;
@@ -33,7 +34,8 @@ while [ $# -gt 0 ]; do
     --cadenza) cadenza=$2; shift ;;
     --work) work=$2; shift ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --poisson) drive=(--poisson) ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "pd14_ensemble: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -64,7 +66,7 @@ stats_dirs=()
 for s in $seeds; do
   net=$work/net-$s out=$work/out-$s st=$work/stats-$s
   if [ ! -f "$net/config.json" ]; then
-    launch "$cadenza" generate microcircuit --scale "$scale" --seed "$s" --tstop "$tstop" --overwrite "$net" \
+    launch "$cadenza" generate microcircuit --scale "$scale" --seed "$s" --tstop "$tstop" "${drive[@]}" --overwrite "$net" \
       > "$work/generate-$s.log" || die "generating seed $s failed (log: $work/generate-$s.log)"
   fi
   OMP_NUM_THREADS=$threads launch "$cadenza" run "$net/config.json" --tstop "$tstop" --threads "$threads" \

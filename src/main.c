@@ -39,9 +39,9 @@ static void print_usage(FILE *out) {
         "  cadenza run CONFIG.json [options]    run a SONATA simulation (BMTK PointNet semantics)\n"
         "  cadenza CONFIG.json [options]        same as run\n"
         "  cadenza generate brunel [options] DIR  write the Brunel example network folder\n"
-        "  cadenza generate microcircuit [--scale S (0.1)] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
+        "  cadenza generate microcircuit [--scale S (0.1)] [--poisson] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
         "                                       the Potjans-Diesmann cortical microcircuit (any scale in (0, 1];\n"
-        "                                       under mpirun every rank writes its share)\n"
+        "                                       DC drive, or --poisson trains; under mpirun every rank writes its share)\n"
         "  cadenza generate hpc [--scale S (1)] [--stdp] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
         "                                       NEST's HPC benchmark (11250 S neurons, 11250 synapses each)\n"
         "  cadenza partition CONFIG.json --ranks N [--method M] -o FILE   precompute a placement\n"
@@ -250,7 +250,8 @@ static cz_status parse_partition(int argc, char **argv, const char **config, int
 }
 
 /* The options of the microcircuit and HPC generators; scale0 is the network's default scale;
- * stdp (NULL where the network has no plastic variant) takes --stdp. */
+ * stdp (NULL where the network has no plastic variant: the microcircuit, which takes
+ * --poisson instead) takes --stdp. */
 static cz_status parse_gen_options(int argc, char **argv, double scale0, cz_mc_params *p, bool *stdp,
                                    const char **dir) {
   *p = cz_mc_defaults();
@@ -263,6 +264,8 @@ static cz_status parse_gen_options(int argc, char **argv, double scale0, cz_mc_p
       p->overwrite = true;
     } else if (stdp && strcmp(a, "--stdp") == 0) {
       *stdp = true;
+    } else if (!stdp && strcmp(a, "--poisson") == 0) {
+      p->poisson = true;
     } else if (a[0] != '-') {
       CZ_CHECK(!*dir, CZ_ERR_ARG, "generate: more than one folder given");
       *dir = a;
@@ -306,9 +309,9 @@ static cz_status dispatch(int argc, char **argv) {
     CZ_TRY(parse_gen_options(argc, argv, cz_mc_defaults().scale, &p, NULL, &dir));
     CZ_TRY(cz_generate_microcircuit(&p, dir, &n, &e));
     if (cz_comm_rank() == 0)
-      printf("cadenza: wrote the Potjans-Diesmann microcircuit at scale %g (%llu neurons, %llu synapses) to %s; run it "
-             "with: cadenza run %s/config.json\n",
-             p.scale, (unsigned long long)n, (unsigned long long)e, dir, dir);
+      printf("cadenza: wrote the Potjans-Diesmann microcircuit at scale %g (%llu neurons, %llu synapses, %s drive) to %s; "
+             "run it with: cadenza run %s/config.json\n",
+             p.scale, (unsigned long long)n, (unsigned long long)e, p.poisson ? "Poisson" : "DC", dir, dir);
     return CZ_OK;
   }
   if (strcmp(cmd, "generate") == 0) {

@@ -603,11 +603,11 @@ static cz_status set_mean(const folder_stats *f, size_t n, int k, const char *na
   return CZ_OK;
 }
 
-/* "mean +- sd (pairs)", or "-" without pairs, in a column of its own. */
-static void print_ks(const ks_summary *s) {
+/* "mean +- sd (pairs)", or "-" without pairs, in a column of its own (padded unless last). */
+static void print_ks(const ks_summary *s, bool last) {
   char cell[64] = "-";
   if (s->n) snprintf(cell, sizeof cell, "%.4f +- %.4f (%zu)", s->mean, s->sd, s->n);
-  printf("  %-24s", cell);
+  printf("  %-*s", last ? 0 : 24, cell);
 }
 
 /* Prints one line per statistic and group; *outside counts those beyond the reference's
@@ -616,7 +616,7 @@ static cz_status compare_sets(const folder_stats *ours, size_t n_ours, const fol
                               size_t *outside) {
   printf("KS distances between %zu folder%s%s: mean +- sd (pairs)\n", n_ours, n_ours == 1 ? "" : "s",
          n_ref ? " and the reference's" : "");
-  printf("%-6s %-12s %10s  %-24s", "stat", "group", "mean", "KS within ours");
+  printf("%-6s %-12s %10s  %-*s", "stat", "group", "mean", n_ref ? 24 : 0, "KS within ours");
   if (n_ref) printf(" %10s  %-24s  %-24s  %s", "ref mean", "KS within reference", "KS ours-reference", "verdict");
   printf("\n");
   for (int k = 0; k < NSTATS; k++)
@@ -627,14 +627,14 @@ static cz_status compare_sets(const folder_stats *ours, size_t n_ours, const fol
       CZ_TRY(ks_between(ours, n_ours, NULL, 0, k, name, &in));
       CZ_TRY(set_mean(ours, n_ours, k, name, &m_ours));
       printf("%-6s %-12s %10.4g", k_stat_name[k], name, m_ours);
-      print_ks(&in);
+      print_ks(&in, n_ref == 0);
       if (n_ref) {
         CZ_TRY(ks_between(ref, n_ref, NULL, 0, k, name, &rin));
         CZ_TRY(ks_between(ours, n_ours, ref, n_ref, k, name, &cross));
         CZ_TRY(set_mean(ref, n_ref, k, name, &m_ref));
         printf(" %10.4g", m_ref);
-        print_ks(&rin);
-        print_ks(&cross);
+        print_ks(&rin, false);
+        print_ks(&cross, !(rin.n && cross.n));
         if (rin.n && cross.n) {
           const bool within = cross.mean <= rin.mean + 2 * rin.sd;
           printf("  %s", within ? "within" : "OUTSIDE");

@@ -32,7 +32,7 @@ static const double k_conn[NPOP][NPOP] = {
 static const double k_k_ext[NPOP] = {1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100};
 static const double k_v_mean[NPOP] = {-68.28, -63.16, -63.33, -63.45, -63.11, -61.66, -66.72, -61.43};
 static const double k_v_sd[NPOP] = {5.36, 4.57, 4.74, 4.94, 4.94, 4.55, 5.46, 4.48};
-static const double C_M = 250.0, TAU_M = 10.0, TAU_SYN = 0.5, PSP_E = 0.15, NU_BG = 8.0;
+static const double C_M = 250.0, TAU_M = 10.0, TAU_SYN = 0.5, PSP_E = 0.15, NU_BG = 8.0, D_EXT = 1.5;
 
 /* Sizes, synapse counts and per-target in-degrees, the same on every rank. */
 typedef struct mc_net {
@@ -44,7 +44,7 @@ typedef struct mc_net {
   double psc_e;                /* pA of a 0.15 mV excitatory PSP */
 } mc_net;
 
-cz_mc_params cz_mc_defaults(void) { return (cz_mc_params){0.1, 1000.0, 0.1, 1, false}; }
+cz_mc_params cz_mc_defaults(void) { return (cz_mc_params){0.1, 1000.0, 0.1, 1, false, false}; }
 
 /* The current of a PSP of 1 mV peak for iaf_psc_exp (the reference's PSC_over_PSP). */
 static double psc_over_psp(void) {
@@ -112,7 +112,23 @@ static int pop_of(const mc_net *m, uint64_t gid) {
 
 /* ---- small files (rank 0) ------------------------------------------------------------- */
 
-static double dc_of(const mc_net *m, int y) { return k_k_ext[y] * TAU_SYN * m->psc_e * NU_BG * 1e-3; }
+/* The DC equivalent of population y's background input (none when it comes as Poisson trains). */
+static double dc_of(const mc_net *m, int y) {
+  return m->p->poisson ? 0.0 : k_k_ext[y] * TAU_SYN * m->psc_e * NU_BG * 1e-3;
+}
+
+/* The config's "inputs": none with the DC drive, else one Poisson input per population. */
+static void drive_inputs(const mc_net *m, char *out, size_t len) {
+  size_t used = (size_t)snprintf(out, len, "{");
+  for (int y = 0; m->p->poisson && y < NPOP && used < len; y++)
+    used += (size_t)snprintf(out + used, len - used,
+                             "%s\n    \"background_%s\": {\"input_type\": \"poisson\", \"module\": \"poisson_generator\", "
+                             "\"node_set\": {\"pop_name\": \"%s\"}, \"rate\": %.17g, \"weight\": %.17g, \"delay\": %.17g, "
+                             "\"seed\": %llu}",
+                             y ? "," : "", k_pop[y], k_pop[y], k_k_ext[y] * NU_BG, m->psc_e, D_EXT,
+                             (unsigned long long)m->p->seed);
+  if (used < len) snprintf(out + used, len - used, "%s}", m->p->poisson ? "\n  " : "");
+}
 
 static cz_status write_components(const mc_net *m) {
   for (int y = 0; y < NPOP; y++) {
@@ -167,8 +183,9 @@ static cz_status write_nodes_body(const mc_net *m, cz_h5file *f) {
 }
 
 static cz_status write_config(const mc_net *m) {
-  char text[4096];
+  char text[8192], inputs[4096];
   char dt[32], tstop[32];
+  drive_inputs(m, inputs, sizeof inputs);
   cz_gen_format_double(m->p->dt, dt, sizeof dt);
   cz_gen_format_double(m->p->tstop, tstop, sizeof tstop);
   snprintf(text, sizeof text,
@@ -177,7 +194,7 @@ static cz_status write_config(const mc_net *m) {
            "               \"$COMPONENTS_DIR\": \"$BASE_DIR/components\"},\n"
            "  \"target_simulator\": \"NEST\",\n"
            "  \"run\": {\"tstop\": %s, \"dt\": %s, \"nsteps_block\": 5000},\n"
-           "  \"inputs\": {},\n"
+           "  \"inputs\": %s,\n"
            "  \"output\": {\"output_dir\": \"$BASE_DIR/output\", \"log_file\": \"log.txt\", \"spikes_file\": \"spikes.h5\",\n"
            "             \"spikes_sort_order\": \"time\", \"overwrite_output_dir\": true},\n"
            "  \"components\": {\"point_neuron_models_dir\": \"$COMPONENTS_DIR/cell_models\",\n"
@@ -187,7 +204,7 @@ static cz_status write_config(const mc_net *m) {
            "    \"edges\": [{\"edges_file\": \"$NETWORK_DIR/cortex_cortex_edges.h5\", \"edge_types_file\": \"$NETWORK_DIR/cortex_cortex_edge_types.csv\"}]\n"
            "  }\n"
            "}",
-           tstop, dt);
+           tstop, dt, inputs);
   cJSON *doc = cJSON_Parse(text);
   CZ_CHECK(doc, CZ_ERR_INTERNAL, "microcircuit: bad config template");
   return cz_gen_write_json(m->dir, "config.json", doc, true);

@@ -16,7 +16,9 @@
  * the grid the shortest delay is dt and the short tail is not piled up there (the reference
  * implementation's truncated normal: NEST's redraw, not a clip). Drive: the DC equivalent of the background input,
  * I_e = K_ext tau_syn w_ext nu_bg (K_ext = 1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100;
- * nu_bg 8 Hz). Initial V_m: normal with the populations' "optimized" means and s.d.
+ * nu_bg 8 Hz), or with `poisson` the original drive: one Poisson train per neuron at
+ * K_ext nu_bg, each spike an 87.81 pA PSC after 1.5 ms (the config's online "poisson" inputs,
+ * one per population, node sets by pop_name). Initial V_m: normal with the populations' "optimized" means and s.d.
  *
  * Determinism: the number of synapses onto each target from each population (a multinomial
  * split of Q_yx, drawn by GSL from a generator seeded by (seed, y, x)) is computed by every
@@ -43,6 +45,7 @@ typedef struct cz_mc_params {
   double dt;     /* ms, default 0.1 */
   uint64_t seed; /* default 1 */
   bool overwrite;
+  bool poisson;  /* the background as Poisson trains (K_ext inputs at nu_bg each) instead of DC */
 } cz_mc_params;
 
 cz_mc_params cz_mc_defaults(void);

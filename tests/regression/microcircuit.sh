@@ -4,7 +4,9 @@
 # and the expected number of synapses (each neuron keeps its full-scale mean in-degree: about
 # 2.99e6 at this scale); a 300 ms run fires in all eight populations and writes valid spikes,
 # the same with its weights stored as floats (the default here) and as doubles, and with the
-# fill's grouping forced, its delays packed or apart.
+# fill's grouping forced, its delays packed or apart. With --poisson the drive is one online
+# Poisson input per population (rate K_ext x 8 Hz, no DC), and the spikes are the same on 1
+# thread, 2 threads and 2 ranks.
 #   microcircuit.sh MPIEXEC CADENZA SPIKES_COMPARE
 set -u
 mpiexec=$1 cadenza=$2 compare=$3
@@ -19,8 +21,8 @@ for np in 2 3; do
   done || exit 1
   echo "$np ranks write the same bytes as 1"
 done
-neurons=$(sed -n 's/.* (\([0-9]*\) neurons, \([0-9]*\) synapses).*/\1/p' <<< "$out")
-synapses=$(sed -n 's/.* (\([0-9]*\) neurons, \([0-9]*\) synapses).*/\2/p' <<< "$out")
+neurons=$(sed -n 's/.* (\([0-9]*\) neurons, \([0-9]*\) synapses, .*/\1/p' <<< "$out")
+synapses=$(sed -n 's/.* (\([0-9]*\) neurons, \([0-9]*\) synapses, .*/\2/p' <<< "$out")
 # round(0.01 N) per population: 207 + 58 + 219 + 55 + 49 + 11 + 144 + 29
 [ "$neurons" -eq 772 ] || { echo "expected 772 neurons, got $neurons"; exit 1; }
 awk -v s="$synapses" 'BEGIN { if (s < 2.9e6 || s > 3.1e6) { print "synapses " s " not near 2.99e6"; exit 1 } }' || exit 1
@@ -47,3 +49,24 @@ python_free_count() {  # population of each spiking node id, counted
 }
 [ "$(python_free_count)" -eq 8 ] || { echo "not every population fired"; exit 1; }
 echo "all 8 populations fire"
+"$cadenza" generate microcircuit --scale 0.01 --poisson --tstop 200 "$tmp/p" > /dev/null || exit 1
+python3 - "$tmp/p" <<'EOF2' || { echo "--poisson wrote the wrong drive"; exit 1; }
+import json, sys
+d = sys.argv[1]
+inputs = json.load(open(d + "/config.json"))["inputs"]
+k_ext = {"L23E": 1600, "L23I": 1500, "L4E": 2100, "L4I": 1900, "L5E": 2000, "L5I": 1900, "L6E": 2900, "L6I": 2100}
+assert sorted(inputs) == sorted("background_" + p for p in k_ext), list(inputs)
+for p, k in k_ext.items():
+    b = inputs["background_" + p]
+    assert b["input_type"] == "poisson" and b["node_set"] == {"pop_name": p} and b["rate"] == 8 * k, b
+    assert abs(b["weight"] - 87.81) < 0.01 and b["delay"] == 1.5, b
+    assert json.load(open(f"{d}/components/cell_models/{p}.json"))["I_e"] == 0
+EOF2
+"$cadenza" run "$tmp/p/config.json" -o "$tmp/p1" --no-progress -q > /dev/null 2>&1 || exit 1
+"$cadenza" run "$tmp/p/config.json" -t 2 -o "$tmp/p2" --no-progress -q > /dev/null 2>&1 || exit 1
+"$mpiexec" -n 2 "$cadenza" run "$tmp/p/config.json" -o "$tmp/pr2" --no-progress -q > /dev/null 2>&1 || exit 1
+"$compare" --validate "$tmp/p1/spikes.h5" || exit 1
+for o in p2 pr2; do
+  "$cadenza" compare "$tmp/p1/spikes.h5" "$tmp/$o/spikes.h5" -q || { echo "Poisson drive: $o gives other spikes"; exit 1; }
+done
+echo "Poisson drive: the same spikes on 1 thread, 2 threads and 2 ranks"

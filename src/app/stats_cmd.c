@@ -263,6 +263,11 @@ static const double *spikes_of(const pop_spikes *ps, const group *g, size_t m, s
   return *n ? p->trains->timestamps + p->first[g->row[m]] : NULL;
 }
 
+static int cmp_size(const void *a, const void *b) {
+  const size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
 /* The members whose counts are correlated: k of them drawn without replacement (a partial
  * shuffle keyed by the seed and the group's index), in member order. */
 static cz_status cc_sample(const group *g, size_t gi, const stats_opts *o, size_t **pick, size_t *k) {
@@ -277,12 +282,7 @@ static cz_status cc_sample(const group *g, size_t gi, const stats_opts *o, size_
     idx[i] = idx[j];
     idx[j] = x;
   }
-  for (size_t i = 1; i < *k; i++) /* a few dozen: insertion sort */
-    for (size_t j = i; j > 0 && idx[j - 1] > idx[j]; j--) {
-      const size_t x = idx[j];
-      idx[j] = idx[j - 1];
-      idx[j - 1] = x;
-    }
+  qsort(idx, *k, sizeof *idx, cmp_size);
   *pick = idx;
   return CZ_OK;
 }

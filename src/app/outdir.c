@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/str.h"
 
@@ -43,28 +42,8 @@ cz_status cz_outdir_check(const cz_config *cfg) {
   return CZ_OK;
 }
 
-static cz_status make_dirs(const char *path) {
-  char *p = NULL;
-  CZ_TRY(cz_strdup(path, &p));
-  for (char *q = p + 1; *q; q++) {
-    if (*q != '/') continue;
-    *q = '\0';
-    if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-      cz_status st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot create folder %s: %s", p, strerror(errno));
-      free(p);
-      return st;
-    }
-    *q = '/';
-  }
-  int rc = mkdir(p, 0755);
-  int err = errno;
-  free(p);
-  CZ_CHECK(rc == 0 || err == EEXIST, CZ_ERR_OUTPUT, "cannot create output folder %s: %s", path, strerror(err));
-  return CZ_OK;
-}
-
 cz_status cz_outdir_prepare(const cz_config *cfg) {
-  CZ_TRY(make_dirs(cfg->output_dir));
+  CZ_TRY(cz_path_make_dirs(cfg->output_dir));
   char *marker = NULL;
   CZ_TRY(cz_path_join(cfg->output_dir, ".cadenza-output", &marker));
   FILE *f = fopen(marker, "w");

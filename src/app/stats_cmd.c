@@ -35,7 +35,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "app/spike_stats.h"
 #include "base/log.h"
@@ -45,6 +44,7 @@
 #include "io/circuit.h"
 #include "io/config.h"
 #include "io/h5.h"
+#include "io/part_file.h"
 #include "io/spike_input.h"
 
 enum { NSTATS = 3, STREAM_CC_SAMPLE = 0x5343 };
@@ -341,53 +341,33 @@ static cz_status stat_json(const groups *gs, const stat_table *s, char **text) {
   return CZ_OK;
 }
 
-static cz_status make_dirs(const char *dir) {
-  char *p = NULL;
-  CZ_TRY(cz_strdup(dir, &p));
-  for (char *s = p + 1;; s++) {
-    const char c = *s;
-    if (c != '/' && c != '\0') continue;
-    *s = '\0';
-    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-      const cz_status st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: cannot create the folder (%s)", p, strerror(errno));
-      free(p);
-      return st;
-    }
-    *s = c;
-    if (c == '\0') break;
-  }
-  free(p);
-  return CZ_OK;
-}
-
-/* Writes the three files through temporary names, renamed once all are written. */
+/* Writes the three files as part files (io/part_file.h), put in place once all are written. */
 static cz_status write_stats(const stats_opts *o, const groups *gs, const stat_table *s) {
-  char *path[NSTATS] = {NULL}, *tmp[NSTATS] = {NULL};
+  char *path[NSTATS] = {NULL}, *part[NSTATS] = {NULL};
   cz_status st = CZ_OK;
   for (int k = 0; k < NSTATS && st == CZ_OK; k++) {
     st = cz_path_join(o->out, k_stat_file[k], &path[k]);
     if (st == CZ_OK && !o->overwrite && cz_path_exists(path[k]))
       st = CZ_ERROR(CZ_ERR_OUTPUT, "%s exists (--overwrite replaces it)", path[k]);
-    if (st == CZ_OK) st = cz_asprintf(&tmp[k], "%s.tmp", path[k]);
+    if (st == CZ_OK) st = cz_part_path(path[k], &part[k]);
   }
-  if (st == CZ_OK) st = make_dirs(o->out);
+  if (st == CZ_OK) st = cz_path_make_dirs(o->out);
   for (int k = 0; k < NSTATS && st == CZ_OK; k++) {
     char *text = NULL;
     st = stat_json(gs, &s[k], &text);
-    FILE *fp = st == CZ_OK ? fopen(tmp[k], "w") : NULL;
-    if (st == CZ_OK && !fp) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: cannot write (%s)", tmp[k], strerror(errno));
+    FILE *fp = st == CZ_OK ? fopen(part[k], "w") : NULL;
+    if (st == CZ_OK && !fp) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: cannot write (%s)", part[k], strerror(errno));
     if (fp) {
       const bool ok = fputs(text, fp) >= 0 && fputc('\n', fp) != EOF;
-      if (fclose(fp) != 0 || !ok) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: cannot write (%s)", tmp[k], strerror(errno));
+      if (fclose(fp) != 0 || !ok) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: cannot write (%s)", part[k], strerror(errno));
     }
     free(text);
   }
-  for (int k = 0; k < NSTATS && st == CZ_OK; k++)
-    if (rename(tmp[k], path[k]) != 0) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: cannot write (%s)", path[k], strerror(errno));
+  for (int k = 0; k < NSTATS && st == CZ_OK; k++) st = cz_part_commit(part[k], path[k]);
   for (int k = 0; k < NSTATS; k++) {
-    if (st != CZ_OK && tmp[k]) remove(tmp[k]);
+    if (st != CZ_OK && part[k]) remove(part[k]);
     free(path[k]);
-    free(tmp[k]);
+    free(part[k]);
   }
   return st;
 }

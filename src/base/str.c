@@ -194,3 +194,23 @@ cz_status cz_read_file(const char *path, char **out, size_t *len) {
   if (len) *len = n;
   return CZ_OK;
 }
+
+cz_status cz_path_make_dirs(const char *path) {
+  char *p = NULL;
+  CZ_TRY(cz_strdup(path, &p));
+  for (char *q = p + 1;; q++) {
+    const char c = *q;
+    if (c != '/' && c != '\0') continue;
+    *q = '\0';
+    if (*p && mkdir(p, 0755) != 0 && errno != EEXIST) {
+      const cz_status st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot create folder %s: %s", p, strerror(errno));
+      free(p);
+      return st;
+    }
+    *q = c;
+    if (c == '\0') break;
+  }
+  free(p);
+  CZ_CHECK(cz_path_is_dir(path), CZ_ERR_OUTPUT, "%s exists and is not a folder", path);
+  return CZ_OK;
+}

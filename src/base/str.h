@@ -32,6 +32,8 @@ cz_status cz_path_absolute(const char *path, char **out);
 bool cz_path_is_absolute(const char *path);
 bool cz_path_exists(const char *path);
 bool cz_path_is_dir(const char *path);
+/* Creates folder path and its missing parents (CZ_ERR_OUTPUT naming the one that failed). */
+cz_status cz_path_make_dirs(const char *path);
 
 /* Reads a whole file into a NUL-terminated buffer. CZ_ERR_IO names the file. */
 cz_status cz_read_file(const char *path, char **out, size_t *len);

@@ -89,7 +89,7 @@ cp "$tmp/hand/rates.json" "$tmp/rates.before"
 expect 3 "$cadenza" stats "$cfg" --spikes "$tmp/run/spikes.h5" -o "$tmp/hand"
 grep -q "overwrite" "$tmp/last.txt" || { cat "$tmp/last.txt"; fail "no hint at --overwrite"; }
 cmp -s "$tmp/hand/rates.json" "$tmp/rates.before" || fail "results replaced without --overwrite"
-ls "$tmp/hand" | grep -q tmp && fail "temporary files left"
+ls -a "$tmp/hand" | grep -q "\.part$" && fail "part files left"
 expect 0 "$cadenza" stats "$cfg" --spikes "$tmp/run/spikes.h5" -o "$tmp/hand" --overwrite
 cmp -s "$tmp/hand/rates.json" "$tmp/rates.before" && fail "--overwrite kept the old results"
 echo "bad input refused; results kept unless --overwrite"

@@ -8,6 +8,23 @@
 
 /* 64 random bits for (seed, key, stream, counter). */
 uint64_t cz_rng_u64(uint64_t seed, uint64_t key, uint64_t stream, uint64_t counter);
+
+/* The same in two parts, for a stream drawn at many counters: the (seed, key, stream) prefix
+ * once, then one mixing round per counter. cz_rng_at(cz_rng_prefix(s, k, t), c) is
+ * cz_rng_u64(s, k, t, c). */
+uint64_t cz_rng_prefix(uint64_t seed, uint64_t key, uint64_t stream);
+static inline uint64_t cz_rng_mix(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+static inline uint64_t cz_rng_at(uint64_t prefix, uint64_t counter) {
+  return cz_rng_mix(prefix ^ (counter + 0x9e3779b97f4a7c15ULL * 4));
+}
+/* The uniform of cz_rng_uniform from a prefix. */
+static inline double cz_rng_uniform_at(uint64_t prefix, uint64_t counter) {
+  return (double)(cz_rng_at(prefix, counter) >> 11) * 0x1.0p-53;
+}
 /* Uniform double in [0, 1) with 53 random bits. */
 double cz_rng_uniform(uint64_t seed, uint64_t key, uint64_t stream, uint64_t counter);
 

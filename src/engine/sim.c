@@ -119,7 +119,7 @@ static void apply_poisson(loop_state *s, int tid, int64_t u) {
   const size_t *idx = s->pd_idx[tid];
   for (size_t j = 0; j < s->pd_n[tid]; j++) {
     const size_t i = idx[j];
-    const uint32_t k = cz_poisson_count(d->lambda[i], cz_rng_uniform(d->seed[i], d->key[i], d->stream[i], (uint64_t)u));
+    const uint32_t k = cz_poisson_draw(d, i, (uint64_t)u);
     if (k) s->ring[((size_t)(u + d->delay[i]) & s->ring_mask) * s->stride + d->tgt[i]] += (double)k * d->weight[i];
   }
 }

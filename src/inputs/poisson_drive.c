@@ -34,9 +34,10 @@ void cz_poisson_free(cz_poisson_drive *d) {
   free(d->delay);
   free(d->lambda);
   free(d->weight);
-  free(d->key);
-  free(d->stream);
-  free(d->seed);
+  free(d->prefix);
+  free(d->table);
+  free(d->cdf);
+  free(d->table_lambda);
   memset(d, 0, sizeof *d);
 }
 
@@ -80,20 +81,53 @@ static cz_status push(cz_poisson_drive *d, size_t *cap, uint32_t nid, uint32_t t
                       double w, uint64_t key, uint64_t stream, uint64_t seed) {
   if (d->n == *cap) {
     size_t c = *cap ? 2 * *cap : 1024;
-    void *p[8] = {d->nid, d->tgt, d->delay, d->lambda, d->weight, d->key, d->stream, d->seed};
-    const size_t sz[8] = {4, 4, 2, 8, 8, 8, 8, 8};
-    for (int k = 0; k < 8; k++) {
+    void *p[7] = {d->nid, d->tgt, d->delay, d->lambda, d->weight, d->prefix, d->table};
+    const size_t sz[7] = {4, 4, 2, 8, 8, 8, 4};
+    for (int k = 0; k < 7; k++) {
       void *g = realloc(p[k], c * sz[k]);
       CZ_CHECK(g != NULL, CZ_ERR_NOMEM, "out of memory for the Poisson drive");
       p[k] = g;
     }
-    d->nid = p[0], d->tgt = p[1], d->delay = p[2], d->lambda = p[3], d->weight = p[4], d->key = p[5];
-    d->stream = p[6], d->seed = p[7];
+    d->nid = p[0], d->tgt = p[1], d->delay = p[2], d->lambda = p[3], d->weight = p[4], d->prefix = p[5];
+    d->table = p[6];
     *cap = c;
   }
   const size_t i = d->n++;
   d->nid[i] = nid, d->tgt[i] = tgt, d->delay[i] = delay, d->lambda[i] = lam, d->weight[i] = w;
-  d->key[i] = key, d->stream[i] = stream, d->seed[i] = seed;
+  d->prefix[i] = cz_rng_prefix(seed, key, stream);
+  d->table[i] = CZ_POISSON_NO_TABLE;
+  return CZ_OK;
+}
+
+/* The row of cdf for mean lam, added when new: F[k] after the k-th step of cz_poisson_count's
+ * sum, the same operations in the same order. */
+static cz_status table_of(cz_poisson_drive *d, double lam, uint32_t *row) {
+  for (size_t t = 0; t < d->ntables; t++)
+    if (d->table_lambda[t] == lam) {
+      *row = (uint32_t)t;
+      return CZ_OK;
+    }
+  double *cdf = realloc(d->cdf, (d->ntables + 1) * CZ_POISSON_KMAX * sizeof *cdf);
+  if (cdf) d->cdf = cdf;
+  double *tl = realloc(d->table_lambda, (d->ntables + 1) * sizeof *tl);
+  if (tl) d->table_lambda = tl;
+  CZ_CHECK(cdf && tl, CZ_ERR_NOMEM, "out of memory for the Poisson drive");
+  double *F = d->cdf + d->ntables * CZ_POISSON_KMAX;
+  double p = exp(-lam), sum = p;
+  F[0] = sum;
+  for (uint32_t k = 1; k < CZ_POISSON_KMAX; k++) {
+    p *= lam / k;
+    sum += p;
+    F[k] = sum;
+  }
+  d->table_lambda[d->ntables] = lam;
+  *row = (uint32_t)d->ntables++;
+  return CZ_OK;
+}
+
+cz_status cz_poisson_tabulate(cz_poisson_drive *d) {
+  for (size_t i = 0; i < d->n; i++)
+    if (d->lambda[i] > 0 && d->lambda[i] <= 100.0) CZ_TRY(table_of(d, d->lambda[i], &d->table[i]));
   return CZ_OK;
 }
 
@@ -146,6 +180,7 @@ cz_status cz_poisson_build(const cz_config *cfg, const cz_circuit *c, const cz_n
   for (size_t i = 0; i < cfg->ninputs && st == CZ_OK; i++)
     if (cfg->inputs[i].enabled && cz_input_is_poisson(&cfg->inputs[i]))
       st = add_block(cfg, &cfg->inputs[i], i, c, net, out, &cap);
+  if (st == CZ_OK) st = cz_poisson_tabulate(out);
   if (st != CZ_OK) cz_poisson_free(out);
   return st;
 }

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/rng.h"
 #include "base/status.h"
 #include "engine/network.h"
 #include "io/circuit.h"
@@ -31,10 +32,18 @@ typedef struct cz_poisson_drive {
   uint16_t *delay;   /* [n] steps */
   double *lambda;    /* [n] expected spikes per step */
   double *weight;    /* [n] */
-  uint64_t *key;     /* [n] generator key: the neuron's gid */
-  uint64_t *stream;  /* [n] generator stream: the input's number */
-  uint64_t *seed;    /* [n] */
+  uint64_t *prefix;  /* [n] cz_rng_prefix(seed, the neuron's gid, the input's number): a step's
+                        uniform is one mixing round away (base/rng.h) */
+  uint32_t *table;   /* [n] the entry's row of cdf, or CZ_POISSON_NO_TABLE */
+  size_t ntables;
+  double *cdf;       /* [ntables * CZ_POISSON_KMAX] per distinct mean, P(count <= k) summed
+                        exactly as cz_poisson_count sums it, so a search finds its count */
+  double *table_lambda; /* [ntables] */
 } cz_poisson_drive;
+
+/* The inversion's largest count; means above 100 (a normal approximation) have no table. */
+enum { CZ_POISSON_KMAX = 1000 };
+#define CZ_POISSON_NO_TABLE UINT32_MAX
 
 /* Whether a block is a Poisson drive (input_type "poisson"). */
 int cz_input_is_poisson(const cz_cfg_block *b);
@@ -47,5 +56,25 @@ void cz_poisson_free(cz_poisson_drive *d);
 /* The value a Poisson variable of mean lam takes at uniform u in [0, 1) (inversion; a normal
  * approximation above a mean of 100). */
 uint32_t cz_poisson_count(double lam, double u);
+
+/* Gives every entry whose mean the inversion serves (0 < mean <= 100) the table of its mean
+ * (cz_poisson_build does; for drives assembled otherwise). */
+cz_status cz_poisson_tabulate(cz_poisson_drive *d);
+
+/* The count at uniform u from a row F of cdf: cz_poisson_count(mean, u) for the row's mean (a
+ * linear search: the means of a drive are small, a few steps). */
+static inline uint32_t cz_poisson_search(const double *F, double u) {
+  uint32_t k = 0;
+  while (k < CZ_POISSON_KMAX && u >= F[k]) k++;
+  return k;
+}
+
+/* Entry i's count in step `step`: cz_poisson_count(lambda[i], cz_rng_uniform(seed, gid,
+ * input, step)). */
+static inline uint32_t cz_poisson_draw(const cz_poisson_drive *d, size_t i, uint64_t step) {
+  const double u = cz_rng_uniform_at(d->prefix[i], step);
+  if (d->table[i] == CZ_POISSON_NO_TABLE) return cz_poisson_count(d->lambda[i], u);
+  return cz_poisson_search(d->cdf + (size_t)d->table[i] * CZ_POISSON_KMAX, u);
+}
 
 #endif

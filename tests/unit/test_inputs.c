@@ -336,6 +336,51 @@ static void test_poisson_counts(void **state) {
   assert_int_equal(cz_poisson_count(2.0, exp(-2.0)), 1);
 }
 
+/* The drive's tabulated draws are cz_poisson_count's values exactly: for every entry and step
+ * (means from tiny to past the normal approximation's 100), and at uniforms on and just below
+ * each cumulative sum; the generator's prefix form gives the same bits as the whole hash
+ * (values of the SplitMix64-style chain worked out independently). */
+static void test_poisson_tables(void **state) {
+  (void)state;
+  assert_true(cz_rng_u64(1, 2, 3, 4) == 0x4cd9ae1f8b11714fULL);
+  assert_true(cz_rng_at(cz_rng_prefix(12345, 77169, 1007), 99999) == 0x11ac8e4e4cee8b49ULL);
+  const double lams[] = {0.0, 1e-6, 0.5, 1.28, 2.32, 2.7, 2.7, 20.0, 99.9, 100.0, 150.0};
+  enum { N = sizeof lams / sizeof lams[0], STEPS = 20000 };
+  cz_poisson_drive d = {0};
+  d.n = N;
+  d.lambda = calloc(N, sizeof *d.lambda);
+  d.prefix = calloc(N, sizeof *d.prefix);
+  d.table = calloc(N, sizeof *d.table);
+  assert_non_null(d.lambda);
+  assert_non_null(d.prefix);
+  assert_non_null(d.table);
+  for (size_t i = 0; i < N; i++) {
+    d.lambda[i] = lams[i];
+    d.prefix[i] = cz_rng_prefix(3, i, 1000 + i);
+    d.table[i] = CZ_POISSON_NO_TABLE;
+  }
+  assert_int_equal(cz_poisson_tabulate(&d), CZ_OK);
+  assert_int_equal(d.ntables, 8); /* 0 and 150 have none; 2.7 shares one */
+  assert_int_equal(d.table[0], CZ_POISSON_NO_TABLE);
+  assert_int_equal(d.table[N - 1], CZ_POISSON_NO_TABLE);
+  assert_int_equal(d.table[5], d.table[6]);
+  for (size_t i = 0; i < N; i++)
+    for (uint64_t u = 0; u < STEPS; u++)
+      if (cz_poisson_draw(&d, i, u) != cz_poisson_count(lams[i], cz_rng_uniform(3, i, 1000 + i, u)))
+        fail_msg("mean %g, step %llu: the table's count differs", lams[i], (unsigned long long)u);
+  for (size_t t = 0; t < d.ntables; t++) {
+    const double *F = d.cdf + t * CZ_POISSON_KMAX, lam = d.table_lambda[t];
+    for (uint32_t k = 0; k < 40; k++) {
+      const double us[] = {F[k], nextafter(F[k], 0.0), 1.0 - 0x1.0p-53};
+      for (int j = 0; j < 3; j++)
+        if (cz_poisson_search(F, us[j]) != cz_poisson_count(lam, us[j]))
+          fail_msg("mean %g, u %.17g: %u against %u", lam, us[j], cz_poisson_search(F, us[j]),
+                   cz_poisson_count(lam, us[j]));
+    }
+  }
+  cz_poisson_free(&d);
+}
+
 /* ---- clamp current reaching the membrane ------------------------------------------------ */
 
 /* A clamp stepping to I at step a and back to 0 at step b: the neuron's membrane is at rest
@@ -402,6 +447,7 @@ int main(void) {
       cmocka_unit_test(test_clamp_current),
       cmocka_unit_test(test_clamp_nwb_sweep),
       cmocka_unit_test(test_poisson_counts),
+      cmocka_unit_test(test_poisson_tables),
       cmocka_unit_test(test_clamp_reaches_membrane),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include "base/timer.h"
 #include "comm/comm.h"
 #include "comm/spike_exchange.h"
+#include "engine/delay_order.h"
 #include "engine/placement.h"
 
 /* ------------------------------------------------------------------ neurons */
@@ -1082,7 +1083,7 @@ typedef struct edge_source {
   size_t batch_edges; /* 0: the loader's default */
   const cz_network *net;
   cz_edge_streams *streams; /* threaded passes; NULL: one thread reads */
-  double t_open, t_read, t_scan, t_count, t_fill; /* seconds in each part of the build, for the log */
+  double t_open, t_read, t_scan, t_count, t_fill, t_order; /* seconds in each part of the build, for the log */
 } edge_source;
 
 /* Whether this rank takes the edges onto target (target_pop, target_row): those of its own
@@ -1397,6 +1398,20 @@ static bool fill_complete(const cz_network *net, const fill_scratch *scratch, si
 }
 
 /* Pass 3: the tables, each thread filling its own. */
+/* Every thread's table in delay order (delay_order.h), each thread sorting its own. */
+static cz_status order_tables(cz_network *net, double *seconds) {
+  const double t0 = cz_now();
+  cz_status *tst = cz_calloc((size_t)net->nthreads, sizeof *tst);
+  CZ_CHECK(tst, CZ_ERR_NOMEM, "out of memory");
+#pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
+  for (int t = 0; t < net->nthreads; t++) tst[t] = cz_synapses_order_by_delay(&net->syn[t], net->nsrc);
+  cz_status st = CZ_OK;
+  for (int t = 0; t < net->nthreads && st == CZ_OK; t++) st = tst[t];
+  free(tst);
+  *seconds = cz_now() - t0;
+  return st;
+}
+
 static cz_status pass_fill(cz_network *net, edge_source *src, const target_info *ti, const weight_plan *wp,
                            size_t **counts, size_t **pcounts) {
   const int n = net->nthreads;
@@ -1424,6 +1439,7 @@ static cz_status pass_fill(cz_network *net, edge_source *src, const target_info 
   if (st == CZ_OK && !fill_complete(net, scratch, counts, pcounts))
     st = CZ_ERROR(CZ_ERR_FORMAT, "the edge files gave other edges on the second reading than on the first "
                                  "(were they rewritten during the load?)");
+  if (st == CZ_OK) st = order_tables(net, &src->t_order);
   fill_scratch_free(scratch, n);
   free(f);
   free(ctxs);
@@ -1472,9 +1488,10 @@ static cz_status build_synapses(cz_network *net, edge_source *src) {
   if (st == CZ_OK) st = pass_fill(net, src, &ti, &wp, counts, pcounts);
   if (st == CZ_OK && src->streamed)
     cz_log_info("Synapse tables: edge files opened in %.2f s, read %s%s in %.2f s in all; edges "
-                "checked and counted in %.2f s%s, filled in %.2f s",
+                "checked and counted in %.2f s%s, filled in %.2f s, put in delay order in %.2f s",
                 src->t_open, count_pass ? "three times" : "twice", src->streams ? " by every thread" : "", src->t_read,
-                src->t_scan + src->t_count, count_pass ? " (counted in a pass of their own)" : "", src->t_fill);
+                src->t_scan + src->t_count, count_pass ? " (counted in a pass of their own)" : "", src->t_fill,
+                src->t_order);
   cz_edge_streams_close(&src->streams);
   target_info_free(&ti);
   free_counts(net, counts);

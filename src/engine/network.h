@@ -59,7 +59,8 @@ typedef struct cz_group {
 #define CZ_TGT_BITS 24
 #define CZ_TGT_MASK ((UINT32_C(1) << CZ_TGT_BITS) - 1)
 
-/* The synapses onto one thread's neurons, CSR by source gid. */
+/* The synapses onto one thread's neurons, CSR by source gid; a source's synapses in runs of
+ * equal delay, ascending, and in edge order within a run (delay_order.h). */
 typedef struct cz_synapses {
   size_t *off;      /* [nsrc + 1] */
   uint32_t *tgt;    /* [nsyn] channel * N + nid; packed with the delay when delay is NULL */
@@ -69,6 +70,14 @@ typedef struct cz_synapses {
   float *weightf;   /* [nsyn] when every weight is exactly a float (and not coded) */
   size_t nsyn;
 } cz_synapses;
+
+/* Synapse k's delay in steps, and its ring index (channel * N + nid). */
+static inline uint32_t cz_syn_delay(const cz_synapses *s, size_t k) {
+  return s->delay ? s->delay[k] : s->tgt[k] >> CZ_TGT_BITS;
+}
+static inline uint32_t cz_syn_target(const cz_synapses *s, size_t k) {
+  return s->delay ? s->tgt[k] : s->tgt[k] & CZ_TGT_MASK;
+}
 
 /* The plastic or recorded synapses onto one thread's neurons, CSR by source gid. */
 typedef struct cz_plastic {

@@ -16,6 +16,7 @@
 #include "base/timer.h"
 #include "comm/comm.h"
 #include "comm/spike_exchange.h"
+#include "engine/arrivals.h"
 
 typedef struct spike_list {
   size_t n, cap_u, cap_g;
@@ -52,6 +53,7 @@ typedef struct loop_state {
   double *ring;
   double *i_stim;
   uint32_t **fired;    /* [nthreads][N] scratch */
+  cz_arrivals *arrivals; /* [nthreads] spikes with static synapses still under way */
   spike_list *local;   /* [nthreads] spikes of this epoch, (u, gid) */
   spike_list epoch;    /* merged and sorted */
   size_t vs_next;      /* next virtual spike */
@@ -113,14 +115,16 @@ static void archive_spikes(loop_state *s, int tid, uint32_t lo, size_t nf, int64
 }
 
 /* The Poisson drive's spikes of step u into the ring slots they arrive in (this thread's
- * neurons; the slots are at least one step ahead). */
+ * neurons; the slots are at least one step ahead). A count of 0 is added too: a slot starts
+ * at +0 and so never holds -0, and adding a zero of either sign leaves every other value's
+ * bits unchanged, while skipping it would be a branch mispredicted on a quarter of draws. */
 static void apply_poisson(loop_state *s, int tid, int64_t u) {
   const cz_poisson_drive *d = s->pd;
   const size_t *idx = s->pd_idx[tid];
   for (size_t j = 0; j < s->pd_n[tid]; j++) {
     const size_t i = idx[j];
     const uint32_t k = cz_poisson_draw(d, i, (uint64_t)u);
-    if (k) s->ring[((size_t)(u + d->delay[i]) & s->ring_mask) * s->stride + d->tgt[i]] += (double)k * d->weight[i];
+    s->ring[((size_t)(u + d->delay[i]) & s->ring_mask) * s->stride + d->tgt[i]] += (double)k * d->weight[i];
   }
 }
 
@@ -284,48 +288,22 @@ static uint64_t deliver_plastic(loop_state *s, int tid, const cz_plastic *pl, in
   return b - a;
 }
 
-/* Adds the epoch's spikes into the ring slots of their arrival steps (this thread's targets).
- * A copy of the loop per weight layout (coded, float, double) and delay layout (packed into the
- * targets or apart, network.h) keeps the branches out of it. */
-#define CZ_DELIVER_SPAN(weight_k)                                                                       \
-  do {                                                                                                \
-    if (delay)                                                                                        \
-      for (size_t k = a; k < b; k++) ring[((size_t)(u + delay[k]) & mask) * stride + tgt[k]] += weight_k; \
-    else                                                                                              \
-      for (size_t k = a; k < b; k++)                                                                  \
-        ring[((size_t)(u + (tgt[k] >> CZ_TGT_BITS)) & mask) * stride + (tgt[k] & CZ_TGT_MASK)] += weight_k; \
-  } while (0)
-
-static uint64_t deliver_epoch(loop_state *s, int tid) {
+/* Delivers the epoch's spikes that end at t1 into this thread's targets: the static synapses
+ * as arrivals, filling rows t1 to t1 + M - 1 (arrivals.h), then the plastic ones, each at its
+ * spike. */
+static uint64_t deliver_epoch(loop_state *s, int tid, int64_t t1, int64_t M) {
   const cz_synapses *syn = &s->net->syn[tid];
   const spike_list *e = &s->epoch;
-  double *restrict ring = s->ring;
-  const uint32_t *restrict tgt = syn->tgt;
-  const uint16_t *restrict delay = syn->delay;
-  const size_t mask = s->ring_mask, stride = s->stride;
-  const cz_plastic *pl = s->net->plastic ? &s->net->plastic[tid] : NULL;
+  cz_arrivals *arr = &s->arrivals[tid];
+  for (size_t i = 0; i < e->n && s->thread_status[tid] == CZ_OK; i++)
+    s->thread_status[tid] = cz_arrivals_add(arr, syn, e->u[i], e->gid[i]);
   uint64_t nev = 0;
-  for (size_t i = 0; i < e->n; i++) {
-    const int64_t u = e->u[i];
-    const size_t a = syn->off[e->gid[i]], b = syn->off[e->gid[i] + 1];
-    nev += b - a;
-    if (syn->wcode) {
-      const uint16_t *restrict code = syn->wcode;
-      const double *restrict wtab = s->net->wtab;
-      CZ_DELIVER_SPAN(wtab[code[k]]);
-    } else if (syn->weightf) {
-      const float *restrict w = syn->weightf;
-      CZ_DELIVER_SPAN((double)w[k]);
-    } else {
-      const double *restrict w = syn->weight;
-      CZ_DELIVER_SPAN(w[k]);
-    }
-    if (pl) nev += deliver_plastic(s, tid, pl, u, e->gid[i]);
-  }
+  for (int64_t r = t1; r < t1 + M; r++)
+    nev += cz_arrivals_fill_row(arr, syn, s->net->wtab, s->ring + (size_t)(r & (int64_t)s->ring_mask) * s->stride, r);
+  const cz_plastic *pl = s->net->plastic ? &s->net->plastic[tid] : NULL;
+  for (size_t i = 0; pl && i < e->n; i++) nev += deliver_plastic(s, tid, pl, e->u[i], e->gid[i]);
   return nev;
 }
-
-#undef CZ_DELIVER_SPAN
 
 /* Each thread's Poisson drive entries: those of the neurons it updates. */
 static cz_status split_poisson(loop_state *s, int nthreads) {
@@ -352,9 +330,23 @@ static int32_t poisson_max_delay(const cz_poisson_drive *pd) {
   return m;
 }
 
+static int32_t plastic_max_delay(const cz_network *net) {
+  int32_t m = 0;
+  for (int t = 0; net->plastic && t < net->nthreads; t++)
+    for (size_t k = 0; k < net->plastic[t].nsyn; k++)
+      if (net->plastic[t].delay[k] > m) m = net->plastic[t].delay[k];
+  return m;
+}
+
+/* The ring holds the rows that inputs are written into ahead of their step: at most M ahead
+ * for static synapses (arrivals.h), up to their delays for the Poisson drive and the plastic
+ * synapses, which write when their spikes are drawn or delivered. */
 static cz_status setup(loop_state *s, cz_network *net) {
-  const int32_t pmax = poisson_max_delay(s->pd), dmax = net->max_delay > pmax ? net->max_delay : pmax;
-  s->ring_len = pow2_at_least((size_t)dmax + (size_t)net->min_delay + 1);
+  int32_t ahead = net->min_delay;
+  const int32_t pd = poisson_max_delay(s->pd), pl = plastic_max_delay(net);
+  ahead = pd > ahead ? pd : ahead;
+  ahead = pl > ahead ? pl : ahead;
+  s->ring_len = pow2_at_least((size_t)ahead + (size_t)net->min_delay + 1);
   s->ring_mask = s->ring_len - 1;
   s->stride = (size_t)net->nch * net->N;
   CZ_NEW(s->ring, s->ring_len * s->stride);
@@ -363,6 +355,7 @@ static cz_status setup(loop_state *s, cz_network *net) {
   CZ_NEW(s->local, (size_t)net->nthreads);
   CZ_NEW(s->thread_status, (size_t)net->nthreads);
   for (int t = 0; t < net->nthreads; t++) CZ_NEW(s->fired[t], net->N);
+  CZ_NEW(s->arrivals, (size_t)net->nthreads);
   CZ_NEW(s->ev_next, (size_t)net->nthreads);
   CZ_NEW(s->send_count, (size_t)net->nranks);
   CZ_NEW(s->send_next, (size_t)net->nranks);
@@ -390,6 +383,8 @@ static void teardown(loop_state *s) {
   for (int t = 0; s->fired && t < s->net->nthreads; t++) free(s->fired[t]);
   for (int t = 0; s->local && t < s->net->nthreads; t++) spike_list_free(&s->local[t]);
   free(s->fired);
+  for (int t = 0; s->arrivals && t < s->net->nthreads; t++) cz_arrivals_free(&s->arrivals[t]);
+  free(s->arrivals);
   free(s->local);
   free(s->thread_status);
   free(s->ev_next);
@@ -470,7 +465,7 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
 #pragma omp barrier
       if (shared_st != CZ_OK) break; /* every thread sees the same value after the barrier */
       const double td = cz_now();
-      nev_total += deliver_epoch(s, tid);
+      nev_total += deliver_epoch(s, tid, t1, M);
       out->thread_deliver[tid] += cz_now() - td;
 #pragma omp barrier
 #pragma omp master

@@ -11,12 +11,13 @@
  *      ranks on their send lists (comm/spike_exchange.h); they, the spikes received and the
  *      virtual nodes' input spikes are sorted by (step, gid), a canonical order independent
  *      of threads, ranks and placement;
- *   3. deliver: every thread walks the whole list and adds the weights of the synapses onto
- *      its own neurons into slot (u + delay) of the ring; per target the additions come in
- *      (step, gid, edge) order, so the floating-point sums are the same for any thread count,
- *      rank count and partitioner. Plastic synapses update their state as the spike passes
- *      (models/synapse.h); neurons with stdp synapses onto them archive their own spikes
- *      during the update, and the archive is read here, after the barrier.
+ *   3. deliver: every thread walks the whole list; the static synapses onto its own neurons
+ *      reach slot (u + delay) of the ring as arrivals, the next epoch's rows filled one at a
+ *      time (engine/arrivals.h); per target the additions come in (step, gid, edge) order, so
+ *      the floating-point sums are the same for any thread count, rank count and partitioner.
+ *      Plastic synapses add their weights into slot (u + delay) at once, updating their state
+ *      as the spike passes (models/synapse.h); neurons with stdp synapses onto them archive
+ *      their own spikes during the update, and the archive is read here, after the barrier.
  * Current-clamp changes are applied before the update of their step; report samples are taken
  * by each thread right after its update of a step (engine/recorder.h). A failure inside the
  * loop on one rank cannot wait for its peers (they are in the exchange): it ends the job. */

@@ -37,6 +37,7 @@ void cz_poisson_free(cz_poisson_drive *d) {
   free(d->prefix);
   free(d->table);
   free(d->cdf);
+  free(d->guide);
   free(d->table_lambda);
   memset(d, 0, sizeof *d);
 }
@@ -99,19 +100,30 @@ static cz_status push(cz_poisson_drive *d, size_t *cap, uint32_t nid, uint32_t t
   return CZ_OK;
 }
 
-/* The row of cdf for mean lam, added when new: F[k] after the k-th step of cz_poisson_count's
- * sum, the same operations in the same order. */
+/* The count at u by a linear search of F (the guide's values). */
+static uint32_t count_in(const double *F, double u) {
+  uint32_t k = 0;
+  while (k < CZ_POISSON_KMAX && u >= F[k]) k++;
+  return k;
+}
+
+/* The rows of cdf and guide for mean lam, added when new: F[k] after the k-th step of
+ * cz_poisson_count's sum, the same operations in the same order; a bucket's guide, the count
+ * at its lowest uniform. */
 static cz_status table_of(cz_poisson_drive *d, double lam, uint32_t *row) {
   for (size_t t = 0; t < d->ntables; t++)
     if (d->table_lambda[t] == lam) {
       *row = (uint32_t)t;
       return CZ_OK;
     }
+  enum { NG = 1u << CZ_POISSON_GUIDE_BITS };
   double *cdf = realloc(d->cdf, (d->ntables + 1) * CZ_POISSON_KMAX * sizeof *cdf);
   if (cdf) d->cdf = cdf;
+  uint16_t *guide = realloc(d->guide, (d->ntables + 1) * NG * sizeof *guide);
+  if (guide) d->guide = guide;
   double *tl = realloc(d->table_lambda, (d->ntables + 1) * sizeof *tl);
   if (tl) d->table_lambda = tl;
-  CZ_CHECK(cdf && tl, CZ_ERR_NOMEM, "out of memory for the Poisson drive");
+  CZ_CHECK(cdf && guide && tl, CZ_ERR_NOMEM, "out of memory for the Poisson drive");
   double *F = d->cdf + d->ntables * CZ_POISSON_KMAX;
   double p = exp(-lam), sum = p;
   F[0] = sum;
@@ -120,6 +132,8 @@ static cz_status table_of(cz_poisson_drive *d, double lam, uint32_t *row) {
     sum += p;
     F[k] = sum;
   }
+  uint16_t *G = d->guide + d->ntables * NG;
+  for (uint32_t b = 0; b < NG; b++) G[b] = (uint16_t)count_in(F, (double)b / NG);
   d->table_lambda[d->ntables] = lam;
   *row = (uint32_t)d->ntables++;
   return CZ_OK;

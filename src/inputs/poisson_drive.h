@@ -38,11 +38,15 @@ typedef struct cz_poisson_drive {
   size_t ntables;
   double *cdf;       /* [ntables * CZ_POISSON_KMAX] per distinct mean, P(count <= k) summed
                         exactly as cz_poisson_count sums it, so a search finds its count */
+  uint16_t *guide;   /* [ntables << CZ_POISSON_GUIDE_BITS] per distinct mean, the count at the
+                        lowest uniform of each bucket of equal leading bits: where a search
+                        starts, so that it almost never takes a step (a step is a branch the
+                        processor cannot predict) */
   double *table_lambda; /* [ntables] */
 } cz_poisson_drive;
 
 /* The inversion's largest count; means above 100 (a normal approximation) have no table. */
-enum { CZ_POISSON_KMAX = 1000 };
+enum { CZ_POISSON_KMAX = 1000, CZ_POISSON_GUIDE_BITS = 10 };
 #define CZ_POISSON_NO_TABLE UINT32_MAX
 
 /* Whether a block is a Poisson drive (input_type "poisson"). */
@@ -61,10 +65,12 @@ uint32_t cz_poisson_count(double lam, double u);
  * (cz_poisson_build does; for drives assembled otherwise). */
 cz_status cz_poisson_tabulate(cz_poisson_drive *d);
 
-/* The count at uniform u from a row F of cdf: cz_poisson_count(mean, u) for the row's mean (a
- * linear search: the means of a drive are small, a few steps). */
-static inline uint32_t cz_poisson_search(const double *F, double u) {
-  uint32_t k = 0;
+/* The count at the uniform of 64 random bits (cz_rng_uniform_at's) from a row F of cdf and its
+ * guide row G: cz_poisson_count(mean, u) for the row's mean. Every u of a bucket is at least
+ * its lowest, so the count is at least G's, and the search goes on from there. */
+static inline uint32_t cz_poisson_search(const double *F, const uint16_t *G, uint64_t bits) {
+  const double u = (double)(bits >> 11) * 0x1.0p-53;
+  uint32_t k = G[bits >> (64 - CZ_POISSON_GUIDE_BITS)];
   while (k < CZ_POISSON_KMAX && u >= F[k]) k++;
   return k;
 }
@@ -72,9 +78,10 @@ static inline uint32_t cz_poisson_search(const double *F, double u) {
 /* Entry i's count in step `step`: cz_poisson_count(lambda[i], cz_rng_uniform(seed, gid,
  * input, step)). */
 static inline uint32_t cz_poisson_draw(const cz_poisson_drive *d, size_t i, uint64_t step) {
-  const double u = cz_rng_uniform_at(d->prefix[i], step);
-  if (d->table[i] == CZ_POISSON_NO_TABLE) return cz_poisson_count(d->lambda[i], u);
-  return cz_poisson_search(d->cdf + (size_t)d->table[i] * CZ_POISSON_KMAX, u);
+  const uint64_t bits = cz_rng_at(d->prefix[i], step);
+  const uint32_t t = d->table[i];
+  if (t == CZ_POISSON_NO_TABLE) return cz_poisson_count(d->lambda[i], (double)(bits >> 11) * 0x1.0p-53);
+  return cz_poisson_search(d->cdf + (size_t)t * CZ_POISSON_KMAX, d->guide + ((size_t)t << CZ_POISSON_GUIDE_BITS), bits);
 }
 
 #endif

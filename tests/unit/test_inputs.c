@@ -368,14 +368,24 @@ static void test_poisson_tables(void **state) {
     for (uint64_t u = 0; u < STEPS; u++)
       if (cz_poisson_draw(&d, i, u) != cz_poisson_count(lams[i], cz_rng_uniform(3, i, 1000 + i, u)))
         fail_msg("mean %g, step %llu: the table's count differs", lams[i], (unsigned long long)u);
+  /* The uniforms (multiples of 2^-53) on or just above, and just below, every cumulative sum
+   * and every guide bucket's lower end: a guide taken at a bucket's upper end, or a sum off
+   * by one rounding, gives another count. */
+  enum { NG = 1u << CZ_POISSON_GUIDE_BITS };
   for (size_t t = 0; t < d.ntables; t++) {
     const double *F = d.cdf + t * CZ_POISSON_KMAX, lam = d.table_lambda[t];
-    for (uint32_t k = 0; k < 40; k++) {
-      const double us[] = {F[k], nextafter(F[k], 0.0), 1.0 - 0x1.0p-53};
-      for (int j = 0; j < 3; j++)
-        if (cz_poisson_search(F, us[j]) != cz_poisson_count(lam, us[j]))
-          fail_msg("mean %g, u %.17g: %u against %u", lam, us[j], cz_poisson_search(F, us[j]),
-                   cz_poisson_count(lam, us[j]));
+    const uint16_t *G = d.guide + t * NG;
+    for (uint32_t k = 0; k < 40 + NG; k++) {
+      const double edge = k < 40 ? F[k] : (double)(k - 40) / NG;
+      const double m = ceil(edge * 0x1.0p53);
+      const double ms[] = {m, m - 1, 0x1.0p53 - 1};
+      for (int j = 0; j < 3; j++) {
+        if (!(ms[j] >= 0 && ms[j] < 0x1.0p53)) continue;
+        const uint64_t bits = (uint64_t)ms[j] << 11;
+        const double u = ms[j] * 0x1.0p-53;
+        if (cz_poisson_search(F, G, bits) != cz_poisson_count(lam, u))
+          fail_msg("mean %g, u %.17g: %u against %u", lam, u, cz_poisson_search(F, G, bits), cz_poisson_count(lam, u));
+      }
     }
   }
   cz_poisson_free(&d);

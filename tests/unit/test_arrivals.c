@@ -1,0 +1,162 @@
+/* Unit tests of step-by-step delivery (src/engine/arrivals.c, delay_order.c): a table put in
+ * delay order and delivered row by row must give every ring slot the bits that adding each
+ * spike's synapses at once, in edge order, gives. The weights make the order of a slot's sum
+ * matter ((2^53 + 1) - 2^53 is 0, (2^53 - 2^53) + 1 is 1), so an unstable sort, a run put in
+ * the wrong row or spikes taken out of order all show. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "base/rng.h"
+#include "engine/arrivals.h"
+#include "engine/delay_order.h"
+#include "engine/network.h"
+
+enum { NSRC = 5, NTGT = 7, PER_SRC = 60, NSPIKES = 40, STEPS = 400 };
+
+static const double k_weights[] = {0x1.0p53, 1.0, -0x1.0p53, 0.5, 3.0, -1.0};
+enum { NW = sizeof k_weights / sizeof k_weights[0] };
+
+typedef enum { CODED, FLOATS, DOUBLES } layout;
+
+/* A table of NSRC sources with PER_SRC synapses each, delays in [dmin, dmax] (packed into the
+ * targets when pack), in edge order. */
+static cz_synapses make_table(layout w, bool pack, uint32_t dmin, uint32_t dmax, uint64_t seed) {
+  cz_synapses s;
+  memset(&s, 0, sizeof s);
+  s.nsyn = (size_t)NSRC * PER_SRC;
+  s.off = calloc(NSRC + 1, sizeof *s.off);
+  s.tgt = calloc(s.nsyn, sizeof *s.tgt);
+  if (!pack) s.delay = calloc(s.nsyn, sizeof *s.delay);
+  if (w == CODED) s.wcode = calloc(s.nsyn, sizeof *s.wcode);
+  if (w == FLOATS) s.weightf = calloc(s.nsyn, sizeof *s.weightf);
+  if (w == DOUBLES) s.weight = calloc(s.nsyn, sizeof *s.weight);
+  assert_non_null(s.off);
+  assert_non_null(s.tgt);
+  cz_rng r = cz_rng_make(seed, 0, 0);
+  for (size_t g = 0; g <= NSRC; g++) s.off[g] = g * PER_SRC;
+  for (size_t k = 0; k < s.nsyn; k++) {
+    /* source 2 has a single delay: its run is the whole source */
+    const uint32_t d = k / PER_SRC == 2 ? dmax : dmin + (uint32_t)cz_rng_next_below(&r, dmax - dmin + 1);
+    const uint32_t t = (uint32_t)cz_rng_next_below(&r, NTGT);
+    const size_t c = cz_rng_next_below(&r, NW);
+    s.tgt[k] = pack ? t | d << CZ_TGT_BITS : t;
+    if (!pack) s.delay[k] = (uint16_t)d;
+    if (w == CODED) s.wcode[k] = (uint16_t)c;
+    if (w == FLOATS) s.weightf[k] = (float)k_weights[c];
+    if (w == DOUBLES) s.weight[k] = k_weights[c];
+  }
+  return s;
+}
+
+static void free_table(cz_synapses *s) {
+  free(s->off);
+  free(s->tgt);
+  free(s->delay);
+  free(s->wcode);
+  free(s->weightf);
+  free(s->weight);
+}
+
+static double weight_of(const cz_synapses *s, size_t k) {
+  if (s->wcode) return k_weights[s->wcode[k]];
+  if (s->weightf) return (double)s->weightf[k];
+  return s->weight[k];
+}
+
+/* Spikes in canonical (step, gid) order, several in some steps. */
+static void make_spikes(int64_t *u, uint32_t *gid, uint64_t seed) {
+  cz_rng r = cz_rng_make(seed, 1, 0);
+  int64_t t = 0;
+  for (int i = 0; i < NSPIKES; i++) {
+    if (i == 0 || cz_rng_next_below(&r, 3) != 0) t += (int64_t)cz_rng_next_below(&r, 4);
+    uint32_t g = (uint32_t)cz_rng_next_below(&r, NSRC);
+    if (i > 0 && t == u[i - 1] && g <= gid[i - 1]) {
+      if (gid[i - 1] + 1 >= NSRC) t++;
+      else g = gid[i - 1] + 1;
+    }
+    u[i] = t;
+    gid[i] = g;
+  }
+}
+
+static void check_layout(layout w, bool pack, uint32_t dmin, uint32_t dmax, int64_t M) {
+  assert_true(dmin >= (uint32_t)M);
+  cz_synapses s = make_table(w, pack, dmin, dmax, 7 + (uint64_t)w);
+  int64_t u[NSPIKES];
+  uint32_t gid[NSPIKES];
+  make_spikes(u, gid, 11 + (uint64_t)M);
+  double *want = calloc((size_t)STEPS * NTGT, sizeof *want), *got = calloc((size_t)STEPS * NTGT, sizeof *got);
+  assert_non_null(want);
+  assert_non_null(got);
+  uint64_t total = 0;
+  for (int i = 0; i < NSPIKES; i++) /* each spike's synapses at once, in edge order */
+    for (size_t k = s.off[gid[i]]; k < s.off[gid[i] + 1]; k++, total++)
+      want[(size_t)(u[i] + cz_syn_delay(&s, k)) * NTGT + cz_syn_target(&s, k)] += weight_of(&s, k);
+
+  assert_int_equal(cz_synapses_order_by_delay(&s, NSRC), CZ_OK);
+  for (size_t g = 0; g < NSRC; g++)
+    for (size_t k = s.off[g] + 1; k < s.off[g + 1]; k++) assert_true(cz_syn_delay(&s, k - 1) <= cz_syn_delay(&s, k));
+  double wtab[NW];
+  memcpy(wtab, k_weights, sizeof wtab);
+  cz_arrivals l = {0};
+  uint64_t delivered = 0;
+  int next = 0;
+  for (int64_t t1 = M; t1 + M < STEPS; t1 += M) {
+    for (; next < NSPIKES && u[next] < t1; next++) assert_int_equal(cz_arrivals_add(&l, &s, u[next], gid[next]), CZ_OK);
+    for (int64_t r = t1; r < t1 + M; r++) delivered += cz_arrivals_fill_row(&l, &s, wtab, got + (size_t)r * NTGT, r);
+  }
+  assert_int_equal(next, NSPIKES);
+  assert_int_equal(l.n, 0);
+  assert_int_equal(delivered, total);
+  for (size_t j = 0; j < (size_t)STEPS * NTGT; j++)
+    if (memcmp(&want[j], &got[j], sizeof want[j]) != 0)
+      fail_msg("layout %d, packed %d, M %lld: step %zu target %zu holds %.17g, adding at once gives %.17g", (int)w,
+               (int)pack, (long long)M, j / NTGT, j % NTGT, got[j], want[j]);
+  cz_arrivals_free(&l);
+  free(want);
+  free(got);
+  free_table(&s);
+}
+
+static void test_rows_match_adding_at_once(void **state) {
+  (void)state;
+  for (layout w = CODED; w <= DOUBLES; w++) {
+    check_layout(w, true, 1, 9, 1);
+    check_layout(w, true, 3, 40, 3);
+    check_layout(w, false, 2, 300, 2); /* delays over a byte apart: two radix passes */
+  }
+}
+
+/* A weight order that only a stable sort keeps: sources whose runs of one delay interleave
+ * with other delays in edge order. */
+static void test_order_is_stable(void **state) {
+  (void)state;
+  size_t off[] = {0, 6};
+  uint32_t tgt[] = {0, 0, 0, 0, 0, 0};
+  uint16_t delay[] = {5, 2, 5, 2, 300, 5};
+  double w[] = {0x1.0p53, 1.0, 1.0, -0x1.0p53, 7.0, -0x1.0p53};
+  cz_synapses s;
+  memset(&s, 0, sizeof s);
+  s.off = off, s.tgt = tgt, s.delay = delay, s.weight = w, s.nsyn = 6;
+  assert_int_equal(cz_synapses_order_by_delay(&s, 1), CZ_OK);
+  const uint16_t want_delay[] = {2, 2, 5, 5, 5, 300};
+  const double want_w[] = {1.0, -0x1.0p53, 0x1.0p53, 1.0, -0x1.0p53, 7.0};
+  for (int k = 0; k < 6; k++) {
+    assert_int_equal(delay[k], want_delay[k]);
+    assert_true(w[k] == want_w[k]);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_rows_match_adding_at_once),
+      cmocka_unit_test(test_order_is_stable),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

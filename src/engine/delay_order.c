@@ -60,8 +60,45 @@ static void radix_pass(order_scratch *o, size_t n, unsigned shift) {
     memcpy((x), g_, (n) * sizeof(type));                                 \
   } while (0)
 
+/* Column x[0, n) of one source, each entry moved to its position pos[delay of entry i]++. */
+#define CZ_SCATTER(type, x, tgt, pos, n, col)                              \
+  do {                                                                     \
+    type *restrict g_ = (type *)(col);                                     \
+    for (size_t i_ = 0; i_ < (n); i_++) g_[(pos)[(tgt)[i_] >> CZ_TGT_BITS]++] = (x)[i_]; \
+    memcpy((x), g_, (n) * sizeof(type));                                   \
+  } while (0)
+
+/* order_source for a table with the delays packed into the targets (below 2^8): one counting
+ * pass over the 256 possible delays, moving the columns themselves. */
+static void order_packed(cz_synapses *s, size_t a, size_t n, order_scratch *o) {
+  uint32_t count[256] = {0}, pos[256];
+  uint32_t *tgt = s->tgt + a;
+  for (size_t i = 0; i < n; i++) count[tgt[i] >> CZ_TGT_BITS]++;
+  uint32_t at = 0;
+  int used = 0;
+  for (int d = 0; d < 256; d++) {
+    pos[d] = at;
+    at += count[d];
+    used += count[d] > 0;
+  }
+  if (used < 2) return;
+  /* the weights first: their positions come from the targets, which move last */
+  uint32_t next[256];
+  memcpy(next, pos, sizeof next);
+  if (s->wcode) CZ_SCATTER(uint16_t, s->wcode + a, tgt, next, n, o->col);
+  else if (s->weightf) CZ_SCATTER(float, s->weightf + a, tgt, next, n, o->col);
+  else if (s->weight) CZ_SCATTER(double, s->weight + a, tgt, next, n, o->col);
+  CZ_SCATTER(uint32_t, tgt, tgt, pos, n, o->col);
+}
+
+#undef CZ_SCATTER
+
 /* Sorts the synapses [a, a + n) by delay: returns without moving any when they share one. */
 static void order_source(cz_synapses *s, size_t a, size_t n, order_scratch *o) {
+  if (!s->delay) {
+    order_packed(s, a, n, o);
+    return;
+  }
   uint32_t lo = UINT32_MAX, hi = 0;
   for (size_t k = a; k < a + n; k++) {
     const uint32_t d = cz_syn_delay(s, k);

@@ -43,19 +43,21 @@ static size_t fill_run(const cz_synapses *s, const double *wtab, double *restric
 
 #undef CZ_FILL_RUN
 
-uint64_t cz_arrivals_fill_row(cz_arrivals *l, const cz_synapses *s, const double *wtab, double *row, int64_t r) {
+uint64_t cz_arrivals_fill(cz_arrivals *l, const cz_synapses *s, const double *wtab, const cz_ring_rows *ring,
+                          int64_t t2) {
   uint64_t nev = 0;
   size_t kept = 0;
   for (size_t i = 0; i < l->n; i++) {
     cz_arrival e = l->a[i];
-    if (e.due == r) {
-      const size_t k = fill_run(s, wtab, row, e.k, e.end, (uint32_t)(r - e.u));
+    while (e.due < t2) {
+      double *row = ring->base + (size_t)(e.due & (int64_t)ring->mask) * ring->stride;
+      const size_t k = fill_run(s, wtab, row, e.k, e.end, (uint32_t)(e.due - e.u));
       nev += k - e.k;
-      if (k == e.end) continue;
       e.k = k;
+      if (k == e.end) break;
       e.due = e.u + (int64_t)cz_syn_delay(s, k);
     }
-    l->a[kept++] = e;
+    if (e.k < e.end) l->a[kept++] = e;
   }
   l->n = kept;
   return nev;

@@ -289,17 +289,16 @@ static uint64_t deliver_plastic(loop_state *s, int tid, const cz_plastic *pl, in
 }
 
 /* Delivers the epoch's spikes that end at t1 into this thread's targets: the static synapses
- * as arrivals, filling rows t1 to t1 + M - 1 (arrivals.h), then the plastic ones, each at its
- * spike. */
+ * as arrivals, filling the rows of steps t1 to t1 + M - 1 (arrivals.h), then the plastic ones,
+ * each at its spike. */
 static uint64_t deliver_epoch(loop_state *s, int tid, int64_t t1, int64_t M) {
   const cz_synapses *syn = &s->net->syn[tid];
   const spike_list *e = &s->epoch;
   cz_arrivals *arr = &s->arrivals[tid];
   for (size_t i = 0; i < e->n && s->thread_status[tid] == CZ_OK; i++)
     s->thread_status[tid] = cz_arrivals_add(arr, syn, e->u[i], e->gid[i]);
-  uint64_t nev = 0;
-  for (int64_t r = t1; r < t1 + M; r++)
-    nev += cz_arrivals_fill_row(arr, syn, s->net->wtab, s->ring + (size_t)(r & (int64_t)s->ring_mask) * s->stride, r);
+  const cz_ring_rows ring = {s->ring, s->ring_mask, s->stride};
+  uint64_t nev = cz_arrivals_fill(arr, syn, s->net->wtab, &ring, t1 + M);
   const cz_plastic *pl = s->net->plastic ? &s->net->plastic[tid] : NULL;
   for (size_t i = 0; pl && i < e->n; i++) nev += deliver_plastic(s, tid, pl, e->u[i], e->gid[i]);
   return nev;

@@ -17,7 +17,7 @@
 #include "engine/delay_order.h"
 #include "engine/network.h"
 
-enum { NSRC = 5, NTGT = 7, PER_SRC = 60, NSPIKES = 40, STEPS = 400 };
+enum { NSRC = 5, NTGT = 7, PER_SRC = 60, NSPIKES = 40, STEPS = 400, RING = 512 };
 
 static const double k_weights[] = {0x1.0p53, 1.0, -0x1.0p53, 0.5, 3.0, -1.0};
 enum { NW = sizeof k_weights / sizeof k_weights[0] };
@@ -91,7 +91,7 @@ static void check_layout(layout w, bool pack, uint32_t dmin, uint32_t dmax, int6
   int64_t u[NSPIKES];
   uint32_t gid[NSPIKES];
   make_spikes(u, gid, 11 + (uint64_t)M);
-  double *want = calloc((size_t)STEPS * NTGT, sizeof *want), *got = calloc((size_t)STEPS * NTGT, sizeof *got);
+  double *want = calloc((size_t)STEPS * NTGT, sizeof *want), *got = calloc((size_t)RING * NTGT, sizeof *got);
   assert_non_null(want);
   assert_non_null(got);
   uint64_t total = 0;
@@ -105,11 +105,12 @@ static void check_layout(layout w, bool pack, uint32_t dmin, uint32_t dmax, int6
   double wtab[NW];
   memcpy(wtab, k_weights, sizeof wtab);
   cz_arrivals l = {0};
+  const cz_ring_rows ring = {got, RING - 1, NTGT}; /* no row is reused */
   uint64_t delivered = 0;
   int next = 0;
   for (int64_t t1 = M; t1 + M < STEPS; t1 += M) {
     for (; next < NSPIKES && u[next] < t1; next++) assert_int_equal(cz_arrivals_add(&l, &s, u[next], gid[next]), CZ_OK);
-    for (int64_t r = t1; r < t1 + M; r++) delivered += cz_arrivals_fill_row(&l, &s, wtab, got + (size_t)r * NTGT, r);
+    delivered += cz_arrivals_fill(&l, &s, wtab, &ring, t1 + M);
   }
   assert_int_equal(next, NSPIKES);
   assert_int_equal(l.n, 0);

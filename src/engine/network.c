@@ -1397,7 +1397,6 @@ static bool fill_complete(const cz_network *net, const fill_scratch *scratch, si
   return ok;
 }
 
-/* Pass 3: the tables, each thread filling its own. */
 /* Every thread's table in delay order (delay_order.h), each thread sorting its own. */
 static cz_status order_tables(cz_network *net, double *seconds) {
   const double t0 = cz_now();
@@ -1412,6 +1411,7 @@ static cz_status order_tables(cz_network *net, double *seconds) {
   return st;
 }
 
+/* Pass 3: the tables, each thread filling its own, then putting its own in delay order. */
 static cz_status pass_fill(cz_network *net, edge_source *src, const target_info *ti, const weight_plan *wp,
                            size_t **counts, size_t **pcounts) {
   const int n = net->nthreads;

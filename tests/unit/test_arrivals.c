@@ -1,8 +1,9 @@
 /* Unit tests of step-by-step delivery (src/engine/arrivals.c, delay_order.c): a table put in
  * delay order and delivered row by row must give every ring slot the bits that adding each
  * spike's synapses at once, in edge order, gives. The weights make the order of a slot's sum
- * matter ((2^53 + 1) - 2^53 is 0, (2^53 - 2^53) + 1 is 1), so an unstable sort, a run put in
- * the wrong row or spikes taken out of order all show. */
+ * matter ((2^53 + 1) - 2^53 is 0, (2^53 - 2^53) + 1 is 1), and the ring is the simulation's,
+ * each row read and cleared after its epoch's fill, so an unstable sort, a run put in the
+ * wrong row or too late, or spikes taken out of order all show. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,7 @@
 #include "engine/delay_order.h"
 #include "engine/network.h"
 
-enum { NSRC = 5, NTGT = 7, PER_SRC = 60, NSPIKES = 40, STEPS = 400, RING = 512 };
+enum { NSRC = 5, NTGT = 7, PER_SRC = 60, NSPIKES = 40, STEPS = 400 };
 
 static const double k_weights[] = {0x1.0p53, 1.0, -0x1.0p53, 0.5, 3.0, -1.0};
 enum { NW = sizeof k_weights / sizeof k_weights[0] };
@@ -91,7 +92,7 @@ static void check_layout(layout w, bool pack, uint32_t dmin, uint32_t dmax, int6
   int64_t u[NSPIKES];
   uint32_t gid[NSPIKES];
   make_spikes(u, gid, 11 + (uint64_t)M);
-  double *want = calloc((size_t)STEPS * NTGT, sizeof *want), *got = calloc((size_t)RING * NTGT, sizeof *got);
+  double *want = calloc((size_t)STEPS * NTGT, sizeof *want), *got = calloc((size_t)STEPS * NTGT, sizeof *got);
   assert_non_null(want);
   assert_non_null(got);
   uint64_t total = 0;
@@ -104,13 +105,24 @@ static void check_layout(layout w, bool pack, uint32_t dmin, uint32_t dmax, int6
     for (size_t k = s.off[g] + 1; k < s.off[g + 1]; k++) assert_true(cz_syn_delay(&s, k - 1) <= cz_syn_delay(&s, k));
   double wtab[NW];
   memcpy(wtab, k_weights, sizeof wtab);
+  /* The simulation's ring: the rows of the next epoch only, each read and cleared by the
+   * update of its step, so a run delivered late or into the wrong row is lost or misplaced. */
+  size_t len = 1;
+  while (len < (size_t)(2 * M + 1)) len *= 2;
+  double *rows = calloc(len * NTGT, sizeof *rows);
+  assert_non_null(rows);
   cz_arrivals l = {0};
-  const cz_ring_rows ring = {got, RING - 1, NTGT}; /* no row is reused */
+  const cz_ring_rows ring = {rows, len - 1, NTGT};
   uint64_t delivered = 0;
   int next = 0;
   for (int64_t t1 = M; t1 + M < STEPS; t1 += M) {
     for (; next < NSPIKES && u[next] < t1; next++) assert_int_equal(cz_arrivals_add(&l, &s, u[next], gid[next]), CZ_OK);
     delivered += cz_arrivals_fill(&l, &s, wtab, &ring, t1 + M);
+    for (int64_t r = t1; r < t1 + M; r++) { /* the next epoch's updates */
+      double *row = rows + ((size_t)r & (len - 1)) * NTGT;
+      memcpy(got + (size_t)r * NTGT, row, NTGT * sizeof *row);
+      memset(row, 0, NTGT * sizeof *row);
+    }
   }
   assert_int_equal(next, NSPIKES);
   assert_int_equal(l.n, 0);
@@ -120,6 +132,7 @@ static void check_layout(layout w, bool pack, uint32_t dmin, uint32_t dmax, int6
       fail_msg("layout %d, packed %d, M %lld: step %zu target %zu holds %.17g, adding at once gives %.17g", (int)w,
                (int)pack, (long long)M, j / NTGT, j % NTGT, got[j], want[j]);
   cz_arrivals_free(&l);
+  free(rows);
   free(want);
   free(got);
   free_table(&s);

@@ -1,5 +1,6 @@
 #include "engine/delay_order.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +23,17 @@ static void scratch_free(order_scratch *o) {
   free(o->col);
 }
 
-static cz_status scratch_alloc(order_scratch *o, size_t n) {
+/* Scratch for sources of up to n synapses: the column, and the keys and positions unless the
+ * delays are packed (order_packed needs none). */
+static cz_status scratch_alloc(order_scratch *o, size_t n, bool packed) {
   memset(o, 0, sizeof *o);
   CZ_CHECK(n <= UINT32_MAX, CZ_ERR_CONFIG, "a neuron has %zu synapses onto one thread's neurons, more than 2^32", n);
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < 2 && !packed; i++) {
     o->key[i] = malloc((n + 1) * sizeof *o->key[i]);
     o->idx[i] = malloc((n + 1) * sizeof *o->idx[i]);
   }
   o->col = malloc((n + 1) * sizeof(double));
-  if (o->key[0] && o->key[1] && o->idx[0] && o->idx[1] && o->col) return CZ_OK;
+  if ((packed || (o->key[0] && o->key[1] && o->idx[0] && o->idx[1])) && o->col) return CZ_OK;
   scratch_free(o);
   return CZ_ERROR(CZ_ERR_NOMEM, "out of memory sorting synapses by delay");
 }
@@ -130,7 +133,7 @@ cz_status cz_synapses_order_by_delay(cz_synapses *s, size_t nsrc) {
   }
   if (most < 2) return CZ_OK;
   order_scratch o;
-  CZ_TRY(scratch_alloc(&o, most));
+  CZ_TRY(scratch_alloc(&o, most, s->delay == NULL));
   for (size_t g = 0; g < nsrc; g++)
     if (s->off[g + 1] - s->off[g] >= 2) order_source(s, s->off[g], s->off[g + 1] - s->off[g], &o);
   scratch_free(&o);

@@ -96,28 +96,30 @@ static void order_packed(cz_synapses *s, size_t a, size_t n, order_scratch *o) {
 
 #undef CZ_SCATTER
 
-/* Sorts the synapses [a, a + n) by delay: returns without moving any when they share one. */
+/* Sorts the synapses [a, a + n) by delay: returns without moving any when they share one.
+ * Delays apart from the targets (up to 2^16) take one or two byte-wise radix passes over keys
+ * and positions, then each column is gathered. */
 static void order_source(cz_synapses *s, size_t a, size_t n, order_scratch *o) {
   if (!s->delay) {
     order_packed(s, a, n, o);
     return;
   }
-  uint32_t lo = UINT32_MAX, hi = 0;
-  for (size_t k = a; k < a + n; k++) {
-    const uint32_t d = cz_syn_delay(s, k);
-    lo = d < lo ? d : lo;
-    hi = d > hi ? d : hi;
+  const uint16_t *delay = s->delay + a;
+  uint16_t lo = UINT16_MAX, hi = 0;
+  for (size_t i = 0; i < n; i++) {
+    lo = delay[i] < lo ? delay[i] : lo;
+    hi = delay[i] > hi ? delay[i] : hi;
   }
   if (lo == hi) return;
   for (size_t i = 0; i < n; i++) {
-    o->key[0][i] = (uint16_t)(cz_syn_delay(s, a + i) - lo);
+    o->key[0][i] = (uint16_t)(delay[i] - lo);
     o->idx[0][i] = (uint32_t)i;
   }
   radix_pass(o, n, 0);
   if (hi - lo > 0xff) radix_pass(o, n, 8);
   const uint32_t *idx = o->idx[0];
   CZ_GATHER(uint32_t, s->tgt + a, idx, n, o->col);
-  if (s->delay) CZ_GATHER(uint16_t, s->delay + a, idx, n, o->col);
+  CZ_GATHER(uint16_t, s->delay + a, idx, n, o->col);
   if (s->wcode) CZ_GATHER(uint16_t, s->wcode + a, idx, n, o->col);
   else if (s->weightf) CZ_GATHER(float, s->weightf + a, idx, n, o->col);
   else if (s->weight) CZ_GATHER(double, s->weight + a, idx, n, o->col);

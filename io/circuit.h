@@ -222,14 +222,17 @@ typedef struct cz_edge_scan {
   int part, nparts;
   const void *mpi_comm;
   cz_status (*agree)(cz_status local);
-  void (*visit)(void *ctx, uint32_t source_pop, uint32_t source_row, uint32_t target_pop, uint32_t target_row);
+  /* n edges of one population, in file order: edge k joins source_row[k] to target_row[k] */
+  void (*visit)(void *ctx, uint32_t source_pop, uint32_t target_pop, const uint32_t *source_row,
+                const uint32_t *target_row, size_t n);
   void *ctx;
 } cz_edge_scan;
 
-/* Calls scan->visit for every edge of this part's share, with the rows of both ends (both
- * checked against their populations). Only the node ids are read; edge types and synapse
- * parameters are not. An edge naming a missing node ends the visits (and is returned) but
- * not the reads, so a collective scan never leaves other parts waiting. */
+/* Calls scan->visit for every chunk of edges of this part's share, with the rows of both ends
+ * (both checked against their populations). Only the node ids are read; edge types and
+ * synapse parameters are not. An edge naming a missing node ends the visits (the edges before
+ * it in its chunk are visited; the error is returned) but not the reads, so a collective scan
+ * never leaves other parts waiting. */
 cz_status cz_circuit_scan_edges(const cz_circuit *c, const cz_config *cfg, const cz_edge_scan *scan);
 /* The number of edges of the enabled edge populations, from the shapes of their
  * source_node_id datasets (nothing else is read or checked). */

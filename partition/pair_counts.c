@@ -39,10 +39,24 @@ cz_status cz_pairs_init(cz_pair_counts *p, uint64_t nvtx, size_t buffer) {
   return CZ_OK;
 }
 
+cz_status cz_pairs_init_dense(cz_pair_counts *p, uint64_t nvtx) {
+  memset(p, 0, sizeof *p);
+  CZ_CHECK(nvtx == 0 || nvtx <= (uint64_t)SIZE_MAX / sizeof *p->dense / nvtx, CZ_ERR_CONFIG,
+           "partition: %llu vertices are too many to count their pairs densely", (unsigned long long)nvtx);
+  p->nvtx = nvtx;
+  const size_t cells = (size_t)(nvtx * nvtx);
+  p->dense = cz_calloc(cells ? cells : 1, sizeof *p->dense);
+  CZ_CHECK(p->dense, CZ_ERR_NOMEM, "partition: out of memory for the pair counts of %llu vertices",
+           (unsigned long long)nvtx);
+  p->dense_limit = UINT32_MAX;
+  return CZ_OK;
+}
+
 void cz_pairs_free(cz_pair_counts *p) {
   free(p->rec);
   free(p->buf);
   free(p->scratch);
+  free(p->dense);
   memset(p, 0, sizeof *p);
 }
 
@@ -80,7 +94,51 @@ static cz_status merge_sorted(cz_pair_counts *p, const int64_t *add, size_t m) {
   return CZ_OK;
 }
 
+/* Edge of the square tiles the dense fold goes through: two 64 x 64 tiles of counters (32
+ * KiB) stay in the caches while one is added into the other's transpose. */
+enum { FOLD_TILE = 64 };
+
+/* Adds every counter below the diagonal into its mirror above it, clearing it: count[a][b] for
+ * a < b is then the pair's whole count. */
+static void dense_fold(uint32_t *d, size_t n) {
+  for (size_t a0 = 0; a0 < n; a0 += FOLD_TILE)
+    for (size_t b0 = a0; b0 < n; b0 += FOLD_TILE) {
+      const size_t a1 = a0 + FOLD_TILE < n ? a0 + FOLD_TILE : n, b1 = b0 + FOLD_TILE < n ? b0 + FOLD_TILE : n;
+      for (size_t a = a0; a < a1; a++)
+        for (size_t b = b0 > a + 1 ? b0 : a + 1; b < b1; b++) {
+          d[a * n + b] += d[b * n + a]; /* at most dense_limit additions in all: no overflow */
+          d[b * n + a] = 0;
+        }
+    }
+}
+
+/* Moves the dense counts into p->rec (sorted, merged) and clears them. */
+static cz_status dense_flush(cz_pair_counts *p) {
+  p->dense_adds = 0;
+  const size_t n = (size_t)p->nvtx;
+  uint32_t *d = p->dense;
+  dense_fold(d, n);
+  size_t pairs = 0;
+  for (size_t a = 0; a < n; a++)
+    for (size_t b = a + 1; b < n; b++) pairs += d[a * n + b] != 0;
+  int64_t *rec = cz_calloc(2 * pairs + 1, sizeof *rec);
+  CZ_CHECK(rec != NULL, CZ_ERR_NOMEM, "partition: out of memory counting %zu vertex pairs", pairs);
+  size_t r = 0;
+  for (size_t a = 0; a < n; a++)
+    for (size_t b = a + 1; b < n; b++) {
+      if (!d[a * n + b]) continue;
+      rec[2 * r] = (int64_t)(a * n + b);
+      rec[2 * r + 1] = d[a * n + b];
+      d[a * n + b] = 0;
+      r++;
+    }
+  cz_status st = merge_sorted(p, rec, pairs);
+  free(rec);
+  return st;
+}
+
 cz_status cz_pairs_flush(cz_pair_counts *p) {
+  if (p->dense) return p->dense_adds ? dense_flush(p) : CZ_OK;
   if (p->nbuf == 0) return CZ_OK;
   cz_sort_u64_radix(p->buf, p->scratch, p->nbuf, p->nvtx * p->nvtx);
   /* Runs of equal keys become records, written over the scratch (2 words per run, and there
@@ -105,32 +163,69 @@ cz_status cz_pairs_flush(cz_pair_counts *p) {
   return st;
 }
 
-static int cmp_key(const void *a, const void *b) {
-  const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
+/* Merges the sorted record runs [lo, mid) and [mid, hi) of in into out. */
+static void merge_runs(const int64_t *in, int64_t *out, size_t lo, size_t mid, size_t hi) {
+  size_t i = lo, j = mid, o = lo;
+  while (i < mid && j < hi) {
+    const size_t from = in[2 * j] < in[2 * i] ? j++ : i++;
+    out[2 * o] = in[2 * from];
+    out[2 * o + 1] = in[2 * from + 1];
+    o++;
+  }
+  memcpy(out + 2 * o, in + 2 * i, 2 * (mid - i) * sizeof *out);
+  memcpy(out + 2 * o + 2 * (mid - i), in + 2 * j, 2 * (hi - j) * sizeof *out);
+}
+
+/* Sorts n records by key, stably, merging their ascending runs pairwise (scratch: [2n]):
+ * records gathered from k ranks arrive as k sorted runs, which take log2(k) rounds. Returns
+ * the array holding the result (rec or scratch). */
+static int64_t *sort_records(int64_t *rec, int64_t *scratch, size_t n) {
+  size_t *starts = malloc((n + 1) * sizeof *starts), nruns = 0;
+  if (!starts) return NULL;
+  for (size_t k = 0; k < n; k++)
+    if (k == 0 || rec[2 * k] < rec[2 * (k - 1)]) starts[nruns++] = k;
+  starts[nruns] = n;
+  int64_t *in = rec, *out = scratch;
+  while (nruns > 1) {
+    size_t kept = 0;
+    for (size_t r = 0; r < nruns; r += 2) {
+      const size_t lo = starts[r], mid = starts[r + 1], hi = r + 2 <= nruns ? starts[r + 2] : mid;
+      merge_runs(in, out, lo, mid, hi);
+      starts[kept++] = lo;
+    }
+    starts[kept] = n;
+    nruns = kept;
+    int64_t *t = in;
+    in = out;
+    out = t;
+  }
+  free(starts);
+  return in;
 }
 
 cz_status cz_pairs_add_records(cz_pair_counts *p, const int64_t *rec, size_t n) {
   CZ_TRY(cz_pairs_flush(p));
   if (n == 0) return CZ_OK;
-  int64_t *copy = cz_calloc(2 * n, sizeof *copy);
+  int64_t *copy = cz_calloc(4 * n, sizeof *copy); /* the records, then the sort's scratch */
   CZ_CHECK(copy != NULL, CZ_ERR_NOMEM, "partition: out of memory merging %zu vertex pairs", n);
   memcpy(copy, rec, 2 * n * sizeof *copy);
-  bool sorted = true;
-  for (size_t k = 1; k < n && sorted; k++) sorted = copy[2 * k] >= copy[2 * (k - 1)];
-  if (!sorted) qsort(copy, n, 2 * sizeof *copy, cmp_key);
+  int64_t *sorted = sort_records(copy, copy + 2 * n, n);
+  if (!sorted) {
+    free(copy);
+    return CZ_ERROR(CZ_ERR_NOMEM, "partition: out of memory merging %zu vertex pairs", n);
+  }
   /* Fold repeats within the new records before the merge. */
   size_t w = 0;
   for (size_t k = 0; k < n; k++) {
-    if (w > 0 && copy[2 * (w - 1)] == copy[2 * k]) {
-      copy[2 * (w - 1) + 1] += copy[2 * k + 1];
+    if (w > 0 && sorted[2 * (w - 1)] == sorted[2 * k]) {
+      sorted[2 * (w - 1) + 1] += sorted[2 * k + 1];
       continue;
     }
-    copy[2 * w] = copy[2 * k];
-    copy[2 * w + 1] = copy[2 * k + 1];
+    sorted[2 * w] = sorted[2 * k];
+    sorted[2 * w + 1] = sorted[2 * k + 1];
     w++;
   }
-  cz_status st = merge_sorted(p, copy, w);
+  cz_status st = merge_sorted(p, sorted, w);
   free(copy);
   return st;
 }

@@ -2,10 +2,17 @@
  *
  * The partition graph of a large network is built from a scan over its edges (every rank
  * reading its share of the files). Grouping neighbouring nodes into one vertex leaves far
- * fewer distinct pairs than synapses, so the pairs are counted, not stored: cz_pairs_add
- * buffers an undirected pair {a, b} as the key min * nvtx + max; a full buffer is sorted
- * (radix) and merged into the sorted list of distinct keys with their counts. Memory is the
- * distinct pairs (16 bytes each) plus the buffer, whatever the number of synapses.
+ * fewer distinct pairs than synapses, so the pairs are counted, not stored, in one of two
+ * ways:
+ * - sorted (cz_pairs_init): cz_pairs_add buffers an undirected pair {a, b} as the key
+ *   min * nvtx + max; a full buffer is sorted (radix) and merged into the sorted list of
+ *   distinct keys with their counts. Memory is the distinct pairs (16 bytes each) plus the
+ *   buffer, whatever the number of synapses or vertices.
+ * - dense (cz_pairs_init_dense, for few vertices): a 32-bit counter per ordered pair, row b
+ *   column a for cz_pairs_add(a, b). Calls that keep b while a varies (the edges of one
+ *   target, as SONATA files are sorted) stay within one row, in the caches. A flush folds
+ *   (a, b) and (b, a) together into the sorted list and clears the counters; one runs by
+ *   itself before any counter could pass 2^32 - 1 (dense_limit additions).
  *
  * Records are (key, count) int64 pairs, the layout the spike exchange moves between ranks, so
  * lists from several ranks can be merged with cz_pairs_add_records. */
@@ -24,19 +31,27 @@ typedef struct cz_pair_counts {
   size_t nbuf, capbuf;
   uint64_t *buf;      /* [capbuf]: keys not merged yet; owned */
   uint64_t *scratch;  /* [capbuf]: radix sort scratch; owned */
+  uint32_t *dense;    /* dense counting: [nvtx * nvtx], row b column a; owned (NULL: sorted) */
+  uint64_t dense_adds, dense_limit; /* additions since the last flush; the flush point */
 } cz_pair_counts;
 
 /* An empty counter for vertices 0 .. nvtx-1 (nvtx * nvtx must fit 63 bits) that merges every
  * `buffer` pairs. Local. */
 cz_status cz_pairs_init(cz_pair_counts *p, uint64_t nvtx, size_t buffer);
+/* An empty dense counter for vertices 0 .. nvtx-1 (4 nvtx^2 bytes). Local. */
+cz_status cz_pairs_init_dense(cz_pair_counts *p, uint64_t nvtx);
 void cz_pairs_free(cz_pair_counts *p);
 
-/* Merges the buffered keys into p->rec. Local. */
+/* Merges the buffered keys, or the dense counts, into p->rec. Local. */
 cz_status cz_pairs_flush(cz_pair_counts *p);
 
 /* Counts one undirected pair; a == b (a loop) is ignored. a, b < nvtx. Local. */
 static inline cz_status cz_pairs_add(cz_pair_counts *p, uint32_t a, uint32_t b) {
   if (a == b) return CZ_OK;
+  if (p->dense) {
+    p->dense[(size_t)b * p->nvtx + a]++;
+    return ++p->dense_adds == p->dense_limit ? cz_pairs_flush(p) : CZ_OK;
+  }
   if (p->nbuf == p->capbuf) CZ_TRY(cz_pairs_flush(p));
   p->buf[p->nbuf++] = a < b ? (uint64_t)a * p->nvtx + b : (uint64_t)b * p->nvtx + a;
   return CZ_OK;

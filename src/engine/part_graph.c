@@ -13,8 +13,12 @@
 
 /* METIS adds weights in 32-bit signed integers; totals are kept below this. */
 #define WEIGHT_TOTAL_MAX ((uint64_t)1 << 30)
-/* Keys merged per flush of the pair counter. */
+/* Keys merged per flush of the sorted pair counter. */
 #define PAIR_BUFFER ((size_t)1 << 22)
+/* Ordered vertex pairs up to which the pairs are counted densely (pair_counts.h): 16 MiB of
+ * counters, whose rows stay in the caches when the files are sorted by target and which
+ * random pairs still reach in the last-level cache. */
+#define DENSE_PAIRS_MAX ((uint64_t)1 << 22)
 
 uint32_t cz_part_graph_group_size(uint32_t nvtx, uint64_t edges, int nparts, uint64_t pair_budget) {
   if (pair_budget == 0) pair_budget = CZ_PART_GRAPH_MIN_PAIRS;
@@ -28,25 +32,39 @@ uint32_t cz_part_graph_group_size(uint32_t nvtx, uint64_t edges, int nparts, uin
 }
 
 typedef struct scan_ctx {
-  const uint32_t *vtx_of_gid;
+  const uint32_t *vertex_of_gid; /* [ngid]: the gid's group, UINT32_MAX for a virtual node */
   const size_t *pop_offset;
-  uint32_t group;
   uint64_t *cost; /* [ngroups]: afferent synapses of each group */
   cz_pair_counts pairs;
   uint64_t synapses;
   cz_status st; /* first failure of the pair counter */
 } scan_ctx;
 
-static void count_synapse(void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, uint32_t tr) {
+static void count_synapses(void *ctx, uint32_t sp, uint32_t tp, const uint32_t *srow, const uint32_t *trow, size_t n) {
   scan_ctx *s = ctx;
-  const uint32_t t = s->vtx_of_gid[s->pop_offset[tp] + tr];
-  if (t == UINT32_MAX) return; /* onto a virtual node: the loader reports it */
-  const uint32_t tg = t / s->group;
-  s->cost[tg]++;
-  const uint32_t v = s->vtx_of_gid[s->pop_offset[sp] + sr];
-  if (v == UINT32_MAX) return; /* external drive: no traffic between ranks */
-  s->synapses++;
-  if (s->st == CZ_OK) s->st = cz_pairs_add(&s->pairs, v / s->group, tg);
+  const uint32_t *src_vertex = s->vertex_of_gid + s->pop_offset[sp], *tgt_vertex = s->vertex_of_gid + s->pop_offset[tp];
+  uint64_t *cost = s->cost, synapses = 0;
+  cz_status st = s->st;
+  for (size_t k = 0; k < n && st == CZ_OK; k++) {
+    const uint32_t t = tgt_vertex[trow[k]];
+    if (t == UINT32_MAX) continue; /* onto a virtual node: the loader reports it */
+    cost[t]++;
+    const uint32_t v = src_vertex[srow[k]];
+    if (v == UINT32_MAX) continue; /* external drive: no traffic between ranks */
+    synapses++;
+    st = cz_pairs_add(&s->pairs, v, t); /* the target second: it changes least often */
+  }
+  s->synapses += synapses;
+  s->st = st;
+}
+
+/* The group of every gid: its vertex divided by group (UINT32_MAX for a virtual node). */
+static cz_status vertices_of_gids(const uint32_t *vtx_of_gid, const size_t *pop_offset, size_t npops, uint32_t group,
+                                  uint32_t **out) {
+  const size_t ngid = pop_offset[npops];
+  CZ_NEW(*out, ngid + 1);
+  for (size_t g = 0; g < ngid; g++) (*out)[g] = vtx_of_gid[g] == UINT32_MAX ? UINT32_MAX : vtx_of_gid[g] / group;
+  return CZ_OK;
 }
 
 /* Every pair key goes to the rank owning its key range; each rank then holds every count of
@@ -112,15 +130,15 @@ static cz_status build_graph(uint32_t ngroups, const int64_t *rec, size_t n, con
 
 /* Counts this rank's share of the synapses into s (pairs flushed). Collective. */
 static cz_status scan_share(const cz_circuit *c, const cz_config *cfg, scan_ctx *s) {
-  cz_edge_scan scan = {cz_comm_rank(), cz_comm_size(), cz_comm_native(), cz_comm_agree, count_synapse, s};
+  cz_edge_scan scan = {cz_comm_rank(), cz_comm_size(), cz_comm_native(), cz_comm_agree, count_synapses, s};
   cz_status st = cz_circuit_scan_edges(c, cfg, &scan);
   if (st == CZ_OK) st = s->st;
   if (st == CZ_OK) st = cz_pairs_flush(&s->pairs);
   return cz_comm_agree(st);
 }
 
-static cz_status build_collective(const cz_circuit *c, const cz_config *cfg, uint32_t nvtx, uint32_t ngroups,
-                                  scan_ctx *s, cz_part_graph *out) {
+static cz_status build_collective(const cz_circuit *c, const cz_config *cfg, uint32_t nvtx, uint32_t group,
+                                  uint32_t ngroups, scan_ctx *s, cz_part_graph *out) {
   double t0 = cz_now();
   CZ_TRY(scan_share(c, cfg, s));
   CZ_TRY(cz_comm_agree(reduce_by_key_range(&s->pairs)));
@@ -131,11 +149,11 @@ static cz_status build_collective(const cz_circuit *c, const cz_config *cfg, uin
   if (st == CZ_OK) st = cz_comm_allreduce_sum_u64_array(s->cost, ngroups);
   if (st == CZ_OK) st = cz_comm_allreduce_sum_u64(&s->synapses);
   if (st == CZ_OK && cz_comm_rank() == 0) {
-    for (uint32_t v = 0; v < nvtx; v++) s->cost[v / s->group]++; /* each neuron's own update */
+    for (uint32_t v = 0; v < nvtx; v++) s->cost[v / group]++; /* each neuron's own update */
     st = build_graph(ngroups, all, nall, s->cost, out);
     if (st == CZ_OK) {
       cz_log_info("Partition graph: %u vertices of %u neurons, %zu connected pairs, built in %.2f s", ngroups,
-                  s->group, nall, cz_now() - t0);
+                  group, nall, cz_now() - t0);
       out->cost = s->cost;
       s->cost = NULL;
     }
@@ -155,19 +173,24 @@ cz_status cz_part_graph_build(const cz_circuit *c, const cz_config *cfg, const u
     pair_budget = edges / (16 * (uint64_t)nparts);
     if (pair_budget < CZ_PART_GRAPH_MIN_PAIRS) pair_budget = CZ_PART_GRAPH_MIN_PAIRS;
   }
-  scan_ctx s = {vtx_of_gid, pop_offset, cz_part_graph_group_size(nvtx, edges, nparts, pair_budget), NULL,
-                {0}, 0, CZ_OK};
-  const uint32_t ngroups = nvtx ? (nvtx + s.group - 1) / s.group : 0;
-  s.cost = cz_calloc(ngroups ? ngroups : 1, sizeof *s.cost);
-  st = s.cost ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "partition: out of memory");
+  const uint32_t group = cz_part_graph_group_size(nvtx, edges, nparts, pair_budget);
+  const uint32_t ngroups = nvtx ? (nvtx + group - 1) / group : 0;
+  uint32_t *vertex_of_gid = NULL;
+  st = vertices_of_gids(vtx_of_gid, pop_offset, c->nnodes, group, &vertex_of_gid);
+  scan_ctx s = {vertex_of_gid, pop_offset, NULL, {0}, 0, CZ_OK};
+  if (st == CZ_OK && !(s.cost = cz_calloc(ngroups ? ngroups : 1, sizeof *s.cost)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "partition: out of memory");
   const size_t buffer = edges / (uint64_t)cz_comm_size() + 1 < PAIR_BUFFER ? edges / (uint64_t)cz_comm_size() + 1 : PAIR_BUFFER;
-  if (st == CZ_OK) st = cz_pairs_init(&s.pairs, ngroups, buffer);
+  if (st == CZ_OK)
+    st = (uint64_t)ngroups * ngroups <= DENSE_PAIRS_MAX ? cz_pairs_init_dense(&s.pairs, ngroups)
+                                                         : cz_pairs_init(&s.pairs, ngroups, buffer);
   st = cz_comm_agree(st);
-  out->group = s.group;
-  if (st == CZ_OK) st = build_collective(c, cfg, nvtx, ngroups, &s, out);
+  out->group = group;
+  if (st == CZ_OK) st = build_collective(c, cfg, nvtx, group, ngroups, &s, out);
   out->synapses = s.synapses;
   cz_pairs_free(&s.pairs);
   free(s.cost);
+  free(vertex_of_gid);
   if (st != CZ_OK) cz_part_graph_free(out);
   return st;
 }

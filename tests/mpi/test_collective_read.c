@@ -127,10 +127,10 @@ static uint64_t edge_hash(uint32_t sp, uint32_t sr, uint32_t tp, uint32_t tr) {
   return mix(((uint64_t)sp << 56) ^ ((uint64_t)sr << 28) ^ ((uint64_t)tp << 60) ^ tr);
 }
 
-static void visit(void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, uint32_t tr) {
+static void visit(void *ctx, uint32_t sp, uint32_t tp, const uint32_t *sr, const uint32_t *tr, size_t n) {
   visit_sum *v = ctx;
-  v->n++;
-  v->hash += edge_hash(sp, sr, tp, tr);
+  v->n += n;
+  for (size_t k = 0; k < n; k++) v->hash += edge_hash(sp, sr[k], tp, tr[k]);
 }
 
 static void test_scan(const char *dir) {

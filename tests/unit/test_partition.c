@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -454,35 +455,93 @@ static void test_radix_sort_matches_qsort(void **state) {
   }
 }
 
-/* Random pairs with loops and repeats, counted through a buffer small enough to merge many
- * times, against a dense matrix; records must be sorted, unique, and their ends a < b. */
-static void test_pairs_match_dense_counts(void **state) {
-  (void)state;
-  enum { N = 41, E = 3000 };
-  static int64_t count[N][N];
-  cz_pair_counts p;
-  assert_int_equal(cz_pairs_init(&p, N, 7), CZ_OK);
+/* Counts E random pairs of N vertices (loops and repeats among them) into p, and into the
+ * reference matrix count (unordered pairs at [min][max]). */
+enum { PAIRS_N = 41, PAIRS_E = 3000 };
+static void add_random_pairs(cz_pair_counts *p, int64_t count[PAIRS_N][PAIRS_N]) {
   uint64_t x = 7;
-  for (int i = 0; i < E; i++) {
-    uint32_t a = (uint32_t)(lcg(&x) % N), b = (uint32_t)(lcg(&x) % N);
-    assert_int_equal(cz_pairs_add(&p, a, b), CZ_OK);
+  for (int i = 0; i < PAIRS_E; i++) {
+    uint32_t a = (uint32_t)(lcg(&x) % PAIRS_N), b = (uint32_t)(lcg(&x) % PAIRS_N);
+    assert_int_equal(cz_pairs_add(p, a, b), CZ_OK);
     if (a != b) count[a < b ? a : b][a < b ? b : a]++;
   }
-  assert_int_equal(cz_pairs_flush(&p), CZ_OK);
+  assert_int_equal(cz_pairs_flush(p), CZ_OK);
+}
+
+/* p's records, sorted, unique, with ends a < b, are the nonzero counts of the matrix. */
+static void assert_records_match(const cz_pair_counts *p, int64_t count[PAIRS_N][PAIRS_N]) {
   size_t k = 0;
-  for (uint32_t a = 0; a < N; a++)
-    for (uint32_t b = a + 1; b < N; b++) {
+  for (uint32_t a = 0; a < PAIRS_N; a++)
+    for (uint32_t b = a + 1; b < PAIRS_N; b++) {
       if (!count[a][b]) continue;
-      assert_true(k < p.n);
+      assert_true(k < p->n);
       uint32_t ra, rb;
-      cz_pairs_ends(&p, (uint64_t)p.rec[2 * k], &ra, &rb);
+      cz_pairs_ends(p, (uint64_t)p->rec[2 * k], &ra, &rb);
       assert_int_equal(ra, a);
       assert_int_equal(rb, b);
-      assert_int_equal(p.rec[2 * k + 1], count[a][b]);
+      assert_int_equal(p->rec[2 * k + 1], count[a][b]);
       k++;
     }
-  assert_int_equal(p.n, k);
-  cz_pairs_free(&p);
+  assert_int_equal(p->n, k);
+}
+
+/* Both ways of counting agree with a plain matrix: the sorted one through a buffer small
+ * enough to merge many times, the dense one flushed once at the end (pair (a, b) and (b, a)
+ * in different counters until then) and flushed every few additions (dense_limit lowered, as
+ * it stands at 2^32 - 1, to merge many partial matrices). */
+static void test_pairs_match_dense_counts(void **state) {
+  (void)state;
+  for (int mode = 0; mode < 3; mode++) {
+    static int64_t count[PAIRS_N][PAIRS_N];
+    memset(count, 0, sizeof count);
+    cz_pair_counts p;
+    if (mode == 0) assert_int_equal(cz_pairs_init(&p, PAIRS_N, 7), CZ_OK);
+    else assert_int_equal(cz_pairs_init_dense(&p, PAIRS_N), CZ_OK);
+    if (mode == 2) p.dense_limit = 13;
+    add_random_pairs(&p, count);
+    assert_records_match(&p, count);
+    for (size_t c = 0; mode > 0 && c < PAIRS_N * PAIRS_N; c++) assert_int_equal(p.dense[c], 0); /* cleared */
+    cz_pairs_free(&p);
+  }
+}
+
+/* Records gathered from several ranks come as sorted runs, here three (an odd number, so one
+ * run waits a round) of different lengths with keys shared between them: merged, they equal
+ * their sum counted at once. */
+static void test_pairs_merge_sorted_runs(void **state) {
+  (void)state;
+  enum { N = 200, E = 5000, RUNS = 3 };
+  cz_pair_counts part[RUNS], whole, merged;
+  assert_int_equal(cz_pairs_init(&whole, N, 64), CZ_OK);
+  assert_int_equal(cz_pairs_init(&merged, N, 1), CZ_OK);
+  for (int r = 0; r < RUNS; r++) assert_int_equal(cz_pairs_init(&part[r], N, 100), CZ_OK);
+  uint64_t x = 5;
+  for (int i = 0; i < E; i++) {
+    uint32_t a = (uint32_t)(lcg(&x) % 30), b = (uint32_t)(lcg(&x) % N);
+    assert_int_equal(cz_pairs_add(&whole, a, b), CZ_OK);
+    assert_int_equal(cz_pairs_add(&part[(i % 7) % RUNS], a, b), CZ_OK);
+  }
+  assert_int_equal(cz_pairs_flush(&whole), CZ_OK);
+  size_t total = 0;
+  for (int r = 0; r < RUNS; r++) {
+    assert_int_equal(cz_pairs_flush(&part[r]), CZ_OK);
+    total += part[r].n;
+  }
+  int64_t *all = calloc(2 * total, sizeof *all);
+  assert_non_null(all);
+  size_t at = 0;
+  for (int r = 0; r < RUNS; r++) {
+    memcpy(all + 2 * at, part[r].rec, 2 * part[r].n * sizeof *all);
+    at += part[r].n;
+  }
+  assert_true(total > whole.n); /* keys repeat across the runs */
+  assert_int_equal(cz_pairs_add_records(&merged, all, total), CZ_OK);
+  assert_int_equal(merged.n, whole.n);
+  for (size_t i = 0; i < 2 * whole.n; i++) assert_int_equal(merged.rec[i], whole.rec[i]);
+  free(all);
+  for (int r = 0; r < RUNS; r++) cz_pairs_free(&part[r]);
+  cz_pairs_free(&whole);
+  cz_pairs_free(&merged);
 }
 
 /* Two halves counted apart and merged as records equal one count of the whole. */
@@ -612,6 +671,7 @@ int main(void) {
       cmocka_unit_test(test_radix_sort_matches_qsort),
       cmocka_unit_test(test_pairs_match_dense_counts),
       cmocka_unit_test(test_pairs_merge_records),
+      cmocka_unit_test(test_pairs_merge_sorted_runs),
       cmocka_unit_test(test_graph_from_pairs_equals_from_edges),
       cmocka_unit_test(test_part_graph_group_size),
   };

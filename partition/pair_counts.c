@@ -176,44 +176,50 @@ static void merge_runs(const int64_t *in, int64_t *out, size_t lo, size_t mid, s
   memcpy(out + 2 * o + 2 * (mid - i), in + 2 * j, 2 * (hi - j) * sizeof *out);
 }
 
-/* Sorts n records by key, stably, merging their ascending runs pairwise (scratch: [2n]):
- * records gathered from k ranks arrive as k sorted runs, which take log2(k) rounds. Returns
- * the array holding the result (rec or scratch). */
-static int64_t *sort_records(int64_t *rec, int64_t *scratch, size_t n) {
+/* n records sorted by key into *out (allocated, [2n]), stably, by merging their ascending
+ * runs pairwise: records gathered from k ranks arrive as k sorted runs, which take log2(k)
+ * rounds. The first round reads rec itself; a scratch array joins from the second. */
+static cz_status sort_records(const int64_t *rec, size_t n, int64_t **out) {
+  *out = NULL;
   size_t *starts = malloc((n + 1) * sizeof *starts), nruns = 0;
-  if (!starts) return NULL;
-  for (size_t k = 0; k < n; k++)
+  int64_t *a = malloc(2 * n * sizeof *a), *b = NULL;
+  cz_status st = starts && a ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "partition: out of memory sorting %zu vertex pairs", n);
+  for (size_t k = 0; st == CZ_OK && k < n; k++)
     if (k == 0 || rec[2 * k] < rec[2 * (k - 1)]) starts[nruns++] = k;
-  starts[nruns] = n;
-  int64_t *in = rec, *out = scratch;
-  while (nruns > 1) {
+  if (st == CZ_OK) starts[nruns] = n;
+  if (st == CZ_OK && nruns <= 1) memcpy(a, rec, 2 * n * sizeof *a);
+  const int64_t *in = rec;
+  int64_t *to = a;
+  while (st == CZ_OK && nruns > 1) {
     size_t kept = 0;
     for (size_t r = 0; r < nruns; r += 2) {
       const size_t lo = starts[r], mid = starts[r + 1], hi = r + 2 <= nruns ? starts[r + 2] : mid;
-      merge_runs(in, out, lo, mid, hi);
+      merge_runs(in, to, lo, mid, hi);
       starts[kept++] = lo;
     }
     starts[kept] = n;
     nruns = kept;
-    int64_t *t = in;
-    in = out;
-    out = t;
+    if (nruns > 1 && !b && !(b = malloc(2 * n * sizeof *b)))
+      st = CZ_ERROR(CZ_ERR_NOMEM, "partition: out of memory sorting %zu vertex pairs", n);
+    in = to;
+    to = to == a ? b : a;
   }
   free(starts);
-  return in;
+  if (st != CZ_OK) {
+    free(a);
+    free(b);
+    return st;
+  }
+  *out = (int64_t *)(in == rec ? a : in); /* where the last round wrote */
+  free(*out == a ? b : a);
+  return CZ_OK;
 }
 
 cz_status cz_pairs_add_records(cz_pair_counts *p, const int64_t *rec, size_t n) {
   CZ_TRY(cz_pairs_flush(p));
   if (n == 0) return CZ_OK;
-  int64_t *copy = cz_calloc(4 * n, sizeof *copy); /* the records, then the sort's scratch */
-  CZ_CHECK(copy != NULL, CZ_ERR_NOMEM, "partition: out of memory merging %zu vertex pairs", n);
-  memcpy(copy, rec, 2 * n * sizeof *copy);
-  int64_t *sorted = sort_records(copy, copy + 2 * n, n);
-  if (!sorted) {
-    free(copy);
-    return CZ_ERROR(CZ_ERR_NOMEM, "partition: out of memory merging %zu vertex pairs", n);
-  }
+  int64_t *sorted = NULL;
+  CZ_TRY(sort_records(rec, n, &sorted));
   /* Fold repeats within the new records before the merge. */
   size_t w = 0;
   for (size_t k = 0; k < n; k++) {
@@ -225,7 +231,14 @@ cz_status cz_pairs_add_records(cz_pair_counts *p, const int64_t *rec, size_t n) 
     sorted[2 * w + 1] = sorted[2 * k + 1];
     w++;
   }
+  if (p->n == 0) { /* nothing to merge with: the sorted records become the list */
+    free(p->rec);
+    p->rec = sorted;
+    p->n = w;
+    p->cap = 2 * n;
+    return CZ_OK;
+  }
   cz_status st = merge_sorted(p, sorted, w);
-  free(copy);
+  free(sorted);
   return st;
 }

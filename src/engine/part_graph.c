@@ -67,17 +67,39 @@ static cz_status vertices_of_gids(const uint32_t *vtx_of_gid, const size_t *pop_
   return CZ_OK;
 }
 
+/* The first vertex row of each rank's keys (row_lo[size] = nvtx): rows [row_lo[r],
+ * row_lo[r + 1]) hold about 1/size of the cells a < b of the pair matrix, so that ranks take
+ * equal shares of a graph whose pairs spread evenly (equal key spans would give rank 0, whose
+ * rows are the longest, twice the mean). */
+static void key_rows(uint64_t nvtx, int size, uint64_t *row_lo) {
+  const double n = (double)nvtx, total = n * (n - 1) / 2;
+  uint64_t a = 0;
+  for (int r = 0; r < size; r++) {
+    const double want = total * r / size; /* cells in rows below a: a n - a (a + 1) / 2 */
+    while (a < nvtx && (double)a * n - (double)a * ((double)a + 1) / 2 < want) a++;
+    row_lo[r] = a;
+  }
+  row_lo[size] = nvtx;
+}
+
 /* Every pair key goes to the rank owning its key range; each rank then holds every count of
  * its keys and folds them, so each pair appears on one rank only. Collective. */
 static cz_status reduce_by_key_range(cz_pair_counts *p) {
   const int size = cz_comm_size();
   if (size == 1) return CZ_OK;
-  const uint64_t span = p->nvtx * p->nvtx / (uint64_t)size + 1;
   size_t *counts = NULL;
+  uint64_t *row_lo = NULL;
   CZ_NEW(counts, (size_t)size);
-  for (size_t k = 0; k < p->n; k++) counts[(uint64_t)p->rec[2 * k] / span]++; /* keys ascend: runs per rank */
+  cz_status st = (row_lo = cz_calloc((size_t)size + 1, sizeof *row_lo)) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK) key_rows(p->nvtx, size, row_lo);
+  for (size_t k = 0, r = 0; st == CZ_OK && k < p->n; k++) { /* keys ascend: runs per rank */
+    const uint64_t row = (uint64_t)p->rec[2 * k] / p->nvtx;
+    while (row >= row_lo[r + 1]) r++;
+    counts[r]++;
+  }
+  free(row_lo);
   cz_xchg *x = NULL;
-  cz_status st = cz_xchg_create(&x);
+  if (st == CZ_OK) st = cz_xchg_create(&x);
   const int64_t *recv = NULL;
   size_t nrecv = 0;
   st = cz_comm_agree(st);

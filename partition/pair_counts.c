@@ -1,6 +1,5 @@
 #include "partition/pair_counts.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +93,21 @@ static cz_status merge_sorted(cz_pair_counts *p, const int64_t *add, size_t m) {
   return CZ_OK;
 }
 
+/* Merges m sorted, unique records (an owned array of cap words) into p->rec, or makes them the
+ * list when it is empty, and frees them. */
+static cz_status take_sorted(cz_pair_counts *p, int64_t *add, size_t m, size_t cap) {
+  if (p->n == 0) {
+    free(p->rec);
+    p->rec = add;
+    p->n = m;
+    p->cap = cap;
+    return CZ_OK;
+  }
+  cz_status st = merge_sorted(p, add, m);
+  free(add);
+  return st;
+}
+
 /* Edge of the square tiles the dense fold goes through: two 64 x 64 tiles of counters (32
  * KiB) stay in the caches while one is added into the other's transpose. */
 enum { FOLD_TILE = 64 };
@@ -132,9 +146,7 @@ static cz_status dense_flush(cz_pair_counts *p) {
       d[a * n + b] = 0;
       r++;
     }
-  cz_status st = merge_sorted(p, rec, pairs);
-  free(rec);
-  return st;
+  return take_sorted(p, rec, pairs, 2 * pairs + 1);
 }
 
 cz_status cz_pairs_flush(cz_pair_counts *p) {
@@ -189,30 +201,26 @@ static cz_status sort_records(const int64_t *rec, size_t n, int64_t **out) {
   if (st == CZ_OK) starts[nruns] = n;
   if (st == CZ_OK && nruns <= 1) memcpy(a, rec, 2 * n * sizeof *a);
   const int64_t *in = rec;
-  int64_t *to = a;
+  int64_t *done = a; /* where the last round wrote */
   while (st == CZ_OK && nruns > 1) {
     size_t kept = 0;
     for (size_t r = 0; r < nruns; r += 2) {
       const size_t lo = starts[r], mid = starts[r + 1], hi = r + 2 <= nruns ? starts[r + 2] : mid;
-      merge_runs(in, to, lo, mid, hi);
+      merge_runs(in, done, lo, mid, hi);
       starts[kept++] = lo;
     }
     starts[kept] = n;
     nruns = kept;
     if (nruns > 1 && !b && !(b = malloc(2 * n * sizeof *b)))
       st = CZ_ERROR(CZ_ERR_NOMEM, "partition: out of memory sorting %zu vertex pairs", n);
-    in = to;
-    to = to == a ? b : a;
+    in = done;
+    if (nruns > 1) done = done == a ? b : a;
   }
   free(starts);
-  if (st != CZ_OK) {
-    free(a);
-    free(b);
-    return st;
-  }
-  *out = (int64_t *)(in == rec ? a : in); /* where the last round wrote */
-  free(*out == a ? b : a);
-  return CZ_OK;
+  if (st == CZ_OK) *out = done;
+  free(st == CZ_OK && done == b ? a : b);
+  if (st != CZ_OK) free(a);
+  return st;
 }
 
 cz_status cz_pairs_add_records(cz_pair_counts *p, const int64_t *rec, size_t n) {
@@ -231,14 +239,5 @@ cz_status cz_pairs_add_records(cz_pair_counts *p, const int64_t *rec, size_t n) 
     sorted[2 * w + 1] = sorted[2 * k + 1];
     w++;
   }
-  if (p->n == 0) { /* nothing to merge with: the sorted records become the list */
-    free(p->rec);
-    p->rec = sorted;
-    p->n = w;
-    p->cap = 2 * n;
-    return CZ_OK;
-  }
-  cz_status st = merge_sorted(p, sorted, w);
-  free(sorted);
-  return st;
+  return take_sorted(p, sorted, w, 2 * n);
 }

@@ -1,6 +1,6 @@
 /* cadenza: command line entry point.
  *
- *   cadenza run CONFIG [options]       simulate a SONATA simulation folder (also: cadenza CONFIG)
+ *   cadenza run CONFIG|FOLDER [options]  simulate a SONATA simulation folder (also: cadenza CONFIG)
  *   cadenza generate brunel [options] DIR   write the bundled Brunel example folder
  *   cadenza partition CONFIG --ranks N -o FILE  precompute a placement
  *   cadenza compare EXPECTED ACTUAL [options]  compare two spike files
@@ -8,10 +8,12 @@
  *   cadenza plot raster|rates|report FILE [options]   SVG pictures of spikes and reports
  *   cadenza stats CONFIG [options] | stats ks DIR...   spike statistics of a run; KS distances
  *   cadenza create-environment [options] pointnet DIR  a simulation folder for a network
+ *   cadenza help [COMMAND], cadenza COMMAND --help|-h   usage
  *
  * Exit codes: 0 success, 1 internal error, 2 bad input or usage, 3 output I/O error. */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,52 +36,101 @@
 #include "tools/hpc.h"
 #include "tools/microcircuit.h"
 
-static void print_usage(FILE *out) {
-  fputs("Usage:\n"
-        "  cadenza run CONFIG.json [options]    run a SONATA simulation (BMTK PointNet semantics)\n"
-        "  cadenza CONFIG.json [options]        same as run\n"
-        "  cadenza generate brunel [options] DIR  write the Brunel example network folder\n"
-        "  cadenza generate microcircuit [--scale S (0.1)] [--poisson] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
-        "                                       the Potjans-Diesmann cortical microcircuit (any scale in (0, 1];\n"
-        "                                       DC drive, or --poisson trains; under mpirun every rank writes its share)\n"
-        "  cadenza generate hpc [--scale S (1)] [--stdp] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
-        "                                       NEST's HPC benchmark (11250 S neurons, 11250 synapses each)\n"
-        "  cadenza partition CONFIG.json --ranks N [--method M] -o FILE   precompute a placement\n"
-        "  cadenza check CONFIG.json [--ranks N] [-o DIR]  validate a folder without simulating; lists every error\n"
-        "  cadenza plot raster|rates SPIKES [--population P] [--config C --node-set S] [--tmin MS] [--tmax MS] [-o F.svg]\n"
-        "  cadenza plot report REPORT.h5 --node ID [--population P] [-o F.svg]   SVG pictures of a run\n"
-        "  cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o F.svg]   a scaling study (perf/scaling.sh)\n"
-        "  cadenza stats CONFIG.json [--spikes F] [--group-by ATTR (pop_name)] [--tmin MS] [--tmax MS] [--bin MS (2)]\n"
-        "        [--cc-neurons N (50)] [--seed S] [-o DIR] [--overwrite]   per group of neurons: rates, ISI CVs and\n"
-        "                                       count correlations (rates.json, spike_cvs.json, spike_ccs.json)\n"
-        "  cadenza stats ks DIR... [--reference DIR...] [--check]   KS distances between such folders and\n"
-        "                                       whether ours stay within the reference's spread\n"
-        "  cadenza create-environment [options] pointnet DIR   a simulation folder for a network folder\n"
-        "      (-n NETWORK_DIR, -c COMPONENTS_DIR, -o OUTPUT_DIR, --tstop, --dt, --report-vars, --report-nodes,\n"
-        "       --iclamp AMP,DELAY,DUR, --spikes-inputs POP:FILE, --config-file, --split-configs, --overwrite)\n"
-        "  cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS] [-q]\n"
-        "                                       compare two spike files (h5 or csv); exit 0 when they match,\n"
-        "                                       1 when they differ\n"
-        "  cadenza --help | --version\n"
-        "\n"
-        "Run options:\n"
-        "  --tstop MS            override run.tstop\n"
-        "  --dt MS               override run.dt\n"
-        "  -o, --output-dir DIR  override output.output_dir\n"
-        "  -t, --threads N       OpenMP threads (default: OMP_NUM_THREADS, else run.n_thread, else 1)\n"
-        "  --seed N              random seed (static PointNet networks draw no random numbers)\n"
-        "  --partition METHOD    place neurons on MPI ranks: metis (default), round-robin, block,\n"
-        "                        or a partition FILE written by cadenza partition\n"
-        "  --no-progress         no progress lines\n"
-        "  --log-all-ranks       every rank also writes its own log file (log.rank<R>.txt beside log_file)\n"
-        "  -q, --quiet           log warnings and errors only\n"
-        "\n"
-        "Generate options:\n"
-        "  --neurons N (10000)  --g G (5)  --eta E (2)  --J MV (0.1)  --epsilon P (0.1)  --delay MS (1.5)\n"
-        "  --tstop MS (1000)  --dt MS (0.1)  --seed N (1)  --synapse delta|alpha (delta)  --overwrite\n"
-        "\n"
-        "Exit codes: 0 ok, 1 internal error, 2 bad input or usage, 3 output error.\n",
-        out);
+/* The usage of each command: `cadenza help CMD`, `cadenza CMD --help` and `cadenza CMD -h`
+ * print its entry; `cadenza help` and `cadenza --help` print them all. */
+typedef struct usage_entry {
+  const char *cmd, *text;
+} usage_entry;
+
+static const usage_entry k_usage[] = {
+    {"run",
+     "  cadenza run CONFIG.json|FOLDER [options]   run a SONATA simulation (BMTK PointNet semantics)\n"
+     "  cadenza CONFIG.json [options]        same as run\n"
+     "      A FOLDER runs FOLDER/config.json, else FOLDER/simulation_config.json.\n"
+     "    --tstop MS            override run.tstop\n"
+     "    --dt MS               override run.dt\n"
+     "    -o, --output-dir DIR  override output.output_dir\n"
+     "    -t, --threads N       OpenMP threads (default: OMP_NUM_THREADS, else run.n_thread, else 1)\n"
+     "    --seed N              seed of the Poisson inputs that name no seed of their own (default 0);\n"
+     "                          spike files, clamps and the static network draw no random numbers\n"
+     "    --partition METHOD    place neurons on MPI ranks: metis (default), round-robin, block,\n"
+     "                          or a partition FILE written by cadenza partition\n"
+     "    --progress            progress lines, even when the config sets quiet_simulator\n"
+     "    --no-progress         no progress lines\n"
+     "    -v, --verbose         print the full timer table at the end (always in timers.json)\n"
+     "    --log-all-ranks       every rank also writes its own log file (log.rank<R>.txt beside log_file)\n"
+     "    -q, --quiet           log warnings and errors only\n"},
+    {"generate",
+     "  cadenza generate brunel [options] DIR  write the Brunel example network folder\n"
+     "    --neurons N (10000)  --g G (5)  --eta E (2)  --J MV (0.1)  --epsilon P (0.1)  --delay MS (1.5)\n"
+     "    --tstop MS (1000)  --dt MS (0.1)  --seed N (1)  --synapse delta|alpha (delta)  --overwrite\n"
+     "  cadenza generate microcircuit [--scale S (0.1)] [--poisson] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
+     "                                       the Potjans-Diesmann cortical microcircuit (any scale in (0, 1];\n"
+     "                                       DC drive, or --poisson trains; under mpirun every rank writes its share)\n"
+     "  cadenza generate hpc [--scale S (1)] [--stdp] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
+     "                                       NEST's HPC benchmark (11250 S neurons, 11250 synapses each)\n"},
+    {"partition", "  cadenza partition CONFIG.json --ranks N [--method metis|round-robin|block] -o FILE\n"
+                  "                                       precompute a placement of the neurons on N ranks\n"},
+    {"check", "  cadenza check CONFIG.json [--ranks N] [-o DIR]  validate a folder without simulating; lists every error\n"},
+    {"plot",
+     "  cadenza plot raster|rates SPIKES [--population P] [--config C [--node-set S]] [--tmin MS] [--tmax MS] [-o F.svg]\n"
+     "                                       (rates: every node of the config at its rate, silent ones at 0 Hz;\n"
+     "                                       the window ends at run.tstop with --config)\n"
+     "  cadenza plot report REPORT.h5 --node ID [--population P] [-o F.svg]   a node's trace\n"
+     "  cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o F.svg]   a scaling study (perf/scaling.sh)\n"},
+    {"stats",
+     "  cadenza stats CONFIG.json [--spikes F] [--group-by ATTR (pop_name)] [--tmin MS] [--tmax MS] [--bin MS (2)]\n"
+     "        [--cc-neurons N (50)] [--seed S] [-o DIR] [--overwrite]   per group of neurons: rates, ISI CVs and\n"
+     "                                       count correlations (rates.json, spike_cvs.json, spike_ccs.json)\n"
+     "  cadenza stats ks DIR... [--reference DIR...] [--check]   KS distances between such folders and\n"
+     "                                       whether ours stay within the reference's spread\n"},
+    {"create-environment",
+     "  cadenza create-environment [options] pointnet DIR   a simulation folder for a network folder\n"
+     "    -n NETWORK_DIR, -c COMPONENTS_DIR, -o OUTPUT_DIR, --tstop MS, --dt MS, --report-vars [POP:]VAR,...,\n"
+     "    --report-nodes ID,..., --iclamp AMP,DELAY,DUR, --spikes-inputs POP:FILE,..., --network-filter TEXT,\n"
+     "    --config-file NAME, --split-configs, --run-script NAME, --overwrite\n"},
+    {"compare",
+     "  cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS] [-q]\n"
+     "                                       compare two spike files (h5 or csv); exit 0 when they match,\n"
+     "                                       1 when they differ\n"},
+    {"help", "  cadenza help [COMMAND]               this text, or one command's\n"
+             "  cadenza --help | --version\n"},
+};
+
+enum { N_USAGE = sizeof k_usage / sizeof k_usage[0] };
+
+static const usage_entry *usage_of(const char *cmd) {
+  for (int i = 0; cmd && i < N_USAGE; i++)
+    if (strcmp(k_usage[i].cmd, cmd) == 0) return &k_usage[i];
+  return NULL;
+}
+
+static void print_usage(FILE *out, const char *cmd) {
+  const usage_entry *e = usage_of(cmd);
+  fputs("Usage:\n", out);
+  for (int i = 0; i < N_USAGE; i++)
+    if (!e || e == &k_usage[i]) fputs(k_usage[i].text, out);
+  fputs("\nExit codes: 0 ok, 1 internal error, 2 bad input or usage, 3 output error.\n", out);
+}
+
+/* `cadenza help [CMD]`: 0, or 2 for a command that does not exist. */
+static int help_command(int argc, char **argv) {
+  if (argc < 3) {
+    print_usage(stdout, NULL);
+    return 0;
+  }
+  if (usage_of(argv[2])) {
+    print_usage(stdout, argv[2]);
+    return 0;
+  }
+  fprintf(stderr, "cadenza: error: help: no command '%s' (see cadenza help)\n", argv[2]);
+  return 2;
+}
+
+static bool asks_for_help(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) return true;
+  return false;
 }
 
 static void print_version(void) {
@@ -147,8 +198,12 @@ static cz_status parse_run(int argc, char **argv, int first, cz_run_options *o) 
       CZ_TRY(need_value(argc, argv, i));
       /* A method name, or else a partition file made by `cadenza partition`. */
       if (cz_partition_parse(argv[++i], &o->partition) != CZ_OK) o->partition_file = argv[i];
+    } else if (strcmp(a, "--progress") == 0) {
+      o->progress = 2;
     } else if (strcmp(a, "--no-progress") == 0) {
       o->progress = 0;
+    } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+      o->verbose = 1;
     } else if (strcmp(a, "--log-all-ranks") == 0) {
       o->log_all_ranks = 1;
     } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -163,6 +218,27 @@ static cz_status parse_run(int argc, char **argv, int first, cz_run_options *o) 
   }
   CZ_CHECK(o->config_path, CZ_ERR_ARG, "no config file given (usage: cadenza run CONFIG.json)");
   return CZ_OK;
+}
+
+/* The names a folder given to `cadenza run` is searched for, in this order. */
+static const char *const k_folder_configs[] = {"config.json", "simulation_config.json"};
+
+/* `cadenza run FOLDER`: the config in FOLDER under one of the usual names (*out; NULL when
+ * path is not a folder), or an error that names the files it looked for. */
+static cz_status config_in_folder(const char *path, char **out) {
+  *out = NULL;
+  if (!cz_path_is_dir(path)) return CZ_OK;
+  const size_t n = sizeof k_folder_configs / sizeof k_folder_configs[0];
+  for (size_t i = 0; i < n; i++) {
+    CZ_TRY(cz_path_join(path, k_folder_configs[i], out));
+    if (cz_path_exists(*out) && !cz_path_is_dir(*out)) return CZ_OK;
+    free(*out);
+    *out = NULL;
+  }
+  return CZ_ERROR(CZ_ERR_ARG,
+                  "%s is a folder, not a config file, and holds neither %s nor %s; name the config "
+                  "(cadenza run %s/CONFIG.json)",
+                  path, k_folder_configs[0], k_folder_configs[1], path);
 }
 
 static cz_status parse_generate(int argc, char **argv, int first, cz_brunel_params *p, const char **dir) {
@@ -333,20 +409,26 @@ static cz_status dispatch(int argc, char **argv) {
   }
   cz_run_options o;
   CZ_TRY(parse_run(argc, argv, strcmp(cmd, "run") == 0 ? 2 : 1, &o));
-  return cz_app_run(&o);
+  char *found = NULL;
+  CZ_TRY(config_in_folder(o.config_path, &found));
+  if (found) o.config_path = found;
+  cz_status st = cz_app_run(&o);
+  free(found);
+  return st;
 }
 
 int main(int argc, char **argv) {
+  if (asks_for_help(argc, argv)) {
+    print_usage(stdout, argc >= 2 ? argv[1] : NULL); /* a config path or an option: every command */
+    return 0;
+  }
+  if (argc >= 2 && strcmp(argv[1], "help") == 0) return help_command(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "compare") == 0) return cz_app_compare_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "check") == 0) return cz_app_check_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "plot") == 0) return cz_app_plot_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "stats") == 0) return cz_app_stats_main(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "create-environment") == 0) return cz_app_create_env_main(argc - 1, argv + 1);
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-      print_usage(stdout);
-      return 0;
-    }
     if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
       cz_status st = cz_comm_init(&argc, &argv);
       if (st == CZ_OK) print_version();

@@ -97,7 +97,11 @@ static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   if (opt->threads > 0 && s->cfg->n_thread > 0 && s->cfg->n_thread != opt->threads)
     cz_log_info("--threads %d overrides run.n_thread %d", opt->threads, s->cfg->n_thread);
   if (opt->seed >= 0)
-    cz_log_info("seed %lld noted (PointNet static networks are deterministic and draw no random numbers)", opt->seed);
+    cz_log_info("--seed %lld seeds the Poisson inputs that name no seed of their own", opt->seed);
+  CZ_CHECK(s->cfg->tstart == 0, CZ_ERR_CONFIG,
+           "%s: run.tstart is %g ms; BMTK PointNet always starts at 0 ms and ignores run.tstart, so a non-zero "
+           "value is refused (remove it, or set it to 0)",
+           s->cfg->path, s->cfg->tstart);
   cz_timer_start(CZ_T_SETUP_LOAD);
   for (size_t i = 0; i < s->cfg->nnodes; i++)
     cz_log_info("Batch processing nodes for %s.", cz_path_basename(s->cfg->nodes[i].nodes_file));
@@ -171,7 +175,7 @@ static cz_status check_edge_indexes(run_state *s) {
   return st;
 }
 
-static cz_status build(run_state *s) {
+static cz_status build(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_BUILD);
   cz_log_info("Building cells.");
   cz_log_info("Building recurrent connections");
@@ -185,7 +189,8 @@ static cz_status build(run_state *s) {
               dt > 0 ? (double)s->net->nsyn_total / dt : 0.0, cz_comm_size() > 1 ? " on rank 0" : "");
   CZ_TRY(cz_vspikes_build(s->cfg, s->circuit, s->net, &s->vs));
   CZ_TRY(cz_clamps_build(s->cfg, s->circuit, s->net, &s->clamps));
-  CZ_TRY(cz_poisson_build(s->cfg, s->circuit, s->net, &s->poisson));
+  CZ_TRY(cz_poisson_build_seeded(s->cfg, s->circuit, s->net,
+                                 opt->seed >= 0 ? (uint64_t)opt->seed : CZ_POISSON_DEFAULT_SEED, &s->poisson));
   log_unused_inputs(s->cfg);
   CZ_TRY(cz_recorder_create(s->cfg, s->circuit, s->net, s->rank_of_gid, &s->recorder));
   return CZ_OK;
@@ -207,7 +212,7 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   }
   cz_timer_stop(CZ_T_SETUP_PARTITION);
   cz_timer_start(CZ_T_SETUP_LOAD);
-  CZ_TRY(cz_comm_agree(build(s)));
+  CZ_TRY(cz_comm_agree(build(s, opt)));
   CZ_TRY(cz_comm_agree(cz_net_connect(s->net, s->rank_of_gid)));
   cz_log_info("Network created.");
   cz_timer_stop(CZ_T_SETUP_BUILD);
@@ -246,13 +251,16 @@ static cz_status simulate(run_state *s, const cz_run_options *opt) {
   cz_log_info("Running simulation for %.3f ms with the time step %.3f ms (%lld steps, epochs of %d steps, %d threads)",
               (double)s->net->nsteps * s->net->h, s->net->h, (long long)s->net->nsteps, s->net->min_delay, s->threads);
   progress_ctx pc = {cz_now(), s->net->h, s->net->N, isatty(1) != 0};
-  /* quiet_simulator silences the simulator's own chatter, as it silences NEST's in BMTK. */
-  bool show = opt->progress && !s->cfg->quiet_simulator && cz_log_get_level() <= CZ_LOG_INFO && cz_comm_rank() == 0;
+  /* quiet_simulator silences the simulator's own chatter, as it silences NEST's in BMTK;
+   * --progress asks for it all the same. */
+  bool show = (opt->progress == 2 || (opt->progress == 1 && !s->cfg->quiet_simulator && cz_log_get_level() <= CZ_LOG_INFO)) &&
+              cz_comm_rank() == 0;
   cz_timer_start(CZ_T_RUN);
   cz_sim_block blk = {cz_journal_block_steps(s->cfg), cz_journal_block, s->journal};
   cz_status st = cz_sim_run(s->net, &s->vs, &s->clamps, &s->poisson, s->recorder, s->journal ? &blk : NULL,
                             show ? print_progress : NULL, &pc, &s->result);
   cz_timer_stop(CZ_T_RUN);
+  if (show && st == CZ_OK) print_progress(&pc, s->net->nsteps, s->net->nsteps, s->result.nspikes); /* the 100% line */
   if (show && pc.tty) printf("\n");
   CZ_TRY(st);
   cz_log_info("Simulation finished, finalizing results.");
@@ -470,13 +478,13 @@ static cz_status rss_over_ranks(cz_stat *out) {
   return CZ_OK;
 }
 
-static cz_status write_timing(const run_state *s, const run_totals *tot) {
+static cz_status write_timing(const run_state *s, const cz_run_options *opt, const run_totals *tot) {
   cz_timing t;
   CZ_TRY(cz_timing_collect(&s->result, cz_hw_available() ? NULL : s->hw_why, &t));
   t.size = (cz_run_size){(double)s->net->nsteps * s->net->h, tot->neurons, tot->synapses, tot->spikes, tot->events,
                          {0, 0, 0}};
   CZ_TRY(rss_over_ranks(&t.size.peak_rss));
-  cz_timing_log(&t);
+  cz_timing_log(&t, opt->verbose != 0);
   cz_status st = CZ_OK;
   if (cz_comm_rank() == 0) {
     char *path = NULL;
@@ -509,7 +517,7 @@ static cz_status run_all(run_state *s, const cz_run_options *opt) {
   run_totals t;
   CZ_TRY(sum_over_ranks(s, &t));
   print_summary(s, &t);
-  return write_timing(s, &t);
+  return write_timing(s, opt, &t);
 }
 
 cz_status cz_app_run(const cz_run_options *opt) {

@@ -11,8 +11,9 @@ typedef struct cz_run_options {
   const char *config_path;
   cz_cfg_overrides ov;
   int threads;          /* 0: OMP_NUM_THREADS, else run.n_thread, else 1 */
-  long long seed;       /* -1 when not given */
-  int progress;         /* 1 print progress lines */
+  long long seed;       /* seed of the Poisson inputs without one of their own; -1 when not given */
+  int progress;         /* 0 no progress lines, 1 unless quiet_simulator says no, 2 always */
+  int verbose;          /* 1: the full timer table at the end of the run */
   int quiet;            /* 1: console shows warnings and errors only, whatever output.log_level says */
   int log_all_ranks;    /* 1: ranks other than 0 log to files of their own (never to the console) */
   cz_partition_method partition; /* how neurons are placed on ranks */

@@ -65,7 +65,26 @@ cz_status cz_timing_collect(const cz_sim_result *res, const char *hw_why, cz_tim
   return CZ_OK;
 }
 
-void cz_timing_log(const cz_timing *t) {
+/* One line: the slowest rank's time of every top-level phase, then the run's parts. */
+static void log_compact(const cz_timing *t) {
+  char line[1024];
+  size_t n = (size_t)snprintf(line, sizeof line, "Timers (s, slowest of %d rank%s): total %.3f =", t->ranks,
+                              t->ranks == 1 ? "" : "s", t->region[CZ_T_TOTAL].max);
+  for (int r = 1; r < CZ_T_COUNT && n < sizeof line; r++) {
+    const cz_region parent = cz_timer_parent((cz_region)r);
+    const bool top = parent == CZ_T_TOTAL, first_child = !top && cz_timer_parent((cz_region)(r - 1)) == CZ_T_TOTAL;
+    const bool last_child = !top && (r + 1 == CZ_T_COUNT || cz_timer_parent((cz_region)(r + 1)) == CZ_T_TOTAL);
+    n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %.3f%s", r == 1 ? " " : first_child ? " (" : ", ",
+                          cz_timer_name((cz_region)r), t->region[r].max, last_child ? ")" : "");
+  }
+  cz_log_info("%s; the full table is in timers.json (--verbose prints it)", line);
+}
+
+void cz_timing_log(const cz_timing *t, bool verbose) {
+  if (!verbose) {
+    log_compact(t);
+    return;
+  }
   cz_log_info("Timers (seconds; min / avg / max over %d rank%s):", t->ranks, t->ranks == 1 ? "" : "s");
   for (int r = 0; r < CZ_T_COUNT; r++) {
     const cz_stat *s = &t->region[r];

@@ -8,6 +8,7 @@
 #ifndef CZ_APP_TIMING_H
 #define CZ_APP_TIMING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/status.h"
@@ -38,8 +39,8 @@ typedef struct cz_timing {
 /* Combines this rank's timers with every other rank's. hw_why: this rank's reason for having
  * no counters (NULL when it has them). Collective. */
 cz_status cz_timing_collect(const cz_sim_result *res, const char *hw_why, cz_timing *out);
-/* Logs the table (INFO, rank 0). */
-void cz_timing_log(const cz_timing *t);
+/* Logs (INFO, rank 0) one line of the main phases, or with verbose the full table. */
+void cz_timing_log(const cz_timing *t, bool verbose);
 /* Writes the JSON file (rank 0 calls it). */
 cz_status cz_timing_write_json(const cz_timing *t, const char *path);
 

@@ -72,10 +72,24 @@ typedef struct loop_state {
 
 /* Synaptic currents decay towards zero and spend long silent periods as subnormal numbers,
  * which x86 processes orders of magnitude slower. Flushing them to zero changes no result
- * that matters: a subnormal (< 2.3e-308) added to a membrane potential is below its last bit. */
-static void cz_flush_denormals(void) {
+ * that matters: a subnormal (< 2.3e-308) added to a membrane potential is below its last bit.
+ * The mode belongs to the thread: each thread of the run sets it on entry and gives back the
+ * mode it found on exit, so the caller's arithmetic after the run is unchanged. */
+static unsigned cz_flush_denormals(void) {
 #if defined(__SSE2__)
-  _mm_setcsr(_mm_getcsr() | 0x8040);
+  const unsigned saved = _mm_getcsr();
+  _mm_setcsr(saved | 0x8040);
+  return saved;
+#else
+  return 0;
+#endif
+}
+
+static void cz_restore_fp_mode(unsigned saved) {
+#if defined(__SSE2__)
+  _mm_setcsr(saved);
+#else
+  (void)saved;
 #endif
 }
 
@@ -422,7 +436,7 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
 #else
     const int tid = 0, nt = 1;
 #endif
-    cz_flush_denormals();
+    const unsigned fp_mode = cz_flush_denormals();
     /* Each thread delivers into the neurons it owns: the loop needs exactly the threads the
      * synapse tables were built for. */
     if (nt != net->nthreads) {
@@ -477,6 +491,7 @@ static cz_status run_loop(loop_state *s, cz_progress_fn progress, void *pctx, cz
         }
       }
     }
+    cz_restore_fp_mode(fp_mode);
   }
   out->nevents = nev_total;
   cz_timer_add(CZ_T_RUN_UPDATE, t_update);

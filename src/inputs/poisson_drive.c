@@ -58,12 +58,12 @@ typedef struct drive_params {
   int receptor;
 } drive_params;
 
-static cz_status read_params(const cz_config *cfg, const cz_cfg_block *b, drive_params *p) {
+static cz_status read_params(const cz_config *cfg, const cz_cfg_block *b, uint64_t seed, drive_params *p) {
   double receptor = 1;
   CZ_TRY(number(cfg, b, "rate", 0, true, &p->rate));
   CZ_TRY(number(cfg, b, "weight", 0, true, &p->weight));
   CZ_TRY(number(cfg, b, "delay", 1.0, false, &p->delay));
-  CZ_TRY(number(cfg, b, "seed", 1, false, &p->seed));
+  CZ_TRY(number(cfg, b, "seed", (double)seed, false, &p->seed));
   CZ_TRY(number(cfg, b, "receptor_type", 1, false, &receptor));
   CZ_CHECK(p->rate >= 0, CZ_ERR_CONFIG, "%s: inputs.%s.rate must be >= 0 Hz (got %g)", cfg->path, b->name, p->rate);
   CZ_CHECK(p->delay > 0, CZ_ERR_CONFIG, "%s: inputs.%s.delay must be > 0 ms (got %g)", cfg->path, b->name, p->delay);
@@ -158,10 +158,10 @@ static int channel_of(const cz_network *net, uint32_t nid, const drive_params *p
   return net->nch >= 2 && g->kind->split_sign && !(p->weight > 0) ? 1 : 0;
 }
 
-static cz_status add_block(const cz_config *cfg, const cz_cfg_block *b, size_t index, const cz_circuit *c,
-                           const cz_network *net, cz_poisson_drive *d, size_t *cap) {
+static cz_status add_block(const cz_config *cfg, const cz_cfg_block *b, size_t index, uint64_t seed,
+                           const cz_circuit *c, const cz_network *net, cz_poisson_drive *d, size_t *cap) {
   drive_params p;
-  CZ_TRY(read_params(cfg, b, &p));
+  CZ_TRY(read_params(cfg, b, seed, &p));
   CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: inputs.%s has no \"node_set\"", cfg->path, b->name);
   char where[1024];
   snprintf(where, sizeof where, "%s: inputs.%s.node_set", cfg->path, b->name);
@@ -188,12 +188,17 @@ static cz_status add_block(const cz_config *cfg, const cz_cfg_block *b, size_t i
 }
 
 cz_status cz_poisson_build(const cz_config *cfg, const cz_circuit *c, const cz_network *net, cz_poisson_drive *out) {
+  return cz_poisson_build_seeded(cfg, c, net, CZ_POISSON_DEFAULT_SEED, out);
+}
+
+cz_status cz_poisson_build_seeded(const cz_config *cfg, const cz_circuit *c, const cz_network *net, uint64_t seed,
+                                  cz_poisson_drive *out) {
   memset(out, 0, sizeof *out);
   size_t cap = 0;
   cz_status st = CZ_OK;
   for (size_t i = 0; i < cfg->ninputs && st == CZ_OK; i++)
     if (cfg->inputs[i].enabled && cz_input_is_poisson(&cfg->inputs[i]))
-      st = add_block(cfg, &cfg->inputs[i], i, c, net, out, &cap);
+      st = add_block(cfg, &cfg->inputs[i], i, seed, c, net, out, &cap);
   if (st == CZ_OK) st = cz_poisson_tabulate(out);
   if (st != CZ_OK) cz_poisson_free(out);
   return st;

@@ -12,7 +12,8 @@
  * of port models (default 1); split-sign models route by the weight's sign. The number of
  * spikes of neuron g in step k is drawn by inversion from one uniform of the counter-based
  * generator keyed by (seed, g, input), counter k, so it depends on neither ranks nor
- * threads. Several inputs on one neuron add. */
+ * threads. Several inputs on one neuron add. The seed: the block's own `seed` when it has
+ * one, else the run's (`cadenza run --seed`), else 1. */
 #ifndef CZ_INPUTS_POISSON_DRIVE_H
 #define CZ_INPUTS_POISSON_DRIVE_H
 
@@ -48,6 +49,7 @@ typedef struct cz_poisson_drive {
 /* The inversion's largest count; means above 100 (a normal approximation) have no table. */
 enum { CZ_POISSON_KMAX = 1000, CZ_POISSON_GUIDE_BITS = 10 };
 #define CZ_POISSON_NO_TABLE UINT32_MAX
+#define CZ_POISSON_DEFAULT_SEED 1
 
 /* Whether a block is a Poisson drive (input_type "poisson"). */
 int cz_input_is_poisson(const cz_cfg_block *b);
@@ -55,6 +57,10 @@ int cz_input_is_poisson(const cz_cfg_block *b);
 /* The drive entries of this rank's neurons, from every enabled Poisson input. Owned (out
  * arrays; cz_poisson_free). */
 cz_status cz_poisson_build(const cz_config *cfg, const cz_circuit *c, const cz_network *net, cz_poisson_drive *out);
+/* The same, with seed for the blocks that name no seed of their own (cz_poisson_build: the
+ * default, CZ_POISSON_DEFAULT_SEED). */
+cz_status cz_poisson_build_seeded(const cz_config *cfg, const cz_circuit *c, const cz_network *net, uint64_t seed,
+                                  cz_poisson_drive *out);
 void cz_poisson_free(cz_poisson_drive *d);
 
 /* The value a Poisson variable of mean lam takes at uniform u in [0, 1) (inversion; a normal

@@ -92,11 +92,14 @@ static void selection_free(selection *s) {
   cz_cfg_destroy(&s->cfg);
 }
 
+/* The config's circuit when --config is given (its nodes and run.tstop), and the node set's
+ * members when --node-set is. */
 static cz_status load_selection(const plot_opts *o, selection *s) {
   memset(s, 0, sizeof *s);
-  if (!o->node_set) return CZ_OK;
+  if (!o->config) return CZ_OK;
   CZ_TRY(cz_cfg_load(o->config, NULL, &s->cfg));
   CZ_TRY(cz_circuit_load_nodes(s->cfg, &s->c));
+  if (!o->node_set) return CZ_OK;
   cJSON *name = cJSON_CreateString(o->node_set);
   CZ_CHECK(name, CZ_ERR_NOMEM, "out of memory");
   cz_ns_view view = cz_circuit_ns_view(s->c);
@@ -131,22 +134,61 @@ static void filter(cz_spike_trains *t, const selection *s, const char *pop, doub
   t->n = w;
 }
 
+/* The simulated populations of the config's circuit that the spikes file does not name: every
+ * node of them is silent. */
+static cz_status add_silent_populations(const plot_opts *o, const selection *sel, spike_set *out) {
+  if (!sel->c) return CZ_OK;
+  for (size_t p = 0; p < sel->c->nnodes; p++) {
+    const cz_node_pop *np = &sel->c->nodes[p];
+    if (np->nvirtual == np->n || (o->population && strcmp(np->name, o->population) != 0)) continue;
+    bool named = false;
+    for (size_t k = 0; k < out->n && !named; k++) named = strcmp(out->p[k].name, np->name) == 0;
+    if (named) continue;
+    pop_spikes *grown = realloc(out->p, (out->n + 1) * sizeof *grown);
+    CZ_CHECK(grown, CZ_ERR_NOMEM, "out of memory");
+    out->p = grown;
+    pop_spikes *ps = &out->p[out->n];
+    *ps = (pop_spikes){NULL, NULL};
+    out->n++;
+    CZ_TRY(cz_strdup(np->name, &ps->name));
+    CZ_NEW(ps->t, 1);
+  }
+  return CZ_OK;
+}
+
+/* The name of a file's unnamed population (CSV, legacy h5): --population, else the config's
+ * only simulated population, else "spikes". */
+static const char *unnamed_population(const plot_opts *o, const selection *sel) {
+  if (o->population) return o->population;
+  const char *only = NULL;
+  for (size_t p = 0; sel->c && p < sel->c->nnodes; p++) {
+    if (sel->c->nodes[p].nvirtual == sel->c->nodes[p].n) continue;
+    if (only) return "spikes";
+    only = sel->c->nodes[p].name;
+  }
+  return only ? only : "spikes";
+}
+
 static cz_status read_spikes(const plot_opts *o, const selection *sel, double tmin, double tmax, spike_set *out) {
   char **names = NULL;
   size_t n = 0;
-  CZ_TRY(cz_spike_input_populations(o->input, &names, &n));
-  cz_status st = CZ_OK;
-  CZ_NEW(out->p, n + 1);
+  cz_status st = cz_spike_input_populations(o->input, &names, &n);
+  if (st != CZ_OK) cz_error_prefix(st, "plot: %s is not a spikes file (SONATA h5 or csv)", o->input);
+  CZ_TRY(st);
+  out->p = cz_calloc(n + 1, sizeof *out->p);
+  if (!out->p) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < n && st == CZ_OK; i++) {
     if (o->population && names[i][0] && strcmp(names[i], o->population) != 0) continue;
     pop_spikes *ps = &out->p[out->n];
     st = cz_spike_input_read(o->input, NULL, names[i][0] ? names[i] : (o->population ? o->population : ""), &ps->t);
-    if (st == CZ_OK) st = cz_strdup(names[i][0] ? names[i] : (o->population ? o->population : "spikes"), &ps->name);
+    if (st == CZ_OK) out->n++; /* only complete entries count: the plots read every one */
+    if (st == CZ_OK) st = cz_strdup(names[i][0] ? names[i] : unnamed_population(o, sel), &ps->name);
     if (st == CZ_OK) filter(ps->t, sel, ps->name, tmin, tmax);
-    out->n++;
   }
   cz_spike_input_free_names(names, n);
+  if (st != CZ_OK) cz_error_prefix(st, "plot: %s is not a spikes file (SONATA h5 or csv)", o->input);
   CZ_TRY(st);
+  if (strcmp(o->kind, "rates") == 0) CZ_TRY(add_silent_populations(o, sel, out));
   CZ_CHECK(out->n > 0, CZ_ERR_ARG, "plot: %s has no population %s", o->input, o->population ? o->population : "");
   return CZ_OK;
 }
@@ -168,13 +210,30 @@ static uint64_t max_id(const cz_spike_trains *t) {
   return m;
 }
 
+/* A raster's legend entry: the population and its spikes in the window. */
+static void raster_label(const pop_spikes *ps, char *label, size_t n) {
+  snprintf(label, n, "%s (%zu spikes)", ps->name, ps->t->n);
+}
+
+/* The longest legend entry, in characters (the raster's, the longer of the two kinds). */
+static size_t legend_chars(const spike_set *s) {
+  size_t m = 0;
+  for (size_t p = 0; p < s->n; p++) {
+    char label[256];
+    raster_label(&s->p[p], label, sizeof label);
+    if (strlen(label) > m) m = strlen(label);
+  }
+  return m;
+}
+
 static size_t draw_raster(FILE *fp, const plot_opts *o, const spike_set *s, double tmin, double tmax) {
   double top = 0;
   for (size_t p = 0; p < s->n; p++) top += s->p[p].t->n ? (double)max_id(s->p[p].t) + 1 : 0;
   cz_svg g;
   char title[512];
   snprintf(title, sizeof title, "Spike raster: %s", cz_path_basename(o->input));
-  cz_svg_begin(&g, fp, WIDTH, HEIGHT, title, "time (ms)", "node id (populations stacked)", tmin, tmax, 0, top);
+  cz_svg_layout lay = {legend_chars(s), false};
+  cz_svg_begin(&g, fp, WIDTH, HEIGHT, &lay, title, "time (ms)", "node id (populations stacked)", tmin, tmax, 0, top);
   size_t marks = 0;
   double offset = 0;
   for (size_t p = 0; p < s->n; p++) {
@@ -182,7 +241,7 @@ static size_t draw_raster(FILE *fp, const plot_opts *o, const spike_set *s, doub
     for (size_t i = 0; i < t->n; i++, marks++)
       cz_svg_dot(&g, "spike", cz_svg_color(p), t->timestamps[i], offset + (double)t->node_ids[i] + 0.5, 1.3);
     char label[256];
-    snprintf(label, sizeof label, "%s (%zu spikes)", s->p[p].name, t->n);
+    raster_label(&s->p[p], label, sizeof label);
     cz_svg_legend(&g, (int)p, cz_svg_color(p), label);
     offset += t->n ? (double)max_id(t) + 1 : 0;
   }
@@ -190,35 +249,80 @@ static size_t draw_raster(FILE *fp, const plot_opts *o, const spike_set *s, doub
   return marks;
 }
 
-/* Mean rate of each node with spikes in the window, in Hz. */
-static size_t draw_rates(FILE *fp, const plot_opts *o, const spike_set *s, double tmin, double tmax) {
-  double top = 0, ymax = 0;
+static int cmp_u64(const void *a, const void *b) {
+  const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The nodes of one population whose rates are drawn: with the config, every node of the
+ * population that the node set keeps; without it, every id from 0 to the highest that fired
+ * (node ids of a population are 0 to n - 1). Sorted. */
+static cz_status rate_nodes(const selection *sel, const pop_spikes *ps, uint64_t **ids, size_t *n) {
+  *n = 0;
+  const int p = sel->c ? cz_circuit_find_pop(sel->c, ps->name) : -1;
+  if (p >= 0) {
+    const cz_node_pop *np = &sel->c->nodes[p];
+    CZ_NEW(*ids, np->n + 1);
+    for (size_t r = 0; r < np->n; r++)
+      if (!np->is_virtual[r] && selected(sel, ps->name, np->node_id[r])) (*ids)[(*n)++] = np->node_id[r];
+    qsort(*ids, *n, sizeof **ids, cmp_u64);
+    return CZ_OK;
+  }
+  const size_t count = ps->t->n ? (size_t)max_id(ps->t) + 1 : 0;
+  CZ_NEW(*ids, count + 1);
+  for (size_t i = 0; i < count; i++)
+    if (selected(sel, ps->name, i)) (*ids)[(*n)++] = i;
+  return CZ_OK;
+}
+
+/* The spikes of node id in t (sorted by node id): a binary search for its first spike. */
+static size_t spikes_of(const cz_spike_trains *t, uint64_t id) {
+  size_t lo = 0, hi = t->n;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (t->node_ids[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  size_t j = lo;
+  while (j < t->n && t->node_ids[j] == id) j++;
+  return j - lo;
+}
+
+/* Mean rate of every node in the window, in Hz; a silent node at 0 Hz. */
+static cz_status draw_rates(FILE *fp, const plot_opts *o, const spike_set *s, const selection *sel, double tmin,
+                            double tmax, size_t *marks) {
   const double secs = (tmax - tmin) / 1000.0;
-  for (size_t p = 0; p < s->n; p++) {
-    const cz_spike_trains *t = s->p[p].t;
-    top += t->n ? (double)max_id(t) + 1 : 0;
-    for (size_t i = 0, j; i < t->n; i = j) {
-      for (j = i; j < t->n && t->node_ids[j] == t->node_ids[i]; j++) {}
-      if ((double)(j - i) / secs > ymax) ymax = (double)(j - i) / secs;
-    }
+  uint64_t **ids = cz_calloc(s->n + 1, sizeof *ids);
+  size_t *nids = cz_calloc(s->n + 1, sizeof *nids);
+  cz_status st = ids && nids ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  double top = 0, ymax = 0;
+  for (size_t p = 0; p < s->n && st == CZ_OK; p++) {
+    st = rate_nodes(sel, &s->p[p], &ids[p], &nids[p]);
+    for (size_t k = 0; st == CZ_OK && k < nids[p]; k++)
+      ymax = fmax(ymax, (double)spikes_of(s->p[p].t, ids[p][k]) / secs);
+    if (st == CZ_OK && nids[p]) top += (double)ids[p][nids[p] - 1] + 1;
   }
-  cz_svg g;
-  char title[512];
-  snprintf(title, sizeof title, "Firing rates in (%g, %g] ms: %s", tmin, tmax, cz_path_basename(o->input));
-  cz_svg_begin(&g, fp, WIDTH, HEIGHT, title, "node id (populations stacked)", "rate (Hz)", 0, top, 0, ymax * 1.05);
-  size_t marks = 0;
-  double offset = 0;
-  for (size_t p = 0; p < s->n; p++) {
-    const cz_spike_trains *t = s->p[p].t; /* sorted by node id, then time */
-    for (size_t i = 0, j; i < t->n; i = j, marks++) {
-      for (j = i; j < t->n && t->node_ids[j] == t->node_ids[i]; j++) {}
-      cz_svg_dot(&g, "rate", cz_svg_color(p), offset + (double)t->node_ids[i] + 0.5, (double)(j - i) / secs, 2.0);
+  if (st == CZ_OK) {
+    cz_svg g;
+    char title[512];
+    snprintf(title, sizeof title, "Firing rates in (%g, %g] ms: %s", tmin, tmax, cz_path_basename(o->input));
+    cz_svg_layout lay = {legend_chars(s), false};
+    cz_svg_begin(&g, fp, WIDTH, HEIGHT, &lay, title, "node id (populations stacked)", "rate (Hz)", 0, top, 0,
+                 ymax * 1.05);
+    double offset = 0;
+    for (size_t p = 0; p < s->n; p++) {
+      for (size_t k = 0; k < nids[p]; k++, (*marks)++)
+        cz_svg_dot(&g, "rate", cz_svg_color(p), offset + (double)ids[p][k] + 0.5,
+                   (double)spikes_of(s->p[p].t, ids[p][k]) / secs, 2.0);
+      cz_svg_legend(&g, (int)p, cz_svg_color(p), s->p[p].name);
+      offset += nids[p] ? (double)ids[p][nids[p] - 1] + 1 : 0;
     }
-    cz_svg_legend(&g, (int)p, cz_svg_color(p), s->p[p].name);
-    offset += t->n ? (double)max_id(t) + 1 : 0;
+    cz_svg_end(&g);
   }
-  cz_svg_end(&g);
-  return marks;
+  for (size_t p = 0; ids && p < s->n; p++) free(ids[p]);
+  free(ids);
+  free(nids);
+  return st;
 }
 
 /* One node's trace from a SONATA report. */
@@ -318,7 +422,8 @@ static size_t draw_trace(FILE *fp, const plot_opts *o, trace *t) {
   char title[512], ylabel[128];
   snprintf(title, sizeof title, "%s node %lld: %s", t->pop, o->node, cz_path_basename(o->input));
   snprintf(ylabel, sizeof ylabel, "value (%s)", t->units && t->units[0] ? t->units : "?");
-  cz_svg_begin(&g, fp, WIDTH, HEIGHT, title, "time (ms)", ylabel, t->n ? t->t[0] : 0, t->n ? t->t[t->n - 1] : 1,
+  cz_svg_layout lay = {0, false};
+  cz_svg_begin(&g, fp, WIDTH, HEIGHT, &lay, title, "time (ms)", ylabel, t->n ? t->t[0] : 0, t->n ? t->t[t->n - 1] : 1,
                t->n ? lo - pad : 0, t->n ? hi + pad : 1);
   cz_svg_polyline(&g, "trace", cz_svg_color(0), t->t, t->v, t->n);
   cz_svg_end(&g);
@@ -340,10 +445,13 @@ static cz_status draw(const plot_opts *o, FILE *fp, size_t *marks) {
   spike_set s = {0, NULL};
   cz_status st = load_selection(o, &sel);
   const double tmin = isnan(o->tmin) ? 0 : o->tmin;
-  if (st == CZ_OK) st = read_spikes(o, &sel, tmin, isnan(o->tmax) ? INFINITY : o->tmax, &s);
-  const double tmax = isnan(o->tmax) ? last_spike(&s) : o->tmax;
+  /* The window ends where the run did when the config says so, else at the last spike. */
+  const double tend = !isnan(o->tmax) ? o->tmax : sel.cfg ? sel.cfg->tstop : INFINITY;
+  if (st == CZ_OK) st = read_spikes(o, &sel, tmin, tend, &s);
+  const double tmax = st == CZ_OK && isinf(tend) ? last_spike(&s) : tend;
   if (st == CZ_OK && !(tmax > tmin)) st = CZ_ERROR(CZ_ERR_ARG, "plot: the window (%g, %g] ms is empty", tmin, tmax);
-  if (st == CZ_OK) *marks = strcmp(o->kind, "raster") == 0 ? draw_raster(fp, o, &s, tmin, tmax) : draw_rates(fp, o, &s, tmin, tmax);
+  if (st == CZ_OK && strcmp(o->kind, "raster") == 0) *marks = draw_raster(fp, o, &s, tmin, tmax);
+  else if (st == CZ_OK) st = draw_rates(fp, o, &s, &sel, tmin, tmax, marks);
   spike_set_free(&s);
   selection_free(&sel);
   return st;

@@ -3,6 +3,7 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,10 @@ static size_t series_of(const study *s, int *threads) {
   return n;
 }
 
+static void series_label(int threads, char *label, size_t n) {
+  snprintf(label, n, "ranks x %d thread%s", threads, threads == 1 ? "" : "s");
+}
+
 static size_t draw(const study *s, bool eff, FILE *fp) {
   const run_row *b = &s->r[0];
   double xmax = 1, ymax = 0;
@@ -120,9 +125,21 @@ static size_t draw(const study *s, bool eff, FILE *fp) {
   char title[256];
   snprintf(title, sizeof title, "%s scaling%s%s: %s", s->weak ? "Weak" : "Strong", s->name[0] ? " of " : "", s->name,
            eff ? "parallel efficiency" : "simulation time");
+  /* cores on a log2 axis from 1 to the power of two at or above the largest run */
+  const double xmin = 1;
+  double xend = 2;
+  while (xend < xmax) xend *= 2;
+  int threads[MAX_SERIES];
+  const size_t ns = series_of(s, threads);
+  cz_svg_layout lay = {strlen("ideal"), true};
+  for (size_t k = 0; k < ns; k++) {
+    char label[64];
+    series_label(threads[k], label, sizeof label);
+    if (strlen(label) > lay.legend_chars) lay.legend_chars = strlen(label);
+  }
   cz_svg g;
-  cz_svg_begin(&g, fp, WIDTH, HEIGHT, title, "cores (ranks x threads)", eff ? "efficiency (%)" : "simulation time (s)", 0,
-               xmax * 1.05, 0, ymax * 1.1);
+  cz_svg_begin(&g, fp, WIDTH, HEIGHT, &lay, title, "cores (ranks x threads)",
+               eff ? "efficiency (%)" : "simulation time (s)", xmin, xend, 0, ymax * 1.1);
   /* the ideal, from the reference run */
   double ix[2] = {cores_of(b), xmax}, iy[2];
   for (int k = 0; k < 2; k++) iy[k] = eff ? 100.0 : b->run_s; /* flat: efficiency, or weak-scaling time */
@@ -130,15 +147,14 @@ static size_t draw(const study *s, bool eff, FILE *fp) {
   else {
     double cx[64], cy[64];
     size_t m = 0;
-    for (double c = cores_of(b); c <= xmax && m < 64; c += fmax(1.0, (xmax - cores_of(b)) / 63.0), m++) {
+    const double c0 = cores_of(b), ratio = xmax > c0 ? pow(xmax / c0, 1.0 / 63.0) : 2.0;
+    for (double c = c0; c <= xmax * (1 + 1e-9) && m < 64; c *= ratio, m++) {
       cx[m] = c;
-      cy[m] = b->run_s * cores_of(b) / c;
+      cy[m] = b->run_s * c0 / c;
     }
     cz_svg_polyline(&g, "ideal", "#999999", cx, cy, m);
   }
   cz_svg_legend(&g, 0, "#999999", "ideal");
-  int threads[MAX_SERIES];
-  const size_t ns = series_of(s, threads);
   size_t marks = 0;
   for (size_t k = 0; k < ns; k++) {
     double x[256], y[256];
@@ -153,7 +169,7 @@ static size_t draw(const study *s, bool eff, FILE *fp) {
     }
     cz_svg_polyline(&g, "series", cz_svg_color(k), x, y, m);
     char label[64];
-    snprintf(label, sizeof label, "ranks x %d thread%s", threads[k], threads[k] == 1 ? "" : "s");
+    series_label(threads[k], label, sizeof label);
     cz_svg_legend(&g, (int)k + 1, cz_svg_color(k), label);
   }
   cz_svg_end(&g);

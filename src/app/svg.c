@@ -19,14 +19,18 @@ static double tick_step(double span, int n) {
   return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
 }
 
-double cz_svg_x(const cz_svg *s, double x) { return s->left + (x - s->x0) / (s->x1 - s->x0) * s->width; }
+double cz_svg_x(const cz_svg *s, double x) {
+  if (s->xlog2) return s->left + (log2(x) - log2(s->x0)) / (log2(s->x1) - log2(s->x0)) * s->width;
+  return s->left + (x - s->x0) / (s->x1 - s->x0) * s->width;
+}
 double cz_svg_y(const cz_svg *s, double y) { return s->top + s->height - (y - s->y0) / (s->y1 - s->y0) * s->height; }
 
 static void axis_ticks(const cz_svg *s) {
   FILE *fp = s->fp;
   const double bottom = s->top + s->height;
   const double dx = tick_step(s->x1 - s->x0, 8), dy = tick_step(s->y1 - s->y0, 6);
-  for (double x = ceil(s->x0 / dx) * dx; x <= s->x1 + 1e-9 * dx; x += dx) {
+  const double xfirst = s->xlog2 ? exp2(ceil(log2(s->x0) - 1e-9)) : ceil(s->x0 / dx) * dx;
+  for (double x = xfirst; x <= s->x1 * (1 + 1e-9) + (s->xlog2 ? 0 : 1e-9 * dx); x = s->xlog2 ? 2 * x : x + dx) {
     const double px = cz_svg_x(s, x);
     fprintf(fp, "<line class=\"tick\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000\"/>\n", px, bottom, px,
             bottom + 5);
@@ -42,11 +46,17 @@ static void axis_ticks(const cz_svg *s) {
   }
 }
 
-void cz_svg_begin(cz_svg *s, FILE *fp, int w, int h, const char *title, const char *xlabel, const char *ylabel,
-                  double x0, double x1, double y0, double y1) {
-  if (!(x1 > x0)) x1 = x0 + 1;
+enum { LEGEND_GAP = 15, LEGEND_SWATCH = 15, LEGEND_PAD = 10 };
+
+double cz_svg_legend_width(size_t n) { return LEGEND_GAP + LEGEND_SWATCH + 7.5 * (double)n + LEGEND_PAD; }
+
+void cz_svg_begin(cz_svg *s, FILE *fp, int w, int h, const cz_svg_layout *lay, const char *title, const char *xlabel,
+                  const char *ylabel, double x0, double x1, double y0, double y1) {
+  if (!(x1 > x0)) x1 = lay->xlog2 ? 2 * x0 : x0 + 1;
   if (!(y1 > y0)) y1 = y0 + 1;
-  *s = (cz_svg){fp, x0, x1, y0, y1, 70, 40, w - 70 - 150, h - 40 - 50};
+  /* the legend's room on the right, the plot area keeping at least half the figure */
+  const double right = fmin(fmax(30.0, lay->legend_chars ? cz_svg_legend_width(lay->legend_chars) : 30.0), w / 2.0);
+  *s = (cz_svg){fp, x0, x1, y0, y1, 70, 40, w - 70 - right, h - 40 - 50, lay->xlog2};
   fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
               "font-family=\"sans-serif\">\n", w, h, w, h);
@@ -78,9 +88,9 @@ void cz_svg_polyline(const cz_svg *s, const char *cls, const char *color, const 
 }
 
 void cz_svg_legend(const cz_svg *s, int k, const char *color, const char *text) {
-  const double x = s->left + s->width + 15, y = s->top + 10 + 20 * k;
+  const double x = s->left + s->width + LEGEND_GAP, y = s->top + 10 + 20 * k;
   fprintf(s->fp, "<rect x=\"%.2f\" y=\"%.2f\" width=\"10\" height=\"10\" fill=\"%s\"/>\n", x, y, color);
-  fprintf(s->fp, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"12\">", x + 15, y + 9);
+  fprintf(s->fp, "<text class=\"legend\" x=\"%.2f\" y=\"%.2f\" font-size=\"12\">", x + LEGEND_SWATCH, y + 9);
   put_text(s->fp, text);
   fprintf(s->fp, "</text>\n");
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "base/str.h"
@@ -38,7 +39,7 @@ static void network_free(network *n) {
 }
 
 static cz_status parse(int argc, char **argv, env_opts *o) {
-  *o = (env_opts){NULL, NULL, NULL, NULL, "output", NULL, NULL, NULL, NULL, "config.json", NULL, "run_cadenza.sh",
+  *o = (env_opts){NULL, NULL, NULL, NULL, "output", NULL, NULL, NULL, NULL, NULL, NULL, "run_cadenza.sh",
                   1000.0, 0.001, false, false};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -69,6 +70,12 @@ static cz_status parse(int argc, char **argv, env_opts *o) {
   CZ_CHECK(o->sim && o->dir, CZ_ERR_ARG, "usage: cadenza create-environment [options] pointnet DIR (see --help)");
   CZ_CHECK(strcmp(o->sim, "pointnet") == 0, CZ_ERR_ARG,
            "create-environment: %s is not available (this version simulates point networks: pointnet)", o->sim);
+  /* --config-file names the simulation config, split or not */
+  if (!o->config_file) o->config_file = o->split ? "simulation_config.json" : "config.json";
+  CZ_CHECK(!o->split || strcmp(o->config_file, "circuit_config.json") != 0, CZ_ERR_ARG,
+           "create-environment: --config-file circuit_config.json would replace the circuit config of --split-configs");
+  CZ_CHECK(strcmp(o->config_file, "node_sets.json") != 0 && strcmp(o->config_file, o->run_script) != 0, CZ_ERR_ARG,
+           "create-environment: --config-file %s would replace another file of the folder", o->config_file);
   return CZ_OK;
 }
 
@@ -254,7 +261,8 @@ static cz_status simulation_part(cJSON *root, const env_opts *o) {
   cJSON *out = cJSON_AddObjectToObject(root, "output");
   CZ_CHECK(run && out && add_num(run, "tstart", 0.0) && add_num(run, "tstop", o->tstop) && add_num(run, "dt", o->dt) &&
                add_str(root, "target_simulator", "NEST") && add_str(out, "log_file", "log.txt") &&
-               add_str(out, "output_dir", "$OUTPUT_DIR") && add_str(out, "spikes_file", "spikes.h5"),
+               add_str(out, "output_dir", "$OUTPUT_DIR") && add_str(out, "spikes_file", "spikes.h5") &&
+               cJSON_AddBoolToObject(out, "overwrite_output_dir", 1) != NULL, /* re-runs replace, as in BMTK */
            CZ_ERR_NOMEM, "out of memory");
   cJSON *inputs = cJSON_AddObjectToObject(root, "inputs");
   CZ_CHECK(inputs, CZ_ERR_NOMEM, "out of memory");
@@ -274,41 +282,104 @@ static bool manifest(cJSON *root, const char *base, const char *network_dir, con
 
 /* ---- files -------------------------------------------------------------------------------- */
 
-static cz_status write_text(const char *dir, const char *name, const char *text, bool overwrite, bool exec) {
-  char *path = NULL, *part = NULL;
-  CZ_TRY(cz_path_join(dir, name, &path));
-  cz_status st = CZ_OK;
-  if (!overwrite && cz_path_exists(path))
-    st = CZ_ERROR(CZ_ERR_OUTPUT, "%s already exists; use --overwrite to replace it", path);
-  if (st == CZ_OK) st = cz_part_path(path, &part);
-  FILE *fp = st == CZ_OK ? fopen(part, "w") : NULL;
-  if (st == CZ_OK && !fp) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: cannot create (%s)", part, strerror(errno));
-  if (fp && (fputs(text, fp) < 0 || fclose(fp) != 0) && st == CZ_OK) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: write failed", part);
-  if (st == CZ_OK && exec) chmod(part, 0755);
-  if (st == CZ_OK) st = cz_part_commit(part, path);
-  if (st == CZ_OK) printf("cadenza create-environment: wrote %s\n", path);
-  free(part);
-  free(path);
-  return st;
+/* The files of the folder, made in memory first: nothing is written until every one of them
+ * is known and none would replace a file without --overwrite; then each goes to its .part
+ * name, and only when all are there are they renamed into place. A failure on the way
+ * removes the .part files and the folders this run created. */
+enum { MAX_FILES = 8, MAX_DIRS = 4 };
+
+typedef struct env_file {
+  char *path, *part, *text;
+  bool exec;
+} env_file;
+
+typedef struct env_plan {
+  size_t nfiles, ndirs;
+  env_file files[MAX_FILES];
+  char *dirs[MAX_DIRS];    /* folders to create, parents first */
+  bool created[MAX_DIRS];  /* which of them this run created */
+} env_plan;
+
+static void plan_free(env_plan *p) {
+  for (size_t i = 0; i < p->nfiles; i++) free(p->files[i].path), free(p->files[i].part), free(p->files[i].text);
+  for (size_t i = 0; i < p->ndirs; i++) free(p->dirs[i]);
+  memset(p, 0, sizeof *p);
 }
 
-static cz_status write_json(const char *dir, const char *name, cJSON *root, bool overwrite) {
-  char *text = cJSON_Print(root);
-  CZ_CHECK(text, CZ_ERR_NOMEM, "out of memory");
-  cz_status st = write_text(dir, name, text, overwrite, false);
-  free(text);
-  return st;
+/* Takes text (owned) as the file name in dir. */
+static cz_status plan_file(env_plan *p, const char *dir, const char *name, char *text, bool exec) {
+  if (!text) return CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (p->nfiles == MAX_FILES) {
+    free(text);
+    return CZ_ERROR(CZ_ERR_INTERNAL, "create-environment: too many files");
+  }
+  env_file *f = &p->files[p->nfiles++];
+  f->text = text;
+  f->exec = exec;
+  CZ_TRY(cz_path_join(dir, name, &f->path));
+  return cz_part_path(f->path, &f->part);
 }
 
-static cz_status make_dir(const char *path) {
-  CZ_CHECK(mkdir(path, 0777) == 0 || errno == EEXIST, CZ_ERR_OUTPUT, "%s: cannot create (%s)", path, strerror(errno));
-  CZ_CHECK(cz_path_is_dir(path), CZ_ERR_OUTPUT, "%s exists and is not a folder", path);
+static cz_status plan_json(env_plan *p, const char *dir, const char *name, const cJSON *root) {
+  return plan_file(p, dir, name, cJSON_Print(root), false);
+}
+
+static cz_status plan_dir(env_plan *p, const char *path) {
+  CZ_CHECK(p->ndirs < MAX_DIRS, CZ_ERR_INTERNAL, "create-environment: too many folders");
+  return cz_strdup(path, &p->dirs[p->ndirs++]);
+}
+
+/* Everything that can be checked before writing: no file replaced without --overwrite, no
+ * folder name taken by a file. */
+static cz_status plan_check(const env_plan *p, bool overwrite) {
+  for (size_t i = 0; i < p->ndirs; i++)
+    CZ_CHECK(!cz_path_exists(p->dirs[i]) || cz_path_is_dir(p->dirs[i]), CZ_ERR_OUTPUT, "%s exists and is not a folder",
+             p->dirs[i]);
+  for (size_t i = 0; i < p->nfiles; i++) {
+    CZ_CHECK(overwrite || !cz_path_exists(p->files[i].path), CZ_ERR_OUTPUT,
+             "%s already exists; use --overwrite to replace it", p->files[i].path);
+    CZ_CHECK(!cz_path_is_dir(p->files[i].path), CZ_ERR_OUTPUT, "%s is a folder", p->files[i].path);
+  }
   return CZ_OK;
 }
 
+static cz_status write_part(const env_file *f) {
+  FILE *fp = fopen(f->part, "w");
+  CZ_CHECK(fp, CZ_ERR_OUTPUT, "%s: cannot create (%s)", f->part, strerror(errno));
+  const bool ok = fputs(f->text, fp) >= 0 && fputc('\n', fp) != EOF;
+  CZ_CHECK(fclose(fp) == 0 && ok, CZ_ERR_OUTPUT, "%s: write failed", f->part);
+  CZ_CHECK(!f->exec || chmod(f->part, 0755) == 0, CZ_ERR_OUTPUT, "%s: cannot make it executable (%s)", f->part,
+           strerror(errno));
+  return CZ_OK;
+}
+
+/* Undoes a failed write: the .part files, then the folders this run created (children first;
+ * rmdir leaves a folder that something else put files in). */
+static void plan_undo(const env_plan *p) {
+  for (size_t i = 0; i < p->nfiles; i++) remove(p->files[i].part);
+  for (size_t i = p->ndirs; i-- > 0;)
+    if (p->created[i]) rmdir(p->dirs[i]);
+}
+
+static cz_status plan_write(env_plan *p) {
+  cz_status st = CZ_OK;
+  for (size_t i = 0; i < p->ndirs && st == CZ_OK; i++) {
+    if (cz_path_is_dir(p->dirs[i])) continue;
+    if (mkdir(p->dirs[i], 0777) == 0) p->created[i] = true;
+    else st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: cannot create (%s)", p->dirs[i], strerror(errno));
+  }
+  for (size_t i = 0; i < p->nfiles && st == CZ_OK; i++) st = write_part(&p->files[i]);
+  for (size_t i = 0; i < p->nfiles && st == CZ_OK; i++) {
+    st = cz_part_commit(p->files[i].part, p->files[i].path);
+    if (st == CZ_OK) printf("cadenza create-environment: wrote %s\n", p->files[i].path);
+  }
+  if (st != CZ_OK) plan_undo(p);
+  return st;
+}
+
 /* The model folders inside the components folder: existing ones under their usual names, or
- * point_neuron_models and synaptic_models, created. */
-static cz_status component_dirs(const char *components, char **point, char **syn) {
+ * point_neuron_models and synaptic_models, to be created. */
+static cz_status component_dirs(const char *components, env_plan *plan, char **point, char **syn) {
   static const char *const point_names[] = {"point_neuron_models", "cell_models", "point_neuron_models_dir"};
   static const char *const syn_names[] = {"synaptic_models", "synapse_models", "synaptic_models_dir"};
   const char *pn = point_names[0], *sn = syn_names[0];
@@ -321,36 +392,36 @@ static cz_status component_dirs(const char *components, char **point, char **syn
     if (cz_path_is_dir(p)) sn = syn_names[i];
     free(p);
   }
-  char *p = NULL;
-  CZ_TRY(make_dir(components));
-  CZ_TRY(cz_path_join(components, pn, &p));
-  cz_status st = make_dir(p);
-  free(p);
-  CZ_TRY(st);
-  CZ_TRY(cz_path_join(components, sn, &p));
-  st = make_dir(p);
-  free(p);
-  CZ_TRY(st);
+  CZ_TRY(plan_dir(plan, components));
+  const char *names[2] = {pn, sn};
+  for (int k = 0; k < 2; k++) {
+    char *p = NULL;
+    CZ_TRY(cz_path_join(components, names[k], &p));
+    cz_status st = plan_dir(plan, p);
+    free(p);
+    CZ_TRY(st);
+  }
   CZ_TRY(cz_asprintf(point, "$COMPONENTS_DIR/%s", pn));
   CZ_TRY(cz_asprintf(syn, "$COMPONENTS_DIR/%s", sn));
   return CZ_OK;
 }
 
 /* node_sets.json: one set per population of the network (by the nodes files' names). */
-static cz_status write_node_sets(const char *dir, const network *net, bool overwrite) {
+static cz_status plan_node_sets(env_plan *plan, const char *dir, const network *net) {
   cJSON *sets = cJSON_CreateObject();
   bool ok = sets != NULL;
   for (size_t i = 0; ok && i < net->nnodes; i++) {
     cJSON *s = cJSON_AddObjectToObject(sets, net->nodes[i].name);
     ok = s && add_str(s, "population", net->nodes[i].name);
   }
-  cz_status st = ok ? write_json(dir, "node_sets.json", sets, overwrite) : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  cz_status st = ok ? plan_json(plan, dir, "node_sets.json", sets) : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   cJSON_Delete(sets);
   return st;
 }
 
-static cz_status write_configs(const env_opts *o, const char *base, const char *netdir, const char *compdir,
-                               const char *outdir, const network *net, const char *point, const char *syn) {
+static cz_status plan_configs(const env_opts *o, env_plan *plan, const char *base, const char *netdir,
+                              const char *compdir, const char *outdir, const network *net, const char *point,
+                              const char *syn) {
   cJSON *sim = cJSON_CreateObject(), *circ = o->split ? cJSON_CreateObject() : NULL;
   cz_status st = sim && (!o->split || circ) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && !manifest(sim, base, netdir, compdir, outdir)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
@@ -359,39 +430,52 @@ static cz_status write_configs(const env_opts *o, const char *base, const char *
   if (st == CZ_OK && o->split && !manifest(circ, base, netdir, compdir, outdir)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && !circuit_part(o->split ? circ : sim, net, point, syn)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK) st = simulation_part(sim, o);
-  if (st == CZ_OK && o->split) st = write_json(o->dir, "circuit_config.json", circ, o->overwrite);
-  if (st == CZ_OK) st = write_json(o->dir, o->split ? "simulation_config.json" : o->config_file, sim, o->overwrite);
+  if (st == CZ_OK && o->split) st = plan_json(plan, o->dir, "circuit_config.json", circ);
+  if (st == CZ_OK) st = plan_json(plan, o->dir, o->config_file, sim);
   cJSON_Delete(sim);
   cJSON_Delete(circ);
   return st;
 }
 
-static cz_status create(const env_opts *o) {
-  CZ_TRY(make_dir(o->dir));
-  char *base = NULL, *netdir = NULL, *compdir = NULL, *outdir = NULL, *point = NULL, *syn = NULL, *script = NULL;
+static cz_status plan_script(const env_opts *o, env_plan *plan) {
+  char *script = NULL;
+  CZ_TRY(cz_asprintf(&script,
+                     "#!/usr/bin/env bash\n"
+                     "# Runs this simulation; extra arguments go to cadenza run (e.g. --threads 8). $CADENZA\n"
+                     "# names the binary when it is not on PATH.\n"
+                     "# On a cluster: srun cadenza run %s, or mpirun -np N cadenza run %s.\n"
+                     "set -e\ncd \"$(dirname \"$0\")\"\nexec \"${CADENZA:-cadenza}\" run %s \"$@\"",
+                     o->config_file, o->config_file, o->config_file));
+  return plan_file(plan, o->dir, o->run_script, script, true);
+}
+
+static cz_status plan_all(const env_opts *o, env_plan *plan) {
+  char *base = NULL, *netdir = NULL, *compdir = NULL, *outdir = NULL, *point = NULL, *syn = NULL;
   network net;
   memset(&net, 0, sizeof net);
   cz_status st = cz_path_absolute(o->dir, &base);
+  if (st == CZ_OK) st = plan_dir(plan, base);
   if (st == CZ_OK) st = o->network_dir ? cz_path_absolute(o->network_dir, &netdir) : cz_path_join(base, "network", &netdir);
   if (st == CZ_OK) st = o->components_dir ? cz_path_absolute(o->components_dir, &compdir) : cz_path_join(base, "components", &compdir);
   if (st == CZ_OK) st = cz_path_is_absolute(o->output_dir) ? cz_strdup(o->output_dir, &outdir)
                                                              : cz_asprintf(&outdir, "$BASE_DIR/%s", o->output_dir);
   if (st == CZ_OK) st = scan_network(netdir, o->network_filter, &net);
-  if (st == CZ_OK) st = component_dirs(compdir, &point, &syn);
-  if (st == CZ_OK) st = write_configs(o, base, netdir, compdir, outdir, &net, point, syn);
-  if (st == CZ_OK) st = write_node_sets(o->dir, &net, o->overwrite);
-  const char *config = o->split ? "simulation_config.json" : o->config_file;
-  if (st == CZ_OK)
-    st = cz_asprintf(&script,
-                     "#!/usr/bin/env bash\n"
-                     "# Runs this simulation; extra arguments go to cadenza run (e.g. --threads 8). $CADENZA\n"
-                     "# names the binary when it is not on PATH.\n"
-                     "# On a cluster: srun cadenza run %s, or mpirun -np N cadenza run %s.\n"
-                     "set -e\ncd \"$(dirname \"$0\")\"\nexec \"${CADENZA:-cadenza}\" run %s \"$@\"\n",
-                     config, config, config);
-  if (st == CZ_OK) st = write_text(o->dir, o->run_script, script, o->overwrite, true);
-  free(base), free(netdir), free(compdir), free(outdir), free(point), free(syn), free(script);
+  if (st == CZ_OK) st = component_dirs(compdir, plan, &point, &syn);
+  if (st == CZ_OK) st = plan_configs(o, plan, base, netdir, compdir, outdir, &net, point, syn);
+  if (st == CZ_OK) st = plan_node_sets(plan, o->dir, &net);
+  if (st == CZ_OK) st = plan_script(o, plan);
+  free(base), free(netdir), free(compdir), free(outdir), free(point), free(syn);
   network_free(&net);
+  return st;
+}
+
+static cz_status create(const env_opts *o) {
+  env_plan plan;
+  memset(&plan, 0, sizeof plan);
+  cz_status st = plan_all(o, &plan);
+  if (st == CZ_OK) st = plan_check(&plan, o->overwrite);
+  if (st == CZ_OK) st = plan_write(&plan);
+  plan_free(&plan);
   return st;
 }
 

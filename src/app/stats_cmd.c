@@ -14,7 +14,10 @@
  *                   every pair among N neurons of the group, drawn keyed by the seed and the
  *                   group (the same neurons for every run of one network); a pair with a
  *                   silent neuron is null (the reference files write NaN).
- * The spikes are those of the config's output (or --spikes). Nothing is written when a file of
+ * The spikes are those of the config's output (or --spikes), and must be a run of this config:
+ * a spike after run.tstop, a population the circuit does not simulate or a node id it does not
+ * have is an error (exit 2). Without --group-by, nodes without pop_name are grouped by
+ * model_name, else by population, and the output says so. Nothing is written when a file of
  * DIR would be replaced without --overwrite, or when anything fails.
  *
  * The second form reads such folders (ours; with --reference those of another simulator or of
@@ -122,6 +125,26 @@ static bool attr_text(const cz_node_pop *p, size_t row, const char *attr, char *
   return v.kind != CZ_VAL_NULL;
 }
 
+/* Whether every simulated population of c has attribute attr. */
+static bool all_have(const cz_circuit *c, const char *attr) {
+  for (size_t k = 0; k < c->nnodes; k++)
+    if (c->nodes[k].nvirtual < c->nodes[k].n && !cz_circuit_has_attr(&c->nodes[k], attr)) return false;
+  return true;
+}
+
+/* The default grouping, pop_name, where the nodes have it; else model_name, else the SONATA
+ * population, with a note saying so. */
+static const char *default_grouping(const cz_circuit *c, const char *config) {
+  static const char *const choices[] = {"pop_name", "model_name"};
+  for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
+    if (!all_have(c, choices[i])) continue;
+    if (i > 0) printf("cadenza stats: the nodes of %s have no pop_name; grouped by %s instead\n", config, choices[i]);
+    return choices[i];
+  }
+  printf("cadenza stats: the nodes of %s have no pop_name or model_name; grouped by population instead\n", config);
+  return "population";
+}
+
 static cz_status group_nodes(const cz_circuit *c, const char *config, const char *attr, groups *gs) {
   const bool by_pop = strcmp(attr, "population") == 0;
   size_t last = 0;
@@ -198,13 +221,48 @@ static cz_status index_spikes(const cz_node_pop *p, const char *path, double t0,
   return CZ_OK;
 }
 
-static cz_status read_spikes(const cz_circuit *c, const char *path, double t0, double t1, pop_spikes **out) {
+/* Whether the spikes of file population fpop (read as circuit population p) can come from a
+ * run of this config: times in [0, tstop], node ids of the population. A spikes file of
+ * another network or run (a stale one) fails here rather than giving statistics of the wrong
+ * neurons. */
+static cz_status check_belongs(const cz_node_pop *p, const cz_spike_trains *t, const char *path, const char *config,
+                               double tstop) {
+  for (size_t i = 0; i < t->n; i++) {
+    size_t row;
+    CZ_CHECK(t->timestamps[i] >= 0 && t->timestamps[i] <= tstop + 1e-9, CZ_ERR_FORMAT,
+             "%s: a spike of node %llu of population %s at %g ms is outside the run of %s (0 to run.tstop %g ms): "
+             "the spikes file is not this config's (--spikes, or run the config again)",
+             path, (unsigned long long)t->node_ids[i], p->name, t->timestamps[i], config, tstop);
+    CZ_CHECK(cz_circuit_row_of(p, t->node_ids[i], &row) && !p->is_virtual[row], CZ_ERR_FORMAT,
+             "%s: node id %llu of population %s is not a simulated node of the circuit of %s (%zu nodes): the "
+             "spikes file is not this config's (--spikes, or run the config again)",
+             path, (unsigned long long)t->node_ids[i], p->name, config, p->n);
+  }
+  return CZ_OK;
+}
+
+/* Every named population of the file is a simulated population of the circuit. */
+static cz_status check_populations(const cz_circuit *c, char **names, size_t n, const char *path,
+                                   const char *config) {
+  for (size_t i = 0; i < n; i++) {
+    if (!names[i][0]) continue;
+    const int k = cz_circuit_find_pop(c, names[i]);
+    CZ_CHECK(k >= 0 && c->nodes[k].nvirtual < c->nodes[k].n, CZ_ERR_FORMAT,
+             "%s: spike population %s is not a simulated population of the circuit of %s: the spikes file is not "
+             "this config's (--spikes, or run the config again)",
+             path, names[i], config);
+  }
+  return CZ_OK;
+}
+
+static cz_status read_spikes(const cz_circuit *c, const char *config, double tstop, const char *path, double t0,
+                             double t1, pop_spikes **out) {
   char **names = NULL;
   size_t nnames = 0, nsimulated = 0, found = 0;
   CZ_TRY(cz_spike_input_populations(path, &names, &nnames));
   for (size_t k = 0; k < c->nnodes; k++) nsimulated += c->nodes[k].nvirtual < c->nodes[k].n;
   pop_spikes *ps = cz_calloc(c->nnodes + 1, sizeof *ps);
-  cz_status st = ps ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  cz_status st = ps ? check_populations(c, names, nnames, path, config) : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && nnames == 1 && names[0][0] == '\0' && nsimulated > 1)
     st = CZ_ERROR(CZ_ERR_FORMAT,
                   "%s: its spikes are read as one population (CSV, legacy h5), but the circuit simulates %zu: "
@@ -216,6 +274,7 @@ static cz_status read_spikes(const cz_circuit *c, const char *path, double t0, d
     if (fp) {
       found++;
       st = cz_spike_input_read(path, NULL, fp[0] ? fp : p->name, &ps[k].trains);
+      if (st == CZ_OK) st = check_belongs(p, ps[k].trains, path, config, tstop);
       if (st == CZ_OK) st = index_spikes(p, path, t0, t1, &ps[k]);
     } else if (st == CZ_OK) {
       ps[k].first = cz_calloc(p->n + 1, sizeof *ps[k].first);
@@ -403,8 +462,9 @@ static cz_status run_stats(stats_opts *o) {
     st = CZ_ERROR(CZ_ERR_ARG, "stats: the window [%g, %g] ms is empty (--tmin, --tmax)", o->tmin, o->tmax);
   if (st == CZ_OK && !o->out && (st = cz_path_join(cfg->output_dir, "stats", &deflt_out)) == CZ_OK) o->out = deflt_out;
   if (st == CZ_OK) st = cz_circuit_load_nodes(cfg, &c);
+  if (st == CZ_OK && !o->group_by) o->group_by = default_grouping(c, o->config);
   if (st == CZ_OK) st = group_nodes(c, o->config, o->group_by, &gs);
-  if (st == CZ_OK) st = read_spikes(c, spikes, o->tmin, o->tmax, &ps);
+  if (st == CZ_OK) st = read_spikes(c, o->config, cfg->tstop, spikes, o->tmin, o->tmax, &ps);
   for (int k = 0; k < NSTATS && st == CZ_OK; k++) {
     s[k].v = cz_calloc(gs.n + 1, sizeof *s[k].v);
     s[k].n = cz_calloc(gs.n + 1, sizeof *s[k].n);
@@ -663,7 +723,7 @@ static cz_status run_ks(int argc, char **argv, bool *check, size_t *outside) {
 /* ---- command line ------------------------------------------------------------------------- */
 
 static cz_status parse(int argc, char **argv, stats_opts *o) {
-  *o = (stats_opts){NULL, NULL, "pop_name", NULL, 0.0, NAN, 2.0, 50, 12345, false};
+  *o = (stats_opts){NULL, NULL, NULL, NULL, 0.0, NAN, 2.0, 50, 12345, false}; /* group_by NULL: the default */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const bool has = i + 1 < argc;

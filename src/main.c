@@ -51,7 +51,7 @@ static const usage_entry k_usage[] = {
      "    --dt MS               override run.dt\n"
      "    -o, --output-dir DIR  override output.output_dir\n"
      "    -t, --threads N       OpenMP threads (default: OMP_NUM_THREADS, else run.n_thread, else 1)\n"
-     "    --seed N              seed of the Poisson inputs that name no seed of their own (default 0);\n"
+     "    --seed N              seed of the Poisson inputs that name no seed of their own (default 1);\n"
      "                          spike files, clamps and the static network draw no random numbers\n"
      "    --partition METHOD    place neurons on MPI ranks: metis (default), round-robin, block,\n"
      "                          or a partition FILE written by cadenza partition\n"

@@ -74,8 +74,9 @@ static const usage_entry k_usage[] = {
     {"check", "  cadenza check CONFIG.json [--ranks N] [-o DIR]  validate a folder without simulating; lists every error\n"},
     {"plot",
      "  cadenza plot raster|rates SPIKES [--population P] [--config C [--node-set S]] [--tmin MS] [--tmax MS] [-o F.svg]\n"
-     "                                       (rates: every node of the config at its rate, silent ones at 0 Hz;\n"
-     "                                       the window ends at run.tstop with --config)\n"
+     "                                       (rates: every node at its rate, silent ones at 0 Hz; the window ends\n"
+     "                                       at run.tstop of --config, else at the run's end that timers.json\n"
+     "                                       beside SPIKES records, else at the last spike)\n"
      "  cadenza plot report REPORT.h5 --node ID [--population P] [-o F.svg]   a node's trace\n"
      "  cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o F.svg]   a scaling study (perf/scaling.sh)\n"},
     {"stats",

@@ -432,6 +432,25 @@ static size_t draw_trace(FILE *fp, const plot_opts *o, trace *t) {
 
 /* ---- driver ------------------------------------------------------------------------------- */
 
+/* The simulated time of the run that wrote spikes, from the timers.json that `cadenza run`
+ * writes beside it (run.model_time_ms), or infinity when there is none. */
+static double run_end_beside(const char *spikes) {
+  char *dir = NULL, *path = NULL, *text = NULL;
+  double end = INFINITY;
+  if (cz_path_dirname(spikes, &dir) == CZ_OK && cz_path_join(dir, "timers.json", &path) == CZ_OK &&
+      cz_path_exists(path) && cz_read_file(path, &text, NULL) == CZ_OK) {
+    cJSON *root = cJSON_Parse(text);
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "run"), "model_time_ms");
+    if (cJSON_IsNumber(t) && t->valuedouble > 0) end = t->valuedouble;
+    cJSON_Delete(root);
+  }
+  cz_error_clear();
+  free(dir);
+  free(path);
+  free(text);
+  return end;
+}
+
 static cz_status draw(const plot_opts *o, FILE *fp, size_t *marks) {
   if (strcmp(o->kind, "scaling") == 0) return cz_plot_scaling(o->input, o->metric, fp, marks);
   if (strcmp(o->kind, "report") == 0) {
@@ -445,8 +464,9 @@ static cz_status draw(const plot_opts *o, FILE *fp, size_t *marks) {
   spike_set s = {0, NULL};
   cz_status st = load_selection(o, &sel);
   const double tmin = isnan(o->tmin) ? 0 : o->tmin;
-  /* The window ends where the run did when the config says so, else at the last spike. */
-  const double tend = !isnan(o->tmax) ? o->tmax : sel.cfg ? sel.cfg->tstop : INFINITY;
+  /* The window ends where the run did when the config or the run's timers say so, else at the
+   * last spike. */
+  const double tend = !isnan(o->tmax) ? o->tmax : sel.cfg ? sel.cfg->tstop : run_end_beside(o->input);
   if (st == CZ_OK) st = read_spikes(o, &sel, tmin, tend, &s);
   const double tmax = st == CZ_OK && isinf(tend) ? last_spike(&s) : tend;
   if (st == CZ_OK && !(tmax > tmin)) st = CZ_ERROR(CZ_ERR_ARG, "plot: the window (%g, %g] ms is empty", tmin, tmax);

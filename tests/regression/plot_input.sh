@@ -3,7 +3,8 @@
 #  - a file that is not a spikes file (text, JSON, a nodes h5, a report h5, a node types CSV)
 #    is refused with exit 2 and a message naming it, and leaves no picture, whole or partial;
 #  - `plot rates` draws every node, the silent ones at 0 Hz: up to the highest id that fired
-#    without a config, every node of the circuit with --config, whose run.tstop ends the window;
+#    without a config, every node of the circuit with --config; the window ends at run.tstop,
+#    or without a config at the end of the run that timers.json beside the spikes records;
 #  - legends fit in the picture (an entry's text, at 7.5 px a character, ends inside it);
 #  - `plot scaling` puts cores on a log2 axis whose ticks are 1, 2, 4, ...
 #   plot_input.sh CADENZA
@@ -51,6 +52,9 @@ set -- $ys
   fail "rates: silent nodes 1 and 2 are not at 0 Hz below the firing ones (y: $ys)"
 "$cadenza" plot rates "$tmp/out/spikes.h5" --config "$tmp/net/config.json" -o "$tmp/rates.svg" > /dev/null || exit 1
 [ "$(rate_marks "$tmp/rates.svg")" -eq 500 ] || fail "rates of the run: not every node drawn"
+# without a config, the run's timers.json beside the spikes gives the run's end
+"$cadenza" plot rates "$tmp/out/spikes.h5" -o "$tmp/rates_own.svg" > /dev/null || exit 1
+grep -q 'Firing rates in (0, 200\] ms' "$tmp/rates_own.svg" || fail "rates of a run do not end at its tstop 200 ms"
 echo "plot rates: silent nodes at 0 Hz; the config gives every node and the window"
 
 # legends inside the picture

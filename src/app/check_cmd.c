@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/engine_kind.h"
 #include "app/outdir.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -205,8 +206,14 @@ static size_t check_all(const cz_config *cfg, int ranks) {
   /* The inputs need a network (time grid, neuron numbers) for their full checks. */
   cz_network *net = NULL;
   if (k.nodes_ok && k.models_ok && cz_net_build(cfg, c, 1, 0, 1, NULL, &net) != CZ_OK) cz_error_clear();
-  for (size_t i = 0; i < cfg->ninputs; i++)
-    if (cfg->inputs[i].enabled) note(&k, check_input(cfg, &cfg->inputs[i], c, net));
+  for (size_t i = 0; i < cfg->ninputs; i++) {
+    const cz_cfg_block *b = &cfg->inputs[i];
+    if (b->enabled) note(&k, b->unsupported ? CZ_ERROR(CZ_ERR_CONFIG, "%s", b->unsupported) : check_input(cfg, b, c, net));
+  }
+  for (size_t i = 0; i < cfg->nreports; i++) {
+    const cz_cfg_block *b = &cfg->reports[i];
+    if (b->enabled && b->unsupported) note(&k, CZ_ERROR(CZ_ERR_CONFIG, "%s", b->unsupported));
+  }
   note(&k, cz_recorder_check(cfg, c));
   note(&k, cz_outdir_check(cfg));
   cz_net_destroy(&net);
@@ -236,6 +243,12 @@ int cz_app_check_main(int argc, char **argv) {
   if (cz_cfg_load(config, &ov, &cfg) != CZ_OK) {
     printf("error: %s\n", cz_error_message());
     printf("cadenza check: 1 error (the config must load before the rest can be checked)\n");
+    return 2;
+  }
+  if (cz_engine_require_point(cfg) != CZ_OK) {
+    printf("error: %s\n", cz_error_message());
+    printf("cadenza check: 1 error (the folder is for an engine Cadenza does not have, so nothing else is checked)\n");
+    cz_cfg_destroy(&cfg);
     return 2;
   }
   const size_t errors = check_all(cfg, (int)ranks);

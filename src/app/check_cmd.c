@@ -186,8 +186,9 @@ static void print_summary(const checker *k, const cz_circuit *c, const size_t *n
   for (size_t m = 0; m < c->nmodels; m++)
     printf("model %s with %s\n", c->models[m].template_str,
            c->models[m].params_file ? cz_path_basename(c->models[m].params_file) : "NEST's defaults");
+  const double h = (double)llround(k->cfg->dt * 1000.0) / 1000.0;
   if (isfinite(min_delay))
-    printf("minimum delay %g ms (%g steps of %g ms)\n", min_delay, floor(min_delay / k->cfg->dt + 0.5), k->cfg->dt);
+    printf("minimum delay %g ms (%g steps of %g ms)\n", min_delay, cz_net_delay_steps(min_delay, h), h);
   const double mib = BASE_MIB + ((double)synapses / ranks * BYTES_PER_SYNAPSE + (double)nodes * BYTES_PER_NODE) /
                                     (1024.0 * 1024.0);
   printf("%zu nodes (%zu neurons), %zu edges; about %.0f MiB per rank on %d rank%s (estimate)\n", nodes, neurons,

@@ -202,6 +202,7 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_LOAD);
   CZ_TRY(cz_comm_agree(build(s)));
   CZ_TRY(cz_comm_agree(cz_net_connect(s->net, s->rank_of_gid)));
+  CZ_TRY(cz_comm_agree(cz_net_warn_off_grid(s->net, s->cfg)));
   cz_log_info("Network created.");
   cz_timer_stop(CZ_T_SETUP_BUILD);
   return CZ_OK;

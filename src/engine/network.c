@@ -212,9 +212,9 @@ static inline bool off_grid(double r, int32_t d) { return fabs(r - (double)d) > 
 double cz_net_delay_steps(double delay_ms, double h) { return delay_steps(delay_ms, steps_per_ms(h)); }
 
 static void tally_add(cz_delay_tally *t, double delay_ms, bool from_types) {
+  if (!t->n || delay_ms < t->lo) t->lo = delay_ms;
+  if (!t->n || delay_ms > t->hi) t->hi = delay_ms;
   t->n++;
-  if (!(delay_ms >= t->lo)) t->lo = delay_ms;
-  if (!(delay_ms <= t->hi)) t->hi = delay_ms;
   t->from_types = t->from_types || from_types;
 }
 

@@ -209,7 +209,8 @@ static size_t check_all(const cz_config *cfg, int ranks) {
   if (k.nodes_ok && k.models_ok && cz_net_build(cfg, c, 1, 0, 1, NULL, &net) != CZ_OK) cz_error_clear();
   for (size_t i = 0; i < cfg->ninputs; i++) {
     const cz_cfg_block *b = &cfg->inputs[i];
-    if (b->enabled) note(&k, b->unsupported ? CZ_ERROR(CZ_ERR_CONFIG, "%s", b->unsupported) : check_input(cfg, b, c, net));
+    if (!b->enabled) continue;
+    note(&k, b->unsupported ? CZ_ERROR(CZ_ERR_CONFIG, "%s", b->unsupported) : check_input(cfg, b, c, net));
   }
   for (size_t i = 0; i < cfg->nreports; i++) {
     const cz_cfg_block *b = &cfg->reports[i];

@@ -598,8 +598,12 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
       }
       weight_plan_add(acc->wp, cz_edge_weight(ep, i));
       const bool offd = off_grid(cz_edge_delay(ep, i) * per_ms, d);
-      if (by_type) tdelay[type] = d, toff[type] = offd;
-      else if (offd) tally_add(&off, ep->delay[i], delay_of_type(ep, i));
+      if (by_type) {
+        tdelay[type] = d;
+        toff[type] = offd;
+      } else if (offd) {
+        tally_add(&off, ep->delay[i], delay_of_type(ep, i));
+      }
       if (d < min_delay) min_delay = d;
       if (d > max_delay) max_delay = d;
     }
@@ -1119,7 +1123,8 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
     const int ch = ports[nid] ? ty->port_channel : (split[nid] && !(w > 0)) ? 1 : 0;
     const uint32_t tgt = (uint32_t)ch * N + nid;
     const uint16_t delay =
-        tdelay ? tdelay[type] : (uint16_t)delay_steps_in_range(ep->delay ? ep->delay[i] : ep->types[type].delay, per_ms);
+        tdelay ? tdelay[type]
+               : (uint16_t)delay_steps_in_range(ep->delay ? ep->delay[i] : ep->types[type].delay, per_ms);
     if (delay < 1 || delay > max_delay) { /* not what the scan read: the files changed */
       fs->overfull = true;
       continue;
@@ -1147,7 +1152,8 @@ static cz_status type_delay_steps(const cz_network *net, const cz_edge_pop *ep, 
   *tdelay = NULL;
   if (!values_by_type(ep)) return CZ_OK;
   CZ_NEW(*tdelay, ep->ntypes + 1);
-  for (size_t r = 0; r < ep->ntypes; r++) (*tdelay)[r] = (uint16_t)delay_steps(ep->types[r].delay, steps_per_ms(net->h));
+  const double per_ms = steps_per_ms(net->h);
+  for (size_t r = 0; r < ep->ntypes; r++) (*tdelay)[r] = (uint16_t)delay_steps(ep->types[r].delay, per_ms);
   return CZ_OK;
 }
 
@@ -1398,7 +1404,8 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, b
   uint32_t *stdp_in = cz_calloc(net->N + 1, sizeof *stdp_in);
   cz_delay_tally *offgrid = cz_calloc((size_t)n * net->noffgrid + 1, sizeof *offgrid);
   cz_error_note *fail = NULL;
-  cz_status st = acc && wps && ctxs && ports && indeg && stdp_in && offgrid ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  cz_status st =
+      acc && wps && ctxs && ports && indeg && stdp_in && offgrid ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (uint32_t nid = 0; st == CZ_OK && nid < net->N; nid++) ports[nid] = ports_of(net, nid);
   if (st == CZ_OK && src->streams) st = syn_resolve_all(net, src->c, &fail);
   for (int t = 0; t < n && st == CZ_OK; t++) {
@@ -1702,7 +1709,8 @@ cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid) {
 cz_status cz_net_warn_off_grid(const cz_network *net, const cz_config *cfg) {
   const size_t n = net->noffgrid < cfg->nedges ? net->noffgrid : cfg->nedges;
   uint64_t *count = cz_calloc(n + 1, sizeof *count);
-  double *lo = cz_calloc(n + 1, sizeof *lo), *hi = cz_calloc(n + 1, sizeof *hi), *types = cz_calloc(n + 1, sizeof *types);
+  double *lo = cz_calloc(n + 1, sizeof *lo), *hi = cz_calloc(n + 1, sizeof *hi);
+  double *types = cz_calloc(n + 1, sizeof *types);
   cz_status st = count && lo && hi && types ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t k = 0; st == CZ_OK && k < n; k++) {
     const cz_delay_tally *t = &net->offgrid[k];

@@ -824,6 +824,22 @@ static void test_unknown_report_module(void **state) {
   expect_input_error(f, "config.json", "reports.calcium.module");
 }
 
+/* A module BMTK has but Cadenza does not would change the run silently if it were skipped. */
+static void test_report_not_written_yet(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "  \"output\": {",
+             "  \"reports\": {\n    \"w\": {\"module\": \"syn_weight\", \"cells\": \"cortex_cells\"}\n  },\n"
+             "  \"output\": {");
+  expect_input_error(f, "config.json", "reports.w.module: \"syn_weight\" is a BMTK report that Cadenza does not");
+}
+
+static void test_input_not_run_yet(void **state) {
+  fx *f = *state;
+  fx_replace(f, "config.json", "  \"inputs\": {\n",
+             "  \"inputs\": {\n    \"again\": {\"input_type\": \"replay_spikes\", \"module\": \"replay\"},\n");
+  expect_input_error(f, "config.json", "inputs.again: module \"replay\"");
+}
+
 static void test_nodes_listed_twice(void **state) {
   fx *f = *state;
   fx_replace(f, "config.json", "\"nodes_file\": \"$NETWORK_DIR/thalamus_nodes.h5\"",
@@ -1394,6 +1410,8 @@ int main(int argc, char **argv) {
       CASE(test_manifest_cycle),
       CASE(test_bad_sort_order),
       CASE(test_unknown_report_module),
+      CASE(test_report_not_written_yet),
+      CASE(test_input_not_run_yet),
       CASE(test_nodes_listed_twice),
       CASE(test_nodes_file_missing),
       CASE(test_node_types_file_missing),

@@ -11,6 +11,7 @@ set -u
 cadenza=$1
 data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
 if [ ! -d "$data/bmtk/examples/point_iclamp" ]; then echo "shared data not found: skipped"; exit 77; fi
+data=$(cd "$data" && pwd) # messages name files by their paths with ".." resolved
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_refuse.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fails=0

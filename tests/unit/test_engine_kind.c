@@ -10,44 +10,42 @@
 #include "app/engine_kind.h"
 #include "cz_test.h"
 
-static cz_engine engine_of(cz_clue_key key, const char *value) {
-  cz_engine_clue c = {key, (char *)value, (char *)"f", (char *)"k"};
-  return cz_engine_of_clue(&c);
-}
+static const struct {
+  cz_clue_key key;
+  const char *value;
+  cz_engine engine;
+} CLUES[] = {
+    {CZ_CLUE_TARGET_SIMULATOR, "NEST", CZ_ENGINE_POINT},
+    {CZ_CLUE_TARGET_SIMULATOR, "nest", CZ_ENGINE_POINT},
+    {CZ_CLUE_TARGET_SIMULATOR, "NEURON", CZ_ENGINE_BIONET},
+    {CZ_CLUE_TARGET_SIMULATOR, "CORENEURON", CZ_ENGINE_BIONET},
+    {CZ_CLUE_TARGET_SIMULATOR, "LGNModel", CZ_ENGINE_FILTERNET},
+    {CZ_CLUE_TARGET_SIMULATOR, "DiPDE", CZ_ENGINE_POPNET},
+    {CZ_CLUE_TARGET_SIMULATOR, "Brian", CZ_ENGINE_UNSAID},
+    {CZ_CLUE_MODEL_TYPE, "biophysical", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TYPE, "point_soma", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TYPE, "population", CZ_ENGINE_POPNET},
+    /* every engine has these: the template decides */
+    {CZ_CLUE_MODEL_TYPE, "virtual", CZ_ENGINE_UNSAID},
+    {CZ_CLUE_MODEL_TYPE, "point_process", CZ_ENGINE_UNSAID},
+    {CZ_CLUE_MODEL_TYPE, "point_neuron", CZ_ENGINE_UNSAID},
+    {CZ_CLUE_MODEL_TEMPLATE, "nest:iaf_psc_alpha", CZ_ENGINE_POINT},
+    {CZ_CLUE_MODEL_TEMPLATE, "ctdb:Biophys1.hoc", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TEMPLATE, "nrn:IntFire1", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TEMPLATE, "hoc:Cell", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TEMPLATE, "nml:nml/Cell_1.cell.nml", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TEMPLATE, "lgnmodel:tOFF_TF15", CZ_ENGINE_FILTERNET},
+    {CZ_CLUE_MODEL_TEMPLATE, "dipde:Internal", CZ_ENGINE_POPNET},
+    {CZ_CLUE_MODEL_TEMPLATE, "iaf_psc_alpha", CZ_ENGINE_UNSAID},
+    {CZ_CLUE_MODEL_TEMPLATE, "brian:lif", CZ_ENGINE_UNSAID},
+};
 
-static void test_target_simulator(void **state) {
+static void test_each_clue(void **state) {
   (void)state;
-  assert_int_equal(engine_of(CZ_CLUE_TARGET_SIMULATOR, "NEST"), CZ_ENGINE_POINT);
-  assert_int_equal(engine_of(CZ_CLUE_TARGET_SIMULATOR, "nest"), CZ_ENGINE_POINT);
-  assert_int_equal(engine_of(CZ_CLUE_TARGET_SIMULATOR, "NEURON"), CZ_ENGINE_BIONET);
-  assert_int_equal(engine_of(CZ_CLUE_TARGET_SIMULATOR, "CORENEURON"), CZ_ENGINE_BIONET);
-  assert_int_equal(engine_of(CZ_CLUE_TARGET_SIMULATOR, "LGNModel"), CZ_ENGINE_FILTERNET);
-  assert_int_equal(engine_of(CZ_CLUE_TARGET_SIMULATOR, "DiPDE"), CZ_ENGINE_POPNET);
-  assert_int_equal(engine_of(CZ_CLUE_TARGET_SIMULATOR, "Brian"), CZ_ENGINE_UNSAID);
-}
-
-static void test_model_type(void **state) {
-  (void)state;
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TYPE, "biophysical"), CZ_ENGINE_BIONET);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TYPE, "point_soma"), CZ_ENGINE_BIONET);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TYPE, "population"), CZ_ENGINE_POPNET);
-  /* every engine has these: the template decides */
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TYPE, "virtual"), CZ_ENGINE_UNSAID);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TYPE, "point_process"), CZ_ENGINE_UNSAID);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TYPE, "point_neuron"), CZ_ENGINE_UNSAID);
-}
-
-static void test_model_template(void **state) {
-  (void)state;
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TEMPLATE, "nest:iaf_psc_alpha"), CZ_ENGINE_POINT);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TEMPLATE, "ctdb:Biophys1.hoc"), CZ_ENGINE_BIONET);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TEMPLATE, "nrn:IntFire1"), CZ_ENGINE_BIONET);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TEMPLATE, "hoc:Cell"), CZ_ENGINE_BIONET);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TEMPLATE, "nml:nml/Cell_1.cell.nml"), CZ_ENGINE_BIONET);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TEMPLATE, "lgnmodel:tOFF_TF15"), CZ_ENGINE_FILTERNET);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TEMPLATE, "dipde:Internal"), CZ_ENGINE_POPNET);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TEMPLATE, "iaf_psc_alpha"), CZ_ENGINE_UNSAID);
-  assert_int_equal(engine_of(CZ_CLUE_MODEL_TEMPLATE, "brian:lif"), CZ_ENGINE_UNSAID);
+  for (size_t i = 0; i < sizeof CLUES / sizeof *CLUES; i++) {
+    cz_engine_clue c = {CLUES[i].key, (char *)CLUES[i].value, (char *)"f", (char *)"k"};
+    if (cz_engine_of_clue(&c) != CLUES[i].engine) fail_msg("%s: engine %d", CLUES[i].value, (int)cz_engine_of_clue(&c));
+  }
 }
 
 /* A config (target_simulator line or "") over one node types table; its verdict. */
@@ -91,9 +89,7 @@ static void test_verdicts(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_target_simulator),
-      cmocka_unit_test(test_model_type),
-      cmocka_unit_test(test_model_template),
+      cmocka_unit_test(test_each_clue),
       cmocka_unit_test(test_verdicts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -813,7 +813,9 @@ static bool type_values_ok(const edge_type_info *ti) {
 static bool groups_override_synapses(const edge_groups *eg) { return groups_have_columns(eg); }
 
 /* The population's type table: each CSV row's synapse, as edges without overrides use it. */
-static cz_status edge_types_of(cz_edge_pop *e, const edge_type_info *info, size_t ntypes) {
+static cz_status edge_types_of(cz_edge_pop *e, const edge_type_info *info, const cz_csv *table) {
+  const size_t ntypes = table->nrows;
+  e->types_table = table;
   CZ_NEW(e->types, ntypes);
   e->ntypes = ntypes;
   for (size_t r = 0; r < ntypes; r++) {
@@ -1717,7 +1719,7 @@ static cz_status load_edge_pop_into(cz_circuit *c, cz_h5file *f, const char *fil
   CZ_TRY(cz_strdup(file, &e->file));
   size_t n_file = 0;
   CZ_TRY(edge_pop_ends(c, f, file, name, &e->source_pop, &e->target_pop, &n_file));
-  CZ_TRY(edge_types_of(e, info, types->nrows));
+  CZ_TRY(edge_types_of(e, info, types));
   edge_groups eg = {0, NULL};
   char path[1024];
   snprintf(path, sizeof path, "/edges/%s", name);
@@ -1885,7 +1887,7 @@ static cz_status stream_pop_open(cz_edge_streams *s, size_t k, const char *file,
   CZ_TRY(cz_strdup(name, &e->name));
   CZ_TRY(cz_strdup(file, &e->file));
   CZ_TRY(edge_pop_ends(c, sf->f, file, name, &e->source_pop, &e->target_pop, &sp->n_file));
-  CZ_TRY(edge_types_of(e, sf->info, sf->types->nrows));
+  CZ_TRY(edge_types_of(e, sf->info, sf->types));
   char path[1024];
   snprintf(path, sizeof path, "/edges/%s", name);
   CZ_TRY(load_edge_groups(sf->f, path, &sp->eg));

@@ -97,6 +97,7 @@ typedef struct cz_edge_pop {
   uint32_t *type;          /* [n] index into types */
   size_t ntypes;
   cz_edge_type *types;     /* one per row of the edge types CSV */
+  const cz_csv *types_table; /* that CSV (borrowed from the circuit's tables), for messages */
   double *weight;          /* [n] nsyns * syn_weight, or NULL: take the type's */
   double *delay;           /* [n] ms, or NULL: take the type's */
   bool via_index;          /* the rows were found through the target_to_source index */

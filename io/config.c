@@ -1230,41 +1230,74 @@ static bool name_in(const char *name, const char *const *list) {
   return false;
 }
 
-/* PointNet warns about input modules it does not know but runs without them. */
-static cz_status check_input(const cfg_obj *b, const cz_cfg_block *blk) {
-  static const char *const spike_modules[] = {"nwb", "csv", "sonata", "h5", "hdf5", NULL};
+/* Modules of BMTK's other engines, and the PointNet ones Cadenza does not have yet. */
+static const char *const OTHER_INPUT_MODULES[] = {
+    "replay",     "syn_activity", "SEClamp", "xstim",   "comsol",           "ecephys_probe", "movie",
+    "graiting",   "grating",      "looming", "spontaneous", "full_field_flash", "pop_rates", NULL};
+static const char *const POINT_REPORT_MODULES[] = {"membrane_report", "multimeter_report", "multimeter",
+                                                   "weight_recorder", NULL};
+static const char *const OTHER_REPORT_MODULES[] = {"spikes_report", "netcon_report", "syn_report",    "syn_weight",
+                                                   "extracellular", "ecp",           "clamp_report", "save_synapses",
+                                                   NULL};
+
+static bool name_in_nocase(const char *name, const char *const *list) {
+  for (; *list; list++) {
+    if (strcasecmp(name, *list) == 0) return true;
+  }
+  return false;
+}
+
+/* Why a point-network run cannot honour an input, or NULL: BMTK's PointNet warns about the
+ * modules it does not know and runs without them, which changes the run silently. */
+static cz_status input_refusal(const cfg_obj *b, const cz_cfg_block *blk, char **out) {
+  static const char *const spike_modules[] = {"sonata", "h5", "hdf5", "csv", "nwb", NULL};
+  const char *m = blk->module, *type = blk->input_type ? blk->input_type : "";
+  const bool spikes = strcmp(type, "spikes") == 0, poisson = strcmp(type, "poisson") == 0;
+  const char *const off = "delete the block or set \"enabled\": false to run without it";
+  if (poisson || (m && strcmp(m, "IClamp") == 0) || (spikes && m && name_in_nocase(m, spike_modules))) return CZ_OK;
+  if (!m) return cz_asprintf(out, "%s: %s has no \"module\" (input_type \"%s\")", b->file, b->path, type);
+  if (strcmp(m, "function") == 0)
+    return cz_asprintf(out,
+                       "%s: %s: module \"function\" runs a Python function, which Cadenza cannot run; write the "
+                       "spike trains to a SONATA spikes file and use \"module\": \"sonata\"",
+                       b->file, b->path);
+  if (name_in(m, OTHER_INPUT_MODULES) || strcmp(type, "movie") == 0)
+    return cz_asprintf(out, "%s: %s: module \"%s\" (input_type \"%s\") is a BMTK input that Cadenza does not have "
+                       "yet; %s", b->file, b->path, m, type, off);
+  return cz_asprintf(out,
+                     "%s: %s: unknown input module \"%s\" (input_type \"%s\"); Cadenza runs spikes (modules sonata, "
+                     "h5, hdf5, csv, nwb), IClamp and poisson inputs; %s",
+                     b->file, b->path, m, type, off);
+}
+
+static cz_status check_input(const cfg_obj *b, cz_cfg_block *blk) {
   if (!blk->enabled) return CZ_OK;
-  bool spikes = blk->input_type && strcmp(blk->input_type, "spikes") == 0;
-  if (spikes) {
+  if (blk->input_type && strcmp(blk->input_type, "spikes") == 0) {
     const char *file;
     CZ_TRY(obj_string(b, "input_file", true, &file));
   }
-  const char *m = blk->module ? blk->module : "";
-  const bool poisson = blk->input_type && strcmp(blk->input_type, "poisson") == 0; /* the online drive */
-  bool known = (spikes && name_in(m, spike_modules)) || poisson || strcmp(m, "IClamp") == 0 ||
-               strcmp(m, "ecephys_probe") == 0;
-  if (!known) {
-    cz_log_warn("%s: %s: unknown input (input_type \"%s\", module \"%s\"); it is ignored, as in BMTK",
-                b->file, b->path, blk->input_type ? blk->input_type : "", m);
-  }
-  return CZ_OK;
+  return input_refusal(b, blk, &blk->unsupported);
 }
 
-/* PointNet raises on a report module it does not know; BioNet's are accepted so that shared
- * configs load. */
-static cz_status check_report(const cfg_obj *b, const cz_cfg_block *blk) {
-  static const char *const modules[] = {"membrane_report", "multimeter_report", "multimeter", "spikes_report",
-                                        "weight_recorder", "ecp",            "extracellular", "netcon_report",
-                                        "clamp_report",    "save_synapses",  NULL};
+/* A report module no BMTK engine knows is an error (PointNet raises on it); one that Cadenza
+ * does not write for point networks is refused later (cz_cfg_check_point_blocks), after a
+ * folder for another engine has been told so. */
+static cz_status check_report(const cfg_obj *b, cz_cfg_block *blk) {
   if (!blk->enabled) return CZ_OK;
   char where[CFG_KEY_MAX];
   key_join(where, sizeof where, b->path, "module");
   if (!blk->module) return CFG_MISSING(b->file, where);
-  if (name_in(blk->module, modules)) return CZ_OK;
+  if (name_in(blk->module, POINT_REPORT_MODULES)) return CZ_OK;
+  if (name_in(blk->module, OTHER_REPORT_MODULES))
+    return cz_asprintf(&blk->unsupported,
+                       "%s: %s: \"%s\" is a BMTK report that Cadenza does not write yet (it writes membrane_report, "
+                       "multimeter_report, multimeter and weight_recorder); delete the block or set \"enabled\": "
+                       "false to run without it",
+                       b->file, where, blk->module);
   return CFG_ERR(CZ_ERR_CONFIG, b->file, where,
-                 "unknown report module \"%s\" (valid: membrane_report, multimeter_report, multimeter, "
-                 "spikes_report, weight_recorder, ecp, extracellular, netcon_report, clamp_report, "
-                 "save_synapses)",
+                 "unknown report module \"%s\" (BMTK's are membrane_report, multimeter_report, multimeter, "
+                 "weight_recorder, spikes_report, netcon_report, syn_report, syn_weight, extracellular, ecp, "
+                 "clamp_report, save_synapses)",
                  blk->module);
 }
 
@@ -1298,6 +1331,7 @@ static cz_status read_blocks(cz_config *cfg, const cJSON *origins, const char *k
   return CZ_OK;
 }
 
+/* Which engine it names is app/engine_kind.h's to decide, from this and the nodes. */
 static cz_status read_target_simulator(cz_config *cfg, const cJSON *origins) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg->root, "target_simulator");
   if (!v) return CZ_OK;
@@ -1305,12 +1339,8 @@ static cz_status read_target_simulator(cz_config *cfg, const cJSON *origins) {
   if (!cJSON_IsString(v)) {
     return CFG_ERR(CZ_ERR_CONFIG, file, "target_simulator", "must be a string, not %s", json_type_name(v));
   }
-  CZ_TRY(cz_strdup(v->valuestring, &cfg->target_simulator));
-  if (strcasecmp(v->valuestring, "NEST") != 0) {
-    cz_log_warn("%s: target_simulator is \"%s\"; running it with point-neuron (NEST) semantics", file,
-                v->valuestring);
-  }
-  return CZ_OK;
+  CZ_TRY(cz_strdup(file, &cfg->target_simulator_file));
+  return cz_strdup(v->valuestring, &cfg->target_simulator);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1360,6 +1390,7 @@ static void free_blocks(cz_cfg_block *b, size_t n) {
     free(b[i].name);
     free(b[i].input_type);
     free(b[i].module);
+    free(b[i].unsupported);
   }
   free(b);
 }
@@ -1371,6 +1402,7 @@ void cz_cfg_destroy(cz_config **pcfg) {
   free(cfg->dir);
   cJSON_Delete(cfg->root);
   free(cfg->target_simulator);
+  free(cfg->target_simulator_file);
   free(cfg->output_dir);
   free(cfg->log_file);
   free(cfg->log_level);
@@ -1398,6 +1430,25 @@ void cz_cfg_destroy(cz_config **pcfg) {
   free_blocks(cfg->reports, cfg->nreports);
   free(cfg);
   *pcfg = NULL;
+}
+
+cz_status cz_cfg_check_point_start(const cz_config *cfg) {
+  CZ_CHECK(cfg->tstart == 0, CZ_ERR_CONFIG,
+           "%s: run.tstart is %g ms; BMTK PointNet always starts at 0 ms and ignores run.tstart, so a non-zero "
+           "value is refused (remove it, or set it to 0)",
+           cfg->path, cfg->tstart);
+  return CZ_OK;
+}
+
+cz_status cz_cfg_check_point_blocks(const cz_config *cfg) {
+  CZ_TRY(cz_cfg_check_point_start(cfg));
+  for (size_t i = 0; i < cfg->ninputs; i++)
+    if (cfg->inputs[i].enabled && cfg->inputs[i].unsupported)
+      return CZ_ERROR(CZ_ERR_CONFIG, "%s", cfg->inputs[i].unsupported);
+  for (size_t i = 0; i < cfg->nreports; i++)
+    if (cfg->reports[i].enabled && cfg->reports[i].unsupported)
+      return CZ_ERROR(CZ_ERR_CONFIG, "%s", cfg->reports[i].unsupported);
+  return CZ_OK;
 }
 
 const char *cz_cfg_component(const cz_config *cfg, const char *key) {

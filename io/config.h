@@ -16,7 +16,11 @@
  * Validation: wrong JSON types, missing run.dt, missing tstop/duration, dt <= 0 or not a
  * multiple of 0.001 ms, tstop <= 0, non-finite numbers, networks entries without their files,
  * unknown spikes_sort_order: CZ_ERR_CONFIG naming the key and the file. Unknown keys are
- * ignored; unknown input modules give a warning (BMTK); unknown report modules are errors. */
+ * ignored; a report module that no BMTK engine knows is an error. Inputs and reports that a
+ * point-network run cannot honour (modules of other engines, modules Cadenza does not have
+ * yet, unknown input modules) load, with the reason kept in the block: the loader cannot yet
+ * tell a point network from one for another engine, whose refusal is the message to give
+ * (app/engine_kind.h); cz_cfg_check_point_blocks then refuses them. */
 #ifndef CZ_IO_CONFIG_H
 #define CZ_IO_CONFIG_H
 
@@ -46,6 +50,8 @@ typedef struct cz_cfg_block {
   const struct cJSON *json;  /* the whole block (borrowed from the config tree), after
                                 substitution and path resolution */
   const struct cJSON *node_set; /* inputs: "node_set"; reports: "cells"; NULL when absent */
+  char *unsupported;         /* enabled blocks a point-network run cannot honour: why, as one
+                                line naming the file and key (owned); NULL otherwise */
 } cz_cfg_block;
 
 typedef enum cz_sort_order { CZ_SORT_NONE = 0, CZ_SORT_BY_ID, CZ_SORT_BY_TIME } cz_sort_order;
@@ -78,6 +84,7 @@ typedef struct cz_config {
   bool allow_offgrid_spikes; /* run.allow_offgrid_spikes, default false */
   long nsteps_block;       /* run.nsteps_block, 0 when absent */
   char *target_simulator;  /* may be NULL */
+  char *target_simulator_file; /* the config file that set it (absolute), or NULL */
 
   /* output */
   char *output_dir;        /* absolute */
@@ -115,6 +122,14 @@ typedef struct cz_config {
 /* Loads and validates path. ov may be NULL. Owned (*out). Local (no MPI). */
 cz_status cz_cfg_load(const char *path, const cz_cfg_overrides *ov, cz_config **out);
 void cz_cfg_destroy(cz_config **cfg);
+
+/* CZ_ERR_CONFIG naming run.tstart when it is not 0: PointNet always simulates from 0 ms. */
+cz_status cz_cfg_check_point_start(const cz_config *cfg);
+
+/* CZ_ERR_CONFIG with the reason of a non-zero run.tstart, or of the first enabled input or
+ * report that a point-network run cannot honour (cz_cfg_block.unsupported), inputs first;
+ * CZ_OK when there is none. */
+cz_status cz_cfg_check_point_blocks(const cz_config *cfg);
 
 /* Value of components.<key> (borrowed) or NULL. */
 const char *cz_cfg_component(const cz_config *cfg, const char *key);

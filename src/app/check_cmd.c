@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/engine_kind.h"
 #include "app/outdir.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -185,8 +186,9 @@ static void print_summary(const checker *k, const cz_circuit *c, const size_t *n
   for (size_t m = 0; m < c->nmodels; m++)
     printf("model %s with %s\n", c->models[m].template_str,
            c->models[m].params_file ? cz_path_basename(c->models[m].params_file) : "NEST's defaults");
+  const double h = (double)llround(k->cfg->dt * 1000.0) / 1000.0;
   if (isfinite(min_delay))
-    printf("minimum delay %g ms (%g steps of %g ms)\n", min_delay, floor(min_delay / k->cfg->dt + 0.5), k->cfg->dt);
+    printf("minimum delay %g ms (%g steps of %g ms)\n", min_delay, cz_net_delay_steps(min_delay, h), h);
   const double mib = BASE_MIB + ((double)synapses / ranks * BYTES_PER_SYNAPSE + (double)nodes * BYTES_PER_NODE) /
                                     (1024.0 * 1024.0);
   printf("%zu nodes (%zu neurons), %zu edges; about %.0f MiB per rank on %d rank%s (estimate)\n", nodes, neurons,
@@ -195,6 +197,7 @@ static void print_summary(const checker *k, const cz_circuit *c, const size_t *n
 
 static size_t check_all(const cz_config *cfg, int ranks) {
   checker k = {cfg, 0, false, false};
+  note(&k, cz_cfg_check_point_start(cfg));
   cz_circuit *c = NULL;
   check_nodes(&k, &c);
   if (!c) return k.errors ? k.errors : 1;
@@ -205,8 +208,15 @@ static size_t check_all(const cz_config *cfg, int ranks) {
   /* The inputs need a network (time grid, neuron numbers) for their full checks. */
   cz_network *net = NULL;
   if (k.nodes_ok && k.models_ok && cz_net_build(cfg, c, 1, 0, 1, NULL, &net) != CZ_OK) cz_error_clear();
-  for (size_t i = 0; i < cfg->ninputs; i++)
-    if (cfg->inputs[i].enabled) note(&k, check_input(cfg, &cfg->inputs[i], c, net));
+  for (size_t i = 0; i < cfg->ninputs; i++) {
+    const cz_cfg_block *b = &cfg->inputs[i];
+    if (!b->enabled) continue;
+    note(&k, b->unsupported ? CZ_ERROR(CZ_ERR_CONFIG, "%s", b->unsupported) : check_input(cfg, b, c, net));
+  }
+  for (size_t i = 0; i < cfg->nreports; i++) {
+    const cz_cfg_block *b = &cfg->reports[i];
+    if (b->enabled && b->unsupported) note(&k, CZ_ERROR(CZ_ERR_CONFIG, "%s", b->unsupported));
+  }
   note(&k, cz_recorder_check(cfg, c));
   note(&k, cz_outdir_check(cfg));
   cz_net_destroy(&net);
@@ -236,6 +246,12 @@ int cz_app_check_main(int argc, char **argv) {
   if (cz_cfg_load(config, &ov, &cfg) != CZ_OK) {
     printf("error: %s\n", cz_error_message());
     printf("cadenza check: 1 error (the config must load before the rest can be checked)\n");
+    return 2;
+  }
+  if (cz_engine_require_point(cfg) != CZ_OK) {
+    printf("error: %s\n", cz_error_message());
+    printf("cadenza check: 1 error (the folder is for an engine Cadenza does not have, so nothing else is checked)\n");
+    cz_cfg_destroy(&cfg);
     return 2;
   }
   const size_t errors = check_all(cfg, (int)ranks);

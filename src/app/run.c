@@ -9,6 +9,7 @@
 #include <omp.h>
 #endif
 
+#include "app/engine_kind.h"
 #include "app/outdir.h"
 #include "app/spike_journal.h"
 #include "app/spike_table.h"
@@ -74,22 +75,15 @@ static void apply_log_settings(const cz_config *cfg, bool quiet) {
   cz_log_set_console(cfg->log_to_console);
 }
 
-static void log_unused_inputs(const cz_config *cfg) {
-  for (size_t i = 0; i < cfg->ninputs; i++) {
-    const cz_cfg_block *b = &cfg->inputs[i];
-    if (!b->enabled) continue;
-    bool clamp = b->module && strcmp(b->module, "IClamp") == 0;
-    if (!clamp && !cz_input_is_spikes(b) && !cz_input_is_poisson(b))
-      cz_log_warn("inputs.%s: input_type '%s' with module '%s' is not used by PointNet; ignored", b->name,
-                  b->input_type ? b->input_type : "?", b->module ? b->module : "?");
-  }
-}
-
 /* Every setup phase ends with an agreement, so a failure on any rank stops every rank at the
  * same point, and rank 0 reports it once. */
 static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_CONFIG);
   CZ_TRY(cz_cfg_load(opt->config_path, &opt->ov, &s->cfg));
+  /* A folder for another engine, or an input or report this run would drop, stops here,
+   * before anything is built or written. */
+  CZ_TRY(cz_engine_require_point(s->cfg));
+  CZ_TRY(cz_cfg_check_point_blocks(s->cfg));
   cz_timer_stop(CZ_T_SETUP_CONFIG);
   apply_log_settings(s->cfg, opt->quiet);
   if (opt->log_all_ranks && cz_comm_rank() != 0) cz_log_set_console(false); /* the console is rank 0's */
@@ -98,10 +92,6 @@ static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
     cz_log_info("--threads %d overrides run.n_thread %d", opt->threads, s->cfg->n_thread);
   if (opt->seed >= 0)
     cz_log_info("--seed %lld seeds the Poisson inputs that name no seed of their own", opt->seed);
-  CZ_CHECK(s->cfg->tstart == 0, CZ_ERR_CONFIG,
-           "%s: run.tstart is %g ms; BMTK PointNet always starts at 0 ms and ignores run.tstart, so a non-zero "
-           "value is refused (remove it, or set it to 0)",
-           s->cfg->path, s->cfg->tstart);
   cz_timer_start(CZ_T_SETUP_LOAD);
   for (size_t i = 0; i < s->cfg->nnodes; i++)
     cz_log_info("Batch processing nodes for %s.", cz_path_basename(s->cfg->nodes[i].nodes_file));
@@ -191,7 +181,6 @@ static cz_status build(run_state *s, const cz_run_options *opt) {
   CZ_TRY(cz_clamps_build(s->cfg, s->circuit, s->net, &s->clamps));
   CZ_TRY(cz_poisson_build_seeded(s->cfg, s->circuit, s->net,
                                  opt->seed >= 0 ? (uint64_t)opt->seed : CZ_POISSON_DEFAULT_SEED, &s->poisson));
-  log_unused_inputs(s->cfg);
   CZ_TRY(cz_recorder_create(s->cfg, s->circuit, s->net, s->rank_of_gid, &s->recorder));
   return CZ_OK;
 }
@@ -214,6 +203,7 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_LOAD);
   CZ_TRY(cz_comm_agree(build(s, opt)));
   CZ_TRY(cz_comm_agree(cz_net_connect(s->net, s->rank_of_gid)));
+  CZ_TRY(cz_comm_agree(cz_net_warn_off_grid(s->net, s->cfg)));
   cz_log_info("Network created.");
   cz_timer_stop(CZ_T_SETUP_BUILD);
   return CZ_OK;

@@ -183,13 +183,84 @@ static bool is_plastic(const cz_network *net, uint32_t sm) {
   return net->syn_params[sm].rule != CZ_SYN_STATIC || net->syn_rec[sm] >= 0;
 }
 
-static int32_t delay_steps(double delay_ms, double h) { return (int32_t)floor(delay_ms / h + 0.5); }
+/* NEST's steps per ms (Time::Range::STEPS_PER_MS), the inverse of the step h in ms. A delay
+ * in steps is the delay times this, not the delay over h: the two differ in the last bit for
+ * some delays, and a delay of exactly half a step more than a whole number (0.15 ms with a
+ * step of 0.1 ms) then rounds the other way. */
+static inline double steps_per_ms(double h) { return 1.0 / h; }
+
+/* A delay in steps as NEST converts it (Time::delay_ms_to_steps): the nearest whole number of
+ * steps, halves up. NaN and values beyond the range of the tables come out as 0. */
+static double delay_steps(double delay_ms, double per_ms) {
+  const double x = floor(delay_ms * per_ms + 0.5);
+  return x >= 0.0 && x <= 1e9 ? x : 0.0;
+}
 
 /* delay_steps where it is 1 to 65535 steps, else 0 (NaN included): truncation is floor on
  * that range, and far cheaper per edge than floor() on a generic x86-64 build. */
-static inline int32_t delay_steps_in_range(double delay_ms, double h) {
-  const double x = delay_ms / h + 0.5;
+static inline int32_t steps_in_range(double r) {
+  const double x = r + 0.5;
   return x >= 1.0 && x < 65536.0 ? (int32_t)x : 0;
+}
+static inline int32_t delay_steps_in_range(double delay_ms, double per_ms) { return steps_in_range(delay_ms * per_ms); }
+
+/* Whether a delay of r steps before rounding, rounded to d, is no whole number of steps: NEST
+ * rounds it without a word. The tolerance keeps float32 delays of whole steps on the grid. */
+#define OFF_GRID_REL 1e-6
+static inline bool off_grid(double r, int32_t d) { return fabs(r - (double)d) > OFF_GRID_REL * (double)d; }
+
+double cz_net_delay_steps(double delay_ms, double h) { return delay_steps(delay_ms, steps_per_ms(h)); }
+
+static void tally_add(cz_delay_tally *t, double delay_ms, bool from_types) {
+  if (!t->n || delay_ms < t->lo) t->lo = delay_ms;
+  if (!t->n || delay_ms > t->hi) t->hi = delay_ms;
+  t->n++;
+  t->from_types = t->from_types || from_types;
+}
+
+static void tally_merge(cz_delay_tally *into, const cz_delay_tally *t) {
+  if (!t->n) return;
+  if (!into->n || t->lo < into->lo) into->lo = t->lo;
+  if (!into->n || t->hi > into->hi) into->hi = t->hi;
+  into->n += t->n;
+  into->from_types = into->from_types || t->from_types;
+}
+
+/* The networks.edges entry of an edge population, or SIZE_MAX. */
+static size_t edges_entry(const cz_config *cfg, const cz_edge_pop *ep) {
+  for (size_t k = 0; cfg && k < cfg->nedges; k++)
+    if (strcmp(cfg->edges[k].edges_file, ep->file) == 0) return k;
+  return SIZE_MAX;
+}
+
+/* One line per networks.edges entry whose delays NEST rounds: the file, how many, and what the
+ * rounding makes of the least and the greatest of them. */
+static void warn_off_grid(const cz_cfg_edges *e, const cz_delay_tally *t, double h) {
+  if (!t->n) return;
+  const double lo = delay_steps(t->lo, steps_per_ms(h)) * h, hi = delay_steps(t->hi, steps_per_ms(h)) * h;
+  char types[1200] = "";
+  if (t->from_types) snprintf(types, sizeof types, " (delays from %s)", e->edge_types_file);
+  char range[128] = "";
+  if (t->hi != t->lo) snprintf(range, sizeof range, ", %g ms as %g ms", t->hi, hi);
+  cz_log_warn("%s%s: %llu edges have delays that are not multiples of dt = %g ms; each runs with its delay rounded "
+              "to the nearest step, halves up, as NEST rounds it: %g ms as %g ms%s",
+              e->edges_file, types, (unsigned long long)t->n, h, t->lo, lo, range);
+}
+
+/* The edge type of edge i as its CSV names it ("edge type 100 in edge_types.csv"), for
+ * messages about values the edge takes from its type. */
+static void edge_type_name(const cz_edge_pop *ep, size_t i, char *buf, size_t n) {
+  const cz_csv *t = ep->types_table;
+  const int col = t ? cz_csv_col(t, "edge_type_id") : -1;
+  const char *id = col >= 0 ? cz_csv_cell(t, ep->type[i], (size_t)col) : NULL;
+  if (t) snprintf(buf, n, "edge type %s in %s", id ? id : "?", t->path);
+  else snprintf(buf, n, "its edge type");
+}
+
+/* Whether edge i's delay is its type's (the edge types CSV), not one of its own in the edges
+ * file: always when the population has no per-edge delays; otherwise when they are equal. */
+static bool delay_of_type(const cz_edge_pop *ep, size_t i) {
+  return !ep->delay || ep->delay[i] == ep->types[ep->type[i]].delay;
 }
 
 /* The receptor_type of a synapse model (0 when its params name none). */
@@ -256,11 +327,22 @@ static cz_status check_edge_values(const cz_circuit *c, const syn_table *t, cons
              ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, w);
   }
   const double delay = cz_edge_delay(ep, i);
-  *d = delay_steps(delay, h);
-  CZ_CHECK(*d >= 1 && *d <= 65535, CZ_ERR_FORMAT, "%s: edge %zu of %s has delay %g ms, %s the time step dt = %g ms",
-           ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, delay,
-           *d < 1 ? "shorter than" : "more than 65535 times", h);
-  return CZ_OK;
+  const double steps = delay_steps(delay, steps_per_ms(h));
+  *d = steps <= 65535 ? (int32_t)steps : 0;
+  if (steps >= 1 && steps <= 65535) return CZ_OK;
+  char from[1024] = "";
+  if (delay_of_type(ep, i)) {
+    char type[900];
+    edge_type_name(ep, i, type, sizeof type);
+    snprintf(from, sizeof from, ", from %s", type);
+  }
+  if (steps < 1)
+    return CZ_ERROR(CZ_ERR_FORMAT,
+                    "%s: edge %zu of %s has delay %g ms%s, which rounds to 0 steps of dt = %g ms; NEST refuses it "
+                    "(a delay must be at least one step): lower run.dt or raise the delay",
+                    ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, delay, from, h);
+  return CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s has delay %g ms%s, more than 65535 times the time step dt = %g ms",
+                  ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, delay, from, h);
 }
 
 /* Edge i must target a neuron, not a virtual node. */
@@ -296,11 +378,21 @@ cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c) {
   syn_table t = {cz_calloc(c->nsyn_models + 1, sizeof *t.params), cz_calloc(c->nsyn_models + 1, sizeof *t.rec),
                  cz_calloc(c->nsyn_models + 1, sizeof *t.resolved), &wr, NULL};
   cz_status st = t.params && t.rec && t.resolved ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t e = 0; e < c->nedges && st == CZ_OK; e++)
-    for (size_t i = 0; i < c->edges[e].n && st == CZ_OK; i++) {
+  cz_delay_tally *off = cz_calloc(cfg->nedges + 1, sizeof *off);
+  if (st == CZ_OK && !off) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t e = 0; e < c->nedges && st == CZ_OK; e++) {
+    const cz_edge_pop *ep = &c->edges[e];
+    const size_t k = edges_entry(cfg, ep);
+    for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
       int32_t d;
-      st = check_edge(c, &t, &c->edges[e], i, h, &d);
+      st = check_edge(c, &t, ep, i, h, &d);
+      const double delay = cz_edge_delay(ep, i);
+      if (st == CZ_OK && k != SIZE_MAX && off_grid(delay * steps_per_ms(h), d))
+        tally_add(&off[k], delay, delay_of_type(ep, i));
     }
+  }
+  for (size_t k = 0; st == CZ_OK && k < cfg->nedges; k++) warn_off_grid(&cfg->edges[k], &off[k], h);
+  free(off);
   free(t.params);
   free(t.rec);
   free(t.resolved);
@@ -415,6 +507,8 @@ typedef struct scan_acc {
   /* what this scan (one thread's, in a threaded pass) adds up */
   size_t nsyn, nplastic;
   int32_t min_delay, max_delay;
+  const cz_config *cfg;   /* whose networks.edges entries the tallies follow */
+  cz_delay_tally *offgrid; /* [cfg->nedges] delays off the grid of steps, per entry */
 } scan_acc;
 
 /* What the scan needs per edge type of a batch, set by the type's first edge there, once the
@@ -453,10 +547,12 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
   const syn_table t = {net->syn_params, net->syn_rec, net->syn_resolved, &net->wrecs, acc->syn_fail};
   int *receptor = NULL;
   int32_t *tdelay = NULL;
+  uint8_t *toff = NULL; /* by type: whether the type's delay is off the grid */
   scan_type *types = NULL;
   const bool by_type = values_by_type(ep);
   cz_status st = receptors_of(c, &receptor);
   if (st == CZ_OK && by_type) st = type_delays_new(ep, &tdelay);
+  if (st == CZ_OK && by_type && !(toff = cz_calloc(ep->ntypes + 1, 1))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && !(types = cz_calloc(ep->ntypes + 1, sizeof *types))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   const bool *is_virtual = c->nodes[ep->target_pop].is_virtual;
   const uint32_t *nid_of_target = net->nid_of_gid + net->pop_offset[ep->target_pop];
@@ -466,13 +562,15 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
   block_counts *blocks = acc->blocks;
   size_t nsyn = 0, nplastic = 0;
   int32_t min_delay = acc->min_delay, max_delay = acc->max_delay;
-  const double h = net->h;
+  const double per_ms = steps_per_ms(net->h);
+  cz_delay_tally off = {0, 0.0, 0.0, false};
   uint32_t *stat = blocks->nblocks ? blocks->stat : NULL;
   for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
     const uint32_t type = ep->type[i];
     scan_type *ty = &types[type];
     if (ty->fast) { /* the usual edge, taken here when it passes every check; else below */
-      const int32_t d = delay_steps_in_range(ep->delay[i], h);
+      const double r = ep->delay[i] * per_ms;
+      const int32_t d = steps_in_range(r);
       const uint32_t trow = ep->target_row[i], nid = nid_of_target[trow];
       const size_t sgid = so + ep->source_row[i];
       uint32_t *count = stat && nid != CZ_NO_NID ? &stat[(size_t)blocks->block_of[nid] * net->nsrc + sgid] : NULL;
@@ -481,6 +579,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
         weight_plan_add(acc->wp, ep->weight[i]);
         min_delay = d < min_delay ? d : min_delay;
         max_delay = d > max_delay ? d : max_delay;
+        if (off_grid(r, d)) tally_add(&off, ep->delay[i], false);
         if (nid == CZ_NO_NID) continue; /* simulated on another rank */
         indeg[nid]++;
         nsyn++;
@@ -491,17 +590,24 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
     }
     int32_t d = 0;
     if (!by_type || tdelay[type] < 0) {
-      if (ty->plain) d = delay_steps_in_range(ep->delay[i], net->h);
+      if (ty->plain) d = delay_steps_in_range(ep->delay[i], per_ms);
       if (!(ty->plain && d >= 1 && d <= 65535)) { /* the full checks, which name a failing edge */
         st = check_edge_values(c, &t, ep, i, net->h, &d);
         if (st != CZ_OK) break;
         if (!ty->ready) scan_type_set(net, receptor, ep->types[type].syn_model, !by_type, ty);
       }
       weight_plan_add(acc->wp, cz_edge_weight(ep, i));
-      if (by_type) tdelay[type] = d;
+      const bool offd = off_grid(cz_edge_delay(ep, i) * per_ms, d);
+      if (by_type) {
+        tdelay[type] = d;
+        toff[type] = offd;
+      } else if (offd) {
+        tally_add(&off, ep->delay[i], delay_of_type(ep, i));
+      }
       if (d < min_delay) min_delay = d;
       if (d > max_delay) max_delay = d;
     }
+    if (by_type && toff[type]) tally_add(&off, ep->types[type].delay, true);
     if (is_virtual[ep->target_row[i]] && (st = check_edge_target(c, ep, i)) != CZ_OK) break;
     const uint32_t nid = nid_of_target[ep->target_row[i]];
     if (nid == CZ_NO_NID) continue; /* simulated on another rank */
@@ -519,8 +625,11 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
   acc->nplastic += nplastic;
   acc->min_delay = min_delay;
   acc->max_delay = max_delay;
+  const size_t k = acc->offgrid ? edges_entry(acc->cfg, ep) : SIZE_MAX;
+  if (k != SIZE_MAX) tally_merge(&acc->offgrid[k], &off);
   free(types);
   free(tdelay);
+  free(toff);
   free(receptor);
   return st;
 }
@@ -927,7 +1036,7 @@ static inline __attribute__((always_inline)) void fill_plain_loop(cz_network *ne
   const uint16_t *owner = ti->owner;
   const uint8_t *ports = ti->ports, *split = ti->split;
   const uint32_t N = (uint32_t)net->N;
-  const double h = net->h;
+  const double per_ms = steps_per_ms(net->h);
   const int32_t max_delay = net->max_delay;
   const unsigned shift = group_shift(net);
   for (size_t i = 0; i < ep->n; i++) {
@@ -936,7 +1045,7 @@ static inline __attribute__((always_inline)) void fill_plain_loop(cz_network *ne
     const size_t sgid = so + srow[i];
     const double w = by_type ? ep->types[type[i]].weight : ep->weight[i];
     const uint32_t ch = ports[nid] ? (uint32_t)pb->types[type[i]].port_channel : split[nid] && !(w > 0);
-    const int32_t d = by_type ? pb->tdelay[type[i]] : delay_steps_in_range(ep->delay[i], h);
+    const int32_t d = by_type ? pb->tdelay[type[i]] : delay_steps_in_range(ep->delay[i], per_ms);
     if (d < 1 || d > max_delay) { /* not what the scan read: the files changed */
       fs->overfull = true;
       continue;
@@ -998,7 +1107,7 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
   const uint16_t *owner = ti->owner;
   const uint8_t *ports = ti->ports, *split = ti->split;
   const uint32_t N = (uint32_t)net->N;
-  const double h = net->h;
+  const double per_ms = steps_per_ms(net->h);
   const int32_t max_delay = net->max_delay; /* the scan's, over every edge it read */
   const bool wcode_by_type = !ep->weight;
   const bool grouped = fill_grouped(net, t);
@@ -1014,7 +1123,8 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
     const int ch = ports[nid] ? ty->port_channel : (split[nid] && !(w > 0)) ? 1 : 0;
     const uint32_t tgt = (uint32_t)ch * N + nid;
     const uint16_t delay =
-        tdelay ? tdelay[type] : (uint16_t)delay_steps_in_range(ep->delay ? ep->delay[i] : ep->types[type].delay, h);
+        tdelay ? tdelay[type]
+               : (uint16_t)delay_steps_in_range(ep->delay ? ep->delay[i] : ep->types[type].delay, per_ms);
     if (delay < 1 || delay > max_delay) { /* not what the scan read: the files changed */
       fs->overfull = true;
       continue;
@@ -1042,7 +1152,8 @@ static cz_status type_delay_steps(const cz_network *net, const cz_edge_pop *ep, 
   *tdelay = NULL;
   if (!values_by_type(ep)) return CZ_OK;
   CZ_NEW(*tdelay, ep->ntypes + 1);
-  for (size_t r = 0; r < ep->ntypes; r++) (*tdelay)[r] = (uint16_t)delay_steps(ep->types[r].delay, net->h);
+  const double per_ms = steps_per_ms(net->h);
+  for (size_t r = 0; r < ep->ntypes; r++) (*tdelay)[r] = (uint16_t)delay_steps(ep->types[r].delay, per_ms);
   return CZ_OK;
 }
 
@@ -1273,6 +1384,8 @@ static void scan_merge(cz_network *net, scan_acc *acc, int n) {
     if (acc[t].max_delay > acc[0].max_delay) acc[0].max_delay = acc[t].max_delay;
     weight_plan_merge(acc[0].wp, acc[t].wp);
   }
+  for (int t = 0; t < n; t++)
+    for (size_t k = 0; k < net->noffgrid; k++) tally_merge(&net->offgrid[k], &acc[t].offgrid[k]);
   net->nsyn_total += acc[0].nsyn;
   net->nplastic += acc[0].nplastic;
   net->min_delay = acc[0].min_delay;
@@ -1289,14 +1402,17 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, b
   int *ports = cz_calloc(net->N + 1, sizeof *ports);
   size_t *indeg = cz_calloc(net->N + 1, sizeof *indeg);
   uint32_t *stdp_in = cz_calloc(net->N + 1, sizeof *stdp_in);
+  cz_delay_tally *offgrid = cz_calloc((size_t)n * net->noffgrid + 1, sizeof *offgrid);
   cz_error_note *fail = NULL;
-  cz_status st = acc && wps && ctxs && ports && indeg && stdp_in ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  cz_status st =
+      acc && wps && ctxs && ports && indeg && stdp_in && offgrid ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (uint32_t nid = 0; st == CZ_OK && nid < net->N; nid++) ports[nid] = ports_of(net, nid);
   if (st == CZ_OK && src->streams) st = syn_resolve_all(net, src->c, &fail);
   for (int t = 0; t < n && st == CZ_OK; t++) {
     if (t == 0) wps[0] = *wp; /* the caller's plan; the other threads' are merged into it */
     else st = weight_plan_init(&wps[t]);
-    acc[t] = (scan_acc){ports, indeg, stdp_in, &wps[t], blocks, fail, 0, 0, INT32_MAX, 0};
+    acc[t] = (scan_acc){ports, indeg, stdp_in, &wps[t], blocks, fail, 0, 0, INT32_MAX, 0, src->cfg,
+                        offgrid + (size_t)t * net->noffgrid};
     ctxs[t] = &acc[t];
   }
   if (st == CZ_OK && src->streams) {
@@ -1323,6 +1439,7 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, b
   free(ports);
   free(indeg);
   free(stdp_in);
+  free(offgrid);
   return st;
 }
 
@@ -1589,6 +1706,34 @@ cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid) {
   return st;
 }
 
+cz_status cz_net_warn_off_grid(const cz_network *net, const cz_config *cfg) {
+  const size_t n = net->noffgrid < cfg->nedges ? net->noffgrid : cfg->nedges;
+  uint64_t *count = cz_calloc(n + 1, sizeof *count);
+  double *lo = cz_calloc(n + 1, sizeof *lo), *hi = cz_calloc(n + 1, sizeof *hi);
+  double *types = cz_calloc(n + 1, sizeof *types);
+  cz_status st = count && lo && hi && types ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; st == CZ_OK && k < n; k++) {
+    const cz_delay_tally *t = &net->offgrid[k];
+    count[k] = t->n;
+    lo[k] = t->n ? t->lo : INFINITY;
+    hi[k] = t->n ? t->hi : -INFINITY;
+    types[k] = t->from_types;
+  }
+  if (st == CZ_OK) st = cz_comm_allreduce_sum_u64_array(count, n);
+  if (st == CZ_OK) st = cz_comm_allreduce_f64_array(lo, n, CZ_REDUCE_MIN);
+  if (st == CZ_OK) st = cz_comm_allreduce_f64_array(hi, n, CZ_REDUCE_MAX);
+  if (st == CZ_OK) st = cz_comm_allreduce_f64_array(types, n, CZ_REDUCE_MAX);
+  for (size_t k = 0; st == CZ_OK && k < n; k++) {
+    const cz_delay_tally all = {count[k], lo[k], hi[k], types[k] > 0};
+    warn_off_grid(&cfg->edges[k], &all, net->h);
+  }
+  free(count);
+  free(lo);
+  free(hi);
+  free(types);
+  return st;
+}
+
 /* ------------------------------------------------------------------ public */
 
 void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row) {
@@ -1608,6 +1753,8 @@ static cz_status build(cz_network *net, const cz_config *cfg, edge_source *src, 
   net->tics_per_step = llround(cfg->dt * 1000.0);
   net->h = (double)net->tics_per_step / 1000.0;
   net->nsteps = llround(cfg->tstop / net->h);
+  net->noffgrid = cfg->nedges;
+  CZ_NEW(net->offgrid, cfg->nedges + 1);
   net->nthreads = nthreads < 1 ? 1 : nthreads;
   net->nch = 1;
   net->npops = c->nnodes;
@@ -1673,6 +1820,7 @@ cz_status cz_net_build_streamed(const cz_config *cfg, cz_circuit *c, int nthread
 void cz_net_destroy(cz_network **pnet) {
   if (!pnet || !*pnet) return;
   cz_network *net = *pnet;
+  free(net->offgrid);
   for (size_t j = 0; j < net->ngroups; j++)
     if (net->groups[j].impl) net->groups[j].kind->destroy(net->groups[j].impl);
   free(net->groups);

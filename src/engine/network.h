@@ -90,6 +90,15 @@ typedef struct cz_plastic {
   size_t nsyn;
 } cz_plastic;
 
+/* Delays of one networks.edges entry that are no whole number of steps, which NEST rounds to
+ * the nearest step without a word: how many edges have one, the least and the greatest, and
+ * whether any came from the edge types CSV. */
+typedef struct cz_delay_tally {
+  uint64_t n;
+  double lo, hi;
+  bool from_types;
+} cz_delay_tally;
+
 typedef struct cz_network {
   double h;                /* step in ms */
   int64_t tics_per_step;   /* 1 tic = 0.001 ms */
@@ -124,6 +133,8 @@ typedef struct cz_network {
   int32_t min_delay;       /* steps, over the whole network (equal on every rank after
                               cz_net_connect); 1 when there are no synapses */
   int32_t max_delay;       /* steps, over this rank's synapses (at least 1 after cz_net_connect) */
+  size_t noffgrid;          /* the config's networks.edges entries */
+  cz_delay_tally *offgrid;  /* [noffgrid] this rank's edges whose delays are off the grid */
   int rank, nranks;
   size_t *send_off;        /* [N + 1] send list of each local neuron (CSR), when nranks > 1 */
   uint32_t *send_rank;     /* ranks, ascending */
@@ -147,6 +158,15 @@ cz_status cz_net_build_streamed(const cz_config *cfg, cz_circuit *c, int nthread
                                 const uint32_t *rank_of_gid, uint64_t batch_edges, cz_network **out);
 void cz_net_destroy(cz_network **net);
 
+/* A delay in steps of h ms as NEST converts it (Time::delay_ms_to_steps): delay times the
+ * steps per ms (1 / h), rounded to the nearest whole number, halves up. */
+double cz_net_delay_steps(double delay_ms, double h);
+
+/* Warns, once per networks.edges entry, about the delays of every rank's edges that are no
+ * whole number of steps (how many, and how they were rounded). Collective; rank 0's log says
+ * it. */
+cz_status cz_net_warn_off_grid(const cz_network *net, const cz_config *cfg);
+
 /* Completes the build across ranks: the global minimum and maximum delays (the epoch length
  * must be the same everywhere) and the send lists, from each rank's requests for the spikes of
  * the neurons it has synapses from. rank_of_gid as for cz_net_build. Collective. */
@@ -154,7 +174,8 @@ cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid);
 
 /* The checks of cz_net_build on the loaded edges that need no network: supported synapse
  * models and parameters (weight_recorder reports of cfg name models too), weights the model
- * accepts, no edge onto a virtual node, delays of 1 to 65535 steps of cfg->dt. Local. */
+ * accepts, no edge onto a virtual node, delays of 1 to 65535 steps of cfg->dt; warns as
+ * cz_net_warn_off_grid does about delays off the grid of steps. Local. */
 cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c);
 
 /* Population and row of a gid. */

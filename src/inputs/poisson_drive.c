@@ -165,7 +165,7 @@ static cz_status add_block(const cz_config *cfg, const cz_cfg_block *b, size_t i
   CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: inputs.%s has no \"node_set\"", cfg->path, b->name);
   char where[1024];
   snprintf(where, sizeof where, "%s: inputs.%s.node_set", cfg->path, b->name);
-  const int64_t steps = llround(p.delay / net->h);
+  const double steps = cz_net_delay_steps(p.delay, net->h);
   CZ_CHECK(steps >= 1 && steps <= 65535, CZ_ERR_CONFIG, "%s: inputs.%s.delay %g ms is not 1 to 65535 steps of dt",
            cfg->path, b->name, p.delay);
   cz_ns_view view = cz_circuit_ns_view(c);

@@ -816,12 +816,29 @@ static void test_bad_sort_order(void **state) {
   expect_input_error(f, "config.json", "output.spikes_sort_order");
 }
 
+/* config.json with a reports section holding one block, refused naming key. */
+static void expect_report_refused(fx *f, const char *block, const char *key) {
+  char text[512];
+  snprintf(text, sizeof text, "  \"reports\": {\n    %s\n  },\n  \"output\": {", block);
+  fx_replace(f, "config.json", "  \"output\": {", text);
+  expect_input_error(f, "config.json", key);
+}
+
 static void test_unknown_report_module(void **state) {
-  fx *f = *state;
-  fx_replace(f, "config.json", "  \"output\": {",
-             "  \"reports\": {\n    \"calcium\": {\"module\": \"calcium_imaging\", \"cells\": \"cortex_cells\"}\n  },\n"
-             "  \"output\": {");
-  expect_input_error(f, "config.json", "reports.calcium.module");
+  expect_report_refused(*state, "\"calcium\": {\"module\": \"calcium_imaging\", \"cells\": \"cortex_cells\"}",
+                        "reports.calcium.module");
+}
+
+/* A module BMTK has but Cadenza does not would change the run silently if it were skipped. */
+static void test_report_not_written_yet(void **state) {
+  expect_report_refused(*state, "\"w\": {\"module\": \"syn_weight\", \"cells\": \"cortex_cells\"}",
+                        "reports.w.module: \"syn_weight\" is a BMTK report that Cadenza does not");
+}
+
+static void test_input_not_run_yet(void **state) {
+  fx_replace(*state, "config.json", "  \"inputs\": {\n",
+             "  \"inputs\": {\n    \"again\": {\"input_type\": \"replay_spikes\", \"module\": \"replay\"},\n");
+  expect_input_error(*state, "config.json", "inputs.again: module \"replay\"");
 }
 
 static void test_nodes_listed_twice(void **state) {
@@ -1394,6 +1411,8 @@ int main(int argc, char **argv) {
       CASE(test_manifest_cycle),
       CASE(test_bad_sort_order),
       CASE(test_unknown_report_module),
+      CASE(test_report_not_written_yet),
+      CASE(test_input_not_run_yet),
       CASE(test_nodes_listed_twice),
       CASE(test_nodes_file_missing),
       CASE(test_node_types_file_missing),

@@ -71,6 +71,10 @@ rc=$?
 [ $rc -eq 2 ] || fail "a non-zero run.tstart: exit $rc, expected 2"
 grep -q 'run.tstart' "$tmp/ts.txt" || fail "the message does not name run.tstart: $(cat "$tmp/ts.txt")"
 [ ! -e "$tmp/ts" ] || fail "a refused run wrote output"
+"$cadenza" check "$tmp/net/tstart.json" > "$tmp/tsc.txt" 2>&1
+rc=$?
+[ $rc -eq 2 ] || fail "check of a non-zero run.tstart: exit $rc, expected 2"
+grep -q 'run.tstart' "$tmp/tsc.txt" || fail "check does not name run.tstart: $(cat "$tmp/tsc.txt")"
 sed 's/"tstop":/"tstart": 0, "tstop":/' "$cfg" > "$tmp/net/tstart0.json"
 run tstart0.json ts0
 echo "run.tstart: a non-zero value is refused, 0 runs"

@@ -1,0 +1,96 @@
+/* The engine a folder was written for: each kind of clue on its own, and the verdict on folders
+ * whose config and node types say different things (app/engine_kind.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "app/engine_kind.h"
+#include "cz_test.h"
+
+static const struct {
+  cz_clue_key key;
+  const char *value;
+  cz_engine engine;
+} CLUES[] = {
+    {CZ_CLUE_TARGET_SIMULATOR, "NEST", CZ_ENGINE_POINT},
+    {CZ_CLUE_TARGET_SIMULATOR, "nest", CZ_ENGINE_POINT},
+    {CZ_CLUE_TARGET_SIMULATOR, "NEURON", CZ_ENGINE_BIONET},
+    {CZ_CLUE_TARGET_SIMULATOR, "CORENEURON", CZ_ENGINE_BIONET},
+    {CZ_CLUE_TARGET_SIMULATOR, "LGNModel", CZ_ENGINE_FILTERNET},
+    {CZ_CLUE_TARGET_SIMULATOR, "DiPDE", CZ_ENGINE_POPNET},
+    {CZ_CLUE_TARGET_SIMULATOR, "Brian", CZ_ENGINE_UNSAID},
+    {CZ_CLUE_MODEL_TYPE, "biophysical", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TYPE, "point_soma", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TYPE, "population", CZ_ENGINE_POPNET},
+    /* every engine has these: the template decides */
+    {CZ_CLUE_MODEL_TYPE, "virtual", CZ_ENGINE_UNSAID},
+    {CZ_CLUE_MODEL_TYPE, "point_process", CZ_ENGINE_UNSAID},
+    {CZ_CLUE_MODEL_TYPE, "point_neuron", CZ_ENGINE_UNSAID},
+    {CZ_CLUE_MODEL_TEMPLATE, "nest:iaf_psc_alpha", CZ_ENGINE_POINT},
+    {CZ_CLUE_MODEL_TEMPLATE, "ctdb:Biophys1.hoc", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TEMPLATE, "nrn:IntFire1", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TEMPLATE, "hoc:Cell", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TEMPLATE, "nml:nml/Cell_1.cell.nml", CZ_ENGINE_BIONET},
+    {CZ_CLUE_MODEL_TEMPLATE, "lgnmodel:tOFF_TF15", CZ_ENGINE_FILTERNET},
+    {CZ_CLUE_MODEL_TEMPLATE, "dipde:Internal", CZ_ENGINE_POPNET},
+    {CZ_CLUE_MODEL_TEMPLATE, "iaf_psc_alpha", CZ_ENGINE_UNSAID},
+    {CZ_CLUE_MODEL_TEMPLATE, "brian:lif", CZ_ENGINE_UNSAID},
+};
+
+static void test_each_clue(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof CLUES / sizeof *CLUES; i++) {
+    cz_engine_clue c = {CLUES[i].key, (char *)CLUES[i].value, (char *)"f", (char *)"k"};
+    if (cz_engine_of_clue(&c) != CLUES[i].engine) fail_msg("%s: engine %d", CLUES[i].value, (int)cz_engine_of_clue(&c));
+  }
+}
+
+/* A config (target_simulator line or "") over one node types table; its verdict. */
+static cz_status verdict(const char *tag, const char *target, const char *types) {
+  char dir[512], path[600], cfgpath[600], text[2048];
+  cz_test_tmpdir(dir, sizeof dir, tag);
+  cz_test_write(path, sizeof path, dir, "types.csv", types);
+  snprintf(text, sizeof text,
+           "{%s \"run\": {\"tstop\": 10, \"dt\": 0.1}, \"output\": {\"output_dir\": \"out\"},"
+           " \"networks\": {\"nodes\": [{\"nodes_file\": \"nodes.h5\", \"node_types_file\": \"types.csv\"}]}}",
+           target);
+  cz_test_write(cfgpath, sizeof cfgpath, dir, "config.json", text);
+  cz_config *cfg = NULL;
+  assert_int_equal(cz_cfg_load(cfgpath, NULL, &cfg), CZ_OK);
+  cz_error_clear();
+  const cz_status st = cz_engine_require_point(cfg);
+  cz_cfg_destroy(&cfg);
+  return st;
+}
+
+static void test_verdicts(void **state) {
+  (void)state;
+  const char *point = "node_type_id model_type model_template\n1 point_neuron nest:iaf_psc_alpha\n2 virtual NULL\n";
+  const char *bio = "node_type_id model_type model_template\n1 biophysical ctdb:Biophys1.hoc\n";
+  const char *intfire = "node_type_id model_template model_type\n7 nrn:IntFire1 point_process\n";
+  assert_int_equal(verdict("ek_point", "\"target_simulator\": \"NEST\",", point), CZ_OK);
+  assert_int_equal(verdict("ek_silent", "", point), CZ_OK);
+  /* the config names the engine, whatever the nodes say */
+  assert_int_equal(verdict("ek_said_pop", "\"target_simulator\": \"DiPDE\",", point), CZ_ERR_CONFIG);
+  assert_non_null(strstr(cz_error_message(), "config.json: target_simulator \"DiPDE\" makes this a PopNet"));
+  /* the nodes give it away when the config is silent or says NEST */
+  assert_int_equal(verdict("ek_bio", "", bio), CZ_ERR_CONFIG);
+  assert_non_null(strstr(cz_error_message(), "types.csv: node type 1, column model_type \"biophysical\""));
+  assert_non_null(strstr(cz_error_message(), "BioNet"));
+  assert_int_equal(verdict("ek_intfire", "\"target_simulator\": \"NEST\",", intfire), CZ_ERR_CONFIG);
+  assert_non_null(strstr(cz_error_message(), "node type 7, column model_template \"nrn:IntFire1\""));
+  /* an unknown simulator leaves the verdict to the nodes */
+  assert_int_equal(verdict("ek_odd", "\"target_simulator\": \"Brian\",", point), CZ_OK);
+  cz_error_clear();
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_each_clue),
+      cmocka_unit_test(test_verdicts),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

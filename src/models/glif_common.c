@@ -45,6 +45,10 @@ static cz_status read_asc(const cz_param_src *src, cz_glif_mech *p, double *asc_
   CZ_TRY(cz_glif_number_list(src, "asc_decay", decay0, 2, CZ_GLIF_MAX_ASC, decay, &nd, where));
   CZ_TRY(cz_glif_number_list(src, "asc_amps", amps0, 2, CZ_GLIF_MAX_ASC, p->asc_amps, &na, where));
   CZ_TRY(cz_glif_number_list(src, "asc_r", r0, 2, CZ_GLIF_MAX_ASC, asc_r, &nr, where));
+  p->nasc_given = nd;
+  memcpy(p->asc_k, decay, (size_t)nd * sizeof *decay);
+  memcpy(p->asc_init, init, (size_t)(ni < nd ? ni : nd) * sizeof *init);
+  memcpy(p->asc_r, asc_r, (size_t)(nr < nd ? nr : nd) * sizeof *asc_r);
   if (!p->has_ASC) return CZ_OK;
   CZ_CHECK(ni == nd && na == nd && nr == nd, CZ_ERR_CONFIG,
            "%s: asc_init, asc_decay, asc_amps and asc_r must have the same length", where);
@@ -120,6 +124,36 @@ cz_status cz_glif_mech_read(const cz_param_src *src, double h, cz_glif_mech *p, 
   p->threshold = p->th_inf;
   for (int a = 0; a < p->nasc; a++) p->asc_sum += p->asc[a];
   return CZ_OK;
+}
+
+bool cz_glif_mech_get(const cz_glif_mech *p, const char *name, double *out) {
+  const double E_L = p->E_L;
+  const cz_named_value v[] = {{"V_m", p->U + E_L},
+                              {"E_L", E_L},
+                              {"V_th", p->th_inf + E_L},
+                              {"V_reset", p->V_reset + E_L},
+                              {"g", p->G},
+                              {"g_m", p->G},
+                              {"C_m", p->C_m},
+                              {"t_ref", p->t_ref},
+                              {"th_spike_add", p->th_spike_add},
+                              {"th_spike_decay", p->th_spike_decay},
+                              {"voltage_reset_fraction", p->v_reset_frac},
+                              {"voltage_reset_add", p->v_reset_add},
+                              {"th_voltage_index", p->th_v_index},
+                              {"th_voltage_decay", p->th_v_decay},
+                              {"spike_dependent_threshold", p->has_R},
+                              {"after_spike_currents", p->has_ASC},
+                              {"adapting_threshold", p->has_A},
+                              {"threshold", p->threshold + E_L},
+                              {"threshold_spike", p->th_spike},
+                              {"threshold_voltage", p->th_v},
+                              {"ASCurrents_sum", p->asc_sum}};
+  return cz_named_lookup(v, sizeof v / sizeof v[0], name, out) ||
+         cz_named_list_lookup("asc_init", p->asc_init, p->nasc_given, name, out) ||
+         cz_named_list_lookup("asc_decay", p->asc_k, p->nasc_given, name, out) ||
+         cz_named_list_lookup("asc_amps", p->asc_amps, p->nasc_given, name, out) ||
+         cz_named_list_lookup("asc_r", p->asc_r, p->nasc_given, name, out);
 }
 
 void cz_glif_before_v(cz_glif_mech *p) {

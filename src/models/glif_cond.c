@@ -179,7 +179,13 @@ static double record(const void *pv, size_t i, int var) {
   }
 }
 
+static bool get(const void *pv, size_t i, const char *name, double *out) {
+  const gc_neuron *p = &((const gc_group *)pv)->N[i];
+  return cz_glif_mech_get(&p->m, name, out) || cz_named_list_lookup("tau_syn", p->tau_syn, p->nports, name, out) ||
+         cz_named_list_lookup("E_rev", p->E_rev, p->nports, name, out);
+}
+
 const cz_model_kind cz_glif_cond = {.name = "glif_cond", .param_names = k_params, .split_sign = false,
                                     .create = create, .set_params = set_params, .update = update, .v_m = v_m,
                                     .recordables = k_recordables, .record = record, .nports = nports,
-                                    .destroy = destroy};
+                                    .get = get, .destroy = destroy};

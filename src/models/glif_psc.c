@@ -33,7 +33,8 @@ static const char *const k_params[] = {
     "V_m",          "V_th",           "g",              "g_m",        "E_L",      "C_m",      "t_ref",
     "V_reset",      "th_spike_add",   "th_spike_decay", "voltage_reset_fraction", "voltage_reset_add",
     "th_voltage_index", "th_voltage_decay", "asc_init", "asc_decay",  "asc_amps", "asc_r",
-    "tau_syn",      "spike_dependent_threshold", "after_spike_currents", "adapting_threshold", NULL};
+    "tau_syn",      "spike_dependent_threshold", "after_spike_currents", "adapting_threshold", "ASCurrents", "threshold_spike",
+    "threshold_voltage", NULL};
 
 static void destroy(void *pv) {
   glif *m = pv;

@@ -108,7 +108,8 @@ static const expect k_glif_mech[] = {
     {"th_voltage_index", 0.005}, {"th_voltage_decay", 0.09}, {"asc_init[0]", 0.0}, {"asc_init[1]", 0.0},
     {"asc_decay[0]", 0.003},  {"asc_decay[1]", 0.1},    {"asc_amps[0]", -9.18},    {"asc_amps[1]", -198.94},
     {"asc_r[0]", 1.0},        {"asc_r[1]", 1.0},        {"spike_dependent_threshold", 0.0},
-    {"after_spike_currents", 0.0}, {"adapting_threshold", 0.0}, {"threshold", -51.68}, {"g_m", 9.43}};
+    {"after_spike_currents", 0.0}, {"adapting_threshold", 0.0}, {"threshold", -51.68}, {"g_m", 9.43},
+    {"ASCurrents[0]", 0.0},   {"ASCurrents[1]", 0.0},   {"threshold_spike", 0.0}, {"threshold_voltage", 0.0}};
 static const char *const k_none[] = {NULL};
 static const char *const k_glif_psc_lists[] = {"tau_syn", NULL};
 static const char *const k_glif_cond_lists[] = {"tau_syn", "E_rev", NULL};
@@ -219,6 +220,38 @@ static void test_shift_with_E_L_keeps_absolute_voltages(void **state) {
   check_model("glif_cond", "{\"E_L\": -70}", glif, NEXP(glif), NULL);
 }
 
+/* NEST builds the after-spike currents from the default asc_init (two zeros) when it constructs
+ * the neuron: a later asc_init does not reach them, ASCurrents (the state) does, and a number
+ * of currents other than two needs ASCurrents (NEST would step two). */
+static void test_glif_after_spike_currents_from_defaults(void **state) {
+  (void)state;
+  static const expect asc_init_given[] = {{"asc_init[0]", 5.0}, {"ASCurrents[0]", 0.0}, {"ASCurrents[1]", 0.0},
+                                          {"ASCurrents_sum", 0.0}};
+  check_model("glif_psc", "{\"after_spike_currents\": true, \"asc_init\": [5, 6]}", asc_init_given,
+              NEXP(asc_init_given), NULL);
+  static const expect state_given[] = {{"ASCurrents[0]", 5.0}, {"ASCurrents[1]", 6.0}, {"ASCurrents_sum", 11.0}};
+  check_model("glif_cond", "{\"after_spike_currents\": true, \"ASCurrents\": [5, 6]}", state_given,
+              NEXP(state_given), NULL);
+  static const expect one[] = {{"ASCurrents[0]", 0.5}};
+  check_model("glif_psc",
+              "{\"after_spike_currents\": true, \"asc_init\": [0], \"asc_decay\": [0.1], \"asc_amps\": [-2], "
+              "\"asc_r\": [1], \"ASCurrents\": [0.5]}",
+              one, NEXP(one), NULL);
+  cz_tm_grp g;
+  cz_tm_open(&g, "glif_psc", 1, 0.1);
+  assert_int_equal(cz_tm_try_set(&g, 0,
+                                 "{\"after_spike_currents\": true, \"asc_init\": [0], \"asc_decay\": [0.1], "
+                                 "\"asc_amps\": [-2], \"asc_r\": [1]}"),
+                   CZ_ERR_CONFIG);
+  assert_non_null(strstr(cz_error_message(), "ASCurrents"));
+  assert_int_equal(cz_tm_try_set(&g, 0, "{\"ASCurrents\": [1, 2]}"), CZ_ERR_CONFIG);
+  assert_int_equal(cz_tm_try_set(&g, 0, "{\"threshold_spike\": 1}"), CZ_ERR_CONFIG);
+  assert_int_equal(cz_tm_try_set(&g, 0, "{\"threshold_voltage\": 1}"), CZ_ERR_CONFIG);
+  cz_tm_close(&g);
+  static const expect th[] = {{"threshold_spike", 1.5}, {"threshold", -51.68 + 1.5}};
+  check_model("glif_psc", "{\"spike_dependent_threshold\": true, \"threshold_spike\": 1.5}", th, NEXP(th), NULL);
+}
+
 /* ---- NEST 2's glif_lif_*_psc -------------------------------------------------------------- */
 
 static const expect k_glif2[] = {{"V_th", 26.5},  {"g", 4.6951},    {"E_L", -77.4}, {"C_m", 99.182},
@@ -299,6 +332,7 @@ int main(void) {
       cmocka_unit_test(test_hh_gates_from_defaults),
       cmocka_unit_test(test_conductance_models_start_at_default_E_L),
       cmocka_unit_test(test_shift_with_E_L_keeps_absolute_voltages),
+      cmocka_unit_test(test_glif_after_spike_currents_from_defaults),
       cmocka_unit_test(test_nest2_glif_defaults),
       cmocka_unit_test(test_synapse_defaults),
   };

@@ -7,7 +7,9 @@
  * V_reset, adds b to w and starts the refractory period, during which V is held at V_reset.
  * A neuron sends at most one spike per step (NEST could send a second one within a step only
  * with t_ref = 0 and an implausibly large drive). Conductance jumps of the step follow (alpha:
- * e / tau_syn per nS of weight into dg; exp: the weight into g). */
+ * e / tau_syn per nS of weight into dg; exp: the weight into g). Initial V: V_m, else -70.6 mV,
+ * NEST's default E_L, to which NEST sets V when it constructs the neuron from the defaults (a
+ * later E_L, as nest.Create's params set it, leaves V where it is); w starts at 0. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -28,6 +30,7 @@ static const layout k_exp = {4, {-1, 1, -1, 2}, 3};
 typedef struct aeif_params {
   double V_peak, V_reset, g_L, C_m, E_ex, E_in, E_L, Delta_T, tau_w, a, b, V_th, tau_ex, tau_in, I_e;
   double V_spike; /* V_peak, or V_th when Delta_T is 0 */
+  double t_ref;   /* as given, for get */
 } aeif_params;
 
 /* What the dynamics and the spike test of one neuron's step need. */
@@ -125,10 +128,11 @@ static cz_status set_params(void *pv, size_t i, const cz_param_src *src, const c
   CZ_TRY(cz_param_number(src, "tau_syn_in", 2.0, &p->tau_in, NULL, where));
   CZ_TRY(cz_param_number(src, "I_e", 0.0, &p->I_e, NULL, where));
   CZ_TRY(cz_param_number(src, "gsl_error_tol", 1e-6, &tol, NULL, where));
-  CZ_TRY(cz_param_number(src, "V_m", p->E_L, &y[0], NULL, where));
+  CZ_TRY(cz_param_number(src, "V_m", -70.6, &y[0], NULL, where));
   CZ_TRY(cz_param_number(src, "w", 0.0, &y[((const layout *)m->variant)->w], NULL, where));
   CZ_TRY(check_params(p, t_ref, tol, where));
   p->V_spike = p->Delta_T > 0 ? p->V_peak : p->V_th;
+  p->t_ref = t_ref;
   m->g.R[i] = cz_model_refractory_steps(t_ref, m->g.h);
   return CZ_OK;
 }
@@ -171,10 +175,26 @@ static double record(const void *pv, size_t i, int var) {
   return m->g.y[i * (size_t)L->dim + index[var >= 0 && var < 4 ? var : 0]];
 }
 
+static bool get(const void *pv, size_t i, const char *name, double *out) {
+  const cz_ode_model *m = pv;
+  const layout *L = m->variant;
+  const aeif_params *p = &((const aeif_params *)m->P)[i];
+  const double *y = &m->g.y[i * (size_t)L->dim];
+  const cz_named_value v[] = {
+      {"V_m", y[0]},          {"w", y[L->w]},       {"g_ex", y[L->syn.g_ex]}, {"g_in", y[L->syn.g_in]},
+      {"V_peak", p->V_peak},  {"V_reset", p->V_reset}, {"t_ref", p->t_ref},   {"g_L", p->g_L},
+      {"C_m", p->C_m},        {"E_ex", p->E_ex},    {"E_in", p->E_in},        {"E_L", p->E_L},
+      {"Delta_T", p->Delta_T}, {"tau_w", p->tau_w}, {"a", p->a},              {"b", p->b},
+      {"V_th", p->V_th},      {"tau_syn_ex", p->tau_ex}, {"tau_syn_in", p->tau_in}, {"I_e", p->I_e},
+      {"gsl_error_tol", 1e-6}};
+  return cz_named_lookup(v, sizeof v / sizeof v[0], name, out);
+}
+
 const cz_model_kind cz_aeif_cond_alpha = {.name = "aeif_cond_alpha", .param_names = k_params, .split_sign = true,
                                           .create = create_alpha, .set_params = set_params, .update = update,
                                           .v_m = v_m, .recordables = k_recordables, .record = record,
-                                          .destroy = cz_ode_model_destroy};
+                                          .get = get, .destroy = cz_ode_model_destroy};
 const cz_model_kind cz_aeif_cond_exp = {.name = "aeif_cond_exp", .param_names = k_params, .split_sign = true,
                                         .create = create_exp, .set_params = set_params, .update = update, .v_m = v_m,
-                                        .recordables = k_recordables, .record = record, .destroy = cz_ode_model_destroy};
+                                        .recordables = k_recordables, .record = record, .get = get,
+                                        .destroy = cz_ode_model_destroy};

@@ -37,6 +37,30 @@ static cz_status relative_voltage(const cz_param_src *src, const char *key, doub
   return CZ_OK;
 }
 
+/* The after-spike currents' initial values. NEST builds them from the default asc_init when it
+ * constructs the neuron, so an asc_init given later does not reach them, and it steps as many
+ * currents as they hold (two) unless ASCurrents, the state itself, is given. */
+static cz_status initial_asc(const cz_param_src *src, cz_glif_mech *p, const double *init0, const char *where) {
+  int n = 0;
+  CZ_TRY(cz_glif_number_list(src, "ASCurrents", init0, 2, CZ_GLIF_MAX_ASC, p->asc, &n, where));
+  CZ_CHECK(n == p->nasc, CZ_ERR_CONFIG,
+           "%s: %d after-spike currents (asc_decay) need ASCurrents with as many initial values (NEST starts "
+           "from its 2 default ones)",
+           where, p->nasc);
+  return CZ_OK;
+}
+
+/* The spike and voltage components of the threshold start at 0 unless given, and only the
+ * levels that have them take them. */
+static cz_status initial_threshold(const cz_param_src *src, cz_glif_mech *p, const char *where) {
+  bool given = false;
+  CZ_TRY(cz_param_number(src, "threshold_spike", 0.0, &p->th_spike, &given, where));
+  CZ_CHECK(!given || p->has_R, CZ_ERR_CONFIG, "%s: threshold_spike needs spike_dependent_threshold", where);
+  CZ_TRY(cz_param_number(src, "threshold_voltage", 0.0, &p->th_v, &given, where));
+  CZ_CHECK(!given || p->has_A, CZ_ERR_CONFIG, "%s: threshold_voltage needs adapting_threshold", where);
+  return CZ_OK;
+}
+
 static cz_status read_asc(const cz_param_src *src, cz_glif_mech *p, double *asc_r, const char *where) {
   static const double init0[] = {0, 0}, decay0[] = {0.003, 0.1}, amps0[] = {-9.18, -198.94}, r0[] = {1, 1};
   double init[CZ_GLIF_MAX_ASC], decay[CZ_GLIF_MAX_ASC];
@@ -45,17 +69,24 @@ static cz_status read_asc(const cz_param_src *src, cz_glif_mech *p, double *asc_
   CZ_TRY(cz_glif_number_list(src, "asc_decay", decay0, 2, CZ_GLIF_MAX_ASC, decay, &nd, where));
   CZ_TRY(cz_glif_number_list(src, "asc_amps", amps0, 2, CZ_GLIF_MAX_ASC, p->asc_amps, &na, where));
   CZ_TRY(cz_glif_number_list(src, "asc_r", r0, 2, CZ_GLIF_MAX_ASC, asc_r, &nr, where));
-  if (!p->has_ASC) return CZ_OK;
+  p->nasc_given = nd;
+  memcpy(p->asc_k, decay, (size_t)nd * sizeof *decay);
+  memcpy(p->asc_init, init, (size_t)(ni < nd ? ni : nd) * sizeof *init);
+  memcpy(p->asc_r, asc_r, (size_t)(nr < nd ? nr : nd) * sizeof *asc_r);
+  if (!p->has_ASC) {
+    const cJSON *given = src->dict ? cJSON_GetObjectItemCaseSensitive(src->dict, "ASCurrents") : NULL;
+    CZ_CHECK(!given, CZ_ERR_CONFIG, "%s: ASCurrents needs after_spike_currents", where);
+    return CZ_OK;
+  }
   CZ_CHECK(ni == nd && na == nd && nr == nd, CZ_ERR_CONFIG,
            "%s: asc_init, asc_decay, asc_amps and asc_r must have the same length", where);
   p->nasc = nd;
   for (int a = 0; a < nd; a++) {
     CZ_CHECK(decay[a] > 0, CZ_ERR_CONFIG, "%s: asc_decay values must be > 0", where);
     CZ_CHECK(asc_r[a] >= 0 && asc_r[a] <= 1, CZ_ERR_CONFIG, "%s: asc_r values must be within [0, 1]", where);
-    p->asc[a] = init[a];
     p->asc_decay_rate[a] = decay[a]; /* the rate; turned into step constants below */
   }
-  return CZ_OK;
+  return initial_asc(src, p, init0, where);
 }
 
 /* NEST's pre-run constants for step h. asc_decay_rate holds the rates k on entry. */
@@ -115,11 +146,43 @@ cz_status cz_glif_mech_read(const cz_param_src *src, double h, cz_glif_mech *p, 
   CZ_CHECK(!p->has_R || p->th_spike_decay > 0, CZ_ERR_CONFIG, "%s: th_spike_decay must be > 0", where);
   CZ_CHECK(!p->has_R || (p->v_reset_frac >= 0 && p->v_reset_frac <= 1), CZ_ERR_CONFIG,
            "%s: voltage_reset_fraction must be within [0, 1]", where);
+  CZ_TRY(initial_threshold(src, p, where));
   step_constants(p, asc_r, h);
   p->refr_counts = cz_model_refractory_steps(p->t_ref, h);
-  p->threshold = p->th_inf;
+  p->threshold = p->th_spike + p->th_v + p->th_inf;
   for (int a = 0; a < p->nasc; a++) p->asc_sum += p->asc[a];
   return CZ_OK;
+}
+
+bool cz_glif_mech_get(const cz_glif_mech *p, const char *name, double *out) {
+  const double E_L = p->E_L;
+  const cz_named_value v[] = {{"V_m", p->U + E_L},
+                              {"E_L", E_L},
+                              {"V_th", p->th_inf + E_L},
+                              {"V_reset", p->V_reset + E_L},
+                              {"g", p->G},
+                              {"g_m", p->G},
+                              {"C_m", p->C_m},
+                              {"t_ref", p->t_ref},
+                              {"th_spike_add", p->th_spike_add},
+                              {"th_spike_decay", p->th_spike_decay},
+                              {"voltage_reset_fraction", p->v_reset_frac},
+                              {"voltage_reset_add", p->v_reset_add},
+                              {"th_voltage_index", p->th_v_index},
+                              {"th_voltage_decay", p->th_v_decay},
+                              {"spike_dependent_threshold", p->has_R},
+                              {"after_spike_currents", p->has_ASC},
+                              {"adapting_threshold", p->has_A},
+                              {"threshold", p->threshold + E_L},
+                              {"threshold_spike", p->th_spike},
+                              {"threshold_voltage", p->th_v},
+                              {"ASCurrents_sum", p->asc_sum}};
+  return cz_named_lookup(v, sizeof v / sizeof v[0], name, out) ||
+         cz_named_list_lookup("asc_init", p->asc_init, p->nasc_given, name, out) ||
+         cz_named_list_lookup("asc_decay", p->asc_k, p->nasc_given, name, out) ||
+         cz_named_list_lookup("asc_amps", p->asc_amps, p->nasc_given, name, out) ||
+         cz_named_list_lookup("asc_r", p->asc_r, p->nasc_given, name, out) ||
+         cz_named_list_lookup("ASCurrents", p->asc, p->has_ASC ? p->nasc : 2, name, out);
 }
 
 void cz_glif_before_v(cz_glif_mech *p) {

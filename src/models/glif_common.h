@@ -31,6 +31,8 @@ typedef struct cz_glif_mech {
   bool has_R, has_ASC, has_A;
   int nasc;
   double asc_amps[CZ_GLIF_MAX_ASC];
+  double asc_init[CZ_GLIF_MAX_ASC], asc_k[CZ_GLIF_MAX_ASC], asc_r[CZ_GLIF_MAX_ASC]; /* as given, for get */
+  int nasc_given;
   /* step constants */
   double asc_decay_rate[CZ_GLIF_MAX_ASC], asc_stable[CZ_GLIF_MAX_ASC], asc_refr_decay[CZ_GLIF_MAX_ASC];
   double th_spike_rate, th_spike_refr_rate, potential_rate, th_v_rate_inv, phi, ab_ratio;
@@ -49,6 +51,10 @@ cz_status cz_glif_mech_read(const cz_param_src *src, double h, cz_glif_mech *p, 
 /* A list of numbers (dict value key), or dflt[0 .. ndflt) when absent; at most cap. */
 cz_status cz_glif_number_list(const cz_param_src *src, const char *key, const double *dflt, int ndflt, int cap,
                               double *out, int *n, const char *where);
+
+/* The value of a shared parameter or state variable as NEST's GetStatus reports it (voltages
+ * absolute; lists as "asc_amps[k]"); false when name is none of them. */
+bool cz_glif_mech_get(const cz_glif_mech *p, const char *name, double *out);
 
 /* The parts of a non-refractory step before the membrane update. */
 void cz_glif_before_v(cz_glif_mech *p);

@@ -43,7 +43,8 @@ static const char *const k_params[] = {
     "V_m",          "V_th",           "g",              "g_m",        "E_L",      "C_m",      "t_ref",
     "V_reset",      "th_spike_add",   "th_spike_decay", "voltage_reset_fraction", "voltage_reset_add",
     "th_voltage_index", "th_voltage_decay", "asc_init", "asc_decay",  "asc_amps", "asc_r",
-    "tau_syn",      "E_rev",          "spike_dependent_threshold", "after_spike_currents", "adapting_threshold",
+    "tau_syn",      "E_rev",          "spike_dependent_threshold", "after_spike_currents", "adapting_threshold", "ASCurrents", "threshold_spike",
+    "threshold_voltage",
     NULL};
 
 static int dynamics(double t, const double y[], double f[], void *pv) {
@@ -179,7 +180,13 @@ static double record(const void *pv, size_t i, int var) {
   }
 }
 
+static bool get(const void *pv, size_t i, const char *name, double *out) {
+  const gc_neuron *p = &((const gc_group *)pv)->N[i];
+  return cz_glif_mech_get(&p->m, name, out) || cz_named_list_lookup("tau_syn", p->tau_syn, p->nports, name, out) ||
+         cz_named_list_lookup("E_rev", p->E_rev, p->nports, name, out);
+}
+
 const cz_model_kind cz_glif_cond = {.name = "glif_cond", .param_names = k_params, .split_sign = false,
                                     .create = create, .set_params = set_params, .update = update, .v_m = v_m,
                                     .recordables = k_recordables, .record = record, .nports = nports,
-                                    .destroy = destroy};
+                                    .get = get, .destroy = destroy};

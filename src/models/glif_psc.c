@@ -18,6 +18,7 @@ enum { MAX_PORTS = CZ_GLIF_MAX_PORTS };
 typedef struct glif_neuron {
   cz_glif_mech m;
   int nports;
+  double tau_syn[MAX_PORTS];
   double P33, P30, P11[MAX_PORTS], P21[MAX_PORTS], P31[MAX_PORTS], P32[MAX_PORTS], psc0[MAX_PORTS];
   double I, I_syn, y1[MAX_PORTS], y2[MAX_PORTS];
 } glif_neuron;
@@ -32,7 +33,8 @@ static const char *const k_params[] = {
     "V_m",          "V_th",           "g",              "g_m",        "E_L",      "C_m",      "t_ref",
     "V_reset",      "th_spike_add",   "th_spike_decay", "voltage_reset_fraction", "voltage_reset_add",
     "th_voltage_index", "th_voltage_decay", "asc_init", "asc_decay",  "asc_amps", "asc_r",
-    "tau_syn",      "spike_dependent_threshold", "after_spike_currents", "adapting_threshold", NULL};
+    "tau_syn",      "spike_dependent_threshold", "after_spike_currents", "adapting_threshold", "ASCurrents", "threshold_spike",
+    "threshold_voltage", NULL};
 
 static void destroy(void *pv) {
   glif *m = pv;
@@ -81,6 +83,7 @@ static cz_status set_params(void *pv, size_t i, const cz_param_src *src, const c
   for (int k = 0; k < p->nports; k++)
     CZ_CHECK(tau_syn[k] > 0, CZ_ERR_CONFIG, "%s: tau_syn values must be > 0", where);
   propagators(p, tau_syn, m->h);
+  memcpy(p->tau_syn, tau_syn, sizeof tau_syn);
   return CZ_OK;
 }
 
@@ -143,7 +146,16 @@ static double record(const void *pv, size_t i, int var) {
   }
 }
 
+static bool get(const void *pv, size_t i, const char *name, double *out) {
+  const glif_neuron *p = &((const glif *)pv)->N[i];
+  if (strcmp(name, "I_syn") == 0) {
+    *out = p->I_syn;
+    return true;
+  }
+  return cz_glif_mech_get(&p->m, name, out) || cz_named_list_lookup("tau_syn", p->tau_syn, p->nports, name, out);
+}
+
 const cz_model_kind cz_glif_psc = {.name = "glif_psc", .param_names = k_params, .split_sign = false, .create = create,
                                    .set_params = set_params, .update = update, .v_m = v_m,
                                    .recordables = k_recordables, .record = record, .nports = nports,
-                                   .destroy = destroy};
+                                   .get = get, .destroy = destroy};

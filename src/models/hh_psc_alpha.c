@@ -5,7 +5,9 @@
  * step's input enters the currents (e / tau_syn per pA; inhibitory weights keep their sign),
  * then a spike is sent when V >= 0 mV and V fell during the step (the peak has passed), unless
  * the neuron is within t_ref of its last spike (no voltage clamp: a pseudo-refractoriness).
- * V starts at -65 mV with the gating variables at their equilibria there. */
+ * V starts at -65 mV with the gating variables at their equilibria there; NEST computes them
+ * once, when it constructs the neuron from the defaults, so a V_m given in the parameters
+ * moves V alone and the gates keep the equilibria of -65 mV unless given too. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -17,8 +19,11 @@ enum { V_M = 0, HH_M, HH_H, HH_N, DI_EX, I_EX, DI_IN, I_IN, NSTATE };
 
 typedef struct hh_params {
   double g_Na, g_K, g_L, C_m, E_Na, E_K, E_L, tau_ex, tau_in, I_e;
+  double t_ref;  /* as given, for get */
   double I_stim; /* external current during this step */
 } hh_params;
+
+enum { V_M_DEFAULT = -65 };
 
 static const char *const k_params[] = {"V_m",  "t_ref", "g_Na", "g_K", "g_L", "C_m", "E_Na", "E_K", "E_L",
                                        "tau_syn_ex", "tau_syn_in", "I_e", "Act_m", "Act_h", "Inact_n", NULL};
@@ -74,9 +79,9 @@ static cz_status set_params(void *pv, size_t i, const cz_param_src *src, const c
   CZ_TRY(cz_param_number(src, "tau_syn_ex", 0.2, &p->tau_ex, NULL, where));
   CZ_TRY(cz_param_number(src, "tau_syn_in", 2.0, &p->tau_in, NULL, where));
   CZ_TRY(cz_param_number(src, "I_e", 0.0, &p->I_e, NULL, where));
-  CZ_TRY(cz_param_number(src, "V_m", -65.0, &y[V_M], NULL, where));
+  CZ_TRY(cz_param_number(src, "V_m", V_M_DEFAULT, &y[V_M], NULL, where));
   double an, bn, am, bm, ah, bh;
-  rates(y[V_M], &an, &bn, &am, &bm, &ah, &bh);
+  rates(V_M_DEFAULT, &an, &bn, &am, &bm, &ah, &bh);
   CZ_TRY(cz_param_number(src, "Act_m", am / (am + bm), &y[HH_M], NULL, where));
   CZ_TRY(cz_param_number(src, "Act_h", ah / (ah + bh), &y[HH_H], NULL, where));
   CZ_TRY(cz_param_number(src, "Inact_n", an / (an + bn), &y[HH_N], NULL, where));
@@ -86,6 +91,7 @@ static cz_status set_params(void *pv, size_t i, const cz_param_src *src, const c
   CZ_CHECK(p->g_Na >= 0 && p->g_K >= 0 && p->g_L >= 0, CZ_ERR_CONFIG, "%s: conductances must be >= 0", where);
   CZ_CHECK(y[HH_M] >= 0 && y[HH_H] >= 0 && y[HH_N] >= 0, CZ_ERR_CONFIG, "%s: gating variables must be >= 0", where);
   m->g.R[i] = cz_model_refractory_steps(t_ref, m->g.h);
+  p->t_ref = t_ref;
   return CZ_OK;
 }
 
@@ -127,6 +133,19 @@ static double record(const void *pv, size_t i, int var) {
   return ((const cz_ode_model *)pv)->g.y[i * NSTATE + index[var >= 0 && var < 6 ? var : 0]];
 }
 
+static bool get(const void *pv, size_t i, const char *name, double *out) {
+  const cz_ode_model *m = pv;
+  const hh_params *p = &((const hh_params *)m->P)[i];
+  const double *y = &m->g.y[i * NSTATE];
+  const cz_named_value v[] = {
+      {"V_m", y[V_M]},  {"Act_m", y[HH_M]}, {"Act_h", y[HH_H]}, {"Inact_n", y[HH_N]}, {"I_syn_ex", y[I_EX]},
+      {"I_syn_in", y[I_IN]}, {"t_ref", p->t_ref}, {"g_Na", p->g_Na}, {"g_K", p->g_K}, {"g_L", p->g_L},
+      {"C_m", p->C_m},  {"E_Na", p->E_Na}, {"E_K", p->E_K},    {"E_L", p->E_L},       {"tau_syn_ex", p->tau_ex},
+      {"tau_syn_in", p->tau_in}, {"I_e", p->I_e}};
+  return cz_named_lookup(v, sizeof v / sizeof v[0], name, out);
+}
+
 const cz_model_kind cz_hh_psc_alpha = {.name = "hh_psc_alpha", .param_names = k_params, .split_sign = true,
                                        .create = create, .set_params = set_params, .update = update, .v_m = v_m,
-                                       .recordables = k_recordables, .record = record, .destroy = cz_ode_model_destroy};
+                                       .recordables = k_recordables, .record = record, .get = get,
+                                       .destroy = cz_ode_model_destroy};

@@ -8,7 +8,8 @@
  * The step's conductance jumps (weights in nS; negative weights enter the inhibitory channel
  * with their magnitude) come after that test in iaf_cond_alpha (e / tau_syn per nS into dg)
  * and before it in iaf_cond_exp (the weight into g), as in NEST. Initial V: V_m, else -70 mV
- * (iaf_cond_alpha) or E_L (iaf_cond_exp). */
+ * in both: NEST sets V to E_L when it constructs the neuron from the defaults, and a later E_L
+ * (nest.Create's params) leaves V where it is. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -31,6 +32,7 @@ static const variant k_exp = {"iaf_cond_exp", 3, {-1, 1, -1, 2}, true};
 
 typedef struct cond_neuron {
   cz_cond_params c;
+  double t_ref;  /* as given, for get */
   double I_stim; /* external current during this step */
   bool refractory;
 } cond_neuron;
@@ -82,10 +84,11 @@ static cz_status set_params(void *pv, size_t i, const cz_param_src *src, const c
   double t_ref, *y = &m->g.y[i * (size_t)v->dim];
   CZ_TRY(cz_cond_read_params(src, where, &p->c, &t_ref));
   CZ_CHECK(p->c.g_L >= 0, CZ_ERR_CONFIG, "%s: leak conductance g_L must be >= 0", where);
-  CZ_TRY(cz_param_number(src, "V_m", v == &k_alpha ? -70.0 : p->c.E_L, &y[V_M], NULL, where));
+  CZ_TRY(cz_param_number(src, "V_m", -70.0, &y[V_M], NULL, where));
   CZ_TRY(cz_param_number(src, "g_ex", 0.0, &y[v->syn.g_ex], NULL, where));
   CZ_TRY(cz_param_number(src, "g_in", 0.0, &y[v->syn.g_in], NULL, where));
   m->g.R[i] = cz_model_refractory_steps(t_ref, m->g.h);
+  p->t_ref = t_ref;
   return CZ_OK;
 }
 
@@ -137,10 +140,25 @@ static double record(const void *pv, size_t i, int var) {
   return m->g.y[i * (size_t)L->dim + index[var >= 0 && var < 3 ? var : 0]];
 }
 
+static bool get(const void *pv, size_t i, const char *name, double *out) {
+  const cz_ode_model *m = pv;
+  const variant *L = m->variant;
+  const cond_neuron *p = &((const cond_neuron *)m->P)[i];
+  const double *y = &m->g.y[i * (size_t)L->dim];
+  const cz_cond_params *c = &p->c;
+  const cz_named_value v[] = {{"V_m", y[V_M]},        {"g_ex", y[L->syn.g_ex]},  {"g_in", y[L->syn.g_in]},
+                              {"V_th", c->V_th},      {"V_reset", c->V_reset},   {"t_ref", p->t_ref},
+                              {"g_L", c->g_L},        {"C_m", c->C_m},           {"E_ex", c->E_ex},
+                              {"E_in", c->E_in},      {"E_L", c->E_L},           {"tau_syn_ex", c->tau_ex},
+                              {"tau_syn_in", c->tau_in}, {"I_e", c->I_e}};
+  return cz_named_lookup(v, sizeof v / sizeof v[0], name, out);
+}
+
 const cz_model_kind cz_iaf_cond_alpha = {.name = "iaf_cond_alpha", .param_names = k_params, .split_sign = true,
                                          .create = create_alpha, .set_params = set_params, .update = update,
                                          .v_m = v_m, .recordables = k_recordables, .record = record,
-                                         .destroy = cz_ode_model_destroy};
+                                         .get = get, .destroy = cz_ode_model_destroy};
 const cz_model_kind cz_iaf_cond_exp = {.name = "iaf_cond_exp", .param_names = k_params, .split_sign = true,
                                        .create = create_exp, .set_params = set_params, .update = update, .v_m = v_m,
-                                       .recordables = k_recordables, .record = record, .destroy = cz_ode_model_destroy};
+                                       .recordables = k_recordables, .record = record, .get = get,
+                                       .destroy = cz_ode_model_destroy};

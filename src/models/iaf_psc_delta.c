@@ -13,7 +13,7 @@
 typedef struct iaf_delta {
   size_t n;
   double h;
-  double *P33, *P30, *I_e, *V_th, *V_reset, *V_min, *E_L, *tau_m;
+  double *P33, *P30, *I_e, *V_th, *V_reset, *V_min, *E_L, *tau_m, *C_m, *t_ref;
   int32_t *R;
   bool *refr_input;
   bool any_refr_input;
@@ -26,7 +26,7 @@ static const char *const k_params[] = {"V_m", "E_L", "C_m", "tau_m", "t_ref", "V
 
 #define DELTA_ARRAYS(g)                                                                                \
   &(g)->P33, &(g)->P30, &(g)->I_e, &(g)->V_th, &(g)->V_reset, &(g)->V_min, &(g)->E_L, &(g)->tau_m, &(g)->y3, \
-      &(g)->y0, &(g)->refr_buf
+      &(g)->y0, &(g)->refr_buf, &(g)->C_m, &(g)->t_ref
 
 static void destroy(void *p) {
   iaf_delta *g = p;
@@ -74,6 +74,8 @@ static cz_status set_params(void *p, size_t i, const cz_param_src *src, const ch
   g->V_min[i] = v.V_min;
   g->E_L[i] = v.E_L;
   g->tau_m[i] = tau_m;
+  g->C_m[i] = C_m;
+  g->t_ref[i] = t_ref;
   g->R[i] = cz_model_refractory_steps(t_ref, g->h);
   g->refr_input[i] = refr;
   g->any_refr_input = g->any_refr_input || refr;
@@ -156,6 +158,17 @@ static double record(const void *p, size_t i, int var) {
   return g->y3[i] + g->E_L[i];
 }
 
+static bool get(const void *p, size_t i, const char *name, double *out) {
+  const iaf_delta *g = p;
+  const double E_L = g->E_L[i];
+  const cz_named_value v[] = {{"V_m", g->y3[i] + E_L},         {"E_L", E_L},
+                              {"C_m", g->C_m[i]},              {"tau_m", g->tau_m[i]},
+                              {"t_ref", g->t_ref[i]},          {"V_th", g->V_th[i] + E_L},
+                              {"V_reset", g->V_reset[i] + E_L}, {"V_min", g->V_min[i] + E_L},
+                              {"I_e", g->I_e[i]},              {"refractory_input", g->refr_input[i]}};
+  return cz_named_lookup(v, sizeof v / sizeof v[0], name, out);
+}
+
 const cz_model_kind cz_iaf_psc_delta = {.name = "iaf_psc_delta", .param_names = k_params, .split_sign = false, .create = create,
                                    .set_params = set_params, .update = update, .v_m = v_m, .recordables = k_recordables,
-                                   .record = record, .destroy = destroy};
+                                   .record = record, .get = get, .destroy = destroy};

@@ -12,6 +12,7 @@ typedef struct iaf_exp {
   size_t n;
   double h;
   double *P11_ex, *P11_in, *P21_ex, *P21_in, *P20, *P22, *I_e, *V_th, *V_reset, *E_L;
+  double *C_m, *tau_m, *t_ref, *tau_ex, *tau_in; /* as given, for get */
   int32_t *R;
   double *i_ex, *i_in, *y3, *y0;
   int32_t *r;
@@ -22,7 +23,8 @@ static const char *const k_params[] = {"V_m", "E_L", "C_m", "tau_m", "t_ref", "V
 
 #define EXP_ARRAYS(g)                                                                                      \
   &(g)->P11_ex, &(g)->P11_in, &(g)->P21_ex, &(g)->P21_in, &(g)->P20, &(g)->P22, &(g)->I_e, &(g)->V_th,     \
-      &(g)->V_reset, &(g)->E_L, &(g)->i_ex, &(g)->i_in, &(g)->y3, &(g)->y0
+      &(g)->V_reset, &(g)->E_L, &(g)->i_ex, &(g)->i_in, &(g)->y3, &(g)->y0, \
+      &(g)->C_m, &(g)->tau_m, &(g)->t_ref, &(g)->tau_ex, &(g)->tau_in
 
 static void destroy(void *p) {
   iaf_exp *g = p;
@@ -74,6 +76,11 @@ static cz_status set_params(void *p, size_t i, const cz_param_src *src, const ch
   g->E_L[i] = v.E_L;
   g->R[i] = cz_model_refractory_steps(t_ref, h);
   g->y3[i] = v.V_m;
+  g->C_m[i] = C_m;
+  g->tau_m[i] = tau_m;
+  g->t_ref[i] = t_ref;
+  g->tau_ex[i] = tau_ex;
+  g->tau_in[i] = tau_in;
   return CZ_OK;
 }
 
@@ -128,6 +135,16 @@ static double record(const void *p, size_t i, int var) {
   }
 }
 
+static bool get(const void *p, size_t i, const char *name, double *out) {
+  const iaf_exp *g = p;
+  const double E_L = g->E_L[i];
+  const cz_named_value v[] = {
+      {"V_m", g->y3[i] + E_L}, {"E_L", E_L}, {"C_m", g->C_m[i]}, {"tau_m", g->tau_m[i]}, {"t_ref", g->t_ref[i]},
+      {"V_th", g->V_th[i] + E_L}, {"V_reset", g->V_reset[i] + E_L}, {"I_e", g->I_e[i]},
+      {"tau_syn_ex", g->tau_ex[i]}, {"tau_syn_in", g->tau_in[i]}, {"I_syn_ex", g->i_ex[i]}, {"I_syn_in", g->i_in[i]}};
+  return cz_named_lookup(v, sizeof v / sizeof v[0], name, out);
+}
+
 const cz_model_kind cz_iaf_psc_exp = {.name = "iaf_psc_exp", .param_names = k_params, .split_sign = true, .create = create,
                                    .set_params = set_params, .update = update, .v_m = v_m, .recordables = k_recordables,
-                                   .record = record, .destroy = destroy};
+                                   .record = record, .get = get, .destroy = destroy};

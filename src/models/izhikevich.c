@@ -5,7 +5,10 @@
  * or, with consistent_integration false, the published scheme: two half steps of v with the
  * input inside, then u from the new v. v is bounded below by V_min; v >= V_th gives a spike,
  * v = c and u += d. The external current I latched at the end of a step acts in the next. No
- * refractory period. Weights add to v directly (one channel), as NEST's izhikevich does. */
+ * refractory period. Weights add to v directly (one channel), as NEST's izhikevich does.
+ * A new neuron starts at V_m = -65 mV and U_m = b V_m = -13 from the default b and V_m: NEST
+ * computes U_m once, when it constructs the neuron from the defaults, and setting b or V_m
+ * afterwards (as nest.Create(model, n, params) does) leaves U_m where it is. */
 #include <float.h>
 #include <stdlib.h>
 
@@ -19,6 +22,9 @@ typedef struct izh {
   double *v, *u, *I;                           /* [n] state; I: current of the next step */
   bool *consistent;
 } izh;
+
+enum { DEFAULT_B = 0, DEFAULT_V_M = 1 };
+static const double k_default[] = {[DEFAULT_B] = 0.2, [DEFAULT_V_M] = -65.0};
 
 static const char *const k_params[] = {"a", "b", "c", "d", "I_e", "V_th", "V_min", "V_m", "U_m",
                                        "consistent_integration", NULL};
@@ -54,14 +60,14 @@ static cz_status set_params(void *pv, size_t i, const cz_param_src *src, const c
   izh *m = pv;
   CZ_TRY(cz_param_check_known(src, k_params, "izhikevich", where));
   CZ_TRY(cz_param_number(src, "a", 0.02, &m->a[i], NULL, where));
-  CZ_TRY(cz_param_number(src, "b", 0.2, &m->b[i], NULL, where));
+  CZ_TRY(cz_param_number(src, "b", k_default[DEFAULT_B], &m->b[i], NULL, where));
   CZ_TRY(cz_param_number(src, "c", -65.0, &m->c[i], NULL, where));
   CZ_TRY(cz_param_number(src, "d", 8.0, &m->d[i], NULL, where));
   CZ_TRY(cz_param_number(src, "I_e", 0.0, &m->I_e[i], NULL, where));
   CZ_TRY(cz_param_number(src, "V_th", 30.0, &m->V_th[i], NULL, where));
   CZ_TRY(cz_param_number(src, "V_min", -DBL_MAX, &m->V_min[i], NULL, where));
-  CZ_TRY(cz_param_number(src, "V_m", -65.0, &m->v[i], NULL, where));
-  CZ_TRY(cz_param_number(src, "U_m", 0.0, &m->u[i], NULL, where));
+  CZ_TRY(cz_param_number(src, "V_m", k_default[DEFAULT_V_M], &m->v[i], NULL, where));
+  CZ_TRY(cz_param_number(src, "U_m", k_default[DEFAULT_B] * k_default[DEFAULT_V_M], &m->u[i], NULL, where));
   CZ_TRY(cz_param_bool(src, "consistent_integration", true, &m->consistent[i], where));
   return CZ_OK;
 }
@@ -109,6 +115,15 @@ static double record(const void *pv, size_t i, int var) {
   return var == 1 ? m->u[i] : m->v[i];
 }
 
+static bool get(const void *pv, size_t i, const char *name, double *out) {
+  const izh *m = pv;
+  const cz_named_value v[] = {{"a", m->a[i]},         {"b", m->b[i]},         {"c", m->c[i]},
+                              {"d", m->d[i]},         {"I_e", m->I_e[i]},     {"V_th", m->V_th[i]},
+                              {"V_min", m->V_min[i]}, {"V_m", m->v[i]},       {"U_m", m->u[i]},
+                              {"consistent_integration", m->consistent[i]}};
+  return cz_named_lookup(v, sizeof v / sizeof v[0], name, out);
+}
+
 const cz_model_kind cz_izhikevich = {.name = "izhikevich", .param_names = k_params, .split_sign = false,
                                      .create = create, .set_params = set_params, .update = update, .v_m = v_m,
-                                     .recordables = k_recordables, .record = record, .destroy = destroy};
+                                     .recordables = k_recordables, .record = record, .get = get, .destroy = destroy};

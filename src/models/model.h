@@ -47,8 +47,25 @@ typedef struct cz_model_kind {
    * the synapses' receptor_type; port k's input row is ch0 + (k - 1) * (ch1 - ch0) (ch1 is
    * NULL when no neuron of the rank has more than one channel). NULL for the other kinds. */
   int (*nports)(const void *grp, size_t i);
+  /* The value of neuron i's parameter or state variable name, as NEST's GetStatus reports it
+   * (voltages absolute, booleans 0 or 1; list entries as "name[k]"); false when the kind has
+   * no such name. For checks of defaults and conversions, never on the update path. */
+  bool (*get)(const void *grp, size_t i, const char *name, double *out);
   void (*destroy)(void *grp);
 } cz_model_kind;
+
+/* A named value, for the get hooks: each kind lists its values and looks the name up. */
+typedef struct cz_named_value {
+  const char *name;
+  double value;
+} cz_named_value;
+
+/* Finds name in v[0, n); false when absent. */
+bool cz_named_lookup(const cz_named_value *v, size_t n, const char *name, double *out);
+
+/* Finds "key[k]" in a list of len values; false when name is not of that form or k is out of
+ * range. */
+bool cz_named_list_lookup(const char *key, const double *list, int len, const char *name, double *out);
 
 /* Kind for a SONATA model_template ("nest:iaf_psc_alpha"); CZ_ERR_CONFIG naming the
  * template and listing the known kinds when there is none. */

@@ -1,21 +1,26 @@
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/model.h"
 
 extern const cz_model_kind cz_iaf_psc_delta, cz_iaf_psc_alpha, cz_iaf_psc_exp, cz_iaf_cond_alpha, cz_iaf_cond_exp,
-    cz_aeif_cond_alpha, cz_aeif_cond_exp, cz_izhikevich, cz_glif_psc, cz_glif_cond, cz_hh_psc_alpha;
+    cz_aeif_cond_alpha, cz_aeif_cond_exp, cz_izhikevich, cz_glif_psc, cz_glif_cond, cz_hh_psc_alpha, cz_glif_lif_psc,
+    cz_glif_lif_r_psc, cz_glif_lif_asc_psc, cz_glif_lif_r_asc_psc, cz_glif_lif_r_asc_a_psc;
 
 static const cz_model_kind *const k_kinds[] = {&cz_iaf_psc_delta,  &cz_iaf_psc_alpha,   &cz_iaf_psc_exp,
                                                &cz_iaf_cond_alpha, &cz_iaf_cond_exp,    &cz_aeif_cond_alpha,
                                                &cz_aeif_cond_exp,  &cz_izhikevich,     &cz_glif_psc,
-                                               &cz_glif_cond,      &cz_hh_psc_alpha};
+                                               &cz_glif_cond,      &cz_hh_psc_alpha,   &cz_glif_lif_psc,
+                                               &cz_glif_lif_r_psc, &cz_glif_lif_asc_psc, &cz_glif_lif_r_asc_psc,
+                                               &cz_glif_lif_r_asc_a_psc};
 enum { NKINDS = sizeof k_kinds / sizeof k_kinds[0] };
 
 const char *cz_model_known_names(void) {
   return "nest:iaf_psc_delta, nest:iaf_psc_alpha, nest:iaf_psc_exp, nest:iaf_cond_alpha, nest:iaf_cond_exp, "
          "nest:aeif_cond_alpha, nest:aeif_cond_exp, nest:izhikevich, nest:glif_psc, nest:glif_cond, "
-         "nest:hh_psc_alpha";
+         "nest:hh_psc_alpha, nest:glif_lif_psc, nest:glif_lif_r_psc, nest:glif_lif_asc_psc, nest:glif_lif_r_asc_psc, "
+         "nest:glif_lif_r_asc_a_psc";
 }
 
 cz_status cz_model_lookup(const char *template_str, const cz_model_kind **out) {
@@ -43,4 +48,23 @@ int cz_model_recordable(const cz_model_kind *kind, const char *name) {
   for (int k = 0; kind->recordables && kind->recordables[k]; k++)
     if (strcmp(kind->recordables[k], name) == 0) return k;
   return -1;
+}
+
+bool cz_named_lookup(const cz_named_value *v, size_t n, const char *name, double *out) {
+  for (size_t k = 0; k < n; k++)
+    if (strcmp(v[k].name, name) == 0) {
+      *out = v[k].value;
+      return true;
+    }
+  return false;
+}
+
+bool cz_named_list_lookup(const char *key, const double *list, int len, const char *name, double *out) {
+  const size_t nk = strlen(key);
+  if (strncmp(name, key, nk) != 0 || name[nk] != '[') return false;
+  char *end = NULL;
+  const long k = strtol(name + nk + 1, &end, 10);
+  if (end == name + nk + 1 || strcmp(end, "]") != 0 || k < 0 || k >= len) return false;
+  *out = list[k];
+  return true;
 }

@@ -157,14 +157,14 @@ static void test_izhikevich_one_step(void **state) {
   cz_tm_new(&g, "izhikevich", "{\"I_e\": 10.0}", 0.1);
   const int U = cz_model_recordable(g.kind, "U_m");
   cz_tm_step(&g, 0.5, 0.0);
-  const double v0 = -65.0, u0 = 0.0, h = 0.1;
+  const double v0 = -65.0, u0 = 0.2 * -65.0, h = 0.1; /* NEST's U_m starts at b V_m */
   const double v1 = v0 + h * (0.04 * v0 * v0 + 5 * v0 + 140 - u0 + 10.0) + 0.5, u1 = u0 + h * 0.02 * (0.2 * v0 - u0);
   cz_assert_close(cz_tm_v(&g), v1, 1e-12, "v", 1);
   cz_assert_close(g.kind->record(g.grp, 0, U), u1, 1e-12, "u", 1);
   cz_tm_close(&g);
 }
 
-/* Izhikevich's figures start at rest with u = b v = -13 (NEST's default U_m is 0). */
+/* Izhikevich's figures start at rest with u = b v = -13 (NEST's default U_m too). */
 static size_t izh_intervals(const char *json, double *isi) {
   return intervals("izhikevich", json, 0.0, 1000.0, isi);
 }

@@ -50,7 +50,7 @@ static void test_glif_after_spike_currents(void **state) {
   cz_tm_grp g;
   cz_tm_new(&g, "glif_psc",
             "{" LIF1 ", \"after_spike_currents\": true, \"asc_init\": [0.0], \"asc_decay\": [0.1], "
-            "\"asc_amps\": [-20.0], \"asc_r\": [1.0]}",
+            "\"asc_amps\": [-20.0], \"asc_r\": [1.0], \"ASCurrents\": [0.0]}",
             0.1);
   const int asc = cz_model_recordable(g.kind, "ASCurrents_sum");
   assert_true(asc > 0);

@@ -2,6 +2,7 @@
 #include "comm/comm_internal.h"
 
 #include <limits.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -138,6 +139,44 @@ cz_status cz_comm_barrier(void) {
   return CZ_OK;
 }
 
+static cz_status gather(const void *send, size_t n, void *recv, const size_t *counts, MPI_Datatype type,
+                        size_t size) {
+  if (g_size == 1) {
+    if (n > 0) memcpy(recv, send, n * size);
+    return CZ_OK;
+  }
+  CZ_CHECK(n <= INT_MAX, CZ_ERR_MPI, "gather of %zu values from one rank is too large", n);
+  int *cnt = NULL, *disp = NULL;
+  cz_status st = CZ_OK;
+  if (g_rank == 0) {
+    cnt = malloc((size_t)g_size * sizeof *cnt);
+    disp = malloc((size_t)g_size * sizeof *disp);
+    size_t at = 0;
+    for (int r = 0; cnt && disp && r < g_size; r++) {
+      cnt[r] = (int)counts[r];
+      disp[r] = (int)at;
+      at += counts[r];
+    }
+    if (!cnt || !disp) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    else if (at > INT_MAX) st = CZ_ERROR(CZ_ERR_MPI, "gather of %zu values is too large", at);
+  }
+  /* A root that cannot receive still takes part, so that no rank waits for it forever. */
+  if (MPI_Gatherv(send, (int)n, type, st == CZ_OK ? recv : NULL, st == CZ_OK ? cnt : NULL, st == CZ_OK ? disp : NULL,
+                  type, 0, g_comm) != MPI_SUCCESS &&
+      st == CZ_OK)
+    st = CZ_ERROR(CZ_ERR_MPI, "MPI_Gatherv failed (%zu values)", n);
+  free(cnt);
+  free(disp);
+  return st;
+}
+
+cz_status cz_comm_gather_f64(const double *send, size_t n, double *recv, const size_t *counts) {
+  return gather(send, n, recv, counts, MPI_DOUBLE, sizeof *send);
+}
+cz_status cz_comm_gather_u64(const uint64_t *send, size_t n, uint64_t *recv, const size_t *counts) {
+  return gather(send, n, recv, counts, MPI_UINT64_T, sizeof *send);
+}
+
 const char *cz_comm_library_version(void) {
   static char buf[MPI_MAX_LIBRARY_VERSION_STRING];
   /* MPI_Get_library_version may be called before MPI_Init. */
@@ -175,6 +214,16 @@ cz_status cz_comm_allreduce_f64_array(double *v, size_t n, cz_reduce_op op) {
 }
 cz_status cz_comm_bcast_u32(uint32_t *v, size_t n) { (void)v; (void)n; return CZ_OK; }
 cz_status cz_comm_barrier(void) { return CZ_OK; }
+cz_status cz_comm_gather_f64(const double *send, size_t n, double *recv, const size_t *counts) {
+  (void)counts;
+  if (n > 0) memcpy(recv, send, n * sizeof *send);
+  return CZ_OK;
+}
+cz_status cz_comm_gather_u64(const uint64_t *send, size_t n, uint64_t *recv, const size_t *counts) {
+  (void)counts;
+  if (n > 0) memcpy(recv, send, n * sizeof *send);
+  return CZ_OK;
+}
 cz_status cz_comm_allreduce_sum_u64_array(uint64_t *v, size_t n) {
   (void)v;
   (void)n;

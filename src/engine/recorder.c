@@ -38,6 +38,9 @@ typedef struct report {
   uint32_t *nid;
   size_t **tlist, *tn;    /* [nthreads]: the probes each thread samples */
   double *buf;            /* [cap_rows][n] */
+  double *sending;        /* [cap_rows][n]: the block on its way to the writer */
+  cz_comm_request *req;   /* that gather, while it runs */
+  int64_t sent_k0, sent_k1; /* its sample numbers (sent_k1 < sent_k0: none) */
   size_t cap_rows, block_rows;
   int64_t buf_k0;         /* sample number of buffer row 0 */
   size_t *pop_col0;       /* [npops + 1]: first column of population p among all columns */
@@ -85,7 +88,9 @@ static void report_free(report *p, int nthreads) {
   free(p->nid);
   free(p->tlist);
   free(p->tn);
+  cz_comm_wait(&p->req);
   free(p->buf);
+  free(p->sending);
   free(p->pop_col0);
   free(p->rank_n);
   free(p->in_counts);
@@ -519,8 +524,11 @@ static cz_status open_report(const cz_recorder *r, report *p, bool any_synapse) 
   p->cap_rows = p->block_rows + (size_t)((r->net->min_delay + p->every - 1) / p->every) + 1;
   if (p->cap_rows > nrows) p->cap_rows = nrows;
   p->buf = cz_calloc(p->cap_rows * (p->n ? p->n : 1), sizeof *p->buf);
-  CZ_CHECK(p->buf, CZ_ERR_NOMEM, "out of memory for report %s", p->path);
+  p->sending = cz_calloc(p->cap_rows * (p->n ? p->n : 1), sizeof *p->sending);
+  CZ_CHECK(p->buf && p->sending, CZ_ERR_NOMEM, "out of memory for report %s", p->path);
   p->buf_k0 = p->k_first;
+  p->sent_k0 = p->k_first;
+  p->sent_k1 = p->k_first - 1;
   const bool writer = cz_comm_rank() == 0;
   p->nranks = (size_t)cz_comm_size();
   CZ_NEW(p->pop_col0, p->npops + 1);
@@ -618,21 +626,36 @@ static void place_rows(report *p, size_t nrows) {
   }
 }
 
-/* Sends the buffered rows [buf_k0, k_end] to the writer, which writes them to every
- * population and commits them. Collective. */
-static cz_status flush_rows(const cz_recorder *r, report *p, int64_t k_end) {
-  const size_t nrows = (size_t)(k_end - p->buf_k0 + 1);
-  for (size_t rk = 0; p->out && rk < p->nranks; rk++) p->in_counts[rk] = nrows * p->rank_n[rk];
-  CZ_TRY(cz_comm_gather_f64(p->buf, nrows * p->n, p->gathered, p->in_counts));
+/* Completes the gather of the block in flight; the writer writes it to every population and
+ * commits it. */
+static cz_status finish_block(const cz_recorder *r, report *p) {
+  if (p->sent_k1 < p->sent_k0) return CZ_OK;
+  CZ_TRY(cz_comm_wait(&p->req));
+  const size_t nrows = (size_t)(p->sent_k1 - p->sent_k0 + 1);
   if (p->out) {
     place_rows(p, nrows);
     for (size_t q = 0; q < p->npops; q++)
-      CZ_TRY(cz_report_write(p->out, q, (size_t)(p->buf_k0 - p->k_first), nrows, p->ident, p->nids[q],
+      CZ_TRY(cz_report_write(p->out, q, (size_t)(p->sent_k0 - p->k_first), nrows, p->ident, p->nids[q],
                              p->rows + nrows * p->pop_col0[q]));
-    CZ_TRY(cz_report_commit_rows(p->out, time_of(r, p, k_end)));
+    CZ_TRY(cz_report_commit_rows(p->out, time_of(r, p, p->sent_k1)));
   }
-  p->buf_k0 = k_end + 1;
+  p->sent_k0 = p->sent_k1 + 1;
   return CZ_OK;
+}
+
+/* Sends the buffered rows [buf_k0, k_end] to the writer. The gather is started now and
+ * finished at the next block (or at once for the last one): a rank that reaches this point
+ * first does not wait for the others, which on a busy machine may not be running. */
+static cz_status flush_rows(const cz_recorder *r, report *p, int64_t k_end) {
+  CZ_TRY(finish_block(r, p));
+  const size_t nrows = (size_t)(k_end - p->buf_k0 + 1);
+  memcpy(p->sending, p->buf, nrows * p->n * sizeof *p->buf);
+  for (size_t rk = 0; p->out && rk < p->nranks; rk++) p->in_counts[rk] = nrows * p->rank_n[rk];
+  CZ_TRY(cz_comm_igather_f64(p->sending, nrows * p->n, p->gathered, p->in_counts, &p->req));
+  p->sent_k0 = p->buf_k0;
+  p->sent_k1 = k_end;
+  p->buf_k0 = k_end + 1;
+  return k_end == p->k_last ? finish_block(r, p) : CZ_OK;
 }
 
 cz_status cz_recorder_epoch_end(cz_recorder *r, int64_t t1) {

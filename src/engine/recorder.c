@@ -518,7 +518,8 @@ static cz_status plan_gather(report *p, const uint64_t *all_cols) {
 /* Rank 0 writes every report file alone, as the single process does, from the rows all ranks
  * send it block by block: the file is the same whatever the rank count, and no rank waits
  * for a collective write of scattered columns or for a parallel file's flushes. */
-static cz_status open_report(const cz_recorder *r, report *p, bool any_synapse) {
+/* The rows, this rank's buffers and the global column of each of its probes (*cols, owned). */
+static cz_status prepare_rank(const cz_recorder *r, report *p, bool any_synapse, uint64_t **cols) {
   CZ_TRY(fetched_window(r->net, p, any_synapse));
   const size_t nrows = (size_t)(p->k_last - p->k_first + 1);
   p->cap_rows = p->block_rows + (size_t)((r->net->min_delay + p->every - 1) / p->every) + 1;
@@ -529,17 +530,22 @@ static cz_status open_report(const cz_recorder *r, report *p, bool any_synapse) 
   p->buf_k0 = p->k_first;
   p->sent_k0 = p->k_first;
   p->sent_k1 = p->k_first - 1;
-  const bool writer = cz_comm_rank() == 0;
-  p->nranks = (size_t)cz_comm_size();
   CZ_NEW(p->pop_col0, p->npops + 1);
   for (size_t q = 0; q < p->npops; q++) p->pop_col0[q + 1] = p->pop_col0[q] + p->nids[q];
   p->ntotal = p->pop_col0[p->npops];
-  uint64_t mine = p->n, *ones = NULL, *counts = NULL, *cols = NULL, *all_cols = NULL;
-  cz_status st = CZ_OK;
-  CZ_NEW(cols, p->n + 1);
+  CZ_NEW(*cols, p->n + 1);
   for (size_t q = 0; q < p->npops; q++)
-    for (size_t j = p->pop_start[q]; j < p->pop_start[q + 1]; j++) cols[j] = p->pop_col0[q] + p->col[j];
-  if (writer) {
+    for (size_t j = p->pop_start[q]; j < p->pop_start[q + 1]; j++) (*cols)[j] = p->pop_col0[q] + p->col[j];
+  return CZ_OK;
+}
+
+static cz_status open_report(const cz_recorder *r, report *p, bool any_synapse) {
+  const bool writer = cz_comm_rank() == 0;
+  p->nranks = (size_t)cz_comm_size();
+  uint64_t mine = p->n, *counts = NULL, *cols = NULL, *all_cols = NULL;
+  size_t *ones = NULL;
+  cz_status st = prepare_rank(r, p, any_synapse, &cols);
+  if (st == CZ_OK && writer) {
     ones = malloc(p->nranks * sizeof *ones);
     counts = malloc(p->nranks * sizeof *counts);
     p->rank_n = malloc(p->nranks * sizeof *p->rank_n);
@@ -548,7 +554,7 @@ static cz_status open_report(const cz_recorder *r, report *p, bool any_synapse) 
     for (size_t rk = 0; st == CZ_OK && rk < p->nranks; rk++) ones[rk] = 1;
   }
   st = cz_comm_agree(st);
-  if (st == CZ_OK) st = cz_comm_gather_u64(&mine, 1, counts, (const size_t *)ones);
+  if (st == CZ_OK) st = cz_comm_gather_u64(&mine, 1, counts, ones);
   for (size_t rk = 0; st == CZ_OK && writer && rk < p->nranks; rk++) p->rank_n[rk] = (size_t)counts[rk];
   if (st == CZ_OK) st = cz_comm_gather_u64(cols, p->n, all_cols, p->rank_n);
   if (st == CZ_OK && writer) st = plan_gather(p, all_cols);

@@ -2,6 +2,7 @@
 #include "comm/comm_internal.h"
 
 #include <limits.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -138,6 +139,100 @@ cz_status cz_comm_barrier(void) {
   return CZ_OK;
 }
 
+static cz_status gather(const void *send, size_t n, void *recv, const size_t *counts, MPI_Datatype type,
+                        size_t size) {
+  if (g_size == 1) {
+    if (n > 0) memcpy(recv, send, n * size);
+    return CZ_OK;
+  }
+  CZ_CHECK(n <= INT_MAX, CZ_ERR_MPI, "gather of %zu values from one rank is too large", n);
+  int *cnt = NULL, *disp = NULL;
+  cz_status st = CZ_OK;
+  if (g_rank == 0) {
+    cnt = malloc((size_t)g_size * sizeof *cnt);
+    disp = malloc((size_t)g_size * sizeof *disp);
+    size_t at = 0;
+    for (int r = 0; cnt && disp && r < g_size; r++) {
+      cnt[r] = (int)counts[r];
+      disp[r] = (int)at;
+      at += counts[r];
+    }
+    if (!cnt || !disp) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    else if (at > INT_MAX) st = CZ_ERROR(CZ_ERR_MPI, "gather of %zu values is too large", at);
+  }
+  /* A root that cannot receive still takes part, so that no rank waits for it forever. */
+  if (MPI_Gatherv(send, (int)n, type, st == CZ_OK ? recv : NULL, st == CZ_OK ? cnt : NULL, st == CZ_OK ? disp : NULL,
+                  type, 0, g_comm) != MPI_SUCCESS &&
+      st == CZ_OK)
+    st = CZ_ERROR(CZ_ERR_MPI, "MPI_Gatherv failed (%zu values)", n);
+  free(cnt);
+  free(disp);
+  return st;
+}
+
+cz_status cz_comm_gather_f64(const double *send, size_t n, double *recv, const size_t *counts) {
+  return gather(send, n, recv, counts, MPI_DOUBLE, sizeof *send);
+}
+cz_status cz_comm_gather_u64(const uint64_t *send, size_t n, uint64_t *recv, const size_t *counts) {
+  return gather(send, n, recv, counts, MPI_UINT64_T, sizeof *send);
+}
+
+struct cz_comm_request {
+  MPI_Request r;
+  int *cnt, *disp; /* MPI reads them until the operation completes */
+};
+
+static void request_free(cz_comm_request *q) {
+  if (!q) return;
+  free(q->cnt);
+  free(q->disp);
+  free(q);
+}
+
+cz_status cz_comm_igather_f64(const double *send, size_t n, double *recv, const size_t *counts,
+                              cz_comm_request **req) {
+  *req = NULL;
+  if (g_size == 1) {
+    if (n > 0) memcpy(recv, send, n * sizeof *send);
+    return CZ_OK;
+  }
+  CZ_CHECK(n <= INT_MAX, CZ_ERR_MPI, "gather of %zu values from one rank is too large", n);
+  cz_comm_request *q = calloc(1, sizeof *q);
+  cz_status st = q ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && g_rank == 0) {
+    q->cnt = malloc((size_t)g_size * sizeof *q->cnt);
+    q->disp = malloc((size_t)g_size * sizeof *q->disp);
+    size_t at = 0;
+    for (int r = 0; q->cnt && q->disp && r < g_size; r++) {
+      q->cnt[r] = (int)counts[r];
+      q->disp[r] = (int)at;
+      at += counts[r];
+    }
+    if (!q->cnt || !q->disp) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    else if (at > INT_MAX) st = CZ_ERROR(CZ_ERR_MPI, "gather of %zu values is too large", at);
+  }
+  if (st != CZ_OK) { /* the others are committed to the gather: this rank cannot take part */
+    request_free(q);
+    return st;
+  }
+  if (MPI_Igatherv(send, (int)n, MPI_DOUBLE, recv, q->cnt, q->disp, MPI_DOUBLE, 0, g_comm, &q->r) != MPI_SUCCESS) {
+    request_free(q);
+    return CZ_ERROR(CZ_ERR_MPI, "MPI_Igatherv failed (%zu values)", n);
+  }
+  *req = q;
+  return CZ_OK;
+}
+
+cz_status cz_comm_wait(cz_comm_request **req) {
+  cz_comm_request *q = *req;
+  *req = NULL;
+  if (!q) return CZ_OK;
+  const int rc = MPI_Wait(&q->r, MPI_STATUS_IGNORE);
+  request_free(q);
+  if (rc != MPI_SUCCESS) return CZ_ERROR(CZ_ERR_MPI, "MPI_Wait failed");
+  return CZ_OK;
+}
+
 const char *cz_comm_library_version(void) {
   static char buf[MPI_MAX_LIBRARY_VERSION_STRING];
   /* MPI_Get_library_version may be called before MPI_Init. */
@@ -175,6 +270,25 @@ cz_status cz_comm_allreduce_f64_array(double *v, size_t n, cz_reduce_op op) {
 }
 cz_status cz_comm_bcast_u32(uint32_t *v, size_t n) { (void)v; (void)n; return CZ_OK; }
 cz_status cz_comm_barrier(void) { return CZ_OK; }
+cz_status cz_comm_gather_f64(const double *send, size_t n, double *recv, const size_t *counts) {
+  (void)counts;
+  if (n > 0) memcpy(recv, send, n * sizeof *send);
+  return CZ_OK;
+}
+cz_status cz_comm_gather_u64(const uint64_t *send, size_t n, uint64_t *recv, const size_t *counts) {
+  (void)counts;
+  if (n > 0) memcpy(recv, send, n * sizeof *send);
+  return CZ_OK;
+}
+cz_status cz_comm_igather_f64(const double *send, size_t n, double *recv, const size_t *counts,
+                              cz_comm_request **req) {
+  *req = NULL;
+  return cz_comm_gather_f64(send, n, recv, counts);
+}
+cz_status cz_comm_wait(cz_comm_request **req) {
+  *req = NULL;
+  return CZ_OK;
+}
 cz_status cz_comm_allreduce_sum_u64_array(uint64_t *v, size_t n) {
   (void)v;
   (void)n;

@@ -41,6 +41,20 @@ const void *cz_comm_native(void);
 /* Broadcasts n uint32 values from rank 0. Collective. */
 cz_status cz_comm_bcast_u32(uint32_t *v, size_t n);
 cz_status cz_comm_barrier(void);
+/* Gathers n values from every rank into recv on rank 0, rank after rank: counts[r] is rank r's
+ * n (counts and recv are read on rank 0 only; elsewhere they may be NULL). For one writer of
+ * data spread over ranks. Collective. */
+cz_status cz_comm_gather_f64(const double *send, size_t n, double *recv, const size_t *counts);
+cz_status cz_comm_gather_u64(const uint64_t *send, size_t n, uint64_t *recv, const size_t *counts);
+/* The same gather of doubles, started now and finished by cz_comm_wait (send, recv and
+ * counts must stay untouched until then), so that no rank waits for the others at the start:
+ * by the time a rank needs the result, the others have long sent theirs. *req is NULL when
+ * the gather is already complete. Collective. */
+typedef struct cz_comm_request cz_comm_request;
+cz_status cz_comm_igather_f64(const double *send, size_t n, double *recv, const size_t *counts,
+                              cz_comm_request **req);
+/* Completes a started operation and frees it (*req becomes NULL; NULL does nothing). */
+cz_status cz_comm_wait(cz_comm_request **req);
 
 /* Library version line for --version ("serial" without MPI). Borrowed. */
 const char *cz_comm_library_version(void);

@@ -1,4 +1,5 @@
-/* Membrane reports in the SONATA layout (sonata-spec 4.3), written by all ranks during a run.
+/* Membrane reports in the SONATA layout (sonata-spec 4.3), written during a run by one process
+ * (the engine's rank 0) or by all ranks of a communicator.
  *
  * Per population with recorded nodes:
  *   /report/<pop>/data                     float64 [rows, nodes], attributes variable and units

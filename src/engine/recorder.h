@@ -10,15 +10,19 @@
  * node set are not recorded.
  *
  * Sampling follows NEST's multimeter: the sample stamped t = k * interval is the state at the
- * end of the step that ends at t, for tstart < t <= tstop; rows k = 1, 2, ... (io/report_out.h
- * for the file). Columns are the recorded nodes of each population in ascending node id.
+ * end of the step that ends at t, for tstart < t <= tstop. The rows are the samples BMTK gets:
+ * NEST never fetches those of the run's last min_delay slice (recorder.c), and mapping/time
+ * is [first row, last row, interval] (io/report_out.h for the file). Columns are the recorded
+ * nodes of each population in ascending node id. A node set that selects no (non-virtual)
+ * node, or names node ids that are not nodes, is an error.
  *
  * Each rank samples its own neurons, each thread the ones it updates, into its own columns of
  * the rank's buffer, so sampling takes no lock and gives the same numbers for any thread or
  * rank count. The buffer holds one block of rows (run.nsteps_block steps of the run, 5000
- * when absent) plus an epoch's worth; when a block is full, all ranks write it collectively at
- * the end of an epoch and commit it, so memory stays bounded and a killed run keeps every
- * completed block. */
+ * when absent, but at least 100 ms of model time and at most 64 MiB of samples over all
+ * columns) plus an epoch's worth; when a block is full, the ranks send it to rank 0 (one
+ * gather) at the end of an epoch, which writes and commits it, so memory stays bounded and a
+ * killed run keeps every completed block. */
 #ifndef CZ_ENGINE_RECORDER_H
 #define CZ_ENGINE_RECORDER_H
 
@@ -42,7 +46,8 @@ cz_status cz_recorder_create(const cz_config *cfg, const cz_circuit *c, const cz
 cz_status cz_recorder_check(const cz_config *cfg, const cz_circuit *c);
 /* Number of report files. */
 size_t cz_recorder_nfiles(const cz_recorder *r);
-/* Creates the report files (after the output folder exists). Collective. */
+/* Fixes the rows (NEST's window needs the whole network's delays) and creates the report
+ * files (after the output folder exists); errors name the config's report block. Collective. */
 cz_status cz_recorder_open(cz_recorder *r);
 /* Gives each thread its neurons: owner[nid] is the thread that updates nid. Local. */
 cz_status cz_recorder_bind(cz_recorder *r, const uint16_t *owner, int nthreads);

@@ -10,8 +10,12 @@
  * Each thread lists its events during the run; at the end they are gathered on rank 0,
  * ordered by (spike time, source, edge) and written as a space-separated table with BMTK's
  * columns: source_node_id source_population target_node_id target_population time_ms weights
- * receptors ports. time_ms is the presynaptic spike time, receptors the synapse's
- * receptor_type and ports the edge's row in its SONATA edge population. */
+ * receptors ports. time_ms is the presynaptic spike time (the value of NEST's 3-decimal text,
+ * in its shortest round-trip form, as pandas writes it), receptors the synapse's
+ * receptor_type and ports NEST's port of the synapse: its index among the report's synapses
+ * ordered by source node (non-virtual nodes by gid, then virtual ones), then by edge
+ * population and row (the order BMTK creates them in), which is NEST's connector order with
+ * one thread. The table is the same for any number of ranks and threads. */
 #ifndef CZ_ENGINE_WEIGHT_RECORDER_H
 #define CZ_ENGINE_WEIGHT_RECORDER_H
 

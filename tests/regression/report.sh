@@ -7,6 +7,22 @@
 #     form of a leaky membrane to 1e-9 mV, sampled at dt and at 3 dt in (50, 450] ms, and the
 #     block size (run.nsteps_block) does not change a byte of the file.
 #  3. A list of variables gives one file per variable.
+#  4. The rows are the ones BMTK writes from NEST's multimeter: the samples stamped
+#     k * interval in (tstart, tstop], except those NEST never fetches: the multimeter collects
+#     a min_delay slice's samples at the start of the next slice, so the samples after the
+#     start of the run's last slice are lost. NEST's min_delay covers the multimeter's own
+#     connection (default delay 1 ms): the slice is 1 ms, or the network's smallest delay when
+#     that is shorter. mapping/time is [first row, last row, interval] as BMTK computes it.
+#     Expected values, derived by hand from that rule:
+#       run 500 ms, dt 0.1, interval 0.1, no synapses     -> 4990 rows, [0.1, 499, 0.1]
+#       run 500 ms, window (50, 450], interval 0.3         -> 1334 rows, [50.1, 450, 0.3]
+#       run 1000 ms, dt 0.1, interval 0.1                  -> 9990 rows, [0.1, 999, 0.1]
+#       run 500 ms, dt 0.1, interval 1                     -> 499 rows, [1, 499, 1]
+#       run 1000 ms, dt 0.025, interval 0.1                -> 9990 rows, [0.1, 999, 0.1]
+#       run 500.5 ms, dt 0.1 (last slice 0.5 ms long)      -> 5000 rows, [0.1, 500, 0.1]
+#       Brunel, delays 0.5 ms, run 200 ms, dt 0.1          -> 1995 rows, [0.1, 199.5, 0.1]
+#       Brunel, delays 1.5 ms, run 200 ms, dt 0.1          -> 1990 rows, [0.1, 199, 0.1]
+#     A report that starts inside the last slice has no row: an error (exit 2) naming it.
 #   report.sh CADENZA REPORT_CHECK
 set -u
 cadenza=$1 check=$2
@@ -25,11 +41,11 @@ trap 'rm -rf "$tmp"' EXIT
 "$check" spikes "$tmp/r300/membrane_potential.h5" "$tmp/r300/spikes.h5" || exit 1
 
 # 2. closed form under a current clamp: the cortex cells alone, without synapses
-clamp_config() {  # name interval tstart tstop nsteps_block
+clamp_config() {  # name interval tstart tstop nsteps_block [run_tstop [dt]]
   cat > "$tmp/$1.json" <<JSON
 {
   "target_simulator": "NEST",
-  "run": {"tstop": 500.0, "dt": 0.1, "nsteps_block": $5},
+  "run": {"tstop": ${6:-500.0}, "dt": ${7:-0.1}, "nsteps_block": $5},
   "components": {"point_neuron_models_dir": "$icl/../point_components/cell_models"},
   "networks": {"nodes": [{"nodes_file": "$icl/network/cortex_nodes.h5",
                           "node_types_file": "$icl/network/cortex_node_types.csv"}], "edges": []},
@@ -51,6 +67,8 @@ for name in every_step window small_blocks; do
   for node in 0 20; do "$check" clamp "$tmp/$name/v.h5" cortex "$node" -70 250 10 150 100 200 0.1 || exit 1; done
 done
 cmp "$tmp/window/v.h5" "$tmp/small_blocks/v.h5" || { echo "the block size changed the report file"; exit 1; }
+"$check" rows "$tmp/every_step/v.h5" cortex 4990 0.1 499 0.1 || exit 1
+"$check" rows "$tmp/window/v.h5" cortex 1334 50.1 450 0.3 || exit 1
 
 # 3. several variables
 dir300=$(cd "$(dirname "$cfg300")" && pwd)
@@ -59,4 +77,30 @@ sed -e 's/"variable_name": "V_m"/"variable_name": ["V_m", "I_syn_ex"]/' -e "s|\"
 "$cadenza" run "$tmp/multi.json" -o "$tmp/multi" --no-progress -q || exit 1
 "$check" layout "$tmp/multi/membrane_potential.h5" --strict || exit 1
 "$check" layout "$tmp/multi/membrane_potential_I_syn_ex.h5" --strict || exit 1
-echo "reports: layout, spikes, closed form, blocks and variables checked"
+
+# 4. NEST's rows
+rows() {  # name rows first last step
+  "$cadenza" run "$tmp/$1.json" --no-progress -q > "$tmp/$1.log" 2>&1 || { cat "$tmp/$1.log"; exit 1; }
+  "$check" rows "$tmp/$1/v.h5" cortex "$2" "$3" "$4" "$5" || { echo "$1: not BMTK's rows"; exit 1; }
+}
+clamp_config t1000 0.1 0.0 1000.0 5000 1000.0
+rows t1000 9990 0.1 999 0.1
+clamp_config i1 1.0 0.0 500.0 5000
+rows i1 499 1 499 1
+clamp_config fine 0.1 0.0 1000.0 5000 1000.0 0.025
+rows fine 9990 0.1 999 0.1
+clamp_config partial 0.1 0.0 500.5 5000 500.5
+rows partial 5000 0.1 500 0.1
+# the network's delays set the slice when shorter than 1 ms (the generated folder has a V_m report)
+for d in 0.5 1.5; do
+  "$cadenza" generate brunel --neurons 100 --tstop 200 --delay $d --seed 2 "$tmp/br$d" > /dev/null || exit 1
+  "$cadenza" run "$tmp/br$d/config.json" --no-progress -q > "$tmp/br$d.log" 2>&1 || { cat "$tmp/br$d.log"; exit 1; }
+done
+"$check" rows "$tmp/br0.5/output/membrane_potential.h5" brunel 1995 0.1 199.5 0.1 || exit 1
+"$check" rows "$tmp/br1.5/output/membrane_potential.h5" brunel 1990 0.1 199 0.1 || exit 1
+clamp_config late 0.1 499.5 500.0 5000
+"$cadenza" run "$tmp/late.json" --no-progress -q > "$tmp/late.log" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "reports.v" "$tmp/late.log" || { cat "$tmp/late.log"; echo "a report inside the last slice: exit $rc"; exit 1; }
+[ ! -e "$tmp/late/v.h5" ] || { echo "a report was written"; exit 1; }
+echo "reports: layout, spikes, closed form, blocks, variables and NEST's rows checked"

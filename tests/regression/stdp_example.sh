@@ -7,10 +7,15 @@
 # a target driven by its own source (0 -> 0, 1 -> 1: pre before post) only gains, and the first
 # spike of source 0 onto target 2, which source 1 has already made fire (post before pre),
 # loses (in the current-clamp config; with the virtual inputs both sources fire together). 2
-# threads must write the same weight table.
-#   stdp_example.sh CADENZA
+# threads (and 2 ranks, given MPIEXEC) must write the same weight table.
+# The columns NEST fills itself, as BMTK writes them: ports is NEST's numbering of the
+# synapses, sorted by source; from the edge file (rows 0->0, 1->1, 0->2, 1->2), by hand:
+# 0->0 is port 0, 0->2 port 1, 1->1 port 2 and 1->2 port 3 (the edge rows would give 0, 2, 1,
+# 3). time_ms is the value of NEST's 3-decimal text in its shortest form (517.93, 4431.0),
+# never a long binary expansion such as 1717.0900000000001.
+#   stdp_example.sh CADENZA [MPIEXEC]
 set -u
-cadenza=$1
+cadenza=$1 mpiexec=${2:-}
 data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
 dir="$data/bmtk/examples/point_stdp"
 if [ ! -f "$dir/config.simulation_iclamp.json" ]; then echo "shared data not found ($dir): skipped"; exit 77; fi
@@ -62,6 +67,18 @@ for cfg in config.simulation_iclamp.json config.simulation_virtual.json; do
       { cat "$tmp/log"; exit 1; }
   done
   out="$tmp/$cfg.t1"
+  awk 'NR > 1 {
+         want["0 0"] = 0; want["0 2"] = 1; want["1 1"] = 2; want["1 2"] = 3
+         key = $1 " " $3
+         if (!(key in want) || $8 != want[key]) { printf "synapse %s has port %s, NEST numbers it %s\n", key, $8, want[key]; bad++ }
+         if ($5 !~ /^[0-9]+\.[0-9][0-9]?[0-9]?$/) { printf "time_ms %s is not NEST'"'"'s 3-decimal value in its shortest form\n", $5; bad++ }
+       }
+       END { exit bad > 0 }' "$out/stdp_weights.csv" || { echo "$cfg: ports or times differ from BMTK's"; exit 1; }
+  if [ -n "$mpiexec" ]; then
+    "$mpiexec" --oversubscribe -np 2 "$cadenza" run "$cfg" --output-dir "$tmp/$cfg.r2" --no-progress -q > "$tmp/log" 2>&1 ||
+      { cat "$tmp/log"; exit 1; }
+    cmp "$out/stdp_weights.csv" "$tmp/$cfg.r2/stdp_weights.csv" || { echo "$cfg: 2 ranks wrote another weight table"; exit 1; }
+  fi
   head -n 1 "$out/stdp_weights.csv" | grep -qx "source_node_id source_population target_node_id target_population time_ms weights receptors ports" ||
     { echo "$cfg: unexpected weight table header"; exit 1; }
   # one row per source spike per synapse: sources 0 and 1 have 2 synapses each (onto their own target and target 2)
@@ -77,4 +94,4 @@ for cfg in config.simulation_iclamp.json config.simulation_virtual.json; do
   replay "$out/stdp_weights.csv" "$out/spikes.csv" $expect_dep || exit 1
   cmp "$out/stdp_weights.csv" "$tmp/$cfg.t2/stdp_weights.csv" || exit 1
 done
-echo "1 and 2 threads write the same weight tables"
+echo "1 and 2 threads${mpiexec:+ and 2 ranks} write the same weight tables, with NEST's ports and times"

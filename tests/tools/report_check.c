@@ -17,6 +17,9 @@
  *     PARTIAL, left by a run that was killed, opens, and the rows it declares complete (up to
  *     time[1]) are, bit for bit, the first rows of COMPLETE, the same run's finished file.
  *     Prints the number of complete rows.
+ *   report_check rows FILE POP ROWS FIRST LAST STEP
+ *     population POP has exactly ROWS rows and mapping/time is exactly the doubles nearest to
+ *     FIRST, LAST and STEP (ms, as decimal text: BMTK's values, read back from NEST's text).
  *   report_check spikes FILE SPIKES.h5 [DROP_MV]
  *     the traces agree with the spikes: every recorded node's voltage falls by more than
  *     DROP_MV (default 1) from one sample to the next exactly at its spike times, and stays
@@ -283,13 +286,37 @@ static int prefix(const char *partial, const char *complete) {
   return bad;
 }
 
+/* ---- rows ---------------------------------------------------------------------------------- */
+
+static int rows(char **a) {
+  cz_h5file *f = NULL;
+  if (check_h5(cz_h5_open_read(a[0], &f))) return 1;
+  trace_file t = {0};
+  int bad = read_pop(f, a[1], &t);
+  const size_t want = (size_t)strtoull(a[2], NULL, 10);
+  const double time[3] = {strtod(a[3], NULL), strtod(a[4], NULL), strtod(a[5], NULL)};
+  if (!bad && t.rows != want) {
+    fprintf(stderr, "report_check: %s: %s has %zu rows, expected %zu\n", a[0], a[1], t.rows, want);
+    bad = 1;
+  }
+  if (!bad && memcmp(t.time, time, sizeof time) != 0) {
+    fprintf(stderr, "report_check: %s: %s time = [%.17g, %.17g, %.17g], expected [%s, %s, %s]\n", a[0], a[1],
+            t.time[0], t.time[1], t.time[2], a[3], a[4], a[5]);
+    bad = 1;
+  }
+  trace_free(&t);
+  cz_h5_close(&f);
+  return bad;
+}
+
 int main(int argc, char **argv) {
   cz_h5_quiet();
   if (argc >= 3 && strcmp(argv[1], "layout") == 0) return layout(argv[2], argc > 3 && strcmp(argv[3], "--strict") == 0);
   if (argc == 12 && strcmp(argv[1], "clamp") == 0) return clamp(argv + 2);
   if (argc == 4 && strcmp(argv[1], "prefix") == 0) return prefix(argv[2], argv[3]);
+  if (argc == 8 && strcmp(argv[1], "rows") == 0) return rows(argv + 2);
   if ((argc == 4 || argc == 5) && strcmp(argv[1], "spikes") == 0) return spikes(argv[2], argv[3], argc == 5 ? atof(argv[4]) : 1.0);
   fprintf(stderr, "usage: report_check layout FILE [--strict] | clamp FILE POP NODE E_L C_M TAU_M AMP DELAY DURATION DT | "
-                  "prefix PARTIAL COMPLETE | spikes FILE SPIKES.h5 [DROP_MV]\n");
+                  "prefix PARTIAL COMPLETE | rows FILE POP ROWS FIRST LAST STEP | spikes FILE SPIKES.h5 [DROP_MV]\n");
   return 2;
 }

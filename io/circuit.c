@@ -563,6 +563,8 @@ static cz_status csv_number(const cz_csv *t, size_t row, const char *col, double
   *out = dflt;
   if (c < 0) return CZ_OK;
   cz_value v = cz_csv_value(t, row, (size_t)c);
+  CZ_CHECK(!cz_csv_is_nan(t, row, (size_t)c), CZ_ERR_FORMAT,
+           "%s: row %zu: column %s is NaN; leave the cell empty or NULL for no value", t->path, row + 2, col);
   if (v.kind == CZ_VAL_NULL) return CZ_OK;
   CZ_CHECK(v.kind == CZ_VAL_NUM && isfinite(v.num), CZ_ERR_FORMAT, "%s: row %zu: column %s = '%s' is not a finite number",
            t->path, row + 2, col, cz_csv_cell(t, row, (size_t)c));

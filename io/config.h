@@ -27,9 +27,17 @@
 
 struct cJSON;
 
+/* The longest time, in ms, any time or delay of a simulation may be: its count of 1 us tics
+ * (the finest dt) and of steps then fits in an int64_t, so no time converts with overflow. */
+#define CZ_TIME_MAX_MS 1e15
+
+/* Whether t_ms is a finite time no longer than CZ_TIME_MAX_MS either way. */
+static inline bool cz_time_in_range(double t_ms) { return t_ms >= -CZ_TIME_MAX_MS && t_ms <= CZ_TIME_MAX_MS; }
+
 typedef struct cz_cfg_nodes {
   char *nodes_file;      /* absolute */
   char *node_types_file; /* absolute */
+  bool enabled;          /* "enabled", default true (BMTK's extension for edges, honoured here too) */
 } cz_cfg_nodes;
 
 typedef struct cz_cfg_edges {

@@ -183,7 +183,13 @@ static bool is_plastic(const cz_network *net, uint32_t sm) {
   return net->syn_params[sm].rule != CZ_SYN_STATIC || net->syn_rec[sm] >= 0;
 }
 
-static int32_t delay_steps(double delay_ms, double h) { return (int32_t)floor(delay_ms / h + 0.5); }
+/* The delay in steps, rounded to nearest; 0 for NaN or negatives and 65536 for anything longer
+ * (both out of the range a synapse holds), so no conversion overflows. */
+static int32_t delay_steps(double delay_ms, double h) {
+  const double x = floor(delay_ms / h + 0.5);
+  if (!(x >= 0)) return 0;
+  return x > 65536.0 ? 65536 : (int32_t)x;
+}
 
 /* delay_steps where it is 1 to 65535 steps, else 0 (NaN included): truncation is floor on
  * that range, and far cheaper per edge than floor() on a generic x86-64 build. */

@@ -95,8 +95,8 @@ static cz_status time_key(const block_ctx *x, const char *key, double dflt, doub
     CZ_CHECK(cJSON_IsNumber(j), CZ_ERR_CONFIG, "%s: reports.%s.%s must be a number (ms)", x->cfg->path, x->b->name, key);
     v = j->valuedouble;
   }
-  CZ_CHECK(isfinite(v) && v >= 0, CZ_ERR_CONFIG, "%s: reports.%s.%s = %g must be a finite time >= 0 ms", x->cfg->path,
-           x->b->name, key, v);
+  CZ_CHECK(v >= 0 && cz_time_in_range(v), CZ_ERR_CONFIG, "%s: reports.%s.%s = %g must be a time of 0 to %g ms",
+           x->cfg->path, x->b->name, key, v, CZ_TIME_MAX_MS);
   const double s = v / h;
   CZ_CHECK(fabs(s - nearbyint(s)) <= 1e-6 * (s > 1 ? s : 1), CZ_ERR_CONFIG,
            "%s: reports.%s.%s = %g ms is not a multiple of the time step dt = %g ms", x->cfg->path, x->b->name, key,

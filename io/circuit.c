@@ -25,6 +25,13 @@ static cz_status keep_table(cz_circuit *c, cz_csv *t) {
 }
 
 /* Parses a dynamics_params JSON file once and keeps it; later requests share the document. */
+/* A dynamics_params that names a folder is a mistake whatever its name: a file without the
+ * .json suffix is handed to the model as it is, a folder never. */
+static cz_status check_params_not_folder(const char *path, const char *what) {
+  CZ_CHECK(!cz_path_is_dir(path), CZ_ERR_CONFIG, "%s: dynamics_params %s is a folder, not a file", what, path);
+  return CZ_OK;
+}
+
 static cz_status cached_json(cz_circuit *c, const char *path, const char *what, const cJSON **out) {
   for (size_t i = 0; i < c->njson; i++) {
     if (strcmp(c->json_files[i], path) == 0) {
@@ -448,15 +455,14 @@ static cz_status resolve_node_models(cz_circuit *c, const cz_config *cfg, cz_nod
       const char *key = models_dir_key(mtype);
       const char *dir = cz_cfg_component(cfg, key);
       CZ_TRY(cz_path_join(dir ? dir : cfg->dir, dyn, &file));
-      if (cz_str_ends_with(file, ".json")) {
-        char what[512];
-        snprintf(what, sizeof what, "%s (node type of node %llu, components.%s)", p->types->path,
-                 (unsigned long long)p->node_id[i], key);
-        cz_status st = cached_json(c, file, what, &params);
-        if (st != CZ_OK) {
-          free(file);
-          return st;
-        }
+      char what[512];
+      snprintf(what, sizeof what, "%s (node type of node %llu, components.%s)", p->types->path,
+               (unsigned long long)p->node_id[i], key);
+      cz_status st = check_params_not_folder(file, what);
+      if (st == CZ_OK && cz_str_ends_with(file, ".json")) st = cached_json(c, file, what, &params);
+      if (st != CZ_OK) {
+        free(file);
+        return st;
       }
     }
     cz_status st = find_or_add_model(c, tmpl, file, params, &p->model[i]);
@@ -622,7 +628,8 @@ static cz_status edge_type_infos(cz_circuit *c, const cz_config *cfg, const cz_c
       CZ_TRY(cz_path_join(syn_dir ? syn_dir : cfg->dir, dyn, &file));
       char what[512];
       snprintf(what, sizeof what, "%s row %zu (components.synaptic_models_dir)", t->path, r + 2);
-      cz_status st = cz_str_ends_with(file, ".json") ? cached_json(c, file, what, &params) : CZ_OK;
+      cz_status st = check_params_not_folder(file, what);
+      if (st == CZ_OK && cz_str_ends_with(file, ".json")) st = cached_json(c, file, what, &params);
       if (st != CZ_OK) {
         free(file);
         return st;

@@ -131,4 +131,13 @@ const char *cz_cfg_component(const cz_config *cfg, const char *key);
  * Owned (*out, free()). */
 cz_status cz_cfg_dump(const cz_config *cfg, char **out);
 
+/* Refuses a relative output file name that leaves output_dir through "..": an absolute name
+ * is the user's explicit choice, a relative one stays inside the output folder. key names the
+ * setting (e.g. "reports.v.file_name") in the message. */
+cz_status cz_cfg_check_output_name(const cz_config *cfg, const char *key, const char *name);
+
+/* Refuses an output file (key, path: e.g. a report) that one of the run's own outputs also
+ * writes: the spikes files, the log, the copy of the config, timers.json. */
+cz_status cz_cfg_check_output_file(const cz_config *cfg, const char *key, const char *path);
+
 #endif

@@ -148,7 +148,11 @@ static cz_status file_of(const block_ctx *x, size_t k, const char *var, char **o
     free(name);
     name = renamed;
   }
+  char key[512];
+  snprintf(key, sizeof key, "reports.%s.file_name", x->b->name);
+  if (st == CZ_OK) st = cz_cfg_check_output_name(x->cfg, key, name);
   if (st == CZ_OK) st = cz_path_is_absolute(name) ? cz_path_join(NULL, name, out) : cz_path_join(x->cfg->output_dir, name, out);
+  if (st == CZ_OK) st = cz_cfg_check_output_file(x->cfg, key, *out);
   free(name);
   return st;
 }

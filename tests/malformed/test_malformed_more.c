@@ -74,12 +74,23 @@ static void test_node_type_id_short(void **state) {
 /* ------------------------------------------------------------------------------------------ */
 /* Nodes and components                                                                        */
 
+/* A dynamics_params naming a folder, with or without the .json suffix (a file without it is
+ * passed on as it is, a folder must not be). */
 static void test_dynamics_params_directory(void **state) {
   fx *f = *state;
   fx_unlink(f, "components/point_neuron_models/cell.json");
   fx_mkdir(f, "components/point_neuron_models/cell.json");
   expect_input_error(f, "cell.json", "dynamics_params");
   last_message_mentions("folder");
+  fx_replace(f, "network/cortex_node_types.csv", "cell.json", "cells");
+  fx_mkdir(f, "components/point_neuron_models/cells");
+  expect_input_error(f, "cells", "dynamics_params");
+  last_message_mentions("folder");
+  fx_mkdir(f, "components/synaptic_models/syn_dir");
+  fx_replace(f, "network/thalamus_cortex_edge_types.csv", "exc_syn.json", "syn_dir");
+  fx_replace(f, "network/cortex_node_types.csv", "cells", "cell2.json"); /* the nodes fine again */
+  fx_write(f, "components/point_neuron_models/cell2.json", "{\"I_e\": 500.0}\n");
+  expect_input_error(f, "syn_dir", "dynamics_params");
 }
 
 /* A nodes file with "enabled": false is not loaded (its population is unknown to the edges

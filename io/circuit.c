@@ -313,7 +313,8 @@ static cz_status read_ids_or_default(cz_h5file *f, const char *path, size_t n, b
     if (m != n) {
       free(*out);
       *out = NULL;
-      return CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, expected %zu", cz_h5_path(f), path, m, n);
+      return CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, but node_type_id has %zu (the node datasets "
+                      "hold one entry per node)", cz_h5_path(f), path, m, n);
     }
     return CZ_OK;
   }
@@ -332,12 +333,14 @@ static cz_status load_node_groups(cz_h5file *f, const char *pop_path, cz_node_po
     if (p->group[i] > max_id) max_id = p->group[i];
   p->ngroups = (size_t)max_id + 1;
   p->groups = cz_calloc(p->ngroups, sizeof *p->groups);
+  bool *present = cz_calloc(p->ngroups, sizeof *present);
   cz_status st = CZ_OK;
-  if (!p->groups) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (!p->groups || !present) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < nn && st == CZ_OK; i++) {
     if (!all_digits(names[i])) continue;
     unsigned long g = strtoul(names[i], NULL, 10);
     if (g >= p->ngroups) continue; /* a group no node refers to */
+    present[g] = true;
     char *gpath = NULL, *dpath = NULL;
     CZ_TRY_GOTO(st, cz_asprintf(&gpath, "%s/%s", pop_path, names[i]), done);
     st = read_columns(f, gpath, &p->groups[g].cols, &p->groups[g].ncols);
@@ -348,6 +351,11 @@ static cz_status load_node_groups(cz_h5file *f, const char *pop_path, cz_node_po
   }
 done:
   cz_h5_free_names(names, nn);
+  for (size_t i = 0; i < p->n && st == CZ_OK; i++)
+    if (!present[p->group[i]])
+      st = CZ_ERROR(CZ_ERR_FORMAT, "%s: /nodes/%s/node_group_id[%zu] = %u names a group that does not exist (no "
+                    "/nodes/%s/%u)", p->file, p->name, i, p->group[i], p->name, p->group[i]);
+  free(present);
   CZ_TRY(st);
   /* Every node's group index must fall inside each of its group's columns. */
   for (size_t i = 0; i < p->n; i++) {
@@ -663,6 +671,7 @@ typedef struct edge_col {
 typedef struct edge_group {
   edge_col syn_weight, nsyns, delay;
   bool any;
+  bool exists; /* the file has this group */
 } edge_group;
 
 typedef struct edge_groups {
@@ -696,9 +705,12 @@ static cz_status load_edge_groups(cz_h5file *f, const char *pop_path, edge_group
       if (g > max_id) max_id = g;
       any = true;
     }
-  cz_h5_free_names(names, nn);
   eg->n = any ? max_id + 1 : 0;
-  CZ_NEW(eg->g, eg->n);
+  eg->g = eg->n ? cz_calloc(eg->n, sizeof *eg->g) : NULL;
+  for (size_t i = 0; eg->g && i < nn; i++)
+    if (all_digits(names[i]) && strlen(names[i]) < 6) eg->g[strtoul(names[i], NULL, 10)].exists = true;
+  cz_h5_free_names(names, nn);
+  CZ_CHECK(eg->g || !eg->n, CZ_ERR_NOMEM, "out of memory");
   static const char *const col_names[3] = {"syn_weight", "nsyns", "delay"};
   for (size_t g = 0; g < eg->n; g++) {
     for (int k = 0; k < 3; k++) {
@@ -730,6 +742,10 @@ static bool groups_have_columns(const edge_groups *eg) {
  * the edge. */
 static cz_status read_group_windows(cz_h5file *f, const char *file, const char *pop, edge_groups *eg, size_t a,
                                     size_t m, const uint64_t *ch_group, const uint64_t *ch_index) {
+  for (size_t k = 0; k < m; k++)
+    CZ_CHECK(ch_group[k] < eg->n && eg->g[ch_group[k]].exists, CZ_ERR_FORMAT,
+             "%s: /edges/%s/edge_group_id[%zu] = %llu names a group that does not exist (no /edges/%s/%llu)", file,
+             pop, a + k, (unsigned long long)ch_group[k], pop, (unsigned long long)ch_group[k]);
   for (size_t g = 0; g < eg->n; g++) {
     if (!eg->g[g].any) continue;
     uint64_t lo = UINT64_MAX, hi = 0;

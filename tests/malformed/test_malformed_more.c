@@ -47,9 +47,13 @@ static void test_delay_too_long(void **state) {
   if (strstr(g_last.err, "shorter")) fail_msg("a long delay is called short");
 }
 
+/* (The group ids are read where the groups hold synapse columns.) */
 static void test_edge_group_unknown(void **state) {
   fx *f = *state;
+  static double w[N_CC];
+  for (size_t i = 0; i < N_CC; i++) w[i] = 1.0;
   edges_spec s = cc_default();
+  s.syn_weight = w;
   s.group_id = 3;
   write_edges(f, "network/cortex_cortex_edges.h5", &s);
   expect_input_error(f, "cortex_cortex_edges.h5", "edge_group_id");

@@ -1162,7 +1162,7 @@ static cz_status index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_
   free(range_to);
   CZ_TRY(st);
   if (!ok) return CZ_OK;
-  qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range);
+  if (out->n > 1) qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range);
   edge_paths p;
   edge_paths_of(NULL, e->name, &p);
   if (!merge_ranges(out, gap_rows(f, &p), expected)) return CZ_OK;
@@ -1877,6 +1877,22 @@ void cz_edge_streams_close(cz_edge_streams **ps) {
 /* Reads population sp's index and its spans (the ranges must cover the rows exactly once);
  * with check_rows, also every row's target id, unless this circuit checked it before.
  * sp->by_target tells whether it held so far. buf: cap entries of scratch. */
+/* Reading through the index visits only the population's own nodes: an edge onto an id the
+ * population lacks would be skipped without a word, so such an id is an error here, as it is
+ * when the edges are read whole. */
+static cz_status check_span_targets(const cz_circuit *c, const cz_edge_pop *e, const stream_pop *sp) {
+  const cz_node_pop *tp = &c->nodes[e->target_pop];
+  for (size_t i = 0; i < sp->nspans; i++) {
+    size_t row;
+    const uint64_t *span = &sp->spans[3 * i];
+    CZ_CHECK(span[0] == span[1] || cz_circuit_row_of(tp, span[2], &row), CZ_ERR_FORMAT,
+             "%s: /edges/%s/target_node_id[%llu] = %llu names a node that does not exist in population %s (%zu "
+             "nodes)",
+             e->file, e->name, (unsigned long long)span[0], (unsigned long long)span[2], tp->name, tp->n);
+  }
+  return CZ_OK;
+}
+
 static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e, stream_pop *sp, bool check_rows,
                               uint64_t *buf, size_t cap) {
   static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
@@ -1889,10 +1905,11 @@ static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e,
   char key[2048];
   snprintf(key, sizeof key, "%s:%s", e->file, e->name);
   sp->rows_checked = sp->by_target && index_verified(c, key);
-  if (!sp->by_target || sp->rows_checked || !check_rows) return CZ_OK;
+  if (sp->by_target && sp->rows_checked) return check_span_targets(c, e, sp);
+  if (!sp->by_target || !check_rows) return CZ_OK;
   CZ_TRY(check_span_rows(f, sp->p.tgt, sp->spans, sp->nspans, 0, sp->n_file, buf, cap, &sp->by_target));
   sp->rows_checked = sp->by_target;
-  return CZ_OK;
+  return sp->by_target ? check_span_targets(c, e, sp) : CZ_OK;
 }
 
 /* Adds population `name` of file k to the streams: its metadata into c->edges, the rest into
@@ -1997,6 +2014,7 @@ cz_status cz_edge_streams_set_index_ok(cz_edge_streams *s, size_t i, bool ok) {
   sp->by_target = sp->rows_checked = ok;
   if (!ok) return CZ_OK;
   const cz_edge_pop *e = &s->c->edges[sp->e];
+  CZ_TRY(check_span_targets(s->c, e, sp));
   char key[2048];
   snprintf(key, sizeof key, "%s:%s", e->file, e->name);
   return index_verified(s->c, key) ? CZ_OK : mark_verified(s->c, key);
@@ -2043,7 +2061,7 @@ static cz_status stream_ranges(const cz_circuit *c, const stream_pop *sp, const 
       out->n++;
     }
   }
-  qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range);
+  if (out->n > 1) qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range); /* r is NULL when no target has edges */
   CZ_CHECK(merge_ranges(out, sp->gap, expected), CZ_ERR_INTERNAL, "%s: the checked index of %s has overlapping ranges", e->file,
            e->name);
   return CZ_OK;

@@ -260,10 +260,11 @@ typedef struct edges_spec {
   bool index_wrong;         /* ... that gives targets 0 and 1 each other's ranges */
   const double *delay, *nsyns; /* NULL: no such dataset in group 0 */
   uint16_t group_id;           /* the edge_group_id of every edge (the group written is 0) */
+  uint64_t index_nodes;        /* > 0: the index lists only target ids below this */
 } edges_spec;
 
 static edges_spec cc_default(void) {
-  edges_spec s = {"cortex_to_cortex", "cortex", "cortex", {0}, {0}, N_CC, N_CC, 100, NULL, false, false, NULL, NULL, 0};
+  edges_spec s = {"cortex_to_cortex", "cortex", "cortex", {0}, {0}, N_CC, N_CC, 100, NULL, false, false, NULL, NULL, 0, 0};
   for (size_t i = 0; i < N_CC; i++) {
     s.src[i] = i % N_CORTEX;
     s.tgt[i] = (i * 3 + 1) % N_CORTEX;
@@ -272,7 +273,7 @@ static edges_spec cc_default(void) {
 }
 
 static edges_spec tc_default(void) {
-  edges_spec s = {"thalamus_to_cortex", "thalamus", "cortex", {0}, {0}, N_TC, N_TC, 200, NULL, false, false, NULL, NULL, 0};
+  edges_spec s = {"thalamus_to_cortex", "thalamus", "cortex", {0}, {0}, N_TC, N_TC, 200, NULL, false, false, NULL, NULL, 0, 0};
   for (size_t i = 0; i < N_TC; i++) {
     s.src[i] = i % N_THALAMUS;
     s.tgt[i] = i;
@@ -286,6 +287,7 @@ static void write_index(cz_h5file *h, const char *base, const edges_spec *s) {
   uint64_t nn = 0;
   for (size_t i = 0; i < s->ntgt; i++)
     if (s->tgt[i] + 1 > nn) nn = s->tgt[i] + 1;
+  if (s->index_nodes && nn > s->index_nodes) nn = s->index_nodes;
   uint64_t node_to[2 * 64], range_to[2 * 64];
   size_t nr = 0;
   for (uint64_t id = 0; id < nn; id++) {

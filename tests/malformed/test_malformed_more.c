@@ -16,13 +16,18 @@
  * error, not an edge dropped. */
 static void test_indexed_target_past_end(void **state) {
   fx *f = *state;
-  setenv("OMP_NUM_THREADS", "2", 1);
   edges_spec s = cc_default();
   s.tgt[7] = 42;
   s.indexed = true;
-  write_edges(f, "network/cortex_cortex_edges.h5", &s);
-  expect_input_error(f, "cortex_cortex_edges.h5", "target_node_id");
-  last_message_mentions("42");
+  for (int threads = 1; threads <= 2; threads++) {
+    setenv("OMP_NUM_THREADS", threads == 1 ? "1" : "2", 1);
+    for (uint64_t listed = 0; listed <= N_CORTEX; listed += N_CORTEX) { /* the index with and without id 42 */
+      s.index_nodes = listed;
+      write_edges(f, "network/cortex_cortex_edges.h5", &s);
+      expect_input_error(f, "cortex_cortex_edges.h5", "target_node_id");
+      last_message_mentions("42");
+    }
+  }
   unsetenv("OMP_NUM_THREADS");
 }
 

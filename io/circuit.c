@@ -1709,12 +1709,14 @@ static cz_status edge_pop_ends(const cz_circuit *c, cz_h5file *f, const char *fi
   cz_status st = read_pop_attr(f, src, "node_population", &src_pop);
   if (st == CZ_OK) st = read_pop_attr(f, tgt, "node_population", &tgt_pop);
   int sp = src_pop ? cz_circuit_find_pop(c, src_pop) : -1, tp = tgt_pop ? cz_circuit_find_pop(c, tgt_pop) : -1;
+  /* BMTK refuses edges whose populations were not loaded; say why one may be missing. */
+  const char *why = c->nodes_disabled ? " (networks.nodes entries with \"enabled\": false are not loaded)" : "";
   if (st == CZ_OK && sp < 0)
-    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no nodes file defines", file, src,
-                  src_pop);
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no loaded nodes file defines%s",
+                  file, src, src_pop, why);
   if (st == CZ_OK && tp < 0)
-    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no nodes file defines", file, tgt,
-                  tgt_pop);
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no loaded nodes file defines%s",
+                  file, tgt, tgt_pop, why);
   if (st == CZ_OK && c->nodes[tp].n > 0 && c->nodes[tp].nvirtual == c->nodes[tp].n)
     st = CZ_ERROR(CZ_ERR_FORMAT, "%s: edge population %s targets the virtual population %s", file, name, tgt_pop);
   free(src_pop);
@@ -2287,7 +2289,10 @@ cz_status cz_circuit_load_nodes(const cz_config *cfg, cz_circuit **out) {
   cz_circuit *c = NULL;
   CZ_NEW(c, 1);
   cz_status st = CZ_OK;
-  for (size_t k = 0; k < cfg->nnodes && st == CZ_OK; k++) st = load_nodes_file(c, cfg, k);
+  for (size_t k = 0; k < cfg->nnodes && st == CZ_OK; k++) {
+    if (cfg->nodes[k].enabled) st = load_nodes_file(c, cfg, k);
+    else c->nodes_disabled++;
+  }
   if (st != CZ_OK) {
     cz_error_trace(__FILE__, __LINE__, __func__);
     cz_circuit_destroy(&c);

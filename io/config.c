@@ -1243,6 +1243,7 @@ static cz_status read_node_files(cz_config *cfg, const cfg_obj *networks) {
     cz_cfg_nodes *dst = &cfg->nodes[cfg->nnodes++];
     CZ_TRY(obj_string_copy(&entry, "nodes_file", true, &dst->nodes_file));
     CZ_TRY(obj_string_copy(&entry, "node_types_file", true, &dst->node_types_file));
+    CZ_TRY(obj_bool(&entry, "enabled", true, &dst->enabled));
     for (size_t j = 0; j < i; j++) {
       if (strcmp(cfg->nodes[j].nodes_file, dst->nodes_file) == 0) {
         return CFG_ERR(CZ_ERR_CONFIG, networks->file, entry.path,

@@ -110,7 +110,7 @@ static void test_disabled_nodes_file(void **state) {
              "\"node_types_file\": \"$NETWORK_DIR/thalamus_node_types.csv\",\n        \"enabled\": false");
   fx_unlink(f, "network/thalamus_nodes.h5"); /* never opened */
   expect_input_error(f, "thalamus_cortex_edges.h5", "thalamus");
-  last_message_mentions("disabled");
+  last_message_mentions("\"enabled\": false");
 }
 
 /* ------------------------------------------------------------------------------------------ */

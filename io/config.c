@@ -866,7 +866,7 @@ static bool override_set(double v) { return !isnan(v) && !(v < 0); }
 
 static cz_status check_positive(double v, cz_status code, const char *file, const char *key) {
   if (!(isfinite(v) && v > 0)) return CFG_ERR(code, file, key, "must be a finite number > 0 (got %g)", v);
-  if (!cz_time_in_range(v)) return CFG_ERR(code, file, key, "%g ms is longer than the longest time, %g ms", v, CZ_TIME_MAX_MS);
+  if (!cz_time_in_range(v)) return CFG_ERR(code, file, key, "is %g ms, beyond the longest time simulated (%g ms)", v, CZ_TIME_MAX_MS);
   return CZ_OK;
 }
 

@@ -24,7 +24,6 @@ static cz_status keep_table(cz_circuit *c, cz_csv *t) {
   return CZ_OK;
 }
 
-/* Parses a dynamics_params JSON file once and keeps it; later requests share the document. */
 /* A dynamics_params that names a folder is a mistake whatever its name: a file without the
  * .json suffix is handed to the model as it is, a folder never. */
 static cz_status check_params_not_folder(const char *path, const char *what) {
@@ -32,6 +31,7 @@ static cz_status check_params_not_folder(const char *path, const char *what) {
   return CZ_OK;
 }
 
+/* Parses a dynamics_params JSON file once and keeps it; later requests share the document. */
 static cz_status cached_json(cz_circuit *c, const char *path, const char *what, const cJSON **out) {
   for (size_t i = 0; i < c->njson; i++) {
     if (strcmp(c->json_files[i], path) == 0) {
@@ -324,7 +324,9 @@ static cz_status read_ids_or_default(cz_h5file *f, const char *path, size_t n, b
   return CZ_OK;
 }
 
-static cz_status load_node_groups(cz_h5file *f, const char *pop_path, cz_node_pop *p) {
+/* The groups of a population; with has_group_ids (a node_group_id dataset), every group a
+ * node names must exist. */
+static cz_status load_node_groups(cz_h5file *f, const char *pop_path, bool has_group_ids, cz_node_pop *p) {
   char **names = NULL;
   size_t nn = 0;
   CZ_TRY(cz_h5_list(f, pop_path, &names, &nn));
@@ -351,7 +353,7 @@ static cz_status load_node_groups(cz_h5file *f, const char *pop_path, cz_node_po
   }
 done:
   cz_h5_free_names(names, nn);
-  for (size_t i = 0; i < p->n && st == CZ_OK; i++)
+  for (size_t i = 0; has_group_ids && i < p->n && st == CZ_OK; i++)
     if (!present[p->group[i]])
       st = CZ_ERROR(CZ_ERR_FORMAT, "%s: /nodes/%s/node_group_id[%zu] = %u names a group that does not exist (no "
                     "/nodes/%s/%u)", p->file, p->name, i, p->group[i], p->name, p->group[i]);
@@ -515,6 +517,7 @@ static cz_status load_node_pop(cz_circuit *c, const cz_config *cfg, cz_h5file *f
   CZ_TRY(check_node_ids(p));
   uint64_t *gid64 = NULL;
   snprintf(path, sizeof path, "/nodes/%s/node_group_id", name);
+  const bool has_group_ids = cz_h5_exists(f, path);
   CZ_TRY(read_ids_or_default(f, path, p->n, false, &gid64));
   CZ_NEW(p->group, p->n);
   for (size_t i = 0; i < p->n; i++) {
@@ -528,7 +531,7 @@ static cz_status load_node_pop(cz_circuit *c, const cz_config *cfg, cz_h5file *f
   snprintf(path, sizeof path, "/nodes/%s/node_group_index", name);
   CZ_TRY(read_ids_or_default(f, path, p->n, true, &p->group_index));
   snprintf(path, sizeof path, "/nodes/%s", name);
-  CZ_TRY(load_node_groups(f, path, p));
+  CZ_TRY(load_node_groups(f, path, has_group_ids, p));
   CZ_TRY(resolve_node_models(c, cfg, p));
   return CZ_OK;
 }

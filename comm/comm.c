@@ -120,6 +120,36 @@ cz_status cz_comm_allreduce_sum_u64_array(uint64_t *v, size_t n) {
   return CZ_OK;
 }
 
+cz_status cz_comm_same_as_rank0(const uint64_t *v, size_t n, size_t *first, int *rank, uint64_t *mine,
+                                uint64_t *theirs) {
+  *first = n;
+  *rank = 0;
+  if (g_size == 1 || n == 0) return CZ_OK;
+  CZ_CHECK(n <= INT_MAX, CZ_ERR_MPI, "comparison of %zu values is too large", n);
+  uint64_t *ref = malloc(n * sizeof *ref);
+  CZ_CHECK(ref != NULL, CZ_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) ref[i] = v[i];
+  int ok = MPI_Bcast(ref, (int)n, MPI_UINT64_T, 0, g_comm) == MPI_SUCCESS;
+  uint64_t local = n, lowest = n;
+  for (size_t i = 0; i < n && local == n; i++)
+    if (v[i] != ref[i]) local = i;
+  ok = ok && MPI_Allreduce(&local, &lowest, 1, MPI_UINT64_T, MPI_MIN, g_comm) == MPI_SUCCESS;
+  int who = g_size, lowest_rank = g_size;
+  if (ok && lowest < n) {
+    who = local == lowest ? g_rank : g_size;
+    ok = MPI_Allreduce(&who, &lowest_rank, 1, MPI_INT, MPI_MIN, g_comm) == MPI_SUCCESS;
+    uint64_t value = v[lowest];
+    ok = ok && MPI_Bcast(&value, 1, MPI_UINT64_T, lowest_rank, g_comm) == MPI_SUCCESS;
+    *mine = ref[lowest];
+    *theirs = value;
+    *first = (size_t)lowest;
+    *rank = lowest_rank;
+  }
+  free(ref);
+  CZ_CHECK(ok, CZ_ERR_MPI, "MPI failed while comparing %zu values over the ranks", n);
+  return CZ_OK;
+}
+
 cz_status cz_comm_exscan_u64_array(const uint64_t *in, uint64_t *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = 0;
   if (g_size == 1 || n == 0) return CZ_OK;
@@ -300,5 +330,14 @@ cz_status cz_comm_exscan_u64_array(const uint64_t *in, uint64_t *out, size_t n) 
   return CZ_OK;
 }
 const void *cz_comm_native(void) { return NULL; }
+cz_status cz_comm_same_as_rank0(const uint64_t *v, size_t n, size_t *first, int *rank, uint64_t *mine,
+                                uint64_t *theirs) {
+  (void)v;
+  (void)mine;
+  (void)theirs;
+  *first = n;
+  *rank = 0;
+  return CZ_OK;
+}
 
 #endif

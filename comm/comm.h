@@ -21,6 +21,14 @@ int cz_comm_size(void);
  * then report the real cause once, whichever rank found it. Collective. */
 cz_status cz_comm_agree(cz_status local);
 
+/* Whether every rank holds the same n values (n itself equal everywhere): *first is the first
+ * index where some rank's value differs from rank 0's (n when all agree), *rank the lowest
+ * rank that differs there, and *mine / *theirs rank 0's and that rank's values at it, known
+ * on every rank (serial: all agree). Compare a count first, then the values it counts.
+ * Collective. */
+cz_status cz_comm_same_as_rank0(const uint64_t *v, size_t n, size_t *first, int *rank, uint64_t *mine,
+                                uint64_t *theirs);
+
 /* Ends every rank with exit code code (MPI_Abort), for faults inside the time loop. */
 void cz_comm_abort(int code);
 

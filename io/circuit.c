@@ -24,6 +24,13 @@ static cz_status keep_table(cz_circuit *c, cz_csv *t) {
   return CZ_OK;
 }
 
+/* A dynamics_params that names a folder is a mistake whatever its name: a file without the
+ * .json suffix is handed to the model as it is, a folder never. */
+static cz_status check_params_not_folder(const char *path, const char *what) {
+  CZ_CHECK(!cz_path_is_dir(path), CZ_ERR_CONFIG, "%s: dynamics_params %s is a folder, not a file", what, path);
+  return CZ_OK;
+}
+
 /* Parses a dynamics_params JSON file once and keeps it; later requests share the document. */
 static cz_status cached_json(cz_circuit *c, const char *path, const char *what, const cJSON **out) {
   for (size_t i = 0; i < c->njson; i++) {
@@ -306,7 +313,8 @@ static cz_status read_ids_or_default(cz_h5file *f, const char *path, size_t n, b
     if (m != n) {
       free(*out);
       *out = NULL;
-      return CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, expected %zu", cz_h5_path(f), path, m, n);
+      return CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, but node_type_id has %zu (the node datasets "
+                      "hold one entry per node)", cz_h5_path(f), path, m, n);
     }
     return CZ_OK;
   }
@@ -316,7 +324,9 @@ static cz_status read_ids_or_default(cz_h5file *f, const char *path, size_t n, b
   return CZ_OK;
 }
 
-static cz_status load_node_groups(cz_h5file *f, const char *pop_path, cz_node_pop *p) {
+/* The groups of a population; with has_group_ids (a node_group_id dataset), every group a
+ * node names must exist. */
+static cz_status load_node_groups(cz_h5file *f, const char *pop_path, bool has_group_ids, cz_node_pop *p) {
   char **names = NULL;
   size_t nn = 0;
   CZ_TRY(cz_h5_list(f, pop_path, &names, &nn));
@@ -325,12 +335,14 @@ static cz_status load_node_groups(cz_h5file *f, const char *pop_path, cz_node_po
     if (p->group[i] > max_id) max_id = p->group[i];
   p->ngroups = (size_t)max_id + 1;
   p->groups = cz_calloc(p->ngroups, sizeof *p->groups);
+  bool *present = cz_calloc(p->ngroups, sizeof *present);
   cz_status st = CZ_OK;
-  if (!p->groups) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (!p->groups || !present) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < nn && st == CZ_OK; i++) {
     if (!all_digits(names[i])) continue;
     unsigned long g = strtoul(names[i], NULL, 10);
     if (g >= p->ngroups) continue; /* a group no node refers to */
+    present[g] = true;
     char *gpath = NULL, *dpath = NULL;
     CZ_TRY_GOTO(st, cz_asprintf(&gpath, "%s/%s", pop_path, names[i]), done);
     st = read_columns(f, gpath, &p->groups[g].cols, &p->groups[g].ncols);
@@ -341,6 +353,11 @@ static cz_status load_node_groups(cz_h5file *f, const char *pop_path, cz_node_po
   }
 done:
   cz_h5_free_names(names, nn);
+  for (size_t i = 0; has_group_ids && i < p->n && st == CZ_OK; i++)
+    if (!present[p->group[i]])
+      st = CZ_ERROR(CZ_ERR_FORMAT, "%s: /nodes/%s/node_group_id[%zu] = %u names a group that does not exist (no "
+                    "/nodes/%s/%u)", p->file, p->name, i, p->group[i], p->name, p->group[i]);
+  free(present);
   CZ_TRY(st);
   /* Every node's group index must fall inside each of its group's columns. */
   for (size_t i = 0; i < p->n; i++) {
@@ -448,15 +465,14 @@ static cz_status resolve_node_models(cz_circuit *c, const cz_config *cfg, cz_nod
       const char *key = models_dir_key(mtype);
       const char *dir = cz_cfg_component(cfg, key);
       CZ_TRY(cz_path_join(dir ? dir : cfg->dir, dyn, &file));
-      if (cz_str_ends_with(file, ".json")) {
-        char what[512];
-        snprintf(what, sizeof what, "%s (node type of node %llu, components.%s)", p->types->path,
-                 (unsigned long long)p->node_id[i], key);
-        cz_status st = cached_json(c, file, what, &params);
-        if (st != CZ_OK) {
-          free(file);
-          return st;
-        }
+      char what[512];
+      snprintf(what, sizeof what, "%s (node type of node %llu, components.%s)", p->types->path,
+               (unsigned long long)p->node_id[i], key);
+      cz_status st = check_params_not_folder(file, what);
+      if (st == CZ_OK && cz_str_ends_with(file, ".json")) st = cached_json(c, file, what, &params);
+      if (st != CZ_OK) {
+        free(file);
+        return st;
       }
     }
     cz_status st = find_or_add_model(c, tmpl, file, params, &p->model[i]);
@@ -501,6 +517,7 @@ static cz_status load_node_pop(cz_circuit *c, const cz_config *cfg, cz_h5file *f
   CZ_TRY(check_node_ids(p));
   uint64_t *gid64 = NULL;
   snprintf(path, sizeof path, "/nodes/%s/node_group_id", name);
+  const bool has_group_ids = cz_h5_exists(f, path);
   CZ_TRY(read_ids_or_default(f, path, p->n, false, &gid64));
   CZ_NEW(p->group, p->n);
   for (size_t i = 0; i < p->n; i++) {
@@ -514,7 +531,7 @@ static cz_status load_node_pop(cz_circuit *c, const cz_config *cfg, cz_h5file *f
   snprintf(path, sizeof path, "/nodes/%s/node_group_index", name);
   CZ_TRY(read_ids_or_default(f, path, p->n, true, &p->group_index));
   snprintf(path, sizeof path, "/nodes/%s", name);
-  CZ_TRY(load_node_groups(f, path, p));
+  CZ_TRY(load_node_groups(f, path, has_group_ids, p));
   CZ_TRY(resolve_node_models(c, cfg, p));
   return CZ_OK;
 }
@@ -563,6 +580,8 @@ static cz_status csv_number(const cz_csv *t, size_t row, const char *col, double
   *out = dflt;
   if (c < 0) return CZ_OK;
   cz_value v = cz_csv_value(t, row, (size_t)c);
+  CZ_CHECK(!cz_csv_is_nan(t, row, (size_t)c), CZ_ERR_FORMAT,
+           "%s: row %zu: column %s is NaN; leave the cell empty or NULL for no value", t->path, row + 2, col);
   if (v.kind == CZ_VAL_NULL) return CZ_OK;
   CZ_CHECK(v.kind == CZ_VAL_NUM && isfinite(v.num), CZ_ERR_FORMAT, "%s: row %zu: column %s = '%s' is not a finite number",
            t->path, row + 2, col, cz_csv_cell(t, row, (size_t)c));
@@ -620,7 +639,8 @@ static cz_status edge_type_infos(cz_circuit *c, const cz_config *cfg, const cz_c
       CZ_TRY(cz_path_join(syn_dir ? syn_dir : cfg->dir, dyn, &file));
       char what[512];
       snprintf(what, sizeof what, "%s row %zu (components.synaptic_models_dir)", t->path, r + 2);
-      cz_status st = cz_str_ends_with(file, ".json") ? cached_json(c, file, what, &params) : CZ_OK;
+      cz_status st = check_params_not_folder(file, what);
+      if (st == CZ_OK && cz_str_ends_with(file, ".json")) st = cached_json(c, file, what, &params);
       if (st != CZ_OK) {
         free(file);
         return st;
@@ -654,6 +674,7 @@ typedef struct edge_col {
 typedef struct edge_group {
   edge_col syn_weight, nsyns, delay;
   bool any;
+  bool exists; /* the file has this group */
 } edge_group;
 
 typedef struct edge_groups {
@@ -687,9 +708,12 @@ static cz_status load_edge_groups(cz_h5file *f, const char *pop_path, edge_group
       if (g > max_id) max_id = g;
       any = true;
     }
-  cz_h5_free_names(names, nn);
   eg->n = any ? max_id + 1 : 0;
-  CZ_NEW(eg->g, eg->n);
+  eg->g = eg->n ? cz_calloc(eg->n, sizeof *eg->g) : NULL;
+  for (size_t i = 0; eg->g && i < nn; i++)
+    if (all_digits(names[i]) && strlen(names[i]) < 6) eg->g[strtoul(names[i], NULL, 10)].exists = true;
+  cz_h5_free_names(names, nn);
+  CZ_CHECK(eg->g || !eg->n, CZ_ERR_NOMEM, "out of memory");
   static const char *const col_names[3] = {"syn_weight", "nsyns", "delay"};
   for (size_t g = 0; g < eg->n; g++) {
     for (int k = 0; k < 3; k++) {
@@ -721,6 +745,10 @@ static bool groups_have_columns(const edge_groups *eg) {
  * the edge. */
 static cz_status read_group_windows(cz_h5file *f, const char *file, const char *pop, edge_groups *eg, size_t a,
                                     size_t m, const uint64_t *ch_group, const uint64_t *ch_index) {
+  for (size_t k = 0; k < m; k++)
+    CZ_CHECK(ch_group[k] < eg->n && eg->g[ch_group[k]].exists, CZ_ERR_FORMAT,
+             "%s: /edges/%s/edge_group_id[%zu] = %llu names a group that does not exist (no /edges/%s/%llu)", file,
+             pop, a + k, (unsigned long long)ch_group[k], pop, (unsigned long long)ch_group[k]);
   for (size_t g = 0; g < eg->n; g++) {
     if (!eg->g[g].any) continue;
     uint64_t lo = UINT64_MAX, hi = 0;
@@ -1139,7 +1167,7 @@ static cz_status index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_
   free(range_to);
   CZ_TRY(st);
   if (!ok) return CZ_OK;
-  qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range);
+  if (out->n > 1) qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range);
   edge_paths p;
   edge_paths_of(NULL, e->name, &p);
   if (!merge_ranges(out, gap_rows(f, &p), expected)) return CZ_OK;
@@ -1686,12 +1714,14 @@ static cz_status edge_pop_ends(const cz_circuit *c, cz_h5file *f, const char *fi
   cz_status st = read_pop_attr(f, src, "node_population", &src_pop);
   if (st == CZ_OK) st = read_pop_attr(f, tgt, "node_population", &tgt_pop);
   int sp = src_pop ? cz_circuit_find_pop(c, src_pop) : -1, tp = tgt_pop ? cz_circuit_find_pop(c, tgt_pop) : -1;
+  /* BMTK refuses edges whose populations were not loaded; say why one may be missing. */
+  const char *why = c->nodes_disabled ? " (networks.nodes entries with \"enabled\": false are not loaded)" : "";
   if (st == CZ_OK && sp < 0)
-    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no nodes file defines", file, src,
-                  src_pop);
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no loaded nodes file defines%s",
+                  file, src, src_pop, why);
   if (st == CZ_OK && tp < 0)
-    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no nodes file defines", file, tgt,
-                  tgt_pop);
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s@node_population names population '%s', which no loaded nodes file defines%s",
+                  file, tgt, tgt_pop, why);
   if (st == CZ_OK && c->nodes[tp].n > 0 && c->nodes[tp].nvirtual == c->nodes[tp].n)
     st = CZ_ERROR(CZ_ERR_FORMAT, "%s: edge population %s targets the virtual population %s", file, name, tgt_pop);
   free(src_pop);
@@ -1854,6 +1884,22 @@ void cz_edge_streams_close(cz_edge_streams **ps) {
 /* Reads population sp's index and its spans (the ranges must cover the rows exactly once);
  * with check_rows, also every row's target id, unless this circuit checked it before.
  * sp->by_target tells whether it held so far. buf: cap entries of scratch. */
+/* Reading through the index visits only the population's own nodes: an edge onto an id the
+ * population lacks would be skipped without a word, so such an id is an error here, as it is
+ * when the edges are read whole. */
+static cz_status check_span_targets(const cz_circuit *c, const cz_edge_pop *e, const stream_pop *sp) {
+  const cz_node_pop *tp = &c->nodes[e->target_pop];
+  for (size_t i = 0; i < sp->nspans; i++) {
+    size_t row;
+    const uint64_t *span = &sp->spans[3 * i];
+    CZ_CHECK(span[0] == span[1] || cz_circuit_row_of(tp, span[2], &row), CZ_ERR_FORMAT,
+             "%s: /edges/%s/target_node_id[%llu] = %llu names a node that does not exist in population %s (%zu "
+             "nodes)",
+             e->file, e->name, (unsigned long long)span[0], (unsigned long long)span[2], tp->name, tp->n);
+  }
+  return CZ_OK;
+}
+
 static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e, stream_pop *sp, bool check_rows,
                               uint64_t *buf, size_t cap) {
   static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
@@ -1866,10 +1912,11 @@ static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e,
   char key[2048];
   snprintf(key, sizeof key, "%s:%s", e->file, e->name);
   sp->rows_checked = sp->by_target && index_verified(c, key);
-  if (!sp->by_target || sp->rows_checked || !check_rows) return CZ_OK;
+  if (sp->by_target && sp->rows_checked) return check_span_targets(c, e, sp);
+  if (!sp->by_target || !check_rows) return CZ_OK;
   CZ_TRY(check_span_rows(f, sp->p.tgt, sp->spans, sp->nspans, 0, sp->n_file, buf, cap, &sp->by_target));
   sp->rows_checked = sp->by_target;
-  return CZ_OK;
+  return sp->by_target ? check_span_targets(c, e, sp) : CZ_OK;
 }
 
 /* Adds population `name` of file k to the streams: its metadata into c->edges, the rest into
@@ -1974,6 +2021,7 @@ cz_status cz_edge_streams_set_index_ok(cz_edge_streams *s, size_t i, bool ok) {
   sp->by_target = sp->rows_checked = ok;
   if (!ok) return CZ_OK;
   const cz_edge_pop *e = &s->c->edges[sp->e];
+  CZ_TRY(check_span_targets(s->c, e, sp));
   char key[2048];
   snprintf(key, sizeof key, "%s:%s", e->file, e->name);
   return index_verified(s->c, key) ? CZ_OK : mark_verified(s->c, key);
@@ -2020,7 +2068,7 @@ static cz_status stream_ranges(const cz_circuit *c, const stream_pop *sp, const 
       out->n++;
     }
   }
-  qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range);
+  if (out->n > 1) qsort(out->r, out->n, 2 * sizeof *out->r, cmp_range); /* r is NULL when no target has edges */
   CZ_CHECK(merge_ranges(out, sp->gap, expected), CZ_ERR_INTERNAL, "%s: the checked index of %s has overlapping ranges", e->file,
            e->name);
   return CZ_OK;
@@ -2246,7 +2294,10 @@ cz_status cz_circuit_load_nodes(const cz_config *cfg, cz_circuit **out) {
   cz_circuit *c = NULL;
   CZ_NEW(c, 1);
   cz_status st = CZ_OK;
-  for (size_t k = 0; k < cfg->nnodes && st == CZ_OK; k++) st = load_nodes_file(c, cfg, k);
+  for (size_t k = 0; k < cfg->nnodes && st == CZ_OK; k++) {
+    if (cfg->nodes[k].enabled) st = load_nodes_file(c, cfg, k);
+    else c->nodes_disabled++;
+  }
   if (st != CZ_OK) {
     cz_error_trace(__FILE__, __LINE__, __func__);
     cz_circuit_destroy(&c);

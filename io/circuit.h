@@ -126,6 +126,7 @@ typedef struct cz_syn_model {
 typedef struct cz_circuit {
   size_t nnodes;
   cz_node_pop *nodes;
+  size_t nodes_disabled; /* networks.nodes entries skipped for "enabled": false */
   size_t nedges;
   cz_edge_pop *edges;
   size_t nmodels;

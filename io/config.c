@@ -114,6 +114,26 @@ static void error_excerpt(const char *at, char *buf, size_t n) {
   buf[w] = '\0';
 }
 
+/* The depth of open arrays and objects at text[off] (brackets inside strings skipped). */
+static size_t nesting_depth_at(const char *text, size_t off) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < off; i++) {
+    const char ch = text[i];
+    if (in_string) {
+      if (ch == '\\' && i + 1 < off) i++;
+      else if (ch == '"') in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      depth++;
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return depth;
+}
+
 static cz_status parse_json_text(const char *text, size_t len, const char *file, cJSON **out) {
   *out = NULL;
   if (strlen(text) != len) {
@@ -132,6 +152,11 @@ static cz_status parse_json_text(const char *text, size_t len, const char *file,
     if (off > 0 && off < len && (text[off - 1] == '}' || text[off - 1] == ']')) off--;
     int line, col;
     text_position(text, off, &line, &col);
+    /* cJSON stops at its nesting limit as at a syntax error; say which it was. */
+    if (nesting_depth_at(text, off) >= CJSON_NESTING_LIMIT) {
+      return CZ_ERROR(CZ_ERR_CONFIG, "%s:%d:%d: JSON nesting is too deep (more than %d arrays or objects inside "
+                      "each other)", file, line, col, CJSON_NESTING_LIMIT);
+    }
     if (off >= len) {
       return CZ_ERROR(CZ_ERR_CONFIG, "%s:%d:%d: JSON syntax error: unexpected end of input", file, line,
                       col);
@@ -841,6 +866,7 @@ static bool override_set(double v) { return !isnan(v) && !(v < 0); }
 
 static cz_status check_positive(double v, cz_status code, const char *file, const char *key) {
   if (!(isfinite(v) && v > 0)) return CFG_ERR(code, file, key, "must be a finite number > 0 (got %g)", v);
+  if (!cz_time_in_range(v)) return CFG_ERR(code, file, key, "is %g ms, beyond the longest time simulated (%g ms)", v, CZ_TIME_MAX_MS);
   return CZ_OK;
 }
 
@@ -991,6 +1017,9 @@ static cz_status resolve_output_files(cz_config *cfg, const cfg_obj *out, const 
     if (strcmp(c->string, "log_file") != 0 && !cz_str_starts_with(c->string, "spikes_file")) continue;
     const char *value;
     CZ_TRY(obj_string(out, c->string, false, &value));
+    char key[CFG_KEY_MAX];
+    key_join(key, sizeof key, "output", c->string);
+    CZ_TRY(cz_cfg_check_output_name(cfg, key, value));
     char *p = NULL;
     CZ_TRY(output_file_path(d, value, &p));
     cz_status st = set_string(c, p);
@@ -1074,6 +1103,70 @@ static cz_status read_overwrite(cz_config *cfg, const cJSON *origins, const cfg_
   return obj_bool(&run, "overwrite_output_dir", false, &cfg->overwrite_output_dir);
 }
 
+/* Whether a path holds ".." as one of its components. */
+static bool climbs_up(const char *path) {
+  for (const char *p = path; (p = strstr(p, "..")) != NULL; p += 2)
+    if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/')) return true;
+  return false;
+}
+
+cz_status cz_cfg_check_output_name(const cz_config *cfg, const char *key, const char *name) {
+  if (cz_path_is_absolute(name) || !climbs_up(name)) return CZ_OK;
+  return CZ_ERROR(CZ_ERR_CONFIG,
+                  "%s: %s = \"%s\" leaves output.output_dir through \"..\"; name a file inside it, or give an "
+                  "absolute path",
+                  cfg->path, key, name);
+}
+
+/* The files a run writes besides reports, with the keys that name them (path NULL: none). */
+typedef struct run_output {
+  const char *key;
+  char *path;
+} run_output;
+
+enum { N_RUN_OUTPUTS = 5 };
+
+static cz_status run_outputs_of(const cz_config *cfg, run_output out[N_RUN_OUTPUTS]) {
+  out[0] = (run_output){"output.spikes_file", NULL};
+  out[1] = (run_output){"output.spikes_file_csv", NULL};
+  out[2] = (run_output){"output.log_file", NULL};
+  out[3] = (run_output){"the copy of the config", NULL};
+  out[4] = (run_output){"timers.json", NULL};
+  const char *given[3] = {cfg->spikes_file, cfg->spikes_file_csv, cfg->log_file};
+  for (int i = 0; i < 3; i++)
+    if (given[i]) CZ_TRY(cz_strdup(given[i], &out[i].path));
+  CZ_TRY(cz_path_join(cfg->output_dir, cz_path_basename(cfg->path), &out[3].path));
+  return cz_path_join(cfg->output_dir, "timers.json", &out[4].path);
+}
+
+static void run_outputs_free(run_output out[N_RUN_OUTPUTS]) {
+  for (int i = 0; i < N_RUN_OUTPUTS; i++) free(out[i].path);
+}
+
+cz_status cz_cfg_check_output_file(const cz_config *cfg, const char *key, const char *path) {
+  run_output out[N_RUN_OUTPUTS] = {{0}};
+  cz_status st = run_outputs_of(cfg, out);
+  for (int i = 0; st == CZ_OK && i < N_RUN_OUTPUTS; i++)
+    if (out[i].path && strcmp(out[i].path, path) == 0)
+      st = CZ_ERROR(CZ_ERR_CONFIG, "%s: %s and %s name the same file %s; give each output its own file", cfg->path,
+                    key, out[i].key, path);
+  run_outputs_free(out);
+  return st;
+}
+
+/* No two of the run's own outputs may share a file (a spikes file over the log, say). */
+static cz_status check_run_outputs_apart(const cz_config *cfg) {
+  run_output out[N_RUN_OUTPUTS] = {{0}};
+  cz_status st = run_outputs_of(cfg, out);
+  for (int i = 0; st == CZ_OK && i < N_RUN_OUTPUTS; i++)
+    for (int j = 0; st == CZ_OK && j < i; j++)
+      if (out[i].path && out[j].path && strcmp(out[i].path, out[j].path) == 0)
+        st = CZ_ERROR(CZ_ERR_CONFIG, "%s: %s and %s name the same file %s; give each output its own file", cfg->path,
+                      out[j].key, out[i].key, out[i].path);
+  run_outputs_free(out);
+  return st;
+}
+
 static cz_status read_output(cz_config *cfg, const cJSON *origins, const cz_cfg_overrides *ov) {
   cfg_obj out;
   CZ_TRY(get_section(cfg, origins, "output", false, &out));
@@ -1087,6 +1180,7 @@ static cz_status read_output(cz_config *cfg, const cJSON *origins, const cz_cfg_
   CZ_TRY_GOTO(st, read_sort_order(cfg, &out), done);
   CZ_TRY_GOTO(st, read_log_settings(cfg, &out), done);
   CZ_TRY_GOTO(st, read_overwrite(cfg, origins, &out), done);
+  CZ_TRY_GOTO(st, check_run_outputs_apart(cfg), done);
 done:
   free(d.config_abs);
   free(d.final_abs);
@@ -1149,6 +1243,7 @@ static cz_status read_node_files(cz_config *cfg, const cfg_obj *networks) {
     cz_cfg_nodes *dst = &cfg->nodes[cfg->nnodes++];
     CZ_TRY(obj_string_copy(&entry, "nodes_file", true, &dst->nodes_file));
     CZ_TRY(obj_string_copy(&entry, "node_types_file", true, &dst->node_types_file));
+    CZ_TRY(obj_bool(&entry, "enabled", true, &dst->enabled));
     for (size_t j = 0; j < i; j++) {
       if (strcmp(cfg->nodes[j].nodes_file, dst->nodes_file) == 0) {
         return CFG_ERR(CZ_ERR_CONFIG, networks->file, entry.path,

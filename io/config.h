@@ -31,9 +31,17 @@
 
 struct cJSON;
 
+/* The longest time, in ms, any time or delay of a simulation may be: its count of 1 us tics
+ * (the finest dt) and of steps then fits in an int64_t, so no time converts with overflow. */
+#define CZ_TIME_MAX_MS 1e15
+
+/* Whether t_ms is a finite time no longer than CZ_TIME_MAX_MS either way. */
+static inline bool cz_time_in_range(double t_ms) { return t_ms >= -CZ_TIME_MAX_MS && t_ms <= CZ_TIME_MAX_MS; }
+
 typedef struct cz_cfg_nodes {
   char *nodes_file;      /* absolute */
   char *node_types_file; /* absolute */
+  bool enabled;          /* "enabled", default true (BMTK's extension for edges, honoured here too) */
 } cz_cfg_nodes;
 
 typedef struct cz_cfg_edges {
@@ -137,5 +145,14 @@ const char *cz_cfg_component(const cz_config *cfg, const char *key);
 /* The resolved config as JSON text without "manifest", as BMTK copies it into output_dir.
  * Owned (*out, free()). */
 cz_status cz_cfg_dump(const cz_config *cfg, char **out);
+
+/* Refuses a relative output file name that leaves output_dir through "..": an absolute name
+ * is the user's explicit choice, a relative one stays inside the output folder. key names the
+ * setting (e.g. "reports.v.file_name") in the message. */
+cz_status cz_cfg_check_output_name(const cz_config *cfg, const char *key, const char *name);
+
+/* Refuses an output file (key, path: e.g. a report) that one of the run's own outputs also
+ * writes: the spikes files, the log, the copy of the config, timers.json. */
+cz_status cz_cfg_check_output_file(const cz_config *cfg, const char *key, const char *path);
 
 #endif

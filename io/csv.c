@@ -160,8 +160,28 @@ static cz_status split_row(const line_span *ln, size_t ncols, const char *path, 
            single.nfields > ncols ? " (even when split on runs of blanks)" : "");
   split_info done;
   CZ_TRY(split_fields(ln, mode, path, out, ncols, &done));
-  for (size_t c = 0; c < ncols; c++)
-    if (cz_csv_is_null_token(out[c])) out[c] = NULL;
+  return CZ_OK;
+}
+
+/* A NaN spelling among the null tokens: pandas reads it as a missing value like the others,
+ * but in a number column it is a value written on purpose, so it is remembered. */
+static bool is_nan_spelling(const char *text) {
+  return text && (strcmp(text, "nan") == 0 || strcmp(text, "NaN") == 0 || strcmp(text, "-nan") == 0 ||
+                  strcmp(text, "-NaN") == 0);
+}
+
+/* Turns the null tokens of the latest row into NULL cells, noting which of them spelled NaN
+ * (cells in row-major order, so the list stays sorted). */
+static cz_status null_cells_of_row(cz_csv *t, size_t *cap) {
+  char **row = t->cells + t->nrows * t->ncols;
+  for (size_t c = 0; c < t->ncols; c++) {
+    if (!cz_csv_is_null_token(row[c])) continue;
+    if (is_nan_spelling(row[c])) {
+      CZ_RESERVE(t->nan_cells, *cap, t->n_nan + 1);
+      t->nan_cells[t->n_nan++] = t->nrows * t->ncols + c;
+    }
+    row[c] = NULL;
+  }
   return CZ_OK;
 }
 
@@ -218,22 +238,23 @@ static size_t count_lines(const char *text, size_t len) {
   return n;
 }
 
-static cz_status add_row(cz_csv *t, size_t *cap, const line_span *ln) {
+static cz_status add_row(cz_csv *t, size_t *cap, size_t *nan_cap, const line_span *ln) {
   CZ_RESERVE(t->cells, *cap, (t->nrows + 1) * t->ncols);
   CZ_TRY(split_row(ln, t->ncols, t->path, t->cells + t->nrows * t->ncols));
+  CZ_TRY(null_cells_of_row(t, nan_cap));
   t->nrows++;
   return CZ_OK;
 }
 
 /* Reads the data rows that follow; first, when given, is a row already taken from r. */
 static cz_status parse_rows(cz_csv *t, line_reader *r, const line_span *first) {
-  size_t cap = 0;
+  size_t cap = 0, nan_cap = 0;
   size_t need = count_lines(r->text + r->pos, r->len - r->pos) + (first ? 1 : 0);
   CZ_CHECK(need <= SIZE_MAX / t->ncols, CZ_ERR_NOMEM, "%s: too many cells", t->path);
   CZ_RESERVE(t->cells, cap, need * t->ncols);
-  if (first) CZ_TRY(add_row(t, &cap, first));
+  if (first) CZ_TRY(add_row(t, &cap, &nan_cap, first));
   line_span ln;
-  while (next_content_line(r, &ln)) CZ_TRY(add_row(t, &cap, &ln));
+  while (next_content_line(r, &ln)) CZ_TRY(add_row(t, &cap, &nan_cap, &ln));
   return CZ_OK;
 }
 
@@ -309,6 +330,7 @@ void cz_csv_destroy(cz_csv **t) {
     for (size_t c = 0; c < x->ncols; c++) free(x->header[c]);
   free(x->header);
   free(x->cells);
+  free(x->nan_cells);
   free(x->storage);
   free(x->path);
   free(x);
@@ -349,6 +371,17 @@ cz_value cz_csv_value(const cz_csv *t, size_t row, size_t col) {
     v.str = s;
   }
   return v;
+}
+
+bool cz_csv_is_nan(const cz_csv *t, size_t row, size_t col) {
+  const size_t cell = row * t->ncols + col;
+  size_t lo = 0, hi = t->n_nan;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (t->nan_cells[mid] < cell) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < t->n_nan && t->nan_cells[lo] == cell;
 }
 
 bool cz_csv_is_null_token(const char *text) {

@@ -26,6 +26,8 @@ typedef struct cz_csv {
   size_t nrows;    /* data rows, header excluded */
   char **header;   /* [ncols], owned */
   char **cells;    /* [nrows * ncols], row-major, owned; NULL = null token */
+  size_t *nan_cells; /* [n_nan], sorted: the null cells that spelled NaN ("nan", "NaN", ...) */
+  size_t n_nan;
   /* Owned storage the cell strings point into: one parsed copy of the text instead of a
    * malloc per cell, so a 1e6-line spike file costs two allocations. */
   char *storage;
@@ -53,5 +55,8 @@ cz_value cz_csv_value(const cz_csv *t, size_t row, size_t col);
 
 /* Whether text is one of pandas' null tokens (plus BMTK's NONE). */
 bool cz_csv_is_null_token(const char *text);
+
+/* Whether the null cell at (row, col) was written as NaN rather than left empty or NULL. */
+bool cz_csv_is_nan(const cz_csv *t, size_t row, size_t col);
 
 #endif

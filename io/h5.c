@@ -63,10 +63,28 @@ typedef struct cz_h5_err_walk {
   bool mentions_lock;
 } cz_h5_err_walk;
 
+/* HDF5's text for a failed system call spans lines and lists the time, the buffer address and
+ * more ("file write failed: time = ...\n, filename = ..., errno = 28, error message = 'No space
+ * left on device', buf = ..."): the message keeps what failed and the system's reason, on one
+ * line. */
+static void one_line_detail(const char *desc, char *out, size_t n) {
+  const char *reason = strstr(desc, "error message = '");
+  const char *colon = strchr(desc, ':');
+  if (reason && colon && colon < reason) {
+    reason += strlen("error message = '");
+    const char *end = strchr(reason, '\'');
+    snprintf(out, n, "%.*s: %.*s", (int)(colon - desc), desc, (int)(end ? end - reason : 80), reason);
+  } else {
+    snprintf(out, n, "%s", desc);
+  }
+  for (char *p = out; *p; p++)
+    if ((unsigned char)*p < 0x20) *p = ' ';
+}
+
 static herr_t cz_h5_err_visit(unsigned n, const H5E_error2_t *err, void *data) {
   cz_h5_err_walk *w = data;
   const char *desc = err->desc ? err->desc : "";
-  if (n == 0) snprintf(w->first, sizeof w->first, "%s", desc);
+  if (n == 0) one_line_detail(desc, w->first, sizeof w->first);
   /* "unable to lock file, errno = 11" and the like; a bare "lock" would match "superblock". */
   if (strstr(desc, "unable to lock") || strstr(desc, "file locking")) w->mentions_lock = true;
   return 0;
@@ -267,6 +285,24 @@ cz_status cz_h5_create_parallel(const char *path, const void *mpi_comm, cz_h5fil
 #endif
 }
 
+/* Leaves the process with its exit status before HDF5's own exit handler runs. */
+static void exit_before_hdf5(int status, void *arg) {
+  (void)arg;
+  fflush(NULL);
+  _exit(status);
+}
+
+static void register_exit_before_hdf5(void) { on_exit(exit_before_hdf5, NULL); }
+
+/* A written file whose close failed (a full disk) stays open inside HDF5, and HDF5's exit
+ * handler, flushing it again, crashes. Handlers run in the reverse order of registration, and
+ * HDF5 registered its own when it started, so one registered now runs first and ends the
+ * process there, with the status it was given. */
+static void skip_library_teardown(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, register_exit_before_hdf5);
+}
+
 cz_status cz_h5_close(cz_h5file **f) {
   if (!f || !*f) return CZ_OK;
   cz_h5file *h = *f;
@@ -277,8 +313,10 @@ cz_status cz_h5_close(cz_h5file **f) {
   free(h->direct);
   cz_status st = CZ_OK;
   /* A written file's data may only reach the disk here; a failure means a broken output. */
-  if (H5Fclose(h->id) < 0 && h->writing)
+  if (H5Fclose(h->id) < 0 && h->writing) {
     st = cz_h5_fail(h->path, CZ_ERR_OUTPUT, "closing the file failed (disk full?)");
+    skip_library_teardown();
+  }
   free(h->path);
   free(h);
   return st;

@@ -58,12 +58,39 @@ static void run_state_free(run_state *s) {
   cz_cfg_destroy(&s->cfg);
 }
 
-static int choose_threads(const cz_run_options *opt, const cz_config *cfg) {
-  if (opt->threads > 0) return opt->threads;
+/* More threads than this many per core only slow a run down (a thousand threads on two cores
+ * took half a minute to start and stop on the smallest network). */
+enum { THREADS_PER_CORE_MAX = 4 };
+
+static int requested_threads(const cz_run_options *opt, const cz_config *cfg, const char **from) {
   const char *env = getenv("OMP_NUM_THREADS");
+  *from = "--threads";
+  if (opt->threads > 0) return opt->threads;
+  *from = "OMP_NUM_THREADS";
   if (env && atoi(env) > 0) return atoi(env);
+  *from = "run.n_thread";
   if (cfg->n_thread > 0) return cfg->n_thread;
   return 1;
+}
+
+static int available_cores(void) {
+#ifdef _OPENMP
+  return omp_get_num_procs();
+#else
+  const long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 && n < 1 << 20 ? (int)n : 1;
+#endif
+}
+
+/* The thread count asked for, capped at THREADS_PER_CORE_MAX per available core with a warning. */
+static int choose_threads(const cz_run_options *opt, const cz_config *cfg) {
+  const char *from;
+  const int want = requested_threads(opt, cfg, &from);
+  const int cores = available_cores(), cap = THREADS_PER_CORE_MAX * (cores > 0 ? cores : 1);
+  if (want <= cap) return want;
+  cz_log_warn("%s %d is more than %d threads for each of the %d available cores; using %d threads", from, want,
+              THREADS_PER_CORE_MAX, cores, cap);
+  return cap;
 }
 
 static void apply_log_settings(const cz_config *cfg, bool quiet) {
@@ -185,8 +212,69 @@ static cz_status build(run_state *s, const cz_run_options *opt) {
   return CZ_OK;
 }
 
+/* FNV-1a: a digest for comparing what the ranks read, not a guard against tampering. */
+static uint64_t digest(const void *data, size_t n, uint64_t h) {
+  const unsigned char *p = data;
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+static const uint64_t DIGEST_SEED = 0xcbf29ce484222325ULL;
+
+static const char *const k_stale_hint = "the ranks read different files (a stale copy on one node?)";
+
+/* The node populations as names and sizes, then the config's text: what every rank must have
+ * read alike. */
+static cz_status inputs_summary(const run_state *s, uint64_t **out, size_t *n) {
+  const cz_circuit *c = s->circuit;
+  *n = 2 * c->nnodes + 1;
+  CZ_NEW(*out, *n);
+  for (size_t p = 0; p < c->nnodes; p++) {
+    (*out)[2 * p] = digest(c->nodes[p].name, strlen(c->nodes[p].name), DIGEST_SEED);
+    (*out)[2 * p + 1] = c->nodes[p].n;
+  }
+  char *text = NULL;
+  size_t len = 0;
+  CZ_TRY(cz_read_file(s->cfg->path, &text, &len));
+  (*out)[2 * c->nnodes] = digest(text, len, DIGEST_SEED);
+  free(text);
+  return CZ_OK;
+}
+
+/* Ranks that read different inputs would wait for each other forever in the placement: they
+ * compare the config and their node populations first and stop together, naming the first
+ * difference (every rank fails; rank 0's message is the one reported). */
+static cz_status check_ranks_read_alike(const run_state *s) {
+  const cz_circuit *c = s->circuit;
+  size_t first;
+  int rank;
+  uint64_t mine = 0, theirs = 0, count = c->nnodes;
+  CZ_TRY(cz_comm_same_as_rank0(&count, 1, &first, &rank, &mine, &theirs));
+  CZ_CHECK(first == 1, CZ_ERR_FORMAT, "%s: rank 0 loaded %llu node populations but rank %d loaded %llu; %s",
+           s->cfg->path, (unsigned long long)mine, rank, (unsigned long long)theirs, k_stale_hint);
+  uint64_t *v = NULL;
+  size_t n = 0;
+  cz_status st = inputs_summary(s, &v, &n);
+  st = cz_comm_agree(st);
+  if (st == CZ_OK) st = cz_comm_same_as_rank0(v, n, &first, &rank, &mine, &theirs);
+  free(v);
+  CZ_TRY(st);
+  if (first == n) return CZ_OK;
+  const size_t p = first / 2;
+  if (first == n - 1)
+    return CZ_ERROR(CZ_ERR_FORMAT, "%s: the config differs between rank 0 and rank %d; %s", s->cfg->path, rank,
+                    k_stale_hint);
+  if (first % 2 == 0)
+    return CZ_ERROR(CZ_ERR_FORMAT, "%s: node population %zu is '%s' on rank 0 but has another name on rank %d; %s",
+                    c->nodes[p].file, p, c->nodes[p].name, rank, k_stale_hint);
+  return CZ_ERROR(CZ_ERR_FORMAT, "%s: population %s has %llu nodes on rank 0 but %llu on rank %d; %s",
+                  c->nodes[p].file, c->nodes[p].name, (unsigned long long)mine, (unsigned long long)theirs, rank,
+                  k_stale_hint);
+}
+
 static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   CZ_TRY(cz_comm_agree(load_nodes(s, opt)));
+  CZ_TRY(cz_comm_agree(check_ranks_read_alike(s)));
   cz_timer_stop(CZ_T_SETUP_LOAD);
   cz_timer_start(CZ_T_SETUP_PARTITION);
   if (opt->partition_file) {

@@ -166,6 +166,12 @@ bool cz_path_is_dir(const char *path) {
 cz_status cz_read_file(const char *path, char **out, size_t *len) {
   FILE *f = fopen(path, "rb");
   CZ_CHECK(f != NULL, CZ_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  /* fopen opens a folder for reading on Linux; only the read fails then, with EISDIR. */
+  struct stat info;
+  if (fstat(fileno(f), &info) == 0 && S_ISDIR(info.st_mode)) {
+    fclose(f);
+    return CZ_ERROR(CZ_ERR_IO, "%s: is a folder, not a file", path);
+  }
   char *buf = NULL;
   size_t n = 0, cap = 0;
   for (;;) {

@@ -190,10 +190,12 @@ static bool is_plastic(const cz_network *net, uint32_t sm) {
 static inline double steps_per_ms(double h) { return 1.0 / h; }
 
 /* A delay in steps as NEST converts it (Time::delay_ms_to_steps): the nearest whole number of
- * steps, halves up. NaN and values beyond the range of the tables come out as 0. */
+ * steps, halves up. NaN and negatives come out as 0 and anything longer than the tables hold
+ * as 65536, both out of a synapse's range, so no conversion overflows. */
 static double delay_steps(double delay_ms, double per_ms) {
   const double x = floor(delay_ms * per_ms + 0.5);
-  return x >= 0.0 && x <= 1e9 ? x : 0.0;
+  if (!(x >= 0.0)) return 0.0;
+  return x > 65536.0 ? 65536.0 : x;
 }
 
 /* delay_steps where it is 1 to 65535 steps, else 0 (NaN included): truncation is floor on

@@ -119,8 +119,8 @@ static cz_status time_key(const block_ctx *x, const char *key, double dflt, doub
     CZ_CHECK(cJSON_IsNumber(j), CZ_ERR_CONFIG, "%s: reports.%s.%s must be a number (ms)", x->cfg->path, x->b->name, key);
     v = j->valuedouble;
   }
-  CZ_CHECK(isfinite(v) && v >= 0, CZ_ERR_CONFIG, "%s: reports.%s.%s = %g must be a finite time >= 0 ms", x->cfg->path,
-           x->b->name, key, v);
+  CZ_CHECK(v >= 0 && cz_time_in_range(v), CZ_ERR_CONFIG, "%s: reports.%s.%s = %g must be a time of 0 to %g ms",
+           x->cfg->path, x->b->name, key, v, CZ_TIME_MAX_MS);
   const double s = v / h;
   CZ_CHECK(fabs(s - nearbyint(s)) <= 1e-6 * (s > 1 ? s : 1), CZ_ERR_CONFIG,
            "%s: reports.%s.%s = %g ms is not a multiple of the time step dt = %g ms", x->cfg->path, x->b->name, key,
@@ -172,7 +172,11 @@ static cz_status file_of(const block_ctx *x, size_t k, const char *var, char **o
     free(name);
     name = renamed;
   }
+  char key[512];
+  snprintf(key, sizeof key, "reports.%s.file_name", x->b->name);
+  if (st == CZ_OK) st = cz_cfg_check_output_name(x->cfg, key, name);
   if (st == CZ_OK) st = cz_path_is_absolute(name) ? cz_path_join(NULL, name, out) : cz_path_join(x->cfg->output_dir, name, out);
+  if (st == CZ_OK) st = cz_cfg_check_output_file(x->cfg, key, *out);
   free(name);
   return st;
 }

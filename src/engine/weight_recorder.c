@@ -25,7 +25,10 @@ static cz_status string_key(const cz_config *cfg, const cz_cfg_block *b, const c
 
 /* BMTK's rule: an absolute file_name is kept, a relative one goes under output_dir unless it
  * already points inside it. */
-static cz_status output_path(const cz_config *cfg, const char *name, char **out) {
+static cz_status output_path(const cz_config *cfg, const char *report, const char *name, char **out) {
+  char key[512];
+  snprintf(key, sizeof key, "reports.%s.file_name", report);
+  CZ_TRY(cz_cfg_check_output_name(cfg, key, name));
   if (cz_path_is_absolute(name)) return cz_path_join(NULL, name, out);
   char *abs = NULL;
   CZ_TRY(cz_path_absolute(name, &abs));
@@ -43,9 +46,9 @@ static cz_status check_output(const cz_config *cfg, const cz_wrecs *w, const cz_
            "output file %s already exists; set output.overwrite_output_dir to true to replace it, or choose another "
            "folder with --output-dir",
            r->path);
-  CZ_CHECK(!(cfg->spikes_file && strcmp(r->path, cfg->spikes_file) == 0) &&
-               !(cfg->spikes_file_csv && strcmp(r->path, cfg->spikes_file_csv) == 0),
-           CZ_ERR_CONFIG, "%s: reports.%s and the spikes output both write %s", cfg->path, r->name, r->path);
+  char key[512];
+  snprintf(key, sizeof key, "reports.%s", r->name);
+  CZ_TRY(cz_cfg_check_output_file(cfg, key, r->path));
   for (size_t i = 0; i < w->n; i++) {
     CZ_CHECK(strcmp(w->r[i].path, r->path) != 0, CZ_ERR_CONFIG, "%s: reports.%s and reports.%s both write %s",
              cfg->path, w->r[i].name, r->name, r->path);
@@ -73,7 +76,7 @@ static cz_status parse_one(const cz_config *cfg, const cz_cfg_block *b, cz_wrecs
            cfg->path, b->name, tmpl);
   cz_status st = cz_strdup(b->name, &r.name);
   if (st == CZ_OK) st = cz_strdup(tmpl, &r.model_template);
-  if (st == CZ_OK) st = output_path(cfg, file, &r.path);
+  if (st == CZ_OK) st = output_path(cfg, b->name, file, &r.path);
   if (st == CZ_OK) st = check_output(cfg, w, &r);
   cz_wrec *grown = st == CZ_OK ? realloc(w->r, (w->n + 1) * sizeof *grown) : NULL;
   if (st == CZ_OK && !grown) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");

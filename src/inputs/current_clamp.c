@@ -72,8 +72,9 @@ static cz_status pulses_changes(const cz_config *cfg, const cz_cfg_block *b, cha
     st = CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s: amp, delay and duration have different lengths (%zu, %zu, %zu)",
                   cfg->path, b->name, na, nd, nu);
   for (size_t i = 0; st == CZ_OK && i < na; i++) {
-    if (!(delay[i] >= 0) || !(dur[i] >= 0)) {
-      st = CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s: delay and duration must be >= 0 (pulse %zu)", cfg->path, b->name, i);
+    if (!(delay[i] >= 0) || !(dur[i] >= 0) || !cz_time_in_range(delay[i] + dur[i])) {
+      st = CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s: delay and duration must be >= 0 and end by %g ms (pulse %zu)",
+                    cfg->path, b->name, CZ_TIME_MAX_MS, i);
       break;
     }
     if (delay[i] <= cfg->dt) continue; /* BMTK skips pulses that would start at the first step */
@@ -120,8 +121,10 @@ static cz_status csv_changes(const cz_config *cfg, const cz_cfg_block *b, change
     st = CZ_ERROR(CZ_ERR_FORMAT, "%s: needs at least 2 rows of timestamps and amplitudes (inputs.%s)", file, b->name);
   for (size_t r = 0; st == CZ_OK && r < t->nrows; r++) {
     cz_value tv = cz_csv_value(t, r, (size_t)ct), av = cz_csv_value(t, r, (size_t)ca);
-    if (tv.kind != CZ_VAL_NUM || av.kind != CZ_VAL_NUM || !isfinite(tv.num) || !isfinite(av.num) || tv.num < 0)
-      st = CZ_ERROR(CZ_ERR_FORMAT, "%s: row %zu: timestamp and amplitude must be finite numbers", file, r + 2);
+    if (tv.kind != CZ_VAL_NUM || av.kind != CZ_VAL_NUM || !isfinite(tv.num) || !isfinite(av.num) || tv.num < 0 ||
+        !cz_time_in_range(tv.num))
+      st = CZ_ERROR(CZ_ERR_FORMAT, "%s: row %zu: timestamp and amplitude must be finite numbers, times 0 to %g ms",
+                    file, r + 2, CZ_TIME_MAX_MS);
     else if (tv.num > cfg->dt)
       st = add_change(out, tv.num, av.num);
   }

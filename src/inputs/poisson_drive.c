@@ -66,7 +66,8 @@ static cz_status read_params(const cz_config *cfg, const cz_cfg_block *b, uint64
   CZ_TRY(number(cfg, b, "seed", (double)seed, false, &p->seed));
   CZ_TRY(number(cfg, b, "receptor_type", 1, false, &receptor));
   CZ_CHECK(p->rate >= 0, CZ_ERR_CONFIG, "%s: inputs.%s.rate must be >= 0 Hz (got %g)", cfg->path, b->name, p->rate);
-  CZ_CHECK(p->delay > 0, CZ_ERR_CONFIG, "%s: inputs.%s.delay must be > 0 ms (got %g)", cfg->path, b->name, p->delay);
+  CZ_CHECK(p->delay > 0 && cz_time_in_range(p->delay), CZ_ERR_CONFIG, "%s: inputs.%s.delay must be > 0 ms (got %g)",
+           cfg->path, b->name, p->delay);
   CZ_CHECK(p->seed >= 0 && p->seed == floor(p->seed), CZ_ERR_CONFIG, "%s: inputs.%s.seed must be a whole number >= 0",
            cfg->path, b->name);
   CZ_CHECK(receptor >= 1 && receptor <= 255 && receptor == floor(receptor), CZ_ERR_CONFIG,

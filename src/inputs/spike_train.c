@@ -17,6 +17,8 @@ int cz_input_is_spikes(const cz_cfg_block *b) { return b->input_type && strcmp(b
 cz_status cz_spike_stamp(double t_ms, int64_t tics_per_step, int precise_times, int allow_offgrid, int64_t *stamp) {
   const double h = (double)tics_per_step / 1000.0;
   CZ_CHECK(t_ms > 0, CZ_ERR_FORMAT, "spike time %g ms is not positive (spike_generator needs times > 0)", t_ms);
+  CZ_CHECK(cz_time_in_range(t_ms), CZ_ERR_FORMAT, "timestamps: spike time %g ms is later than the latest time, %g ms",
+           t_ms, CZ_TIME_MAX_MS);
   if (precise_times) {
     int64_t s = (int64_t)ceil(t_ms / h);
     while (s > 0 && (double)(s - 1) * h >= t_ms) s--;

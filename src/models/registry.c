@@ -39,9 +39,12 @@ cz_status cz_model_lookup(const char *template_str, const cz_model_kind **out) {
 }
 
 int32_t cz_model_refractory_steps(double t_ref_ms, double h_ms) {
-  const double tics = llround(t_ref_ms * 1000.0);
-  const double tics_per_step = llround(h_ms * 1000.0);
-  return (int32_t)ceil(tics / tics_per_step);
+  /* round() is llround() without the integer conversion, which overflows for huge t_ref. */
+  const double tics = round(t_ref_ms * 1000.0);
+  const double tics_per_step = round(h_ms * 1000.0);
+  const double steps = ceil(tics / tics_per_step);
+  if (!(steps >= 0)) return 0;
+  return steps < (double)INT32_MAX ? (int32_t)steps : INT32_MAX; /* longer than a run can be */
 }
 
 int cz_model_recordable(const cz_model_kind *kind, const char *name) {

@@ -205,10 +205,12 @@ typedef struct nodes_spec {
   long bad_type_row;     /* >= 0: this row gets type id 999 */
   bool nan_v_th;         /* 0/dynamics_params/V_th with NaN for node 0 */
   bool dup_node_id;      /* node_id holds 4 twice (rows 4 and 5) */
+  uint32_t group_id;     /* the node_group_id of every node (the group written is 0) */
+  size_t n_type_ids;     /* rows of node_type_id when not 0 (n otherwise) */
 } nodes_spec;
 
 static nodes_spec nodes_default(const char *pop, size_t n, uint64_t type_id) {
-  nodes_spec s = {pop, n, type_id, false, -1, false, false};
+  nodes_spec s = {pop, n, type_id, false, -1, false, false, 0, 0};
   return s;
 }
 
@@ -221,7 +223,7 @@ static void write_nodes(const fx *f, const char *rel, const nodes_spec *s) {
     ids[i] = gidx[i] = i;
     types[i] = (long)i == s->bad_type_row ? 999 : s->type_id;
     ftypes[i] = (double)types[i];
-    gid[i] = 0;
+    gid[i] = s->group_id;
     x[i] = 10.0 * (double)i;
     v_th[i] = i == 0 ? NAN : -55.0;
   }
@@ -231,7 +233,8 @@ static void write_nodes(const fx *f, const char *rel, const nodes_spec *s) {
   snprintf(path, sizeof path, "/nodes/%s/node_id", s->pop);
   H5_OK(cz_h5_write_u64(h, path, ids, s->n, false));
   snprintf(path, sizeof path, "/nodes/%s/node_type_id", s->pop);
-  H5_OK(s->type_as_float ? cz_h5_write_f64(h, path, ftypes, s->n, false) : cz_h5_write_u64(h, path, types, s->n, false));
+  const size_t ntypes = s->n_type_ids ? s->n_type_ids : s->n;
+  H5_OK(s->type_as_float ? cz_h5_write_f64(h, path, ftypes, ntypes, false) : cz_h5_write_u64(h, path, types, ntypes, false));
   snprintf(path, sizeof path, "/nodes/%s/node_group_id", s->pop);
   H5_OK(cz_h5_write_u32(h, path, gid, s->n, false));
   snprintf(path, sizeof path, "/nodes/%s/node_group_index", s->pop);
@@ -256,10 +259,12 @@ typedef struct edges_spec {
   bool indexed;             /* write a target_to_source index (one range per edge) */
   bool index_wrong;         /* ... that gives targets 0 and 1 each other's ranges */
   const double *delay, *nsyns; /* NULL: no such dataset in group 0 */
+  uint16_t group_id;           /* the edge_group_id of every edge (the group written is 0) */
+  uint64_t index_nodes;        /* > 0: the index lists only target ids below this */
 } edges_spec;
 
 static edges_spec cc_default(void) {
-  edges_spec s = {"cortex_to_cortex", "cortex", "cortex", {0}, {0}, N_CC, N_CC, 100, NULL, false, false, NULL, NULL};
+  edges_spec s = {"cortex_to_cortex", "cortex", "cortex", {0}, {0}, N_CC, N_CC, 100, NULL, false, false, NULL, NULL, 0, 0};
   for (size_t i = 0; i < N_CC; i++) {
     s.src[i] = i % N_CORTEX;
     s.tgt[i] = (i * 3 + 1) % N_CORTEX;
@@ -268,7 +273,7 @@ static edges_spec cc_default(void) {
 }
 
 static edges_spec tc_default(void) {
-  edges_spec s = {"thalamus_to_cortex", "thalamus", "cortex", {0}, {0}, N_TC, N_TC, 200, NULL, false, false, NULL, NULL};
+  edges_spec s = {"thalamus_to_cortex", "thalamus", "cortex", {0}, {0}, N_TC, N_TC, 200, NULL, false, false, NULL, NULL, 0, 0};
   for (size_t i = 0; i < N_TC; i++) {
     s.src[i] = i % N_THALAMUS;
     s.tgt[i] = i;
@@ -282,6 +287,7 @@ static void write_index(cz_h5file *h, const char *base, const edges_spec *s) {
   uint64_t nn = 0;
   for (size_t i = 0; i < s->ntgt; i++)
     if (s->tgt[i] + 1 > nn) nn = s->tgt[i] + 1;
+  if (s->index_nodes && nn > s->index_nodes) nn = s->index_nodes;
   uint64_t node_to[2 * 64], range_to[2 * 64];
   size_t nr = 0;
   for (uint64_t id = 0; id < nn; id++) {
@@ -314,7 +320,7 @@ static void write_edges(const fx *f, const char *rel, const edges_spec *s) {
   uint16_t gid[64];
   for (size_t i = 0; i < s->nsrc; i++) {
     type[i] = s->type_id;
-    gid[i] = 0;
+    gid[i] = s->group_id;
     gidx[i] = (uint32_t)i;
   }
   cz_h5file *h = h5_new(f, rel);
@@ -1379,6 +1385,7 @@ static void test_check_finds_every_error(void **state) {
   free(kept);
 }
 
+#ifndef CZ_MALFORMED_FIXTURE_ONLY /* other suites include this file for its fixture */
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: %s PATH/TO/cadenza\n", argv[0]);
@@ -1465,3 +1472,4 @@ int main(int argc, char **argv) {
   };
   return cmocka_run_group_tests_name("malformed", tests, NULL, NULL);
 }
+#endif

@@ -57,7 +57,7 @@ static void print_usage(FILE *out) {
         "  cadenza create-environment [options] pointnet DIR   a simulation folder for a network folder\n"
         "      (-n NETWORK_DIR, -c COMPONENTS_DIR, -o OUTPUT_DIR, --tstop, --dt, --report-vars, --report-nodes,\n"
         "       --iclamp AMP,DELAY,DUR, --spikes-inputs POP:FILE, --config-file, --split-configs, --overwrite)\n"
-        "  cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS] [-q]\n"
+        "  cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS [--max-extra N]] [-q]\n"
         "                                       compare two spike files (h5 or csv); exit 0 when they match,\n"
         "                                       1 when they differ\n"
         "  cadenza --help | --version\n"

@@ -24,13 +24,23 @@ skip_reason() {
     /^[0-9]+\/[0-9]+ Testing: / { inside = ($3 == name); next }
     inside && !/^\[/ && /skipped$/ { print; exit }' Testing/Temporary/LastTest.log
 }
+# The last lines of a test's output, for skips with a reason of their own (a daemon's log).
+skip_output() {
+  awk -v name="$1" '
+    /^[0-9]+\/[0-9]+ Testing: / { inside = ($3 == name); next }
+    inside && /^<end of output>/ { inside = 0 }
+    inside { print "      " $0 }' Testing/Temporary/LastTest.log | tail -n 25
+}
 mapfile -t skipped < <(sed -n 's/^[[:space:]]*[0-9]* - \(.*\) (Skipped)$/\1/p' "$summary")
 echo "test.sh: ${#skipped[@]} test(s) skipped"
 missing_data=0
 for t in "${skipped[@]}"; do
   reason=$(skip_reason "$t")
   echo "  $t: ${reason:-no reason given}"
-  case $reason in *"data not found"*) missing_data=$((missing_data + 1)) ;; esac
+  case $reason in
+    *"data not found"*) missing_data=$((missing_data + 1)) ;;
+    *) skip_output "$t" ;;
+  esac
 done
 if [ "${CADENZA_REQUIRE_TEST_DATA:-0}" = 1 ] && [ "$missing_data" -gt 0 ]; then
   echo "test.sh: $missing_data test(s) skipped because the shared data are missing; CADENZA_REQUIRE_TEST_DATA=1 makes that a failure" >&2

@@ -13,9 +13,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 bash "$root/scripts/build.sh"
+cadenza="$root/build/src/cadenza"  # the binary just built (and installed), whatever PATH holds
 dir="$root/example/brunel"
-"$root/build/src/cadenza" generate brunel --neurons "$neurons" --overwrite "$dir"
-cadenza="$root/build/src/cadenza"
+"$cadenza" generate brunel --neurons "$neurons" --overwrite "$dir"
 "$cadenza" run "$dir/config.json" --threads "$threads"
 # The pictures of the run: a raster of the first 200 ms and the trace of neuron 0.
 "$cadenza" plot raster "$dir/output/spikes.h5" --tmax 200 -o "$dir/output/raster.svg"

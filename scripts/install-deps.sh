@@ -2,9 +2,12 @@
 # Installs the Debian packages Cadenza needs to build and test. Idempotent: packages
 # already present are skipped, so a second run does nothing.
 #   install-deps.sh [--test-tools]   --test-tools adds what only the test suite uses:
+#                                    python3 (standard library only: the checks of
+#                                    regression/stats.sh and regression/microcircuit.sh),
 #                                    chromium, to render `cadenza plot` output headless, and
-#                                    Slurm with munge, for the end-to-end sbatch test
-#                                    (tests/slurm/), which starts its own one-node cluster
+#                                    Slurm with munge and procps, for the end-to-end sbatch
+#                                    test (tests/slurm/), which starts its own one-node cluster
+# hdf5-tools (h5dump, h5diff, h5ls) is in the base set: tests and users read files with it.
 set -euo pipefail
 
 packages=(
@@ -14,7 +17,7 @@ packages=(
   libcjson-dev libmetis-dev libgsl-dev libpapi-dev
   libcmocka-dev
 )
-if [ "${1:-}" = "--test-tools" ]; then packages+=(chromium slurmctld slurmd slurm-client munge); fi
+if [ "${1:-}" = "--test-tools" ]; then packages+=(python3 chromium slurmctld slurmd slurm-client munge procps); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -50,7 +50,8 @@ static const usage_entry k_usage[] = {
      "    --tstop MS            override run.tstop\n"
      "    --dt MS               override run.dt\n"
      "    -o, --output-dir DIR  override output.output_dir\n"
-     "    -t, --threads N       OpenMP threads (default: OMP_NUM_THREADS, else run.n_thread, else 1)\n"
+     "    -t, --threads N       OpenMP threads (default: OMP_NUM_THREADS, else run.n_thread, else 1;\n"
+     "                          at most 4 per available core)\n"
      "    --seed N              seed of the Poisson inputs that name no seed of their own (default 1);\n"
      "                          spike files, clamps and the static network draw no random numbers\n"
      "    --partition METHOD    place neurons on MPI ranks: metis (default), round-robin, block,\n"
@@ -91,7 +92,7 @@ static const usage_entry k_usage[] = {
      "    --report-nodes ID,..., --iclamp AMP,DELAY,DUR, --spikes-inputs POP:FILE,..., --network-filter TEXT,\n"
      "    --config-file NAME, --split-configs, --run-script NAME, --overwrite\n"},
     {"compare",
-     "  cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS] [-q]\n"
+     "  cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS [--max-extra N]] [-q]\n"
      "                                       compare two spike files (h5 or csv); exit 0 when they match,\n"
      "                                       1 when they differ\n"},
     {"help", "  cadenza help [COMMAND]               this text, or one command's\n"

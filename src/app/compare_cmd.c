@@ -15,13 +15,15 @@ typedef struct compare_opts {
   const char *expected, *actual;
   double tol;          /* ms */
   double tmin, tmax;   /* only spikes in (tmin, tmax] count */
-  double extra_after;  /* spikes of ACTUAL after this may be unmatched */
+  double extra_after;  /* spikes of ACTUAL after this may be unmatched ... */
+  long long max_extra; /* ... up to this many per population; -1: one per node of ACTUAL */
   bool quiet;
 } compare_opts;
 
 /* The verdict of one population. */
 typedef struct pop_result {
   size_t n_exp, n_act, nodes_exp, nodes_act, nodes_count_differs, unmatched;
+  size_t extra_allowed; /* unmatched spikes of ACTUAL after --allow-extra-after, not in unmatched */
   double max_dt;
   bool have_first;
   double first_t;
@@ -30,7 +32,7 @@ typedef struct pop_result {
 } pop_result;
 
 static cz_status parse_opts(int argc, char **argv, compare_opts *o) {
-  *o = (compare_opts){NULL, NULL, 1e-9, -INFINITY, INFINITY, INFINITY, false};
+  *o = (compare_opts){NULL, NULL, 1e-9, -INFINITY, INFINITY, INFINITY, -1, false};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     double *target = NULL;
@@ -38,7 +40,11 @@ static cz_status parse_opts(int argc, char **argv, compare_opts *o) {
     else if (strcmp(a, "--tmin") == 0) target = &o->tmin;
     else if (strcmp(a, "--tmax") == 0) target = &o->tmax;
     else if (strcmp(a, "--allow-extra-after") == 0) target = &o->extra_after;
-    else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) o->quiet = true;
+    else if (strcmp(a, "--max-extra") == 0) {
+      CZ_CHECK(i + 1 < argc && cz_parse_int64(argv[i + 1], &o->max_extra) && o->max_extra >= 0, CZ_ERR_ARG,
+               "compare: option --max-extra needs a spike count >= 0");
+      i++;
+    } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) o->quiet = true;
     else if (a[0] == '-' && a[1]) return CZ_ERROR(CZ_ERR_ARG, "compare: unknown option %s", a);
     else if (!o->expected) o->expected = a;
     else if (!o->actual) o->actual = a;
@@ -50,7 +56,8 @@ static cz_status parse_opts(int argc, char **argv, compare_opts *o) {
     }
   }
   CZ_CHECK(o->expected && o->actual, CZ_ERR_ARG,
-           "usage: cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS] [-q]");
+           "usage: cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS "
+           "[--max-extra N]] [-q]");
   CZ_CHECK(o->tol >= 0, CZ_ERR_ARG, "compare: --tolerance must be >= 0 ms");
   return CZ_OK;
 }
@@ -83,6 +90,7 @@ static void compare_node(const compare_opts *o, uint64_t node, const double *e, 
       ce++;
     } else {
       if (a[j] <= o->extra_after) note_divergence(r, a[j], node, false);
+      else r->extra_allowed++;
       j++;
       ca++;
     }
@@ -109,8 +117,17 @@ static void compare_trains(const compare_opts *o, const cz_spike_trains *e, cons
   }
 }
 
+/* The extra spikes --allow-extra-after lets pass are an artefact of the reference's last
+ * interval, which cannot hold more than a few per node: more than --max-extra of them (by
+ * default one per node that spikes in ACTUAL) is a difference of its own. */
+static size_t extra_cap(const compare_opts *o, const pop_result *r) {
+  return o->max_extra >= 0 ? (size_t)o->max_extra : r->nodes_act;
+}
+
+static bool too_many_extra(const compare_opts *o, const pop_result *r) { return r->extra_allowed > extra_cap(o, r); }
+
 static void print_result(const compare_opts *o, const char *pop, const pop_result *r) {
-  if (o->quiet && r->unmatched == 0) return;
+  if (o->quiet && r->unmatched == 0 && !too_many_extra(o, r)) return;
   printf("population %s: %zu vs %zu spikes from %zu vs %zu nodes; %zu node%s with other spike counts; largest time "
          "difference %.3g ms",
          pop[0] ? pop : "(unnamed)", r->n_exp, r->n_act, r->nodes_exp, r->nodes_act, r->nodes_count_differs,
@@ -119,6 +136,9 @@ static void print_result(const compare_opts *o, const char *pop, const pop_resul
     printf("; %zu unmatched spike%s, first divergence at t = %.10g ms, node %llu (a spike only in %s)", r->unmatched,
            r->unmatched == 1 ? "" : "s", r->first_t, (unsigned long long)r->first_node,
            r->first_in_expected ? "EXPECTED" : "ACTUAL");
+  if (r->extra_allowed > 0)
+    printf("; %zu extra spike%s in ACTUAL after %g ms (at most %zu allowed)", r->extra_allowed,
+           r->extra_allowed == 1 ? "" : "s", o->extra_after, extra_cap(o, r));
   printf("\n");
 }
 
@@ -140,7 +160,7 @@ static cz_status compare_pop(const compare_opts *o, const char *pe, const char *
     memset(&r, 0, sizeof r);
     compare_trains(o, e, a, &r);
     print_result(o, pe ? pe : pa, &r);
-    if (r.unmatched > 0) *differs = true;
+    if (r.unmatched > 0 || too_many_extra(o, &r)) *differs = true;
   }
   cz_spike_trains_destroy(&e);
   cz_spike_trains_destroy(&a);

@@ -5,7 +5,13 @@
  * their times differ by at most the tolerance; an unpaired spike or a pair further apart is a
  * divergence. Prints per population the spike and node counts of both files, the nodes whose
  * spike counts differ, the largest time difference of the matched pairs and the first
- * divergence (the earliest unmatched spike), and a verdict line. */
+ * divergence (the earliest unmatched spike), and a verdict line. Only spikes in (--tmin,
+ * --tmax] count. Spikes of ACTUAL after --allow-extra-after may stay unmatched (a reference
+ * recorder that missed its last interval), up to --max-extra per population (default: one per
+ * node that spikes in ACTUAL); more is a difference.
+ *
+ * This is the project's one spike comparator: the test suite calls it through the CLI or
+ * through tests/tools/spikes_compare, which links this function. */
 #ifndef CZ_APP_COMPARE_CMD_H
 #define CZ_APP_COMPARE_CMD_H
 

@@ -510,6 +510,7 @@ static cz_status collect_weight_events(loop_state *s, cz_sim_result *out) {
   if (n == 0) return CZ_OK;
   CZ_NEW(out->wev, n * CZ_WEV_WORDS);
   for (int t = 0; t < s->net->nthreads; t++) {
+    if (s->nwev[t] == 0) continue; /* that thread's buffer may be NULL, which memcpy must not see */
     memcpy(out->wev + out->nwev * CZ_WEV_WORDS, s->wev[t], s->nwev[t] * CZ_WEV_WORDS * sizeof *out->wev);
     out->nwev += s->nwev[t];
   }

@@ -29,6 +29,7 @@ bash "$here/slurm_up.sh"
 case $? in
   0) ;;
   3) echo "another Slurm configuration is in place: skipped"; exit 77 ;;
+  4) echo "the Slurm cluster cannot run on this machine (reason and logs above): skipped"; exit 77 ;;
   *) exit 1 ;;
 esac
 

@@ -6,7 +6,9 @@
 # Impossible requests are refused at submission (EnforcePartLimits=ALL) instead of pending
 # forever, and batch jobs start at once (batch_sched_delay=0). MpiDefault=pmix: Debian's
 # OpenMPI starts only through PMIx.
-#   slurm_up.sh            exit 0 when the node is idle
+#   slurm_up.sh            exit 0 when the node is idle; 3 when another Slurm configuration is
+#                          in place; 4 when a daemon cannot start here (e.g. slurmd without a
+#                          cgroup file system), after printing the reason and the daemons' logs
 set -euo pipefail
 conf=/etc/slurm/slurm.conf
 if [ -e "$conf" ] && ! grep -q '^# cadenza test cluster' "$conf"; then
@@ -56,8 +58,16 @@ JobCompType=jobcomp/none
 NodeName=localhost CPUs=$(getconf _NPROCESSORS_ONLN) RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
-/usr/sbin/slurmctld
-/usr/sbin/slurmd
+cannot_start() {  # reason
+  echo "slurm_up: $1" >&2
+  for log in /var/log/slurm/slurmctld.log /var/log/slurm/slurmd.log; do
+    [ -s "$log" ] && { echo "--- last lines of $log:" >&2; tail -n 15 "$log" >&2; }
+  done
+  exit 4
+}
+/usr/sbin/slurmctld || cannot_start "slurmctld did not start (exit $?)"
+/usr/sbin/slurmd || cannot_start "slurmd did not start (exit $?)"
 for _ in $(seq 150); do sinfo -h -N -o %t 2> /dev/null | grep -qx idle && break; sleep 0.1; done
-sinfo -h -N -o %t | grep -qx idle || { echo "slurm_up: the node did not come up" >&2; exit 1; }
+state=$(sinfo -h -N -o %t 2> /dev/null || echo "no answer from slurmctld")
+[ "$state" = idle ] || cannot_start "the node did not come up (state: ${state:-none})"
 echo "slurm_up: one node, $(getconf _NPROCESSORS_ONLN) CPUs, ${mem} MB"

@@ -13,6 +13,8 @@
  *     DURATION ms equals the closed form E_L + AMP tau/C (1 - exp(-(t - t0) / tau)), rising from
  *     t0 = DELAY + DT (the clamp reaches the neuron one step after it changes) and decaying
  *     after the clamp ends, to 1e-9 mV.
+ *   report_check clamps FILE POP NODE_ID E_L C_M TAU_M DT AMP DELAY DURATION [AMP DELAY DURATION ...]
+ *     the same for several steps (at most 16): the trace is the sum of each step's closed form.
  *   report_check prefix PARTIAL COMPLETE
  *     PARTIAL, left by a run that was killed, opens, and the rows it declares complete (up to
  *     time[1]) are, bit for bit, the first rows of COMPLETE, the same run's finished file.
@@ -164,11 +166,31 @@ static int layout(const char *path, bool strict) {
 
 /* ---- closed form under a current clamp ------------------------------------------------------ */
 
-static int clamp(char **a) {
+typedef struct clamp_step {
+  double amp, t0, t1; /* pA; the current reaches the neuron in (t0, t1] */
+} clamp_step;
+
+/* The closed form of E_L + R I(t) filtered by tau: each step's rise and decay, summed (the
+ * membrane below threshold is linear). Sets *under when t is inside a step. */
+static double clamp_closed_form(double E_L, double R, double tau, const clamp_step *s, size_t n, double t, bool *under) {
+  double v = E_L;
+  for (size_t k = 0; k < n; k++) {
+    if (t > s[k].t0 && t <= s[k].t1 + 1e-9) v += s[k].amp * R * (1 - exp(-(t - s[k].t0) / tau)), *under = true;
+    else if (t > s[k].t1) v += s[k].amp * R * (1 - exp(-(s[k].t1 - s[k].t0) / tau)) * exp(-(t - s[k].t1) / tau);
+  }
+  return v;
+}
+
+/* a: FILE POP NODE E_L C_M TAU_M DT, then n steps of AMP DELAY DURATION each. */
+static int clamp(char **a, size_t n) {
   const char *path = a[0], *pop = a[1];
   const uint64_t node = strtoull(a[2], NULL, 10);
-  const double E_L = atof(a[3]), C_m = atof(a[4]), tau = atof(a[5]), amp = atof(a[6]), delay = atof(a[7]),
-               dur = atof(a[8]), h = atof(a[9]);
+  const double E_L = atof(a[3]), C_m = atof(a[4]), tau = atof(a[5]), h = atof(a[6]);
+  clamp_step steps[16];
+  for (size_t k = 0; k < n; k++) {
+    const double delay = atof(a[7 + 3 * k + 1]);
+    steps[k] = (clamp_step){atof(a[7 + 3 * k]), delay + h, delay + atof(a[7 + 3 * k + 2]) + h};
+  }
   cz_h5file *f = NULL;
   if (check_h5(cz_h5_open_read(path, &f))) return 1;
   trace_file t = {0};
@@ -178,14 +200,12 @@ static int clamp(char **a) {
   for (size_t i = 0; !bad && i < t.nids; i++)
     if (t.ids[i] == node) col = i;
   if (!bad && col == t.nids) bad = fail("%s: node %s is not recorded", path, a[2]);
-  const double R = tau / C_m, t0 = delay + h, t1 = delay + dur + h;
   double worst = 0;
   size_t rows_in = 0;
   for (size_t r = 0; !bad && r < t.rows; r++) {
-    const double tr = t.time[0] + (double)r * t.time[2];
-    double v = E_L;
-    if (tr > t0 && tr <= t1 + 1e-9) v = E_L + amp * R * (1 - exp(-(tr - t0) / tau)), rows_in++;
-    else if (tr > t1) v = E_L + amp * R * (1 - exp(-(t1 - t0) / tau)) * exp(-(tr - t1) / tau);
+    bool under = false;
+    const double v = clamp_closed_form(E_L, tau / C_m, tau, steps, n, t.time[0] + (double)r * t.time[2], &under);
+    rows_in += under;
     const double d = fabs(t.data[r * t.cols + col] - v);
     if (d > worst) worst = d;
   }
@@ -312,11 +332,17 @@ static int rows(char **a) {
 int main(int argc, char **argv) {
   cz_h5_quiet();
   if (argc >= 3 && strcmp(argv[1], "layout") == 0) return layout(argv[2], argc > 3 && strcmp(argv[3], "--strict") == 0);
-  if (argc == 12 && strcmp(argv[1], "clamp") == 0) return clamp(argv + 2);
+  if (argc == 12 && strcmp(argv[1], "clamp") == 0) { /* one step: AMP DELAY DURATION DT */
+    char *one[10] = {argv[2], argv[3], argv[4], argv[5], argv[6], argv[7], argv[11], argv[8], argv[9], argv[10]};
+    return clamp(one, 1);
+  }
+  if (argc >= 12 && (argc - 9) % 3 == 0 && (argc - 9) / 3 <= 16 && strcmp(argv[1], "clamps") == 0)
+    return clamp(argv + 2, (size_t)(argc - 9) / 3);
   if (argc == 4 && strcmp(argv[1], "prefix") == 0) return prefix(argv[2], argv[3]);
   if (argc == 8 && strcmp(argv[1], "rows") == 0) return rows(argv + 2);
   if ((argc == 4 || argc == 5) && strcmp(argv[1], "spikes") == 0) return spikes(argv[2], argv[3], argc == 5 ? atof(argv[4]) : 1.0);
   fprintf(stderr, "usage: report_check layout FILE [--strict] | clamp FILE POP NODE E_L C_M TAU_M AMP DELAY DURATION DT | "
+                  "clamps FILE POP NODE E_L C_M TAU_M DT AMP DELAY DURATION [AMP DELAY DURATION ...] | "
                   "prefix PARTIAL COMPLETE | rows FILE POP ROWS FIRST LAST STEP | spikes FILE SPIKES.h5 [DROP_MV]\n");
   return 2;
 }

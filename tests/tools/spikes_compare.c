@@ -1,13 +1,14 @@
-/* spikes_compare: compares two SONATA spike files as sets of (population, node id, time).
+/* spikes_compare: the test suite's spike-file checks around `cadenza compare`.
  *
- *   spikes_compare EXPECTED.h5 ACTUAL.h5 [--tol MS] [--min-time MS] [--max-time MS] [--allow-extra-after MS] [--exact]
+ *   spikes_compare EXPECTED ACTUAL [cadenza compare options...]
  *
- * Spikes are matched per population and node in time order; times must agree within --tol
- * (default 1e-9 ms). Spikes later than --max-time, or not later than --min-time, in either file
- * are ignored; spikes of ACTUAL
- * later than --allow-extra-after may be unmatched (the NEST-2 reference recorder artefact).
- * --exact requires the files to hold the same spikes in the same order with identical bits.
- * Exit 0 on a match, 1 on a difference (with a report of the first ones), 2 on bad input.
+ * is `cadenza compare` itself (the same library function, cz_app_compare_main): one matching
+ * rule for the tests and the users.
+ *
+ *   spikes_compare EXPECTED.h5 ACTUAL.h5 --exact
+ *
+ * requires the files to hold the same spikes in the same order with identical bits (what
+ * runs on other thread or rank counts must write). Exit 0 when identical, 1 otherwise.
  *
  *   spikes_compare --validate FILE.h5 [--tstop MS]
  *
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/compare_cmd.h"
 #include "base/str.h"
 #include "io/h5.h"
 
@@ -39,56 +41,6 @@ static int read_pop(cz_h5file *f, const char *pop, spikes *s) {
     return -1;
   }
   return 0;
-}
-
-static int cmp_pair(const void *a, const void *b) {
-  const double *x = a, *y = b;
-  if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
-  return (x[1] > y[1]) - (x[1] < y[1]);
-}
-
-static double g_min_time = -INFINITY; /* --min-time */
-
-/* (id, t) pairs sorted, as doubles (ids are far below 2^53). */
-static double *sorted_pairs(const spikes *s, double max_time, size_t *n) {
-  double *p = malloc(2 * s->n * sizeof *p + 16);
-  size_t k = 0;
-  for (size_t i = 0; i < s->n; i++) {
-    if (s->t[i] > max_time || s->t[i] <= g_min_time) continue;
-    p[2 * k] = (double)s->id[i];
-    p[2 * k + 1] = s->t[i];
-    k++;
-  }
-  qsort(p, k, 2 * sizeof *p, cmp_pair);
-  *n = k;
-  return p;
-}
-
-static int compare_pop(const char *pop, const spikes *e, const spikes *a, double tol, double max_time, double extra_after) {
-  size_t ne, na;
-  double *pe = sorted_pairs(e, max_time, &ne), *pa = sorted_pairs(a, max_time, &na);
-  size_t i = 0, j = 0, bad = 0;
-  while (i < ne || j < na) {
-    if (i < ne && j < na && pe[2 * i] == pa[2 * j] && fabs(pe[2 * i + 1] - pa[2 * j + 1]) <= tol) {
-      i++;
-      j++;
-      continue;
-    }
-    bool take_actual = i >= ne || (j < na && (pa[2 * j] < pe[2 * i] || (pa[2 * j] == pe[2 * i] && pa[2 * j + 1] < pe[2 * i + 1])));
-    if (take_actual) {
-      if (pa[2 * j + 1] <= extra_after) {
-        if (bad++ < 10) printf("  %s: extra spike node %.0f t=%.17g\n", pop, pa[2 * j], pa[2 * j + 1]);
-      }
-      j++;
-    } else {
-      if (bad++ < 10) printf("  %s: missing spike node %.0f t=%.17g\n", pop, pe[2 * i], pe[2 * i + 1]);
-      i++;
-    }
-  }
-  printf("%s: expected %zu spikes, got %zu, %zu differences\n", pop, ne, na, bad);
-  free(pe);
-  free(pa);
-  return bad ? 1 : 0;
 }
 
 static int exact_pop(const char *pop, const spikes *e, const spikes *a) {
@@ -154,34 +106,10 @@ static int validate(const char *file, double tstop) {
   return rc;
 }
 
-int main(int argc, char **argv) {
-  if (argc >= 3 && strcmp(argv[1], "--validate") == 0) {
-    cz_h5_quiet();
-    double tstop = INFINITY;
-    if (argc >= 5 && strcmp(argv[3], "--tstop") == 0) tstop = atof(argv[4]);
-    return validate(argv[2], tstop);
-  }
-  if (argc < 3) {
-    fprintf(stderr, "usage: spikes_compare EXPECTED.h5 ACTUAL.h5 [--tol MS] [--min-time MS] [--max-time MS] "
-                    "[--allow-extra-after MS] [--exact]\n");
-    return 2;
-  }
-  double tol = 1e-9, max_time = INFINITY, extra_after = INFINITY;
-  bool exact = false;
-  for (int i = 3; i < argc; i++) {
-    if (strcmp(argv[i], "--exact") == 0) exact = true;
-    else if (i + 1 < argc && strcmp(argv[i], "--tol") == 0) tol = atof(argv[++i]);
-    else if (i + 1 < argc && strcmp(argv[i], "--max-time") == 0) max_time = atof(argv[++i]);
-    else if (i + 1 < argc && strcmp(argv[i], "--min-time") == 0) g_min_time = atof(argv[++i]);
-    else if (i + 1 < argc && strcmp(argv[i], "--allow-extra-after") == 0) extra_after = atof(argv[++i]);
-    else {
-      fprintf(stderr, "spikes_compare: unknown option %s\n", argv[i]);
-      return 2;
-    }
-  }
-  cz_h5_quiet();
+/* The two files' populations, each holding the same spikes in the same order, bit for bit. */
+static int exact(const char *expected, const char *actual) {
   cz_h5file *fe = NULL, *fa = NULL;
-  if (cz_h5_open_read(argv[1], &fe) != CZ_OK || cz_h5_open_read(argv[2], &fa) != CZ_OK) {
+  if (cz_h5_open_read(expected, &fe) != CZ_OK || cz_h5_open_read(actual, &fa) != CZ_OK) {
     fprintf(stderr, "spikes_compare: %s\n", cz_error_message());
     return 2;
   }
@@ -191,33 +119,43 @@ int main(int argc, char **argv) {
     fprintf(stderr, "spikes_compare: %s\n", cz_error_message());
     return 2;
   }
-  int rc = 0;
-  for (size_t k = 0; k < npe; k++) {
+  int rc = npe == npa ? 0 : 1;
+  if (rc) printf("%zu vs %zu populations\n", npe, npa);
+  for (size_t k = 0; k < npe && rc == 0; k++) {
     spikes e = {0, NULL, NULL}, a = {0, NULL, NULL};
-    if (read_pop(fe, pe[k], &e) != 0) return 2;
-    bool found = false;
-    for (size_t m = 0; m < npa; m++)
-      if (strcmp(pa[m], pe[k]) == 0) found = true;
-    if (found && read_pop(fa, pe[k], &a) != 0) return 2;
-    rc |= exact ? exact_pop(pe[k], &e, &a) : compare_pop(pe[k], &e, &a, tol, max_time, extra_after);
+    if (strcmp(pe[k], pa[k]) != 0) {
+      printf("population %s vs %s\n", pe[k], pa[k]);
+      rc = 1;
+    } else if (read_pop(fe, pe[k], &e) != 0 || read_pop(fa, pa[k], &a) != 0) {
+      rc = 2;
+    } else {
+      rc = exact_pop(pe[k], &e, &a);
+    }
     free(e.id);
     free(e.t);
     free(a.id);
     free(a.t);
   }
-  for (size_t m = 0; m < npa; m++) {
-    bool found = false;
-    for (size_t k = 0; k < npe; k++)
-      if (strcmp(pa[m], pe[k]) == 0) found = true;
-    if (!found) {
-      printf("%s: population only in %s\n", pa[m], argv[2]);
-      rc = 1;
-    }
-  }
   cz_h5_free_names(pe, npe);
   cz_h5_free_names(pa, npa);
   cz_h5_close(&fe);
   cz_h5_close(&fa);
-  printf("%s\n", rc ? "DIFFERENT" : "MATCH");
+  printf("%s\n", rc ? "DIFFERENT" : "IDENTICAL");
   return rc;
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 3 && strcmp(argv[1], "--validate") == 0) {
+    cz_h5_quiet();
+    double tstop = INFINITY;
+    if (argc >= 5 && strcmp(argv[3], "--tstop") == 0 && !cz_parse_double(argv[4], &tstop)) return 2;
+    return validate(argv[2], tstop);
+  }
+  if (argc == 4 && strcmp(argv[3], "--exact") == 0) {
+    cz_h5_quiet();
+    return exact(argv[1], argv[2]);
+  }
+  /* cadenza compare's argv: argv[0] names the command */
+  argv[0] = "compare";
+  return cz_app_compare_main(argc, argv);
 }

@@ -48,7 +48,7 @@ grep -q 'Firing rates in (0, 200\] ms' "$tmp/fewc.svg" || fail "rates with the c
 # the two silent nodes and the one at 0 Hz sit on the x axis: the same y as each other, below node 0's
 ys=$(grep 'class="rate"' "$tmp/few.svg" | sed 's/.*cy="\([0-9.]*\)".*/\1/' | tr '\n' ' ')
 set -- $ys
-[ "$2" = "$3" ] && [ "$(echo "$2 > $1" | bc)" -eq 1 ] && [ "$(echo "$4 > $1" | bc)" -eq 1 ] ||
+[ "$2" = "$3" ] && awk -v a="$1" -v b="$2" -v c="$4" 'BEGIN { exit !(b + 0 > a + 0 && c + 0 > a + 0) }' ||
   fail "rates: silent nodes 1 and 2 are not at 0 Hz below the firing ones (y: $ys)"
 "$cadenza" plot rates "$tmp/out/spikes.h5" --config "$tmp/net/config.json" -o "$tmp/rates.svg" > /dev/null || exit 1
 [ "$(rate_marks "$tmp/rates.svg")" -eq 500 ] || fail "rates of the run: not every node drawn"

@@ -5,8 +5,8 @@
 # the best of 3 runs on 2 ranks must be within 1.2 times that of 1 rank plus 0.2 s: the timer
 # measures the phase itself, not the whole run, but on a busy machine rank 0's writes (the
 # same work as one rank's) take longer when two processes share its cores. Before rank 0 wrote
-# alone, 2 ranks took 2 s there against 0.03 s for 1 rank. The report files of 1 rank, 2 ranks (METIS) and 3 ranks (round-robin: every
-# rank's columns are scattered) must be byte-identical.
+# alone, 2 ranks took 2 s there against 0.03 s for 1 rank. The report files of 1 rank, 2 ranks
+# (METIS) and 3 ranks (round-robin: every rank's columns are scattered) must be byte-identical.
 #   report_ranks.sh MPIEXEC CADENZA
 set -u
 mpiexec=$1 cadenza=$2

@@ -1,11 +1,21 @@
 #include "comm/comm.h"
 #include "comm/comm_internal.h"
 
+#include "base/mem.h"
+
 #include <limits.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
+
+/* The gather of one process: a copy of its own records. */
+static cz_status copy_records(const int64_t *recs, size_t n, size_t words, int64_t **all, size_t *nall) {
+  CZ_NEW(*all, n * words + 1);
+  if (n) memcpy(*all, recs, n * words * sizeof **all);
+  *nall = n;
+  return CZ_OK;
+}
 
 #ifdef CADENZA_WITH_MPI
 #include <mpi.h>
@@ -207,6 +217,46 @@ cz_status cz_comm_gather_u64(const uint64_t *send, size_t n, uint64_t *recv, con
   return gather(send, n, recv, counts, MPI_UINT64_T, sizeof *send);
 }
 
+cz_status cz_comm_gather_records(const int64_t *recs, size_t n, size_t words, int64_t **all, size_t *nall) {
+  *all = NULL;
+  *nall = 0;
+  if (g_size == 1) return copy_records(recs, n, words, all, nall);
+  CZ_CHECK(n * words <= INT_MAX, CZ_ERR_MPI, "gather of %zu records from one rank is too large", n);
+  int mine = (int)(n * words);
+  int *counts = NULL, *displ = NULL;
+  if (g_rank == 0) {
+    counts = cz_calloc((size_t)g_size, sizeof *counts);
+    displ = cz_calloc((size_t)g_size, sizeof *displ);
+    if (!counts || !displ) {
+      free(counts);
+      free(displ);
+      return CZ_ERROR(CZ_ERR_NOMEM, "out of memory for the counts of a gather from %d ranks", g_size);
+    }
+  }
+  cz_status st = CZ_OK;
+  if (MPI_Gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, g_comm) != MPI_SUCCESS)
+    st = CZ_ERROR(CZ_ERR_MPI, "MPI_Gather of record counts failed");
+  size_t total = 0;
+  for (int r = 0; st == CZ_OK && g_rank == 0 && r < g_size; r++) {
+    if (total > (size_t)INT_MAX - (size_t)counts[r]) st = CZ_ERROR(CZ_ERR_MPI, "gather of more than INT_MAX words");
+    displ[r] = (int)total;
+    total += (size_t)counts[r];
+  }
+  if (st == CZ_OK && g_rank == 0 && !(*all = calloc(total + words, sizeof **all)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  /* Every rank enters the collective, even after a local failure, or the others hang. */
+  if (MPI_Gatherv(recs, mine, MPI_INT64_T, *all, counts, displ, MPI_INT64_T, 0, g_comm) != MPI_SUCCESS && st == CZ_OK)
+    st = CZ_ERROR(CZ_ERR_MPI, "MPI_Gatherv of records failed");
+  free(counts);
+  free(displ);
+  if (st == CZ_OK) *nall = total / words;
+  else {
+    free(*all);
+    *all = NULL;
+  }
+  return st;
+}
+
 struct cz_comm_request {
   MPI_Request r;
   int *cnt, *disp; /* MPI reads them until the operation completes */
@@ -309,6 +359,9 @@ cz_status cz_comm_gather_u64(const uint64_t *send, size_t n, uint64_t *recv, con
   (void)counts;
   if (n > 0) memcpy(recv, send, n * sizeof *send);
   return CZ_OK;
+}
+cz_status cz_comm_gather_records(const int64_t *recs, size_t n, size_t words, int64_t **all, size_t *nall) {
+  return copy_records(recs, n, words, all, nall);
 }
 cz_status cz_comm_igather_f64(const double *send, size_t n, double *recv, const size_t *counts,
                               cz_comm_request **req) {

@@ -54,6 +54,10 @@ cz_status cz_comm_barrier(void);
  * data spread over ranks. Collective. */
 cz_status cz_comm_gather_f64(const double *send, size_t n, double *recv, const size_t *counts);
 cz_status cz_comm_gather_u64(const uint64_t *send, size_t n, uint64_t *recv, const size_t *counts);
+/* Gathers n records of `words` int64 words each from every rank on rank 0: *all (owned, free())
+ * holds *nall records there, rank after rank, and is NULL with *nall 0 elsewhere. For results
+ * that one rank writes (spikes, weight events, partition graph pairs). Collective. */
+cz_status cz_comm_gather_records(const int64_t *recs, size_t n, size_t words, int64_t **all, size_t *nall);
 /* The same gather of doubles, started now and finished by cz_comm_wait (send, recv and
  * counts must stay untouched until then), so that no rank waits for the others at the start:
  * by the time a rank needs the result, the others have long sent theirs. *req is NULL when

@@ -104,50 +104,6 @@ cz_status cz_xchg_run(cz_xchg *x, const int64_t *send, const size_t *sendcounts,
   return CZ_OK;
 }
 
-cz_status cz_xchg_gather(const int64_t *recs, size_t n, int64_t **all, size_t *nall) {
-  *all = NULL;
-  *nall = 0;
-  const int size = cz_comm_size(), rank = cz_comm_rank();
-  if (size == 1) {
-    int64_t *copy = NULL;
-    CZ_NEW(copy, 2 * n);
-    if (n) memcpy(copy, recs, 2 * n * sizeof *copy);
-    *all = copy;
-    *nall = n;
-    return CZ_OK;
-  }
-  MPI_Comm comm = cz_comm_handle();
-  CZ_CHECK(2 * n <= INT_MAX, CZ_ERR_MPI, "spike gather: too many spikes on one rank (%zu)", n);
-  int mine = (int)(2 * n);
-  int *counts = NULL, *displ = NULL;
-  if (rank == 0) {
-    CZ_NEW(counts, (size_t)size);
-    CZ_NEW(displ, (size_t)size);
-  }
-  cz_status st = CZ_OK;
-  if (MPI_Gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, comm) != MPI_SUCCESS)
-    st = CZ_ERROR(CZ_ERR_MPI, "spike gather: MPI_Gather of counts failed");
-  size_t total = 0;
-  if (st == CZ_OK && rank == 0) {
-    for (int r = 0; r < size; r++) {
-      if (total > (size_t)INT_MAX - (size_t)counts[r]) {
-        st = CZ_ERROR(CZ_ERR_MPI, "spike gather: more than INT_MAX words on rank 0");
-        break;
-      }
-      displ[r] = (int)total;
-      total += (size_t)counts[r];
-    }
-    if (st == CZ_OK && !(*all = cz_calloc(total + 2, sizeof **all))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  }
-  /* Every rank must enter the collective, even after a local failure, or the others hang. */
-  if (MPI_Gatherv(recs, mine, MPI_INT64_T, *all, counts, displ, MPI_INT64_T, 0, comm) != MPI_SUCCESS && st == CZ_OK)
-    st = CZ_ERROR(CZ_ERR_MPI, "spike gather: MPI_Gatherv failed");
-  free(counts);
-  free(displ);
-  if (st == CZ_OK) *nall = total / 2;
-  return st;
-}
-
 #else
 
 cz_status cz_xchg_run(cz_xchg *x, const int64_t *send, const size_t *sendcounts, const int64_t **recv, size_t *nrecv) {
@@ -156,15 +112,6 @@ cz_status cz_xchg_run(cz_xchg *x, const int64_t *send, const size_t *sendcounts,
   (void)sendcounts;
   *recv = NULL;
   *nrecv = 0;
-  return CZ_OK;
-}
-
-cz_status cz_xchg_gather(const int64_t *recs, size_t n, int64_t **all, size_t *nall) {
-  int64_t *copy = NULL;
-  CZ_NEW(copy, 2 * n);
-  if (n) memcpy(copy, recs, 2 * n * sizeof *copy);
-  *all = copy;
-  *nall = n;
   return CZ_OK;
 }
 

@@ -36,8 +36,4 @@ cz_status cz_xchg_run(cz_xchg *x, const int64_t *send, const size_t *sendcounts,
 double cz_xchg_seconds(const cz_xchg *x);
 double cz_xchg_wait_seconds(const cz_xchg *x);
 
-/* Gathers n records from every rank on rank 0: *all (owned, free()) holds *nall records in
- * rank order there, NULL and 0 elsewhere. Collective. */
-cz_status cz_xchg_gather(const int64_t *recs, size_t n, int64_t **all, size_t *nall);
-
 #endif

@@ -354,7 +354,7 @@ static cz_status gather_spikes(const run_state *s, int64_t **all, size_t *nall) 
     mine[2 * i] = s->result.stamp[i];
     mine[2 * i + 1] = s->result.gid[i];
   }
-  cz_status st = cz_xchg_gather(mine, n, all, nall);
+  cz_status st = cz_comm_gather_records(mine, n, 2, all, nall);
   free(mine);
   return st;
 }

@@ -13,7 +13,6 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "comm/comm.h"
-#include "comm/spike_exchange.h"
 #include "io/spikes_out.h"
 
 enum { DEFAULT_BLOCK_STEPS = 5000 };
@@ -109,7 +108,7 @@ cz_status cz_journal_block(void *journal, int64_t t1, const cz_sim_result *sofar
   int64_t *all = NULL;
   size_t nall = 0;
   st = cz_comm_agree(st);
-  if (st == CZ_OK) st = cz_xchg_gather(mine, n, &all, &nall);
+  if (st == CZ_OK) st = cz_comm_gather_records(mine, n, 2, &all, &nall);
   if (st == CZ_OK && cz_comm_rank() == 0) st = write_block(j, all, nall, t1);
   free(mine);
   free(all);

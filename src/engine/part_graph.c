@@ -166,7 +166,7 @@ static cz_status build_collective(const cz_circuit *c, const cz_config *cfg, uin
   CZ_TRY(cz_comm_agree(reduce_by_key_range(&s->pairs)));
   int64_t *all = NULL;
   size_t nall = 0;
-  cz_status st = cz_xchg_gather(s->pairs.rec, s->pairs.n, &all, &nall);
+  cz_status st = cz_comm_gather_records(s->pairs.rec, s->pairs.n, 2, &all, &nall);
   cz_pairs_free(&s->pairs); /* reinitialised empty: safe to free again */
   if (st == CZ_OK) st = cz_comm_allreduce_sum_u64_array(s->cost, ngroups);
   if (st == CZ_OK) st = cz_comm_allreduce_sum_u64(&s->synapses);

@@ -9,7 +9,6 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "comm/comm.h"
-#include "comm/spike_exchange.h"
 #include "engine/network.h"
 #include "io/weights_out.h"
 
@@ -256,15 +255,13 @@ static cz_status write_report(const cz_wrecs *w, size_t r, const cz_network *net
 cz_status cz_wrecs_write(const cz_wrecs *w, const cz_network *net, const cz_circuit *c, const int64_t *ev,
                          size_t nev) {
   if (w->n == 0) return CZ_OK;
-  /* Events travel as pairs of words through the spike gather. */
   int64_t *all = NULL, *mine = NULL, *syn = NULL;
-  size_t npairs = 0, nmine = 0, nsyn_pairs = 0;
+  size_t n = 0, nmine = 0, nsyn = 0;
   CZ_TRY(cz_comm_agree(list_recorded(net, c, &mine, &nmine)));
-  cz_status st = cz_xchg_gather(mine, nmine * (SYN_WORDS / 2), &syn, &nsyn_pairs);
+  cz_status st = cz_comm_gather_records(mine, nmine, SYN_WORDS, &syn, &nsyn);
   free(mine);
-  if (st == CZ_OK) st = cz_xchg_gather(ev, nev * (CZ_WEV_WORDS / 2), &all, &npairs);
+  if (st == CZ_OK) st = cz_comm_gather_records(ev, nev, CZ_WEV_WORDS, &all, &n);
   if (st == CZ_OK && cz_comm_rank() == 0) {
-    const size_t n = npairs / (CZ_WEV_WORDS / 2), nsyn = nsyn_pairs / (SYN_WORDS / 2);
     number_ports(syn, nsyn);
     qsort(all, n, CZ_WEV_WORDS * sizeof *all, cmp_events);
     for (size_t r = 0; r < w->n && st == CZ_OK; r++) st = write_report(w, r, net, c, all, n, syn, nsyn);

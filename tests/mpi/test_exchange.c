@@ -7,7 +7,7 @@
  * small one again. Each rank regenerates what every sender must have sent to it and checks
  * the received records word for word, grouped by source rank in rank order and, within a
  * source, in the sender's packing order. With one rank the exchange sends nothing and must
- * return no records. cz_xchg_gather must deliver every rank's records on rank 0 in rank
+ * return no records. cz_comm_gather_records must deliver every rank's records on rank 0 in rank
  * order, and NULL / 0 elsewhere. */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -147,7 +147,7 @@ static void test_gather(void) {
   for (size_t i = 0; i < n && mine; i++) pair_record(me, 0, -1, i, mine + 2 * i);
   int64_t *all = NULL;
   size_t nall = SIZE_MAX;
-  CZ_MPI_CHECK_OK(cz_xchg_gather(mine, n, &all, &nall));
+  CZ_MPI_CHECK_OK(cz_comm_gather_records(mine, n, 2, &all, &nall));
   if (me == 0)
     check_gathered(nranks, all, nall);
   else
@@ -161,7 +161,7 @@ static void test_gather(void) {
 static void test_gather_empty(void) {
   int64_t *all = NULL;
   size_t nall = SIZE_MAX;
-  CZ_MPI_CHECK_OK(cz_xchg_gather(NULL, 0, &all, &nall));
+  CZ_MPI_CHECK_OK(cz_comm_gather_records(NULL, 0, 2, &all, &nall));
   CZ_MPI_CHECK(nall == 0, "empty gather: %zu records", nall);
   CZ_MPI_CHECK(cz_comm_rank() == 0 || all == NULL, "empty gather: a buffer on rank %d", cz_comm_rank());
   free(all);

@@ -12,17 +12,17 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
-#include "engine/network.h"
-#include "engine/recorder.h"
-#include "inputs/current_clamp.h"
-#include "inputs/poisson_drive.h"
-#include "inputs/spike_train.h"
+#include "pointnet/network.h"
+#include "pointnet/recorder.h"
+#include "core/stimulus/current_clamp.h"
+#include "pointnet/poisson_drive.h"
+#include "core/stimulus/spike_train.h"
 #include "io/circuit.h"
 #include "io/config.h"
 #include "io/h5.h"
 #include "io/node_sets.h"
 #include "io/spike_input.h"
-#include "models/model.h"
+#include "pointnet/models/model.h"
 
 /* Bytes per synapse and per node that a run holds at its peak (the synapse tables and the
  * edges being loaded; node tables and neuron state), measured on the Brunel benchmarks. */

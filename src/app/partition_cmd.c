@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "base/mem.h"
-#include "engine/placement.h"
+#include "core/placement.h"
 #include "io/circuit.h"
 #include "io/config.h"
 #include "io/partition_file.h"

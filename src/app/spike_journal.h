@@ -15,8 +15,8 @@
 #include <stdint.h>
 
 #include "base/status.h"
-#include "engine/network.h"
-#include "engine/sim.h"
+#include "pointnet/network.h"
+#include "pointnet/sim.h"
 #include "io/circuit.h"
 #include "io/config.h"
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "base/status.h"
-#include "engine/network.h"
+#include "pointnet/network.h"
 #include "io/circuit.h"
 #include "io/spikes_out.h"
 

@@ -13,7 +13,7 @@
 
 #include "base/status.h"
 #include "base/timer.h"
-#include "engine/sim.h"
+#include "pointnet/sim.h"
 
 typedef struct cz_stat {
   double min, avg, max;

@@ -25,7 +25,7 @@
 #include "comm/comm.h"
 #include "io/h5.h"
 #include "io/spikes_out.h"
-#include "models/iaf_common.h"
+#include "pointnet/models/iaf_common.h"
 #include "tools/gen_edges.h"
 
 /* Neuron parameters fixed by the contract (Brunel 2000, with V_reset = 10 mV). */

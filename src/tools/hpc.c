@@ -11,7 +11,7 @@
 #include "base/rng.h"
 #include "comm/comm.h"
 #include "io/h5.h"
-#include "models/iaf_common.h"
+#include "pointnet/models/iaf_common.h"
 #include "tools/gen_edges.h"
 #include "tools/gen_folder.h"
 

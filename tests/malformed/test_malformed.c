@@ -684,7 +684,7 @@ static void test_edge_columns_threaded(void **state) {
   unsetenv("OMP_NUM_THREADS");
 }
 
-/* Delays of 256 steps or more do not fit a packed target (engine/network.h): such a network
+/* Delays of 256 steps or more do not fit a packed target (pointnet/network.h): such a network
  * keeps its delays apart and gives the spikes of the unpacked layout. The long delay changes
  * the spikes, so a table that wrapped it into 8 bits would give others. */
 static void test_long_delays_unpacked(void **state) {

@@ -1,4 +1,4 @@
-/* MPI component test: placement of nodes on ranks (src/engine/placement.h).
+/* MPI component test: placement of nodes on ranks (src/core/placement.h).
  *
  * Rank 0 generates a small Brunel folder (300 neurons and their virtual external drive)
  * under $CZ_TEST_TMP; every rank then loads the config and the circuit and places the nodes
@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "engine/placement.h"
+#include "core/placement.h"
 #include "io/circuit.h"
 #include "io/config.h"
 #include "mpi_brunel.h"
@@ -198,7 +198,7 @@ static void run_checks(const char *dir) {
       test_method(c, cfg, methods[i], cz_comm_size());
       test_method(c, cfg, methods[i], 1); /* a serial placement on every rank count */
     }
-    /* A tiny pair budget forces the grouped METIS graph (engine/part_graph.h). */
+    /* A tiny pair budget forces the grouped METIS graph (core/part_graph.h). */
     setenv("CADENZA_PARTITION_PAIRS", "100", 1);
     test_method(c, cfg, CZ_PARTITION_METIS, cz_comm_size());
     test_method(c, cfg, CZ_PARTITION_METIS, 3);

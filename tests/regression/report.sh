@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Membrane reports (src/engine/recorder.h, io/report_out.h):
+# Membrane reports (src/pointnet/recorder.h, io/report_out.h):
 #  1. 300_pointneurons' report block writes a file with the SONATA report layout, which the
 #     same checker accepts for the format files of the shared data (nwb_sonata example_data
 #     and libsonata's tests_data); its V_m traces reset at every spike of the recorded cells.

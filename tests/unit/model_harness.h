@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/model.h"
+#include "pointnet/models/model.h"
 
 #define CZ_TM_MAXN 8
 #define CZ_TM_H 0.1

@@ -1,4 +1,4 @@
-/* Unit tests of step-by-step delivery (src/engine/arrivals.c, delay_order.c): a table put in
+/* Unit tests of step-by-step delivery (src/pointnet/arrivals.c, delay_order.c): a table put in
  * delay order and delivered row by row must give every ring slot the bits that adding each
  * spike's synapses at once, in edge order, gives. The weights make the order of a slot's sum
  * matter ((2^53 + 1) - 2^53 is 0, (2^53 - 2^53) + 1 is 1), and the ring is the simulation's,
@@ -14,9 +14,9 @@
 #include <cmocka.h>
 
 #include "base/rng.h"
-#include "engine/arrivals.h"
-#include "engine/delay_order.h"
-#include "engine/network.h"
+#include "pointnet/arrivals.h"
+#include "pointnet/delay_order.h"
+#include "pointnet/network.h"
 
 enum { NSRC = 5, NTGT = 7, PER_SRC = 60, NSPIKES = 40, STEPS = 400 };
 

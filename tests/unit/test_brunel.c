@@ -24,7 +24,7 @@
 #include "io/config.h"
 #include "io/csv.h"
 #include "io/h5.h"
-#include "models/iaf_common.h"
+#include "pointnet/models/iaf_common.h"
 #include "tools/brunel.h"
 
 #define SMALL_N 200 /* N_E 160, N_I 40, C_E 16, C_I 4 */

@@ -1,4 +1,4 @@
-/* Unit tests of the input timing rules (src/inputs, sonata-spec 3.4, 3.6, 3.7):
+/* Unit tests of the input timing rules (src/core/stimulus, src/pointnet/poisson_drive, sonata-spec 3.4, 3.6, 3.7):
  *  - spike stamps of spike_generator times, against a transcription of NEST's
  *    Time::ms_stamp / Time::ms arithmetic written here;
  *  - current clamps: piecewise amplitudes, sums, changes before step 1 dropped;
@@ -16,12 +16,12 @@
 #include <cjson/cJSON.h>
 
 #include "cz_test.h"
-#include "inputs/current_clamp.h"
-#include "inputs/poisson_drive.h"
-#include "inputs/spike_train.h"
+#include "core/stimulus/current_clamp.h"
+#include "pointnet/poisson_drive.h"
+#include "core/stimulus/spike_train.h"
 #include "base/rng.h"
 #include "io/h5.h"
-#include "models/model.h"
+#include "pointnet/models/model.h"
 
 /* ---- spike stamps ----------------------------------------------------------------------- */
 

@@ -25,7 +25,7 @@
 
 #include "cz_test.h"
 #include "model_harness.h"
-#include "models/synapse.h"
+#include "pointnet/models/synapse.h"
 
 typedef struct expect {
   const char *name;

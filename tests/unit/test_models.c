@@ -1,4 +1,4 @@
-/* Unit tests of the neuron models (src/models): each kind is driven one step at a time through
+/* Unit tests of the neuron models (src/pointnet/models): each kind is driven one step at a time through
  * its vtable and compared with closed forms computed here, independently of the kernels'
  * propagators (sonata-spec 3.4):
  *  - a LIF neuron under constant current: exponential approach to V_inf, period
@@ -19,7 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "cz_test.h"
-#include "models/model.h"
+#include "pointnet/models/model.h"
 
 #define CZ_TM_E 2.718281828459045235360287
 

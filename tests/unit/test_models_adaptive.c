@@ -1,4 +1,4 @@
-/* Unit tests of the conductance-based, adaptive and Izhikevich models (src/models):
+/* Unit tests of the conductance-based, adaptive and Izhikevich models (src/pointnet/models):
  *  - iaf_cond_exp: the passive membrane under a constant current against its closed form, the
  *    exponential decay of a conductance jump, and the LIF firing period;
  *  - aeif_cond_alpha / aeif_cond_exp: with Delta_T = 0 and no adaptation, the LIF firing period;

@@ -1,4 +1,4 @@
-/* Unit tests of glif_psc (src/models/glif_psc.c):
+/* Unit tests of glif_psc (src/pointnet/models/glif_psc.c):
  *  - level 1 (LIF) under a constant current: the interspike interval against the LIF closed
  *    form, t_ref + tau ln((V_inf - V_reset) / (V_inf - V_th)), tau = C_m / g;
  *  - level 3 (after-spike currents): after a spike the current is amps and its mean over each

@@ -1,5 +1,5 @@
-/* Unit tests of NEST 2's glif_lif_*_psc models (src/models/glif_lif_psc.c) and of the
- * conversion of Allen GLIF files (src/models/glif_allen.c):
+/* Unit tests of NEST 2's glif_lif_*_psc models (src/pointnet/models/glif_lif_psc.c) and of the
+ * conversion of Allen GLIF files (src/pointnet/models/glif_allen.c):
  *  - the five Allen files of cell 593618144 (bmtk-tests point_components) convert to the
  *    NEST 2 parameters BMTK computed (values worked out beforehand from the files with BMTK's
  *    formulas), and the after-spike-current level agrees with the converted file BMTK ships

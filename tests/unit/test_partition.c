@@ -1,6 +1,6 @@
 /* Unit tests of partition/: graph construction (from edges and from counted pairs), pair
  * counting, the trivial partitioners, METIS and the quality measures; and the group size rule
- * of the engine's partition graph (engine/part_graph.h). */
+ * of the engine's partition graph (core/part_graph.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "cz_test.h"
-#include "engine/part_graph.h"
+#include "core/part_graph.h"
 #include "partition/pair_counts.h"
 #include "partition/graph.h"
 #include "partition/metis.h"

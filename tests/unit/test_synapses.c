@@ -1,5 +1,5 @@
-/* Unit tests of the synapse models (src/models/synapse.c) and the spike archive
- * (src/models/post_archive.c), against weight changes computed by hand from the rules in
+/* Unit tests of the synapse models (src/pointnet/models/synapse.c) and the spike archive
+ * (src/pointnet/models/post_archive.c), against weight changes computed by hand from the rules in
  * synapse.h for given spike pairs:
  *  - stdp_synapse: pre before post potentiates (facilitation by Kplus decayed to the post
  *    spike seen through the delay, then the depression of the next pre spike); post before pre
@@ -27,8 +27,8 @@
 #include <cmocka.h>
 
 #include "base/status.h"
-#include "models/post_archive.h"
-#include "models/synapse.h"
+#include "pointnet/models/post_archive.h"
+#include "pointnet/models/synapse.h"
 
 static cz_syn_params params_of(cz_syn_rule rule, const char *json) {
   cJSON *j = json ? cJSON_Parse(json) : NULL;

@@ -1,0 +1,117 @@
+#include "core/placement.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "comm/comm.h"
+#include "core/part_graph.h"
+#include "partition/metis.h"
+#include "partition/round_robin.h"
+
+/* Vertex numbering: vtx_of_gid[gid] for neurons, UINT32_MAX for virtual nodes. */
+typedef struct vertices {
+  size_t ngid;
+  uint32_t nvtx;
+  uint32_t *vtx_of_gid;
+  size_t *pop_offset;
+} vertices;
+
+static void vertices_free(vertices *v) {
+  free(v->vtx_of_gid);
+  free(v->pop_offset);
+}
+
+static cz_status number_vertices(const cz_circuit *c, vertices *v) {
+  CZ_NEW(v->pop_offset, c->nnodes + 1);
+  for (size_t p = 0; p < c->nnodes; p++) v->pop_offset[p + 1] = v->pop_offset[p] + c->nodes[p].n;
+  v->ngid = v->pop_offset[c->nnodes];
+  CZ_NEW(v->vtx_of_gid, v->ngid);
+  size_t n = 0;
+  for (size_t p = 0; p < c->nnodes; p++)
+    for (size_t i = 0; i < c->nodes[p].n; i++)
+      v->vtx_of_gid[v->pop_offset[p] + i] = c->nodes[p].is_virtual[i] ? UINT32_MAX : (uint32_t)n++;
+  CZ_CHECK(n < UINT32_MAX, CZ_ERR_CONFIG, "too many neurons (%zu) to partition", n);
+  v->nvtx = (uint32_t)n;
+  return CZ_OK;
+}
+
+/* Pair budget of the partition graph: CADENZA_PARTITION_PAIRS when set (1 or more), else the
+ * default of part_graph.h. */
+static uint64_t pair_budget(void) {
+  const char *env = getenv("CADENZA_PARTITION_PAIRS");
+  char *end = NULL;
+  unsigned long long v = env ? strtoull(env, &end, 10) : 0;
+  return env && end != env && *end == '\0' ? (uint64_t)v : 0;
+}
+
+/* METIS on the grouped graph; every neuron takes its group's part. Collective: every rank
+ * helps build the graph, rank 0 partitions it. */
+static cz_status metis_parts(const cz_circuit *c, const cz_config *cfg, const vertices *v, int nranks, uint64_t seed,
+                             uint32_t *part) {
+  cz_part_graph pg;
+  CZ_TRY(cz_part_graph_build(c, cfg, v->vtx_of_gid, v->pop_offset, v->nvtx, nranks, pair_budget(), &pg));
+  cz_status st = CZ_OK;
+  if (cz_comm_rank() == 0) {
+    const uint32_t ng = pg.graph->nvtx;
+    uint32_t *gpart = cz_calloc(ng ? ng : 1, sizeof *gpart);
+    st = gpart ? cz_part_metis(pg.graph, nranks, seed, gpart) : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    cz_part_quality q;
+    if (st == CZ_OK && cz_partition_quality(pg.graph, gpart, nranks, &q) == CZ_OK) {
+      const uint64_t cut = q.edge_cut * pg.edge_scale;
+      cz_log_info("Partition (metis, %d ranks): edge cut %llu of %llu recurrent synapses, %.1f%% stay local, load "
+                  "imbalance %.3f",
+                  nranks, (unsigned long long)cut, (unsigned long long)pg.synapses,
+                  pg.synapses ? 100.0 * (1.0 - (double)cut / (double)pg.synapses) : 100.0, q.imbalance);
+    }
+    for (uint32_t i = 0; st == CZ_OK && i < v->nvtx; i++) part[i] = gpart[i / pg.group];
+    free(gpart);
+  }
+  cz_part_graph_free(&pg);
+  return st;
+}
+
+static cz_status compute_parts(const cz_circuit *c, const cz_config *cfg, const vertices *v, int nranks,
+                               cz_partition_method method, uint64_t seed, uint32_t *part) {
+  if (method == CZ_PARTITION_METIS) return metis_parts(c, cfg, v, nranks, seed, part);
+  if (cz_comm_rank() != 0) return CZ_OK;
+  if (method == CZ_PARTITION_ROUND_ROBIN) return cz_part_round_robin(v->nvtx, nranks, part);
+  return cz_part_block(v->nvtx, nranks, part);
+}
+
+cz_status cz_place_nodes(cz_circuit *c, const cz_config *cfg, int nranks, cz_partition_method method, uint64_t seed,
+                         uint32_t **rank_of_gid) {
+  vertices v = {0, 0, NULL, NULL};
+  uint32_t *part = NULL, *ranks = NULL;
+  cz_status st = number_vertices(c, &v);
+  if (st == CZ_OK && !(part = cz_calloc(v.nvtx, sizeof *part))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && !(ranks = cz_calloc(v.ngid, sizeof *ranks))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  st = cz_comm_agree(st);
+  if (st == CZ_OK && nranks > 1) st = compute_parts(c, cfg, &v, nranks, method, seed, part);
+  st = cz_comm_agree(st); /* no rank may wait in the broadcast for a rank 0 that failed */
+  if (st == CZ_OK) st = cz_comm_bcast_u32(part, v.nvtx);
+  for (size_t g = 0; st == CZ_OK && g < v.ngid; g++)
+    ranks[g] = v.vtx_of_gid[g] == UINT32_MAX ? CZ_NO_RANK : part[v.vtx_of_gid[g]];
+  free(part);
+  vertices_free(&v);
+  if (st != CZ_OK) {
+    free(ranks);
+    return st;
+  }
+  *rank_of_gid = ranks;
+  return CZ_OK;
+}
+
+bool cz_place_keep_edge(const void *ctx, uint32_t source_pop, uint32_t source_row, uint32_t target_pop,
+                        uint32_t target_row) {
+  (void)source_pop;
+  (void)source_row;
+  const cz_place_filter_ctx *f = ctx;
+  const uint32_t r = f->rank_of_gid[f->pop_offset[target_pop] + target_row];
+  return r == f->rank || (r == CZ_NO_RANK && f->rank == 0);
+}
+
+bool cz_place_keep_target(const void *ctx, uint32_t target_pop, uint32_t target_row) {
+  return cz_place_keep_edge(ctx, 0, 0, target_pop, target_row);
+}

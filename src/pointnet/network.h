@@ -1,0 +1,184 @@
+/* The simulated network in the form the time loop wants it.
+ *
+ * Index spaces. A gid numbers every node of every population in load order (population
+ * offset + row); gids are the identity of spike sources and the key that orders spikes. The
+ * neurons this rank simulates (its placement, placement.h) are also numbered by a local
+ * neuron index (nid), grouped by model kind so that each kind's kernel runs over one
+ * contiguous range; inside a group nids follow gids. Only synapses onto local neurons are kept.
+ * Each local neuron has a send list: the other ranks that hold targets of it, which its spikes
+ * are sent to (spike_exchange.h).
+ *
+ * Synapses live with their targets. Threads own contiguous nid ranges (balanced by in-degree),
+ * and each thread keeps a CSR by source gid of the synapses onto its own neurons, in edge
+ * order (edge population order, then row). Delivering spikes in (step, gid) order and walking
+ * each source's synapses in that order therefore adds into every target's ring buffer in the
+ * same sequence whatever the thread count: sums are bit-identical.
+ *
+ * Ring buffers: ring[slot][channel][nid] holds the input summed for the update of step k with
+ * slot = k & ring_mask. A synapse stores its target as tgt = channel * N + nid and its delay
+ * in steps. When every target index fits 24 bits (channels * N <= 2^24) and every delay is
+ * below 256 steps, as in most networks, the delay rides in the top 8 bits of tgt and the
+ * delay array is dropped: 2 bytes less per synapse to hold and to read per spike.
+ *
+ * Weights: most networks use few distinct weights (one per edge type), so when there are at
+ * most 65536 distinct values a synapse stores a 16-bit code into a shared table instead of a
+ * double: 6 bytes per synapse instead of 12 (packed delays; 2 more otherwise), and less memory
+ * traffic per delivered spike. The table holds the exact values, so results do not change.
+ * Otherwise, when every weight is a value a float holds exactly (generators write such
+ * weights), weights are stored as floats: 8 bytes per synapse, and again the same sums.
+ *
+ * Plastic synapses (stdp, Tsodyks) and synapses a weight_recorder report records live in a
+ * second CSR per thread with the same order, and carry their own state. Their state is one
+ * struct per synapse rather than arrays: a passing spike reads and writes all of it together.
+ * Delivery walks, for each spike, the static synapses of its source and then its plastic
+ * ones, so the order of additions into a target is still fixed by (step, gid, edge). Neurons
+ * with stdp synapses onto them archive their spikes (pointnet/models/post_archive.h). */
+#ifndef CZ_POINTNET_NETWORK_H
+#define CZ_POINTNET_NETWORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "io/circuit.h"
+#include "io/config.h"
+#include "pointnet/weight_recorder.h"
+#include "pointnet/models/model.h"
+#include "pointnet/models/post_archive.h"
+#include "pointnet/models/synapse.h"
+
+#define CZ_NO_NID UINT32_MAX
+
+typedef struct cz_group {
+  const cz_model_kind *kind;
+  void *impl;
+  uint32_t lo, hi; /* nid range */
+} cz_group;
+
+/* Packed targets: tgt & CZ_TGT_MASK is the target index, tgt >> CZ_TGT_BITS the delay. */
+#define CZ_TGT_BITS 24
+#define CZ_TGT_MASK ((UINT32_C(1) << CZ_TGT_BITS) - 1)
+
+/* The synapses onto one thread's neurons, CSR by source gid; a source's synapses in runs of
+ * equal delay, ascending, and in edge order within a run (delay_order.h). */
+typedef struct cz_synapses {
+  size_t *off;      /* [nsrc + 1] */
+  uint32_t *tgt;    /* [nsyn] channel * N + nid; packed with the delay when delay is NULL */
+  uint16_t *delay;  /* [nsyn] steps, >= 1; NULL when the delays are packed into tgt */
+  double *weight;   /* [nsyn], or NULL when weights are coded or floats */
+  uint16_t *wcode;  /* [nsyn] index into cz_network.wtab, when weights are coded */
+  float *weightf;   /* [nsyn] when every weight is exactly a float (and not coded) */
+  size_t nsyn;
+} cz_synapses;
+
+/* Synapse k's delay in steps, and its ring index (channel * N + nid). */
+static inline uint32_t cz_syn_delay(const cz_synapses *s, size_t k) {
+  return s->delay ? s->delay[k] : s->tgt[k] >> CZ_TGT_BITS;
+}
+static inline uint32_t cz_syn_target(const cz_synapses *s, size_t k) {
+  return s->delay ? s->tgt[k] : s->tgt[k] & CZ_TGT_MASK;
+}
+
+/* The plastic or recorded synapses onto one thread's neurons, CSR by source gid. */
+typedef struct cz_plastic {
+  size_t *off;         /* [nsrc + 1] */
+  uint32_t *tgt;       /* [nsyn] channel * N + nid */
+  uint16_t *delay;     /* [nsyn] steps */
+  uint16_t *model;     /* [nsyn] synapse model index (cz_network.syn_params) */
+  uint64_t *edge;      /* [nsyn] edge population << 40 | row */
+  cz_syn_state *state; /* [nsyn] */
+  size_t nsyn;
+} cz_plastic;
+
+/* Delays of one networks.edges entry that are no whole number of steps, which NEST rounds to
+ * the nearest step without a word: how many edges have one, the least and the greatest, and
+ * whether any came from the edge types CSV. */
+typedef struct cz_delay_tally {
+  uint64_t n;
+  double lo, hi;
+  bool from_types;
+} cz_delay_tally;
+
+typedef struct cz_network {
+  double h;                /* step in ms */
+  int64_t tics_per_step;   /* 1 tic = 0.001 ms */
+  int64_t nsteps;          /* updates 0 .. nsteps-1 */
+
+  size_t npops;
+  size_t *pop_offset;      /* [npops + 1] gid of each population's first node */
+  size_t nsrc;             /* number of gids */
+  uint32_t *nid_of_gid;    /* [nsrc], CZ_NO_NID for virtual nodes */
+  uint32_t *gid_of_nid;    /* [N] */
+  size_t N;
+
+  size_t ngroups;
+  cz_group *groups;
+
+  int nch;                 /* ring channels: 1, 2 (sign-split kinds) or the most receptor ports */
+  int nthreads;
+  uint32_t *thr_lo;        /* [nthreads + 1] nid range owned by each thread for delivery */
+  cz_synapses *syn;        /* [nthreads] */
+  size_t nwtab;            /* distinct weights when coded, else 0 */
+  bool wfloat;             /* weights stored as floats (exact), when not coded */
+  double *wtab;            /* [nwtab] */
+  size_t nsyn_total;
+  size_t nsyn_models;      /* the circuit's synapse models (edge type params) */
+  cz_syn_params *syn_params; /* [nsyn_models] rule and parameters of those in use */
+  int *syn_rec;            /* [nsyn_models] weight_recorder report recording it, -1 for none */
+  uint8_t *syn_resolved;   /* [nsyn_models] whether an edge uses it (the two above are set) */
+  cz_wrecs wrecs;          /* the weight_recorder reports */
+  cz_plastic *plastic;     /* [nthreads], NULL when no synapse here is plastic or recorded */
+  size_t nplastic;         /* plastic or recorded synapses on this rank */
+  cz_post_archive *archive; /* [N] spike archives, NULL when no stdp synapse targets this rank */
+  int32_t min_delay;       /* steps, over the whole network (equal on every rank after
+                              cz_net_connect); 1 when there are no synapses */
+  int32_t max_delay;       /* steps, over this rank's synapses (at least 1 after cz_net_connect) */
+  size_t noffgrid;          /* the config's networks.edges entries */
+  cz_delay_tally *offgrid;  /* [noffgrid] this rank's edges whose delays are off the grid */
+  int rank, nranks;
+  size_t *send_off;        /* [N + 1] send list of each local neuron (CSR), when nranks > 1 */
+  uint32_t *send_rank;     /* ranks, ascending */
+} cz_network;
+
+/* Builds this rank's part of the network from the circuit: its neuron groups with their
+ * parameters, the synapses onto them with weights and delays in steps, partitioned for
+ * nthreads threads. rank_of_gid (borrowed; NULL: every neuron is local) says where each
+ * neuron lives; the circuit holds the edges onto this rank's neurons (its other edges are
+ * ignored). cz_net_connect completes it. Owned (*out). Local. */
+cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
+                       const uint32_t *rank_of_gid, cz_network **out);
+/* The same build straight from the edge files, for runs: c holds the nodes only; the edge
+ * files are streamed three times (validate, count, fill) in batches of at most batch_edges
+ * edges (0: the loader's default of 2^17), so that memory holds the tables plus one batch,
+ * whatever the size of the files. rank_of_gid as for cz_net_build (NULL: every neuron local;
+ * otherwise each rank reads only its own targets' rows, through the target_to_source index
+ * when the file has one). Leaves c without edges. The tables equal those of cz_net_build.
+ * Owned (*out). Local. */
+cz_status cz_net_build_streamed(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
+                                const uint32_t *rank_of_gid, uint64_t batch_edges, cz_network **out);
+void cz_net_destroy(cz_network **net);
+
+/* A delay in steps of h ms as NEST converts it (Time::delay_ms_to_steps): delay times the
+ * steps per ms (1 / h), rounded to the nearest whole number, halves up. */
+double cz_net_delay_steps(double delay_ms, double h);
+
+/* Warns, once per networks.edges entry, about the delays of every rank's edges that are no
+ * whole number of steps (how many, and how they were rounded). Collective; rank 0's log says
+ * it. */
+cz_status cz_net_warn_off_grid(const cz_network *net, const cz_config *cfg);
+
+/* Completes the build across ranks: the global minimum and maximum delays (the epoch length
+ * must be the same everywhere) and the send lists, from each rank's requests for the spikes of
+ * the neurons it has synapses from. rank_of_gid as for cz_net_build. Collective. */
+cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid);
+
+/* The checks of cz_net_build on the loaded edges that need no network: supported synapse
+ * models and parameters (weight_recorder reports of cfg name models too), weights the model
+ * accepts, no edge onto a virtual node, delays of 1 to 65535 steps of cfg->dt; warns as
+ * cz_net_warn_off_grid does about delays off the grid of steps. Local. */
+cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c);
+
+/* Population and row of a gid. */
+void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row);
+
+#endif

@@ -17,6 +17,69 @@ static cz_status copy_records(const int64_t *recs, size_t n, size_t words, int64
   return CZ_OK;
 }
 
+/* An all-to-all's state kept between calls: the per-rank word counts and displacements MPI
+ * takes, and the receive buffer, which only grows. */
+struct cz_comm_alltoall {
+  int *scount, *sdispl, *rcount, *rdispl; /* [ranks], in int64 words */
+  int64_t *recv;
+  size_t recv_cap; /* in words */
+};
+
+cz_status cz_comm_alltoall_create(cz_comm_alltoall **out) {
+  *out = NULL;
+  cz_comm_alltoall *a = NULL;
+  CZ_NEW(a, 1);
+  const size_t n = (size_t)cz_comm_size();
+  a->scount = cz_calloc(n, sizeof *a->scount);
+  a->sdispl = cz_calloc(n, sizeof *a->sdispl);
+  a->rcount = cz_calloc(n, sizeof *a->rcount);
+  a->rdispl = cz_calloc(n, sizeof *a->rdispl);
+  if (!a->scount || !a->sdispl || !a->rcount || !a->rdispl) {
+    cz_comm_alltoall_destroy(&a);
+    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory for the counts of an all-to-all over %zu ranks", n);
+  }
+  *out = a;
+  return CZ_OK;
+}
+
+void cz_comm_alltoall_destroy(cz_comm_alltoall **pa) {
+  if (!pa || !*pa) return;
+  cz_comm_alltoall *a = *pa;
+  free(a->scount);
+  free(a->sdispl);
+  free(a->rcount);
+  free(a->rdispl);
+  free(a->recv);
+  free(a);
+  *pa = NULL;
+}
+
+/* The all-to-all of one process: its own records, copied into the kept buffer. */
+static cz_status alltoall_self(cz_comm_alltoall *a, const int64_t *send, size_t n, size_t words, const int64_t **recv,
+                               size_t *nrecv) {
+  CZ_RESERVE(a->recv, a->recv_cap, n * words + words);
+  if (n) memcpy(a->recv, send, n * words * sizeof *send);
+  *recv = a->recv;
+  *nrecv = n;
+  return CZ_OK;
+}
+
+cz_status cz_comm_alltoall_records(const int64_t *send, const size_t *counts, size_t words, int64_t **recv,
+                                   size_t *nrecv) {
+  *recv = NULL;
+  *nrecv = 0;
+  cz_comm_alltoall *a = NULL;
+  CZ_TRY(cz_comm_alltoall_create(&a));
+  const int64_t *got = NULL;
+  cz_status st = cz_comm_alltoall_run(a, send, counts, words, &got, nrecv);
+  if (st == CZ_OK) { /* the kept buffer becomes the caller's */
+    *recv = a->recv;
+    a->recv = NULL;
+  }
+  cz_comm_alltoall_destroy(&a);
+  return st;
+}
+
 #ifdef CADENZA_WITH_MPI
 #include <mpi.h>
 
@@ -257,6 +320,46 @@ cz_status cz_comm_gather_records(const int64_t *recs, size_t n, size_t words, in
   return st;
 }
 
+/* Word counts and displacements of per-rank record counts; false past INT_MAX words. */
+static bool word_layout(const size_t *records, size_t words, int *count, int *displ) {
+  size_t at = 0;
+  for (int r = 0; r < g_size; r++) {
+    if (records[r] > (size_t)INT_MAX / words) return false;
+    const size_t w = records[r] * words;
+    if (at > (size_t)INT_MAX - w) return false;
+    count[r] = (int)w;
+    displ[r] = (int)at;
+    at += w;
+  }
+  return true;
+}
+
+cz_status cz_comm_alltoall_run(cz_comm_alltoall *a, const int64_t *send, const size_t *counts, size_t words,
+                               const int64_t **recv, size_t *nrecv) {
+  *recv = NULL;
+  *nrecv = 0;
+  CZ_CHECK(words >= 1, CZ_ERR_INTERNAL, "all-to-all of records of %zu words", words);
+  if (g_size == 1) return alltoall_self(a, send, counts[0], words, recv, nrecv);
+  CZ_CHECK(word_layout(counts, words, a->scount, a->sdispl), CZ_ERR_MPI,
+           "all-to-all: more than INT_MAX words to send from one rank");
+  CZ_CHECK(MPI_Alltoall(a->scount, 1, MPI_INT, a->rcount, 1, MPI_INT, g_comm) == MPI_SUCCESS, CZ_ERR_MPI,
+           "all-to-all: MPI_Alltoall of the counts failed");
+  size_t total = 0;
+  for (int r = 0; r < g_size; r++) {
+    CZ_CHECK(total <= (size_t)INT_MAX - (size_t)a->rcount[r], CZ_ERR_MPI,
+             "all-to-all: more than INT_MAX words to receive on one rank");
+    a->rdispl[r] = (int)total;
+    total += (size_t)a->rcount[r];
+  }
+  CZ_RESERVE(a->recv, a->recv_cap, total + words);
+  CZ_CHECK(MPI_Alltoallv(send, a->scount, a->sdispl, MPI_INT64_T, a->recv, a->rcount, a->rdispl, MPI_INT64_T,
+                         g_comm) == MPI_SUCCESS,
+           CZ_ERR_MPI, "all-to-all: MPI_Alltoallv of %zu words failed", total);
+  *recv = a->recv;
+  *nrecv = total / words;
+  return CZ_OK;
+}
+
 struct cz_comm_request {
   MPI_Request r;
   int *cnt, *disp; /* MPI reads them until the operation completes */
@@ -362,6 +465,13 @@ cz_status cz_comm_gather_u64(const uint64_t *send, size_t n, uint64_t *recv, con
 }
 cz_status cz_comm_gather_records(const int64_t *recs, size_t n, size_t words, int64_t **all, size_t *nall) {
   return copy_records(recs, n, words, all, nall);
+}
+cz_status cz_comm_alltoall_run(cz_comm_alltoall *a, const int64_t *send, const size_t *counts, size_t words,
+                               const int64_t **recv, size_t *nrecv) {
+  *recv = NULL;
+  *nrecv = 0;
+  CZ_CHECK(words >= 1, CZ_ERR_INTERNAL, "all-to-all of records of %zu words", words);
+  return alltoall_self(a, send, counts[0], words, recv, nrecv);
 }
 cz_status cz_comm_igather_f64(const double *send, size_t n, double *recv, const size_t *counts,
                               cz_comm_request **req) {

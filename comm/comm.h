@@ -58,6 +58,26 @@ cz_status cz_comm_gather_u64(const uint64_t *send, size_t n, uint64_t *recv, con
  * holds *nall records there, rank after rank, and is NULL with *nall 0 elsewhere. For results
  * that one rank writes (spikes, weight events, partition graph pairs). Collective. */
 cz_status cz_comm_gather_records(const int64_t *recs, size_t n, size_t words, int64_t **all, size_t *nall);
+/* All-to-all of fixed-width records: every rank sends counts[r] records of `words` int64 words
+ * each (packed in send, destination by destination in rank order; NULL when it sends none) to
+ * every rank r, itself included, and receives the records meant for it, grouped by source
+ * rank in rank order, each group in its sender's order. The record counts go first
+ * (MPI_Alltoall), so every rank can size its receive buffer, then the records
+ * (MPI_Alltoallv). Counts and displacements are MPI ints: more than INT_MAX words to send or
+ * to receive on one rank is an error, not a silent wrap. One process: its own records, copied.
+ * For setup-time traffic (partition pairs, send-list requests, spikes to their writers).
+ * *recv (owned, free()) holds *nrecv records (never NULL on success). Collective. */
+cz_status cz_comm_alltoall_records(const int64_t *send, const size_t *counts, size_t words, int64_t **recv,
+                                   size_t *nrecv);
+/* The same all-to-all, repeated: a cz_comm_alltoall keeps its counts and its receive buffer
+ * between calls, so that a loop that exchanges every few steps allocates nothing once the
+ * buffer has grown. *recv (borrowed) is valid until the next call. Owned (*out). Local. */
+typedef struct cz_comm_alltoall cz_comm_alltoall;
+cz_status cz_comm_alltoall_create(cz_comm_alltoall **out);
+void cz_comm_alltoall_destroy(cz_comm_alltoall **a);
+/* Collective; from the master thread only. */
+cz_status cz_comm_alltoall_run(cz_comm_alltoall *a, const int64_t *send, const size_t *counts, size_t words,
+                               const int64_t **recv, size_t *nrecv);
 /* The same gather of doubles, started now and finished by cz_comm_wait (send, recv and
  * counts must stay untouched until then), so that no rank waits for the others at the start:
  * by the time a rank needs the result, the others have long sent theirs. *req is NULL when

@@ -8,9 +8,11 @@
  *   2. MPI_Alltoallv of the records themselves.
  * Received records arrive grouped by source rank; the engine sorts them together with its own
  * into the canonical (step, gid) order, so the result does not depend on the rank count.
- * Buffers grow as needed and are kept between epochs. Counts and displacements are MPI ints:
+ * Both steps are comm.h's record all-to-all (cz_comm_alltoall_run, records of two words), whose
+ * buffers grow as needed and are kept between epochs. Counts and displacements are MPI ints:
  * an epoch whose traffic exceeds INT_MAX words on one rank is an error, not a silent wrap.
- * With one rank nothing is sent and no MPI call is made. */
+ * With one rank nothing is sent, nothing is returned (the engine keeps its own spikes) and no
+ * MPI call is made. */
 #ifndef CZ_COMM_SPIKE_EXCHANGE_H
 #define CZ_COMM_SPIKE_EXCHANGE_H
 

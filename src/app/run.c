@@ -19,7 +19,6 @@
 #include "base/str.h"
 #include "base/timer.h"
 #include "comm/comm.h"
-#include "comm/spike_exchange.h"
 #include "core/placement.h"
 #include "pointnet/network.h"
 #include "pointnet/recorder.h"
@@ -382,9 +381,7 @@ static cz_status spikes_to_writers(const run_state *s, int64_t **mine, size_t *n
   size_t *count = cz_calloc((size_t)nr, sizeof *count), *next = cz_calloc((size_t)nr, sizeof *next);
   int64_t *send = cz_calloc(2 * n + 2, sizeof *send);
   int *dest = cz_calloc(n + 1, sizeof *dest);
-  cz_xchg *x = NULL;
-  cz_status st = (id_lo && id_span && count && next && send && dest) ? cz_xchg_create(&x)
-                                                                      : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  cz_status st = (id_lo && id_span && count && next && send && dest) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++) {
     uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t i = 0; i < c->nodes[p].n; i++) {
@@ -404,16 +401,8 @@ static cz_status spikes_to_writers(const run_state *s, int64_t **mine, size_t *n
     send[2 * j] = s->result.stamp[i];
     send[2 * j + 1] = (int64_t)s->result.gid[i];
   }
-  const int64_t *recv = NULL;
-  size_t nrecv = 0;
   st = cz_comm_agree(st);
-  if (st == CZ_OK) st = cz_xchg_run(x, send, count, &recv, &nrecv);
-  if (st == CZ_OK && !(*mine = cz_calloc(2 * nrecv + 2, sizeof **mine))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK) {
-    if (nrecv) memcpy(*mine, recv, 2 * nrecv * sizeof *recv);
-    *nmine = nrecv;
-  }
-  cz_xchg_destroy(&x);
+  if (st == CZ_OK) st = cz_comm_alltoall_records(send, count, 2, mine, nmine);
   free(id_lo);
   free(id_span);
   free(count);

@@ -8,7 +8,6 @@
 #include "base/mem.h"
 #include "base/timer.h"
 #include "comm/comm.h"
-#include "comm/spike_exchange.h"
 #include "partition/pair_counts.h"
 
 /* METIS adds weights in 32-bit signed integers; totals are kept below this. */
@@ -98,12 +97,10 @@ static cz_status reduce_by_key_range(cz_pair_counts *p) {
     counts[r]++;
   }
   free(row_lo);
-  cz_xchg *x = NULL;
-  if (st == CZ_OK) st = cz_xchg_create(&x);
-  const int64_t *recv = NULL;
+  int64_t *recv = NULL;
   size_t nrecv = 0;
   st = cz_comm_agree(st);
-  if (st == CZ_OK) st = cz_xchg_run(x, p->rec, counts, &recv, &nrecv);
+  if (st == CZ_OK) st = cz_comm_alltoall_records(p->rec, counts, 2, &recv, &nrecv);
   cz_pair_counts mine;
   if (st == CZ_OK) st = cz_pairs_init(&mine, p->nvtx, 1);
   if (st == CZ_OK) {
@@ -111,7 +108,7 @@ static cz_status reduce_by_key_range(cz_pair_counts *p) {
     cz_pairs_free(p);
     *p = mine;
   }
-  cz_xchg_destroy(&x);
+  free(recv);
   free(counts);
   return st;
 }

@@ -3,7 +3,7 @@
  * Every rank scans its slice of every edge population (cz_circuit_scan_edges: collective
  * parallel HDF5 reads) and counts, for each recurrent synapse, the pair of vertices it joins
  * (partition/pair_counts.h). The per-rank counts are reduced by key range (each pair key
- * belongs to one rank; MPI_Alltoallv through the spike exchange), and the reduced lists, which
+ * belongs to one rank; the record all-to-all of comm/comm.h), and the reduced lists, which
  * hold each pair once, are gathered on rank 0, which alone builds the cz_graph for METIS. No
  * rank ever holds the synapse list; memory follows the number of distinct vertex pairs.
  *

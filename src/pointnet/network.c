@@ -11,7 +11,6 @@
 #include "base/str.h"
 #include "base/timer.h"
 #include "comm/comm.h"
-#include "comm/spike_exchange.h"
 #include "pointnet/delay_order.h"
 #include "core/placement.h"
 
@@ -1632,8 +1631,8 @@ static bool has_local_synapses(const cz_network *net, size_t gid) {
 
 /* The setup-time exchange of "target data": every rank tells the owner of each neuron it
  * receives synapses from that it needs that neuron's spikes; the owners turn the requests
- * into send lists. Requests travel as (gid, requesting rank) records through the spike
- * exchange. */
+ * into send lists. Requests travel as (gid, requesting rank) records through the record
+ * all-to-all of comm/. */
 static cz_status exchange_requests(cz_network *net, const uint32_t *rank_of_gid, int64_t **recv_out, size_t *nrecv) {
   const int nr = net->nranks;
   size_t *count = NULL;
@@ -1646,8 +1645,7 @@ static cz_status exchange_requests(cz_network *net, const uint32_t *rank_of_gid,
   for (int r = 0; r < nr; r++) total += count[r];
   size_t *next = cz_calloc((size_t)nr, sizeof *next);
   int64_t *send = cz_calloc(2 * total + 2, sizeof *send);
-  cz_xchg *x = NULL;
-  cz_status st = (next && send) ? cz_xchg_create(&x) : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  cz_status st = (next && send) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (int r = 1; st == CZ_OK && r < nr; r++) next[r] = next[r - 1] + count[r - 1];
   for (size_t g = 0; st == CZ_OK && g < net->nsrc; g++) {
     uint32_t r = rank_of_gid[g];
@@ -1656,13 +1654,8 @@ static cz_status exchange_requests(cz_network *net, const uint32_t *rank_of_gid,
     send[2 * j] = (int64_t)g;
     send[2 * j + 1] = net->rank;
   }
-  const int64_t *recv = NULL;
   st = cz_comm_agree(st); /* no rank may enter the exchange while another has failed */
-  if (st == CZ_OK) st = cz_xchg_run(x, send, count, &recv, nrecv);
-  if (st == CZ_OK && !(*recv_out = cz_calloc(2 * *nrecv + 2, sizeof **recv_out)))
-    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && *nrecv) memcpy(*recv_out, recv, 2 * *nrecv * sizeof *recv);
-  cz_xchg_destroy(&x);
+  if (st == CZ_OK) st = cz_comm_alltoall_records(send, count, 2, recv_out, nrecv);
   free(send);
   free(next);
   free(count);

@@ -10,22 +10,24 @@
 #include "io/circuit.h"
 #include "io/config.h"
 #include "io/partition_file.h"
+#include "pointnet/place_cost.h"
 
 /* The quality of a placement, measured by streaming the edge files: synapses between neurons
  * on different ranks (the cut), the share that stays on one rank, and the load imbalance
- * (largest rank's cost over the mean, cost = 1 + afferent synapses per neuron). */
+ * (largest rank's cost over the mean, by the engine's cost of neurons and synapses). */
 typedef struct quality_acc {
   const uint32_t *rank_of_gid;
   const size_t *offset;
   uint64_t cut, recurrent;
   uint64_t *cost; /* [nranks] */
+  const cz_place_cost *engine_cost;
 } quality_acc;
 
 static bool count_edge(const void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, uint32_t tr) {
   quality_acc *q = (quality_acc *)(uintptr_t)ctx;
   const uint32_t rt = q->rank_of_gid[q->offset[tp] + tr], rs = q->rank_of_gid[q->offset[sp] + sr];
   if (rt == CZ_NO_RANK) return false;
-  q->cost[rt]++;
+  q->cost[rt] += q->engine_cost->per_synapse;
   if (rs != CZ_NO_RANK) {
     q->recurrent++;
     q->cut += rs != rt;
@@ -33,14 +35,18 @@ static bool count_edge(const void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, u
   return false;
 }
 
-static cz_status print_quality(cz_circuit *c, const cz_config *cfg, const uint32_t *rank_of_gid, int nranks) {
+static cz_status print_quality(cz_circuit *c, const cz_config *cfg, const uint32_t *rank_of_gid, int nranks,
+                               const cz_place_cost *cost) {
   size_t *offset = NULL;
   CZ_NEW(offset, c->nnodes + 1);
   for (size_t p = 0; p < c->nnodes; p++) offset[p + 1] = offset[p] + c->nodes[p].n;
-  quality_acc q = {rank_of_gid, offset, 0, 0, cz_calloc((size_t)nranks, sizeof(uint64_t))};
+  quality_acc q = {rank_of_gid, offset, 0, 0, cz_calloc((size_t)nranks, sizeof(uint64_t)), cost};
   cz_status st = q.cost ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t g = 0; st == CZ_OK && g < offset[c->nnodes]; g++)
-    if (rank_of_gid[g] != CZ_NO_RANK) q.cost[rank_of_gid[g]]++;
+  for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++)
+    for (size_t i = 0; i < c->nodes[p].n; i++) {
+      const uint32_t r = rank_of_gid[offset[p] + i];
+      if (r != CZ_NO_RANK) q.cost[r] += cost->node ? cost->node(cost->ctx, (uint32_t)p, (uint32_t)i) : 1;
+    }
   cz_edge_filter flt = {.keep = count_edge, .ctx = &q};
   if (st == CZ_OK) st = cz_circuit_load_edges(c, cfg, &flt);
   cz_circuit_free_edges(c);
@@ -84,12 +90,13 @@ cz_status cz_app_partition(const char *config_path, int nranks, cz_partition_met
   cz_config *cfg = NULL;
   cz_circuit *c = NULL;
   uint32_t *ranks = NULL;
+  const cz_place_cost *cost = cz_pointnet_place_cost();
   cz_status st = cz_cfg_load(config_path, NULL, &cfg);
   if (st == CZ_OK) st = cz_circuit_load_nodes(cfg, &c);
-  if (st == CZ_OK) st = cz_place_nodes(c, cfg, nranks, method, 1, &ranks);
+  if (st == CZ_OK) st = cz_place_nodes(c, cfg, nranks, method, 1, cost, &ranks);
   if (st == CZ_OK) st = cz_partition_file_write(out_path, c, ranks, (uint32_t)nranks, cz_partition_method_name(method));
   if (st == CZ_OK) st = print_balance(c, ranks, nranks);
-  if (st == CZ_OK) st = print_quality(c, cfg, ranks, nranks);
+  if (st == CZ_OK) st = print_quality(c, cfg, ranks, nranks, cost);
   if (st == CZ_OK) printf("cadenza: wrote the %s partition to %s\n", cz_partition_method_name(method), out_path);
   free(ranks);
   cz_circuit_destroy(&c);

@@ -21,6 +21,7 @@
 #include "comm/comm.h"
 #include "core/placement.h"
 #include "pointnet/network.h"
+#include "pointnet/place_cost.h"
 #include "pointnet/recorder.h"
 #include "pointnet/sim.h"
 #include "core/stimulus/current_clamp.h"
@@ -284,7 +285,8 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   } else {
     if (cz_comm_size() > 1)
       cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));
-    CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, &s->rank_of_gid));
+    CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, cz_pointnet_place_cost(),
+                          &s->rank_of_gid));
   }
   cz_timer_stop(CZ_T_SETUP_PARTITION);
   cz_timer_start(CZ_T_SETUP_LOAD);

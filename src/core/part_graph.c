@@ -33,7 +33,8 @@ uint32_t cz_part_graph_group_size(uint32_t nvtx, uint64_t edges, int nparts, uin
 typedef struct scan_ctx {
   const uint32_t *vertex_of_gid; /* [ngid]: the gid's group, UINT32_MAX for a virtual node */
   const size_t *pop_offset;
-  uint64_t *cost; /* [ngroups]: afferent synapses of each group */
+  uint64_t *cost; /* [ngroups]: cost of the afferent synapses of each group */
+  uint64_t per_synapse;
   cz_pair_counts pairs;
   uint64_t synapses;
   cz_status st; /* first failure of the pair counter */
@@ -43,11 +44,12 @@ static void count_synapses(void *ctx, uint32_t sp, uint32_t tp, const uint32_t *
   scan_ctx *s = ctx;
   const uint32_t *src_vertex = s->vertex_of_gid + s->pop_offset[sp], *tgt_vertex = s->vertex_of_gid + s->pop_offset[tp];
   uint64_t *cost = s->cost, synapses = 0;
+  const uint64_t per_synapse = s->per_synapse;
   cz_status st = s->st;
   for (size_t k = 0; k < n && st == CZ_OK; k++) {
     const uint32_t t = tgt_vertex[trow[k]];
     if (t == UINT32_MAX) continue; /* onto a virtual node: the loader reports it */
-    cost[t]++;
+    cost[t] += per_synapse;
     const uint32_t v = src_vertex[srow[k]];
     if (v == UINT32_MAX) continue; /* external drive: no traffic between ranks */
     synapses++;
@@ -156,8 +158,8 @@ static cz_status scan_share(const cz_circuit *c, const cz_config *cfg, scan_ctx 
   return cz_comm_agree(st);
 }
 
-static cz_status build_collective(const cz_circuit *c, const cz_config *cfg, uint32_t nvtx, uint32_t group,
-                                  uint32_t ngroups, scan_ctx *s, cz_part_graph *out) {
+static cz_status build_collective(const cz_circuit *c, const cz_config *cfg, uint32_t nvtx, const uint32_t *vtx_cost,
+                                  uint32_t group, uint32_t ngroups, scan_ctx *s, cz_part_graph *out) {
   double t0 = cz_now();
   CZ_TRY(scan_share(c, cfg, s));
   CZ_TRY(cz_comm_agree(reduce_by_key_range(&s->pairs)));
@@ -168,7 +170,7 @@ static cz_status build_collective(const cz_circuit *c, const cz_config *cfg, uin
   if (st == CZ_OK) st = cz_comm_allreduce_sum_u64_array(s->cost, ngroups);
   if (st == CZ_OK) st = cz_comm_allreduce_sum_u64(&s->synapses);
   if (st == CZ_OK && cz_comm_rank() == 0) {
-    for (uint32_t v = 0; v < nvtx; v++) s->cost[v / group]++; /* each neuron's own update */
+    for (uint32_t v = 0; v < nvtx; v++) s->cost[v / group] += vtx_cost ? vtx_cost[v] : 1; /* each neuron's own */
     st = build_graph(ngroups, all, nall, s->cost, out);
     if (st == CZ_OK) {
       cz_log_info("Partition graph: %u vertices of %u neurons, %zu connected pairs, built in %.2f s", ngroups,
@@ -182,8 +184,8 @@ static cz_status build_collective(const cz_circuit *c, const cz_config *cfg, uin
 }
 
 cz_status cz_part_graph_build(const cz_circuit *c, const cz_config *cfg, const uint32_t *vtx_of_gid,
-                              const size_t *pop_offset, uint32_t nvtx, int nparts, uint64_t pair_budget,
-                              cz_part_graph *out) {
+                              const size_t *pop_offset, uint32_t nvtx, const uint32_t *vtx_cost, uint32_t per_synapse,
+                              int nparts, uint64_t pair_budget, cz_part_graph *out) {
   memset(out, 0, sizeof *out);
   uint64_t edges = 0;
   cz_status st = cz_comm_agree(cz_circuit_count_edges(cfg, &edges));
@@ -196,7 +198,7 @@ cz_status cz_part_graph_build(const cz_circuit *c, const cz_config *cfg, const u
   const uint32_t ngroups = nvtx ? (nvtx + group - 1) / group : 0;
   uint32_t *vertex_of_gid = NULL;
   st = vertices_of_gids(vtx_of_gid, pop_offset, c->nnodes, group, &vertex_of_gid);
-  scan_ctx s = {vertex_of_gid, pop_offset, NULL, {0}, 0, CZ_OK};
+  scan_ctx s = {vertex_of_gid, pop_offset, NULL, per_synapse, {0}, 0, CZ_OK};
   if (st == CZ_OK && !(s.cost = cz_calloc(ngroups ? ngroups : 1, sizeof *s.cost)))
     st = CZ_ERROR(CZ_ERR_NOMEM, "partition: out of memory");
   const size_t buffer = edges / (uint64_t)cz_comm_size() + 1 < PAIR_BUFFER ? edges / (uint64_t)cz_comm_size() + 1 : PAIR_BUFFER;
@@ -205,7 +207,7 @@ cz_status cz_part_graph_build(const cz_circuit *c, const cz_config *cfg, const u
                                                          : cz_pairs_init(&s.pairs, ngroups, buffer);
   st = cz_comm_agree(st);
   out->group = group;
-  if (st == CZ_OK) st = build_collective(c, cfg, nvtx, group, ngroups, &s, out);
+  if (st == CZ_OK) st = build_collective(c, cfg, nvtx, vtx_cost, group, ngroups, &s, out);
   out->synapses = s.synapses;
   cz_pairs_free(&s.pairs);
   free(s.cost);

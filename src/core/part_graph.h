@@ -12,9 +12,9 @@
  * groups grow until C groups (at most C (C - 1) / 2 pairs) fit the budget, but never below
  * 64 groups per part, so that parts can still balance within a few percent. Any partition of
  * the grouped graph keeps groups whole, so its cut is exactly the node graph's cut: the
- * synapses inside a group never cross ranks. Vertex weight: 1 per neuron plus its afferent
- * synapses (virtual sources included); edge weight: synapses between the two groups, both
- * directions. Weights are scaled down, never to 0, when their totals would not fit METIS's
+ * synapses inside a group never cross ranks. Vertex weight: the engine's cost of each of its
+ * neurons (core/placement.h) plus per_synapse for each afferent synapse (virtual sources
+ * included); edge weight: synapses between the two groups, both directions. Weights are scaled down, never to 0, when their totals would not fit METIS's
  * 32-bit sums. */
 #ifndef CZ_CORE_PART_GRAPH_H
 #define CZ_CORE_PART_GRAPH_H
@@ -40,12 +40,14 @@ typedef struct cz_part_graph {
 } cz_part_graph;
 
 /* Builds the graph of the nvtx neurons numbered by vtx_of_gid (UINT32_MAX for virtual nodes;
- * gids from pop_offset) for nparts parts. pair_budget 0 takes the default: the larger of
- * CZ_PART_GRAPH_MIN_PAIRS and edges / (16 nparts). Collective (every rank calls it with the
- * same arguments); failures on any rank fail every rank. */
+ * gids from pop_offset) for nparts parts. vtx_cost (borrowed, [nvtx], read on rank 0 only;
+ * NULL: 1 each) is each neuron's own cost, per_synapse the cost of each afferent synapse.
+ * pair_budget 0 takes the default: the larger of CZ_PART_GRAPH_MIN_PAIRS and
+ * edges / (16 nparts). Collective (every rank calls it with the same arguments but vtx_cost);
+ * failures on any rank fail every rank. */
 cz_status cz_part_graph_build(const cz_circuit *c, const cz_config *cfg, const uint32_t *vtx_of_gid,
-                              const size_t *pop_offset, uint32_t nvtx, int nparts, uint64_t pair_budget,
-                              cz_part_graph *out);
+                              const size_t *pop_offset, uint32_t nvtx, const uint32_t *vtx_cost, uint32_t per_synapse,
+                              int nparts, uint64_t pair_budget, cz_part_graph *out);
 void cz_part_graph_free(cz_part_graph *g);
 
 /* Neurons per vertex for nvtx neurons, `edges` edges, nparts parts and a pair budget (see

@@ -4,11 +4,16 @@
  * spike trains and delivers them to its own neurons). Neurons are numbered in gid order. METIS
  * cuts the graph of recurrent synapses (core/part_graph.h: built by all ranks from their
  * shares of the edge files, its vertices groups of consecutive neurons once the network is
- * large) into one part per rank, weighing each vertex by its cost (one update per neuron plus
- * the afferent synapses) and each edge by the synapses it stands for. round-robin and block
- * need no graph. Rank 0 computes the placement and broadcasts it, so every rank holds the
- * same map whatever the partitioner does on other machines. Results never depend on the
- * placement (sim.h), only speed does. */
+ * large) into one part per rank, weighing each vertex by its cost and each edge by the
+ * synapses it stands for. round-robin and block need no graph. Rank 0 computes the placement
+ * and broadcasts it, so every rank holds the same map whatever the partitioner does on other
+ * machines. Results never depend on the placement, only speed does.
+ *
+ * Cost. What a node costs to simulate is the engine's judgement, not the core's: the engine
+ * passes a cz_place_cost, a cost for each neuron itself plus a cost per afferent synapse.
+ * METIS weighs a vertex by the sum over its neurons, the synapses counted while the graph is
+ * built. Block and round-robin read no edges, so they balance the neurons' own costs only
+ * (partition/round_robin.h); equal costs give the plain equal-count blocks and deal. */
 #ifndef CZ_CORE_PLACEMENT_H
 #define CZ_CORE_PLACEMENT_H
 
@@ -22,12 +27,23 @@
 
 #define CZ_NO_RANK UINT32_MAX
 
+/* The cost of a neuron: node(ctx, population, row) for the neuron itself (NULL: 1 each;
+ * called on rank 0 only, for neurons only, never for virtual nodes), plus per_synapse for
+ * each of its afferent synapses, virtual sources included. Costs are relative: only their
+ * ratios matter. */
+typedef struct cz_place_cost {
+  uint32_t (*node)(const void *ctx, uint32_t pop, uint32_t row);
+  const void *ctx; /* borrowed */
+  uint32_t per_synapse;
+} cz_place_cost;
+
 /* rank_of_gid (owned, [number of nodes]): the rank of every neuron, CZ_NO_RANK for virtual
- * nodes. c holds the nodes only (and still does afterwards). The METIS graph's pair budget
- * can be set with the environment variable CADENZA_PARTITION_PAIRS (part_graph.h). Logs the
- * partition's quality on rank 0. Collective. */
+ * nodes. c holds the nodes only (and still does afterwards). cost (borrowed) is the engine's.
+ * The METIS graph's pair budget can be set with the environment variable
+ * CADENZA_PARTITION_PAIRS (part_graph.h). Logs the partition's quality on rank 0.
+ * Collective. */
 cz_status cz_place_nodes(cz_circuit *c, const cz_config *cfg, int nranks, cz_partition_method method, uint64_t seed,
-                         uint32_t **rank_of_gid);
+                         const cz_place_cost *cost, uint32_t **rank_of_gid);
 
 /* The edge filter of this rank: edges onto its own neurons, and on rank 0 also edges onto
  * virtual nodes (so that one rank reports them as errors). ctx is a cz_place_filter_ctx. */

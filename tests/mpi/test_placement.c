@@ -9,7 +9,8 @@
  * with one rank (or nranks = 1) everything is on rank 0. METIS is run on the node graph and on
  * a grouped graph (a tiny pair budget). Then each rank loads the edges
  * through cz_place_keep_edge: every edge must be kept by exactly one rank, the one that owns
- * its target. */
+ * its target. Last, a non-uniform engine cost moves the block boundaries to where the cost,
+ * not the neuron count, is balanced. */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 #include "io/circuit.h"
 #include "io/config.h"
 #include "mpi_brunel.h"
+#include "pointnet/place_cost.h"
 
 enum { N_NEURONS = 300 };
 
@@ -126,11 +128,11 @@ static void test_method(cz_circuit *c, const cz_config *cfg, cz_partition_method
   char what[64];
   snprintf(what, sizeof what, "%s, %d rank%s", cz_partition_method_name(m), nranks, nranks == 1 ? "" : "s");
   uint32_t *map = NULL, *again = NULL;
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, &map));
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, cz_pointnet_place_cost(), &map));
   if (!map) return;
   check_map(what, c, map, nranks, m);
   /* The same inputs give the same map (METIS with a fixed seed too). */
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, &again));
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, cz_pointnet_place_cost(), &again));
   if (again) {
     CZ_MPI_CHECK(map_hash(map, node_count(c)) == map_hash(again, node_count(c)), "%s: a second call differs",
                  what);
@@ -164,7 +166,7 @@ static void check_kept_edges(const cz_circuit *c, const uint32_t *map, const siz
 static void test_edge_filter(cz_circuit *c, const cz_config *cfg) {
   uint32_t *map = NULL;
   size_t *pop_offset = calloc(c->nnodes + 1, sizeof *pop_offset);
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, cz_comm_size(), CZ_PARTITION_METIS, 7, &map));
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, cz_comm_size(), CZ_PARTITION_METIS, 7, cz_pointnet_place_cost(), &map));
   if (!map || !pop_offset) {
     free(map);
     free(pop_offset);
@@ -187,6 +189,40 @@ static void test_edge_filter(cz_circuit *c, const cz_config *cfg) {
   free(pop_offset);
 }
 
+/* An engine cost where the first 100 neurons (gid order) cost 3 and the other 200 cost 1. */
+static uint32_t heavy_first(const void *ctx, uint32_t pop, uint32_t row) {
+  const cz_circuit *c = ctx;
+  size_t k = 0; /* neurons before (pop, row) */
+  for (uint32_t p = 0; p < pop; p++)
+    for (size_t i = 0; i < c->nodes[p].n; i++) k += !c->nodes[p].is_virtual[i];
+  for (uint32_t i = 0; i < row; i++) k += !c->nodes[pop].is_virtual[i];
+  return k < 100 ? 3 : 1;
+}
+
+/* Block placement balances the engine's cost, not the neuron count: of the total 500, each
+ * rank takes neurons while their midpoint stays within its share (round_robin.h), which
+ * works out by hand to 83 heavy neurons (cost 249) and 217 (251) on 2 ranks, and to 42
+ * (126), 42 (126), 16 + 76 (124) and 124 (124) on 4. */
+static void test_block_cost(cz_circuit *c, const cz_config *cfg) {
+  const int nranks = cz_comm_size();
+  const size_t want2[] = {83, 217}, want4[] = {42, 42, 92, 124}, want1[] = {300};
+  const size_t *want = nranks == 2 ? want2 : nranks == 4 ? want4 : nranks == 1 ? want1 : NULL;
+  const cz_place_cost cost = {heavy_first, c, 1};
+  uint32_t *map = NULL;
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, CZ_PARTITION_BLOCK, 7, &cost, &map));
+  size_t *counts = calloc((size_t)nranks, sizeof *counts);
+  if (map && counts) {
+    check_ranges("block by cost", c, map, nranks, counts);
+    check_order("block by cost", c, map, nranks, CZ_PARTITION_BLOCK);
+    check_identical_on_ranks("block by cost", map, node_count(c));
+    for (int r = 0; want && r < nranks; r++)
+      CZ_MPI_CHECK(counts[r] == want[r], "block by cost: rank %d holds %zu neurons, expected %zu", r, counts[r],
+                   want[r]);
+  }
+  free(counts);
+  free(map);
+}
+
 static void run_checks(const char *dir) {
   cz_config *cfg = NULL;
   cz_circuit *c = NULL;
@@ -204,6 +240,7 @@ static void run_checks(const char *dir) {
     test_method(c, cfg, CZ_PARTITION_METIS, 3);
     unsetenv("CADENZA_PARTITION_PAIRS");
     test_edge_filter(c, cfg);
+    test_block_cost(c, cfg);
   }
   cz_circuit_destroy(&c);
   cz_cfg_destroy(&cfg);

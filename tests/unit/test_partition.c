@@ -241,6 +241,78 @@ static void test_block(void **state) {
   assert_int_equal(cz_part_block(5, -1, part), CZ_ERR_INTERNAL);
 }
 
+/* Weighted deal and blocks: hand-worked cases, a uniform run inside non-uniform weights
+ * (a trailing vertex of cost 0) giving the unweighted parts, and balance bounds on random
+ * costs. */
+static void part_loads(const uint32_t *part, const uint32_t *w, size_t n, int np, uint64_t *load) {
+  for (int p = 0; p < np; p++) load[p] = 0;
+  for (size_t i = 0; i < n; i++) load[part[i]] += w[i];
+}
+
+static void test_weighted_hand_cases(void **state) {
+  (void)state;
+  uint32_t part[16];
+  const uint32_t w_rr[] = {5, 1, 1, 1, 1, 1, 1}, want_rr[] = {0, 1, 1, 1, 1, 1, 0};
+  assert_int_equal(cz_part_round_robin_weighted(COUNT(w_rr), w_rr, 2, part), CZ_OK);
+  for (size_t v = 0; v < COUNT(w_rr); v++) assert_int_equal(part[v], want_rr[v]);
+  /* a heavy first vertex: block 0 holds two vertices (cost 4), block 1 four (cost 4) */
+  const uint32_t w_b[] = {3, 1, 1, 1, 1, 1}, want_b[] = {0, 0, 1, 1, 1, 1};
+  assert_int_equal(cz_part_block_weighted(COUNT(w_b), w_b, 2, part), CZ_OK);
+  for (size_t v = 0; v < COUNT(w_b); v++) assert_int_equal(part[v], want_b[v]);
+  /* a vertex heavier than a share takes a part of its own */
+  const uint32_t w_h[] = {10, 1, 1, 1}, want_h[] = {0, 1, 1, 2};
+  assert_int_equal(cz_part_block_weighted(COUNT(w_h), w_h, 3, part), CZ_OK);
+  for (size_t v = 0; v < COUNT(w_h); v++) assert_int_equal(part[v], want_h[v]);
+  /* ten vertices of cost 1 and one of cost 0: the first ten as without weights */
+  const uint32_t w_u[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0}, want_u[] = {0, 0, 0, 0, 1, 1, 1, 2, 2, 2};
+  assert_int_equal(cz_part_block_weighted(COUNT(w_u), w_u, 3, part), CZ_OK);
+  for (size_t v = 0; v < COUNT(want_u); v++) assert_int_equal(part[v], want_u[v]);
+  assert_int_equal(cz_part_round_robin_weighted(COUNT(w_u), w_u, 3, part), CZ_OK);
+  for (size_t v = 0; v < COUNT(want_u); v++) assert_int_equal(part[v], v % 3);
+  /* equal costs, or none, are exactly the unweighted partitioners */
+  const uint32_t w_e[] = {7, 7, 7, 7, 7, 7, 7, 7, 7, 7};
+  uint32_t plain[16];
+  assert_int_equal(cz_part_block(10, 4, plain), CZ_OK);
+  assert_int_equal(cz_part_block_weighted(10, w_e, 4, part), CZ_OK);
+  assert_memory_equal(part, plain, 10 * sizeof *part);
+  assert_int_equal(cz_part_block_weighted(10, NULL, 4, part), CZ_OK);
+  assert_memory_equal(part, plain, 10 * sizeof *part);
+  assert_int_equal(cz_part_round_robin(10, 4, plain), CZ_OK);
+  assert_int_equal(cz_part_round_robin_weighted(10, w_e, 4, part), CZ_OK);
+  assert_memory_equal(part, plain, 10 * sizeof *part);
+  assert_int_equal(cz_part_block_weighted(4, w_h, 0, part), CZ_ERR_INTERNAL);
+  assert_int_equal(cz_part_round_robin_weighted(4, w_h, 0, part), CZ_ERR_INTERNAL);
+}
+
+static void test_weighted_balance(void **state) {
+  (void)state;
+  enum { N = 1000 };
+  uint32_t w[N], part[N];
+  uint64_t load[64], total = 0, seed = 12345;
+  for (size_t i = 0; i < N; i++) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    w[i] = 1 + (uint32_t)((seed >> 33) % 100);
+    total += w[i];
+  }
+  const int nps[] = {1, 2, 3, 7, 64};
+  for (size_t j = 0; j < COUNT(nps); j++) {
+    const int np = nps[j];
+    assert_int_equal(cz_part_round_robin_weighted(N, w, np, part), CZ_OK);
+    part_loads(part, w, N, np, load);
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (int p = 0; p < np; p++) {
+      lo = load[p] < lo ? load[p] : lo;
+      hi = load[p] > hi ? load[p] : hi;
+    }
+    assert_true(hi - lo <= 100); /* always dealt to the lightest part: within one vertex */
+    assert_int_equal(cz_part_block_weighted(N, w, np, part), CZ_OK);
+    for (size_t v = 1; v < N; v++) assert_true(part[v] == part[v - 1] || part[v] == part[v - 1] + 1);
+    part_loads(part, w, N, np, load);
+    for (int p = 0; p < np; p++) assert_true(load[p] <= (total + (uint64_t)np - 1) / (uint64_t)np + 100);
+    assert_true(load[np - 1] > 0);
+  }
+}
+
 /* ------------------------------------------------------------------ METIS */
 
 /* Two cliques of k vertices each, one on the even and one on the odd ids (so that no
@@ -674,6 +746,8 @@ int main(void) {
       cmocka_unit_test(test_pairs_merge_sorted_runs),
       cmocka_unit_test(test_graph_from_pairs_equals_from_edges),
       cmocka_unit_test(test_part_graph_group_size),
+      cmocka_unit_test(test_weighted_hand_cases),
+      cmocka_unit_test(test_weighted_balance),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,15 +22,32 @@ struct cz_report_out {
 
 const char *cz_report_path(const cz_report_out *r) { return r->path; }
 
+/* Elements of a population: index_pointer[n], or n with one element per node. */
+static size_t element_count(const cz_report_pop *p) { return p->index_pointer ? (size_t)p->index_pointer[p->n] : p->n; }
+
+/* The index pointer must start at 0 and never go down, or readers would take wrong columns. */
+static cz_status check_elements(const cz_report_pop *p) {
+  if (!p->index_pointer) return CZ_OK;
+  CZ_CHECK(p->index_pointer[0] == 0, CZ_ERR_INTERNAL, "report of population %s: index pointer starts at %llu",
+           p->name, (unsigned long long)p->index_pointer[0]);
+  for (size_t i = 0; i < p->n; i++)
+    CZ_CHECK(p->index_pointer[i + 1] >= p->index_pointer[i], CZ_ERR_INTERNAL,
+             "report of population %s: index pointer goes down at node %zu", p->name, i);
+  return CZ_OK;
+}
+
 static cz_status write_mapping(cz_h5file *f, const char *group, const cz_report_pop *p, const cz_report_spec *s) {
   char path[1024];
+  const size_t ne = element_count(p);
   uint64_t *ptr = NULL, *zeros = NULL;
   double *pos = NULL;
   CZ_NEW(ptr, p->n + 1);
-  zeros = cz_calloc(p->n ? p->n : 1, sizeof *zeros);
-  pos = cz_calloc(p->n ? p->n : 1, sizeof *pos);
+  zeros = cz_calloc(ne ? ne : 1, sizeof *zeros);
+  pos = cz_calloc(ne ? ne : 1, sizeof *pos);
   cz_status st = zeros && pos ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i <= p->n; i++) ptr[i] = i;
+  for (size_t i = 0; i <= p->n; i++) ptr[i] = p->index_pointer ? p->index_pointer[i] : i;
+  const uint64_t *ids = p->element_ids ? p->element_ids : zeros;
+  const double *at = p->element_pos ? p->element_pos : pos;
   const double time[3] = {s->t_first, s->t_first - s->step, s->step}; /* no row complete yet */
   snprintf(path, sizeof path, "%s/mapping/node_ids", group);
   if (st == CZ_OK) st = cz_h5_write_u64(f, path, p->node_ids, p->n, false);
@@ -39,9 +56,9 @@ static cz_status write_mapping(cz_h5file *f, const char *group, const cz_report_
   snprintf(path, sizeof path, "%s/mapping/index_pointers", group);
   if (st == CZ_OK) st = cz_h5_write_u64(f, path, ptr, p->n + 1, false);
   snprintf(path, sizeof path, "%s/mapping/element_ids", group);
-  if (st == CZ_OK) st = cz_h5_write_u64(f, path, zeros, p->n, false);
+  if (st == CZ_OK) st = cz_h5_write_u64(f, path, ids, ne, false);
   snprintf(path, sizeof path, "%s/mapping/element_pos", group);
-  if (st == CZ_OK) st = cz_h5_write_f64(f, path, pos, p->n, false);
+  if (st == CZ_OK) st = cz_h5_write_f64(f, path, at, ne, false);
   snprintf(path, sizeof path, "%s/mapping/time", group);
   if (st == CZ_OK) st = cz_h5_write_f64(f, path, time, 3, false);
   if (st == CZ_OK) st = cz_h5_write_attr_string(f, path, "units", "ms");
@@ -59,11 +76,13 @@ static cz_status write_layout(cz_report_out *r, const cz_report_spec *s) {
   for (size_t p = 0; p < s->npops; p++) {
     const cz_report_pop *pop = &s->pops[p];
     if (pop->n == 0) continue;
+    CZ_TRY(check_elements(pop));
+    if (element_count(pop) == 0) continue;
     char group[512];
     snprintf(group, sizeof group, "/report/%s", pop->name);
     CZ_TRY(cz_asprintf(&r->data_path[p], "%s/data", group));
     CZ_TRY(cz_asprintf(&r->time_path[p], "%s/mapping/time", group));
-    CZ_TRY(cz_h5_create_f64_2d(r->f, r->data_path[p], s->nrows, pop->n));
+    CZ_TRY(cz_h5_create_f64_2d(r->f, r->data_path[p], s->nrows, element_count(pop)));
     CZ_TRY(cz_h5_write_attr_string(r->f, r->data_path[p], "variable", s->variable));
     CZ_TRY(cz_h5_write_attr_string(r->f, r->data_path[p], "units", s->units));
     CZ_TRY(write_mapping(r->f, group, pop, s));

@@ -1,13 +1,16 @@
-/* Membrane reports in the SONATA layout (sonata-spec 4.3), written during a run by one process
- * (the engine's rank 0) or by all ranks of a communicator.
+/* Membrane and compartment reports in the SONATA layout (sonata-spec 4.3), written during a
+ * run by one process (the engine's rank 0) or by all ranks of a communicator.
  *
- * Per population with recorded nodes:
- *   /report/<pop>/data                     float64 [rows, nodes], attributes variable and units
+ * A node reports one or more elements (the compartments of a detailed cell, a point neuron's
+ * single value), each a column of the data. Per population with recorded elements:
+ *   /report/<pop>/data                     float64 [rows, elements], attributes variable, units
  *   /report/<pop>/mapping/node_ids         uint64 [nodes], ascending
- *   /report/<pop>/mapping/index_pointer    uint64 [nodes + 1] = 0, 1, .., nodes (BMTK's name)
+ *   /report/<pop>/mapping/index_pointer    uint64 [nodes + 1]: node i's elements are the
+ *                                          columns [index_pointer[i], index_pointer[i + 1])
+ *                                          (BMTK's name)
  *   /report/<pop>/mapping/index_pointers   the same (the name of the SONATA spec and libsonata)
- *   /report/<pop>/mapping/element_ids      uint64 [nodes] zeros (one element per point neuron)
- *   /report/<pop>/mapping/element_pos      float64 [nodes] zeros
+ *   /report/<pop>/mapping/element_ids      uint64 [elements] (a point neuron's: 0)
+ *   /report/<pop>/mapping/element_pos      float64 [elements] (a point neuron's: 0.0)
  *   /report/<pop>/mapping/time             float64 [3] = first row time, last row time, step;
  *                                          attribute units = "ms"
  * and the root attributes magic and version of the spikes file. Row r holds the samples at
@@ -29,10 +32,15 @@
 
 #include "base/status.h"
 
+/* One population's mapping (all borrowed). The element arrays may be NULL together: one
+ * element per node, id 0 at position 0.0 (a point neuron). */
 typedef struct cz_report_pop {
   const char *name;
-  size_t n;                 /* recorded nodes (0: the population is left out) */
-  const uint64_t *node_ids; /* [n], ascending */
+  size_t n;                      /* recorded nodes (0, or 0 elements: the population is left out) */
+  const uint64_t *node_ids;      /* [n], ascending */
+  const uint64_t *index_pointer; /* [n + 1]: 0, then non-decreasing; NULL: 0, 1, .., n */
+  const uint64_t *element_ids;   /* [index_pointer[n]]; NULL: zeros */
+  const double *element_pos;     /* [index_pointer[n]]; NULL: zeros */
 } cz_report_pop;
 
 typedef struct cz_report_spec {
@@ -52,8 +60,9 @@ typedef struct cz_report_out cz_report_out;
  * at the end (one rank of the communicator). Owned (*out). Collective. */
 cz_status cz_report_create(const cz_report_spec *spec, const void *mpi_comm, bool leader, cz_report_out **out);
 /* Writes rows [row0, row0 + nrows) of this rank's columns of population p: cols are
- * ascending indices into that population's node_ids, data is [nrows][ncols] row-major.
- * Collective: every rank calls it for every population, with the same rows. */
+ * ascending element columns of that population (with one element per node, indices into its
+ * node_ids), data is [nrows][ncols] row-major. Collective: every rank calls it for every
+ * population, with the same rows. */
 cz_status cz_report_write(cz_report_out *r, size_t p, size_t row0, size_t nrows, const uint64_t *cols, size_t ncols,
                           const double *data);
 /* Declares every row up to the one at time `last` complete: flush, record last in time[1],

@@ -14,8 +14,8 @@
  * the grouped graph keeps groups whole, so its cut is exactly the node graph's cut: the
  * synapses inside a group never cross ranks. Vertex weight: the engine's cost of each of its
  * neurons (core/placement.h) plus per_synapse for each afferent synapse (virtual sources
- * included); edge weight: synapses between the two groups, both directions. Weights are scaled down, never to 0, when their totals would not fit METIS's
- * 32-bit sums. */
+ * included); edge weight: synapses between the two groups, both directions. Weights are
+ * scaled down, never to 0, when their totals would not fit METIS's 32-bit sums. */
 #ifndef CZ_CORE_PART_GRAPH_H
 #define CZ_CORE_PART_GRAPH_H
 

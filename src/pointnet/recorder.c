@@ -565,7 +565,9 @@ static cz_status open_report(const cz_recorder *r, report *p, bool any_synapse) 
   if (st == CZ_OK && writer) {
     cz_report_pop *pops = calloc(p->npops + 1, sizeof *pops);
     if (!pops) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-    for (size_t q = 0; pops && q < p->npops; q++) pops[q] = (cz_report_pop){r->c->nodes[q].name, p->nids[q], p->ids[q]};
+    /* one element per point neuron: no index pointer or element arrays */
+    for (size_t q = 0; pops && q < p->npops; q++)
+      pops[q] = (cz_report_pop){.name = r->c->nodes[q].name, .n = p->nids[q], .node_ids = p->ids[q]};
     const cz_report_spec spec = {p->path, p->variable, units_of(p->variable), p->npops, pops,
                                  time_of(r, p, p->k_first), p->interval_ms, (size_t)(p->k_last - p->k_first + 1)};
     if (st == CZ_OK) st = cz_report_create(&spec, NULL, true, &p->out);

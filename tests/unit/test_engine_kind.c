@@ -13,7 +13,7 @@
 static const struct {
   cz_clue_key key;
   const char *value;
-  cz_engine engine;
+  cz_engine_id engine;
 } CLUES[] = {
     {CZ_CLUE_TARGET_SIMULATOR, "NEST", CZ_ENGINE_POINT},
     {CZ_CLUE_TARGET_SIMULATOR, "nest", CZ_ENGINE_POINT},

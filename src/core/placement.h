@@ -8,7 +8,7 @@
  * the afferent synapses) and each edge by the synapses it stands for. round-robin and block
  * need no graph. Rank 0 computes the placement and broadcasts it, so every rank holds the
  * same map whatever the partitioner does on other machines. Results never depend on the
- * placement (sim.h), only speed does. */
+ * placement (core/epoch.h), only speed does. */
 #ifndef CZ_CORE_PLACEMENT_H
 #define CZ_CORE_PLACEMENT_H
 

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "base/log.h"
+#include "pointnet/engine.h"
 
 typedef struct named_engine {
   const char *name;
@@ -35,6 +36,13 @@ const char *cz_engine_name(cz_engine_id e) {
     case CZ_ENGINE_FILTERNET: return "FilterNet (LGNModel)";
     case CZ_ENGINE_POPNET: return "PopNet (DiPDE)";
     default: return "no engine";
+  }
+}
+
+const cz_engine_kind *cz_engine_kind_of(cz_engine_id e) {
+  switch (e) {
+    case CZ_ENGINE_POINT: return &cz_point_engine_kind;
+    default: return NULL;
   }
 }
 

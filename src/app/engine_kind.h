@@ -13,6 +13,7 @@
 #define CZ_APP_ENGINE_KIND_H
 
 #include "base/status.h"
+#include "core/engine.h"
 #include "io/config.h"
 #include "io/engine_clues.h"
 
@@ -29,6 +30,10 @@ const char *cz_engine_name(cz_engine_id e);
 
 /* The engine one clue names. */
 cz_engine_id cz_engine_of_clue(const cz_engine_clue *clue);
+
+/* The engine of that id that Cadenza has (a new engine is one line of its registry), or NULL
+ * when it has none yet. */
+const cz_engine_kind *cz_engine_kind_of(cz_engine_id e);
 
 /* CZ_OK for a point network; otherwise CZ_ERR_CONFIG, one line naming the engine, the file and
  * the key that gave it away, and that the engine is not available yet. Reads the node types

@@ -87,10 +87,26 @@ static void test_verdicts(void **state) {
   cz_error_clear();
 }
 
+/* The registry has the point engine, under the name the refusals use, and no other yet. */
+static void test_registry(void **state) {
+  (void)state;
+  const cz_engine_kind *k = cz_engine_kind_of(CZ_ENGINE_POINT);
+  assert_non_null(k);
+  assert_string_equal(k->name, cz_engine_name(CZ_ENGINE_POINT));
+  assert_non_null(k->node_cost);
+  assert_non_null(k->check_blocks);
+  assert_true(k->node_cost(NULL, 0, 0, 9) > k->node_cost(NULL, 0, 0, 0)); /* synapses cost */
+  assert_null(cz_engine_kind_of(CZ_ENGINE_BIONET));
+  assert_null(cz_engine_kind_of(CZ_ENGINE_FILTERNET));
+  assert_null(cz_engine_kind_of(CZ_ENGINE_POPNET));
+  assert_null(cz_engine_kind_of(CZ_ENGINE_UNSAID));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_each_clue),
       cmocka_unit_test(test_verdicts),
+      cmocka_unit_test(test_registry),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,7 +144,7 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b, const 
     CZ_TRY(cz_clamp_check_block(cfg, b));
     if (!net) return CZ_OK;
     cz_clamps cl;
-    cz_status st = cz_clamps_build(&one, c, net, &cl);
+    cz_status st = cz_clamps_build(&one, c, &net->gm, &net->tg, &cl);
     cz_clamps_free(&cl);
     return st;
   }
@@ -167,7 +167,7 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b, const 
   }
   cz_vspikes vs;
   memset(&vs, 0, sizeof vs);
-  cz_status st = cz_vspikes_build(&one, c, net, &vs);
+  cz_status st = cz_vspikes_build(&one, c, &net->gm, &net->tg, &vs);
   cz_vspikes_free(&vs);
   return st;
 }

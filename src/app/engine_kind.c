@@ -4,13 +4,14 @@
 #include <strings.h>
 
 #include "base/log.h"
+#include "pointnet/engine.h"
 
 typedef struct named_engine {
   const char *name;
-  cz_engine engine;
+  cz_engine_id engine;
 } named_engine;
 
-static cz_engine lookup(const char *name, const named_engine *table) {
+static cz_engine_id lookup(const char *name, const named_engine *table) {
   for (; table->name; table++)
     if (strcasecmp(name, table->name) == 0) return table->engine;
   return CZ_ENGINE_UNSAID;
@@ -28,7 +29,7 @@ static const named_engine SCHEMAS[] = {{"nest", CZ_ENGINE_POINT},       {"ctdb",
                                        {"nml", CZ_ENGINE_BIONET},       {"lgnmodel", CZ_ENGINE_FILTERNET},
                                        {"dipde", CZ_ENGINE_POPNET},     {NULL, CZ_ENGINE_UNSAID}};
 
-const char *cz_engine_name(cz_engine e) {
+const char *cz_engine_name(cz_engine_id e) {
   switch (e) {
     case CZ_ENGINE_POINT: return "PointNet (NEST)";
     case CZ_ENGINE_BIONET: return "BioNet (NEURON)";
@@ -38,8 +39,15 @@ const char *cz_engine_name(cz_engine e) {
   }
 }
 
+const cz_engine_kind *cz_engine_kind_of(cz_engine_id e) {
+  switch (e) {
+    case CZ_ENGINE_POINT: return &cz_point_engine_kind;
+    default: return NULL;
+  }
+}
+
 /* The engine of a model_template's schema, the part before the first ':'. */
-static cz_engine engine_of_template(const char *tmpl) {
+static cz_engine_id engine_of_template(const char *tmpl) {
   const char *colon = strchr(tmpl, ':');
   if (!colon) return CZ_ENGINE_UNSAID;
   char schema[32];
@@ -50,7 +58,7 @@ static cz_engine engine_of_template(const char *tmpl) {
   return lookup(schema, SCHEMAS);
 }
 
-cz_engine cz_engine_of_clue(const cz_engine_clue *clue) {
+cz_engine_id cz_engine_of_clue(const cz_engine_clue *clue) {
   switch (clue->key) {
     case CZ_CLUE_TARGET_SIMULATOR: return lookup(clue->value, SIMULATORS);
     case CZ_CLUE_MODEL_TYPE: return lookup(clue->value, MODEL_TYPES);
@@ -74,7 +82,7 @@ cz_status cz_engine_require_point(const cz_config *cfg) {
   const cz_engine_clue *other = NULL;
   for (size_t i = 0; i < clues.n && !other; i++) {
     note_unknown_simulator(&clues.v[i]);
-    const cz_engine e = cz_engine_of_clue(&clues.v[i]);
+    const cz_engine_id e = cz_engine_of_clue(&clues.v[i]);
     if (e != CZ_ENGINE_UNSAID && e != CZ_ENGINE_POINT) other = &clues.v[i];
   }
   cz_status st = CZ_OK;

@@ -13,22 +13,27 @@
 #define CZ_APP_ENGINE_KIND_H
 
 #include "base/status.h"
+#include "core/engine.h"
 #include "io/config.h"
 #include "io/engine_clues.h"
 
-typedef enum cz_engine {
+typedef enum cz_engine_id {
   CZ_ENGINE_UNSAID = 0, /* the clue names no engine */
   CZ_ENGINE_POINT,
   CZ_ENGINE_BIONET,
   CZ_ENGINE_FILTERNET,
   CZ_ENGINE_POPNET
-} cz_engine;
+} cz_engine_id;
 
 /* "PointNet (NEST)", "BioNet (NEURON)", ... */
-const char *cz_engine_name(cz_engine e);
+const char *cz_engine_name(cz_engine_id e);
 
 /* The engine one clue names. */
-cz_engine cz_engine_of_clue(const cz_engine_clue *clue);
+cz_engine_id cz_engine_of_clue(const cz_engine_clue *clue);
+
+/* The engine of that id that Cadenza has (a new engine is one line of its registry), or NULL
+ * when it has none yet. */
+const cz_engine_kind *cz_engine_kind_of(cz_engine_id e);
 
 /* CZ_OK for a point network; otherwise CZ_ERR_CONFIG, one line naming the engine, the file and
  * the key that gave it away, and that the engine is not available yet. Reads the node types

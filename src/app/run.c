@@ -19,13 +19,14 @@
 #include "base/str.h"
 #include "base/timer.h"
 #include "comm/comm.h"
+#include "core/epoch.h"
 #include "core/placement.h"
-#include "pointnet/network.h"
-#include "pointnet/place_cost.h"
-#include "pointnet/recorder.h"
-#include "pointnet/sim.h"
 #include "core/stimulus/current_clamp.h"
 #include "core/stimulus/spike_train.h"
+#include "pointnet/engine.h"
+#include "pointnet/network.h"
+#include "pointnet/recorder.h"
+#include "pointnet/weight_report.h"
 #include "io/circuit.h"
 #include "io/partition_file.h"
 #include "io/spikes_out.h"
@@ -38,7 +39,10 @@ typedef struct run_state {
   cz_vspikes vs;
   cz_clamps clamps;
   cz_poisson_drive poisson;
-  cz_sim_result result;
+  cz_point_engine *engine;
+  cz_epoch_result result;
+  int64_t *wev;       /* weight_recorder events (CZ_WEV_WORDS words each) */
+  size_t nwev;
   cz_recorder *recorder;
   cz_spike_journal *journal;
   const char *hw_why; /* why there are no hardware counters */
@@ -48,7 +52,9 @@ typedef struct run_state {
 static void run_state_free(run_state *s) {
   cz_recorder_close(&s->recorder, false); /* a failed run leaves its report as .part */
   cz_journal_close(&s->journal, false);   /* and the spikes of its completed blocks */
-  cz_sim_result_free(&s->result);
+  cz_epoch_result_free(&s->result);
+  free(s->wev);
+  cz_point_engine_destroy(&s->engine);
   cz_clamps_free(&s->clamps);
   cz_poisson_free(&s->poisson);
   cz_vspikes_free(&s->vs);
@@ -204,8 +210,8 @@ static cz_status build(run_state *s, const cz_run_options *opt) {
   const double dt = cz_now() - t0;
   cz_log_info("Built %zu synapses from the edge files in %.2f s (%.3g edges/s%s)", s->net->nsyn_total, dt,
               dt > 0 ? (double)s->net->nsyn_total / dt : 0.0, cz_comm_size() > 1 ? " on rank 0" : "");
-  CZ_TRY(cz_vspikes_build(s->cfg, s->circuit, s->net, &s->vs));
-  CZ_TRY(cz_clamps_build(s->cfg, s->circuit, s->net, &s->clamps));
+  CZ_TRY(cz_vspikes_build(s->cfg, s->circuit, &s->net->gm, &s->net->tg, &s->vs));
+  CZ_TRY(cz_clamps_build(s->cfg, s->circuit, &s->net->gm, &s->net->tg, &s->clamps));
   CZ_TRY(cz_poisson_build_seeded(s->cfg, s->circuit, s->net,
                                  opt->seed >= 0 ? (uint64_t)opt->seed : CZ_POISSON_DEFAULT_SEED, &s->poisson));
   CZ_TRY(cz_recorder_create(s->cfg, s->circuit, s->net, s->rank_of_gid, &s->recorder));
@@ -285,7 +291,7 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   } else {
     if (cz_comm_size() > 1)
       cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));
-    CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, cz_pointnet_place_cost(),
+    CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, cz_point_engine_kind.place_cost(),
                           &s->rank_of_gid));
   }
   cz_timer_stop(CZ_T_SETUP_PARTITION);
@@ -328,33 +334,35 @@ static void print_progress(void *pv, int64_t done, int64_t nsteps, size_t nspike
 static cz_status simulate(run_state *s, const cz_run_options *opt) {
   cz_log_info("Starting Simulation");
   cz_log_info("Running simulation for %.3f ms with the time step %.3f ms (%lld steps, epochs of %d steps, %d threads)",
-              (double)s->net->nsteps * s->net->h, s->net->h, (long long)s->net->nsteps, s->net->min_delay, s->threads);
-  progress_ctx pc = {cz_now(), s->net->h, s->net->N, isatty(1) != 0};
+              (double)s->net->tg.nsteps * s->net->tg.h, s->net->tg.h, (long long)s->net->tg.nsteps, s->net->min_delay,
+              s->threads);
+  progress_ctx pc = {cz_now(), s->net->tg.h, s->net->N, isatty(1) != 0};
   /* quiet_simulator silences the simulator's own chatter, as it silences NEST's in BMTK;
    * --progress asks for it all the same. */
   bool show = (opt->progress == 2 || (opt->progress == 1 && !s->cfg->quiet_simulator && cz_log_get_level() <= CZ_LOG_INFO)) &&
               cz_comm_rank() == 0;
   cz_timer_start(CZ_T_RUN);
-  cz_sim_block blk = {cz_journal_block_steps(s->cfg), cz_journal_block, s->journal};
-  cz_status st = cz_sim_run(s->net, &s->vs, &s->clamps, &s->poisson, s->recorder, s->journal ? &blk : NULL,
-                            show ? print_progress : NULL, &pc, &s->result);
+  cz_epoch_block blk = {cz_journal_block_steps(s->cfg), cz_journal_block, s->journal};
+  cz_engine engine;
+  cz_status st = cz_point_engine_create(s->net, &s->clamps, &s->poisson, s->recorder, &s->engine, &engine);
+  st = cz_comm_agree(st);
+  if (st == CZ_OK)
+    st = cz_epoch_run(&engine, &s->vs, s->journal ? &blk : NULL, show ? print_progress : NULL, &pc, &s->result);
+  if (st == CZ_OK) st = cz_point_engine_weight_events(s->engine, &s->wev, &s->nwev);
   cz_timer_stop(CZ_T_RUN);
-  if (show && st == CZ_OK) print_progress(&pc, s->net->nsteps, s->net->nsteps, s->result.nspikes); /* the 100% line */
+  if (show && st == CZ_OK) print_progress(&pc, s->net->tg.nsteps, s->net->tg.nsteps, s->result.spikes.n); /* the 100% line */
   if (show && pc.tty) printf("\n");
   CZ_TRY(st);
   cz_log_info("Simulation finished, finalizing results.");
   return CZ_OK;
 }
 
-/* Spikes of every rank, gathered on rank 0 as (stamp, gid) pairs. */
+/* Spikes of every rank, gathered on rank 0 as two-word records (cz_spike_pack). */
 static cz_status gather_spikes(const run_state *s, int64_t **all, size_t *nall) {
-  const size_t n = s->result.nspikes;
+  const size_t n = s->result.spikes.n;
   int64_t *mine = NULL;
   CZ_NEW(mine, 2 * n);
-  for (size_t i = 0; i < n; i++) {
-    mine[2 * i] = s->result.stamp[i];
-    mine[2 * i + 1] = s->result.gid[i];
-  }
+  for (size_t i = 0; i < n; i++) cz_spike_pack(&s->result.spikes.s[i], &mine[2 * i]);
   cz_status st = cz_comm_gather_records(mine, n, 2, all, nall);
   free(mine);
   return st;
@@ -363,22 +371,23 @@ static cz_status gather_spikes(const run_state *s, int64_t **all, size_t *nall) 
 /* Which rank writes a spike in the collective write: ranges of the sort key, so that each
  * rank's slice of every population is contiguous in the file. by_id: ranges of node ids per
  * population; otherwise ranges of time. */
-static int writer_of(const run_state *s, int64_t stamp, size_t gid, const uint64_t *id_lo, const uint64_t *id_span) {
+static int writer_of(const run_state *s, const cz_spike *spike, const uint64_t *id_lo, const uint64_t *id_span) {
   const int nr = cz_comm_size();
   if (s->cfg->sort_order == CZ_SORT_BY_ID) {
     size_t pop, row;
-    cz_net_locate(s->net, gid, &pop, &row);
+    cz_gidmap_locate(&s->net->gm, cz_spike_gid(spike), &pop, &row);
     uint64_t id = s->circuit->nodes[pop].node_id[row];
     return (int)((double)(id - id_lo[pop]) / (double)id_span[pop] * nr);
   }
-  return (int)((double)stamp / (double)(s->net->nsteps + 2) * nr);
+  return (int)((double)(cz_spike_step(spike) + 1) / (double)(s->net->tg.nsteps + 2) * nr);
 }
 
 /* Sends every spike to the rank that writes it; returns this rank's share. */
 static cz_status spikes_to_writers(const run_state *s, int64_t **mine, size_t *nmine) {
   const cz_circuit *c = s->circuit;
   const int nr = cz_comm_size();
-  const size_t n = s->result.nspikes;
+  const size_t n = s->result.spikes.n;
+  const cz_spike *sp = s->result.spikes.s;
   uint64_t *id_lo = cz_calloc(c->nnodes, sizeof *id_lo), *id_span = cz_calloc(c->nnodes, sizeof *id_span);
   size_t *count = cz_calloc((size_t)nr, sizeof *count), *next = cz_calloc((size_t)nr, sizeof *next);
   int64_t *send = cz_calloc(2 * n + 2, sizeof *send);
@@ -394,14 +403,13 @@ static cz_status spikes_to_writers(const run_state *s, int64_t **mine, size_t *n
     id_span[p] = c->nodes[p].n ? hi - lo + 1 : 1;
   }
   for (size_t i = 0; st == CZ_OK && i < n; i++) {
-    dest[i] = writer_of(s, s->result.stamp[i], s->result.gid[i], id_lo, id_span);
+    dest[i] = writer_of(s, &sp[i], id_lo, id_span);
     count[dest[i]]++;
   }
   for (int r = 1; r < nr; r++) next[r] = next[r - 1] + count[r - 1];
   for (size_t i = 0; st == CZ_OK && i < n; i++) {
     size_t j = next[dest[i]]++;
-    send[2 * j] = s->result.stamp[i];
-    send[2 * j + 1] = (int64_t)s->result.gid[i];
+    cz_spike_pack(&sp[i], &send[2 * j]);
   }
   st = cz_comm_agree(st);
   if (st == CZ_OK) st = cz_comm_alltoall_records(send, count, 2, mine, nmine);
@@ -418,11 +426,13 @@ static cz_status spikes_to_writers(const run_state *s, int64_t **mine, size_t *n
  * offsets the lower ranks' shares leave. */
 static cz_status write_h5_collective(const run_state *s) {
   int64_t *mine = NULL;
+  cz_spike *recs = NULL;
   size_t n = 0;
   cz_spike_table t;
   memset(&t, 0, sizeof t);
   cz_status st = spikes_to_writers(s, &mine, &n);
-  if (st == CZ_OK) st = cz_spike_table_of(s->net, s->circuit, mine, n, &t);
+  if (st == CZ_OK) st = cz_spike_records_unpack(mine, n, &recs);
+  if (st == CZ_OK) st = cz_spike_table_of(&s->net->tg, &s->net->gm, s->circuit, recs, n, &t);
   if (st == CZ_OK) st = cz_spikes_sort(&t, s->cfg->sort_order);
   const size_t np = s->circuit->nnodes;
   uint64_t *total = cz_calloc(np, sizeof *total), *offset = cz_calloc(np, sizeof *offset);
@@ -437,6 +447,7 @@ static cz_status write_h5_collective(const run_state *s) {
   cz_spike_table_free(&t);
   free(total);
   free(offset);
+  free(recs);
   free(mine);
   return st;
 }
@@ -448,17 +459,20 @@ static cz_status write_spikes(run_state *s) {
   if (!rank0_h5 && !cfg->spikes_file_csv) return CZ_OK;
   /* The CSV file (and with one rank the h5 file) is written by rank 0 from all spikes. */
   int64_t *all = NULL;
+  cz_spike *recs = NULL;
   size_t nall = 0;
   cz_status st = gather_spikes(s, &all, &nall);
   cz_spike_table t;
   memset(&t, 0, sizeof t);
   if (st == CZ_OK && cz_comm_rank() == 0) {
-    st = cz_spike_table_of(s->net, s->circuit, all, nall, &t);
+    st = cz_spike_records_unpack(all, nall, &recs);
+    if (st == CZ_OK) st = cz_spike_table_of(&s->net->tg, &s->net->gm, s->circuit, recs, nall, &t);
     if (st == CZ_OK) st = cz_spikes_sort(&t, cfg->sort_order);
     if (st == CZ_OK && rank0_h5) st = cz_spikes_write_h5(cfg->spikes_file, &t, cfg->sort_order, true);
     if (st == CZ_OK && cfg->spikes_file_csv) st = cz_spikes_write_csv(cfg->spikes_file_csv, &t);
   }
   cz_spike_table_free(&t);
+  free(recs);
   free(all);
   return st;
 }
@@ -471,7 +485,7 @@ typedef struct run_totals {
 static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
   t->neurons = s->net->N;
   t->synapses = s->net->nsyn_total;
-  t->spikes = s->result.nspikes;
+  t->spikes = s->result.spikes.n;
   t->events = s->result.nevents;
   int64_t rss = (int64_t)cz_peak_rss_bytes();
   CZ_TRY(cz_comm_allreduce_sum_u64(&t->neurons));
@@ -488,14 +502,14 @@ static void print_summary(const run_state *s, const run_totals *t) {
   double run = cz_timer_get(CZ_T_RUN);
   double load = cz_timer_get(CZ_T_SETUP_CONFIG) + cz_timer_get(CZ_T_SETUP_LOAD) + cz_timer_get(CZ_T_SETUP_PARTITION) +
                 cz_timer_get(CZ_T_SETUP_BUILD);
-  double sim_s = (double)net->nsteps * net->h / 1000.0;
+  double sim_s = (double)net->tg.nsteps * net->tg.h / 1000.0;
   double rate = t->neurons && sim_s > 0 ? (double)t->spikes / (double)t->neurons / sim_s : 0;
   cz_log_info("Done.");
   if (cz_comm_rank() != 0) return;
   printf("cadenza: %llu neurons (%zu virtual nodes), %llu synapses, %llu spikes (%.2f Hz/neuron); %d rank%s x %d "
          "thread%s; load %.2f s, run %.2f s (update %.2f s, deliver %.2f s, exchange %.2f s, wait %.2f s, pack %.2f s, "
          "report %.2f s), write %.2f s; %.3g synaptic events/s; peak memory %.1f MiB%s\n",
-         (unsigned long long)t->neurons, net->nsrc - (size_t)t->neurons, (unsigned long long)t->synapses,
+         (unsigned long long)t->neurons, net->gm.nsrc - (size_t)t->neurons, (unsigned long long)t->synapses,
          (unsigned long long)t->spikes, rate, cz_comm_size(), cz_comm_size() > 1 ? "s" : "", net->nthreads,
          net->nthreads > 1 ? "s" : "", load, run, cz_timer_get(CZ_T_RUN_UPDATE), cz_timer_get(CZ_T_RUN_DELIVER),
          cz_timer_get(CZ_T_RUN_TRANSFER), cz_timer_get(CZ_T_RUN_WAIT), cz_timer_get(CZ_T_RUN_PACK),
@@ -550,7 +564,7 @@ static cz_status rss_over_ranks(cz_stat *out) {
 static cz_status write_timing(const run_state *s, const cz_run_options *opt, const run_totals *tot) {
   cz_timing t;
   CZ_TRY(cz_timing_collect(&s->result, cz_hw_available() ? NULL : s->hw_why, &t));
-  t.size = (cz_run_size){(double)s->net->nsteps * s->net->h, tot->neurons, tot->synapses, tot->spikes, tot->events,
+  t.size = (cz_run_size){(double)s->net->tg.nsteps * s->net->tg.h, tot->neurons, tot->synapses, tot->spikes, tot->events,
                          {0, 0, 0}};
   CZ_TRY(rss_over_ranks(&t.size.peak_rss));
   cz_timing_log(&t, opt->verbose != 0);
@@ -571,7 +585,7 @@ static cz_status run_all(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_OUTPUT);
   CZ_TRY(prepare_output(s, opt));
   CZ_TRY(cz_recorder_open(s->recorder));
-  CZ_TRY(cz_journal_open(s->cfg, s->net, s->circuit, &s->journal));
+  CZ_TRY(cz_journal_open(s->cfg, &s->net->tg, &s->net->gm, s->circuit, &s->journal));
   cz_timer_stop(CZ_T_SETUP_OUTPUT);
   /* Counters from here on: the run and the output, once the input is known to be good. */
   if (!cz_hw_init(&s->hw_why)) cz_log_warn("hardware counters are not recorded: %s", s->hw_why);
@@ -579,7 +593,7 @@ static cz_status run_all(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_OUTPUT);
   CZ_TRY(cz_comm_agree(cz_recorder_close(&s->recorder, true)));
   CZ_TRY(cz_comm_agree(write_spikes(s)));
-  CZ_TRY(cz_wrecs_write(&s->net->wrecs, s->net, s->circuit, s->result.wev, s->result.nwev));
+  CZ_TRY(cz_wrecs_write(&s->net->wrecs, s->net, s->circuit, s->wev, s->nwev));
   CZ_TRY(cz_comm_agree(cz_journal_close(&s->journal, true)));
   cz_timer_stop(CZ_T_OUTPUT);
   cz_timer_stop(CZ_T_TOTAL);

@@ -18,7 +18,8 @@
 enum { DEFAULT_BLOCK_STEPS = 5000 };
 
 struct cz_spike_journal {
-  const cz_network *net;
+  const cz_timegrid *tg;
+  const cz_gidmap *gm;
   const cz_circuit *c;
   char *dir;
   size_t from;      /* first local spike of the next block */
@@ -58,12 +59,14 @@ static cz_status clear_dir(const char *dir, bool rmdir_too) {
   return st;
 }
 
-cz_status cz_journal_open(const cz_config *cfg, const cz_network *net, const cz_circuit *c, cz_spike_journal **out) {
+cz_status cz_journal_open(const cz_config *cfg, const cz_timegrid *tg, const cz_gidmap *gm, const cz_circuit *c,
+                          cz_spike_journal **out) {
   *out = NULL;
   if (!cfg->spikes_file) return CZ_OK;
   cz_spike_journal *j = NULL;
   CZ_NEW(j, 1);
-  j->net = net;
+  j->tg = tg;
+  j->gm = gm;
   j->c = c;
   cz_status st = cz_asprintf(&j->dir, "%s.blocks", cfg->spikes_file);
   if (st == CZ_OK && cz_comm_rank() == 0) {
@@ -81,30 +84,29 @@ cz_status cz_journal_open(const cz_config *cfg, const cz_network *net, const cz_
   return CZ_OK;
 }
 
-static cz_status write_block(cz_spike_journal *j, const int64_t *recs, size_t n, int64_t t1) {
+static cz_status write_block(cz_spike_journal *j, const int64_t *words, size_t n, int64_t t1) {
   cz_spike_table t;
   memset(&t, 0, sizeof t);
   char *path = NULL;
-  const double from = (double)(j->t_from * j->net->tics_per_step) / 1000.0;
-  const double to = (double)(t1 * j->net->tics_per_step) / 1000.0;
+  const double from = cz_timegrid_ms(j->tg, j->t_from), to = cz_timegrid_ms(j->tg, t1);
+  cz_spike *recs = NULL;
   cz_status st = cz_asprintf(&path, "%s/block_%06d_%.10g-%.10gms.h5", j->dir, j->k + 1, from, to);
-  if (st == CZ_OK) st = cz_spike_table_of(j->net, j->c, recs, n, &t);
+  if (st == CZ_OK) st = cz_spike_records_unpack(words, n, &recs);
+  if (st == CZ_OK) st = cz_spike_table_of(j->tg, j->gm, j->c, recs, n, &t);
   if (st == CZ_OK) st = cz_spikes_sort(&t, CZ_SORT_BY_TIME);
   if (st == CZ_OK) st = cz_spikes_write_h5(path, &t, CZ_SORT_BY_TIME, false);
   cz_spike_table_free(&t);
+  free(recs);
   free(path);
   return st;
 }
 
-cz_status cz_journal_block(void *journal, int64_t t1, const cz_sim_result *sofar) {
+cz_status cz_journal_block(void *journal, int64_t t1, const cz_epoch_result *sofar) {
   cz_spike_journal *j = journal;
-  const size_t n = sofar->nspikes - j->from;
+  const size_t n = sofar->spikes.n - j->from;
   int64_t *mine = cz_calloc(2 * n + 2, sizeof *mine);
   cz_status st = mine ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; st == CZ_OK && i < n; i++) {
-    mine[2 * i] = sofar->stamp[j->from + i];
-    mine[2 * i + 1] = sofar->gid[j->from + i];
-  }
+  for (size_t i = 0; st == CZ_OK && i < n; i++) cz_spike_pack(&sofar->spikes.s[j->from + i], &mine[2 * i]);
   int64_t *all = NULL;
   size_t nall = 0;
   st = cz_comm_agree(st);
@@ -112,7 +114,7 @@ cz_status cz_journal_block(void *journal, int64_t t1, const cz_sim_result *sofar
   if (st == CZ_OK && cz_comm_rank() == 0) st = write_block(j, all, nall, t1);
   free(mine);
   free(all);
-  j->from = sofar->nspikes;
+  j->from = sofar->spikes.n;
   j->t_from = t1;
   j->k++;
   return st;

@@ -15,19 +15,22 @@
 #include <stdint.h>
 
 #include "base/status.h"
-#include "pointnet/network.h"
-#include "pointnet/sim.h"
+#include "core/epoch.h"
+#include "core/gidmap.h"
+#include "core/timegrid.h"
 #include "io/circuit.h"
 #include "io/config.h"
 
 typedef struct cz_spike_journal cz_spike_journal;
 
 /* Creates the journal folder (rank 0; block files of an earlier run in it are removed) when
- * cfg writes a spikes file; *out is NULL otherwise. Collective. */
-cz_status cz_journal_open(const cz_config *cfg, const cz_network *net, const cz_circuit *c, cz_spike_journal **out);
-/* The block hook of the time loop (cz_sim_block.fn): writes the spikes recorded since the
+ * cfg writes a spikes file; *out is NULL otherwise. tg, gm, c: borrowed, for the life of the
+ * journal. Collective. */
+cz_status cz_journal_open(const cz_config *cfg, const cz_timegrid *tg, const cz_gidmap *gm, const cz_circuit *c,
+                          cz_spike_journal **out);
+/* The block hook of the time loop (cz_epoch_block.fn): writes the spikes recorded since the
  * last block, up to step t1. Collective. */
-cz_status cz_journal_block(void *journal, int64_t t1, const cz_sim_result *sofar);
+cz_status cz_journal_block(void *journal, int64_t t1, const cz_epoch_result *sofar);
 /* Steps per block: run.nsteps_block (5000 when absent), but at least 100 ms of model time. */
 int64_t cz_journal_block_steps(const cz_config *cfg);
 /* Frees the journal; with remove, rank 0 deletes its files and folder. Collective. */

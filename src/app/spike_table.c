@@ -5,8 +5,8 @@
 
 #include "base/mem.h"
 
-cz_status cz_spike_table_of(const cz_network *net, const cz_circuit *c, const int64_t *recs, size_t n,
-                            cz_spike_table *t) {
+cz_status cz_spike_table_of(const cz_timegrid *tg, const cz_gidmap *gm, const cz_circuit *c, const cz_spike *recs,
+                            size_t n, cz_spike_table *t) {
   memset(t, 0, sizeof *t);
   t->n = n;
   t->npops = c->nnodes;
@@ -19,10 +19,10 @@ cz_status cz_spike_table_of(const cz_network *net, const cz_circuit *c, const in
   for (size_t p = 0; p < c->nnodes; p++) names[p] = c->nodes[p].name;
   for (size_t i = 0; i < n; i++) {
     size_t pop, row;
-    cz_net_locate(net, (size_t)recs[2 * i + 1], &pop, &row);
+    cz_gidmap_locate(gm, cz_spike_gid(&recs[i]), &pop, &row);
     t->pop[i] = (uint32_t)pop;
     t->node_ids[i] = c->nodes[pop].node_id[row];
-    t->timestamps[i] = (double)(recs[2 * i] * net->tics_per_step) / 1000.0;
+    t->timestamps[i] = cz_timegrid_spike_ms(tg, cz_spike_step(&recs[i]) + 1, recs[i].offset);
   }
   return CZ_OK;
 }
@@ -34,3 +34,9 @@ void cz_spike_table_free(cz_spike_table *t) {
   free((void *)t->pop_names);
 }
 
+
+cz_status cz_spike_records_unpack(const int64_t *words, size_t n, cz_spike **out) {
+  CZ_NEW(*out, n + 1);
+  for (size_t i = 0; i < n; i++) cz_spike_unpack(&words[2 * i], &(*out)[i]);
+  return CZ_OK;
+}

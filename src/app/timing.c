@@ -27,7 +27,7 @@ static cz_status stats_over_ranks(const double *v, const double *vmin, const dou
   return CZ_OK;
 }
 
-cz_status cz_timing_collect(const cz_sim_result *res, const char *hw_why, cz_timing *out) {
+cz_status cz_timing_collect(const cz_epoch_result *res, const char *hw_why, cz_timing *out) {
   memset(out, 0, sizeof *out);
   out->ranks = cz_comm_size();
   out->threads = res->nthreads;

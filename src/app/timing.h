@@ -13,7 +13,7 @@
 
 #include "base/status.h"
 #include "base/timer.h"
-#include "pointnet/sim.h"
+#include "core/epoch.h"
 
 typedef struct cz_stat {
   double min, avg, max;
@@ -38,7 +38,7 @@ typedef struct cz_timing {
 
 /* Combines this rank's timers with every other rank's. hw_why: this rank's reason for having
  * no counters (NULL when it has them). Collective. */
-cz_status cz_timing_collect(const cz_sim_result *res, const char *hw_why, cz_timing *out);
+cz_status cz_timing_collect(const cz_epoch_result *res, const char *hw_why, cz_timing *out);
 /* Logs (INFO, rank 0) one line of the main phases, or with verbose the full table. */
 void cz_timing_log(const cz_timing *t, bool verbose);
 /* Writes the JSON file (rank 0 calls it). */

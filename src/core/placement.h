@@ -7,7 +7,7 @@
  * large) into one part per rank, weighing each vertex by its cost and each edge by the
  * synapses it stands for. round-robin and block need no graph. Rank 0 computes the placement
  * and broadcasts it, so every rank holds the same map whatever the partitioner does on other
- * machines. Results never depend on the placement, only speed does.
+ * machines. Results never depend on the placement, only speed does (core/epoch.h).
  *
  * Cost. What a node costs to simulate is the engine's judgement, not the core's: the engine
  * passes a cz_place_cost, a cost for each neuron itself plus a cost per afferent synapse.

@@ -49,7 +49,7 @@ static cz_status resolve_kinds(const cz_circuit *c, const cz_model_kind ***out) 
 
 static bool is_local(const cz_network *net, const uint32_t *rank_of_gid, const cz_circuit *c, size_t p, size_t i) {
   if (c->nodes[p].is_virtual[i]) return false;
-  return !rank_of_gid || rank_of_gid[net->pop_offset[p] + i] == (uint32_t)net->rank;
+  return !rank_of_gid || rank_of_gid[net->gm.pop_offset[p] + i] == (uint32_t)net->rank;
 }
 
 static cz_status assign_groups(cz_network *net, const cz_circuit *c, const cz_model_kind **kinds,
@@ -83,20 +83,16 @@ static cz_status assign_groups(cz_network *net, const cz_circuit *c, const cz_mo
   for (size_t j = 0; j < nk; j++) next[j] = net->groups[j].lo;
   for (size_t p = 0; p < c->nnodes; p++)
     for (size_t i = 0; i < c->nodes[p].n; i++) {
-      size_t gid = net->pop_offset[p] + i;
-      if (!is_local(net, rank_of_gid, c, p, i)) {
-        net->nid_of_gid[gid] = CZ_NO_NID;
-        continue;
-      }
+      size_t gid = net->gm.pop_offset[p] + i;
+      if (!is_local(net, rank_of_gid, c, p, i)) continue;
       const cz_model_kind *k = kinds[c->nodes[p].model[i]];
       size_t j = 0;
       while (order[j] != k) j++;
       uint32_t nid = next[j]++;
-      net->nid_of_gid[gid] = nid;
-      net->gid_of_nid[nid] = (uint32_t)gid;
+      net->gm.gid_of_lid[nid] = (uint32_t)gid;
     }
   free(next);
-  return CZ_OK;
+  return cz_gidmap_index(&net->gm);
 }
 
 /* Where local neuron nid's parameters come from (octx must outlive src), and its name for
@@ -104,7 +100,7 @@ static cz_status assign_groups(cz_network *net, const cz_circuit *c, const cz_mo
 static void param_src_of(const cz_network *net, const cz_circuit *c, uint32_t nid, override_ctx *octx,
                          cz_param_src *src, char *where, size_t nwhere) {
   size_t pop, row;
-  cz_net_locate(net, net->gid_of_nid[nid], &pop, &row);
+  cz_gidmap_locate(&net->gm, net->gm.gid_of_lid[nid], &pop, &row);
   const cz_node_pop *p = &c->nodes[pop];
   const cz_model_ref *m = &c->models[p->model[row]];
   *octx = (override_ctx){p, row};
@@ -117,7 +113,7 @@ static void param_src_of(const cz_network *net, const cz_circuit *c, uint32_t ni
 static cz_status set_neuron_params(cz_network *net, const cz_circuit *c, int nthreads) {
   for (size_t j = 0; j < net->ngroups; j++) {
     cz_group *g = &net->groups[j];
-    CZ_TRY(g->kind->create(g->hi - g->lo, net->h, nthreads, &g->impl));
+    CZ_TRY(g->kind->create(g->hi - g->lo, net->tg.h, nthreads, &g->impl));
     for (uint32_t nid = g->lo; nid < g->hi; nid++) {
       override_ctx octx;
       cz_param_src src;
@@ -432,9 +428,9 @@ static cz_status block_counts_init(block_counts *b, const cz_network *net) {
   if (env && strcmp(env, "0") == 0) return CZ_OK;
   size_t nb = net->nthreads == 1 ? 1 : (size_t)BLOCKS_PER_THREAD * (size_t)net->nthreads;
   if (nb > net->N) nb = net->N;
-  if (nb == 0 || nb * net->nsrc > BLOCK_COUNT_BYTES / sizeof *b->stat) return CZ_OK;
+  if (nb == 0 || nb * net->gm.nsrc > BLOCK_COUNT_BYTES / sizeof *b->stat) return CZ_OK;
   CZ_NEW(b->block_of, net->N + 1);
-  CZ_NEW(b->stat, nb * net->nsrc + 1);
+  CZ_NEW(b->stat, nb * net->gm.nsrc + 1);
   for (size_t k = 0; k < nb; k++)
     for (uint32_t nid = block_lo(net, nb, k); nid < block_lo(net, nb, k + 1); nid++) b->block_of[nid] = (uint32_t)k;
   b->nblocks = nb;
@@ -453,14 +449,14 @@ static void block_counts_free(block_counts *b) {
 static cz_status block_counts_ready(block_counts *b, const cz_network *net) {
   bool plastic = false;
   for (size_t m = 0; m < net->nsyn_models && !plastic; m++) plastic = net->syn_resolved[m] && is_plastic(net, (uint32_t)m);
-  if (b->nblocks && plastic && !b->plas) CZ_NEW(b->plas, b->nblocks * net->nsrc + 1);
+  if (b->nblocks && plastic && !b->plas) CZ_NEW(b->plas, b->nblocks * net->gm.nsrc + 1);
   return CZ_OK;
 }
 
 static cz_status block_count_add(block_counts *b, const cz_network *net, uint32_t nid, size_t sgid, bool plastic) {
   uint32_t **arr = plastic ? &b->plas : &b->stat;
-  if (!*arr) CZ_NEW(*arr, b->nblocks * net->nsrc + 1);
-  uint32_t *x = &(*arr)[(size_t)b->block_of[nid] * net->nsrc + sgid];
+  if (!*arr) CZ_NEW(*arr, b->nblocks * net->gm.nsrc + 1);
+  uint32_t *x = &(*arr)[(size_t)b->block_of[nid] * net->gm.nsrc + sgid];
   CZ_CHECK(*x < UINT32_MAX, CZ_ERR_CONFIG, "more than %u synapses from one source onto a block of neurons", UINT32_MAX);
   (*x)++;
   return CZ_OK;
@@ -492,8 +488,8 @@ static void block_counts_sum(const block_counts *b, const cz_network *net, size_
       const uint32_t lo = block_lo(net, b->nblocks, k);
       if (lo >= net->thr_lo[t + 1] || block_lo(net, b->nblocks, k + 1) <= net->thr_lo[t]) continue;
       if (lo == block_lo(net, b->nblocks, k + 1)) continue; /* an empty block */
-      for (size_t g = 0; g < net->nsrc; g++) counts[t][g] += b->stat[k * net->nsrc + g];
-      for (size_t g = 0; pcounts && b->plas && g < net->nsrc; g++) pcounts[t][g] += b->plas[k * net->nsrc + g];
+      for (size_t g = 0; g < net->gm.nsrc; g++) counts[t][g] += b->stat[k * net->gm.nsrc + g];
+      for (size_t g = 0; pcounts && b->plas && g < net->gm.nsrc; g++) pcounts[t][g] += b->plas[k * net->gm.nsrc + g];
     }
 }
 
@@ -535,7 +531,7 @@ static void scan_type_set(const cz_network *net, const int *receptor, uint32_t s
  * the common case). */
 static inline cz_status block_count_static(block_counts *b, const cz_network *net, uint32_t nid, size_t sgid) {
   if (!b->stat) return block_count_add(b, net, nid, sgid, false);
-  uint32_t *x = &b->stat[(size_t)b->block_of[nid] * net->nsrc + sgid];
+  uint32_t *x = &b->stat[(size_t)b->block_of[nid] * net->gm.nsrc + sgid];
   CZ_CHECK(*x < UINT32_MAX, CZ_ERR_CONFIG, "more than %u synapses from one source onto a block of neurons", UINT32_MAX);
   (*x)++;
   return CZ_OK;
@@ -556,14 +552,14 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
   if (st == CZ_OK && by_type && !(toff = cz_calloc(ep->ntypes + 1, 1))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && !(types = cz_calloc(ep->ntypes + 1, sizeof *types))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   const bool *is_virtual = c->nodes[ep->target_pop].is_virtual;
-  const uint32_t *nid_of_target = net->nid_of_gid + net->pop_offset[ep->target_pop];
-  const size_t so = net->pop_offset[ep->source_pop];
+  const size_t target_gid0 = net->gm.pop_offset[ep->target_pop];
+  const size_t so = net->gm.pop_offset[ep->source_pop];
   const int *ports_of_nid = acc->ports;
   size_t *indeg = acc->indeg;
   block_counts *blocks = acc->blocks;
   size_t nsyn = 0, nplastic = 0;
   int32_t min_delay = acc->min_delay, max_delay = acc->max_delay;
-  const double per_ms = steps_per_ms(net->h);
+  const double per_ms = steps_per_ms(net->tg.h);
   cz_delay_tally off = {0, 0.0, 0.0, false};
   uint32_t *stat = blocks->nblocks ? blocks->stat : NULL;
   for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
@@ -572,9 +568,9 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
     if (ty->fast) { /* the usual edge, taken here when it passes every check; else below */
       const double r = ep->delay[i] * per_ms;
       const int32_t d = steps_in_range(r);
-      const uint32_t trow = ep->target_row[i], nid = nid_of_target[trow];
+      const uint32_t trow = ep->target_row[i], nid = cz_gidmap_lid(&net->gm, target_gid0 + trow);
       const size_t sgid = so + ep->source_row[i];
-      uint32_t *count = stat && nid != CZ_NO_NID ? &stat[(size_t)blocks->block_of[nid] * net->nsrc + sgid] : NULL;
+      uint32_t *count = stat && nid != CZ_NO_NID ? &stat[(size_t)blocks->block_of[nid] * net->gm.nsrc + sgid] : NULL;
       if (d >= 1 && d <= 65535 && !is_virtual[trow] && (nid == CZ_NO_NID || ports_of_nid[nid] == 0) &&
           !(count && *count == UINT32_MAX)) {
         weight_plan_add(acc->wp, ep->weight[i]);
@@ -593,7 +589,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
     if (!by_type || tdelay[type] < 0) {
       if (ty->plain) d = delay_steps_in_range(ep->delay[i], per_ms);
       if (!(ty->plain && d >= 1 && d <= 65535)) { /* the full checks, which name a failing edge */
-        st = check_edge_values(c, &t, ep, i, net->h, &d);
+        st = check_edge_values(c, &t, ep, i, net->tg.h, &d);
         if (st != CZ_OK) break;
         if (!ty->ready) scan_type_set(net, receptor, ep->types[type].syn_model, !by_type, ty);
       }
@@ -610,7 +606,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
     }
     if (by_type && toff[type]) tally_add(&off, ep->types[type].delay, true);
     if (is_virtual[ep->target_row[i]] && (st = check_edge_target(c, ep, i)) != CZ_OK) break;
-    const uint32_t nid = nid_of_target[ep->target_row[i]];
+    const uint32_t nid = cz_gidmap_lid(&net->gm, target_gid0 + ep->target_row[i]);
     if (nid == CZ_NO_NID) continue; /* simulated on another rank */
     const int r = ty->receptor, ports = ports_of_nid[nid];
     if (!(ports == 0 ? r == 0 : r >= 1 && r <= ports) && (st = check_receptor(net, c, ep, i, nid, r)) != CZ_OK) break;
@@ -780,7 +776,7 @@ static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
   const bool packed = packs_delays(net);
   for (int t = 0; t < net->nthreads; t++) {
     cz_synapses *s = &net->syn[t];
-    CZ_TRY(csr_offsets(counts[t], net->nsrc, &s->off, &s->nsyn));
+    CZ_TRY(csr_offsets(counts[t], net->gm.nsrc, &s->off, &s->nsyn));
     const size_t acc = s->nsyn;
     bool ok = (s->tgt = cz_alloc_huge(acc, sizeof *s->tgt)) &&
               (packed || (s->delay = cz_alloc_huge(acc, sizeof *s->delay)));
@@ -796,7 +792,7 @@ static cz_status alloc_thread_plastic(cz_network *net, size_t *const *counts) {
   CZ_NEW(net->plastic, (size_t)net->nthreads);
   for (int t = 0; t < net->nthreads; t++) {
     cz_plastic *s = &net->plastic[t];
-    CZ_TRY(csr_offsets(counts[t], net->nsrc, &s->off, &s->nsyn));
+    CZ_TRY(csr_offsets(counts[t], net->gm.nsrc, &s->off, &s->nsyn));
     const size_t acc = s->nsyn;
     CZ_NEW(s->tgt, acc + 1);
     CZ_NEW(s->delay, acc + 1);
@@ -841,9 +837,9 @@ static void target_info_free(target_info *ti) {
 /* Synapses per (thread, source gid): static ones in counts, plastic or recorded ones in pcounts. */
 static void count_pop(const cz_network *net, const cz_edge_pop *ep, const target_info *ti, size_t **counts,
                       size_t **pcounts) {
-  const size_t so = net->pop_offset[ep->source_pop], to = net->pop_offset[ep->target_pop];
+  const size_t so = net->gm.pop_offset[ep->source_pop], to = net->gm.pop_offset[ep->target_pop];
   for (size_t i = 0; i < ep->n; i++) {
-    uint32_t nid = net->nid_of_gid[to + ep->target_row[i]];
+    uint32_t nid = cz_gidmap_lid(&net->gm, to + ep->target_row[i]);
     if (nid == CZ_NO_NID) continue;
     size_t **into = pcounts && is_plastic(net, cz_edge_syn_model(ep, i)) ? pcounts : counts;
     into[ti->owner[nid]][so + ep->source_row[i]]++;
@@ -937,7 +933,7 @@ static inline bool put_static(cz_synapses *s, size_t sgid, uint32_t tgt, uint16_
 /* The shift that maps a source gid to its bucket. */
 static unsigned group_shift(const cz_network *net) {
   unsigned shift = 0;
-  while (((net->nsrc - 1) >> shift) >= FILL_BUCKETS) shift++;
+  while (((net->gm.nsrc - 1) >> shift) >= FILL_BUCKETS) shift++;
   return shift;
 }
 
@@ -990,7 +986,7 @@ static size_t bucket_capacity(const cz_network *net) {
 static bool fill_grouped(const cz_network *net, int t) {
   if (net->syn[t].weight) return false; /* doubles go direct */
   const char *env = getenv("CADENZA_FILL_GROUPED");
-  return net->nsrc > FILL_DIRECT_SOURCES || (env && strcmp(env, "1") == 0);
+  return net->gm.nsrc > FILL_DIRECT_SOURCES || (env && strcmp(env, "1") == 0);
 }
 
 /* What the fill needs per edge type, looked up once per batch. */
@@ -1031,17 +1027,17 @@ static inline __attribute__((always_inline)) void fill_plain_loop(cz_network *ne
                                                                   const bool by_type, const bool coded) {
   const cz_edge_pop *ep = pb->ep;
   cz_synapses *s = &net->syn[t];
-  const size_t so = net->pop_offset[ep->source_pop];
-  const uint32_t *nid_of_target = net->nid_of_gid + net->pop_offset[ep->target_pop];
+  const size_t so = net->gm.pop_offset[ep->source_pop];
+  const size_t target_gid0 = net->gm.pop_offset[ep->target_pop];
   const uint32_t *srow = ep->source_row, *trow = ep->target_row, *type = ep->type;
   const uint16_t *owner = ti->owner;
   const uint8_t *ports = ti->ports, *split = ti->split;
   const uint32_t N = (uint32_t)net->N;
-  const double per_ms = steps_per_ms(net->h);
+  const double per_ms = steps_per_ms(net->tg.h);
   const int32_t max_delay = net->max_delay;
   const unsigned shift = group_shift(net);
   for (size_t i = 0; i < ep->n; i++) {
-    const uint32_t nid = nid_of_target[trow[i]];
+    const uint32_t nid = cz_gidmap_lid(&net->gm, target_gid0 + trow[i]);
     if (nid == CZ_NO_NID || owner[nid] != t) continue;
     const size_t sgid = so + srow[i];
     const double w = by_type ? ep->types[type[i]].weight : ep->weight[i];
@@ -1103,19 +1099,19 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
     free(types);
     return;
   }
-  const size_t so = net->pop_offset[ep->source_pop];
-  const uint32_t *nid_of_target = net->nid_of_gid + net->pop_offset[ep->target_pop];
+  const size_t so = net->gm.pop_offset[ep->source_pop];
+  const size_t target_gid0 = net->gm.pop_offset[ep->target_pop];
   const uint16_t *owner = ti->owner;
   const uint8_t *ports = ti->ports, *split = ti->split;
   const uint32_t N = (uint32_t)net->N;
-  const double per_ms = steps_per_ms(net->h);
+  const double per_ms = steps_per_ms(net->tg.h);
   const int32_t max_delay = net->max_delay; /* the scan's, over every edge it read */
   const bool wcode_by_type = !ep->weight;
   const bool grouped = fill_grouped(net, t);
   const unsigned shift = group_shift(net);
   const size_t per_bucket = bucket_capacity(net);
   for (size_t i = 0; i < ep->n; i++) {
-    const uint32_t nid = nid_of_target[ep->target_row[i]];
+    const uint32_t nid = cz_gidmap_lid(&net->gm, target_gid0 + ep->target_row[i]);
     if (nid == CZ_NO_NID || owner[nid] != t) continue;
     const size_t sgid = so + ep->source_row[i];
     const uint32_t type = ep->type[i];
@@ -1153,7 +1149,7 @@ static cz_status type_delay_steps(const cz_network *net, const cz_edge_pop *ep, 
   *tdelay = NULL;
   if (!values_by_type(ep)) return CZ_OK;
   CZ_NEW(*tdelay, ep->ntypes + 1);
-  const double per_ms = steps_per_ms(net->h);
+  const double per_ms = steps_per_ms(net->tg.h);
   for (size_t r = 0; r < ep->ntypes; r++) (*tdelay)[r] = (uint16_t)delay_steps(ep->types[r].delay, per_ms);
   return CZ_OK;
 }
@@ -1162,7 +1158,7 @@ static cz_status type_delay_steps(const cz_network *net, const cz_edge_pop *ep, 
 static size_t **alloc_counts(const cz_network *net) {
   size_t **counts = cz_calloc((size_t)net->nthreads, sizeof *counts);
   for (int t = 0; counts && t < net->nthreads; t++)
-    if (!(counts[t] = cz_calloc(net->nsrc, sizeof **counts))) {
+    if (!(counts[t] = cz_calloc(net->gm.nsrc, sizeof **counts))) {
       for (int u = 0; u < t; u++) free(counts[u]);
       free(counts);
       return NULL;
@@ -1202,8 +1198,8 @@ typedef struct edge_source {
  * neurons; an edge onto a virtual node is an error that rank 0 reports. */
 static bool keep_local_target(const void *ctx, uint32_t target_pop, uint32_t target_row) {
   const edge_source *s = ctx;
-  const size_t gid = s->net->pop_offset[target_pop] + target_row;
-  if (s->net->nid_of_gid[gid] != CZ_NO_NID) return true;
+  const size_t gid = s->net->gm.pop_offset[target_pop] + target_row;
+  if (cz_gidmap_lid(&s->net->gm, gid) != CZ_NO_NID) return true;
   const uint32_t r = s->rank_of_gid ? s->rank_of_gid[gid] : 0;
   return s->net->rank == 0 && (r == CZ_NO_RANK || r == 0);
 }
@@ -1219,7 +1215,7 @@ typedef struct thread_targets {
 
 static bool keep_thread_target(const void *ctx, uint32_t target_pop, uint32_t target_row) {
   const thread_targets *tt = ctx;
-  const uint32_t nid = tt->s->net->nid_of_gid[tt->s->net->pop_offset[target_pop] + target_row];
+  const uint32_t nid = cz_gidmap_lid(&tt->s->net->gm, tt->s->net->gm.pop_offset[target_pop] + target_row);
   if (nid != CZ_NO_NID) return nid >= tt->lo && nid < tt->hi;
   return tt->strays && keep_local_target(tt->s, target_pop, target_row);
 }
@@ -1345,12 +1341,12 @@ static cz_status visit_scan(cz_network *net, const cz_circuit *c, size_t e, cons
 static cz_status index_indegrees(const cz_network *net, const edge_source *src, size_t *indeg) {
   const cz_circuit *c = src->c;
   uint64_t *count = NULL;
-  CZ_NEW(count, net->nsrc + 1);
+  CZ_NEW(count, net->gm.nsrc + 1);
   cz_status st = CZ_OK;
   for (size_t e = 0; e < c->nedges && st == CZ_OK; e++)
-    st = cz_edge_streams_in_counts(src->streams, e, count + net->pop_offset[c->edges[e].target_pop]);
-  for (size_t gid = 0; st == CZ_OK && gid < net->nsrc; gid++)
-    if (net->nid_of_gid[gid] != CZ_NO_NID) indeg[net->nid_of_gid[gid]] = (size_t)count[gid];
+    st = cz_edge_streams_in_counts(src->streams, e, count + net->gm.pop_offset[c->edges[e].target_pop]);
+  for (size_t gid = 0; st == CZ_OK && gid < net->gm.nsrc; gid++)
+    if (cz_gidmap_lid(&net->gm, gid) != CZ_NO_NID) indeg[cz_gidmap_lid(&net->gm, gid)] = (size_t)count[gid];
   free(count);
   return st;
 }
@@ -1508,7 +1504,7 @@ static bool fill_complete(const cz_network *net, const fill_scratch *scratch, si
   bool ok = true;
   for (int t = 0; t < net->nthreads; t++) ok = ok && !scratch[t].overfull;
   for (int t = 0; t < net->nthreads; t++)
-    for (size_t g = 0; g < net->nsrc; g++) {
+    for (size_t g = 0; g < net->gm.nsrc; g++) {
       ok = ok && counts[t][g] == net->syn[t].off[g + 1] - net->syn[t].off[g];
       if (pcounts) ok = ok && pcounts[t][g] == net->plastic[t].off[g + 1] - net->plastic[t].off[g];
     }
@@ -1521,7 +1517,7 @@ static cz_status order_tables(cz_network *net, double *seconds) {
   cz_status *tst = cz_calloc((size_t)net->nthreads, sizeof *tst);
   CZ_CHECK(tst, CZ_ERR_NOMEM, "out of memory");
 #pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
-  for (int t = 0; t < net->nthreads; t++) tst[t] = cz_synapses_order_by_delay(&net->syn[t], net->nsrc);
+  for (int t = 0; t < net->nthreads; t++) tst[t] = cz_synapses_order_by_delay(&net->syn[t], net->gm.nsrc);
   cz_status st = CZ_OK;
   for (int t = 0; t < net->nthreads && st == CZ_OK; t++) st = tst[t];
   free(tst);
@@ -1534,8 +1530,8 @@ static cz_status pass_fill(cz_network *net, edge_source *src, const target_info 
                            size_t **counts, size_t **pcounts) {
   const int n = net->nthreads;
   for (int t = 0; t < n; t++) {
-    memset(counts[t], 0, net->nsrc * sizeof **counts);
-    if (pcounts) memset(pcounts[t], 0, net->nsrc * sizeof **pcounts);
+    memset(counts[t], 0, net->gm.nsrc * sizeof **counts);
+    if (pcounts) memset(pcounts[t], 0, net->gm.nsrc * sizeof **pcounts);
   }
   fill_scratch *scratch = cz_calloc((size_t)n, sizeof *scratch);
   fill_ctx *f = cz_calloc((size_t)n, sizeof *f);
@@ -1637,7 +1633,7 @@ static cz_status exchange_requests(cz_network *net, const uint32_t *rank_of_gid,
   const int nr = net->nranks;
   size_t *count = NULL;
   CZ_NEW(count, (size_t)nr);
-  for (size_t g = 0; g < net->nsrc; g++) {
+  for (size_t g = 0; g < net->gm.nsrc; g++) {
     uint32_t r = rank_of_gid[g];
     if (r != CZ_NO_RANK && r != (uint32_t)net->rank && has_local_synapses(net, g)) count[r]++;
   }
@@ -1647,7 +1643,7 @@ static cz_status exchange_requests(cz_network *net, const uint32_t *rank_of_gid,
   int64_t *send = cz_calloc(2 * total + 2, sizeof *send);
   cz_status st = (next && send) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (int r = 1; st == CZ_OK && r < nr; r++) next[r] = next[r - 1] + count[r - 1];
-  for (size_t g = 0; st == CZ_OK && g < net->nsrc; g++) {
+  for (size_t g = 0; st == CZ_OK && g < net->gm.nsrc; g++) {
     uint32_t r = rank_of_gid[g];
     if (r == CZ_NO_RANK || r == (uint32_t)net->rank || !has_local_synapses(net, g)) continue;
     size_t j = next[r]++;
@@ -1669,16 +1665,16 @@ static cz_status build_send_lists(cz_network *net, const int64_t *req, size_t nr
   CZ_NEW(net->send_rank, nreq);
   for (size_t i = 0; i < nreq; i++) {
     const int64_t g = req[2 * i];
-    CZ_CHECK(g >= 0 && (size_t)g < net->nsrc && net->nid_of_gid[g] != CZ_NO_NID, CZ_ERR_INTERNAL,
+    CZ_CHECK(g >= 0 && (size_t)g < net->gm.nsrc && cz_gidmap_lid(&net->gm, g) != CZ_NO_NID, CZ_ERR_INTERNAL,
              "rank %lld asked for the spikes of gid %lld, which rank %d does not simulate", (long long)req[2 * i + 1],
              (long long)g, net->rank);
-    net->send_off[net->nid_of_gid[g] + 1]++;
+    net->send_off[cz_gidmap_lid(&net->gm, g) + 1]++;
   }
   for (size_t n = 0; n < net->N; n++) net->send_off[n + 1] += net->send_off[n];
   size_t *fill = NULL;
   CZ_NEW(fill, net->N);
   for (size_t i = 0; i < nreq; i++) {
-    const uint32_t nid = net->nid_of_gid[req[2 * i]];
+    const uint32_t nid = cz_gidmap_lid(&net->gm, req[2 * i]);
     net->send_rank[net->send_off[nid] + fill[nid]++] = (uint32_t)req[2 * i + 1];
   }
   free(fill);
@@ -1691,6 +1687,7 @@ cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid) {
   CZ_TRY(cz_comm_allreduce_max_i64(&hi));
   if (hi == 0) lo = hi = 1; /* no synapses anywhere */
   net->min_delay = (int32_t)lo;
+  net->tg.min_delay = net->min_delay;
   if (net->max_delay == 0) net->max_delay = 1;
   if (net->nranks == 1 || !rank_of_gid) return CZ_OK;
   int64_t *req = NULL;
@@ -1720,7 +1717,7 @@ cz_status cz_net_warn_off_grid(const cz_network *net, const cz_config *cfg) {
   if (st == CZ_OK) st = cz_comm_allreduce_f64_array(types, n, CZ_REDUCE_MAX);
   for (size_t k = 0; st == CZ_OK && k < n; k++) {
     const cz_delay_tally all = {count[k], lo[k], hi[k], types[k] > 0};
-    warn_off_grid(&cfg->edges[k], &all, net->h);
+    warn_off_grid(&cfg->edges[k], &all, net->tg.h);
   }
   free(count);
   free(lo);
@@ -1731,37 +1728,24 @@ cz_status cz_net_warn_off_grid(const cz_network *net, const cz_config *cfg) {
 
 /* ------------------------------------------------------------------ public */
 
-void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row) {
-  size_t lo = 0, hi = net->npops - 1;
-  while (lo < hi) {
-    size_t mid = (lo + hi + 1) / 2;
-    if (net->pop_offset[mid] <= gid) lo = mid;
-    else hi = mid - 1;
-  }
-  *pop = lo;
-  *row = gid - net->pop_offset[lo];
-}
-
 static cz_status build(cz_network *net, const cz_config *cfg, edge_source *src, int nthreads,
                        const uint32_t *rank_of_gid) {
   const cz_circuit *c = src->c;
-  net->tics_per_step = llround(cfg->dt * 1000.0);
-  net->h = (double)net->tics_per_step / 1000.0;
-  net->nsteps = llround(cfg->tstop / net->h);
+  CZ_TRY(cz_timegrid_init(&net->tg, cfg->dt, cfg->tstop, CZ_NEST_TICS_PER_MS));
   net->noffgrid = cfg->nedges;
   CZ_NEW(net->offgrid, cfg->nedges + 1);
   net->nthreads = nthreads < 1 ? 1 : nthreads;
   net->nch = 1;
-  net->npops = c->nnodes;
-  CZ_CHECK(net->npops > 0, CZ_ERR_CONFIG, "%s: the network has no node populations", cfg->path);
-  CZ_NEW(net->pop_offset, net->npops + 1);
-  for (size_t p = 0; p < c->nnodes; p++) net->pop_offset[p + 1] = net->pop_offset[p] + c->nodes[p].n;
+  CZ_CHECK(c->nnodes > 0, CZ_ERR_CONFIG, "%s: the network has no node populations", cfg->path);
+  size_t *pop_sizes = NULL;
+  CZ_NEW(pop_sizes, c->nnodes);
+  for (size_t p = 0; p < c->nnodes; p++) pop_sizes[p] = c->nodes[p].n;
+  cz_status gst = cz_gidmap_init(&net->gm, pop_sizes, c->nnodes, 0);
+  free(pop_sizes);
+  CZ_TRY(gst);
   for (size_t p = 0; p < c->nnodes; p++)
     for (size_t i = 0; i < c->nodes[p].n; i++) net->N += is_local(net, rank_of_gid, c, p, i);
-  net->nsrc = net->pop_offset[net->npops];
-  CZ_CHECK(net->nsrc < UINT32_MAX, CZ_ERR_CONFIG, "too many nodes (%zu) for one process", net->nsrc);
-  CZ_NEW(net->nid_of_gid, net->nsrc);
-  CZ_NEW(net->gid_of_nid, net->N);
+  CZ_TRY(cz_gidmap_set_nlocal(&net->gm, net->N));
   const cz_model_kind **kinds = NULL;
   CZ_TRY(resolve_kinds(c, &kinds));
   cz_status st = assign_groups(net, c, kinds, rank_of_gid);
@@ -1846,11 +1830,9 @@ void cz_net_destroy(cz_network **pnet) {
   free(net->syn_resolved);
   cz_wrecs_free(&net->wrecs);
   free(net->thr_lo);
-  free(net->pop_offset);
-  free(net->nid_of_gid);
+  cz_gidmap_free(&net->gm);
   free(net->send_off);
   free(net->send_rank);
-  free(net->gid_of_nid);
   free(net);
   *pnet = NULL;
 }

@@ -40,6 +40,8 @@
 #include <stdint.h>
 
 #include "base/status.h"
+#include "core/gidmap.h"
+#include "core/timegrid.h"
 #include "io/circuit.h"
 #include "io/config.h"
 #include "pointnet/weight_recorder.h"
@@ -47,7 +49,10 @@
 #include "pointnet/models/post_archive.h"
 #include "pointnet/models/synapse.h"
 
-#define CZ_NO_NID UINT32_MAX
+#define CZ_NO_NID CZ_GIDMAP_NONE
+
+/* NEST counts time in tics of 0.001 ms. */
+#define CZ_NEST_TICS_PER_MS 1000
 
 typedef struct cz_group {
   const cz_model_kind *kind;
@@ -100,16 +105,9 @@ typedef struct cz_delay_tally {
 } cz_delay_tally;
 
 typedef struct cz_network {
-  double h;                /* step in ms */
-  int64_t tics_per_step;   /* 1 tic = 0.001 ms */
-  int64_t nsteps;          /* updates 0 .. nsteps-1 */
-
-  size_t npops;
-  size_t *pop_offset;      /* [npops + 1] gid of each population's first node */
-  size_t nsrc;             /* number of gids */
-  uint32_t *nid_of_gid;    /* [nsrc], CZ_NO_NID for virtual nodes */
-  uint32_t *gid_of_nid;    /* [N] */
-  size_t N;
+  cz_timegrid tg;          /* the step (NEST's tics), nsteps; tg.min_delay is min_delay below */
+  cz_gidmap gm;            /* gids; the local ids are the nids */
+  size_t N;                /* gm.nlocal */
 
   size_t ngroups;
   cz_group *groups;
@@ -177,8 +175,5 @@ cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid);
  * accepts, no edge onto a virtual node, delays of 1 to 65535 steps of cfg->dt; warns as
  * cz_net_warn_off_grid does about delays off the grid of steps. Local. */
 cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c);
-
-/* Population and row of a gid. */
-void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row);
 
 #endif

@@ -166,18 +166,18 @@ static cz_status add_block(const cz_config *cfg, const cz_cfg_block *b, size_t i
   CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: inputs.%s has no \"node_set\"", cfg->path, b->name);
   char where[1024];
   snprintf(where, sizeof where, "%s: inputs.%s.node_set", cfg->path, b->name);
-  const double steps = cz_net_delay_steps(p.delay, net->h);
+  const double steps = cz_net_delay_steps(p.delay, net->tg.h);
   CZ_CHECK(steps >= 1 && steps <= 65535, CZ_ERR_CONFIG, "%s: inputs.%s.delay %g ms is not 1 to 65535 steps of dt",
            cfg->path, b->name, p.delay);
   cz_ns_view view = cz_circuit_ns_view(c);
   cz_ns_selection *sel = NULL;
   CZ_TRY(cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &sel));
-  const double lam = p.rate * net->h / 1000.0;
+  const double lam = p.rate * net->tg.h / 1000.0;
   cz_status st = CZ_OK;
   for (size_t pop = 0; pop < sel->npops && st == CZ_OK; pop++)
     for (size_t k = 0; k < sel->n[pop] && st == CZ_OK; k++) {
-      const size_t gid = net->pop_offset[pop] + sel->rows[pop][k];
-      const uint32_t nid = net->nid_of_gid[gid];
+      const size_t gid = net->gm.pop_offset[pop] + sel->rows[pop][k];
+      const uint32_t nid = cz_gidmap_lid(&net->gm, gid);
       if (nid == CZ_NO_NID) continue; /* virtual, or on another rank */
       const int ch = channel_of(net, nid, &p, where, &st);
       if (st == CZ_OK)

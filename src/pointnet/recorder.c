@@ -234,9 +234,9 @@ static cz_status probes_of(const cz_circuit *c, const cz_network *net, const uin
     for (size_t k = 0; k < p->nids[q]; k++) {
       size_t row = 0;
       if (!cz_circuit_row_of(&c->nodes[q], p->ids[q][k], &row)) continue;
-      const size_t gid = net->pop_offset[q] + row;
-      if (rank_of_gid[gid] != (uint32_t)net->rank || net->nid_of_gid[gid] == CZ_NO_NID) continue;
-      const uint32_t nid = net->nid_of_gid[gid];
+      const size_t gid = net->gm.pop_offset[q] + row;
+      if (rank_of_gid[gid] != (uint32_t)net->rank || cz_gidmap_lid(&net->gm, gid) == CZ_NO_NID) continue;
+      const uint32_t nid = cz_gidmap_lid(&net->gm, gid);
       const cz_group *g = &net->groups[group_of(net, nid)];
       p->col[p->n] = k;
       p->nid[p->n] = nid;
@@ -454,7 +454,7 @@ static cz_status create(const cz_config *cfg, const cz_circuit *c, const cz_netw
 
 cz_status cz_recorder_create(const cz_config *cfg, const cz_circuit *c, const cz_network *net,
                              const uint32_t *rank_of_gid, cz_recorder **out) {
-  const time_base tb = {net->h, net->nsteps, net->min_delay, net->tics_per_step};
+  const time_base tb = {net->tg.h, net->tg.nsteps, net->min_delay, net->tg.tics_per_step};
   return create(cfg, c, net, &tb, rank_of_gid, out);
 }
 
@@ -472,7 +472,7 @@ cz_status cz_recorder_check(const cz_config *cfg, const cz_circuit *c) {
 /* The sample stamped k * every * h, in ms, as NEST prints it (whole tics, 3 decimals) and BMTK
  * reads it back. */
 static double time_of(const cz_recorder *r, const report *p, int64_t k) {
-  return (double)(k * p->every * r->net->tics_per_step) / 1000.0;
+  return (double)(k * p->every * r->net->tg.tics_per_step) / 1000.0;
 }
 
 /* The rows BMTK gets from NEST's multimeter. NEST runs in slices of min_delay steps, and the
@@ -482,16 +482,16 @@ static double time_of(const cz_recorder *r, const report *p, int64_t k) {
  * default delay 1 ms: it is the network's smallest delay when that is shorter. Hence, for
  * tstop 1000 ms, dt 0.1 ms and delays of 1 ms or more, rows 0.1 .. 999.0 ms. */
 static cz_status fetched_window(const cz_network *net, report *p, bool any_synapse) {
-  int64_t slice = llround(1000.0 / (double)net->tics_per_step);
+  int64_t slice = llround(1000.0 / (double)net->tg.tics_per_step);
   if (slice < 1) slice = 1;
   if (any_synapse && net->min_delay < slice) slice = net->min_delay;
-  const int64_t last_slice_start = ((net->nsteps - 1) / slice) * slice;
+  const int64_t last_slice_start = ((net->tg.nsteps - 1) / slice) * slice;
   if (last_slice_start / p->every < p->k_last) p->k_last = last_slice_start / p->every;
   CZ_CHECK(p->k_last >= p->k_first, CZ_ERR_CONFIG,
            "%s: no sample to write: NEST's multimeter delivers samples up to %g ms only (the last %g ms, one slice "
            "of min_delay, are never fetched), and the report starts after that",
-           p->where, (double)(last_slice_start * net->tics_per_step) / 1000.0,
-           (double)((net->nsteps - last_slice_start) * net->tics_per_step) / 1000.0);
+           p->where, (double)(last_slice_start * net->tg.tics_per_step) / 1000.0,
+           (double)((net->tg.nsteps - last_slice_start) * net->tg.tics_per_step) / 1000.0);
   return CZ_OK;
 }
 

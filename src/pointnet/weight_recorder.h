@@ -15,7 +15,10 @@
  * receptor_type and ports NEST's port of the synapse: its index among the report's synapses
  * ordered by source node (non-virtual nodes by gid, then virtual ones), then by edge
  * population and row (the order BMTK creates them in), which is NEST's connector order with
- * one thread. The table is the same for any number of ranks and threads. */
+ * one thread. The table is the same for any number of ranks and threads.
+ *
+ * This file holds the reports' configuration, which the network reads to resolve synapse
+ * models; writing the reports reads the network and lives in weight_report.h. */
 #ifndef CZ_POINTNET_WEIGHT_RECORDER_H
 #define CZ_POINTNET_WEIGHT_RECORDER_H
 
@@ -57,12 +60,5 @@ bool cz_wrecs_in_config(const cz_config *cfg);
  * records it (-1: none). where: the file naming it, for messages. */
 cz_status cz_wrecs_resolve(const cz_wrecs *w, const char *model_template, const char *where, cz_syn_rule *rule,
                            int *rec);
-
-struct cz_network;
-
-/* Writes every report file from the events of all ranks (nev events of CZ_WEV_WORDS words on
- * this rank). Collective; rank 0 writes. */
-cz_status cz_wrecs_write(const cz_wrecs *w, const struct cz_network *net, const cz_circuit *c, const int64_t *ev,
-                         size_t nev);
 
 #endif

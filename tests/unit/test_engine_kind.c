@@ -13,7 +13,7 @@
 static const struct {
   cz_clue_key key;
   const char *value;
-  cz_engine engine;
+  cz_engine_id engine;
 } CLUES[] = {
     {CZ_CLUE_TARGET_SIMULATOR, "NEST", CZ_ENGINE_POINT},
     {CZ_CLUE_TARGET_SIMULATOR, "nest", CZ_ENGINE_POINT},
@@ -87,10 +87,28 @@ static void test_verdicts(void **state) {
   cz_error_clear();
 }
 
+/* The registry has the point engine, under the name the refusals use, and no other yet. */
+static void test_registry(void **state) {
+  (void)state;
+  const cz_engine_kind *k = cz_engine_kind_of(CZ_ENGINE_POINT);
+  assert_non_null(k);
+  assert_string_equal(k->name, cz_engine_name(CZ_ENGINE_POINT));
+  assert_non_null(k->place_cost);
+  assert_non_null(k->check_blocks);
+  const cz_place_cost *cost = k->place_cost();
+  assert_int_equal(cost->node(cost->ctx, 0, 0), 1); /* one update per neuron */
+  assert_int_equal(cost->per_synapse, 1);          /* plus the synapses that deliver to it */
+  assert_null(cz_engine_kind_of(CZ_ENGINE_BIONET));
+  assert_null(cz_engine_kind_of(CZ_ENGINE_FILTERNET));
+  assert_null(cz_engine_kind_of(CZ_ENGINE_POPNET));
+  assert_null(cz_engine_kind_of(CZ_ENGINE_UNSAID));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_each_clue),
       cmocka_unit_test(test_verdicts),
+      cmocka_unit_test(test_registry),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* The floating-point mode around a run (pointnet/sim.c): the run flushes subnormal numbers to
+/* The floating-point mode around a run (core/epoch.c): the run flushes subnormal numbers to
  * zero in every thread that simulates, and gives each thread back the mode it found. After a
  * run of the Brunel network on two threads, the calling thread and the threads the OpenMP
  * runtime keeps for later regions have neither flush-to-zero nor denormals-are-zero set. */

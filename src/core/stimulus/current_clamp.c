@@ -258,7 +258,7 @@ typedef struct pending {
   uint32_t *clamp, *nid; /* (clamp, neuron) pairs */
 } pending;
 
-static cz_status add_targets(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const cz_network *net,
+static cz_status add_targets(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const cz_gidmap *gm,
                              uint32_t clamp, pending *pd) {
   CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: inputs.%s has no \"node_set\"", cfg->path, b->name);
   char where[1024];
@@ -269,8 +269,8 @@ static cz_status add_targets(const cz_config *cfg, const cz_cfg_block *b, const 
   cz_status st = CZ_OK;
   for (size_t p = 0; p < sel->npops && st == CZ_OK; p++)
     for (size_t k = 0; k < sel->n[p] && st == CZ_OK; k++) {
-      uint32_t nid = net->nid_of_gid[net->pop_offset[p] + sel->rows[p][k]];
-      if (nid == CZ_NO_NID) continue; /* a clamp on a virtual node has no effect */
+      uint32_t nid = cz_gidmap_lid(gm, gm->pop_offset[p] + sel->rows[p][k]);
+      if (nid == CZ_GIDMAP_NONE) continue; /* a clamp on a virtual node has no effect */
       size_t need = pd->n + 1;
       void *a = pd->clamp, *bb = pd->nid;
       st = cz_grow(&a, &pd->cap_c, need, sizeof *pd->clamp);
@@ -288,13 +288,13 @@ static cz_status add_targets(const cz_config *cfg, const cz_cfg_block *b, const 
 }
 
 /* Neuron -> clamps CSR, and the sorted, de-duplicated (step, nid) change events. */
-static cz_status index_clamps(cz_clamps *cl, const cz_network *net, const pending *pd) {
-  CZ_NEW(cl->nrn_off, net->N + 1);
+static cz_status index_clamps(cz_clamps *cl, const cz_gidmap *gm, const pending *pd) {
+  CZ_NEW(cl->nrn_off, gm->nlocal + 1);
   CZ_NEW(cl->nrn_clamp, pd->n);
   for (size_t i = 0; i < pd->n; i++) cl->nrn_off[pd->nid[i] + 1]++;
-  for (size_t i = 0; i < net->N; i++) cl->nrn_off[i + 1] += cl->nrn_off[i];
+  for (size_t i = 0; i < gm->nlocal; i++) cl->nrn_off[i + 1] += cl->nrn_off[i];
   size_t *fill = NULL;
-  CZ_NEW(fill, net->N);
+  CZ_NEW(fill, gm->nlocal);
   for (size_t i = 0; i < pd->n; i++) cl->nrn_clamp[cl->nrn_off[pd->nid[i]] + fill[pd->nid[i]]++] = pd->clamp[i];
   free(fill);
   size_t nev = 0;
@@ -325,7 +325,8 @@ static cz_status index_clamps(cz_clamps *cl, const cz_network *net, const pendin
   return CZ_OK;
 }
 
-static cz_status build(const cz_config *cfg, const cz_circuit *c, const cz_network *net, cz_clamps *cl, pending *pd) {
+static cz_status build(const cz_config *cfg, const cz_circuit *c, const cz_gidmap *gm, const cz_timegrid *tg,
+                       cz_clamps *cl, pending *pd) {
   size_t cap_off = 0, cap_s = 0, cap_a = 0, nchg = 0;
   CZ_RESERVE(cl->chg_off, cap_off, 1);
   for (size_t i = 0; i < cfg->ninputs; i++) {
@@ -334,7 +335,7 @@ static cz_status build(const cz_config *cfg, const cz_circuit *c, const cz_netwo
     change_list l = {0, 0, NULL};
     cz_status st = clamp_changes(cfg, b, &l);
     for (size_t j = 0; st == CZ_OK && j < l.n; j++) {
-      int64_t a = llround(l.c[j].t / net->h);
+      int64_t a = llround(l.c[j].t / tg->h);
       if (j > 0 && a < cl->chg_step[nchg - 1])
         st = CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s: amplitude times must increase", cfg->path, b->name);
       if (st != CZ_OK) break;
@@ -352,15 +353,16 @@ static cz_status build(const cz_config *cfg, const cz_circuit *c, const cz_netwo
     CZ_TRY(st);
     CZ_RESERVE(cl->chg_off, cap_off, cl->nclamps + 2);
     cl->chg_off[++cl->nclamps] = nchg;
-    CZ_TRY(add_targets(cfg, b, c, net, (uint32_t)(cl->nclamps - 1), pd));
+    CZ_TRY(add_targets(cfg, b, c, gm, (uint32_t)(cl->nclamps - 1), pd));
   }
-  return index_clamps(cl, net, pd);
+  return index_clamps(cl, gm, pd);
 }
 
-cz_status cz_clamps_build(const cz_config *cfg, const cz_circuit *c, const cz_network *net, cz_clamps *out) {
+cz_status cz_clamps_build(const cz_config *cfg, const cz_circuit *c, const cz_gidmap *gm, const cz_timegrid *tg,
+                          cz_clamps *out) {
   memset(out, 0, sizeof *out);
   pending pd = {0, 0, 0, NULL, NULL};
-  cz_status st = build(cfg, c, net, out, &pd);
+  cz_status st = build(cfg, c, gm, tg, out, &pd);
   free(pd.clamp);
   free(pd.nid);
   if (st != CZ_OK) {

@@ -16,7 +16,8 @@
 #include <stdint.h>
 
 #include "base/status.h"
-#include "pointnet/network.h"
+#include "core/gidmap.h"
+#include "core/timegrid.h"
 #include "io/circuit.h"
 #include "io/config.h"
 
@@ -33,7 +34,8 @@ typedef struct cz_clamps {
 } cz_clamps;
 
 /* Reads every enabled IClamp input. Owned (out arrays; cz_clamps_free). */
-cz_status cz_clamps_build(const cz_config *cfg, const cz_circuit *c, const cz_network *net, cz_clamps *out);
+cz_status cz_clamps_build(const cz_config *cfg, const cz_circuit *c, const cz_gidmap *gm, const cz_timegrid *tg,
+                          cz_clamps *out);
 void cz_clamps_free(cz_clamps *cl);
 /* Checks one IClamp block's amplitudes and times (or its CSV file) without a network, for
  * `cadenza check`. */

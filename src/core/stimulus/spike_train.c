@@ -66,7 +66,8 @@ cz_status cz_input_read_spikes(const cz_config *cfg, const cz_cfg_block *b, cons
 }
 
 static cz_status add_population_spikes(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c,
-                                       const cz_network *net, size_t pop, const cz_ns_selection *sel, vs_builder *out) {
+                                       const cz_gidmap *gm, const cz_timegrid *tg, size_t pop, const cz_ns_selection *sel,
+                                       vs_builder *out) {
   const cz_node_pop *p = &c->nodes[pop];
   const cJSON *jf = cJSON_GetObjectItemCaseSensitive(b->json, "input_file");
   CZ_CHECK(cJSON_IsString(jf), CZ_ERR_CONFIG, "%s: inputs.%s.input_file is missing or not a string", cfg->path, b->name);
@@ -84,12 +85,12 @@ static cz_status add_population_spikes(const cz_config *cfg, const cz_cfg_block 
       continue;
     }
     int64_t s;
-    st = cz_spike_stamp(t->timestamps[i], net->tics_per_step, cfg->precise_times, cfg->allow_offgrid_spikes, &s);
+    st = cz_spike_stamp(t->timestamps[i], tg->tics_per_step, cfg->precise_times, cfg->allow_offgrid_spikes, &s);
     if (st != CZ_OK) {
       cz_error_prefix(st, "%s: node %llu (inputs.%s)", file, (unsigned long long)t->node_ids[i], b->name);
       break;
     }
-    if (s >= 1 && s <= net->nsteps) st = push(out, s - 1, (uint32_t)(net->pop_offset[pop] + row));
+    if (s >= 1 && s <= tg->nsteps) st = push(out, s - 1, (uint32_t)(gm->pop_offset[pop] + row));
   }
   if (st == CZ_OK && unknown)
     cz_log_warn("%s: %zu spikes belong to node ids that population %s does not have; they are ignored", file, unknown,
@@ -99,8 +100,8 @@ static cz_status add_population_spikes(const cz_config *cfg, const cz_cfg_block 
   return st;
 }
 
-static cz_status add_input(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const cz_network *net,
-                           vs_builder *out) {
+static cz_status add_input(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const cz_gidmap *gm,
+                           const cz_timegrid *tg, vs_builder *out) {
   CZ_CHECK(b->module, CZ_ERR_CONFIG, "%s: inputs.%s has no \"module\"", cfg->path, b->name);
   CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: inputs.%s has no \"node_set\"", cfg->path, b->name);
   char where[1024];
@@ -118,7 +119,7 @@ static cz_status add_input(const cz_config *cfg, const cz_cfg_block *b, const cz
                       (unsigned long long)c->nodes[p].node_id[sel->rows[p][k]], c->nodes[p].name);
         break;
       }
-    if (st == CZ_OK) st = add_population_spikes(cfg, b, c, net, p, sel, out);
+    if (st == CZ_OK) st = add_population_spikes(cfg, b, c, gm, tg, p, sel, out);
   }
   cz_ns_selection_destroy(&sel);
   return st;
@@ -140,7 +141,8 @@ static cz_status sort_events(cz_vspikes *v) {
   return CZ_OK;
 }
 
-cz_status cz_vspikes_build(const cz_config *cfg, const cz_circuit *c, const cz_network *net, cz_vspikes *out) {
+cz_status cz_vspikes_build(const cz_config *cfg, const cz_circuit *c, const cz_gidmap *gm, const cz_timegrid *tg,
+                           cz_vspikes *out) {
   memset(out, 0, sizeof *out);
   vs_builder b = {out, 0, 0};
   cz_status st = CZ_OK;
@@ -148,7 +150,7 @@ cz_status cz_vspikes_build(const cz_config *cfg, const cz_circuit *c, const cz_n
     const cz_cfg_block *blk = &cfg->inputs[i];
     if (!blk->enabled || !cz_input_is_spikes(blk)) continue;
     cz_log_info("Build virtual cell stimulations for %s", blk->name);
-    st = add_input(cfg, blk, c, net, &b);
+    st = add_input(cfg, blk, c, gm, tg, &b);
   }
   if (st == CZ_OK) st = sort_events(out);
   if (st != CZ_OK) {

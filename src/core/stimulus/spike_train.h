@@ -15,7 +15,8 @@
 #include <stdint.h>
 
 #include "base/status.h"
-#include "pointnet/network.h"
+#include "core/gidmap.h"
+#include "core/timegrid.h"
 #include "io/circuit.h"
 #include "io/config.h"
 #include "io/spike_input.h"
@@ -31,7 +32,8 @@ typedef struct cz_vspikes {
 int cz_input_is_spikes(const cz_cfg_block *b);
 
 /* Reads every enabled spike input of cfg. Owned (out->arrays; cz_vspikes_free). */
-cz_status cz_vspikes_build(const cz_config *cfg, const cz_circuit *c, const cz_network *net, cz_vspikes *out);
+cz_status cz_vspikes_build(const cz_config *cfg, const cz_circuit *c, const cz_gidmap *gm, const cz_timegrid *tg,
+                           cz_vspikes *out);
 
 /* The spikes of population pop from a spike input block's input_file (with its NWB "trial",
  * which must be a string when given). Owned (*out). */

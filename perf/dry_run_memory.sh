@@ -69,8 +69,8 @@ awk -v scale="$scale" -v threads="$threads" -v check="$check" '
   }
   END {
     mib = 1048576
-    printf "| R | rank | neurons | synapses | sources here | source index | gid map | synapse arrays | send lists (est.) | B/synapse | B/source | peak | peak / peak(R=1) | build |\n"
-    printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    printf "| R | rank | neurons | synapses | sources here | source index | gid map | synapse arrays | send lists (est.) | circuit nodes | B/synapse | B/source | peak | peak / peak(R=1) | build |\n"
+    printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     base = 0; last = 0; lastr = 0
     for (i = 0; i < n; i++) {
       $0 = row[order[i]]
@@ -78,9 +78,10 @@ awk -v scale="$scale" -v threads="$threads" -v check="$check" '
       if (R == 1) base = peak
       if (R >= lastr && num("rank") == 0) { lastr = R; last = peak }
       ratio = base > 0 ? sprintf("%.2f", peak / base) : "–"
-      printf "| %d | %d | %d | %.3g | %d | %.1f MiB | %.1f MiB | %.1f MiB | %.1f MiB | %.2f | %.1f | %.0f MiB | %s | %.0f s |\n",
+      printf "| %d | %d | %d | %.3g | %d | %.1f MiB | %.1f MiB | %.1f MiB | %.1f MiB | %.1f MiB | %.2f | %.1f | %.0f MiB | %s | %.0f s |\n",
         R, num("rank"), num("neurons"), num("synapses"), num("sources_here"), bytes("source_index") / mib,
         bytes("gid_map") / mib, (bytes("synapses") + bytes("plastic")) / mib, bytes("send_lists_estimated") / mib,
+        bytes("circuit_nodes") / mib,
         num("bytes_per_synapse"), num("bytes_per_source"), peak / mib, ratio, num("build_s")
     }
     if (base > 0 && lastr > 1) {

@@ -271,6 +271,7 @@ typedef struct share_bytes {
   uint64_t weight_table;
   uint64_t archives;       /* the post-synaptic spike archives' headers */
   uint64_t send_lists_est; /* estimated: cz_net_connect is not run */
+  uint64_t circuit_nodes;  /* the loaded node populations a run keeps (io/circuit.h): every gid's */
 } share_bytes;
 
 typedef struct share_counts {
@@ -306,6 +307,27 @@ static uint64_t send_lists_estimate(const cz_network *net, const share_counts *n
   const double reached = R * (1.0 - pow(1.0 - 1.0 / R, k));
   const double others = fmax(0.0, reached - reached / R);
   return (uint64_t)((double)(net->N + 1) * sizeof(size_t) + (double)net->N * others * sizeof(uint32_t));
+}
+
+static uint64_t columns_bytes(const cz_h5_column *cols, size_t n) {
+  uint64_t b = 0;
+  for (size_t i = 0; i < n; i++) b += cols[i].n * (cols[i].num ? sizeof *cols[i].num : sizeof *cols[i].str);
+  return b;
+}
+
+/* The arrays of the node populations (strings of string columns not counted). */
+static uint64_t circuit_node_bytes(const cz_circuit *c) {
+  uint64_t b = 0;
+  for (size_t p = 0; p < c->nnodes; p++) {
+    const cz_node_pop *np = &c->nodes[p];
+    b += np->n * (sizeof *np->node_id + sizeof *np->type_row + sizeof *np->group + sizeof *np->group_index +
+                  sizeof *np->is_virtual + sizeof *np->model);
+    if (np->id_index) b += 2 * np->n * sizeof *np->id_index;
+    for (size_t g = 0; g < np->ngroups; g++)
+      b += columns_bytes(np->groups[g].cols, np->groups[g].ncols) +
+           columns_bytes(np->groups[g].params, np->groups[g].nparams);
+  }
+  return b;
 }
 
 static void measure_share(const cz_network *net, share_bytes *b, share_counts *n) {
@@ -421,10 +443,11 @@ static void print_json(const dry_options *o, const dry_result *r) {
          (unsigned long long)n->neurons, (unsigned long long)n->synapses, (unsigned long long)n->plastic,
          (unsigned long long)n->sources, (unsigned long long)n->sources_here);
   printf(", \"bytes\": {\"source_index\": %llu, \"gid_map\": %llu, \"synapses\": %llu, \"plastic\": %llu, "
-         "\"weight_table\": %llu, \"archives\": %llu, \"built\": %llu, \"send_lists_estimated\": %llu}",
+         "\"weight_table\": %llu, \"archives\": %llu, \"built\": %llu, \"send_lists_estimated\": %llu, \"circuit_nodes\": %llu}",
          (unsigned long long)b->source_index, (unsigned long long)b->gid_map, (unsigned long long)b->synapses,
          (unsigned long long)b->plastic, (unsigned long long)b->weight_table, (unsigned long long)b->archives,
-         (unsigned long long)built_bytes(b), (unsigned long long)b->send_lists_est);
+         (unsigned long long)built_bytes(b), (unsigned long long)b->send_lists_est,
+         (unsigned long long)b->circuit_nodes);
   const double syn = (double)(n->synapses ? n->synapses : 1), src = (double)(n->sources_here ? n->sources_here : 1);
   printf(", \"bytes_per_synapse\": %.4f, \"bytes_per_source\": %.2f", (double)(b->synapses + b->plastic) / syn,
          (double)source_bytes(b) / src);
@@ -457,6 +480,7 @@ static void print_text(const dry_options *o, const dry_result *r) {
   print_bytes_row("archives", b->archives, "spike archive headers");
   print_bytes_row("built", built_bytes(b), "the tables above (neuron state only in the RSS)");
   print_bytes_row("send lists", b->send_lists_est, "estimated (needs the other ranks)");
+  print_bytes_row("circuit nodes", b->circuit_nodes, "the loaded node populations (io), every gid's");
   const double syn = (double)(n->synapses ? n->synapses : 1), src = (double)(n->sources_here ? n->sources_here : 1);
   printf("  bytes/synapse   %.3f (synapse arrays)\n", (double)(b->synapses + b->plastic) / syn);
   printf("  bytes/source    %.1f (source index and gid map, per source with a synapse here)\n",
@@ -538,6 +562,7 @@ static cz_status dry_run(const dry_options *o, dry_state *s, dry_result *r) {
   CZ_TRY(build_share(o, s->cfg, s->c, s->rank_of_gid, &s->net));
   r->build_s = cz_now() - t0;
   measure_share(s->net, &r->b, &r->n);
+  r->b.circuit_nodes = circuit_node_bytes(s->c);
   r->digest = share_digest(s->net);
   r->peak_rss = proc_status_bytes("VmHWM");
   r->rss = proc_status_bytes("VmRSS");

@@ -84,6 +84,11 @@ static void draw_target(const void *ctx, uint64_t t, uint64_t *src, uint32_t *ty
   cz_hpc_afferent(&((const hpc_net *)ctx)->m, t, src, type, w, d);
 }
 
+/* A skeleton's targets have no edges to draw. */
+static void draw_none(const void *ctx, uint64_t t, uint64_t *src, uint32_t *type, double *w, double *d) {
+  (void)ctx, (void)t, (void)src, (void)type, (void)w, (void)d;
+}
+
 static cz_status write_components(const hpc_net *m) {
   for (int inh = 0; inh < 2; inh++) {
     cJSON *o = cJSON_CreateObject();
@@ -200,7 +205,7 @@ static cz_status generate(hpc_net *m) {
                           .n_targets = m->n,
                           .edge_off = m->edge_off,
                           .per_edge_synapse = m->p->stdp,
-                          .draw = draw_target,
+                          .draw = m->edge_off[m->n] ? draw_target : draw_none,
                           .ctx = m};
   CZ_TRY(cz_gen_write_edges(&g));
   return cz_comm_agree(root ? write_config(m) : CZ_OK); /* last: its presence marks a complete folder */

@@ -35,7 +35,7 @@ cz_hpc_params cz_hpc_defaults(void) { return (cz_hpc_params){1.0, 1000.0, 0.1, 1
 uint64_t cz_hpc_in_degree(void) { return C_E + C_I; }
 
 cz_status cz_hpc_model_make(const cz_hpc_params *p, cz_hpc_model *m) {
-  CZ_CHECK(p->scale > 0 && p->scale <= 1000, CZ_ERR_ARG, "hpc: --scale must be in (0, 1000] (got %g)", p->scale);
+  CZ_CHECK(p->scale > 0 && p->scale <= 100000, CZ_ERR_ARG, "hpc: --scale must be in (0, 100000] (got %g)", p->scale);
   CZ_CHECK(p->dt > 0 && p->tstop > 0, CZ_ERR_ARG, "hpc: dt and tstop must be > 0");
   memset(m, 0, sizeof *m);
   m->p = *p;

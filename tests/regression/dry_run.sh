@@ -7,7 +7,8 @@
 #  (b) the share drawn from the generator builds the same tables as the share read from the
 #      files (equal digests), for static and for plastic (--stdp) synapses, while different
 #      ranks, or another seed, give other digests;
-#  (c) bad usage (no --rank, a rank out of range, METIS, an unknown option) exits 2.
+#  (c) a partition file gives the share of the placement it holds;
+#  (d) bad usage (no --rank, a rank out of range, METIS, an unknown option) exits 2.
 #   dry_run.sh CADENZA
 set -u
 cadenza=$1
@@ -58,6 +59,12 @@ done
 echo "the 4 shares hold the file's $total synapses; generator and files give the same tables (static and stdp)"
 other=$("$cadenza" dry-run --ranks $R --rank 0 --threads 2 --json hpc --scale 0.05 --seed 2) || exit 1
 [ -z "${seen[$(field digest "$other")]:-}" ] || { echo "--seed 2 gives the tables of seed 1"; exit 1; }
+# A partition file gives the share of the placement it holds (round-robin here, not block).
+"$cadenza" partition "$tmp/h/config.json" --ranks $R --method round-robin -o "$tmp/p.h5" > /dev/null 2>&1 || exit 1
+a=$("$cadenza" dry-run --ranks $R --rank 2 --json --partition "$tmp/p.h5" "$tmp/h") || exit 1
+b=$("$cadenza" dry-run --ranks $R --rank 2 --json --partition round-robin "$tmp/h") || exit 1
+[ "$(field digest "$a")" = "$(field digest "$b")" ] || { echo "a round-robin partition file gives another share"; exit 1; }
+[ -z "${seen[$(field digest "$a")]:-}" ] || { echo "round-robin gives the block share"; exit 1; }
 # The text report names the estimated parts.
 "$cadenza" dry-run --ranks $R --rank 1 hpc --scale 0.05 > "$tmp/text" || exit 1
 grep -q "send lists.*estimated" "$tmp/text" || { cat "$tmp/text"; exit 1; }

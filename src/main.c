@@ -5,6 +5,7 @@
  *   cadenza partition CONFIG --ranks N -o FILE  precompute a placement
  *   cadenza compare EXPECTED ACTUAL [options]  compare two spike files
  *   cadenza check CONFIG [--ranks N]   validate a folder, listing every error
+ *   cadenza dry-run --ranks R --rank r CONFIG|hpc   build one rank's share alone, report its memory
  *   cadenza plot raster|rates|report FILE [options]   SVG pictures of spikes and reports
  *   cadenza stats CONFIG [options] | stats ks DIR...   spike statistics of a run; KS distances
  *   cadenza create-environment [options] pointnet DIR  a simulation folder for a network
@@ -24,6 +25,7 @@
 #include "app/check_cmd.h"
 #include "app/compare_cmd.h"
 #include "app/create_env.h"
+#include "app/dry_run.h"
 #include "app/partition_cmd.h"
 #include "app/plot_cmd.h"
 #include "app/stats_cmd.h"
@@ -73,6 +75,12 @@ static const usage_entry k_usage[] = {
     {"partition", "  cadenza partition CONFIG.json --ranks N [--method metis|round-robin|block] -o FILE\n"
                   "                                       precompute a placement of the neurons on N ranks\n"},
     {"check", "  cadenza check CONFIG.json [--ranks N] [-o DIR]  validate a folder without simulating; lists every error\n"},
+    {"dry-run",
+     "  cadenza dry-run --ranks R --rank r [--threads T (1)] [--partition block|round-robin|FILE] [--json]\n"
+     "        (CONFIG.json|FOLDER | hpc [--scale S (1)] [--seed N (1)] [--stdp] [--work DIR])\n"
+     "                                       one process builds rank r's share of an R-rank run (from the\n"
+     "                                       files, or hpc: drawn from the generator) and reports its tables'\n"
+     "                                       bytes and its peak memory; the send lists are estimated\n"},
     {"plot",
      "  cadenza plot raster|rates SPIKES [--population P] [--config C [--node-set S]] [--tmin MS] [--tmax MS] [-o F.svg]\n"
      "                                       (rates: every node at its rate, silent ones at 0 Hz; the window ends\n"
@@ -402,6 +410,7 @@ static cz_status dispatch(int argc, char **argv) {
            p.n_neurons, dir, dir);
     return CZ_OK;
   }
+  if (strcmp(cmd, "dry-run") == 0) return cz_app_dry_run(argc - 1, argv + 1);
   if (strcmp(cmd, "partition") == 0) {
     const char *config, *out;
     int nranks;

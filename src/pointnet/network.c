@@ -1191,6 +1191,8 @@ typedef struct edge_source {
   size_t batch_edges; /* 0: the loader's default */
   const cz_network *net;
   cz_edge_streams *streams; /* threaded passes; NULL: one thread reads */
+  cz_net_edge_reader read;  /* NULL: the files */
+  void *read_ctx;
   double t_open, t_read, t_scan, t_count, t_fill, t_order; /* seconds in each part of the build, for the log */
 } edge_source;
 
@@ -1282,7 +1284,7 @@ static cz_status pass_serial(edge_source *s, cz_network *net, pass_visit visit, 
                               .batch_edges = s->batch_edges,
                               .ids_only = ids_only};
   const double t0 = cz_now();
-  cz_status st = cz_circuit_load_edges(s->c, s->cfg, &flt);
+  cz_status st = s->read ? s->read(s->read_ctx, s->c, s->cfg, &flt) : cz_circuit_load_edges(s->c, s->cfg, &flt);
   s->t_read += cz_now() - t0 - run.seconds;
   *seconds += run.seconds;
   if (st == CZ_OK) st = fit_syn_tables(net, s->c);
@@ -1564,7 +1566,7 @@ static cz_status pass_fill(cz_network *net, edge_source *src, const target_info 
  * CADENZA_EDGE_THREADS is not 0: a diagnostic switch the test suite uses to check that the
  * one-thread reader builds the same tables); otherwise the passes read on one thread. */
 static cz_status open_streams(cz_network *net, edge_source *src) {
-  if (!src->streamed) return CZ_OK;
+  if (!src->streamed || src->read) return CZ_OK;
   const char *env = getenv("CADENZA_EDGE_THREADS");
   if (env && strcmp(env, "0") == 0) return CZ_OK;
   const double t0 = cz_now();
@@ -1793,6 +1795,14 @@ cz_status cz_net_build_streamed(const cz_config *cfg, cz_circuit *c, int nthread
                                 const uint32_t *rank_of_gid, uint64_t batch_edges, cz_network **out) {
   CZ_CHECK(c->nedges == 0, CZ_ERR_INTERNAL, "cz_net_build_streamed: the circuit's edges are already loaded");
   edge_source src = {.c = c, .streamed = true, .cfg = cfg, .rank_of_gid = rank_of_gid, .batch_edges = batch_edges};
+  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, out);
+}
+
+cz_status cz_net_build_read(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
+                            const uint32_t *rank_of_gid, uint64_t batch_edges, cz_net_edge_reader read, void *ctx,
+                            cz_network **out) {
+  edge_source src = {.c = c, .streamed = true, .cfg = cfg, .rank_of_gid = rank_of_gid, .batch_edges = batch_edges,
+                     .read = read, .read_ctx = ctx};
   return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, out);
 }
 

@@ -154,6 +154,14 @@ cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, 
  * Owned (*out). Local. */
 cz_status cz_net_build_streamed(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
                                 const uint32_t *rank_of_gid, uint64_t batch_edges, cz_network **out);
+/* The streamed build with another source of edges than the files: each pass calls
+ * read(ctx, c, cfg, flt) where it would call cz_circuit_load_edges(c, cfg, flt), and read
+ * must behave alike (populations set up, the edges flt keeps handed to flt->batch in file
+ * order). A dry run (app/dry_run.h) draws them from a generator. Owned (*out). Local. */
+typedef cz_status (*cz_net_edge_reader)(void *ctx, cz_circuit *c, const cz_config *cfg, const cz_edge_filter *flt);
+cz_status cz_net_build_read(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
+                            const uint32_t *rank_of_gid, uint64_t batch_edges, cz_net_edge_reader read, void *ctx,
+                            cz_network **out);
 void cz_net_destroy(cz_network **net);
 
 /* A delay in steps of h ms as NEST converts it (Time::delay_ms_to_steps): delay times the

@@ -20,20 +20,38 @@ enum { TYPE_EXC = 100, TYPE_INH = 101, TYPE_STDP = 102 };
 static const double TAU_M = 10.0, C_M = 250.0, TAU_SYN = 0.32582722403722841, V_TH = 20.0, J_E_MV = 0.14;
 static const double G = -5.0, ETA = 1.685, DELAY = 1.5, TAU_MINUS = 30.0, SIGMA_W = 3.47;
 
+/* The model and what writing its folder needs besides. */
 typedef struct hpc_net {
-  const cz_hpc_params *p;
+  cz_hpc_model m;
+  const cz_hpc_params *p; /* &m.p */
   const char *dir;
   uint64_t n_e, n_i, n;
-  uint64_t *edge_off;
-  double je, rate; /* pA; Hz of each neuron's drive */
+  uint64_t *edge_off; /* [n + 1] first edge of each target in the file */
+  double je, rate;
 } hpc_net;
 
 cz_hpc_params cz_hpc_defaults(void) { return (cz_hpc_params){1.0, 1000.0, 0.1, 1, false, false}; }
 
+uint64_t cz_hpc_in_degree(void) { return C_E + C_I; }
+
+cz_status cz_hpc_model_make(const cz_hpc_params *p, cz_hpc_model *m) {
+  CZ_CHECK(p->scale > 0 && p->scale <= 100000, CZ_ERR_ARG, "hpc: --scale must be in (0, 100000] (got %g)", p->scale);
+  CZ_CHECK(p->dt > 0 && p->tstop > 0, CZ_ERR_ARG, "hpc: dt and tstop must be > 0");
+  memset(m, 0, sizeof *m);
+  m->p = *p;
+  m->n_e = (uint64_t)fmax(1.0, llround(9000.0 * p->scale));
+  m->n_i = (uint64_t)fmax(1.0, llround(2250.0 * p->scale));
+  m->n = m->n_e + m->n_i;
+  m->je = J_E_MV / cz_alpha_psp_peak(TAU_M, TAU_SYN, C_M);
+  const double nu_th = V_TH / ((double)C_E * TAU_M / C_M * m->je * M_E * TAU_SYN); /* 1/ms */
+  m->rate = ETA * nu_th * (double)C_E * 1000.0;
+  return CZ_OK;
+}
+
 /* Per-edge weights and delays (the STDP variant): plastic E->E weights normal around J_E,
  * redrawn below 0 (the power law needs w >= 0), the static ones J_E and J_I. */
-static void draw_synapses(const hpc_net *m, uint64_t t, const uint32_t *type, double *w, double *d) {
-  cz_rng r = cz_rng_make(m->p->seed, t, STREAM_WEIGHTS);
+static void draw_synapses(const cz_hpc_model *m, uint64_t t, const uint32_t *type, double *w, double *d) {
+  cz_rng r = cz_rng_make(m->p.seed, t, STREAM_WEIGHTS);
   for (size_t i = 0; i < C_E + C_I; i++) {
     d[i] = DELAY;
     if (type[i] == TYPE_STDP) {
@@ -45,10 +63,9 @@ static void draw_synapses(const hpc_net *m, uint64_t t, const uint32_t *type, do
   }
 }
 
-static void draw_target(const void *ctx, uint64_t t, uint64_t *src, uint32_t *type, double *w, double *d) {
-  const hpc_net *m = ctx;
-  cz_rng r = cz_rng_make(m->p->seed, t, STREAM_EDGES);
-  const bool plastic_ee = m->p->stdp && t < m->n_e;
+void cz_hpc_afferent(const cz_hpc_model *m, uint64_t t, uint64_t *src, uint32_t *type, double *w, double *d) {
+  cz_rng r = cz_rng_make(m->p.seed, t, STREAM_EDGES);
+  const bool plastic_ee = m->p.stdp && t < m->n_e;
   size_t at = 0;
   for (int inh = 0; inh < 2; inh++) {
     const uint64_t first = inh ? m->n_e : 0, count = inh ? m->n_i : m->n_e, k = inh ? C_I : C_E;
@@ -61,6 +78,15 @@ static void draw_target(const void *ctx, uint64_t t, uint64_t *src, uint32_t *ty
     }
   }
   if (w && d) draw_synapses(m, t, type, w, d);
+}
+
+static void draw_target(const void *ctx, uint64_t t, uint64_t *src, uint32_t *type, double *w, double *d) {
+  cz_hpc_afferent(&((const hpc_net *)ctx)->m, t, src, type, w, d);
+}
+
+/* A skeleton's targets have no edges to draw. */
+static void draw_none(const void *ctx, uint64_t t, uint64_t *src, uint32_t *type, double *w, double *d) {
+  (void)ctx, (void)t, (void)src, (void)type, (void)w, (void)d;
 }
 
 static cz_status write_components(const hpc_net *m) {
@@ -152,15 +178,23 @@ static cz_status write_small_files(const hpc_net *m) {
   return cz_gen_h5_finish(&f, write_nodes_body(m, f));
 }
 
+/* The model, and every target's first edge: in_degree edges each (0 for a skeleton). */
+static cz_status net_make(hpc_net *net, const cz_hpc_params *p, const char *dir, uint64_t in_degree) {
+  memset(net, 0, sizeof *net);
+  CZ_TRY(cz_hpc_model_make(p, &net->m));
+  net->p = &net->m.p;
+  net->dir = dir;
+  net->n_e = net->m.n_e;
+  net->n_i = net->m.n_i;
+  net->n = net->m.n;
+  net->je = net->m.je;
+  net->rate = net->m.rate;
+  CZ_NEW(net->edge_off, net->n + 1);
+  for (uint64_t t = 0; t < net->n; t++) net->edge_off[t + 1] = net->edge_off[t] + in_degree;
+  return CZ_OK;
+}
+
 static cz_status generate(hpc_net *m) {
-  m->n_e = (uint64_t)fmax(1.0, llround(9000.0 * m->p->scale));
-  m->n_i = (uint64_t)fmax(1.0, llround(2250.0 * m->p->scale));
-  m->n = m->n_e + m->n_i;
-  m->je = J_E_MV / cz_alpha_psp_peak(TAU_M, TAU_SYN, C_M);
-  const double nu_th = V_TH / ((double)C_E * TAU_M / C_M * m->je * M_E * TAU_SYN); /* 1/ms */
-  m->rate = ETA * nu_th * (double)C_E * 1000.0;
-  CZ_NEW(m->edge_off, m->n + 1);
-  for (uint64_t t = 0; t < m->n; t++) m->edge_off[t + 1] = m->edge_off[t] + C_E + C_I;
   const bool root = cz_comm_rank() == 0;
   CZ_TRY(cz_comm_agree(root ? write_small_files(m) : CZ_OK));
   const cz_gen_edges g = {.dir = m->dir,
@@ -171,22 +205,26 @@ static cz_status generate(hpc_net *m) {
                           .n_targets = m->n,
                           .edge_off = m->edge_off,
                           .per_edge_synapse = m->p->stdp,
-                          .draw = draw_target,
+                          .draw = m->edge_off[m->n] ? draw_target : draw_none,
                           .ctx = m};
   CZ_TRY(cz_gen_write_edges(&g));
   return cz_comm_agree(root ? write_config(m) : CZ_OK); /* last: its presence marks a complete folder */
 }
 
 cz_status cz_generate_hpc(const cz_hpc_params *p, const char *dir, uint64_t *n_neurons, uint64_t *n_edges) {
-  CZ_CHECK(p->scale > 0 && p->scale <= 1000, CZ_ERR_ARG, "hpc: --scale must be in (0, 1000] (got %g)", p->scale);
-  CZ_CHECK(p->dt > 0 && p->tstop > 0, CZ_ERR_ARG, "hpc: dt and tstop must be > 0");
   hpc_net m;
-  memset(&m, 0, sizeof m);
-  m.p = p;
-  m.dir = dir;
-  cz_status st = generate(&m);
+  cz_status st = net_make(&m, p, dir, C_E + C_I);
+  if (st == CZ_OK) st = generate(&m);
   *n_neurons = m.n;
   *n_edges = m.edge_off ? m.edge_off[m.n] : 0;
+  free(m.edge_off);
+  return st;
+}
+
+cz_status cz_generate_hpc_skeleton(const cz_hpc_params *p, const char *dir) {
+  hpc_net m;
+  cz_status st = net_make(&m, p, dir, 0);
+  if (st == CZ_OK) st = generate(&m);
   free(m.edge_off);
   return st;
 }

@@ -42,7 +42,30 @@ typedef struct cz_hpc_params {
 
 cz_hpc_params cz_hpc_defaults(void);
 
+/* The network the generator draws, without its files: neuron counts, the synapse currents and
+ * each target's afferent edges. The folder's edge file and a dry run (app/dry_run.h) take their
+ * edges from the same function, so a share drawn here is the share the file holds. */
+typedef struct cz_hpc_model {
+  cz_hpc_params p;
+  uint64_t n_e, n_i, n; /* excitatory neurons are node ids [0, n_e), inhibitory [n_e, n) */
+  double je, rate;      /* pA of an excitatory synapse; Hz of each neuron's drive */
+} cz_hpc_model;
+
+/* Checks p and derives the model from it. Local. */
+cz_status cz_hpc_model_make(const cz_hpc_params *p, cz_hpc_model *m);
+/* Afferent edges of every target (fixed in-degree C_E + C_I). */
+uint64_t cz_hpc_in_degree(void);
+/* The afferent edges of target t, in the order the edge file holds them: source node ids and
+ * edge type ids into src and type ([cz_hpc_in_degree()] each), and with w and d (NULL for
+ * neither) the weights (pA) and delays (ms) of the edge file's group 0 (written when stdp).
+ * Depends on (seed, t) only. Thread-safe. */
+void cz_hpc_afferent(const cz_hpc_model *m, uint64_t t, uint64_t *src, uint32_t *type, double *w, double *d);
+
 /* Writes the folder. Collective. */
 cz_status cz_generate_hpc(const cz_hpc_params *p, const char *dir, uint64_t *n_neurons, uint64_t *n_edges);
+/* Writes the folder with an edge file that holds no edges (its index gives every target an
+ * empty range) but the edge population and types: what a dry run needs to load the nodes and
+ * the synapse types, whose edges it draws with cz_hpc_afferent. Local (one process writes). */
+cz_status cz_generate_hpc_skeleton(const cz_hpc_params *p, const char *dir);
 
 #endif

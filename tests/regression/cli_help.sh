@@ -10,11 +10,11 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_help.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "$*"; exit 1; }
 "$cadenza" help > "$tmp/all.txt" || fail "cadenza help failed"
-for cmd in run check compare plot stats create-environment generate partition; do
+for cmd in run check compare plot stats create-environment generate partition dry-run; do
   grep -q "^  cadenza $cmd " "$tmp/all.txt" || fail "cadenza help does not show $cmd"
 done
 for args in "run" "check" "compare" "plot" "plot raster" "plot scaling" "stats" "stats ks" "create-environment" \
-  "generate" "generate brunel" "generate microcircuit" "generate hpc" "partition" "help"; do
+  "generate" "generate brunel" "generate microcircuit" "generate hpc" "partition" "dry-run" "help"; do
   cmd=${args%% *}
   for h in --help -h; do
     # shellcheck disable=SC2086

@@ -21,6 +21,7 @@
 #include "io/csv.h"
 #include "io/partition_file.h"
 #include "partition/partition.h"
+#include "pointnet/engine.h"
 #include "pointnet/network.h"
 #include "tools/hpc.h"
 
@@ -265,7 +266,7 @@ static cz_status write_skeleton(const dry_options *o, char **tmp, char **config)
 /* Bytes of the tables by what they are indexed by. Computed from the struct fields. */
 typedef struct share_bytes {
   uint64_t source_index;   /* off[nsrc + 1] of every thread, static and plastic: one entry per gid */
-  uint64_t gid_map;        /* nid_of_gid[nsrc], gid_of_nid[N], pop_offset, thr_lo */
+  uint64_t gid_map;        /* the gid map (core/gidmap.h) and thr_lo */
   uint64_t synapses;       /* the static synapse arrays */
   uint64_t plastic;        /* the plastic synapse arrays and their state */
   uint64_t weight_table;
@@ -333,21 +334,20 @@ static uint64_t circuit_node_bytes(const cz_circuit *c) {
 static void measure_share(const cz_network *net, share_bytes *b, share_counts *n) {
   memset(b, 0, sizeof *b);
   memset(n, 0, sizeof *n);
-  const uint64_t index = (net->nsrc + 1) * sizeof(size_t);
+  const uint64_t index = (net->gm.nsrc + 1) * sizeof(size_t);
   for (int t = 0; t < net->nthreads; t++) {
     b->source_index += index + (net->plastic ? index : 0);
     b->synapses += static_bytes(&net->syn[t]);
     if (net->plastic) b->plastic += plastic_bytes(&net->plastic[t]);
   }
-  b->gid_map = net->nsrc * sizeof *net->nid_of_gid + net->N * sizeof *net->gid_of_nid +
-               (net->npops + 1) * sizeof *net->pop_offset + ((size_t)net->nthreads + 1) * sizeof *net->thr_lo;
+  b->gid_map = cz_gidmap_bytes(&net->gm) + ((size_t)net->nthreads + 1) * sizeof *net->thr_lo;
   b->weight_table = net->nwtab * sizeof *net->wtab;
   b->archives = net->archive ? net->N * sizeof *net->archive : 0;
   n->neurons = net->N;
   n->synapses = net->nsyn_total;
   n->plastic = net->nplastic;
-  n->sources = net->nsrc;
-  for (size_t g = 0; g < net->nsrc; g++) n->sources_here += has_source(net, g);
+  n->sources = net->gm.nsrc;
+  for (size_t g = 0; g < net->gm.nsrc; g++) n->sources_here += has_source(net, g);
   n->min_delay = net->max_delay ? net->min_delay : 1;
   n->max_delay = net->max_delay ? net->max_delay : 1;
   b->send_lists_est = send_lists_estimate(net, n);
@@ -368,12 +368,12 @@ static uint64_t mix(uint64_t h, const void *data, size_t bytes) {
 
 static uint64_t share_digest(const cz_network *net) {
   uint64_t h = mix(0, &net->N, sizeof net->N);
-  h = mix(h, net->gid_of_nid, net->N * sizeof *net->gid_of_nid);
+  h = mix(h, net->gm.gid_of_lid, net->N * sizeof *net->gm.gid_of_lid);
   h = mix(h, net->thr_lo, ((size_t)net->nthreads + 1) * sizeof *net->thr_lo);
   h = mix(h, net->wtab, net->nwtab * sizeof *net->wtab);
   for (int t = 0; t < net->nthreads; t++) {
     const cz_synapses *s = &net->syn[t];
-    h = mix(h, s->off, (net->nsrc + 1) * sizeof *s->off);
+    h = mix(h, s->off, (net->gm.nsrc + 1) * sizeof *s->off);
     h = mix(h, s->tgt, s->nsyn * sizeof *s->tgt);
     if (s->delay) h = mix(h, s->delay, s->nsyn * sizeof *s->delay);
     if (s->weight) h = mix(h, s->weight, s->nsyn * sizeof *s->weight);
@@ -381,7 +381,7 @@ static uint64_t share_digest(const cz_network *net) {
     if (s->weightf) h = mix(h, s->weightf, s->nsyn * sizeof *s->weightf);
     if (!net->plastic) continue;
     const cz_plastic *p = &net->plastic[t];
-    h = mix(h, p->off, (net->nsrc + 1) * sizeof *p->off);
+    h = mix(h, p->off, (net->gm.nsrc + 1) * sizeof *p->off);
     h = mix(h, p->tgt, p->nsyn * sizeof *p->tgt);
     h = mix(h, p->delay, p->nsyn * sizeof *p->delay);
     h = mix(h, p->edge, p->nsyn * sizeof *p->edge);
@@ -473,7 +473,7 @@ static void print_text(const dry_options *o, const dry_result *r) {
   printf("  delays          %d to %d steps in this share\n", n->min_delay, n->max_delay);
   printf("  tables                    bytes\n");
   print_bytes_row("source index", b->source_index, "off[gids + 1] per thread (static and plastic)");
-  print_bytes_row("gid map", b->gid_map, "nid_of_gid[gids], gid_of_nid, offsets");
+  print_bytes_row("gid map", b->gid_map, "gid -> local id lookup, local gids, offsets");
   print_bytes_row("synapses", b->synapses, "static synapse arrays");
   print_bytes_row("plastic", b->plastic, "plastic synapse arrays and state");
   print_bytes_row("weight table", b->weight_table, "");
@@ -504,7 +504,7 @@ static cz_status place(const dry_options *o, cz_circuit *c, const cz_config *cfg
     return st;
   }
   /* One process: cz_place_nodes computes the placement of R ranks on its own. */
-  return cz_place_nodes(c, cfg, o->ranks, o->method, 1, rank_of_gid);
+  return cz_place_nodes(c, cfg, o->ranks, o->method, 1, cz_point_engine_kind.place_cost(), rank_of_gid);
 }
 
 static cz_status build_share(const dry_options *o, const cz_config *cfg, cz_circuit *c, const uint32_t *rank_of_gid,

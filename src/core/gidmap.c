@@ -81,3 +81,10 @@ void cz_gidmap_locate(const cz_gidmap *m, size_t gid, size_t *pop, size_t *row) 
   *pop = lo;
   *row = gid - m->pop_offset[lo];
 }
+
+size_t cz_gidmap_bytes(const cz_gidmap *m) {
+  size_t b = (m->npops + 1) * sizeof *m->pop_offset + m->nlocal * sizeof *m->gid_of_lid;
+  if (m->direct) b += m->nsrc * sizeof *m->direct;
+  if (m->hkey) b += (m->hmask + 1) * (sizeof *m->hkey + sizeof *m->hval);
+  return b;
+}

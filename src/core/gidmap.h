@@ -43,6 +43,9 @@ cz_status cz_gidmap_set_nlocal(cz_gidmap *m, size_t nlocal);
 cz_status cz_gidmap_index(cz_gidmap *m);
 void cz_gidmap_free(cz_gidmap *m);
 
+/* Bytes the map holds (offsets, local gids, lookup). Local. */
+size_t cz_gidmap_bytes(const cz_gidmap *m);
+
 /* Population and row of a gid. Local; thread-safe. */
 void cz_gidmap_locate(const cz_gidmap *m, size_t gid, size_t *pop, size_t *row);
 

@@ -284,7 +284,7 @@ static void record_weight(loop_state *s, int tid, int64_t stamp, uint32_t src, u
 /* Passes a spike of source gid (step u) through this thread's plastic synapses from it: each
  * updates its state and adds the weight it gives the spike. */
 static uint64_t deliver_plastic(loop_state *s, int tid, const cz_plastic *pl, int64_t u, uint32_t gid) {
-  const size_t a = pl->off[gid], b = pl->off[gid + 1];
+  const cz_span r = cz_syn_index_span(&pl->index, gid); const size_t a = r.lo, b = r.hi;
   if (a == b) return 0;
   cz_network *net = s->net;
   const double t_ms = s->ms_per_tic * (double)((u + 1) * net->tics_per_step);

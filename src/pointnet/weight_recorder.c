@@ -174,7 +174,7 @@ static cz_status list_recorded(const cz_network *net, const cz_circuit *c, int64
     const cz_plastic *pl = &net->plastic[t];
     if (pl->nsyn == 0) continue;
     for (size_t src = 0; src < net->nsrc; src++)
-      for (size_t j = pl->off[src]; j < pl->off[src + 1]; j++) {
+      for (size_t j = cz_syn_index_span(&pl->index, src).lo; j < cz_syn_index_span(&pl->index, src).hi; j++) {
         const int rec = net->syn_rec[pl->model[j]];
         if (rec < 0) continue;
         int64_t *w = &list[k++ * SYN_WORDS];

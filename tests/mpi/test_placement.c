@@ -122,15 +122,15 @@ static void check_map(const char *what, const cz_circuit *c, const uint32_t *map
   free(counts);
 }
 
-static void test_method(cz_circuit *c, const cz_config *cfg, cz_partition_method m, int nranks) {
+static void test_method(cz_circuit *c, const cz_config *cfg, cz_partition_method m, int nranks, uint64_t pairs) {
   char what[64];
   snprintf(what, sizeof what, "%s, %d rank%s", cz_partition_method_name(m), nranks, nranks == 1 ? "" : "s");
   uint32_t *map = NULL, *again = NULL;
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, &map));
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, pairs, &map));
   if (!map) return;
   check_map(what, c, map, nranks, m);
   /* The same inputs give the same map (METIS with a fixed seed too). */
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, &again));
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, pairs, &again));
   if (again) {
     CZ_MPI_CHECK(map_hash(map, node_count(c)) == map_hash(again, node_count(c)), "%s: a second call differs",
                  what);
@@ -164,7 +164,7 @@ static void check_kept_edges(const cz_circuit *c, const uint32_t *map, const siz
 static void test_edge_filter(cz_circuit *c, const cz_config *cfg) {
   uint32_t *map = NULL;
   size_t *pop_offset = calloc(c->nnodes + 1, sizeof *pop_offset);
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, cz_comm_size(), CZ_PARTITION_METIS, 7, &map));
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, cz_comm_size(), CZ_PARTITION_METIS, 7, 0, &map));
   if (!map || !pop_offset) {
     free(map);
     free(pop_offset);
@@ -195,14 +195,12 @@ static void run_checks(const char *dir) {
     static const cz_partition_method methods[] = {CZ_PARTITION_METIS, CZ_PARTITION_ROUND_ROBIN,
                                                   CZ_PARTITION_BLOCK};
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
-      test_method(c, cfg, methods[i], cz_comm_size());
-      test_method(c, cfg, methods[i], 1); /* a serial placement on every rank count */
+      test_method(c, cfg, methods[i], cz_comm_size(), 0);
+      test_method(c, cfg, methods[i], 1, 0); /* a serial placement on every rank count */
     }
     /* A tiny pair budget forces the grouped METIS graph (core/part_graph.h). */
-    setenv("CADENZA_PARTITION_PAIRS", "100", 1);
-    test_method(c, cfg, CZ_PARTITION_METIS, cz_comm_size());
-    test_method(c, cfg, CZ_PARTITION_METIS, 3);
-    unsetenv("CADENZA_PARTITION_PAIRS");
+    test_method(c, cfg, CZ_PARTITION_METIS, cz_comm_size(), 100);
+    test_method(c, cfg, CZ_PARTITION_METIS, 3, 100);
     test_edge_filter(c, cfg);
   }
   cz_circuit_destroy(&c);

@@ -437,6 +437,9 @@ typedef struct scan_acc {
   uint32_t *stdp_in; /* [N] stdp synapses onto each neuron */
   weight_plan *wp;
   uint64_t *src_bits;   /* the sources of this rank's synapses (mark_source) */
+  uint32_t *count, *pcount; /* threaded scans, when small (scan_counts): this thread's static and
+                               plastic synapses per source gid; NULL: a count pass counts them */
+  bool over;            /* a count reached UINT32_MAX */
   const cz_error_note *syn_fail; /* threaded scans: syn_resolve_all's verdicts */
   /* what this scan (one thread's, in a threaded pass) adds up */
   size_t nsyn, nplastic;
@@ -462,6 +465,11 @@ static void scan_type_set(const cz_network *net, const int *receptor, uint32_t s
   st->plain = per_edge && !st->stdp;
   st->receptor = receptor[sm];
   st->fast = st->plain && !st->plastic && st->receptor == 0;
+}
+
+static inline void count_source(uint32_t *count, size_t gid, bool *over) {
+  if (count[gid] == UINT32_MAX) *over = true;
+  else count[gid]++;
 }
 
 /* Validates the edges of population e (all its edges, or a streamed batch), counts synapses
@@ -504,6 +512,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
         indeg[nid]++;
         nsyn++;
         mark_source(src_bits, so + ep->source_row[i]);
+        if (acc->count) count_source(acc->count, so + ep->source_row[i], &acc->over);
         continue;
       }
     }
@@ -537,6 +546,8 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
     if (ty->stdp) acc->stdp_in[nid]++;
     if (ty->plastic) nplastic++;
     mark_source(src_bits, so + ep->source_row[i]);
+    uint32_t *count = ty->plastic ? acc->pcount : acc->count;
+    if (count) count_source(count, so + ep->source_row[i], &acc->over);
   }
   acc->nsyn += nsyn;
   acc->nplastic += nplastic;
@@ -1336,7 +1347,46 @@ static void scan_merge(cz_network *net, scan_acc *acc, int n) {
 
 /* Pass 1: validation, in-degrees, delays, weights, the sources; then thread ranges (before
  * the pass when it runs threaded), the source table and spike archives. */
-static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp) {
+/* Whether a threaded scan counts the synapses per (thread, source) itself, sparing the count
+ * pass a reading of the edge files: while one count per (thread, gid) of the network stays
+ * small beside the tables to come. */
+enum { SCAN_COUNT_BYTES = 64 << 20 };
+
+static bool any_plastic_model(const cz_network *net) {
+  for (size_t m = 0; m < net->nsyn_models; m++)
+    if (net->syn_resolved[m] && is_plastic(net, (uint32_t)m)) return true;
+  return false;
+}
+
+static bool scan_counts(const cz_network *net, const edge_source *src) {
+  const bool plastic = any_plastic_model(net);
+  const size_t bytes = (size_t)net->nthreads * (net->nsrc + 1) * sizeof(uint32_t) * (plastic ? 2 : 1);
+  return src->streams && bytes <= SCAN_COUNT_BYTES;
+}
+
+/* Counts per gid, compacted in place to counts per slot (slots follow gids: slot <= gid). */
+static void counts_to_slots(const cz_sources *m, uint32_t *count) {
+  if (!m->word) return;
+  size_t slot = 0;
+  for (size_t g = 0; g < m->ngid; g++)
+    if (m->word[g >> 6].bits >> (g & 63) & 1) count[slot++] = count[g];
+}
+
+/* The per-thread counts of a threaded scan (scan_counts): [nthreads][nsrc], pcounts only with
+ * plastic models. */
+static cz_status scan_count_tables(cz_network *net, uint32_t ***counts, uint32_t ***pcounts) {
+  const bool plastic = any_plastic_model(net);
+  CZ_NEW(*counts, (size_t)net->nthreads);
+  if (plastic) CZ_NEW(*pcounts, (size_t)net->nthreads);
+  for (int t = 0; t < net->nthreads; t++) {
+    CZ_NEW((*counts)[t], net->nsrc + 1);
+    if (plastic) CZ_NEW((*pcounts)[t], net->nsrc + 1);
+  }
+  return CZ_OK;
+}
+
+static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, uint32_t ***counts,
+                           uint32_t ***pcounts) {
   const int n = src->streams ? net->nthreads : 1;
   scan_acc *acc = cz_calloc((size_t)n, sizeof *acc);
   weight_plan *wps = cz_calloc((size_t)n, sizeof *wps);
@@ -1355,8 +1405,15 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp) {
   for (int t = 0; t < n && st == CZ_OK; t++) {
     if (t == 0) wps[0] = *wp; /* the caller's plan; the other threads' are merged into it */
     else st = weight_plan_init(&wps[t], net);
-    acc[t] = (scan_acc){ports, indeg, stdp_in, &wps[t], src_bits, fail, 0, 0, INT32_MAX, 0, src->cfg,
-                        offgrid + (size_t)t * net->noffgrid};
+    acc[t] = (scan_acc){.ports = ports,
+                        .indeg = indeg,
+                        .stdp_in = stdp_in,
+                        .wp = &wps[t],
+                        .src_bits = src_bits,
+                        .syn_fail = fail,
+                        .min_delay = INT32_MAX,
+                        .cfg = src->cfg,
+                        .offgrid = offgrid + (size_t)t * net->noffgrid};
     ctxs[t] = &acc[t];
   }
   if (st == CZ_OK && src->streams) {
@@ -1364,6 +1421,11 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp) {
     st = index_indegrees(net, src, indeg);
     if (st == CZ_OK) st = balance_threads(net, indeg);
     if (st == CZ_OK) memset(indeg, 0, net->N * sizeof *indeg);
+    if (st == CZ_OK && scan_counts(net, src)) st = scan_count_tables(net, counts, pcounts);
+    for (int t = 0; st == CZ_OK && *counts && t < n; t++) {
+      acc[t].count = (*counts)[t];
+      acc[t].pcount = *pcounts ? (*pcounts)[t] : NULL;
+    }
     if (st == CZ_OK) st = pass_threaded(src, net, net->thr_lo, visit_scan, ctxs, false, &src->t_scan);
   } else if (st == CZ_OK) {
     st = pass_serial(src, net, visit_scan, ctxs[0], false, &src->t_scan);
@@ -1372,6 +1434,12 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp) {
   if (st == CZ_OK) scan_merge(net, acc, n);
   if (st == CZ_OK) st = cz_sources_build(&net->sources, src_bits, net->nsrc);
   free(src_bits);
+  for (int t = 0; st == CZ_OK && t < n; t++)
+    if (acc[t].over) st = CZ_ERROR(CZ_ERR_CONFIG, "a source has more than %u synapses onto one thread's neurons", UINT32_MAX);
+  for (int t = 0; st == CZ_OK && *counts && t < net->nthreads; t++) {
+    counts_to_slots(&net->sources, (*counts)[t]);
+    if (*pcounts) counts_to_slots(&net->sources, (*pcounts)[t]);
+  }
   if (n > 0 && wps) *wp = wps[0]; /* the merged plan */
   for (int t = 1; wps && t < n; t++) weight_set_free(&wps[t].ws);
   bool any_stdp = false;
@@ -1552,24 +1620,27 @@ static cz_status build_synapses(cz_network *net, edge_source *src) {
   weight_plan wp;
   cz_status st = weight_plan_init(&wp, net);
   if (st == CZ_OK) st = open_streams(net, src);
-  if (st == CZ_OK) st = pass_scan(net, src, &wp);
+  uint32_t **counts = NULL, **pcounts = NULL;
+  if (st == CZ_OK) st = pass_scan(net, src, &wp, &counts, &pcounts);
   if (st == CZ_OK && !(net->N * (size_t)net->nch < UINT32_MAX))
     st = CZ_ERROR(CZ_ERR_CONFIG, "too many neurons (%zu) for one process", net->N);
   target_info ti = {NULL, NULL, NULL, NULL};
-  uint32_t **counts = NULL, **pcounts = NULL;
-  if (st == CZ_OK && !(counts = alloc_counts(net))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && net->nplastic && !(pcounts = alloc_counts(net))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  const bool count_pass = !counts;
+  if (st == CZ_OK && count_pass && !(counts = alloc_counts(net))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && count_pass && net->nplastic && !(pcounts = alloc_counts(net)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK) st = target_info_build(net, src->c, &ti);
-  if (st == CZ_OK) st = pass_count(net, src, &ti, counts, pcounts);
+  if (st == CZ_OK && count_pass) st = pass_count(net, src, &ti, counts, pcounts);
   if (st == CZ_OK) st = weight_plan_choose(&wp, net);
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
   if (st == CZ_OK && pcounts) st = alloc_thread_plastic(net, pcounts);
   if (st == CZ_OK) st = pass_fill(net, src, &ti, &wp, counts, pcounts);
   if (st == CZ_OK && src->streamed)
-    cz_log_info("Synapse tables: edge files opened in %.2f s, read three times%s in %.2f s in all; edges "
-                "checked in %.2f s, counted in %.2f s, filled in %.2f s, put in delay order in %.2f s",
-                src->t_open, src->streams ? " by every thread" : "", src->t_read, src->t_scan, src->t_count,
-                src->t_fill, src->t_order);
+    cz_log_info("Synapse tables: edge files opened in %.2f s, read %s%s in %.2f s in all; edges "
+                "checked and counted in %.2f s%s, filled in %.2f s, put in delay order in %.2f s",
+                src->t_open, count_pass ? "three times" : "twice", src->streams ? " by every thread" : "", src->t_read,
+                src->t_scan + src->t_count, count_pass ? " (counted in a pass of their own)" : "", src->t_fill,
+                src->t_order);
   cz_edge_streams_close(&src->streams);
   target_info_free(&ti);
   free_counts(net, counts);

@@ -1030,8 +1030,9 @@ static void fill_plain(cz_network *net, const plain_batch *pb, const target_info
   else fill_plain_loop(net, pb, ti, t, fill, fs, per_bucket, false, false);
 }
 
-/* Fills thread t's CSRs with population e's edges in edge order; fill[gid] (pfill[gid] for
- * plastic synapses) is the next free slot of a source. codes: weight_codes_of; tdelay: the
+/* Fills thread t's tables with population e's edges in edge order; fill[slot] (pfill[slot] for
+ * plastic synapses) counts the places of a source taken in a dense table (NULL for a sparse
+ * one: next_slot). codes: weight_codes_of; tdelay: the
  * types' delays in steps when the edges take theirs from their types. Each thread fills its
  * own tables, so the threads run this at the same time; a failure is left in fs->st. */
 static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const target_info *ti, const uint16_t *codes,
@@ -1045,7 +1046,7 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
   bool plastic = false;
   for (size_t r = 0; r < ep->ntypes; r++) {
     const uint32_t sm = ep->types[r].syn_model;
-    types[r] = (fill_type){sm, ti->receptor[sm] - 1, pfill && is_plastic(net, sm)};
+    types[r] = (fill_type){sm, ti->receptor[sm] - 1, net->plastic && is_plastic(net, sm)};
     plastic = plastic || types[r].plastic;
   }
   const bool per_edge = ep->weight && ep->delay, by_type = tdelay && !ep->weight;
@@ -1622,6 +1623,10 @@ static cz_status build_synapses(cz_network *net, edge_source *src) {
   if (st == CZ_OK) st = open_streams(net, src);
   uint32_t **counts = NULL, **pcounts = NULL;
   if (st == CZ_OK) st = pass_scan(net, src, &wp, &counts, &pcounts);
+  if (pcounts && !net->nplastic) { /* a plastic model that no synapse here uses */
+    free_counts(net, pcounts);
+    pcounts = NULL;
+  }
   if (st == CZ_OK && !(net->N * (size_t)net->nch < UINT32_MAX))
     st = CZ_ERROR(CZ_ERR_CONFIG, "too many neurons (%zu) for one process", net->N);
   target_info ti = {NULL, NULL, NULL, NULL};

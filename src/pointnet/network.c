@@ -1436,7 +1436,8 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, u
   if (st == CZ_OK) st = cz_sources_build(&net->sources, src_bits, net->nsrc);
   free(src_bits);
   for (int t = 0; st == CZ_OK && t < n; t++)
-    if (acc[t].over) st = CZ_ERROR(CZ_ERR_CONFIG, "a source has more than %u synapses onto one thread's neurons", UINT32_MAX);
+    if (acc[t].over)
+      st = CZ_ERROR(CZ_ERR_CONFIG, "a source has more than %u synapses onto one thread's neurons", UINT32_MAX);
   for (int t = 0; st == CZ_OK && *counts && t < net->nthreads; t++) {
     counts_to_slots(&net->sources, (*counts)[t]);
     if (*pcounts) counts_to_slots(&net->sources, (*pcounts)[t]);
@@ -1547,7 +1548,8 @@ static bool fill_complete(const cz_network *net, const fill_scratch *scratch, ui
   for (int t = 0; t < net->nthreads; t++) ok = ok && !scratch[t].overfull;
   for (int t = 0; t < net->nthreads; t++) {
     ok = ok && table_complete(&net->syn[t].index, counts[t], net->syn[t].tgt, net->syn[t].nsyn);
-    if (pcounts) ok = ok && table_complete(&net->plastic[t].index, pcounts[t], net->plastic[t].tgt, net->plastic[t].nsyn);
+    const cz_plastic *p = pcounts ? &net->plastic[t] : NULL;
+    if (p) ok = ok && table_complete(&p->index, pcounts[t], p->tgt, p->nsyn);
   }
   return ok;
 }
@@ -1981,7 +1983,8 @@ void cz_net_memory(const cz_network *net, cz_net_mem *out) {
   out->sources = net->sources.word ? (net->nsrc / 64 + 1) * sizeof *net->sources.word : 0;
   out->gid_map = net->nsrc * sizeof *net->nid_of_gid + net->N * sizeof *net->gid_of_nid +
                  (net->npops + 1) * sizeof *net->pop_offset;
-  if (net->send_off) out->send_lists = (net->N + 1) * sizeof *net->send_off + net->send_off[net->N] * sizeof *net->send_rank;
+  if (net->send_off)
+    out->send_lists = (net->N + 1) * sizeof *net->send_off + net->send_off[net->N] * sizeof *net->send_rank;
 }
 
 void cz_net_locate(const cz_network *net, size_t gid, size_t *pop, size_t *row) {

@@ -309,13 +309,14 @@ typedef struct cz_network {
  * parameters, the synapses onto them with weights and delays in steps, partitioned for
  * nthreads threads. rank_of_gid (borrowed; NULL: every neuron is local) says where each
  * neuron lives; the circuit holds the edges onto this rank's neurons (its other edges are
- * ignored). cz_net_connect completes it. Owned (*out). Local. */
+ * ignored). layout (borrowed, copied; NULL: cz_net_layout_default()) forces layouts the data
+ * would not choose. cz_net_connect completes it. Owned (*out). Local. */
 cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
                        const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_network **out);
 /* The same build straight from the edge files, for runs: c holds the nodes only; the edge
- * files are streamed three times (validate, count, fill) in batches of at most
- * layout->edge_batch edges (0: the loader's default of 2^17), so that memory holds the tables plus one batch,
- * whatever the size of the files. rank_of_gid as for cz_net_build (NULL: every neuron local;
+ * files are streamed two or three times (validate and count, count when the scan could not,
+ * fill) in batches of at most layout->edge_batch edges (0: the loader's default of 2^17), so
+ * that memory holds the tables plus one batch, whatever the size of the files. rank_of_gid as for cz_net_build (NULL: every neuron local;
  * otherwise each rank reads only its own targets' rows, through the target_to_source index
  * when the file has one). Leaves c without edges. The tables equal those of cz_net_build.
  * Owned (*out). Local. */

@@ -197,7 +197,9 @@ static void test_index_spans(void **state) {
   for (size_t g = 0; g < NGID; g++) {
     if (!is_src[g]) continue;
     const uint64_t kind = cz_rng_next_below(&r, 10);
-    count[nslot] = kind == 0 ? 0 : kind == 1 ? 64 + (uint32_t)cz_rng_next_below(&r, 200) : (uint32_t)cz_rng_next_below(&r, 4);
+    if (kind == 0) count[nslot] = 0;
+    else if (kind == 1) count[nslot] = 64 + (uint32_t)cz_rng_next_below(&r, 200); /* over one or more words */
+    else count[nslot] = (uint32_t)cz_rng_next_below(&r, 4);
     off[nslot + 1] = off[nslot] + count[nslot];
     nslot++;
   }

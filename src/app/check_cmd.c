@@ -207,7 +207,7 @@ static size_t check_all(const cz_config *cfg, int ranks) {
   if (nedges_pop) check_edges(&k, c, nedges_pop, &min_delay);
   /* The inputs need a network (time grid, neuron numbers) for their full checks. */
   cz_network *net = NULL;
-  if (k.nodes_ok && k.models_ok && cz_net_build(cfg, c, 1, 0, 1, NULL, &net) != CZ_OK) cz_error_clear();
+  if (k.nodes_ok && k.models_ok && cz_net_build(cfg, c, 1, 0, 1, NULL, NULL, &net) != CZ_OK) cz_error_clear();
   for (size_t i = 0; i < cfg->ninputs; i++) {
     const cz_cfg_block *b = &cfg->inputs[i];
     if (!b->enabled) continue;

@@ -265,7 +265,7 @@ static cz_status write_skeleton(const dry_options *o, char **tmp, char **config)
 
 /* Bytes of the tables by what they are indexed by. Computed from the struct fields. */
 typedef struct share_bytes {
-  uint64_t source_index;   /* off[nsrc + 1] of every thread, static and plastic: one entry per gid */
+  uint64_t source_index;   /* the threads' source indexes and the rank's source table */
   uint64_t gid_map;        /* the gid map (core/gidmap.h) and thr_lo */
   uint64_t synapses;       /* the static synapse arrays */
   uint64_t plastic;        /* the plastic synapse arrays and their state */
@@ -280,24 +280,6 @@ typedef struct share_counts {
   uint64_t sources, sources_here; /* gids; gids with a synapse on this rank */
   int32_t min_delay, max_delay;   /* steps, of this share */
 } share_counts;
-
-static uint64_t static_bytes(const cz_synapses *s) {
-  const uint64_t n = s->nsyn;
-  return n * sizeof *s->tgt + (s->delay ? n * sizeof *s->delay : 0) + (s->weight ? n * sizeof *s->weight : 0) +
-         (s->wcode ? n * sizeof *s->wcode : 0) + (s->weightf ? n * sizeof *s->weightf : 0);
-}
-
-static uint64_t plastic_bytes(const cz_plastic *p) {
-  return p->nsyn * (sizeof *p->tgt + sizeof *p->delay + sizeof *p->model + sizeof *p->edge + sizeof *p->state);
-}
-
-static bool has_source(const cz_network *net, size_t g) {
-  for (int t = 0; t < net->nthreads; t++) {
-    if (net->syn[t].off[g + 1] > net->syn[t].off[g]) return true;
-    if (net->plastic && net->plastic[t].off[g + 1] > net->plastic[t].off[g]) return true;
-  }
-  return false;
-}
 
 /* The send lists cz_net_connect would build: offsets per neuron, and one entry per (neuron,
  * other rank holding a target of it). With a neuron's k targets (k the mean in-degree) spread
@@ -334,20 +316,19 @@ static uint64_t circuit_node_bytes(const cz_circuit *c) {
 static void measure_share(const cz_network *net, share_bytes *b, share_counts *n) {
   memset(b, 0, sizeof *b);
   memset(n, 0, sizeof *n);
-  const uint64_t index = (net->gm.nsrc + 1) * sizeof(size_t);
-  for (int t = 0; t < net->nthreads; t++) {
-    b->source_index += index + (net->plastic ? index : 0);
-    b->synapses += static_bytes(&net->syn[t]);
-    if (net->plastic) b->plastic += plastic_bytes(&net->plastic[t]);
-  }
-  b->gid_map = cz_gidmap_bytes(&net->gm) + ((size_t)net->nthreads + 1) * sizeof *net->thr_lo;
+  cz_net_mem m;
+  cz_net_memory(net, &m);
+  b->source_index = m.index + m.sources;
+  b->synapses = m.synapses;
+  b->plastic = m.plastic;
+  b->gid_map = m.gid_map + ((size_t)net->nthreads + 1) * sizeof *net->thr_lo;
   b->weight_table = net->nwtab * sizeof *net->wtab;
   b->archives = net->archive ? net->N * sizeof *net->archive : 0;
   n->neurons = net->N;
   n->synapses = net->nsyn_total;
   n->plastic = net->nplastic;
   n->sources = net->gm.nsrc;
-  for (size_t g = 0; g < net->gm.nsrc; g++) n->sources_here += has_source(net, g);
+  n->sources_here = m.nslot;
   n->min_delay = net->max_delay ? net->min_delay : 1;
   n->max_delay = net->max_delay ? net->max_delay : 1;
   b->send_lists_est = send_lists_estimate(net, n);
@@ -366,6 +347,18 @@ static uint64_t mix(uint64_t h, const void *data, size_t bytes) {
   return h ^ (h >> 33);
 }
 
+/* The index of one table: each source's gid and its span. */
+static uint64_t mix_spans(uint64_t h, const cz_network *net, const cz_syn_index *ix) {
+  for (size_t g = 0; g < net->gm.nsrc; g++) {
+    size_t slot;
+    if (!cz_sources_slot(&net->sources, g, &slot)) continue;
+    const cz_span sp = cz_syn_index_slot_span(ix, slot);
+    const uint64_t w[3] = {g, sp.lo, sp.hi};
+    h = mix(h, w, sizeof w);
+  }
+  return h;
+}
+
 static uint64_t share_digest(const cz_network *net) {
   uint64_t h = mix(0, &net->N, sizeof net->N);
   h = mix(h, net->gm.gid_of_lid, net->N * sizeof *net->gm.gid_of_lid);
@@ -373,7 +366,7 @@ static uint64_t share_digest(const cz_network *net) {
   h = mix(h, net->wtab, net->nwtab * sizeof *net->wtab);
   for (int t = 0; t < net->nthreads; t++) {
     const cz_synapses *s = &net->syn[t];
-    h = mix(h, s->off, (net->gm.nsrc + 1) * sizeof *s->off);
+    h = mix_spans(h, net, &s->index);
     h = mix(h, s->tgt, s->nsyn * sizeof *s->tgt);
     if (s->delay) h = mix(h, s->delay, s->nsyn * sizeof *s->delay);
     if (s->weight) h = mix(h, s->weight, s->nsyn * sizeof *s->weight);
@@ -381,7 +374,7 @@ static uint64_t share_digest(const cz_network *net) {
     if (s->weightf) h = mix(h, s->weightf, s->nsyn * sizeof *s->weightf);
     if (!net->plastic) continue;
     const cz_plastic *p = &net->plastic[t];
-    h = mix(h, p->off, (net->gm.nsrc + 1) * sizeof *p->off);
+    h = mix_spans(h, net, &p->index);
     h = mix(h, p->tgt, p->nsyn * sizeof *p->tgt);
     h = mix(h, p->delay, p->nsyn * sizeof *p->delay);
     h = mix(h, p->edge, p->nsyn * sizeof *p->edge);
@@ -472,7 +465,7 @@ static void print_text(const dry_options *o, const dry_result *r) {
          (unsigned long long)n->sources_here);
   printf("  delays          %d to %d steps in this share\n", n->min_delay, n->max_delay);
   printf("  tables                    bytes\n");
-  print_bytes_row("source index", b->source_index, "off[gids + 1] per thread (static and plastic)");
+  print_bytes_row("source index", b->source_index, "source table and per-thread indexes (static and plastic)");
   print_bytes_row("gid map", b->gid_map, "gid -> local id lookup, local gids, offsets");
   print_bytes_row("synapses", b->synapses, "static synapse arrays");
   print_bytes_row("plastic", b->plastic, "plastic synapse arrays and state");
@@ -504,7 +497,7 @@ static cz_status place(const dry_options *o, cz_circuit *c, const cz_config *cfg
     return st;
   }
   /* One process: cz_place_nodes computes the placement of R ranks on its own. */
-  return cz_place_nodes(c, cfg, o->ranks, o->method, 1, cz_point_engine_kind.place_cost(), rank_of_gid);
+  return cz_place_nodes(c, cfg, o->ranks, o->method, 1, cz_point_engine_kind.place_cost(), 0, rank_of_gid);
 }
 
 static cz_status build_share(const dry_options *o, const cz_config *cfg, cz_circuit *c, const uint32_t *rank_of_gid,

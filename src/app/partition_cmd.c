@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "app/layout_options.h"
 #include "base/mem.h"
 #include "core/placement.h"
 #include "io/circuit.h"
 #include "io/config.h"
 #include "io/partition_file.h"
-#include "pointnet/place_cost.h"
+#include "pointnet/engine.h"
 
 /* The quality of a placement, measured by streaming the edge files: synapses between neurons
  * on different ranks (the cut), the share that stays on one rank, and the load imbalance
@@ -90,10 +91,12 @@ cz_status cz_app_partition(const char *config_path, int nranks, cz_partition_met
   cz_config *cfg = NULL;
   cz_circuit *c = NULL;
   uint32_t *ranks = NULL;
-  const cz_place_cost *cost = cz_pointnet_place_cost();
-  cz_status st = cz_cfg_load(config_path, NULL, &cfg);
+  const cz_place_cost *cost = cz_point_engine_kind.place_cost();
+  cz_layout_options lo;
+  cz_status st = cz_layout_options_from_env(&lo);
+  if (st == CZ_OK) st = cz_cfg_load(config_path, NULL, &cfg);
   if (st == CZ_OK) st = cz_circuit_load_nodes(cfg, &c);
-  if (st == CZ_OK) st = cz_place_nodes(c, cfg, nranks, method, 1, cost, &ranks);
+  if (st == CZ_OK) st = cz_place_nodes(c, cfg, nranks, method, 1, cost, lo.partition_pairs, &ranks);
   if (st == CZ_OK) st = cz_partition_file_write(out_path, c, ranks, (uint32_t)nranks, cz_partition_method_name(method));
   if (st == CZ_OK) st = print_balance(c, ranks, nranks);
   if (st == CZ_OK) st = print_quality(c, cfg, ranks, nranks, cost);

@@ -10,6 +10,7 @@
 #endif
 
 #include "app/engine_kind.h"
+#include "app/layout_options.h"
 #include "app/outdir.h"
 #include "app/spike_journal.h"
 #include "app/spike_table.h"
@@ -47,6 +48,7 @@ typedef struct run_state {
   cz_spike_journal *journal;
   const char *hw_why; /* why there are no hardware counters */
   int threads;
+  cz_layout_options layout; /* the environment's layout switches */
 } run_state;
 
 static void run_state_free(run_state *s) {
@@ -112,6 +114,7 @@ static void apply_log_settings(const cz_config *cfg, bool quiet) {
  * same point, and rank 0 reports it once. */
 static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_CONFIG);
+  CZ_TRY(cz_layout_options_from_env(&s->layout));
   CZ_TRY(cz_cfg_load(opt->config_path, &opt->ov, &s->cfg));
   /* A folder for another engine, or an input or report this run would drop, stops here,
    * before anything is built or written. */
@@ -130,16 +133,6 @@ static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
     cz_log_info("Batch processing nodes for %s.", cz_path_basename(s->cfg->nodes[i].nodes_file));
   CZ_TRY(cz_circuit_load_nodes(s->cfg, &s->circuit));
   return CZ_OK;
-}
-
-/* Edges per batch of the streamed build: the loader's default (2^17), unless
- * CADENZA_EDGE_BATCH says otherwise (the tests use small batches to check that the tables do
- * not depend on them). */
-static uint64_t edge_batch(void) {
-  const char *env = getenv("CADENZA_EDGE_BATCH");
-  long long v = 0;
-  if (env && cz_parse_int64(env, &v) && v > 0) return (uint64_t)v;
-  return 0;
 }
 
 /* Each rank's share of the rows is cut into this many slices, which its threads take in
@@ -206,7 +199,7 @@ static cz_status build(run_state *s, const cz_run_options *opt) {
   double t0 = cz_now();
   CZ_TRY(check_edge_indexes(s));
   CZ_TRY(cz_net_build_streamed(s->cfg, s->circuit, s->threads, cz_comm_rank(), cz_comm_size(),
-                               cz_comm_size() > 1 ? s->rank_of_gid : NULL, edge_batch(), &s->net));
+                               cz_comm_size() > 1 ? s->rank_of_gid : NULL, &s->layout.net, &s->net));
   const double dt = cz_now() - t0;
   cz_log_info("Built %zu synapses from the edge files in %.2f s (%.3g edges/s%s)", s->net->nsyn_total, dt,
               dt > 0 ? (double)s->net->nsyn_total / dt : 0.0, cz_comm_size() > 1 ? " on rank 0" : "");
@@ -292,6 +285,7 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
     if (cz_comm_size() > 1)
       cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));
     CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, cz_point_engine_kind.place_cost(),
+                          s->layout.partition_pairs,
                           &s->rank_of_gid));
   }
   cz_timer_stop(CZ_T_SETUP_PARTITION);

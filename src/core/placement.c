@@ -37,15 +37,6 @@ static cz_status number_vertices(const cz_circuit *c, vertices *v) {
   return CZ_OK;
 }
 
-/* Pair budget of the partition graph: CADENZA_PARTITION_PAIRS when set (1 or more), else the
- * default of part_graph.h. */
-static uint64_t pair_budget(void) {
-  const char *env = getenv("CADENZA_PARTITION_PAIRS");
-  char *end = NULL;
-  unsigned long long v = env ? strtoull(env, &end, 10) : 0;
-  return env && end != env && *end == '\0' ? (uint64_t)v : 0;
-}
-
 /* Rank 0: the engine's own cost of every neuron, by vertex (*out NULL when the engine gives
  * none, which means 1 each). */
 static cz_status neuron_costs(const cz_circuit *c, const vertices *v, const cz_place_cost *cost, uint32_t **out) {
@@ -63,10 +54,10 @@ static cz_status neuron_costs(const cz_circuit *c, const vertices *v, const cz_p
 /* METIS on the grouped graph; every neuron takes its group's part. Collective: every rank
  * helps build the graph, rank 0 partitions it. */
 static cz_status metis_parts(const cz_circuit *c, const cz_config *cfg, const vertices *v, int nranks, uint64_t seed,
-                             const uint32_t *vcost, uint32_t per_synapse, uint32_t *part) {
+                             const uint32_t *vcost, uint32_t per_synapse, uint64_t pair_budget, uint32_t *part) {
   cz_part_graph pg;
   CZ_TRY(cz_part_graph_build(c, cfg, v->vtx_of_gid, v->pop_offset, v->nvtx, vcost, per_synapse, nranks,
-                             pair_budget(), &pg));
+                             pair_budget, &pg));
   cz_status st = CZ_OK;
   if (cz_comm_rank() == 0) {
     const uint32_t ng = pg.graph->nvtx;
@@ -88,11 +79,12 @@ static cz_status metis_parts(const cz_circuit *c, const cz_config *cfg, const ve
 }
 
 static cz_status compute_parts(const cz_circuit *c, const cz_config *cfg, const vertices *v, int nranks,
-                               cz_partition_method method, uint64_t seed, const cz_place_cost *cost, uint32_t *part) {
+                               cz_partition_method method, uint64_t seed, const cz_place_cost *cost,
+                               uint64_t pair_budget, uint32_t *part) {
   uint32_t *vcost = NULL;
   cz_status st = cz_comm_agree(neuron_costs(c, v, cost, &vcost));
   if (st == CZ_OK && method == CZ_PARTITION_METIS)
-    st = metis_parts(c, cfg, v, nranks, seed, vcost, cost->per_synapse, part);
+    st = metis_parts(c, cfg, v, nranks, seed, vcost, cost->per_synapse, pair_budget, part);
   else if (st == CZ_OK && cz_comm_rank() == 0)
     st = method == CZ_PARTITION_ROUND_ROBIN ? cz_part_round_robin_weighted(v->nvtx, vcost, nranks, part)
                                             : cz_part_block_weighted(v->nvtx, vcost, nranks, part);
@@ -101,14 +93,14 @@ static cz_status compute_parts(const cz_circuit *c, const cz_config *cfg, const 
 }
 
 cz_status cz_place_nodes(cz_circuit *c, const cz_config *cfg, int nranks, cz_partition_method method, uint64_t seed,
-                         const cz_place_cost *cost, uint32_t **rank_of_gid) {
+                         const cz_place_cost *cost, uint64_t pair_budget, uint32_t **rank_of_gid) {
   vertices v = {0, 0, NULL, NULL};
   uint32_t *part = NULL, *ranks = NULL;
   cz_status st = number_vertices(c, &v);
   if (st == CZ_OK && !(part = cz_calloc(v.nvtx, sizeof *part))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && !(ranks = cz_calloc(v.ngid, sizeof *ranks))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   st = cz_comm_agree(st);
-  if (st == CZ_OK && nranks > 1) st = compute_parts(c, cfg, &v, nranks, method, seed, cost, part);
+  if (st == CZ_OK && nranks > 1) st = compute_parts(c, cfg, &v, nranks, method, seed, cost, pair_budget, part);
   st = cz_comm_agree(st); /* no rank may wait in the broadcast for a rank 0 that failed */
   if (st == CZ_OK) st = cz_comm_bcast_u32(part, v.nvtx);
   for (size_t g = 0; st == CZ_OK && g < v.ngid; g++)

@@ -39,11 +39,10 @@ typedef struct cz_place_cost {
 
 /* rank_of_gid (owned, [number of nodes]): the rank of every neuron, CZ_NO_RANK for virtual
  * nodes. c holds the nodes only (and still does afterwards). cost (borrowed) is the engine's.
- * The METIS graph's pair budget can be set with the environment variable
- * CADENZA_PARTITION_PAIRS (part_graph.h). Logs the partition's quality on rank 0.
- * Collective. */
+ * pair_budget: the METIS graph's pair budget (part_graph.h; 0: its default). Logs the
+ * partition's quality on rank 0. Collective. */
 cz_status cz_place_nodes(cz_circuit *c, const cz_config *cfg, int nranks, cz_partition_method method, uint64_t seed,
-                         const cz_place_cost *cost, uint32_t **rank_of_gid);
+                         const cz_place_cost *cost, uint64_t pair_budget, uint32_t **rank_of_gid);
 
 /* The edge filter of this rank: edges onto its own neurons, and on rank 0 also edges onto
  * virtual nodes (so that one rank reports them as errors). ctx is a cz_place_filter_ctx. */

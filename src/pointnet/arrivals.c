@@ -6,7 +6,7 @@
 #include "base/mem.h"
 
 cz_status cz_arrivals_add(cz_arrivals *l, const cz_synapses *s, int64_t u, uint32_t gid) {
-  const size_t a = s->off[gid], b = s->off[gid + 1];
+  const cz_span r = cz_syn_index_span(&s->index, gid); const size_t a = r.lo, b = r.hi;
   if (a == b) return CZ_OK;
   CZ_RESERVE(l->a, l->cap, l->n + 1);
   l->a[l->n++] = (cz_arrival){u + (int64_t)cz_syn_delay(s, a), u, a, b};

@@ -127,17 +127,20 @@ static void order_source(cz_synapses *s, size_t a, size_t n, order_scratch *o) {
 
 #undef CZ_GATHER
 
-cz_status cz_synapses_order_by_delay(cz_synapses *s, size_t nsrc) {
+cz_status cz_synapses_order_by_delay(cz_synapses *s) {
+  const size_t nslot = s->index.src ? s->index.src->nslot : 0;
   size_t most = 0;
-  for (size_t g = 0; g < nsrc; g++) {
-    const size_t n = s->off[g + 1] - s->off[g];
-    most = n > most ? n : most;
+  for (size_t slot = 0; slot < nslot; slot++) {
+    const cz_span r = cz_syn_index_slot_span(&s->index, slot);
+    most = r.hi - r.lo > most ? r.hi - r.lo : most;
   }
   if (most < 2) return CZ_OK;
   order_scratch o;
   CZ_TRY(scratch_alloc(&o, most, s->delay == NULL));
-  for (size_t g = 0; g < nsrc; g++)
-    if (s->off[g + 1] - s->off[g] >= 2) order_source(s, s->off[g], s->off[g + 1] - s->off[g], &o);
+  for (size_t slot = 0; slot < nslot; slot++) {
+    const cz_span r = cz_syn_index_slot_span(&s->index, slot);
+    if (r.hi - r.lo >= 2) order_source(s, r.lo, r.hi - r.lo, &o);
+  }
   scratch_free(&o);
   return CZ_OK;
 }

@@ -12,7 +12,8 @@
 #include "base/status.h"
 #include "pointnet/network.h"
 
-/* Sorts each of the nsrc sources' synapses of s by delay, stably, in place. Local. */
-cz_status cz_synapses_order_by_delay(cz_synapses *s, size_t nsrc);
+/* Sorts each source's synapses of s (the slots of its index) by delay, stably, in place.
+ * Local. */
+cz_status cz_synapses_order_by_delay(cz_synapses *s);
 
 #endif

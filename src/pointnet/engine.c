@@ -136,7 +136,8 @@ static void record_weight(pe_thread *me, int64_t stamp, uint32_t src, uint32_t t
 /* Passes a spike of source gid (step u) through this thread's plastic synapses from it: each
  * updates its state and adds the weight it gives the spike. */
 static uint64_t deliver_plastic(cz_point_engine *s, pe_thread *me, const cz_plastic *pl, int64_t u, uint32_t gid) {
-  const size_t a = pl->off[gid], b = pl->off[gid + 1];
+  const cz_span span = cz_syn_index_span(&pl->index, gid);
+  const size_t a = span.lo, b = span.hi;
   if (a == b) return 0;
   cz_network *net = s->net;
   const double t_ms = s->ms_per_tic * (double)((u + 1) * net->tg.tics_per_step);

@@ -400,97 +400,29 @@ cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c) {
 typedef struct weight_plan weight_plan;
 static void weight_plan_add(weight_plan *w, double x);
 
-/* Synapses per (block of target neurons, source gid), counted by the scan so that no pass
- * of its own counts them: blocks are equal spans of nids, each thread gets whole blocks
- * (balanced by in-degree, 16 blocks per thread), and a thread's count of a source is the sum
- * over its blocks. When the table would be too large (many threads and sources) nblocks is 0
- * and a counting pass runs instead. */
-typedef struct block_counts {
-  size_t nblocks;
-  uint32_t *block_of;    /* [N] */
-  uint32_t *stat, *plas; /* [nblocks * nsrc]: static, and plastic or recorded synapses (plas
-                            allocated with the first of those) */
-} block_counts;
-
-enum { BLOCKS_PER_THREAD = 16 };
-static const size_t BLOCK_COUNT_BYTES = (size_t)256 << 20;
-
-/* The first nid of block k. */
-static uint32_t block_lo(const cz_network *net, size_t nblocks, size_t k) {
-  return (uint32_t)((uint64_t)net->N * k / nblocks);
-}
-
-/* CADENZA_BLOCK_COUNTS=0 in the environment forces the counting pass, a diagnostic switch the
- * test suite uses to check that both ways give the same tables. */
-static cz_status block_counts_init(block_counts *b, const cz_network *net) {
-  memset(b, 0, sizeof *b);
-  const char *env = getenv("CADENZA_BLOCK_COUNTS");
-  if (env && strcmp(env, "0") == 0) return CZ_OK;
-  size_t nb = net->nthreads == 1 ? 1 : (size_t)BLOCKS_PER_THREAD * (size_t)net->nthreads;
-  if (nb > net->N) nb = net->N;
-  if (nb == 0 || nb * net->gm.nsrc > BLOCK_COUNT_BYTES / sizeof *b->stat) return CZ_OK;
-  CZ_NEW(b->block_of, net->N + 1);
-  CZ_NEW(b->stat, nb * net->gm.nsrc + 1);
-  for (size_t k = 0; k < nb; k++)
-    for (uint32_t nid = block_lo(net, nb, k); nid < block_lo(net, nb, k + 1); nid++) b->block_of[nid] = (uint32_t)k;
-  b->nblocks = nb;
-  return CZ_OK;
-}
-
-static void block_counts_free(block_counts *b) {
-  free(b->block_of);
-  free(b->stat);
-  free(b->plas);
-  memset(b, 0, sizeof *b);
-}
-
-/* Before threads count into b: the plastic table too when any synapse model is plastic (the
- * threads must not allocate it). */
-static cz_status block_counts_ready(block_counts *b, const cz_network *net) {
-  bool plastic = false;
-  for (size_t m = 0; m < net->nsyn_models && !plastic; m++) plastic = net->syn_resolved[m] && is_plastic(net, (uint32_t)m);
-  if (b->nblocks && plastic && !b->plas) CZ_NEW(b->plas, b->nblocks * net->gm.nsrc + 1);
-  return CZ_OK;
-}
-
-static cz_status block_count_add(block_counts *b, const cz_network *net, uint32_t nid, size_t sgid, bool plastic) {
-  uint32_t **arr = plastic ? &b->plas : &b->stat;
-  if (!*arr) CZ_NEW(*arr, b->nblocks * net->gm.nsrc + 1);
-  uint32_t *x = &(*arr)[(size_t)b->block_of[nid] * net->gm.nsrc + sgid];
-  CZ_CHECK(*x < UINT32_MAX, CZ_ERR_CONFIG, "more than %u synapses from one source onto a block of neurons", UINT32_MAX);
-  (*x)++;
-  return CZ_OK;
-}
-
-/* Splits nids into nthreads contiguous ranges of whole blocks (nblocks equal spans; N of them:
- * any boundary) holding about equal numbers of synapses (plus one unit per neuron, so neurons
- * without input are spread too). */
-static cz_status balance_threads(cz_network *net, const size_t *indeg, size_t nblocks) {
+/* Splits nids into nthreads contiguous ranges holding about equal numbers of synapses (plus
+ * one unit per neuron, so neurons without input are spread too). */
+static cz_status balance_threads(cz_network *net, const size_t *indeg) {
   CZ_NEW(net->thr_lo, (size_t)net->nthreads + 1);
   double total = 0;
   for (size_t i = 0; i < net->N; i++) total += (double)indeg[i] + 1.0;
   double acc = 0;
   int t = 1;
-  for (size_t k = 0; k < nblocks && t < net->nthreads; k++) {
-    for (uint32_t nid = block_lo(net, nblocks, k); nid < block_lo(net, nblocks, k + 1); nid++)
-      acc += (double)indeg[nid] + 1.0;
-    while (t < net->nthreads && acc >= total * t / net->nthreads) net->thr_lo[t++] = block_lo(net, nblocks, k + 1);
+  for (uint32_t nid = 0; nid < net->N && t < net->nthreads; nid++) {
+    acc += (double)indeg[nid] + 1.0;
+    while (t < net->nthreads && acc >= total * t / net->nthreads) net->thr_lo[t++] = nid + 1;
   }
   for (; t <= net->nthreads; t++) net->thr_lo[t] = (uint32_t)net->N;
   net->thr_lo[0] = 0;
   return CZ_OK;
 }
 
-/* counts[t][gid] (pcounts for plastic synapses) from the blocks of thread t. */
-static void block_counts_sum(const block_counts *b, const cz_network *net, size_t **counts, size_t **pcounts) {
-  for (int t = 0; t < net->nthreads; t++)
-    for (size_t k = 0; k < b->nblocks; k++) {
-      const uint32_t lo = block_lo(net, b->nblocks, k);
-      if (lo >= net->thr_lo[t + 1] || block_lo(net, b->nblocks, k + 1) <= net->thr_lo[t]) continue;
-      if (lo == block_lo(net, b->nblocks, k + 1)) continue; /* an empty block */
-      for (size_t g = 0; g < net->gm.nsrc; g++) counts[t][g] += b->stat[k * net->gm.nsrc + g];
-      for (size_t g = 0; pcounts && b->plas && g < net->gm.nsrc; g++) pcounts[t][g] += b->plas[k * net->gm.nsrc + g];
-    }
+/* Marks gid as a source of this rank's synapses (bits: [nsrc / 64 + 1]). Threads of a
+ * threaded scan mark the same words: the read keeps the atomic to the first mark of a bit. */
+static inline void mark_source(uint64_t *bits, size_t gid) {
+  uint64_t *w = &bits[gid >> 6];
+  const uint64_t bit = UINT64_C(1) << (gid & 63);
+  if (!(__atomic_load_n(w, __ATOMIC_RELAXED) & bit)) __atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
 }
 
 /* What the scan accumulates over the edges. */
@@ -499,7 +431,10 @@ typedef struct scan_acc {
   size_t *indeg;    /* [N] */
   uint32_t *stdp_in; /* [N] stdp synapses onto each neuron */
   weight_plan *wp;
-  block_counts *blocks; /* counted when nblocks > 0 */
+  uint64_t *src_bits;   /* the sources of this rank's synapses (mark_source) */
+  uint32_t *count, *pcount; /* threaded scans, when small (scan_counts): this thread's static and
+                               plastic synapses per source gid; NULL: a count pass counts them */
+  bool over;            /* a count reached UINT32_MAX */
   const cz_error_note *syn_fail; /* threaded scans: syn_resolve_all's verdicts */
   /* what this scan (one thread's, in a threaded pass) adds up */
   size_t nsyn, nplastic;
@@ -527,18 +462,13 @@ static void scan_type_set(const cz_network *net, const int *receptor, uint32_t s
   st->fast = st->plain && !st->plastic && st->receptor == 0;
 }
 
-/* Counts one static synapse of source sgid onto nid in its block (block_count_add, inline for
- * the common case). */
-static inline cz_status block_count_static(block_counts *b, const cz_network *net, uint32_t nid, size_t sgid) {
-  if (!b->stat) return block_count_add(b, net, nid, sgid, false);
-  uint32_t *x = &b->stat[(size_t)b->block_of[nid] * net->gm.nsrc + sgid];
-  CZ_CHECK(*x < UINT32_MAX, CZ_ERR_CONFIG, "more than %u synapses from one source onto a block of neurons", UINT32_MAX);
-  (*x)++;
-  return CZ_OK;
+static inline void count_source(uint32_t *count, size_t gid, bool *over) {
+  if (count[gid] == UINT32_MAX) *over = true;
+  else count[gid]++;
 }
 
 /* Validates the edges of population e (all its edges, or a streamed batch), counts synapses
- * per target neuron and adds their weights to the plan. */
+ * per target neuron, marks their sources and adds their weights to the plan. */
 static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_edge_pop *ep, scan_acc *acc) {
   /* the tables as they are now: the one-thread reader grows them file by file */
   const syn_table t = {net->syn_params, net->syn_rec, net->syn_resolved, &net->wrecs, acc->syn_fail};
@@ -556,12 +486,11 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
   const size_t so = net->gm.pop_offset[ep->source_pop];
   const int *ports_of_nid = acc->ports;
   size_t *indeg = acc->indeg;
-  block_counts *blocks = acc->blocks;
+  uint64_t *src_bits = acc->src_bits;
   size_t nsyn = 0, nplastic = 0;
   int32_t min_delay = acc->min_delay, max_delay = acc->max_delay;
   const double per_ms = steps_per_ms(net->tg.h);
   cz_delay_tally off = {0, 0.0, 0.0, false};
-  uint32_t *stat = blocks->nblocks ? blocks->stat : NULL;
   for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
     const uint32_t type = ep->type[i];
     scan_type *ty = &types[type];
@@ -569,10 +498,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
       const double r = ep->delay[i] * per_ms;
       const int32_t d = steps_in_range(r);
       const uint32_t trow = ep->target_row[i], nid = cz_gidmap_lid(&net->gm, target_gid0 + trow);
-      const size_t sgid = so + ep->source_row[i];
-      uint32_t *count = stat && nid != CZ_NO_NID ? &stat[(size_t)blocks->block_of[nid] * net->gm.nsrc + sgid] : NULL;
-      if (d >= 1 && d <= 65535 && !is_virtual[trow] && (nid == CZ_NO_NID || ports_of_nid[nid] == 0) &&
-          !(count && *count == UINT32_MAX)) {
+      if (d >= 1 && d <= 65535 && !is_virtual[trow] && (nid == CZ_NO_NID || ports_of_nid[nid] == 0)) {
         weight_plan_add(acc->wp, ep->weight[i]);
         min_delay = d < min_delay ? d : min_delay;
         max_delay = d > max_delay ? d : max_delay;
@@ -580,8 +506,8 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
         if (nid == CZ_NO_NID) continue; /* simulated on another rank */
         indeg[nid]++;
         nsyn++;
-        if (count) (*count)++;
-        else if (blocks->nblocks && (st = block_count_static(blocks, net, nid, sgid)) != CZ_OK) break;
+        mark_source(src_bits, so + ep->source_row[i]);
+        if (acc->count) count_source(acc->count, so + ep->source_row[i], &acc->over);
         continue;
       }
     }
@@ -614,9 +540,9 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
     nsyn++;
     if (ty->stdp) acc->stdp_in[nid]++;
     if (ty->plastic) nplastic++;
-    if (!blocks->nblocks) continue;
-    const size_t sgid = so + ep->source_row[i];
-    st = ty->plastic ? block_count_add(blocks, net, nid, sgid, true) : block_count_static(blocks, net, nid, sgid);
+    mark_source(src_bits, so + ep->source_row[i]);
+    uint32_t *count = ty->plastic ? acc->pcount : acc->count;
+    if (count) count_source(count, so + ep->source_row[i], &acc->over);
   }
   acc->nsyn += nsyn;
   acc->nplastic += nplastic;
@@ -679,18 +605,17 @@ static void weight_set_free(weight_set *ws) {
 
 /* The distinct weights of the network, gathered range by range: a 16-bit code each while
  * there are at most WTAB_MAX (first-seen order: codes only index exact values, so the order
- * changes no sum), and whether every weight is exactly a float. CADENZA_WEIGHT_CODES=0 in the
- * environment turns coding (and floats) off, a diagnostic switch the test suite uses to check
- * that every layout gives the same spikes. */
+ * changes no sum), and whether every weight is exactly a float. The layout's weight_codes off
+ * turns coding (and floats) off, so that the tests can check that every layout gives the same
+ * spikes. */
 struct weight_plan {
   weight_set ws;
   bool coding, full, floats;
 };
 
-static cz_status weight_plan_init(weight_plan *w) {
+static cz_status weight_plan_init(weight_plan *w, const cz_network *net) {
   memset(w, 0, sizeof *w);
-  const char *env = getenv("CADENZA_WEIGHT_CODES");
-  w->coding = !(env && strcmp(env, "0") == 0);
+  w->coding = net->layout.weight_codes;
   w->floats = w->coding;
   if (!w->coding) return CZ_OK;
   w->ws.keys = cz_calloc(WHASH_CAP, sizeof *w->ws.keys);
@@ -748,35 +673,38 @@ static cz_status weight_codes_of(const weight_plan *w, const cz_network *net, co
   return CZ_OK;
 }
 
-/* CSR offsets from per-source counts: *off (owned) [nsrc + 1]; returns the total in *total. */
-static cz_status csr_offsets(const size_t *counts, size_t nsrc, size_t **off, size_t *total) {
-  CZ_NEW(*off, nsrc + 1);
-  size_t acc = 0;
-  for (size_t g = 0; g < nsrc; g++) {
-    (*off)[g] = acc;
-    acc += counts[g];
-  }
-  (*off)[nsrc] = acc;
-  *total = acc;
+/* Whether the static tables pack the delays into the targets (network.h). The scan's largest
+ * delay covers every synapse of this rank. The target index stays below CZ_TGT_MASK, so that
+ * no packed target is UNFILLED. The layout's packed_targets off keeps them apart, so that the
+ * tests can check that both layouts give the same spikes. */
+static bool packs_delays(const cz_network *net) {
+  if (!net->layout.packed_targets) return false;
+  return net->N * (size_t)net->nch < (size_t)CZ_TGT_MASK && net->max_delay < 256;
+}
+
+/* A target no synapse has (targets are below N * nch < UINT32_MAX, packed ones below
+ * CZ_TGT_MASK with a delay): the slots of a sparse index's table not yet filled hold it. */
+#define UNFILLED UINT32_MAX
+
+/* The synapses of a table from the counts per slot: the index, and the total in *nsyn. A
+ * sparse table's targets start UNFILLED, and the fill needs no counts (next_slot): count is
+ * freed (set NULL) then, so that the per-slot counts of the threads do not stay beside the
+ * tables. */
+static cz_status index_table(cz_network *net, cz_syn_index *ix, uint32_t **count, size_t *nsyn) {
+  CZ_TRY(cz_syn_index_build(ix, &net->sources, *count, net->layout.source_index));
+  *nsyn = ix->nsyn;
+  if (ix->off) return CZ_OK;
+  free(*count);
+  *count = NULL;
   return CZ_OK;
 }
 
-/* Whether the static tables pack the delays into the targets (network.h). The scan's largest
- * delay covers every synapse of this rank. CADENZA_PACKED_TARGETS=0 in the environment keeps
- * them apart, a diagnostic switch the test suite uses to check that both layouts give the
- * same spikes. */
-static bool packs_delays(const cz_network *net) {
-  const char *env = getenv("CADENZA_PACKED_TARGETS");
-  if (env && strcmp(env, "0") == 0) return false;
-  return net->N * (size_t)net->nch <= (size_t)CZ_TGT_MASK + 1 && net->max_delay < 256;
-}
-
-static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
+static cz_status alloc_thread_synapses(cz_network *net, uint32_t **counts) {
   CZ_NEW(net->syn, (size_t)net->nthreads);
   const bool packed = packs_delays(net);
   for (int t = 0; t < net->nthreads; t++) {
     cz_synapses *s = &net->syn[t];
-    CZ_TRY(csr_offsets(counts[t], net->gm.nsrc, &s->off, &s->nsyn));
+    CZ_TRY(index_table(net, &s->index, &counts[t], &s->nsyn));
     const size_t acc = s->nsyn;
     bool ok = (s->tgt = cz_alloc_huge(acc, sizeof *s->tgt)) &&
               (packed || (s->delay = cz_alloc_huge(acc, sizeof *s->delay)));
@@ -784,17 +712,19 @@ static cz_status alloc_thread_synapses(cz_network *net, size_t *const *counts) {
     else if (ok && net->wfloat) ok = (s->weightf = cz_alloc_huge(acc, sizeof *s->weightf)) != NULL;
     else if (ok) ok = (s->weight = cz_alloc_huge(acc, sizeof *s->weight)) != NULL;
     CZ_CHECK(ok, CZ_ERR_NOMEM, "out of memory allocating thread %d's table of %zu synapses", t, acc);
+    if (!s->index.off) memset(s->tgt, 0xff, acc * sizeof *s->tgt);
   }
   return CZ_OK;
 }
 
-static cz_status alloc_thread_plastic(cz_network *net, size_t *const *counts) {
+static cz_status alloc_thread_plastic(cz_network *net, uint32_t **counts) {
   CZ_NEW(net->plastic, (size_t)net->nthreads);
   for (int t = 0; t < net->nthreads; t++) {
     cz_plastic *s = &net->plastic[t];
-    CZ_TRY(csr_offsets(counts[t], net->gm.nsrc, &s->off, &s->nsyn));
+    CZ_TRY(index_table(net, &s->index, &counts[t], &s->nsyn));
     const size_t acc = s->nsyn;
     CZ_NEW(s->tgt, acc + 1);
+    if (!s->index.off) memset(s->tgt, 0xff, acc * sizeof *s->tgt);
     CZ_NEW(s->delay, acc + 1);
     CZ_NEW(s->model, acc + 1);
     CZ_NEW(s->edge, acc + 1);
@@ -834,15 +764,23 @@ static void target_info_free(target_info *ti) {
   free(ti->receptor);
 }
 
-/* Synapses per (thread, source gid): static ones in counts, plastic or recorded ones in pcounts. */
-static void count_pop(const cz_network *net, const cz_edge_pop *ep, const target_info *ti, size_t **counts,
-                      size_t **pcounts) {
+/* Synapses per (thread, source slot): static ones in counts, plastic or recorded ones in
+ * pcounts. A thread's count of one source stops at UINT32_MAX (*over), which fails the build. */
+static void count_pop(const cz_network *net, const cz_edge_pop *ep, const target_info *ti, uint32_t **counts,
+                      uint32_t **pcounts, bool *over) {
   const size_t so = net->gm.pop_offset[ep->source_pop], to = net->gm.pop_offset[ep->target_pop];
   for (size_t i = 0; i < ep->n; i++) {
     uint32_t nid = cz_gidmap_lid(&net->gm, to + ep->target_row[i]);
     if (nid == CZ_NO_NID) continue;
-    size_t **into = pcounts && is_plastic(net, cz_edge_syn_model(ep, i)) ? pcounts : counts;
-    into[ti->owner[nid]][so + ep->source_row[i]]++;
+    uint32_t **into = pcounts && is_plastic(net, cz_edge_syn_model(ep, i)) ? pcounts : counts;
+    size_t slot;
+    if (!cz_sources_slot(&net->sources, so + ep->source_row[i], &slot)) { /* not what the scan read */
+      *over = true;
+      continue;
+    }
+    uint32_t *c = &into[ti->owner[nid]][slot];
+    if (*c == UINT32_MAX) *over = true;
+    else (*c)++;
   }
 }
 
@@ -901,14 +839,29 @@ static void fill_scratch_free(fill_scratch *fs, int n) {
   free(fs);
 }
 
-/* The next slot of source g in a CSR with offsets off (fill[g]: the slots taken), or SIZE_MAX
- * when g already has every synapse the scan counted: the edge files changed between the
- * passes, and a write there would land in another source's slots or past the table. */
-static inline size_t next_slot(const size_t *off, size_t *fill, size_t g) {
-  const size_t k = off[g] + fill[g];
-  if (k >= off[g + 1]) return SIZE_MAX;
-  fill[g]++;
-  return k;
+/* The next free place of source gid g in a table indexed by ix, or SIZE_MAX when g already
+ * has every synapse the count found (or none): the edge files changed between the passes,
+ * and a write there would land in another source's places or past the table. A dense index
+ * keeps the places taken per slot in fill; a sparse one keeps no count per slot: its
+ * source's places fill from the front, so the first UNFILLED target among them (tgt, a
+ * binary search) is the next. */
+static inline size_t next_slot(const cz_syn_index *ix, uint32_t *fill, const uint32_t *tgt, size_t g) {
+  size_t s;
+  if (!cz_sources_slot(ix->src, g, &s)) return SIZE_MAX;
+  if (ix->off) {
+    const size_t k = ix->off[s] + fill[s];
+    if (k >= ix->off[s + 1]) return SIZE_MAX;
+    fill[s]++;
+    return k;
+  }
+  const cz_span r = cz_syn_index_sparse_span(ix, s);
+  size_t lo = r.lo, hi = r.hi;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (tgt[mid] == UNFILLED) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < r.hi ? lo : SIZE_MAX;
 }
 
 /* A static synapse's target as its table stores it: with the delay when the table packs them
@@ -919,8 +872,8 @@ static inline uint32_t stored_target(const cz_synapses *s, uint32_t tgt, uint16_
 
 /* Writes one static synapse at its source's next slot (fill[gid]); false when it has none. */
 static inline bool put_static(cz_synapses *s, size_t sgid, uint32_t tgt, uint16_t delay, double w, uint16_t code,
-                              size_t *fill) {
-  const size_t k = next_slot(s->off, fill, sgid);
+                              uint32_t *fill) {
+  const size_t k = next_slot(&s->index, fill, s->tgt, sgid);
   if (k == SIZE_MAX) return false;
   s->tgt[k] = stored_target(s, tgt, delay);
   if (s->delay) s->delay[k] = delay;
@@ -938,14 +891,14 @@ static unsigned group_shift(const cz_network *net) {
 }
 
 /* Writes out the synapses held in bucket b, in the order they came. */
-static void put_bucket(cz_synapses *s, fill_scratch *fs, size_t b, size_t *fill) {
+static void put_bucket(cz_synapses *s, fill_scratch *fs, size_t b, uint32_t *fill) {
   const syn_put *p = fs->held + b * fs->per_bucket;
   const size_t n = fs->n[b];
   fs->n[b] = 0;
   bool full = false;
   if (s->wcode) {
     for (size_t j = 0; j < n; j++) {
-      const size_t k = next_slot(s->off, fill, p[j].sgid);
+      const size_t k = next_slot(&s->index, fill, s->tgt, p[j].sgid);
       if (k == SIZE_MAX) {
         full = true;
         continue;
@@ -956,7 +909,7 @@ static void put_bucket(cz_synapses *s, fill_scratch *fs, size_t b, size_t *fill)
     }
   } else {
     for (size_t j = 0; j < n; j++) {
-      const size_t k = next_slot(s->off, fill, p[j].sgid);
+      const size_t k = next_slot(&s->index, fill, s->tgt, p[j].sgid);
       if (k == SIZE_MAX) {
         full = true;
         continue;
@@ -970,7 +923,7 @@ static void put_bucket(cz_synapses *s, fill_scratch *fs, size_t b, size_t *fill)
 }
 
 /* Writes out every bucket (at the end of the fill). */
-static void put_grouped(cz_synapses *s, fill_scratch *fs, size_t *fill) {
+static void put_grouped(cz_synapses *s, fill_scratch *fs, uint32_t *fill) {
   for (size_t b = 0; b < FILL_BUCKETS && fs->held; b++) put_bucket(s, fs, b, fill);
 }
 
@@ -980,13 +933,11 @@ static size_t bucket_capacity(const cz_network *net) {
   return FILL_WINDOW / FILL_BUCKETS / (size_t)net->nthreads + 1;
 }
 
-/* Whether thread t's fill holds synapses back for grouping. CADENZA_FILL_GROUPED=1 in the
- * environment groups whatever the number of sources, a diagnostic switch the test suite uses
- * to run the grouped fill on small networks. */
+/* Whether thread t's fill holds synapses back for grouping. The layout's fill_grouped groups
+ * whatever the number of sources, so that the tests run the grouped fill on small networks. */
 static bool fill_grouped(const cz_network *net, int t) {
   if (net->syn[t].weight) return false; /* doubles go direct */
-  const char *env = getenv("CADENZA_FILL_GROUPED");
-  return net->gm.nsrc > FILL_DIRECT_SOURCES || (env && strcmp(env, "1") == 0);
+  return net->gm.nsrc > FILL_DIRECT_SOURCES || net->layout.fill_grouped;
 }
 
 /* What the fill needs per edge type, looked up once per batch. */
@@ -998,7 +949,7 @@ typedef struct fill_type {
 
 /* Holds one static synapse in its bucket, writing the bucket out when it is full; false when
  * the buffers cannot be allocated. */
-static inline bool hold_static(cz_synapses *s, fill_scratch *fs, size_t *fill, size_t per_bucket, unsigned shift,
+static inline bool hold_static(cz_synapses *s, fill_scratch *fs, uint32_t *fill, size_t per_bucket, unsigned shift,
                                size_t sgid, uint32_t tgt, uint16_t delay, double w, uint16_t code) {
   if (!fs->held && !fill_scratch_alloc(fs, per_bucket)) return false;
   const size_t b = sgid >> shift;
@@ -1022,7 +973,7 @@ typedef struct plain_batch {
 } plain_batch;
 
 static inline __attribute__((always_inline)) void fill_plain_loop(cz_network *net, const plain_batch *pb,
-                                                                  const target_info *ti, int t, size_t *fill,
+                                                                  const target_info *ti, int t, uint32_t *fill,
                                                                   fill_scratch *fs, size_t per_bucket,
                                                                   const bool by_type, const bool coded) {
   const cz_edge_pop *ep = pb->ep;
@@ -1060,7 +1011,7 @@ static inline __attribute__((always_inline)) void fill_plain_loop(cz_network *ne
 /* fill_pop for the usual batch, filling packed delays and coded or float weights through the
  * buckets, with no plastic synapse among its types: the same synapses in the same order,
  * without the general loop's per-edge tests of the layout. */
-static void fill_plain(cz_network *net, const plain_batch *pb, const target_info *ti, int t, size_t *fill,
+static void fill_plain(cz_network *net, const plain_batch *pb, const target_info *ti, int t, uint32_t *fill,
                        fill_scratch *fs) {
   const size_t per_bucket = bucket_capacity(net);
   if (!fs->held && !fill_scratch_alloc(fs, per_bucket)) {
@@ -1074,12 +1025,13 @@ static void fill_plain(cz_network *net, const plain_batch *pb, const target_info
   else fill_plain_loop(net, pb, ti, t, fill, fs, per_bucket, false, false);
 }
 
-/* Fills thread t's CSRs with population e's edges in edge order; fill[gid] (pfill[gid] for
- * plastic synapses) is the next free slot of a source. codes: weight_codes_of; tdelay: the
+/* Fills thread t's tables with population e's edges in edge order; fill[slot] (pfill[slot] for
+ * plastic synapses) counts the places of a source taken in a dense table (NULL for a sparse
+ * one: next_slot). codes: weight_codes_of; tdelay: the
  * types' delays in steps when the edges take theirs from their types. Each thread fills its
  * own tables, so the threads run this at the same time; a failure is left in fs->st. */
 static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const target_info *ti, const uint16_t *codes,
-                     const uint16_t *tdelay, int t, size_t *fill, size_t *pfill, fill_scratch *fs) {
+                     const uint16_t *tdelay, int t, uint32_t *fill, uint32_t *pfill, fill_scratch *fs) {
   cz_synapses *s = &net->syn[t];
   fill_type *types = cz_calloc(ep->ntypes + 1, sizeof *types);
   if (!types) {
@@ -1089,7 +1041,7 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
   bool plastic = false;
   for (size_t r = 0; r < ep->ntypes; r++) {
     const uint32_t sm = ep->types[r].syn_model;
-    types[r] = (fill_type){sm, ti->receptor[sm] - 1, pfill && is_plastic(net, sm)};
+    types[r] = (fill_type){sm, ti->receptor[sm] - 1, net->plastic && is_plastic(net, sm)};
     plastic = plastic || types[r].plastic;
   }
   const bool per_edge = ep->weight && ep->delay, by_type = tdelay && !ep->weight;
@@ -1127,7 +1079,7 @@ static void fill_pop(cz_network *net, const cz_edge_pop *ep, size_t e, const tar
       continue;
     }
     if (ty->plastic) {
-      const size_t k = next_slot(net->plastic[t].off, pfill, sgid);
+      const size_t k = next_slot(&net->plastic[t].index, pfill, net->plastic[t].tgt, sgid);
       if (k == SIZE_MAX) fs->overfull = true;
       else put_plastic(net, t, k, tgt, delay, ty->sm, e, cz_edge_file_row(ep, i), w);
       continue;
@@ -1154,11 +1106,11 @@ static cz_status type_delay_steps(const cz_network *net, const cz_edge_pop *ep, 
   return CZ_OK;
 }
 
-/* Per-thread (thread, source) count tables: [nthreads][nsrc]. */
-static size_t **alloc_counts(const cz_network *net) {
-  size_t **counts = cz_calloc((size_t)net->nthreads, sizeof *counts);
+/* Per-thread (thread, source slot) count tables: [nthreads][nslot]. */
+static uint32_t **alloc_counts(const cz_network *net) {
+  uint32_t **counts = cz_calloc((size_t)net->nthreads, sizeof *counts);
   for (int t = 0; counts && t < net->nthreads; t++)
-    if (!(counts[t] = cz_calloc(net->gm.nsrc, sizeof **counts))) {
+    if (!(counts[t] = cz_calloc(net->sources.nslot + 1, sizeof **counts))) {
       for (int u = 0; u < t; u++) free(counts[u]);
       free(counts);
       return NULL;
@@ -1166,7 +1118,7 @@ static size_t **alloc_counts(const cz_network *net) {
   return counts;
 }
 
-static void free_counts(const cz_network *net, size_t **counts) {
+static void free_counts(const cz_network *net, uint32_t **counts) {
   for (int t = 0; counts && t < net->nthreads; t++) free(counts[t]);
   free(counts);
 }
@@ -1391,9 +1343,48 @@ static void scan_merge(cz_network *net, scan_acc *acc, int n) {
   net->max_delay = acc[0].max_delay;
 }
 
-/* Pass 1: validation, in-degrees, delays, weights, block counts; then thread ranges (before
- * the pass when it runs threaded) and spike archives. */
-static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, block_counts *blocks) {
+/* Pass 1: validation, in-degrees, delays, weights, the sources; then thread ranges (before
+ * the pass when it runs threaded), the source table and spike archives. */
+/* Whether a threaded scan counts the synapses per (thread, source) itself, sparing the count
+ * pass a reading of the edge files: while one count per (thread, gid) of the network stays
+ * small beside the tables to come. */
+enum { SCAN_COUNT_BYTES = 64 << 20 };
+
+static bool any_plastic_model(const cz_network *net) {
+  for (size_t m = 0; m < net->nsyn_models; m++)
+    if (net->syn_resolved[m] && is_plastic(net, (uint32_t)m)) return true;
+  return false;
+}
+
+static bool scan_counts(const cz_network *net, const edge_source *src) {
+  const bool plastic = any_plastic_model(net);
+  const size_t bytes = (size_t)net->nthreads * (net->gm.nsrc + 1) * sizeof(uint32_t) * (plastic ? 2 : 1);
+  return src->streams && bytes <= SCAN_COUNT_BYTES;
+}
+
+/* Counts per gid, compacted in place to counts per slot (slots follow gids: slot <= gid). */
+static void counts_to_slots(const cz_sources *m, uint32_t *count) {
+  if (!m->word) return;
+  size_t slot = 0;
+  for (size_t g = 0; g < m->ngid; g++)
+    if (m->word[g >> 6].bits >> (g & 63) & 1) count[slot++] = count[g];
+}
+
+/* The per-thread counts of a threaded scan (scan_counts): [nthreads][nsrc], pcounts only with
+ * plastic models. */
+static cz_status scan_count_tables(cz_network *net, uint32_t ***counts, uint32_t ***pcounts) {
+  const bool plastic = any_plastic_model(net);
+  CZ_NEW(*counts, (size_t)net->nthreads);
+  if (plastic) CZ_NEW(*pcounts, (size_t)net->nthreads);
+  for (int t = 0; t < net->nthreads; t++) {
+    CZ_NEW((*counts)[t], net->gm.nsrc + 1);
+    if (plastic) CZ_NEW((*pcounts)[t], net->gm.nsrc + 1);
+  }
+  return CZ_OK;
+}
+
+static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, uint32_t ***counts,
+                           uint32_t ***pcounts) {
   const int n = src->streams ? net->nthreads : 1;
   scan_acc *acc = cz_calloc((size_t)n, sizeof *acc);
   weight_plan *wps = cz_calloc((size_t)n, sizeof *wps);
@@ -1402,30 +1393,52 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, b
   size_t *indeg = cz_calloc(net->N + 1, sizeof *indeg);
   uint32_t *stdp_in = cz_calloc(net->N + 1, sizeof *stdp_in);
   cz_delay_tally *offgrid = cz_calloc((size_t)n * net->noffgrid + 1, sizeof *offgrid);
+  uint64_t *src_bits = cz_calloc(net->gm.nsrc / 64 + 1, sizeof *src_bits);
   cz_error_note *fail = NULL;
-  cz_status st =
-      acc && wps && ctxs && ports && indeg && stdp_in && offgrid ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  cz_status st = acc && wps && ctxs && ports && indeg && stdp_in && offgrid && src_bits
+                     ? CZ_OK
+                     : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (uint32_t nid = 0; st == CZ_OK && nid < net->N; nid++) ports[nid] = ports_of(net, nid);
   if (st == CZ_OK && src->streams) st = syn_resolve_all(net, src->c, &fail);
   for (int t = 0; t < n && st == CZ_OK; t++) {
     if (t == 0) wps[0] = *wp; /* the caller's plan; the other threads' are merged into it */
-    else st = weight_plan_init(&wps[t]);
-    acc[t] = (scan_acc){ports, indeg, stdp_in, &wps[t], blocks, fail, 0, 0, INT32_MAX, 0, src->cfg,
-                        offgrid + (size_t)t * net->noffgrid};
+    else st = weight_plan_init(&wps[t], net);
+    acc[t] = (scan_acc){.ports = ports,
+                        .indeg = indeg,
+                        .stdp_in = stdp_in,
+                        .wp = &wps[t],
+                        .src_bits = src_bits,
+                        .syn_fail = fail,
+                        .min_delay = INT32_MAX,
+                        .cfg = src->cfg,
+                        .offgrid = offgrid + (size_t)t * net->noffgrid};
     ctxs[t] = &acc[t];
   }
   if (st == CZ_OK && src->streams) {
     /* the threads' ranges from the index, then each thread scans its own */
     st = index_indegrees(net, src, indeg);
-    if (st == CZ_OK) st = balance_threads(net, indeg, blocks->nblocks ? blocks->nblocks : net->N);
+    if (st == CZ_OK) st = balance_threads(net, indeg);
     if (st == CZ_OK) memset(indeg, 0, net->N * sizeof *indeg);
-    if (st == CZ_OK) st = block_counts_ready(blocks, net);
+    if (st == CZ_OK && scan_counts(net, src)) st = scan_count_tables(net, counts, pcounts);
+    for (int t = 0; st == CZ_OK && *counts && t < n; t++) {
+      acc[t].count = (*counts)[t];
+      acc[t].pcount = *pcounts ? (*pcounts)[t] : NULL;
+    }
     if (st == CZ_OK) st = pass_threaded(src, net, net->thr_lo, visit_scan, ctxs, false, &src->t_scan);
   } else if (st == CZ_OK) {
     st = pass_serial(src, net, visit_scan, ctxs[0], false, &src->t_scan);
-    if (st == CZ_OK) st = balance_threads(net, indeg, blocks->nblocks ? blocks->nblocks : net->N);
+    if (st == CZ_OK) st = balance_threads(net, indeg);
   }
   if (st == CZ_OK) scan_merge(net, acc, n);
+  if (st == CZ_OK) st = cz_sources_build(&net->sources, src_bits, net->gm.nsrc);
+  free(src_bits);
+  for (int t = 0; st == CZ_OK && t < n; t++)
+    if (acc[t].over)
+      st = CZ_ERROR(CZ_ERR_CONFIG, "a source has more than %u synapses onto one thread's neurons", UINT32_MAX);
+  for (int t = 0; st == CZ_OK && *counts && t < net->nthreads; t++) {
+    counts_to_slots(&net->sources, (*counts)[t]);
+    if (*pcounts) counts_to_slots(&net->sources, (*pcounts)[t]);
+  }
   if (n > 0 && wps) *wp = wps[0]; /* the merged plan */
   for (int t = 1; wps && t < n; t++) weight_set_free(&wps[t].ws);
   bool any_stdp = false;
@@ -1444,26 +1457,38 @@ static cz_status pass_scan(cz_network *net, edge_source *src, weight_plan *wp, b
 
 typedef struct count_ctx {
   const target_info *ti;
-  size_t **counts, **pcounts;
+  uint32_t **counts, **pcounts;
+  bool over; /* a count reached UINT32_MAX, or a source the scan did not see */
 } count_ctx;
 
 static cz_status visit_count(cz_network *net, const cz_circuit *c, size_t e, const cz_edge_pop *ep, void *ctx) {
   (void)c;
   (void)e;
-  const count_ctx *k = ctx;
-  count_pop(net, ep, k->ti, k->counts, k->pcounts);
+  count_ctx *k = ctx;
+  count_pop(net, ep, k->ti, k->counts, k->pcounts, &k->over);
   return CZ_OK;
 }
 
-/* Pass 2: synapses per (thread, source); each thread counts into its own table. */
-static cz_status pass_count(cz_network *net, edge_source *src, const target_info *ti, size_t **counts,
-                            size_t **pcounts) {
-  count_ctx k = {ti, counts, pcounts};
-  if (!src->streams) return pass_serial(src, net, visit_count, &k, true, &src->t_count);
-  void **ctxs = cz_calloc((size_t)net->nthreads, sizeof *ctxs);
-  CZ_CHECK(ctxs, CZ_ERR_NOMEM, "out of memory");
-  for (int t = 0; t < net->nthreads; t++) ctxs[t] = &k;
-  const cz_status st = pass_threaded(src, net, net->thr_lo, visit_count, ctxs, true, &src->t_count);
+/* Pass 2: synapses per (thread, source slot); each thread counts into its own table. */
+static cz_status pass_count(cz_network *net, edge_source *src, const target_info *ti, uint32_t **counts,
+                            uint32_t **pcounts) {
+  const int n = src->streams ? net->nthreads : 1;
+  count_ctx *k = cz_calloc((size_t)n, sizeof *k);
+  void **ctxs = cz_calloc((size_t)n, sizeof *ctxs);
+  cz_status st = k && ctxs ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (int t = 0; st == CZ_OK && t < n; t++) {
+    k[t] = (count_ctx){ti, counts, pcounts, false};
+    ctxs[t] = &k[t];
+  }
+  if (st == CZ_OK && src->streams) st = pass_threaded(src, net, net->thr_lo, visit_count, ctxs, true, &src->t_count);
+  else if (st == CZ_OK) st = pass_serial(src, net, visit_count, ctxs[0], true, &src->t_count);
+  bool over = false;
+  for (int t = 0; st == CZ_OK && t < n; t++) over = over || k[t].over;
+  if (st == CZ_OK && over)
+    st = CZ_ERROR(CZ_ERR_FORMAT, "the edge files gave other edges on the second reading than on the first (were "
+                                 "they rewritten during the load?), or one source has 2^32 synapses onto one "
+                                 "thread's neurons");
+  free(k);
   free(ctxs);
   return st;
 }
@@ -1471,7 +1496,7 @@ static cz_status pass_count(cz_network *net, edge_source *src, const target_info
 typedef struct fill_ctx {
   const target_info *ti;
   const weight_plan *wp;
-  size_t **fill, **pfill;
+  uint32_t **fill, **pfill;
   fill_scratch *scratch; /* [nthreads] */
   int thread;            /* threaded passes: the one thread whose tables this fills; -1: all */
 } fill_ctx;
@@ -1498,18 +1523,31 @@ static cz_status visit_fill(cz_network *net, const cz_circuit *c, size_t e, cons
   return st;
 }
 
+/* Whether one table got every synapse counted: a dense index's places taken (fill) are its
+ * counts; a sparse one's table has no UNFILLED target left. */
+static bool table_complete(const cz_syn_index *ix, const uint32_t *fill, const uint32_t *tgt, size_t nsyn) {
+  if (!ix->off) {
+    for (size_t k = 0; k < nsyn; k++)
+      if (tgt[k] == UNFILLED) return false;
+    return true;
+  }
+  for (size_t s = 0; s < ix->src->nslot; s++)
+    if (fill[s] != ix->off[s + 1] - ix->off[s]) return false;
+  return true;
+}
+
 /* Whether the fill put into every table exactly the synapses the scan counted (counts: the
  * fill's cursors; no thread overfull): the tables are not zeroed first, so a slot left
  * unwritten (an edge file rewritten between the passes) must not reach the simulation. */
-static bool fill_complete(const cz_network *net, const fill_scratch *scratch, size_t *const *counts,
-                          size_t *const *pcounts) {
+static bool fill_complete(const cz_network *net, const fill_scratch *scratch, uint32_t *const *counts,
+                          uint32_t *const *pcounts) {
   bool ok = true;
   for (int t = 0; t < net->nthreads; t++) ok = ok && !scratch[t].overfull;
-  for (int t = 0; t < net->nthreads; t++)
-    for (size_t g = 0; g < net->gm.nsrc; g++) {
-      ok = ok && counts[t][g] == net->syn[t].off[g + 1] - net->syn[t].off[g];
-      if (pcounts) ok = ok && pcounts[t][g] == net->plastic[t].off[g + 1] - net->plastic[t].off[g];
-    }
+  for (int t = 0; t < net->nthreads; t++) {
+    ok = ok && table_complete(&net->syn[t].index, counts[t], net->syn[t].tgt, net->syn[t].nsyn);
+    const cz_plastic *p = pcounts ? &net->plastic[t] : NULL;
+    if (p) ok = ok && table_complete(&p->index, pcounts[t], p->tgt, p->nsyn);
+  }
   return ok;
 }
 
@@ -1519,7 +1557,7 @@ static cz_status order_tables(cz_network *net, double *seconds) {
   cz_status *tst = cz_calloc((size_t)net->nthreads, sizeof *tst);
   CZ_CHECK(tst, CZ_ERR_NOMEM, "out of memory");
 #pragma omp parallel for num_threads(net->nthreads) schedule(static, 1)
-  for (int t = 0; t < net->nthreads; t++) tst[t] = cz_synapses_order_by_delay(&net->syn[t], net->gm.nsrc);
+  for (int t = 0; t < net->nthreads; t++) tst[t] = cz_synapses_order_by_delay(&net->syn[t]);
   cz_status st = CZ_OK;
   for (int t = 0; t < net->nthreads && st == CZ_OK; t++) st = tst[t];
   free(tst);
@@ -1529,11 +1567,11 @@ static cz_status order_tables(cz_network *net, double *seconds) {
 
 /* Pass 3: the tables, each thread filling its own, then putting its own in delay order. */
 static cz_status pass_fill(cz_network *net, edge_source *src, const target_info *ti, const weight_plan *wp,
-                           size_t **counts, size_t **pcounts) {
+                           uint32_t **counts, uint32_t **pcounts) {
   const int n = net->nthreads;
-  for (int t = 0; t < n; t++) {
-    memset(counts[t], 0, net->gm.nsrc * sizeof **counts);
-    if (pcounts) memset(pcounts[t], 0, net->gm.nsrc * sizeof **pcounts);
+  for (int t = 0; t < n; t++) { /* the counts of dense tables become their places taken */
+    if (counts[t]) memset(counts[t], 0, net->sources.nslot * sizeof **counts);
+    if (pcounts && pcounts[t]) memset(pcounts[t], 0, net->sources.nslot * sizeof **pcounts);
   }
   fill_scratch *scratch = cz_calloc((size_t)n, sizeof *scratch);
   fill_ctx *f = cz_calloc((size_t)n, sizeof *f);
@@ -1562,13 +1600,11 @@ static cz_status pass_fill(cz_network *net, edge_source *src, const target_info 
   return st;
 }
 
-/* Opens the edge files for threaded passes when every population has a usable index (and
- * CADENZA_EDGE_THREADS is not 0: a diagnostic switch the test suite uses to check that the
- * one-thread reader builds the same tables); otherwise the passes read on one thread. */
+/* Opens the edge files for threaded passes when every population has a usable index (and the
+ * layout's edge_threads is on: the tests turn it off to check that the one-thread reader
+ * builds the same tables); otherwise the passes read on one thread. */
 static cz_status open_streams(cz_network *net, edge_source *src) {
-  if (!src->streamed || src->read) return CZ_OK;
-  const char *env = getenv("CADENZA_EDGE_THREADS");
-  if (env && strcmp(env, "0") == 0) return CZ_OK;
+  if (!src->streamed || src->read || !net->layout.edge_threads) return CZ_OK;
   const double t0 = cz_now();
   CZ_TRY(cz_edge_streams_open(src->c, src->cfg, net->nthreads, true, &src->streams));
   src->t_open = cz_now() - t0;
@@ -1582,22 +1618,23 @@ static cz_status open_streams(cz_network *net, edge_source *src) {
 
 static cz_status build_synapses(cz_network *net, edge_source *src) {
   weight_plan wp;
-  block_counts blocks = {0, NULL, NULL, NULL};
-  cz_status st = weight_plan_init(&wp);
-  if (st == CZ_OK) st = block_counts_init(&blocks, net);
+  cz_status st = weight_plan_init(&wp, net);
   if (st == CZ_OK) st = open_streams(net, src);
-  if (st == CZ_OK) st = pass_scan(net, src, &wp, &blocks);
+  uint32_t **counts = NULL, **pcounts = NULL;
+  if (st == CZ_OK) st = pass_scan(net, src, &wp, &counts, &pcounts);
+  if (pcounts && !net->nplastic) { /* a plastic model that no synapse here uses */
+    free_counts(net, pcounts);
+    pcounts = NULL;
+  }
   if (st == CZ_OK && !(net->N * (size_t)net->nch < UINT32_MAX))
     st = CZ_ERROR(CZ_ERR_CONFIG, "too many neurons (%zu) for one process", net->N);
   target_info ti = {NULL, NULL, NULL, NULL};
-  size_t **counts = NULL, **pcounts = NULL;
-  if (st == CZ_OK && !(counts = alloc_counts(net))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && net->nplastic && !(pcounts = alloc_counts(net))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  const bool count_pass = !counts;
+  if (st == CZ_OK && count_pass && !(counts = alloc_counts(net))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && count_pass && net->nplastic && !(pcounts = alloc_counts(net)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK) st = target_info_build(net, src->c, &ti);
-  const bool count_pass = blocks.nblocks == 0;
-  if (st == CZ_OK && !count_pass) block_counts_sum(&blocks, net, counts, pcounts);
-  else if (st == CZ_OK) st = pass_count(net, src, &ti, counts, pcounts);
-  block_counts_free(&blocks);
+  if (st == CZ_OK && count_pass) st = pass_count(net, src, &ti, counts, pcounts);
   if (st == CZ_OK) st = weight_plan_choose(&wp, net);
   if (st == CZ_OK) st = alloc_thread_synapses(net, counts);
   if (st == CZ_OK && pcounts) st = alloc_thread_plastic(net, pcounts);
@@ -1620,68 +1657,142 @@ static cz_status build_synapses(cz_network *net, edge_source *src) {
 
 /* Whether any of this rank's synapses comes from gid. */
 static bool has_local_synapses(const cz_network *net, size_t gid) {
-  for (int t = 0; t < net->nthreads; t++) {
-    if (net->syn[t].off[gid + 1] > net->syn[t].off[gid]) return true;
-    if (net->plastic && net->plastic[t].off[gid + 1] > net->plastic[t].off[gid]) return true;
-  }
-  return false;
+  size_t slot;
+  return cz_sources_slot(&net->sources, gid, &slot);
 }
 
 /* The setup-time exchange of "target data": every rank tells the owner of each neuron it
  * receives synapses from that it needs that neuron's spikes; the owners turn the requests
- * into send lists. Requests travel as (gid, requesting rank) records through the record
- * all-to-all of comm/. */
-static cz_status exchange_requests(cz_network *net, const uint32_t *rank_of_gid, int64_t **recv_out, size_t *nrecv) {
-  const int nr = net->nranks;
-  size_t *count = NULL;
-  CZ_NEW(count, (size_t)nr);
+ * into send lists. A request names a neuron by its place among its owner's neurons in gid
+ * order (its ordinal), and travels in a record of 64 of them: (requesting rank << 32 | word,
+ * bits of the ordinals 64 word .. 64 word + 63 asked for). On many ranks a rank needs nearly
+ * every neuron of the network, so that one record per neuron would cost 16 bytes per gid of
+ * the network three times over (sent, received, kept); words cost 2 bits per gid. */
+typedef struct request_words {
+  size_t *count;  /* [nranks] records to each owner */
+  int64_t *rec;   /* [2 * total] owner by owner */
+  size_t total;
+} request_words;
+
+static void request_words_free(request_words *q) {
+  free(q->count);
+  free(q->rec);
+}
+
+/* The records of this rank's requests: two walks over the gids in order, one counting the
+ * words per owner, one writing them; ord[r] is the ordinal of the next neuron of rank r. */
+static cz_status request_words_build(const cz_network *net, const uint32_t *rank_of_gid, request_words *q) {
+  const size_t nr = (size_t)net->nranks;
+  uint64_t *ord = NULL, *last = NULL;
+  size_t *next = NULL;
+  CZ_NEW(q->count, nr);
+  CZ_NEW(ord, nr);
+  CZ_NEW(last, nr); /* 1 + the word of the last record to each owner, 0: none yet */
   for (size_t g = 0; g < net->gm.nsrc; g++) {
-    uint32_t r = rank_of_gid[g];
-    if (r != CZ_NO_RANK && r != (uint32_t)net->rank && has_local_synapses(net, g)) count[r]++;
+    const uint32_t r = rank_of_gid[g];
+    if (r == CZ_NO_RANK) continue;
+    const uint64_t o = ord[r]++;
+    if (r == (uint32_t)net->rank || !has_local_synapses(net, g) || last[r] == o / 64 + 1) continue;
+    last[r] = o / 64 + 1;
+    q->count[r]++;
   }
-  size_t total = 0;
-  for (int r = 0; r < nr; r++) total += count[r];
-  size_t *next = cz_calloc((size_t)nr, sizeof *next);
-  int64_t *send = cz_calloc(2 * total + 2, sizeof *send);
-  cz_status st = (next && send) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (int r = 1; st == CZ_OK && r < nr; r++) next[r] = next[r - 1] + count[r - 1];
+  for (size_t r = 0; r < nr; r++) q->total += q->count[r];
+  cz_status st = (next = cz_calloc(nr, sizeof *next)) && (q->rec = cz_calloc(2 * q->total + 2, sizeof *q->rec))
+                     ? CZ_OK
+                     : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t r = 1; st == CZ_OK && r < nr; r++) next[r] = next[r - 1] + q->count[r - 1];
+  if (st == CZ_OK) {
+    memset(ord, 0, nr * sizeof *ord);
+    memset(last, 0, nr * sizeof *last);
+  }
   for (size_t g = 0; st == CZ_OK && g < net->gm.nsrc; g++) {
-    uint32_t r = rank_of_gid[g];
-    if (r == CZ_NO_RANK || r == (uint32_t)net->rank || !has_local_synapses(net, g)) continue;
-    size_t j = next[r]++;
-    send[2 * j] = (int64_t)g;
-    send[2 * j + 1] = net->rank;
+    const uint32_t r = rank_of_gid[g];
+    if (r == CZ_NO_RANK) continue;
+    const uint64_t o = ord[r]++;
+    if (r == (uint32_t)net->rank || !has_local_synapses(net, g)) continue;
+    if (last[r] != o / 64 + 1) { /* a new word */
+      last[r] = o / 64 + 1;
+      const size_t j = next[r]++;
+      q->rec[2 * j] = (int64_t)((uint64_t)net->rank << 32 | o / 64);
+    }
+    int64_t *bits = &q->rec[2 * (next[r] - 1) + 1];
+    *bits = (int64_t)((uint64_t)*bits | UINT64_C(1) << (o % 64));
   }
-  st = cz_comm_agree(st); /* no rank may enter the exchange while another has failed */
-  if (st == CZ_OK) st = cz_comm_alltoall_records(send, count, 2, recv_out, nrecv);
-  free(send);
   free(next);
-  free(count);
+  free(ord);
+  free(last);
   return st;
 }
 
-/* Send lists from the requests. They arrive grouped by requesting rank in rank order, so each
- * neuron's list comes out in ascending rank order. */
-static cz_status build_send_lists(cz_network *net, const int64_t *req, size_t nreq) {
-  CZ_NEW(net->send_off, net->N + 1);
-  CZ_NEW(net->send_rank, nreq);
-  for (size_t i = 0; i < nreq; i++) {
-    const int64_t g = req[2 * i];
-    CZ_CHECK(g >= 0 && (size_t)g < net->gm.nsrc && cz_gidmap_lid(&net->gm, g) != CZ_NO_NID, CZ_ERR_INTERNAL,
-             "rank %lld asked for the spikes of gid %lld, which rank %d does not simulate", (long long)req[2 * i + 1],
-             (long long)g, net->rank);
-    net->send_off[cz_gidmap_lid(&net->gm, g) + 1]++;
+/* This rank's neurons by ordinal (gid order): nid_by_ord[o]. */
+static cz_status neurons_by_ordinal(const cz_network *net, uint32_t **out) {
+  CZ_NEW(*out, net->N + 1);
+  size_t o = 0;
+  for (size_t g = 0; g < net->gm.nsrc; g++) {
+    const uint32_t nid = cz_gidmap_lid(&net->gm, g);
+    if (nid != CZ_NO_NID) (*out)[o++] = nid;
   }
-  for (size_t n = 0; n < net->N; n++) net->send_off[n + 1] += net->send_off[n];
-  size_t *fill = NULL;
-  CZ_NEW(fill, net->N);
-  for (size_t i = 0; i < nreq; i++) {
-    const uint32_t nid = cz_gidmap_lid(&net->gm, req[2 * i]);
-    net->send_rank[net->send_off[nid] + fill[nid]++] = (uint32_t)req[2 * i + 1];
-  }
-  free(fill);
   return CZ_OK;
 }
+
+/* A request record must come from a rank and name words of this rank's neurons only. */
+static cz_status check_request(const cz_network *net, const int64_t *rec, size_t word_limit) {
+  const uint64_t w = (uint64_t)rec[0] & UINT32_MAX, r = (uint64_t)rec[0] >> 32;
+  CZ_CHECK(r < (uint64_t)net->nranks && w < word_limit, CZ_ERR_INTERNAL,
+           "rank %llu asked for the spikes of neurons %llu.. of rank %d, which has %zu", (unsigned long long)r,
+           (unsigned long long)(64 * w), net->rank, net->N);
+  CZ_CHECK(w + 1 < word_limit || net->N % 64 == 0 || ((uint64_t)rec[1] >> (net->N % 64)) == 0, CZ_ERR_INTERNAL,
+           "rank %llu asked for the spikes of a neuron beyond the %zu of rank %d", (unsigned long long)r, net->N,
+           net->rank);
+  return CZ_OK;
+}
+
+/* Send lists from the request words. They arrive grouped by requesting rank in rank order, so
+ * each neuron's list comes out in ascending rank order. */
+static cz_status build_send_lists(cz_network *net, const int64_t *req, size_t nreq) {
+  const size_t words = (net->N + 63) / 64;
+  uint32_t *nid_by_ord = NULL;
+  CZ_TRY(neurons_by_ordinal(net, &nid_by_ord));
+  cz_status st = CZ_OK;
+  for (size_t i = 0; i < nreq && st == CZ_OK; i++) st = check_request(net, &req[2 * i], words);
+  size_t *fill = NULL;
+  if (st == CZ_OK && !(net->send_off = cz_calloc(net->N + 1, sizeof *net->send_off)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < nreq && st == CZ_OK; i++)
+    for (uint64_t b = (uint64_t)req[2 * i + 1]; b; b &= b - 1) {
+      const uint64_t o = ((uint64_t)req[2 * i] & UINT32_MAX) * 64 + (uint64_t)__builtin_ctzll(b);
+      net->send_off[nid_by_ord[o] + 1]++;
+    }
+  for (size_t n = 0; st == CZ_OK && n < net->N; n++) net->send_off[n + 1] += net->send_off[n];
+  if (st == CZ_OK && !(net->send_rank = cz_calloc(net->send_off[net->N] + 1, sizeof *net->send_rank)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && !(fill = cz_calloc(net->N + 1, sizeof *fill))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < nreq && st == CZ_OK; i++)
+    for (uint64_t b = (uint64_t)req[2 * i + 1]; b; b &= b - 1) {
+      const uint64_t o = ((uint64_t)req[2 * i] & UINT32_MAX) * 64 + (uint64_t)__builtin_ctzll(b);
+      const uint32_t nid = nid_by_ord[o];
+      net->send_rank[net->send_off[nid] + fill[nid]++] = (uint32_t)((uint64_t)req[2 * i] >> 32);
+    }
+  free(fill);
+  free(nid_by_ord);
+  return st;
+}
+
+/* Sends this rank's request words and builds its send lists from those it receives. */
+static cz_status exchange_requests(cz_network *net, const uint32_t *rank_of_gid) {
+  request_words q = {NULL, NULL, 0};
+  int64_t *recv = NULL;
+  size_t nrecv = 0;
+  cz_status st = request_words_build(net, rank_of_gid, &q);
+  st = cz_comm_agree(st); /* no rank may enter the exchange while another has failed */
+  if (st == CZ_OK) st = cz_comm_alltoall_records(q.rec, q.count, 2, &recv, &nrecv);
+  request_words_free(&q);
+  if (st == CZ_OK) st = build_send_lists(net, recv, nrecv);
+  free(recv);
+  return st;
+}
+
+static void log_memory(const cz_network *net);
 
 cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid) {
   int64_t lo = net->min_delay, hi = net->max_delay;
@@ -1691,12 +1802,8 @@ cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid) {
   net->min_delay = (int32_t)lo;
   net->tg.min_delay = net->min_delay;
   if (net->max_delay == 0) net->max_delay = 1;
-  if (net->nranks == 1 || !rank_of_gid) return CZ_OK;
-  int64_t *req = NULL;
-  size_t nreq = 0;
-  cz_status st = exchange_requests(net, rank_of_gid, &req, &nreq);
-  if (st == CZ_OK) st = build_send_lists(net, req, nreq);
-  free(req);
+  cz_status st = net->nranks == 1 || !rank_of_gid ? CZ_OK : exchange_requests(net, rank_of_gid);
+  if (st == CZ_OK) log_memory(net);
   return st;
 }
 
@@ -1728,7 +1835,154 @@ cz_status cz_net_warn_off_grid(const cz_network *net, const cz_config *cfg) {
   return st;
 }
 
+/* ------------------------------------------------------------------ source index */
+
+cz_status cz_sources_build(cz_sources *m, const uint64_t *bits, size_t ngid) {
+  memset(m, 0, sizeof *m);
+  m->ngid = ngid;
+  const size_t nw = ngid / 64 + 1;
+  size_t n = 0;
+  for (size_t w = 0; w < nw; w++) n += (size_t)__builtin_popcountll(bits[w]);
+  m->nslot = n;
+  if (n == ngid) return CZ_OK; /* every gid a source: slot = gid */
+  CZ_NEW(m->word, nw);
+  size_t before = 0;
+  for (size_t w = 0; w < nw; w++) {
+    m->word[w] = (cz_src_word){bits[w], before};
+    before += (size_t)__builtin_popcountll(bits[w]);
+  }
+  return CZ_OK;
+}
+
+void cz_sources_free(cz_sources *m) {
+  free(m->word);
+  memset(m, 0, sizeof *m);
+}
+
+/* A dense index costs 8 bytes per slot; it is taken while that is at most a quarter byte per
+ * synapse of the table (32 synapses per source on average), or small in any case. */
+enum { DENSE_SMALL_BYTES = 1 << 16 };
+
+static bool index_dense(size_t nslot, size_t nsyn, cz_source_index how) {
+  if (how != CZ_SOURCE_INDEX_AUTO) return how == CZ_SOURCE_INDEX_DENSE;
+  const size_t bytes = (nslot + 1) * sizeof(size_t);
+  return bytes <= DENSE_SMALL_BYTES || bytes <= nsyn / 4;
+}
+
+/* The unary code of the counts, the place of every 64th 0 and the 0s before each block
+ * (cz_syn_index). The code has whole blocks, its bits past the last slot's 0 set to 1, so
+ * that no 0 follows the last slot's. */
+static cz_status index_sparse(cz_syn_index *ix, const uint32_t *count, size_t nslot, size_t nsyn) {
+  const size_t nbits = nslot + nsyn, nwords = (nbits / 512 + 1) * 8;
+  ix->nblocks = nwords / 8;
+  ix->code = cz_alloc_huge(nwords + 1, sizeof *ix->code);
+  ix->zero_at = cz_calloc(nslot / 64 + 1, sizeof *ix->zero_at);
+  ix->zeros_before = cz_calloc(ix->nblocks + 1, sizeof *ix->zeros_before);
+  CZ_CHECK(ix->code && ix->zero_at && ix->zeros_before, CZ_ERR_NOMEM,
+           "out of memory indexing a table of %zu synapses", nsyn);
+  memset(ix->code, 0, (nwords + 1) * sizeof *ix->code);
+  size_t bit = 0;
+  for (size_t s = 0; s < nslot; s++) {
+    for (uint32_t k = 0; k < count[s]; k++, bit++) ix->code[bit >> 6] |= UINT64_C(1) << (bit & 63);
+    if ((s & 63) == 0) ix->zero_at[s >> 6] = bit;
+    bit++; /* the 0 ending slot s */
+  }
+  for (; bit < nwords * 64; bit++) ix->code[bit >> 6] |= UINT64_C(1) << (bit & 63);
+  ix->code[nwords] = ~UINT64_C(0);
+  size_t zeros = 0;
+  for (size_t b = 0; b < ix->nblocks; b++) {
+    ix->zeros_before[b] = zeros;
+    for (size_t w = 8 * b; w < 8 * b + 8; w++) zeros += (size_t)__builtin_popcountll(~ix->code[w]);
+  }
+  return CZ_OK;
+}
+
+cz_status cz_syn_index_build(cz_syn_index *ix, const cz_sources *src, const uint32_t *count, cz_source_index how) {
+  memset(ix, 0, sizeof *ix);
+  ix->src = src;
+  const size_t nslot = src->nslot;
+  size_t nsyn = 0;
+  for (size_t s = 0; s < nslot; s++) nsyn += count[s];
+  ix->nsyn = nsyn;
+  if (!index_dense(nslot, nsyn, how)) return index_sparse(ix, count, nslot, nsyn);
+  CZ_NEW(ix->off, nslot + 1);
+  for (size_t s = 0; s < nslot; s++) ix->off[s + 1] = ix->off[s] + count[s];
+  return CZ_OK;
+}
+
+void cz_syn_index_free(cz_syn_index *ix) {
+  free(ix->off);
+  free(ix->code);
+  free(ix->zero_at);
+  free(ix->zeros_before);
+  memset(ix, 0, sizeof *ix);
+}
+
+size_t cz_syn_index_bytes(const cz_syn_index *ix) {
+  const size_t nslot = ix->src ? ix->src->nslot : 0;
+  if (ix->off) return (nslot + 1) * sizeof *ix->off;
+  if (!ix->code) return 0;
+  return (ix->nblocks * 8 + 1) * sizeof *ix->code + (nslot / 64 + 1) * sizeof *ix->zero_at +
+         ix->nblocks * sizeof *ix->zeros_before;
+}
+
 /* ------------------------------------------------------------------ public */
+
+/* One line of the tables' bytes (rank 0's): per synapse, per source seen here, per gid. */
+static void log_memory(const cz_network *net) {
+  cz_net_mem m;
+  cz_net_memory(net, &m);
+  const double nsyn = m.nsyn ? (double)m.nsyn : 1.0, nslot = m.nslot ? (double)m.nslot : 1.0;
+  cz_log_info("Synapse tables: %zu synapses from %zu sources of %zu gids; %.2f bytes per synapse in the tables, "
+              "%.2f in the thread indexes (%.2f per source); %.2f bytes per gid in the source table, %.2f in the gid "
+              "map; send lists %zu bytes",
+              m.nsyn, m.nslot, m.ngid, (double)(m.synapses + m.plastic) / nsyn, (double)m.index / nsyn, (double)m.index / nslot,
+              m.ngid ? (double)m.sources / (double)m.ngid : 0.0, m.ngid ? (double)m.gid_map / (double)m.ngid : 0.0,
+              m.send_lists);
+}
+
+cz_net_layout cz_net_layout_default(void) {
+  return (cz_net_layout){.weight_codes = true,
+                         .packed_targets = true,
+                         .fill_grouped = false,
+                         .edge_threads = true,
+                         .edge_batch = 0,
+                         .source_index = CZ_SOURCE_INDEX_AUTO};
+}
+
+/* Bytes of the per-synapse columns of a static table. */
+static size_t static_bytes(const cz_synapses *s) {
+  size_t per = sizeof *s->tgt;
+  if (s->delay) per += sizeof *s->delay;
+  if (s->wcode) per += sizeof *s->wcode;
+  else if (s->weightf) per += sizeof *s->weightf;
+  else if (s->weight) per += sizeof *s->weight;
+  return per * s->nsyn;
+}
+
+static size_t plastic_bytes(const cz_plastic *p) {
+  return p->nsyn * (sizeof *p->tgt + sizeof *p->delay + sizeof *p->model + sizeof *p->edge + sizeof *p->state);
+}
+
+void cz_net_memory(const cz_network *net, cz_net_mem *out) {
+  memset(out, 0, sizeof *out);
+  out->nslot = net->sources.nslot;
+  out->ngid = net->gm.nsrc;
+  for (int t = 0; net->syn && t < net->nthreads; t++) {
+    out->nsyn += net->syn[t].nsyn;
+    out->synapses += static_bytes(&net->syn[t]);
+    out->index += cz_syn_index_bytes(&net->syn[t].index);
+  }
+  for (int t = 0; net->plastic && t < net->nthreads; t++) {
+    out->nsyn += net->plastic[t].nsyn;
+    out->plastic += plastic_bytes(&net->plastic[t]);
+    out->index += cz_syn_index_bytes(&net->plastic[t].index);
+  }
+  out->sources = net->sources.word ? (net->gm.nsrc / 64 + 1) * sizeof *net->sources.word : 0;
+  out->gid_map = cz_gidmap_bytes(&net->gm);
+  if (net->send_off)
+    out->send_lists = (net->N + 1) * sizeof *net->send_off + net->send_off[net->N] * sizeof *net->send_rank;
+}
 
 static cz_status build(cz_network *net, const cz_config *cfg, edge_source *src, int nthreads,
                        const uint32_t *rank_of_gid) {
@@ -1769,9 +2023,11 @@ static cz_status build(cz_network *net, const cz_config *cfg, edge_source *src, 
 }
 
 static cz_status build_with(const cz_config *cfg, edge_source *src, int nthreads, int rank, int nranks,
-                            const uint32_t *rank_of_gid, cz_network **out) {
+                            const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_network **out) {
   cz_network *net = NULL;
   CZ_NEW(net, 1);
+  net->layout = layout ? *layout : cz_net_layout_default();
+  src->batch_edges = net->layout.edge_batch;
   net->rank = rank;
   net->nranks = nranks < 1 ? 1 : nranks;
   cz_status st = build(net, cfg, src, nthreads, rank_of_gid);
@@ -1785,25 +2041,24 @@ static cz_status build_with(const cz_config *cfg, edge_source *src, int nthreads
 }
 
 cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
-                       const uint32_t *rank_of_gid, cz_network **out) {
+                       const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_network **out) {
   /* preloaded: the passes only read the circuit */
   edge_source src = {.c = (cz_circuit *)c, .streamed = false, .cfg = cfg, .rank_of_gid = rank_of_gid};
-  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, out);
+  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, layout, out);
 }
 
 cz_status cz_net_build_streamed(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
-                                const uint32_t *rank_of_gid, uint64_t batch_edges, cz_network **out) {
+                                const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_network **out) {
   CZ_CHECK(c->nedges == 0, CZ_ERR_INTERNAL, "cz_net_build_streamed: the circuit's edges are already loaded");
-  edge_source src = {.c = c, .streamed = true, .cfg = cfg, .rank_of_gid = rank_of_gid, .batch_edges = batch_edges};
-  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, out);
+  edge_source src = {.c = c, .streamed = true, .cfg = cfg, .rank_of_gid = rank_of_gid};
+  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, layout, out);
 }
 
 cz_status cz_net_build_read(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
-                            const uint32_t *rank_of_gid, uint64_t batch_edges, cz_net_edge_reader read, void *ctx,
-                            cz_network **out) {
-  edge_source src = {.c = c, .streamed = true, .cfg = cfg, .rank_of_gid = rank_of_gid, .batch_edges = batch_edges,
-                     .read = read, .read_ctx = ctx};
-  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, out);
+                            const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_net_edge_reader read,
+                            void *ctx, cz_network **out) {
+  edge_source src = {.c = c, .streamed = true, .cfg = cfg, .rank_of_gid = rank_of_gid, .read = read, .read_ctx = ctx};
+  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, layout, out);
 }
 
 void cz_net_destroy(cz_network **pnet) {
@@ -1814,7 +2069,7 @@ void cz_net_destroy(cz_network **pnet) {
     if (net->groups[j].impl) net->groups[j].kind->destroy(net->groups[j].impl);
   free(net->groups);
   for (int t = 0; net->syn && t < net->nthreads; t++) {
-    free(net->syn[t].off);
+    cz_syn_index_free(&net->syn[t].index);
     free(net->syn[t].tgt);
     free(net->syn[t].delay);
     free(net->syn[t].weight);
@@ -1825,7 +2080,7 @@ void cz_net_destroy(cz_network **pnet) {
   free(net->syn);
   for (int t = 0; net->plastic && t < net->nthreads; t++) {
     cz_plastic *p = &net->plastic[t];
-    free(p->off);
+    cz_syn_index_free(&p->index);
     free(p->tgt);
     free(p->delay);
     free(p->model);
@@ -1840,6 +2095,7 @@ void cz_net_destroy(cz_network **pnet) {
   free(net->syn_resolved);
   cz_wrecs_free(&net->wrecs);
   free(net->thr_lo);
+  cz_sources_free(&net->sources);
   cz_gidmap_free(&net->gm);
   free(net->send_off);
   free(net->send_rank);

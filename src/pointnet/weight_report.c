@@ -46,8 +46,9 @@ static cz_status list_recorded(const cz_network *net, const cz_circuit *c, int64
   for (int t = 0; net->plastic && t < net->nthreads; t++) {
     const cz_plastic *pl = &net->plastic[t];
     if (pl->nsyn == 0) continue;
-    for (size_t src = 0; src < net->gm.nsrc; src++)
-      for (size_t j = pl->off[src]; j < pl->off[src + 1]; j++) {
+    for (size_t src = 0; src < net->gm.nsrc; src++) {
+      const cz_span span = cz_syn_index_span(&pl->index, src);
+      for (size_t j = span.lo; j < span.hi; j++) {
         const int rec = net->syn_rec[pl->model[j]];
         if (rec < 0) continue;
         int64_t *w = &list[k++ * SYN_WORDS];
@@ -56,6 +57,7 @@ static cz_status list_recorded(const cz_network *net, const cz_circuit *c, int64
         w[2] = (int64_t)pl->edge[j];
         w[3] = 0;
       }
+    }
   }
   *out = list;
   *n = k;

@@ -124,15 +124,15 @@ static void check_map(const char *what, const cz_circuit *c, const uint32_t *map
   free(counts);
 }
 
-static void test_method(cz_circuit *c, const cz_config *cfg, cz_partition_method m, int nranks) {
+static void test_method(cz_circuit *c, const cz_config *cfg, cz_partition_method m, int nranks, uint64_t pairs) {
   char what[64];
   snprintf(what, sizeof what, "%s, %d rank%s", cz_partition_method_name(m), nranks, nranks == 1 ? "" : "s");
   uint32_t *map = NULL, *again = NULL;
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, cz_pointnet_place_cost(), &map));
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, cz_pointnet_place_cost(), pairs, &map));
   if (!map) return;
   check_map(what, c, map, nranks, m);
   /* The same inputs give the same map (METIS with a fixed seed too). */
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, cz_pointnet_place_cost(), &again));
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, cz_pointnet_place_cost(), pairs, &again));
   if (again) {
     CZ_MPI_CHECK(map_hash(map, node_count(c)) == map_hash(again, node_count(c)), "%s: a second call differs",
                  what);
@@ -166,7 +166,7 @@ static void check_kept_edges(const cz_circuit *c, const uint32_t *map, const siz
 static void test_edge_filter(cz_circuit *c, const cz_config *cfg) {
   uint32_t *map = NULL;
   size_t *pop_offset = calloc(c->nnodes + 1, sizeof *pop_offset);
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, cz_comm_size(), CZ_PARTITION_METIS, 7, cz_pointnet_place_cost(), &map));
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, cz_comm_size(), CZ_PARTITION_METIS, 7, cz_pointnet_place_cost(), 0, &map));
   if (!map || !pop_offset) {
     free(map);
     free(pop_offset);
@@ -209,7 +209,7 @@ static void test_block_cost(cz_circuit *c, const cz_config *cfg) {
   const size_t *want = nranks == 2 ? want2 : nranks == 4 ? want4 : nranks == 1 ? want1 : NULL;
   const cz_place_cost cost = {heavy_first, c, 1};
   uint32_t *map = NULL;
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, CZ_PARTITION_BLOCK, 7, &cost, &map));
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, CZ_PARTITION_BLOCK, 7, &cost, 0, &map));
   size_t *counts = calloc((size_t)nranks, sizeof *counts);
   if (map && counts) {
     check_ranges("block by cost", c, map, nranks, counts);
@@ -231,14 +231,12 @@ static void run_checks(const char *dir) {
     static const cz_partition_method methods[] = {CZ_PARTITION_METIS, CZ_PARTITION_ROUND_ROBIN,
                                                   CZ_PARTITION_BLOCK};
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
-      test_method(c, cfg, methods[i], cz_comm_size());
-      test_method(c, cfg, methods[i], 1); /* a serial placement on every rank count */
+      test_method(c, cfg, methods[i], cz_comm_size(), 0);
+      test_method(c, cfg, methods[i], 1, 0); /* a serial placement on every rank count */
     }
     /* A tiny pair budget forces the grouped METIS graph (core/part_graph.h). */
-    setenv("CADENZA_PARTITION_PAIRS", "100", 1);
-    test_method(c, cfg, CZ_PARTITION_METIS, cz_comm_size());
-    test_method(c, cfg, CZ_PARTITION_METIS, 3);
-    unsetenv("CADENZA_PARTITION_PAIRS");
+    test_method(c, cfg, CZ_PARTITION_METIS, cz_comm_size(), 100);
+    test_method(c, cfg, CZ_PARTITION_METIS, 3, 100);
     test_edge_filter(c, cfg);
     test_block_cost(c, cfg);
   }

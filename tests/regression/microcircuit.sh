@@ -4,9 +4,9 @@
 # and the expected number of synapses (each neuron keeps its full-scale mean in-degree: about
 # 2.99e6 at this scale); a 300 ms run fires in all eight populations and writes valid spikes,
 # the same with its weights stored as floats (the default here) and as doubles, and with the
-# fill's grouping forced, its delays packed or apart. With --poisson the drive is one online
-# Poisson input per population (rate K_ext x 8 Hz, no DC), and the spikes are the same on 1
-# thread, 2 threads and 2 ranks.
+# fill's grouping forced, its delays packed or apart, and each thread's sources found through the
+# sparse index. With --poisson the drive is one online Poisson input per population (rate
+# K_ext x 8 Hz, no DC), and the spikes are the same on 1 thread, 2 threads and 2 ranks.
 #   microcircuit.sh MPIEXEC CADENZA SPIKES_COMPARE
 set -u
 mpiexec=$1 cadenza=$2 compare=$3
@@ -39,6 +39,13 @@ cmp "$tmp/r1/output/spikes.h5" "$tmp/grouped/spikes.h5" || { echo "the grouped f
 CADENZA_FILL_GROUPED=1 CADENZA_PACKED_TARGETS=0 "$cadenza" run "$tmp/r1/config.json" -t 2 -o "$tmp/unpacked" \
   --no-progress -q > /dev/null 2>&1 || exit 1
 cmp "$tmp/r1/output/spikes.h5" "$tmp/unpacked/spikes.h5" || { echo "the grouped, unpacked fill gives other spikes"; exit 1; }
+# each thread's sources through the sparse index (the many-rank layout), filled grouped and direct
+CADENZA_SOURCE_INDEX=sparse CADENZA_FILL_GROUPED=1 "$cadenza" run "$tmp/r1/config.json" -t 2 -o "$tmp/sparse" \
+  --no-progress -q > /dev/null 2>&1 || exit 1
+cmp "$tmp/r1/output/spikes.h5" "$tmp/sparse/spikes.h5" || { echo "the sparse source index gives other spikes"; exit 1; }
+CADENZA_SOURCE_INDEX=sparse CADENZA_WEIGHT_CODES=0 "$cadenza" run "$tmp/r1/config.json" -t 2 -o "$tmp/sparse_direct" \
+  --no-progress -q > /dev/null 2>&1 || exit 1
+cmp "$tmp/r1/output/spikes.h5" "$tmp/sparse_direct/spikes.h5" || { echo "the sparse source index, direct fill, gives other spikes"; exit 1; }
 h5dump -d /spikes/cortex/node_ids "$tmp/r1/output/spikes.h5" > "$tmp/ids.txt" 2> /dev/null || true
 # first node id of each population: 0 207 265 484 539 588 599 743
 python_free_count() {  # population of each spiking node id, counted

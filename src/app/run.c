@@ -21,6 +21,7 @@
 #include "comm/comm.h"
 #include "comm/spike_exchange.h"
 #include "core/placement.h"
+#include "pointnet/modules.h"
 #include "pointnet/network.h"
 #include "pointnet/recorder.h"
 #include "pointnet/sim.h"
@@ -110,7 +111,7 @@ static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   /* A folder for another engine, or an input or report this run would drop, stops here,
    * before anything is built or written. */
   CZ_TRY(cz_engine_require_point(s->cfg));
-  CZ_TRY(cz_cfg_check_point_blocks(s->cfg));
+  CZ_TRY(cz_pointnet_check_config(s->cfg));
   cz_timer_stop(CZ_T_SETUP_CONFIG);
   apply_log_settings(s->cfg, opt->quiet);
   if (opt->log_all_ranks && cz_comm_rank() != 0) cz_log_set_console(false); /* the console is rank 0's */

@@ -567,11 +567,9 @@ static bool builtin_weight_function(const char *name) {
          strcmp(name, "wmax") == 0;
 }
 
-/* Per edge type: what the CSV row says about the PointNet synapse. */
+/* Per edge type: what the CSV row says about the synapse. */
 typedef struct edge_type_info {
-  double syn_weight; /* NAN when absent */
-  double nsyns;      /* 1 when absent */
-  double delay;      /* NAN when absent */
+  cz_edge_columns col; /* NAN when absent */
   uint32_t syn_model;
 } edge_type_info;
 
@@ -589,12 +587,14 @@ static cz_status csv_number(const cz_csv *t, size_t row, const char *col, double
   return CZ_OK;
 }
 
+/* Whether two optional strings are equal (both absent, or both present and equal). */
+static bool same_text(const char *a, const char *b) { return (!a && !b) || (a && b && strcmp(a, b) == 0); }
+
 static cz_status find_or_add_syn_model(cz_circuit *c, const char *tmpl, const char *file, const cJSON *params,
                                        const char *types_file, uint32_t *idx) {
   for (size_t m = 0; m < c->nsyn_models; m++) {
     const cz_syn_model *s = &c->syn_models[m];
-    bool same_file = (!s->params_file && !file) || (s->params_file && file && strcmp(s->params_file, file) == 0);
-    if (strcmp(s->template_str, tmpl) == 0 && same_file) {
+    if (same_text(s->template_str, tmpl) && same_text(s->params_file, file)) {
       *idx = (uint32_t)m;
       return CZ_OK;
     }
@@ -621,17 +621,15 @@ static cz_status edge_type_infos(cz_circuit *c, const cz_config *cfg, const cz_c
   int c_wf = cz_csv_col(t, "weight_function");
   const char *syn_dir = cz_cfg_component(cfg, "synaptic_models_dir");
   for (size_t r = 0; r < t->nrows; r++) {
-    CZ_TRY(csv_number(t, r, "syn_weight", NAN, &info[r].syn_weight));
-    CZ_TRY(csv_number(t, r, "nsyns", 1.0, &info[r].nsyns));
-    CZ_TRY(csv_number(t, r, "delay", NAN, &info[r].delay));
+    CZ_TRY(csv_number(t, r, "syn_weight", NAN, &info[r].col.syn_weight));
+    CZ_TRY(csv_number(t, r, "nsyns", NAN, &info[r].col.nsyns));
+    CZ_TRY(csv_number(t, r, "delay", NAN, &info[r].col.delay));
     const char *wf = c_wf >= 0 ? cz_csv_cell(t, r, (size_t)c_wf) : NULL;
     CZ_CHECK(!wf || builtin_weight_function(wf), CZ_ERR_CONFIG,
              "%s: row %zu: weight_function '%s' is Python code from components.weight_functions, which Cadenza "
              "cannot run; known built-ins: default_weight_fnc, set_syn_weight, wmax",
              t->path, r + 2, wf);
     const char *tmpl = c_tmpl >= 0 ? cz_csv_cell(t, r, (size_t)c_tmpl) : NULL;
-    if (!tmpl) tmpl = "static_synapse";
-    if (cz_str_starts_with(tmpl, "nest:")) tmpl += 5;
     const char *dyn = c_dyn >= 0 ? cz_csv_cell(t, r, (size_t)c_dyn) : NULL;
     char *file = NULL;
     const cJSON *params = NULL;
@@ -740,6 +738,12 @@ static bool groups_have_columns(const edge_groups *eg) {
   return false;
 }
 
+static bool groups_have_nsyns(const edge_groups *eg) {
+  for (size_t g = 0; g < eg->n; g++)
+    if (eg->g[g].nsyns.path) return true;
+  return false;
+}
+
 /* Reads, for every group with synapse columns, the window of values the chunk's m rows
  * (groups ch_group, indices ch_index) refer to. An index beyond a column is an error naming
  * the edge. */
@@ -791,66 +795,34 @@ static cz_status group_value(const cz_edge_pop *e, uint64_t group, const edge_co
   return CZ_OK;
 }
 
-/* Resolves and checks the weight and delay of edge i: its h5 group's value, else its type's.
- * They are stored per edge only when the population has per-edge arrays. */
-static cz_status resolve_edge(cz_edge_pop *e, size_t i, size_t out, const edge_groups *eg, const edge_type_info *ti,
-                              uint64_t gid, uint64_t gidx, const cz_csv *types) {
-  double w = ti->syn_weight, ns = ti->nsyns, d = ti->delay;
+/* The columns of edge i: its h5 group's values where the group has the column (checked
+ * finite), else its type's; stored at slot out of the per-edge columns. */
+static cz_status resolve_columns(cz_edge_pop *e, size_t out, const edge_groups *eg, const edge_type_info *ti,
+                                 uint64_t gid, uint64_t gidx) {
+  double w = ti->col.syn_weight, ns = ti->col.nsyns, d = ti->col.delay;
   if (gid < eg->n && eg->g[gid].any) {
     const edge_group *g = &eg->g[gid];
     CZ_TRY(group_value(e, gid, &g->syn_weight, gidx, w, &w));
     CZ_TRY(group_value(e, gid, &g->nsyns, gidx, ns, &ns));
     CZ_TRY(group_value(e, gid, &g->delay, gidx, d, &d));
   }
-  CZ_CHECK(!isnan(w), CZ_ERR_FORMAT, "%s: edge %zu of population %s has no syn_weight (neither in the h5 group nor in %s)",
-           e->file, i, e->name, types->path);
-  CZ_CHECK(isfinite(ns) && ns >= 0, CZ_ERR_FORMAT, "%s: edge %zu of population %s: nsyns %g is not a count", e->file, i,
-           e->name, ns);
-  if (isnan(d)) d = 1.0; /* NEST's default delay */
-  CZ_CHECK(d > 0, CZ_ERR_FORMAT, "%s: edge %zu of population %s: delay %g ms must be positive", e->file, i, e->name, d);
-  if (e->weight) {
-    e->weight[out] = ns * w;
-    e->delay[out] = d;
-  }
+  e->col.syn_weight[out] = w;
+  e->col.delay[out] = d;
+  if (e->col.nsyns) e->col.nsyns[out] = ns;
   return CZ_OK;
 }
 
-/* resolve_edge for the usual edge whose group holds its weight and delay (and no nsyns):
- * true when it stored them; false leaves the edge (another layout, or a value that fails a
- * check, which resolve_edge then names) to resolve_edge. */
-static inline bool resolve_edge_fast(cz_edge_pop *e, size_t out, const edge_groups *eg, const edge_type_info *ti,
-                                     uint64_t gid, uint64_t gidx) {
-  if (gid >= eg->n || !e->weight) return false;
-  const edge_group *g = &eg->g[gid];
-  if (!g->syn_weight.path || !g->delay.path || g->nsyns.path) return false;
-  const double w = g->syn_weight.win[gidx - g->syn_weight.lo], d = g->delay.win[gidx - g->delay.lo];
-  const double ns = ti->nsyns;
-  if (!(isfinite(w) && isfinite(d) && d > 0 && isfinite(ns) && ns >= 0)) return false;
-  e->weight[out] = ns * w;
-  e->delay[out] = d;
-  return true;
-}
-
-/* Whether an edge of type ti with no group values passes resolve_edge's checks, so that such
- * edges need no per-edge work. */
-static bool type_values_ok(const edge_type_info *ti) {
-  return !isnan(ti->syn_weight) && isfinite(ti->nsyns) && ti->nsyns >= 0 && (isnan(ti->delay) || ti->delay > 0);
-}
-
-/* Whether any edge group overrides a synapse value, so weights and delays are per edge. */
+/* Whether any edge group overrides a synapse column, so the columns are stored per edge. */
 static bool groups_override_synapses(const edge_groups *eg) { return groups_have_columns(eg); }
 
-/* The population's type table: each CSV row's synapse, as edges without overrides use it. */
+/* The population's type table: each CSV row's columns, as edges without overrides use them. */
 static cz_status edge_types_of(cz_edge_pop *e, const edge_type_info *info, const cz_csv *table) {
   const size_t ntypes = table->nrows;
   e->types_table = table;
   CZ_NEW(e->types, ntypes);
   e->ntypes = ntypes;
-  for (size_t r = 0; r < ntypes; r++) {
-    e->types[r].weight = info[r].nsyns * info[r].syn_weight;
-    e->types[r].delay = isnan(info[r].delay) ? 1.0 : info[r].delay;
-    e->types[r].syn_model = info[r].syn_model;
-  }
+  for (size_t r = 0; r < ntypes; r++)
+    e->types[r] = (cz_edge_type){.col = info[r].col, .syn_model = info[r].syn_model, .weight = NAN, .delay = NAN};
   return CZ_OK;
 }
 
@@ -865,19 +837,19 @@ typedef struct cz_edge_scratch {
   uint64_t *src, *tgt, *type_id, *group, *index;
   /* the arrays of a streamed batch (cz_edge_filter.batch) */
   size_t bcap;
-  bool bvalues; /* bw, bd allocated */
+  bool bvalues, bnsyns; /* bw and bd, bn allocated */
   uint32_t *bsrc, *btgt, *btype;
-  double *bw, *bd;
+  double *bw, *bd, *bn; /* syn_weight, delay, nsyns columns */
   uint64_t *brow;
 } edge_chunk;
 
 static void batch_arrays_free(edge_chunk *ch) {
   free(ch->brow); /* the block holding them all */
   ch->bsrc = ch->btgt = ch->btype = NULL;
-  ch->bw = ch->bd = NULL;
+  ch->bw = ch->bd = ch->bn = NULL;
   ch->brow = NULL;
   ch->bcap = 0;
-  ch->bvalues = false;
+  ch->bvalues = ch->bnsyns = false;
 }
 
 static void edge_chunk_free(edge_chunk *ch) {
@@ -887,31 +859,36 @@ static void edge_chunk_free(edge_chunk *ch) {
   free(ch);
 }
 
-/* Points e's per-edge arrays at the scratch's batch arrays (cap edges; weights and delays
- * when per_edge), allocated once and reused by every batch of every load. */
-static cz_status batch_arrays_lend(edge_chunk *ch, size_t cap, bool per_edge, cz_edge_pop *e) {
-  if (ch->bcap < cap || (per_edge && !ch->bvalues)) {
+/* Points e's per-edge arrays at the scratch's batch arrays (cap edges; the syn_weight and
+ * delay columns when per_edge, nsyns too when nsyns), allocated once and reused by every batch
+ * of every load. */
+static cz_status batch_arrays_lend(edge_chunk *ch, size_t cap, bool per_edge, bool nsyns, cz_edge_pop *e) {
+  if (ch->bcap < cap || (per_edge && !ch->bvalues) || (nsyns && !ch->bnsyns)) {
     batch_arrays_free(ch);
     /* One block (8-byte arrays first, so every array stays aligned): see cz_alloc_huge. */
-    const size_t per_row = 8 + (per_edge ? 16 : 0) + 12;
+    const size_t ncols = per_edge ? (nsyns ? 3 : 2) : 0;
+    const size_t per_row = 8 + 8 * ncols + 12;
     char *block = cz_alloc_huge(cap, per_row);
     CZ_CHECK(block != NULL, CZ_ERR_NOMEM, "out of memory for a batch of %zu edges", cap);
     ch->brow = (uint64_t *)(void *)block;
     ch->bw = per_edge ? (double *)(void *)(block + cap * 8) : NULL;
     ch->bd = per_edge ? (double *)(void *)(block + cap * 16) : NULL;
-    char *rest = block + cap * (per_edge ? 24 : 8);
+    ch->bn = ncols == 3 ? (double *)(void *)(block + cap * 24) : NULL;
+    char *rest = block + cap * (8 + 8 * ncols);
     ch->bsrc = (uint32_t *)(void *)rest;
     ch->btgt = (uint32_t *)(void *)(rest + cap * 4);
     ch->btype = (uint32_t *)(void *)(rest + cap * 8);
     ch->bcap = cap;
     ch->bvalues = per_edge;
+    ch->bnsyns = ncols == 3;
   }
   e->source_row = ch->bsrc;
   e->target_row = ch->btgt;
   e->type = ch->btype;
   e->file_row = ch->brow;
-  e->weight = per_edge ? ch->bw : NULL;
-  e->delay = per_edge ? ch->bd : NULL;
+  e->col.syn_weight = per_edge ? ch->bw : NULL;
+  e->col.delay = per_edge ? ch->bd : NULL;
+  e->col.nsyns = per_edge && nsyns ? ch->bn : NULL;
   return CZ_OK;
 }
 
@@ -919,7 +896,7 @@ static cz_status batch_arrays_lend(edge_chunk *ch, size_t cap, bool per_edge, cz
 static void batch_arrays_return(cz_edge_pop *e) {
   e->source_row = e->target_row = e->type = NULL;
   e->file_row = NULL;
-  e->weight = e->delay = NULL;
+  e->col.syn_weight = e->col.nsyns = e->col.delay = NULL;
   e->n = 0;
 }
 
@@ -953,9 +930,10 @@ static cz_status edge_chunk_get(cz_circuit *c, size_t cap, edge_chunk **out) {
 /* The kept edges of a population, growing as chunks are read. */
 typedef struct edge_sink {
   cz_edge_pop *e;
-  bool per_edge; /* weights and delays stored per edge */
+  bool per_edge; /* the syn_weight and delay columns stored per edge */
   size_t cap;
   bool file_rows; /* file_row kept per edge */
+  bool nsyns;     /* the nsyns column stored per edge too */
 } edge_sink;
 
 static cz_status sink_reserve(edge_sink *k, size_t need) {
@@ -971,11 +949,16 @@ static cz_status sink_reserve(edge_sink *k, size_t need) {
   if (ty) e->type = ty;
   bool ok = ty != NULL;
   if (ok && k->per_edge) {
-    double *w = realloc(e->weight, cap * sizeof *w);
-    if (w) e->weight = w;
-    double *d = w ? realloc(e->delay, cap * sizeof *d) : NULL;
-    if (d) e->delay = d;
+    double *w = realloc(e->col.syn_weight, cap * sizeof *w);
+    if (w) e->col.syn_weight = w;
+    double *d = w ? realloc(e->col.delay, cap * sizeof *d) : NULL;
+    if (d) e->col.delay = d;
     ok = d != NULL;
+  }
+  if (ok && k->nsyns) {
+    double *ns = realloc(e->col.nsyns, cap * sizeof *ns);
+    if (ns) e->col.nsyns = ns;
+    ok = ns != NULL;
   }
   if (ok && k->file_rows) {
     uint64_t *r = realloc(e->file_row, cap * sizeof *r);
@@ -987,8 +970,8 @@ static cz_status sink_reserve(edge_sink *k, size_t need) {
   cz_advise_huge(e->target_row, cap * sizeof *e->target_row);
   cz_advise_huge(e->type, cap * sizeof *e->type);
   if (k->per_edge) {
-    cz_advise_huge(e->weight, cap * sizeof *e->weight);
-    cz_advise_huge(e->delay, cap * sizeof *e->delay);
+    cz_advise_huge(e->col.syn_weight, cap * sizeof *e->col.syn_weight);
+    cz_advise_huge(e->col.delay, cap * sizeof *e->col.delay);
   }
   k->cap = cap;
   return CZ_OK;
@@ -1003,8 +986,9 @@ static void sink_shrink(edge_sink *k) {
   if ((p = realloc(e->source_row, n * sizeof *e->source_row))) e->source_row = p;
   if ((p = realloc(e->target_row, n * sizeof *e->target_row))) e->target_row = p;
   if ((p = realloc(e->type, n * sizeof *e->type))) e->type = p;
-  if (k->per_edge && (p = realloc(e->weight, n * sizeof *e->weight))) e->weight = p;
-  if (k->per_edge && (p = realloc(e->delay, n * sizeof *e->delay))) e->delay = p;
+  if (k->per_edge && (p = realloc(e->col.syn_weight, n * sizeof *e->col.syn_weight))) e->col.syn_weight = p;
+  if (k->per_edge && (p = realloc(e->col.delay, n * sizeof *e->col.delay))) e->col.delay = p;
+  if (k->nsyns && (p = realloc(e->col.nsyns, n * sizeof *e->col.nsyns))) e->col.nsyns = p;
   if (k->file_rows && (p = realloc(e->file_row, n * sizeof *e->file_row))) e->file_row = p;
 }
 
@@ -1280,7 +1264,6 @@ typedef struct row_reader {
   const type_index *ti;
   const edge_type_info *info;
   const cz_csv *types;
-  const bool *type_ok; /* [types->nrows] the type's values pass the checks */
   const cz_edge_filter *flt;
   edge_sink *sink;
   edge_chunk *ch;
@@ -1291,6 +1274,7 @@ typedef struct row_reader {
   const uint64_t *spans;
   size_t nspans;
   size_t streamed; /* edges handed over in full batches */
+  bool batch_failed; /* the error being returned is flt->batch's */
 } row_reader;
 
 /* How take_plain_rows finds a chunk's weights and delays. */
@@ -1334,19 +1318,15 @@ static const double *column_window(const edge_col *col) {
   return col && col->path ? col->win - col->lo : NULL;
 }
 
-/* take_plain_rows' values and checks, one edge at a time: rows a + k0 .. a + k1 - 1 of the
- * chunk, stored from e's slot e->n on (the caller made room for all of them). Edges failing a
- * check go to resolve_edge, which names them; the first failing edge in file order is the one
- * reported. */
+/* take_plain_rows' columns and checks, one edge at a time: rows a + k0 .. a + k1 - 1 of the
+ * chunk, stored from e's slot e->n on (the caller made room for all of them). The first
+ * failing edge in file order is the one reported. */
 static cz_status take_plain_each(row_reader *r, size_t a, size_t k0, size_t k1, plain_values how, uint64_t group) {
   const cz_edge_filter *flt = r->flt;
   cz_edge_pop *e = r->e;
   const edge_chunk *ch = r->ch;
   const uint32_t *dense = r->ti->dense;
   const bool filtered = flt && flt->keep_target, file_rows = r->sink->file_rows;
-  const edge_group *g = how == PLAIN_GROUP_COLUMNS ? &r->eg->g[group] : NULL;
-  const double *wcol = column_window(g ? &g->syn_weight : NULL), *ncol = column_window(g ? &g->nsyns : NULL);
-  const double *dcol = column_window(g ? &g->delay : NULL);
   uint32_t last_trow = UINT32_MAX;
   bool keep = true;
   size_t n = e->n, kept = 0;
@@ -1360,27 +1340,17 @@ static cz_status take_plain_each(row_reader *r, size_t a, size_t k0, size_t k1, 
     if (!keep) continue;
     kept++;
     const uint32_t type = dense[ch->type_id[k]];
-    if (type == UINT32_MAX)
+    if (type == UINT32_MAX) {
+      e->n = n; /* the edges before it, for read_rows */
       return CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not an edge_type_id of %s", e->file, r->p->type, a + k,
                       (unsigned long long)ch->type_id[k], r->types->path);
+    }
     e->source_row[n] = (uint32_t)ch->src[k];
     e->target_row[n] = trow;
     e->type[n] = type;
     if (file_rows) e->file_row[n] = a + k;
-    if (how == PLAIN_GROUP_COLUMNS) {
-      /* resolve_edge's values and checks for the usual edge; anything else (a type without
-       * a delay among them) takes resolve_edge itself */
-      const uint64_t x = ch->index[k];
-      const edge_type_info *ti = &r->info[type];
-      const double w = wcol ? wcol[x] : ti->syn_weight, ns = ncol ? ncol[x] : ti->nsyns, d = dcol ? dcol[x] : ti->delay;
-      if (isfinite(w) && isfinite(ns) && ns >= 0 && isfinite(d) && d > 0) {
-        e->weight[n] = ns * w;
-        e->delay[n] = d;
-      } else if ((st = resolve_edge(e, a + k, n, r->eg, ti, group, x, r->types)) != CZ_OK) {
-        return st;
-      }
-    } else if (how == PLAIN_BY_TYPE && !r->type_ok[type] &&
-               (st = resolve_edge(e, a + k, n, r->eg, &r->info[type], UINT64_MAX, 0, r->types)) != CZ_OK) {
+    if (how == PLAIN_GROUP_COLUMNS && (st = resolve_columns(e, n, r->eg, &r->info[type], group, ch->index[k])) != CZ_OK) {
+      e->n = n; /* the edges before it, for read_rows */
       return st;
     }
     n++;
@@ -1423,41 +1393,37 @@ static bool take_plain_columns(row_reader *r, size_t a, size_t k0, size_t k1, pl
   if (r->sink->file_rows)
     for (size_t j = 0; j < m; j++) e->file_row[n + j] = a + k0 + j;
   if (!ok) return false;
-  if (how == PLAIN_BY_TYPE) {
-    for (size_t j = 0; j < m; j++) ok &= r->type_ok[type[j]];
-  } else if (how == PLAIN_GROUP_COLUMNS) {
+  if (how == PLAIN_GROUP_COLUMNS) {
     const edge_group *g = &r->eg->g[group];
     const double *wcol = column_window(&g->syn_weight), *ncol = column_window(&g->nsyns);
     const double *dcol = column_window(&g->delay);
     const uint64_t *idx = ch->index + k0;
-    double *weight = e->weight + n, *delay = e->delay + n;
+    double *weight = e->col.syn_weight + n, *delay = e->col.delay + n;
+    double *nsyns = e->col.nsyns ? e->col.nsyns + n : NULL;
     /* x * 0 is NaN exactly when x is not finite, so the sum below stays 0 only if every value
-     * is finite; the least nsyns and delay say the rest */
-    double nonfinite = 0.0, ns_min = 0.0, d_min = 1.0;
-    if (wcol && dcol && !ncol) { /* the usual group: syn_weight and delay, nsyns from the types */
+     * the group gives is finite (a type's value may be NAN: it has none) */
+    double nonfinite = 0.0;
+    if (wcol && dcol && !ncol && !nsyns) { /* the usual group: syn_weight and delay */
       for (size_t j = 0; j < m; j++) {
         const uint64_t x = idx[j];
-        const double w = wcol[x], ns = r->info[type[j]].nsyns, d = dcol[x];
-        nonfinite += w * 0.0 + ns * 0.0 + d * 0.0;
-        ns_min = ns < ns_min ? ns : ns_min;
-        d_min = d < d_min ? d : d_min;
-        weight[j] = ns * w;
+        const double w = wcol[x], d = dcol[x];
+        nonfinite += w * 0.0 + d * 0.0;
+        weight[j] = w;
         delay[j] = d;
       }
     } else {
       for (size_t j = 0; j < m; j++) {
         const edge_type_info *ti = &r->info[type[j]];
         const uint64_t x = idx[j];
-        const double w = wcol ? wcol[x] : ti->syn_weight, ns = ncol ? ncol[x] : ti->nsyns;
-        const double d = dcol ? dcol[x] : ti->delay;
-        nonfinite += w * 0.0 + ns * 0.0 + d * 0.0;
-        ns_min = ns < ns_min ? ns : ns_min;
-        d_min = d < d_min ? d : d_min;
-        weight[j] = ns * w;
+        const double w = wcol ? wcol[x] : ti->col.syn_weight, ns = ncol ? ncol[x] : ti->col.nsyns;
+        const double d = dcol ? dcol[x] : ti->col.delay;
+        nonfinite += (wcol ? w * 0.0 : 0.0) + (ncol ? ns * 0.0 : 0.0) + (dcol ? d * 0.0 : 0.0);
+        weight[j] = w;
         delay[j] = d;
+        if (nsyns) nsyns[j] = ns;
       }
     }
-    ok = nonfinite == 0.0 && ns_min >= 0 && d_min > 0;
+    ok = nonfinite == 0.0;
   }
   if (!ok) return false;
   e->n = n + m;
@@ -1482,6 +1448,7 @@ static cz_status take_plain_rows(row_reader *r, size_t a, size_t m, plain_values
         r->streamed += e->n;
         e->n = 0;
       }
+      r->batch_failed = st != CZ_OK;
       if (st == CZ_OK && !r->batching) st = sink_reserve(r->sink, e->n + (m - k0));
       if (st != CZ_OK) return st;
     }
@@ -1511,7 +1478,7 @@ static void targets_of_rows(const uint64_t *spans, size_t ns, size_t a, size_t m
 }
 
 /* Reads the rows of ranges chunk by chunk, checks each kept edge and adds it to the sink. */
-static cz_status read_rows(row_reader *r, const row_ranges *ranges) {
+static cz_status read_rows_in(row_reader *r, const row_ranges *ranges) {
   const cz_edge_filter *flt = r->flt;
   cz_edge_pop *e = r->e;
   const cz_node_pop *sp = &r->c->nodes[e->source_pop], *tp = &r->c->nodes[e->target_pop];
@@ -1563,6 +1530,7 @@ static cz_status read_rows(row_reader *r, const row_ranges *ranges) {
             r->streamed += e->n;
             e->n = 0;
           }
+          r->batch_failed = st != CZ_OK;
           if (st == CZ_OK && !r->batching) st = sink_reserve(r->sink, e->n + 1);
           if (st != CZ_OK) break;
         }
@@ -1570,16 +1538,29 @@ static cz_status read_rows(row_reader *r, const row_ranges *ranges) {
         e->target_row[e->n] = trow;
         e->type[e->n] = type;
         if (r->sink->file_rows) e->file_row[e->n] = a + k;
-        const uint64_t grp = r->need_index ? ch->group[k] : UINT64_MAX;
-        /* An edge whose values all come from a checked type has nothing to resolve. */
-        const uint64_t gidx = r->need_index ? ch->index[k] : 0;
-        if (!r->ids_only && (r->sink->per_edge || !r->type_ok[type] || (grp < r->eg->n && r->eg->g[grp].any)) &&
-            !resolve_edge_fast(e, e->n, r->eg, &r->info[type], grp, gidx))
-          st = resolve_edge(e, a + k, e->n, r->eg, &r->info[type], grp, gidx, r->types);
+        /* Without per-edge columns every edge takes its type's: nothing to resolve. */
+        if (r->sink->per_edge)
+          st = resolve_columns(e, e->n, r->eg, &r->info[type], r->need_index ? ch->group[k] : UINT64_MAX,
+                               r->need_index ? ch->index[k] : 0);
         e->n++;
       }
     }
   return st;
+}
+
+/* read_rows_in, and when the files break their format at an edge of a stream, the kept edges
+ * before it go to the batch first: the consumer's own checks of those edges come earlier in
+ * file order, so its error, if any, is the one reported. */
+static cz_status read_rows(row_reader *r, const row_ranges *ranges) {
+  cz_status st = read_rows_in(r, ranges);
+  if (st == CZ_OK || r->batch_failed || !r->batching || r->e->n == 0) return st;
+  cz_error_note format;
+  cz_error_take(st, &format);
+  const cz_status bst = r->flt->batch(r->flt->batch_ctx, r->c, r->e_index, r->e);
+  r->e->n = 0;
+  if (bst == CZ_OK) return cz_error_raise(&format);
+  cz_error_note_free(&format);
+  return bst;
 }
 
 /* Reads the population in chunks of EDGE_CHUNK rows, so the scratch memory is bounded, and
@@ -1596,7 +1577,9 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   const bool need_index = groups_have_columns(eg) && !ids_only;
   const cz_node_pop *tp = &c->nodes[e->target_pop];
   const bool batching = flt && flt->batch;
-  edge_sink sink = {e, groups_override_synapses(eg) && !ids_only, 0, batching || (flt && flt->file_rows)};
+  edge_sink sink = {e, groups_override_synapses(eg) && !ids_only, 0, batching || (flt && flt->file_rows), false};
+  sink.nsyns = sink.per_edge && groups_have_nsyns(eg);
+  e->ids_only = ids_only;
   const size_t e_index = (size_t)(e - c->edges);
   /* The rows to read: the kept targets' ranges from the index, or the whole population. */
   row_ranges ranges = {0, 0, NULL};
@@ -1605,9 +1588,6 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   cz_status st = CZ_OK;
   if (flt && flt->keep_target) st = index_ranges(f, e, tp, n_file, flt, &ranges, &expected, &indexed);
   const size_t cap = n_file < EDGE_CHUNK ? (n_file ? n_file : 1) : EDGE_CHUNK;
-  bool *type_ok = st == CZ_OK ? cz_calloc(types->nrows + 1, sizeof *type_ok) : NULL;
-  if (st == CZ_OK && !type_ok) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t r = 0; st == CZ_OK && r < types->nrows; r++) type_ok[r] = type_values_ok(&info[r]);
   edge_chunk *chp = NULL;
   if (st == CZ_OK) st = edge_chunk_get(c, cap, &chp);
   edge_chunk ch = chp ? *chp : (edge_chunk){0};
@@ -1652,7 +1632,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
    * would copy them repeatedly. */
   if (st == CZ_OK && batching) {
     sink.cap = flt->batch_edges ? flt->batch_edges : EDGE_CHUNK;
-    st = batch_arrays_lend(chp, sink.cap, sink.per_edge, e);
+    st = batch_arrays_lend(chp, sink.cap, sink.per_edge, sink.nsyns, e);
   } else if (st == CZ_OK && (!flt || (!flt->keep && !flt->keep_target))) {
     st = sink_reserve(&sink, n_file);
   } else if (st == CZ_OK && indexed && !inconsistent) {
@@ -1660,7 +1640,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   }
   row_reader reader = {.c = c, .f = f, .e = e, .e_index = e_index, .p = &p, .need_index = need_index,
                        .ids_only = ids_only, .batching = batching, .eg = eg, .ti = ti, .info = info, .types = types,
-                       .type_ok = type_ok, .flt = flt, .sink = &sink, .ch = &ch, .cap = cap};
+                       .flt = flt, .sink = &sink, .ch = &ch, .cap = cap};
   for (int pass = indexed && !inconsistent ? 0 : 1; pass < 2 && st == CZ_OK; pass++) {
     if (pass == 1) {
       if (indexed && !inconsistent) break;
@@ -1690,7 +1670,6 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
     cz_log_debug("%s: %s: kept %zu of %zu edges, %s", e->file, e->name, reader.streamed + e->n, n_file,
                  indexed && !inconsistent ? "reading the kept targets' rows through the index" : "scanning every row");
   free(ranges.r);
-  free(type_ok);
   if (batching) {
     if (st == CZ_OK && e->n > 0) st = flt->batch(flt->batch_ctx, c, e_index, e);
     batch_arrays_return(e);
@@ -1835,7 +1814,6 @@ typedef struct stream_pop {
   edge_paths p;
   size_t n_file;
   edge_groups eg; /* columns; every read has windows of its own */
-  bool *type_ok;
   uint64_t *node_to, *range_to; /* the index: [2 nn], [2 nr] */
   size_t nn, nr;
   uint64_t *spans; /* index_spans: which node each row belongs to */
@@ -1858,7 +1836,6 @@ struct cz_edge_streams {
 static void stream_pop_free(stream_pop *sp) {
   edge_groups_free(&sp->eg);
   free(sp->spans);
-  free(sp->type_ok);
   free(sp->node_to);
   free(sp->range_to);
 }
@@ -1943,8 +1920,6 @@ static cz_status stream_pop_open(cz_edge_streams *s, size_t k, const char *file,
   CZ_TRY(check_length(sf->f, sp->p.type, sp->n_file, true));
   CZ_TRY(check_length(sf->f, sp->p.group, sp->n_file, false));
   CZ_TRY(check_length(sf->f, sp->p.index, sp->n_file, false));
-  CZ_NEW(sp->type_ok, sf->types->nrows + 1);
-  for (size_t r = 0; r < sf->types->nrows; r++) sp->type_ok[r] = type_values_ok(&sf->info[r]);
   edge_chunk *ch = s->slot[0];
   return stream_index(c, sf->f, e, sp, check_rows, ch->tgt, ch->cap);
 }
@@ -2107,19 +2082,21 @@ static cz_status stream_pop_read(cz_edge_streams *s, const stream_pop *sp, int s
   cz_edge_pop view = c->edges[sp->e]; /* names and types shared; the edges are this slot's */
   view.n = 0;
   view.via_index = true;
-  edge_sink sink = {&view, groups_override_synapses(&sp->eg) && !ids_only, 0, true};
+  edge_sink sink = {&view, groups_override_synapses(&sp->eg) && !ids_only, 0, true, false};
+  sink.nsyns = sink.per_edge && groups_have_nsyns(&sp->eg);
+  view.ids_only = ids_only;
   sink.cap = flt->batch_edges ? flt->batch_edges : EDGE_CHUNK;
   size_t expected = 0;
   CZ_TRY(stream_ranges(c, sp, flt, ranges, &expected));
   if (ranges->n == 0) return CZ_OK;
-  CZ_TRY(batch_arrays_lend(ch, sink.cap, sink.per_edge, &view));
+  CZ_TRY(batch_arrays_lend(ch, sink.cap, sink.per_edge, sink.nsyns, &view));
   edge_groups own = {0, NULL};
   cz_status st = windows_of(&sp->eg, &own);
   const size_t cap = ch->cap < sp->n_file ? ch->cap : (sp->n_file ? sp->n_file : 1);
   row_reader reader = {.c = c, .f = sf->f, .e = &view, .e_index = sp->e, .p = &sp->p,
                        .need_index = groups_have_columns(&sp->eg) && !ids_only, .ids_only = ids_only,
                        .batching = true, .eg = &own, .ti = &sf->ti, .info = sf->info, .types = sf->types,
-                       .type_ok = sp->type_ok, .flt = flt, .sink = &sink, .ch = ch, .cap = cap, .in_ranges = true,
+                       .flt = flt, .sink = &sink, .ch = ch, .cap = cap, .in_ranges = true,
                        .spans = sp->rows_checked ? sp->spans : NULL, .nspans = sp->nspans};
   if (st == CZ_OK) st = read_rows(&reader, ranges);
   if (st == CZ_OK && reader.seen != expected)
@@ -2274,12 +2251,13 @@ static void edge_arrays_free(cz_edge_pop *e) {
   free(e->target_row);
   free(e->file_row);
   free(e->type);
-  free(e->weight);
-  free(e->delay);
+  free(e->col.syn_weight);
+  free(e->col.nsyns);
+  free(e->col.delay);
   e->source_row = e->target_row = NULL;
   e->file_row = NULL;
   e->type = NULL;
-  e->weight = e->delay = NULL;
+  e->col.syn_weight = e->col.nsyns = e->col.delay = NULL;
 }
 
 /* ------------------------------------------------------------------ public */

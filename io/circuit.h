@@ -11,10 +11,11 @@
  * <group>/dynamics_params/<p> datasets override its keys (the SONATA rule).
  *
  * Edges. Per edge population: source and target node ids (checked against the populations
- * named by their node_population attributes), edge type (per file), and the PointNet synapse
- * parameters resolved h5-over-CSV: syn_weight (required), nsyns (default 1), delay (default
- * 1.0 ms), weight = nsyns * syn_weight (the built-in weight functions give the same), the
- * synapse model template and its dynamics_params JSON.
+ * named by their node_population attributes), edge type (per file), and the synapse columns
+ * resolved h5-over-CSV: syn_weight, nsyns and delay, each NAN where neither the edge's group
+ * nor its type row has it (the engine decides what a missing value means), the synapse model
+ * template and its dynamics_params JSON. A weight_function other than BMTK's built-ins (which
+ * leave syn_weight as it is) is refused: it names Python code.
  *
  * Every dataset's dtype and length is checked before use; every error names the file and
  * the dataset or CSV column. Local (no MPI calls; cz_circuit_scan_edges reads through parallel
@@ -76,16 +77,26 @@ typedef struct cz_model_ref {
   const struct cJSON *params; /* borrowed from the circuit's JSON cache; may be NULL ({} ) */
 } cz_model_ref;
 
-/* Per edge type of one edge population: the synapse its CSV row describes. */
+/* The synapse columns of SONATA edges, as the files give them (h5 edge group over edge types
+ * CSV): NAN where there is no value. What they mean for a synapse (its weight, a default
+ * delay) is the engine's rule, not the reader's. */
+typedef struct cz_edge_columns {
+  double syn_weight;
+  double nsyns;
+  double delay; /* ms */
+} cz_edge_columns;
+
+/* Per edge type of one edge population: what its CSV row says. */
 typedef struct cz_edge_type {
-  double weight;      /* nsyns * syn_weight; NAN when the row has no syn_weight */
-  double delay;       /* ms; 1.0 (NEST's default) when the row has none */
-  uint32_t syn_model; /* index into cz_circuit.syn_models */
+  cz_edge_columns col; /* the row's syn_weight, nsyns and delay (NAN when absent) */
+  uint32_t syn_model;  /* index into cz_circuit.syn_models */
+  /* The engine's synapse weight and delay of the type, which the reader never sets (NAN): an
+   * engine puts them into its own view of the population (see weight and delay below). */
+  double weight, delay;
 } cz_edge_type;
 
-/* Edges are stored compactly: rows and the type of each edge, plus per-edge weight and delay
- * arrays only when an HDF5 edge group overrides the type's values. Read weights and delays
- * through cz_edge_weight / cz_edge_delay. */
+/* Edges are stored compactly: rows and the type of each edge, plus per-edge columns only
+ * when an HDF5 edge group of the population has synapse columns. */
 typedef struct cz_edge_pop {
   char *name;
   char *file;
@@ -98,8 +109,17 @@ typedef struct cz_edge_pop {
   size_t ntypes;
   cz_edge_type *types;     /* one per row of the edge types CSV */
   const cz_csv *types_table; /* that CSV (borrowed from the circuit's tables), for messages */
-  double *weight;          /* [n] nsyns * syn_weight, or NULL: take the type's */
-  double *delay;           /* [n] ms, or NULL: take the type's */
+  /* Per-edge columns, each value the edge's group's when its group has the column, else its
+   * type's (NAN when neither has one). syn_weight and delay are [n] when any group of the
+   * population has a synapse column, else NULL (every edge takes its type's columns); nsyns
+   * is [n] only when a group has an nsyns column. */
+  struct {
+    double *syn_weight, *nsyns, *delay;
+  } col;
+  bool ids_only;           /* loaded by an ids_only filter: no columns were read (col all NULL) */
+  /* The engine's per-edge weight and delay, which the reader never sets (NULL): an engine
+   * fills them in its own view of the population, from the columns, by its own rule. */
+  double *weight, *delay;
   bool via_index;          /* the rows were found through the target_to_source index */
   uint64_t *file_row;      /* [n] row of each kept edge in the file, when the filter asked for
                               them; NULL means edge i is row i */
@@ -108,16 +128,10 @@ typedef struct cz_edge_pop {
 /* The row of edge i in its SONATA file. */
 static inline uint64_t cz_edge_file_row(const cz_edge_pop *e, size_t i) { return e->file_row ? e->file_row[i] : i; }
 
-static inline double cz_edge_weight(const cz_edge_pop *e, size_t i) {
-  return e->weight ? e->weight[i] : e->types[e->type[i]].weight;
-}
-static inline double cz_edge_delay(const cz_edge_pop *e, size_t i) {
-  return e->delay ? e->delay[i] : e->types[e->type[i]].delay;
-}
 static inline uint32_t cz_edge_syn_model(const cz_edge_pop *e, size_t i) { return e->types[e->type[i]].syn_model; }
 
 typedef struct cz_syn_model {
-  char *template_str;          /* "static_synapse" (a leading "nest:" is stripped) */
+  char *template_str;          /* the model_template column as written, NULL when absent */
   const struct cJSON *params;  /* borrowed; may be NULL */
   char *params_file;
   char *types_file;            /* the edge types CSV that first named it, for messages */

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "pointnet/edge_values.h"
 #include "pointnet/modules.h"
 #include "pointnet/network.h"
 #include "pointnet/recorder.h"
@@ -109,8 +110,11 @@ static void check_edges(checker *k, cz_circuit *c, size_t *nedges_pop, double *m
     cz_status st = cz_circuit_load_edges(c, &one, NULL);
     if (st == CZ_OK) st = cz_net_check_edges(cfg, c);
     if (note(k, st)) {
+      cz_edge_values values = {0};
       for (size_t e = 0; e < c->nedges; e++) {
-        const cz_edge_pop *ep = &c->edges[e];
+        cz_edge_pop view;
+        if (cz_edge_values_view(&c->edges[e], &values, &view) != CZ_OK) cz_error_clear(); /* checked above */
+        const cz_edge_pop *ep = &view;
         nedges_pop[ep->target_pop] += ep->n;
         for (size_t j = 0; j < ep->n; j++) {
           const double d = cz_edge_delay(ep, j);
@@ -119,6 +123,7 @@ static void check_edges(checker *k, cz_circuit *c, size_t *nedges_pop, double *m
         printf("edges %s (%s -> %s): %zu\n", ep->name, c->nodes[ep->source_pop].name, c->nodes[ep->target_pop].name,
                ep->n);
       }
+      cz_edge_values_free(&values);
     }
     cz_circuit_free_edges(c);
   }

@@ -24,6 +24,7 @@
 #include "io/config.h"
 #include "io/csv.h"
 #include "io/h5.h"
+#include "pointnet/edge_values.h"
 #include "pointnet/models/iaf_common.h"
 #include "tools/brunel.h"
 
@@ -430,8 +431,11 @@ static void check_circuit(const cz_circuit *c, const char *dir) {
   assert_true(v == v_m[3]);
   free(v_m);
   assert_int_equal(c->nedges, 2);
+  cz_edge_values values = {0};
   for (size_t i = 0; i < c->nedges; i++) {
-    const cz_edge_pop *e = &c->edges[i];
+    cz_edge_pop view;
+    assert_ok(cz_edge_values_view(&c->edges[i], &values, &view));
+    const cz_edge_pop *e = &view;
     bool rec = strcmp(e->name, "brunel_to_brunel") == 0;
     assert_int_equal(e->n, SMALL_N * (rec ? s.c_exc + s.c_inh : s.c_exc));
     for (size_t j = 0; j < e->n; j++) {
@@ -440,6 +444,7 @@ static void check_circuit(const cz_circuit *c, const char *dir) {
       assert_true(fabs(cz_edge_delay(e, j) - 1.5) < 1e-15);
     }
   }
+  cz_edge_values_free(&values);
 }
 
 static void test_loads_as_sonata(void **state) {

@@ -93,18 +93,16 @@ static cz_status reserve(cz_edge_values *v, size_t n) {
 }
 
 /* Whether the columns are the values already: nsyns 1 (or absent) for every edge, and every
- * delay given and positive, every syn_weight given (x * 0 is NaN exactly when x is NaN). */
+ * delay given and positive, every syn_weight given. The flags are OR-ed as integers, which
+ * vectorises; a floating-point sum would wait on each addition in turn. */
 static bool columns_are_values(const cz_edge_pop *e) {
   if (e->col.nsyns) return false;
   for (size_t r = 0; r < e->ntypes; r++)
     if (!isnan(e->types[r].col.nsyns) && e->types[r].col.nsyns != 1.0) return false;
   const double *w = e->col.syn_weight, *d = e->col.delay;
-  double nan = 0.0, dmin = 1.0;
-  for (size_t i = 0; i < e->n; i++) {
-    nan += w[i] * 0.0 + d[i] * 0.0;
-    dmin = d[i] < dmin ? d[i] : dmin;
-  }
-  return nan == 0.0 && dmin > 0;
+  unsigned bad = 0;
+  for (size_t i = 0; i < e->n; i++) bad |= (unsigned)(w[i] != w[i]) | (unsigned)!(d[i] > 0);
+  return bad == 0;
 }
 
 cz_status cz_edge_values_view(const cz_edge_pop *raw, cz_edge_values *v, cz_edge_pop *view) {

@@ -14,7 +14,9 @@
 #include <stdint.h>
 
 #include "base/status.h"
-#include "io/circuit.h"
+
+struct cz_circuit;
+struct cz_config;
 
 typedef struct cz_edge_scan {
   int part, nparts;
@@ -31,9 +33,9 @@ typedef struct cz_edge_scan {
  * synapse parameters are not. An edge naming a missing node ends the visits (the edges before
  * it in its chunk are visited; the error is returned) but not the reads, so a collective scan
  * never leaves other parts waiting. */
-cz_status cz_circuit_scan_edges(const cz_circuit *c, const cz_config *cfg, const cz_edge_scan *scan);
+cz_status cz_circuit_scan_edges(const struct cz_circuit *c, const struct cz_config *cfg, const cz_edge_scan *scan);
 /* The number of edges of the enabled edge populations, from the shapes of their
  * source_node_id datasets (nothing else is read or checked). */
-cz_status cz_circuit_count_edges(const cz_config *cfg, uint64_t *total);
+cz_status cz_circuit_count_edges(const struct cz_config *cfg, uint64_t *total);
 
 #endif

@@ -19,10 +19,13 @@
 #include <stdint.h>
 
 #include "base/status.h"
-#include "io/circuit.h"
+
+struct cz_circuit;
+struct cz_config;
+struct cz_edge_filter;
 
 typedef struct cz_edge_streams cz_edge_streams;
-cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, bool check_rows,
+cz_status cz_edge_streams_open(struct cz_circuit *c, const struct cz_config *cfg, int nslots, bool check_rows,
                                cz_edge_streams **out);
 /* The populations opened; whether population i's index holds for the rows of slice `part` of
  * nparts (*ok; also false without an index); whether it held so far; the verdict agreed. */
@@ -35,7 +38,7 @@ bool cz_edge_streams_by_target(const cz_edge_streams *s);
 /* Adds to count[row] the number of edges of population e onto each row of its target
  * population (from the index). */
 cz_status cz_edge_streams_in_counts(const cz_edge_streams *s, size_t e, uint64_t *count);
-cz_status cz_edge_streams_read(cz_edge_streams *s, int slot, const cz_edge_filter *flt);
+cz_status cz_edge_streams_read(cz_edge_streams *s, int slot, const struct cz_edge_filter *flt);
 void cz_edge_streams_close(cz_edge_streams **s);
 
 #endif

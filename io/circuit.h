@@ -11,14 +11,19 @@
  * <group>/dynamics_params/<p> datasets override its keys (the SONATA rule).
  *
  * Edges. Per edge population: source and target node ids (checked against the populations
- * named by their node_population attributes), edge type (per file), and the PointNet synapse
- * parameters resolved h5-over-CSV: syn_weight (required), nsyns (default 1), delay (default
- * 1.0 ms), weight = nsyns * syn_weight (the built-in weight functions give the same), the
- * synapse model template and its dynamics_params JSON.
+ * named by their node_population attributes), edge type (per file), and the synapse columns
+ * resolved h5-over-CSV: syn_weight, nsyns and delay, each NAN where neither the edge's group
+ * nor its type row has it (the engine decides what a missing value means), the synapse model
+ * template and its dynamics_params JSON. A weight_function other than BMTK's built-ins (which
+ * leave syn_weight as it is) is refused: it names Python code.
  *
  * Every dataset's dtype and length is checked before use; every error names the file and
  * the dataset or CSV column. Local (no MPI calls; cz_circuit_scan_edges reads through parallel
- * HDF5 when given a communicator); the loaded arrays are plain and public. */
+ * HDF5 when given a communicator); the loaded arrays are plain and public.
+ *
+ * The code: io/circuit.c (the handle), circuit_types (the types tables and the JSON they
+ * name), circuit_nodes, circuit_edges (loading edges), edge_read (the reader of edge rows),
+ * edge_index (target_to_source), edge_streams (reading on several threads) and edge_scan. */
 #ifndef CZ_IO_CIRCUIT_H
 #define CZ_IO_CIRCUIT_H
 
@@ -76,16 +81,26 @@ typedef struct cz_model_ref {
   const struct cJSON *params; /* borrowed from the circuit's JSON cache; may be NULL ({} ) */
 } cz_model_ref;
 
-/* Per edge type of one edge population: the synapse its CSV row describes. */
+/* The synapse columns of SONATA edges, as the files give them (h5 edge group over edge types
+ * CSV): NAN where there is no value. What they mean for a synapse (its weight, a default
+ * delay) is the engine's rule, not the reader's. */
+typedef struct cz_edge_columns {
+  double syn_weight;
+  double nsyns;
+  double delay; /* ms */
+} cz_edge_columns;
+
+/* Per edge type of one edge population: what its CSV row says. */
 typedef struct cz_edge_type {
-  double weight;      /* nsyns * syn_weight; NAN when the row has no syn_weight */
-  double delay;       /* ms; 1.0 (NEST's default) when the row has none */
-  uint32_t syn_model; /* index into cz_circuit.syn_models */
+  cz_edge_columns col; /* the row's syn_weight, nsyns and delay (NAN when absent) */
+  uint32_t syn_model;  /* index into cz_circuit.syn_models */
+  /* The engine's synapse weight and delay of the type, which the reader never sets (NAN): an
+   * engine puts them into its own view of the population (see weight and delay below). */
+  double weight, delay;
 } cz_edge_type;
 
-/* Edges are stored compactly: rows and the type of each edge, plus per-edge weight and delay
- * arrays only when an HDF5 edge group overrides the type's values. Read weights and delays
- * through cz_edge_weight / cz_edge_delay. */
+/* Edges are stored compactly: rows and the type of each edge, plus per-edge columns only
+ * when an HDF5 edge group of the population has synapse columns. */
 typedef struct cz_edge_pop {
   char *name;
   char *file;
@@ -98,8 +113,17 @@ typedef struct cz_edge_pop {
   size_t ntypes;
   cz_edge_type *types;     /* one per row of the edge types CSV */
   const cz_csv *types_table; /* that CSV (borrowed from the circuit's tables), for messages */
-  double *weight;          /* [n] nsyns * syn_weight, or NULL: take the type's */
-  double *delay;           /* [n] ms, or NULL: take the type's */
+  /* Per-edge columns, each value the edge's group's when its group has the column, else its
+   * type's (NAN when neither has one). syn_weight and delay are [n] when any group of the
+   * population has a synapse column, else NULL (every edge takes its type's columns); nsyns
+   * is [n] only when a group has an nsyns column. */
+  struct {
+    double *syn_weight, *nsyns, *delay;
+  } col;
+  bool ids_only;           /* loaded by an ids_only filter: no columns were read (col all NULL) */
+  /* The engine's per-edge weight and delay, which the reader never sets (NULL): an engine
+   * fills them in its own view of the population, from the columns, by its own rule. */
+  double *weight, *delay;
   bool via_index;          /* the rows were found through the target_to_source index */
   uint64_t *file_row;      /* [n] row of each kept edge in the file, when the filter asked for
                               them; NULL means edge i is row i */
@@ -108,16 +132,10 @@ typedef struct cz_edge_pop {
 /* The row of edge i in its SONATA file. */
 static inline uint64_t cz_edge_file_row(const cz_edge_pop *e, size_t i) { return e->file_row ? e->file_row[i] : i; }
 
-static inline double cz_edge_weight(const cz_edge_pop *e, size_t i) {
-  return e->weight ? e->weight[i] : e->types[e->type[i]].weight;
-}
-static inline double cz_edge_delay(const cz_edge_pop *e, size_t i) {
-  return e->delay ? e->delay[i] : e->types[e->type[i]].delay;
-}
 static inline uint32_t cz_edge_syn_model(const cz_edge_pop *e, size_t i) { return e->types[e->type[i]].syn_model; }
 
 typedef struct cz_syn_model {
-  char *template_str;          /* "static_synapse" (a leading "nest:" is stripped) */
+  char *template_str;          /* the model_template column as written, NULL when absent */
   const struct cJSON *params;  /* borrowed; may be NULL */
   char *params_file;
   char *types_file;            /* the edge types CSV that first named it, for messages */
@@ -168,9 +186,9 @@ typedef struct cz_edge_filter {
   cz_status (*batch)(void *batch_ctx, const struct cz_circuit *c, size_t e, const cz_edge_pop *edges);
   void *batch_ctx;
   size_t batch_edges;
-  /* Ends and types only: the edge group columns (weights, delays) are neither read nor
-   * checked, and the edges carry their types' values (for a pass that needs no more, after
-   * one that checked them). */
+  /* Ends and types only: the edge group columns (syn_weight, nsyns, delay) are neither read
+   * nor checked, and the edges carry their types' columns (for a pass that needs no more,
+   * after one that checked them); the loaded populations say so (cz_edge_pop.ids_only). */
   bool ids_only;
 } cz_edge_filter;
 
@@ -181,64 +199,7 @@ cz_status cz_circuit_load_nodes(const cz_config *cfg, cz_circuit **out);
 /* Loads the enabled edge populations, keeping the edges flt accepts (all when flt is NULL).
  * Files are read in bounded chunks, so memory grows with the kept edges only. Both ends of
  * every edge are checked; kept edges are checked completely. */
-/* Edge files opened for reading by several threads at once (io/circuit.c, "edge streams").
- * Opening (one thread) puts every enabled edge population's name, file and types into
- * c->edges (no edges: n = 0), reads each population's target_to_source index and checks that
- * its ranges cover the rows exactly once; with check_rows it also checks every row's target id
- * (an index this circuit checked before is trusted), and gives nslots slots of scratch.
- * Without check_rows the rows are checked in slices, by any number of threads and ranks
- * (cz_edge_streams_check_rows, thread-safe in distinct slots), and the parties' verdicts,
- * combined, set with cz_edge_streams_set_index_ok. Then cz_edge_streams_read reads, on the
- * calling thread and in slot `slot`, the edges onto the targets flt->keep_target keeps (keep
- * must be NULL and batch set): in file order, in batches handed to flt->batch with a view of
- * the population of the slot's own. Reads in different slots may run at the same time. Close
- * frees c->edges again. */
-typedef struct cz_edge_streams cz_edge_streams;
-cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, bool check_rows,
-                               cz_edge_streams **out);
-/* The populations opened; whether population i's index holds for the rows of slice `part` of
- * nparts (*ok; also false without an index); whether it held so far; the verdict agreed. */
-size_t cz_edge_streams_count(const cz_edge_streams *s);
-cz_status cz_edge_streams_check_rows(cz_edge_streams *s, size_t i, int slot, int part, int nparts, bool *ok);
-bool cz_edge_streams_index_ok(const cz_edge_streams *s, size_t i);
-cz_status cz_edge_streams_set_index_ok(cz_edge_streams *s, size_t i, bool ok);
-/* Whether every population has a checked index, which cz_edge_streams_read needs. */
-bool cz_edge_streams_by_target(const cz_edge_streams *s);
-/* Adds to count[row] the number of edges of population e onto each row of its target
- * population (from the index). */
-cz_status cz_edge_streams_in_counts(const cz_edge_streams *s, size_t e, uint64_t *count);
-cz_status cz_edge_streams_read(cz_edge_streams *s, int slot, const cz_edge_filter *flt);
-void cz_edge_streams_close(cz_edge_streams **s);
-
 cz_status cz_circuit_load_edges(cz_circuit *c, const cz_config *cfg, const cz_edge_filter *flt);
-/* One process's share of a scan over every edge. Part `part` of nparts reads rows
- * [n * part / nparts, n * (part + 1) / nparts) of each enabled edge population of n edges, in
- * bounded chunks, so the parts together see every edge exactly once and no part holds more
- * than a chunk. With mpi_comm (a pointer to an MPI_Comm, borrowed) every process of the
- * communicator opens the files and reads collectively: all call the scan with the same config,
- * part = their rank and nparts = the communicator's size. agree (may be NULL) is called with
- * the outcome of opening each file and must return the worst outcome over all parts (a
- * collective), so that a file one part cannot open stops every part before the first
- * collective read. */
-typedef struct cz_edge_scan {
-  int part, nparts;
-  const void *mpi_comm;
-  cz_status (*agree)(cz_status local);
-  /* n edges of one population, in file order: edge k joins source_row[k] to target_row[k] */
-  void (*visit)(void *ctx, uint32_t source_pop, uint32_t target_pop, const uint32_t *source_row,
-                const uint32_t *target_row, size_t n);
-  void *ctx;
-} cz_edge_scan;
-
-/* Calls scan->visit for every chunk of edges of this part's share, with the rows of both ends
- * (both checked against their populations). Only the node ids are read; edge types and
- * synapse parameters are not. An edge naming a missing node ends the visits (the edges before
- * it in its chunk are visited; the error is returned) but not the reads, so a collective scan
- * never leaves other parts waiting. */
-cz_status cz_circuit_scan_edges(const cz_circuit *c, const cz_config *cfg, const cz_edge_scan *scan);
-/* The number of edges of the enabled edge populations, from the shapes of their
- * source_node_id datasets (nothing else is read or checked). */
-cz_status cz_circuit_count_edges(const cz_config *cfg, uint64_t *total);
 
 /* Frees the edge populations (to load them again with another filter). */
 void cz_circuit_free_edges(cz_circuit *c);
@@ -262,5 +223,9 @@ cz_ns_view cz_circuit_ns_view(const cz_circuit *c);
 
 /* Per-node dynamics_params override of key in population p (false when none). */
 bool cz_circuit_param_override(const cz_node_pop *p, size_t row, const char *key, double *value);
+
+/* The concept headers of the edge readers that work beside the loader. */
+#include "io/edge_scan.h"    /* IWYU pragma: export */
+#include "io/edge_streams.h" /* IWYU pragma: export */
 
 #endif

@@ -1,26 +1,19 @@
 /* The SONATA simulation config, read as BMTK reads it (sonata-spec section 2).
  *
- * Loading steps: parse the JSON (a syntax error names file:line:col); build the manifest
- * ("$NAME" or "NAME" keys, values may use other variables, resolved iteratively with a cap
- * of 32 passes; built-ins configdir, workingdir, configfname, time, date, datetime) and
- * substitute "$NAME" and "${NAME}" in every string outside "manifest" (unknown variables are
- * left as they are; a string that is exactly one variable whose value is not a string takes
- * that typed value); follow "network" then "simulation" when they are strings (child config
- * paths relative to the parent config's folder), parse each child the same way with its own
- * folder and manifest, and shallow-merge it into the parent (child top-level keys replace the
- * parent's). Relative paths in path-valued keys are made absolute against the folder of the
- * config file that held them (what BMTK does when run from the config folder, as every
- * example is). output.log_file and output.spikes_file* are joined to output_dir unless
- * absolute. node_sets_file is loaded when there is no inline node_sets.
+ * Loading steps: parse the JSON (a syntax error names file:line:col); build the manifest and
+ * substitute its variables (io/config_manifest.h); follow "network" then "simulation" when
+ * they are strings (child config paths relative to the parent config's folder), parse each
+ * child the same way with its own folder and manifest, and shallow-merge it into the parent
+ * (child top-level keys replace the parent's). Relative paths are resolved per file
+ * (io/config_paths.h). node_sets_file is loaded when there is no inline node_sets. Then the
+ * sections are read (io/config_sections.h).
  *
- * Validation: wrong JSON types, missing run.dt, missing tstop/duration, dt <= 0 or not a
- * multiple of 0.001 ms, tstop <= 0, non-finite numbers, networks entries without their files,
- * unknown spikes_sort_order: CZ_ERR_CONFIG naming the key and the file. Unknown keys are
- * ignored; a report module that no BMTK engine knows is an error. Inputs and reports that a
- * point-network run cannot honour (modules of other engines, modules Cadenza does not have
- * yet, unknown input modules) load, with the reason kept in the block: the loader cannot yet
- * tell a point network from one for another engine, whose refusal is the message to give
- * (app/engine_kind.h); cz_cfg_check_point_blocks then refuses them. */
+ * Validation: wrong JSON types, missing run.dt, missing tstop/duration, dt <= 0, tstop <= 0,
+ * non-finite numbers, networks entries without their files, unknown spikes_sort_order:
+ * CZ_ERR_CONFIG naming the key and the file. Unknown keys are ignored; a report module that
+ * no BMTK engine knows is an error. The reader knows formats, not engines: whether an engine
+ * can run the config (its time grid, its start time, the input and report modules it has) is
+ * that engine's check, made once the folder's engine is known (app/engine_kind.h). */
 #ifndef CZ_IO_CONFIG_H
 #define CZ_IO_CONFIG_H
 
@@ -31,8 +24,8 @@
 
 struct cJSON;
 
-/* The longest time, in ms, any time or delay of a simulation may be: its count of 1 us tics
- * (the finest dt) and of steps then fits in an int64_t, so no time converts with overflow. */
+/* The longest time, in ms, any time or delay of a simulation may be: its count of
+ * microseconds and of steps then fits in an int64_t, so no time converts with overflow. */
 #define CZ_TIME_MAX_MS 1e15
 
 /* Whether t_ms is a finite time no longer than CZ_TIME_MAX_MS either way. */
@@ -58,8 +51,7 @@ typedef struct cz_cfg_block {
   const struct cJSON *json;  /* the whole block (borrowed from the config tree), after
                                 substitution and path resolution */
   const struct cJSON *node_set; /* inputs: "node_set"; reports: "cells"; NULL when absent */
-  char *unsupported;         /* enabled blocks a point-network run cannot honour: why, as one
-                                line naming the file and key (owned); NULL otherwise */
+  char *file;                /* the config file that held the block (absolute; owned) */
 } cz_cfg_block;
 
 typedef enum cz_sort_order { CZ_SORT_NONE = 0, CZ_SORT_BY_ID, CZ_SORT_BY_TIME } cz_sort_order;
@@ -84,9 +76,11 @@ typedef struct cz_config {
   struct cJSON *root;      /* the merged, substituted tree (owned) */
 
   /* run */
-  double tstart;           /* read but ignored by PointNet semantics */
+  double tstart;           /* run.tstart, 0 when absent */
   double tstop;            /* run.duration wins over run.tstop */
   double dt;
+  bool dt_overridden;      /* dt came from the command line (cz_cfg_overrides.dt) */
+  char *run_file;          /* the config file that gave run.dt (absolute), NULL when overridden */
   int n_thread;            /* run.n_thread, 0 when absent */
   bool precise_times;      /* run.precise_times, default true */
   bool allow_offgrid_spikes; /* run.allow_offgrid_spikes, default false */
@@ -130,14 +124,6 @@ typedef struct cz_config {
 /* Loads and validates path. ov may be NULL. Owned (*out). Local (no MPI). */
 cz_status cz_cfg_load(const char *path, const cz_cfg_overrides *ov, cz_config **out);
 void cz_cfg_destroy(cz_config **cfg);
-
-/* CZ_ERR_CONFIG naming run.tstart when it is not 0: PointNet always simulates from 0 ms. */
-cz_status cz_cfg_check_point_start(const cz_config *cfg);
-
-/* CZ_ERR_CONFIG with the reason of a non-zero run.tstart, or of the first enabled input or
- * report that a point-network run cannot honour (cz_cfg_block.unsupported), inputs first;
- * CZ_OK when there is none. */
-cz_status cz_cfg_check_point_blocks(const cz_config *cfg);
 
 /* Value of components.<key> (borrowed) or NULL. */
 const char *cz_cfg_component(const cz_config *cfg, const char *key);

@@ -1,5 +1,5 @@
 /* The HDF5 wrapper: the only place outside the io/..._out.c writers and io/spike_input.c
- * that touches the HDF5 API. Reads check a dataset's class, sign, rank and shape before
+ * that touches the HDF5 API (io/h5.c, h5_direct.c for range reads, h5_write.c). Reads check a dataset's class, sign, rank and shape before
  * reading, because HDF5 converts float to int (and large unsigned to int) silently. HDF5's
  * own error stack printing is turned off; failures become one message naming the file and
  * the dataset. Not thread-safe (Debian's parallel HDF5 is built without thread safety):
@@ -129,7 +129,7 @@ cz_status cz_h5_write_attr_u32(cz_h5file *f, const char *path, const char *attr,
 /* float64 scalar attribute. */
 cz_status cz_h5_write_attr_f64(cz_h5file *f, const char *path, const char *attr, double v);
 
-/* ---- writing for generators (added for tools/brunel.c) --------------------------------- */
+/* ---- more element types, and datasets written in pieces ------------------------------- */
 
 /* 1-D uint32 / uint16 datasets, as cz_h5_write_u64 (BMTK's dtypes for node_group_id,
  * edge_type_id, edge_group_index and edge_group_id). */
@@ -138,7 +138,7 @@ cz_status cz_h5_write_u16(cz_h5file *f, const char *path, const uint16_t *data, 
 /* 2-D uint64 dataset of shape [rows, 2] from row-major pairs (edge indices). */
 cz_status cz_h5_write_u64_pairs(cz_h5file *f, const char *path, const uint64_t *data, size_t rows, bool compress);
 
-/* Element type of an appender; the values passed to cz_h5_append are the matching C type
+/* Element type of a dataset written in pieces; the values passed are the matching C type
  * (uint16_t, uint32_t, uint64_t, double) and are stored little-endian. */
 typedef enum cz_h5_elem { CZ_H5_ELEM_U16, CZ_H5_ELEM_U32, CZ_H5_ELEM_U64, CZ_H5_ELEM_F64 } cz_h5_elem;
 
@@ -149,18 +149,11 @@ cz_status cz_h5_create_1d(cz_h5file *f, const char *path, cz_h5_elem type, uint6
 cz_status cz_h5_write_1d_at(cz_h5file *f, const char *path, cz_h5_elem type, uint64_t offset, size_t n,
                             const void *data);
 
-/* A 1-D dataset whose length is known up front but whose values arrive in order, piece by
- * piece, so that a generator never holds the whole array: values are buffered one chunk at a
- * time and each full chunk is written (byte shuffle + gzip level 1 when compress). Close every
- * appender before its file. Failures are CZ_ERR_OUTPUT. */
-typedef struct cz_h5_appender cz_h5_appender;
-/* Creates dataset path (parents too) of n values. Owned (*out). */
-cz_status cz_h5_appender_open(cz_h5file *f, const char *path, cz_h5_elem type, uint64_t n, bool compress,
-                              cz_h5_appender **out);
-/* Appends count values; more than n in all is CZ_ERR_INTERNAL. */
-cz_status cz_h5_append(cz_h5_appender *a, const void *data, size_t count);
-/* Writes what is buffered and closes the dataset. Fewer than n values appended is
- * CZ_ERR_INTERNAL (the dataset would hold zeros). Always frees; accepts NULL. */
-cz_status cz_h5_appender_close(cz_h5_appender **a);
+/* A 1-D dataset of n elements stored in chunks of chunk elements (byte shuffle + gzip level
+ * 1 when compress and n > 0), for writers that fill it in pieces with cz_h5_write_1d_at. */
+cz_status cz_h5_create_1d_chunked(cz_h5file *f, const char *path, cz_h5_elem type, uint64_t n, size_t chunk,
+                                  bool compress);
+/* Bytes per element of type. */
+size_t cz_h5_elem_size(cz_h5_elem type);
 
 #endif

@@ -12,6 +12,8 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "pointnet/edge_values.h"
+#include "pointnet/modules.h"
 #include "pointnet/network.h"
 #include "pointnet/recorder.h"
 #include "core/stimulus/current_clamp.h"
@@ -108,8 +110,11 @@ static void check_edges(checker *k, cz_circuit *c, size_t *nedges_pop, double *m
     cz_status st = cz_circuit_load_edges(c, &one, NULL);
     if (st == CZ_OK) st = cz_net_check_edges(cfg, c);
     if (note(k, st)) {
+      cz_edge_values values = {0};
       for (size_t e = 0; e < c->nedges; e++) {
-        const cz_edge_pop *ep = &c->edges[e];
+        cz_edge_pop view;
+        if (cz_edge_values_view(&c->edges[e], &values, &view) != CZ_OK) cz_error_clear(); /* checked above */
+        const cz_edge_pop *ep = &view;
         nedges_pop[ep->target_pop] += ep->n;
         for (size_t j = 0; j < ep->n; j++) {
           const double d = cz_edge_delay(ep, j);
@@ -118,6 +123,7 @@ static void check_edges(checker *k, cz_circuit *c, size_t *nedges_pop, double *m
         printf("edges %s (%s -> %s): %zu\n", ep->name, c->nodes[ep->source_pop].name, c->nodes[ep->target_pop].name,
                ep->n);
       }
+      cz_edge_values_free(&values);
     }
     cz_circuit_free_edges(c);
   }
@@ -197,7 +203,7 @@ static void print_summary(const checker *k, const cz_circuit *c, const size_t *n
 
 static size_t check_all(const cz_config *cfg, int ranks) {
   checker k = {cfg, 0, false, false};
-  note(&k, cz_cfg_check_point_start(cfg));
+  note(&k, cz_pointnet_check_start(cfg));
   cz_circuit *c = NULL;
   check_nodes(&k, &c);
   if (!c) return k.errors ? k.errors : 1;
@@ -211,11 +217,12 @@ static size_t check_all(const cz_config *cfg, int ranks) {
   for (size_t i = 0; i < cfg->ninputs; i++) {
     const cz_cfg_block *b = &cfg->inputs[i];
     if (!b->enabled) continue;
-    note(&k, b->unsupported ? CZ_ERROR(CZ_ERR_CONFIG, "%s", b->unsupported) : check_input(cfg, b, c, net));
+    const cz_status refused = cz_pointnet_check_input(cfg, b);
+    note(&k, refused != CZ_OK ? refused : check_input(cfg, b, c, net));
   }
   for (size_t i = 0; i < cfg->nreports; i++) {
     const cz_cfg_block *b = &cfg->reports[i];
-    if (b->enabled && b->unsupported) note(&k, CZ_ERROR(CZ_ERR_CONFIG, "%s", b->unsupported));
+    if (b->enabled) note(&k, cz_pointnet_check_report(cfg, b));
   }
   note(&k, cz_recorder_check(cfg, c));
   note(&k, cz_outdir_check(cfg));
@@ -251,6 +258,12 @@ int cz_app_check_main(int argc, char **argv) {
   if (cz_engine_require_point(cfg) != CZ_OK) {
     printf("error: %s\n", cz_error_message());
     printf("cadenza check: 1 error (the folder is for an engine Cadenza does not have, so nothing else is checked)\n");
+    cz_cfg_destroy(&cfg);
+    return 2;
+  }
+  if (cz_pointnet_check_dt(cfg) != CZ_OK) {
+    printf("error: %s\n", cz_error_message());
+    printf("cadenza check: 1 error (the config must load before the rest can be checked)\n");
     cz_cfg_destroy(&cfg);
     return 2;
   }

@@ -119,7 +119,7 @@ static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   /* A folder for another engine, or an input or report this run would drop, stops here,
    * before anything is built or written. */
   CZ_TRY(cz_engine_require_point(s->cfg));
-  CZ_TRY(cz_cfg_check_point_blocks(s->cfg));
+  CZ_TRY(cz_point_engine_kind.check_config(s->cfg));
   cz_timer_stop(CZ_T_SETUP_CONFIG);
   apply_log_settings(s->cfg, opt->quiet);
   if (opt->log_all_ranks && cz_comm_rank() != 0) cz_log_set_console(false); /* the console is rank 0's */

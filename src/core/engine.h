@@ -16,7 +16,7 @@
  *
  * Kind-level properties, which are needed before any cell is built (placement, `check`),
  * live in cz_engine_kind: the relative cost of a node for placement and the check of the
- * config's input and report blocks the engine accepts. */
+ * config (time grid, input and report blocks) the engine accepts. */
 #ifndef CZ_CORE_ENGINE_H
 #define CZ_CORE_ENGINE_H
 
@@ -36,9 +36,9 @@ typedef struct cz_engine_kind {
   /* What a node costs to simulate, for the placement (core/placement.h) to balance over
    * ranks: a cost per node and per afferent synapse. Borrowed, static. Thread-safe. */
   const cz_place_cost *(*place_cost)(void);
-  /* CZ_OK when every enabled input and report block of cfg is one the engine runs;
-   * otherwise an error naming the block. Local. */
-  cz_status (*check_blocks)(const cz_config *cfg);
+  /* CZ_OK when the engine can run cfg as it is: its time grid, and every enabled input and
+   * report block one the engine runs; otherwise an error naming the key or block. Local. */
+  cz_status (*check_config)(const cz_config *cfg);
 } cz_engine_kind;
 
 typedef struct cz_engine_ops {

@@ -6,6 +6,7 @@
 #include "base/mem.h"
 #include "io/config.h"
 #include "pointnet/arrivals.h"
+#include "pointnet/modules.h"
 #include "pointnet/place_cost.h"
 #include "pointnet/weight_recorder.h"
 
@@ -193,7 +194,7 @@ static const cz_engine_ops pe_ops = {pe_update, pe_deliver, pe_epoch_end, pe_sen
 
 /* ---------------------------------------------------------------------------- kind */
 
-const cz_engine_kind cz_point_engine_kind = {"PointNet (NEST)", cz_pointnet_place_cost, cz_cfg_check_point_blocks};
+const cz_engine_kind cz_point_engine_kind = {"PointNet (NEST)", cz_pointnet_place_cost, cz_pointnet_check_config};
 
 /* ---------------------------------------------------------------------------- setup */
 

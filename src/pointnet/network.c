@@ -12,6 +12,7 @@
 #include "base/timer.h"
 #include "comm/comm.h"
 #include "pointnet/delay_order.h"
+#include "pointnet/edge_values.h"
 #include "core/placement.h"
 
 /* ------------------------------------------------------------------ neurons */
@@ -168,7 +169,7 @@ static cz_status syn_resolve(const syn_table *t, const cz_circuit *c, uint32_t s
   char where[1024];
   snprintf(where, sizeof where, "%s (used by %s)", s->types_file ? s->types_file : edges_file, edges_file);
   cz_syn_rule rule = CZ_SYN_STATIC;
-  CZ_TRY(cz_wrecs_resolve(t->wr, s->template_str, where, &rule, &t->rec[sm]));
+  CZ_TRY(cz_wrecs_resolve(t->wr, cz_syn_model_name(s), where, &rule, &t->rec[sm]));
   CZ_TRY(cz_syn_params_read(rule, s->params, s->params_file ? s->params_file : where, &t->params[sm]));
   t->resolved[sm] = 1;
   return CZ_OK;
@@ -377,8 +378,11 @@ cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c) {
   cz_status st = t.params && t.rec && t.resolved ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   cz_delay_tally *off = cz_calloc(cfg->nedges + 1, sizeof *off);
   if (st == CZ_OK && !off) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  cz_edge_values values = {0};
   for (size_t e = 0; e < c->nedges && st == CZ_OK; e++) {
-    const cz_edge_pop *ep = &c->edges[e];
+    cz_edge_pop view;
+    st = cz_edge_values_view(&c->edges[e], &values, &view);
+    const cz_edge_pop *ep = &view;
     const size_t k = edges_entry(cfg, ep);
     for (size_t i = 0; i < ep->n && st == CZ_OK; i++) {
       int32_t d;
@@ -389,6 +393,7 @@ cz_status cz_net_check_edges(const cz_config *cfg, const cz_circuit *c) {
     }
   }
   for (size_t k = 0; st == CZ_OK && k < cfg->nedges; k++) warn_off_grid(&cfg->edges[k], &off[k], h);
+  cz_edge_values_free(&values);
   free(off);
   free(t.params);
   free(t.rec);
@@ -1207,13 +1212,16 @@ typedef struct pass_run {
   pass_visit visit;
   void *ctx;
   double seconds;
+  cz_edge_values values; /* the weights and delays of the edges visited */
 } pass_run;
 
 static cz_status pass_batch(void *ctx, const cz_circuit *c, size_t e, const cz_edge_pop *edges) {
   pass_run *r = ctx;
   CZ_TRY(fit_syn_tables(r->net, c)); /* the one-thread reader adds models file by file (threads: a no-op) */
   const double t0 = cz_now();
-  const cz_status st = r->visit(r->net, c, e, edges, r->ctx);
+  cz_edge_pop view;
+  cz_status st = cz_edge_values_view(edges, &r->values, &view);
+  if (st == CZ_OK) st = r->visit(r->net, c, e, &view, r->ctx);
   r->seconds += cz_now() - t0;
   return st;
 }
@@ -1221,11 +1229,13 @@ static cz_status pass_batch(void *ctx, const cz_circuit *c, size_t e, const cz_e
 /* A pass on one thread: the loaded edges, or the files through the one-thread reader. */
 static cz_status pass_serial(edge_source *s, cz_network *net, pass_visit visit, void *ctx, bool ids_only,
                              double *seconds) {
-  pass_run run = {net, visit, ctx, 0.0};
+  pass_run run = {net, visit, ctx, 0.0, {0}};
   if (!s->streamed) {
-    for (size_t e = 0; e < s->c->nedges; e++) CZ_TRY(pass_batch(&run, s->c, e, &s->c->edges[e]));
+    cz_status st = CZ_OK;
+    for (size_t e = 0; e < s->c->nedges && st == CZ_OK; e++) st = pass_batch(&run, s->c, e, &s->c->edges[e]);
+    cz_edge_values_free(&run.values);
     *seconds += run.seconds;
-    return CZ_OK;
+    return st;
   }
   const cz_edge_filter flt = {.keep = NULL,
                               .keep_target = keep_local_target,
@@ -1237,6 +1247,7 @@ static cz_status pass_serial(edge_source *s, cz_network *net, pass_visit visit, 
                               .ids_only = ids_only};
   const double t0 = cz_now();
   cz_status st = s->read ? s->read(s->read_ctx, s->c, s->cfg, &flt) : cz_circuit_load_edges(s->c, s->cfg, &flt);
+  cz_edge_values_free(&run.values);
   s->t_read += cz_now() - t0 - run.seconds;
   *seconds += run.seconds;
   if (st == CZ_OK) st = fit_syn_tables(net, s->c);
@@ -1260,7 +1271,7 @@ static cz_status pass_threaded(edge_source *s, cz_network *net, const uint32_t *
   /* One iteration per thread's share, whatever number of threads the runtime grants. */
 #pragma omp parallel for num_threads(n) schedule(static, 1)
   for (int t = 0; t < n; t++) {
-    runs[t] = (pass_run){net, visit, ctxs[t], 0.0};
+    runs[t] = (pass_run){net, visit, ctxs[t], 0.0, {0}};
     const thread_targets tt = {s, lo[t], lo[t + 1], t == 0};
     const cz_edge_filter flt = {.keep_target = keep_thread_target,
                                 .ctx = &tt,
@@ -1280,6 +1291,7 @@ static cz_status pass_threaded(edge_source *s, cz_network *net, const uint32_t *
   for (int t = 0; t < n; t++) {
     if (st == CZ_OK && notes[t].code != CZ_OK) st = cz_error_raise(&notes[t]);
     cz_error_note_free(&notes[t]);
+    cz_edge_values_free(&runs[t].values);
   }
   free(runs);
   free(notes);

@@ -44,7 +44,7 @@
 
 #define BR_POP "brunel"
 #define BR_EXT_POP "external"
-#define BR_TIC_MS 0.001 /* NEST's time resolution; dt must be a multiple (as io/config.c checks) */
+#define BR_TIC_MS 0.001 /* NEST's time resolution; dt must be a multiple (as pointnet/modules.c checks) */
 
 cz_brunel_params cz_brunel_defaults(void) {
   cz_brunel_params p = {

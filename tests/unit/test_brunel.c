@@ -1,5 +1,5 @@
-/* Unit tests of the Brunel generator (tools/brunel.c) and the HDF5 appender it writes with
- * (io/h5.c): the folder for N = 200 is read back with the io readers and checked against the
+/* Unit tests of the Brunel generator (tools/brunel.c) and the HDF5 appender of generators
+ * (tools/gen_h5.c): the folder for N = 200 is read back with the io readers and checked against the
  * contract in tools/brunel.h (sizes, dtypes, in-degrees, source ranges, sorting, index,
  * initial potentials, input spike statistics, the documented random streams), loaded as a
  * config and a circuit, regenerated for determinism, and refused without --overwrite. */
@@ -24,8 +24,10 @@
 #include "io/config.h"
 #include "io/csv.h"
 #include "io/h5.h"
+#include "pointnet/edge_values.h"
 #include "pointnet/models/iaf_common.h"
 #include "tools/brunel.h"
+#include "tools/gen_h5.h"
 
 #define SMALL_N 200 /* N_E 160, N_I 40, C_E 16, C_I 4 */
 #define SEED 7
@@ -430,8 +432,11 @@ static void check_circuit(const cz_circuit *c, const char *dir) {
   assert_true(v == v_m[3]);
   free(v_m);
   assert_int_equal(c->nedges, 2);
+  cz_edge_values values = {0};
   for (size_t i = 0; i < c->nedges; i++) {
-    const cz_edge_pop *e = &c->edges[i];
+    cz_edge_pop view;
+    assert_ok(cz_edge_values_view(&c->edges[i], &values, &view));
+    const cz_edge_pop *e = &view;
     bool rec = strcmp(e->name, "brunel_to_brunel") == 0;
     assert_int_equal(e->n, SMALL_N * (rec ? s.c_exc + s.c_inh : s.c_exc));
     for (size_t j = 0; j < e->n; j++) {
@@ -440,6 +445,7 @@ static void check_circuit(const cz_circuit *c, const char *dir) {
       assert_true(fabs(cz_edge_delay(e, j) - 1.5) < 1e-15);
     }
   }
+  cz_edge_values_free(&values);
 }
 
 static void test_loads_as_sonata(void **state) {
@@ -563,21 +569,21 @@ static void test_appender(void **state) {
   uint32_t *v = calloc(N, sizeof *v);
   assert_non_null(v);
   for (size_t i = 0; i < N; i++) v[i] = (uint32_t)(i * 2654435761u);
-  cz_h5_appender *a = NULL;
-  assert_ok(cz_h5_appender_open(f, "/g/x", CZ_H5_ELEM_U32, N, true, &a));
+  cz_gen_appender *a = NULL;
+  assert_ok(cz_gen_appender_open(f, "/g/x", CZ_H5_ELEM_U32, N, true, &a));
   for (size_t at = 0, step = 1; at < N; at += step, step = step * 3 + 1)
-    assert_ok(cz_h5_append(a, v + at, at + step <= N ? step : N - at));
-  assert_int_equal(cz_h5_append(a, v, 1), CZ_ERR_INTERNAL); /* past the declared length */
-  assert_ok(cz_h5_appender_close(&a));
+    assert_ok(cz_gen_append(a, v + at, at + step <= N ? step : N - at));
+  assert_int_equal(cz_gen_append(a, v, 1), CZ_ERR_INTERNAL); /* past the declared length */
+  assert_ok(cz_gen_appender_close(&a));
   assert_null(a);
   /* Closing short of the declared length is a bug, not a file of zeros. */
-  assert_ok(cz_h5_appender_open(f, "/short", CZ_H5_ELEM_F64, 10, false, &a));
+  assert_ok(cz_gen_appender_open(f, "/short", CZ_H5_ELEM_F64, 10, false, &a));
   double d[3] = {1, 2, 3};
-  assert_ok(cz_h5_append(a, d, 3));
-  assert_int_equal(cz_h5_appender_close(&a), CZ_ERR_INTERNAL);
+  assert_ok(cz_gen_append(a, d, 3));
+  assert_int_equal(cz_gen_appender_close(&a), CZ_ERR_INTERNAL);
   /* An empty dataset. */
-  assert_ok(cz_h5_appender_open(f, "/empty", CZ_H5_ELEM_U16, 0, true, &a));
-  assert_ok(cz_h5_appender_close(&a));
+  assert_ok(cz_gen_appender_open(f, "/empty", CZ_H5_ELEM_U16, 0, true, &a));
+  assert_ok(cz_gen_appender_close(&a));
   assert_ok(cz_h5_close(&f));
 
   assert_ok(cz_h5_open_read(path, &f));

@@ -94,7 +94,7 @@ static void test_registry(void **state) {
   assert_non_null(k);
   assert_string_equal(k->name, cz_engine_name(CZ_ENGINE_POINT));
   assert_non_null(k->place_cost);
-  assert_non_null(k->check_blocks);
+  assert_non_null(k->check_config);
   const cz_place_cost *cost = k->place_cost();
   assert_int_equal(cost->node(cost->ctx, 0, 0), 1); /* one update per neuron */
   assert_int_equal(cost->per_synapse, 1);          /* plus the synapses that deliver to it */

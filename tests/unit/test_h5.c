@@ -506,6 +506,46 @@ static void test_range_reads(void **state) {
   rmdir(dir);
 }
 
+/* A dataset written in pieces: contiguous (read by pread once written) or chunked and
+ * compressed (read through HDF5); both read back what was written, piece by piece. */
+static void test_datasets_in_pieces(void **state) {
+  (void)state;
+  char dir[512], path[600];
+  cz_test_tmpdir(dir, sizeof dir, "h5pieces");
+  snprintf(path, sizeof path, "%s/pieces.h5", dir);
+  enum { M = 10000, CHUNK = 1000 };
+  uint32_t *v = malloc(M * sizeof *v);
+  assert_non_null(v);
+  for (size_t i = 0; i < M; i++) v[i] = (uint32_t)(i * 2654435761u);
+  assert_int_equal(cz_h5_elem_size(CZ_H5_ELEM_U16), 2);
+  assert_int_equal(cz_h5_elem_size(CZ_H5_ELEM_U32), 4);
+  assert_int_equal(cz_h5_elem_size(CZ_H5_ELEM_F64), 8);
+  cz_h5file *f = NULL;
+  assert_int_equal(cz_h5_create(path, &f), CZ_OK);
+  assert_int_equal(cz_h5_create_1d(f, "/plain/x", CZ_H5_ELEM_U32, M), CZ_OK);
+  assert_int_equal(cz_h5_create_1d_chunked(f, "/packed/x", CZ_H5_ELEM_U32, M, CHUNK, true), CZ_OK);
+  for (size_t at = 0; at < M; at += 3 * CHUNK / 2) {
+    const size_t n = M - at < 3 * CHUNK / 2 ? M - at : 3 * CHUNK / 2;
+    assert_int_equal(cz_h5_write_1d_at(f, "/plain/x", CZ_H5_ELEM_U32, at, n, v + at), CZ_OK);
+    assert_int_equal(cz_h5_write_1d_at(f, "/packed/x", CZ_H5_ELEM_U32, at, n, v + at), CZ_OK);
+  }
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  assert_int_equal(cz_h5_open_read(path, &f), CZ_OK);
+  assert_true(cz_h5_reads_directly(f, "/plain/x"));
+  assert_false(cz_h5_reads_directly(f, "/packed/x"));
+  uint64_t *a = malloc(M * sizeof *a), *b = malloc(M * sizeof *b);
+  assert_true(a && b);
+  assert_int_equal(cz_h5_read_u64_range(f, "/plain/x", 0, M, a), CZ_OK);
+  assert_int_equal(cz_h5_read_u64_range(f, "/packed/x", 0, M, b), CZ_OK);
+  for (size_t i = 0; i < M; i++) assert_true(a[i] == v[i] && b[i] == v[i]);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  free(a);
+  free(b);
+  free(v);
+  unlink(path);
+  rmdir(dir);
+}
+
 /* ---- bad files ------------------------------------------------------------------------- */
 
 static void test_missing_file(void **state) {
@@ -684,6 +724,7 @@ int main(void) {
       cmocka_unit_test(test_float_rejected_as_integer),
       cmocka_unit_test(test_raw_types),
       cmocka_unit_test(test_range_reads),
+      cmocka_unit_test(test_datasets_in_pieces),
       cmocka_unit_test(test_missing_file),
       cmocka_unit_test(test_garbage_file),
       cmocka_unit_test(test_truncated_file),

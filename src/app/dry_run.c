@@ -220,8 +220,10 @@ static cz_status read_generated(void *ctx, cz_circuit *c, const cz_config *cfg, 
   view.target_row = g->trow;
   view.type = g->trow_type;
   view.file_row = g->frow;
-  view.weight = values ? g->bw : NULL;
-  view.delay = values ? g->bd : NULL;
+  view.col.syn_weight = values ? g->bw : NULL; /* the files' columns, as the reader gives them */
+  view.col.nsyns = NULL;
+  view.col.delay = values ? g->bd : NULL;
+  view.weight = view.delay = NULL;
   view.via_index = true;
   const size_t batch = flt->batch_edges && flt->batch_edges < g->cap ? flt->batch_edges : g->cap;
   for (uint64_t t = 0; t < g->m.n; t++) {

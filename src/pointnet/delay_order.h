@@ -10,7 +10,7 @@
 #define CZ_POINTNET_DELAY_ORDER_H
 
 #include "base/status.h"
-#include "pointnet/network.h"
+#include "pointnet/synapse_table.h"
 
 /* Sorts each source's synapses of s (the slots of its index) by delay, stably, in place.
  * Local. */

@@ -38,9 +38,9 @@ static cz_status resolve_kinds(const cz_circuit *c, const cz_model_kind ***out) 
       /* Name the file the template came from. */
       for (size_t p = 0; p < c->nnodes; p++)
         for (size_t i = 0; i < c->nodes[p].n; i++)
-          if (c->nodes[p].model[i] == m)
+          if (cz_node_model(&c->nodes[p], i) == m)
             return cz_error_prefix(st, "%s (population %s, node %llu)", c->nodes[p].types->path, c->nodes[p].name,
-                                   (unsigned long long)c->nodes[p].node_id[i]);
+                                   (unsigned long long)cz_node_id(&c->nodes[p], i));
       return st;
     }
   }
@@ -49,7 +49,7 @@ static cz_status resolve_kinds(const cz_circuit *c, const cz_model_kind ***out) 
 }
 
 static bool is_local(const cz_network *net, const uint32_t *rank_of_gid, const cz_circuit *c, size_t p, size_t i) {
-  if (c->nodes[p].is_virtual[i]) return false;
+  if (cz_node_is_virtual(&c->nodes[p], i)) return false;
   return !rank_of_gid || rank_of_gid[net->gm.pop_offset[p] + i] == (uint32_t)net->rank;
 }
 
@@ -62,7 +62,7 @@ static cz_status assign_groups(cz_network *net, const cz_circuit *c, const cz_mo
   for (size_t p = 0; p < c->nnodes; p++)
     for (size_t i = 0; i < c->nodes[p].n; i++) {
       if (!is_local(net, rank_of_gid, c, p, i)) continue;
-      const cz_model_kind *k = kinds[c->nodes[p].model[i]];
+      const cz_model_kind *k = kinds[cz_node_model(&c->nodes[p], i)];
       size_t j = 0;
       while (j < nk && order[j] != k) j++;
       if (j == nk) order[nk++] = k;
@@ -86,7 +86,7 @@ static cz_status assign_groups(cz_network *net, const cz_circuit *c, const cz_mo
     for (size_t i = 0; i < c->nodes[p].n; i++) {
       size_t gid = net->gm.pop_offset[p] + i;
       if (!is_local(net, rank_of_gid, c, p, i)) continue;
-      const cz_model_kind *k = kinds[c->nodes[p].model[i]];
+      const cz_model_kind *k = kinds[cz_node_model(&c->nodes[p], i)];
       size_t j = 0;
       while (order[j] != k) j++;
       uint32_t nid = next[j]++;
@@ -103,11 +103,11 @@ static void param_src_of(const cz_network *net, const cz_circuit *c, uint32_t ni
   size_t pop, row;
   cz_gidmap_locate(&net->gm, net->gm.gid_of_lid[nid], &pop, &row);
   const cz_node_pop *p = &c->nodes[pop];
-  const cz_model_ref *m = &c->models[p->model[row]];
+  const cz_model_ref *m = &c->models[cz_node_model(p, row)];
   *octx = (override_ctx){p, row};
   *src = (cz_param_src){m->params, node_override, octx, m->params_file};
   snprintf(where, nwhere, "%s: population %s node %llu (%s, dynamics_params %s)", p->file, p->name,
-           (unsigned long long)p->node_id[row], m->template_str,
+           (unsigned long long)cz_node_id(p, row), m->template_str,
            m->params_file ? cz_path_basename(m->params_file) : "none");
 }
 
@@ -291,13 +291,13 @@ static cz_status check_receptor(const cz_network *net, const cz_circuit *c, cons
     CZ_CHECK(r >= 1 && r <= ports, CZ_ERR_CONFIG,
              "%s: edge %zu of %s has receptor_type %d, but its target (node %llu of %s) has receptor ports 1 to %d",
              ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, r,
-             (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]], c->nodes[ep->target_pop].name,
+             (unsigned long long)cz_node_id(&c->nodes[ep->target_pop], ep->target_row[i]), c->nodes[ep->target_pop].name,
              ports);
   } else {
     CZ_CHECK(r == 0, CZ_ERR_CONFIG,
              "%s: edge %zu of %s has receptor_type %d, but its target's model (node %llu of %s) has receptor 0 only",
              ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, r,
-             (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]], c->nodes[ep->target_pop].name);
+             (unsigned long long)cz_node_id(&c->nodes[ep->target_pop], ep->target_row[i]), c->nodes[ep->target_pop].name);
   }
   return CZ_OK;
 }
@@ -345,10 +345,10 @@ static cz_status check_edge_values(const cz_circuit *c, const syn_table *t, cons
 
 /* Edge i must target a neuron, not a virtual node. */
 static cz_status check_edge_target(const cz_circuit *c, const cz_edge_pop *ep, size_t i) {
-  if (!c->nodes[ep->target_pop].is_virtual[ep->target_row[i]]) return CZ_OK;
+  if (!cz_node_is_virtual(&c->nodes[ep->target_pop], ep->target_row[i])) return CZ_OK;
   const cz_node_pop *tp = &c->nodes[ep->target_pop];
   return CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s targets node %llu of population %s, which is virtual", ep->file,
-                  (size_t)cz_edge_file_row(ep, i), ep->name, (unsigned long long)tp->node_id[ep->target_row[i]],
+                  (size_t)cz_edge_file_row(ep, i), ep->name, (unsigned long long)cz_node_id(tp, ep->target_row[i]),
                   tp->name);
 }
 
@@ -486,7 +486,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
   if (st == CZ_OK && by_type) st = type_delays_new(ep, &tdelay);
   if (st == CZ_OK && by_type && !(toff = cz_calloc(ep->ntypes + 1, 1))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && !(types = cz_calloc(ep->ntypes + 1, sizeof *types))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  const bool *is_virtual = c->nodes[ep->target_pop].is_virtual;
+  const cz_node_pop *targets = &c->nodes[ep->target_pop];
   const size_t target_gid0 = net->gm.pop_offset[ep->target_pop];
   const size_t so = net->gm.pop_offset[ep->source_pop];
   const int *ports_of_nid = acc->ports;
@@ -503,7 +503,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
       const double r = ep->delay[i] * per_ms;
       const int32_t d = steps_in_range(r);
       const uint32_t trow = ep->target_row[i], nid = cz_gidmap_lid(&net->gm, target_gid0 + trow);
-      if (d >= 1 && d <= 65535 && !is_virtual[trow] && (nid == CZ_NO_NID || ports_of_nid[nid] == 0)) {
+      if (d >= 1 && d <= 65535 && !cz_node_is_virtual(targets, trow) && (nid == CZ_NO_NID || ports_of_nid[nid] == 0)) {
         weight_plan_add(acc->wp, ep->weight[i]);
         min_delay = d < min_delay ? d : min_delay;
         max_delay = d > max_delay ? d : max_delay;
@@ -536,7 +536,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
       if (d > max_delay) max_delay = d;
     }
     if (by_type && toff[type]) tally_add(&off, ep->types[type].delay, true);
-    if (is_virtual[ep->target_row[i]] && (st = check_edge_target(c, ep, i)) != CZ_OK) break;
+    if (cz_node_is_virtual(targets, ep->target_row[i]) && (st = check_edge_target(c, ep, i)) != CZ_OK) break;
     const uint32_t nid = cz_gidmap_lid(&net->gm, target_gid0 + ep->target_row[i]);
     if (nid == CZ_NO_NID) continue; /* simulated on another rank */
     const int r = ty->receptor, ports = ports_of_nid[nid];

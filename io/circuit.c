@@ -66,7 +66,7 @@ void cz_circuit_destroy(cz_circuit **pc) {
 static const char *view_pop_name(const void *ctx, size_t pop) { return ((const cz_circuit *)ctx)->nodes[pop].name; }
 static size_t view_pop_size(const void *ctx, size_t pop) { return ((const cz_circuit *)ctx)->nodes[pop].n; }
 static uint64_t view_node_id(const void *ctx, size_t pop, size_t row) {
-  return ((const cz_circuit *)ctx)->nodes[pop].node_id[row];
+  return cz_node_id(&((const cz_circuit *)ctx)->nodes[pop], row);
 }
 static bool view_has_attr(const void *ctx, size_t pop, const char *key) {
   return cz_circuit_has_attr(&((const cz_circuit *)ctx)->nodes[pop], key);

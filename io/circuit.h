@@ -55,24 +55,51 @@ typedef struct cz_node_group {
   cz_h5_column *params;
 } cz_node_group;
 
+/* One node population. A per-node column whose values are implied by the row is not stored
+ * (its pointer is NULL) and reads through the accessors below: every node of a network of n
+ * nodes would otherwise cost 37 bytes on every rank. Read the columns through the accessors. */
 typedef struct cz_node_pop {
   char *name;
   char *file;              /* nodes h5 file */
   const cz_csv *types;     /* borrowed: the node types table of this file */
   size_t n;
-  uint64_t *node_id;       /* [n] */
-  uint32_t *type_row;      /* [n] row in types */
-  uint32_t *group;         /* [n] group id */
-  uint64_t *group_index;   /* [n] */
+  uint64_t *node_id;       /* [n], NULL when the ids are 0..n-1 (identity_ids) */
+  uint16_t *type_row16;    /* [n] row in types, when types has at most 65536 rows */
+  uint32_t *type_row32;    /* [n] row in types, otherwise (exactly one of the two is set) */
+  uint32_t *group;         /* [n] group id, NULL when every node is in group 0 */
+  uint64_t *group_index;   /* [n], NULL when every node's index in its group is its row */
   size_t ngroups;          /* groups are indexed by id: 0..ngroups-1 (missing ids empty) */
   cz_node_group *groups;
-  /* Resolved per node: */
-  bool *is_virtual;        /* [n] model_type == "virtual" */
-  uint32_t *model;         /* [n] index into cz_circuit.models (UINT32_MAX for virtual) */
-  bool identity_ids;       /* node_id[i] == i for all i */
+  /* Each node's model: an index into cz_circuit.models, UINT32_MAX for a virtual node
+   * (model_type "virtual"). Per node ([n]) when a group column can set model_type,
+   * model_template or dynamics_params; else NULL, and type_model[type row] holds it. */
+  uint32_t *model;
+  uint32_t *type_model;    /* [rows of types] when model is NULL (UINT32_MAX also for unused types) */
+  bool identity_ids;       /* node id i is i for all i */
   uint64_t *id_index;      /* when not identity: sorted (id, row) pairs, [2n] */
   size_t nvirtual;
 } cz_node_pop;
+
+/* The node id of a row. */
+static inline uint64_t cz_node_id(const cz_node_pop *p, size_t row) { return p->node_id ? p->node_id[row] : row; }
+
+/* The row of the node's type in p->types. */
+static inline uint32_t cz_node_type_row(const cz_node_pop *p, size_t row) {
+  return p->type_row16 ? p->type_row16[row] : p->type_row32[row];
+}
+
+/* The group of a node, and its index in the group's columns. */
+static inline uint32_t cz_node_group_id(const cz_node_pop *p, size_t row) { return p->group ? p->group[row] : 0; }
+static inline uint64_t cz_node_group_index(const cz_node_pop *p, size_t row) {
+  return p->group_index ? p->group_index[row] : row;
+}
+
+/* The node's model (index into cz_circuit.models), UINT32_MAX for a virtual node. */
+static inline uint32_t cz_node_model(const cz_node_pop *p, size_t row) {
+  return p->model ? p->model[row] : p->type_model[cz_node_type_row(p, row)];
+}
+
+static inline bool cz_node_is_virtual(const cz_node_pop *p, size_t row) { return cz_node_model(p, row) == UINT32_MAX; }
 
 /* A distinct (model template, dynamics_params) pair that nodes refer to. */
 typedef struct cz_model_ref {

@@ -95,19 +95,19 @@ static cz_value column_value(const cz_h5_column *col, uint64_t idx) {
 /* ------------------------------------------------------------------ node attributes */
 
 static const cz_h5_column *node_group_column(const cz_node_pop *p, size_t row, const char *key) {
-  uint32_t g = p->group[row];
+  uint32_t g = cz_node_group_id(p, row);
   if (g >= p->ngroups) return NULL;
   return find_column(p->groups[g].cols, p->groups[g].ncols, key);
 }
 
 cz_value cz_circuit_node_attr(const cz_node_pop *p, size_t row, const char *key) {
   const cz_h5_column *col = node_group_column(p, row, key);
-  if (col) return column_value(col, p->group_index[row]);
+  if (col) return column_value(col, cz_node_group_index(p, row));
   int c = cz_csv_col(p->types, key);
-  if (c >= 0) return cz_csv_value(p->types, p->type_row[row], (size_t)c);
+  if (c >= 0) return cz_csv_value(p->types, cz_node_type_row(p, row), (size_t)c);
   if (strcmp(key, "node_type_id") == 0) {
     int idc = cz_csv_col(p->types, "node_type_id");
-    if (idc >= 0) return cz_csv_value(p->types, p->type_row[row], (size_t)idc);
+    if (idc >= 0) return cz_csv_value(p->types, cz_node_type_row(p, row), (size_t)idc);
   }
   cz_value none = {CZ_VAL_NULL, 0.0, NULL};
   return none;
@@ -121,11 +121,12 @@ bool cz_circuit_has_attr(const cz_node_pop *p, const char *key) {
 }
 
 bool cz_circuit_param_override(const cz_node_pop *p, size_t row, const char *key, double *value) {
-  uint32_t g = p->group[row];
+  uint32_t g = cz_node_group_id(p, row);
   if (g >= p->ngroups) return false;
   const cz_h5_column *col = find_column(p->groups[g].params, p->groups[g].nparams, key);
-  if (!col || !col->num || p->group_index[row] >= col->n) return false;
-  *value = col->num[p->group_index[row]];
+  const uint64_t at = cz_node_group_index(p, row);
+  if (!col || !col->num || at >= col->n) return false;
+  *value = col->num[at];
   return true;
 }
 
@@ -136,7 +137,7 @@ static const char *node_text(const cz_node_pop *p, size_t row, const char *key) 
   if (v.kind == CZ_VAL_NUM) {
     /* A numeric-looking CSV cell is still text in the table. */
     int c = cz_csv_col(p->types, key);
-    if (c >= 0 && !node_group_column(p, row, key)) return cz_csv_cell(p->types, p->type_row[row], (size_t)c);
+    if (c >= 0 && !node_group_column(p, row, key)) return cz_csv_cell(p->types, cz_node_type_row(p, row), (size_t)c);
   }
   return NULL;
 }
@@ -160,7 +161,10 @@ bool cz_circuit_all_digits(const char *s) {
   return true;
 }
 
-static cz_status read_ids_or_default(cz_h5file *f, const char *path, size_t n, bool identity, uint64_t **out) {
+/* Reads the per-node dataset at path, or leaves *out NULL when there is none (the default:
+ * the accessors of io/circuit.h read the implied values). */
+static cz_status read_ids_or_default(cz_h5file *f, const char *path, size_t n, uint64_t **out) {
+  *out = NULL;
   if (cz_h5_exists(f, path)) {
     size_t m = 0;
     CZ_TRY(cz_h5_read_u64(f, path, out, &m));
@@ -170,11 +174,7 @@ static cz_status read_ids_or_default(cz_h5file *f, const char *path, size_t n, b
       return CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %zu entries, but node_type_id has %zu (the node datasets "
                       "hold one entry per node)", cz_h5_path(f), path, m, n);
     }
-    return CZ_OK;
   }
-  CZ_NEW(*out, n);
-  if (identity)
-    for (size_t i = 0; i < n; i++) (*out)[i] = i;
   return CZ_OK;
 }
 
@@ -185,7 +185,7 @@ static cz_status load_node_groups(cz_h5file *f, const char *pop_path, bool has_g
   size_t nn = 0;
   CZ_TRY(cz_h5_list(f, pop_path, &names, &nn));
   uint32_t max_id = 0;
-  for (size_t i = 0; i < p->n; i++)
+  for (size_t i = 0; p->group && i < p->n; i++)
     if (p->group[i] > max_id) max_id = p->group[i];
   p->ngroups = (size_t)max_id + 1;
   p->groups = cz_calloc(p->ngroups, sizeof *p->groups);
@@ -208,31 +208,36 @@ static cz_status load_node_groups(cz_h5file *f, const char *pop_path, bool has_g
 done:
   cz_h5_free_names(names, nn);
   for (size_t i = 0; has_group_ids && i < p->n && st == CZ_OK; i++)
-    if (!present[p->group[i]])
+    if (!present[cz_node_group_id(p, i)])
       st = CZ_ERROR(CZ_ERR_FORMAT, "%s: /nodes/%s/node_group_id[%zu] = %u names a group that does not exist (no "
-                    "/nodes/%s/%u)", p->file, p->name, i, p->group[i], p->name, p->group[i]);
+                    "/nodes/%s/%u)", p->file, p->name, i, cz_node_group_id(p, i), p->name, cz_node_group_id(p, i));
   free(present);
   CZ_TRY(st);
   /* Every node's group index must fall inside each of its group's columns. */
   for (size_t i = 0; i < p->n; i++) {
-    const cz_node_group *grp = &p->groups[p->group[i]];
+    const cz_node_group *grp = &p->groups[cz_node_group_id(p, i)];
     for (size_t k = 0; k < grp->ncols; k++)
-      CZ_CHECK(p->group_index[i] < grp->cols[k].n, CZ_ERR_FORMAT,
+      CZ_CHECK(cz_node_group_index(p, i) < grp->cols[k].n, CZ_ERR_FORMAT,
                "%s: node_group_index %llu of row %zu is beyond dataset %s/%u/%s (length %zu)", p->file,
-               (unsigned long long)p->group_index[i], i, p->name, p->group[i], grp->cols[k].name,
+               (unsigned long long)cz_node_group_index(p, i), i, p->name, cz_node_group_id(p, i), grp->cols[k].name,
                grp->cols[k].n);
   }
   return CZ_OK;
 }
 
+/* Drops a node_id dataset that holds 0..n-1 (cz_node_id implies it); indexes any other. */
 static cz_status check_node_ids(cz_node_pop *p) {
   p->identity_ids = true;
-  for (size_t i = 0; i < p->n; i++)
+  for (size_t i = 0; p->node_id && i < p->n; i++)
     if (p->node_id[i] != i) {
       p->identity_ids = false;
       break;
     }
-  if (p->identity_ids) return CZ_OK;
+  if (p->identity_ids) {
+    free(p->node_id);
+    p->node_id = NULL;
+    return CZ_OK;
+  }
   uint64_t *pairs = NULL;
   CZ_NEW(pairs, 2 * p->n);
   for (size_t i = 0; i < p->n; i++) {
@@ -294,46 +299,127 @@ static cz_status find_or_add_model(cz_circuit *c, const char *tmpl, const char *
   return CZ_OK;
 }
 
-/* Resolves model_type, model_template and dynamics_params of every node. */
+/* Resolves model_type, model_template and dynamics_params of node row i: *model is its index
+ * into c->models (added when new), UINT32_MAX for a virtual node. */
+static cz_status resolve_node_model(cz_circuit *c, const cz_config *cfg, const cz_node_pop *p, size_t i,
+                                    uint32_t *model) {
+  const char *mtype = node_text(p, i, "model_type");
+  CZ_CHECK(mtype != NULL, CZ_ERR_FORMAT,
+           "%s: node %llu of population %s has no model_type (neither in the h5 group nor in %s)", p->file,
+           (unsigned long long)cz_node_id(p, i), p->name, p->types->path);
+  if (strcmp(mtype, "virtual") == 0) {
+    *model = UINT32_MAX;
+    return CZ_OK;
+  }
+  const char *tmpl = node_text(p, i, "model_template");
+  CZ_CHECK(tmpl != NULL, CZ_ERR_FORMAT, "%s: node %llu of population %s (model_type %s) has no model_template",
+           p->types->path, (unsigned long long)cz_node_id(p, i), p->name, mtype);
+  const char *dyn = node_text(p, i, "dynamics_params");
+  char *file = NULL;
+  const cJSON *params = NULL;
+  if (dyn) {
+    const char *key = models_dir_key(mtype);
+    const char *dir = cz_cfg_component(cfg, key);
+    CZ_TRY(cz_path_join(dir ? dir : cfg->dir, dyn, &file));
+    char what[512];
+    snprintf(what, sizeof what, "%s (node type of node %llu, components.%s)", p->types->path,
+             (unsigned long long)cz_node_id(p, i), key);
+    cz_status st = cz_circuit_check_params_file(file, what);
+    if (st == CZ_OK && cz_str_ends_with(file, ".json")) st = cz_circuit_params_json(c, file, what, &params);
+    if (st != CZ_OK) {
+      free(file);
+      return st;
+    }
+  }
+  cz_status st = find_or_add_model(c, tmpl, file, params, model);
+  free(file);
+  return st;
+}
+
+/* Whether a group of p has a column that sets a node's model (h5 wins over the type row). */
+static bool groups_set_models(const cz_node_pop *p) {
+  static const char *const keys[] = {"model_type", "model_template", "dynamics_params"};
+  for (size_t g = 0; g < p->ngroups; g++)
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+      if (find_column(p->groups[g].cols, p->groups[g].ncols, keys[k])) return true;
+  return false;
+}
+
+/* Resolves every node's model. Without a group column that sets it, a node's model is its
+ * type's: each type is resolved once, at its first node in row order, so that the models are
+ * numbered, and an error names the same node, as when every node is resolved. */
 static cz_status resolve_node_models(cz_circuit *c, const cz_config *cfg, cz_node_pop *p) {
-  CZ_NEW(p->is_virtual, p->n);
-  CZ_NEW(p->model, p->n);
+  if (groups_set_models(p)) {
+    CZ_NEW(p->model, p->n);
+    for (size_t i = 0; i < p->n; i++) {
+      CZ_TRY(resolve_node_model(c, cfg, p, i, &p->model[i]));
+      p->nvirtual += p->model[i] == UINT32_MAX;
+    }
+    return CZ_OK;
+  }
+  const size_t ntypes = p->types->nrows;
+  bool *resolved = NULL;
+  CZ_NEW(p->type_model, ntypes ? ntypes : 1);
+  CZ_NEW(resolved, ntypes ? ntypes : 1);
+  for (size_t t = 0; t < ntypes; t++) p->type_model[t] = UINT32_MAX;
+  cz_status st = CZ_OK;
+  for (size_t i = 0; i < p->n && st == CZ_OK; i++) {
+    const uint32_t t = cz_node_type_row(p, i);
+    if (!resolved[t]) {
+      st = resolve_node_model(c, cfg, p, i, &p->type_model[t]);
+      resolved[t] = true;
+    }
+    p->nvirtual += p->type_model[t] == UINT32_MAX;
+  }
+  free(resolved);
+  return st;
+}
+
+/* Each node's row in its types table, from its node_type_id; 16 bits a row where the table
+ * is small enough. */
+static cz_status type_rows(cz_node_pop *p, const cz_type_index *ti, const uint64_t *type_ids, const char *path) {
+  const bool narrow = p->types->nrows <= (size_t)UINT16_MAX + 1;
+  if (narrow) CZ_NEW(p->type_row16, p->n ? p->n : 1);
+  else CZ_NEW(p->type_row32, p->n ? p->n : 1);
   for (size_t i = 0; i < p->n; i++) {
-    const char *mtype = node_text(p, i, "model_type");
-    CZ_CHECK(mtype != NULL, CZ_ERR_FORMAT,
-             "%s: node %llu of population %s has no model_type (neither in the h5 group nor in %s)", p->file,
-             (unsigned long long)p->node_id[i], p->name, p->types->path);
-    if (strcmp(mtype, "virtual") == 0) {
-      p->is_virtual[i] = true;
-      p->model[i] = UINT32_MAX;
-      p->nvirtual++;
-      continue;
-    }
-    const char *tmpl = node_text(p, i, "model_template");
-    CZ_CHECK(tmpl != NULL, CZ_ERR_FORMAT, "%s: node %llu of population %s (model_type %s) has no model_template",
-             p->types->path, (unsigned long long)p->node_id[i], p->name, mtype);
-    const char *dyn = node_text(p, i, "dynamics_params");
-    char *file = NULL;
-    const cJSON *params = NULL;
-    if (dyn) {
-      const char *key = models_dir_key(mtype);
-      const char *dir = cz_cfg_component(cfg, key);
-      CZ_TRY(cz_path_join(dir ? dir : cfg->dir, dyn, &file));
-      char what[512];
-      snprintf(what, sizeof what, "%s (node type of node %llu, components.%s)", p->types->path,
-               (unsigned long long)p->node_id[i], key);
-      cz_status st = cz_circuit_check_params_file(file, what);
-      if (st == CZ_OK && cz_str_ends_with(file, ".json")) st = cz_circuit_params_json(c, file, what, &params);
-      if (st != CZ_OK) {
-        free(file);
-        return st;
-      }
-    }
-    cz_status st = find_or_add_model(c, tmpl, file, params, &p->model[i]);
-    free(file);
-    CZ_TRY(st);
+    uint32_t row = 0;
+    CZ_CHECK(cz_type_index_row(ti, type_ids[i], &row), CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not a node_type_id of %s",
+             p->file, path, i, (unsigned long long)type_ids[i], p->types->path);
+    if (narrow) p->type_row16[i] = (uint16_t)row;
+    else p->type_row32[i] = row;
   }
   return CZ_OK;
+}
+
+/* The node_group_id dataset at path, kept only when some node is outside group 0. */
+static cz_status read_group_ids(cz_h5file *f, const char *path, cz_node_pop *p) {
+  uint64_t *gid64 = NULL;
+  CZ_TRY(read_ids_or_default(f, path, p->n, &gid64));
+  if (!gid64) return CZ_OK;
+  bool all_zero = true;
+  for (size_t i = 0; i < p->n; i++) {
+    if (gid64[i] > 65535) {
+      free(gid64);
+      return CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] is not a plausible group id", p->file, path, i);
+    }
+    all_zero = all_zero && gid64[i] == 0;
+  }
+  cz_status st = CZ_OK;
+  if (!all_zero) {
+    p->group = cz_calloc(p->n, sizeof *p->group);
+    if (!p->group) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; p->group && i < p->n; i++) p->group[i] = (uint32_t)gid64[i];
+  }
+  free(gid64);
+  return st;
+}
+
+/* Drops a node_group_index that is every node's row (cz_node_group_index implies it). */
+static void drop_identity_group_index(cz_node_pop *p) {
+  for (size_t i = 0; p->group_index && i < p->n; i++)
+    if (p->group_index[i] != i) return;
+  free(p->group_index);
+  p->group_index = NULL;
 }
 
 static cz_status load_node_pop(cz_circuit *c, const cz_config *cfg, cz_h5file *f, const char *file,
@@ -355,35 +441,19 @@ static cz_status load_node_pop(cz_circuit *c, const cz_config *cfg, cz_h5file *f
   snprintf(path, sizeof path, "/nodes/%s/node_type_id", name);
   CZ_CHECK(cz_h5_is_dataset(f, path), CZ_ERR_FORMAT, "%s: population %s has no dataset %s", file, name, path);
   CZ_TRY(cz_h5_read_u64(f, path, &type_ids, &p->n));
-  CZ_NEW(p->type_row, p->n);
-  for (size_t i = 0; i < p->n; i++) {
-    if (!cz_type_index_row(ti, type_ids[i], &p->type_row[i])) {
-      uint64_t bad = type_ids[i];
-      free(type_ids);
-      return CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] = %llu is not a node_type_id of %s", file, path, i,
-                      (unsigned long long)bad, types->path);
-    }
-  }
+  cz_status st = type_rows(p, ti, type_ids, path);
   free(type_ids);
+  CZ_TRY(st);
 
   snprintf(path, sizeof path, "/nodes/%s/node_id", name);
-  CZ_TRY(read_ids_or_default(f, path, p->n, true, &p->node_id));
+  CZ_TRY(read_ids_or_default(f, path, p->n, &p->node_id));
   CZ_TRY(check_node_ids(p));
-  uint64_t *gid64 = NULL;
   snprintf(path, sizeof path, "/nodes/%s/node_group_id", name);
   const bool has_group_ids = cz_h5_exists(f, path);
-  CZ_TRY(read_ids_or_default(f, path, p->n, false, &gid64));
-  CZ_NEW(p->group, p->n);
-  for (size_t i = 0; i < p->n; i++) {
-    if (gid64[i] > 65535) {
-      free(gid64);
-      return CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] is not a plausible group id", file, path, i);
-    }
-    p->group[i] = (uint32_t)gid64[i];
-  }
-  free(gid64);
+  CZ_TRY(read_group_ids(f, path, p));
   snprintf(path, sizeof path, "/nodes/%s/node_group_index", name);
-  CZ_TRY(read_ids_or_default(f, path, p->n, true, &p->group_index));
+  CZ_TRY(read_ids_or_default(f, path, p->n, &p->group_index));
+  drop_identity_group_index(p);
   snprintf(path, sizeof path, "/nodes/%s", name);
   CZ_TRY(load_node_groups(f, path, has_group_ids, p));
   CZ_TRY(resolve_node_models(c, cfg, p));
@@ -437,7 +507,8 @@ void cz_node_pop_free(cz_node_pop *p) {
   free(p->name);
   free(p->file);
   free(p->node_id);
-  free(p->type_row);
+  free(p->type_row16);
+  free(p->type_row32);
   free(p->group);
   free(p->group_index);
   for (size_t g = 0; g < p->ngroups; g++) {
@@ -447,8 +518,8 @@ void cz_node_pop_free(cz_node_pop *p) {
     free(p->groups[g].params);
   }
   free(p->groups);
-  free(p->is_virtual);
   free(p->model);
+  free(p->type_model);
   free(p->id_index);
 }
 

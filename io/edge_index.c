@@ -90,7 +90,7 @@ cz_status cz_edge_index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node
   for (size_t i = 0; ok && i < nn; i++) ok = node_to[2 * i] <= node_to[2 * i + 1] && node_to[2 * i + 1] <= nr;
   ok = ok && covered == n_file;
   for (size_t row = 0; ok && st == CZ_OK && row < tp->n; row++) {
-    const uint64_t id = tp->node_id[row];
+    const uint64_t id = cz_node_id(tp, row);
     if (id >= nn || !flt->keep_target(flt->ctx, e->target_pop, (uint32_t)row)) continue;
     for (uint64_t k = node_to[2 * id]; k < node_to[2 * id + 1] && st == CZ_OK; k++) {
       if (range_to[2 * k] == range_to[2 * k + 1]) continue;

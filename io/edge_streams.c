@@ -233,7 +233,7 @@ cz_status cz_edge_streams_in_counts(const cz_edge_streams *s, size_t e, uint64_t
   CZ_CHECK(sp && sp->by_target, CZ_ERR_INTERNAL, "edge population %zu has no checked index", e);
   const cz_node_pop *tp = &s->c->nodes[s->c->edges[e].target_pop];
   for (size_t row = 0; row < tp->n; row++) {
-    const uint64_t id = tp->node_id[row];
+    const uint64_t id = cz_node_id(tp, row);
     if (id >= sp->nn) continue;
     for (uint64_t k = sp->node_to[2 * id]; k < sp->node_to[2 * id + 1]; k++)
       count[row] += sp->range_to[2 * k + 1] - sp->range_to[2 * k];
@@ -249,7 +249,7 @@ static cz_status stream_ranges(const cz_circuit *c, const stream_pop *sp, const 
   const cz_node_pop *tp = &c->nodes[e->target_pop];
   out->n = 0;
   for (size_t row = 0; row < tp->n; row++) {
-    const uint64_t id = tp->node_id[row];
+    const uint64_t id = cz_node_id(tp, row);
     if (id >= sp->nn || !flt->keep_target(flt->ctx, e->target_pop, (uint32_t)row)) continue;
     for (uint64_t k = sp->node_to[2 * id]; k < sp->node_to[2 * id + 1]; k++) {
       if (sp->range_to[2 * k] == sp->range_to[2 * k + 1]) continue;

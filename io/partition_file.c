@@ -9,6 +9,17 @@
 
 #define NO_RANK UINT32_MAX
 
+/* The population's node ids, which it may not store (cz_node_id). */
+static cz_status write_node_ids(cz_h5file *f, const char *path, const cz_node_pop *pop) {
+  if (pop->node_id) return cz_h5_write_u64(f, path, pop->node_id, pop->n, true);
+  uint64_t *ids = NULL;
+  CZ_NEW(ids, pop->n ? pop->n : 1);
+  for (size_t i = 0; i < pop->n; i++) ids[i] = cz_node_id(pop, i);
+  cz_status st = cz_h5_write_u64(f, path, ids, pop->n, true);
+  free(ids);
+  return st;
+}
+
 static cz_status write_contents(cz_h5file *f, const cz_circuit *c, const uint32_t *rank_of_gid, uint32_t nranks,
                                 const char *method) {
   uint64_t n64 = nranks;
@@ -19,7 +30,7 @@ static cz_status write_contents(cz_h5file *f, const cz_circuit *c, const uint32_
     const cz_node_pop *pop = &c->nodes[p];
     char path[1024];
     snprintf(path, sizeof path, "/partition/%s/node_id", pop->name);
-    CZ_TRY(cz_h5_write_u64(f, path, pop->node_id, pop->n, true));
+    CZ_TRY(write_node_ids(f, path, pop));
     snprintf(path, sizeof path, "/partition/%s/rank", pop->name);
     CZ_TRY(cz_h5_write_u32(f, path, rank_of_gid + offset, pop->n, true));
     offset += pop->n;
@@ -57,10 +68,10 @@ static cz_status read_population(cz_h5file *f, const char *path, const cz_node_p
     st = CZ_ERROR(CZ_ERR_FORMAT, "%s: population %s has %zu nodes, the partition file places %zu", path, pop->name,
                   pop->n, n < nr ? n : nr);
   for (size_t i = 0; st == CZ_OK && i < pop->n; i++) {
-    if (ids[i] != pop->node_id[i])
+    if (ids[i] != cz_node_id(pop, i))
       st = CZ_ERROR(CZ_ERR_FORMAT, "%s: /partition/%s/node_id[%zu] is %llu, the circuit has node %llu there", path,
-                    pop->name, i, (unsigned long long)ids[i], (unsigned long long)pop->node_id[i]);
-    else if (pop->is_virtual[i])
+                    pop->name, i, (unsigned long long)ids[i], (unsigned long long)cz_node_id(pop, i));
+    else if (cz_node_is_virtual(pop, i))
       ranks[i] = NO_RANK;
     else if (rk[i] >= nranks)
       st = CZ_ERROR(CZ_ERR_FORMAT, "%s: %s[%zu] places node %llu on rank %llu, but the run has %u ranks", path, ds, i,

@@ -305,8 +305,11 @@ static uint64_t circuit_node_bytes(const cz_circuit *c) {
   uint64_t b = 0;
   for (size_t p = 0; p < c->nnodes; p++) {
     const cz_node_pop *np = &c->nodes[p];
-    b += np->n * (sizeof *np->node_id + sizeof *np->type_row + sizeof *np->group + sizeof *np->group_index +
-                  sizeof *np->is_virtual + sizeof *np->model);
+    /* the per-node columns that are stored (io/circuit.h leaves implied ones NULL) */
+    b += np->n * ((np->node_id ? sizeof *np->node_id : 0) + (np->type_row16 ? sizeof *np->type_row16 : 0) +
+                  (np->type_row32 ? sizeof *np->type_row32 : 0) + (np->group ? sizeof *np->group : 0) +
+                  (np->group_index ? sizeof *np->group_index : 0) + (np->model ? sizeof *np->model : 0));
+    if (np->type_model) b += np->types->nrows * sizeof *np->type_model;
     if (np->id_index) b += 2 * np->n * sizeof *np->id_index;
     for (size_t g = 0; g < np->ngroups; g++)
       b += columns_bytes(np->groups[g].cols, np->groups[g].ncols) +

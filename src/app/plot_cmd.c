@@ -264,7 +264,7 @@ static cz_status rate_nodes(const selection *sel, const pop_spikes *ps, uint64_t
     const cz_node_pop *np = &sel->c->nodes[p];
     CZ_NEW(*ids, np->n + 1);
     for (size_t r = 0; r < np->n; r++)
-      if (!np->is_virtual[r] && selected(sel, ps->name, np->node_id[r])) (*ids)[(*n)++] = np->node_id[r];
+      if (!cz_node_is_virtual(np, r) && selected(sel, ps->name, cz_node_id(np, r))) (*ids)[(*n)++] = cz_node_id(np, r);
     qsort(*ids, *n, sizeof **ids, cmp_u64);
     return CZ_OK;
   }

@@ -370,7 +370,7 @@ static int writer_of(const run_state *s, const cz_spike *spike, const uint64_t *
   if (s->cfg->sort_order == CZ_SORT_BY_ID) {
     size_t pop, row;
     cz_gidmap_locate(&s->net->gm, cz_spike_gid(spike), &pop, &row);
-    uint64_t id = s->circuit->nodes[pop].node_id[row];
+    uint64_t id = cz_node_id(&s->circuit->nodes[pop], row);
     return (int)((double)(id - id_lo[pop]) / (double)id_span[pop] * nr);
   }
   return (int)((double)(cz_spike_step(spike) + 1) / (double)(s->net->tg.nsteps + 2) * nr);
@@ -390,8 +390,9 @@ static cz_status spikes_to_writers(const run_state *s, int64_t **mine, size_t *n
   for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++) {
     uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t i = 0; i < c->nodes[p].n; i++) {
-      if (c->nodes[p].node_id[i] < lo) lo = c->nodes[p].node_id[i];
-      if (c->nodes[p].node_id[i] > hi) hi = c->nodes[p].node_id[i];
+      const uint64_t id = cz_node_id(&c->nodes[p], i);
+      if (id < lo) lo = id;
+      if (id > hi) hi = id;
     }
     id_lo[p] = c->nodes[p].n ? lo : 0;
     id_span[p] = c->nodes[p].n ? hi - lo + 1 : 1;

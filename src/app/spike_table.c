@@ -21,7 +21,7 @@ cz_status cz_spike_table_of(const cz_timegrid *tg, const cz_gidmap *gm, const cz
     size_t pop, row;
     cz_gidmap_locate(gm, cz_spike_gid(&recs[i]), &pop, &row);
     t->pop[i] = (uint32_t)pop;
-    t->node_ids[i] = c->nodes[pop].node_id[row];
+    t->node_ids[i] = cz_node_id(&c->nodes[pop], row);
     t->timestamps[i] = cz_timegrid_spike_ms(tg, cz_spike_step(&recs[i]) + 1, recs[i].offset);
   }
   return CZ_OK;

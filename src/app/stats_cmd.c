@@ -156,12 +156,12 @@ static cz_status group_nodes(const cz_circuit *c, const char *config, const char
              "%s: the nodes of population %s have no attribute %s to group by (--group-by ATTR, or population)",
              config, p->name, attr);
     for (size_t row = 0; row < p->n; row++) {
-      if (p->is_virtual[row]) continue;
+      if (cz_node_is_virtual(p, row)) continue;
       if (by_pop) snprintf(name, sizeof name, "%s", p->name);
       else
         CZ_CHECK(attr_text(p, row, attr, name, sizeof name), CZ_ERR_CONFIG,
                  "%s: node %llu of population %s has no value of %s to group by", config,
-                 (unsigned long long)p->node_id[row], p->name, attr);
+                 (unsigned long long)cz_node_id(p, row), p->name, attr);
       group *g = NULL;
       CZ_TRY(group_named(gs, name, &last, &g));
       CZ_TRY(group_add(g, (uint32_t)k, row));
@@ -233,7 +233,7 @@ static cz_status check_belongs(const cz_node_pop *p, const cz_spike_trains *t, c
              "%s: a spike of node %llu of population %s at %g ms is outside the run of %s (0 to run.tstop %g ms): "
              "the spikes file is not this config's (--spikes, or run the config again)",
              path, (unsigned long long)t->node_ids[i], p->name, t->timestamps[i], config, tstop);
-    CZ_CHECK(cz_circuit_row_of(p, t->node_ids[i], &row) && !p->is_virtual[row], CZ_ERR_FORMAT,
+    CZ_CHECK(cz_circuit_row_of(p, t->node_ids[i], &row) && !cz_node_is_virtual(p, row), CZ_ERR_FORMAT,
              "%s: node id %llu of population %s is not a simulated node of the circuit of %s (%zu nodes): the "
              "spikes file is not this config's (--spikes, or run the config again)",
              path, (unsigned long long)t->node_ids[i], p->name, config, p->n);

@@ -31,7 +31,7 @@ static cz_status number_vertices(const cz_circuit *c, vertices *v) {
   size_t n = 0;
   for (size_t p = 0; p < c->nnodes; p++)
     for (size_t i = 0; i < c->nodes[p].n; i++)
-      v->vtx_of_gid[v->pop_offset[p] + i] = c->nodes[p].is_virtual[i] ? UINT32_MAX : (uint32_t)n++;
+      v->vtx_of_gid[v->pop_offset[p] + i] = cz_node_is_virtual(&c->nodes[p], i) ? UINT32_MAX : (uint32_t)n++;
   CZ_CHECK(n < UINT32_MAX, CZ_ERR_CONFIG, "too many neurons (%zu) to partition", n);
   v->nvtx = (uint32_t)n;
   return CZ_OK;

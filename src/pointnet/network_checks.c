@@ -61,13 +61,13 @@ cz_status cz_net_check_receptor(const cz_network *net, const cz_circuit *c, cons
     CZ_CHECK(r >= 1 && r <= ports, CZ_ERR_CONFIG,
              "%s: edge %zu of %s has receptor_type %d, but its target (node %llu of %s) has receptor ports 1 to %d",
              ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, r,
-             (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]], c->nodes[ep->target_pop].name,
+             (unsigned long long)cz_node_id(&c->nodes[ep->target_pop], ep->target_row[i]), c->nodes[ep->target_pop].name,
              ports);
   } else {
     CZ_CHECK(r == 0, CZ_ERR_CONFIG,
              "%s: edge %zu of %s has receptor_type %d, but its target's model (node %llu of %s) has receptor 0 only",
              ep->file, (size_t)cz_edge_file_row(ep, i), ep->name, r,
-             (unsigned long long)c->nodes[ep->target_pop].node_id[ep->target_row[i]], c->nodes[ep->target_pop].name);
+             (unsigned long long)cz_node_id(&c->nodes[ep->target_pop], ep->target_row[i]), c->nodes[ep->target_pop].name);
   }
   return CZ_OK;
 }
@@ -110,10 +110,10 @@ cz_status cz_net_check_edge_values(const cz_circuit *c, const cz_net_syn_table *
 }
 
 cz_status cz_net_check_edge_target(const cz_circuit *c, const cz_edge_pop *ep, size_t i) {
-  if (!c->nodes[ep->target_pop].is_virtual[ep->target_row[i]]) return CZ_OK;
+  if (!cz_node_is_virtual(&c->nodes[ep->target_pop], ep->target_row[i])) return CZ_OK;
   const cz_node_pop *tp = &c->nodes[ep->target_pop];
   return CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %zu of %s targets node %llu of population %s, which is virtual", ep->file,
-                  (size_t)cz_edge_file_row(ep, i), ep->name, (unsigned long long)tp->node_id[ep->target_row[i]],
+                  (size_t)cz_edge_file_row(ep, i), ep->name, (unsigned long long)cz_node_id(tp, ep->target_row[i]),
                   tp->name);
 }
 

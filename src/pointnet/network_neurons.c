@@ -26,9 +26,9 @@ cz_status cz_net_resolve_kinds(const cz_circuit *c, const cz_model_kind ***out) 
       /* Name the file the template came from. */
       for (size_t p = 0; p < c->nnodes; p++)
         for (size_t i = 0; i < c->nodes[p].n; i++)
-          if (c->nodes[p].model[i] == m)
+          if (cz_node_model(&c->nodes[p], i) == m)
             return cz_error_prefix(st, "%s (population %s, node %llu)", c->nodes[p].types->path, c->nodes[p].name,
-                                   (unsigned long long)c->nodes[p].node_id[i]);
+                                   (unsigned long long)cz_node_id(&c->nodes[p], i));
       return st;
     }
   }
@@ -37,7 +37,7 @@ cz_status cz_net_resolve_kinds(const cz_circuit *c, const cz_model_kind ***out) 
 }
 
 bool cz_net_is_local(const cz_network *net, const uint32_t *rank_of_gid, const cz_circuit *c, size_t p, size_t i) {
-  if (c->nodes[p].is_virtual[i]) return false;
+  if (cz_node_is_virtual(&c->nodes[p], i)) return false;
   return !rank_of_gid || rank_of_gid[net->gm.pop_offset[p] + i] == (uint32_t)net->rank;
 }
 
@@ -50,7 +50,7 @@ cz_status cz_net_assign_groups(cz_network *net, const cz_circuit *c, const cz_mo
   for (size_t p = 0; p < c->nnodes; p++)
     for (size_t i = 0; i < c->nodes[p].n; i++) {
       if (!cz_net_is_local(net, rank_of_gid, c, p, i)) continue;
-      const cz_model_kind *k = kinds[c->nodes[p].model[i]];
+      const cz_model_kind *k = kinds[cz_node_model(&c->nodes[p], i)];
       size_t j = 0;
       while (j < nk && order[j] != k) j++;
       if (j == nk) order[nk++] = k;
@@ -74,7 +74,7 @@ cz_status cz_net_assign_groups(cz_network *net, const cz_circuit *c, const cz_mo
     for (size_t i = 0; i < c->nodes[p].n; i++) {
       size_t gid = net->gm.pop_offset[p] + i;
       if (!cz_net_is_local(net, rank_of_gid, c, p, i)) continue;
-      const cz_model_kind *k = kinds[c->nodes[p].model[i]];
+      const cz_model_kind *k = kinds[cz_node_model(&c->nodes[p], i)];
       size_t j = 0;
       while (order[j] != k) j++;
       uint32_t nid = next[j]++;
@@ -91,11 +91,11 @@ static void param_src_of(const cz_network *net, const cz_circuit *c, uint32_t ni
   size_t pop, row;
   cz_gidmap_locate(&net->gm, net->gm.gid_of_lid[nid], &pop, &row);
   const cz_node_pop *p = &c->nodes[pop];
-  const cz_model_ref *m = &c->models[p->model[row]];
+  const cz_model_ref *m = &c->models[cz_node_model(p, row)];
   *octx = (override_ctx){p, row};
   *src = (cz_param_src){m->params, node_override, octx, m->params_file};
   snprintf(where, nwhere, "%s: population %s node %llu (%s, dynamics_params %s)", p->file, p->name,
-           (unsigned long long)p->node_id[row], m->template_str,
+           (unsigned long long)cz_node_id(p, row), m->template_str,
            m->params_file ? cz_path_basename(m->params_file) : "none");
 }
 

@@ -97,7 +97,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
   if (st == CZ_OK && by_type) st = type_delays_new(ep, &tdelay);
   if (st == CZ_OK && by_type && !(toff = cz_calloc(ep->ntypes + 1, 1))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && !(types = cz_calloc(ep->ntypes + 1, sizeof *types))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  const bool *is_virtual = c->nodes[ep->target_pop].is_virtual;
+  const cz_node_pop *targets = &c->nodes[ep->target_pop];
   const size_t target_gid0 = net->gm.pop_offset[ep->target_pop];
   const size_t so = net->gm.pop_offset[ep->source_pop];
   const int *ports_of_nid = acc->ports;
@@ -114,7 +114,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
       const double r = ep->delay[i] * per_ms;
       const int32_t d = cz_net_steps_in_range(r);
       const uint32_t trow = ep->target_row[i], nid = cz_gidmap_lid(&net->gm, target_gid0 + trow);
-      if (d >= 1 && d <= 65535 && !is_virtual[trow] && (nid == CZ_NO_NID || ports_of_nid[nid] == 0)) {
+      if (d >= 1 && d <= 65535 && !cz_node_is_virtual(targets, trow) && (nid == CZ_NO_NID || ports_of_nid[nid] == 0)) {
         cz_weight_plan_add(acc->wp, ep->weight[i]);
         min_delay = d < min_delay ? d : min_delay;
         max_delay = d > max_delay ? d : max_delay;
@@ -147,7 +147,7 @@ static cz_status scan_pop(const cz_network *net, const cz_circuit *c, const cz_e
       if (d > max_delay) max_delay = d;
     }
     if (by_type && toff[type]) cz_delay_tally_add(&off, ep->types[type].delay, true);
-    if (is_virtual[ep->target_row[i]] && (st = cz_net_check_edge_target(c, ep, i)) != CZ_OK) break;
+    if (cz_node_is_virtual(targets, ep->target_row[i]) && (st = cz_net_check_edge_target(c, ep, i)) != CZ_OK) break;
     const uint32_t nid = cz_gidmap_lid(&net->gm, target_gid0 + ep->target_row[i]);
     if (nid == CZ_NO_NID) continue; /* simulated on another rank */
     const int r = ty->receptor, ports = ports_of_nid[nid];

@@ -198,13 +198,13 @@ static cz_status columns_of(const block_ctx *x, const cz_circuit *c, const cz_ns
     CZ_NEW(p->ids[q], sel->n[q] + 1);
     for (size_t i = 0; i < sel->n[q]; i++) {
       const size_t row = (size_t)sel->rows[q][i];
-      if (np->is_virtual[row]) continue;
+      if (cz_node_is_virtual(np, row)) continue;
       const cz_model_kind *kind = NULL;
-      CZ_TRY(cz_model_lookup(c->models[np->model[row]].template_str, &kind));
+      CZ_TRY(cz_model_lookup(c->models[cz_node_model(np, row)].template_str, &kind));
       CZ_CHECK(cz_model_recordable(kind, var) >= 0, CZ_ERR_CONFIG,
                "%s: reports.%s.variable_name: %s node %llu (%s) has no recordable '%s'", x->cfg->path, x->b->name,
-               np->name, (unsigned long long)np->node_id[row], kind->name, var);
-      p->ids[q][p->nids[q]++] = np->node_id[row];
+               np->name, (unsigned long long)cz_node_id(np, row), kind->name, var);
+      p->ids[q][p->nids[q]++] = cz_node_id(np, row);
     }
     qsort(p->ids[q], p->nids[q], sizeof *p->ids[q], cmp_u64);
   }

@@ -31,7 +31,7 @@ enum { SYN_WORDS = 4 };
 static int64_t source_key(const cz_network *net, const cz_circuit *c, size_t gid) {
   size_t p, row;
   cz_gidmap_locate(&net->gm, gid, &p, &row);
-  return (int64_t)((uint64_t)(c->nodes[p].is_virtual[row] ? 1 : 0) << 40 | gid);
+  return (int64_t)((uint64_t)(cz_node_is_virtual(&c->nodes[p], row) ? 1 : 0) << 40 | gid);
 }
 
 /* This rank's recorded synapses, SYN_WORDS words each. Owned (*out). */
@@ -99,7 +99,7 @@ static uint64_t port_of(const int64_t *syn, size_t n, int64_t rec, int64_t edge)
 static void node_of(const cz_network *net, const cz_circuit *c, int64_t gid, uint64_t *id, const char **pop) {
   size_t p, row;
   cz_gidmap_locate(&net->gm, (size_t)gid, &p, &row);
-  *id = c->nodes[p].node_id[row];
+  *id = cz_node_id(&c->nodes[p], row);
   *pop = c->nodes[p].name;
 }
 

@@ -33,7 +33,7 @@ static size_t node_count(const cz_circuit *c) {
 
 static bool is_virtual_gid(const cz_circuit *c, size_t gid) {
   for (size_t p = 0; p < c->nnodes; p++) {
-    if (gid < c->nodes[p].n) return c->nodes[p].is_virtual[gid];
+    if (gid < c->nodes[p].n) return cz_node_is_virtual(&c->nodes[p], gid);
     gid -= c->nodes[p].n;
   }
   return false;
@@ -194,8 +194,8 @@ static uint32_t heavy_first(const void *ctx, uint32_t pop, uint32_t row) {
   const cz_circuit *c = ctx;
   size_t k = 0; /* neurons before (pop, row) */
   for (uint32_t p = 0; p < pop; p++)
-    for (size_t i = 0; i < c->nodes[p].n; i++) k += !c->nodes[p].is_virtual[i];
-  for (uint32_t i = 0; i < row; i++) k += !c->nodes[pop].is_virtual[i];
+    for (size_t i = 0; i < c->nodes[p].n; i++) k += !cz_node_is_virtual(&c->nodes[p], i);
+  for (uint32_t i = 0; i < row; i++) k += !cz_node_is_virtual(&c->nodes[pop], i);
   return k < 100 ? 3 : 1;
 }
 

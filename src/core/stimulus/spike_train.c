@@ -113,10 +113,10 @@ static cz_status add_input(const cz_config *cfg, const cz_cfg_block *b, const cz
   for (size_t p = 0; p < c->nnodes && st == CZ_OK; p++) {
     if (sel->n[p] == 0) continue;
     for (size_t k = 0; k < sel->n[p]; k++)
-      if (!c->nodes[p].is_virtual[sel->rows[p][k]]) {
+      if (!cz_node_is_virtual(&c->nodes[p], sel->rows[p][k])) {
         st = CZ_ERROR(CZ_ERR_CONFIG, "%s: %s selects node %llu of population %s, which is not virtual; spike inputs "
                       "drive virtual nodes only", cfg->path, where,
-                      (unsigned long long)c->nodes[p].node_id[sel->rows[p][k]], c->nodes[p].name);
+                      (unsigned long long)cz_node_id(&c->nodes[p], sel->rows[p][k]), c->nodes[p].name);
         break;
       }
     if (st == CZ_OK) st = add_population_spikes(cfg, b, c, gm, tg, p, sel, out);

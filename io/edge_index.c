@@ -67,44 +67,162 @@ bool cz_row_ranges_merge(cz_row_ranges *out, size_t gap, size_t *expected) {
   return true;
 }
 
+/* The index is read in pieces of this many rows, so that what a rank holds of it grows with
+ * the targets it keeps, not with the population: on many ranks the whole index of a large
+ * population (16 bytes per node and per range) would outweigh the rank's own share. Rows of
+ * the wanted ones at most INDEX_GAP apart are read through in one read. */
+enum { INDEX_PIECE = 1 << 16, INDEX_GAP = 1024 };
+
+/* Finds the index dataset `name` of population pop under either spelling of the group
+ * (indices / indicies) and of the dataset (node_id_to_ranges / node_id_to_range): its path
+ * into path and its rows. False when there is none, or it is not [rows, 2] integers. */
+static bool index_dataset(cz_h5file *f, const char *pop, const char *const *names, char *path, size_t cap,
+                          size_t *rows) {
+  static const char *const groups[] = {"indices", "indicies"};
+  for (size_t g = 0; g < 2; g++)
+    for (size_t k = 0; names[k]; k++) {
+      snprintf(path, cap, "/edges/%s/%s/target_to_source/%s", pop, groups[g], names[k]);
+      if (cz_h5_is_dataset(f, path)) return cz_h5_pairs_rows(f, path, rows) == CZ_OK;
+    }
+  return false;
+}
+
+/* Rows keys[0..n) (non-decreasing, each below the dataset's rows) of a [rows, 2] dataset into
+ * out[2n]: neighbouring keys are read together, INDEX_PIECE rows at most per read (buf: room
+ * for that many). */
+static cz_status read_pairs_at(cz_h5file *f, const char *path, const uint64_t *keys, size_t n, uint64_t *buf,
+                               uint64_t *out) {
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && keys[j] - keys[j - 1] <= INDEX_GAP && keys[j] - keys[i] < INDEX_PIECE) j++;
+    const uint64_t first = keys[i];
+    CZ_TRY(cz_h5_read_u64_pairs_range(f, path, (size_t)first, (size_t)(keys[j - 1] - first + 1), buf));
+    for (; i < j; i++) {
+      out[2 * i] = buf[2 * (keys[i] - first)];
+      out[2 * i + 1] = buf[2 * (keys[i] - first) + 1];
+    }
+  }
+  return CZ_OK;
+}
+
+static int cmp_u64(const void *x, const void *y) {
+  const uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+  return (a > b) - (a < b);
+}
+
+/* The sorted ids (below nn) of the target rows flt keeps. Owned (*out). */
+static cz_status kept_ids(const cz_edge_pop *e, const cz_node_pop *tp, size_t nn, const cz_edge_filter *flt,
+                          uint64_t **out, size_t *n) {
+  size_t m = 0, cap = 0;
+  uint64_t *ids = NULL;
+  for (size_t row = 0; row < tp->n; row++) {
+    const uint64_t id = cz_node_id(tp, row);
+    if (id >= nn || !flt->keep_target(flt->ctx, e->target_pop, (uint32_t)row)) continue;
+    void *grown = ids;
+    cz_status st = cz_grow(&grown, &cap, m + 1, sizeof *ids);
+    ids = grown;
+    if (st != CZ_OK) {
+      free(ids);
+      return st;
+    }
+    ids[m++] = id;
+  }
+  if (!tp->identity_ids && m > 1) qsort(ids, m, sizeof *ids, cmp_u64);
+  *out = ids;
+  *n = m;
+  return CZ_OK;
+}
+
+/* Whether the ranges of range_to cover n_file rows in all, each lying within [0, n_file): read
+ * piece by piece. */
+static cz_status ranges_cover(cz_h5file *f, const char *path, size_t nr, size_t n_file, uint64_t *buf, bool *ok) {
+  uint64_t covered = 0;
+  *ok = true;
+  for (size_t a = 0; *ok && a < nr; a += INDEX_PIECE) {
+    const size_t m = nr - a < INDEX_PIECE ? nr - a : INDEX_PIECE;
+    CZ_TRY(cz_h5_read_u64_pairs_range(f, path, a, m, buf));
+    for (size_t k = 0; *ok && k < m; k++) {
+      *ok = buf[2 * k] <= buf[2 * k + 1] && buf[2 * k + 1] <= n_file;
+      covered += buf[2 * k + 1] - buf[2 * k];
+    }
+  }
+  *ok = *ok && covered == n_file;
+  return CZ_OK;
+}
+
+/* The kept targets' ranges, from their entries of node_to (2 per kept id, checked to name
+ * ranges below nr), appended to out. */
+static cz_status kept_ranges(cz_h5file *f, const char *range_path, const uint64_t *node_to, size_t nids, size_t nr,
+                             uint64_t *buf, cz_row_ranges *out, bool *ok) {
+  size_t nk = 0;
+  *ok = true;
+  for (size_t i = 0; *ok && i < nids; i++) {
+    *ok = node_to[2 * i] <= node_to[2 * i + 1] && node_to[2 * i + 1] <= nr;
+    if (*ok) nk += (size_t)(node_to[2 * i + 1] - node_to[2 * i]);
+  }
+  if (!*ok || nk == 0) return CZ_OK;
+  uint64_t *keys = NULL, *pairs = NULL;
+  CZ_NEW(keys, nk);
+  cz_status st = (pairs = cz_calloc(2 * nk, sizeof *pairs)) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  size_t m = 0;
+  for (size_t i = 0; st == CZ_OK && i < nids; i++)
+    for (uint64_t k = node_to[2 * i]; k < node_to[2 * i + 1]; k++) keys[m++] = k;
+  if (st == CZ_OK) qsort(keys, nk, sizeof *keys, cmp_u64);
+  if (st == CZ_OK) st = read_pairs_at(f, range_path, keys, nk, buf, pairs);
+  if (st == CZ_OK) {
+    void *grown = out->r;
+    st = cz_grow(&grown, &out->cap, 2 * (out->n + nk), sizeof *out->r);
+    out->r = grown;
+  }
+  for (size_t k = 0; st == CZ_OK && k < nk; k++) {
+    if (pairs[2 * k] == pairs[2 * k + 1]) continue;
+    out->r[2 * out->n] = pairs[2 * k];
+    out->r[2 * out->n + 1] = pairs[2 * k + 1];
+    out->n++;
+  }
+  free(keys);
+  free(pairs);
+  return st;
+}
+
 /* The rows of the edges onto the targets the filter keeps, from the target_to_source index.
  * The index is used only when it accounts for every edge of the population exactly once
  * (BMTK's files, with gaps filled with [0, 0], do); otherwise *usable is false and the caller
- * scans the whole population, so a partial or stale index can never drop edges. */
+ * scans the whole population, so a partial or stale index can never drop edges. Only the kept
+ * targets' entries are held; the coverage is summed piece by piece. */
 cz_status cz_edge_index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_pop *tp, size_t n_file,
                               const cz_edge_filter *flt, cz_row_ranges *out, size_t *expected, bool *usable) {
   static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
   static const char *const range_names[] = {"range_to_edge_id", NULL};
   *usable = false;
-  uint64_t *node_to = NULL, *range_to = NULL;
+  *expected = 0;
+  char node_path[1024], range_path[1024];
   size_t nn = 0, nr = 0;
-  bool ok = cz_edge_index_pairs(f, e->name, node_names, &node_to, &nn) &&
-            cz_edge_index_pairs(f, e->name, range_names, &range_to, &nr);
+  bool ok = index_dataset(f, e->name, node_names, node_path, sizeof node_path, &nn) &&
+            index_dataset(f, e->name, range_names, range_path, sizeof range_path, &nr);
   cz_error_clear(); /* a missing or unreadable index only means a full scan */
-  uint64_t covered = 0;
-  cz_status st = CZ_OK;
-  for (size_t r = 0; ok && r < nr; r++) {
-    ok = range_to[2 * r] <= range_to[2 * r + 1] && range_to[2 * r + 1] <= n_file;
-    if (ok) covered += range_to[2 * r + 1] - range_to[2 * r];
+  if (!ok) return CZ_OK;
+  if (n_file == 0) { /* nothing to read, whatever the index says */
+    *usable = true;
+    return CZ_OK;
   }
-  for (size_t i = 0; ok && i < nn; i++) ok = node_to[2 * i] <= node_to[2 * i + 1] && node_to[2 * i + 1] <= nr;
-  ok = ok && covered == n_file;
-  for (size_t row = 0; ok && st == CZ_OK && row < tp->n; row++) {
-    const uint64_t id = cz_node_id(tp, row);
-    if (id >= nn || !flt->keep_target(flt->ctx, e->target_pop, (uint32_t)row)) continue;
-    for (uint64_t k = node_to[2 * id]; k < node_to[2 * id + 1] && st == CZ_OK; k++) {
-      if (range_to[2 * k] == range_to[2 * k + 1]) continue;
-      void *grown = out->r;
-      st = cz_grow(&grown, &out->cap, 2 * (out->n + 1), sizeof *out->r);
-      out->r = grown;
-      if (st != CZ_OK) break;
-      out->r[2 * out->n] = range_to[2 * k];
-      out->r[2 * out->n + 1] = range_to[2 * k + 1];
-      out->n++;
-    }
-  }
+  uint64_t *buf = NULL, *ids = NULL, *node_to = NULL;
+  size_t nids = 0;
+  CZ_NEW(buf, 2 * (size_t)INDEX_PIECE);
+  cz_status st = ranges_cover(f, range_path, nr, n_file, buf, &ok);
+  if (st == CZ_OK && ok) st = kept_ids(e, tp, nn, flt, &ids, &nids);
+  if (st == CZ_OK && ok && nids && !(node_to = cz_calloc(2 * nids, sizeof *node_to)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && ok) st = read_pairs_at(f, node_path, ids, nids, buf, node_to);
+  if (st == CZ_OK && ok) st = kept_ranges(f, range_path, node_to, nids, nr, buf, out, &ok);
+  free(buf);
+  free(ids);
   free(node_to);
-  free(range_to);
+  if (st != CZ_OK && st != CZ_ERR_NOMEM) {
+    cz_error_clear(); /* an index that cannot be read only means a full scan */
+    out->n = 0;
+    return CZ_OK;
+  }
   CZ_TRY(st);
   if (!ok) return CZ_OK;
   cz_row_ranges_sort(out);

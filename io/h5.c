@@ -598,6 +598,45 @@ cz_status cz_h5_read_u64_pairs(cz_h5file *f, const char *dataset, uint64_t **out
   return CZ_OK;
 }
 
+/* An open [rows, 2] integer dataset, or CZ_ERR_FORMAT naming what it is instead. */
+static cz_status cz_h5_check_pairs(cz_h5file *f, const char *dataset, const cz_h5_dset *d) {
+  if (d->cls != H5T_INTEGER) return cz_h5_type_error(f, dataset, d, "an integer");
+  CZ_CHECK(d->rank == 2 && d->dims[1] == 2, CZ_ERR_FORMAT, "%s: dataset %s has %d dimensions%s, expected [rows, 2]",
+           f->path, dataset, d->rank, d->rank == 2 ? " and not 2 columns" : "");
+  return CZ_OK;
+}
+
+cz_status cz_h5_pairs_rows(cz_h5file *f, const char *dataset, size_t *rows) {
+  *rows = 0;
+  cz_h5_dset d;
+  CZ_TRY(cz_h5_dset_open(f, dataset, &d));
+  cz_status st = cz_h5_check_pairs(f, dataset, &d);
+  if (st == CZ_OK) *rows = (size_t)d.dims[0];
+  cz_h5_dset_close(&d);
+  return st;
+}
+
+cz_status cz_h5_read_u64_pairs_range(cz_h5file *f, const char *dataset, size_t row0, size_t nrows, uint64_t *out) {
+  cz_h5_dset d;
+  CZ_TRY(cz_h5_dset_open(f, dataset, &d));
+  cz_status st = cz_h5_check_pairs(f, dataset, &d);
+  if (st == CZ_OK && (row0 > d.dims[0] || nrows > d.dims[0] - row0))
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: dataset %s has %llu rows, fewer than the %zu needed", f->path, dataset,
+                  (unsigned long long)d.dims[0], row0 + nrows);
+  const bool is_signed = st == CZ_OK && H5Tget_sign(d.type) != H5T_SGN_NONE;
+  if (st == CZ_OK && nrows > 0) {
+    hsize_t off[2] = {row0, 0}, cnt[2] = {nrows, 2};
+    hid_t mspace = H5Screate_simple(2, cnt, NULL);
+    bool ok = mspace >= 0 && H5Sselect_hyperslab(d.space, H5S_SELECT_SET, off, NULL, cnt, NULL) >= 0 &&
+              H5Dread(d.id, is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, mspace, d.space, H5P_DEFAULT, out) >= 0;
+    if (mspace >= 0) H5Sclose(mspace);
+    if (!ok) st = cz_h5_fail(f->path, CZ_ERR_HDF5, "cannot read rows %zu..%zu of dataset %s", row0, row0 + nrows, dataset);
+  }
+  if (st == CZ_OK && is_signed) st = cz_h5_check_nonnegative(f, dataset, out, 2 * nrows, 2 * row0);
+  cz_h5_dset_close(&d);
+  return st;
+}
+
 /* A numeric dataset of want_rank dimensions as doubles; dims receives its shape. */
 static cz_status cz_h5_read_doubles(cz_h5file *f, const char *dataset, int want_rank, double **out, hsize_t *dims) {
   *out = NULL;

@@ -82,6 +82,11 @@ cz_status cz_h5_read_f64_range(cz_h5file *f, const char *dataset, size_t start, 
 cz_status cz_h5_read_i64(cz_h5file *f, const char *dataset, int64_t **out, size_t *n);
 /* 2-D integer dataset of shape [rows, 2] (edge indices) as uint64 pairs, row-major. */
 cz_status cz_h5_read_u64_pairs(cz_h5file *f, const char *dataset, uint64_t **out, size_t *rows);
+/* The rows of a [rows, 2] integer dataset; rows [row0, row0 + nrows) of it as uint64 pairs into
+ * out (2 nrows slots, the caller's). Same checks as cz_h5_read_u64_pairs; rows beyond the
+ * dataset are CZ_ERR_FORMAT. Local: one thread, while no other call runs. */
+cz_status cz_h5_pairs_rows(cz_h5file *f, const char *dataset, size_t *rows);
+cz_status cz_h5_read_u64_pairs_range(cz_h5file *f, const char *dataset, size_t row0, size_t nrows, uint64_t *out);
 /* 1-D numeric dataset (float of any width, or integer) as double. */
 cz_status cz_h5_read_f64(cz_h5file *f, const char *dataset, double **out, size_t *n);
 /* 2-D numeric dataset as double, row-major [rows][cols]. */

@@ -10,12 +10,14 @@
 
 #include "cz_test.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
 #include "io/circuit.h"
 #include "io/config.h"
+#include "io/edge_index.h"
 #include "io/h5.h"
 #include "tools/brunel.h"
 
@@ -295,6 +297,105 @@ static void test_streams_index_checked_in_slices(void **state) {
   cz_cfg_destroy(&cfg);
 }
 
+/* ---- the index read piece by piece: only the kept targets' entries ----------------------- */
+
+enum { BIG_N = 200000 };
+
+/* Edges of target t in the big synthetic population: t % 3, in target order. */
+static size_t big_edges(uint64_t t) { return (size_t)(t % 3); }
+
+static bool keep_big(const void *ctx, uint32_t tp, uint32_t tr) {
+  (void)ctx;
+  (void)tp;
+  return tr % 997 == 0 || (tr >= 100000 && tr < 130000) || tr == BIG_N - 1;
+}
+
+/* An index of BIG_N targets (more than one piece of the reader), one range per node, in a file
+ * of its own; stale_range / stale_node break it for one late node. n_file: its edges. */
+static void write_big_index(const char *path, int breakage, size_t *n_file) {
+  uint64_t *node_to = calloc(2 * BIG_N, sizeof *node_to), *range_to = calloc(2 * BIG_N, sizeof *range_to);
+  size_t row = 0;
+  for (uint64_t t = 0; t < BIG_N; t++) {
+    node_to[2 * t] = t;
+    node_to[2 * t + 1] = t + 1;
+    range_to[2 * t] = row;
+    range_to[2 * t + 1] = row + big_edges(t);
+    row += big_edges(t);
+  }
+  *n_file = row;
+  if (breakage == 1) range_to[2 * (BIG_N - 1) + 1] += 1;       /* a range past the rows */
+  if (breakage == 2) node_to[2 * (BIG_N - 1) + 1] = BIG_N + 5; /* a kept node's ranges past the table */
+  uint64_t *ids = calloc(row + 1, sizeof *ids);
+  cz_h5file *f = NULL;
+  assert_int_equal(cz_h5_create(path, &f), CZ_OK);
+  assert_int_equal(cz_h5_write_u64(f, "/edges/big/source_node_id", ids, row, false), CZ_OK);
+  assert_int_equal(cz_h5_write_u64(f, "/edges/big/target_node_id", ids, row, false), CZ_OK);
+  assert_int_equal(cz_h5_write_u64_pairs(f, "/edges/big/indices/target_to_source/node_id_to_ranges", node_to, BIG_N,
+                                         false),
+                   CZ_OK);
+  assert_int_equal(
+      cz_h5_write_u64_pairs(f, "/edges/big/indices/target_to_source/range_to_edge_id", range_to, BIG_N, false), CZ_OK);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  free(ids);
+  free(node_to);
+  free(range_to);
+}
+
+/* Whether row r of the big population is in one of the ranges. */
+static bool in_ranges(const cz_row_ranges *r, uint64_t row) {
+  for (size_t i = 0; i < r->n; i++)
+    if (row >= r->r[2 * i] && row < r->r[2 * i + 1]) return true;
+  return false;
+}
+
+static void big_ranges(int breakage, cz_row_ranges *out, size_t *expected, bool *usable, size_t *n_file) {
+  char dir[512], path[600];
+  cz_test_tmpdir(dir, sizeof dir, "cidxbig");
+  snprintf(path, sizeof path, "%s/big.h5", dir);
+  write_big_index(path, breakage, n_file);
+  cz_h5file *f = NULL;
+  assert_int_equal(cz_h5_open_read(path, &f), CZ_OK);
+  cz_node_pop tp = {.name = "big", .n = BIG_N, .identity_ids = true};
+  cz_edge_pop e = {.name = "big", .file = path, .target_pop = 0};
+  cz_edge_filter flt = {.keep_target = keep_big};
+  assert_int_equal(cz_edge_index_ranges(f, &e, &tp, *n_file, &flt, out, expected, usable), CZ_OK);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+}
+
+/* The kept targets' rows come out exactly, from entries spread over several pieces and from a
+ * dense block. */
+static void test_index_read_in_pieces(void **state) {
+  (void)state;
+  cz_row_ranges r = {0, 0, NULL};
+  size_t expected = 0, n_file = 0, want = 0;
+  bool usable = false;
+  big_ranges(0, &r, &expected, &usable, &n_file);
+  assert_true(usable);
+  size_t row = 0;
+  for (uint64_t t = 0; t < BIG_N; row += big_edges(t), t++) {
+    if (!keep_big(NULL, 0, (uint32_t)t)) continue;
+    want += big_edges(t);
+    for (size_t k = 0; k < big_edges(t); k++) assert_true(in_ranges(&r, row + k));
+  }
+  assert_int_equal(expected, want);
+  for (size_t i = 1; i < r.n; i++) assert_true(r.r[2 * i] > r.r[2 * i - 1]); /* sorted, merged */
+  free(r.r);
+}
+
+/* A range past the rows, or a kept node pointing past the range table, makes the index unusable
+ * (the caller then reads every row) instead of dropping or inventing edges. */
+static void test_stale_big_index_unusable(void **state) {
+  (void)state;
+  for (int breakage = 1; breakage <= 2; breakage++) {
+    cz_row_ranges r = {0, 0, NULL};
+    size_t expected = 0, n_file = 0;
+    bool usable = true;
+    big_ranges(breakage, &r, &expected, &usable, &n_file);
+    assert_false(usable);
+    free(r.r);
+  }
+}
+
 int main(void) {
   cz_h5_quiet();
   cz_log_set_console(false);
@@ -303,6 +404,8 @@ int main(void) {
       cmocka_unit_test(test_wrong_index_falls_back),
       cmocka_unit_test(test_streams_read_like_load),
       cmocka_unit_test(test_streams_index_checked_in_slices),
+      cmocka_unit_test(test_index_read_in_pieces),
+      cmocka_unit_test(test_stale_big_index_unusable),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

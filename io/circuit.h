@@ -39,20 +39,26 @@
 
 struct cJSON;
 
-/* A per-group HDF5 attribute column (1-D numeric or string dataset). */
+/* A per-group HDF5 attribute column (1-D numeric or string dataset) of n entries. num holds
+ * entries [first, first + held) of a numeric one: all of them for an attribute column; for a
+ * dynamics_params column only those cz_circuit_load_params read (none until then). */
 typedef struct cz_h5_column {
   char *name;
   size_t n;
-  double *num;   /* numeric column, or NULL */
+  bool numeric;
+  double *num;   /* numeric values, or NULL */
+  size_t first, held;
   char **str;    /* string column, or NULL */
 } cz_h5_column;
 
-/* Per-node dynamics_params overrides of one group: dynamics_params/<name>[group index]. */
+/* Per-node dynamics_params overrides of one group: dynamics_params/<name>[group index]. Their
+ * numbers are read by cz_circuit_load_params, for the nodes a rank simulates only. */
 typedef struct cz_node_group {
   size_t ncols;
   cz_h5_column *cols;
   size_t nparams;
   cz_h5_column *params;
+  char *params_path; /* the h5 group of the params, or NULL */
 } cz_node_group;
 
 /* One node population. A per-node column whose values are implied by the row is not stored
@@ -248,8 +254,15 @@ bool cz_circuit_has_attr(const cz_node_pop *p, const char *key);
 /* The node-set view of the circuit (ctx = c). */
 cz_ns_view cz_circuit_ns_view(const cz_circuit *c);
 
-/* Per-node dynamics_params override of key in population p (false when none). */
+/* Per-node dynamics_params override of key in population p (false when none); for a node
+ * cz_circuit_load_params read. */
 bool cz_circuit_param_override(const cz_node_pop *p, size_t row, const char *key, double *value);
+/* Reads the numeric dynamics_params of the nodes keep(ctx, population, row) accepts, for every
+ * population and group (each group's params from the least to the greatest group index kept:
+ * one read per column, and a rank of a block placement holds its share). Replaces what an
+ * earlier call read. cz_circuit_param_override answers for these nodes only. Local. */
+typedef bool (*cz_node_keep)(const void *ctx, uint32_t pop, uint32_t row);
+cz_status cz_circuit_load_params(cz_circuit *c, cz_node_keep keep, const void *ctx);
 
 /* The concept headers of the edge readers that work beside the loader. */
 #include "io/edge_scan.h"    /* IWYU pragma: export */

@@ -53,7 +53,7 @@ static cz_status read_edges(cz_circuit *c, cz_h5file *f, cz_edge_pop *e, size_t 
   bool trusted = indexed && cz_circuit_index_verified(c, key);
   if (st == CZ_OK && indexed && !trusted) {
     bool ok = false;
-    st = cz_edge_index_verify(f, e, p.tgt, n_file, ch.tgt, cap, &ok);
+    st = cz_edge_index_verify(f, e, tp, p.tgt, n_file, ch.tgt, cap, &ok);
     if (st == CZ_OK && ok) {
       trusted = true;
       st = cz_circuit_mark_verified(c, key);

@@ -25,9 +25,12 @@ static void column_free(cz_h5_column *col) {
   }
 }
 
-/* Reads every 1-D numeric or string dataset directly under group into columns. Other
- * datasets (vectors, enums with @library, compound) are skipped: no attribute read here needs them. */
-static cz_status read_columns(cz_h5file *f, const char *group, cz_h5_column **cols, size_t *ncols) {
+/* Reads every 1-D numeric or string dataset directly under group into columns; with
+ * defer_numbers, numeric ones only by name and length (cz_circuit_load_params reads them).
+ * Other datasets (vectors, enums with @library, compound) are skipped: no attribute read here
+ * needs them. */
+static cz_status read_columns(cz_h5file *f, const char *group, bool defer_numbers, cz_h5_column **cols,
+                              size_t *ncols) {
   char **names = NULL;
   size_t nn = 0;
   *cols = NULL;
@@ -50,7 +53,10 @@ static cz_status read_columns(cz_h5file *f, const char *group, cz_h5_column **co
     }
     cz_h5_column *col = &out[k];
     if (info.cls == CZ_H5_FLOAT || info.cls == CZ_H5_INT || info.cls == CZ_H5_UINT) {
-      st = cz_h5_read_f64(f, path, &col->num, &col->n);
+      col->numeric = true;
+      if (defer_numbers) col->n = (size_t)info.dims[0];
+      else st = cz_h5_read_f64(f, path, &col->num, &col->n);
+      col->held = col->num ? col->n : 0;
     } else if (info.cls == CZ_H5_STRING) {
       st = cz_h5_read_strings(f, path, &col->str, &col->n);
     } else {
@@ -125,9 +131,80 @@ bool cz_circuit_param_override(const cz_node_pop *p, size_t row, const char *key
   if (g >= p->ngroups) return false;
   const cz_h5_column *col = find_column(p->groups[g].params, p->groups[g].nparams, key);
   const uint64_t at = cz_node_group_index(p, row);
-  if (!col || !col->num || at >= col->n) return false;
-  *value = col->num[at];
+  if (!col || !col->numeric || at >= col->n) return false;
+  CZ_ASSERT(at >= col->first && at - col->first < col->held); /* cz_circuit_load_params read it */
+  if (at < col->first || at - col->first >= col->held) return false;
+  *value = col->num[at - col->first];
   return true;
+}
+
+/* Group indexes [lo[g], hi[g]) of the nodes of p that keep accepts, per group. */
+static void kept_group_spans(const cz_node_pop *p, uint32_t pop, cz_node_keep keep, const void *ctx, uint64_t *lo,
+                             uint64_t *hi) {
+  for (size_t g = 0; g < p->ngroups; g++) {
+    lo[g] = UINT64_MAX;
+    hi[g] = 0;
+  }
+  for (size_t row = 0; row < p->n; row++) {
+    const uint32_t g = cz_node_group_id(p, row);
+    if (g >= p->ngroups || !p->groups[g].nparams || !keep(ctx, pop, (uint32_t)row)) continue;
+    const uint64_t at = cz_node_group_index(p, row);
+    if (at < lo[g]) lo[g] = at;
+    if (at + 1 > hi[g]) hi[g] = at + 1;
+  }
+}
+
+/* Entries [lo, hi) of numeric param column col (cut at its end) from group path of f. */
+static cz_status read_param_window(cz_h5file *f, const char *path, cz_h5_column *col, uint64_t lo, uint64_t hi) {
+  free(col->num);
+  col->num = NULL;
+  col->first = col->held = 0;
+  if (hi > col->n) hi = col->n;
+  if (lo >= hi) return CZ_OK;
+  char *ds = NULL;
+  CZ_TRY(cz_asprintf(&ds, "%s/%s", path, col->name));
+  cz_status st = (col->num = cz_calloc((size_t)(hi - lo), sizeof *col->num)) ? CZ_OK
+                                                                             : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK) st = cz_h5_read_f64_range(f, ds, (size_t)lo, (size_t)(hi - lo), col->num);
+  free(ds);
+  if (st != CZ_OK) {
+    free(col->num);
+    col->num = NULL;
+    return st;
+  }
+  col->first = (size_t)lo;
+  col->held = (size_t)(hi - lo);
+  return CZ_OK;
+}
+
+static bool has_params(const cz_node_pop *p) {
+  for (size_t g = 0; g < p->ngroups; g++)
+    if (p->groups[g].nparams) return true;
+  return false;
+}
+
+static cz_status load_pop_params(cz_node_pop *p, uint32_t pop, cz_node_keep keep, const void *ctx) {
+  uint64_t *lo = NULL, *hi = NULL;
+  cz_h5file *f = NULL;
+  CZ_NEW(lo, p->ngroups);
+  cz_status st = (hi = cz_calloc(p->ngroups, sizeof *hi)) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK) kept_group_spans(p, pop, keep, ctx, lo, hi);
+  if (st == CZ_OK) st = cz_h5_open_read(p->file, &f);
+  for (size_t g = 0; st == CZ_OK && g < p->ngroups; g++)
+    for (size_t k = 0; st == CZ_OK && k < p->groups[g].nparams; k++) {
+      cz_h5_column *col = &p->groups[g].params[k];
+      if (col->numeric) st = read_param_window(f, p->groups[g].params_path, col, lo[g], hi[g]);
+    }
+  if (f) cz_h5_close(&f);
+  free(lo);
+  free(hi);
+  return st;
+}
+
+cz_status cz_circuit_load_params(cz_circuit *c, cz_node_keep keep, const void *ctx) {
+  for (size_t p = 0; p < c->nnodes; p++)
+    if (has_params(&c->nodes[p])) CZ_TRY(load_pop_params(&c->nodes[p], (uint32_t)p, keep, ctx));
+  return CZ_OK;
 }
 
 /* Text of a node attribute, or NULL (strings only; numbers are not model names). */
@@ -199,9 +276,12 @@ static cz_status load_node_groups(cz_h5file *f, const char *pop_path, bool has_g
     present[g] = true;
     char *gpath = NULL, *dpath = NULL;
     CZ_TRY_GOTO(st, cz_asprintf(&gpath, "%s/%s", pop_path, names[i]), done);
-    st = read_columns(f, gpath, &p->groups[g].cols, &p->groups[g].ncols);
-    if (st == CZ_OK && cz_asprintf(&dpath, "%s/dynamics_params", gpath) == CZ_OK && cz_h5_is_group(f, dpath))
-      st = read_columns(f, dpath, &p->groups[g].params, &p->groups[g].nparams);
+    st = read_columns(f, gpath, false, &p->groups[g].cols, &p->groups[g].ncols);
+    if (st == CZ_OK && cz_asprintf(&dpath, "%s/dynamics_params", gpath) == CZ_OK && cz_h5_is_group(f, dpath)) {
+      st = read_columns(f, dpath, true, &p->groups[g].params, &p->groups[g].nparams);
+      p->groups[g].params_path = dpath;
+      dpath = NULL;
+    }
     free(gpath);
     free(dpath);
   }
@@ -514,6 +594,7 @@ void cz_node_pop_free(cz_node_pop *p) {
   for (size_t g = 0; g < p->ngroups; g++) {
     for (size_t k = 0; k < p->groups[g].ncols; k++) column_free(&p->groups[g].cols[k]);
     for (size_t k = 0; k < p->groups[g].nparams; k++) column_free(&p->groups[g].params[k]);
+    free(p->groups[g].params_path);
     free(p->groups[g].cols);
     free(p->groups[g].params);
   }

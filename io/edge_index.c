@@ -3,7 +3,13 @@
  * The index says, per target node, which ranges of rows hold its edges. It is trusted only as
  * far as it is checked: its ranges must cover the rows exactly once, and every row of a
  * node's range must name that node as its target. A partial or stale index therefore never
- * drops edges: the reader then scans the whole population instead. */
+ * drops edges: the reader then scans the whole population instead.
+ *
+ * Memory. A rank holds the entries of the targets it keeps, never the whole index: on 1024
+ * ranks of a network of 10^7 nodes the whole index (16 bytes per node and per range, 24 per
+ * span) would outweigh the rank's own tables. The kept nodes' entries are read in runs of
+ * neighbouring rows; what must be seen whole (the sum of all ranges, the full verification)
+ * is read in pieces of INDEX_PIECE rows and not kept. */
 #include "io/edge_index.h"
 
 #include <stdio.h>
@@ -21,19 +27,6 @@ static int cmp_range(const void *x, const void *y) {
 
 void cz_row_ranges_sort(cz_row_ranges *r) {
   if (r->n > 1) qsort(r->r, r->n, 2 * sizeof *r->r, cmp_range); /* r is NULL when no target has edges */
-}
-
-/* Reads dataset `name` of the target_to_source index under either spelling of the group
- * (indices / indicies) and of the dataset (node_id_to_ranges / node_id_to_range). */
-bool cz_edge_index_pairs(cz_h5file *f, const char *pop, const char *const *names, uint64_t **out, size_t *rows) {
-  static const char *const groups[] = {"indices", "indicies"};
-  for (size_t g = 0; g < 2; g++)
-    for (size_t k = 0; names[k]; k++) {
-      char path[1024];
-      snprintf(path, sizeof path, "/edges/%s/%s/target_to_source/%s", pop, groups[g], names[k]);
-      if (cz_h5_is_dataset(f, path)) return cz_h5_read_u64_pairs(f, path, out, rows) == CZ_OK;
-    }
-  return false;
 }
 
 /* Rows between two ranges of kept targets that are cheaper to read through (and skip) than to
@@ -67,10 +60,8 @@ bool cz_row_ranges_merge(cz_row_ranges *out, size_t gap, size_t *expected) {
   return true;
 }
 
-/* The index is read in pieces of this many rows, so that what a rank holds of it grows with
- * the targets it keeps, not with the population: on many ranks the whole index of a large
- * population (16 bytes per node and per range) would outweigh the rank's own share. Rows of
- * the wanted ones at most INDEX_GAP apart are read through in one read. */
+/* Reads of the index take at most INDEX_PIECE rows; wanted rows at most INDEX_GAP apart are
+ * read through in one read. */
 enum { INDEX_PIECE = 1 << 16, INDEX_GAP = 1024 };
 
 /* Finds the index dataset `name` of population pop under either spelling of the group
@@ -150,163 +141,245 @@ static cz_status ranges_cover(cz_h5file *f, const char *path, size_t nr, size_t 
   return CZ_OK;
 }
 
-/* The kept targets' ranges, from their entries of node_to (2 per kept id, checked to name
- * ranges below nr), appended to out. */
-static cz_status kept_ranges(cz_h5file *f, const char *range_path, const uint64_t *node_to, size_t nids, size_t nr,
-                             uint64_t *buf, cz_row_ranges *out, bool *ok) {
-  size_t nk = 0;
+/* Index entries of a piece of nodes: (range number k, node id) for each range of each node. */
+typedef struct range_keys {
+  size_t n, cap;
+  uint64_t *k, *id; /* [n] */
+} range_keys;
+
+static void range_keys_free(range_keys *q) {
+  free(q->k);
+  free(q->id);
+}
+
+/* Appends the ranges of nodes ids[0..nids) (node_to: their entries) to q; false when an entry
+ * names ranges past the table's nr rows. */
+static cz_status add_range_keys(range_keys *q, const uint64_t *ids, const uint64_t *node_to, size_t nids, size_t nr,
+                                bool *ok) {
   *ok = true;
+  size_t more = 0;
   for (size_t i = 0; *ok && i < nids; i++) {
     *ok = node_to[2 * i] <= node_to[2 * i + 1] && node_to[2 * i + 1] <= nr;
-    if (*ok) nk += (size_t)(node_to[2 * i + 1] - node_to[2 * i]);
+    if (*ok) more += (size_t)(node_to[2 * i + 1] - node_to[2 * i]);
   }
-  if (!*ok || nk == 0) return CZ_OK;
-  uint64_t *keys = NULL, *pairs = NULL;
-  CZ_NEW(keys, nk);
-  cz_status st = (pairs = cz_calloc(2 * nk, sizeof *pairs)) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  size_t m = 0;
-  for (size_t i = 0; st == CZ_OK && i < nids; i++)
-    for (uint64_t k = node_to[2 * i]; k < node_to[2 * i + 1]; k++) keys[m++] = k;
-  if (st == CZ_OK) qsort(keys, nk, sizeof *keys, cmp_u64);
-  if (st == CZ_OK) st = read_pairs_at(f, range_path, keys, nk, buf, pairs);
+  if (!*ok || more == 0) return CZ_OK;
+  size_t cap_k = q->cap, cap_id = q->cap;
+  void *gk = q->k, *gi = q->id;
+  cz_status st = cz_grow(&gk, &cap_k, q->n + more, sizeof *q->k);
+  q->k = gk;
+  if (st == CZ_OK) st = cz_grow(&gi, &cap_id, q->n + more, sizeof *q->id);
+  q->id = gi;
+  CZ_TRY(st);
+  q->cap = cap_k < cap_id ? cap_k : cap_id;
+  for (size_t i = 0; i < nids; i++)
+    for (uint64_t k = node_to[2 * i]; k < node_to[2 * i + 1]; k++) {
+      q->k[q->n] = k;
+      q->id[q->n++] = ids[i];
+    }
+  return CZ_OK;
+}
+
+static int cmp_key_pair(const void *x, const void *y) {
+  const uint64_t *a = x, *b = y;
+  return (a[0] > b[0]) - (a[0] < b[0]);
+}
+
+/* The ranges of q as spans [first row, end row, node id] sorted by row (empty ones left out),
+ * appended to *spans (*ns of them); false when a range is reversed or ends past n_file, or two
+ * overlap. buf: INDEX_PIECE pairs of scratch. */
+static cz_status spans_of_keys(cz_h5file *f, const char *range_path, range_keys *q, size_t n_file, uint64_t *buf,
+                               uint64_t **spans, size_t *ns, size_t *cap, bool *ok) {
+  *ok = true;
+  if (q->n == 0) return CZ_OK;
+  uint64_t *byk = NULL, *pairs = NULL;
+  CZ_NEW(byk, 2 * q->n);
+  cz_status st = (pairs = cz_calloc(2 * q->n, sizeof *pairs)) ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; st == CZ_OK && i < q->n; i++) {
+    byk[2 * i] = q->k[i];
+    byk[2 * i + 1] = q->id[i];
+  }
+  if (st == CZ_OK) qsort(byk, q->n, 2 * sizeof *byk, cmp_key_pair);
+  for (size_t i = 0; st == CZ_OK && i < q->n; i++) q->k[i] = byk[2 * i]; /* the keys in order, for the reads */
+  if (st == CZ_OK) st = read_pairs_at(f, range_path, q->k, q->n, buf, pairs);
+  const size_t first = *ns;
   if (st == CZ_OK) {
-    void *grown = out->r;
-    st = cz_grow(&grown, &out->cap, 2 * (out->n + nk), sizeof *out->r);
-    out->r = grown;
+    void *grown = *spans;
+    st = cz_grow(&grown, cap, 3 * (*ns + q->n + 1), sizeof **spans);
+    *spans = grown;
   }
-  for (size_t k = 0; st == CZ_OK && k < nk; k++) {
-    if (pairs[2 * k] == pairs[2 * k + 1]) continue;
-    out->r[2 * out->n] = pairs[2 * k];
-    out->r[2 * out->n + 1] = pairs[2 * k + 1];
-    out->n++;
+  for (size_t i = 0; st == CZ_OK && *ok && i < q->n; i++) {
+    *ok = pairs[2 * i] <= pairs[2 * i + 1] && pairs[2 * i + 1] <= n_file;
+    if (!*ok || pairs[2 * i] == pairs[2 * i + 1]) continue;
+    uint64_t *sp = *spans + 3 * (*ns)++;
+    sp[0] = pairs[2 * i];
+    sp[1] = pairs[2 * i + 1];
+    sp[2] = byk[2 * i + 1];
   }
-  free(keys);
+  if (st == CZ_OK && *ok) {
+    qsort(*spans + 3 * first, *ns - first, 3 * sizeof **spans, cmp_range);
+    for (size_t i = first + 1; *ok && i < *ns; i++) *ok = (*spans)[3 * i] >= (*spans)[3 * (i - 1) + 1];
+  }
+  free(byk);
   free(pairs);
   return st;
+}
+
+static const char *const k_node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
+static const char *const k_range_names[] = {"range_to_edge_id", NULL};
+
+cz_status cz_edge_index_kept_spans(cz_h5file *f, const cz_edge_pop *e, const cz_node_pop *tp, size_t n_file,
+                                   const cz_edge_filter *flt, bool sum_all, cz_index_spans *out, bool *ok) {
+  memset(out, 0, sizeof *out);
+  char node_path[1024], range_path[1024];
+  size_t nn = 0, nr = 0;
+  *ok = index_dataset(f, e->name, k_node_names, node_path, sizeof node_path, &nn) &&
+        index_dataset(f, e->name, k_range_names, range_path, sizeof range_path, &nr);
+  cz_error_clear(); /* a missing or unreadable index only means a full scan */
+  if (!*ok || n_file == 0) return CZ_OK;
+  uint64_t *buf = NULL, *ids = NULL, *node_to = NULL;
+  size_t nids = 0, cap = 0;
+  range_keys q = {0, 0, NULL, NULL};
+  CZ_NEW(buf, 2 * (size_t)INDEX_PIECE);
+  cz_status st = sum_all ? ranges_cover(f, range_path, nr, n_file, buf, ok) : CZ_OK;
+  if (st == CZ_OK && *ok) st = kept_ids(e, tp, nn, flt, &ids, &nids);
+  if (st == CZ_OK && *ok && nids && !(node_to = cz_calloc(2 * nids, sizeof *node_to)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && *ok) st = read_pairs_at(f, node_path, ids, nids, buf, node_to);
+  if (st == CZ_OK && *ok) st = add_range_keys(&q, ids, node_to, nids, nr, ok);
+  if (st == CZ_OK && *ok) st = spans_of_keys(f, range_path, &q, n_file, buf, &out->s, &out->n, &cap, ok);
+  for (size_t i = 0; st == CZ_OK && *ok && i < out->n; i++) out->rows += out->s[3 * i + 1] - out->s[3 * i];
+  free(buf);
+  free(ids);
+  free(node_to);
+  range_keys_free(&q);
+  if (st != CZ_OK || !*ok) {
+    cz_index_spans_free(out);
+    if (st == CZ_ERR_NOMEM) return st;
+    cz_error_clear(); /* an index that cannot be read only means a full scan */
+    *ok = false;
+  }
+  return CZ_OK;
+}
+
+void cz_index_spans_free(cz_index_spans *s) {
+  free(s->s);
+  memset(s, 0, sizeof *s);
 }
 
 /* The rows of the edges onto the targets the filter keeps, from the target_to_source index.
  * The index is used only when it accounts for every edge of the population exactly once
  * (BMTK's files, with gaps filled with [0, 0], do); otherwise *usable is false and the caller
- * scans the whole population, so a partial or stale index can never drop edges. Only the kept
- * targets' entries are held; the coverage is summed piece by piece. */
+ * scans the whole population, so a partial or stale index can never drop edges. */
 cz_status cz_edge_index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_pop *tp, size_t n_file,
                               const cz_edge_filter *flt, cz_row_ranges *out, size_t *expected, bool *usable) {
-  static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
-  static const char *const range_names[] = {"range_to_edge_id", NULL};
-  *usable = false;
   *expected = 0;
-  char node_path[1024], range_path[1024];
-  size_t nn = 0, nr = 0;
-  bool ok = index_dataset(f, e->name, node_names, node_path, sizeof node_path, &nn) &&
-            index_dataset(f, e->name, range_names, range_path, sizeof range_path, &nr);
-  cz_error_clear(); /* a missing or unreadable index only means a full scan */
-  if (!ok) return CZ_OK;
-  if (n_file == 0) { /* nothing to read, whatever the index says */
-    *usable = true;
-    return CZ_OK;
+  cz_index_spans ks;
+  CZ_TRY(cz_edge_index_kept_spans(f, e, tp, n_file, flt, true, &ks, usable));
+  if (!*usable) return CZ_OK;
+  void *grown = out->r;
+  cz_status st = cz_grow(&grown, &out->cap, 2 * (out->n + ks.n + 1), sizeof *out->r);
+  out->r = grown;
+  for (size_t i = 0; st == CZ_OK && i < ks.n; i++) {
+    out->r[2 * out->n] = ks.s[3 * i];
+    out->r[2 * out->n + 1] = ks.s[3 * i + 1];
+    out->n++;
   }
-  uint64_t *buf = NULL, *ids = NULL, *node_to = NULL;
-  size_t nids = 0;
-  CZ_NEW(buf, 2 * (size_t)INDEX_PIECE);
-  cz_status st = ranges_cover(f, range_path, nr, n_file, buf, &ok);
-  if (st == CZ_OK && ok) st = kept_ids(e, tp, nn, flt, &ids, &nids);
-  if (st == CZ_OK && ok && nids && !(node_to = cz_calloc(2 * nids, sizeof *node_to)))
-    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && ok) st = read_pairs_at(f, node_path, ids, nids, buf, node_to);
-  if (st == CZ_OK && ok) st = kept_ranges(f, range_path, node_to, nids, nr, buf, out, &ok);
-  free(buf);
-  free(ids);
-  free(node_to);
-  if (st != CZ_OK && st != CZ_ERR_NOMEM) {
-    cz_error_clear(); /* an index that cannot be read only means a full scan */
-    out->n = 0;
-    return CZ_OK;
-  }
+  cz_index_spans_free(&ks);
   CZ_TRY(st);
-  if (!ok) return CZ_OK;
-  cz_row_ranges_sort(out);
   char src[1024], tgt[1024];
   snprintf(src, sizeof src, "/edges/%s/source_node_id", e->name);
   snprintf(tgt, sizeof tgt, "/edges/%s/target_node_id", e->name);
-  if (!cz_row_ranges_merge(out, cz_edge_index_gap(f, src, tgt), expected)) return CZ_OK;
-  *usable = true;
+  *usable = cz_row_ranges_merge(out, cz_edge_index_gap(f, src, tgt), expected);
   return CZ_OK;
 }
 
-/* The spans of an index, [first row, end row, node id] sorted by row, when its ranges cover
- * [0, n_file) exactly once (*ok); the rows' target ids are not looked at. */
-cz_status cz_edge_index_spans(const uint64_t *node_to, size_t nn, const uint64_t *range_to, size_t nr, size_t n_file,
-                             uint64_t **out, size_t *nspans, bool *ok) {
-  *out = NULL;
-  *nspans = 0;
-  uint64_t *spans = NULL;
-  CZ_NEW(spans, 3 * nr + 3);
-  size_t ns = 0;
-  *ok = true;
-  for (size_t id = 0; *ok && id < nn; id++) {
-    *ok = node_to[2 * id] <= node_to[2 * id + 1] && node_to[2 * id + 1] <= nr;
-    for (uint64_t k = node_to[2 * id]; *ok && k < node_to[2 * id + 1]; k++) {
-      if (range_to[2 * k] == range_to[2 * k + 1]) continue;
-      *ok = range_to[2 * k] < range_to[2 * k + 1] && range_to[2 * k + 1] <= n_file && ns < nr;
-      if (*ok) {
-        spans[3 * ns] = range_to[2 * k];
-        spans[3 * ns + 1] = range_to[2 * k + 1];
-        spans[3 * ns + 2] = id;
-        ns++;
-      }
-    }
-  }
-  if (*ok) qsort(spans, ns, 3 * sizeof *spans, cmp_range);
-  for (size_t i = 0; *ok && i < ns; i++) *ok = spans[3 * i] == (i ? spans[3 * (i - 1) + 1] : 0);
-  *ok = *ok && (ns ? spans[3 * (ns - 1) + 1] : 0) == n_file;
-  if (!*ok) {
-    free(spans);
-    return CZ_OK;
-  }
-  *out = spans;
-  *nspans = ns;
-  return CZ_OK;
-}
-
-/* Whether every row in [lo, hi) names as its target the node of the span holding it (*ok).
- * Reads the target ids through buf (cap entries); safe on several threads (distinct bufs). */
-cz_status cz_edge_index_check_rows(cz_h5file *f, const char *tgt_path, const uint64_t *spans, size_t ns, size_t lo,
-                                 size_t hi, uint64_t *buf, size_t cap, bool *ok) {
+/* Whether every row of spans[0..ns) (sorted by row) names its span's node as its target (*ok).
+ * Neighbouring spans are read together, cap rows at most at a time, through buf. Thread-safe
+ * with distinct buffers (range reads only). */
+cz_status cz_edge_index_check_span_rows(cz_h5file *f, const char *tgt_path, const uint64_t *spans, size_t ns,
+                                        uint64_t *buf, size_t cap, bool *ok) {
   *ok = true;
   size_t sp = 0;
-  while (sp < ns && spans[3 * sp + 1] <= lo) sp++;
-  for (size_t a = lo; *ok && a < hi; a += cap) {
-    const size_t m = hi - a < cap ? hi - a : cap;
-    CZ_TRY(cz_h5_read_u64_range(f, tgt_path, a, m, buf));
-    for (size_t k = 0; *ok && k < m;) { /* span by span: the spans cover the rows */
-      while (a + k >= spans[3 * sp + 1]) sp++;
-      const size_t end = spans[3 * sp + 1] - a < m ? (size_t)(spans[3 * sp + 1] - a) : m;
-      const uint64_t node = spans[3 * sp + 2];
-      uint64_t other = 0;
-      for (; k < end; k++) other |= buf[k] ^ node;
-      *ok = other == 0;
+  while (*ok && sp < ns) {
+    size_t end_sp = sp + 1; /* spans sp..end_sp-1 lie back to back */
+    while (end_sp < ns && spans[3 * end_sp] == spans[3 * (end_sp - 1) + 1]) end_sp++;
+    const uint64_t lo = spans[3 * sp], hi = spans[3 * (end_sp - 1) + 1];
+    size_t at = sp;
+    for (uint64_t a = lo; *ok && a < hi; a += cap) {
+      const size_t m = hi - a < cap ? (size_t)(hi - a) : cap;
+      CZ_TRY(cz_h5_read_u64_range(f, tgt_path, (size_t)a, m, buf));
+      for (size_t k = 0; *ok && k < m;) {
+        while (a + k >= spans[3 * at + 1]) at++;
+        const size_t end = spans[3 * at + 1] - a < m ? (size_t)(spans[3 * at + 1] - a) : m;
+        const uint64_t node = spans[3 * at + 2];
+        uint64_t other = 0;
+        for (; k < end; k++) other |= buf[k] ^ node;
+        *ok = other == 0;
+      }
     }
+    sp = end_sp;
+  }
+  return CZ_OK;
+}
+
+/* Checked spans whose rows name a node the target population lacks: edges that no rank would
+ * read through the index, so an error here, as when the edges are read whole. */
+static cz_status spans_name_nodes(const cz_edge_pop *e, const cz_node_pop *tp, const uint64_t *spans, size_t ns) {
+  for (size_t i = 0; i < ns; i++) {
+    size_t row;
+    CZ_CHECK(cz_circuit_row_of(tp, spans[3 * i + 2], &row), CZ_ERR_FORMAT,
+             "%s: /edges/%s/target_node_id[%llu] = %llu names a node that does not exist in population %s (%zu nodes)",
+             e->file, e->name, (unsigned long long)spans[3 * i], (unsigned long long)spans[3 * i + 2], tp->name, tp->n);
   }
   return CZ_OK;
 }
 
 /* Whether population e's target_to_source index lists exactly its edges: every node's ranges
- * together cover [0, n_file) without overlap, and every row of a node's range names that node
- * as its target. One pass over the target ids (through buf, cap entries). */
-cz_status cz_edge_index_verify(cz_h5file *f, const cz_edge_pop *e, const char *tgt_path, size_t n_file, uint64_t *buf,
-                              size_t cap, bool *ok) {
-  static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
-  static const char *const range_names[] = {"range_to_edge_id", NULL};
-  uint64_t *node_to = NULL, *range_to = NULL, *spans = NULL;
-  size_t nn = 0, nr = 0, ns = 0;
-  *ok = cz_edge_index_pairs(f, e->name, node_names, &node_to, &nn) && cz_edge_index_pairs(f, e->name, range_names, &range_to, &nr);
+ * lie in [0, n_file) without overlap, every row of a node's ranges names that node as its
+ * target, and the nodes' ranges hold n_file rows in all; checked rows naming a node tp lacks are
+ * an error (CZ_ERR_FORMAT). Node by node, INDEX_PIECE nodes at a
+ * time, so that memory holds a piece of the index, never the whole; the target ids are read
+ * once (through buf, cap entries). A row names one node only, so ranges of different pieces
+ * cannot overlap once their rows are checked. */
+cz_status cz_edge_index_verify(cz_h5file *f, const cz_edge_pop *e, const cz_node_pop *tp, const char *tgt_path,
+                              size_t n_file, uint64_t *buf, size_t cap, bool *ok) {
+  char node_path[1024], range_path[1024];
+  size_t nn = 0, nr = 0;
+  *ok = index_dataset(f, e->name, k_node_names, node_path, sizeof node_path, &nn) &&
+        index_dataset(f, e->name, k_range_names, range_path, sizeof range_path, &nr);
   cz_error_clear();
-  cz_status st = *ok ? cz_edge_index_spans(node_to, nn, range_to, nr, n_file, &spans, &ns, ok) : CZ_OK;
-  if (st == CZ_OK && *ok) st = cz_edge_index_check_rows(f, tgt_path, spans, ns, 0, n_file, buf, cap, ok);
+  if (!*ok) return CZ_OK;
+  uint64_t *pbuf = NULL, *ids = NULL, *node_to = NULL, *spans = NULL;
+  size_t ns = 0, scap = 0;
+  uint64_t rows = 0;
+  bool named_error = false;
+  range_keys q = {0, 0, NULL, NULL};
+  CZ_NEW(pbuf, 2 * (size_t)INDEX_PIECE);
+  cz_status st = (ids = cz_calloc(INDEX_PIECE, sizeof *ids)) && (node_to = cz_calloc(2 * (size_t)INDEX_PIECE, sizeof *node_to))
+                     ? CZ_OK
+                     : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t a = 0; st == CZ_OK && *ok && a < nn; a += INDEX_PIECE) {
+    const size_t m = nn - a < INDEX_PIECE ? nn - a : INDEX_PIECE;
+    for (size_t i = 0; i < m; i++) ids[i] = a + i;
+    q.n = ns = 0;
+    st = cz_h5_read_u64_pairs_range(f, node_path, a, m, node_to);
+    if (st == CZ_OK) st = add_range_keys(&q, ids, node_to, m, nr, ok);
+    if (st == CZ_OK && *ok) st = spans_of_keys(f, range_path, &q, n_file, pbuf, &spans, &ns, &scap, ok);
+    for (size_t i = 0; st == CZ_OK && *ok && i < ns; i++) rows += spans[3 * i + 1] - spans[3 * i];
+    if (st == CZ_OK && *ok) st = cz_edge_index_check_span_rows(f, tgt_path, spans, ns, buf, cap, ok);
+    if (st == CZ_OK && *ok && (st = spans_name_nodes(e, tp, spans, ns)) != CZ_OK) named_error = true;
+  }
+  *ok = *ok && rows == n_file;
+  free(pbuf);
+  free(ids);
   free(node_to);
-  free(range_to);
   free(spans);
+  range_keys_free(&q);
+  if (st != CZ_OK && st != CZ_ERR_NOMEM && !named_error) {
+    cz_error_clear(); /* an index that cannot be read is not used */
+    *ok = false;
+    return CZ_OK;
+  }
   return st;
 }
 

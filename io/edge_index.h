@@ -25,27 +25,42 @@ void cz_row_ranges_sort(cz_row_ranges *r);
  * False when ranges overlap. */
 bool cz_row_ranges_merge(cz_row_ranges *out, size_t gap, size_t *expected);
 
-/* Reads the index dataset of population pop under the first of names that exists, as [rows]
- * pairs. Owned (*out). False when there is none or it cannot be read. */
-bool cz_edge_index_pairs(cz_h5file *f, const char *pop, const char *const *names, uint64_t **out, size_t *rows);
 /* Rows between two kept ranges that are cheaper to read through than around (datasets src
  * and tgt of the population). */
 size_t cz_edge_index_gap(cz_h5file *f, const char *src, const char *tgt);
-/* The rows of the edges onto the targets flt keeps, from the index of e (target population tp,
- * n_file rows); *usable false when the index does not cover every edge exactly once. */
+
+/* Spans of an index: [first row, end row, node id] triples, sorted by row, disjoint, none
+ * empty; rows: the rows they hold. */
+typedef struct cz_index_spans {
+  size_t n;
+  uint64_t *s; /* [3n] */
+  uint64_t rows;
+} cz_index_spans;
+void cz_index_spans_free(cz_index_spans *s);
+
+/* The spans of the targets flt keeps (flt->keep_target), from the index of e (target
+ * population tp, n_file rows): only their entries are read and held, piece by piece. *ok false
+ * (and no spans) when there is no index, or it cannot hold: the ranges of the whole table do
+ * not sum to n_file, or a kept node's entries point past the range table, past n_file, or
+ * overlap. sum_all false leaves out the first check (which reads the whole range table, piece
+ * by piece), for parties that sum their kept rows instead. The rows' target ids are not read.
+ * Owned (*out). */
+cz_status cz_edge_index_kept_spans(cz_h5file *f, const cz_edge_pop *e, const cz_node_pop *tp, size_t n_file,
+                                   const cz_edge_filter *flt, bool sum_all, cz_index_spans *out, bool *ok);
+/* The rows of the edges onto the targets flt keeps, as ranges at most cz_edge_index_gap rows
+ * apart merged; *usable false when the index does not hold (cz_edge_index_kept_spans). */
 cz_status cz_edge_index_ranges(cz_h5file *f, const cz_edge_pop *e, const cz_node_pop *tp, size_t n_file,
                                const cz_edge_filter *flt, cz_row_ranges *out, size_t *expected, bool *usable);
-/* The spans of an index, [first row, end row, node id] sorted by row, when its ranges cover
- * [0, n_file) exactly once (*ok). Owned (*out). */
-cz_status cz_edge_index_spans(const uint64_t *node_to, size_t nn, const uint64_t *range_to, size_t nr, size_t n_file,
-                              uint64_t **out, size_t *nspans, bool *ok);
-/* Whether every row in [lo, hi) names its span's node as its target (*ok), read through buf
- * (cap entries). */
-cz_status cz_edge_index_check_rows(cz_h5file *f, const char *tgt_path, const uint64_t *spans, size_t ns, size_t lo,
-                                   size_t hi, uint64_t *buf, size_t cap, bool *ok);
-/* Whether population e's index lists exactly its edges (*ok): one pass over the target ids. */
-cz_status cz_edge_index_verify(cz_h5file *f, const cz_edge_pop *e, const char *tgt_path, size_t n_file, uint64_t *buf,
-                               size_t cap, bool *ok);
+/* Whether every row of the spans names its span's node as its target (*ok), read through buf
+ * (cap entries). Thread-safe with distinct buffers (range reads only, io/h5.h). */
+cz_status cz_edge_index_check_span_rows(cz_h5file *f, const char *tgt_path, const uint64_t *spans, size_t ns,
+                                        uint64_t *buf, size_t cap, bool *ok);
+/* Whether population e's index lists exactly its edges (*ok): every node's ranges within the
+ * rows and disjoint, each row naming its node, n_file rows in all. Reads the index piece by
+ * piece and the target ids once (through buf, cap entries). Checked rows that name a node tp
+ * (the target population) lacks are CZ_ERR_FORMAT, naming the first. */
+cz_status cz_edge_index_verify(cz_h5file *f, const cz_edge_pop *e, const cz_node_pop *tp, const char *tgt_path,
+                               size_t n_file, uint64_t *buf, size_t cap, bool *ok);
 /* Whether c has checked the index of "file:population" key against every edge; recording it. */
 bool cz_circuit_index_verified(const cz_circuit *c, const char *key);
 cz_status cz_circuit_mark_verified(cz_circuit *c, const char *key);

@@ -546,15 +546,28 @@ static cz_status take_plain_rows(cz_row_reader *r, size_t a, size_t m, plain_val
   return CZ_OK;
 }
 
-/* The target ids of rows [a, a + m), from the spans of an index checked against every row. */
-static void targets_of_rows(const uint64_t *spans, size_t ns, size_t a, size_t m, uint64_t *tgt) {
-  size_t lo = 0, hi = ns; /* the first span ending after row a */
+/* The first span ending after row a. */
+static size_t span_after(const uint64_t *spans, size_t ns, size_t a) {
+  size_t lo = 0, hi = ns;
   while (lo < hi) {
     const size_t mid = lo + (hi - lo) / 2;
     if (spans[3 * mid + 1] <= a) lo = mid + 1;
     else hi = mid;
   }
-  for (size_t k = 0, sp = lo; k < m && sp < ns; sp++) {
+  return lo;
+}
+
+/* Whether the spans cover rows [a, a + m) without a gap: the spans are those of the kept
+ * targets only, and rows read through between them (other parties' targets) have no span. */
+static bool spans_cover(const uint64_t *spans, size_t ns, size_t a, size_t m) {
+  size_t at = a;
+  for (size_t sp = span_after(spans, ns, a); at < a + m && sp < ns && spans[3 * sp] <= at; sp++) at = spans[3 * sp + 1];
+  return at >= a + m;
+}
+
+/* The target ids of rows [a, a + m), from the spans of a checked index that cover them. */
+static void targets_of_rows(const uint64_t *spans, size_t ns, size_t a, size_t m, uint64_t *tgt) {
+  for (size_t k = 0, sp = span_after(spans, ns, a); k < m && sp < ns; sp++) {
     const size_t end = spans[3 * sp + 1] - a < m ? (size_t)(spans[3 * sp + 1] - a) : m;
     const uint64_t node = spans[3 * sp + 2];
     for (; k < end; k++) tgt[k] = node;
@@ -572,8 +585,9 @@ static cz_status read_rows_in(cz_row_reader *r, const cz_row_ranges *ranges) {
   for (size_t q = 0; q < ranges->n && st == CZ_OK; q++)
     for (size_t a = (size_t)ranges->r[2 * q]; a < ranges->r[2 * q + 1] && st == CZ_OK; a += r->cap) {
       const size_t m = (size_t)ranges->r[2 * q + 1] - a < r->cap ? (size_t)ranges->r[2 * q + 1] - a : r->cap;
-      st = read_chunk(r->f, r->p, a, m, !r->spans, r->need_index, ch);
-      if (st == CZ_OK && r->spans) targets_of_rows(r->spans, r->nspans, a, m, ch->tgt);
+      const bool from_spans = r->spans && spans_cover(r->spans, r->nspans, a, m);
+      st = read_chunk(r->f, r->p, a, m, !from_spans, r->need_index, ch);
+      if (st == CZ_OK && from_spans) targets_of_rows(r->spans, r->nspans, a, m, ch->tgt);
       if (st == CZ_OK && r->need_index) st = read_group_windows(r->f, e->file, e->name, r->eg, a, m, ch->group, ch->index);
       plain_values how = PLAIN_NONE;
       uint64_t group = 0;

@@ -91,7 +91,7 @@ typedef struct cz_row_reader {
   size_t cap;      /* rows per read */
   bool in_ranges;  /* the ranges come from the index: skip rows of targets the filter drops */
   size_t seen;     /* rows of kept targets read (in_ranges) */
-  /* cz_edge_index_spans of an index whose every row was checked: the target ids need no reading */
+  /* spans (io/edge_index.h) of a checked index: the target ids of rows they cover need no reading */
   const uint64_t *spans;
   size_t nspans;
   size_t streamed; /* edges handed over in full batches */

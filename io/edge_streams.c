@@ -32,10 +32,7 @@ typedef struct stream_pop {
   cz_edge_paths p;
   size_t n_file;
   cz_edge_groups eg; /* columns; every read has windows of its own */
-  uint64_t *node_to, *range_to; /* the index: [2 nn], [2 nr] */
-  size_t nn, nr;
-  uint64_t *spans; /* cz_edge_index_spans: which node each row belongs to */
-  size_t nspans;
+  cz_index_spans ks; /* the index's spans of the targets the streams keep */
   bool by_target; /* the index lists exactly the population's edges (as far as checked) */
   bool rows_checked; /* every row's target id is its span's node (checked now, or before by
                         this circuit: cz_circuit_index_verified), so reads take the ids from the spans */
@@ -53,9 +50,7 @@ struct cz_edge_streams {
 
 static void stream_pop_free(stream_pop *sp) {
   cz_edge_groups_free(&sp->eg);
-  free(sp->spans);
-  free(sp->node_to);
-  free(sp->range_to);
+  cz_index_spans_free(&sp->ks);
 }
 
 void cz_edge_streams_close(cz_edge_streams **ps) {
@@ -76,48 +71,33 @@ void cz_edge_streams_close(cz_edge_streams **ps) {
   *ps = NULL;
 }
 
-/* Reads population sp's index and its spans (the ranges must cover the rows exactly once);
- * with check_rows, also every row's target id, unless this circuit checked it before.
+/* Reads the spans of the kept targets from population sp's index (their ranges must lie in
+ * the rows, disjoint, and the whole table's ranges must sum to the rows). With check_rows the
+ * index is checked here, unless this circuit checked it before: when the kept targets hold
+ * every row, against their rows; otherwise in full (cz_edge_index_verify, piece by piece).
  * sp->by_target tells whether it held so far. buf: cap entries of scratch. */
-/* Reading through the index visits only the population's own nodes: an edge onto an id the
- * population lacks would be skipped without a word, so such an id is an error here, as it is
- * when the edges are read whole. */
-static cz_status check_span_targets(const cz_circuit *c, const cz_edge_pop *e, const stream_pop *sp) {
+static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e, stream_pop *sp,
+                              const cz_edge_filter *keep, bool check_rows, uint64_t *buf, size_t cap) {
   const cz_node_pop *tp = &c->nodes[e->target_pop];
-  for (size_t i = 0; i < sp->nspans; i++) {
-    size_t row;
-    const uint64_t *span = &sp->spans[3 * i];
-    CZ_CHECK(span[0] == span[1] || cz_circuit_row_of(tp, span[2], &row), CZ_ERR_FORMAT,
-             "%s: /edges/%s/target_node_id[%llu] = %llu names a node that does not exist in population %s (%zu "
-             "nodes)",
-             e->file, e->name, (unsigned long long)span[0], (unsigned long long)span[2], tp->name, tp->n);
-  }
-  return CZ_OK;
-}
-
-static cz_status stream_index(cz_circuit *c, cz_h5file *f, const cz_edge_pop *e, stream_pop *sp, bool check_rows,
-                              uint64_t *buf, size_t cap) {
-  static const char *const node_names[] = {"node_id_to_ranges", "node_id_to_range", NULL};
-  static const char *const range_names[] = {"range_to_edge_id", NULL};
-  sp->by_target = cz_edge_index_pairs(f, e->name, node_names, &sp->node_to, &sp->nn) &&
-                  cz_edge_index_pairs(f, e->name, range_names, &sp->range_to, &sp->nr);
-  cz_error_clear(); /* without a usable index the population is read whole */
-  if (!sp->by_target) return CZ_OK;
-  CZ_TRY(cz_edge_index_spans(sp->node_to, sp->nn, sp->range_to, sp->nr, sp->n_file, &sp->spans, &sp->nspans, &sp->by_target));
   char key[2048];
   snprintf(key, sizeof key, "%s:%s", e->file, e->name);
-  sp->rows_checked = sp->by_target && cz_circuit_index_verified(c, key);
-  if (sp->by_target && sp->rows_checked) return check_span_targets(c, e, sp);
-  if (!sp->by_target || !check_rows) return CZ_OK;
-  CZ_TRY(cz_edge_index_check_rows(f, sp->p.tgt, sp->spans, sp->nspans, 0, sp->n_file, buf, cap, &sp->by_target));
+  const bool verified = cz_circuit_index_verified(c, key);
+  CZ_TRY(cz_edge_index_kept_spans(f, e, tp, sp->n_file, keep, check_rows && !verified, &sp->ks, &sp->by_target));
+  if (!sp->by_target) return CZ_OK;
+  sp->rows_checked = verified;
+  if (sp->rows_checked || !check_rows) return CZ_OK;
+  if (sp->ks.rows == sp->n_file)
+    CZ_TRY(cz_edge_index_check_span_rows(f, sp->p.tgt, sp->ks.s, sp->ks.n, buf, cap, &sp->by_target));
+  else
+    CZ_TRY(cz_edge_index_verify(f, e, tp, sp->p.tgt, sp->n_file, buf, cap, &sp->by_target));
   sp->rows_checked = sp->by_target;
-  return sp->by_target ? check_span_targets(c, e, sp) : CZ_OK;
+  return sp->by_target ? cz_circuit_mark_verified(c, key) : CZ_OK;
 }
 
 /* Adds population `name` of file k to the streams: its metadata into c->edges, the rest into
  * a stream_pop. */
 static cz_status stream_pop_open(cz_edge_streams *s, size_t k, const char *file, const char *name,
-                                 bool check_rows) {
+                                 const cz_edge_filter *keep, bool check_rows) {
   cz_circuit *c = s->c;
   cz_edge_pop *e = NULL;
   CZ_TRY(cz_edge_pop_append(c, file, name, &e));
@@ -139,10 +119,11 @@ static cz_status stream_pop_open(cz_edge_streams *s, size_t k, const char *file,
   CZ_TRY(cz_edge_check_length(sf->f, sp->p.group, sp->n_file, false));
   CZ_TRY(cz_edge_check_length(sf->f, sp->p.index, sp->n_file, false));
   cz_edge_chunk *ch = s->slot[0];
-  return stream_index(c, sf->f, e, sp, check_rows, ch->tgt, ch->cap);
+  return stream_index(c, sf->f, e, sp, keep, check_rows, ch->tgt, ch->cap);
 }
 
-static cz_status stream_file_open(cz_edge_streams *s, const cz_config *cfg, size_t k, bool check_rows) {
+static cz_status stream_file_open(cz_edge_streams *s, const cz_config *cfg, size_t k, const cz_edge_filter *keep,
+                                  bool check_rows) {
   const cz_cfg_edges *ce = &cfg->edges[k];
   stream_file *sf = &s->files[s->nfiles++];
   memset(sf, 0, sizeof *sf);
@@ -164,16 +145,17 @@ static cz_status stream_file_open(cz_edge_streams *s, const cz_config *cfg, size
   st = grown ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (grown) s->pops = grown;
   for (size_t i = 0; i < npops && st == CZ_OK; i++)
-    st = stream_pop_open(s, s->nfiles - 1, ce->edges_file, pops[i], check_rows);
+    st = stream_pop_open(s, s->nfiles - 1, ce->edges_file, pops[i], keep, check_rows);
   cz_h5_free_names(pops, npops);
   return st;
 }
 
-cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, bool check_rows,
-                               cz_edge_streams **out) {
+cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, const cz_edge_filter *keep,
+                               bool check_rows, cz_edge_streams **out) {
   *out = NULL;
   CZ_CHECK(c->nedges == 0, CZ_ERR_INTERNAL, "edges are already loaded");
-  CZ_CHECK(nslots >= 1, CZ_ERR_INTERNAL, "edge streams: %d slots", nslots);
+  CZ_CHECK(nslots >= 1 && keep && keep->keep_target, CZ_ERR_INTERNAL, "edge streams: %d slots, or no target filter",
+           nslots);
   cz_edge_streams *s = NULL;
   CZ_NEW(s, 1);
   s->c = c;
@@ -184,7 +166,7 @@ cz_status cz_edge_streams_open(cz_circuit *c, const cz_config *cfg, int nslots, 
   if (st == CZ_OK) s->nslots = nslots;
   for (int t = 0; t < s->nslots && st == CZ_OK; t++) st = cz_edge_chunk_new(CZ_EDGE_CHUNK, &s->slot[t]);
   for (size_t k = 0; k < cfg->nedges && st == CZ_OK; k++)
-    if (cfg->edges[k].enabled) st = stream_file_open(s, cfg, k, check_rows);
+    if (cfg->edges[k].enabled) st = stream_file_open(s, cfg, k, keep, check_rows);
   if (st != CZ_OK) {
     cz_error_trace(__FILE__, __LINE__, __func__);
     cz_edge_streams_close(&s);
@@ -202,9 +184,15 @@ cz_status cz_edge_streams_check_rows(cz_edge_streams *s, size_t i, int slot, int
   const stream_pop *sp = &s->pops[i];
   *ok = sp->by_target;
   if (!sp->by_target || sp->rows_checked) return CZ_OK;
-  const size_t lo = cz_slice_start(sp->n_file, part, nparts), hi = cz_slice_start(sp->n_file, part + 1, nparts);
+  const size_t lo = cz_slice_start(sp->ks.n, part, nparts), hi = cz_slice_start(sp->ks.n, part + 1, nparts);
   cz_edge_chunk *ch = s->slot[slot];
-  return cz_edge_index_check_rows(s->files[sp->file].f, sp->p.tgt, sp->spans, sp->nspans, lo, hi, ch->tgt, ch->cap, ok);
+  return cz_edge_index_check_span_rows(s->files[sp->file].f, sp->p.tgt, sp->ks.s + 3 * lo, hi - lo, ch->tgt, ch->cap,
+                                       ok);
+}
+
+void cz_edge_streams_rows(const cz_edge_streams *s, size_t i, uint64_t *kept, uint64_t *total) {
+  *kept = s->pops[i].ks.rows;
+  *total = s->pops[i].n_file;
 }
 
 bool cz_edge_streams_index_ok(const cz_edge_streams *s, size_t i) { return s->pops[i].by_target; }
@@ -214,7 +202,6 @@ cz_status cz_edge_streams_set_index_ok(cz_edge_streams *s, size_t i, bool ok) {
   sp->by_target = sp->rows_checked = ok;
   if (!ok) return CZ_OK;
   const cz_edge_pop *e = &s->c->edges[sp->e];
-  CZ_TRY(check_span_targets(s->c, e, sp));
   char key[2048];
   snprintf(key, sizeof key, "%s:%s", e->file, e->name);
   return cz_circuit_index_verified(s->c, key) ? CZ_OK : cz_circuit_mark_verified(s->c, key);
@@ -226,42 +213,46 @@ bool cz_edge_streams_by_target(const cz_edge_streams *s) {
   return true;
 }
 
-cz_status cz_edge_streams_in_counts(const cz_edge_streams *s, size_t e, uint64_t *count) {
+cz_status cz_edge_streams_in_counts(const cz_edge_streams *s, size_t e, cz_edge_count_fn add, void *ctx) {
   const stream_pop *sp = NULL;
   for (size_t i = 0; i < s->npops && !sp; i++)
     if (s->pops[i].e == e) sp = &s->pops[i];
   CZ_CHECK(sp && sp->by_target, CZ_ERR_INTERNAL, "edge population %zu has no checked index", e);
   const cz_node_pop *tp = &s->c->nodes[s->c->edges[e].target_pop];
-  for (size_t row = 0; row < tp->n; row++) {
-    const uint64_t id = cz_node_id(tp, row);
-    if (id >= sp->nn) continue;
-    for (uint64_t k = sp->node_to[2 * id]; k < sp->node_to[2 * id + 1]; k++)
-      count[row] += sp->range_to[2 * k + 1] - sp->range_to[2 * k];
+  for (size_t i = 0; i < sp->ks.n; i++) {
+    const uint64_t *span = &sp->ks.s[3 * i];
+    size_t row = 0;
+    CZ_CHECK(cz_circuit_row_of(tp, span[2], &row), CZ_ERR_INTERNAL, "edge population %zu: a kept span names node %llu",
+             e, (unsigned long long)span[2]);
+    add(ctx, (uint32_t)row, span[1] - span[0]);
   }
   return CZ_OK;
 }
 
-/* The row ranges of the targets flt keeps, sorted, ranges at most sp->gap rows apart merged;
- * *expected: their rows. */
+/* The row ranges of the kept spans' targets flt keeps too, sorted, ranges at most sp->gap rows
+ * apart merged; *expected: their rows. */
 static cz_status stream_ranges(const cz_circuit *c, const stream_pop *sp, const cz_edge_filter *flt, cz_row_ranges *out,
                                size_t *expected) {
   const cz_edge_pop *e = &c->edges[sp->e];
   const cz_node_pop *tp = &c->nodes[e->target_pop];
   out->n = 0;
-  for (size_t row = 0; row < tp->n; row++) {
-    const uint64_t id = cz_node_id(tp, row);
-    if (id >= sp->nn || !flt->keep_target(flt->ctx, e->target_pop, (uint32_t)row)) continue;
-    for (uint64_t k = sp->node_to[2 * id]; k < sp->node_to[2 * id + 1]; k++) {
-      if (sp->range_to[2 * k] == sp->range_to[2 * k + 1]) continue;
-      void *grown = out->r;
-      CZ_TRY(cz_grow(&grown, &out->cap, 2 * (out->n + 1), sizeof *out->r));
-      out->r = grown;
-      out->r[2 * out->n] = sp->range_to[2 * k];
-      out->r[2 * out->n + 1] = sp->range_to[2 * k + 1];
-      out->n++;
+  uint64_t last_id = UINT64_MAX;
+  bool keep = false;
+  for (size_t i = 0; i < sp->ks.n; i++) {
+    const uint64_t *span = &sp->ks.s[3 * i];
+    if (span[2] != last_id) { /* a node's spans tend to come together */
+      size_t row = 0;
+      last_id = span[2];
+      keep = cz_circuit_row_of(tp, span[2], &row) && flt->keep_target(flt->ctx, e->target_pop, (uint32_t)row);
     }
+    if (!keep) continue;
+    void *grown = out->r;
+    CZ_TRY(cz_grow(&grown, &out->cap, 2 * (out->n + 1), sizeof *out->r));
+    out->r = grown;
+    out->r[2 * out->n] = span[0];
+    out->r[2 * out->n + 1] = span[1];
+    out->n++;
   }
-  cz_row_ranges_sort(out);
   CZ_CHECK(cz_row_ranges_merge(out, sp->gap, expected), CZ_ERR_INTERNAL, "%s: the checked index of %s has overlapping ranges", e->file,
            e->name);
   return CZ_OK;
@@ -315,7 +306,7 @@ static cz_status stream_pop_read(cz_edge_streams *s, const stream_pop *sp, int s
                        .need_index = cz_edge_groups_any(&sp->eg) && !ids_only, .ids_only = ids_only,
                        .batching = true, .eg = &own, .ti = &sf->ti, .info = sf->info, .types = sf->types,
                        .flt = flt, .sink = &sink, .ch = ch, .cap = cap, .in_ranges = true,
-                       .spans = sp->rows_checked ? sp->spans : NULL, .nspans = sp->nspans};
+                       .spans = sp->rows_checked ? sp->ks.s : NULL, .nspans = sp->ks.n};
   if (st == CZ_OK) st = cz_edge_read_rows(&reader, ranges);
   if (st == CZ_OK && reader.seen != expected)
     st = CZ_ERROR(CZ_ERR_INTERNAL, "%s: the checked index of %s missed edges", view.file, view.name);

@@ -296,7 +296,7 @@ static uint64_t send_lists_estimate(const cz_network *net, const share_counts *n
 
 static uint64_t columns_bytes(const cz_h5_column *cols, size_t n) {
   uint64_t b = 0;
-  for (size_t i = 0; i < n; i++) b += cols[i].n * (cols[i].num ? sizeof *cols[i].num : sizeof *cols[i].str);
+  for (size_t i = 0; i < n; i++) b += cols[i].numeric ? cols[i].held * sizeof *cols[i].num : cols[i].n * sizeof *cols[i].str;
   return b;
 }
 

@@ -135,15 +135,15 @@ static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   return CZ_OK;
 }
 
-/* Each rank's share of the rows is cut into this many slices, which its threads take in
- * turn: the slices a rank checks depend on the number of ranks only, never on its threads. */
+/* Each rank's kept spans are cut into this many slices, which its threads take in turn: the
+ * slices a rank checks depend on its targets only, never on its threads. */
 enum { INDEX_SLICES_PER_RANK = 64 };
 
-/* Checks this rank's slices of every edge population's rows on nt threads: bad[i] counts the
- * slices that found population i's index wrong. */
-static cz_status check_index_slices(cz_edge_streams *es, int nt, uint64_t *bad) {
+/* Checks the rows of this rank's kept spans of every edge population on nt threads: bad[i]
+ * counts the slices that found population i's index wrong, kept[i] the rows of its kept spans. */
+static cz_status check_index_slices(cz_edge_streams *es, int nt, uint64_t *bad, uint64_t *kept) {
   const size_t n = cz_edge_streams_count(es);
-  const int k = INDEX_SLICES_PER_RANK, first = cz_comm_rank() * k, nparts = cz_comm_size() * k;
+  const int k = INDEX_SLICES_PER_RANK;
   uint8_t *wrong = cz_calloc((size_t)nt * n + 1, 1);
   cz_error_note *notes = cz_calloc((size_t)nt, sizeof *notes);
   cz_status st = wrong && notes ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
@@ -153,13 +153,17 @@ static cz_status check_index_slices(cz_edge_streams *es, int nt, uint64_t *bad) 
     for (int j = t; ts == CZ_OK && j < k; j += nt)
       for (size_t i = 0; ts == CZ_OK && i < n; i++) {
         bool ok = false;
-        ts = cz_edge_streams_check_rows(es, i, t, first + j, nparts, &ok);
+        ts = cz_edge_streams_check_rows(es, i, t, j, k, &ok);
         wrong[(size_t)t * n + i] |= !ok;
       }
     cz_error_take(ts, &notes[t]);
   }
   for (int t = 0; st == CZ_OK && t < nt; t++)
     for (size_t i = 0; i < n; i++) bad[i] += wrong[(size_t)t * n + i];
+  for (size_t i = 0; st == CZ_OK && i < n; i++) {
+    uint64_t total;
+    cz_edge_streams_rows(es, i, &kept[i], &total);
+  }
   for (int t = 0; notes && t < nt; t++) {
     if (st == CZ_OK && notes[t].code != CZ_OK) st = cz_error_raise(&notes[t]);
     cz_error_note_free(&notes[t]);
@@ -169,25 +173,38 @@ static cz_status check_index_slices(cz_edge_streams *es, int nt, uint64_t *bad) 
   return st;
 }
 
-/* Every thread of every rank checks the edge files' target_to_source indexes against its
- * slice of their rows, and the ranks agree population by population: the build then trusts an
- * index found right everywhere (its rows read once in all, however many ranks and threads), and
- * checks any other in full. */
+/* Every rank reads the index entries of its own targets and checks their rows, a slice per
+ * thread, and the ranks agree population by population: an index holds when every rank found
+ * its rows right and the ranks' rows add up to all of them (a row names one target, so rows
+ * checked on different ranks cannot overlap). The build then trusts an index found right (its
+ * rows read once in all, however many ranks and threads), and checks any other in full. No
+ * rank holds more of an index than its own targets' entries. */
 static cz_status check_edge_indexes(run_state *s) {
   const double t0 = cz_now();
   const int nt = s->threads < 1 ? 1 : s->threads;
+  const cz_circuit *c = s->circuit;
+  size_t *pop_offset = cz_calloc(c->nnodes + 1, sizeof *pop_offset);
+  CZ_CHECK(pop_offset, CZ_ERR_NOMEM, "out of memory");
+  for (size_t p = 0; p < c->nnodes; p++) pop_offset[p + 1] = pop_offset[p] + c->nodes[p].n;
+  const cz_place_filter_ctx fc = {s->rank_of_gid, pop_offset, (uint32_t)cz_comm_rank()};
+  const cz_edge_filter keep = {.keep_target = cz_place_keep_target, .ctx = &fc};
   cz_edge_streams *es = NULL;
-  cz_status st = cz_edge_streams_open(s->circuit, s->cfg, nt, false, &es);
+  cz_status st = cz_edge_streams_open(s->circuit, s->cfg, nt, &keep, false, &es);
   const size_t n = st == CZ_OK ? cz_edge_streams_count(es) : 0;
-  uint64_t *bad = st == CZ_OK ? cz_calloc(n + 1, sizeof *bad) : NULL;
+  uint64_t *bad = st == CZ_OK ? cz_calloc(2 * n + 1, sizeof *bad) : NULL, *kept = bad ? bad + n : NULL;
   if (st == CZ_OK && !bad) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK) st = check_index_slices(es, nt, bad);
+  if (st == CZ_OK) st = check_index_slices(es, nt, bad, kept);
   st = cz_comm_agree(st);
-  if (st == CZ_OK) st = cz_comm_allreduce_sum_u64_array(bad, n);
-  for (size_t i = 0; st == CZ_OK && i < n; i++) st = cz_edge_streams_set_index_ok(es, i, bad[i] == 0);
+  if (st == CZ_OK) st = cz_comm_allreduce_sum_u64_array(bad, 2 * n);
+  for (size_t i = 0; st == CZ_OK && i < n; i++) {
+    uint64_t mine, total;
+    cz_edge_streams_rows(es, i, &mine, &total);
+    st = cz_edge_streams_set_index_ok(es, i, bad[i] == 0 && kept[i] == total);
+  }
   free(bad);
+  free(pop_offset);
   cz_edge_streams_close(&es);
-  cz_log_debug("edge indexes checked, a slice of their rows per thread and rank, in %.2f s", cz_now() - t0);
+  cz_log_debug("edge indexes checked, each rank its own targets' rows, in %.2f s", cz_now() - t0);
   return st;
 }
 

@@ -126,12 +126,12 @@ typedef struct cz_network {
 } cz_network;
 
 /* Builds this rank's part of the network from the circuit: its neuron groups with their
- * parameters, the synapses onto them with weights and delays in steps, partitioned for
- * nthreads threads. rank_of_gid (borrowed; NULL: every neuron is local) says where each
+ * parameters (the circuit reads their per-node dynamics_params: cz_circuit_load_params), the
+ * synapses onto them with weights and delays in steps, partitioned for nthreads threads. rank_of_gid (borrowed; NULL: every neuron is local) says where each
  * neuron lives; the circuit holds the edges onto this rank's neurons (its other edges are
  * ignored). layout (borrowed, copied; NULL: cz_net_layout_default()) forces layouts the data
  * would not choose. cz_net_connect completes it. Owned (*out). Local. */
-cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
+cz_status cz_net_build(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
                        const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_network **out);
 /* The same build straight from the edge files, for runs: c holds the nodes only; the edge
  * files are streamed two or three times (validate and count, count when the scan could not,

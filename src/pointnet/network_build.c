@@ -51,6 +51,12 @@ static cz_status build_synapses(cz_network *net, cz_net_edge_source *src) {
   return st;
 }
 
+/* Whether the node is one of this rank's neurons (ctx: the network; its gid map is set). */
+static bool holds_node(const void *ctx, uint32_t pop, uint32_t row) {
+  const cz_network *net = ctx;
+  return cz_gidmap_lid(&net->gm, net->gm.pop_offset[pop] + row) != CZ_NO_NID;
+}
+
 static cz_status build(cz_network *net, const cz_config *cfg, cz_net_edge_source *src, int nthreads,
                        const uint32_t *rank_of_gid) {
   const cz_circuit *c = src->c;
@@ -74,6 +80,7 @@ static cz_status build(cz_network *net, const cz_config *cfg, cz_net_edge_source
   cz_status st = cz_net_assign_groups(net, c, kinds, rank_of_gid);
   free(kinds);
   CZ_TRY(st);
+  CZ_TRY(cz_circuit_load_params(src->c, holds_node, net));
   CZ_TRY(cz_net_set_neuron_params(net, c, net->nthreads));
   net->nsyn_models = c->nsyn_models;
   CZ_CHECK(c->nsyn_models <= UINT16_MAX, CZ_ERR_CONFIG, "%s: more than %d synapse models (edge types with parameters)",
@@ -107,10 +114,10 @@ static cz_status build_with(const cz_config *cfg, cz_net_edge_source *src, int n
   return CZ_OK;
 }
 
-cz_status cz_net_build(const cz_config *cfg, const cz_circuit *c, int nthreads, int rank, int nranks,
+cz_status cz_net_build(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
                        const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_network **out) {
-  /* preloaded: the passes only read the circuit */
-  cz_net_edge_source src = {.c = (cz_circuit *)c, .streamed = false, .cfg = cfg, .rank_of_gid = rank_of_gid};
+  /* preloaded: the passes only read the edges */
+  cz_net_edge_source src = {.c = c, .streamed = false, .cfg = cfg, .rank_of_gid = rank_of_gid};
   return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, layout, out);
 }
 

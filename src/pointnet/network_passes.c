@@ -149,7 +149,8 @@ cz_status cz_net_pass_threaded(cz_net_edge_source *s, cz_network *net, const uin
 cz_status cz_net_open_streams(cz_network *net, cz_net_edge_source *src) {
   if (!src->streamed || src->read || !net->layout.edge_threads) return CZ_OK;
   const double t0 = cz_now();
-  CZ_TRY(cz_edge_streams_open(src->c, src->cfg, net->nthreads, true, &src->streams));
+  const cz_edge_filter keep = {.keep_target = keep_local_target, .ctx = src};
+  CZ_TRY(cz_edge_streams_open(src->c, src->cfg, net->nthreads, &keep, true, &src->streams));
   src->t_open = cz_now() - t0;
   if (!cz_edge_streams_by_target(src->streams)) {
     cz_log_debug("an edge population has no usable target_to_source index: edges are read on one thread");

@@ -179,18 +179,28 @@ static cz_status visit_scan(cz_network *net, const cz_circuit *c, size_t e, cons
   return scan_pop(net, c, ep, ctx);
 }
 
+/* Adds edges onto a row of one target population to its neuron's in-degree. */
+typedef struct indegree_acc {
+  const cz_network *net;
+  size_t offset; /* gid of the population's first node */
+  size_t *indeg;
+} indegree_acc;
+
+static void add_indegree(void *ctx, uint32_t row, uint64_t n) {
+  const indegree_acc *a = ctx;
+  const uint32_t nid = cz_gidmap_lid(&a->net->gm, a->offset + row);
+  if (nid != CZ_NO_NID) a->indeg[nid] += (size_t)n;
+}
+
 /* The in-degree of every local neuron from the populations' indexes (threaded passes). */
 static cz_status index_indegrees(const cz_network *net, const cz_net_edge_source *src, size_t *indeg) {
   const cz_circuit *c = src->c;
-  uint64_t *count = NULL;
-  CZ_NEW(count, net->gm.nsrc + 1);
-  cz_status st = CZ_OK;
-  for (size_t e = 0; e < c->nedges && st == CZ_OK; e++)
-    st = cz_edge_streams_in_counts(src->streams, e, count + net->gm.pop_offset[c->edges[e].target_pop]);
-  for (size_t gid = 0; st == CZ_OK && gid < net->gm.nsrc; gid++)
-    if (cz_gidmap_lid(&net->gm, gid) != CZ_NO_NID) indeg[cz_gidmap_lid(&net->gm, gid)] = (size_t)count[gid];
-  free(count);
-  return st;
+  memset(indeg, 0, net->N * sizeof *indeg);
+  for (size_t e = 0; e < c->nedges; e++) {
+    indegree_acc a = {net, net->gm.pop_offset[c->edges[e].target_pop], indeg};
+    CZ_TRY(cz_edge_streams_in_counts(src->streams, e, add_indegree, &a));
+  }
+  return CZ_OK;
 }
 
 /* Adds thread scans' sums into the first (acc[0]) and the network. */

@@ -414,7 +414,18 @@ static void check_config(const cz_config *cfg, const char *dir) {
   assert_string_equal(cfg->output_dir, out);
 }
 
-static void check_circuit(const cz_circuit *c, const char *dir) {
+static bool keep_rows_3_to_7(const void *ctx, uint32_t pop, uint32_t row) {
+  return pop == *(const uint32_t *)ctx && (row == 3 || row == 7);
+}
+
+static bool keep_every_node(const void *ctx, uint32_t pop, uint32_t row) {
+  (void)ctx;
+  (void)pop;
+  (void)row;
+  return true;
+}
+
+static void check_circuit(cz_circuit *c, const char *dir) {
   cz_brunel_sizes s = small_sizes();
   int b = cz_circuit_find_pop(c, "brunel"), x = cz_circuit_find_pop(c, "external");
   assert_true(b >= 0 && x >= 0);
@@ -428,8 +439,23 @@ static void check_circuit(const cz_circuit *c, const char *dir) {
   double *v_m = read_f64(f, "/nodes/brunel/0/dynamics_params/V_m", &n);
   assert_ok(cz_h5_close(&f));
   double v = -1;
+  /* read for the kept nodes only: from the first kept group index to the last */
+  const uint32_t bp = (uint32_t)b;
+  assert_ok(cz_circuit_load_params(c, keep_rows_3_to_7, &bp));
+  const cz_h5_column *col = &c->nodes[b].groups[0].params[0];
+  assert_string_equal(col->name, "V_m");
+  assert_int_equal(col->first, 3);
+  assert_int_equal(col->held, 5);
+  assert_int_equal(col->n, n);
   assert_true(cz_circuit_param_override(&c->nodes[b], 3, "V_m", &v));
   assert_true(v == v_m[3]);
+  assert_true(cz_circuit_param_override(&c->nodes[b], 7, "V_m", &v));
+  assert_true(v == v_m[7]);
+  assert_false(cz_circuit_param_override(&c->nodes[b], 3, "no_such_param", &v));
+  assert_ok(cz_circuit_load_params(c, keep_every_node, NULL));
+  assert_int_equal(c->nodes[b].groups[0].params[0].held, n);
+  assert_true(cz_circuit_param_override(&c->nodes[b], SMALL_N - 1, "V_m", &v));
+  assert_true(v == v_m[SMALL_N - 1]);
   free(v_m);
   assert_int_equal(c->nedges, 2);
   cz_edge_values values = {0};

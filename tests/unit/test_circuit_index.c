@@ -205,19 +205,53 @@ static void collected_free(collected *k) {
 
 static bool keep_odd_target(const void *ctx, uint32_t tp, uint32_t tr) { return !keep_target(ctx, tp, tr); }
 
+static bool keep_any_target(const void *ctx, uint32_t tp, uint32_t tr) {
+  (void)ctx;
+  (void)tp;
+  (void)tr;
+  return true;
+}
+
+static const cz_edge_filter k_keep_all = {.keep_target = keep_any_target};
+static const cz_edge_filter k_keep_even = {.keep_target = keep_target};
+static const cz_edge_filter k_keep_odd = {.keep_target = keep_odd_target};
+
+/* Counts the index's in-degrees into count[row]. */
+static void count_row(void *ctx, uint32_t row, uint64_t n) { ((uint64_t *)ctx)[row] += n; }
+
+/* Asserts that collected k holds population e of w's edges onto even (or odd) targets. */
+static void assert_collected(const cz_edge_pop *w, size_t e, const collected *k, bool even) {
+  size_t at = 0;
+  for (size_t i = 0; i < w->n; i++) {
+    if ((w->target_row[i] % 2 == 0) != even) continue;
+    assert_true(at < k->n[e]);
+    assert_int_equal(k->src[e][at], w->source_row[i]);
+    assert_int_equal(k->tgt[e][at], w->target_row[i]);
+    assert_int_equal(k->row[e][at], i);
+    at++;
+  }
+  assert_int_equal(at, k->n[e]);
+}
+
+/* The generated network twice: loaded whole (nodes and edges), and its nodes only. */
+static cz_config *load_whole_and_nodes(cz_circuit **whole, cz_circuit **nodes) {
+  char dir[512];
+  generate(dir, sizeof dir);
+  cz_config *cfg = net_config(dir);
+  assert_int_equal(cz_circuit_load_nodes(cfg, whole), CZ_OK);
+  assert_int_equal(cz_circuit_load_edges(*whole, cfg, NULL), CZ_OK);
+  assert_int_equal(cz_circuit_load_nodes(cfg, nodes), CZ_OK);
+  return cfg;
+}
+
 /* Two slots read the even and the odd targets' edges, in batches of 7, and get exactly the
  * edges a full load keeps for them, in file order, with their file rows. */
 static void test_streams_read_like_load(void **state) {
   (void)state;
-  char dir[512];
-  generate(dir, sizeof dir);
-  cz_config *cfg = net_config(dir);
   cz_circuit *whole = NULL, *c = NULL;
-  assert_int_equal(cz_circuit_load_nodes(cfg, &whole), CZ_OK);
-  assert_int_equal(cz_circuit_load_edges(whole, cfg, NULL), CZ_OK);
-  assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
+  cz_config *cfg = load_whole_and_nodes(&whole, &c);
   cz_edge_streams *es = NULL;
-  assert_int_equal(cz_edge_streams_open(c, cfg, 2, true, &es), CZ_OK);
+  assert_int_equal(cz_edge_streams_open(c, cfg, 2, &k_keep_all, true, &es), CZ_OK);
   assert_true(cz_edge_streams_by_target(es));
   assert_int_equal(c->nedges, whole->nedges);
   collected even = {0}, odd = {0};
@@ -242,7 +276,7 @@ static void test_streams_read_like_load(void **state) {
     assert_int_equal(io, odd.n[e]);
     /* the index's in-degrees are the edges' */
     uint64_t *count = calloc(c->nodes[w->target_pop].n + 1, sizeof *count);
-    assert_int_equal(cz_edge_streams_in_counts(es, e, count), CZ_OK);
+    assert_int_equal(cz_edge_streams_in_counts(es, e, count_row, count), CZ_OK);
     for (size_t i = 0; i < w->n; i++) count[w->target_row[i]]--;
     for (size_t r = 0; r < c->nodes[w->target_pop].n; r++) assert_int_equal(count[r], 0);
     free(count);
@@ -251,6 +285,39 @@ static void test_streams_read_like_load(void **state) {
   collected_free(&odd);
   cz_edge_streams_close(&es);
   assert_int_equal(c->nedges, 0);
+  cz_circuit_destroy(&c);
+  cz_circuit_destroy(&whole);
+  cz_cfg_destroy(&cfg);
+}
+
+/* Streams that keep the even targets only hold their spans only; the rows between them (odd
+ * targets, read through) take their target ids from the file, and the reads keep exactly the
+ * even targets' edges. Alone (check_rows), such streams check the index in full. */
+static void test_streams_of_kept_targets(void **state) {
+  (void)state;
+  cz_circuit *whole = NULL, *c = NULL;
+  cz_config *cfg = load_whole_and_nodes(&whole, &c);
+  cz_edge_streams *es = NULL;
+  assert_int_equal(cz_edge_streams_open(c, cfg, 1, &k_keep_even, true, &es), CZ_OK);
+  assert_true(cz_edge_streams_by_target(es));
+  collected even = {0};
+  cz_edge_filter fe = {.keep_target = keep_target, .batch = collect_batch, .batch_ctx = &even, .batch_edges = 5};
+  assert_int_equal(cz_edge_streams_read(es, 0, &fe), CZ_OK);
+  for (size_t e = 0; e < whole->nedges; e++) {
+    assert_collected(&whole->edges[e], e, &even, true);
+    uint64_t kept = 0, total = 0;
+    cz_edge_streams_rows(es, e, &kept, &total);
+    assert_int_equal(kept, even.n[e]); /* the spans are the even targets' */
+    assert_int_equal(total, whole->edges[e].n);
+    uint64_t *count = calloc(c->nodes[whole->edges[e].target_pop].n + 1, sizeof *count);
+    assert_int_equal(cz_edge_streams_in_counts(es, e, count_row, count), CZ_OK);
+    for (size_t i = 0; i < whole->edges[e].n; i++)
+      if (whole->edges[e].target_row[i] % 2 == 0) count[whole->edges[e].target_row[i]]--;
+    for (size_t r = 0; r < c->nodes[whole->edges[e].target_pop].n; r++) assert_int_equal(count[r], 0);
+    free(count);
+  }
+  collected_free(&even);
+  cz_edge_streams_close(&es);
   cz_circuit_destroy(&c);
   cz_circuit_destroy(&whole);
   cz_cfg_destroy(&cfg);
@@ -269,7 +336,7 @@ static void test_streams_index_checked_in_slices(void **state) {
   cz_circuit *c = NULL;
   assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
   cz_edge_streams *es = NULL;
-  assert_int_equal(cz_edge_streams_open(c, cfg, 2, false, &es), CZ_OK);
+  assert_int_equal(cz_edge_streams_open(c, cfg, 2, &k_keep_all, false, &es), CZ_OK);
   size_t bb = SIZE_MAX;
   for (size_t i = 0; i < cz_edge_streams_count(es); i++)
     if (strcmp(c->edges[i].name, "brunel_to_brunel") == 0) bb = i;
@@ -286,10 +353,23 @@ static void test_streams_index_checked_in_slices(void **state) {
   assert_int_equal(cz_edge_streams_read(es, 0, &f), CZ_ERR_INTERNAL);
   collected_free(&k);
   cz_edge_streams_close(&es);
-  /* opened with every row checked, the index is refused outright */
-  assert_int_equal(cz_edge_streams_open(c, cfg, 1, true, &es), CZ_OK);
+  /* opened with every row checked, the index is refused outright, whether the streams keep
+   * every target (their own rows are all rows) or half of them (checked in full) */
+  assert_int_equal(cz_edge_streams_open(c, cfg, 1, &k_keep_all, true, &es), CZ_OK);
   assert_false(cz_edge_streams_index_ok(es, bb));
   cz_edge_streams_close(&es);
+  assert_int_equal(cz_edge_streams_open(c, cfg, 1, &k_keep_even, true, &es), CZ_OK);
+  assert_false(cz_edge_streams_index_ok(es, bb));
+  cz_edge_streams_close(&es);
+  /* two parties (even and odd targets) hold rows that add up to the population's */
+  uint64_t kept[2] = {0, 0}, total = 0;
+  for (int party = 0; party < 2; party++) {
+    assert_int_equal(cz_edge_streams_open(c, cfg, 1, party ? &k_keep_odd : &k_keep_even, false, &es), CZ_OK);
+    cz_edge_streams_rows(es, bb, &kept[party], &total);
+    assert_true(kept[party] > 0 && kept[party] < total);
+    cz_edge_streams_close(&es);
+  }
+  assert_int_equal(kept[0] + kept[1], total);
   cz_circuit_destroy(&c);
   assert_true(ok[0]);  /* the first half of the rows is right */
   assert_false(ok[1]); /* the second half is not */
@@ -403,6 +483,7 @@ int main(void) {
       cmocka_unit_test(test_index_matches_scan),
       cmocka_unit_test(test_wrong_index_falls_back),
       cmocka_unit_test(test_streams_read_like_load),
+      cmocka_unit_test(test_streams_of_kept_targets),
       cmocka_unit_test(test_streams_index_checked_in_slices),
       cmocka_unit_test(test_index_read_in_pieces),
       cmocka_unit_test(test_stale_big_index_unusable),

@@ -79,8 +79,8 @@ static cz_status record_spikes(const cz_spike_list *mine, cz_epoch_result *out) 
   return CZ_OK;
 }
 
-/* Sends this rank's spikes to the ranks on their send lists; s->recv gets what the others sent,
- * sorted. */
+/* Sends this rank's spikes to the ranks in their cells' send sets, each spike to its ranks in
+ * ascending order; s->recv gets what the others sent, sorted. */
 static cz_status exchange_spikes(loop_state *s, cz_epoch_result *out) {
   const cz_engine *e = s->e;
   const cz_spike_list *mine = &s->mine;
@@ -89,11 +89,11 @@ static cz_status exchange_spikes(loop_state *s, cz_epoch_result *out) {
   const double t0 = cz_now();
   size_t *count = s->send_count, total = 0;
   memset(count, 0, (size_t)e->nranks * sizeof *count);
-  const uint32_t *ranks;
-  size_t nr;
+  cz_rank_set set;
   for (size_t i = 0; i < mine->n; i++) {
-    e->ops->send_ranks(e->impl, mine->lid[i], &ranks, &nr);
-    for (size_t k = 0; k < nr; k++) count[ranks[k]]++;
+    e->ops->send_ranks(e->impl, mine->lid[i], &set);
+    uint32_t r;
+    for (cz_rank_iter it = cz_rank_iter_start(set); cz_rank_iter_next(&it, &r);) count[r]++;
   }
   size_t *next = s->send_next;
   for (int r = 0; r < e->nranks; r++) {
@@ -102,8 +102,10 @@ static cz_status exchange_spikes(loop_state *s, cz_epoch_result *out) {
   }
   CZ_RESERVE(s->send_buf, s->send_cap, 2 * total + 2);
   for (size_t i = 0; i < mine->n; i++) {
-    e->ops->send_ranks(e->impl, mine->lid[i], &ranks, &nr);
-    for (size_t k = 0; k < nr; k++) cz_spike_pack(&mine->s[i], &s->send_buf[2 * next[ranks[k]]++]);
+    e->ops->send_ranks(e->impl, mine->lid[i], &set);
+    uint32_t r;
+    for (cz_rank_iter it = cz_rank_iter_start(set); cz_rank_iter_next(&it, &r);)
+      cz_spike_pack(&mine->s[i], &s->send_buf[2 * next[r]++]);
   }
   const double t1 = cz_now(), w0 = cz_xchg_wait_seconds(s->xchg);
   const int64_t *recv = NULL;

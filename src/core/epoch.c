@@ -79,6 +79,21 @@ static cz_status record_spikes(const cz_spike_list *mine, cz_epoch_result *out) 
   return CZ_OK;
 }
 
+/* The exchange's visits of a spike's ranks (cz_rank_set_each): count a record for rank r, and
+ * pack the spike into rank r's part of the buffer. */
+static void count_record(void *count, uint32_t r) { ((size_t *)count)[r]++; }
+
+typedef struct pack_target {
+  const cz_spike *spike;
+  size_t *next; /* [nranks] next record of each rank's part */
+  int64_t *buf;
+} pack_target;
+
+static void pack_record(void *ctx, uint32_t r) {
+  pack_target *p = ctx;
+  cz_spike_pack(p->spike, &p->buf[2 * p->next[r]++]);
+}
+
 /* Sends this rank's spikes to the ranks in their cells' send sets, each spike to its ranks in
  * ascending order; s->recv gets what the others sent, sorted. */
 static cz_status exchange_spikes(loop_state *s, cz_epoch_result *out) {
@@ -92,8 +107,7 @@ static cz_status exchange_spikes(loop_state *s, cz_epoch_result *out) {
   cz_rank_set set;
   for (size_t i = 0; i < mine->n; i++) {
     e->ops->send_ranks(e->impl, mine->lid[i], &set);
-    uint32_t r;
-    for (cz_rank_iter it = cz_rank_iter_start(set); cz_rank_iter_next(&it, &r);) count[r]++;
+    cz_rank_set_each(set, count_record, count);
   }
   size_t *next = s->send_next;
   for (int r = 0; r < e->nranks; r++) {
@@ -103,9 +117,8 @@ static cz_status exchange_spikes(loop_state *s, cz_epoch_result *out) {
   CZ_RESERVE(s->send_buf, s->send_cap, 2 * total + 2);
   for (size_t i = 0; i < mine->n; i++) {
     e->ops->send_ranks(e->impl, mine->lid[i], &set);
-    uint32_t r;
-    for (cz_rank_iter it = cz_rank_iter_start(set); cz_rank_iter_next(&it, &r);)
-      cz_spike_pack(&mine->s[i], &s->send_buf[2 * next[r]++]);
+    pack_target p = {&mine->s[i], next, s->send_buf};
+    cz_rank_set_each(set, pack_record, &p);
   }
   const double t1 = cz_now(), w0 = cz_xchg_wait_seconds(s->xchg);
   const int64_t *recv = NULL;

@@ -42,6 +42,8 @@ typedef struct loop_state {
   size_t nepoch;
   cz_xchg *xchg;
   size_t *send_count, *send_next; /* [nranks] */
+  cz_rank_set *send_sets;         /* the send sets of this epoch's spikes, asked once per spike */
+  size_t send_sets_cap;
   int64_t *send_buf;
   size_t send_cap;
 } loop_state;
@@ -104,10 +106,11 @@ static cz_status exchange_spikes(loop_state *s, cz_epoch_result *out) {
   const double t0 = cz_now();
   size_t *count = s->send_count, total = 0;
   memset(count, 0, (size_t)e->nranks * sizeof *count);
-  cz_rank_set set;
+  CZ_RESERVE(s->send_sets, s->send_sets_cap, mine->n + 1);
+  cz_rank_set *sets = s->send_sets;
   for (size_t i = 0; i < mine->n; i++) {
-    e->ops->send_ranks(e->impl, mine->lid[i], &set);
-    cz_rank_set_each(set, count_record, count);
+    e->ops->send_ranks(e->impl, mine->lid[i], &sets[i]);
+    cz_rank_set_each(sets[i], count_record, count);
   }
   size_t *next = s->send_next;
   for (int r = 0; r < e->nranks; r++) {
@@ -116,9 +119,8 @@ static cz_status exchange_spikes(loop_state *s, cz_epoch_result *out) {
   }
   CZ_RESERVE(s->send_buf, s->send_cap, 2 * total + 2);
   for (size_t i = 0; i < mine->n; i++) {
-    e->ops->send_ranks(e->impl, mine->lid[i], &set);
     pack_target p = {&mine->s[i], next, s->send_buf};
-    cz_rank_set_each(set, pack_record, &p);
+    cz_rank_set_each(sets[i], pack_record, &p);
   }
   const double t1 = cz_now(), w0 = cz_xchg_wait_seconds(s->xchg);
   const int64_t *recv = NULL;
@@ -198,6 +200,7 @@ static void teardown(loop_state *s) {
   cz_spike_list_free(&s->all);
   free(s->send_count);
   free(s->send_next);
+  free(s->send_sets);
   free(s->send_buf);
   cz_xchg_destroy(&s->xchg);
 }

@@ -16,6 +16,7 @@
 #include "base/timer.h"
 #include "comm/comm.h"
 #include "core/placement.h"
+#include "core/rank_set.h"
 #include "io/circuit.h"
 #include "io/config.h"
 #include "io/csv.h"
@@ -281,17 +282,25 @@ typedef struct share_counts {
   uint64_t neurons, synapses, plastic;
   uint64_t sources, sources_here; /* gids; gids with a synapse on this rank */
   int32_t min_delay, max_delay;   /* steps, of this share */
+  double send_reach;              /* estimated: the other ranks a neuron's spikes go to */
 } share_counts;
 
-/* The send lists cz_net_connect would build: offsets per neuron, and one entry per (neuron,
- * other rank holding a target of it). With a neuron's k targets (k the mean in-degree) spread
- * at random over R ranks, it reaches R (1 - (1 - 1/R)^k) of them, itself among them. */
-static uint64_t send_lists_estimate(const cz_network *net, const share_counts *n) {
-  if (net->nranks <= 1) return 0;
+/* The other ranks a neuron's spikes go to, on average: with its k targets (k the mean
+ * in-degree) spread at random over R ranks, it reaches R (1 - (1 - 1/R)^k) of them, itself
+ * among them. */
+static double send_reach_estimate(const cz_network *net, const share_counts *n) {
+  if (net->nranks <= 1) return 0.0;
   const double R = net->nranks, k = n->neurons ? (double)n->synapses / (double)n->neurons : 0.0;
   const double reached = R * (1.0 - pow(1.0 - 1.0 / R, k));
-  const double others = fmax(0.0, reached - reached / R);
-  return (uint64_t)((double)(net->N + 1) * sizeof(size_t) + (double)net->N * others * sizeof(uint32_t));
+  return fmax(0.0, reached - reached / R);
+}
+
+/* The send sets cz_net_connect would build (core/rank_set.h): an offset per neuron, and per
+ * neuron a list of the ranks it reaches or a bitmap over the ranks, whichever is smaller. */
+static uint64_t send_lists_estimate(const cz_network *net, double reach) {
+  if (net->nranks <= 1) return 0;
+  const double words = fmin(reach, (double)cz_rank_set_words((uint32_t)net->nranks));
+  return (uint64_t)((double)(net->N + 1) * sizeof(size_t) + (double)net->N * words * sizeof(uint32_t));
 }
 
 static uint64_t columns_bytes(const cz_h5_column *cols, size_t n) {
@@ -336,7 +345,8 @@ static void measure_share(const cz_network *net, share_bytes *b, share_counts *n
   n->sources_here = m.nslot;
   n->min_delay = net->max_delay ? net->min_delay : 1;
   n->max_delay = net->max_delay ? net->max_delay : 1;
-  b->send_lists_est = send_lists_estimate(net, n);
+  n->send_reach = send_reach_estimate(net, n);
+  b->send_lists_est = send_lists_estimate(net, n->send_reach);
 }
 
 /* A digest of the tables (64-bit words mixed in order): equal shares give equal digests,
@@ -477,7 +487,11 @@ static void print_text(const dry_options *o, const dry_result *r) {
   print_bytes_row("weight table", b->weight_table, "");
   print_bytes_row("archives", b->archives, "spike archive headers");
   print_bytes_row("built", built_bytes(b), "the tables above (neuron state only in the RSS)");
-  print_bytes_row("send lists", b->send_lists_est, "estimated (needs the other ranks)");
+  char send_what[160];
+  snprintf(send_what, sizeof send_what,
+           "estimated: per neuron an offset and a %s of the %.1f other ranks its targets reach, spread at random",
+           n->send_reach >= cz_rank_set_words((uint32_t)o->ranks) ? "bitmap" : "list", n->send_reach);
+  print_bytes_row("send lists", b->send_lists_est, o->ranks > 1 ? send_what : "none on one rank");
   print_bytes_row("circuit nodes", b->circuit_nodes, "the loaded node populations (io), every gid's");
   const double syn = (double)(n->synapses ? n->synapses : 1), src = (double)(n->sources_here ? n->sources_here : 1);
   printf("  bytes/synapse   %.3f (synapse arrays)\n", (double)(b->synapses + b->plastic) / syn);

@@ -26,6 +26,7 @@
 #include "base/status.h"
 #include "core/gidmap.h"
 #include "core/placement.h"
+#include "core/rank_set.h"
 #include "core/spikes.h"
 #include "core/timegrid.h"
 #include "io/circuit.h"
@@ -51,9 +52,10 @@ typedef struct cz_engine_ops {
   /* Called by one thread once every thread has updated up to t1: writes the report blocks
    * that are complete (NULL: nothing to write). Collective. */
   cz_status (*epoch_end)(void *impl, int64_t t1);
-  /* The ranks other than this one that need the spikes of local cell lid, ascending (NULL:
-   * the spikes stay on the rank). Thread-safe. */
-  void (*send_ranks)(const void *impl, uint32_t lid, const uint32_t **ranks, size_t *n);
+  /* The ranks other than this one that need the spikes of local cell lid, as a view into the
+   * engine's sets (core/rank_set.h; borrowed, valid while the engine lives). NULL: the spikes
+   * stay on the rank. Thread-safe. */
+  void (*send_ranks)(const void *impl, uint32_t lid, cz_rank_set *out);
 } cz_engine_ops;
 
 /* An engine instance as the loop sees it: borrowed pointers, valid while the engine lives. */

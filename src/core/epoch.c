@@ -42,6 +42,8 @@ typedef struct loop_state {
   size_t nepoch;
   cz_xchg *xchg;
   size_t *send_count, *send_next; /* [nranks] */
+  cz_rank_set *send_sets;         /* the send sets of this epoch's spikes, asked once per spike */
+  size_t send_sets_cap;
   int64_t *send_buf;
   size_t send_cap;
 } loop_state;
@@ -79,8 +81,23 @@ static cz_status record_spikes(const cz_spike_list *mine, cz_epoch_result *out) 
   return CZ_OK;
 }
 
-/* Sends this rank's spikes to the ranks on their send lists; s->recv gets what the others sent,
- * sorted. */
+/* The exchange's visits of a spike's ranks (cz_rank_set_each): count a record for rank r, and
+ * pack the spike into rank r's part of the buffer. */
+static void count_record(void *count, uint32_t r) { ((size_t *)count)[r]++; }
+
+typedef struct pack_target {
+  const cz_spike *spike;
+  size_t *next; /* [nranks] next record of each rank's part */
+  int64_t *buf;
+} pack_target;
+
+static void pack_record(void *ctx, uint32_t r) {
+  pack_target *p = ctx;
+  cz_spike_pack(p->spike, &p->buf[2 * p->next[r]++]);
+}
+
+/* Sends this rank's spikes to the ranks in their cells' send sets, each spike to its ranks in
+ * ascending order; s->recv gets what the others sent, sorted. */
 static cz_status exchange_spikes(loop_state *s, cz_epoch_result *out) {
   const cz_engine *e = s->e;
   const cz_spike_list *mine = &s->mine;
@@ -89,11 +106,11 @@ static cz_status exchange_spikes(loop_state *s, cz_epoch_result *out) {
   const double t0 = cz_now();
   size_t *count = s->send_count, total = 0;
   memset(count, 0, (size_t)e->nranks * sizeof *count);
-  const uint32_t *ranks;
-  size_t nr;
+  CZ_RESERVE(s->send_sets, s->send_sets_cap, mine->n + 1);
+  cz_rank_set *sets = s->send_sets;
   for (size_t i = 0; i < mine->n; i++) {
-    e->ops->send_ranks(e->impl, mine->lid[i], &ranks, &nr);
-    for (size_t k = 0; k < nr; k++) count[ranks[k]]++;
+    e->ops->send_ranks(e->impl, mine->lid[i], &sets[i]);
+    cz_rank_set_each(sets[i], count_record, count);
   }
   size_t *next = s->send_next;
   for (int r = 0; r < e->nranks; r++) {
@@ -102,8 +119,8 @@ static cz_status exchange_spikes(loop_state *s, cz_epoch_result *out) {
   }
   CZ_RESERVE(s->send_buf, s->send_cap, 2 * total + 2);
   for (size_t i = 0; i < mine->n; i++) {
-    e->ops->send_ranks(e->impl, mine->lid[i], &ranks, &nr);
-    for (size_t k = 0; k < nr; k++) cz_spike_pack(&mine->s[i], &s->send_buf[2 * next[ranks[k]]++]);
+    pack_target p = {&mine->s[i], next, s->send_buf};
+    cz_rank_set_each(sets[i], pack_record, &p);
   }
   const double t1 = cz_now(), w0 = cz_xchg_wait_seconds(s->xchg);
   const int64_t *recv = NULL;
@@ -183,6 +200,7 @@ static void teardown(loop_state *s) {
   cz_spike_list_free(&s->all);
   free(s->send_count);
   free(s->send_next);
+  free(s->send_sets);
   free(s->send_buf);
   cz_xchg_destroy(&s->xchg);
 }

@@ -179,15 +179,8 @@ static cz_status pe_epoch_end(void *impl, int64_t t1) {
   return s->rec ? cz_recorder_epoch_end(s->rec, t1) : CZ_OK;
 }
 
-static void pe_send_ranks(const void *impl, uint32_t lid, const uint32_t **ranks, size_t *n) {
-  const cz_network *net = ((const cz_point_engine *)impl)->net;
-  if (!net->send_off) {
-    *ranks = NULL;
-    *n = 0;
-    return;
-  }
-  *ranks = net->send_rank + net->send_off[lid];
-  *n = net->send_off[lid + 1] - net->send_off[lid];
+static void pe_send_ranks(const void *impl, uint32_t lid, cz_rank_set *out) {
+  *out = cz_rank_sets_get(&((const cz_point_engine *)impl)->net->send, lid);
 }
 
 static const cz_engine_ops pe_ops = {pe_update, pe_deliver, pe_epoch_end, pe_send_ranks};

@@ -44,8 +44,7 @@ void cz_net_memory(const cz_network *net, cz_net_mem *out) {
   }
   out->sources = net->sources.word ? (net->gm.nsrc / 64 + 1) * sizeof *net->sources.word : 0;
   out->gid_map = cz_gidmap_bytes(&net->gm);
-  if (net->send_off)
-    out->send_lists = (net->N + 1) * sizeof *net->send_off + net->send_off[net->N] * sizeof *net->send_rank;
+  out->send_lists = cz_rank_sets_bytes(&net->send);
 }
 
 void cz_net_destroy(cz_network **pnet) {
@@ -84,8 +83,7 @@ void cz_net_destroy(cz_network **pnet) {
   free(net->thr_lo);
   cz_sources_free(&net->sources);
   cz_gidmap_free(&net->gm);
-  free(net->send_off);
-  free(net->send_rank);
+  cz_rank_sets_free(&net->send);
   free(net);
   *pnet = NULL;
 }

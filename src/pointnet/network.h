@@ -5,8 +5,8 @@
  * neurons this rank simulates (its placement, placement.h) are also numbered by a local
  * neuron index (nid), grouped by model kind so that each kind's kernel runs over one
  * contiguous range; inside a group nids follow gids. Only synapses onto local neurons are kept.
- * Each local neuron has a send list: the other ranks that hold targets of it, which its spikes
- * are sent to (spike_exchange.h).
+ * Each local neuron has a send set: the other ranks that hold targets of it, which its spikes
+ * are sent to (spike_exchange.h), a list or a bitmap of ranks (core/rank_set.h).
  *
  * Synapses live with their targets. Threads own contiguous nid ranges (balanced by in-degree),
  * and each thread keeps the synapses onto its own neurons grouped by source, in edge order
@@ -45,6 +45,7 @@
 
 #include "base/status.h"
 #include "core/gidmap.h"
+#include "core/rank_set.h"
 #include "core/timegrid.h"
 #include "io/circuit.h"
 #include "io/config.h"
@@ -121,8 +122,7 @@ typedef struct cz_network {
   size_t noffgrid;          /* the config's networks.edges entries */
   cz_delay_tally *offgrid;  /* [noffgrid] this rank's edges whose delays are off the grid */
   int rank, nranks;
-  size_t *send_off;        /* [N + 1] send list of each local neuron (CSR), when nranks > 1 */
-  uint32_t *send_rank;     /* ranks, ascending */
+  cz_rank_sets send;       /* [N] send set of each local neuron (core/rank_set.h), when nranks > 1 */
 } cz_network;
 
 /* Builds this rank's part of the network from the circuit: its neuron groups with their
@@ -183,7 +183,7 @@ typedef struct cz_net_mem {
   size_t index;       /* every thread's source index (cz_syn_index) */
   size_t sources;     /* the rank's source table (cz_sources) */
   size_t gid_map;     /* the gid map (core/gidmap.h) */
-  size_t send_lists;  /* send_off and send_rank */
+  size_t send_lists;  /* the send sets */
 } cz_net_mem;
 void cz_net_memory(const cz_network *net, cz_net_mem *out);
 

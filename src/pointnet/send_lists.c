@@ -1,4 +1,4 @@
-/* cz_net_connect (network.h): the global delays and the send lists. */
+/* cz_net_connect (network.h): the global delays and the send lists (send sets of ranks). */
 #include "pointnet/network.h"
 
 #include <stdlib.h>
@@ -101,33 +101,34 @@ static cz_status check_request(const cz_network *net, const int64_t *rec, size_t
   return CZ_OK;
 }
 
-/* Send lists from the request words. They arrive grouped by requesting rank in rank order, so
- * each neuron's list comes out in ascending rank order. */
+/* Counts (add: adds) the ranks of the request words in the send sets of the neurons they ask
+ * for. */
+static void visit_requests(cz_rank_sets *sets, const int64_t *req, size_t nreq, const uint32_t *nid_by_ord, bool add) {
+  for (size_t i = 0; i < nreq; i++) {
+    const uint32_t rank = (uint32_t)((uint64_t)req[2 * i] >> 32);
+    for (uint64_t b = (uint64_t)req[2 * i + 1]; b; b &= b - 1) {
+      const uint64_t o = ((uint64_t)req[2 * i] & UINT32_MAX) * 64 + (uint64_t)__builtin_ctzll(b);
+      if (add)
+        cz_rank_sets_add(sets, nid_by_ord[o], rank);
+      else
+        cz_rank_sets_count(sets, nid_by_ord[o]);
+    }
+  }
+}
+
+/* Send sets from the request words. They arrive grouped by requesting rank in rank order, so
+ * each neuron's ranks are added in ascending order, as a list of ranks wants them. */
 static cz_status build_send_lists(cz_network *net, const int64_t *req, size_t nreq) {
   const size_t words = (net->N + 63) / 64;
   uint32_t *nid_by_ord = NULL;
   CZ_TRY(neurons_by_ordinal(net, &nid_by_ord));
   cz_status st = CZ_OK;
   for (size_t i = 0; i < nreq && st == CZ_OK; i++) st = check_request(net, &req[2 * i], words);
-  size_t *fill = NULL;
-  if (st == CZ_OK && !(net->send_off = cz_calloc(net->N + 1, sizeof *net->send_off)))
-    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < nreq && st == CZ_OK; i++)
-    for (uint64_t b = (uint64_t)req[2 * i + 1]; b; b &= b - 1) {
-      const uint64_t o = ((uint64_t)req[2 * i] & UINT32_MAX) * 64 + (uint64_t)__builtin_ctzll(b);
-      net->send_off[nid_by_ord[o] + 1]++;
-    }
-  for (size_t n = 0; st == CZ_OK && n < net->N; n++) net->send_off[n + 1] += net->send_off[n];
-  if (st == CZ_OK && !(net->send_rank = cz_calloc(net->send_off[net->N] + 1, sizeof *net->send_rank)))
-    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && !(fill = cz_calloc(net->N + 1, sizeof *fill))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < nreq && st == CZ_OK; i++)
-    for (uint64_t b = (uint64_t)req[2 * i + 1]; b; b &= b - 1) {
-      const uint64_t o = ((uint64_t)req[2 * i] & UINT32_MAX) * 64 + (uint64_t)__builtin_ctzll(b);
-      const uint32_t nid = nid_by_ord[o];
-      net->send_rank[net->send_off[nid] + fill[nid]++] = (uint32_t)((uint64_t)req[2 * i] >> 32);
-    }
-  free(fill);
+  if (st == CZ_OK) st = cz_rank_sets_begin(&net->send, net->N, (uint32_t)net->nranks);
+  if (st == CZ_OK) visit_requests(&net->send, req, nreq, nid_by_ord, false);
+  if (st == CZ_OK) st = cz_rank_sets_lay_out(&net->send);
+  if (st == CZ_OK) visit_requests(&net->send, req, nreq, nid_by_ord, true);
+  if (st == CZ_OK) st = cz_rank_sets_finish(&net->send);
   free(nid_by_ord);
   return st;
 }

@@ -68,6 +68,12 @@ b=$("$cadenza" dry-run --ranks $R --rank 2 --json --partition round-robin "$tmp/
 # The text report names the estimated parts.
 "$cadenza" dry-run --ranks $R --rank 1 hpc --scale 0.05 > "$tmp/text" || exit 1
 grep -q "send lists.*estimated" "$tmp/text" || { cat "$tmp/text"; exit 1; }
+# On 4 ranks each neuron reaches the 3 others: its send set is a bitmap of one word, next to an
+# 8-byte offset.
+grep -q "send lists.*a bitmap of the 3.0 other ranks" "$tmp/text" || { cat "$tmp/text"; exit 1; }
+neurons=$(field neurons "$other")
+[ "$(field send_lists_estimated "$other")" = $(((neurons + 1) * 8 + neurons * 4)) ] ||
+  { echo "send lists of $neurons neurons estimated at $(field send_lists_estimated "$other") bytes"; exit 1; }
 grep -q "peak RSS" "$tmp/text" || { cat "$tmp/text"; exit 1; }
 for bad in "--ranks 4 hpc" "--ranks 4 --rank 4 hpc" "--ranks 4 --rank 0 --partition metis hpc" \
            "--ranks 4 --rank 0 --bogus hpc" "--ranks 4 --rank 0"; do

@@ -174,12 +174,12 @@ cz_status cz_comm_allreduce_f64_array(double *v, size_t n, cz_reduce_op op) {
   return CZ_OK;
 }
 
-cz_status cz_comm_bcast_u32(uint32_t *v, size_t n) {
+cz_status cz_comm_bcast_bytes(void *v, size_t n) {
   if (g_size == 1) return CZ_OK;
   for (size_t done = 0; done < n;) {
-    int chunk = n - done > (size_t)(1 << 28) ? (1 << 28) : (int)(n - done);
-    if (MPI_Bcast(v + done, chunk, MPI_UINT32_T, 0, g_comm) != MPI_SUCCESS)
-      return CZ_ERROR(CZ_ERR_MPI, "MPI_Bcast of %zu values failed", n);
+    int chunk = n - done > (size_t)(1 << 30) ? (1 << 30) : (int)(n - done);
+    if (MPI_Bcast((unsigned char *)v + done, chunk, MPI_BYTE, 0, g_comm) != MPI_SUCCESS)
+      return CZ_ERROR(CZ_ERR_MPI, "MPI_Bcast of %zu bytes failed", n);
     done += (size_t)chunk;
   }
   return CZ_OK;
@@ -451,7 +451,7 @@ cz_status cz_comm_allreduce_f64_array(double *v, size_t n, cz_reduce_op op) {
   (void)op;
   return CZ_OK;
 }
-cz_status cz_comm_bcast_u32(uint32_t *v, size_t n) { (void)v; (void)n; return CZ_OK; }
+cz_status cz_comm_bcast_bytes(void *v, size_t n) { (void)v; (void)n; return CZ_OK; }
 cz_status cz_comm_barrier(void) { return CZ_OK; }
 cz_status cz_comm_gather_f64(const double *send, size_t n, double *recv, const size_t *counts) {
   (void)counts;

@@ -46,8 +46,9 @@ cz_status cz_comm_exscan_u64_array(const uint64_t *in, uint64_t *out, size_t n);
 /* The communicator for libraries that take one (parallel HDF5): a pointer to an MPI_Comm,
  * or NULL when this process runs alone. Borrowed. */
 const void *cz_comm_native(void);
-/* Broadcasts n uint32 values from rank 0. Collective. */
-cz_status cz_comm_bcast_u32(uint32_t *v, size_t n);
+/* Broadcasts n bytes from rank 0 (for a structure sent as it lies in memory: every rank runs
+ * the same build, so the layout is the same). Collective. */
+cz_status cz_comm_bcast_bytes(void *v, size_t n);
 cz_status cz_comm_barrier(void);
 /* Gathers n values from every rank into recv on rank 0, rank after rank: counts[r] is rank r's
  * n (counts and recv are read on rank 0 only; elsewhere they may be NULL). For one writer of

@@ -20,8 +20,19 @@ static cz_status write_node_ids(cz_h5file *f, const char *path, const cz_node_po
   return st;
 }
 
-static cz_status write_contents(cz_h5file *f, const cz_circuit *c, const uint32_t *rank_of_gid, uint32_t nranks,
-                                const char *method) {
+/* The population's ranks (the gids from offset). */
+static cz_status write_ranks(cz_h5file *f, const char *path, const cz_node_pop *pop, size_t offset,
+                             cz_partition_ranks_fn ranks, const void *ctx) {
+  uint32_t *rk = NULL;
+  CZ_NEW(rk, pop->n ? pop->n : 1);
+  ranks(ctx, offset, pop->n, rk);
+  cz_status st = cz_h5_write_u32(f, path, rk, pop->n, true);
+  free(rk);
+  return st;
+}
+
+static cz_status write_contents(cz_h5file *f, const cz_circuit *c, cz_partition_ranks_fn ranks, const void *ctx,
+                                uint32_t nranks, const char *method) {
   uint64_t n64 = nranks;
   CZ_TRY(cz_h5_write_u64(f, "/nranks", &n64, 1, false));
   CZ_TRY(cz_h5_write_attr_string(f, "/", "method", method));
@@ -32,19 +43,19 @@ static cz_status write_contents(cz_h5file *f, const cz_circuit *c, const uint32_
     snprintf(path, sizeof path, "/partition/%s/node_id", pop->name);
     CZ_TRY(write_node_ids(f, path, pop));
     snprintf(path, sizeof path, "/partition/%s/rank", pop->name);
-    CZ_TRY(cz_h5_write_u32(f, path, rank_of_gid + offset, pop->n, true));
+    CZ_TRY(write_ranks(f, path, pop, offset, ranks, ctx));
     offset += pop->n;
   }
   return CZ_OK;
 }
 
-cz_status cz_partition_file_write(const char *path, const cz_circuit *c, const uint32_t *rank_of_gid, uint32_t nranks,
-                                  const char *method) {
+cz_status cz_partition_file_write(const char *path, const cz_circuit *c, cz_partition_ranks_fn ranks, const void *ctx,
+                                  uint32_t nranks, const char *method) {
   char *part = NULL;
   CZ_TRY(cz_asprintf(&part, "%s.part", path));
   cz_h5file *f = NULL;
   cz_status st = cz_h5_create(part, &f);
-  if (st == CZ_OK) st = write_contents(f, c, rank_of_gid, nranks, method);
+  if (st == CZ_OK) st = write_contents(f, c, ranks, ctx, nranks, method);
   cz_status cst = cz_h5_close(&f);
   if (st == CZ_OK) st = cst;
   if (st == CZ_OK && rename(part, path) != 0) st = CZ_ERROR(CZ_ERR_OUTPUT, "cannot rename %s to %s", part, path);

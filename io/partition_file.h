@@ -8,14 +8,20 @@
 #ifndef CZ_IO_PARTITION_FILE_H
 #define CZ_IO_PARTITION_FILE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/status.h"
 #include "io/circuit.h"
 
-/* Writes the placement rank_of_gid (gids in circuit load order) to path (via .part + rename). */
-cz_status cz_partition_file_write(const char *path, const cz_circuit *c, const uint32_t *rank_of_gid, uint32_t nranks,
-                                  const char *method);
+/* The ranks of the n gids from first (gids in circuit load order) into out ([n]): a rank, or
+ * 0xFFFFFFFF for a virtual node. */
+typedef void (*cz_partition_ranks_fn)(const void *ctx, size_t first, size_t n, uint32_t *out);
+
+/* Writes the placement that ranks (with ctx, borrowed) gives to path (via .part + rename),
+ * holding one population's ranks at a time. */
+cz_status cz_partition_file_write(const char *path, const cz_circuit *c, cz_partition_ranks_fn ranks, const void *ctx,
+                                  uint32_t nranks, const char *method);
 
 /* Reads path for circuit c and a run on nranks ranks: every population and node must be
  * there with the same node ids, every neuron's rank must be below nranks, and the file must

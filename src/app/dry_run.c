@@ -20,7 +20,6 @@
 #include "io/circuit.h"
 #include "io/config.h"
 #include "io/csv.h"
-#include "io/partition_file.h"
 #include "partition/partition.h"
 #include "pointnet/engine.h"
 #include "pointnet/network.h"
@@ -276,6 +275,7 @@ typedef struct share_bytes {
   uint64_t archives;       /* the post-synaptic spike archives' headers */
   uint64_t send_lists_est; /* estimated: cz_net_connect is not run */
   uint64_t circuit_nodes;  /* the loaded node populations a run keeps (io/circuit.h): every gid's */
+  uint64_t placement;      /* the placement map (core/placement_map.h) */
 } share_bytes;
 
 typedef struct share_counts {
@@ -424,6 +424,8 @@ static bool reset_peak_rss(void) {
 /* ------------------------------------------------------------------ report */
 
 typedef struct dry_result {
+  cz_placement_form placement_form;
+  size_t placement_runs;
   share_bytes b;
   share_counts n;
   uint64_t digest, peak_rss, rss;
@@ -451,11 +453,14 @@ static void print_json(const dry_options *o, const dry_result *r) {
          (unsigned long long)n->neurons, (unsigned long long)n->synapses, (unsigned long long)n->plastic,
          (unsigned long long)n->sources, (unsigned long long)n->sources_here);
   printf(", \"bytes\": {\"source_index\": %llu, \"gid_map\": %llu, \"synapses\": %llu, \"plastic\": %llu, "
-         "\"weight_table\": %llu, \"archives\": %llu, \"built\": %llu, \"send_lists_estimated\": %llu, \"circuit_nodes\": %llu}",
+         "\"weight_table\": %llu, \"archives\": %llu, \"built\": %llu, \"send_lists_estimated\": %llu, \"circuit_nodes\": %llu, "
+         "\"placement\": %llu}",
          (unsigned long long)b->source_index, (unsigned long long)b->gid_map, (unsigned long long)b->synapses,
          (unsigned long long)b->plastic, (unsigned long long)b->weight_table, (unsigned long long)b->archives,
          (unsigned long long)built_bytes(b), (unsigned long long)b->send_lists_est,
-         (unsigned long long)b->circuit_nodes);
+         (unsigned long long)b->circuit_nodes, (unsigned long long)b->placement);
+  static const char *const form[] = {"runs", "table16", "table32"};
+  printf(", \"placement_form\": \"%s\"", form[r->placement_form]);
   const double syn = (double)(n->synapses ? n->synapses : 1), src = (double)(n->sources_here ? n->sources_here : 1);
   printf(", \"bytes_per_synapse\": %.4f, \"bytes_per_source\": %.2f", (double)(b->synapses + b->plastic) / syn,
          (double)source_bytes(b) / src);
@@ -493,6 +498,13 @@ static void print_text(const dry_options *o, const dry_result *r) {
            n->send_reach >= cz_rank_set_words((uint32_t)o->ranks) ? "bitmap" : "list", n->send_reach);
   print_bytes_row("send lists", b->send_lists_est, o->ranks > 1 ? send_what : "none on one rank");
   print_bytes_row("circuit nodes", b->circuit_nodes, "the loaded node populations (io), every gid's");
+  char what[96];
+  if (r->placement_form == CZ_PLACEMENT_RUNS)
+    snprintf(what, sizeof what, "rank of every gid: %zu runs of gids", r->placement_runs);
+  else
+    snprintf(what, sizeof what, "rank of every gid: a %d-bit rank per gid",
+             r->placement_form == CZ_PLACEMENT_TABLE16 ? 16 : 32);
+  print_bytes_row("placement", b->placement, what);
   const double syn = (double)(n->synapses ? n->synapses : 1), src = (double)(n->sources_here ? n->sources_here : 1);
   printf("  bytes/synapse   %.3f (synapse arrays)\n", (double)(b->synapses + b->plastic) / syn);
   printf("  bytes/source    %.1f (source index and gid map, per source with a synapse here)\n",
@@ -509,19 +521,19 @@ static void print_text(const dry_options *o, const dry_result *r) {
 
 /* ------------------------------------------------------------------ the run */
 
-static cz_status place(const dry_options *o, cz_circuit *c, const cz_config *cfg, uint32_t **rank_of_gid) {
+static cz_status place(const dry_options *o, cz_circuit *c, const cz_config *cfg, cz_placement *pl) {
   if (o->partition_file) {
-    cz_status st = cz_partition_file_read(o->partition_file, c, (uint32_t)o->ranks, rank_of_gid);
+    cz_status st = cz_place_from_file(o->partition_file, c, (uint32_t)o->ranks, pl);
     if (st != CZ_OK) cz_error_prefix(st, "--partition");
     return st;
   }
   /* One process: cz_place_nodes computes the placement of R ranks on its own. */
-  return cz_place_nodes(c, cfg, o->ranks, o->method, 1, cz_point_engine_kind.place_cost(), 0, rank_of_gid);
+  return cz_place_nodes(c, cfg, o->ranks, o->method, 1, cz_point_engine_kind.place_cost(), 0, pl);
 }
 
-static cz_status build_share(const dry_options *o, const cz_config *cfg, cz_circuit *c, const uint32_t *rank_of_gid,
+static cz_status build_share(const dry_options *o, const cz_config *cfg, cz_circuit *c, const cz_placement *pl,
                              cz_network **net) {
-  const uint32_t *rog = o->ranks > 1 ? rank_of_gid : NULL; /* as a run: one rank holds every neuron */
+  const cz_placement *rog = o->ranks > 1 ? pl : NULL; /* as a run: one rank holds every neuron */
   if (!o->hpc) return cz_net_build_streamed(cfg, c, o->threads, o->rank, o->ranks, rog, 0, net);
   gen_reader g;
   cz_status st = gen_reader_init(&g, &o->hp);
@@ -534,13 +546,13 @@ typedef struct dry_state {
   char *tmp, *config;
   cz_config *cfg;
   cz_circuit *c;
-  uint32_t *rank_of_gid;
+  cz_placement placement;
   cz_network *net;
 } dry_state;
 
 static void dry_state_free(dry_state *s) {
   cz_net_destroy(&s->net);
-  free(s->rank_of_gid);
+  cz_placement_free(&s->placement);
   cz_circuit_destroy(&s->c);
   cz_cfg_destroy(&s->cfg);
   if (s->tmp) nftw(s->tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -569,12 +581,15 @@ static cz_status dry_run(const dry_options *o, dry_state *s, dry_result *r) {
   CZ_TRY(st);
   CZ_TRY(cz_engine_require_point(s->cfg));
   CZ_TRY(cz_circuit_load_nodes(s->cfg, &s->c));
-  CZ_TRY(place(o, s->c, s->cfg, &s->rank_of_gid));
+  CZ_TRY(place(o, s->c, s->cfg, &s->placement));
   const double t0 = cz_now();
-  CZ_TRY(build_share(o, s->cfg, s->c, s->rank_of_gid, &s->net));
+  CZ_TRY(build_share(o, s->cfg, s->c, &s->placement, &s->net));
   r->build_s = cz_now() - t0;
   measure_share(s->net, &r->b, &r->n);
   r->b.circuit_nodes = circuit_node_bytes(s->c);
+  r->b.placement = cz_placement_bytes(&s->placement);
+  r->placement_form = s->placement.form;
+  r->placement_runs = s->placement.nruns;
   r->digest = share_digest(s->net);
   r->peak_rss = proc_status_bytes("VmHWM");
   r->rss = proc_status_bytes("VmRSS");

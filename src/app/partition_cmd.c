@@ -17,7 +17,7 @@
  * on different ranks (the cut), the share that stays on one rank, and the load imbalance
  * (largest rank's cost over the mean, by the engine's cost of neurons and synapses). */
 typedef struct quality_acc {
-  const uint32_t *rank_of_gid;
+  const cz_placement *placement;
   const size_t *offset;
   uint64_t cut, recurrent;
   uint64_t *cost; /* [nranks] */
@@ -26,7 +26,8 @@ typedef struct quality_acc {
 
 static bool count_edge(const void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, uint32_t tr) {
   quality_acc *q = (quality_acc *)(uintptr_t)ctx;
-  const uint32_t rt = q->rank_of_gid[q->offset[tp] + tr], rs = q->rank_of_gid[q->offset[sp] + sr];
+  const uint32_t rt = cz_placement_rank(q->placement, q->offset[tp] + tr);
+  const uint32_t rs = cz_placement_rank(q->placement, q->offset[sp] + sr);
   if (rt == CZ_NO_RANK) return false;
   q->cost[rt] += q->engine_cost->per_synapse;
   if (rs != CZ_NO_RANK) {
@@ -36,16 +37,17 @@ static bool count_edge(const void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, u
   return false;
 }
 
-static cz_status print_quality(cz_circuit *c, const cz_config *cfg, const uint32_t *rank_of_gid, int nranks,
+static cz_status print_quality(cz_circuit *c, const cz_config *cfg, const cz_placement *pl, int nranks,
                                const cz_place_cost *cost) {
   size_t *offset = NULL;
   CZ_NEW(offset, c->nnodes + 1);
   for (size_t p = 0; p < c->nnodes; p++) offset[p + 1] = offset[p] + c->nodes[p].n;
-  quality_acc q = {rank_of_gid, offset, 0, 0, cz_calloc((size_t)nranks, sizeof(uint64_t)), cost};
+  quality_acc q = {pl, offset, 0, 0, cz_calloc((size_t)nranks, sizeof(uint64_t)), cost};
   cz_status st = q.cost ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  size_t hint = 0;
   for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++)
     for (size_t i = 0; i < c->nodes[p].n; i++) {
-      const uint32_t r = rank_of_gid[offset[p] + i];
+      const uint32_t r = cz_placement_rank_walk(pl, offset[p] + i, &hint);
       if (r != CZ_NO_RANK) q.cost[r] += cost->node ? cost->node(cost->ctx, (uint32_t)p, (uint32_t)i) : 1;
     }
   cz_edge_filter flt = {.keep = count_edge, .ctx = &q};
@@ -68,15 +70,17 @@ static cz_status print_quality(cz_circuit *c, const cz_config *cfg, const uint32
 }
 
 /* Neurons per rank, for the closing line. */
-static cz_status print_balance(const cz_circuit *c, const uint32_t *rank_of_gid, int nranks) {
-  size_t *count = NULL, total = 0, gid = 0;
+static cz_status print_balance(const cz_circuit *c, const cz_placement *pl, int nranks) {
+  size_t *count = NULL, total = 0, gid = 0, hint = 0;
   CZ_NEW(count, (size_t)nranks);
   for (size_t p = 0; p < c->nnodes; p++)
-    for (size_t i = 0; i < c->nodes[p].n; i++, gid++)
-      if (rank_of_gid[gid] != CZ_NO_RANK) {
-        count[rank_of_gid[gid]]++;
+    for (size_t i = 0; i < c->nodes[p].n; i++, gid++) {
+      const uint32_t r = cz_placement_rank_walk(pl, gid, &hint);
+      if (r != CZ_NO_RANK) {
+        count[r]++;
         total++;
       }
+    }
   size_t lo = total, hi = 0;
   for (int r = 0; r < nranks; r++) {
     if (count[r] < lo) lo = count[r];
@@ -87,21 +91,26 @@ static cz_status print_balance(const cz_circuit *c, const uint32_t *rank_of_gid,
   return CZ_OK;
 }
 
+static void fill_ranks(const void *ctx, size_t first, size_t n, uint32_t *out) {
+  cz_placement_fill(ctx, first, n, out);
+}
+
 cz_status cz_app_partition(const char *config_path, int nranks, cz_partition_method method, const char *out_path) {
   cz_config *cfg = NULL;
   cz_circuit *c = NULL;
-  uint32_t *ranks = NULL;
+  cz_placement pl = {0};
   const cz_place_cost *cost = cz_point_engine_kind.place_cost();
   cz_layout_options lo;
   cz_status st = cz_layout_options_from_env(&lo);
   if (st == CZ_OK) st = cz_cfg_load(config_path, NULL, &cfg);
   if (st == CZ_OK) st = cz_circuit_load_nodes(cfg, &c);
-  if (st == CZ_OK) st = cz_place_nodes(c, cfg, nranks, method, 1, cost, lo.partition_pairs, &ranks);
-  if (st == CZ_OK) st = cz_partition_file_write(out_path, c, ranks, (uint32_t)nranks, cz_partition_method_name(method));
-  if (st == CZ_OK) st = print_balance(c, ranks, nranks);
-  if (st == CZ_OK) st = print_quality(c, cfg, ranks, nranks, cost);
+  if (st == CZ_OK) st = cz_place_nodes(c, cfg, nranks, method, 1, cost, lo.partition_pairs, &pl);
+  if (st == CZ_OK)
+    st = cz_partition_file_write(out_path, c, fill_ranks, &pl, (uint32_t)nranks, cz_partition_method_name(method));
+  if (st == CZ_OK) st = print_balance(c, &pl, nranks);
+  if (st == CZ_OK) st = print_quality(c, cfg, &pl, nranks, cost);
   if (st == CZ_OK) printf("cadenza: wrote the %s partition to %s\n", cz_partition_method_name(method), out_path);
-  free(ranks);
+  cz_placement_free(&pl);
   cz_circuit_destroy(&c);
   cz_cfg_destroy(&cfg);
   return st;

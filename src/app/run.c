@@ -29,13 +29,12 @@
 #include "pointnet/recorder.h"
 #include "pointnet/weight_report.h"
 #include "io/circuit.h"
-#include "io/partition_file.h"
 #include "io/spikes_out.h"
 
 typedef struct run_state {
   cz_config *cfg;
   cz_circuit *circuit;
-  uint32_t *rank_of_gid;
+  cz_placement placement;
   cz_network *net;
   cz_vspikes vs;
   cz_clamps clamps;
@@ -61,7 +60,7 @@ static void run_state_free(run_state *s) {
   cz_poisson_free(&s->poisson);
   cz_vspikes_free(&s->vs);
   cz_net_destroy(&s->net);
-  free(s->rank_of_gid);
+  cz_placement_free(&s->placement);
   cz_circuit_destroy(&s->circuit);
   cz_cfg_destroy(&s->cfg);
 }
@@ -186,7 +185,7 @@ static cz_status check_edge_indexes(run_state *s) {
   size_t *pop_offset = cz_calloc(c->nnodes + 1, sizeof *pop_offset);
   CZ_CHECK(pop_offset, CZ_ERR_NOMEM, "out of memory");
   for (size_t p = 0; p < c->nnodes; p++) pop_offset[p + 1] = pop_offset[p] + c->nodes[p].n;
-  const cz_place_filter_ctx fc = {s->rank_of_gid, pop_offset, (uint32_t)cz_comm_rank()};
+  const cz_place_filter_ctx fc = {&s->placement, pop_offset, (uint32_t)cz_comm_rank()};
   const cz_edge_filter keep = {.keep_target = cz_place_keep_target, .ctx = &fc};
   cz_edge_streams *es = NULL;
   cz_status st = cz_edge_streams_open(s->circuit, s->cfg, nt, &keep, false, &es);
@@ -216,7 +215,7 @@ static cz_status build(run_state *s, const cz_run_options *opt) {
   double t0 = cz_now();
   CZ_TRY(check_edge_indexes(s));
   CZ_TRY(cz_net_build_streamed(s->cfg, s->circuit, s->threads, cz_comm_rank(), cz_comm_size(),
-                               cz_comm_size() > 1 ? s->rank_of_gid : NULL, &s->layout.net, &s->net));
+                               cz_comm_size() > 1 ? &s->placement : NULL, &s->layout.net, &s->net));
   const double dt = cz_now() - t0;
   cz_log_info("Built %zu synapses from the edge files in %.2f s (%.3g edges/s%s)", s->net->nsyn_total, dt,
               dt > 0 ? (double)s->net->nsyn_total / dt : 0.0, cz_comm_size() > 1 ? " on rank 0" : "");
@@ -224,7 +223,7 @@ static cz_status build(run_state *s, const cz_run_options *opt) {
   CZ_TRY(cz_clamps_build(s->cfg, s->circuit, &s->net->gm, &s->net->tg, &s->clamps));
   CZ_TRY(cz_poisson_build_seeded(s->cfg, s->circuit, s->net,
                                  opt->seed >= 0 ? (uint64_t)opt->seed : CZ_POISSON_DEFAULT_SEED, &s->poisson));
-  CZ_TRY(cz_recorder_create(s->cfg, s->circuit, s->net, s->rank_of_gid, &s->recorder));
+  CZ_TRY(cz_recorder_create(s->cfg, s->circuit, s->net, &s->placement, &s->recorder));
   return CZ_OK;
 }
 
@@ -295,20 +294,19 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_PARTITION);
   if (opt->partition_file) {
     cz_log_info("Placing neurons on %d ranks as %s says", cz_comm_size(), opt->partition_file);
-    cz_status st = cz_partition_file_read(opt->partition_file, s->circuit, (uint32_t)cz_comm_size(), &s->rank_of_gid);
+    cz_status st = cz_place_from_file(opt->partition_file, s->circuit, (uint32_t)cz_comm_size(), &s->placement);
     if (st != CZ_OK) cz_error_prefix(st, "--partition");
     CZ_TRY(cz_comm_agree(st));
   } else {
     if (cz_comm_size() > 1)
       cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));
     CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, cz_point_engine_kind.place_cost(),
-                          s->layout.partition_pairs,
-                          &s->rank_of_gid));
+                          s->layout.partition_pairs, &s->placement));
   }
   cz_timer_stop(CZ_T_SETUP_PARTITION);
   cz_timer_start(CZ_T_SETUP_LOAD);
   CZ_TRY(cz_comm_agree(build(s, opt)));
-  CZ_TRY(cz_comm_agree(cz_net_connect(s->net, s->rank_of_gid)));
+  CZ_TRY(cz_comm_agree(cz_net_connect(s->net, &s->placement)));
   CZ_TRY(cz_comm_agree(cz_net_warn_off_grid(s->net, s->cfg)));
   cz_log_info("Network created.");
   cz_timer_stop(CZ_T_SETUP_BUILD);

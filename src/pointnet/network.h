@@ -45,6 +45,7 @@
 
 #include "base/status.h"
 #include "core/gidmap.h"
+#include "core/placement_map.h"
 #include "core/rank_set.h"
 #include "core/timegrid.h"
 #include "io/circuit.h"
@@ -127,28 +128,29 @@ typedef struct cz_network {
 
 /* Builds this rank's part of the network from the circuit: its neuron groups with their
  * parameters (the circuit reads their per-node dynamics_params: cz_circuit_load_params), the
- * synapses onto them with weights and delays in steps, partitioned for nthreads threads. rank_of_gid (borrowed; NULL: every neuron is local) says where each
- * neuron lives; the circuit holds the edges onto this rank's neurons (its other edges are
- * ignored). layout (borrowed, copied; NULL: cz_net_layout_default()) forces layouts the data
- * would not choose. cz_net_connect completes it. Owned (*out). Local. */
+ * synapses onto them with weights and delays in steps, partitioned for nthreads threads.
+ * placement (borrowed; NULL: every neuron is local) says where each neuron lives; the circuit
+ * holds the edges onto this rank's neurons (its other edges are ignored). layout (borrowed,
+ * copied; NULL: cz_net_layout_default()) forces layouts the data would not choose.
+ * cz_net_connect completes it. Owned (*out). Local. */
 cz_status cz_net_build(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
-                       const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_network **out);
+                       const cz_placement *placement, const cz_net_layout *layout, cz_network **out);
 /* The same build straight from the edge files, for runs: c holds the nodes only; the edge
  * files are streamed two or three times (validate and count, count when the scan could not,
  * fill) in batches of at most layout->edge_batch edges (0: the loader's default of 2^17), so
- * that memory holds the tables plus one batch, whatever the size of the files. rank_of_gid as for cz_net_build (NULL: every neuron local;
+ * that memory holds the tables plus one batch, whatever the size of the files. placement as for cz_net_build (NULL: every neuron local;
  * otherwise each rank reads only its own targets' rows, through the target_to_source index
  * when the file has one). Leaves c without edges. The tables equal those of cz_net_build.
  * Owned (*out). Local. */
 cz_status cz_net_build_streamed(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
-                                const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_network **out);
+                                const cz_placement *placement, const cz_net_layout *layout, cz_network **out);
 /* The streamed build with another source of edges than the files: each pass calls
  * read(ctx, c, cfg, flt) where it would call cz_circuit_load_edges(c, cfg, flt), and read
  * must behave alike (populations set up, the edges flt keeps handed to flt->batch in file
  * order). A dry run (app/dry_run.h) draws them from a generator. Owned (*out). Local. */
 typedef cz_status (*cz_net_edge_reader)(void *ctx, cz_circuit *c, const cz_config *cfg, const cz_edge_filter *flt);
 cz_status cz_net_build_read(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
-                            const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_net_edge_reader read,
+                            const cz_placement *placement, const cz_net_layout *layout, cz_net_edge_reader read,
                             void *ctx, cz_network **out);
 void cz_net_destroy(cz_network **net);
 
@@ -163,8 +165,8 @@ cz_status cz_net_warn_off_grid(const cz_network *net, const cz_config *cfg);
 
 /* Completes the build across ranks: the global minimum and maximum delays (the epoch length
  * must be the same everywhere) and the send lists, from each rank's requests for the spikes of
- * the neurons it has synapses from. rank_of_gid as for cz_net_build. Collective. */
-cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid);
+ * the neurons it has synapses from. placement as for cz_net_build. Collective. */
+cz_status cz_net_connect(cz_network *net, const cz_placement *placement);
 
 /* The checks of cz_net_build on the loaded edges that need no network: supported synapse
  * models and parameters (weight_recorder reports of cfg name models too), weights the model

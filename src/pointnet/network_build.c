@@ -58,7 +58,7 @@ static bool holds_node(const void *ctx, uint32_t pop, uint32_t row) {
 }
 
 static cz_status build(cz_network *net, const cz_config *cfg, cz_net_edge_source *src, int nthreads,
-                       const uint32_t *rank_of_gid) {
+                       const cz_placement *placement) {
   const cz_circuit *c = src->c;
   CZ_TRY(cz_timegrid_init(&net->tg, cfg->dt, cfg->tstop, CZ_NEST_TICS_PER_MS));
   net->noffgrid = cfg->nedges;
@@ -72,12 +72,13 @@ static cz_status build(cz_network *net, const cz_config *cfg, cz_net_edge_source
   cz_status gst = cz_gidmap_init(&net->gm, pop_sizes, c->nnodes, 0);
   free(pop_sizes);
   CZ_TRY(gst);
+  size_t hint = 0;
   for (size_t p = 0; p < c->nnodes; p++)
-    for (size_t i = 0; i < c->nodes[p].n; i++) net->N += cz_net_is_local(net, rank_of_gid, c, p, i);
+    for (size_t i = 0; i < c->nodes[p].n; i++) net->N += cz_net_is_local(net, placement, c, p, i, &hint);
   CZ_TRY(cz_gidmap_set_nlocal(&net->gm, net->N));
   const cz_model_kind **kinds = NULL;
   CZ_TRY(cz_net_resolve_kinds(c, &kinds));
-  cz_status st = cz_net_assign_groups(net, c, kinds, rank_of_gid);
+  cz_status st = cz_net_assign_groups(net, c, kinds, placement);
   free(kinds);
   CZ_TRY(st);
   CZ_TRY(cz_circuit_load_params(src->c, holds_node, net));
@@ -97,14 +98,14 @@ static cz_status build(cz_network *net, const cz_config *cfg, cz_net_edge_source
 }
 
 static cz_status build_with(const cz_config *cfg, cz_net_edge_source *src, int nthreads, int rank, int nranks,
-                            const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_network **out) {
+                            const cz_placement *placement, const cz_net_layout *layout, cz_network **out) {
   cz_network *net = NULL;
   CZ_NEW(net, 1);
   net->layout = layout ? *layout : cz_net_layout_default();
   src->batch_edges = net->layout.edge_batch;
   net->rank = rank;
   net->nranks = nranks < 1 ? 1 : nranks;
-  cz_status st = build(net, cfg, src, nthreads, rank_of_gid);
+  cz_status st = build(net, cfg, src, nthreads, placement);
   if (st != CZ_OK) {
     cz_error_trace(__FILE__, __LINE__, __func__);
     cz_net_destroy(&net);
@@ -115,22 +116,22 @@ static cz_status build_with(const cz_config *cfg, cz_net_edge_source *src, int n
 }
 
 cz_status cz_net_build(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
-                       const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_network **out) {
+                       const cz_placement *placement, const cz_net_layout *layout, cz_network **out) {
   /* preloaded: the passes only read the edges */
-  cz_net_edge_source src = {.c = c, .streamed = false, .cfg = cfg, .rank_of_gid = rank_of_gid};
-  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, layout, out);
+  cz_net_edge_source src = {.c = c, .streamed = false, .cfg = cfg, .placement = placement};
+  return build_with(cfg, &src, nthreads, rank, nranks, placement, layout, out);
 }
 
 cz_status cz_net_build_streamed(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
-                                const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_network **out) {
+                                const cz_placement *placement, const cz_net_layout *layout, cz_network **out) {
   CZ_CHECK(c->nedges == 0, CZ_ERR_INTERNAL, "cz_net_build_streamed: the circuit's edges are already loaded");
-  cz_net_edge_source src = {.c = c, .streamed = true, .cfg = cfg, .rank_of_gid = rank_of_gid};
-  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, layout, out);
+  cz_net_edge_source src = {.c = c, .streamed = true, .cfg = cfg, .placement = placement};
+  return build_with(cfg, &src, nthreads, rank, nranks, placement, layout, out);
 }
 
 cz_status cz_net_build_read(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
-                            const uint32_t *rank_of_gid, const cz_net_layout *layout, cz_net_edge_reader read,
+                            const cz_placement *placement, const cz_net_layout *layout, cz_net_edge_reader read,
                             void *ctx, cz_network **out) {
-  cz_net_edge_source src = {.c = c, .streamed = true, .cfg = cfg, .rank_of_gid = rank_of_gid, .read = read, .read_ctx = ctx};
-  return build_with(cfg, &src, nthreads, rank, nranks, rank_of_gid, layout, out);
+  cz_net_edge_source src = {.c = c, .streamed = true, .cfg = cfg, .placement = placement, .read = read, .read_ctx = ctx};
+  return build_with(cfg, &src, nthreads, rank, nranks, placement, layout, out);
 }

@@ -36,20 +36,21 @@ cz_status cz_net_resolve_kinds(const cz_circuit *c, const cz_model_kind ***out) 
   return CZ_OK;
 }
 
-bool cz_net_is_local(const cz_network *net, const uint32_t *rank_of_gid, const cz_circuit *c, size_t p, size_t i) {
+bool cz_net_is_local(const cz_network *net, const cz_placement *placement, const cz_circuit *c, size_t p, size_t i,
+                     size_t *hint) {
   if (cz_node_is_virtual(&c->nodes[p], i)) return false;
-  return !rank_of_gid || rank_of_gid[net->gm.pop_offset[p] + i] == (uint32_t)net->rank;
+  return !placement || cz_placement_rank_walk(placement, net->gm.pop_offset[p] + i, hint) == (uint32_t)net->rank;
 }
 
 cz_status cz_net_assign_groups(cz_network *net, const cz_circuit *c, const cz_model_kind **kinds,
-                               const uint32_t *rank_of_gid) {
+                               const cz_placement *placement) {
   /* Kinds in order of first appearance by gid, so the layout is a pure function of the circuit. */
   const cz_model_kind *order[64];
   size_t count[64] = {0};
-  size_t nk = 0;
+  size_t nk = 0, hint = 0;
   for (size_t p = 0; p < c->nnodes; p++)
     for (size_t i = 0; i < c->nodes[p].n; i++) {
-      if (!cz_net_is_local(net, rank_of_gid, c, p, i)) continue;
+      if (!cz_net_is_local(net, placement, c, p, i, &hint)) continue;
       const cz_model_kind *k = kinds[cz_node_model(&c->nodes[p], i)];
       size_t j = 0;
       while (j < nk && order[j] != k) j++;
@@ -70,10 +71,11 @@ cz_status cz_net_assign_groups(cz_network *net, const cz_circuit *c, const cz_mo
   uint32_t *next = NULL;
   CZ_NEW(next, nk);
   for (size_t j = 0; j < nk; j++) next[j] = net->groups[j].lo;
+  hint = 0;
   for (size_t p = 0; p < c->nnodes; p++)
     for (size_t i = 0; i < c->nodes[p].n; i++) {
       size_t gid = net->gm.pop_offset[p] + i;
-      if (!cz_net_is_local(net, rank_of_gid, c, p, i)) continue;
+      if (!cz_net_is_local(net, placement, c, p, i, &hint)) continue;
       const cz_model_kind *k = kinds[cz_node_model(&c->nodes[p], i)];
       size_t j = 0;
       while (order[j] != k) j++;

@@ -15,12 +15,13 @@
 cz_status cz_net_resolve_kinds(const cz_circuit *c, const cz_model_kind ***out);
 
 /* Whether node i of population p is a neuron of this rank. */
-bool cz_net_is_local(const cz_network *net, const uint32_t *rank_of_gid, const cz_circuit *c, size_t p, size_t i);
+bool cz_net_is_local(const cz_network *net, const cz_placement *placement, const cz_circuit *c, size_t p, size_t i,
+                     size_t *hint);
 
 /* The nids: local neurons grouped by model kind (kinds[m] of each model reference), gids
  * ascending inside each group. */
 cz_status cz_net_assign_groups(cz_network *net, const cz_circuit *c, const cz_model_kind **kinds,
-                               const uint32_t *rank_of_gid);
+                               const cz_placement *placement);
 
 /* Each group's model state with every neuron's parameters. */
 cz_status cz_net_set_neuron_params(cz_network *net, const cz_circuit *c, int nthreads);

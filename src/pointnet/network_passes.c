@@ -15,8 +15,9 @@ static bool keep_local_target(const void *ctx, uint32_t target_pop, uint32_t tar
   const cz_net_edge_source *s = ctx;
   const size_t gid = s->net->gm.pop_offset[target_pop] + target_row;
   if (cz_gidmap_lid(&s->net->gm, gid) != CZ_NO_NID) return true;
-  const uint32_t r = s->rank_of_gid ? s->rank_of_gid[gid] : 0;
-  return s->net->rank == 0 && (r == CZ_NO_RANK || r == 0);
+  if (s->net->rank != 0) return false;
+  const uint32_t r = s->placement ? cz_placement_rank(s->placement, gid) : 0;
+  return r == CZ_NO_RANK || r == 0;
 }
 
 /* The targets of one thread in a threaded pass: its nids [lo, hi), and on thread 0 the

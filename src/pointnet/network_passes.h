@@ -29,7 +29,7 @@ typedef struct cz_net_edge_source {
   cz_circuit *c;
   bool streamed;
   const cz_config *cfg;
-  const uint32_t *rank_of_gid;
+  const cz_placement *placement; /* NULL: every neuron is local */
   size_t batch_edges; /* 0: the loader's default */
   const cz_network *net;
   cz_edge_streams *streams; /* threaded passes; NULL: one thread reads */

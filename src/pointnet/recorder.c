@@ -218,7 +218,7 @@ static size_t group_of(const cz_network *net, uint32_t nid) {
 }
 
 /* This rank's probes: the columns whose neuron it simulates. */
-static cz_status probes_of(const cz_circuit *c, const cz_network *net, const uint32_t *rank_of_gid, const char *var,
+static cz_status probes_of(const cz_circuit *c, const cz_network *net, const cz_placement *placement, const char *var,
                            report *p) {
   size_t total = 0;
   for (size_t q = 0; q < p->npops; q++) total += p->nids[q];
@@ -235,7 +235,8 @@ static cz_status probes_of(const cz_circuit *c, const cz_network *net, const uin
       size_t row = 0;
       if (!cz_circuit_row_of(&c->nodes[q], p->ids[q][k], &row)) continue;
       const size_t gid = net->gm.pop_offset[q] + row;
-      if (rank_of_gid[gid] != (uint32_t)net->rank || cz_gidmap_lid(&net->gm, gid) == CZ_NO_NID) continue;
+      if (!cz_placement_holds(placement, (uint32_t)net->rank, gid) || cz_gidmap_lid(&net->gm, gid) == CZ_NO_NID)
+        continue;
       const uint32_t nid = cz_gidmap_lid(&net->gm, gid);
       const cz_group *g = &net->groups[group_of(net, nid)];
       p->col[p->n] = k;
@@ -277,7 +278,7 @@ static size_t block_rows_of(const cz_config *cfg, const time_base *tb, int64_t e
 /* The config part of a report: times, file and columns; with net, also this rank's probes
  * and buffers. */
 static cz_status make_report(const block_ctx *x, const cz_circuit *c, const cz_network *net, const time_base *tb,
-                             const uint32_t *rank_of_gid, const cz_ns_selection *sel, size_t k, const char *var,
+                             const cz_placement *placement, const cz_ns_selection *sel, size_t k, const char *var,
                              report *p) {
   const double h = tb->h;
   int64_t start = 0, stop = 0, every = 0;
@@ -300,7 +301,7 @@ static cz_status make_report(const block_ctx *x, const cz_circuit *c, const cz_n
   CZ_TRY(file_of(x, k, var, &p->path));
   CZ_TRY(columns_of(x, c, sel, var, p));
   if (!net) return CZ_OK;
-  CZ_TRY(probes_of(c, net, rank_of_gid, var, p));
+  CZ_TRY(probes_of(c, net, placement, var, p));
   p->block_rows = block_rows_of(x->cfg, tb, every, p);
   return CZ_OK;
 }
@@ -378,7 +379,7 @@ static cz_status check_not_empty(const char *where, const cz_cfg_block *b, const
 }
 
 static cz_status add_block(cz_recorder *r, const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c,
-                           const time_base *tb, const uint32_t *rank_of_gid) {
+                           const time_base *tb, const cz_placement *placement) {
   block_ctx x = {cfg, b};
   CZ_CHECK(b->node_set, CZ_ERR_CONFIG,
            "%s: reports.%s.cells is missing (BMTK's default, the node set 'biophysical', has no point neurons)",
@@ -401,7 +402,7 @@ static cz_status add_block(cz_recorder *r, const cz_config *cfg, const cz_cfg_bl
     r->reps = grown;
     memset(&r->reps[r->n], 0, sizeof *r->reps);
     r->n++;
-    st = make_report(&x, c, r->net, tb, rank_of_gid, sel, k, var->valuestring, &r->reps[r->n - 1]);
+    st = make_report(&x, c, r->net, tb, placement, sel, k, var->valuestring, &r->reps[r->n - 1]);
     if (st == CZ_OK) st = check_not_empty(where, b, &r->reps[r->n - 1]);
   }
   cz_ns_selection_destroy(&sel);
@@ -428,7 +429,7 @@ static cz_status check_paths(const cz_recorder *r, const cz_config *cfg) {
 
 /* The reports of cfg; net NULL resolves the config only (cz_recorder_check). */
 static cz_status create(const cz_config *cfg, const cz_circuit *c, const cz_network *net, const time_base *tb,
-                        const uint32_t *rank_of_gid, cz_recorder **out) {
+                        const cz_placement *placement, cz_recorder **out) {
   *out = NULL;
   cz_recorder *r = NULL;
   CZ_NEW(r, 1);
@@ -439,7 +440,7 @@ static cz_status create(const cz_config *cfg, const cz_circuit *c, const cz_netw
   for (size_t i = 0; i < cfg->nreports && st == CZ_OK; i++) {
     const cz_cfg_block *b = &cfg->reports[i];
     if (!b->enabled) continue;
-    if (is_membrane_module(b->module)) st = add_block(r, cfg, b, c, tb, rank_of_gid);
+    if (is_membrane_module(b->module)) st = add_block(r, cfg, b, c, tb, placement);
     else if (b->module && strcmp(b->module, "weight_recorder") == 0) continue; /* pointnet/weight_recorder.h */
     else if (net) cz_log_warn("reports.%s: module %s is not written by PointNet runs; ignored", b->name, b->module ? b->module : "?");
   }
@@ -453,9 +454,9 @@ static cz_status create(const cz_config *cfg, const cz_circuit *c, const cz_netw
 }
 
 cz_status cz_recorder_create(const cz_config *cfg, const cz_circuit *c, const cz_network *net,
-                             const uint32_t *rank_of_gid, cz_recorder **out) {
+                             const cz_placement *placement, cz_recorder **out) {
   const time_base tb = {net->tg.h, net->tg.nsteps, net->min_delay, net->tg.tics_per_step};
-  return create(cfg, c, net, &tb, rank_of_gid, out);
+  return create(cfg, c, net, &tb, placement, out);
 }
 
 cz_status cz_recorder_check(const cz_config *cfg, const cz_circuit *c) {

@@ -37,10 +37,10 @@
 typedef struct cz_recorder cz_recorder;
 
 /* Resolves the report blocks of cfg against the circuit and this rank's part of the network
- * (rank_of_gid: the placement). Errors name the config file and the key. No I/O. Owned
+ * (placement: where each neuron lives). Errors name the config file and the key. No I/O. Owned
  * (*out; with no enabled membrane report it is an empty recorder). Local. */
 cz_status cz_recorder_create(const cz_config *cfg, const cz_circuit *c, const cz_network *net,
-                             const uint32_t *rank_of_gid, cz_recorder **out);
+                             const cz_placement *placement, cz_recorder **out);
 /* Checks the report blocks of cfg against the circuit without a network (`cadenza check`):
  * keys, times, file names, node sets and variables. Local. */
 cz_status cz_recorder_check(const cz_config *cfg, const cz_circuit *c);

@@ -35,15 +35,16 @@ static void request_words_free(request_words *q) {
 
 /* The records of this rank's requests: two walks over the gids in order, one counting the
  * words per owner, one writing them; ord[r] is the ordinal of the next neuron of rank r. */
-static cz_status request_words_build(const cz_network *net, const uint32_t *rank_of_gid, request_words *q) {
+static cz_status request_words_build(const cz_network *net, const cz_placement *placement, request_words *q) {
   const size_t nr = (size_t)net->nranks;
   uint64_t *ord = NULL, *last = NULL;
   size_t *next = NULL;
   CZ_NEW(q->count, nr);
   CZ_NEW(ord, nr);
   CZ_NEW(last, nr); /* 1 + the word of the last record to each owner, 0: none yet */
+  size_t hint = 0;
   for (size_t g = 0; g < net->gm.nsrc; g++) {
-    const uint32_t r = rank_of_gid[g];
+    const uint32_t r = cz_placement_rank_walk(placement, g, &hint);
     if (r == CZ_NO_RANK) continue;
     const uint64_t o = ord[r]++;
     if (r == (uint32_t)net->rank || !has_local_synapses(net, g) || last[r] == o / 64 + 1) continue;
@@ -60,7 +61,7 @@ static cz_status request_words_build(const cz_network *net, const uint32_t *rank
     memset(last, 0, nr * sizeof *last);
   }
   for (size_t g = 0; st == CZ_OK && g < net->gm.nsrc; g++) {
-    const uint32_t r = rank_of_gid[g];
+    const uint32_t r = cz_placement_rank_walk(placement, g, &hint);
     if (r == CZ_NO_RANK) continue;
     const uint64_t o = ord[r]++;
     if (r == (uint32_t)net->rank || !has_local_synapses(net, g)) continue;
@@ -134,11 +135,11 @@ static cz_status build_send_lists(cz_network *net, const int64_t *req, size_t nr
 }
 
 /* Sends this rank's request words and builds its send lists from those it receives. */
-static cz_status exchange_requests(cz_network *net, const uint32_t *rank_of_gid) {
+static cz_status exchange_requests(cz_network *net, const cz_placement *placement) {
   request_words q = {NULL, NULL, 0};
   int64_t *recv = NULL;
   size_t nrecv = 0;
-  cz_status st = request_words_build(net, rank_of_gid, &q);
+  cz_status st = request_words_build(net, placement, &q);
   st = cz_comm_agree(st); /* no rank may enter the exchange while another has failed */
   if (st == CZ_OK) st = cz_comm_alltoall_records(q.rec, q.count, 2, &recv, &nrecv);
   request_words_free(&q);
@@ -160,7 +161,7 @@ static void log_memory(const cz_network *net) {
               m.send_lists);
 }
 
-cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid) {
+cz_status cz_net_connect(cz_network *net, const cz_placement *placement) {
   int64_t lo = net->min_delay, hi = net->max_delay;
   CZ_TRY(cz_comm_allreduce_min_i64(&lo));
   CZ_TRY(cz_comm_allreduce_max_i64(&hi));
@@ -168,7 +169,7 @@ cz_status cz_net_connect(cz_network *net, const uint32_t *rank_of_gid) {
   net->min_delay = (int32_t)lo;
   net->tg.min_delay = net->min_delay;
   if (net->max_delay == 0) net->max_delay = 1;
-  cz_status st = net->nranks == 1 || !rank_of_gid ? CZ_OK : exchange_requests(net, rank_of_gid);
+  cz_status st = net->nranks == 1 || !placement ? CZ_OK : exchange_requests(net, placement);
   if (st == CZ_OK) log_memory(net);
   return st;
 }

@@ -124,21 +124,42 @@ static void check_map(const char *what, const cz_circuit *c, const uint32_t *map
   free(counts);
 }
 
+/* The placement as a table of a rank per gid (NULL when placing failed). The placement
+ * itself is left in *pl. */
+static uint32_t *place_table(cz_circuit *c, const cz_config *cfg, int nranks, cz_partition_method m,
+                             const cz_place_cost *cost, uint64_t pairs, cz_placement *pl) {
+  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, cost, pairs, pl));
+  uint32_t *map = calloc(node_count(c) + 1, sizeof *map);
+  if (!map || pl->ngid != node_count(c)) {
+    CZ_MPI_CHECK(false, "placement of %zu gids for %zu nodes", pl->ngid, node_count(c));
+    free(map);
+    return NULL;
+  }
+  cz_placement_fill(pl, 0, pl->ngid, map);
+  return map;
+}
+
 static void test_method(cz_circuit *c, const cz_config *cfg, cz_partition_method m, int nranks, uint64_t pairs) {
   char what[64];
   snprintf(what, sizeof what, "%s, %d rank%s", cz_partition_method_name(m), nranks, nranks == 1 ? "" : "s");
-  uint32_t *map = NULL, *again = NULL;
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, cz_pointnet_place_cost(), pairs, &map));
+  cz_placement pl = {0}, pl_again = {0};
+  uint32_t *map = place_table(c, cfg, nranks, m, cz_pointnet_place_cost(), pairs, &pl), *again = NULL;
   if (!map) return;
   check_map(what, c, map, nranks, m);
+  /* Block and round-robin with equal costs need no table: a run per rank and stretch. */
+  if (m != CZ_PARTITION_METIS)
+    CZ_MPI_CHECK(pl.form == CZ_PLACEMENT_RUNS && pl.nruns <= (size_t)nranks + 2 * c->nnodes,
+                 "%s: the placement is a table or has %zu runs", what, pl.nruns);
   /* The same inputs give the same map (METIS with a fixed seed too). */
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, m, 7, cz_pointnet_place_cost(), pairs, &again));
+  again = place_table(c, cfg, nranks, m, cz_pointnet_place_cost(), pairs, &pl_again);
   if (again) {
     CZ_MPI_CHECK(map_hash(map, node_count(c)) == map_hash(again, node_count(c)), "%s: a second call differs",
                  what);
     free(again);
   }
   free(map);
+  cz_placement_free(&pl);
+  cz_placement_free(&pl_again);
 }
 
 static size_t edge_count(const cz_circuit *c) {
@@ -164,19 +185,20 @@ static void check_kept_edges(const cz_circuit *c, const uint32_t *map, const siz
 
 /* Loading the edges with this rank's filter: the ranks together keep every edge once. */
 static void test_edge_filter(cz_circuit *c, const cz_config *cfg) {
-  uint32_t *map = NULL;
+  cz_placement pl = {0};
+  uint32_t *map = place_table(c, cfg, cz_comm_size(), CZ_PARTITION_METIS, cz_pointnet_place_cost(), 0, &pl);
   size_t *pop_offset = calloc(c->nnodes + 1, sizeof *pop_offset);
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, cz_comm_size(), CZ_PARTITION_METIS, 7, cz_pointnet_place_cost(), 0, &map));
   if (!map || !pop_offset) {
     free(map);
     free(pop_offset);
+    cz_placement_free(&pl);
     return;
   }
   for (size_t p = 0; p < c->nnodes; p++) pop_offset[p + 1] = pop_offset[p] + c->nodes[p].n;
   CZ_MPI_CHECK_OK(cz_circuit_load_edges(c, cfg, NULL));
   uint64_t all = edge_count(c);
   cz_circuit_free_edges(c);
-  cz_place_filter_ctx ctx = {map, pop_offset, (uint32_t)cz_comm_rank()};
+  cz_place_filter_ctx ctx = {&pl, pop_offset, (uint32_t)cz_comm_rank()};
   cz_edge_filter flt = {.keep = cz_place_keep_edge, .keep_target = cz_place_keep_target, .ctx = &ctx};
   CZ_MPI_CHECK_OK(cz_circuit_load_edges(c, cfg, &flt));
   uint64_t kept = edge_count(c);
@@ -187,6 +209,7 @@ static void test_edge_filter(cz_circuit *c, const cz_config *cfg) {
                all);
   free(map);
   free(pop_offset);
+  cz_placement_free(&pl);
 }
 
 /* An engine cost where the first 100 neurons (gid order) cost 3 and the other 200 cost 1. */
@@ -208,8 +231,8 @@ static void test_block_cost(cz_circuit *c, const cz_config *cfg) {
   const size_t want2[] = {83, 217}, want4[] = {42, 42, 92, 124}, want1[] = {300};
   const size_t *want = nranks == 2 ? want2 : nranks == 4 ? want4 : nranks == 1 ? want1 : NULL;
   const cz_place_cost cost = {heavy_first, c, 1};
-  uint32_t *map = NULL;
-  CZ_MPI_CHECK_OK(cz_place_nodes(c, cfg, nranks, CZ_PARTITION_BLOCK, 7, &cost, 0, &map));
+  cz_placement pl = {0};
+  uint32_t *map = place_table(c, cfg, nranks, CZ_PARTITION_BLOCK, &cost, 0, &pl);
   size_t *counts = calloc((size_t)nranks, sizeof *counts);
   if (map && counts) {
     check_ranges("block by cost", c, map, nranks, counts);
@@ -221,6 +244,7 @@ static void test_block_cost(cz_circuit *c, const cz_config *cfg) {
   }
   free(counts);
   free(map);
+  cz_placement_free(&pl);
 }
 
 static void run_checks(const char *dir) {

@@ -1,5 +1,11 @@
-/* Unit tests of the engine-independent core (src/core): the gid map, the time grid, the spike
- * records and the epoch loop driving an engine that is not the point engine.
+/* Unit tests of the engine-independent core (src/core): the gid map, the placement map, the
+ * time grid, the spike records and the epoch loop driving an engine that is not the point
+ * engine.
+ *
+ * The placement map must answer, in whichever form it picks, exactly the rank of the plain
+ * table it was made from, for block, round-robin and random placements of neurons with
+ * stretches of virtual nodes between them, whatever order the gids are asked in; and block
+ * and round-robin must take the runs form, whose size does not grow with the network.
  *
  * The toy engine has cells that spike at fixed exact times off the grid (as the detailed-cell
  * engine's artificial cells do), some of them at the same step; it records what it is handed
@@ -8,6 +14,7 @@
  * nodes' spikes, and record the rank's spikes with their offsets, whatever the thread count. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,8 +24,10 @@
 
 #include "core/epoch.h"
 #include "core/gidmap.h"
+#include "core/placement_map.h"
 #include "core/spikes.h"
 #include "core/timegrid.h"
+#include "partition/round_robin.h"
 
 /* ---------------------------------------------------------------------------- gid map */
 
@@ -66,6 +75,150 @@ static void gidmap_dense_and_sparse_agree(void **state) {
   assert_int_equal(row, 39);
   cz_gidmap_free(&dense);
   cz_gidmap_free(&sparse);
+}
+
+
+/* ---------------------------------------------------------------------------- placement map */
+
+enum { PL_NGID = 200000 };
+
+/* Virtual stretches: at the start, a long one, a single gid, three gids, and at the end. */
+static bool pl_virtual(size_t g) {
+  return g < 50 || (g >= 70000 && g < 71000) || g == 100000 || (g >= 150000 && g < 150003) || g >= PL_NGID - 10;
+}
+
+/* The plain table of a placement of the neurons by ordinal (part[k] for the k-th neuron). */
+static uint32_t *pl_table(const uint32_t *part) {
+  uint32_t *t = malloc(PL_NGID * sizeof *t);
+  assert_non_null(t);
+  for (size_t g = 0, k = 0; g < PL_NGID; g++) t[g] = pl_virtual(g) ? CZ_NO_RANK : part[k++];
+  return t;
+}
+
+static size_t pl_neurons(void) {
+  size_t n = 0;
+  for (size_t g = 0; g < PL_NGID; g++) n += !pl_virtual(g);
+  return n;
+}
+
+/* Every gid answers its table's rank: one by one, walking up with a hint, walking in a
+ * scrambled order with a hint, and filled in slices. */
+static void pl_check_answers(const cz_placement *pl, const uint32_t *t) {
+  assert_int_equal(pl->ngid, PL_NGID);
+  size_t hint = 0;
+  for (size_t g = 0; g < PL_NGID; g++) {
+    if (cz_placement_rank(pl, g) != t[g] || cz_placement_rank_walk(pl, g, &hint) != t[g])
+      fail_msg("gid %zu: rank %u / %u, the table says %u", g, cz_placement_rank(pl, g), cz_placement_rank_walk(pl, g, &hint),
+               t[g]);
+    if (t[g] != CZ_NO_RANK) assert_true(cz_placement_holds(pl, t[g], g));
+    assert_false(cz_placement_holds(pl, t[g] == 0 ? 1 : 0, g));
+  }
+  hint = 0;
+  for (size_t i = 0; i < PL_NGID; i++) {
+    const size_t g = (i * 7919) % PL_NGID; /* 7919 is prime to PL_NGID */
+    if (cz_placement_rank_walk(pl, g, &hint) != t[g]) fail_msg("gid %zu asked out of order: wrong rank", g);
+  }
+  uint32_t *out = malloc(PL_NGID * sizeof *out);
+  assert_non_null(out);
+  cz_placement_fill(pl, 0, 69990, out);
+  cz_placement_fill(pl, 69990, PL_NGID - 69990, out + 69990);
+  assert_memory_equal(out, t, PL_NGID * sizeof *out);
+  free(out);
+}
+
+static void pl_check(const char *what, const uint32_t *part, uint32_t nranks, cz_placement_form form) {
+  uint32_t *t = pl_table(part);
+  cz_placement pl;
+  assert_int_equal(cz_placement_from_table(t, PL_NGID, nranks, &pl), CZ_OK);
+  if (pl.form != form) fail_msg("%s: form %d, expected %d", what, (int)pl.form, (int)form);
+  pl_check_answers(&pl, t);
+  const size_t table = PL_NGID * (nranks <= UINT16_MAX ? 2 : 4);
+  if (form == CZ_PLACEMENT_RUNS) {
+    /* at most a run per rank or neuron stretch, and a run per virtual stretch */
+    assert_true(pl.nruns <= nranks + 2 * 6);
+    assert_int_equal(cz_placement_bytes(&pl), pl.nruns * sizeof(cz_place_run));
+    assert_true(cz_placement_bytes(&pl) * 8 <= table);
+  } else {
+    assert_int_equal(cz_placement_bytes(&pl), table);
+  }
+  cz_placement_free(&pl);
+  free(t);
+}
+
+static void placement_forms_answer_the_table(void **state) {
+  (void)state;
+  const size_t n = pl_neurons();
+  uint32_t *part = malloc(n * sizeof *part), *cost = malloc(n * sizeof *cost);
+  assert_non_null(part);
+  assert_non_null(cost);
+  static const uint32_t ranks[] = {1, 2, 7, 64};
+  for (size_t i = 0; i < sizeof ranks / sizeof *ranks; i++) {
+    assert_int_equal(cz_part_block(n, (int)ranks[i], part), CZ_OK);
+    pl_check("block", part, ranks[i], CZ_PLACEMENT_RUNS);
+    assert_int_equal(cz_part_round_robin(n, (int)ranks[i], part), CZ_OK);
+    pl_check("round-robin", part, ranks[i], CZ_PLACEMENT_RUNS);
+  }
+  srand(5);
+  for (size_t k = 0; k < n; k++) cost[k] = 1 + (uint32_t)(rand() % 9);
+  assert_int_equal(cz_part_block_weighted(n, cost, 13, part), CZ_OK);
+  pl_check("block by cost", part, 13, CZ_PLACEMENT_RUNS);
+  assert_int_equal(cz_part_round_robin_weighted(n, cost, 13, part), CZ_OK);
+  pl_check("round-robin by cost", part, 13, CZ_PLACEMENT_TABLE16);
+  /* random ranks, the highest a 16-bit table holds among them */
+  for (size_t k = 0; k < n; k++) part[k] = (uint32_t)rand() % UINT16_MAX;
+  part[n / 2] = UINT16_MAX - 1;
+  pl_check("random, 65535 ranks", part, UINT16_MAX, CZ_PLACEMENT_TABLE16);
+  for (size_t k = 0; k < n; k++) part[k] = (uint32_t)rand() % 70000;
+  part[n / 3] = UINT16_MAX;
+  pl_check("random, 70000 ranks", part, 70000, CZ_PLACEMENT_TABLE32);
+  /* runs first, then the runs outgrow their budget and the rest goes into the table */
+  assert_int_equal(cz_part_block(n, 4, part), CZ_OK);
+  for (size_t k = n / 2; k < n; k++) part[k] = (uint32_t)rand() % 4;
+  pl_check("block, then random", part, 4, CZ_PLACEMENT_TABLE16);
+  free(part);
+  free(cost);
+}
+
+/* The block placement of 11.25 million gids (the HPC benchmark at scale 1000, with 100
+ * virtual nodes ahead) on 1024 ranks: runs, a few KiB, not a table of 22 MiB. */
+typedef struct big_block {
+  size_t nvirtual, neurons;
+  uint32_t nranks;
+} big_block;
+
+static uint32_t big_block_rank(void *ctx, size_t gid) {
+  const big_block *b = ctx;
+  return gid < b->nvirtual ? CZ_NO_RANK : (uint32_t)((gid - b->nvirtual) * b->nranks / b->neurons);
+}
+
+static void placement_of_a_large_block_is_small(void **state) {
+  (void)state;
+  big_block b = {100, 11250000, 1024};
+  cz_placement pl;
+  assert_int_equal(cz_placement_make(b.nvirtual + b.neurons, b.nranks, big_block_rank, &b, &pl), CZ_OK);
+  assert_int_equal(pl.form, CZ_PLACEMENT_RUNS);
+  assert_int_equal(pl.nruns, b.nranks + 1);
+  assert_true(cz_placement_bytes(&pl) <= (b.nranks + 1) * sizeof(cz_place_run));
+  for (size_t g = 0; g < pl.ngid; g += 997) assert_int_equal(cz_placement_rank(&pl, g), big_block_rank(&b, g));
+  assert_int_equal(cz_placement_rank(&pl, pl.ngid - 1), b.nranks - 1);
+  cz_placement_free(&pl);
+}
+
+static uint32_t out_of_range(void *ctx, size_t gid) {
+  (void)ctx;
+  return gid == 3 ? 5 : 0;
+}
+
+static void placement_refuses_a_rank_out_of_range(void **state) {
+  (void)state;
+  cz_placement pl;
+  assert_int_equal(cz_placement_make(10, 5, out_of_range, NULL, &pl), CZ_ERR_INTERNAL);
+  cz_error_clear();
+  assert_null(pl.runs);
+  assert_int_equal(cz_placement_make(10, 6, out_of_range, NULL, &pl), CZ_OK);
+  assert_int_equal(cz_placement_rank(&pl, 3), 5);
+  assert_int_equal(cz_placement_rank(&pl, 4), 0);
+  cz_placement_free(&pl);
 }
 
 /* ---------------------------------------------------------------------------- time grid */
@@ -230,6 +383,9 @@ static void loop_hands_every_spike_once_in_order(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(gidmap_dense_and_sparse_agree),
+      cmocka_unit_test(placement_forms_answer_the_table),
+      cmocka_unit_test(placement_of_a_large_block_is_small),
+      cmocka_unit_test(placement_refuses_a_rank_out_of_range),
       cmocka_unit_test(timegrid_is_nest_arithmetic),
       cmocka_unit_test(spike_records_order_and_travel),
       cmocka_unit_test(merge_carries_lids),

@@ -70,8 +70,15 @@ typedef struct cz_node_pop {
   const cz_csv *types;     /* borrowed: the node types table of this file */
   size_t n;
   uint64_t *node_id;       /* [n], NULL when the ids are 0..n-1 (identity_ids) */
-  uint16_t *type_row16;    /* [n] row in types, when types has at most 65536 rows */
-  uint32_t *type_row32;    /* [n] row in types, otherwise (exactly one of the two is set) */
+  /* Each node's row in types, in one of three forms (exactly one is set): runs of nodes of
+   * one type, where the file has few such runs (a network's populations are usually written
+   * type by type, so a per-node row would cost every rank 2 bytes per node of the network for
+   * what a few runs say); else a row per node, 16 bits when types has at most 65536 rows. */
+  size_t ntype_runs;
+  uint64_t *type_run_first; /* [ntype_runs] the first node of each run, ascending, [0] = 0 */
+  uint32_t *type_run_row;   /* [ntype_runs] the type row of each run's nodes */
+  uint16_t *type_row16;     /* [n] */
+  uint32_t *type_row32;     /* [n] */
   uint32_t *group;         /* [n] group id, NULL when every node is in group 0 */
   uint64_t *group_index;   /* [n], NULL when every node's index in its group is its row */
   size_t ngroups;          /* groups are indexed by id: 0..ngroups-1 (missing ids empty) */
@@ -91,7 +98,15 @@ static inline uint64_t cz_node_id(const cz_node_pop *p, size_t row) { return p->
 
 /* The row of the node's type in p->types. */
 static inline uint32_t cz_node_type_row(const cz_node_pop *p, size_t row) {
-  return p->type_row16 ? p->type_row16[row] : p->type_row32[row];
+  if (p->type_row16) return p->type_row16[row];
+  if (p->type_row32) return p->type_row32[row];
+  size_t lo = 0, hi = p->ntype_runs; /* the last run whose first node is at most row */
+  while (hi - lo > 1) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (p->type_run_first[mid] <= row) lo = mid;
+    else hi = mid;
+  }
+  return p->type_run_row[lo];
 }
 
 /* The group of a node, and its index in the group's columns. */

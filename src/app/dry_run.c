@@ -318,6 +318,7 @@ static uint64_t circuit_node_bytes(const cz_circuit *c) {
     b += np->n * ((np->node_id ? sizeof *np->node_id : 0) + (np->type_row16 ? sizeof *np->type_row16 : 0) +
                   (np->type_row32 ? sizeof *np->type_row32 : 0) + (np->group ? sizeof *np->group : 0) +
                   (np->group_index ? sizeof *np->group_index : 0) + (np->model ? sizeof *np->model : 0));
+    b += np->ntype_runs * (sizeof *np->type_run_first + sizeof *np->type_run_row);
     if (np->type_model) b += np->types->nrows * sizeof *np->type_model;
     if (np->id_index) b += 2 * np->n * sizeof *np->id_index;
     for (size_t g = 0; g < np->ngroups; g++)

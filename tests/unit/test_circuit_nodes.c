@@ -28,7 +28,8 @@ static const char *const k_types = "node_type_id model_type model_template dynam
 /* "plain": 4 nodes, with node_id, node_group_id and node_group_index datasets that hold
  * exactly the implied values. "mixed": 5 nodes with ids out of order, two groups, each with a
  * column x; group 1 also has a numeric dynamics_params column, which takes the parameter file
- * of its nodes' type away (so the model of a node is no longer its type's). */
+ * of its nodes' type away (so the model of a node is no longer its type's). "runs": 300 nodes
+ * written type by type (100 of type 1, 150 of type 3, 50 virtual ones of type 2). */
 static void write_nodes(const char *path) {
   cz_h5file *f = NULL;
   assert_int_equal(cz_h5_create(path, &f), CZ_OK);
@@ -51,6 +52,10 @@ static void write_nodes(const char *path) {
   assert_int_equal(cz_h5_write_f64(f, "/nodes/mixed/0/x", x0, 2, false), CZ_OK);
   assert_int_equal(cz_h5_write_f64(f, "/nodes/mixed/1/x", x1, 3, false), CZ_OK);
   assert_int_equal(cz_h5_write_f64(f, "/nodes/mixed/1/dynamics_params", dyn1, 3, false), CZ_OK);
+
+  uint64_t run_types[300];
+  for (size_t i = 0; i < 300; i++) run_types[i] = i < 100 ? 1 : i < 250 ? 3 : 2;
+  assert_int_equal(cz_h5_write_u64(f, "/nodes/runs/node_type_id", run_types, 300, false), CZ_OK);
   assert_int_equal(cz_h5_close(&f), CZ_OK);
 }
 
@@ -76,7 +81,7 @@ static int setup(void **state) {
                 " \"networks\": {\"nodes\": [{\"nodes_file\": \"nodes.h5\", \"node_types_file\": \"types.csv\"}]}}");
   assert_int_equal(cz_cfg_load(path, NULL, &fx->cfg), CZ_OK);
   assert_int_equal(cz_circuit_load_nodes(fx->cfg, &fx->c), CZ_OK);
-  assert_int_equal(fx->c->nnodes, 2);
+  assert_int_equal(fx->c->nnodes, 3);
   *state = fx;
   return 0;
 }
@@ -111,8 +116,9 @@ static void test_implied_columns(void **state) {
   assert_null(p->group);
   assert_null(p->group_index);
   assert_null(p->model);
-  assert_non_null(p->type_row16);
+  assert_non_null(p->type_row16); /* 4 nodes in 3 runs: a row per node is smaller */
   assert_null(p->type_row32);
+  assert_int_equal(p->ntype_runs, 0);
   assert_true(p->identity_ids);
   for (size_t i = 0; i < 4; i++) {
     assert_int_equal(cz_node_id(p, i), i);
@@ -174,10 +180,33 @@ static void test_stored_columns(void **state) {
   assert_int_equal(cz_node_model(p, 1), cz_node_model(p, 3));
 }
 
+/* Nodes written type by type keep their types as runs, and every node reads its own type's
+ * row and model through them. */
+static void test_type_runs(void **state) {
+  const fixture *fx = *state;
+  const cz_node_pop *p = pop_named(fx->c, "runs");
+  assert_int_equal(p->n, 300);
+  assert_null(p->type_row16);
+  assert_null(p->type_row32);
+  assert_int_equal(p->ntype_runs, 3);
+  assert_int_equal(p->nvirtual, 50);
+  const uint32_t m1 = cz_node_model(p, 0), m3 = cz_node_model(p, 100);
+  assert_int_not_equal(m1, m3); /* a.json and b.json */
+  for (size_t i = 0; i < 300; i++) {
+    const uint64_t type_id = i < 100 ? 1 : i < 250 ? 3 : 2;
+    const uint32_t row = cz_node_type_row(p, i);
+    assert_true(row < p->types->nrows);
+    assert_int_equal(strtoull(cz_csv_cell(p->types, row, (size_t)cz_csv_col(p->types, "node_type_id")), NULL, 10), type_id);
+    assert_int_equal(cz_node_model(p, i), type_id == 1 ? m1 : type_id == 3 ? m3 : UINT32_MAX);
+    assert_int_equal(cz_node_is_virtual(p, i), type_id == 2);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_implied_columns, setup, teardown),
       cmocka_unit_test_setup_teardown(test_stored_columns, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_type_runs, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,9 +14,8 @@
 #   --table-only  only print the table of the rows already in OUT
 #   --check       exit 1 when the bound does not hold
 #
-# Each share builds 1.27e8 synapses at scale 1 (about 20 s and 0.8 GiB at R = 1 on one core);
-# the source-indexed tables of today's build grow with R (every thread holds an offset per gid
-# of the network), so memory and time grow with R too.
+# Each share builds 1.27e8 synapses at scale 1 (0.8 GiB; 15 s at R = 1 and about a minute at
+# R = 1024 on two cores, where the generator draws the share from 1.15e7 source gids).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 scale=1 threads=8 ranks="1 4 16 64 256 1024" out=dry_run_memory.jsonl cadenza="" table_only=0 check=0
@@ -29,7 +28,7 @@ while [ $# -gt 0 ]; do
     --cadenza) cadenza=$2; shift 2 ;;
     --table-only) table_only=1; shift ;;
     --check) check=1; shift ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "dry_run_memory.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -61,6 +60,7 @@ awk -v scale="$scale" -v threads="$threads" -v check="$check" '
   }
   function num(key) { return in_text($0, key) }  # top-level keys precede the nested ones
   function bytes(key) { return match($0, /"bytes": [{][^}]*[}]/) ? in_text(substr($0, RSTART, RLENGTH), key) : -1 }
+  function kib(b) { return b < 0 ? "–" : b < 1024 ? sprintf("%d B", b) : sprintf("%.1f KiB", b / 1024) }
   function near(a, b) { return a - b < 1e-9 * b && b - a < 1e-9 * b }
   near(num("hpc_scale") / num("ranks"), scale + 0) && num("threads") == threads + 0 {
     key = num("ranks") " " num("rank")
@@ -69,8 +69,8 @@ awk -v scale="$scale" -v threads="$threads" -v check="$check" '
   }
   END {
     mib = 1048576
-    printf "| R | rank | neurons | synapses | sources here | source index | gid map | synapse arrays | send lists (est.) | circuit nodes | B/synapse | B/source | peak | peak / peak(R=1) | build |\n"
-    printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    printf "| R | rank | neurons | synapses | sources here | source index | gid map | placement | synapse arrays | send lists (est.) | circuit nodes | B/synapse | B/source | peak | peak / peak(R=1) | build |\n"
+    printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     base = 0; last = 0; lastr = 0
     for (i = 0; i < n; i++) {
       $0 = row[order[i]]
@@ -78,9 +78,10 @@ awk -v scale="$scale" -v threads="$threads" -v check="$check" '
       if (R == 1) base = peak
       if (R >= lastr && num("rank") == 0) { lastr = R; last = peak }
       ratio = base > 0 ? sprintf("%.2f", peak / base) : "–"
-      printf "| %d | %d | %d | %.3g | %d | %.1f MiB | %.1f MiB | %.1f MiB | %.1f MiB | %.1f MiB | %.2f | %.1f | %.0f MiB | %s | %.0f s |\n",
+      printf "| %d | %d | %d | %.3g | %d | %.1f MiB | %.1f MiB | %s | %.1f MiB | %.1f MiB | %.1f MiB | %.2f | %.1f | %.0f MiB | %s | %.0f s |\n",
         R, num("rank"), num("neurons"), num("synapses"), num("sources_here"), bytes("source_index") / mib,
-        bytes("gid_map") / mib, (bytes("synapses") + bytes("plastic")) / mib, bytes("send_lists_estimated") / mib,
+        bytes("gid_map") / mib, kib(bytes("placement")),
+        (bytes("synapses") + bytes("plastic")) / mib, bytes("send_lists_estimated") / mib,
         bytes("circuit_nodes") / mib,
         num("bytes_per_synapse"), num("bytes_per_source"), peak / mib, ratio, num("build_s")
     }

@@ -239,6 +239,25 @@ cz_status cz_morph_read(const char *path, cz_morph **out) {
   return CZ_OK;
 }
 
+cz_status cz_morph_new_cylinder(const char *path, int32_t type, double L, double diam, cz_morph **out) {
+  *out = NULL;
+  cz_morph *m = cz_calloc(1, sizeof *m);
+  CZ_CHECK(m, CZ_ERR_NOMEM, "out of memory");
+  cz_status st = cz_strdup(path, &m->path);
+  if (st == CZ_OK) st = alloc_sections(m, 1, 1);
+  if (st != CZ_OK) {
+    cz_morph_free(&m);
+    return st;
+  }
+  m->nsec = m->nsec_imported = 1;
+  m->type[0] = type;
+  m->parent[0] = -1;
+  m->L[0] = L;
+  m->cyl_diam[0] = diam;
+  *out = m;
+  return CZ_OK;
+}
+
 void cz_morph_free(cz_morph **m) {
   if (!m || !*m) return;
   cz_morph *x = *m;

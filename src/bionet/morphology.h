@@ -46,6 +46,10 @@ typedef struct cz_morph {
 cz_status cz_morph_read(const char *path, cz_morph **out);
 void cz_morph_free(cz_morph **m);
 
+/* A cell of one section without 3-D points: a cylinder of length L and diameter diam (µm) of
+ * SWC type (1 soma, ...); path names it in messages. Owned (*out). Local. */
+cz_status cz_morph_new_cylinder(const char *path, int32_t type, double L, double diam, cz_morph **out);
+
 /* The section name NEURON gives section s ("soma[0]", "dend[12]", "dend_5[0]", "minus_1[0]")
  * into buf. */
 void cz_morph_section_name(const cz_morph *m, size_t s, char *buf, size_t n);

@@ -1,0 +1,169 @@
+#include "bionet/cable.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+
+#define NOMINAL_AREA 100.0 /* µm², of root and end nodes */
+
+static cz_status reserve_nodes(cz_cable *c, size_t need) {
+  if (need <= c->cap) return CZ_OK;
+  size_t cap = c->cap ? c->cap : 256;
+  while (cap < need) cap *= 2;
+  int32_t *parent = realloc(c->parent, cap * sizeof *parent);
+  if (parent) c->parent = parent;
+  double **cols[] = {&c->a, &c->b, &c->area, &c->cm, &c->v, &c->rhs, &c->d};
+  bool ok = parent != NULL;
+  for (size_t k = 0; ok && k < sizeof cols / sizeof *cols; k++) {
+    double *p = realloc(*cols[k], cap * sizeof *p);
+    if (p) *cols[k] = p;
+    ok = p != NULL;
+  }
+  CZ_CHECK(ok, CZ_ERR_NOMEM, "out of memory for %zu cable nodes", cap);
+  c->cap = cap;
+  return CZ_OK;
+}
+
+/* Sections in tree order, breadth first from the root section: a parent before its children. */
+static cz_status tree_order(const cz_morph *m, size_t *order) {
+  size_t n = 0;
+  for (size_t s = 0; s < m->nsec; s++)
+    if (m->parent[s] < 0) order[n++] = s;
+  for (size_t k = 0; k < n; k++)
+    for (size_t s = 0; s < m->nsec; s++)
+      if (m->parent[s] == (int32_t)order[k]) order[n++] = s;
+  CZ_CHECK(n == m->nsec, CZ_ERR_FORMAT, "%s: %zu sections are not connected to the root", m->path, m->nsec - n);
+  return CZ_OK;
+}
+
+static size_t push_node(cz_cable *c, int32_t parent, double area, double cm, double v) {
+  const size_t i = c->n++;
+  c->parent[i] = parent;
+  c->area[i] = area;
+  c->cm[i] = cm;
+  c->v[i] = v;
+  c->a[i] = c->b[i] = c->rhs[i] = c->d[i] = 0;
+  return i;
+}
+
+/* Couples node i to its parent through resistance R (MΩ). */
+static void couple(cz_cable *c, size_t i, double R) {
+  const double G = 1.0 / R; /* µS */
+  c->a[i] = -100.0 * G / c->area[c->parent[i]];
+  c->b[i] = -100.0 * G / c->area[i];
+}
+
+size_t cz_cell_node_at(const cz_cell_nodes *map, size_t s, double x) {
+  if (x <= 0) return map->attach[s];
+  if (x >= 1) return map->end[s];
+  size_t k = (size_t)floor((double)map->nseg[s] * x);
+  if (k >= map->nseg[s]) k = map->nseg[s] - 1;
+  return map->centre0[s] + k;
+}
+
+static cz_status alloc_map(cz_cell_nodes *map, size_t nsec) {
+  map->nsec = nsec;
+  CZ_NEW(map->centre0, nsec);
+  CZ_NEW(map->end, nsec);
+  CZ_NEW(map->nseg, nsec);
+  CZ_NEW(map->attach, nsec);
+  return CZ_OK;
+}
+
+/* Appends section s's centre and end nodes, hung from its attach node. */
+static void add_section_nodes(cz_cable *c, const cz_bio_geom *g, size_t s, double cm, double v_init,
+                              cz_cell_nodes *map) {
+  const size_t k0 = g->seg_off[s], nseg = g->nseg[s];
+  size_t prev = map->attach[s];
+  map->centre0[s] = c->n;
+  map->nseg[s] = (uint32_t)nseg;
+  for (size_t k = 0; k < nseg; k++) {
+    const size_t i = push_node(c, (int32_t)prev, g->area[k0 + k], cm, v_init);
+    couple(c, i, k == 0 ? g->ri_left[k0] : g->ri_right[k0 + k - 1] + g->ri_left[k0 + k]);
+    prev = i;
+  }
+  const size_t end = push_node(c, (int32_t)prev, NOMINAL_AREA, 0, v_init);
+  couple(c, end, g->ri_right[k0 + nseg - 1]);
+  map->end[s] = end;
+}
+
+cz_status cz_cable_add_cell(cz_cable *c, const cz_morph *m, const cz_bio_geom *g, const double *cm_sec, double v_init,
+                            cz_cell_nodes *map) {
+  memset(map, 0, sizeof *map);
+  size_t *order = NULL;
+  CZ_NEW(order, m->nsec);
+  cz_status st = alloc_map(map, m->nsec);
+  if (st == CZ_OK) st = tree_order(m, order);
+  if (st == CZ_OK) st = reserve_nodes(c, c->n + 1 + g->nseg_total + m->nsec);
+  if (st == CZ_OK) {
+    map->root = push_node(c, -1, NOMINAL_AREA, 0, v_init);
+    for (size_t k = 0; k < m->nsec; k++) {
+      const size_t s = order[k];
+      const int32_t p = m->parent[s];
+      map->attach[s] = p < 0 ? map->root : cz_cell_node_at(map, (size_t)p, m->parentx[s]);
+      add_section_nodes(c, g, s, cm_sec ? cm_sec[s] : 1.0, v_init, map);
+    }
+  }
+  free(order);
+  if (st != CZ_OK) cz_cell_nodes_free(map);
+  return st;
+}
+
+void cz_cell_nodes_free(cz_cell_nodes *map) {
+  free(map->centre0);
+  free(map->end);
+  free(map->nseg);
+  free(map->attach);
+  memset(map, 0, sizeof *map);
+}
+
+void cz_cable_free(cz_cable *c) {
+  free(c->parent);
+  free(c->a);
+  free(c->b);
+  free(c->area);
+  free(c->cm);
+  free(c->v);
+  free(c->rhs);
+  free(c->d);
+  memset(c, 0, sizeof *c);
+}
+
+void cz_cable_begin_currents(cz_cable *c) {
+  memset(c->rhs, 0, c->n * sizeof *c->rhs);
+  memset(c->d, 0, c->n * sizeof *c->d);
+}
+
+void cz_cable_solve(cz_cable *c, double dt) {
+  const size_t n = c->n;
+  const int32_t *parent = c->parent;
+  double *restrict rhs = c->rhs, *restrict d = c->d;
+  const double *restrict a = c->a, *restrict b = c->b, *restrict v = c->v;
+  for (size_t i = 0; i < n; i++) {
+    if (parent[i] < 0) continue;
+    const size_t p = (size_t)parent[i];
+    const double dv = v[p] - v[i];
+    rhs[i] -= b[i] * dv;
+    rhs[p] += a[i] * dv;
+  }
+  const double cfac = 1e-3 / dt;
+  for (size_t i = 0; i < n; i++) d[i] += cfac * c->cm[i];
+  for (size_t i = 0; i < n; i++) {
+    if (parent[i] < 0) continue;
+    d[i] -= b[i];
+    d[parent[i]] -= a[i];
+  }
+  for (size_t i = n; i-- > 0;) {
+    if (parent[i] < 0) continue;
+    const size_t p = (size_t)parent[i];
+    const double f = a[i] / d[i];
+    d[p] -= f * b[i];
+    rhs[p] -= f * rhs[i];
+  }
+  for (size_t i = 0; i < n; i++)
+    rhs[i] = parent[i] < 0 ? rhs[i] / d[i] : (rhs[i] - b[i] * rhs[parent[i]]) / d[i];
+  for (size_t i = 0; i < n; i++) c->v[i] += rhs[i];
+}

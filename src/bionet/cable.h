@@ -1,0 +1,66 @@
+/* The cable equation of the detailed cells on one thread (bionet-spec.md §2.8, §3.3): the
+ * compartment tree of all cells the thread owns as one node array, the coupling coefficients
+ * between nodes, and NEURON's fixed-step backward-Euler step with the Hines solve.
+ *
+ * Each cell contributes a root node (soma x = 0), then its sections in tree order (a parent's
+ * nodes before its children's), each as its nseg centre nodes (membrane) and its end node
+ * (x = 1). Root and end nodes have no membrane: no capacitance, no mechanisms, and a nominal
+ * area of 100 µm², which makes their rows come out in nA. Node i with parent p is coupled by
+ * a_i = -100 G_i / A_p (in row p) and b_i = -100 G_i / A_i (in row i), G_i = 1 / R_i (µS).
+ *
+ * A step is: cz_cable_begin_currents (rhs and d cleared), the mechanisms add their currents
+ * and conductances at each node (density currents in mA/cm², point currents scaled by
+ * 100 / A), then cz_cable_solve adds the axial terms with the old voltages and the capacitance,
+ * solves the tree (Hines: eliminate from the leaves to the roots, substitute back) and adds
+ * the solution to v. Cells are independent trees, so threads own whole cells. */
+#ifndef CZ_BIONET_CABLE_H
+#define CZ_BIONET_CABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "bionet/geometry.h"
+#include "bionet/morphology.h"
+
+typedef struct cz_cable {
+  size_t n, cap;
+  int32_t *parent; /* [n] the parent node, -1 for a cell's root; parents precede children */
+  double *a, *b;   /* [n] coupling coefficients (0 for roots) */
+  double *area;    /* [n] µm² (100 for root and end nodes) */
+  double *cm;      /* [n] µF/cm² (0 for root and end nodes) */
+  double *v, *rhs, *d; /* [n] mV; the step's right-hand side (then Δv) and diagonal */
+} cz_cable;
+
+/* Where a cell's sections sit in the node array. */
+typedef struct cz_cell_nodes {
+  size_t root;      /* the root node (soma x = 0) */
+  size_t nsec;
+  size_t *centre0;  /* [nsec] the section's first centre node; its centre k is centre0 + k */
+  size_t *end;      /* [nsec] the section's end node (x = 1) */
+  uint32_t *nseg;   /* [nsec] */
+  size_t *attach;   /* [nsec] the node the section's first centre hangs from */
+} cz_cell_nodes;
+
+/* Appends a cell: its nodes in tree order, the coupling coefficients from the segments'
+ * axial resistances and areas, each membrane node's cm from its section (cm_sec [nsec]
+ * µF/cm²; NULL: 1). All nodes start at v_init. *map (owned; cz_cell_nodes_free) tells where
+ * its sections went. Local. */
+cz_status cz_cable_add_cell(cz_cable *c, const cz_morph *m, const cz_bio_geom *g, const double *cm_sec, double v_init,
+                            cz_cell_nodes *map);
+void cz_cell_nodes_free(cz_cell_nodes *map);
+void cz_cable_free(cz_cable *c);
+
+/* The node of section s at x (0 <= x <= 1), as NEURON maps a location to a node: the attach
+ * node at x = 0, the end node at x = 1, else the centre of the segment holding x. */
+size_t cz_cell_node_at(const cz_cell_nodes *map, size_t s, double x);
+
+/* Clears rhs and d: the start of a step's current assembly. */
+void cz_cable_begin_currents(cz_cable *c);
+/* Adds an electrode current (nA, positive depolarising) at node i. */
+static inline void cz_cable_add_electrode(cz_cable *c, size_t i, double nA) { c->rhs[i] += nA * 100.0 / c->area[i]; }
+/* Ends the step: axial currents with the old voltages, capacitance (dt ms), the Hines solve
+ * and v += Δv (left in rhs). */
+void cz_cable_solve(cz_cable *c, double dt);
+
+#endif

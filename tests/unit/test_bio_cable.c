@@ -1,0 +1,164 @@
+/* The cable equation of the detailed-cell engine against the numbers of bionet-spec.md §8.3:
+ * a passive compartment follows backward Euler's closed form, a sealed passive cable reaches
+ * NEURON 8.2.2's input resistance for 11, 101 and 1001 segments, and a Hodgkin-Huxley
+ * compartment fires at NEURON's spike times at dt 0.1 and 0.025 ms. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "cz_test.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bionet/cable.h"
+#include "bionet/geometry.h"
+#include "bionet/mechanisms/hh.h"
+#include "bionet/mechanisms/iclamp.h"
+#include "bionet/mechanisms/pas.h"
+#include "bionet/morphology.h"
+
+/* One cell of one cylindrical section on a cable, pas (or hh) in every segment. */
+typedef struct one_cell {
+  cz_morph *m;
+  cz_bio_geom *g;
+  cz_cable c;
+  cz_cell_nodes map;
+  cz_pas pas;
+  cz_hh hh;
+  bool with_hh;
+} one_cell;
+
+static void cell_make(one_cell *x, double L, double diam, double dL, double Ra, double v_init, bool with_hh) {
+  memset(x, 0, sizeof *x);
+  assert_int_equal(cz_morph_new_cylinder("cylinder", 1, L, diam, &x->m), CZ_OK);
+  assert_int_equal(cz_bio_geom_build(x->m, dL, &Ra, &x->g), CZ_OK);
+  assert_int_equal(cz_cable_add_cell(&x->c, x->m, x->g, NULL, v_init, &x->map), CZ_OK);
+  const size_t nseg = x->g->nseg[0];
+  x->with_hh = with_hh;
+  if (with_hh) {
+    assert_int_equal(cz_hh_alloc(&x->hh, nseg), CZ_OK);
+    for (size_t k = 0; k < nseg; k++) x->hh.node[k] = (uint32_t)(x->map.centre0[0] + k);
+  } else {
+    assert_int_equal(cz_pas_alloc(&x->pas, nseg), CZ_OK);
+    for (size_t k = 0; k < nseg; k++) {
+      x->pas.node[k] = (uint32_t)(x->map.centre0[0] + k);
+      x->pas.g[k] = 1e-4;
+      x->pas.e[k] = -70.0;
+    }
+  }
+}
+
+static void cell_free(one_cell *x) {
+  cz_pas_free(&x->pas);
+  cz_hh_free(&x->hh);
+  cz_cell_nodes_free(&x->map);
+  cz_cable_free(&x->c);
+  cz_bio_geom_free(&x->g);
+  cz_morph_free(&x->m);
+}
+
+/* One step as NEURON takes it: half a step, currents, solve, half a step, gates. *t is the
+ * accumulated time. */
+static void cell_step(one_cell *x, const cz_iclamp *clamp, double *t, double dt, double celsius) {
+  *t += 0.5 * dt;
+  cz_cable_begin_currents(&x->c);
+  if (x->with_hh) cz_hh_current(&x->hh, &x->c);
+  else cz_pas_current(&x->pas, &x->c);
+  cz_iclamp_current(clamp, 1, *t, &x->c);
+  cz_cable_solve(&x->c, dt);
+  *t += 0.5 * dt;
+  if (x->with_hh) cz_hh_state(&x->hh, &x->c, dt, celsius);
+}
+
+/* Area 1000 µm², g_pas 1e-4 S/cm², 0.01 nA from t = 0: R_in 1000 MΩ, τ 10 ms, and backward
+ * Euler gives v_n = -70 + 10 (1 - (1 + dt/τ)^-n) at every step. */
+static void test_passive_compartment(void **state) {
+  (void)state;
+  one_cell x;
+  const double d = sqrt(1000.0 / M_PI);
+  cell_make(&x, d, d, 20.0, 35.4, -70.0, false);
+  assert_true(fabs(x.g->area[0] - 1000.0) < 1e-9);
+  const cz_iclamp clamp = {.node = (uint32_t)x.map.centre0[0], .del = 0, .dur = 1e9, .amp = 0.01};
+  double t = 0;
+  for (int n = 1; n <= 100; n++) {
+    cell_step(&x, &clamp, &t, 0.1, 34);
+    const double expect = -70.0 + 10.0 * (1.0 - pow(1.01, -n));
+    if (fabs(x.c.v[x.map.centre0[0]] - expect) > 1e-9) fail_msg("step %d: v %.12f, expected %.12f", n, x.c.v[x.map.centre0[0]], expect);
+  }
+  assert_true(fabs(x.c.v[x.map.centre0[0]] - -63.697112123291) < 1e-9);
+  cell_free(&x);
+}
+
+/* L 1000 µm, d 2 µm, Ra 100 Ω·cm, g_pas 1e-4, 0.01 nA into x = 0 (the root node): NEURON's
+ * steady input resistance for nseg 11, 101 and 1001 (the analytic value is 253.35743 MΩ). */
+static void test_sealed_cable(void **state) {
+  (void)state;
+  const struct {
+    double dL, r_in;
+    uint32_t nseg;
+  } cases[] = {{100.0, 253.93897, 11}, {10.0, 253.36433, 101}, {1.0, 253.35750, 1001}};
+  for (size_t k = 0; k < 3; k++) {
+    one_cell x;
+    cell_make(&x, 1000.0, 2.0, cases[k].dL, 100.0, -70.0, false);
+    assert_int_equal(x.g->nseg[0], cases[k].nseg);
+    const cz_iclamp clamp = {.node = (uint32_t)x.map.root, .del = 0, .dur = 1e12, .amp = 0.01};
+    double t = 0;
+    for (int n = 0; n < 2000; n++) cell_step(&x, &clamp, &t, 5.0, 34); /* 10 s: 1000 time constants */
+    const double r_in = (x.c.v[x.map.root] + 70.0) / 0.01;
+    if (fabs(r_in - cases[k].r_in) > 5e-6) fail_msg("nseg %u: R_in %.6f MΩ, NEURON %.5f", cases[k].nseg, r_in, cases[k].r_in);
+    cell_free(&x);
+  }
+}
+
+/* hh at 6.3 °C in 1000 µm², 0.1 nA from 5 to 55 ms, v_init -65, threshold 0: spikes at the
+ * step start where v first exceeds 0, stamped t_n + 1e-10. */
+static void run_hh(double dt, const double *expect, size_t nexpect) {
+  one_cell x;
+  const double d = sqrt(1000.0 / M_PI);
+  cell_make(&x, d, d, 20.0, 35.4, -65.0, true);
+  cz_hh_init(&x.hh, &x.c, 6.3);
+  const size_t soma = x.map.centre0[0];
+  const cz_iclamp clamp = {.node = (uint32_t)soma, .del = 5, .dur = 50, .amp = 0.1};
+  double t = 0, spikes[16];
+  size_t nspikes = 0;
+  bool above = false;
+  const long nsteps = lround(60.0 / dt);
+  for (long n = 0; n < nsteps; n++) {
+    const double v = x.c.v[soma];
+    if (v > 0 && !above) {
+      above = true;
+      if (nspikes < 16) spikes[nspikes++] = t + 1e-10;
+    } else if (v <= 0) {
+      above = false;
+    }
+    cell_step(&x, &clamp, &t, dt, 6.3);
+  }
+  if (nspikes != nexpect) fail_msg("dt %g: %zu spikes, expected %zu", dt, nspikes, nexpect);
+  for (size_t k = 0; k < nexpect; k++)
+    if (fabs(spikes[k] - expect[k]) > 1e-3 * dt) fail_msg("dt %g: spike %zu at %.10f, NEURON %.3f", dt, k, spikes[k], expect[k]);
+  if (getenv("SHOW"))
+    for (size_t k = 0; k < nspikes; k++) printf("%.17g\n", spikes[k]);
+  cell_free(&x);
+}
+
+static void test_hodgkin_huxley_spike_times(void **state) {
+  (void)state;
+  const double at_01[] = {7.0, 22.2, 37.2, 52.1}, at_0025[] = {6.925, 21.9, 36.6, 51.3};
+  run_hh(0.1, at_01, 4);
+  run_hh(0.025, at_0025, 4);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_passive_compartment),
+      cmocka_unit_test(test_sealed_cable),
+      cmocka_unit_test(test_hodgkin_huxley_spike_times),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -18,9 +18,9 @@
 
 #include "bionet/cable.h"
 #include "bionet/geometry.h"
-#include "bionet/mechanisms/hh.h"
 #include "bionet/mechanisms/iclamp.h"
-#include "bionet/mechanisms/pas.h"
+#include "bionet/mechanisms/kinds.h"
+#include "bionet/mechanisms/mechanism.h"
 #include "bionet/morphology.h"
 
 /* One cell of one cylindrical section on a cable, pas (or hh) in every segment. */
@@ -29,9 +29,9 @@ typedef struct one_cell {
   cz_bio_geom *g;
   cz_cable c;
   cz_cell_nodes map;
-  cz_pas pas;
-  cz_hh hh;
-  bool with_hh;
+  cz_ions ions;
+  cz_mech mech; /* pas or hh in every segment */
+  cz_mech_env env;
 } one_cell;
 
 static void cell_make(one_cell *x, double L, double diam, double dL, double Ra, double v_init, bool with_hh) {
@@ -40,23 +40,21 @@ static void cell_make(one_cell *x, double L, double diam, double dL, double Ra, 
   assert_int_equal(cz_bio_geom_build(x->m, dL, &Ra, &x->g), CZ_OK);
   assert_int_equal(cz_cable_add_cell(&x->c, x->m, x->g, NULL, v_init, &x->map), CZ_OK);
   const size_t nseg = x->g->nseg[0];
-  x->with_hh = with_hh;
-  if (with_hh) {
-    assert_int_equal(cz_hh_alloc(&x->hh, nseg), CZ_OK);
-    for (size_t k = 0; k < nseg; k++) x->hh.node[k] = (uint32_t)(x->map.centre0[0] + k);
-  } else {
-    assert_int_equal(cz_pas_alloc(&x->pas, nseg), CZ_OK);
-    for (size_t k = 0; k < nseg; k++) {
-      x->pas.node[k] = (uint32_t)(x->map.centre0[0] + k);
-      x->pas.g[k] = 1e-4;
-      x->pas.e[k] = -70.0;
+  assert_int_equal(cz_ions_alloc(&x->ions, x->c.n), CZ_OK);
+  assert_int_equal(cz_mech_alloc(&x->mech, with_hh ? &cz_mech_hh : &cz_mech_pas, nseg), CZ_OK);
+  for (size_t k = 0; k < nseg; k++) {
+    x->mech.node[k] = (uint32_t)(x->map.centre0[0] + k);
+    if (!with_hh) {
+      x->mech.p[0][k] = 1e-4; /* g_pas */
+      x->mech.p[1][k] = -70.0;
     }
   }
+  x->env = (cz_mech_env){.cable = &x->c, .ions = &x->ions, .dt = 0.1, .celsius = 34, .units = &cz_units_modern};
 }
 
 static void cell_free(one_cell *x) {
-  cz_pas_free(&x->pas);
-  cz_hh_free(&x->hh);
+  cz_mech_free(&x->mech);
+  cz_ions_free(&x->ions);
   cz_cell_nodes_free(&x->map);
   cz_cable_free(&x->c);
   cz_bio_geom_free(&x->g);
@@ -66,14 +64,16 @@ static void cell_free(one_cell *x) {
 /* One step as NEURON takes it: half a step, currents, solve, half a step, gates. *t is the
  * accumulated time. */
 static void cell_step(one_cell *x, const cz_iclamp *clamp, double *t, double dt, double celsius) {
+  x->env.dt = dt;
+  x->env.celsius = celsius;
   *t += 0.5 * dt;
   cz_cable_begin_currents(&x->c);
-  if (x->with_hh) cz_hh_current(&x->hh, &x->c);
-  else cz_pas_current(&x->pas, &x->c);
+  cz_ions_begin_currents(&x->ions, celsius, x->env.units);
+  x->mech.kind->current(&x->mech, &x->env);
   cz_iclamp_current(clamp, 1, *t, &x->c);
   cz_cable_solve(&x->c, dt);
   *t += 0.5 * dt;
-  if (x->with_hh) cz_hh_state(&x->hh, &x->c, dt, celsius);
+  x->mech.kind->advance(&x->mech, &x->env);
 }
 
 /* Area 1000 µm², g_pas 1e-4 S/cm², 0.01 nA from t = 0: R_in 1000 MΩ, τ 10 ms, and backward
@@ -122,7 +122,8 @@ static void run_hh(double dt, const double *expect, size_t nexpect) {
   one_cell x;
   const double d = sqrt(1000.0 / M_PI);
   cell_make(&x, d, d, 20.0, 35.4, -65.0, true);
-  cz_hh_init(&x.hh, &x.c, 6.3);
+  x.env.celsius = 6.3;
+  x.mech.kind->init(&x.mech, &x.env);
   const size_t soma = x.map.centre0[0];
   const cz_iclamp clamp = {.node = (uint32_t)soma, .del = 5, .dur = 50, .amp = 0.1};
   double t = 0, spikes[16];

@@ -1,89 +1,57 @@
-#include "bionet/mechanisms/hh.h"
-
-#include <math.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "base/mem.h"
+/* hh: the Hodgkin-Huxley squid axon channels as NEURON ships them (a test mechanism: none of
+ * the Allen models uses it). Sodium m^3 h, potassium n^4 and a leak, rates scaled by
+ * q10 = 3^((celsius - 6.3) / 10), computed directly (NEURON's rate tables off). */
+#include "bionet/mechanisms/kinds.h"
 #include "bionet/mechanisms/mech_math.h"
 
-cz_status cz_hh_alloc(cz_hh *mech, size_t n) {
-  memset(mech, 0, sizeof *mech);
-  mech->n = n;
-  double **cols[] = {&mech->gnabar, &mech->gkbar, &mech->gl, &mech->el, &mech->ena, &mech->ek,
-                     &mech->m,      &mech->h,     &mech->nk};
-  const double init[] = {0.12, 0.036, 0.0003, -54.3, 50.0, -77.0, 0, 0, 0};
-  CZ_NEW(mech->node, n);
-  for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
-    CZ_NEW(*cols[c], n);
-    for (size_t k = 0; k < n; k++) (*cols[c])[k] = init[c];
-  }
-  return CZ_OK;
-}
-
-void cz_hh_free(cz_hh *mech) {
-  free(mech->node);
-  double *cols[] = {mech->gnabar, mech->gkbar, mech->gl, mech->el, mech->ena, mech->ek, mech->m, mech->h, mech->nk};
-  for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) free(cols[c]);
-  memset(mech, 0, sizeof *mech);
-}
+enum { GNABAR, GKBAR, GL, EL };
+enum { M, H, N };
 
 typedef struct hh_rates {
-  double minf, mtau, hinf, htau, ninf, ntau;
+  double inf[3], tau[3];
 } hh_rates;
 
 static hh_rates rates(double v, double celsius) {
   hh_rates r;
   const double q10 = pow(3.0, (celsius - 6.3) / 10.0);
-  double alpha = 0.1 * cz_vtrap(-(v + 40.0), 10.0), beta = 4.0 * cz_nrn_exp(-(v + 65.0) / 18.0);
-  double sum = alpha + beta;
-  r.mtau = 1.0 / (q10 * sum);
-  r.minf = alpha / sum;
-  alpha = 0.07 * cz_nrn_exp(-(v + 65.0) / 20.0);
-  beta = 1.0 / (cz_nrn_exp(-(v + 35.0) / 10.0) + 1.0);
-  sum = alpha + beta;
-  r.htau = 1.0 / (q10 * sum);
-  r.hinf = alpha / sum;
-  alpha = 0.01 * cz_vtrap(-(v + 55.0), 10.0);
-  beta = 0.125 * cz_nrn_exp(-(v + 65.0) / 80.0);
-  sum = alpha + beta;
-  r.ntau = 1.0 / (q10 * sum);
-  r.ninf = alpha / sum;
+  const double alpha[3] = {0.1 * cz_vtrap(-(v + 40.0), 10.0), 0.07 * cz_nrn_exp(-(v + 65.0) / 20.0),
+                           0.01 * cz_vtrap(-(v + 55.0), 10.0)};
+  const double beta[3] = {4.0 * cz_nrn_exp(-(v + 65.0) / 18.0), 1.0 / (cz_nrn_exp(-(v + 35.0) / 10.0) + 1.0),
+                          0.125 * cz_nrn_exp(-(v + 65.0) / 80.0)};
+  for (int g = 0; g < 3; g++) {
+    const double sum = alpha[g] + beta[g];
+    r.tau[g] = 1.0 / (q10 * sum);
+    r.inf[g] = alpha[g] / sum;
+  }
   return r;
 }
 
-void cz_hh_init(cz_hh *mech, const cz_cable *c, double celsius) {
-  for (size_t k = 0; k < mech->n; k++) {
-    const hh_rates r = rates(c->v[mech->node[k]], celsius);
-    mech->m[k] = r.minf;
-    mech->h[k] = r.hinf;
-    mech->nk[k] = r.ninf;
+static void hh_init(cz_mech *m, const cz_mech_env *env) {
+  for (size_t k = 0; k < m->n; k++) {
+    const hh_rates r = rates(env->cable->v[m->node[k]], env->celsius);
+    for (int g = 0; g < 3; g++) m->s[g][k] = r.inf[g];
   }
 }
 
-/* The channel's total current at v with the gates as they are (mA/cm²). */
-static double hh_current_at(const cz_hh *mech, size_t k, double v) {
-  const double m = mech->m[k], h = mech->h[k], n = mech->nk[k];
-  const double ina = mech->gnabar[k] * m * m * m * h * (v - mech->ena[k]);
-  const double ik = mech->gkbar[k] * n * n * n * n * (v - mech->ek[k]);
-  const double il = mech->gl[k] * (v - mech->el[k]);
-  return ina + ik + il;
-}
-
-void cz_hh_current(const cz_hh *mech, cz_cable *c) {
-  for (size_t k = 0; k < mech->n; k++) {
-    const uint32_t i = mech->node[k];
-    const double i_dv = hh_current_at(mech, k, c->v[i] + CZ_NRN_DV), i_v = hh_current_at(mech, k, c->v[i]);
-    c->rhs[i] -= i_v;
-    c->d[i] += (i_dv - i_v) / CZ_NRN_DV;
+static void hh_current(const cz_mech *m, const cz_mech_env *env) {
+  for (size_t k = 0; k < m->n; k++) {
+    const uint32_t i = m->node[k];
+    const double mm = m->s[M][k], n = m->s[N][k];
+    cz_mech_add_ohmic(env, i, m->p[GNABAR][k] * mm * mm * mm * m->s[H][k], env->ions->ena[i], env->ions->ina);
+    cz_mech_add_ohmic(env, i, m->p[GKBAR][k] * n * n * n * n, env->ions->ek[i], env->ions->ik);
+    cz_mech_add_ohmic(env, i, m->p[GL][k], m->p[EL][k], NULL);
   }
 }
 
-void cz_hh_state(cz_hh *mech, const cz_cable *c, double dt, double celsius) {
-  for (size_t k = 0; k < mech->n; k++) {
-    const hh_rates r = rates(c->v[mech->node[k]], celsius);
-    mech->m[k] = cz_cnexp(mech->m[k], r.minf, r.mtau, dt);
-    mech->h[k] = cz_cnexp(mech->h[k], r.hinf, r.htau, dt);
-    mech->nk[k] = cz_cnexp(mech->nk[k], r.ninf, r.ntau, dt);
+static void hh_advance(cz_mech *m, const cz_mech_env *env) {
+  for (size_t k = 0; k < m->n; k++) {
+    const hh_rates r = rates(env->cable->v[m->node[k]], env->celsius);
+    for (int g = 0; g < 3; g++) m->s[g][k] = cz_cnexp(m->s[g][k], r.inf[g], r.tau[g], env->dt);
   }
 }
+
+const cz_mech_kind cz_mech_hh = {
+    .name = "hh", .writes = CZ_ION_NONE, .nparam = 4, .param = {"gnabar", "gkbar", "gl", "el"},
+    .param_default = {0.12, 0.036, 0.0003, -54.3}, .nstate = 3, .state = {"m", "h", "n"},
+    .init = hh_init, .current = hh_current, .advance = hh_advance,
+};

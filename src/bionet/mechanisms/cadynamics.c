@@ -1,0 +1,42 @@
+/* CaDynamics: intracellular calcium (Destexhe 1994, modified; bionet-spec.md §4.12): the
+ * calcium current fills a shell of the given depth, which decays to minCai,
+ *   cai' = -10000 ica gamma / (2 F depth) - (cai - minCai) / decay,
+ * integrated exactly over a step with this step's ica frozen. It makes cai a state of its
+ * nodes, so eca follows Nernst there. */
+#include "bionet/mechanisms/kinds.h"
+#include "bionet/mechanisms/mech_math.h"
+
+enum { GAMMA, DECAY, DEPTH, MINCAI };
+
+static void cadyn_init(cz_mech *m, const cz_mech_env *env) {
+  cz_ions *ions = env->ions;
+  for (size_t k = 0; k < m->n; k++) {
+    const uint32_t i = m->node[k];
+    ions->ca_state[i] = 1;
+    ions->cai[i] = m->p[MINCAI][k];
+    ions->eca[i] = cz_nernst(ions->cai[i], ions->cao[i], 2, env->celsius, env->units);
+  }
+}
+
+static void cadyn_current(const cz_mech *m, const cz_mech_env *env) {
+  (void)m;
+  (void)env;
+}
+
+static void cadyn_advance(cz_mech *m, const cz_mech_env *env) {
+  cz_ions *ions = env->ions;
+  const double F = env->units->faraday_cadyn;
+  for (size_t k = 0; k < m->n; k++) {
+    const uint32_t i = m->node[k];
+    const double decay = m->p[DECAY][k];
+    const double a = -(10000.0) * (ions->ica[i] * m->p[GAMMA][k] / (2.0 * F * m->p[DEPTH][k])) + m->p[MINCAI][k] / decay;
+    const double b = -(1.0 / decay);
+    ions->cai[i] = ions->cai[i] + (1.0 - cz_nrn_exp(env->dt * b)) * (-a / b - ions->cai[i]);
+  }
+}
+
+const cz_mech_kind cz_mech_CaDynamics = {
+    .name = "CaDynamics", .writes = CZ_ION_NONE, .writes_cai = true, .nparam = 4,
+    .param = {"gamma", "decay", "depth", "minCai"}, .param_default = {0.05, 80.0, 0.1, 1e-4}, .nstate = 0,
+    .init = cadyn_init, .current = cadyn_current, .advance = cadyn_advance,
+};

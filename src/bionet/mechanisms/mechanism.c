@@ -1,0 +1,100 @@
+#include "bionet/mechanisms/mechanism.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "bionet/mechanisms/kinds.h"
+
+const cz_units cz_units_modern = {96485.33212331001, 8.31446261815324, 96485.33212331001};
+const cz_units cz_units_legacy = {96485.309, 8.3134, 96485.3};
+
+/* NEURON's order of mechanisms (§4.13): built-ins, CaDynamics (it writes a concentration), then
+ * the mod files by file name. */
+static const cz_mech_kind *const k_order[] = {
+    &cz_mech_pas,  &cz_mech_hh,  &cz_mech_CaDynamics, &cz_mech_Ca_HVA, &cz_mech_Ca_LVA, &cz_mech_Ih,
+    &cz_mech_Im,   &cz_mech_Im_v2, &cz_mech_K_P,      &cz_mech_K_T,    &cz_mech_Kd,     &cz_mech_Kv2like,
+    &cz_mech_Kv3_1, &cz_mech_NaTa, &cz_mech_NaTs,     &cz_mech_NaV,    &cz_mech_Nap,    &cz_mech_SK,
+};
+#define NKINDS (sizeof k_order / sizeof *k_order)
+
+const cz_mech_kind *cz_mech_find(const char *name) {
+  for (size_t k = 0; k < NKINDS; k++)
+    if (strcmp(k_order[k]->name, name) == 0) return k_order[k];
+  return NULL;
+}
+
+int cz_mech_order(const cz_mech_kind *kind) {
+  for (size_t k = 0; k < NKINDS; k++)
+    if (k_order[k] == kind) return (int)k;
+  return (int)NKINDS;
+}
+
+int cz_mech_param_index(const cz_mech_kind *k, const char *name) {
+  for (size_t i = 0; i < k->nparam; i++)
+    if (strcmp(k->param[i], name) == 0) return (int)i;
+  return -1;
+}
+
+int cz_mech_state_index(const cz_mech_kind *k, const char *name) {
+  for (size_t i = 0; i < k->nstate; i++)
+    if (strcmp(k->state[i], name) == 0) return (int)i;
+  return -1;
+}
+
+cz_status cz_mech_alloc(cz_mech *m, const cz_mech_kind *k, size_t n) {
+  memset(m, 0, sizeof *m);
+  m->kind = k;
+  m->n = n;
+  CZ_NEW(m->node, n);
+  for (size_t p = 0; p < k->nparam; p++) {
+    CZ_NEW(m->p[p], n);
+    for (size_t i = 0; i < n; i++) m->p[p][i] = k->param_default[p];
+  }
+  for (size_t s = 0; s < k->nstate; s++) CZ_NEW(m->s[s], n);
+  return CZ_OK;
+}
+
+void cz_mech_free(cz_mech *m) {
+  free(m->node);
+  for (size_t p = 0; p < CZ_MECH_MAX_PARAMS; p++) free(m->p[p]);
+  for (size_t s = 0; s < CZ_MECH_MAX_STATES; s++) free(m->s[s]);
+  memset(m, 0, sizeof *m);
+}
+
+cz_status cz_ions_alloc(cz_ions *ions, size_t n) {
+  memset(ions, 0, sizeof *ions);
+  ions->n = n;
+  double **cols[] = {&ions->ena, &ions->ek, &ions->eca, &ions->cai, &ions->cao, &ions->ina, &ions->ik, &ions->ica};
+  const double init[] = {50.0, -77.0, 12.5 * log(2.0 / 5e-5), 5e-5, 2.0, 0, 0, 0};
+  for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
+    CZ_NEW(*cols[c], n);
+    for (size_t i = 0; i < n; i++) (*cols[c])[i] = init[c];
+  }
+  CZ_NEW(ions->ca_state, n);
+  return CZ_OK;
+}
+
+void cz_ions_free(cz_ions *ions) {
+  double *cols[] = {ions->ena, ions->ek, ions->eca, ions->cai, ions->cao, ions->ina, ions->ik, ions->ica};
+  for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) free(cols[c]);
+  free(ions->ca_state);
+  memset(ions, 0, sizeof *ions);
+}
+
+double cz_nernst(double ci, double co, int z, double celsius, const cz_units *u) {
+  if (ci <= 0) return 1e6;
+  if (co <= 0) return -1e6;
+  return 1000.0 * u->gas_r * (celsius + 273.15) / u->faraday / z * log(co / ci);
+}
+
+void cz_ions_begin_currents(cz_ions *ions, double celsius, const cz_units *u) {
+  memset(ions->ina, 0, ions->n * sizeof *ions->ina);
+  memset(ions->ik, 0, ions->n * sizeof *ions->ik);
+  memset(ions->ica, 0, ions->n * sizeof *ions->ica);
+  for (size_t i = 0; i < ions->n; i++)
+    if (ions->ca_state[i]) ions->eca[i] = cz_nernst(ions->cai[i], ions->cao[i], 2, celsius, u);
+}
+
+double cz_mech_q(double celsius, double t_ref) { return pow(2.3, (celsius - t_ref) / 10.0); }

@@ -1,0 +1,120 @@
+/* Membrane mechanisms of the detailed cells (bionet-spec.md §3.3-§3.7, §4): the interface every
+ * density mechanism implements, the ions they share, and the registry by NEURON name.
+ *
+ * A mechanism's instances on one thread are stored as structure-of-arrays (cz_mech): the node
+ * of each instance, one array per parameter and one per state, so that its three kernels are
+ * plain loops over instances. The kernels follow NEURON's fixed step:
+ *   init     states at their steady state at v_init (and the calcium it writes);
+ *   current  its current at v and at v + 0.001 mV with the states as they are: rhs -= I(v),
+ *            d += (I(v + 0.001) - I(v)) / 0.001, and I(v) added to its ion's accumulator;
+ *   advance  the states over dt with the new v (cnexp, or the scheme's implicit step).
+ * The step calls every kind's current, then solves, then every kind's advance, kinds in NEURON's
+ * order (cz_mech_order): CaDynamics, which writes cai, before SK, which reads it.
+ *
+ * Ions (cz_ions) are per node: the reversal potentials ena and ek set per section, eca
+ * (a constant, or Nernst of cai where CaDynamics makes cai a state), cai, and the currents
+ * ina, ik, ica each step accumulates. */
+#ifndef CZ_BIONET_MECHANISM_H
+#define CZ_BIONET_MECHANISM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "bionet/cable.h"
+
+#define CZ_MECH_MAX_PARAMS 12
+#define CZ_MECH_MAX_STATES 12
+
+typedef struct cz_ions {
+  size_t n;
+  double *ena, *ek, *eca; /* [n] mV */
+  double *cai, *cao;      /* [n] mM */
+  double *ina, *ik, *ica; /* [n] mA/cm², this step's */
+  uint8_t *ca_state;      /* [n] 1 where cai is a state (CaDynamics): eca by Nernst */
+} cz_ions;
+
+/* The physical constants of NEURON's units: modern (NEURON >= 8) or legacy. */
+typedef struct cz_units {
+  double faraday;      /* C/mol, in the Nernst equation */
+  double gas_r;        /* J/(mol K) */
+  double faraday_cadyn; /* C/mol, CaDynamics' FARADAY */
+} cz_units;
+
+extern const cz_units cz_units_modern, cz_units_legacy;
+
+/* What the kernels see of the thread's cells. */
+typedef struct cz_mech_env {
+  cz_cable *cable;
+  cz_ions *ions;
+  double dt, celsius;
+  const cz_units *units;
+} cz_mech_env;
+
+struct cz_mech_kind;
+
+/* The instances of one mechanism on one thread. */
+typedef struct cz_mech {
+  const struct cz_mech_kind *kind;
+  size_t n;
+  uint32_t *node;                    /* [n] */
+  double *p[CZ_MECH_MAX_PARAMS];     /* [nparam][n] */
+  double *s[CZ_MECH_MAX_STATES];     /* [nstate][n] */
+} cz_mech;
+
+typedef enum cz_ion { CZ_ION_NONE, CZ_ION_NA, CZ_ION_K, CZ_ION_CA } cz_ion;
+
+typedef struct cz_mech_kind {
+  const char *name;  /* NEURON's SUFFIX: "NaTs", "pas", ... */
+  cz_ion writes;     /* the ion current it adds to (NONE: nonspecific or none) */
+  bool writes_cai;   /* CaDynamics */
+  size_t nparam;
+  const char *param[CZ_MECH_MAX_PARAMS]; /* range parameters, set as <param>_<name> */
+  double param_default[CZ_MECH_MAX_PARAMS];
+  size_t nstate;
+  const char *state[CZ_MECH_MAX_STATES];
+  void (*init)(cz_mech *m, const cz_mech_env *env);
+  void (*current)(const cz_mech *m, const cz_mech_env *env);
+  void (*advance)(cz_mech *m, const cz_mech_env *env);
+} cz_mech_kind;
+
+/* The kind NEURON calls name, or NULL when Cadenza lacks it. */
+const cz_mech_kind *cz_mech_find(const char *name);
+/* The rank of a kind in NEURON's order of mechanisms (§4.13): kernels run in ascending rank. */
+int cz_mech_order(const cz_mech_kind *k);
+/* The index of parameter name of kind k ("gbar"), or -1. */
+int cz_mech_param_index(const cz_mech_kind *k, const char *name);
+int cz_mech_state_index(const cz_mech_kind *k, const char *name);
+
+/* n instances of kind k at its parameter defaults. Owned (cz_mech_free). Local. */
+cz_status cz_mech_alloc(cz_mech *m, const cz_mech_kind *k, size_t n);
+void cz_mech_free(cz_mech *m);
+
+/* Ions of n nodes at NEURON's defaults (ena 50, ek -77, eca 132.458 mV, cai 5e-5, cao 2 mM).
+ * Owned (cz_ions_free). Local. */
+cz_status cz_ions_alloc(cz_ions *ions, size_t n);
+void cz_ions_free(cz_ions *ions);
+
+/* NEURON's Nernst potential (mV) of an ion of valence z: +1e6 when ci <= 0, -1e6 when co <= 0. */
+double cz_nernst(double ci, double co, int z, double celsius, const cz_units *u);
+
+/* The start of a step's current assembly: the ion currents cleared, eca refreshed by Nernst
+ * where cai is a state. (The cable's rhs and d are cleared by cz_cable_begin_currents.) */
+void cz_ions_begin_currents(cz_ions *ions, double celsius, const cz_units *u);
+
+/* Adds an ohmic current g (v - erev) at node i the way NEURON evaluates a mechanism's current:
+ * at v and at v + 0.001 mV. acc (NULL: nonspecific) receives the current at v. */
+static inline void cz_mech_add_ohmic(const cz_mech_env *env, uint32_t i, double g, double erev, double *acc) {
+  cz_cable *c = env->cable;
+  const double v = c->v[i];
+  const double i_dv = g * (v + 0.001 - erev), i_v = g * (v - erev);
+  c->rhs[i] -= i_v;
+  c->d[i] += (i_dv - i_v) / 0.001;
+  if (acc) acc[i] += i_v;
+}
+
+/* NEURON's temperature factor 2.3^((celsius - t_ref) / 10) of the Allen channels. */
+double cz_mech_q(double celsius, double t_ref);
+
+#endif

@@ -1,0 +1,145 @@
+/* NaV: the 12-state Markov sodium channel (Carter et al. 2012; bionet-spec.md §4.9), g = gbar O.
+ *
+ * Closed states C1-C5 lead to the open state O; each has an inactivated twin I1-I5, and O
+ * inactivates to I6. A step is implicit Euler of the linear scheme dy/dt = Q(v) y with the I6
+ * row replaced by the conservation sum y = 1, a 12 x 12 solve per instance. The initial state
+ * solves the scheme's steady state as the model file writes it, including the coefficient of
+ * I4 in the I3 row (bi3 where b13 is meant), which NEURON reproduces and so must Cadenza. */
+#include "bionet/mechanisms/kinds.h"
+#include "bionet/mechanisms/mech_math.h"
+
+enum { GBAR };
+enum { C1, C2, C3, C4, C5, O, I1, I2, I3, I4, I5, I6, NS };
+
+/* The transition rates at v (1/ms). */
+typedef struct nav_rates {
+  double f0[4], b0[4]; /* Ck -> Ck+1 and back */
+  double f1[4], b1[4]; /* Ik -> Ik+1 and back */
+  double fi[5], bi[5]; /* Ck -> Ik and back */
+  double f0O, b0O, f1n, b1n, fin, bin;
+} nav_rates;
+
+static nav_rates rates_at(double v, double celsius) {
+  const double alpha = 400, beta = 12, gamma = 250, delta = 60, con = 0.01, coff = 40, oon = 8, ooff = 0.05;
+  const double alfac = 2.51, btfac = 5.32, x1 = 24, x2 = -24;
+  const double q = cz_mech_q(celsius, 37.0), a = cz_nrn_exp(v / x1), b = cz_nrn_exp(v / x2);
+  nav_rates r;
+  for (int k = 0; k < 4; k++) {
+    r.f0[k] = (4 - k) * alpha * a * q;
+    r.b0[k] = (k + 1) * beta * b * q;
+    r.f1[k] = (4 - k) * alpha * alfac * a * q;
+    r.b1[k] = (k + 1) * beta * b * q / btfac;
+  }
+  for (int k = 0; k < 5; k++) {
+    r.fi[k] = con * pow(alfac, k) * q;
+    r.bi[k] = coff * q / pow(btfac, k);
+  }
+  r.f0O = gamma * q;
+  r.b0O = delta * q;
+  r.f1n = gamma * q;
+  r.b1n = delta * q;
+  r.fin = oon * q;
+  r.bin = ooff * q;
+  return r;
+}
+
+/* Q[to][from] of one transition from -> to at rate k. */
+static void flow(double Q[NS][NS], int from, int to, double k) {
+  Q[to][from] += k;
+  Q[from][from] -= k;
+}
+
+static void generator(const nav_rates *r, double Q[NS][NS]) {
+  for (int i = 0; i < NS; i++)
+    for (int j = 0; j < NS; j++) Q[i][j] = 0;
+  for (int k = 0; k < 4; k++) {
+    flow(Q, C1 + k, C1 + k + 1, r->f0[k]);
+    flow(Q, C1 + k + 1, C1 + k, r->b0[k]);
+    flow(Q, I1 + k, I1 + k + 1, r->f1[k]);
+    flow(Q, I1 + k + 1, I1 + k, r->b1[k]);
+  }
+  for (int k = 0; k < 5; k++) {
+    flow(Q, C1 + k, I1 + k, r->fi[k]);
+    flow(Q, I1 + k, C1 + k, r->bi[k]);
+  }
+  flow(Q, C5, O, r->f0O);
+  flow(Q, O, C5, r->b0O);
+  flow(Q, I5, I6, r->f1n);
+  flow(Q, I6, I5, r->b1n);
+  flow(Q, O, I6, r->fin);
+  flow(Q, I6, O, r->bin);
+}
+
+/* Solves A x = b in place (x in b) by Gaussian elimination with partial pivoting. */
+static void solve(double A[NS][NS], double b[NS]) {
+  for (int c = 0; c < NS; c++) {
+    int p = c;
+    for (int r = c + 1; r < NS; r++)
+      if (fabs(A[r][c]) > fabs(A[p][c])) p = r;
+    if (p != c) {
+      for (int j = 0; j < NS; j++) {
+        const double t = A[c][j];
+        A[c][j] = A[p][j];
+        A[p][j] = t;
+      }
+      const double t = b[c];
+      b[c] = b[p];
+      b[p] = t;
+    }
+    for (int r = c + 1; r < NS; r++) {
+      const double f = A[r][c] / A[c][c];
+      if (f == 0) continue;
+      for (int j = c; j < NS; j++) A[r][j] -= f * A[c][j];
+      b[r] -= f * b[c];
+    }
+  }
+  for (int c = NS - 1; c >= 0; c--) {
+    double s = b[c];
+    for (int j = c + 1; j < NS; j++) s -= A[c][j] * b[j];
+    b[c] = s / A[c][c];
+  }
+}
+
+static void nav_init(cz_mech *m, const cz_mech_env *env) {
+  for (size_t k = 0; k < m->n; k++) {
+    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius);
+    double A[NS][NS], y[NS] = {0};
+    generator(&r, A);
+    A[I3][I4] = r.bi[2]; /* the model file's steady state: bi3 where b13 is meant */
+    for (int j = 0; j < NS; j++) A[I6][j] = 1.0;
+    y[I6] = 1.0;
+    solve(A, y);
+    for (int s = 0; s < NS; s++) m->s[s][k] = y[s];
+  }
+}
+
+static void nav_current(const cz_mech *m, const cz_mech_env *env) {
+  for (size_t k = 0; k < m->n; k++) {
+    const uint32_t i = m->node[k];
+    cz_mech_add_ohmic(env, i, m->p[GBAR][k] * m->s[O][k], env->ions->ena[i], env->ions->ina);
+  }
+}
+
+static void nav_advance(cz_mech *m, const cz_mech_env *env) {
+  const double dt = env->dt;
+  for (size_t k = 0; k < m->n; k++) {
+    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius);
+    double A[NS][NS], y[NS];
+    generator(&r, A);
+    for (int s = 0; s < NS; s++) {
+      for (int j = 0; j < NS; j++) A[s][j] = -A[s][j];
+      A[s][s] += 1.0 / dt;
+      y[s] = m->s[s][k] / dt;
+    }
+    for (int j = 0; j < NS; j++) A[I6][j] = 1.0;
+    y[I6] = 1.0;
+    solve(A, y);
+    for (int s = 0; s < NS; s++) m->s[s][k] = y[s];
+  }
+}
+
+const cz_mech_kind cz_mech_NaV = {
+    .name = "NaV", .writes = CZ_ION_NA, .nparam = 1, .param = {"gbar"}, .param_default = {0.015}, .nstate = NS,
+    .state = {"C1", "C2", "C3", "C4", "C5", "O", "I1", "I2", "I3", "I4", "I5", "I6"},
+    .init = nav_init, .current = nav_current, .advance = nav_advance,
+};

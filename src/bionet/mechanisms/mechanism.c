@@ -18,6 +18,11 @@ static const cz_mech_kind *const k_order[] = {
     &cz_mech_Kv3_1, &cz_mech_NaTa, &cz_mech_NaTs,     &cz_mech_NaV,    &cz_mech_Nap,    &cz_mech_SK,
 };
 #define NKINDS (sizeof k_order / sizeof *k_order)
+_Static_assert(NKINDS <= CZ_MECH_MAX_KINDS, "raise CZ_MECH_MAX_KINDS");
+
+int cz_mech_nkinds(void) { return (int)NKINDS; }
+
+const cz_mech_kind *cz_mech_kind_at(int order) { return order >= 0 && (size_t)order < NKINDS ? k_order[order] : NULL; }
 
 const cz_mech_kind *cz_mech_find(const char *name) {
   for (size_t k = 0; k < NKINDS; k++)
@@ -46,13 +51,37 @@ int cz_mech_state_index(const cz_mech_kind *k, const char *name) {
 cz_status cz_mech_alloc(cz_mech *m, const cz_mech_kind *k, size_t n) {
   memset(m, 0, sizeof *m);
   m->kind = k;
-  m->n = n;
+  m->n = m->cap = n;
   CZ_NEW(m->node, n);
   for (size_t p = 0; p < k->nparam; p++) {
     CZ_NEW(m->p[p], n);
     for (size_t i = 0; i < n; i++) m->p[p][i] = k->param_default[p];
   }
   for (size_t s = 0; s < k->nstate; s++) CZ_NEW(m->s[s], n);
+  return CZ_OK;
+}
+
+cz_status cz_mech_append(cz_mech *m, uint32_t node, const double *params) {
+  if (m->n == m->cap) {
+    const size_t cap = m->cap ? 2 * m->cap : 64;
+    uint32_t *nodes = realloc(m->node, cap * sizeof *nodes);
+    CZ_CHECK(nodes, CZ_ERR_NOMEM, "out of memory");
+    m->node = nodes;
+    double **cols[CZ_MECH_MAX_PARAMS + CZ_MECH_MAX_STATES];
+    size_t ncols = 0;
+    for (size_t p = 0; p < m->kind->nparam; p++) cols[ncols++] = &m->p[p];
+    for (size_t s = 0; s < m->kind->nstate; s++) cols[ncols++] = &m->s[s];
+    for (size_t c = 0; c < ncols; c++) {
+      double *col = realloc(*cols[c], cap * sizeof *col);
+      CZ_CHECK(col, CZ_ERR_NOMEM, "out of memory");
+      *cols[c] = col;
+    }
+    m->cap = cap;
+  }
+  const size_t k = m->n++;
+  m->node[k] = node;
+  for (size_t p = 0; p < m->kind->nparam; p++) m->p[p][k] = params[p];
+  for (size_t s = 0; s < m->kind->nstate; s++) m->s[s][k] = 0;
   return CZ_OK;
 }
 

@@ -26,6 +26,7 @@
 
 #define CZ_MECH_MAX_PARAMS 12
 #define CZ_MECH_MAX_STATES 12
+#define CZ_MECH_MAX_KINDS 32
 
 typedef struct cz_ions {
   size_t n;
@@ -57,7 +58,7 @@ struct cz_mech_kind;
 /* The instances of one mechanism on one thread. */
 typedef struct cz_mech {
   const struct cz_mech_kind *kind;
-  size_t n;
+  size_t n, cap;
   uint32_t *node;                    /* [n] */
   double *p[CZ_MECH_MAX_PARAMS];     /* [nparam][n] */
   double *s[CZ_MECH_MAX_STATES];     /* [nstate][n] */
@@ -83,6 +84,9 @@ typedef struct cz_mech_kind {
 const cz_mech_kind *cz_mech_find(const char *name);
 /* The rank of a kind in NEURON's order of mechanisms (§4.13): kernels run in ascending rank. */
 int cz_mech_order(const cz_mech_kind *k);
+/* The number of kinds (at most CZ_MECH_MAX_KINDS), and the kind of each rank. */
+int cz_mech_nkinds(void);
+const cz_mech_kind *cz_mech_kind_at(int order);
 /* The index of parameter name of kind k ("gbar"), or -1. */
 int cz_mech_param_index(const cz_mech_kind *k, const char *name);
 int cz_mech_state_index(const cz_mech_kind *k, const char *name);
@@ -90,6 +94,9 @@ int cz_mech_state_index(const cz_mech_kind *k, const char *name);
 /* n instances of kind k at its parameter defaults. Owned (cz_mech_free). Local. */
 cz_status cz_mech_alloc(cz_mech *m, const cz_mech_kind *k, size_t n);
 void cz_mech_free(cz_mech *m);
+/* Appends an instance at node with the given parameters ([kind->nparam]), its states zero.
+ * m->kind must be set (cz_mech_alloc with n = 0). Local. */
+cz_status cz_mech_append(cz_mech *m, uint32_t node, const double *params);
 
 /* Ions of n nodes at NEURON's defaults (ena 50, ek -77, eca 132.458 mV, cai 5e-5, cao 2 mM).
  * Owned (cz_ions_free). Local. */

@@ -1,0 +1,149 @@
+#include "bionet/cells.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "bionet/geometry.h"
+
+cz_status cz_bio_cells_begin(cz_bio_cells *g) {
+  memset(g, 0, sizeof *g);
+  for (int o = 0; o < cz_mech_nkinds(); o++) CZ_TRY(cz_mech_alloc(&g->mech[o], cz_mech_kind_at(o), 0));
+  return CZ_OK;
+}
+
+void cz_bio_cells_free(cz_bio_cells *g) {
+  for (size_t c = 0; c < g->ncells; c++) cz_cell_nodes_free(&g->map[c]);
+  free(g->map);
+  free(g->soma);
+  free(g->node_ena);
+  free(g->node_ek);
+  for (int o = 0; o < CZ_MECH_MAX_KINDS; o++) cz_mech_free(&g->mech[o]);
+  cz_ions_free(&g->ions);
+  cz_cable_free(&g->cable);
+  memset(g, 0, sizeof *g);
+}
+
+/* The axon processing of the model (§2.4). */
+static cz_status process_axon(cz_morph *m, cz_axon_processing axon) {
+  if (axon == CZ_AXON_KEEP) return CZ_OK;
+  if (axon == CZ_AXON_PERISOMATIC) return cz_morph_replace_axon(m, 0.5, 1.0, 1.0);
+  size_t first = m->nsec, last = m->nsec;
+  for (size_t s = 0; s < m->nsec; s++)
+    if (m->type[s] == 2) {
+      if (first == m->nsec) first = s;
+      last = s;
+    }
+  CZ_CHECK(first < m->nsec, CZ_ERR_FORMAT, "%s: aibs_allactive needs an axon, and the morphology has none", m->path);
+  return cz_morph_replace_axon(m, 1.0, cz_bio_mean_diam(m, first), cz_bio_mean_diam(m, last));
+}
+
+static cz_status grow_cells(cz_bio_cells *g) {
+  if (g->ncells < g->cap) return CZ_OK;
+  const size_t cap = g->cap ? 2 * g->cap : 16;
+  cz_cell_nodes *map = realloc(g->map, cap * sizeof *map);
+  CZ_CHECK(map, CZ_ERR_NOMEM, "out of memory");
+  g->map = map;
+  uint32_t *soma = realloc(g->soma, cap * sizeof *soma);
+  CZ_CHECK(soma, CZ_ERR_NOMEM, "out of memory");
+  g->soma = soma;
+  g->cap = cap;
+  return CZ_OK;
+}
+
+static cz_status grow_node_ions(cz_bio_cells *g, size_t n) {
+  if (n <= g->node_cap) return CZ_OK;
+  size_t cap = g->node_cap ? g->node_cap : 1024;
+  while (cap < n) cap *= 2;
+  double *ena = realloc(g->node_ena, cap * sizeof *ena);
+  CZ_CHECK(ena, CZ_ERR_NOMEM, "out of memory");
+  g->node_ena = ena;
+  double *ek = realloc(g->node_ek, cap * sizeof *ek);
+  CZ_CHECK(ek, CZ_ERR_NOMEM, "out of memory");
+  g->node_ek = ek;
+  g->node_cap = cap;
+  return CZ_OK;
+}
+
+/* The mechanisms, reversal potentials of one section's membrane nodes. */
+static cz_status fill_section(cz_bio_cells *g, const cz_cell_nodes *map, size_t s, const cz_bio_section_props *p) {
+  for (uint32_t k = 0; k < map->nseg[s]; k++) {
+    const uint32_t node = (uint32_t)(map->centre0[s] + k);
+    g->node_ena[node] = p->ena;
+    g->node_ek[node] = p->ek;
+    for (int o = 0; o < cz_mech_nkinds(); o++)
+      if (p->inserted[o]) CZ_TRY(cz_mech_append(&g->mech[o], node, p->param[o]));
+  }
+  return CZ_OK;
+}
+
+static cz_status build_cell(cz_bio_cells *g, const cz_bio_cell_model *model, cz_morph *m, double v_init) {
+  CZ_TRY(process_axon(m, model->axon));
+  cz_bio_section_props *props = NULL;
+  double *Ra = NULL, *cm = NULL;
+  cz_bio_geom *geom = NULL;
+  cz_status st = CZ_OK;
+  if (!(props = cz_calloc(m->nsec, sizeof *props)) || !(Ra = cz_calloc(m->nsec, sizeof *Ra)) ||
+      !(cm = cz_calloc(m->nsec, sizeof *cm)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t s = 0; st == CZ_OK && s < m->nsec; s++) {
+    static const cz_bio_recipe none = {0};
+    cz_bio_recipe_apply(model->recipe ? model->recipe : &none, m->type[s], &props[s]);
+    Ra[s] = props[s].Ra;
+    cm[s] = props[s].cm;
+  }
+  if (st == CZ_OK) st = cz_bio_geom_build(m, model->dL, Ra, &geom);
+  cz_cell_nodes *map = &g->map[g->ncells];
+  if (st == CZ_OK) st = cz_cable_add_cell(&g->cable, m, geom, cm, v_init, map);
+  if (st == CZ_OK) {
+    g->ncells++;
+    g->soma[g->ncells - 1] = (uint32_t)cz_cell_node_at(map, 0, 0.5);
+    st = grow_node_ions(g, g->cable.n);
+  }
+  if (st == CZ_OK)
+    for (size_t i = map->root; i < g->cable.n; i++) { /* root and end nodes: NEURON's defaults */
+      g->node_ena[i] = 50.0;
+      g->node_ek[i] = -77.0;
+    }
+  for (size_t s = 0; st == CZ_OK && s < m->nsec; s++) st = fill_section(g, map, s, &props[s]);
+  cz_bio_geom_free(&geom);
+  free(props);
+  free(Ra);
+  free(cm);
+  return st;
+}
+
+cz_status cz_bio_cells_add(cz_bio_cells *g, const cz_bio_cell_model *model, double v_init, size_t *cell) {
+  CZ_TRY(grow_cells(g));
+  cz_morph *m = NULL;
+  CZ_TRY(cz_morph_read(model->morphology, &m));
+  const cz_status st = build_cell(g, model, m, v_init);
+  cz_morph_free(&m);
+  if (st == CZ_OK && cell) *cell = g->ncells - 1;
+  return st;
+}
+
+cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env) {
+  CZ_TRY(cz_ions_alloc(&g->ions, g->cable.n));
+  for (size_t i = 0; i < g->cable.n; i++) {
+    g->ions.ena[i] = g->node_ena[i];
+    g->ions.ek[i] = g->node_ek[i];
+  }
+  env->cable = &g->cable;
+  env->ions = &g->ions;
+  for (int o = 0; o < cz_mech_nkinds(); o++)
+    if (g->mech[o].n) g->mech[o].kind->init(&g->mech[o], env);
+  return CZ_OK;
+}
+
+void cz_bio_cells_currents(cz_bio_cells *g, const cz_mech_env *env) {
+  cz_cable_begin_currents(&g->cable);
+  cz_ions_begin_currents(&g->ions, env->celsius, env->units);
+  for (int o = 0; o < cz_mech_nkinds(); o++)
+    if (g->mech[o].n) g->mech[o].kind->current(&g->mech[o], env);
+}
+
+void cz_bio_cells_advance(cz_bio_cells *g, const cz_mech_env *env) {
+  for (int o = 0; o < cz_mech_nkinds(); o++)
+    if (g->mech[o].n) g->mech[o].kind->advance(&g->mech[o], env);
+}

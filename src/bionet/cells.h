@@ -1,0 +1,61 @@
+/* The detailed cells one thread owns (bionet-spec.md §2): each built from its morphology, its
+ * axon processing and its biophysics recipe into the thread's one cable, one set of ions and
+ * one instance array per mechanism kind, so that every kernel runs over all the thread's cells
+ * at once.
+ *
+ * Cells are added one by one (cz_bio_cells_add), then cz_bio_cells_finish sets up the ions and
+ * the initial state (NEURON's finitialize: every node at v_init, mechanisms initialised in
+ * NEURON's order). A step is then cz_bio_cells_currents, the caller's point currents
+ * (clamps, synapses), cz_cable_solve, cz_bio_cells_advance. */
+#ifndef CZ_BIONET_CELLS_H
+#define CZ_BIONET_CELLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "bionet/biophysics.h"
+#include "bionet/cable.h"
+#include "bionet/mechanisms/mechanism.h"
+#include "bionet/morphology.h"
+
+typedef enum cz_axon_processing {
+  CZ_AXON_KEEP,        /* the reconstructed axon (no model processing) */
+  CZ_AXON_PERISOMATIC, /* BMTK's stub of two 30 µm, 1 µm sections at soma(0.5) */
+  CZ_AXON_ALLACTIVE    /* the stub at soma(1) with the first and last axon sections' diameters */
+} cz_axon_processing;
+
+typedef struct cz_bio_cell_model {
+  const char *morphology;     /* SWC file */
+  cz_axon_processing axon;
+  const cz_bio_recipe *recipe; /* borrowed; NULL: no membrane mechanisms */
+  double dL;                   /* µm; not positive: one segment per section */
+} cz_bio_cell_model;
+
+typedef struct cz_bio_cells {
+  cz_cable cable;
+  cz_ions ions;
+  cz_mech mech[CZ_MECH_MAX_KINDS]; /* by cz_mech_order; n = 0 where no cell has the kind */
+  size_t ncells, cap;
+  cz_cell_nodes *map; /* [ncells] */
+  uint32_t *soma;     /* [ncells] soma[0](0.5): the spike detector's node */
+  double *node_ena, *node_ek; /* [cable.n] until finished */
+  size_t node_cap;
+} cz_bio_cells;
+
+/* Starts an empty group. Owned (cz_bio_cells_free). Local. */
+cz_status cz_bio_cells_begin(cz_bio_cells *g);
+/* Builds a cell and appends it (index *cell). Errors name the morphology or model file.
+ * Local. */
+cz_status cz_bio_cells_add(cz_bio_cells *g, const cz_bio_cell_model *model, double v_init, size_t *cell);
+/* Sets up the ions and initialises every mechanism at the nodes' v (env->cable and env->ions
+ * are set to the group's). Local. */
+cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env);
+void cz_bio_cells_free(cz_bio_cells *g);
+
+/* The step's current assembly: rhs and d cleared, ions refreshed, every mechanism's current. */
+void cz_bio_cells_currents(cz_bio_cells *g, const cz_mech_env *env);
+/* The states' advance after the solve, kinds in NEURON's order. */
+void cz_bio_cells_advance(cz_bio_cells *g, const cz_mech_env *env);
+
+#endif

@@ -1,0 +1,208 @@
+/* A whole Allen cell against NEURON: bio_1cell's Scnn1a cell (its NeuroML2 biophysics, the
+ * perisomatic axon stub, dL 20) under the folder's 0.1 nA clamp from 500 to 2500 ms, run with
+ * the engine's cell group, must give the folder's 20 spikes within one step and its soma trace
+ * within 1e-6 mV up to the first spike (bionet-spec.md §8.2). Also the reading of the model
+ * files: NeuroML2 and Allen JSON give the same membrane, and malformed files are refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "cz_test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bionet/biophysics.h"
+#include "bionet/cells.h"
+#include "bionet/mechanisms/iclamp.h"
+#include "io/h5.h"
+
+#define BIO_1CELL "bmtk/examples/bio_1cell/"
+
+typedef struct sim_out {
+  double spikes[64];
+  size_t nspikes;
+  double *soma_v; /* [nsteps] after each step */
+} sim_out;
+
+/* Runs the bio_1cell iclamp protocol; threshold -15 mV at the soma, checked at each step start. */
+static void run_bio_1cell(const char *model_file, bool nml, sim_out *out) {
+  char swc[1024], model[1024];
+  CZ_TEST_DATA_PATH(swc, BIO_1CELL "components/morphologies/Scnn1a_473845048_m.swc");
+  snprintf(model, sizeof model, "%s/%s", cz_test_data_dir(), model_file);
+  cz_bio_recipe r;
+  if (nml) assert_int_equal(cz_bio_recipe_from_nml(model, &r), CZ_OK);
+  else assert_int_equal(cz_bio_recipe_from_allen(model, false, &r), CZ_OK);
+  cz_bio_cells g;
+  assert_int_equal(cz_bio_cells_begin(&g), CZ_OK);
+  const cz_bio_cell_model cm = {.morphology = swc, .axon = CZ_AXON_PERISOMATIC, .recipe = &r, .dL = 20.0};
+  assert_int_equal(cz_bio_cells_add(&g, &cm, -80.0, NULL), CZ_OK);
+  assert_int_equal(g.cable.n - g.ncells - 122, 264); /* the root, an end node per section and 264 segments */
+  cz_mech_env env = {.dt = 0.1, .celsius = 34.0, .units = &cz_units_modern};
+  assert_int_equal(cz_bio_cells_finish(&g, &env), CZ_OK);
+  const uint32_t soma = g.soma[0];
+  const cz_iclamp clamp = {soma, 500.0, 2000.0, 0.1};
+  const size_t nsteps = 30000;
+  out->soma_v = calloc(nsteps, sizeof *out->soma_v);
+  out->nspikes = 0;
+  bool above = false;
+  double t = 0;
+  for (size_t n = 0; n < nsteps; n++) {
+    const double v = g.cable.v[soma];
+    if (v > -15.0 && !above) {
+      above = true;
+      if (out->nspikes < 64) out->spikes[out->nspikes++] = t + 1e-10;
+    } else if (v <= -15.0) {
+      above = false;
+    }
+    t += 0.05;
+    cz_bio_cells_currents(&g, &env);
+    cz_iclamp_current(&clamp, 1, t, &g.cable);
+    cz_cable_solve(&g.cable, env.dt);
+    t += 0.05;
+    cz_bio_cells_advance(&g, &env);
+    out->soma_v[n] = g.cable.v[soma];
+  }
+  cz_bio_cells_free(&g);
+  cz_bio_recipe_free(&r);
+}
+
+static void test_bio_1cell_iclamp(void **state) {
+  (void)state;
+  char spikes_path[1024], report_path[1024];
+  CZ_TEST_DATA_PATH(spikes_path, BIO_1CELL "output_iclamp/spikes.h5");
+  CZ_TEST_DATA_PATH(report_path, BIO_1CELL "output_iclamp/membrane_potential.h5");
+  sim_out o;
+  run_bio_1cell(BIO_1CELL "components/biophysical_neuron_templates/Cell_472363762.cell.nml", true, &o);
+  cz_h5file *f = NULL;
+  double *ref = NULL, *vref = NULL;
+  size_t nref = 0, rows = 0, cols = 0;
+  assert_int_equal(cz_h5_open_read(spikes_path, &f), CZ_OK);
+  assert_int_equal(cz_h5_read_f64(f, "/spikes/biocell/timestamps", &ref, &nref), CZ_OK);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  assert_int_equal(cz_h5_open_read(report_path, &f), CZ_OK);
+  assert_int_equal(cz_h5_read_f64_2d(f, "/report/biocell/data", &vref, &rows, &cols), CZ_OK);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  assert_int_equal(rows, 30000);
+  if (o.nspikes != nref) fail_msg("%zu spikes, the reference has %zu", o.nspikes, nref);
+  double worst_dt = 0;
+  for (size_t k = 0; k < nref; k++) worst_dt = fmax(worst_dt, fabs(o.spikes[k] - ref[k]));
+  if (worst_dt > 0.1 + 1e-9) fail_msg("a spike differs by %.4g ms", worst_dt);
+  double before = 0, sq = 0;
+  for (size_t r = 0; r < rows; r++) {
+    const double d = o.soma_v[r] - vref[r];
+    if ((double)(r + 1) * 0.1 < ref[0] - 1.0) before = fmax(before, fabs(d));
+    sq += d * d;
+  }
+  const double rms = sqrt(sq / (double)rows);
+  if (getenv("CZ_TEST_VERBOSE"))
+    printf("bio_1cell iclamp: %zu spikes, worst |dt| %.3g ms, max |dv| before the first spike %.3g mV, RMS %.3g mV\n",
+           o.nspikes, worst_dt, before, rms);
+  if (before > 1e-6) fail_msg("soma v differs by %.3g mV before the first spike", before);
+  if (rms > 0.05) fail_msg("soma v RMS difference %.3g mV", rms);
+  free(o.soma_v);
+  free(ref);
+  free(vref);
+}
+
+/* The folder's Allen JSON (472363762_fit.json, aibs_perisomatic) holds the NeuroML2 file's
+ * parameters, up to the last digits of their text (e.g. 0.98228995893 and 0.9822899589299999):
+ * the same cell, whose 20 spikes agree within one step (the last one moves by a step over 2 s
+ * of firing) and whose soma trace agrees to 1e-6 mV until the first spike. */
+static void test_allen_json_gives_the_same_cell(void **state) {
+  (void)state;
+  sim_out a, b;
+  run_bio_1cell(BIO_1CELL "components/biophysical_neuron_templates/Cell_472363762.cell.nml", true, &a);
+  run_bio_1cell(BIO_1CELL "components/biophysical_neuron_templates/472363762_fit.json", false, &b);
+  assert_int_equal(a.nspikes, 20);
+  assert_int_equal(b.nspikes, a.nspikes);
+  for (size_t k = 0; k < a.nspikes; k++)
+    if (fabs(a.spikes[k] - b.spikes[k]) > 0.1 + 1e-9)
+      fail_msg("spike %zu: %.12f (nml) vs %.12f (json)", k, a.spikes[k], b.spikes[k]);
+  for (size_t r = 0; (double)(r + 1) * 0.1 < a.spikes[0] - 1.0; r++) assert_true(fabs(a.soma_v[r] - b.soma_v[r]) < 1e-6);
+  free(a.soma_v);
+  free(b.soma_v);
+}
+
+static cz_status recipe_of(const char *dir, const char *name, const char *text, cz_bio_recipe *r) {
+  char path[700];
+  cz_test_write(path, sizeof path, dir, name, text);
+  return strstr(name, ".nml") ? cz_bio_recipe_from_nml(path, r) : cz_bio_recipe_from_allen(path, false, r);
+}
+
+/* Model files that name what Cadenza lacks, or are malformed, fail with the file and the name. */
+static void test_model_file_refusals(void **state) {
+  (void)state;
+  static const struct {
+    const char *name, *text, *says;
+  } bad[] = {
+      {"a.nml", "<neuroml><cell><channelDensity id=\"gbar_NaX\" ionChannel=\"NaX\" condDensity=\"1 S_per_cm2\"/></cell></neuroml>",
+       "a.nml:1: mechanism NaX is not one Cadenza has"},
+      {"b.nml", "<neuroml><cell>\n<channelDensity id=\"gbar_NaTs\" ionChannel=\"NaTs\" segmentGroup=\"soma\"/></cell></neuroml>",
+       "b.nml:2: <channelDensity> has no condDensity"},
+      {"c.nml", "<neuroml><cell><specificCapacitance segmentGroup=\"dendrite\" value=\"1\"/></cell></neuroml>",
+       "segmentGroup 'dendrite' is not soma"},
+      {"d.nml", "<neuroml><cell></neuroml>", "d.nml:1: </neuroml> does not close <cell>"},
+      {"e.nml", "<neuroml><cell>", "<cell> is never closed"},
+      {"f.nml", "<neuroml><resistivity value=\"x ohm_cm\"/></neuroml>", "not a number"},
+      {"g.json", "{\"passive\": [{\"ra\": 100, \"cm\": [], \"e_pas\": -70}], \"genome\": [{\"section\": \"soma\", \"name\": \"gbar_NaX\", \"value\": 1, \"mechanism\": \"NaX\"}]}",
+       "g.json: genome: mechanism NaX is not one Cadenza has"},
+      {"h.json", "{\"passive\": [{\"ra\": 100, \"cm\": [], \"e_pas\": -70}], \"genome\": [{\"section\": \"soma\", \"name\": \"gmax_NaTs\", \"value\": 1, \"mechanism\": \"NaTs\"}]}",
+       "h.json: genome: gmax_NaTs is no parameter"},
+      {"i.json", "{\"passive\": [{\"cm\": [], \"e_pas\": -70}]}", "i.json: passive[0].ra must be a number"},
+      {"j.json", "{\"passive\": [", "j.json: not valid JSON"},
+  };
+  char dir[512];
+  cz_test_tmpdir(dir, sizeof dir, "biomodel");
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    cz_bio_recipe r;
+    const cz_status st = recipe_of(dir, bad[i].name, bad[i].text, &r);
+    if (st != CZ_ERR_FORMAT || !strstr(cz_error_message(), bad[i].says))
+      fail_msg("case %s: status %d, message '%s', expected '%s'", bad[i].name, (int)st, cz_error_message(), bad[i].says);
+    cz_error_clear();
+  }
+}
+
+/* A later NeuroML2 element with an id replaces an earlier one of that id, with everything the
+ * earlier one set, in the sections both name (BMTK keeps them in a dictionary), and "all"
+ * reaches every section type. */
+static void test_nml_semantics(void **state) {
+  (void)state;
+  char dir[512];
+  cz_test_tmpdir(dir, sizeof dir, "bionml");
+  cz_bio_recipe r;
+  assert_int_equal(recipe_of(dir, "x.nml",
+                             "<?xml version=\"1.0\"?>\n<!-- a cell -->\n<neuroml xmlns=\"http://www.neuroml.org/schema/neuroml2\">"
+                             "<cell><biophysicalProperties><membraneProperties>"
+                             "<channelDensity id=\"gbar_NaTs\" segmentGroup=\"soma\" ion=\"na\" ionChannel=\"NaTs\" erev=\"53.0 mV\" condDensity=\"0.5 S_per_cm2\"/>"
+                             "<channelDensity id=\"gbar_NaTs\" segmentGroup=\"soma\" ion=\"na\" ionChannel=\"NaTs\" condDensity=\"0.7 S_per_cm2\"/>"
+                             "<channelDensity id=\"g_pas_all\" segmentGroup=\"all\" ion=\"non_specific\" ionChannel=\"pas\" erev=\"-90 mV\" condDensity=\"1e-4 S_per_cm2\"/>"
+                             "</membraneProperties><intracellularProperties><resistivity segmentGroup=\"all\" value=\"120 ohm_cm\"/>"
+                             "</intracellularProperties></biophysicalProperties></cell></neuroml>",
+                             &r),
+                   CZ_OK);
+  cz_bio_section_props soma, dend;
+  cz_bio_recipe_apply(&r, 1, &soma);
+  cz_bio_recipe_apply(&r, 3, &dend);
+  const int nats = cz_mech_order(cz_mech_find("NaTs")), pas = cz_mech_order(cz_mech_find("pas"));
+  assert_true(soma.inserted[nats] && !dend.inserted[nats]);
+  assert_true(soma.param[nats][0] == 0.7 && soma.ena == 50.0); /* the replaced element's erev is gone with it */
+  assert_true(soma.inserted[pas] && dend.inserted[pas] && dend.param[pas][1] == -90.0);
+  assert_true(soma.Ra == 120.0 && dend.Ra == 120.0 && dend.cm == 1.0 && dend.ena == 50.0);
+  cz_bio_recipe_free(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_bio_1cell_iclamp),
+      cmocka_unit_test(test_allen_json_gives_the_same_cell),
+      cmocka_unit_test(test_model_file_refusals),
+      cmocka_unit_test(test_nml_semantics),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -19,6 +19,8 @@
 
 #include "bionet/biophysics.h"
 #include "bionet/cells.h"
+#include "bionet/events.h"
+#include "bionet/exp2syn.h"
 #include "bionet/mechanisms/iclamp.h"
 #include "io/h5.h"
 
@@ -30,8 +32,19 @@ typedef struct sim_out {
   double *soma_v; /* [nsteps] after each step */
 } sim_out;
 
-/* Runs the bio_1cell iclamp protocol; threshold -15 mV at the soma, checked at each step start. */
-static void run_bio_1cell(const char *model_file, bool nml, sim_out *out) {
+/* bio_1cell's synaptic drive: Exp2Syn (tau1 0.1, tau2 0.5 ms, e 0 mV) at the middle of each
+ * edge's afferent section, each NetCon of weight 0.035 µS and delay 2 ms from the virtual
+ * cell's spikes. */
+typedef struct syn_drive {
+  const int64_t *section;
+  size_t nsyn;
+  const double *times;
+  size_t ntimes;
+} syn_drive;
+
+/* Runs bio_1cell's cell for 3 s: under the folder's clamp (drive NULL) or its synapses;
+ * threshold -15 mV at the soma, checked at each step start. */
+static void run_bio_1cell(const char *model_file, bool nml, const syn_drive *drive, sim_out *out) {
   char swc[1024], model[1024];
   CZ_TEST_DATA_PATH(swc, BIO_1CELL "components/morphologies/Scnn1a_473845048_m.swc");
   snprintf(model, sizeof model, "%s/%s", cz_test_data_dir(), model_file);
@@ -46,7 +59,16 @@ static void run_bio_1cell(const char *model_file, bool nml, sim_out *out) {
   cz_mech_env env = {.dt = 0.1, .celsius = 34.0, .units = &cz_units_modern};
   assert_int_equal(cz_bio_cells_finish(&g, &env), CZ_OK);
   const uint32_t soma = g.soma[0];
-  const cz_iclamp clamp = {soma, 500.0, 2000.0, 0.1};
+  const cz_iclamp clamp = {soma, 500.0, 2000.0, drive ? 0.0 : 0.1};
+  cz_exp2syn syn = {0};
+  cz_bio_queue q = {0};
+  for (size_t k = 0; drive && k < drive->nsyn; k++) {
+    assert_int_equal(cz_exp2syn_add(&syn, (uint32_t)cz_cell_node_at(&g.map[0], (size_t)drive->section[k], 0.5), 0.1, 0.5,
+                                    0.0, NULL),
+                     CZ_OK);
+    for (size_t i = 0; i < drive->ntimes; i++) assert_int_equal(cz_bio_queue_push(&q, drive->times[i] + 2.0, (uint32_t)k, 0.035), CZ_OK);
+  }
+  cz_exp2syn_init(&syn);
   const size_t nsteps = 30000;
   out->soma_v = calloc(nsteps, sizeof *out->soma_v);
   out->nspikes = 0;
@@ -60,25 +82,32 @@ static void run_bio_1cell(const char *model_file, bool nml, sim_out *out) {
     } else if (v <= -15.0) {
       above = false;
     }
+    cz_bio_event ev;
+    while (cz_bio_queue_pop_step(&q, t, env.dt, &ev)) cz_exp2syn_event(&syn, ev.target, ev.w);
     t += 0.05;
     cz_bio_cells_currents(&g, &env);
+    cz_exp2syn_current(&syn, &g.cable);
     cz_iclamp_current(&clamp, 1, t, &g.cable);
     cz_cable_solve(&g.cable, env.dt);
     t += 0.05;
     cz_bio_cells_advance(&g, &env);
+    cz_exp2syn_advance(&syn, env.dt);
     out->soma_v[n] = g.cable.v[soma];
   }
+  cz_bio_queue_free(&q);
+  cz_exp2syn_free(&syn);
   cz_bio_cells_free(&g);
   cz_bio_recipe_free(&r);
 }
 
-static void test_bio_1cell_iclamp(void **state) {
-  (void)state;
-  char spikes_path[1024], report_path[1024];
-  CZ_TEST_DATA_PATH(spikes_path, BIO_1CELL "output_iclamp/spikes.h5");
-  CZ_TEST_DATA_PATH(report_path, BIO_1CELL "output_iclamp/membrane_potential.h5");
-  sim_out o;
-  run_bio_1cell(BIO_1CELL "components/biophysical_neuron_templates/Cell_472363762.cell.nml", true, &o);
+/* Compares a run with the folder's output: every spike within one step (maxdiff), and the
+ * soma trace within before_tol until a millisecond before the first spike, and in RMS. */
+static void compare_with_output(const sim_out *o, const char *output_dir, double before_tol, const char *label) {
+  char spikes_path[1024], report_path[1024], rel[256];
+  snprintf(rel, sizeof rel, BIO_1CELL "%s/spikes.h5", output_dir);
+  CZ_TEST_DATA_PATH(spikes_path, rel);
+  snprintf(rel, sizeof rel, BIO_1CELL "%s/membrane_potential.h5", output_dir);
+  CZ_TEST_DATA_PATH(report_path, rel);
   cz_h5file *f = NULL;
   double *ref = NULL, *vref = NULL;
   size_t nref = 0, rows = 0, cols = 0;
@@ -89,25 +118,89 @@ static void test_bio_1cell_iclamp(void **state) {
   assert_int_equal(cz_h5_read_f64_2d(f, "/report/biocell/data", &vref, &rows, &cols), CZ_OK);
   assert_int_equal(cz_h5_close(&f), CZ_OK);
   assert_int_equal(rows, 30000);
-  if (o.nspikes != nref) fail_msg("%zu spikes, the reference has %zu", o.nspikes, nref);
+  if (o->nspikes != nref) fail_msg("%s: %zu spikes, the reference has %zu", label, o->nspikes, nref);
   double worst_dt = 0;
-  for (size_t k = 0; k < nref; k++) worst_dt = fmax(worst_dt, fabs(o.spikes[k] - ref[k]));
-  if (worst_dt > 0.1 + 1e-9) fail_msg("a spike differs by %.4g ms", worst_dt);
+  for (size_t k = 0; k < nref; k++) worst_dt = fmax(worst_dt, fabs(o->spikes[k] - ref[k]));
+  if (worst_dt > 0.1 + 1e-9) fail_msg("%s: a spike differs by %.4g ms", label, worst_dt);
   double before = 0, sq = 0;
   for (size_t r = 0; r < rows; r++) {
-    const double d = o.soma_v[r] - vref[r];
+    const double d = o->soma_v[r] - vref[r];
     if ((double)(r + 1) * 0.1 < ref[0] - 1.0) before = fmax(before, fabs(d));
     sq += d * d;
   }
   const double rms = sqrt(sq / (double)rows);
   if (getenv("CZ_TEST_VERBOSE"))
-    printf("bio_1cell iclamp: %zu spikes, worst |dt| %.3g ms, max |dv| before the first spike %.3g mV, RMS %.3g mV\n",
-           o.nspikes, worst_dt, before, rms);
-  if (before > 1e-6) fail_msg("soma v differs by %.3g mV before the first spike", before);
-  if (rms > 0.05) fail_msg("soma v RMS difference %.3g mV", rms);
-  free(o.soma_v);
+    printf("%s: %zu spikes, worst |dt| %.3g ms, max |dv| before the first spike %.3g mV, RMS %.3g mV\n", label,
+           o->nspikes, worst_dt, before, rms);
+  if (before > before_tol) fail_msg("%s: soma v differs by %.3g mV before the first spike", label, before);
+  if (rms > 0.05) fail_msg("%s: soma v RMS difference %.3g mV", label, rms);
   free(ref);
   free(vref);
+}
+
+static void test_bio_1cell_iclamp(void **state) {
+  (void)state;
+  sim_out o;
+  run_bio_1cell(BIO_1CELL "components/biophysical_neuron_templates/Cell_472363762.cell.nml", true, NULL, &o);
+  compare_with_output(&o, "output_iclamp", 1e-6, "bio_1cell iclamp");
+  free(o.soma_v);
+}
+
+/* The syns configuration: 12 Exp2Syn from one virtual cell's 64 spikes; the folder's 39 spikes
+ * within one step, the soma trace within 1e-6 mV until the first spike (event timing and the
+ * synapse's conductance both show in it). */
+static void test_bio_1cell_syns(void **state) {
+  (void)state;
+  char edges[1024], inputs[1024];
+  CZ_TEST_DATA_PATH(edges, BIO_1CELL "network/virt_biocell_edges.h5");
+  CZ_TEST_DATA_PATH(inputs, BIO_1CELL "inputs/virt_spikes.h5");
+  cz_h5file *f = NULL;
+  int64_t *section = NULL;
+  double *times = NULL;
+  size_t nsyn = 0, ntimes = 0;
+  assert_int_equal(cz_h5_open_read(edges, &f), CZ_OK);
+  assert_int_equal(cz_h5_read_i64(f, "/edges/virt_to_biocell/0/afferent_section_id", &section, &nsyn), CZ_OK);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  assert_int_equal(cz_h5_open_read(inputs, &f), CZ_OK);
+  assert_int_equal(cz_h5_read_f64(f, "/spikes/virt/timestamps", &times, &ntimes), CZ_OK);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  const syn_drive drive = {section, nsyn, times, ntimes};
+  sim_out o;
+  run_bio_1cell(BIO_1CELL "components/biophysical_neuron_templates/Cell_472363762.cell.nml", true, &drive, &o);
+  compare_with_output(&o, "output_syns", 1e-6, "bio_1cell syns");
+  free(o.soma_v);
+  free(section);
+  free(times);
+}
+
+/* Events act on the step whose accumulated start time is nearest their time, ties to the
+ * earlier step (bionet-spec.md §8.3.6): inputs at 1.04, 1.05, 1.06 and 1.16 ms with delay 2
+ * act from the steps starting at 3.0, 3.1, 3.1 and 3.2 (the step start is 2.9999999999999973,
+ * and 1.05 + 2 = 3.0499999999999998 lies just past its half step); an event exactly half a step
+ * after a step start acts on that step. */
+static void test_event_timing(void **state) {
+  (void)state;
+  cz_bio_queue q = {0};
+  const double in[4] = {1.04, 1.05, 1.06, 1.16}, expect_start[4] = {3.0, 3.1, 3.1, 3.2};
+  for (uint32_t k = 0; k < 4; k++) assert_int_equal(cz_bio_queue_push(&q, in[k] + 2.0, k, 1.0), CZ_OK);
+  double acted[4] = {-1, -1, -1, -1}, t = 0;
+  for (int n = 0; n < 40; n++) {
+    cz_bio_event e;
+    while (cz_bio_queue_pop_step(&q, t, 0.1, &e)) acted[e.target] = t;
+    t += 0.05;
+    t += 0.05;
+  }
+  for (int k = 0; k < 4; k++) {
+    if (fabs(acted[k] - expect_start[k]) > 1e-9) fail_msg("input %g acted at the step starting %.17g", in[k], acted[k]);
+  }
+  /* an event exactly half a step after a step start acts on that step */
+  double t10 = 0;
+  for (int n = 0; n < 10; n++) t10 += 0.05, t10 += 0.05;
+  assert_int_equal(cz_bio_queue_push(&q, t10 + 0.5 * 0.1, 0, 1.0), CZ_OK);
+  cz_bio_event e;
+  assert_false(cz_bio_queue_pop_step(&q, t10 - 0.1, 0.1, &e));
+  assert_true(cz_bio_queue_pop_step(&q, t10, 0.1, &e));
+  cz_bio_queue_free(&q);
 }
 
 /* The folder's Allen JSON (472363762_fit.json, aibs_perisomatic) holds the NeuroML2 file's
@@ -117,8 +210,8 @@ static void test_bio_1cell_iclamp(void **state) {
 static void test_allen_json_gives_the_same_cell(void **state) {
   (void)state;
   sim_out a, b;
-  run_bio_1cell(BIO_1CELL "components/biophysical_neuron_templates/Cell_472363762.cell.nml", true, &a);
-  run_bio_1cell(BIO_1CELL "components/biophysical_neuron_templates/472363762_fit.json", false, &b);
+  run_bio_1cell(BIO_1CELL "components/biophysical_neuron_templates/Cell_472363762.cell.nml", true, NULL, &a);
+  run_bio_1cell(BIO_1CELL "components/biophysical_neuron_templates/472363762_fit.json", false, NULL, &b);
   assert_int_equal(a.nspikes, 20);
   assert_int_equal(b.nspikes, a.nspikes);
   for (size_t k = 0; k < a.nspikes; k++)
@@ -199,7 +292,9 @@ static void test_nml_semantics(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_event_timing),
       cmocka_unit_test(test_bio_1cell_iclamp),
+      cmocka_unit_test(test_bio_1cell_syns),
       cmocka_unit_test(test_allen_json_gives_the_same_cell),
       cmocka_unit_test(test_model_file_refusals),
       cmocka_unit_test(test_nml_semantics),

@@ -1,0 +1,73 @@
+#include "bionet/exp2syn.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "bionet/mechanisms/mech_math.h"
+
+cz_status cz_exp2syn_add(cz_exp2syn *s, uint32_t node, double tau1, double tau2, double e, size_t *index) {
+  if (s->n == s->cap) {
+    const size_t cap = s->cap ? 2 * s->cap : 64;
+    uint32_t *nodes = realloc(s->node, cap * sizeof *nodes);
+    CZ_CHECK(nodes, CZ_ERR_NOMEM, "out of memory");
+    s->node = nodes;
+    double **cols[] = {&s->tau1, &s->tau2, &s->e, &s->factor, &s->A, &s->B};
+    for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
+      double *col = realloc(*cols[c], cap * sizeof *col);
+      CZ_CHECK(col, CZ_ERR_NOMEM, "out of memory");
+      *cols[c] = col;
+    }
+    s->cap = cap;
+  }
+  const size_t k = s->n++;
+  s->node[k] = node;
+  s->tau1[k] = tau1;
+  s->tau2[k] = tau2;
+  s->e[k] = e;
+  s->factor[k] = s->A[k] = s->B[k] = 0;
+  if (index) *index = k;
+  return CZ_OK;
+}
+
+void cz_exp2syn_free(cz_exp2syn *s) {
+  free(s->node);
+  free(s->tau1);
+  free(s->tau2);
+  free(s->e);
+  free(s->factor);
+  free(s->A);
+  free(s->B);
+  memset(s, 0, sizeof *s);
+}
+
+void cz_exp2syn_init(cz_exp2syn *s) {
+  for (size_t k = 0; k < s->n; k++) {
+    const double tau2 = s->tau2[k];
+    double tau1 = s->tau1[k];
+    if (tau1 / tau2 > 0.9999) tau1 = 0.9999 * tau2;
+    if (tau1 / tau2 < 1e-9) tau1 = tau2 * 1e-9;
+    s->tau1[k] = tau1;
+    s->A[k] = s->B[k] = 0;
+    const double tp = (tau1 * tau2) / (tau2 - tau1) * log(tau2 / tau1);
+    s->factor[k] = 1.0 / (-exp(-tp / tau1) + exp(-tp / tau2));
+  }
+}
+
+void cz_exp2syn_current(const cz_exp2syn *s, cz_cable *c) {
+  for (size_t k = 0; k < s->n; k++) {
+    const uint32_t i = s->node[k];
+    const double g = s->B[k] - s->A[k], v = c->v[i], scale = 100.0 / c->area[i];
+    const double i_dv = g * (v + CZ_NRN_DV - s->e[k]), i_v = g * (v - s->e[k]);
+    c->rhs[i] -= i_v * scale;
+    c->d[i] += (i_dv - i_v) / CZ_NRN_DV * scale;
+  }
+}
+
+void cz_exp2syn_advance(cz_exp2syn *s, double dt) {
+  for (size_t k = 0; k < s->n; k++) {
+    s->A[k] = s->A[k] + (1.0 - cz_nrn_exp(dt * (-1.0 / s->tau1[k]))) * (-s->A[k]);
+    s->B[k] = s->B[k] + (1.0 - cz_nrn_exp(dt * (-1.0 / s->tau2[k]))) * (-s->B[k]);
+  }
+}

@@ -1,0 +1,37 @@
+/* Exp2Syn: NEURON's double-exponential conductance synapse (bionet-spec.md §5.3), every
+ * instance a thread's cells hold in one structure of arrays. An event of weight w (µS) adds
+ * w * factor to both A and B, so that the conductance g = B - A of one event peaks at w; the
+ * current g (v - e) enters its node's row scaled by 100 / area (a point process), derived the
+ * way NEURON derives every current, at v and at v + 0.001 mV. */
+#ifndef CZ_BIONET_EXP2SYN_H
+#define CZ_BIONET_EXP2SYN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "bionet/cable.h"
+
+typedef struct cz_exp2syn {
+  size_t n, cap;
+  uint32_t *node;         /* [n] */
+  double *tau1, *tau2, *e; /* [n] ms, ms, mV */
+  double *factor;          /* [n] set by cz_exp2syn_init */
+  double *A, *B;           /* [n] µS */
+} cz_exp2syn;
+
+/* Appends a synapse at node; its index in *index. Local. */
+cz_status cz_exp2syn_add(cz_exp2syn *s, uint32_t node, double tau1, double tau2, double e, size_t *index);
+void cz_exp2syn_free(cz_exp2syn *s);
+
+/* NEURON's INITIAL: tau1 kept inside (1e-9, 0.9999) tau2, A = B = 0, the peak factor. */
+void cz_exp2syn_init(cz_exp2syn *s);
+/* An event of weight w (µS) on synapse k. */
+static inline void cz_exp2syn_event(cz_exp2syn *s, size_t k, double w) {
+  s->A[k] += w * s->factor[k];
+  s->B[k] += w * s->factor[k];
+}
+void cz_exp2syn_current(const cz_exp2syn *s, cz_cable *c);
+void cz_exp2syn_advance(cz_exp2syn *s, double dt);
+
+#endif

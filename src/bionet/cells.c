@@ -16,6 +16,7 @@ void cz_bio_cells_free(cz_bio_cells *g) {
   for (size_t c = 0; c < g->ncells; c++) cz_cell_nodes_free(&g->map[c]);
   free(g->map);
   free(g->soma);
+  free(g->above);
   free(g->node_ena);
   free(g->node_ek);
   for (int o = 0; o < CZ_MECH_MAX_KINDS; o++) cz_mech_free(&g->mech[o]);
@@ -47,6 +48,9 @@ static cz_status grow_cells(cz_bio_cells *g) {
   uint32_t *soma = realloc(g->soma, cap * sizeof *soma);
   CZ_CHECK(soma, CZ_ERR_NOMEM, "out of memory");
   g->soma = soma;
+  uint8_t *above = realloc(g->above, cap * sizeof *above);
+  CZ_CHECK(above, CZ_ERR_NOMEM, "out of memory");
+  g->above = above;
   g->cap = cap;
   return CZ_OK;
 }
@@ -98,6 +102,7 @@ static cz_status build_cell(cz_bio_cells *g, const cz_bio_cell_model *model, cz_
   if (st == CZ_OK) {
     g->ncells++;
     g->soma[g->ncells - 1] = (uint32_t)cz_cell_node_at(map, 0, 0.5);
+    g->above[g->ncells - 1] = 0;
     st = grow_node_ions(g, g->cable.n);
   }
   if (st == CZ_OK)
@@ -146,4 +151,17 @@ void cz_bio_cells_currents(cz_bio_cells *g, const cz_mech_env *env) {
 void cz_bio_cells_advance(cz_bio_cells *g, const cz_mech_env *env) {
   for (int o = 0; o < cz_mech_nkinds(); o++)
     if (g->mech[o].n) g->mech[o].kind->advance(&g->mech[o], env);
+}
+
+void cz_bio_cells_detect(cz_bio_cells *g, double t_n, double threshold, void (*emit)(void *ctx, size_t cell, double t),
+                         void *ctx) {
+  for (size_t c = 0; c < g->ncells; c++) {
+    const double v = g->cable.v[g->soma[c]];
+    if (v > threshold) {
+      if (!g->above[c]) emit(ctx, c, t_n + 1e-10);
+      g->above[c] = 1;
+    } else {
+      g->above[c] = 0;
+    }
+  }
 }

@@ -39,6 +39,7 @@ typedef struct cz_bio_cells {
   size_t ncells, cap;
   cz_cell_nodes *map; /* [ncells] */
   uint32_t *soma;     /* [ncells] soma[0](0.5): the spike detector's node */
+  uint8_t *above;     /* [ncells] the detector's flag: v was above threshold at the last check */
   double *node_ena, *node_ek; /* [cable.n] until finished */
   size_t node_cap;
 } cz_bio_cells;
@@ -57,5 +58,12 @@ void cz_bio_cells_free(cz_bio_cells *g);
 void cz_bio_cells_currents(cz_bio_cells *g, const cz_mech_env *env);
 /* The states' advance after the solve, kinds in NEURON's order. */
 void cz_bio_cells_advance(cz_bio_cells *g, const cz_mech_env *env);
+
+/* NEURON's spike detection (§3.8), at the start of the step that starts at accumulated time
+ * t_n: a cell whose soma v is above threshold (strictly) and was not at the last check spikes
+ * at t_n + 1e-10 (no interpolation); v at or below threshold rearms it. emit is called for
+ * each spike, cells in order. */
+void cz_bio_cells_detect(cz_bio_cells *g, double t_n, double threshold, void (*emit)(void *ctx, size_t cell, double t),
+                         void *ctx);
 
 #endif

@@ -1,0 +1,54 @@
+#include "bionet/mt19937.h"
+
+enum { N = 624, M = 397 };
+#define MATRIX_A 0x9908b0dfU
+#define UPPER_MASK 0x80000000U
+#define LOWER_MASK 0x7fffffffU
+
+void cz_mt_seed(cz_mt19937 *r, uint32_t seed) {
+  r->mt[0] = seed;
+  for (int i = 1; i < N; i++) r->mt[i] = 1812433253U * (r->mt[i - 1] ^ (r->mt[i - 1] >> 30)) + (uint32_t)i;
+  r->mti = N;
+}
+
+/* The next N words of the state. */
+static void twist(cz_mt19937 *r) {
+  uint32_t *mt = r->mt;
+  for (int k = 0; k < N; k++) {
+    const uint32_t y = (mt[k] & UPPER_MASK) | (mt[(k + 1) % N] & LOWER_MASK);
+    mt[k] = mt[(k + M) % N] ^ (y >> 1) ^ ((y & 1U) ? MATRIX_A : 0U);
+  }
+  r->mti = 0;
+}
+
+uint32_t cz_mt_next32(cz_mt19937 *r) {
+  if (r->mti >= N) twist(r);
+  uint32_t y = r->mt[r->mti++];
+  y ^= y >> 11;
+  y ^= (y << 7) & 0x9d2c5680U;
+  y ^= (y << 15) & 0xefc60000U;
+  y ^= y >> 18;
+  return y;
+}
+
+double cz_mt_res53(cz_mt19937 *r) {
+  const uint32_t a = cz_mt_next32(r) >> 5, b = cz_mt_next32(r) >> 6;
+  return ((double)a * 67108864.0 + (double)b) / 9007199254740992.0;
+}
+
+void cz_mt_choice(cz_mt19937 *r, const double *p, size_t n, size_t k, double *cdf, size_t *out) {
+  double sum = 0;
+  for (size_t j = 0; j < n; j++) cdf[j] = sum += p[j];
+  const double last = cdf[n - 1];
+  for (size_t j = 0; j < n; j++) cdf[j] /= last;
+  for (size_t i = 0; i < k; i++) {
+    const double u = cz_mt_res53(r);
+    size_t lo = 0, hi = n; /* the first j with cdf[j] > u */
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (cdf[mid] > u) hi = mid;
+      else lo = mid + 1;
+    }
+    out[i] = lo < n ? lo : n - 1;
+  }
+}

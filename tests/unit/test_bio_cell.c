@@ -21,6 +21,8 @@
 #include "bionet/cells.h"
 #include "bionet/events.h"
 #include "bionet/exp2syn.h"
+#include "bionet/geometry.h"
+#include "bionet/morphology.h"
 #include "bionet/mechanisms/iclamp.h"
 #include "io/h5.h"
 
@@ -294,6 +296,40 @@ static void test_nml_semantics(void **state) {
   cz_bio_recipe_free(&r);
 }
 
+/* aibs_allactive's axon stub (bionet-spec.md §2.4): axon[0] hangs from soma(1) with the mean
+ * diameter of the first axon section, axon[1] with that of the last one; a morphology without
+ * an axon is refused. */
+static void test_allactive_stub(void **state) {
+  (void)state;
+  char dir[512], swc[700], bare[700];
+  cz_test_tmpdir(dir, sizeof dir, "allactive");
+  cz_test_write(swc, sizeof swc, dir, "cell.swc",
+                "1 1 0 0 0 5 -1\n2 3 0 6 0 1 1\n3 3 0 50 0 1 2\n"
+                "4 2 0 -6 0 1.0 1\n5 2 0 -16 0 0.5 4\n6 2 1 -30 0 0.25 5\n7 2 -1 -30 0 0.25 5\n");
+  cz_test_write(bare, sizeof bare, dir, "bare.swc", "1 1 0 0 0 5 -1\n2 3 0 6 0 1 1\n3 3 0 50 0 1 2\n");
+  cz_morph *m = NULL;
+  assert_int_equal(cz_morph_read(swc, &m), CZ_OK);
+  /* list order before the stub: soma[0], axon[0], axon[1], axon[2], dend[0] */
+  const double d0 = cz_bio_mean_diam(m, 1), d1 = cz_bio_mean_diam(m, 3);
+  assert_true(fabs(d0 - 1.5) < 1e-12); /* from 2 to 1 µm over 10 µm */
+  cz_morph_free(&m);
+  cz_bio_cells g;
+  assert_int_equal(cz_bio_cells_begin(&g), CZ_OK);
+  cz_bio_cell_model cm = {.morphology = swc, .axon = CZ_AXON_ALLACTIVE, .recipe = NULL, .dL = 20.0};
+  assert_int_equal(cz_bio_cells_add(&g, &cm, -70.0, NULL), CZ_OK);
+  const cz_cell_nodes *map = &g.map[0];
+  assert_int_equal(map->nsec, 4); /* soma, dend, axon[0], axon[1] */
+  assert_int_equal(map->attach[2], map->end[0]); /* soma(1) */
+  assert_int_equal(map->attach[3], map->end[2]);
+  assert_true(fabs(g.cable.area[map->centre0[2]] - M_PI * d0 * 30.0) < 1e-9);
+  assert_true(fabs(g.cable.area[map->centre0[3]] - M_PI * d1 * 30.0) < 1e-9);
+  cm.morphology = bare;
+  assert_int_equal(cz_bio_cells_add(&g, &cm, -70.0, NULL), CZ_ERR_FORMAT);
+  assert_non_null(strstr(cz_error_message(), "aibs_allactive needs an axon"));
+  cz_error_clear();
+  cz_bio_cells_free(&g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_event_timing),
@@ -302,6 +338,7 @@ int main(void) {
       cmocka_unit_test(test_allen_json_gives_the_same_cell),
       cmocka_unit_test(test_model_file_refusals),
       cmocka_unit_test(test_nml_semantics),
+      cmocka_unit_test(test_allactive_stub),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

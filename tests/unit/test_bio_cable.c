@@ -21,6 +21,7 @@
 #include "bionet/mechanisms/iclamp.h"
 #include "bionet/mechanisms/kinds.h"
 #include "bionet/mechanisms/mechanism.h"
+#include "bionet/mechanisms/seclamp.h"
 #include "bionet/morphology.h"
 
 /* One cell of one cylindrical section on a cable, pas (or hh) in every segment. */
@@ -63,7 +64,8 @@ static void cell_free(one_cell *x) {
 
 /* One step as NEURON takes it: half a step, currents, solve, half a step, gates. *t is the
  * accumulated time. */
-static void cell_step(one_cell *x, const cz_iclamp *clamp, double *t, double dt, double celsius) {
+static void cell_step_clamped(one_cell *x, const cz_iclamp *clamp, const cz_seclamp *se, double *t, double dt,
+                              double celsius) {
   x->env.dt = dt;
   x->env.celsius = celsius;
   *t += 0.5 * dt;
@@ -71,9 +73,14 @@ static void cell_step(one_cell *x, const cz_iclamp *clamp, double *t, double dt,
   cz_ions_begin_currents(&x->ions, celsius, x->env.units);
   x->mech.kind->current(&x->mech, &x->env);
   cz_iclamp_current(clamp, 1, *t, &x->c);
+  if (se) cz_seclamp_current(se, 1, *t, &x->c);
   cz_cable_solve(&x->c, dt);
   *t += 0.5 * dt;
   x->mech.kind->advance(&x->mech, &x->env);
+}
+
+static void cell_step(one_cell *x, const cz_iclamp *clamp, double *t, double dt, double celsius) {
+  cell_step_clamped(x, clamp, NULL, t, dt, celsius);
 }
 
 /* Area 1000 µm², g_pas 1e-4 S/cm², 0.01 nA from t = 0: R_in 1000 MΩ, τ 10 ms, and backward
@@ -155,10 +162,34 @@ static void test_hodgkin_huxley_spike_times(void **state) {
   run_hh(0.025, at_0025, 4);
 }
 
+/* SEClamp on the passive compartment: each level is held at the steady state of the clamp's
+ * series resistance against the membrane, (vc / rs + G e) / (1 / rs + G) with G the membrane's
+ * conductance (1 nS here); after the last level the clamp lets go and v relaxes to e. */
+static void test_voltage_clamp(void **state) {
+  (void)state;
+  one_cell x;
+  const double d = sqrt(1000.0 / M_PI);
+  cell_make(&x, d, d, 20.0, 35.4, -70.0, false);
+  const size_t soma = x.map.centre0[0];
+  const cz_seclamp clamp = {.node = (uint32_t)soma, .dur = {100, 100, 100}, .amp = {-50, -20, -60}, .rs = 1.0};
+  const cz_iclamp off = {.node = (uint32_t)soma, .del = 0, .dur = 0, .amp = 0};
+  const double G = 1e-4 * 1000.0 * 1e-8 * 1e6; /* S/cm² x µm² (1e-8 cm² each) in µS */
+  double t = 0;
+  for (int level = 0; level < 3; level++) {
+    for (int n = 0; n < 1000; n++) cell_step_clamped(&x, &off, &clamp, &t, 0.1, 34);
+    const double vss = (clamp.amp[level] / clamp.rs + G * -70.0) / (1.0 / clamp.rs + G);
+    if (fabs(x.c.v[soma] - vss) > 1e-9) fail_msg("level %d: v %.12f, expected %.12f", level, x.c.v[soma], vss);
+  }
+  for (int n = 0; n < 3000; n++) cell_step(&x, &off, &t, 0.1, 34);
+  assert_true(fabs(x.c.v[soma] - -70.0) < 1e-3);
+  cell_free(&x);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_passive_compartment),
       cmocka_unit_test(test_sealed_cable),
+      cmocka_unit_test(test_voltage_clamp),
       cmocka_unit_test(test_hodgkin_huxley_spike_times),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

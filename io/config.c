@@ -186,6 +186,8 @@ void cz_cfg_destroy(cz_config **pcfg) {
   free(cfg->path);
   free(cfg->dir);
   free(cfg->run_file);
+  free(cfg->run_section.file);
+  free(cfg->conditions.file);
   cJSON_Delete(cfg->root);
   free(cfg->target_simulator);
   free(cfg->target_simulator_file);

@@ -70,6 +70,14 @@ typedef struct cz_cfg_overrides {
   const char *output_dir;
 } cz_cfg_overrides;
 
+/* A config section as the file that gave it wrote it, for engine settings the generic reader
+ * does not interpret (e.g. "conditions" and BioNet's run.dL): json borrowed from the config
+ * tree (NULL when absent), file the config file it came from (absolute; owned). */
+typedef struct cz_cfg_section_ref {
+  const struct cJSON *json;
+  char *file;
+} cz_cfg_section_ref;
+
 typedef struct cz_config {
   char *path;              /* absolute path of the top-level config file */
   char *dir;               /* its folder */
@@ -114,6 +122,10 @@ typedef struct cz_config {
   const struct cJSON *node_sets;
   struct cJSON *node_sets_owned; /* set when loaded from node_sets_file */
   char *node_sets_file;          /* absolute or NULL */
+
+  /* the run and conditions sections as written (engine settings) */
+  cz_cfg_section_ref run_section;
+  cz_cfg_section_ref conditions;
 
   size_t ninputs;
   cz_cfg_block *inputs;

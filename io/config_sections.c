@@ -438,7 +438,17 @@ static cz_status read_target_simulator(cz_config *cfg, const cJSON *origins) {
 /* ------------------------------------------------------------------------------------------ */
 /* All sections                                                                                */
 
+/* Keeps a section for the engines: an object or absent. */
+static cz_status keep_section(cz_config *cfg, const cJSON *origins, const char *key, cz_cfg_section_ref *out) {
+  cz_cfg_obj sec;
+  CZ_TRY(cz_cfg_section(cfg, origins, key, false, &sec));
+  out->json = sec.json;
+  return cz_strdup(sec.file, &out->file);
+}
+
 cz_status cz_cfg_read_sections(cz_config *cfg, const cJSON *origins, const cz_cfg_overrides *ov) {
+  CZ_TRY(keep_section(cfg, origins, "run", &cfg->run_section));
+  CZ_TRY(keep_section(cfg, origins, "conditions", &cfg->conditions));
   CZ_TRY(read_target_simulator(cfg, origins));
   CZ_TRY(read_run(cfg, origins, ov));
   CZ_TRY(read_output(cfg, origins, ov));

@@ -24,6 +24,7 @@
 #include "bionet/geometry.h"
 #include "bionet/morphology.h"
 #include "bionet/mechanisms/iclamp.h"
+#include "bionet/step.h"
 #include "io/h5.h"
 
 #define BIO_1CELL "bmtk/examples/bio_1cell/"
@@ -34,10 +35,12 @@ typedef struct sim_out {
   double *soma_v; /* [nsteps] after each step */
 } sim_out;
 
-static void record_spike(void *ctx, size_t cell, double t) {
+static cz_status record_spike(void *ctx, int spiker, size_t index, double t) {
   sim_out *out = ctx;
-  assert_int_equal(cell, 0);
+  assert_int_equal(spiker, CZ_SPIKER_CELL);
+  assert_int_equal(index, 0);
   if (out->nspikes < 64) out->spikes[out->nspikes++] = t;
+  return CZ_OK;
 }
 
 /* bio_1cell's synaptic drive: Exp2Syn (tau1 0.1, tau2 0.5 ms, e 0 mV) at the middle of each
@@ -59,45 +62,31 @@ static void run_bio_1cell(const char *model_file, bool nml, const syn_drive *dri
   cz_bio_recipe r;
   if (nml) assert_int_equal(cz_bio_recipe_from_nml(model, &r), CZ_OK);
   else assert_int_equal(cz_bio_recipe_from_allen(model, false, &r), CZ_OK);
-  cz_bio_cells g;
-  assert_int_equal(cz_bio_cells_begin(&g), CZ_OK);
+  const cz_mech_env env = {.dt = 0.1, .celsius = 34.0, .units = &cz_units_modern};
+  cz_bio_thread th;
+  assert_int_equal(cz_bio_thread_begin(&th, &env, -15.0), CZ_OK);
   const cz_bio_cell_model cm = {.morphology = swc, .axon = CZ_AXON_PERISOMATIC, .recipe = &r, .dL = 20.0};
-  assert_int_equal(cz_bio_cells_add(&g, &cm, -80.0, NULL), CZ_OK);
-  assert_int_equal(g.cable.n - g.ncells - 122, 264); /* the root, an end node per section and 264 segments */
-  cz_mech_env env = {.dt = 0.1, .celsius = 34.0, .units = &cz_units_modern};
-  assert_int_equal(cz_bio_cells_finish(&g, &env), CZ_OK);
-  const uint32_t soma = g.soma[0];
-  const cz_iclamp clamp = {soma, 500.0, 2000.0, drive ? 0.0 : 0.1};
-  cz_exp2syn syn = {0};
-  cz_bio_queue q = {0};
+  assert_int_equal(cz_bio_cells_add(&th.cells, &cm, -80.0, NULL), CZ_OK);
+  /* the root, an end node per section and 264 segments */
+  assert_int_equal(th.cells.cable.n - th.cells.ncells - 122, 264);
+  const uint32_t soma = th.cells.soma[0];
+  if (!drive) assert_int_equal(cz_bio_thread_add_iclamp(&th, (cz_iclamp){soma, 500.0, 2000.0, 0.1}), CZ_OK);
   for (size_t k = 0; drive && k < drive->nsyn; k++) {
-    assert_int_equal(cz_exp2syn_add(&syn, (uint32_t)cz_cell_node_at(&g.map[0], (size_t)drive->section[k], 0.5), 0.1, 0.5,
-                                    0.0, NULL),
-                     CZ_OK);
-    for (size_t i = 0; i < drive->ntimes; i++) assert_int_equal(cz_bio_queue_push(&q, drive->times[i] + 2.0, (uint32_t)k, 0.035), CZ_OK);
+    const uint32_t node = (uint32_t)cz_cell_node_at(&th.cells.map[0], (size_t)drive->section[k], 0.5);
+    assert_int_equal(cz_exp2syn_add(&th.syn, node, 0.1, 0.5, 0.0, NULL), CZ_OK);
+    for (size_t i = 0; i < drive->ntimes; i++)
+      assert_int_equal(cz_bio_queue_push(&th.queue, drive->times[i] + 2.0, cz_ev_target(CZ_EV_SYNAPSE, (uint32_t)k), 0.035),
+                       CZ_OK);
   }
-  cz_exp2syn_init(&syn);
+  assert_int_equal(cz_bio_thread_init(&th), CZ_OK);
   const size_t nsteps = 30000;
   out->soma_v = calloc(nsteps, sizeof *out->soma_v);
   out->nspikes = 0;
-  double t = 0;
   for (size_t n = 0; n < nsteps; n++) {
-    cz_bio_cells_detect(&g, t, -15.0, record_spike, out);
-    cz_bio_event ev;
-    while (cz_bio_queue_pop_step(&q, t, env.dt, &ev)) cz_exp2syn_event(&syn, ev.target, ev.w);
-    t += 0.05;
-    cz_bio_cells_currents(&g, &env);
-    cz_exp2syn_current(&syn, &g.cable);
-    cz_iclamp_current(&clamp, 1, t, &g.cable);
-    cz_cable_solve(&g.cable, env.dt);
-    t += 0.05;
-    cz_bio_cells_advance(&g, &env);
-    cz_exp2syn_advance(&syn, env.dt);
-    out->soma_v[n] = g.cable.v[soma];
+    assert_int_equal(cz_bio_thread_step(&th, record_spike, out), CZ_OK);
+    out->soma_v[n] = th.cells.cable.v[soma];
   }
-  cz_bio_queue_free(&q);
-  cz_exp2syn_free(&syn);
-  cz_bio_cells_free(&g);
+  cz_bio_thread_free(&th);
   cz_bio_recipe_free(&r);
 }
 

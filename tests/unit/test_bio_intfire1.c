@@ -15,6 +15,7 @@
 
 #include "bionet/events.h"
 #include "bionet/intfire1.h"
+#include "bionet/step.h"
 
 /* Feeds the inputs (and the cell's own events) in time order; returns the spike times. */
 static size_t run(double tau, double refrac, const double *t_in, const double *w, size_t n, double *spikes) {
@@ -75,12 +76,46 @@ static void test_bad_parameters(void **state) {
   cz_intfire1_free(&c);
 }
 
+typedef struct spikes_seen {
+  double t[8];
+  size_t n;
+} spikes_seen;
+
+static cz_status seen(void *ctx, int spiker, size_t index, double t) {
+  spikes_seen *s = ctx;
+  assert_int_equal(spiker, CZ_SPIKER_ARTIFICIAL);
+  assert_int_equal(index, 0);
+  if (s->n < 8) s->t[s->n++] = t;
+  return CZ_OK;
+}
+
+/* Inside a thread's step the cell spikes at the exact input times (not on the grid), and the
+ * thread queues and delivers the end of its refractoriness itself. */
+static void test_in_the_thread_step(void **state) {
+  (void)state;
+  const cz_mech_env env = {.dt = 0.1, .celsius = 34.0, .units = &cz_units_modern};
+  cz_bio_thread th;
+  assert_int_equal(cz_bio_thread_begin(&th, &env, -15.0), CZ_OK);
+  assert_int_equal(cz_intfire1_add(&th.art, 10.0, 3.0, NULL), CZ_OK);
+  const double in[4] = {1.0337, 2.5, 4.0401, 4.0402};
+  for (int i = 0; i < 4; i++)
+    assert_int_equal(cz_bio_queue_push(&th.queue, in[i], cz_ev_target(CZ_EV_ARTIFICIAL, 0), i == 3 ? 0.6 : 10.0), CZ_OK);
+  assert_int_equal(cz_bio_thread_init(&th), CZ_OK);
+  spikes_seen s = {.n = 0};
+  for (int n = 0; n < 100; n++) assert_int_equal(cz_bio_thread_step(&th, seen, &s), CZ_OK);
+  /* 1.0337 fires (refractory to 4.0337), 2.5 is ignored, 4.0401 fires, 4.0402 is ignored */
+  assert_int_equal(s.n, 2);
+  assert_true(s.t[0] == 1.0337 && s.t[1] == 4.0401);
+  cz_bio_thread_free(&th);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_refractory_inputs_are_ignored),
       cmocka_unit_test(test_weak_inputs_sum_with_decay),
       cmocka_unit_test(test_refractoriness_resets_m),
       cmocka_unit_test(test_bad_parameters),
+      cmocka_unit_test(test_in_the_thread_step),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,85 @@
+#include "bionet/step.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+
+cz_status cz_bio_thread_begin(cz_bio_thread *th, const cz_mech_env *env, double threshold) {
+  memset(th, 0, sizeof *th);
+  th->env = *env;
+  th->threshold = threshold;
+  return cz_bio_cells_begin(&th->cells);
+}
+
+cz_status cz_bio_thread_add_iclamp(cz_bio_thread *th, cz_iclamp c) {
+  CZ_RESERVE(th->iclamp, th->cap_iclamp, th->niclamp + 1);
+  th->iclamp[th->niclamp++] = c;
+  return CZ_OK;
+}
+
+cz_status cz_bio_thread_add_seclamp(cz_bio_thread *th, cz_seclamp c) {
+  CZ_CHECK(c.rs > 0 && isfinite(c.rs), CZ_ERR_CONFIG, "SEClamp: rs must be a positive number of MΩ, not %g", c.rs);
+  CZ_RESERVE(th->seclamp, th->cap_seclamp, th->nseclamp + 1);
+  th->seclamp[th->nseclamp++] = c;
+  return CZ_OK;
+}
+
+cz_status cz_bio_thread_init(cz_bio_thread *th) {
+  CZ_TRY(cz_bio_cells_finish(&th->cells, &th->env));
+  cz_exp2syn_init(&th->syn);
+  return CZ_OK;
+}
+
+void cz_bio_thread_free(cz_bio_thread *th) {
+  cz_bio_cells_free(&th->cells);
+  cz_exp2syn_free(&th->syn);
+  cz_intfire1_free(&th->art);
+  free(th->iclamp);
+  free(th->seclamp);
+  cz_bio_queue_free(&th->queue);
+  memset(th, 0, sizeof *th);
+}
+
+typedef struct detect_ctx {
+  cz_bio_spike_fn emit;
+  void *ctx;
+  cz_status st;
+} detect_ctx;
+
+static void detected(void *pv, size_t cell, double t) {
+  detect_ctx *d = pv;
+  if (d->st == CZ_OK) d->st = d->emit(d->ctx, CZ_SPIKER_CELL, cell, t);
+}
+
+/* One event at its time T. */
+static cz_status deliver(cz_bio_thread *th, const cz_bio_event *e, cz_bio_spike_fn emit, void *ctx) {
+  const uint32_t kind = e->target >> 30, k = e->target & CZ_EV_INDEX_MASK;
+  if (kind == CZ_EV_SYNAPSE) {
+    cz_exp2syn_event(&th->syn, k, e->w);
+    return CZ_OK;
+  }
+  const cz_intfire1_out o = cz_intfire1_event(&th->art, k, e->T, e->w, kind == CZ_EV_ARTIFICIAL_SELF);
+  if (o.schedule) CZ_TRY(cz_bio_queue_push(&th->queue, o.self_at, cz_ev_target(CZ_EV_ARTIFICIAL_SELF, k), 0.0));
+  return o.spiked ? emit(ctx, CZ_SPIKER_ARTIFICIAL, k, e->T) : CZ_OK;
+}
+
+cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx) {
+  const double dt = th->env.dt;
+  detect_ctx d = {emit, ctx, CZ_OK};
+  cz_bio_cells_detect(&th->cells, th->t, th->threshold, detected, &d);
+  CZ_TRY(d.st);
+  cz_bio_event e;
+  while (cz_bio_queue_pop_step(&th->queue, th->t, dt, &e)) CZ_TRY(deliver(th, &e, emit, ctx));
+  th->t += 0.5 * dt;
+  cz_bio_cells_currents(&th->cells, &th->env);
+  cz_exp2syn_current(&th->syn, &th->cells.cable);
+  cz_iclamp_current(th->iclamp, th->niclamp, th->t, &th->cells.cable);
+  cz_seclamp_current(th->seclamp, th->nseclamp, th->t, &th->cells.cable);
+  cz_cable_solve(&th->cells.cable, dt);
+  th->t += 0.5 * dt;
+  cz_bio_cells_advance(&th->cells, &th->env);
+  cz_exp2syn_advance(&th->syn, dt);
+  return CZ_OK;
+}

@@ -1,0 +1,59 @@
+/* One thread's share of a BioNet run and its fixed step (bionet-spec.md §3.3, §3.8, §3.9):
+ * the thread's detailed cells (one cable), their Exp2Syn synapses, its IntFire1 artificial
+ * cells, the current and voltage clamps, and the queue of events that reach them.
+ *
+ * A step from the accumulated time t_n: (1) spike detection at every soma with v_n; (2) the
+ * events with T <= t_n + dt/2 delivered in time order, each at its own time T (an Exp2Syn adds
+ * its weight; an IntFire1 integrates, may spike at T and then queues the end of its
+ * refractoriness); (3) t += dt/2; the currents of the mechanisms, synapses and clamps (clamps at
+ * this mid-step time), the solve, (4) t += dt/2 and the states. Spikes leave through a callback
+ * with their exact time: the engine turns them into NetCon events and records. */
+#ifndef CZ_BIONET_STEP_H
+#define CZ_BIONET_STEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "bionet/cells.h"
+#include "bionet/events.h"
+#include "bionet/exp2syn.h"
+#include "bionet/intfire1.h"
+#include "bionet/mechanisms/iclamp.h"
+#include "bionet/mechanisms/seclamp.h"
+
+/* What an event's target is: the top two bits of cz_bio_event.target, the index below. */
+enum { CZ_EV_SYNAPSE = 0, CZ_EV_ARTIFICIAL = 1, CZ_EV_ARTIFICIAL_SELF = 2 };
+#define CZ_EV_INDEX_MASK 0x3fffffffu
+static inline uint32_t cz_ev_target(uint32_t kind, uint32_t index) { return kind << 30 | index; }
+
+/* Who spiked: a detailed cell (its index in cells) or an artificial one (index in art). */
+enum { CZ_SPIKER_CELL = 0, CZ_SPIKER_ARTIFICIAL = 1 };
+typedef cz_status (*cz_bio_spike_fn)(void *ctx, int spiker, size_t index, double t);
+
+typedef struct cz_bio_thread {
+  cz_bio_cells cells;
+  cz_exp2syn syn;
+  cz_intfire1 art;
+  cz_iclamp *iclamp;
+  size_t niclamp, cap_iclamp;
+  cz_seclamp *seclamp;
+  size_t nseclamp, cap_seclamp;
+  cz_bio_queue queue;
+  cz_mech_env env;
+  double t;         /* the accumulated time of the next step's start */
+  double threshold; /* mV, of every soma's detector */
+} cz_bio_thread;
+
+/* An empty thread at time 0 (env: dt, celsius, units). Owned (cz_bio_thread_free). Local. */
+cz_status cz_bio_thread_begin(cz_bio_thread *th, const cz_mech_env *env, double threshold);
+cz_status cz_bio_thread_add_iclamp(cz_bio_thread *th, cz_iclamp c);
+cz_status cz_bio_thread_add_seclamp(cz_bio_thread *th, cz_seclamp c);
+/* NEURON's finitialize once everything is added: mechanisms and synapses initialised. Local. */
+cz_status cz_bio_thread_init(cz_bio_thread *th);
+void cz_bio_thread_free(cz_bio_thread *th);
+
+/* One step (see above); spikes go to emit. Local. */
+cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx);
+
+#endif

@@ -70,6 +70,8 @@ static cz_status alloc_map(cz_cell_nodes *map, size_t nsec) {
   CZ_NEW(map->end, nsec);
   CZ_NEW(map->nseg, nsec);
   CZ_NEW(map->attach, nsec);
+  CZ_NEW(map->type, nsec);
+  CZ_NEW(map->index, nsec);
   return CZ_OK;
 }
 
@@ -104,6 +106,8 @@ cz_status cz_cable_add_cell(cz_cable *c, const cz_morph *m, const cz_bio_geom *g
       const size_t s = order[k];
       const int32_t p = m->parent[s];
       map->attach[s] = p < 0 ? map->root : cz_cell_node_at(map, (size_t)p, m->parentx[s]);
+      map->type[s] = m->type[s];
+      map->index[s] = m->index[s];
       add_section_nodes(c, g, s, cm_sec ? cm_sec[s] : 1.0, v_init, map);
     }
   }
@@ -117,6 +121,8 @@ void cz_cell_nodes_free(cz_cell_nodes *map) {
   free(map->end);
   free(map->nseg);
   free(map->attach);
+  free(map->type);
+  free(map->index);
   memset(map, 0, sizeof *map);
 }
 

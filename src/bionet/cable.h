@@ -40,6 +40,8 @@ typedef struct cz_cell_nodes {
   size_t *end;      /* [nsec] the section's end node (x = 1) */
   uint32_t *nseg;   /* [nsec] */
   size_t *attach;   /* [nsec] the node the section's first centre hangs from */
+  int32_t *type;    /* [nsec] SWC type, and the section's index among its type's: dend[index] */
+  uint32_t *index;
 } cz_cell_nodes;
 
 /* Appends a cell: its nodes in tree order, the coupling coefficients from the segments'

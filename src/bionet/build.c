@@ -1,0 +1,229 @@
+#include "bionet/build.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/str.h"
+#include "io/csv.h"
+#include "io/node_sets.h"
+
+void cz_bio_recipes_free(cz_bio_recipes *r) {
+  for (size_t i = 0; i < r->n; i++) {
+    free(r->key[i]);
+    cz_bio_recipe_free(&r->recipe[i]);
+  }
+  free(r->key);
+  free(r->recipe);
+  memset(r, 0, sizeof *r);
+}
+
+typedef enum recipe_kind { RECIPE_NML, RECIPE_PERISOMATIC, RECIPE_ALLACTIVE } recipe_kind;
+
+/* The recipe of a model file, read once. */
+static cz_status cached_recipe(cz_bio_recipes *cache, recipe_kind kind, const char *file, const cz_bio_recipe **out) {
+  char key[4096];
+  snprintf(key, sizeof key, "%d:%s", (int)kind, file);
+  for (size_t i = 0; i < cache->n; i++)
+    if (strcmp(cache->key[i], key) == 0) {
+      *out = &cache->recipe[i];
+      return CZ_OK;
+    }
+  if (cache->n == cache->cap) {
+    const size_t cap = cache->cap ? 2 * cache->cap : 8;
+    char **keys = realloc(cache->key, cap * sizeof *keys);
+    CZ_CHECK(keys, CZ_ERR_NOMEM, "out of memory");
+    cache->key = keys;
+    cz_bio_recipe *recipes = realloc(cache->recipe, cap * sizeof *recipes);
+    CZ_CHECK(recipes, CZ_ERR_NOMEM, "out of memory");
+    cache->recipe = recipes;
+    cache->cap = cap;
+  }
+  cz_bio_recipe *r = &cache->recipe[cache->n];
+  if (kind == RECIPE_NML) CZ_TRY(cz_bio_recipe_from_nml(file, r));
+  else CZ_TRY(cz_bio_recipe_from_allen(file, kind == RECIPE_ALLACTIVE, r));
+  const cz_status st = cz_strdup(key, &cache->key[cache->n]);
+  if (st != CZ_OK) {
+    cz_bio_recipe_free(r);
+    return st;
+  }
+  *out = &cache->recipe[cache->n++];
+  return CZ_OK;
+}
+
+/* A string attribute of the node (NULL when absent or null). */
+static const char *text_attr(const cz_node_pop *p, size_t row, const char *key) {
+  const cz_value v = cz_circuit_node_attr(p, row, key);
+  return v.kind == CZ_VAL_STR && !cz_csv_is_null_token(v.str) ? v.str : NULL;
+}
+
+/* components.<key>/<name> (the config's folder when the component is not given). */
+static cz_status component_file(const cz_config *cfg, const char *key, const char *name, char **out) {
+  const char *dir = cz_cfg_component(cfg, key);
+  return cz_path_join(dir ? dir : cfg->dir, name, out);
+}
+
+static cz_status morphology_of(const cz_config *cfg, const cz_node_pop *p, size_t row, const char *what, char **out) {
+  const char *name = text_attr(p, row, "morphology");
+  CZ_CHECK(name, CZ_ERR_FORMAT, "%s: %s has no morphology", p->file, what);
+  CZ_TRY(component_file(cfg, "morphologies_dir", name, out));
+  if (cz_path_exists(*out) || cz_str_ends_with(*out, ".swc")) return CZ_OK;
+  char *swc = NULL;
+  const cz_status st = cz_asprintf(&swc, "%s.swc", *out);
+  free(*out);
+  *out = swc;
+  return st;
+}
+
+/* The axon processing and the recipe kind of a ctdb: cell's model_processing. */
+static cz_status processing_of(const cz_node_pop *p, size_t row, const char *what, cz_axon_processing *axon,
+                               recipe_kind *kind, bool *has_recipe) {
+  const char *proc = text_attr(p, row, "model_processing");
+  *axon = CZ_AXON_KEEP;
+  *has_recipe = false;
+  if (!proc || !*proc) return CZ_OK;
+  if (strcmp(proc, "aibs_perisomatic") == 0) {
+    *axon = CZ_AXON_PERISOMATIC;
+    *kind = RECIPE_PERISOMATIC;
+  } else if (strcmp(proc, "aibs_allactive") == 0) {
+    *axon = CZ_AXON_ALLACTIVE;
+    *kind = RECIPE_ALLACTIVE;
+  } else {
+    return CZ_ERROR(CZ_ERR_CONFIG, "%s: %s: model_processing \"%s\" is not one Cadenza runs (aibs_perisomatic, aibs_allactive)",
+                    p->file, what, proc);
+  }
+  *has_recipe = true;
+  return CZ_OK;
+}
+
+cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, size_t pop, size_t row,
+                               const cz_bio_run_config *rc, cz_bio_recipes *cache, size_t *cell) {
+  const cz_node_pop *p = &c->nodes[pop];
+  char what[256];
+  snprintf(what, sizeof what, "node %llu of population %s", (unsigned long long)cz_node_id(p, row), p->name);
+  const char *tmpl = text_attr(p, row, "model_template");
+  CZ_CHECK(tmpl, CZ_ERR_FORMAT, "%s: %s has no model_template", p->file, what);
+  cz_bio_cell_model model = {.dL = rc->dL};
+  const cz_bio_recipe *recipe = NULL;
+  char *model_file = NULL;
+  cz_status st = CZ_OK;
+  if (strncmp(tmpl, "nml:", 4) == 0) {
+    model.axon = CZ_AXON_PERISOMATIC; /* BMTK always stubs the axon of NeuroML2 cells */
+    st = component_file(cfg, "biophysical_neuron_models_dir", tmpl + 4, &model_file);
+    if (st == CZ_OK) st = cached_recipe(cache, RECIPE_NML, model_file, &recipe);
+  } else if (strcmp(tmpl, "ctdb:Biophys1.hoc") == 0 || strcmp(tmpl, "ctdb:Biophys1") == 0) {
+    recipe_kind kind = RECIPE_PERISOMATIC;
+    bool has_recipe = false;
+    st = processing_of(p, row, what, &model.axon, &kind, &has_recipe);
+    const char *dyn = text_attr(p, row, "dynamics_params");
+    if (st == CZ_OK && has_recipe && dyn) st = component_file(cfg, "biophysical_neuron_models_dir", dyn, &model_file);
+    if (st == CZ_OK && model_file) st = cached_recipe(cache, kind, model_file, &recipe);
+  } else {
+    st = CZ_ERROR(CZ_ERR_CONFIG, "%s: %s: model_template \"%s\" is not one Cadenza runs for biophysical cells (nml:<file>, "
+                  "ctdb:Biophys1.hoc; hoc templates need NEURON's interpreter)",
+                  p->types->path, what, tmpl);
+  }
+  char *morph = NULL;
+  if (st == CZ_OK) st = morphology_of(cfg, p, row, what, &morph);
+  model.morphology = morph;
+  model.recipe = recipe;
+  if (st == CZ_OK) st = cz_bio_cells_add(&th->cells, &model, rc->v_init, cell);
+  if (st != CZ_OK) cz_error_prefix(st, "%s", what);
+  free(morph);
+  free(model_file);
+  return st;
+}
+
+cz_status cz_bio_cell_location(const cz_bio_thread *th, size_t cell, const char *section_name, size_t index, double x,
+                               const char *where, uint32_t *node) {
+  const cz_cell_nodes *map = &th->cells.map[cell];
+  char type[32];
+  for (size_t s = 0; s < map->nsec; s++) {
+    if (map->index[s] != index || strcmp(cz_morph_type_name(map->type[s], type, sizeof type), section_name) != 0) continue;
+    CZ_CHECK(x >= 0 && x <= 1, CZ_ERR_CONFIG, "%s: section_dist %g is not in [0, 1]", where, x);
+    *node = (uint32_t)cz_cell_node_at(map, s, x);
+    return CZ_OK;
+  }
+  return CZ_ERROR(CZ_ERR_CONFIG, "%s: the cell has no section %s[%zu]", where, section_name, index);
+}
+
+/* The values of a scalar-or-list member (n of them); *n stays when the member is absent. */
+static cz_status numbers(const cz_cfg_block *b, const char *key, double *v, size_t cap, size_t *n) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(b->json, key);
+  CZ_CHECK(j, CZ_ERR_CONFIG, "config: missing key \"inputs.%s.%s\" in %s", b->name, key, b->file);
+  if (cJSON_IsNumber(j)) {
+    v[0] = j->valuedouble;
+    *n = 1;
+    return CZ_OK;
+  }
+  CZ_CHECK(cJSON_IsArray(j) && cJSON_GetArraySize(j) > 0 && (size_t)cJSON_GetArraySize(j) <= cap, CZ_ERR_CONFIG,
+           "config: inputs.%s.%s: must be a number or a list of 1 to %zu numbers in %s", b->name, key, cap, b->file);
+  size_t k = 0;
+  const cJSON *e = NULL;
+  cJSON_ArrayForEach(e, j) {
+    CZ_CHECK(cJSON_IsNumber(e) && isfinite(e->valuedouble), CZ_ERR_CONFIG,
+             "config: inputs.%s.%s[%zu]: must be a number in %s", b->name, key, k, b->file);
+    v[k++] = e->valuedouble;
+  }
+  *n = k;
+  return CZ_OK;
+}
+
+enum { MAX_STEPS = 256 };
+
+/* One IClamp block: amp, delay, duration (equal-length lists or scalars) at the location on
+ * every local cell the node set selects. */
+static cz_status iclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_cfg_block *b,
+                              const size_t *cell_pop, const size_t *cell_row) {
+  double amp[MAX_STEPS], del[MAX_STEPS], dur[MAX_STEPS];
+  size_t na = 0, nd = 0, nu = 0;
+  CZ_TRY(numbers(b, "amp", amp, MAX_STEPS, &na));
+  CZ_TRY(numbers(b, "delay", del, MAX_STEPS, &nd));
+  CZ_TRY(numbers(b, "duration", dur, MAX_STEPS, &nu));
+  CZ_CHECK(na == nd && nd == nu, CZ_ERR_CONFIG, "config: inputs.%s: amp, delay and duration differ in length in %s",
+           b->name, b->file);
+  for (size_t k = 0; k < na; k++)
+    CZ_CHECK(dur[k] >= 0 && del[k] >= 0, CZ_ERR_CONFIG, "config: inputs.%s: delay and duration must be >= 0 in %s",
+             b->name, b->file);
+  const cJSON *sn = cJSON_GetObjectItemCaseSensitive(b->json, "section_name");
+  const cJSON *si = cJSON_GetObjectItemCaseSensitive(b->json, "section_index");
+  const cJSON *sd = cJSON_GetObjectItemCaseSensitive(b->json, "section_dist");
+  const char *sec = cJSON_IsString(sn) ? sn->valuestring : "soma";
+  const size_t index = cJSON_IsNumber(si) && si->valuedouble >= 0 ? (size_t)si->valuedouble : 0;
+  const double x = cJSON_IsNumber(sd) ? sd->valuedouble : 0.5;
+  char where[512];
+  snprintf(where, sizeof where, "config: inputs.%s in %s", b->name, b->file);
+  CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: no node_set", where);
+  const cz_ns_view view = cz_circuit_ns_view(c);
+  cz_ns_selection *selection = NULL;
+  CZ_TRY(cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &selection));
+  cz_status st = CZ_OK;
+  for (size_t cell = 0; st == CZ_OK && cell < th->cells.ncells; cell++) {
+    const size_t p = cell_pop[cell];
+    bool selected = false;
+    for (size_t i = 0; i < selection->n[p] && !selected; i++) selected = selection->rows[p][i] == cell_row[cell];
+    if (!selected) continue;
+    uint32_t node = 0;
+    st = cz_bio_cell_location(th, cell, sec, index, x, where, &node);
+    for (size_t k = 0; st == CZ_OK && k < na; k++)
+      st = cz_bio_thread_add_iclamp(th, (cz_iclamp){node, del[k], dur[k], amp[k]});
+  }
+  cz_ns_selection_destroy(&selection);
+  return st;
+}
+
+cz_status cz_bio_add_iclamps(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const size_t *cell_pop,
+                             const size_t *cell_row) {
+  for (size_t i = 0; i < cfg->ninputs; i++) {
+    const cz_cfg_block *b = &cfg->inputs[i];
+    if (!b->enabled || !b->module || strcmp(b->module, "IClamp") != 0) continue;
+    CZ_CHECK(!b->input_type || strcmp(b->input_type, "current_clamp") == 0, CZ_ERR_CONFIG,
+             "config: inputs.%s: IClamp input_type \"%s\" is not one Cadenza runs yet (current_clamp) in %s", b->name,
+             b->input_type, b->file);
+    CZ_TRY(iclamp_block(th, cfg, c, b, cell_pop, cell_row));
+  }
+  return CZ_OK;
+}

@@ -1,0 +1,192 @@
+/* A BioNet folder's cells built from its files (bionet-spec.md §2.1, §6.1): bio_1cell's
+ * config.simulation_iclamp.json loaded as a run loads it, its biophysical node built from the
+ * node type's nml: template and morphology, its IClamp input read from the config, and the run
+ * stepped by a thread: the folder's 20 NEURON spikes. Then what a folder can get wrong. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "cz_test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bionet/build.h"
+#include "bionet/run_config.h"
+#include "bionet/step.h"
+#include "io/circuit.h"
+#include "io/config.h"
+#include "io/h5.h"
+
+#define BIO_1CELL "bmtk/examples/bio_1cell/"
+
+typedef struct spikes {
+  double t[64];
+  size_t n;
+} spikes;
+
+static cz_status record(void *ctx, int spiker, size_t index, double t) {
+  spikes *s = ctx;
+  assert_int_equal(spiker, CZ_SPIKER_CELL);
+  assert_int_equal(index, 0);
+  if (s->n < 64) s->t[s->n++] = t;
+  return CZ_OK;
+}
+
+/* Builds every biophysical node of the folder on one thread. */
+static cz_status build_folder(const cz_config *cfg, const cz_circuit *c, cz_bio_thread *th, size_t *cell_pop,
+                              size_t *cell_row, size_t cap) {
+  cz_bio_run_config rc;
+  CZ_TRY(cz_bio_run_config_read(cfg, false, &rc));
+  const cz_mech_env env = {.dt = cfg->dt, .celsius = rc.celsius, .units = rc.units};
+  CZ_TRY(cz_bio_thread_begin(th, &env, rc.spike_threshold));
+  cz_bio_recipes cache = {0};
+  cz_status st = CZ_OK;
+  for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++)
+    for (size_t row = 0; st == CZ_OK && row < c->nodes[p].n; row++) {
+      const cz_value mt = cz_circuit_node_attr(&c->nodes[p], row, "model_type");
+      if (mt.kind != CZ_VAL_STR || strcmp(mt.str, "biophysical") != 0) continue;
+      size_t cell = 0;
+      st = cz_bio_add_node_cell(th, cfg, c, p, row, &rc, &cache, &cell);
+      if (st == CZ_OK && cell < cap) {
+        cell_pop[cell] = p;
+        cell_row[cell] = row;
+      }
+    }
+  cz_bio_recipes_free(&cache);
+  if (st == CZ_OK) st = cz_bio_add_iclamps(th, cfg, c, cell_pop, cell_row);
+  if (st == CZ_OK) st = cz_bio_thread_init(th);
+  return st;
+}
+
+static void test_bio_1cell_from_its_folder(void **state) {
+  (void)state;
+  char config[1024], ref_path[1024];
+  CZ_TEST_DATA_PATH(config, BIO_1CELL "config.simulation_iclamp.json");
+  CZ_TEST_DATA_PATH(ref_path, BIO_1CELL "output_iclamp/spikes.h5");
+  cz_config *cfg = NULL;
+  cz_circuit *c = NULL;
+  assert_int_equal(cz_cfg_load(config, NULL, &cfg), CZ_OK);
+  assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
+  cz_bio_thread th;
+  size_t cell_pop[4], cell_row[4];
+  if (build_folder(cfg, c, &th, cell_pop, cell_row, 4) != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(th.cells.ncells, 1);
+  assert_int_equal(th.niclamp, 1);
+  spikes s = {.n = 0};
+  const long nsteps = lround(cfg->tstop / cfg->dt);
+  for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(&th, record, &s), CZ_OK);
+  cz_h5file *f = NULL;
+  double *ref = NULL;
+  size_t nref = 0;
+  assert_int_equal(cz_h5_open_read(ref_path, &f), CZ_OK);
+  assert_int_equal(cz_h5_read_f64(f, "/spikes/biocell/timestamps", &ref, &nref), CZ_OK);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  assert_int_equal(s.n, nref);
+  for (size_t k = 0; k < nref; k++)
+    if (fabs(s.t[k] - ref[k]) > 1e-9) fail_msg("spike %zu at %.17g, NEURON %.17g", k, s.t[k], ref[k]);
+  free(ref);
+  cz_bio_thread_free(&th);
+  cz_circuit_destroy(&c);
+  cz_cfg_destroy(&cfg);
+}
+
+/* A one-cell folder: the node type's template, morphology and processing, and the config's
+ * extra members (an inputs block); the component folders are bio_1cell's. */
+static void write_folder(char *config, size_t n, const char *tmpl, const char *morph, const char *proc,
+                         const char *inputs) {
+  char dir[512], path[700], text[4096];
+  cz_test_tmpdir(dir, sizeof dir, "biofolder");
+  snprintf(path, sizeof path, "%s/nodes.h5", dir);
+  cz_h5file *f = NULL;
+  const uint64_t zero[1] = {0}, type[1] = {100};
+  const double x[1] = {0};
+  assert_int_equal(cz_h5_create(path, &f), CZ_OK);
+  assert_int_equal(cz_h5_write_u64(f, "/nodes/cells/node_id", zero, 1, false), CZ_OK);
+  assert_int_equal(cz_h5_write_u64(f, "/nodes/cells/node_type_id", type, 1, false), CZ_OK);
+  assert_int_equal(cz_h5_write_u64(f, "/nodes/cells/node_group_id", zero, 1, false), CZ_OK);
+  assert_int_equal(cz_h5_write_u64(f, "/nodes/cells/node_group_index", zero, 1, false), CZ_OK);
+  assert_int_equal(cz_h5_write_f64(f, "/nodes/cells/0/x", x, 1, false), CZ_OK);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  snprintf(text, sizeof text, "node_type_id model_type model_template morphology model_processing\n100 biophysical %s %s %s\n",
+           tmpl, morph, proc);
+  cz_test_write(path, sizeof path, dir, "types.csv", text);
+  const char *data = cz_test_data_dir();
+  snprintf(text, sizeof text,
+           "{\"run\": {\"tstop\": 10, \"dt\": 0.1}, \"conditions\": {\"celsius\": 34, \"v_init\": -80},"
+           " \"components\": {\"morphologies_dir\": \"%s/" BIO_1CELL "components/morphologies\","
+           " \"biophysical_neuron_models_dir\": \"%s/" BIO_1CELL "components/biophysical_neuron_templates\"},"
+           " \"inputs\": {%s},"
+           " \"networks\": {\"nodes\": [{\"nodes_file\": \"nodes.h5\", \"node_types_file\": \"types.csv\"}]}}",
+           data, data, inputs);
+  cz_test_write(config, n, dir, "config.json", text);
+}
+
+static void test_folder_refusals(void **state) {
+  (void)state;
+  if (!cz_test_data_dir()) skip();
+  static const char *const clamp = "\"c\": {\"input_type\": \"current_clamp\", \"module\": \"IClamp\", "
+                                   "\"node_set\": \"cells\", \"amp\": 0.1, \"delay\": 1, \"duration\": 5";
+  char ok_clamp[512], far_clamp[512], bad_lists[512];
+  snprintf(ok_clamp, sizeof ok_clamp, "%s}", clamp);
+  snprintf(far_clamp, sizeof far_clamp, "%s, \"section_name\": \"apic\", \"section_index\": 500}", clamp);
+  snprintf(bad_lists, sizeof bad_lists,
+           "\"c\": {\"input_type\": \"current_clamp\", \"module\": \"IClamp\", \"node_set\": \"cells\", "
+           "\"amp\": [0.1, 0.2], \"delay\": [1, 2], \"duration\": [5]}");
+  static const char *const nml = "nml:Cell_472363762.cell.nml", *swc = "Scnn1a_473845048_m.swc";
+  const struct {
+    const char *tmpl, *morph, *proc, *inputs, *says;
+  } bad[] = {
+      {"hoc:MyCell", swc, "NONE", "", "model_template \"hoc:MyCell\" is not one Cadenza runs"},
+      {"ctdb:Biophys1.hoc", swc, "aibs_perisomatic_directed", "", "model_processing \"aibs_perisomatic_directed\""},
+      {nml, "Missing_cell.swc", "NONE", "", "Missing_cell.swc"},
+      {"nml:Missing.cell.nml", swc, "NONE", "", "Missing.cell.nml"},
+      {nml, swc, "NONE", far_clamp, "the cell has no section apic[500]"},
+      {nml, swc, "NONE", bad_lists, "amp, delay and duration differ in length"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    char config[700];
+    write_folder(config, sizeof config, bad[i].tmpl, bad[i].morph, bad[i].proc, bad[i].inputs);
+    cz_config *cfg = NULL;
+    cz_circuit *c = NULL;
+    assert_int_equal(cz_cfg_load(config, NULL, &cfg), CZ_OK);
+    assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
+    cz_bio_thread th;
+    size_t cell_pop[4], cell_row[4];
+    const cz_status st = build_folder(cfg, c, &th, cell_pop, cell_row, 4);
+    if (st == CZ_OK || !strstr(cz_error_message(), bad[i].says))
+      fail_msg("case %zu: status %d, '%s'; expected '%s'", i, (int)st, cz_error_message(), bad[i].says);
+    if (strchr(cz_error_message(), '\n')) fail_msg("case %zu: a message of several lines", i);
+    cz_error_clear();
+    cz_bio_thread_free(&th);
+    cz_circuit_destroy(&c);
+    cz_cfg_destroy(&cfg);
+  }
+  /* the same folder with a good clamp builds */
+  char config[700];
+  write_folder(config, sizeof config, nml, swc, "NONE", ok_clamp);
+  cz_config *cfg = NULL;
+  cz_circuit *c = NULL;
+  assert_int_equal(cz_cfg_load(config, NULL, &cfg), CZ_OK);
+  assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
+  cz_bio_thread th;
+  size_t cell_pop[4], cell_row[4];
+  if (build_folder(cfg, c, &th, cell_pop, cell_row, 4) != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(th.niclamp, 1);
+  cz_bio_thread_free(&th);
+  cz_circuit_destroy(&c);
+  cz_cfg_destroy(&cfg);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_bio_1cell_from_its_folder),
+      cmocka_unit_test(test_folder_refusals),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

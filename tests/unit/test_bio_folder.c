@@ -64,23 +64,42 @@ static cz_status build_folder(const cz_config *cfg, const cz_circuit *c, cz_bio_
   return st;
 }
 
+/* A folder loaded as a run loads it and built on one thread; st says how the build went. */
+typedef struct loaded {
+  cz_config *cfg;
+  cz_circuit *c;
+  cz_bio_thread th;
+  size_t cell_pop[4], cell_row[4];
+  cz_status st;
+} loaded;
+
+static void load_folder(const char *config, loaded *l) {
+  memset(l, 0, sizeof *l);
+  assert_int_equal(cz_cfg_load(config, NULL, &l->cfg), CZ_OK);
+  assert_int_equal(cz_circuit_load_nodes(l->cfg, &l->c), CZ_OK);
+  l->st = build_folder(l->cfg, l->c, &l->th, l->cell_pop, l->cell_row, 4);
+}
+
+static void unload_folder(loaded *l) {
+  cz_bio_thread_free(&l->th);
+  cz_circuit_destroy(&l->c);
+  cz_cfg_destroy(&l->cfg);
+}
+
 static void test_bio_1cell_from_its_folder(void **state) {
   (void)state;
   char config[1024], ref_path[1024];
   CZ_TEST_DATA_PATH(config, BIO_1CELL "config.simulation_iclamp.json");
   CZ_TEST_DATA_PATH(ref_path, BIO_1CELL "output_iclamp/spikes.h5");
-  cz_config *cfg = NULL;
-  cz_circuit *c = NULL;
-  assert_int_equal(cz_cfg_load(config, NULL, &cfg), CZ_OK);
-  assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
-  cz_bio_thread th;
-  size_t cell_pop[4], cell_row[4];
-  if (build_folder(cfg, c, &th, cell_pop, cell_row, 4) != CZ_OK) fail_msg("%s", cz_error_message());
-  assert_int_equal(th.cells.ncells, 1);
-  assert_int_equal(th.niclamp, 1);
+  loaded l;
+  load_folder(config, &l);
+  if (l.st != CZ_OK) fail_msg("%s", cz_error_message());
+  cz_bio_thread *th = &l.th;
+  assert_int_equal(th->cells.ncells, 1);
+  assert_int_equal(th->niclamp, 1);
   spikes s = {.n = 0};
-  const long nsteps = lround(cfg->tstop / cfg->dt);
-  for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(&th, record, &s), CZ_OK);
+  const long nsteps = lround(l.cfg->tstop / l.cfg->dt);
+  for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(th, record, &s), CZ_OK);
   cz_h5file *f = NULL;
   double *ref = NULL;
   size_t nref = 0;
@@ -91,9 +110,7 @@ static void test_bio_1cell_from_its_folder(void **state) {
   for (size_t k = 0; k < nref; k++)
     if (fabs(s.t[k] - ref[k]) > 1e-9) fail_msg("spike %zu at %.17g, NEURON %.17g", k, s.t[k], ref[k]);
   free(ref);
-  cz_bio_thread_free(&th);
-  cz_circuit_destroy(&c);
-  cz_cfg_destroy(&cfg);
+  unload_folder(&l);
 }
 
 /* A one-cell folder: the node type's template, morphology and processing, and the config's
@@ -152,35 +169,22 @@ static void test_folder_refusals(void **state) {
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     char config[700];
     write_folder(config, sizeof config, bad[i].tmpl, bad[i].morph, bad[i].proc, bad[i].inputs);
-    cz_config *cfg = NULL;
-    cz_circuit *c = NULL;
-    assert_int_equal(cz_cfg_load(config, NULL, &cfg), CZ_OK);
-    assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
-    cz_bio_thread th;
-    size_t cell_pop[4], cell_row[4];
-    const cz_status st = build_folder(cfg, c, &th, cell_pop, cell_row, 4);
-    if (st == CZ_OK || !strstr(cz_error_message(), bad[i].says))
-      fail_msg("case %zu: status %d, '%s'; expected '%s'", i, (int)st, cz_error_message(), bad[i].says);
+    loaded l;
+    load_folder(config, &l);
+    if (l.st == CZ_OK || !strstr(cz_error_message(), bad[i].says))
+      fail_msg("case %zu: status %d, '%s'; expected '%s'", i, (int)l.st, cz_error_message(), bad[i].says);
     if (strchr(cz_error_message(), '\n')) fail_msg("case %zu: a message of several lines", i);
     cz_error_clear();
-    cz_bio_thread_free(&th);
-    cz_circuit_destroy(&c);
-    cz_cfg_destroy(&cfg);
+    unload_folder(&l);
   }
   /* the same folder with a good clamp builds */
   char config[700];
   write_folder(config, sizeof config, nml, swc, "NONE", ok_clamp);
-  cz_config *cfg = NULL;
-  cz_circuit *c = NULL;
-  assert_int_equal(cz_cfg_load(config, NULL, &cfg), CZ_OK);
-  assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
-  cz_bio_thread th;
-  size_t cell_pop[4], cell_row[4];
-  if (build_folder(cfg, c, &th, cell_pop, cell_row, 4) != CZ_OK) fail_msg("%s", cz_error_message());
-  assert_int_equal(th.niclamp, 1);
-  cz_bio_thread_free(&th);
-  cz_circuit_destroy(&c);
-  cz_cfg_destroy(&cfg);
+  loaded l;
+  load_folder(config, &l);
+  if (l.st != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(l.th.niclamp, 1);
+  unload_folder(&l);
 }
 
 int main(void) {

@@ -53,3 +53,12 @@ cz_status cz_grow(void **p, size_t *cap, size_t need, size_t sz) {
   *cap = ncap;
   return CZ_OK;
 }
+
+cz_status cz_resize(void **p, size_t n, size_t sz) {
+  CZ_CHECK(sz == 0 || n <= SIZE_MAX / sz, CZ_ERR_NOMEM, "out of memory: %zu elements of %zu bytes", n, sz);
+  const size_t bytes = n * sz;
+  void *q = realloc(*p, bytes > 0 ? bytes : 1);
+  CZ_CHECK(q, CZ_ERR_NOMEM, "out of memory allocating %zu elements of %zu bytes", n, sz);
+  *p = q;
+  return CZ_OK;
+}

@@ -15,6 +15,11 @@ void *cz_calloc(size_t n, size_t sz);
  * doubles the capacity. Contents are kept, new space is zeroed. */
 cz_status cz_grow(void **p, size_t *cap, size_t need, size_t sz);
 
+/* Resizes the array *p to n elements of sz bytes (contents kept up to the smaller size);
+ * *p is unchanged on failure, which is CZ_ERR_NOMEM. For parallel arrays that share one
+ * capacity. */
+cz_status cz_resize(void **p, size_t n, size_t sz);
+
 /* Asks the kernel to back a large block with huge pages (where transparent huge pages are in
  * madvise mode): first touches then fault once per 2 MiB instead of once per 4 KiB, which on
  * virtual machines is most of the cost of filling big arrays. A hint; never fails. */

@@ -42,15 +42,9 @@ static cz_status process_axon(cz_morph *m, cz_axon_processing axon) {
 static cz_status grow_cells(cz_bio_cells *g) {
   if (g->ncells < g->cap) return CZ_OK;
   const size_t cap = g->cap ? 2 * g->cap : 16;
-  cz_cell_nodes *map = realloc(g->map, cap * sizeof *map);
-  CZ_CHECK(map, CZ_ERR_NOMEM, "out of memory");
-  g->map = map;
-  uint32_t *soma = realloc(g->soma, cap * sizeof *soma);
-  CZ_CHECK(soma, CZ_ERR_NOMEM, "out of memory");
-  g->soma = soma;
-  uint8_t *above = realloc(g->above, cap * sizeof *above);
-  CZ_CHECK(above, CZ_ERR_NOMEM, "out of memory");
-  g->above = above;
+  CZ_TRY(cz_resize((void **)&g->map, cap, sizeof *g->map));
+  CZ_TRY(cz_resize((void **)&g->soma, cap, sizeof *g->soma));
+  CZ_TRY(cz_resize((void **)&g->above, cap, sizeof *g->above));
   g->cap = cap;
   return CZ_OK;
 }
@@ -59,12 +53,8 @@ static cz_status grow_node_ions(cz_bio_cells *g, size_t n) {
   if (n <= g->node_cap) return CZ_OK;
   size_t cap = g->node_cap ? g->node_cap : 1024;
   while (cap < n) cap *= 2;
-  double *ena = realloc(g->node_ena, cap * sizeof *ena);
-  CZ_CHECK(ena, CZ_ERR_NOMEM, "out of memory");
-  g->node_ena = ena;
-  double *ek = realloc(g->node_ek, cap * sizeof *ek);
-  CZ_CHECK(ek, CZ_ERR_NOMEM, "out of memory");
-  g->node_ek = ek;
+  CZ_TRY(cz_resize((void **)&g->node_ena, cap, sizeof *g->node_ena));
+  CZ_TRY(cz_resize((void **)&g->node_ek, cap, sizeof *g->node_ek));
   g->node_cap = cap;
   return CZ_OK;
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "bionet/build.h"
+#include "bionet/connect.h"
 #include "bionet/run_config.h"
 #include "bionet/step.h"
 #include "io/circuit.h"
@@ -38,7 +39,22 @@ static cz_status record(void *ctx, int spiker, size_t index, double t) {
   return CZ_OK;
 }
 
-/* Builds every biophysical node of the folder on one thread. */
+/* The spikes equal the folder's NEURON spikes of population biocell (to 1e-9 ms). */
+static void expect_spikes(const char *ref_path, const spikes *s) {
+  cz_h5file *f = NULL;
+  double *ref = NULL;
+  size_t nref = 0;
+  assert_int_equal(cz_h5_open_read(ref_path, &f), CZ_OK);
+  assert_int_equal(cz_h5_read_f64(f, "/spikes/biocell/timestamps", &ref, &nref), CZ_OK);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  assert_int_equal(s->n, nref);
+  for (size_t k = 0; k < nref; k++)
+    if (fabs(s->t[k] - ref[k]) > 1e-9) fail_msg("spike %zu at %.17g, NEURON %.17g", k, s->t[k], ref[k]);
+  free(ref);
+}
+
+/* Builds every biophysical node of the folder on one thread, with its clamps (not yet
+ * initialised: synapses may follow). */
 static cz_status build_folder(const cz_config *cfg, const cz_circuit *c, cz_bio_thread *th, size_t *cell_pop,
                               size_t *cell_row, size_t cap) {
   cz_bio_run_config rc;
@@ -60,7 +76,6 @@ static cz_status build_folder(const cz_config *cfg, const cz_circuit *c, cz_bio_
     }
   cz_bio_recipes_free(&cache);
   if (st == CZ_OK) st = cz_bio_add_iclamps(th, cfg, c, cell_pop, cell_row);
-  if (st == CZ_OK) st = cz_bio_thread_init(th);
   return st;
 }
 
@@ -97,19 +112,11 @@ static void test_bio_1cell_from_its_folder(void **state) {
   cz_bio_thread *th = &l.th;
   assert_int_equal(th->cells.ncells, 1);
   assert_int_equal(th->niclamp, 1);
+  assert_int_equal(cz_bio_thread_init(th), CZ_OK);
   spikes s = {.n = 0};
   const long nsteps = lround(l.cfg->tstop / l.cfg->dt);
   for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(th, record, &s), CZ_OK);
-  cz_h5file *f = NULL;
-  double *ref = NULL;
-  size_t nref = 0;
-  assert_int_equal(cz_h5_open_read(ref_path, &f), CZ_OK);
-  assert_int_equal(cz_h5_read_f64(f, "/spikes/biocell/timestamps", &ref, &nref), CZ_OK);
-  assert_int_equal(cz_h5_close(&f), CZ_OK);
-  assert_int_equal(s.n, nref);
-  for (size_t k = 0; k < nref; k++)
-    if (fabs(s.t[k] - ref[k]) > 1e-9) fail_msg("spike %zu at %.17g, NEURON %.17g", k, s.t[k], ref[k]);
-  free(ref);
+  expect_spikes(ref_path, &s);
   unload_folder(&l);
 }
 
@@ -142,6 +149,40 @@ static void write_folder(char *config, size_t n, const char *tmpl, const char *m
            " \"networks\": {\"nodes\": [{\"nodes_file\": \"nodes.h5\", \"node_types_file\": \"types.csv\"}]}}",
            data, data, inputs);
   cz_test_write(config, n, dir, "config.json", text);
+}
+
+/* config.simulation_syns.json: the virtual cell's spike input through the folder's 12
+ * edges (afferent_section_id/pos, Exp2Syn from synaptic_models_dir, syn_weight and delay of the
+ * edge type): the folder's 39 NEURON spikes. */
+static void test_bio_1cell_syns_from_its_folder(void **state) {
+  (void)state;
+  char config[1024], ref_path[1024];
+  CZ_TEST_DATA_PATH(config, BIO_1CELL "config.simulation_syns.json");
+  CZ_TEST_DATA_PATH(ref_path, BIO_1CELL "output_syns/spikes.h5");
+  loaded l;
+  load_folder(config, &l);
+  if (l.st != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(cz_circuit_load_edges(l.c, l.cfg, NULL), CZ_OK);
+  size_t pop_offset[8] = {0}, cell_of_gid[64];
+  assert_true(l.c->nnodes < 8);
+  for (size_t p = 0; p < l.c->nnodes; p++) pop_offset[p + 1] = pop_offset[p] + l.c->nodes[p].n;
+  assert_true(pop_offset[l.c->nnodes] <= 64);
+  for (size_t g = 0; g < 64; g++) cell_of_gid[g] = SIZE_MAX;
+  for (size_t cell = 0; cell < l.th.cells.ncells; cell++) cell_of_gid[pop_offset[l.cell_pop[cell]] + l.cell_row[cell]] = cell;
+  const cz_bio_cell_index ix = {pop_offset, cell_of_gid};
+  cz_bio_netcons nc = {0};
+  if (cz_bio_connect_edges(&l.th, l.cfg, l.c, &ix, &nc) != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(nc.n, 12);
+  assert_int_equal(l.th.syn.n, 12);
+  if (cz_bio_queue_spike_inputs(&l.th, l.cfg, l.c, &ix, &nc) != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(l.th.queue.n, 12 * 64);
+  assert_int_equal(cz_bio_thread_init(&l.th), CZ_OK);
+  spikes s = {.n = 0};
+  const long nsteps = lround(l.cfg->tstop / l.cfg->dt);
+  for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(&l.th, record, &s), CZ_OK);
+  expect_spikes(ref_path, &s);
+  cz_bio_netcons_free(&nc);
+  unload_folder(&l);
 }
 
 static void test_folder_refusals(void **state) {
@@ -190,6 +231,7 @@ static void test_folder_refusals(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bio_1cell_from_its_folder),
+      cmocka_unit_test(test_bio_1cell_syns_from_its_folder),
       cmocka_unit_test(test_folder_refusals),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,48 @@
+/* A thread's synapses from the circuit's edges, and the events of the virtual cells' spikes
+ * (bionet-spec.md §5.1-§5.3, §5.6).
+ *
+ * Each edge onto a detailed cell of the thread becomes an Exp2Syn at the edge's preselected
+ * location (sec_id, else afferent_section_id, indexing the section list after the axon stub;
+ * sec_x, else afferent_section_pos; one synapse per edge, nsyns ignored) with the synapse
+ * JSON's tau1, tau2 and erev, and a NetCon from the edge's source gid with weight syn_weight
+ * (µS) and the edge's delay. The NetCons are kept by source gid: a spike of that gid at t
+ * becomes the events t + delay of its NetCons. The spikes of the virtual populations, read
+ * from the config's spike inputs, are queued as events from the start.
+ *
+ * Not yet: random placement (edges with nsyns but no section), weight functions, IntFire1
+ * targets, ExpSyn; each is refused naming the file and the edge population. */
+#ifndef CZ_BIONET_CONNECT_H
+#define CZ_BIONET_CONNECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "bionet/step.h"
+#include "io/circuit.h"
+#include "io/config.h"
+
+typedef struct cz_bio_netcons {
+  size_t n, cap;
+  uint64_t *src;     /* [n] source gid */
+  uint32_t *target;  /* [n] event target (cz_ev_target) */
+  double *w, *delay; /* [n] µS, ms */
+} cz_bio_netcons;
+
+/* gid = pop_offset[pop] + row (populations in load order, virtual ones included). */
+typedef struct cz_bio_cell_index {
+  const size_t *pop_offset; /* [npops + 1] */
+  const size_t *cell_of_gid; /* [gids] the thread's cell, or SIZE_MAX */
+} cz_bio_cell_index;
+
+/* Adds the synapses of every loaded edge that ends on a cell of th (edges loaded with
+ * cz_circuit_load_edges). Local. */
+cz_status cz_bio_connect_edges(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,
+                               cz_bio_netcons *nc);
+/* Queues the events of the config's spike inputs through the NetCons of their virtual
+ * sources. Local. */
+cz_status cz_bio_queue_spike_inputs(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,
+                                    const cz_bio_netcons *nc);
+void cz_bio_netcons_free(cz_bio_netcons *nc);
+
+#endif

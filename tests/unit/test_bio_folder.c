@@ -25,6 +25,8 @@
 #include "io/h5.h"
 
 #define BIO_1CELL "bmtk/examples/bio_1cell/"
+#define NINE_CELLS "sonata/examples/9_cells/"
+#define MAX_CELLS 16
 
 typedef struct spikes {
   double t[64];
@@ -55,10 +57,10 @@ static void expect_spikes(const char *ref_path, const spikes *s) {
 
 /* Builds every biophysical node of the folder on one thread, with its clamps (not yet
  * initialised: synapses may follow). */
-static cz_status build_folder(const cz_config *cfg, const cz_circuit *c, cz_bio_thread *th, size_t *cell_pop,
+static cz_status build_folder(const cz_config *cfg, const cz_circuit *c, bool legacy, cz_bio_thread *th, size_t *cell_pop,
                               size_t *cell_row, size_t cap) {
   cz_bio_run_config rc;
-  CZ_TRY(cz_bio_run_config_read(cfg, false, &rc));
+  CZ_TRY(cz_bio_run_config_read(cfg, legacy, &rc));
   const cz_mech_env env = {.dt = cfg->dt, .celsius = rc.celsius, .units = rc.units};
   CZ_TRY(cz_bio_thread_begin(th, &env, rc.spike_threshold));
   cz_bio_recipes cache = {0};
@@ -84,21 +86,40 @@ typedef struct loaded {
   cz_config *cfg;
   cz_circuit *c;
   cz_bio_thread th;
-  size_t cell_pop[4], cell_row[4];
+  size_t cell_pop[MAX_CELLS], cell_row[MAX_CELLS];
   cz_status st;
 } loaded;
 
-static void load_folder(const char *config, loaded *l) {
+static void load_folder_units(const char *config, bool legacy, loaded *l) {
   memset(l, 0, sizeof *l);
   assert_int_equal(cz_cfg_load(config, NULL, &l->cfg), CZ_OK);
   assert_int_equal(cz_circuit_load_nodes(l->cfg, &l->c), CZ_OK);
-  l->st = build_folder(l->cfg, l->c, &l->th, l->cell_pop, l->cell_row, 4);
+  l->st = build_folder(l->cfg, l->c, legacy, &l->th, l->cell_pop, l->cell_row, MAX_CELLS);
 }
+
+static void load_folder(const char *config, loaded *l) { load_folder_units(config, false, l); }
 
 static void unload_folder(loaded *l) {
   cz_bio_thread_free(&l->th);
   cz_circuit_destroy(&l->c);
   cz_cfg_destroy(&l->cfg);
+}
+
+/* The thread's synapses from the folder's edges and the events of its spike inputs; the gid
+ * map (pop_offset [npops + 1]) and each gid's cell (cell_of_gid [gids]) are the caller's. */
+static void connect_folder(loaded *l, size_t *pop_offset, size_t npop_cap, size_t *cell_of_gid, size_t ngid_cap,
+                           cz_bio_netcons *nc) {
+  assert_int_equal(cz_circuit_load_edges(l->c, l->cfg, NULL), CZ_OK);
+  assert_true(l->c->nnodes < npop_cap);
+  pop_offset[0] = 0;
+  for (size_t p = 0; p < l->c->nnodes; p++) pop_offset[p + 1] = pop_offset[p] + l->c->nodes[p].n;
+  assert_true(pop_offset[l->c->nnodes] <= ngid_cap);
+  for (size_t g = 0; g < ngid_cap; g++) cell_of_gid[g] = SIZE_MAX;
+  for (size_t cell = 0; cell < l->th.cells.ncells; cell++) cell_of_gid[pop_offset[l->cell_pop[cell]] + l->cell_row[cell]] = cell;
+  const cz_bio_cell_index ix = {pop_offset, cell_of_gid};
+  if (cz_bio_connect_edges(&l->th, l->cfg, l->c, &ix, nc) != CZ_OK) fail_msg("%s", cz_error_message());
+  if (cz_bio_queue_spike_inputs(&l->th, l->cfg, l->c, &ix, nc) != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(cz_bio_thread_init(&l->th), CZ_OK);
 }
 
 static void test_bio_1cell_from_its_folder(void **state) {
@@ -162,25 +183,86 @@ static void test_bio_1cell_syns_from_its_folder(void **state) {
   loaded l;
   load_folder(config, &l);
   if (l.st != CZ_OK) fail_msg("%s", cz_error_message());
-  assert_int_equal(cz_circuit_load_edges(l.c, l.cfg, NULL), CZ_OK);
-  size_t pop_offset[8] = {0}, cell_of_gid[64];
-  assert_true(l.c->nnodes < 8);
-  for (size_t p = 0; p < l.c->nnodes; p++) pop_offset[p + 1] = pop_offset[p] + l.c->nodes[p].n;
-  assert_true(pop_offset[l.c->nnodes] <= 64);
-  for (size_t g = 0; g < 64; g++) cell_of_gid[g] = SIZE_MAX;
-  for (size_t cell = 0; cell < l.th.cells.ncells; cell++) cell_of_gid[pop_offset[l.cell_pop[cell]] + l.cell_row[cell]] = cell;
-  const cz_bio_cell_index ix = {pop_offset, cell_of_gid};
+  size_t pop_offset[8], cell_of_gid[64];
   cz_bio_netcons nc = {0};
-  if (cz_bio_connect_edges(&l.th, l.cfg, l.c, &ix, &nc) != CZ_OK) fail_msg("%s", cz_error_message());
+  connect_folder(&l, pop_offset, 8, cell_of_gid, 64, &nc);
   assert_int_equal(nc.n, 12);
   assert_int_equal(l.th.syn.n, 12);
-  if (cz_bio_queue_spike_inputs(&l.th, l.cfg, l.c, &ix, &nc) != CZ_OK) fail_msg("%s", cz_error_message());
   assert_int_equal(l.th.queue.n, 12 * 64);
-  assert_int_equal(cz_bio_thread_init(&l.th), CZ_OK);
   spikes s = {.n = 0};
   const long nsteps = lround(l.cfg->tstop / l.cfg->dt);
   for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(&l.th, record, &s), CZ_OK);
   expect_spikes(ref_path, &s);
+  cz_bio_netcons_free(&nc);
+  unload_folder(&l);
+}
+
+typedef struct many_spikes {
+  size_t n;
+  size_t cell[256];
+  double t[256];
+} many_spikes;
+
+static cz_status record_many(void *ctx, int spiker, size_t index, double t) {
+  many_spikes *s = ctx;
+  assert_int_equal(spiker, CZ_SPIKER_CELL);
+  if (s->n < 256) {
+    s->cell[s->n] = index;
+    s->t[s->n++] = t;
+  }
+  return CZ_OK;
+}
+
+/* sonata's 9_cells in NEURON's legacy units, as its outputs were made (bionet-spec.md §8.1):
+ * nine NeuroML2 cells of three types, 1289 Exp2Syn at sec_id/sec_x from two virtual
+ * populations (spike inputs of module h5): the folder's 78 spikes, node by node, every one at
+ * NEURON's step (the file's times are rounded to the step). */
+static void test_nine_cells_legacy_units(void **state) {
+  (void)state;
+  char config[1024], ref_path[1024];
+  CZ_TEST_DATA_PATH(config, NINE_CELLS "simulation_config.json");
+  CZ_TEST_DATA_PATH(ref_path, NINE_CELLS "output/spikes.h5");
+  loaded l;
+  load_folder_units(config, true, &l);
+  if (l.st != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(l.th.cells.ncells, 9);
+  size_t pop_offset[8], cell_of_gid[64];
+  cz_bio_netcons nc = {0};
+  connect_folder(&l, pop_offset, 8, cell_of_gid, 64, &nc);
+  assert_int_equal(l.th.syn.n, 1289);
+  many_spikes s = {.n = 0};
+  const long nsteps = lround(l.cfg->tstop / l.cfg->dt);
+  for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(&l.th, record_many, &s), CZ_OK);
+  cz_h5file *f = NULL;
+  double *ref = NULL;
+  uint64_t *ids = NULL;
+  size_t nref = 0, nids = 0;
+  assert_int_equal(cz_h5_open_read(ref_path, &f), CZ_OK);
+  assert_int_equal(cz_h5_read_f64(f, "/spikes/cortex/timestamps", &ref, &nref), CZ_OK);
+  assert_int_equal(cz_h5_read_u64(f, "/spikes/cortex/node_ids", &ids, &nids), CZ_OK);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  assert_int_equal(s.n, nref);
+  size_t identical = 0;
+  for (size_t cell = 0; cell < 9; cell++) { /* node by node, in time order (both lists are) */
+    const uint64_t id = cz_node_id(&l.c->nodes[l.cell_pop[cell]], l.cell_row[cell]);
+    size_t a = 0, b = 0;
+    for (;;) {
+      while (a < s.n && s.cell[a] != cell) a++;
+      while (b < nref && ids[b] != id) b++;
+      if (a == s.n || b == nref) {
+        if (a != s.n || b != nref) fail_msg("node %llu: other spike counts", (unsigned long long)id);
+        break;
+      }
+      if (fabs(s.t[a] - ref[b]) > 0.1 + 1e-9) fail_msg("node %llu: %.10g vs NEURON %.10g", (unsigned long long)id, s.t[a], ref[b]);
+      identical += fabs(s.t[a] - ref[b]) < 1e-6; /* the file's times are rounded to the step */
+      a++;
+      b++;
+    }
+  }
+  if (getenv("CZ_TEST_VERBOSE")) printf("9_cells (legacy units): %zu spikes, %zu at NEURON's step\n", s.n, identical);
+  assert_int_equal(identical, nref); /* every spike at NEURON's own step */
+  free(ref);
+  free(ids);
   cz_bio_netcons_free(&nc);
   unload_folder(&l);
 }
@@ -232,6 +314,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bio_1cell_from_its_folder),
       cmocka_unit_test(test_bio_1cell_syns_from_its_folder),
+      cmocka_unit_test(test_nine_cells_legacy_units),
       cmocka_unit_test(test_folder_refusals),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -119,6 +119,7 @@ cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz
     bool has_recipe = false;
     st = processing_of(p, row, what, &model.axon, &kind, &has_recipe);
     const char *dyn = text_attr(p, row, "dynamics_params");
+    if (has_recipe && !dyn) model.axon = CZ_AXON_KEEP; /* BMTK skips the processing entirely without its file */
     if (st == CZ_OK && has_recipe && dyn) st = component_file(cfg, "biophysical_neuron_models_dir", dyn, &model_file);
     if (st == CZ_OK && model_file) st = cached_recipe(cache, kind, model_file, &recipe);
   } else {

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "base/mem.h"
+#include "base/sort.h"
 #include "bionet/build.h"
 #include "io/csv.h"
 #include "io/edge_columns.h"
@@ -139,19 +140,20 @@ static bool spike_module(const char *m) {
   return false;
 }
 
-static const cz_bio_netcons *g_sort_nc; /* qsort has no context argument */
-static int by_source(const void *a, const void *b) {
-  const uint64_t x = g_sort_nc->src[*(const size_t *)a], y = g_sort_nc->src[*(const size_t *)b];
-  return x < y ? -1 : x > y;
-}
-
-/* The NetCons in order of their source gid. */
+/* The NetCons in order of their source gid (ties in the order they were made). */
 static cz_status netcons_by_source(const cz_bio_netcons *nc, size_t **order) {
-  CZ_NEW(*order, nc->n + 1);
-  for (size_t k = 0; k < nc->n; k++) (*order)[k] = k;
-  g_sort_nc = nc;
-  qsort(*order, nc->n, sizeof **order, by_source);
-  g_sort_nc = NULL;
+  int64_t *pairs = NULL;
+  CZ_NEW(pairs, 2 * nc->n + 2);
+  for (size_t k = 0; k < nc->n; k++) {
+    pairs[2 * k] = (int64_t)nc->src[k];
+    pairs[2 * k + 1] = (int64_t)k;
+  }
+  cz_sort_i64_pairs(pairs, nc->n);
+  *order = cz_calloc(nc->n + 1, sizeof **order);
+  if (*order)
+    for (size_t k = 0; k < nc->n; k++) (*order)[k] = (size_t)pairs[2 * k + 1];
+  free(pairs);
+  CZ_CHECK(*order, CZ_ERR_NOMEM, "out of memory");
   return CZ_OK;
 }
 

@@ -133,6 +133,20 @@ cz_status cz_bio_connect_edges(cz_bio_thread *th, const cz_config *cfg, const cz
   return CZ_OK;
 }
 
+cz_status cz_bio_route_spike(cz_bio_thread *th, const cz_bio_netcons *nc, const size_t *order, uint64_t gid, double t) {
+  size_t lo = 0, hi = nc->n; /* the first NetCon of gid */
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (nc->src[order[mid]] < gid) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t j = lo; j < nc->n && nc->src[order[j]] == gid; j++) {
+    const size_t k = order[j];
+    CZ_TRY(cz_bio_queue_push(&th->queue, t + nc->delay[k], nc->target[k], nc->w[k]));
+  }
+  return CZ_OK;
+}
+
 static bool spike_module(const char *m) {
   static const char *const ok[] = {"sonata", "h5", "hdf5", "csv", "nwb"};
   for (size_t i = 0; m && i < sizeof ok / sizeof *ok; i++)
@@ -140,8 +154,7 @@ static bool spike_module(const char *m) {
   return false;
 }
 
-/* The NetCons in order of their source gid (ties in the order they were made). */
-static cz_status netcons_by_source(const cz_bio_netcons *nc, size_t **order) {
+cz_status cz_bio_netcons_by_source(const cz_bio_netcons *nc, size_t **order) {
   int64_t *pairs = NULL;
   CZ_NEW(pairs, 2 * nc->n + 2);
   for (size_t k = 0; k < nc->n; k++) {
@@ -165,17 +178,7 @@ static cz_status queue_trains(cz_bio_thread *th, const cz_node_pop *p, size_t of
     if (!cz_circuit_row_of(p, tr->node_ids[s], &row)) continue;
     CZ_CHECK(tr->timestamps[s] >= 0, CZ_ERR_FORMAT, "config: inputs.%s: spike time %g of node %llu is negative in %s",
              b->name, tr->timestamps[s], (unsigned long long)tr->node_ids[s], b->file);
-    const uint64_t gid = offset + row;
-    size_t lo = 0, hi = nc->n; /* the first NetCon of gid */
-    while (lo < hi) {
-      const size_t mid = lo + (hi - lo) / 2;
-      if (nc->src[order[mid]] < gid) lo = mid + 1;
-      else hi = mid;
-    }
-    for (size_t j = lo; j < nc->n && nc->src[order[j]] == gid; j++) {
-      const size_t k = order[j];
-      CZ_TRY(cz_bio_queue_push(&th->queue, tr->timestamps[s] + nc->delay[k], nc->target[k], nc->w[k]));
-    }
+    CZ_TRY(cz_bio_route_spike(th, nc, order, offset + row, tr->timestamps[s]));
   }
   return CZ_OK;
 }
@@ -186,7 +189,7 @@ static cz_status queue_block(cz_bio_thread *th, const cz_config *cfg, const cz_c
 cz_status cz_bio_queue_spike_inputs(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,
                                     const cz_bio_netcons *nc) {
   size_t *order = NULL;
-  CZ_TRY(netcons_by_source(nc, &order));
+  CZ_TRY(cz_bio_netcons_by_source(nc, &order));
   cz_status st = CZ_OK;
   for (size_t i = 0; st == CZ_OK && i < cfg->ninputs; i++) {
     const cz_cfg_block *b = &cfg->inputs[i];

@@ -45,4 +45,10 @@ cz_status cz_bio_queue_spike_inputs(cz_bio_thread *th, const cz_config *cfg, con
                                     const cz_bio_netcons *nc);
 void cz_bio_netcons_free(cz_bio_netcons *nc);
 
+/* The NetCons in order of their source gid (ties in the order made). Owned (*order, [n]). */
+cz_status cz_bio_netcons_by_source(const cz_bio_netcons *nc, size_t **order);
+/* Queues the events of a spike of gid at time t through its NetCons (order from
+ * cz_bio_netcons_by_source): each at t + delay. Local. */
+cz_status cz_bio_route_spike(cz_bio_thread *th, const cz_bio_netcons *nc, const size_t *order, uint64_t gid, double t);
+
 #endif

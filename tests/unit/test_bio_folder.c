@@ -213,6 +213,46 @@ static cz_status record_many(void *ctx, int spiker, size_t index, double t) {
   return CZ_OK;
 }
 
+/* The spikes equal the folder's NEURON spikes of population pop node by node: the same count,
+ * every one at NEURON's step (the files' times may be rounded to the step). */
+static void expect_node_spikes(const loaded *l, const char *ref_path, const char *pop, const many_spikes *sp,
+                               const char *label) {
+  char path[256];
+  cz_h5file *f = NULL;
+  double *ref = NULL;
+  uint64_t *ids = NULL;
+  size_t nref = 0, nids = 0;
+  assert_int_equal(cz_h5_open_read(ref_path, &f), CZ_OK);
+  snprintf(path, sizeof path, "/spikes/%s/timestamps", pop);
+  assert_int_equal(cz_h5_read_f64(f, path, &ref, &nref), CZ_OK);
+  snprintf(path, sizeof path, "/spikes/%s/node_ids", pop);
+  assert_int_equal(cz_h5_read_u64(f, path, &ids, &nids), CZ_OK);
+  assert_int_equal(cz_h5_close(&f), CZ_OK);
+  assert_int_equal(sp->n, nref);
+  size_t identical = 0;
+  for (size_t cell = 0; cell < l->th.cells.ncells; cell++) { /* node by node, in time order (both lists are) */
+    const uint64_t id = cz_node_id(&l->c->nodes[l->cell_pop[cell]], l->cell_row[cell]);
+    size_t a = 0, b = 0;
+    for (;;) {
+      while (a < sp->n && sp->cell[a] != cell) a++;
+      while (b < nref && ids[b] != id) b++;
+      if (a == sp->n || b == nref) {
+        if (a != sp->n || b != nref) fail_msg("%s, node %llu: other spike counts", label, (unsigned long long)id);
+        break;
+      }
+      if (fabs(sp->t[a] - ref[b]) > 0.1 + 1e-9)
+        fail_msg("%s, node %llu: %.10g vs NEURON %.10g", label, (unsigned long long)id, sp->t[a], ref[b]);
+      identical += fabs(sp->t[a] - ref[b]) < 1e-6;
+      a++;
+      b++;
+    }
+  }
+  if (getenv("CZ_TEST_VERBOSE")) printf("%s: %zu spikes, %zu at NEURON's step\n", label, sp->n, identical);
+  assert_int_equal(identical, nref);
+  free(ref);
+  free(ids);
+}
+
 /* sonata's 9_cells in NEURON's legacy units, as its outputs were made (bionet-spec.md §8.1):
  * nine NeuroML2 cells of three types, 1289 Exp2Syn at sec_id/sec_x from two virtual
  * populations (spike inputs of module h5): the folder's 78 spikes, node by node, every one at
@@ -233,36 +273,50 @@ static void test_nine_cells_legacy_units(void **state) {
   many_spikes s = {.n = 0};
   const long nsteps = lround(l.cfg->tstop / l.cfg->dt);
   for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(&l.th, record_many, &s), CZ_OK);
-  cz_h5file *f = NULL;
-  double *ref = NULL;
-  uint64_t *ids = NULL;
-  size_t nref = 0, nids = 0;
-  assert_int_equal(cz_h5_open_read(ref_path, &f), CZ_OK);
-  assert_int_equal(cz_h5_read_f64(f, "/spikes/cortex/timestamps", &ref, &nref), CZ_OK);
-  assert_int_equal(cz_h5_read_u64(f, "/spikes/cortex/node_ids", &ids, &nids), CZ_OK);
-  assert_int_equal(cz_h5_close(&f), CZ_OK);
-  assert_int_equal(s.n, nref);
-  size_t identical = 0;
-  for (size_t cell = 0; cell < 9; cell++) { /* node by node, in time order (both lists are) */
-    const uint64_t id = cz_node_id(&l.c->nodes[l.cell_pop[cell]], l.cell_row[cell]);
-    size_t a = 0, b = 0;
-    for (;;) {
-      while (a < s.n && s.cell[a] != cell) a++;
-      while (b < nref && ids[b] != id) b++;
-      if (a == s.n || b == nref) {
-        if (a != s.n || b != nref) fail_msg("node %llu: other spike counts", (unsigned long long)id);
-        break;
-      }
-      if (fabs(s.t[a] - ref[b]) > 0.1 + 1e-9) fail_msg("node %llu: %.10g vs NEURON %.10g", (unsigned long long)id, s.t[a], ref[b]);
-      identical += fabs(s.t[a] - ref[b]) < 1e-6; /* the file's times are rounded to the step */
-      a++;
-      b++;
-    }
-  }
-  if (getenv("CZ_TEST_VERBOSE")) printf("9_cells (legacy units): %zu spikes, %zu at NEURON's step\n", s.n, identical);
-  assert_int_equal(identical, nref); /* every spike at NEURON's own step */
-  free(ref);
-  free(ids);
+  expect_node_spikes(&l, ref_path, "cortex", &s, "9_cells (legacy units)");
+  cz_bio_netcons_free(&nc);
+  unload_folder(&l);
+}
+
+/* The spikes of a thread's cells routed back to their targets on the same thread, as a rank
+ * delivers its own spikes. */
+typedef struct routed {
+  many_spikes rec;
+  cz_bio_thread *th;
+  const cz_bio_netcons *nc;
+  const size_t *order, *pop_offset, *cell_pop, *cell_row;
+} routed;
+
+static cz_status record_and_route(void *ctx, int spiker, size_t index, double t) {
+  routed *r = ctx;
+  CZ_TRY(record_many(&r->rec, spiker, index, t));
+  const uint64_t gid = r->pop_offset[r->cell_pop[index]] + r->cell_row[index];
+  return cz_bio_route_spike(r->th, r->nc, r->order, gid, t);
+}
+
+/* bmtk's bio_on_off: an excitatory Scnn1a and an inhibitory Pvalb cell (NeuroML2), the clamp
+ * on the cell the node set {"ei": "e"} selects, 17 recurrent Exp2Syn each way at
+ * afferent_section_id/pos with delay 2: the folder's 31 spikes, node by node. */
+static void test_bio_on_off_recurrent(void **state) {
+  (void)state;
+  char config[1024], ref_path[1024];
+  CZ_TEST_DATA_PATH(config, "bmtk/examples/bio_on_off/config.simulation.json");
+  CZ_TEST_DATA_PATH(ref_path, "bmtk/examples/bio_on_off/output/spikes.h5");
+  loaded l;
+  load_folder(config, &l);
+  if (l.st != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(l.th.cells.ncells, 2);
+  assert_int_equal(l.th.niclamp, 1);
+  size_t pop_offset[8], cell_of_gid[64], *order = NULL;
+  cz_bio_netcons nc = {0};
+  connect_folder(&l, pop_offset, 8, cell_of_gid, 64, &nc);
+  assert_int_equal(nc.n, 17);
+  assert_int_equal(cz_bio_netcons_by_source(&nc, &order), CZ_OK);
+  routed r = {.th = &l.th, .nc = &nc, .order = order, .pop_offset = pop_offset, .cell_pop = l.cell_pop, .cell_row = l.cell_row};
+  const long nsteps = lround(l.cfg->tstop / l.cfg->dt);
+  for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(&l.th, record_and_route, &r), CZ_OK);
+  expect_node_spikes(&l, ref_path, "v1", &r.rec, "bio_on_off");
+  free(order);
   cz_bio_netcons_free(&nc);
   unload_folder(&l);
 }
@@ -315,6 +369,7 @@ int main(void) {
       cmocka_unit_test(test_bio_1cell_from_its_folder),
       cmocka_unit_test(test_bio_1cell_syns_from_its_folder),
       cmocka_unit_test(test_nine_cells_legacy_units),
+      cmocka_unit_test(test_bio_on_off_recurrent),
       cmocka_unit_test(test_folder_refusals),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

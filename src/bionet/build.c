@@ -138,6 +138,27 @@ cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz
   return st;
 }
 
+cz_status cz_bio_add_node_artificial(cz_bio_thread *th, const cz_circuit *c, size_t pop, size_t row, size_t *index) {
+  const cz_node_pop *p = &c->nodes[pop];
+  const uint32_t m = cz_node_model(p, row);
+  CZ_CHECK(m != UINT32_MAX, CZ_ERR_INTERNAL, "%s: node %llu is virtual", p->file, (unsigned long long)cz_node_id(p, row));
+  const cz_model_ref *model = &c->models[m];
+  CZ_CHECK(model->template_str && strcmp(model->template_str, "nrn:IntFire1") == 0, CZ_ERR_CONFIG,
+           "%s: node %llu of population %s: model_template \"%s\" is not an artificial cell Cadenza runs (nrn:IntFire1)",
+           p->types->path, (unsigned long long)cz_node_id(p, row), p->name, model->template_str ? model->template_str : "");
+  double v[2] = {NAN, NAN};
+  static const char *const keys[2] = {"tau", "refrac"};
+  for (int k = 0; k < 2; k++) {
+    const cJSON *j = model->params ? cJSON_GetObjectItemCaseSensitive(model->params, keys[k]) : NULL;
+    CZ_CHECK(cJSON_IsNumber(j) && isfinite(j->valuedouble), CZ_ERR_CONFIG, "%s: IntFire1 needs %s (seconds) as a number",
+             model->params_file ? model->params_file : p->types->path, keys[k]);
+    v[k] = j->valuedouble * 1000.0;
+  }
+  const cz_status st = cz_intfire1_add(&th->art, v[0], v[1], index);
+  if (st != CZ_OK) cz_error_prefix(st, "%s", model->params_file ? model->params_file : p->types->path);
+  return st;
+}
+
 cz_status cz_bio_cell_location(const cz_bio_thread *th, size_t cell, const char *section_name, size_t index, double x,
                                const char *where, uint32_t *node) {
   const cz_cell_nodes *map = &th->cells.map[cell];

@@ -33,6 +33,11 @@ void cz_bio_recipes_free(cz_bio_recipes *r);
 cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, size_t pop, size_t row,
                                const cz_bio_run_config *rc, cz_bio_recipes *cache, size_t *cell);
 
+/* Builds the artificial cell of node (pop, row), model_template nrn:IntFire1 with tau and
+ * refrac in seconds in its dynamics_params (BMTK's units; ms inside), into th->art (index
+ * *index). Local. */
+cz_status cz_bio_add_node_artificial(cz_bio_thread *th, const cz_circuit *c, size_t pop, size_t row, size_t *index);
+
 /* The node of a cell at section `section_name`[index], x (IClamp's section_name, section_index,
  * section_dist), or CZ_ERR_CONFIG naming `where` when the cell has no such section. */
 cz_status cz_bio_cell_location(const cz_bio_thread *th, size_t cell, const char *section_name, size_t index, double x,

@@ -79,6 +79,44 @@ static cz_status exp2syn_params(const cz_circuit *c, const cz_edge_pop *e, size_
   return CZ_OK;
 }
 
+/* The sign of an instantaneous synapse (its JSON's "sign", 1 when absent). */
+static double synapse_sign(const cz_circuit *c, const cz_edge_pop *e, size_t i) {
+  const cz_syn_model *sm = &c->syn_models[cz_edge_syn_model(e, i)];
+  const cJSON *v = sm->params ? cJSON_GetObjectItemCaseSensitive(sm->params, "sign") : NULL;
+  return cJSON_IsNumber(v) ? v->valuedouble : 1.0;
+}
+
+static cz_status edge_values(const cz_edge_pop *e, size_t i, double *w, double *delay, double *nsyns) {
+  *w = e->col.syn_weight ? e->col.syn_weight[i] : e->types[e->type[i]].col.syn_weight;
+  *delay = e->col.delay ? e->col.delay[i] : e->types[e->type[i]].col.delay;
+  *nsyns = e->col.nsyns ? e->col.nsyns[i] : e->types[e->type[i]].col.nsyns;
+  CZ_CHECK(isfinite(*w) && isfinite(*delay) && *delay >= 0, CZ_ERR_FORMAT,
+           "%s: edge %llu of %s: syn_weight %g and delay %g must be numbers (delay >= 0)", e->file,
+           (unsigned long long)cz_edge_file_row(e, i), e->name, *w, *delay);
+  return CZ_OK;
+}
+
+/* An edge onto a detailed cell: an Exp2Syn at its preselected location. */
+static cz_status connect_to_cell(cz_bio_thread *th, const cz_circuit *c, const cz_edge_pop *e, size_t i, size_t cell,
+                                 const double *sec, const double *pos, const char *sec_name, const char *pos_name,
+                                 uint32_t *target) {
+  CZ_CHECK(sec, CZ_ERR_CONFIG,
+           "%s: edge population %s has no sec_id or afferent_section_id: random synapse placement (nsyns) is not "
+           "wired into the detailed-cell build yet",
+           e->file, e->name);
+  const cz_cell_nodes *map = &th->cells.map[cell];
+  const double s = sec[i], x = pos ? pos[i] : 0.5;
+  CZ_CHECK((s >= 0 && s < (double)map->nsec && floor(s) == s) && (x >= 0 && x <= 1), CZ_ERR_FORMAT,
+           "%s: edge %llu of %s: %s %g, %s %g is not a location on its target (%zu sections)", e->file,
+           (unsigned long long)cz_edge_file_row(e, i), e->name, sec_name, s, pos_name ? pos_name : "x", x, map->nsec);
+  double tau1 = 0, tau2 = 0, erev = 0;
+  CZ_TRY(exp2syn_params(c, e, i, &tau1, &tau2, &erev));
+  size_t k = 0;
+  CZ_TRY(cz_exp2syn_add(&th->syn, (uint32_t)cz_cell_node_at(map, (size_t)s, x), tau1, tau2, erev, &k));
+  *target = cz_ev_target(CZ_EV_SYNAPSE, (uint32_t)k);
+  return CZ_OK;
+}
+
 /* The edges of one population onto the thread's cells. */
 static cz_status connect_pop(cz_bio_thread *th, const cz_circuit *c, const cz_bio_cell_index *ix, const cz_edge_pop *e,
                              cz_bio_netcons *nc) {
@@ -90,36 +128,20 @@ static cz_status connect_pop(cz_bio_thread *th, const cz_circuit *c, const cz_bi
   const char *sec_name = NULL, *pos_name = NULL;
   CZ_TRY(first_column(e, "sec_id", "afferent_section_id", &sec, &sec_name));
   cz_status st = first_column(e, "sec_x", "afferent_section_pos", &pos, &pos_name);
-  if (st == CZ_OK && !sec)
-    st = CZ_ERROR(CZ_ERR_CONFIG,
-                  "%s: edge population %s has no sec_id or afferent_section_id: random synapse placement (nsyns) is not "
-                  "wired into the detailed-cell build yet",
-                  e->file, e->name);
   for (size_t i = 0; st == CZ_OK && i < e->n; i++) {
     const size_t tgid = ix->pop_offset[e->target_pop] + e->target_row[i];
-    const size_t cell = ix->cell_of_gid[tgid];
-    if (cell == SIZE_MAX) continue;
-    const cz_cell_nodes *map = &th->cells.map[cell];
-    const double s = sec[i], x = pos ? pos[i] : 0.5;
-    if (!(s >= 0 && s < (double)map->nsec && floor(s) == s) || !(x >= 0 && x <= 1)) {
-      st = CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %llu of %s: %s %g, %s %g is not a location on its target (%zu sections)",
-                    e->file, (unsigned long long)cz_edge_file_row(e, i), e->name, sec_name, s, pos_name ? pos_name : "x", x,
-                    map->nsec);
-      break;
+    const size_t cell = ix->cell_of_gid[tgid], art = ix->art_of_gid ? ix->art_of_gid[tgid] : SIZE_MAX;
+    if (cell == SIZE_MAX && art == SIZE_MAX) continue;
+    double w = 0, delay = 0, nsyns = 0;
+    uint32_t target = 0;
+    st = edge_values(e, i, &w, &delay, &nsyns);
+    if (st == CZ_OK && cell != SIZE_MAX) {
+      st = connect_to_cell(th, c, e, i, cell, sec, pos, sec_name, pos_name, &target);
+    } else if (st == CZ_OK) {
+      target = cz_ev_target(CZ_EV_ARTIFICIAL, (uint32_t)art);
+      if (!sec && isfinite(nsyns)) w = w * synapse_sign(c, e, i) * nsyns; /* BMTK's rule for nsyns groups */
     }
-    double tau1 = 0, tau2 = 0, erev = 0;
-    st = exp2syn_params(c, e, i, &tau1, &tau2, &erev);
-    const double w = e->col.syn_weight ? e->col.syn_weight[i] : e->types[e->type[i]].col.syn_weight;
-    const double delay = e->col.delay ? e->col.delay[i] : e->types[e->type[i]].col.delay;
-    if (st == CZ_OK && !(isfinite(w) && isfinite(delay) && delay >= 0))
-      st = CZ_ERROR(CZ_ERR_FORMAT, "%s: edge %llu of %s: syn_weight %g and delay %g must be numbers (delay >= 0)", e->file,
-                    (unsigned long long)cz_edge_file_row(e, i), e->name, w, delay);
-    size_t k = 0;
-    if (st == CZ_OK)
-      st = cz_exp2syn_add(&th->syn, (uint32_t)cz_cell_node_at(map, (size_t)s, x), tau1, tau2, erev, &k);
-    if (st == CZ_OK)
-      st = add_netcon(nc, ix->pop_offset[e->source_pop] + e->source_row[i], cz_ev_target(CZ_EV_SYNAPSE, (uint32_t)k), w,
-                      delay);
+    if (st == CZ_OK) st = add_netcon(nc, ix->pop_offset[e->source_pop] + e->source_row[i], target, w, delay);
   }
   free(sec);
   free(pos);

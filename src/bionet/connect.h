@@ -6,11 +6,13 @@
  * sec_x, else afferent_section_pos; one synapse per edge, nsyns ignored) with the synapse
  * JSON's tau1, tau2 and erev, and a NetCon from the edge's source gid with weight syn_weight
  * (µS) and the edge's delay. The NetCons are kept by source gid: a spike of that gid at t
- * becomes the events t + delay of its NetCons. The spikes of the virtual populations, read
- * from the config's spike inputs, are queued as events from the start.
+ * becomes the events t + delay of its NetCons. An edge onto an IntFire1 cell is a NetCon of
+ * weight syn_weight, times nsyns and the synapse JSON's sign where its group has nsyns (§5.5).
+ * The spikes of the virtual populations, read from the config's spike inputs, are queued as
+ * events from the start.
  *
- * Not yet: random placement (edges with nsyns but no section), weight functions, IntFire1
- * targets, ExpSyn; each is refused naming the file and the edge population. */
+ * Not yet: random placement (edges onto detailed cells with nsyns but no section), weight
+ * functions, ExpSyn; each is refused naming the file and the edge population. */
 #ifndef CZ_BIONET_CONNECT_H
 #define CZ_BIONET_CONNECT_H
 
@@ -31,8 +33,9 @@ typedef struct cz_bio_netcons {
 
 /* gid = pop_offset[pop] + row (populations in load order, virtual ones included). */
 typedef struct cz_bio_cell_index {
-  const size_t *pop_offset; /* [npops + 1] */
-  const size_t *cell_of_gid; /* [gids] the thread's cell, or SIZE_MAX */
+  const size_t *pop_offset;  /* [npops + 1] */
+  const size_t *cell_of_gid; /* [gids] the thread's detailed cell, or SIZE_MAX */
+  const size_t *art_of_gid;  /* [gids] the thread's artificial cell, or SIZE_MAX; NULL: none */
 } cz_bio_cell_index;
 
 /* Adds the synapses of every loaded edge that ends on a cell of th (edges loaded with

@@ -58,7 +58,7 @@ static void expect_spikes(const char *ref_path, const spikes *s) {
 /* Builds every biophysical node of the folder on one thread, with its clamps (not yet
  * initialised: synapses may follow). */
 static cz_status build_folder(const cz_config *cfg, const cz_circuit *c, bool legacy, cz_bio_thread *th, size_t *cell_pop,
-                              size_t *cell_row, size_t cap) {
+                              size_t *cell_row, size_t *art_pop, size_t *art_row, size_t cap) {
   cz_bio_run_config rc;
   CZ_TRY(cz_bio_run_config_read(cfg, legacy, &rc));
   const cz_mech_env env = {.dt = cfg->dt, .celsius = rc.celsius, .units = rc.units};
@@ -68,12 +68,20 @@ static cz_status build_folder(const cz_config *cfg, const cz_circuit *c, bool le
   for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++)
     for (size_t row = 0; st == CZ_OK && row < c->nodes[p].n; row++) {
       const cz_value mt = cz_circuit_node_attr(&c->nodes[p], row, "model_type");
-      if (mt.kind != CZ_VAL_STR || strcmp(mt.str, "biophysical") != 0) continue;
-      size_t cell = 0;
-      st = cz_bio_add_node_cell(th, cfg, c, p, row, &rc, &cache, &cell);
-      if (st == CZ_OK && cell < cap) {
-        cell_pop[cell] = p;
-        cell_row[cell] = row;
+      if (mt.kind != CZ_VAL_STR) continue;
+      size_t k = 0;
+      if (strcmp(mt.str, "biophysical") == 0) {
+        st = cz_bio_add_node_cell(th, cfg, c, p, row, &rc, &cache, &k);
+        if (st == CZ_OK && k < cap) {
+          cell_pop[k] = p;
+          cell_row[k] = row;
+        }
+      } else if (strcmp(mt.str, "point_neuron") == 0 || strcmp(mt.str, "point_process") == 0) {
+        st = cz_bio_add_node_artificial(th, c, p, row, &k);
+        if (st == CZ_OK && k < cap) {
+          art_pop[k] = p;
+          art_row[k] = row;
+        }
       }
     }
   cz_bio_recipes_free(&cache);
@@ -86,7 +94,7 @@ typedef struct loaded {
   cz_config *cfg;
   cz_circuit *c;
   cz_bio_thread th;
-  size_t cell_pop[MAX_CELLS], cell_row[MAX_CELLS];
+  size_t cell_pop[MAX_CELLS], cell_row[MAX_CELLS], art_pop[MAX_CELLS], art_row[MAX_CELLS];
   cz_status st;
 } loaded;
 
@@ -94,7 +102,7 @@ static void load_folder_units(const char *config, bool legacy, loaded *l) {
   memset(l, 0, sizeof *l);
   assert_int_equal(cz_cfg_load(config, NULL, &l->cfg), CZ_OK);
   assert_int_equal(cz_circuit_load_nodes(l->cfg, &l->c), CZ_OK);
-  l->st = build_folder(l->cfg, l->c, legacy, &l->th, l->cell_pop, l->cell_row, MAX_CELLS);
+  l->st = build_folder(l->cfg, l->c, legacy, &l->th, l->cell_pop, l->cell_row, l->art_pop, l->art_row, MAX_CELLS);
 }
 
 static void load_folder(const char *config, loaded *l) { load_folder_units(config, false, l); }
@@ -109,14 +117,17 @@ static void unload_folder(loaded *l) {
  * map (pop_offset [npops + 1]) and each gid's cell (cell_of_gid [gids]) are the caller's. */
 static void connect_folder(loaded *l, size_t *pop_offset, size_t npop_cap, size_t *cell_of_gid, size_t ngid_cap,
                            cz_bio_netcons *nc) {
+  size_t art_of_gid[256];
+  assert_true(ngid_cap <= 256);
   assert_int_equal(cz_circuit_load_edges(l->c, l->cfg, NULL), CZ_OK);
   assert_true(l->c->nnodes < npop_cap);
   pop_offset[0] = 0;
   for (size_t p = 0; p < l->c->nnodes; p++) pop_offset[p + 1] = pop_offset[p] + l->c->nodes[p].n;
   assert_true(pop_offset[l->c->nnodes] <= ngid_cap);
-  for (size_t g = 0; g < ngid_cap; g++) cell_of_gid[g] = SIZE_MAX;
+  for (size_t g = 0; g < ngid_cap; g++) cell_of_gid[g] = art_of_gid[g] = SIZE_MAX;
   for (size_t cell = 0; cell < l->th.cells.ncells; cell++) cell_of_gid[pop_offset[l->cell_pop[cell]] + l->cell_row[cell]] = cell;
-  const cz_bio_cell_index ix = {pop_offset, cell_of_gid};
+  for (size_t a = 0; a < l->th.art.n; a++) art_of_gid[pop_offset[l->art_pop[a]] + l->art_row[a]] = a;
+  const cz_bio_cell_index ix = {pop_offset, cell_of_gid, art_of_gid};
   if (cz_bio_connect_edges(&l->th, l->cfg, l->c, &ix, nc) != CZ_OK) fail_msg("%s", cz_error_message());
   if (cz_bio_queue_spike_inputs(&l->th, l->cfg, l->c, &ix, nc) != CZ_OK) fail_msg("%s", cz_error_message());
   assert_int_equal(cz_bio_thread_init(&l->th), CZ_OK);
@@ -199,15 +210,18 @@ static void test_bio_1cell_syns_from_its_folder(void **state) {
 
 typedef struct many_spikes {
   size_t n;
-  size_t cell[256];
-  double t[256];
+  size_t cell[1024]; /* unit_of the spiker */
+  double t[1024];
 } many_spikes;
+#define ELEMS(a) (sizeof(a) / sizeof *(a))
+
+/* A spiker as one index: detailed cells first, artificial ones from MAX_CELLS on. */
+static size_t unit_of(int spiker, size_t index) { return spiker == CZ_SPIKER_CELL ? index : MAX_CELLS + index; }
 
 static cz_status record_many(void *ctx, int spiker, size_t index, double t) {
   many_spikes *s = ctx;
-  assert_int_equal(spiker, CZ_SPIKER_CELL);
-  if (s->n < 256) {
-    s->cell[s->n] = index;
+  if (s->n < ELEMS(s->t)) {
+    s->cell[s->n] = unit_of(spiker, index);
     s->t[s->n++] = t;
   }
   return CZ_OK;
@@ -230,8 +244,11 @@ static void expect_node_spikes(const loaded *l, const char *ref_path, const char
   assert_int_equal(cz_h5_close(&f), CZ_OK);
   assert_int_equal(sp->n, nref);
   size_t identical = 0;
-  for (size_t cell = 0; cell < l->th.cells.ncells; cell++) { /* node by node, in time order (both lists are) */
-    const uint64_t id = cz_node_id(&l->c->nodes[l->cell_pop[cell]], l->cell_row[cell]);
+  for (size_t u = 0; u < MAX_CELLS + l->th.art.n; u++) { /* node by node, in time order (both lists are) */
+    if (u >= l->th.cells.ncells && u < MAX_CELLS) continue;
+    const size_t cell = u;
+    const uint64_t id = u < MAX_CELLS ? cz_node_id(&l->c->nodes[l->cell_pop[u]], l->cell_row[u])
+                                      : cz_node_id(&l->c->nodes[l->art_pop[u - MAX_CELLS]], l->art_row[u - MAX_CELLS]);
     size_t a = 0, b = 0;
     for (;;) {
       while (a < sp->n && sp->cell[a] != cell) a++;
@@ -284,13 +301,16 @@ typedef struct routed {
   many_spikes rec;
   cz_bio_thread *th;
   const cz_bio_netcons *nc;
-  const size_t *order, *pop_offset, *cell_pop, *cell_row;
+  const size_t *order, *pop_offset;
+  const loaded *l;
 } routed;
 
 static cz_status record_and_route(void *ctx, int spiker, size_t index, double t) {
   routed *r = ctx;
   CZ_TRY(record_many(&r->rec, spiker, index, t));
-  const uint64_t gid = r->pop_offset[r->cell_pop[index]] + r->cell_row[index];
+  const size_t pop = spiker == CZ_SPIKER_CELL ? r->l->cell_pop[index] : r->l->art_pop[index];
+  const size_t row = spiker == CZ_SPIKER_CELL ? r->l->cell_row[index] : r->l->art_row[index];
+  const uint64_t gid = r->pop_offset[pop] + row;
   return cz_bio_route_spike(r->th, r->nc, r->order, gid, t);
 }
 
@@ -312,10 +332,40 @@ static void test_bio_on_off_recurrent(void **state) {
   connect_folder(&l, pop_offset, 8, cell_of_gid, 64, &nc);
   assert_int_equal(nc.n, 17);
   assert_int_equal(cz_bio_netcons_by_source(&nc, &order), CZ_OK);
-  routed r = {.th = &l.th, .nc = &nc, .order = order, .pop_offset = pop_offset, .cell_pop = l.cell_pop, .cell_row = l.cell_row};
+  routed r = {.th = &l.th, .nc = &nc, .order = order, .pop_offset = pop_offset, .l = &l};
   const long nsteps = lround(l.cfg->tstop / l.cfg->dt);
   for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(&l.th, record_and_route, &r), CZ_OK);
   expect_node_spikes(&l, ref_path, "v1", &r.rec, "bio_on_off");
+  free(order);
+  cz_bio_netcons_free(&nc);
+  unload_folder(&l);
+}
+
+/* bmtk's bio_intfire_ring: six IntFire1 cells (tau and refrac in seconds) driven by virtual
+ * cells through nsyns edges (weight syn_weight x sign x nsyns, delay 0), and an Allen
+ * perisomatic cell (ctdb:Biophys1.hoc, its fit JSON) driven by the IntFire1 cells through 34
+ * Exp2Syn with delay 5: the folder's 532 spikes node by node, the IntFire1 spikes at the exact
+ * input times. */
+static void test_bio_intfire_ring(void **state) {
+  (void)state;
+  char config[1024], ref_path[1024];
+  CZ_TEST_DATA_PATH(config, "bmtk/examples/bio_intfire_ring/config.simulation.json");
+  CZ_TEST_DATA_PATH(ref_path, "bmtk/examples/bio_intfire_ring/output/spikes.h5");
+  loaded l;
+  load_folder(config, &l);
+  if (l.st != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(l.th.cells.ncells, 1);
+  assert_int_equal(l.th.art.n, 6);
+  size_t pop_offset[8], cell_of_gid[64], *order = NULL;
+  cz_bio_netcons nc = {0};
+  connect_folder(&l, pop_offset, 8, cell_of_gid, 64, &nc);
+  assert_int_equal(nc.n, 34 + 6);
+  assert_int_equal(l.th.syn.n, 34);
+  assert_int_equal(cz_bio_netcons_by_source(&nc, &order), CZ_OK);
+  routed r = {.th = &l.th, .nc = &nc, .order = order, .pop_offset = pop_offset, .l = &l};
+  const long nsteps = lround(l.cfg->tstop / l.cfg->dt);
+  for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(&l.th, record_and_route, &r), CZ_OK);
+  expect_node_spikes(&l, ref_path, "v1", &r.rec, "bio_intfire_ring");
   free(order);
   cz_bio_netcons_free(&nc);
   unload_folder(&l);
@@ -370,6 +420,7 @@ int main(void) {
       cmocka_unit_test(test_bio_1cell_syns_from_its_folder),
       cmocka_unit_test(test_nine_cells_legacy_units),
       cmocka_unit_test(test_bio_on_off_recurrent),
+      cmocka_unit_test(test_bio_intfire_ring),
       cmocka_unit_test(test_folder_refusals),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -371,6 +371,26 @@ static void test_bio_intfire_ring(void **state) {
   unload_folder(&l);
 }
 
+/* sonata's 5_cells_iclamp in legacy units: five NeuroML2 cells of the shared components under
+ * three IClamp steps: the folder's 124 spikes node by node, every one at NEURON's step. */
+static void test_five_cells_iclamp_legacy_units(void **state) {
+  (void)state;
+  char config[1024], ref_path[1024];
+  CZ_TEST_DATA_PATH(config, "sonata/examples/5_cells_iclamp/simulation_config.json");
+  CZ_TEST_DATA_PATH(ref_path, "sonata/examples/5_cells_iclamp/output/spikes.h5");
+  loaded l;
+  load_folder_units(config, true, &l);
+  if (l.st != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(l.th.cells.ncells, 5);
+  assert_int_equal(l.th.niclamp, 15);
+  assert_int_equal(cz_bio_thread_init(&l.th), CZ_OK);
+  many_spikes s = {.n = 0};
+  const long nsteps = lround(l.cfg->tstop / l.cfg->dt);
+  for (long n = 0; n < nsteps; n++) assert_int_equal(cz_bio_thread_step(&l.th, record_many, &s), CZ_OK);
+  expect_node_spikes(&l, ref_path, "biophysical", &s, "5_cells_iclamp (legacy units)");
+  unload_folder(&l);
+}
+
 static void test_folder_refusals(void **state) {
   (void)state;
   if (!cz_test_data_dir()) skip();
@@ -421,6 +441,7 @@ int main(void) {
       cmocka_unit_test(test_nine_cells_legacy_units),
       cmocka_unit_test(test_bio_on_off_recurrent),
       cmocka_unit_test(test_bio_intfire_ring),
+      cmocka_unit_test(test_five_cells_iclamp_legacy_units),
       cmocka_unit_test(test_folder_refusals),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,7 +36,7 @@ static void cadyn_advance(cz_mech *m, const cz_mech_env *env) {
 }
 
 const cz_mech_kind cz_mech_CaDynamics = {
-    .name = "CaDynamics", .writes = CZ_ION_NONE, .writes_cai = true, .nparam = 4,
+    .name = "CaDynamics", .nparam = 4,
     .param = {"gamma", "decay", "depth", "minCai"}, .param_default = {0.05, 80.0, 0.1, 1e-4}, .nstate = 0,
     .init = cadyn_init, .current = cadyn_current, .advance = cadyn_advance,
 };

@@ -51,7 +51,7 @@ static void hh_advance(cz_mech *m, const cz_mech_env *env) {
 }
 
 const cz_mech_kind cz_mech_hh = {
-    .name = "hh", .writes = CZ_ION_NONE, .nparam = 4, .param = {"gnabar", "gkbar", "gl", "el"},
+    .name = "hh", .nparam = 4, .param = {"gnabar", "gkbar", "gl", "el"},
     .param_default = {0.12, 0.036, 0.0003, -54.3}, .nstate = 3, .state = {"m", "h", "n"},
     .init = hh_init, .current = hh_current, .advance = hh_advance,
 };

@@ -25,10 +25,10 @@ static inline double conductance(const cz_mech *m, size_t k) { return m->p[GBAR]
 CZ_GATED_KERNELS(1, CZ_K_REVERSAL, env->ions->ik)
 
 const cz_mech_kind cz_mech_Im = {
-    .name = "Im", .writes = CZ_ION_K, .nparam = 1, .param = {"gbar"}, .param_default = {1e-5},
+    .name = "Im", .nparam = 1, .param = {"gbar"}, .param_default = {1e-5},
     .nstate = 1, .state = {"m"}, .init = gated_init, .current = gated_current, .advance = gated_advance,
 };
 const cz_mech_kind cz_mech_Im_v2 = {
-    .name = "Im_v2", .writes = CZ_ION_K, .nparam = 1, .param = {"gbar"}, .param_default = {1e-5},
+    .name = "Im_v2", .nparam = 1, .param = {"gbar"}, .param_default = {1e-5},
     .nstate = 1, .state = {"m"}, .init = gated_init, .current = gated_current, .advance = gated_advance,
 };

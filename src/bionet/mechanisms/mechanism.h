@@ -64,12 +64,8 @@ typedef struct cz_mech {
   double *s[CZ_MECH_MAX_STATES];     /* [nstate][n] */
 } cz_mech;
 
-typedef enum cz_ion { CZ_ION_NONE, CZ_ION_NA, CZ_ION_K, CZ_ION_CA } cz_ion;
-
 typedef struct cz_mech_kind {
   const char *name;  /* NEURON's SUFFIX: "NaTs", "pas", ... */
-  cz_ion writes;     /* the ion current it adds to (NONE: nonspecific or none) */
-  bool writes_cai;   /* CaDynamics */
   size_t nparam;
   const char *param[CZ_MECH_MAX_PARAMS]; /* range parameters, set as <param>_<name> */
   double param_default[CZ_MECH_MAX_PARAMS];

@@ -34,6 +34,6 @@ static void nap_current(const cz_mech *m, const cz_mech_env *env) {
 }
 
 const cz_mech_kind cz_mech_Nap = {
-    .name = "Nap", .writes = CZ_ION_NA, .nparam = 1, .param = {"gbar"}, .param_default = {1e-5},
+    .name = "Nap", .nparam = 1, .param = {"gbar"}, .param_default = {1e-5},
     .nstate = 1, .state = {"h"}, .init = gated_init, .current = nap_current, .advance = gated_advance,
 };

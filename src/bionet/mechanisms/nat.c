@@ -28,7 +28,7 @@ CZ_GATED_KERNELS(2, CZ_NA_REVERSAL, env->ions->ina)
 
 #define NAT_KIND(NAME, MV, HV)                                                                              \
   {                                                                                                         \
-    .name = NAME, .writes = CZ_ION_NA, .nparam = 9,                                                         \
+    .name = NAME, .nparam = 9,                                                                              \
     .param = {"gbar", "malphaF", "mbetaF", "mvhalf", "mk", "halphaF", "hbetaF", "hvhalf", "hk"},            \
     .param_default = {1e-5, 0.182, 0.124, MV, 6.0, 0.015, 0.015, HV, 6.0}, .nstate = 2, .state = {"m", "h"}, \
     .init = gated_init, .current = gated_current, .advance = gated_advance,                                 \

@@ -139,7 +139,7 @@ static void nav_advance(cz_mech *m, const cz_mech_env *env) {
 }
 
 const cz_mech_kind cz_mech_NaV = {
-    .name = "NaV", .writes = CZ_ION_NA, .nparam = 1, .param = {"gbar"}, .param_default = {0.015}, .nstate = NS,
+    .name = "NaV", .nparam = 1, .param = {"gbar"}, .param_default = {0.015}, .nstate = NS,
     .state = {"C1", "C2", "C3", "C4", "C5", "O", "I1", "I2", "I3", "I4", "I5", "I6"},
     .init = nav_init, .current = nav_current, .advance = nav_advance,
 };

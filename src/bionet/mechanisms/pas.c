@@ -18,6 +18,6 @@ static void pas_advance(cz_mech *m, const cz_mech_env *env) {
 }
 
 const cz_mech_kind cz_mech_pas = {
-    .name = "pas", .writes = CZ_ION_NONE, .nparam = 2, .param = {"g", "e"}, .param_default = {0.001, -70.0},
+    .name = "pas", .nparam = 2, .param = {"g", "e"}, .param_default = {0.001, -70.0},
     .nstate = 0, .init = pas_init, .current = pas_current, .advance = pas_advance,
 };

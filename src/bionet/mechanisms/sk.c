@@ -19,6 +19,6 @@ static inline double conductance(const cz_mech *m, size_t k) { return m->p[GBAR]
 CZ_GATED_KERNELS(1, CZ_K_REVERSAL, env->ions->ik)
 
 const cz_mech_kind cz_mech_SK = {
-    .name = "SK", .writes = CZ_ION_K, .nparam = 2, .param = {"gbar", "zTau"}, .param_default = {1e-6, 1.0},
+    .name = "SK", .nparam = 2, .param = {"gbar", "zTau"}, .param_default = {1e-6, 1.0},
     .nstate = 1, .state = {"z"}, .init = gated_init, .current = gated_current, .advance = gated_advance,
 };

@@ -150,7 +150,7 @@ static void run_hh(double dt, const double *expect, size_t nexpect) {
   if (nspikes != nexpect) fail_msg("dt %g: %zu spikes, expected %zu", dt, nspikes, nexpect);
   for (size_t k = 0; k < nexpect; k++)
     if (fabs(spikes[k] - expect[k]) > 1e-3 * dt) fail_msg("dt %g: spike %zu at %.10f, NEURON %.3f", dt, k, spikes[k], expect[k]);
-  if (getenv("SHOW"))
+  if (getenv("CZ_TEST_VERBOSE"))
     for (size_t k = 0; k < nspikes; k++) printf("%.17g\n", spikes[k]);
   cell_free(&x);
 }

@@ -46,7 +46,7 @@ typedef struct usage_entry {
 
 static const usage_entry k_usage[] = {
     {"run",
-     "  cadenza run CONFIG.json|FOLDER [options]   run a SONATA simulation (BMTK PointNet semantics)\n"
+     "  cadenza run CONFIG.json|FOLDER [options]   run a SONATA simulation (BMTK PointNet or BioNet semantics)\n"
      "  cadenza CONFIG.json [options]        same as run\n"
      "      A FOLDER runs FOLDER/config.json, else FOLDER/simulation_config.json.\n"
      "    --tstop MS            override run.tstop\n"
@@ -62,6 +62,8 @@ static const usage_entry k_usage[] = {
      "    --no-progress         no progress lines\n"
      "    -v, --verbose         print the full timer table at the end (always in timers.json)\n"
      "    --log-all-ranks       every rank also writes its own log file (log.rank<R>.txt beside log_file)\n"
+     "    --nrn-units legacy|modern  NEURON's unit constants for detailed cells (default: run.nrn_units,\n"
+     "                          else modern, NEURON 8's; legacy: NEURON 7's)\n"
      "    -q, --quiet           log warnings and errors only\n"},
     {"generate",
      "  cadenza generate brunel [options] DIR  write the Brunel example network folder\n"
@@ -216,6 +218,12 @@ static cz_status parse_run(int argc, char **argv, int first, cz_run_options *o) 
       o->verbose = 1;
     } else if (strcmp(a, "--log-all-ranks") == 0) {
       o->log_all_ranks = 1;
+    } else if (strcmp(a, "--nrn-units") == 0) {
+      CZ_TRY(need_value(argc, argv, i));
+      const char *u = argv[++i];
+      CZ_CHECK(strcmp(u, "legacy") == 0 || strcmp(u, "modern") == 0, CZ_ERR_ARG,
+               "option --nrn-units: '%s' is not legacy or modern", u);
+      o->nrn_units = strcmp(u, "legacy") == 0 ? 2 : 1;
     } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
       o->progress = 0;
       o->quiet = 1;

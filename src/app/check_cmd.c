@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/check_bionet.h"
 #include "app/engine_kind.h"
 #include "app/outdir.h"
 #include "base/log.h"
@@ -255,19 +256,20 @@ int cz_app_check_main(int argc, char **argv) {
     printf("cadenza check: 1 error (the config must load before the rest can be checked)\n");
     return 2;
   }
-  if (cz_engine_require_point(cfg) != CZ_OK) {
+  cz_engine_id engine = CZ_ENGINE_UNSAID;
+  if (cz_engine_detect(cfg, &engine) != CZ_OK) {
     printf("error: %s\n", cz_error_message());
     printf("cadenza check: 1 error (the folder is for an engine Cadenza does not have, so nothing else is checked)\n");
     cz_cfg_destroy(&cfg);
     return 2;
   }
-  if (cz_pointnet_check_dt(cfg) != CZ_OK) {
+  if (engine == CZ_ENGINE_POINT && cz_pointnet_check_dt(cfg) != CZ_OK) {
     printf("error: %s\n", cz_error_message());
     printf("cadenza check: 1 error (the config must load before the rest can be checked)\n");
     cz_cfg_destroy(&cfg);
     return 2;
   }
-  const size_t errors = check_all(cfg, (int)ranks);
+  const size_t errors = engine == CZ_ENGINE_BIONET ? cz_check_bionet(cfg) : check_all(cfg, (int)ranks);
   cz_cfg_destroy(&cfg);
   if (errors) printf("cadenza check: %zu error%s in %s\n", errors, errors == 1 ? "" : "s", config);
   else printf("cadenza check: no errors in %s\n", config);

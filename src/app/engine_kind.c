@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "base/log.h"
+#include "bionet/engine.h"
 #include "pointnet/engine.h"
 
 typedef struct named_engine {
@@ -42,6 +43,7 @@ const char *cz_engine_name(cz_engine_id e) {
 const cz_engine_kind *cz_engine_kind_of(cz_engine_id e) {
   switch (e) {
     case CZ_ENGINE_POINT: return &cz_point_engine_kind;
+    case CZ_ENGINE_BIONET: return &cz_bionet_engine_kind;
     default: return NULL;
   }
 }
@@ -92,5 +94,32 @@ cz_status cz_engine_require_point(const cz_config *cfg) {
                   "point-neuron networks, BMTK's PointNet with NEST semantics)",
                   other->file, other->where, other->value, cz_engine_name(cz_engine_of_clue(other)));
   cz_engine_clues_free(&clues);
+  return st;
+}
+
+cz_status cz_engine_detect(const cz_config *cfg, cz_engine_id *out) {
+  cz_engine_clues clues;
+  CZ_TRY(cz_engine_clues_read(cfg, &clues));
+  const cz_engine_clue *first = NULL, *other = NULL;
+  for (size_t i = 0; i < clues.n && !other; i++) {
+    note_unknown_simulator(&clues.v[i]);
+    const cz_engine_id e = cz_engine_of_clue(&clues.v[i]);
+    if (e == CZ_ENGINE_UNSAID) continue;
+    if (!first) first = &clues.v[i];
+    else if (e != cz_engine_of_clue(first)) other = &clues.v[i];
+  }
+  const cz_engine_id e = first ? cz_engine_of_clue(first) : CZ_ENGINE_POINT;
+  cz_status st = CZ_OK;
+  if (other)
+    st = CZ_ERROR(CZ_ERR_CONFIG, "%s: %s \"%s\" makes this a %s network, but %s: %s \"%s\" makes it a %s one", first->file,
+                  first->where, first->value, cz_engine_name(e), other->file, other->where, other->value,
+                  cz_engine_name(cz_engine_of_clue(other)));
+  else if (!cz_engine_kind_of(e))
+    st = CZ_ERROR(CZ_ERR_CONFIG,
+                  "%s: %s \"%s\" makes this a %s network; that engine is not available in Cadenza yet (it runs "
+                  "PointNet and BioNet networks)",
+                  first->file, first->where, first->value, cz_engine_name(e));
+  cz_engine_clues_free(&clues);
+  *out = e;
   return st;
 }

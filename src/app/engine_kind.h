@@ -35,6 +35,11 @@ cz_engine_id cz_engine_of_clue(const cz_engine_clue *clue);
  * when it has none yet. */
 const cz_engine_kind *cz_engine_kind_of(cz_engine_id e);
 
+/* The engine that runs cfg (*out): the one its clues name (a point network when none does).
+ * CZ_ERR_CONFIG, one line naming the file and the key, when two clues name different engines
+ * or the engine is one Cadenza does not have yet. Reads the node types files. Local. */
+cz_status cz_engine_detect(const cz_config *cfg, cz_engine_id *out);
+
 /* CZ_OK for a point network; otherwise CZ_ERR_CONFIG, one line naming the engine, the file and
  * the key that gave it away, and that the engine is not available yet. Reads the node types
  * files (io/engine_clues.h). Local. */

@@ -19,6 +19,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "base/timer.h"
+#include "bionet/engine.h"
 #include "comm/comm.h"
 #include "core/epoch.h"
 #include "core/placement.h"
@@ -35,7 +36,13 @@ typedef struct run_state {
   cz_config *cfg;
   cz_circuit *circuit;
   cz_placement placement;
-  cz_network *net;
+  cz_engine_id engine_id;
+  const cz_engine_kind *kind;
+  cz_engine view;         /* the engine as the epoch loop drives it */
+  const cz_timegrid *tg;  /* the engine's time grid and gid map */
+  const cz_gidmap *gm;
+  cz_bionet_engine *bio;  /* the detailed-cell engine, when it runs the folder */
+  cz_network *net;        /* the point engine's network, when it runs the folder */
   cz_vspikes vs;
   cz_clamps clamps;
   cz_poisson_drive poisson;
@@ -56,6 +63,8 @@ static void run_state_free(run_state *s) {
   cz_epoch_result_free(&s->result);
   free(s->wev);
   cz_point_engine_destroy(&s->engine);
+  if (s->bio) cz_bionet_engine_close_reports(s->bio, false); /* a failed run leaves its reports as .part */
+  cz_bionet_engine_destroy(&s->bio);
   cz_clamps_free(&s->clamps);
   cz_poisson_free(&s->poisson);
   cz_vspikes_free(&s->vs);
@@ -115,18 +124,21 @@ static cz_status load_nodes(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_CONFIG);
   CZ_TRY(cz_layout_options_from_env(&s->layout));
   CZ_TRY(cz_cfg_load(opt->config_path, &opt->ov, &s->cfg));
-  /* A folder for another engine, or an input or report this run would drop, stops here,
-   * before anything is built or written. */
-  CZ_TRY(cz_engine_require_point(s->cfg));
-  CZ_TRY(cz_point_engine_kind.check_config(s->cfg));
+  /* A folder for an engine Cadenza lacks, or an input or report this run would drop, stops
+   * here, before anything is built or written. */
+  CZ_TRY(cz_engine_detect(s->cfg, &s->engine_id));
+  s->kind = cz_engine_kind_of(s->engine_id);
+  CZ_TRY(s->kind->check_config(s->cfg));
   cz_timer_stop(CZ_T_SETUP_CONFIG);
   apply_log_settings(s->cfg, opt->quiet);
   if (opt->log_all_ranks && cz_comm_rank() != 0) cz_log_set_console(false); /* the console is rank 0's */
   s->threads = choose_threads(opt, s->cfg);
   if (opt->threads > 0 && s->cfg->n_thread > 0 && s->cfg->n_thread != opt->threads)
     cz_log_info("--threads %d overrides run.n_thread %d", opt->threads, s->cfg->n_thread);
-  if (opt->seed >= 0)
+  if (opt->seed >= 0 && s->engine_id == CZ_ENGINE_POINT)
     cz_log_info("--seed %lld seeds the Poisson inputs that name no seed of their own", opt->seed);
+  if (opt->nrn_units && s->engine_id != CZ_ENGINE_BIONET)
+    cz_log_warn("--nrn-units concerns detailed cells only; this %s network has none", cz_engine_name(s->engine_id));
   cz_timer_start(CZ_T_SETUP_LOAD);
   for (size_t i = 0; i < s->cfg->nnodes; i++)
     cz_log_info("Batch processing nodes for %s.", cz_path_basename(s->cfg->nodes[i].nodes_file));
@@ -207,7 +219,26 @@ static cz_status check_edge_indexes(run_state *s) {
   return st;
 }
 
+/* The detailed-cell engine's build: cells, synapses, inputs and reports of this rank. */
+static cz_status build_bionet(run_state *s, const cz_run_options *opt) {
+  cz_timer_start(CZ_T_SETUP_BUILD);
+  cz_log_info("Building cells.");
+  const double t0 = cz_now();
+  const cz_bionet_options bo = {s->threads, opt->nrn_units == 2   ? CZ_BIO_UNITS_LEGACY
+                                            : opt->nrn_units == 1 ? CZ_BIO_UNITS_MODERN
+                                                                  : CZ_BIO_UNITS_CONFIG};
+  CZ_TRY(cz_bionet_engine_create(s->cfg, s->circuit, &s->placement, &bo, &s->bio, &s->view));
+  s->tg = cz_bionet_engine_grid(s->bio);
+  s->gm = cz_bionet_engine_gidmap(s->bio);
+  const cz_bionet_counts n = cz_bionet_engine_counts(s->bio);
+  cz_log_info("Built %llu detailed cells (%llu compartments), %llu artificial cells and %llu synapses in %.2f s%s",
+              (unsigned long long)n.cells, (unsigned long long)n.compartments, (unsigned long long)n.artificial,
+              (unsigned long long)n.synapses, cz_now() - t0, cz_comm_size() > 1 ? " on rank 0" : "");
+  return CZ_OK;
+}
+
 static cz_status build(run_state *s, const cz_run_options *opt) {
+  if (s->engine_id == CZ_ENGINE_BIONET) return build_bionet(s, opt);
   cz_timer_start(CZ_T_SETUP_BUILD);
   cz_log_info("Building cells.");
   cz_log_info("Building recurrent connections");
@@ -224,6 +255,8 @@ static cz_status build(run_state *s, const cz_run_options *opt) {
   CZ_TRY(cz_poisson_build_seeded(s->cfg, s->circuit, s->net,
                                  opt->seed >= 0 ? (uint64_t)opt->seed : CZ_POISSON_DEFAULT_SEED, &s->poisson));
   CZ_TRY(cz_recorder_create(s->cfg, s->circuit, s->net, &s->placement, &s->recorder));
+  s->tg = &s->net->tg;
+  s->gm = &s->net->gm;
   return CZ_OK;
 }
 
@@ -300,14 +333,16 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   } else {
     if (cz_comm_size() > 1)
       cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));
-    CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, cz_point_engine_kind.place_cost(),
+    CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, s->kind->place_cost(),
                           s->layout.partition_pairs, &s->placement));
   }
   cz_timer_stop(CZ_T_SETUP_PARTITION);
   cz_timer_start(CZ_T_SETUP_LOAD);
   CZ_TRY(cz_comm_agree(build(s, opt)));
-  CZ_TRY(cz_comm_agree(cz_net_connect(s->net, &s->placement)));
-  CZ_TRY(cz_comm_agree(cz_net_warn_off_grid(s->net, s->cfg)));
+  if (s->net) {
+    CZ_TRY(cz_comm_agree(cz_net_connect(s->net, &s->placement)));
+    CZ_TRY(cz_comm_agree(cz_net_warn_off_grid(s->net, s->cfg)));
+  }
   cz_log_info("Network created.");
   cz_timer_stop(CZ_T_SETUP_BUILD);
   return CZ_OK;
@@ -342,24 +377,25 @@ static void print_progress(void *pv, int64_t done, int64_t nsteps, size_t nspike
 
 static cz_status simulate(run_state *s, const cz_run_options *opt) {
   cz_log_info("Starting Simulation");
+  cz_status st = CZ_OK;
+  if (s->net) st = cz_comm_agree(cz_point_engine_create(s->net, &s->clamps, &s->poisson, s->recorder, &s->engine, &s->view));
+  CZ_TRY(st);
+  const cz_timegrid *tg = s->tg;
   cz_log_info("Running simulation for %.3f ms with the time step %.3f ms (%lld steps, epochs of %d steps, %d threads)",
-              (double)s->net->tg.nsteps * s->net->tg.h, s->net->tg.h, (long long)s->net->tg.nsteps, s->net->min_delay,
-              s->threads);
-  progress_ctx pc = {cz_now(), s->net->tg.h, s->net->N, isatty(1) != 0};
+              (double)tg->nsteps * tg->h, tg->h, (long long)tg->nsteps, tg->min_delay, s->threads);
+  progress_ctx pc = {cz_now(), tg->h, s->view.gm->nlocal, isatty(1) != 0};
   /* quiet_simulator silences the simulator's own chatter, as it silences NEST's in BMTK;
    * --progress asks for it all the same. */
   bool show = (opt->progress == 2 || (opt->progress == 1 && !s->cfg->quiet_simulator && cz_log_get_level() <= CZ_LOG_INFO)) &&
               cz_comm_rank() == 0;
   cz_timer_start(CZ_T_RUN);
   cz_epoch_block blk = {cz_journal_block_steps(s->cfg), cz_journal_block, s->journal};
-  cz_engine engine;
-  cz_status st = cz_point_engine_create(s->net, &s->clamps, &s->poisson, s->recorder, &s->engine, &engine);
-  st = cz_comm_agree(st);
-  if (st == CZ_OK)
-    st = cz_epoch_run(&engine, &s->vs, s->journal ? &blk : NULL, show ? print_progress : NULL, &pc, &s->result);
-  if (st == CZ_OK) st = cz_point_engine_weight_events(s->engine, &s->wev, &s->nwev);
+  /* The detailed-cell engine queues its virtual inputs itself (bionet/engine.h). */
+  st = cz_epoch_run(&s->view, s->net ? &s->vs : NULL, s->journal ? &blk : NULL, show ? print_progress : NULL, &pc,
+                    &s->result);
+  if (st == CZ_OK && s->net) st = cz_point_engine_weight_events(s->engine, &s->wev, &s->nwev);
   cz_timer_stop(CZ_T_RUN);
-  if (show && st == CZ_OK) print_progress(&pc, s->net->tg.nsteps, s->net->tg.nsteps, s->result.spikes.n); /* the 100% line */
+  if (show && st == CZ_OK) print_progress(&pc, tg->nsteps, tg->nsteps, s->result.spikes.n); /* the 100% line */
   if (show && pc.tty) printf("\n");
   CZ_TRY(st);
   cz_log_info("Simulation finished, finalizing results.");
@@ -384,11 +420,11 @@ static int writer_of(const run_state *s, const cz_spike *spike, const uint64_t *
   const int nr = cz_comm_size();
   if (s->cfg->sort_order == CZ_SORT_BY_ID) {
     size_t pop, row;
-    cz_gidmap_locate(&s->net->gm, cz_spike_gid(spike), &pop, &row);
+    cz_gidmap_locate(s->gm, cz_spike_gid(spike), &pop, &row);
     uint64_t id = cz_node_id(&s->circuit->nodes[pop], row);
     return (int)((double)(id - id_lo[pop]) / (double)id_span[pop] * nr);
   }
-  return (int)((double)(cz_spike_step(spike) + 1) / (double)(s->net->tg.nsteps + 2) * nr);
+  return (int)((double)(cz_spike_step(spike) + 1) / (double)(s->tg->nsteps + 2) * nr);
 }
 
 /* Sends every spike to the rank that writes it; returns this rank's share. */
@@ -442,7 +478,7 @@ static cz_status write_h5_collective(const run_state *s) {
   memset(&t, 0, sizeof t);
   cz_status st = spikes_to_writers(s, &mine, &n);
   if (st == CZ_OK) st = cz_spike_records_unpack(mine, n, &recs);
-  if (st == CZ_OK) st = cz_spike_table_of(&s->net->tg, &s->net->gm, s->circuit, recs, n, &t);
+  if (st == CZ_OK) st = cz_spike_table_of(s->tg, s->gm, s->circuit, recs, n, &t);
   if (st == CZ_OK) st = cz_spikes_sort(&t, s->cfg->sort_order);
   const size_t np = s->circuit->nnodes;
   uint64_t *total = cz_calloc(np, sizeof *total), *offset = cz_calloc(np, sizeof *offset);
@@ -476,7 +512,7 @@ static cz_status write_spikes(run_state *s) {
   memset(&t, 0, sizeof t);
   if (st == CZ_OK && cz_comm_rank() == 0) {
     st = cz_spike_records_unpack(all, nall, &recs);
-    if (st == CZ_OK) st = cz_spike_table_of(&s->net->tg, &s->net->gm, s->circuit, recs, nall, &t);
+    if (st == CZ_OK) st = cz_spike_table_of(s->tg, s->gm, s->circuit, recs, nall, &t);
     if (st == CZ_OK) st = cz_spikes_sort(&t, cfg->sort_order);
     if (st == CZ_OK && rank0_h5) st = cz_spikes_write_h5(cfg->spikes_file, &t, cfg->sort_order, true);
     if (st == CZ_OK && cfg->spikes_file_csv) st = cz_spikes_write_csv(cfg->spikes_file_csv, &t);
@@ -493,8 +529,14 @@ typedef struct run_totals {
 } run_totals;
 
 static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
-  t->neurons = s->net->N;
-  t->synapses = s->net->nsyn_total;
+  if (s->net) {
+    t->neurons = s->net->N;
+    t->synapses = s->net->nsyn_total;
+  } else {
+    const cz_bionet_counts n = cz_bionet_engine_counts(s->bio);
+    t->neurons = n.cells + n.artificial;
+    t->synapses = n.netcons;
+  }
   t->spikes = s->result.spikes.n;
   t->events = s->result.nevents;
   int64_t rss = (int64_t)cz_peak_rss_bytes();
@@ -508,20 +550,20 @@ static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
 }
 
 static void print_summary(const run_state *s, const run_totals *t) {
-  const cz_network *net = s->net;
+  const cz_timegrid *tg = s->tg;
   double run = cz_timer_get(CZ_T_RUN);
   double load = cz_timer_get(CZ_T_SETUP_CONFIG) + cz_timer_get(CZ_T_SETUP_LOAD) + cz_timer_get(CZ_T_SETUP_PARTITION) +
                 cz_timer_get(CZ_T_SETUP_BUILD);
-  double sim_s = (double)net->tg.nsteps * net->tg.h / 1000.0;
+  double sim_s = (double)tg->nsteps * tg->h / 1000.0;
   double rate = t->neurons && sim_s > 0 ? (double)t->spikes / (double)t->neurons / sim_s : 0;
   cz_log_info("Done.");
   if (cz_comm_rank() != 0) return;
   printf("cadenza: %llu neurons (%zu virtual nodes), %llu synapses, %llu spikes (%.2f Hz/neuron); %d rank%s x %d "
          "thread%s; load %.2f s, run %.2f s (update %.2f s, deliver %.2f s, exchange %.2f s, wait %.2f s, pack %.2f s, "
          "report %.2f s), write %.2f s; %.3g synaptic events/s; peak memory %.1f MiB%s\n",
-         (unsigned long long)t->neurons, net->gm.nsrc - (size_t)t->neurons, (unsigned long long)t->synapses,
-         (unsigned long long)t->spikes, rate, cz_comm_size(), cz_comm_size() > 1 ? "s" : "", net->nthreads,
-         net->nthreads > 1 ? "s" : "", load, run, cz_timer_get(CZ_T_RUN_UPDATE), cz_timer_get(CZ_T_RUN_DELIVER),
+         (unsigned long long)t->neurons, s->gm->nsrc - (size_t)t->neurons, (unsigned long long)t->synapses,
+         (unsigned long long)t->spikes, rate, cz_comm_size(), cz_comm_size() > 1 ? "s" : "", s->view.nthreads,
+         s->view.nthreads > 1 ? "s" : "", load, run, cz_timer_get(CZ_T_RUN_UPDATE), cz_timer_get(CZ_T_RUN_DELIVER),
          cz_timer_get(CZ_T_RUN_TRANSFER), cz_timer_get(CZ_T_RUN_WAIT), cz_timer_get(CZ_T_RUN_PACK),
          cz_timer_get(CZ_T_RUN_REPORT), cz_timer_get(CZ_T_OUTPUT), run > 0 ? (double)t->events / run : 0.0,
          (double)t->peak_rss / (1024.0 * 1024.0), cz_comm_size() > 1 ? " (largest rank)" : "");
@@ -574,7 +616,7 @@ static cz_status rss_over_ranks(cz_stat *out) {
 static cz_status write_timing(const run_state *s, const cz_run_options *opt, const run_totals *tot) {
   cz_timing t;
   CZ_TRY(cz_timing_collect(&s->result, cz_hw_available() ? NULL : s->hw_why, &t));
-  t.size = (cz_run_size){(double)s->net->tg.nsteps * s->net->tg.h, tot->neurons, tot->synapses, tot->spikes, tot->events,
+  t.size = (cz_run_size){(double)s->tg->nsteps * s->tg->h, tot->neurons, tot->synapses, tot->spikes, tot->events,
                          {0, 0, 0}};
   CZ_TRY(rss_over_ranks(&t.size.peak_rss));
   cz_timing_log(&t, opt->verbose != 0);
@@ -594,16 +636,18 @@ static cz_status run_all(run_state *s, const cz_run_options *opt) {
   /* Everything the inputs can get wrong has been checked: only now touch the output folder. */
   cz_timer_start(CZ_T_SETUP_OUTPUT);
   CZ_TRY(prepare_output(s, opt));
-  CZ_TRY(cz_recorder_open(s->recorder));
-  CZ_TRY(cz_journal_open(s->cfg, &s->net->tg, &s->net->gm, s->circuit, &s->journal));
+  if (s->net) CZ_TRY(cz_recorder_open(s->recorder));
+  else CZ_TRY(cz_comm_agree(cz_bionet_engine_open_reports(s->bio)));
+  CZ_TRY(cz_journal_open(s->cfg, s->tg, s->gm, s->circuit, &s->journal));
   cz_timer_stop(CZ_T_SETUP_OUTPUT);
   /* Counters from here on: the run and the output, once the input is known to be good. */
   if (!cz_hw_init(&s->hw_why)) cz_log_warn("hardware counters are not recorded: %s", s->hw_why);
   CZ_TRY(simulate(s, opt));
   cz_timer_start(CZ_T_OUTPUT);
-  CZ_TRY(cz_comm_agree(cz_recorder_close(&s->recorder, true)));
+  if (s->net) CZ_TRY(cz_comm_agree(cz_recorder_close(&s->recorder, true)));
+  else CZ_TRY(cz_comm_agree(cz_bionet_engine_close_reports(s->bio, true)));
   CZ_TRY(cz_comm_agree(write_spikes(s)));
-  CZ_TRY(cz_wrecs_write(&s->net->wrecs, s->net, s->circuit, s->wev, s->nwev));
+  if (s->net) CZ_TRY(cz_wrecs_write(&s->net->wrecs, s->net, s->circuit, s->wev, s->nwev));
   CZ_TRY(cz_comm_agree(cz_journal_close(&s->journal, true)));
   cz_timer_stop(CZ_T_OUTPUT);
   cz_timer_stop(CZ_T_TOTAL);

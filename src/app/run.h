@@ -16,6 +16,7 @@ typedef struct cz_run_options {
   int verbose;          /* 1: the full timer table at the end of the run */
   int quiet;            /* 1: console shows warnings and errors only, whatever output.log_level says */
   int log_all_ranks;    /* 1: ranks other than 0 log to files of their own (never to the console) */
+  int nrn_units;        /* detailed cells' unit constants: 0 as run.nrn_units says, 1 modern, 2 legacy */
   cz_partition_method partition; /* how neurons are placed on ranks */
   const char *partition_file;    /* a precomputed placement to use instead, or NULL */
 } cz_run_options;

@@ -155,7 +155,8 @@ cz_status cz_bio_connect_edges(cz_bio_thread *th, const cz_config *cfg, const cz
   return CZ_OK;
 }
 
-cz_status cz_bio_route_spike(cz_bio_thread *th, const cz_bio_netcons *nc, const size_t *order, uint64_t gid, double t) {
+cz_status cz_bio_route_spike(cz_bio_thread *th, const cz_bio_netcons *nc, const size_t *order, uint64_t gid, double t,
+                             size_t *nevents) {
   size_t lo = 0, hi = nc->n; /* the first NetCon of gid */
   while (lo < hi) {
     const size_t mid = lo + (hi - lo) / 2;
@@ -165,6 +166,7 @@ cz_status cz_bio_route_spike(cz_bio_thread *th, const cz_bio_netcons *nc, const 
   for (size_t j = lo; j < nc->n && nc->src[order[j]] == gid; j++) {
     const size_t k = order[j];
     CZ_TRY(cz_bio_queue_push(&th->queue, t + nc->delay[k], nc->target[k], nc->w[k]));
+    ++*nevents;
   }
   return CZ_OK;
 }
@@ -200,7 +202,8 @@ static cz_status queue_trains(cz_bio_thread *th, const cz_node_pop *p, size_t of
     if (!cz_circuit_row_of(p, tr->node_ids[s], &row)) continue;
     CZ_CHECK(tr->timestamps[s] >= 0, CZ_ERR_FORMAT, "config: inputs.%s: spike time %g of node %llu is negative in %s",
              b->name, tr->timestamps[s], (unsigned long long)tr->node_ids[s], b->file);
-    CZ_TRY(cz_bio_route_spike(th, nc, order, offset + row, tr->timestamps[s]));
+    size_t nevents = 0;
+    CZ_TRY(cz_bio_route_spike(th, nc, order, offset + row, tr->timestamps[s], &nevents));
   }
   return CZ_OK;
 }

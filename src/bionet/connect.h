@@ -51,7 +51,8 @@ void cz_bio_netcons_free(cz_bio_netcons *nc);
 /* The NetCons in order of their source gid (ties in the order made). Owned (*order, [n]). */
 cz_status cz_bio_netcons_by_source(const cz_bio_netcons *nc, size_t **order);
 /* Queues the events of a spike of gid at time t through its NetCons (order from
- * cz_bio_netcons_by_source): each at t + delay. Local. */
-cz_status cz_bio_route_spike(cz_bio_thread *th, const cz_bio_netcons *nc, const size_t *order, uint64_t gid, double t);
+ * cz_bio_netcons_by_source): each at t + delay, adding their number to *nevents. Local. */
+cz_status cz_bio_route_spike(cz_bio_thread *th, const cz_bio_netcons *nc, const size_t *order, uint64_t gid, double t,
+                             size_t *nevents);
 
 #endif

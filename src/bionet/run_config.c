@@ -34,22 +34,22 @@ static cz_status read_dL(const cz_cfg_section_ref *run, double *dL) {
   return CZ_OK;
 }
 
-static cz_status read_units(const cz_cfg_section_ref *run, bool legacy_flag, const cz_units **units) {
-  *units = legacy_flag ? &cz_units_legacy : &cz_units_modern;
+static cz_status read_units(const cz_cfg_section_ref *run, cz_bio_units_choice choice, const cz_units **units) {
+  *units = choice == CZ_BIO_UNITS_LEGACY ? &cz_units_legacy : &cz_units_modern;
   const cJSON *v = run->json ? cJSON_GetObjectItemCaseSensitive(run->json, "nrn_units") : NULL;
-  if (!v || legacy_flag) return CZ_OK;
+  if (!v || choice != CZ_BIO_UNITS_CONFIG) return CZ_OK;
   CZ_CHECK(cJSON_IsString(v) && (strcmp(v->valuestring, "legacy") == 0 || strcmp(v->valuestring, "modern") == 0),
            CZ_ERR_CONFIG, "config: run.nrn_units: must be \"modern\" or \"legacy\" in %s", run->file);
   if (strcmp(v->valuestring, "legacy") == 0) *units = &cz_units_legacy;
   return CZ_OK;
 }
 
-cz_status cz_bio_run_config_read(const cz_config *cfg, bool legacy_units, cz_bio_run_config *out) {
+cz_status cz_bio_run_config_read(const cz_config *cfg, cz_bio_units_choice units, cz_bio_run_config *out) {
   bool have = false;
   CZ_TRY(number_at(&cfg->conditions, "conditions", "celsius", true, &have, &out->celsius));
   CZ_TRY(number_at(&cfg->conditions, "conditions", "v_init", true, &have, &out->v_init));
   out->spike_threshold = -15.0;
   CZ_TRY(number_at(&cfg->run_section, "run", "spike_threshold", false, &have, &out->spike_threshold));
   CZ_TRY(read_dL(&cfg->run_section, &out->dL));
-  return read_units(&cfg->run_section, legacy_units, &out->units);
+  return read_units(&cfg->run_section, units, &out->units);
 }

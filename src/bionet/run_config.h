@@ -21,8 +21,10 @@ typedef struct cz_bio_run_config {
   const cz_units *units;
 } cz_bio_run_config;
 
-/* Reads them from cfg; legacy_units (the command line's switch) wins over run.nrn_units.
- * Local. */
-cz_status cz_bio_run_config_read(const cz_config *cfg, bool legacy_units, cz_bio_run_config *out);
+/* Which unit constants: as run.nrn_units says, or the command line's choice, which wins. */
+typedef enum cz_bio_units_choice { CZ_BIO_UNITS_CONFIG = 0, CZ_BIO_UNITS_MODERN, CZ_BIO_UNITS_LEGACY } cz_bio_units_choice;
+
+/* Reads them from cfg, the units as `units` says. Local. */
+cz_status cz_bio_run_config_read(const cz_config *cfg, cz_bio_units_choice units, cz_bio_run_config *out);
 
 #endif

@@ -4,7 +4,7 @@
 # requires every spikes.h5, spikes.csv and report file (any other .h5 in the output folder)
 # to be byte-for-byte the (1, 1, metis) one; with a reference file, every run must also match
 # it.
-#   ranks.sh MPIEXEC CADENZA CONFIG [--data-relative] [--brunel] [--reference FILE [cadenza compare options...]]
+#   ranks.sh MPIEXEC CADENZA CONFIG [--data-relative] [--brunel] [--run-option OPT]... [--reference FILE [cadenza compare options...]]
 # --brunel generates the bundled Brunel network (CONFIG is then ignored). Exit 77 when the
 # shared data are not there.
 set -u
@@ -14,6 +14,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_ranks.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 reference=""
 compare_opts=()
+run_opts=()
 while [ $# -gt 0 ]; do
   case $1 in
     --data-relative)
@@ -23,6 +24,7 @@ while [ $# -gt 0 ]; do
     --brunel)
       "$cadenza" generate brunel --neurons 1000 --tstop 200 --seed 3 "$tmp/net" > /dev/null || exit 1
       cfg="$tmp/net/config.json" ;;
+    --run-option) run_opts+=("$2"); shift ;;
     --reference) reference=$2; shift; shift; compare_opts=("$@"); break ;;
   esac
   shift
@@ -33,7 +35,7 @@ cd "$(dirname "$cfg")" || exit 1
 run() {  # ranks threads partition
   local out="$tmp/r$1_t$2_$3"
   "$mpiexec" --oversubscribe -np "$1" "$cadenza" run "$cfg" --output-dir "$out" --threads "$2" --partition "$3" \
-    --no-progress -q > "$out.log" 2>&1 || { cat "$out.log"; return 1; }
+    --no-progress -q "${run_opts[@]}" > "$out.log" 2>&1 || { cat "$out.log"; return 1; }
   if [ -n "$reference" ]; then "$cadenza" compare "$reference" "$out/spikes.h5" "${compare_opts[@]}" > "$out.cmp" || { cat "$out.cmp"; return 1; }; fi
   if [ "$out" != "$tmp/r1_t1_metis" ]; then
     cmp "$tmp/r1_t1_metis/spikes.h5" "$out/spikes.h5" || return 1

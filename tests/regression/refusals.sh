@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Folders Cadenza cannot run as they ask stop before running, with exit 2 and one line naming
-# why, and write nothing: the real BioNet, FilterNet and PopNet folders of the shared data
-# (named by target_simulator, or by their nodes' model_type / model_template when the config
-# is silent or says NEST), and a point network given an input or report module that Cadenza
+# why, and write nothing: the real FilterNet and PopNet folders of the shared data (named by
+# target_simulator, or by their nodes' model_type / model_template when the config is silent
+# or says NEST), a BioNet folder with a report the detailed-cell engine does not write yet, a
+# folder whose config and nodes name different engines, and a point network given an input or report module that Cadenza
 # does not have (replay, syn_report, syn_weight, spikes_report, unknown ones, spikes from a
 # Python function). cadenza check says the same. The same point folders run once the block
 # says "enabled": false, and point folders with no such block run and check clean.
@@ -59,8 +60,8 @@ ex=$data/bmtk/examples
 expect_refused filter_graitings "$ex/filter_graitings/config.simulation.json" \
   "$ex/filter_graitings/config.simulation.json: target_simulator \"LGNModel\"" "FilterNet" "not available"
 expect_refused 5_cells_iclamp "$data/sonata/examples/5_cells_iclamp/config.json" \
-  "$data/sonata/examples/5_cells_iclamp/simulation_config.json: target_simulator \"NEURON\"" "BioNet" "not available"
-expect_refused bio_1cell "$ex/bio_1cell/config.simulation_iclamp.json" "target_simulator \"NEURON\"" "BioNet"
+  "reports.ecp: module \"extracellular\" is not written by Cadenza's detailed-cell engine yet"
+expect_runs bio_1cell "$ex/bio_1cell/config.simulation_iclamp.json"
 expect_refused pop_2pops "$ex/pop_2pops/config.json" "$ex/pop_2pops/config.json: target_simulator \"DiPDE\"" "PopNet"
 expect_refused pop_2pops_integration "$data/bmtk-tests/integration_tests/pop_2pops/config.json" \
   "target_simulator \"DiPDE\"" "PopNet"
@@ -78,10 +79,13 @@ write_config() {  # FILE NETWORK_CONFIG EXTRA_TOP_LEVEL_JSON INPUTS_JSON REPORTS
 }
 JSON
 }
+# a silent config over detailed cells is a BioNet folder, which needs the conditions BMTK needs
 write_config "$tmp/bio_silent.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" "" ""
-expect_refused bio_by_nodes "$tmp/bio_silent.json" \
+expect_refused bio_by_nodes "$tmp/bio_silent.json" "missing key \"conditions.celsius\" in $tmp/bio_silent.json"
+write_config "$tmp/bio_as_nest.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" '"target_simulator": "NEST",' "" ""
+expect_refused bio_said_nest "$tmp/bio_as_nest.json" "target_simulator \"NEST\" makes this a PointNet (NEST) network, but" \
   "$data/sonata/examples/5_cells_iclamp/network/biophysical_node_types.csv: node type" \
-  "column model_type \"biophysical\"" "BioNet"
+  "column model_type \"biophysical\" makes it a BioNet (NEURON) one"
 write_config "$tmp/lgn_as_nest.json" "$ex/filter_graitings/config.circuit.json" '"target_simulator": "NEST",' "" ""
 expect_refused lgn_said_nest "$tmp/lgn_as_nest.json" \
   "$ex/filter_graitings/network/lgn_node_types.csv: node type 100, column model_template \"lgnmodel:tOFF_TF15\"" \

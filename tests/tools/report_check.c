@@ -25,7 +25,12 @@
  *   report_check spikes FILE SPIKES.h5 [DROP_MV]
  *     the traces agree with the spikes: every recorded node's voltage falls by more than
  *     DROP_MV (default 1) from one sample to the next exactly at its spike times, and stays
- *     at the reset value for the next sample (refractoriness). Needs one sample per step. */
+ *     at the reset value for the next sample (refractoriness). Needs one sample per step.
+ *   report_check match EXPECTED ACTUAL RMS_TOL [MAX_TOL]
+ *     every population of EXPECTED is in ACTUAL with the same rows, node_ids, element_ids,
+ *     element_pos and time (to 1e-9); the RMS difference of every column is at most RMS_TOL and
+ *     every sample is within MAX_TOL (default: no bound) of EXPECTED's (absolute, in the
+ *     report's units). Prints the largest difference and the largest column RMS per population. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -306,6 +311,85 @@ static int prefix(const char *partial, const char *complete) {
   return bad;
 }
 
+/* ---- match ------------------------------------------------------------------------------- */
+
+static int same_u64(cz_h5file *fe, cz_h5file *fa, const char *pop, const char *name) {
+  char p[512];
+  snprintf(p, sizeof p, "/report/%s/mapping/%s", pop, name);
+  uint64_t *x = NULL, *y = NULL;
+  size_t nx = 0, ny = 0;
+  int bad = check_h5(cz_h5_read_u64(fe, p, &x, &nx)) || check_h5(cz_h5_read_u64(fa, p, &y, &ny));
+  if (!bad && (nx != ny || (nx && memcmp(x, y, nx * sizeof *x) != 0))) bad = fail("%s: %s differs", cz_h5_path(fa), p);
+  free(x);
+  free(y);
+  return bad;
+}
+
+static int same_f64(cz_h5file *fe, cz_h5file *fa, const char *pop, const char *name) {
+  char p[512];
+  snprintf(p, sizeof p, "/report/%s/mapping/%s", pop, name);
+  double *x = NULL, *y = NULL;
+  size_t nx = 0, ny = 0;
+  int bad = check_h5(cz_h5_read_f64(fe, p, &x, &nx)) || check_h5(cz_h5_read_f64(fa, p, &y, &ny));
+  for (size_t i = 0; !bad && i < nx; i++)
+    if (nx != ny || fabs(x[i] - y[i]) > 1e-9) bad = fail("%s: %s differs", cz_h5_path(fa), p);
+  free(x);
+  free(y);
+  return bad;
+}
+
+static int match_pop(cz_h5file *fe, cz_h5file *fa, const char *pop, double rms_tol, double max_tol) {
+  trace_file e = {0}, a = {0};
+  int bad = read_pop(fe, pop, &e) || read_pop(fa, pop, &a);
+  if (!bad && (e.rows != a.rows || e.cols != a.cols)) {
+    fprintf(stderr, "report_check: %s: %s is %zu x %zu, expected %zu x %zu\n", cz_h5_path(fa), pop, a.rows, a.cols,
+            e.rows, e.cols);
+    bad = 1;
+  }
+  if (!bad) bad = same_u64(fe, fa, pop, "node_ids") || same_u64(fe, fa, pop, "element_ids") ||
+                  same_f64(fe, fa, pop, "element_pos") || same_f64(fe, fa, pop, "time");
+  double worst = 0, worst_rms = 0;
+  size_t at = 0;
+  for (size_t c = 0; !bad && c < e.cols; c++) {
+    double sum = 0;
+    for (size_t r = 0; r < e.rows; r++) {
+      const size_t i = r * e.cols + c;
+      const double d = fabs(e.data[i] - a.data[i]);
+      sum += d * d;
+      if (!(d <= worst)) {
+        worst = d;
+        at = i;
+      }
+    }
+    const double rms = sqrt(sum / (double)(e.rows ? e.rows : 1));
+    if (!(rms <= worst_rms)) worst_rms = rms;
+  }
+  if (!bad) {
+    printf("report_check: %s: %s: %zu x %zu samples, largest difference %.3g (row %zu, column %zu), largest column "
+           "RMS %.3g\n",
+           cz_h5_path(fa), pop, e.rows, e.cols, worst, at / (e.cols ? e.cols : 1), at % (e.cols ? e.cols : 1), worst_rms);
+    if (!(worst_rms <= rms_tol) || !(worst <= max_tol))
+      bad = fail("%s: %s differs by more than the tolerance", cz_h5_path(fa), pop);
+  }
+  trace_free(&e);
+  trace_free(&a);
+  return bad;
+}
+
+static int match(const char *expected, const char *actual, double rms_tol, double max_tol) {
+  cz_h5file *fe = NULL, *fa = NULL;
+  if (check_h5(cz_h5_open_read(expected, &fe)) || check_h5(cz_h5_open_read(actual, &fa))) return 1;
+  char **pops = NULL;
+  size_t npops = 0;
+  int bad = check_h5(cz_h5_list(fe, "/report", &pops, &npops));
+  for (size_t i = 0; !bad && i < npops; i++) bad = match_pop(fe, fa, pops[i], rms_tol, max_tol);
+  if (!bad && npops == 0) bad = fail("%s: no population in %s", expected, "/report");
+  cz_h5_free_names(pops, npops);
+  cz_h5_close(&fe);
+  cz_h5_close(&fa);
+  return bad;
+}
+
 /* ---- rows ---------------------------------------------------------------------------------- */
 
 static int rows(char **a) {
@@ -340,9 +424,12 @@ int main(int argc, char **argv) {
     return clamp(argv + 2, (size_t)(argc - 9) / 3);
   if (argc == 4 && strcmp(argv[1], "prefix") == 0) return prefix(argv[2], argv[3]);
   if (argc == 8 && strcmp(argv[1], "rows") == 0) return rows(argv + 2);
+  if ((argc == 5 || argc == 6) && strcmp(argv[1], "match") == 0)
+    return match(argv[2], argv[3], atof(argv[4]), argc == 6 ? atof(argv[5]) : INFINITY);
   if ((argc == 4 || argc == 5) && strcmp(argv[1], "spikes") == 0) return spikes(argv[2], argv[3], argc == 5 ? atof(argv[4]) : 1.0);
   fprintf(stderr, "usage: report_check layout FILE [--strict] | clamp FILE POP NODE E_L C_M TAU_M AMP DELAY DURATION DT | "
                   "clamps FILE POP NODE E_L C_M TAU_M DT AMP DELAY DURATION [AMP DELAY DURATION ...] | "
+                  "match EXPECTED ACTUAL RMS_TOL [MAX_TOL] | "
                   "prefix PARTIAL COMPLETE | rows FILE POP ROWS FIRST LAST STEP | spikes FILE SPIKES.h5 [DROP_MV]\n");
   return 2;
 }

@@ -60,7 +60,7 @@ static void expect_spikes(const char *ref_path, const spikes *s) {
 static cz_status build_folder(const cz_config *cfg, const cz_circuit *c, bool legacy, cz_bio_thread *th, size_t *cell_pop,
                               size_t *cell_row, size_t *art_pop, size_t *art_row, size_t cap) {
   cz_bio_run_config rc;
-  CZ_TRY(cz_bio_run_config_read(cfg, legacy, &rc));
+  CZ_TRY(cz_bio_run_config_read(cfg, legacy ? CZ_BIO_UNITS_LEGACY : CZ_BIO_UNITS_CONFIG, &rc));
   const cz_mech_env env = {.dt = cfg->dt, .celsius = rc.celsius, .units = rc.units};
   CZ_TRY(cz_bio_thread_begin(th, &env, rc.spike_threshold));
   cz_bio_recipes cache = {0};
@@ -311,7 +311,8 @@ static cz_status record_and_route(void *ctx, int spiker, size_t index, double t)
   const size_t pop = spiker == CZ_SPIKER_CELL ? r->l->cell_pop[index] : r->l->art_pop[index];
   const size_t row = spiker == CZ_SPIKER_CELL ? r->l->cell_row[index] : r->l->art_row[index];
   const uint64_t gid = r->pop_offset[pop] + row;
-  return cz_bio_route_spike(r->th, r->nc, r->order, gid, t);
+  size_t nevents = 0;
+  return cz_bio_route_spike(r->th, r->nc, r->order, gid, t, &nevents);
 }
 
 /* bmtk's bio_on_off: an excitatory Scnn1a and an inhibitory Pvalb cell (NeuroML2), the clamp

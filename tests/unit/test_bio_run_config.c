@@ -26,7 +26,7 @@ static cz_status read_with(const char *run, const char *conditions, bool legacy,
   cz_test_write(path, n, dir, "config.json", text);
   cz_config *cfg = NULL;
   if (cz_cfg_load(path, NULL, &cfg) != CZ_OK) fail_msg("%s: %s", path, cz_error_message());
-  const cz_status st = cz_bio_run_config_read(cfg, legacy, out);
+  const cz_status st = cz_bio_run_config_read(cfg, legacy ? CZ_BIO_UNITS_LEGACY : CZ_BIO_UNITS_CONFIG, out);
   cz_cfg_destroy(&cfg);
   return st;
 }

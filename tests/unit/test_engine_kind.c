@@ -48,8 +48,9 @@ static void test_each_clue(void **state) {
   }
 }
 
-/* A config (target_simulator line or "") over one node types table; its verdict. */
-static cz_status verdict(const char *tag, const char *target, const char *types) {
+/* A config (target_simulator line or "") over one node types table; its verdict: whether it
+ * is a point network (detect NULL), or which engine runs it (*detect). */
+static cz_status verdict_of(const char *tag, const char *target, const char *types, cz_engine_id *detect) {
   char dir[512], path[600], cfgpath[600], text[2048];
   cz_test_tmpdir(dir, sizeof dir, tag);
   cz_test_write(path, sizeof path, dir, "types.csv", types);
@@ -61,9 +62,13 @@ static cz_status verdict(const char *tag, const char *target, const char *types)
   cz_config *cfg = NULL;
   assert_int_equal(cz_cfg_load(cfgpath, NULL, &cfg), CZ_OK);
   cz_error_clear();
-  const cz_status st = cz_engine_require_point(cfg);
+  const cz_status st = detect ? cz_engine_detect(cfg, detect) : cz_engine_require_point(cfg);
   cz_cfg_destroy(&cfg);
   return st;
+}
+
+static cz_status verdict(const char *tag, const char *target, const char *types) {
+  return verdict_of(tag, target, types, NULL);
 }
 
 static void test_verdicts(void **state) {
@@ -87,7 +92,30 @@ static void test_verdicts(void **state) {
   cz_error_clear();
 }
 
-/* The registry has the point engine, under the name the refusals use, and no other yet. */
+/* The engine that runs a folder: the one its clues agree on; clues that disagree, and engines
+ * Cadenza lacks, are refused naming both files and keys. */
+static void test_detect(void **state) {
+  (void)state;
+  const char *point = "node_type_id model_type model_template\n1 point_neuron nest:iaf_psc_alpha\n2 virtual NULL\n";
+  const char *bio = "node_type_id model_type model_template\n1 biophysical ctdb:Biophys1.hoc\n2 virtual NULL\n";
+  cz_engine_id e = CZ_ENGINE_UNSAID;
+  assert_int_equal(verdict_of("ed_point", "", point, &e), CZ_OK);
+  assert_int_equal(e, CZ_ENGINE_POINT);
+  assert_int_equal(verdict_of("ed_bio", "\"target_simulator\": \"NEURON\",", bio, &e), CZ_OK);
+  assert_int_equal(e, CZ_ENGINE_BIONET);
+  assert_int_equal(verdict_of("ed_bio_silent", "", bio, &e), CZ_OK);
+  assert_int_equal(e, CZ_ENGINE_BIONET);
+  assert_int_equal(verdict_of("ed_clash", "\"target_simulator\": \"NEST\",", bio, &e), CZ_ERR_CONFIG);
+  assert_non_null(strstr(cz_error_message(), "target_simulator \"NEST\" makes this a PointNet (NEST) network, but"));
+  assert_non_null(strstr(cz_error_message(), "types.csv: node type 1, column model_type \"biophysical\" makes it a BioNet"));
+  assert_int_equal(verdict_of("ed_pop", "\"target_simulator\": \"DiPDE\",", "node_type_id model_type\n1 population\n", &e),
+                   CZ_ERR_CONFIG);
+  assert_non_null(strstr(cz_error_message(), "PopNet (DiPDE) network; that engine is not available"));
+  cz_error_clear();
+}
+
+/* The registry has the point and the detailed-cell engines, under the names the messages use,
+ * and no other yet. */
 static void test_registry(void **state) {
   (void)state;
   const cz_engine_kind *k = cz_engine_kind_of(CZ_ENGINE_POINT);
@@ -98,7 +126,10 @@ static void test_registry(void **state) {
   const cz_place_cost *cost = k->place_cost();
   assert_int_equal(cost->node(cost->ctx, 0, 0), 1); /* one update per neuron */
   assert_int_equal(cost->per_synapse, 1);          /* plus the synapses that deliver to it */
-  assert_null(cz_engine_kind_of(CZ_ENGINE_BIONET));
+  const cz_engine_kind *bio = cz_engine_kind_of(CZ_ENGINE_BIONET);
+  assert_non_null(bio);
+  assert_string_equal(bio->name, cz_engine_name(CZ_ENGINE_BIONET));
+  assert_non_null(bio->check_config);
   assert_null(cz_engine_kind_of(CZ_ENGINE_FILTERNET));
   assert_null(cz_engine_kind_of(CZ_ENGINE_POPNET));
   assert_null(cz_engine_kind_of(CZ_ENGINE_UNSAID));
@@ -108,6 +139,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_each_clue),
       cmocka_unit_test(test_verdicts),
+      cmocka_unit_test(test_detect),
       cmocka_unit_test(test_registry),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,348 @@
+#include "bionet/engine.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "bionet/build.h"
+#include "bionet/connect.h"
+#include "bionet/modules.h"
+#include "bionet/reports.h"
+#include "bionet/run_config.h"
+#include "bionet/step.h"
+#include "comm/comm.h"
+
+/* Time in tics of a nanosecond: every dt of a BioNet config is a whole number of them. */
+#define BIO_TICS_PER_MS INT64_C(1000000)
+/* BMTK's pc.set_maxstep(10): the longest epoch, ms. */
+#define BIO_MAX_EPOCH_MS 10.0
+
+/* What one thread owns. */
+typedef struct share {
+  cz_bio_thread th;
+  cz_bio_netcons nc;
+  size_t *order;          /* NetCons by source gid */
+  size_t ncells, nart, cap_cells, cap_art;
+  uint32_t *cell_lid;     /* [ncells] local id of each detailed cell */
+  uint32_t *art_lid;      /* [nart] local id of each artificial cell */
+  size_t *cell_pop, *cell_row; /* [ncells] which node each cell is */
+} share;
+
+struct cz_bionet_engine {
+  const cz_config *cfg;
+  const cz_circuit *c;
+  cz_timegrid tg;
+  cz_gidmap gm;
+  int nthreads, rank, nranks;
+  share *sh;               /* [nthreads] */
+  cz_bio_reports *reports;
+  uint32_t *others;        /* [nranks - 1] every other rank */
+  cz_bionet_counts counts;
+};
+
+/* ------------------------------------------------------------------ the kind */
+
+/* A detailed cell costs its compartments, far more than a synapse; until the placement can
+ * weigh cells by their compartments, cells count alike and synapses lightly. */
+static const cz_place_cost *bionet_place_cost(void) {
+  static const cz_place_cost cost = {NULL, NULL, 0};
+  return &cost;
+}
+
+const cz_engine_kind cz_bionet_engine_kind = {"BioNet (NEURON)", bionet_place_cost, cz_bionet_check_config};
+
+/* ------------------------------------------------------------------ the loop's calls */
+
+typedef struct emit_ctx {
+  const cz_bionet_engine *e;
+  const share *sh;
+  int64_t u;
+  cz_spike_list *out;
+} emit_ctx;
+
+/* A spike at time t of step u as the loop's record: stamp u + 1 and the offset before it.
+ * t(u + 1) - offset gives t back exactly whenever t >= t(u + 1) / 2 (Sterbenz), that is from
+ * the second step on; a spike in the first step may come back a few ulps of dt away. */
+static cz_status emit_spike(void *pv, int spiker, size_t index, double t) {
+  emit_ctx *x = pv;
+  const uint32_t lid = spiker == CZ_SPIKER_CELL ? x->sh->cell_lid[index] : x->sh->art_lid[index];
+  const double offset = cz_timegrid_ms(&x->e->tg, x->u + 1) - t;
+  return cz_spike_list_emit(x->out, x->u, x->e->gm.gid_of_lid[lid], lid, offset);
+}
+
+static cz_status bio_update(void *impl, int tid, int64_t t0, int64_t t1, cz_spike_list *out) {
+  cz_bionet_engine *e = impl;
+  share *sh = &e->sh[tid];
+  emit_ctx x = {e, sh, t0, out};
+  for (int64_t u = t0; u < t1; u++) {
+    x.u = u;
+    CZ_TRY(cz_bio_thread_step(&sh->th, emit_spike, &x));
+    cz_bio_reports_sample(e->reports, tid, u);
+  }
+  return CZ_OK;
+}
+
+static cz_status bio_deliver(void *impl, int tid, const cz_spike *spikes, size_t n, int64_t t1, uint64_t *nevents) {
+  (void)t1;
+  cz_bionet_engine *e = impl;
+  share *sh = &e->sh[tid];
+  size_t events = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double t = cz_timegrid_spike_ms(&e->tg, cz_spike_step(&spikes[i]) + 1, spikes[i].offset);
+    size_t k = 0;
+    CZ_TRY(cz_bio_route_spike(&sh->th, &sh->nc, sh->order, cz_spike_gid(&spikes[i]), t, &k));
+    events += k;
+  }
+  *nevents += events;
+  return CZ_OK;
+}
+
+static cz_status bio_epoch_end(void *impl, int64_t t1) {
+  cz_bionet_engine *e = impl;
+  return cz_bio_reports_epoch_end(e->reports, t1);
+}
+
+static void bio_send_ranks(const void *impl, uint32_t lid, cz_rank_set *out) {
+  (void)lid;
+  const cz_bionet_engine *e = impl;
+  *out = (cz_rank_set){e->others, (uint32_t)(e->nranks - 1), false};
+}
+
+static const cz_engine_ops BIO_OPS = {bio_update, bio_deliver, bio_epoch_end, bio_send_ranks};
+
+/* ------------------------------------------------------------------ setup */
+
+static bool attr_is(const cz_node_pop *p, size_t row, const char *key, const char *value) {
+  const cz_value v = cz_circuit_node_attr(p, row, key);
+  return v.kind == CZ_VAL_STR && strcmp(v.str, value) == 0;
+}
+
+/* Which gids are detailed cells (is_cell, for the reports; all ranks) and which are virtual
+ * (never simulated). Owned (*is_cell). */
+static cz_status classify_nodes(const cz_bionet_engine *e, uint8_t **is_cell) {
+  const cz_circuit *c = e->c;
+  CZ_NEW(*is_cell, e->gm.nsrc + 1);
+  for (size_t p = 0; p < c->nnodes; p++)
+    for (size_t row = 0; row < c->nodes[p].n; row++)
+      (*is_cell)[e->gm.pop_offset[p] + row] = attr_is(&c->nodes[p], row, "model_type", "biophysical");
+  return CZ_OK;
+}
+
+/* The local ids: this rank's nodes in gid order. */
+static cz_status map_local_nodes(cz_bionet_engine *e, const cz_placement *pl) {
+  const cz_circuit *c = e->c;
+  size_t *sizes = cz_calloc(c->nnodes + 1, sizeof *sizes);
+  CZ_CHECK(sizes, CZ_ERR_NOMEM, "out of memory");
+  for (size_t p = 0; p < c->nnodes; p++) sizes[p] = c->nodes[p].n;
+  cz_status st = cz_gidmap_init(&e->gm, sizes, c->nnodes, 0);
+  free(sizes);
+  CZ_TRY(st);
+  size_t nlocal = 0;
+  for (size_t g = 0; g < e->gm.nsrc; g++) nlocal += cz_placement_rank(pl, g) == (uint32_t)e->rank;
+  CZ_TRY(cz_gidmap_set_nlocal(&e->gm, nlocal));
+  size_t k = 0;
+  for (size_t g = 0; g < e->gm.nsrc; g++)
+    if (cz_placement_rank(pl, g) == (uint32_t)e->rank) e->gm.gid_of_lid[k++] = (uint32_t)g;
+  return cz_gidmap_index(&e->gm);
+}
+
+static cz_status add_cell(share *sh, uint32_t lid, size_t pop, size_t row, size_t cell) {
+  if (sh->ncells == sh->cap_cells) {
+    const size_t cap = sh->cap_cells ? 2 * sh->cap_cells : 16;
+    CZ_TRY(cz_resize((void **)&sh->cell_lid, cap, sizeof *sh->cell_lid));
+    CZ_TRY(cz_resize((void **)&sh->cell_pop, cap, sizeof *sh->cell_pop));
+    CZ_TRY(cz_resize((void **)&sh->cell_row, cap, sizeof *sh->cell_row));
+    sh->cap_cells = cap;
+  }
+  CZ_CHECK(cell == sh->ncells, CZ_ERR_INTERNAL, "detailed cell %zu built as %zu", sh->ncells, cell);
+  sh->cell_lid[sh->ncells] = lid;
+  sh->cell_pop[sh->ncells] = pop;
+  sh->cell_row[sh->ncells++] = row;
+  return CZ_OK;
+}
+
+static cz_status add_art(share *sh, uint32_t lid, size_t index) {
+  CZ_RESERVE(sh->art_lid, sh->cap_art, sh->nart + 1);
+  CZ_CHECK(index == sh->nart, CZ_ERR_INTERNAL, "artificial cell %zu built as %zu", sh->nart, index);
+  sh->art_lid[sh->nart++] = lid;
+  return CZ_OK;
+}
+
+/* One local node onto its thread: a detailed cell, an IntFire1 cell, or a refusal. */
+static cz_status build_node(cz_bionet_engine *e, uint32_t lid, const cz_bio_run_config *rc, cz_bio_recipes *cache) {
+  size_t pop = 0, row = 0, k = 0;
+  cz_gidmap_locate(&e->gm, e->gm.gid_of_lid[lid], &pop, &row);
+  share *sh = &e->sh[lid % (uint32_t)e->nthreads];
+  const cz_node_pop *np = &e->c->nodes[pop];
+  const cz_value mt = cz_circuit_node_attr(np, row, "model_type");
+  if (mt.kind == CZ_VAL_STR && strcmp(mt.str, "biophysical") == 0) {
+    CZ_TRY(cz_bio_add_node_cell(&sh->th, e->cfg, e->c, pop, row, rc, cache, &k));
+    return add_cell(sh, lid, pop, row, k);
+  }
+  if (mt.kind == CZ_VAL_STR && (strcmp(mt.str, "point_process") == 0 || strcmp(mt.str, "point_neuron") == 0)) {
+    CZ_TRY(cz_bio_add_node_artificial(&sh->th, e->c, pop, row, &k));
+    return add_art(sh, lid, k);
+  }
+  return CZ_ERROR(CZ_ERR_CONFIG,
+                  "%s: node %llu of population %s: model_type \"%s\" is not one Cadenza's detailed-cell engine runs "
+                  "(biophysical, point_process with nrn:IntFire1, virtual)",
+                  np->file, (unsigned long long)cz_node_id(np, row), np->name, mt.kind == CZ_VAL_STR ? mt.str : "(none)");
+}
+
+static cz_status build_cells(cz_bionet_engine *e, const cz_bio_run_config *rc) {
+  const cz_mech_env env = {.dt = e->cfg->dt, .celsius = rc->celsius, .units = rc->units};
+  for (int t = 0; t < e->nthreads; t++) CZ_TRY(cz_bio_thread_begin(&e->sh[t].th, &env, rc->spike_threshold));
+  cz_bio_recipes cache = {0};
+  cz_status st = CZ_OK;
+  for (size_t lid = 0; st == CZ_OK && lid < e->gm.nlocal; lid++) st = build_node(e, (uint32_t)lid, rc, &cache);
+  cz_bio_recipes_free(&cache);
+  for (int t = 0; st == CZ_OK && t < e->nthreads; t++)
+    st = cz_bio_add_iclamps(&e->sh[t].th, e->cfg, e->c, e->sh[t].cell_pop, e->sh[t].cell_row);
+  return st;
+}
+
+/* The synapses and NetCons of each thread from the rank's edges, and the spike inputs'
+ * events. */
+static cz_status connect_threads(cz_bionet_engine *e) {
+  const size_t ngid = e->gm.nsrc;
+  size_t *cell_of_gid = cz_calloc(ngid + 1, sizeof *cell_of_gid), *art_of_gid = cz_calloc(ngid + 1, sizeof *art_of_gid);
+  cz_status st = cell_of_gid && art_of_gid ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (int t = 0; st == CZ_OK && t < e->nthreads; t++) {
+    share *sh = &e->sh[t];
+    for (size_t g = 0; g < ngid; g++) cell_of_gid[g] = art_of_gid[g] = SIZE_MAX;
+    for (size_t k = 0; k < sh->ncells; k++) cell_of_gid[e->gm.gid_of_lid[sh->cell_lid[k]]] = k;
+    for (size_t k = 0; k < sh->nart; k++) art_of_gid[e->gm.gid_of_lid[sh->art_lid[k]]] = k;
+    const cz_bio_cell_index ix = {e->gm.pop_offset, cell_of_gid, art_of_gid};
+    st = cz_bio_connect_edges(&sh->th, e->cfg, e->c, &ix, &sh->nc);
+    if (st == CZ_OK) st = cz_bio_queue_spike_inputs(&sh->th, e->cfg, e->c, &ix, &sh->nc);
+    if (st == CZ_OK) st = cz_bio_netcons_by_source(&sh->nc, &sh->order);
+  }
+  free(cell_of_gid);
+  free(art_of_gid);
+  return st;
+}
+
+/* The epoch length from the shortest delay between simulated cells, over all ranks. */
+static cz_status choose_epoch(cz_bionet_engine *e, const cz_placement *pl) {
+  double dmin = INFINITY;
+  for (int t = 0; t < e->nthreads; t++) {
+    const cz_bio_netcons *nc = &e->sh[t].nc;
+    for (size_t k = 0; k < nc->n; k++)
+      if (nc->delay[k] < dmin && cz_placement_rank(pl, nc->src[k]) != CZ_NO_RANK) dmin = nc->delay[k];
+  }
+  CZ_TRY(cz_comm_allreduce_f64_array(&dmin, 1, CZ_REDUCE_MIN));
+  const double dt = e->cfg->dt;
+  const int64_t longest = llround(BIO_MAX_EPOCH_MS / dt) > 0 ? llround(BIO_MAX_EPOCH_MS / dt) : 1;
+  int64_t steps = isfinite(dmin) ? (int64_t)floor(dmin / dt + 1e-9) - 1 : longest;
+  CZ_CHECK(steps >= 1, CZ_ERR_CONFIG,
+           "the shortest delay between two simulated cells is %g ms, under two time steps (run.dt %g ms in %s); "
+           "Cadenza exchanges spikes between epochs and needs delays of at least 2 dt between simulated cells "
+           "(virtual inputs may have any delay)",
+           dmin, dt, e->cfg->run_file ? e->cfg->run_file : e->cfg->path);
+  if (steps > longest) steps = longest;
+  e->tg.min_delay = (int32_t)steps;
+  return CZ_OK;
+}
+
+static cz_status bind_reports(cz_bionet_engine *e) {
+  uint8_t *is_cell = NULL;
+  CZ_TRY(classify_nodes(e, &is_cell));
+  cz_status st = cz_bio_reports_create(e->cfg, e->c, e->gm.pop_offset, is_cell, e->nthreads, &e->reports);
+  free(is_cell);
+  for (int t = 0; st == CZ_OK && t < e->nthreads; t++) {
+    const share *sh = &e->sh[t];
+    for (size_t k = 0; st == CZ_OK && k < sh->ncells; k++)
+      st = cz_bio_reports_bind(e->reports, e->gm.gid_of_lid[sh->cell_lid[k]], t, &sh->th.cells, k);
+  }
+  return st;
+}
+
+static void count_share(cz_bionet_engine *e) {
+  cz_bionet_counts *n = &e->counts;
+  for (int t = 0; t < e->nthreads; t++) {
+    const share *sh = &e->sh[t];
+    n->cells += sh->ncells;
+    n->artificial += sh->nart;
+    n->compartments += sh->th.cells.cable.n;
+    n->synapses += sh->th.syn.n;
+    n->netcons += sh->nc.n;
+  }
+}
+
+static cz_status load_rank_edges(cz_bionet_engine *e, cz_circuit *c, const cz_placement *pl) {
+  const cz_place_filter_ctx fc = {pl, e->gm.pop_offset, (uint32_t)e->rank};
+  const cz_edge_filter keep = {.keep_target = cz_place_keep_target, .ctx = &fc, .file_rows = true};
+  return cz_circuit_load_edges(c, e->cfg, &keep);
+}
+
+static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *pl, const cz_bionet_options *o) {
+  cz_bio_run_config rc;
+  CZ_TRY(cz_bio_run_config_read(e->cfg, o->units, &rc));
+  CZ_TRY(cz_timegrid_init(&e->tg, e->cfg->dt, e->cfg->tstop, BIO_TICS_PER_MS));
+  CZ_TRY(map_local_nodes(e, pl));
+  CZ_NEW(e->sh, (size_t)e->nthreads);
+  CZ_NEW(e->others, (size_t)e->nranks);
+  for (int r = 0, k = 0; r < e->nranks; r++)
+    if (r != e->rank) e->others[k++] = (uint32_t)r;
+  CZ_TRY(build_cells(e, &rc));
+  CZ_TRY(load_rank_edges(e, c, pl));
+  CZ_TRY(connect_threads(e));
+  cz_circuit_free_edges(c);
+  for (int t = 0; t < e->nthreads; t++) CZ_TRY(cz_bio_thread_init(&e->sh[t].th));
+  CZ_TRY(bind_reports(e));
+  count_share(e);
+  return CZ_OK;
+}
+
+cz_status cz_bionet_engine_create(const cz_config *cfg, cz_circuit *c, const cz_placement *pl,
+                                  const cz_bionet_options *o, cz_bionet_engine **out, cz_engine *view) {
+  cz_bionet_engine *e = cz_calloc(1, sizeof *e);
+  CZ_CHECK(e, CZ_ERR_NOMEM, "out of memory");
+  e->cfg = cfg;
+  e->c = c;
+  e->nthreads = o->nthreads > 0 ? o->nthreads : 1;
+  e->rank = cz_comm_rank();
+  e->nranks = cz_comm_size();
+  *out = e;
+  cz_status st = cz_comm_agree(create(e, c, pl, o));
+  if (st == CZ_OK) st = cz_comm_agree(choose_epoch(e, pl));
+  CZ_TRY(st);
+  *view = (cz_engine){&cz_bionet_engine_kind, &BIO_OPS, e, &e->tg, &e->gm, e->nthreads, e->rank, e->nranks};
+  return CZ_OK;
+}
+
+void cz_bionet_engine_destroy(cz_bionet_engine **pe) {
+  cz_bionet_engine *e = *pe;
+  if (!e) return;
+  cz_bio_reports_close(&e->reports, false);
+  for (int t = 0; e->sh && t < e->nthreads; t++) {
+    share *sh = &e->sh[t];
+    cz_bio_thread_free(&sh->th);
+    cz_bio_netcons_free(&sh->nc);
+    free(sh->order);
+    free(sh->cell_lid);
+    free(sh->art_lid);
+    free(sh->cell_pop);
+    free(sh->cell_row);
+  }
+  free(e->sh);
+  free(e->others);
+  cz_gidmap_free(&e->gm);
+  free(e);
+  *pe = NULL;
+}
+
+const cz_timegrid *cz_bionet_engine_grid(const cz_bionet_engine *e) { return &e->tg; }
+const cz_gidmap *cz_bionet_engine_gidmap(const cz_bionet_engine *e) { return &e->gm; }
+cz_bionet_counts cz_bionet_engine_counts(const cz_bionet_engine *e) { return e->counts; }
+
+cz_status cz_bionet_engine_open_reports(cz_bionet_engine *e) {
+  return cz_bio_reports_open(e->reports, &e->tg, e->nranks > 1 ? cz_comm_native() : NULL, e->rank == 0);
+}
+
+cz_status cz_bionet_engine_close_reports(cz_bionet_engine *e, bool complete) {
+  return cz_bio_reports_close(&e->reports, complete);
+}

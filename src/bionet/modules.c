@@ -1,0 +1,62 @@
+#include "bionet/modules.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/log.h"
+#include "bionet/reports.h"
+#include "core/spikes.h"
+
+static const char *const SPIKE_MODULES[] = {"sonata", "h5", "hdf5", "csv", "nwb", NULL};
+static const char *const MEMBRANE_REPORTS[] = {"membrane_report", "multimeter_report", "multimeter", NULL};
+static const char *const LATER_REPORTS[] = {"extracellular", "netcon_report", "clamp_report", "save_synapses", NULL};
+static const char *const SKIPPED_REPORTS[] = {"spikes_report", "weight_recorder", NULL};
+
+static bool name_in(const char *name, const char *const *list, bool nocase) {
+  for (; name && *list; list++)
+    if ((nocase ? strcasecmp(name, *list) : strcmp(name, *list)) == 0) return true;
+  return false;
+}
+
+static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b) {
+  if (!b->enabled) return CZ_OK;
+  const char *file = b->file ? b->file : cfg->path, *type = b->input_type ? b->input_type : "";
+  CZ_CHECK(b->module, CZ_ERR_CONFIG, "%s: inputs.%s has no \"module\" (input_type \"%s\")", file, b->name, type);
+  if (strcmp(type, "spikes") == 0 && name_in(b->module, SPIKE_MODULES, true)) return CZ_OK;
+  if (strcmp(b->module, "IClamp") == 0 && (!b->input_type || strcmp(type, "current_clamp") == 0)) return CZ_OK;
+  return CZ_ERROR(CZ_ERR_CONFIG,
+                  "%s: inputs.%s: input_type \"%s\" with module \"%s\" is not an input Cadenza's detailed-cell engine "
+                  "runs yet (spikes from sonata, h5, csv or nwb files; IClamp current_clamp); delete the block or set "
+                  "\"enabled\": false to run without it",
+                  file, b->name, type, b->module);
+}
+
+static cz_status check_report(const cz_config *cfg, const cz_cfg_block *b) {
+  if (!b->enabled) return CZ_OK;
+  const char *file = b->file ? b->file : cfg->path;
+  CZ_CHECK(b->module, CZ_ERR_CONFIG, "%s: report %s does not specify the module", file, b->name);
+  if (name_in(b->module, MEMBRANE_REPORTS, false)) return CZ_OK; /* cz_bio_reports_check judges them */
+  CZ_CHECK(!name_in(b->module, LATER_REPORTS, false), CZ_ERR_CONFIG,
+           "%s: reports.%s: module \"%s\" is not written by Cadenza's detailed-cell engine yet; delete the block or set "
+           "\"enabled\": false to run without it",
+           file, b->name, b->module);
+  if (!name_in(b->module, SKIPPED_REPORTS, false))
+    cz_log_warn("%s: reports.%s: unrecognized module %s, skipping (as BMTK's BioNet does)", file, b->name, b->module);
+  return CZ_OK;
+}
+
+cz_status cz_bionet_check_config(const cz_config *cfg) {
+  const char *file = cfg->run_file ? cfg->run_file : cfg->path;
+  CZ_CHECK(cfg->dt > 0 && isfinite(cfg->dt), CZ_ERR_CONFIG, "config: run.dt: must be a positive number of ms in %s",
+           file);
+  CZ_CHECK(cfg->tstop > 0 && isfinite(cfg->tstop), CZ_ERR_CONFIG, "config: run.tstop: must be a positive number of ms in %s",
+           file);
+  CZ_CHECK(cfg->tstart == 0, CZ_ERR_CONFIG,
+           "%s: run.tstart is %g ms; BMTK's BioNet starts at 0 ms, so a non-zero value is refused", file, cfg->tstart);
+  CZ_TRY(cz_spike_check_steps((int64_t)llround(cfg->tstop / cfg->dt)));
+  for (size_t i = 0; i < cfg->ninputs; i++) CZ_TRY(check_input(cfg, &cfg->inputs[i]));
+  for (size_t i = 0; i < cfg->nreports; i++) CZ_TRY(check_report(cfg, &cfg->reports[i]));
+  return cz_bio_reports_check(cfg);
+}

@@ -1,0 +1,458 @@
+#include "bionet/reports.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/sort.h"
+#include "base/str.h"
+#include "comm/comm.h"
+#include "io/node_sets.h"
+#include "io/report_out.h"
+
+enum { DEFAULT_BLOCK_STEPS = 5000 };
+#define BLOCK_BYTES ((size_t)64 << 20)
+
+/* The per-node value a report reads. */
+typedef enum variable { VAR_V, VAR_CAI, VAR_ICA, VAR_INA, VAR_IK, VAR_ECA } variable;
+
+static const struct {
+  const char *name, *units;
+  variable var;
+} VARIABLES[] = {{"v", "mV", VAR_V},           {"cai", "mM", VAR_CAI},         {"ica", "mA/cm2", VAR_ICA},
+                 {"ina", "mA/cm2", VAR_INA},   {"ik", "mA/cm2", VAR_IK},       {"eca", "mV", VAR_ECA}};
+#define NVARIABLES (sizeof VARIABLES / sizeof *VARIABLES)
+
+/* One population of a report: its recorded nodes, and this rank's columns among them. */
+typedef struct pop_cols {
+  const char *name;   /* the population's (borrowed from the circuit) */
+  size_t n;           /* recorded nodes of the population, all ranks */
+  uint64_t *node_ids; /* [n] ascending */
+  uint64_t *gid;      /* [n] */
+  double *pos;        /* [n] 0.5 each */
+  size_t nlocal;
+  uint64_t *col;      /* [nlocal] ascending indices into node_ids */
+  double *buf;        /* [rows_cap][nlocal] */
+} pop_cols;
+
+typedef struct report {
+  char *name, *path, *label, *units;
+  variable var;
+  int64_t every, first, end; /* rows: steps s with first <= s < end and s % every == 0 */
+  double t0, t1, dt;         /* mapping/time */
+  size_t npops;
+  pop_cols *pops;            /* [npops] */
+  cz_report_out *out;
+  size_t rows_block;
+} report;
+
+/* A thread's recorded column: where the value is and where it goes. */
+typedef struct probe {
+  const double *src;
+  size_t report, pop, col;
+} probe;
+
+typedef struct thread_probes {
+  size_t n, cap;
+  probe *p;
+} thread_probes;
+
+struct cz_bio_reports {
+  size_t n;
+  report *r;
+  int nthreads;
+  thread_probes *th; /* [nthreads] */
+  int64_t buf_first; /* the step of the buffer's first row (all reports) */
+  const cz_timegrid *tg;
+  const cz_config *cfg;
+};
+
+static bool is_membrane_block(const cz_cfg_block *b) {
+  return b->enabled && b->module &&
+         (strcmp(b->module, "membrane_report") == 0 || strcmp(b->module, "multimeter_report") == 0 ||
+          strcmp(b->module, "multimeter") == 0);
+}
+
+/* variable_name: a name or a list of names; BMTK records the last one and labels it with the
+ * first (reports-spec §8.1). */
+static cz_status block_variable(const cz_config *cfg, const cz_cfg_block *b, const char **label, variable *var,
+                                const char **units) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(b->json, "variable_name");
+  const cJSON *first = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, 0) : v;
+  const cJSON *last = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, cJSON_GetArraySize(v) - 1) : v;
+  CZ_CHECK(cJSON_IsString(first) && cJSON_IsString(last), CZ_ERR_CONFIG,
+           "%s: reports.%s.variable_name must be a name or a list of names", b->file ? b->file : cfg->path, b->name);
+  *label = first->valuestring;
+  for (size_t k = 0; k < NVARIABLES; k++)
+    if (strcmp(last->valuestring, VARIABLES[k].name) == 0) {
+      *var = VARIABLES[k].var;
+      *units = VARIABLES[k].units;
+      return CZ_OK;
+    }
+  return CZ_ERROR(CZ_ERR_CONFIG,
+                  "%s: reports.%s.variable_name \"%s\" is not a variable Cadenza records from detailed cells (v, cai, "
+                  "ica, ina, ik, eca)",
+                  b->file ? b->file : cfg->path, b->name, last->valuestring);
+}
+
+static cz_status block_sections(const cz_config *cfg, const cz_cfg_block *b) {
+  const cJSON *s = cJSON_GetObjectItemCaseSensitive(b->json, "sections");
+  CZ_CHECK(cJSON_IsString(s) && strcmp(s->valuestring, "soma") == 0, CZ_ERR_CONFIG,
+           "%s: reports.%s.sections: Cadenza records \"soma\" (one value per cell) so far; every segment (\"all\", "
+           "the default, or a list of section types) is not recorded yet",
+           b->file ? b->file : cfg->path, b->name);
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(b->json, "transform");
+  CZ_CHECK(!t || (cJSON_IsObject(t) && !t->child), CZ_ERR_CONFIG,
+           "%s: reports.%s.transform is not supported (BMTK's own transform fails)", b->file ? b->file : cfg->path,
+           b->name);
+  return CZ_OK;
+}
+
+/* BMTK's test of a report time against a step: close within 1e-4, or a/b an exact integer. */
+static bool multiple_of(double a, double b) {
+  const double q = a / b;
+  return fabs(a - b * round(q)) <= 1e-4 * fmax(fabs(a), fabs(b * round(q))) || q == floor(q);
+}
+
+/* dt, start_time, end_time with BMTK's checks (reports-spec §2). */
+static cz_status block_window(const cz_config *cfg, const cz_cfg_block *b, report *r) {
+  const char *file = b->file ? b->file : cfg->path;
+  double v[3] = {cfg->dt, 0.0, cfg->tstop};
+  static const char *const keys[3] = {"dt", "start_time", "end_time"};
+  for (int k = 0; k < 3; k++) {
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(b->json, keys[k]);
+    if (!j) continue;
+    CZ_CHECK(cJSON_IsNumber(j) && isfinite(j->valuedouble), CZ_ERR_CONFIG, "%s: reports.%s.%s must be a number", file,
+             b->name, keys[k]);
+    v[k] = j->valuedouble;
+  }
+  const double dt = v[0], start = v[1], end = v[2];
+  CZ_CHECK(dt >= cfg->dt, CZ_ERR_CONFIG, "%s: reports.%s.dt: report dt cannot be less than simulation dt", file, b->name);
+  CZ_CHECK(multiple_of(dt, cfg->dt), CZ_ERR_CONFIG, "%s: reports.%s.dt %g must be a multiple of the run's dt %g", file,
+           b->name, dt, cfg->dt);
+  CZ_CHECK(start >= 0, CZ_ERR_CONFIG, "%s: reports.%s.start_time %g is before the run starts", file, b->name, start);
+  CZ_CHECK(multiple_of(start, dt), CZ_ERR_CONFIG, "%s: reports.%s.start_time %g must be a multiple of dt %g", file,
+           b->name, start, dt);
+  CZ_CHECK(end <= cfg->tstop, CZ_ERR_CONFIG, "%s: reports.%s.end_time %g is after tstop %g", file, b->name, end,
+           cfg->tstop);
+  CZ_CHECK(multiple_of(end, dt), CZ_ERR_CONFIG, "%s: reports.%s.end_time %g must be a multiple of dt %g", file, b->name,
+           end, dt);
+  r->every = (int64_t)(dt / cfg->dt);
+  r->first = (int64_t)(start / cfg->dt);
+  r->end = (int64_t)ceil(end / cfg->dt - 1e-9);
+  if (r->every < 1) r->every = 1;
+  r->t0 = start;
+  r->t1 = end;
+  r->dt = dt;
+  return CZ_OK;
+}
+
+static cz_status block_path(const cz_config *cfg, const cz_cfg_block *b, char **out) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(b->json, "file_name");
+  CZ_CHECK(!j || (cJSON_IsString(j) && j->valuestring[0]), CZ_ERR_CONFIG, "%s: reports.%s.file_name must be a file name",
+           b->file ? b->file : cfg->path, b->name);
+  char *name = NULL;
+  if (j) CZ_TRY(cz_strdup(j->valuestring, &name));
+  else if (cz_str_ends_with(b->name, ".h5") || cz_str_ends_with(b->name, ".hdf5") || cz_str_ends_with(b->name, ".hdf"))
+    CZ_TRY(cz_strdup(b->name, &name));
+  else CZ_TRY(cz_asprintf(&name, "%s.h5", b->name));
+  cz_status st = cz_path_is_absolute(name) ? cz_path_join(NULL, name, out) : cz_path_join(cfg->output_dir, name, out);
+  free(name);
+  return st;
+}
+
+cz_status cz_bio_reports_check(const cz_config *cfg) {
+  for (size_t i = 0; i < cfg->nreports; i++) {
+    const cz_cfg_block *b = &cfg->reports[i];
+    if (!is_membrane_block(b)) continue;
+    const char *label = NULL, *units = NULL;
+    variable var;
+    report r;
+    memset(&r, 0, sizeof r);
+    char *path = NULL;
+    CZ_TRY(block_variable(cfg, b, &label, &var, &units));
+    CZ_TRY(block_sections(cfg, b));
+    CZ_TRY(block_window(cfg, b, &r));
+    CZ_TRY(block_path(cfg, b, &path));
+    for (size_t k = 0; k < i; k++) { /* two blocks writing one file would overwrite each other */
+      const cz_cfg_block *o = &cfg->reports[k];
+      char *other = NULL;
+      if (!is_membrane_block(o) || block_path(cfg, o, &other) != CZ_OK) {
+        cz_error_clear();
+        continue;
+      }
+      const bool same = strcmp(other, path) == 0;
+      free(other);
+      if (same) {
+        free(path);
+        return CZ_ERROR(CZ_ERR_CONFIG, "%s: reports.%s and reports.%s write the same file", b->file ? b->file : cfg->path,
+                        o->name, b->name);
+      }
+    }
+    free(path);
+  }
+  return CZ_OK;
+}
+
+/* The recorded cells of one population: the selected rows that are detailed cells, by node
+ * id. */
+static cz_status select_pop(const cz_node_pop *np, const uint64_t *rows, size_t nrows, size_t offset,
+                            const uint8_t *is_cell, pop_cols *pc) {
+  int64_t *pairs = NULL;
+  CZ_NEW(pairs, 2 * nrows + 2);
+  size_t n = 0;
+  for (size_t k = 0; k < nrows; k++) {
+    if (!is_cell[offset + rows[k]]) continue;
+    pairs[2 * n] = (int64_t)cz_node_id(np, rows[k]);
+    pairs[2 * n + 1] = (int64_t)(offset + rows[k]);
+    n++;
+  }
+  cz_sort_i64_pairs(pairs, n);
+  pc->node_ids = cz_calloc(n + 1, sizeof *pc->node_ids);
+  pc->gid = cz_calloc(n + 1, sizeof *pc->gid);
+  pc->pos = cz_calloc(n + 1, sizeof *pc->pos);
+  pc->col = cz_calloc(n + 1, sizeof *pc->col);
+  cz_status st = pc->node_ids && pc->gid && pc->pos && pc->col ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; st == CZ_OK && k < n; k++) {
+    pc->node_ids[k] = (uint64_t)pairs[2 * k];
+    pc->gid[k] = (uint64_t)pairs[2 * k + 1];
+    pc->pos[k] = 0.5;
+  }
+  if (st == CZ_OK) pc->n = n;
+  free(pairs);
+  return st;
+}
+
+static cz_status make_report(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const size_t *pop_offset,
+                             const uint8_t *is_cell, report *r) {
+  const char *label = NULL, *units = NULL;
+  CZ_TRY(block_variable(cfg, b, &label, &r->var, &units));
+  CZ_TRY(block_sections(cfg, b));
+  CZ_TRY(block_window(cfg, b, r));
+  CZ_TRY(cz_strdup(b->name, &r->name));
+  CZ_TRY(cz_strdup(label, &r->label));
+  CZ_TRY(cz_strdup(units, &r->units));
+  CZ_TRY(block_path(cfg, b, &r->path));
+  const cJSON *cells = b->node_set;
+  cJSON *fallback = NULL;
+  if (!cells) cells = fallback = cJSON_CreateString("biophysical"); /* BMTK's default */
+  char where[300];
+  snprintf(where, sizeof where, "reports.%s.cells", b->name);
+  const cz_ns_view view = cz_circuit_ns_view(c);
+  cz_ns_selection *sel = NULL;
+  cz_status st = cz_ns_resolve(cfg->node_sets, cells, &view, where, &sel);
+  cJSON_Delete(fallback);
+  CZ_TRY(st);
+  r->npops = c->nnodes;
+  r->pops = cz_calloc(c->nnodes + 1, sizeof *r->pops);
+  if (!r->pops) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  size_t total = 0;
+  for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++) {
+    r->pops[p].name = c->nodes[p].name;
+    st = select_pop(&c->nodes[p], sel->rows[p], sel->n[p], pop_offset[p], is_cell, &r->pops[p]);
+    total += r->pops[p].n;
+  }
+  cz_ns_selection_destroy(&sel);
+  CZ_TRY(st);
+  CZ_CHECK(total > 0, CZ_ERR_CONFIG, "%s: %s selects no biophysical cell", b->file ? b->file : cfg->path, where);
+  const int64_t steps = cfg->nsteps_block > 0 ? cfg->nsteps_block : DEFAULT_BLOCK_STEPS;
+  size_t rows = (size_t)(steps / r->every > 0 ? steps / r->every : 1);
+  const size_t max_rows = BLOCK_BYTES / (sizeof(double) * total);
+  r->rows_block = rows < max_rows ? rows : (max_rows ? max_rows : 1);
+  return CZ_OK;
+}
+
+static void free_report(report *r) {
+  cz_report_close(&r->out, false);
+  for (size_t p = 0; r->pops && p < r->npops; p++) {
+    pop_cols *pc = &r->pops[p];
+    free(pc->node_ids);
+    free(pc->gid);
+    free(pc->pos);
+    free(pc->col);
+    free(pc->buf);
+  }
+  free(r->pops);
+  free(r->name);
+  free(r->path);
+  free(r->label);
+  free(r->units);
+}
+
+cz_status cz_bio_reports_create(const cz_config *cfg, const cz_circuit *c, const size_t *pop_offset,
+                                const uint8_t *is_cell, int nthreads, cz_bio_reports **out) {
+  CZ_TRY(cz_bio_reports_check(cfg));
+  cz_bio_reports *r = cz_calloc(1, sizeof *r);
+  CZ_CHECK(r, CZ_ERR_NOMEM, "out of memory");
+  r->cfg = cfg;
+  r->nthreads = nthreads;
+  r->r = cz_calloc(cfg->nreports + 1, sizeof *r->r);
+  r->th = cz_calloc((size_t)nthreads, sizeof *r->th);
+  cz_status st = r->r && r->th ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; st == CZ_OK && i < cfg->nreports; i++) {
+    if (!is_membrane_block(&cfg->reports[i])) continue;
+    st = make_report(cfg, &cfg->reports[i], c, pop_offset, is_cell, &r->r[r->n]);
+    r->n++;
+  }
+  if (st != CZ_OK) cz_bio_reports_close(&r, false);
+  *out = r;
+  return st;
+}
+
+static const double *value_of(const cz_bio_cells *g, size_t cell, variable var) {
+  const uint32_t node = g->soma[cell];
+  switch (var) {
+    case VAR_V: return &g->cable.v[node];
+    case VAR_CAI: return &g->ions.cai[node];
+    case VAR_ICA: return &g->ions.ica[node];
+    case VAR_INA: return &g->ions.ina[node];
+    case VAR_IK: return &g->ions.ik[node];
+    case VAR_ECA: return &g->ions.eca[node];
+  }
+  return NULL;
+}
+
+/* The column of gid in a population's list, or SIZE_MAX. */
+static size_t column_of(const pop_cols *pc, size_t gid) {
+  size_t lo = 0, hi = pc->n;
+  while (lo < hi) { /* gids ascend with node ids within a population (rows in id order) */
+    const size_t mid = lo + (hi - lo) / 2;
+    if (pc->gid[mid] == gid) return mid;
+    if (pc->gid[mid] < gid) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t k = 0; k < pc->n; k++) /* node ids that do not follow the rows */
+    if (pc->gid[k] == gid) return k;
+  return SIZE_MAX;
+}
+
+cz_status cz_bio_reports_bind(cz_bio_reports *r, size_t gid, int tid, const cz_bio_cells *g, size_t cell) {
+  thread_probes *tp = &r->th[tid];
+  for (size_t i = 0; i < r->n; i++)
+    for (size_t p = 0; p < r->r[i].npops; p++) {
+      pop_cols *pc = &r->r[i].pops[p];
+      const size_t col = column_of(pc, gid);
+      if (col == SIZE_MAX) continue;
+      CZ_RESERVE(tp->p, tp->cap, tp->n + 1);
+      tp->p[tp->n++] = (probe){value_of(g, cell, r->r[i].var), i, p, col};
+      pc->col[pc->nlocal++] = col;
+    }
+  return CZ_OK;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* A probe's local column: its position among the rank's ascending columns. */
+static size_t local_index(const pop_cols *pc, size_t col) {
+  const uint64_t *hit = bsearch(&(uint64_t){col}, pc->col, pc->nlocal, sizeof *pc->col, cmp_u64);
+  return (size_t)(hit - pc->col);
+}
+
+static size_t rows_in(const report *r, int64_t from, int64_t to) {
+  if (from < r->first) from = r->first;
+  if (to > r->end) to = r->end;
+  if (to <= from) return 0;
+  const int64_t a = (from + r->every - 1) / r->every, b = (to + r->every - 1) / r->every;
+  return (size_t)(b - a);
+}
+
+static cz_status open_report(report *rp, const cz_timegrid *tg, const void *mpi_comm, bool leader) {
+  cz_report_pop *pops = cz_calloc(rp->npops + 1, sizeof *pops);
+  CZ_CHECK(pops, CZ_ERR_NOMEM, "out of memory");
+  const size_t cap = rp->rows_block + (size_t)tg->min_delay + 1;
+  cz_status st = CZ_OK;
+  for (size_t p = 0; st == CZ_OK && p < rp->npops; p++) {
+    pop_cols *pc = &rp->pops[p];
+    qsort(pc->col, pc->nlocal, sizeof *pc->col, cmp_u64);
+    pc->buf = cz_calloc(cap * pc->nlocal + 1, sizeof *pc->buf);
+    if (!pc->buf) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+    pops[p] = (cz_report_pop){.name = pc->name, .n = pc->n, .node_ids = pc->node_ids, .element_pos = pc->pos};
+  }
+  const size_t nrows = rows_in(rp, 0, tg->nsteps);
+  const cz_report_spec spec = {.path = rp->path,
+                               .variable = rp->label,
+                               .units = rp->units,
+                               .npops = rp->npops,
+                               .pops = pops,
+                               .t_first = rp->t0,
+                               .step = rp->dt,
+                               .nrows = nrows};
+  st = cz_comm_agree(st);
+  if (st == CZ_OK) st = cz_report_create(&spec, mpi_comm, leader, &rp->out);
+  if (st != CZ_OK) cz_error_prefix(st, "reports.%s", rp->name);
+  free(pops);
+  return st;
+}
+
+cz_status cz_bio_reports_open(cz_bio_reports *r, const cz_timegrid *tg, const void *mpi_comm, bool leader) {
+  r->tg = tg;
+  r->buf_first = 0;
+  for (size_t i = 0; i < r->n; i++) CZ_TRY(open_report(&r->r[i], tg, mpi_comm, leader));
+  for (int t = 0; t < r->nthreads; t++) /* each probe writes to its local column */
+    for (size_t k = 0; k < r->th[t].n; k++) {
+      probe *pr = &r->th[t].p[k];
+      pr->col = local_index(&r->r[pr->report].pops[pr->pop], pr->col);
+    }
+  return CZ_OK;
+}
+
+void cz_bio_reports_sample(cz_bio_reports *r, int tid, int64_t u) {
+  const thread_probes *tp = &r->th[tid];
+  for (size_t k = 0; k < tp->n; k++) {
+    const probe *pr = &tp->p[k];
+    const report *rp = &r->r[pr->report];
+    if (u < rp->first || u >= rp->end || u % rp->every != 0) continue;
+    const pop_cols *pc = &rp->pops[pr->pop];
+    const size_t row = rows_in(rp, r->buf_first, u);
+    pc->buf[row * pc->nlocal + pr->col] = *pr->src;
+  }
+}
+
+/* Writes the rows of steps [buf_first, t1) of one report and commits them. Collective. */
+static cz_status flush_report(report *rp, int64_t buf_first, int64_t t1) {
+  const size_t nrows = rows_in(rp, buf_first, t1);
+  if (nrows == 0) return CZ_OK;
+  const size_t row0 = rows_in(rp, 0, buf_first);
+  for (size_t p = 0; p < rp->npops; p++) {
+    const pop_cols *pc = &rp->pops[p];
+    if (pc->n == 0) continue;
+    CZ_TRY(cz_report_write(rp->out, p, row0, nrows, pc->col, pc->nlocal, pc->buf));
+  }
+  /* The time of the last row written: row r holds t = first + (r + 1) dt of the run. */
+  const size_t last_row = row0 + nrows;
+  const double last = last_row == rows_in(rp, 0, INT64_MAX) ? rp->t1 : rp->t0 + (double)last_row * rp->dt;
+  return cz_report_commit_rows(rp->out, last);
+}
+
+cz_status cz_bio_reports_epoch_end(cz_bio_reports *r, int64_t t1) {
+  if (r->n == 0) return CZ_OK;
+  bool full = t1 >= r->tg->nsteps;
+  for (size_t i = 0; i < r->n && !full; i++) full = rows_in(&r->r[i], r->buf_first, t1) >= r->r[i].rows_block;
+  if (!full) return CZ_OK;
+  for (size_t i = 0; i < r->n; i++) CZ_TRY(flush_report(&r->r[i], r->buf_first, t1));
+  r->buf_first = t1;
+  return CZ_OK;
+}
+
+cz_status cz_bio_reports_close(cz_bio_reports **rr, bool complete) {
+  cz_bio_reports *r = *rr;
+  if (!r) return CZ_OK;
+  cz_status st = CZ_OK;
+  for (size_t i = 0; i < r->n; i++) {
+    const cz_status s = cz_report_close(&r->r[i].out, complete);
+    if (st == CZ_OK) st = s;
+    free_report(&r->r[i]);
+  }
+  for (int t = 0; r->th && t < r->nthreads; t++) free(r->th[t].p);
+  free(r->th);
+  free(r->r);
+  free(r);
+  *rr = NULL;
+  return st;
+}

@@ -1,0 +1,57 @@
+/* Membrane reports of the detailed cells (bionet-spec.md §7.2; module membrane_report).
+ *
+ * Config: cells (a node set; only its biophysical cells are recorded), variable_name (v,
+ * cai, ica, ina, ik or eca; a list records its first name, as BMTK's file holds one
+ * variable), sections ("soma": one element per cell, the soma centre, element_ids [0],
+ * element_pos [0.5]), file_name (default "<name>.h5" under output_dir). Anything else is
+ * refused naming the key and the config file. Columns are the recorded cells of each
+ * population in ascending node id.
+ *
+ * Rows. Row r holds the value after step r, that is at t = (r + 1) dt, while mapping/time
+ * says [0, tstop, dt] (BMTK's convention): every step is a row.
+ *
+ * Each thread samples its own cells after each of its steps into its columns of the rank's
+ * buffer, so sampling takes no lock and the numbers are those of any other decomposition.
+ * The buffer holds a block of rows (run.nsteps_block, 5000 when absent, at most 64 MiB over
+ * all columns of all ranks) and an epoch more; at the first epoch end where a block is full,
+ * and at the end of the run, every rank writes its columns of the buffered rows (collective
+ * parallel HDF5, io/report_out.h) and the rows are committed, so a killed run keeps its
+ * completed blocks. */
+#ifndef CZ_BIONET_REPORTS_H
+#define CZ_BIONET_REPORTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "bionet/cells.h"
+#include "core/timegrid.h"
+#include "io/circuit.h"
+#include "io/config.h"
+
+typedef struct cz_bio_reports cz_bio_reports;
+
+/* Resolves the enabled membrane_report blocks of cfg against the circuit (is_cell[gid]: the
+ * gid is a detailed cell; pop_offset [npops + 1]). No I/O. Owned (*out; with no report it is
+ * empty). Local. */
+cz_status cz_bio_reports_create(const cz_config *cfg, const cz_circuit *c, const size_t *pop_offset,
+                                const uint8_t *is_cell, int nthreads, cz_bio_reports **out);
+/* Checks the report blocks of cfg (module, variable, sections, file name) without cells
+ * (`cadenza check`). Local. */
+cz_status cz_bio_reports_check(const cz_config *cfg);
+/* Says that thread tid simulates gid as its cell `cell` of g (after g is finished): the
+ * recorded columns of gid read their values from g. Local; before cz_bio_reports_open. */
+cz_status cz_bio_reports_bind(cz_bio_reports *r, size_t gid, int tid, const cz_bio_cells *g, size_t cell);
+/* Creates the files (after the output folder exists) for a run on tg with epochs of
+ * tg->min_delay steps. mpi_comm: the communicator (cz_comm_native) or NULL. Collective. */
+cz_status cz_bio_reports_open(cz_bio_reports *r, const cz_timegrid *tg, const void *mpi_comm, bool leader);
+/* Thread tid's cells after step u. */
+void cz_bio_reports_sample(cz_bio_reports *r, int tid, int64_t u);
+/* After the steps before t1 on every thread: writes the buffered rows when a block is full or
+ * the run ends at t1. Collective. */
+cz_status cz_bio_reports_epoch_end(cz_bio_reports *r, int64_t t1);
+/* Closes the files; complete renames them into place. Always frees. Collective. */
+cz_status cz_bio_reports_close(cz_bio_reports **r, bool complete);
+
+#endif

@@ -140,6 +140,7 @@ cz_status cz_h5_write_attr_f64(cz_h5file *f, const char *path, const char *attr,
  * edge_type_id, edge_group_index and edge_group_id). */
 cz_status cz_h5_write_u32(cz_h5file *f, const char *path, const uint32_t *data, size_t n, bool compress);
 cz_status cz_h5_write_u16(cz_h5file *f, const char *path, const uint16_t *data, size_t n, bool compress);
+cz_status cz_h5_write_i64(cz_h5file *f, const char *path, const int64_t *data, size_t n, bool compress);
 /* 2-D uint64 dataset of shape [rows, 2] from row-major pairs (edge indices). */
 cz_status cz_h5_write_u64_pairs(cz_h5file *f, const char *path, const uint64_t *data, size_t rows, bool compress);
 

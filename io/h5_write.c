@@ -244,6 +244,10 @@ cz_status cz_h5_write_u32(cz_h5file *f, const char *path, const uint32_t *data, 
   return cz_h5_write_1d(f, path, H5T_STD_U32LE, H5T_NATIVE_UINT32, data, n, compress);
 }
 
+cz_status cz_h5_write_i64(cz_h5file *f, const char *path, const int64_t *data, size_t n, bool compress) {
+  return cz_h5_write_1d(f, path, H5T_STD_I64LE, H5T_NATIVE_INT64, data, n, compress);
+}
+
 cz_status cz_h5_write_u16(cz_h5file *f, const char *path, const uint16_t *data, size_t n, bool compress) {
   return cz_h5_write_1d(f, path, H5T_STD_U16LE, H5T_NATIVE_UINT16, data, n, compress);
 }

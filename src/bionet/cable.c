@@ -173,3 +173,9 @@ void cz_cable_solve(cz_cable *c, double dt) {
     rhs[i] = parent[i] < 0 ? rhs[i] / d[i] : (rhs[i] - b[i] * rhs[parent[i]]) / d[i];
   for (size_t i = 0; i < n; i++) c->v[i] += rhs[i];
 }
+
+void cz_cable_membrane_current(const cz_cable *c, const double *sav_rhs, const double *sav_d, double dt, double *i_m) {
+  const double cfac = 1e-3 / dt;
+  for (size_t i = 0; i < c->n; i++)
+    i_m[i] = 0.01 * c->area[i] * ((cfac * c->cm[i] + sav_d[i]) * c->rhs[i] - sav_rhs[i]);
+}

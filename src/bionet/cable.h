@@ -64,5 +64,10 @@ static inline void cz_cable_add_electrode(cz_cable *c, size_t i, double nA) { c-
 /* Ends the step: axial currents with the old voltages, capacitance (dt ms), the Hines solve
  * and v += Δv (left in rhs). */
 void cz_cable_solve(cz_cable *c, double dt);
+/* NEURON's i_membrane_ (nA) at every node after a solve (rhs holds Δv): the capacitive, ionic
+ * and synaptic current, 0.01 A [(1e-3 cm / dt + g) Δv - r], from what the mechanisms and
+ * synapses alone put into rhs (r) and d (g) before the electrodes, the axial terms and the
+ * capacitance (bionet-spec.md §7.3); electrode currents are not membrane current. */
+void cz_cable_membrane_current(const cz_cable *c, const double *sav_rhs, const double *sav_d, double dt, double *i_m);
 
 #endif

@@ -12,6 +12,13 @@ cz_status cz_bio_cells_begin(cz_bio_cells *g) {
   return CZ_OK;
 }
 
+void cz_bio_cells_drop_shapes(cz_bio_cells *g) {
+  for (size_t c = 0; g->shape && c < g->ncells; c++) cz_seg_shape_free(&g->shape[c]);
+  free(g->shape);
+  g->shape = NULL;
+  g->keep_shapes = false;
+}
+
 void cz_bio_cells_free(cz_bio_cells *g) {
   for (size_t c = 0; c < g->ncells; c++) cz_cell_nodes_free(&g->map[c]);
   free(g->map);
@@ -19,6 +26,7 @@ void cz_bio_cells_free(cz_bio_cells *g) {
   free(g->above);
   free(g->node_ena);
   free(g->node_ek);
+  cz_bio_cells_drop_shapes(g);
   for (int o = 0; o < CZ_MECH_MAX_KINDS; o++) cz_mech_free(&g->mech[o]);
   cz_ions_free(&g->ions);
   cz_cable_free(&g->cable);
@@ -45,6 +53,7 @@ static cz_status grow_cells(cz_bio_cells *g) {
   CZ_TRY(cz_resize((void **)&g->map, cap, sizeof *g->map));
   CZ_TRY(cz_resize((void **)&g->soma, cap, sizeof *g->soma));
   CZ_TRY(cz_resize((void **)&g->above, cap, sizeof *g->above));
+  if (g->keep_shapes) CZ_TRY(cz_resize((void **)&g->shape, cap, sizeof *g->shape));
   g->cap = cap;
   return CZ_OK;
 }
@@ -88,7 +97,11 @@ static cz_status build_cell(cz_bio_cells *g, const cz_bio_cell_model *model, cz_
   }
   if (st == CZ_OK) st = cz_bio_geom_build(m, model->dL, Ra, &geom);
   cz_cell_nodes *map = &g->map[g->ncells];
-  if (st == CZ_OK) st = cz_cable_add_cell(&g->cable, m, geom, cm, v_init, map);
+  if (st == CZ_OK && g->keep_shapes) st = cz_seg_shape_build(m, geom, &g->shape[g->ncells]);
+  if (st == CZ_OK) {
+    st = cz_cable_add_cell(&g->cable, m, geom, cm, v_init, map);
+    if (st != CZ_OK && g->keep_shapes) cz_seg_shape_free(&g->shape[g->ncells]);
+  }
   if (st == CZ_OK) {
     g->ncells++;
     g->soma[g->ncells - 1] = (uint32_t)cz_cell_node_at(map, 0, 0.5);

@@ -10,6 +10,7 @@
 #ifndef CZ_BIONET_CELLS_H
 #define CZ_BIONET_CELLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,7 @@
 #include "bionet/cable.h"
 #include "bionet/mechanisms/mechanism.h"
 #include "bionet/morphology.h"
+#include "bionet/seg_shape.h"
 
 typedef enum cz_axon_processing {
   CZ_AXON_KEEP,        /* the reconstructed axon (no model processing) */
@@ -42,6 +44,8 @@ typedef struct cz_bio_cells {
   uint8_t *above;     /* [ncells] the detector's flag: v was above threshold at the last check */
   double *node_ena, *node_ek; /* [cable.n] until finished */
   size_t node_cap;
+  bool keep_shapes;    /* set before adding cells: keep where each cell's segments lie */
+  cz_seg_shape *shape; /* [ncells] when keep_shapes (segments in section order, as map) */
 } cz_bio_cells;
 
 /* Starts an empty group. Owned (cz_bio_cells_free). Local. */
@@ -53,6 +57,8 @@ cz_status cz_bio_cells_add(cz_bio_cells *g, const cz_bio_cell_model *model, doub
  * are set to the group's). Local. */
 cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env);
 void cz_bio_cells_free(cz_bio_cells *g);
+/* Frees the cells' shapes once their users have what they need. */
+void cz_bio_cells_drop_shapes(cz_bio_cells *g);
 
 /* The step's current assembly: rhs and d cleared, ions refreshed, every mechanism's current. */
 void cz_bio_cells_currents(cz_bio_cells *g, const cz_mech_env *env);

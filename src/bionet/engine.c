@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "bionet/build.h"
 #include "bionet/connect.h"
+#include "bionet/ecp.h"
 #include "bionet/modules.h"
 #include "bionet/reports.h"
 #include "bionet/run_config.h"
@@ -39,6 +40,7 @@ struct cz_bionet_engine {
   int nthreads, rank, nranks;
   share *sh;               /* [nthreads] */
   cz_bio_reports *reports;
+  cz_bio_ecp *ecp;
   uint32_t *others;        /* [nranks - 1] every other rank */
   cz_bionet_counts counts;
 };
@@ -81,6 +83,7 @@ static cz_status bio_update(void *impl, int tid, int64_t t0, int64_t t1, cz_spik
     x.u = u;
     CZ_TRY(cz_bio_thread_step(&sh->th, emit_spike, &x));
     cz_bio_reports_sample(e->reports, tid, u);
+    if (e->ecp) cz_bio_ecp_sample(e->ecp, tid, u);
   }
   return CZ_OK;
 }
@@ -102,7 +105,8 @@ static cz_status bio_deliver(void *impl, int tid, const cz_spike *spikes, size_t
 
 static cz_status bio_epoch_end(void *impl, int64_t t1) {
   cz_bionet_engine *e = impl;
-  return cz_bio_reports_epoch_end(e->reports, t1);
+  CZ_TRY(cz_bio_reports_epoch_end(e->reports, t1));
+  return cz_bio_ecp_epoch_end(e->ecp, t1);
 }
 
 static void bio_send_ranks(const void *impl, uint32_t lid, cz_rank_set *out) {
@@ -194,7 +198,10 @@ static cz_status build_node(cz_bionet_engine *e, uint32_t lid, const cz_bio_run_
 
 static cz_status build_cells(cz_bionet_engine *e, const cz_bio_run_config *rc) {
   const cz_mech_env env = {.dt = e->cfg->dt, .celsius = rc->celsius, .units = rc->units};
-  for (int t = 0; t < e->nthreads; t++) CZ_TRY(cz_bio_thread_begin(&e->sh[t].th, &env, rc->spike_threshold));
+  for (int t = 0; t < e->nthreads; t++) {
+    CZ_TRY(cz_bio_thread_begin(&e->sh[t].th, &env, rc->spike_threshold));
+    e->sh[t].th.cells.keep_shapes = cz_bio_ecp_any(e->ecp); /* the ECP needs where the segments lie */
+  }
   cz_bio_recipes cache = {0};
   cz_status st = CZ_OK;
   for (size_t lid = 0; st == CZ_OK && lid < e->gm.nlocal; lid++) st = build_node(e, (uint32_t)lid, rc, &cache);
@@ -247,17 +254,30 @@ static cz_status choose_epoch(cz_bionet_engine *e, const cz_placement *pl) {
   return CZ_OK;
 }
 
-static cz_status bind_reports(cz_bionet_engine *e) {
+/* The reports and the ECP from the config, before any cell is built. */
+static cz_status create_outputs(cz_bionet_engine *e) {
   uint8_t *is_cell = NULL;
   CZ_TRY(classify_nodes(e, &is_cell));
   cz_status st = cz_bio_reports_create(e->cfg, e->c, e->gm.pop_offset, is_cell, e->nthreads, &e->reports);
+  if (st == CZ_OK) st = cz_bio_ecp_create(e->cfg, e->c, e->gm.pop_offset, is_cell, e->nthreads, &e->ecp);
   free(is_cell);
-  for (int t = 0; st == CZ_OK && t < e->nthreads; t++) {
-    const share *sh = &e->sh[t];
-    for (size_t k = 0; st == CZ_OK && k < sh->ncells; k++)
-      st = cz_bio_reports_bind(e->reports, e->gm.gid_of_lid[sh->cell_lid[k]], t, &sh->th.cells, k);
-  }
   return st;
+}
+
+/* Each recorded cell's columns, and its transfers to the electrodes; then the shapes go. */
+static cz_status bind_outputs(cz_bionet_engine *e) {
+  const bool ecp = cz_bio_ecp_any(e->ecp);
+  for (int t = 0; t < e->nthreads; t++) {
+    share *sh = &e->sh[t];
+    if (ecp) CZ_TRY(cz_bio_thread_want_membrane_current(&sh->th));
+    for (size_t k = 0; k < sh->ncells; k++) {
+      const size_t gid = e->gm.gid_of_lid[sh->cell_lid[k]];
+      CZ_TRY(cz_bio_reports_bind(e->reports, gid, t, &sh->th.cells, k));
+      if (ecp) CZ_TRY(cz_bio_ecp_bind(e->ecp, e->c, sh->cell_pop[k], sh->cell_row[k], gid, t, &sh->th, k));
+    }
+    cz_bio_cells_drop_shapes(&sh->th.cells);
+  }
+  return CZ_OK;
 }
 
 static void count_share(cz_bionet_engine *e) {
@@ -287,12 +307,13 @@ static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *
   CZ_NEW(e->others, (size_t)e->nranks);
   for (int r = 0, k = 0; r < e->nranks; r++)
     if (r != e->rank) e->others[k++] = (uint32_t)r;
+  CZ_TRY(create_outputs(e));
   CZ_TRY(build_cells(e, &rc));
   CZ_TRY(load_rank_edges(e, c, pl));
   CZ_TRY(connect_threads(e));
   cz_circuit_free_edges(c);
   for (int t = 0; t < e->nthreads; t++) CZ_TRY(cz_bio_thread_init(&e->sh[t].th));
-  CZ_TRY(bind_reports(e));
+  CZ_TRY(bind_outputs(e));
   count_share(e);
   return CZ_OK;
 }
@@ -318,6 +339,7 @@ void cz_bionet_engine_destroy(cz_bionet_engine **pe) {
   cz_bionet_engine *e = *pe;
   if (!e) return;
   cz_bio_reports_close(&e->reports, false);
+  cz_bio_ecp_close(&e->ecp, false);
   for (int t = 0; e->sh && t < e->nthreads; t++) {
     share *sh = &e->sh[t];
     cz_bio_thread_free(&sh->th);
@@ -340,9 +362,12 @@ const cz_gidmap *cz_bionet_engine_gidmap(const cz_bionet_engine *e) { return &e-
 cz_bionet_counts cz_bionet_engine_counts(const cz_bionet_engine *e) { return e->counts; }
 
 cz_status cz_bionet_engine_open_reports(cz_bionet_engine *e) {
-  return cz_bio_reports_open(e->reports, &e->tg, e->nranks > 1 ? cz_comm_native() : NULL, e->rank == 0);
+  CZ_TRY(cz_comm_agree(cz_bio_reports_open(e->reports, &e->tg, e->nranks > 1 ? cz_comm_native() : NULL, e->rank == 0)));
+  return cz_bio_ecp_open(e->ecp, &e->tg, e->rank == 0);
 }
 
 cz_status cz_bionet_engine_close_reports(cz_bionet_engine *e, bool complete) {
-  return cz_bio_reports_close(&e->reports, complete);
+  cz_status st = cz_bio_reports_close(&e->reports, complete);
+  const cz_status s = cz_bio_ecp_close(&e->ecp, complete);
+  return st != CZ_OK ? st : s;
 }

@@ -2,11 +2,12 @@
  *
  * The time grid: dt positive, tstop a whole number of steps no more than the spike records
  * hold. Inputs: spikes (modules sonata, h5, hdf5, csv, nwb) and current clamps (module IClamp,
- * input_type current_clamp). Reports: the membrane family (bionet/reports.h); spikes_report
+ * input_type current_clamp). Reports: the membrane family (bionet/reports.h) and
+ * extracellular (bionet/ecp.h); spikes_report
  * and weight_recorder are left to the output keys and PointNet, as BMTK's BioNet skips them
  * with a warning, and so does Cadenza for a module nobody knows. BioNet modules Cadenza does
- * not have yet (extracellular, netcon_report, clamp_report, save_synapses; SEClamp, xstim,
- * replay, syn_activity, comsol inputs) are refused naming the block, so that no run silently
+ * not have yet (netcon_report, clamp_report, save_synapses; SEClamp, xstim, replay,
+ * syn_activity, comsol inputs) are refused naming the block, so that no run silently
  * drops what its config asks for. */
 #ifndef CZ_BIONET_MODULES_H
 #define CZ_BIONET_MODULES_H

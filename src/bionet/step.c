@@ -32,7 +32,20 @@ cz_status cz_bio_thread_init(cz_bio_thread *th) {
   return CZ_OK;
 }
 
+cz_status cz_bio_thread_want_membrane_current(cz_bio_thread *th) {
+  if (th->i_m) return CZ_OK;
+  const size_t n = th->cells.cable.n + 1;
+  th->i_m = cz_calloc(n, sizeof *th->i_m);
+  th->sav_rhs = cz_calloc(n, sizeof *th->sav_rhs);
+  th->sav_d = cz_calloc(n, sizeof *th->sav_d);
+  CZ_CHECK(th->i_m && th->sav_rhs && th->sav_d, CZ_ERR_NOMEM, "out of memory");
+  return CZ_OK;
+}
+
 void cz_bio_thread_free(cz_bio_thread *th) {
+  free(th->i_m);
+  free(th->sav_rhs);
+  free(th->sav_d);
   cz_bio_cells_free(&th->cells);
   cz_exp2syn_free(&th->syn);
   cz_intfire1_free(&th->art);
@@ -75,9 +88,15 @@ cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx)
   th->t += 0.5 * dt;
   cz_bio_cells_currents(&th->cells, &th->env);
   cz_exp2syn_current(&th->syn, &th->cells.cable);
+  const size_t n = th->cells.cable.n;
+  if (th->i_m) {
+    memcpy(th->sav_rhs, th->cells.cable.rhs, n * sizeof *th->sav_rhs);
+    memcpy(th->sav_d, th->cells.cable.d, n * sizeof *th->sav_d);
+  }
   cz_iclamp_current(th->iclamp, th->niclamp, th->t, &th->cells.cable);
   cz_seclamp_current(th->seclamp, th->nseclamp, th->t, &th->cells.cable);
   cz_cable_solve(&th->cells.cable, dt);
+  if (th->i_m) cz_cable_membrane_current(&th->cells.cable, th->sav_rhs, th->sav_d, dt, th->i_m);
   th->t += 0.5 * dt;
   cz_bio_cells_advance(&th->cells, &th->env);
   cz_exp2syn_advance(&th->syn, dt);

@@ -43,6 +43,8 @@ typedef struct cz_bio_thread {
   cz_mech_env env;
   double t;         /* the accumulated time of the next step's start */
   double threshold; /* mV, of every soma's detector */
+  double *i_m;      /* [cells.cable.n] each node's membrane current after the last step (nA), when asked */
+  double *sav_rhs, *sav_d; /* [cells.cable.n] the membrane's own share of rhs and d, for i_m */
 } cz_bio_thread;
 
 /* An empty thread at time 0 (env: dt, celsius, units). Owned (cz_bio_thread_free). Local. */
@@ -51,6 +53,8 @@ cz_status cz_bio_thread_add_iclamp(cz_bio_thread *th, cz_iclamp c);
 cz_status cz_bio_thread_add_seclamp(cz_bio_thread *th, cz_seclamp c);
 /* NEURON's finitialize once everything is added: mechanisms and synapses initialised. Local. */
 cz_status cz_bio_thread_init(cz_bio_thread *th);
+/* Asks every later step to leave each node's membrane current in th->i_m (after init). Local. */
+cz_status cz_bio_thread_want_membrane_current(cz_bio_thread *th);
 void cz_bio_thread_free(cz_bio_thread *th);
 
 /* One step (see above); spikes go to emit. Local. */

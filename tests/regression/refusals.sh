@@ -59,8 +59,6 @@ expect_runs() {
 ex=$data/bmtk/examples
 expect_refused filter_graitings "$ex/filter_graitings/config.simulation.json" \
   "$ex/filter_graitings/config.simulation.json: target_simulator \"LGNModel\"" "FilterNet" "not available"
-expect_refused 5_cells_iclamp "$data/sonata/examples/5_cells_iclamp/config.json" \
-  "reports.ecp: module \"extracellular\" is not written by Cadenza's detailed-cell engine yet"
 expect_runs bio_1cell "$ex/bio_1cell/config.simulation_iclamp.json"
 expect_refused pop_2pops "$ex/pop_2pops/config.json" "$ex/pop_2pops/config.json: target_simulator \"DiPDE\"" "PopNet"
 expect_refused pop_2pops_integration "$data/bmtk-tests/integration_tests/pop_2pops/config.json" \
@@ -80,6 +78,10 @@ write_config() {  # FILE NETWORK_CONFIG EXTRA_TOP_LEVEL_JSON INPUTS_JSON REPORTS
 JSON
 }
 # a silent config over detailed cells is a BioNet folder, which needs the conditions BMTK needs
+write_config "$tmp/bio_netcon.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" "" \
+  '"syn": {"module": "netcon_report", "cells": "biophys_cells", "variable_name": "g"}'
+expect_refused bio_netcon_report "$tmp/bio_netcon.json" \
+  "$tmp/bio_netcon.json: reports.syn: module \"netcon_report\" is not written by Cadenza's detailed-cell engine yet"
 write_config "$tmp/bio_silent.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" "" ""
 expect_refused bio_by_nodes "$tmp/bio_silent.json" "missing key \"conditions.celsius\" in $tmp/bio_silent.json"
 write_config "$tmp/bio_as_nest.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" '"target_simulator": "NEST",' "" ""

@@ -30,7 +30,14 @@
  *     every population of EXPECTED is in ACTUAL with the same rows, node_ids, element_ids,
  *     element_pos and time (to 1e-9); the RMS difference of every column is at most RMS_TOL and
  *     every sample is within MAX_TOL (default: no bound) of EXPECTED's (absolute, in the
- *     report's units). Prints the largest difference and the largest column RMS per population. */
+ *     report's units). Prints the largest difference and the largest column RMS per population.
+ *   report_check ecp EXPECTED ACTUAL ROWS REL
+ *     the ECP files (/ecp/data, /ecp/time, /ecp/channel_id): ACTUAL has EXPECTED's channels and
+ *     channel ids, data in mV, and over the first ROWS rows every channel's RMS difference is at
+ *     most REL times that channel's RMS in EXPECTED. Prints the largest such ratio.
+ *   report_check ecp_sum TOTAL PART...
+ *     the ECP file TOTAL is, sample by sample, the sum of the PART files (each cell's
+ *     contribution) within 1e-12 of the largest |sample| of TOTAL. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -390,6 +397,85 @@ static int match(const char *expected, const char *actual, double rms_tol, doubl
   return bad;
 }
 
+/* ---- ecp ---------------------------------------------------------------------------------- */
+
+static int ecp(const char *expected, const char *actual, size_t rows, double rel) {
+  cz_h5file *fe = NULL, *fa = NULL;
+  if (check_h5(cz_h5_open_read(expected, &fe)) || check_h5(cz_h5_open_read(actual, &fa))) return 1;
+  double *de = NULL, *da = NULL;
+  size_t re = 0, ce = 0, ra = 0, ca = 0;
+  int64_t *ide = NULL, *ida = NULL;
+  size_t nie = 0, nia = 0;
+  char *units = NULL;
+  int bad = check_h5(cz_h5_read_f64_2d(fe, "/ecp/data", &de, &re, &ce)) ||
+            check_h5(cz_h5_read_f64_2d(fa, "/ecp/data", &da, &ra, &ca)) ||
+            check_h5(cz_h5_read_i64(fe, "/ecp/channel_id", &ide, &nie)) ||
+            check_h5(cz_h5_read_i64(fa, "/ecp/channel_id", &ida, &nia)) ||
+            check_h5(cz_h5_read_attr_string(fa, "/ecp/data", "units", &units));
+  if (!bad && (ce != ca || nie != nia || memcmp(ide, ida, nie * sizeof *ide) != 0))
+    bad = fail("%s: other channels than %s", actual, expected);
+  if (!bad && strcmp(units, "mV") != 0) bad = fail("%s: /ecp/data units are not %s", actual, "mV");
+  if (!bad && (re < rows || ra < rows)) bad = fail("%s or %s has fewer rows than asked", expected, actual);
+  double worst = 0;
+  size_t worst_ch = 0;
+  for (size_t c = 0; !bad && c < ce; c++) {
+    double se = 0, sd = 0;
+    for (size_t r = 0; r < rows; r++) {
+      const double e = de[r * ce + c], d = da[r * ca + c] - e;
+      se += e * e;
+      sd += d * d;
+    }
+    const double ratio = se > 0 ? sqrt(sd / se) : (sd > 0 ? INFINITY : 0);
+    if (!(ratio <= worst)) {
+      worst = ratio;
+      worst_ch = c;
+    }
+  }
+  if (!bad) {
+    printf("report_check: %s: %zu channels x %zu rows: largest channel RMS error %.3g of the channel's RMS (channel %zu)\n",
+           actual, ce, rows, worst, worst_ch);
+    if (!(worst <= rel)) bad = fail("%s: the ECP differs from %s by more than the tolerance", actual, expected);
+  }
+  free(de);
+  free(da);
+  free(ide);
+  free(ida);
+  free(units);
+  cz_h5_close(&fe);
+  cz_h5_close(&fa);
+  return bad;
+}
+
+static int ecp_sum(const char *total, char **parts, size_t nparts) {
+  cz_h5file *f = NULL;
+  double *t = NULL, *sum = NULL;
+  size_t rows = 0, cols = 0;
+  if (check_h5(cz_h5_open_read(total, &f)) || check_h5(cz_h5_read_f64_2d(f, "/ecp/data", &t, &rows, &cols))) return 1;
+  cz_h5_close(&f);
+  sum = calloc(rows * cols + 1, sizeof *sum);
+  int bad = sum == NULL;
+  for (size_t k = 0; !bad && k < nparts; k++) {
+    double *p = NULL;
+    size_t r = 0, c = 0;
+    bad = check_h5(cz_h5_open_read(parts[k], &f)) || check_h5(cz_h5_read_f64_2d(f, "/ecp/data", &p, &r, &c));
+    cz_h5_close(&f);
+    if (!bad && (r != rows || c != cols)) bad = fail("%s: not the shape of %s", parts[k], total);
+    for (size_t i = 0; !bad && i < rows * cols; i++) sum[i] += p[i];
+    free(p);
+  }
+  double top = 0, worst = 0;
+  for (size_t i = 0; !bad && i < rows * cols; i++) top = fmax(top, fabs(t[i]));
+  for (size_t i = 0; !bad && i < rows * cols; i++) worst = fmax(worst, fabs(sum[i] - t[i]));
+  if (!bad) {
+    printf("report_check: %s: the %zu parts add up to it within %.3g mV (largest |sample| %.3g mV)\n", total, nparts,
+           worst, top);
+    if (!(worst <= 1e-12 * top) || top == 0) bad = fail("%s: the parts do not add up to %s", total, "it");
+  }
+  free(t);
+  free(sum);
+  return bad;
+}
+
 /* ---- rows ---------------------------------------------------------------------------------- */
 
 static int rows(char **a) {
@@ -424,12 +510,14 @@ int main(int argc, char **argv) {
     return clamp(argv + 2, (size_t)(argc - 9) / 3);
   if (argc == 4 && strcmp(argv[1], "prefix") == 0) return prefix(argv[2], argv[3]);
   if (argc == 8 && strcmp(argv[1], "rows") == 0) return rows(argv + 2);
+  if (argc >= 4 && strcmp(argv[1], "ecp_sum") == 0) return ecp_sum(argv[2], argv + 3, (size_t)(argc - 3));
+  if (argc == 6 && strcmp(argv[1], "ecp") == 0) return ecp(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if ((argc == 5 || argc == 6) && strcmp(argv[1], "match") == 0)
     return match(argv[2], argv[3], atof(argv[4]), argc == 6 ? atof(argv[5]) : INFINITY);
   if ((argc == 4 || argc == 5) && strcmp(argv[1], "spikes") == 0) return spikes(argv[2], argv[3], argc == 5 ? atof(argv[4]) : 1.0);
   fprintf(stderr, "usage: report_check layout FILE [--strict] | clamp FILE POP NODE E_L C_M TAU_M AMP DELAY DURATION DT | "
                   "clamps FILE POP NODE E_L C_M TAU_M DT AMP DELAY DURATION [AMP DELAY DURATION ...] | "
-                  "match EXPECTED ACTUAL RMS_TOL [MAX_TOL] | "
+                  "match EXPECTED ACTUAL RMS_TOL [MAX_TOL] | ecp EXPECTED ACTUAL ROWS REL | ecp_sum TOTAL PART... | "
                   "prefix PARTIAL COMPLETE | rows FILE POP ROWS FIRST LAST STEP | spikes FILE SPIKES.h5 [DROP_MV]\n");
   return 2;
 }

@@ -113,7 +113,7 @@ cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz
   if (strncmp(tmpl, "nml:", 4) == 0) {
     model.axon = CZ_AXON_PERISOMATIC; /* BMTK always stubs the axon of NeuroML2 cells */
     st = component_file(cfg, "biophysical_neuron_models_dir", tmpl + 4, &model_file);
-    if (st == CZ_OK) st = cached_recipe(cache, RECIPE_NML, model_file, &recipe);
+    if (st == CZ_OK && (st = cached_recipe(cache, RECIPE_NML, model_file, &recipe)) != CZ_OK) cz_error_prefix(st, "%s", what);
   } else if (strcmp(tmpl, "ctdb:Biophys1.hoc") == 0 || strcmp(tmpl, "ctdb:Biophys1") == 0) {
     recipe_kind kind = RECIPE_PERISOMATIC;
     bool has_recipe = false;
@@ -121,7 +121,8 @@ cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz
     const char *dyn = text_attr(p, row, "dynamics_params");
     if (has_recipe && !dyn) model.axon = CZ_AXON_KEEP; /* BMTK skips the processing entirely without its file */
     if (st == CZ_OK && has_recipe && dyn) st = component_file(cfg, "biophysical_neuron_models_dir", dyn, &model_file);
-    if (st == CZ_OK && model_file) st = cached_recipe(cache, kind, model_file, &recipe);
+    if (st == CZ_OK && model_file && (st = cached_recipe(cache, kind, model_file, &recipe)) != CZ_OK)
+      cz_error_prefix(st, "%s", what);
   } else {
     st = CZ_ERROR(CZ_ERR_CONFIG, "%s: %s: model_template \"%s\" is not one Cadenza runs for biophysical cells (nml:<file>, "
                   "ctdb:Biophys1.hoc; hoc templates need NEURON's interpreter)",
@@ -131,8 +132,7 @@ cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz
   if (st == CZ_OK) st = morphology_of(cfg, p, row, what, &morph);
   model.morphology = morph;
   model.recipe = recipe;
-  if (st == CZ_OK) st = cz_bio_cells_add(&th->cells, &model, rc->v_init, cell);
-  if (st != CZ_OK) cz_error_prefix(st, "%s", what);
+  if (st == CZ_OK && (st = cz_bio_cells_add(&th->cells, &model, rc->v_init, cell)) != CZ_OK) cz_error_prefix(st, "%s", what);
   free(morph);
   free(model_file);
   return st;

@@ -93,6 +93,9 @@ static cz_status edge_values(const cz_edge_pop *e, size_t i, double *w, double *
   CZ_CHECK(isfinite(*w) && isfinite(*delay) && *delay >= 0, CZ_ERR_FORMAT,
            "%s: edge %llu of %s: syn_weight %g and delay %g must be numbers (delay >= 0)", e->file,
            (unsigned long long)cz_edge_file_row(e, i), e->name, *w, *delay);
+  CZ_CHECK(isnan(*nsyns) || (*nsyns >= 0 && *nsyns == floor(*nsyns) && isfinite(*nsyns)), CZ_ERR_FORMAT,
+           "%s: edge %llu of %s: nsyns %g must be a whole number >= 0", e->file, (unsigned long long)cz_edge_file_row(e, i),
+           e->name, *nsyns);
   return CZ_OK;
 }
 

@@ -135,6 +135,25 @@ static cz_status classify_nodes(const cz_bionet_engine *e, uint8_t **is_cell) {
   return CZ_OK;
 }
 
+/* Every node is a kind the engine runs, checked on every rank before anything is built. */
+static cz_status check_model_types(const cz_bionet_engine *e) {
+  const cz_circuit *c = e->c;
+  static const char *const kinds[] = {"biophysical", "point_process", "point_neuron", "virtual"};
+  for (size_t p = 0; p < c->nnodes; p++)
+    for (size_t row = 0; row < c->nodes[p].n; row++) {
+      const cz_node_pop *np = &c->nodes[p];
+      const cz_value mt = cz_circuit_node_attr(np, row, "model_type");
+      bool ok = false;
+      for (size_t k = 0; k < sizeof kinds / sizeof *kinds && mt.kind == CZ_VAL_STR; k++) ok |= strcmp(mt.str, kinds[k]) == 0;
+      CZ_CHECK(ok, CZ_ERR_CONFIG,
+               "%s: node %llu of population %s: model_type \"%s\" is not one Cadenza's detailed-cell engine runs "
+               "(biophysical, point_process with nrn:IntFire1, virtual)",
+               np->types ? np->types->path : np->file, (unsigned long long)cz_node_id(np, row), np->name,
+               mt.kind == CZ_VAL_STR ? mt.str : "(none)");
+    }
+  return CZ_OK;
+}
+
 /* The local ids: this rank's nodes in gid order. */
 static cz_status map_local_nodes(cz_bionet_engine *e, const cz_placement *pl) {
   const cz_circuit *c = e->c;
@@ -190,10 +209,8 @@ static cz_status build_node(cz_bionet_engine *e, uint32_t lid, const cz_bio_run_
     CZ_TRY(cz_bio_add_node_artificial(&sh->th, e->c, pop, row, &k));
     return add_art(sh, lid, k);
   }
-  return CZ_ERROR(CZ_ERR_CONFIG,
-                  "%s: node %llu of population %s: model_type \"%s\" is not one Cadenza's detailed-cell engine runs "
-                  "(biophysical, point_process with nrn:IntFire1, virtual)",
-                  np->file, (unsigned long long)cz_node_id(np, row), np->name, mt.kind == CZ_VAL_STR ? mt.str : "(none)");
+  return CZ_ERROR(CZ_ERR_INTERNAL, "%s: node %llu of population %s is not a cell (check_model_types)", np->file,
+                  (unsigned long long)cz_node_id(np, row), np->name);
 }
 
 static cz_status build_cells(cz_bionet_engine *e, const cz_bio_run_config *rc) {
@@ -307,6 +324,7 @@ static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *
   CZ_NEW(e->others, (size_t)e->nranks);
   for (int r = 0, k = 0; r < e->nranks; r++)
     if (r != e->rank) e->others[k++] = (uint32_t)r;
+  CZ_TRY(check_model_types(e));
   CZ_TRY(create_outputs(e));
   CZ_TRY(build_cells(e, &rc));
   CZ_TRY(load_rank_edges(e, c, pl));

@@ -152,6 +152,32 @@ static void test_bio_1cell_from_its_folder(void **state) {
   unload_folder(&l);
 }
 
+/* NEURON's i_membrane_ sums, over the cell, to the clamp's current (Kirchhoff: the electrode
+ * current is not membrane current and all of it leaves through the membrane): 0.1 nA while
+ * bio_1cell's clamp is on (500 to 2500 ms), 0 before; checked over the first 600 ms. */
+static void test_membrane_current_sums_to_clamp(void **state) {
+  (void)state;
+  char config[1024];
+  CZ_TEST_DATA_PATH(config, BIO_1CELL "config.simulation_iclamp.json");
+  loaded l;
+  load_folder(config, &l);
+  if (l.st != CZ_OK) fail_msg("%s", cz_error_message());
+  assert_int_equal(cz_bio_thread_init(&l.th), CZ_OK);
+  assert_int_equal(cz_bio_thread_want_membrane_current(&l.th), CZ_OK);
+  spikes s = {.n = 0};
+  double worst = 0;
+  for (long n = 0; n < 6000; n++) {
+    assert_int_equal(cz_bio_thread_step(&l.th, record, &s), CZ_OK);
+    double sum = 0;
+    for (size_t i = 0; i < l.th.cells.cable.n; i++) sum += l.th.i_m[i];
+    const double t_mid = (n + 0.5) * 0.1, want = t_mid >= 500 ? 0.1 : 0.0;
+    worst = fmax(worst, fabs(sum - want));
+  }
+  if (getenv("CZ_TEST_VERBOSE")) printf("sum of i_m vs the clamp: largest difference %.3g nA\n", worst);
+  assert_true(worst < 1e-9);
+  unload_folder(&l);
+}
+
 /* A one-cell folder: the node type's template, morphology and processing, and the config's
  * extra members (an inputs block); the component folders are bio_1cell's. */
 static void write_folder(char *config, size_t n, const char *tmpl, const char *morph, const char *proc,
@@ -439,6 +465,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bio_1cell_from_its_folder),
       cmocka_unit_test(test_bio_1cell_syns_from_its_folder),
+      cmocka_unit_test(test_membrane_current_sums_to_clamp),
       cmocka_unit_test(test_nine_cells_legacy_units),
       cmocka_unit_test(test_bio_on_off_recurrent),
       cmocka_unit_test(test_bio_intfire_ring),

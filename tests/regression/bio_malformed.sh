@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Malformed BioNet folders: each case is bmtk's bio_1cell (one NeuroML2 cell, a virtual cell
+# through 12 Exp2Syn) with one thing wrong, in a folder of its own whose small files are
+# written here (the shared morphology, models and HDF5 files are used in place). Each must
+# make `cadenza run` and `cadenza check` exit 2 with one error line that names the file and
+# the key or line at fault, and leave no output folder behind. The unchanged folder runs.
+#   bio_malformed.sh CADENZA
+# Exit 77 (skipped) when the shared data are not there.
+set -u
+cadenza=$1
+data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
+cell="$data/bmtk/examples/bio_1cell"
+if [ ! -f "$cell/network/biocell_nodes.h5" ]; then echo "shared data not found: skipped"; exit 77; fi
+cell=$(cd "$cell" && pwd)
+comp=$(cd "$cell/../bio_components" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_biobad.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+n=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# The parts of a case, reset by `defaults` and changed by each case before `make_case`.
+defaults() {
+  template="nml:Cell_472363762.cell.nml" morph="Scnn1a_473845048_m.swc" processing="aibs_perisomatic"
+  model_type="biophysical" dyn="NONE"
+  edge_types='100 * * AMPA_ExcToInh.json 0.035 2.0 Exp2Syn'
+  edge_cols='edge_type_id target_query source_query dynamics_params syn_weight delay model_template'
+  run='"tstop": 50.0, "dt": 0.1, "dL": 20.0, "spike_threshold": -15'
+  conditions='"celsius": 34.0, "v_init": -80'
+  inputs='"virt": {"input_type": "spikes", "module": "sonata", "input_file": "'"$cell"'/inputs/virt_spikes.h5", "node_set": "virt"}'
+  reports='"v": {"cells": [0], "variable_name": "v", "module": "membrane_report", "sections": "soma"}'
+  extra_nodes=""
+}
+
+# make_case DIR: the folder of the current parts; its config is DIR/config.json.
+make_case() {
+  local d=$1
+  mkdir -p "$d/morph" "$d/models" "$d/syn"
+  ln -sf "$cell/components/morphologies/Scnn1a_473845048_m.swc" "$d/morph/"
+  ln -sf "$cell/components/biophysical_neuron_templates/"* "$d/models/"
+  ln -sf "$comp/synaptic_models/"* "$d/syn/"
+  printf 'node_type_id pop_name morphology model_template model_type model_processing dynamics_params\n' > "$d/biocell_node_types.csv"
+  printf '100 Scnn1a %s %s %s %s %s\n' "$morph" "$template" "$model_type" "$processing" "$dyn" >> "$d/biocell_node_types.csv"
+  printf '%s\n%s\n' "$edge_cols" "$edge_types" > "$d/edge_types.csv"
+  cat > "$d/config.json" <<JSON
+{
+  "run": {$run},
+  "target_simulator": "NEURON",
+  "conditions": {$conditions},
+  "inputs": {$inputs},
+  "output": {"output_dir": "$d/out", "spikes_file": "spikes.h5"},
+  "reports": {$reports},
+  "components": {"morphologies_dir": "$d/morph", "biophysical_neuron_models_dir": "$d/models",
+                 "synaptic_models_dir": "$d/syn", "point_neuron_models_dir": "$comp/point_neuron_templates"},
+  "networks": {
+    "nodes": [{"nodes_file": "$cell/network/biocell_nodes.h5", "node_types_file": "$d/biocell_node_types.csv"},
+              {"nodes_file": "$cell/network/virt_nodes.h5", "node_types_file": "$cell/network/virt_node_types.csv"}$extra_nodes],
+    "edges": [{"edges_file": "$cell/network/virt_biocell_edges.h5", "edge_types_file": "$d/edge_types.csv"}]
+  }
+}
+JSON
+}
+
+# refused NAME NEEDLE...: the current parts, run and checked: exit 2, one error line holding
+# every needle, no output folder.
+refused() {
+  local name=$1
+  shift
+  n=$((n + 1))
+  local d="$tmp/case$n"
+  make_case "$d"
+  "$cadenza" run "$d/config.json" --no-progress > "$d/run.txt" 2>&1
+  local rc=$?
+  [ $rc -eq 2 ] || fail "$name: cadenza run exited $rc, want 2: $(tail -3 "$d/run.txt")"
+  [ -e "$d/out" ] && fail "$name: the refused run made $d/out: $(ls "$d/out")"
+  "$cadenza" check "$d/config.json" > "$d/check.txt" 2>&1
+  rc=$?
+  [ $rc -eq 2 ] || fail "$name: cadenza check exited $rc, want 2: $(tail -3 "$d/check.txt")"
+  [ -e "$d/out" ] && fail "$name: cadenza check made $d/out"
+  local needle
+  for needle in "$@"; do
+    grep -qF -- "$needle" "$d/run.txt" || fail "$name: cadenza run does not say '$needle': $(grep error "$d/run.txt")"
+    grep -qF -- "$needle" "$d/check.txt" || fail "$name: cadenza check does not say '$needle': $(grep error "$d/check.txt")"
+  done
+  [ "$(grep -c 'error' "$d/run.txt")" -eq 1 ] || fail "$name: the run's refusal is not one line: $(cat "$d/run.txt")"
+  echo "$name: $(grep -m1 error "$d/run.txt" | sed "s|$tmp/||g" | cut -c1-200)"
+}
+
+swc() { # NAME LINES...: an SWC file in every later case's morphology folder
+  local name=$1
+  shift
+  mkdir -p "$tmp/swc"
+  printf '%s\n' "$@" > "$tmp/swc/$name"
+}
+
+# ---- the unchanged folder runs and checks clean
+defaults
+make_case "$tmp/good"
+"$cadenza" run "$tmp/good/config.json" --no-progress -q > "$tmp/good/run.txt" 2>&1 || { cat "$tmp/good/run.txt"; exit 1; }
+"$cadenza" check "$tmp/good/config.json" -o "$tmp/good/check_out" > "$tmp/good/check.txt" 2>&1 ||
+  { cat "$tmp/good/check.txt"; exit 1; }
+[ -f "$tmp/good/out/spikes.h5" ] && [ -f "$tmp/good/out/v.h5" ] || { echo "the good folder wrote no spikes or report"; exit 1; }
+echo "the unchanged folder runs"
+
+# ---- morphologies
+swc two_roots.swc "1 1 0 0 0 5 -1" "2 3 0 10 0 1 1" "3 1 50 0 0 5 -1" "4 2 0 -10 0 1 1"
+swc pid_ahead.swc "1 1 0 0 0 5 -1" "2 3 0 10 0 1 3" "3 3 0 20 0 1 2" "4 2 0 -10 0 1 1"
+swc bad_number.swc "1 1 0 0 0 5 -1" "2 3 0 ten 0 1 1" "3 2 0 -10 0 1 1"
+swc no_soma_root.swc "1 3 0 0 0 5 -1" "2 3 0 10 0 1 1"
+swc no_axon.swc "1 1 0 0 0 5 -1" "2 3 0 10 0 1 1" "3 3 0 20 0 1 2"
+swc neg_radius.swc "1 1 0 0 0 5 -1" "2 3 0 10 0 -1 1" "3 2 0 -10 0 1 1"
+morph_case() { # NAME FILE NEEDLE...
+  local name=$1 file=$2
+  shift 2
+  defaults
+  morph="$tmp/swc/$file"
+  refused "$name" "$file" "$@"
+}
+morph_case swc_two_roots two_roots.swc "two_roots.swc:3" "second root"
+morph_case swc_pid_not_before_id pid_ahead.swc "pid_ahead.swc:2" "parent id 3"
+morph_case swc_not_a_number bad_number.swc "bad_number.swc:2"
+morph_case swc_root_not_soma no_soma_root.swc "no_soma_root.swc:1" "soma"
+morph_case swc_negative_radius neg_radius.swc "neg_radius.swc:2" "radius -1"
+defaults; morph="Missing_cell.swc"; refused morphology_missing "Missing_cell.swc"
+defaults; morph="$tmp/swc/no_axon.swc"; processing="aibs_allactive"; template="ctdb:Biophys1.hoc"
+dyn="$comp/biophysical_neuron_templates/ctdb/1606013050101.json"
+refused allactive_without_axon "no_axon.swc" "needs an axon"
+
+# ---- templates and biophysics
+defaults; template="hoc:MyCell"; refused hoc_template 'model_template "hoc:MyCell"'
+defaults; processing="aibs_perisomatic_directed"; template="ctdb:Biophys1.hoc"
+refused directed_processing 'model_processing "aibs_perisomatic_directed"'
+defaults; processing="aibs_sideways"; template="ctdb:Biophys1.hoc"; refused unknown_processing '"aibs_sideways"'
+defaults; model_type="point_soma"; refused point_soma "biocell_node_types.csv" 'model_type "point_soma"'
+mkdir -p "$tmp/nml"
+head -c 900 "$cell/components/biophysical_neuron_templates/Cell_472363762.cell.nml" > "$tmp/nml/Truncated.cell.nml"
+defaults; template="nml:$tmp/nml/Truncated.cell.nml"; refused nml_unparsable "Truncated.cell.nml"
+sed 's/ionChannel="NaTs"/ionChannel="NaFancy"/' "$cell/components/biophysical_neuron_templates/Cell_472363762.cell.nml" \
+  > "$tmp/nml/Unknown_mech.cell.nml"
+defaults; template="nml:$tmp/nml/Unknown_mech.cell.nml"; refused nml_unknown_mechanism "Unknown_mech.cell.nml" "NaFancy"
+sed 's/"gbar_NaTs"/"gbar_NaTx"/; s/"name": "gbar_Ih"/"name": "gbar_Ihh"/' "$cell/components/biophysical_neuron_templates/472363762_fit.json" \
+  > "$tmp/nml/bad_param_fit.json"
+if ! grep -q gbar_Ihh "$tmp/nml/bad_param_fit.json"; then fail "the fit JSON changed; rewrite the unknown-parameter case"; fi
+defaults; template="ctdb:Biophys1.hoc"; dyn="$tmp/nml/bad_param_fit.json"; refused allen_unknown_parameter "bad_param_fit.json" "gbar_Ihh"
+printf '{"genome": [' > "$tmp/nml/broken_fit.json"
+defaults; template="ctdb:Biophys1.hoc"; dyn="$tmp/nml/broken_fit.json"; refused allen_json_malformed "broken_fit.json"
+
+# ---- conditions and run
+defaults; conditions='"v_init": -80'; refused no_celsius 'missing key "conditions.celsius"'
+defaults; conditions='"celsius": 34.0'; refused no_v_init 'missing key "conditions.v_init"'
+defaults; conditions='"celsius": "warm", "v_init": -80'; refused celsius_not_number "conditions.celsius"
+defaults; run='"tstop": 50.0, "dt": 0.1, "dL": -5'; refused negative_dL "run.dL"
+defaults; run='"tstop": 50.0, "dt": 0.1, "nrn_units": "imperial"'; refused bad_nrn_units "run.nrn_units"
+defaults; run='"tstop": 50.0, "dt": 0.1, "spike_threshold": "high"'; refused threshold_not_number "run.spike_threshold"
+
+# ---- edges and synapses
+defaults; edge_cols="$edge_cols sec_id"; edge_types="$edge_types 999"; refused sec_id_past_sections "sec_id 999"
+defaults; edge_cols="$edge_cols nsyns"; edge_types="$edge_types -3"; refused negative_nsyns "nsyns -3"
+defaults; edge_types='100 * * AMPA_ExcToInh.json 0.035 -2.0 Exp2Syn'; refused negative_delay "delay -2"
+defaults; edge_types='100 * * Missing_syn.json 0.035 2.0 Exp2Syn'; refused synapse_json_missing "Missing_syn.json"
+printf '{"level_of_detail": "exp2syn", "tau1": -1.0, "tau2": 3.0, "erev": 0.0}\n' > "$tmp/neg_tau.json"
+defaults; edge_types="100 * * $tmp/neg_tau.json 0.035 2.0 Exp2Syn"; refused synapse_negative_tau "neg_tau.json" "tau1"
+defaults; edge_types='100 * * AMPA_ExcToInh.json 0.035 2.0 Exp3Syn'; refused unknown_synapse_model 'model_template "Exp3Syn"'
+defaults; edge_cols="$edge_cols weight_function"; edge_types="$edge_types gaussianLL"
+refused weight_function "weight_function"
+
+# ---- inputs
+defaults; inputs='"virt": {"input_type": "spikes", "module": "sonata", "input_file": "'"$tmp"'/none.h5", "node_set": "virt"}'
+refused spike_file_missing "none.h5"
+defaults
+inputs='"c": {"input_type": "current_clamp", "module": "IClamp", "node_set": "biocell", "amp": [0.1, 0.2], "delay": [1], "duration": [5, 5]}'
+refused iclamp_lists_differ "inputs.c" "differ in length"
+defaults
+inputs='"c": {"input_type": "current_clamp", "module": "IClamp", "node_set": "biocell", "amp": 0.1, "delay": 1, "duration": 5, "section_name": "apic", "section_index": 400}'
+refused iclamp_section_missing "apic[400]"
+defaults; inputs='"c": {"input_type": "current_clamp", "module": "IClamp", "node_set": "nowhere", "amp": 0.1, "delay": 1, "duration": 5}'
+refused iclamp_unknown_node_set "nowhere"
+defaults; inputs='"x": {"input_type": "voltage_clamp", "module": "xstim", "node_set": "biocell"}'
+refused input_module_not_run 'module "xstim"'
+
+# ---- reports
+defaults; reports='"r": {"cells": [0], "variable_name": "voltage", "module": "membrane_report", "sections": "soma"}'
+refused report_unknown_variable 'variable_name "voltage"'
+defaults; reports='"r": {"cells": [0], "variable_name": "v", "module": "membrane_report", "sections": "soma", "dt": 0.15}'
+refused report_dt_not_multiple "reports.r.dt"
+defaults; reports='"r": {"cells": [0], "variable_name": "v", "module": "membrane_report", "sections": "soma", "end_time": 80}'
+refused report_end_after_tstop "reports.r.end_time"
+defaults; reports='"e": {"module": "extracellular", "cells": [0], "electrode_positions": "'"$tmp"'/no_electrodes.csv"}'
+refused ecp_electrodes_missing "no_electrodes.csv"
+printf 'channel x_pos y_pos\n0 1 2\n' > "$tmp/two_columns.csv"
+defaults; reports='"e": {"module": "extracellular", "cells": [0], "electrode_positions": "'"$tmp"'/two_columns.csv"}'
+refused ecp_electrodes_no_z "two_columns.csv" "z_pos"
+defaults; reports='"e": {"module": "extracellular", "electrode_positions": "'"$comp"'/recXelectrodes/linear_electrode.csv"}'
+refused ecp_no_cells "reports.e" "node_set None"
+
+echo "$n malformed folders, $fails failures"
+[ "$fails" -eq 0 ] && [ "$n" -ge 25 ]

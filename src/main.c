@@ -76,7 +76,10 @@ static const usage_entry k_usage[] = {
      "                                       NEST's HPC benchmark (11250 S neurons, 11250 synapses each)\n"},
     {"partition", "  cadenza partition CONFIG.json --ranks N [--method metis|round-robin|block] -o FILE\n"
                   "                                       precompute a placement of the neurons on N ranks\n"},
-    {"check", "  cadenza check CONFIG.json [--ranks N] [-o DIR]  validate a folder without simulating; lists every error\n"},
+    {"check", "  cadenza check CONFIG.json [--ranks N] [-o DIR] [--dump-geometry]\n"
+              "                                       validate a folder without simulating; lists every error;\n"
+              "                                       --dump-geometry prints every detailed cell's sections and\n"
+              "                                       segments (nseg, L, area, ri, diam)\n"},
     {"dry-run",
      "  cadenza dry-run --ranks R --rank r [--threads T (1)] [--partition block|round-robin|FILE] [--json]\n"
      "        (CONFIG.json|FOLDER | hpc [--scale S (1)] [--seed N (1)] [--stdp] [--work DIR])\n"

@@ -240,14 +240,16 @@ int cz_app_check_main(int argc, char **argv) {
   const char *config = NULL;
   long long ranks = 1;
   cz_cfg_overrides ov = {NAN, NAN, NULL};
+  bool dump_geometry = false;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--ranks") == 0 && i + 1 < argc && cz_parse_int64(argv[i + 1], &ranks) && ranks >= 1) i++;
+    if (strcmp(argv[i], "--dump-geometry") == 0) dump_geometry = true;
+    else if (strcmp(argv[i], "--ranks") == 0 && i + 1 < argc && cz_parse_int64(argv[i + 1], &ranks) && ranks >= 1) i++;
     else if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output-dir") == 0) && i + 1 < argc) ov.output_dir = argv[++i];
     else if (argv[i][0] != '-' && !config) config = argv[i];
     else config = NULL, i = argc;
   }
   if (!config) {
-    fprintf(stderr, "cadenza: error: usage: cadenza check CONFIG.json [--ranks N] [-o OUTPUT_DIR]\n");
+    fprintf(stderr, "cadenza: error: usage: cadenza check CONFIG.json [--ranks N] [-o OUTPUT_DIR] [--dump-geometry]\n");
     return 2;
   }
   cz_config *cfg = NULL;
@@ -269,7 +271,13 @@ int cz_app_check_main(int argc, char **argv) {
     cz_cfg_destroy(&cfg);
     return 2;
   }
-  const size_t errors = engine == CZ_ENGINE_BIONET ? cz_check_bionet(cfg) : check_all(cfg, (int)ranks);
+  if (dump_geometry && engine != CZ_ENGINE_BIONET) {
+    printf("error: %s: --dump-geometry prints detailed cells, and this %s network has none\n", config,
+           cz_engine_name(engine));
+    cz_cfg_destroy(&cfg);
+    return 2;
+  }
+  const size_t errors = engine == CZ_ENGINE_BIONET ? cz_check_bionet(cfg, dump_geometry) : check_all(cfg, (int)ranks);
   cz_cfg_destroy(&cfg);
   if (errors) printf("cadenza check: %zu error%s in %s\n", errors, errors == 1 ? "" : "s", config);
   else printf("cadenza check: no errors in %s\n", config);

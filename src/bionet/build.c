@@ -99,27 +99,28 @@ static cz_status processing_of(const cz_node_pop *p, size_t row, const char *wha
   return CZ_OK;
 }
 
-cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, size_t pop, size_t row,
-                               const cz_bio_run_config *rc, cz_bio_recipes *cache, size_t *cell) {
+/* The model of node (pop, row): the morphology, axon processing, recipe and dL (model->morphology
+ * owned by the caller, free()). Errors name the node. */
+static cz_status node_model(const cz_config *cfg, const cz_circuit *c, size_t pop, size_t row, const cz_bio_run_config *rc,
+                            cz_bio_recipes *cache, cz_bio_cell_model *model, char *what, size_t nwhat) {
   const cz_node_pop *p = &c->nodes[pop];
-  char what[256];
-  snprintf(what, sizeof what, "node %llu of population %s", (unsigned long long)cz_node_id(p, row), p->name);
+  snprintf(what, nwhat, "node %llu of population %s", (unsigned long long)cz_node_id(p, row), p->name);
   const char *tmpl = text_attr(p, row, "model_template");
   CZ_CHECK(tmpl, CZ_ERR_FORMAT, "%s: %s has no model_template", p->file, what);
-  cz_bio_cell_model model = {.dL = rc->dL};
+  *model = (cz_bio_cell_model){.dL = rc->dL};
   const cz_bio_recipe *recipe = NULL;
   char *model_file = NULL;
   cz_status st = CZ_OK;
   if (strncmp(tmpl, "nml:", 4) == 0) {
-    model.axon = CZ_AXON_PERISOMATIC; /* BMTK always stubs the axon of NeuroML2 cells */
+    model->axon = CZ_AXON_PERISOMATIC; /* BMTK always stubs the axon of NeuroML2 cells */
     st = component_file(cfg, "biophysical_neuron_models_dir", tmpl + 4, &model_file);
     if (st == CZ_OK && (st = cached_recipe(cache, RECIPE_NML, model_file, &recipe)) != CZ_OK) cz_error_prefix(st, "%s", what);
   } else if (strcmp(tmpl, "ctdb:Biophys1.hoc") == 0 || strcmp(tmpl, "ctdb:Biophys1") == 0) {
     recipe_kind kind = RECIPE_PERISOMATIC;
     bool has_recipe = false;
-    st = processing_of(p, row, what, &model.axon, &kind, &has_recipe);
+    st = processing_of(p, row, what, &model->axon, &kind, &has_recipe);
     const char *dyn = text_attr(p, row, "dynamics_params");
-    if (has_recipe && !dyn) model.axon = CZ_AXON_KEEP; /* BMTK skips the processing entirely without its file */
+    if (has_recipe && !dyn) model->axon = CZ_AXON_KEEP; /* BMTK skips the processing entirely without its file */
     if (st == CZ_OK && has_recipe && dyn) st = component_file(cfg, "biophysical_neuron_models_dir", dyn, &model_file);
     if (st == CZ_OK && model_file && (st = cached_recipe(cache, kind, model_file, &recipe)) != CZ_OK)
       cz_error_prefix(st, "%s", what);
@@ -128,13 +129,31 @@ cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz
                   "ctdb:Biophys1.hoc; hoc templates need NEURON's interpreter)",
                   p->types->path, what, tmpl);
   }
+  free(model_file);
   char *morph = NULL;
   if (st == CZ_OK) st = morphology_of(cfg, p, row, what, &morph);
-  model.morphology = morph;
-  model.recipe = recipe;
+  model->morphology = morph;
+  model->recipe = recipe;
+  return st;
+}
+
+cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, size_t pop, size_t row,
+                               const cz_bio_run_config *rc, cz_bio_recipes *cache, size_t *cell) {
+  char what[256];
+  cz_bio_cell_model model;
+  cz_status st = node_model(cfg, c, pop, row, rc, cache, &model, what, sizeof what);
   if (st == CZ_OK && (st = cz_bio_cells_add(&th->cells, &model, rc->v_init, cell)) != CZ_OK) cz_error_prefix(st, "%s", what);
-  free(morph);
-  free(model_file);
+  free((char *)model.morphology);
+  return st;
+}
+
+cz_status cz_bio_node_geometry(const cz_config *cfg, const cz_circuit *c, size_t pop, size_t row,
+                               const cz_bio_run_config *rc, cz_bio_recipes *cache, cz_morph **m, cz_bio_geom **g) {
+  char what[256];
+  cz_bio_cell_model model;
+  cz_status st = node_model(cfg, c, pop, row, rc, cache, &model, what, sizeof what);
+  if (st == CZ_OK && (st = cz_bio_cell_geometry(&model, m, g)) != CZ_OK) cz_error_prefix(st, "%s", what);
+  free((char *)model.morphology);
   return st;
 }
 

@@ -33,6 +33,11 @@ void cz_bio_recipes_free(cz_bio_recipes *r);
 cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, size_t pop, size_t row,
                                const cz_bio_run_config *rc, cz_bio_recipes *cache, size_t *cell);
 
+/* The sections and segments node (pop, row) is built with (after its axon processing), as
+ * `cadenza check --dump-geometry` prints them. Owned (*m, *g). Local. */
+cz_status cz_bio_node_geometry(const cz_config *cfg, const cz_circuit *c, size_t pop, size_t row,
+                               const cz_bio_run_config *rc, cz_bio_recipes *cache, cz_morph **m, cz_bio_geom **g);
+
 /* Builds the artificial cell of node (pop, row), model_template nrn:IntFire1 with tau and
  * refrac in seconds in its dynamics_params (BMTK's units; ms inside), into th->art (index
  * *index). Local. */

@@ -80,22 +80,40 @@ static cz_status fill_section(cz_bio_cells *g, const cz_cell_nodes *map, size_t 
   return CZ_OK;
 }
 
-static cz_status build_cell(cz_bio_cells *g, const cz_bio_cell_model *model, cz_morph *m, double v_init) {
+/* Each section's properties from the recipe, and the segments they give. Owned (*props, *geom). */
+static cz_status section_geometry(const cz_bio_cell_model *model, cz_morph *m, cz_bio_section_props **props,
+                                  cz_bio_geom **geom) {
   CZ_TRY(process_axon(m, model->axon));
-  cz_bio_section_props *props = NULL;
-  double *Ra = NULL, *cm = NULL;
-  cz_bio_geom *geom = NULL;
-  cz_status st = CZ_OK;
-  if (!(props = cz_calloc(m->nsec, sizeof *props)) || !(Ra = cz_calloc(m->nsec, sizeof *Ra)) ||
-      !(cm = cz_calloc(m->nsec, sizeof *cm)))
-    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  double *Ra = cz_calloc(m->nsec + 1, sizeof *Ra);
+  *props = cz_calloc(m->nsec + 1, sizeof **props);
+  cz_status st = Ra && *props ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t s = 0; st == CZ_OK && s < m->nsec; s++) {
     static const cz_bio_recipe none = {0};
-    cz_bio_recipe_apply(model->recipe ? model->recipe : &none, m->type[s], &props[s]);
-    Ra[s] = props[s].Ra;
-    cm[s] = props[s].cm;
+    cz_bio_recipe_apply(model->recipe ? model->recipe : &none, m->type[s], &(*props)[s]);
+    Ra[s] = (*props)[s].Ra;
   }
-  if (st == CZ_OK) st = cz_bio_geom_build(m, model->dL, Ra, &geom);
+  if (st == CZ_OK) st = cz_bio_geom_build(m, model->dL, Ra, geom);
+  free(Ra);
+  return st;
+}
+
+cz_status cz_bio_cell_geometry(const cz_bio_cell_model *model, cz_morph **m, cz_bio_geom **geom) {
+  *geom = NULL;
+  CZ_TRY(cz_morph_read(model->morphology, m));
+  cz_bio_section_props *props = NULL;
+  const cz_status st = section_geometry(model, *m, &props, geom);
+  free(props);
+  if (st != CZ_OK) cz_morph_free(m);
+  return st;
+}
+
+static cz_status build_cell(cz_bio_cells *g, const cz_bio_cell_model *model, cz_morph *m, double v_init) {
+  cz_bio_section_props *props = NULL;
+  double *cm = NULL;
+  cz_bio_geom *geom = NULL;
+  cz_status st = section_geometry(model, m, &props, &geom);
+  if (st == CZ_OK && !(cm = cz_calloc(m->nsec + 1, sizeof *cm))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t s = 0; st == CZ_OK && s < m->nsec; s++) cm[s] = props[s].cm;
   cz_cell_nodes *map = &g->map[g->ncells];
   if (st == CZ_OK && g->keep_shapes) st = cz_seg_shape_build(m, geom, &g->shape[g->ncells]);
   if (st == CZ_OK) {
@@ -116,7 +134,6 @@ static cz_status build_cell(cz_bio_cells *g, const cz_bio_cell_model *model, cz_
   for (size_t s = 0; st == CZ_OK && s < m->nsec; s++) st = fill_section(g, map, s, &props[s]);
   cz_bio_geom_free(&geom);
   free(props);
-  free(Ra);
   free(cm);
   return st;
 }

@@ -17,6 +17,7 @@
 #include "base/status.h"
 #include "bionet/biophysics.h"
 #include "bionet/cable.h"
+#include "bionet/geometry.h"
 #include "bionet/mechanisms/mechanism.h"
 #include "bionet/morphology.h"
 #include "bionet/seg_shape.h"
@@ -57,6 +58,9 @@ cz_status cz_bio_cells_add(cz_bio_cells *g, const cz_bio_cell_model *model, doub
  * are set to the group's). Local. */
 cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env);
 void cz_bio_cells_free(cz_bio_cells *g);
+/* The morphology of a model after its axon processing, and its segments with the recipe's
+ * Ra, as cz_bio_cells_add builds them. Owned (*m, *geom). Local. */
+cz_status cz_bio_cell_geometry(const cz_bio_cell_model *model, cz_morph **m, cz_bio_geom **geom);
 /* Frees the cells' shapes once their users have what they need. */
 void cz_bio_cells_drop_shapes(cz_bio_cells *g);
 

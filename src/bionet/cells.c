@@ -19,6 +19,13 @@ void cz_bio_cells_drop_shapes(cz_bio_cells *g) {
   g->keep_shapes = false;
 }
 
+void cz_bio_cells_drop_seg_tables(cz_bio_cells *g) {
+  for (size_t c = 0; g->segtab && c < g->ncells; c++) cz_seg_table_free(&g->segtab[c]);
+  free(g->segtab);
+  g->segtab = NULL;
+  g->keep_seg_tables = false;
+}
+
 void cz_bio_cells_free(cz_bio_cells *g) {
   for (size_t c = 0; c < g->ncells; c++) cz_cell_nodes_free(&g->map[c]);
   free(g->map);
@@ -27,6 +34,7 @@ void cz_bio_cells_free(cz_bio_cells *g) {
   free(g->node_ena);
   free(g->node_ek);
   cz_bio_cells_drop_shapes(g);
+  cz_bio_cells_drop_seg_tables(g);
   for (int o = 0; o < CZ_MECH_MAX_KINDS; o++) cz_mech_free(&g->mech[o]);
   cz_ions_free(&g->ions);
   cz_cable_free(&g->cable);
@@ -54,6 +62,7 @@ static cz_status grow_cells(cz_bio_cells *g) {
   CZ_TRY(cz_resize((void **)&g->soma, cap, sizeof *g->soma));
   CZ_TRY(cz_resize((void **)&g->above, cap, sizeof *g->above));
   if (g->keep_shapes) CZ_TRY(cz_resize((void **)&g->shape, cap, sizeof *g->shape));
+  if (g->keep_seg_tables) CZ_TRY(cz_resize((void **)&g->segtab, cap, sizeof *g->segtab));
   g->cap = cap;
   return CZ_OK;
 }
@@ -116,9 +125,13 @@ static cz_status build_cell(cz_bio_cells *g, const cz_bio_cell_model *model, cz_
   for (size_t s = 0; st == CZ_OK && s < m->nsec; s++) cm[s] = props[s].cm;
   cz_cell_nodes *map = &g->map[g->ncells];
   if (st == CZ_OK && g->keep_shapes) st = cz_seg_shape_build(m, geom, &g->shape[g->ncells]);
+  if (st == CZ_OK && g->keep_seg_tables && (st = cz_seg_table_build(m, geom, &g->segtab[g->ncells])) != CZ_OK &&
+      g->keep_shapes)
+    cz_seg_shape_free(&g->shape[g->ncells]);
   if (st == CZ_OK) {
     st = cz_cable_add_cell(&g->cable, m, geom, cm, v_init, map);
     if (st != CZ_OK && g->keep_shapes) cz_seg_shape_free(&g->shape[g->ncells]);
+    if (st != CZ_OK && g->keep_seg_tables) cz_seg_table_free(&g->segtab[g->ncells]);
   }
   if (st == CZ_OK) {
     g->ncells++;

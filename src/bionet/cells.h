@@ -21,6 +21,7 @@
 #include "bionet/mechanisms/mechanism.h"
 #include "bionet/morphology.h"
 #include "bionet/seg_shape.h"
+#include "bionet/syn_placement.h"
 
 typedef enum cz_axon_processing {
   CZ_AXON_KEEP,        /* the reconstructed axon (no model processing) */
@@ -47,6 +48,8 @@ typedef struct cz_bio_cells {
   size_t node_cap;
   bool keep_shapes;    /* set before adding cells: keep where each cell's segments lie */
   cz_seg_shape *shape; /* [ncells] when keep_shapes (segments in section order, as map) */
+  bool keep_seg_tables;  /* set before adding cells: keep each cell's segment table */
+  cz_seg_table *segtab;  /* [ncells] when keep_seg_tables, for random synapse placement */
 } cz_bio_cells;
 
 /* Starts an empty group. Owned (cz_bio_cells_free). Local. */
@@ -61,8 +64,9 @@ void cz_bio_cells_free(cz_bio_cells *g);
 /* The morphology of a model after its axon processing, and its segments with the recipe's
  * Ra, as cz_bio_cells_add builds them. Owned (*m, *geom). Local. */
 cz_status cz_bio_cell_geometry(const cz_bio_cell_model *model, cz_morph **m, cz_bio_geom **geom);
-/* Frees the cells' shapes once their users have what they need. */
+/* Frees the cells' shapes, or segment tables, once their users have what they need. */
 void cz_bio_cells_drop_shapes(cz_bio_cells *g);
+void cz_bio_cells_drop_seg_tables(cz_bio_cells *g);
 
 /* The step's current assembly: rhs and d cleared, ions refreshed, every mechanism's current. */
 void cz_bio_cells_currents(cz_bio_cells *g, const cz_mech_env *env);

@@ -10,6 +10,9 @@
 #include "base/mem.h"
 #include "base/sort.h"
 #include "bionet/build.h"
+#include "bionet/edge_order.h"
+#include "bionet/mt19937.h"
+#include "bionet/syn_placement.h"
 #include "io/csv.h"
 #include "io/edge_columns.h"
 #include "io/node_sets.h"
@@ -99,63 +102,215 @@ static cz_status edge_values(const cz_edge_pop *e, size_t i, double *w, double *
   return CZ_OK;
 }
 
-/* An edge onto a detailed cell: an Exp2Syn at its preselected location. */
-static cz_status connect_to_cell(cz_bio_thread *th, const cz_circuit *c, const cz_edge_pop *e, size_t i, size_t cell,
-                                 const double *sec, const double *pos, const char *sec_name, const char *pos_name,
-                                 uint32_t *target) {
-  CZ_CHECK(sec, CZ_ERR_CONFIG,
-           "%s: edge population %s has no sec_id or afferent_section_id: random synapse placement (nsyns) is not "
-           "wired into the detailed-cell build yet",
-           e->file, e->name);
-  const cz_cell_nodes *map = &th->cells.map[cell];
-  const double s = sec[i], x = pos ? pos[i] : 0.5;
-  CZ_CHECK((s >= 0 && s < (double)map->nsec && floor(s) == s) && (x >= 0 && x <= 1), CZ_ERR_FORMAT,
-           "%s: edge %llu of %s: %s %g, %s %g is not a location on its target (%zu sections)", e->file,
-           (unsigned long long)cz_edge_file_row(e, i), e->name, sec_name, s, pos_name ? pos_name : "x", x, map->nsec);
+/* One edge population as the thread connects it: its location columns, and each edge type's
+ * placement rule, parsed when an edge first needs it. */
+typedef struct pop_view {
+  const cz_edge_pop *e;
+  double *sec, *pos;
+  const char *sec_name, *pos_name;
+  cz_syn_rule *rule;  /* [ntypes] */
+  uint8_t *parsed;    /* [ntypes] */
+} pop_view;
+
+/* A cell's placement stream: seeded by its BMTK gid when it first draws. */
+typedef struct cell_rng {
+  cz_mt19937 mt;
+  bool seeded;
+  uint32_t seed;
+  uint32_t *cand;  /* scratch [segments] */
+  double *p, *cdf; /* scratch [segments] */
+  size_t *pick;    /* scratch [most nsyns] */
+  size_t cap_pick;
+} cell_rng;
+
+static cz_status add_synapse(cz_bio_thread *th, const cz_circuit *c, const cz_edge_pop *e, size_t i, uint32_t node,
+                             uint32_t *target) {
   double tau1 = 0, tau2 = 0, erev = 0;
   CZ_TRY(exp2syn_params(c, e, i, &tau1, &tau2, &erev));
   size_t k = 0;
-  CZ_TRY(cz_exp2syn_add(&th->syn, (uint32_t)cz_cell_node_at(map, (size_t)s, x), tau1, tau2, erev, &k));
+  CZ_TRY(cz_exp2syn_add(&th->syn, node, tau1, tau2, erev, &k));
   *target = cz_ev_target(CZ_EV_SYNAPSE, (uint32_t)k);
   return CZ_OK;
 }
 
-/* The edges of one population onto the thread's cells. */
-static cz_status connect_pop(cz_bio_thread *th, const cz_circuit *c, const cz_bio_cell_index *ix, const cz_edge_pop *e,
-                             cz_bio_netcons *nc) {
-  const char *types_path = e->types_table ? e->types_table->path : e->file;
-  CZ_CHECK(!e->types_table || cz_csv_col(e->types_table, "weight_function") < 0, CZ_ERR_CONFIG,
-           "%s: edge population %s: weight_function is not applied by Cadenza's detailed-cell engine yet", types_path,
-           e->name);
-  double *sec = NULL, *pos = NULL;
-  const char *sec_name = NULL, *pos_name = NULL;
-  CZ_TRY(first_column(e, "sec_id", "afferent_section_id", &sec, &sec_name));
-  cz_status st = first_column(e, "sec_x", "afferent_section_pos", &pos, &pos_name);
-  for (size_t i = 0; st == CZ_OK && i < e->n; i++) {
-    const size_t tgid = ix->pop_offset[e->target_pop] + e->target_row[i];
-    const size_t cell = ix->cell_of_gid[tgid], art = ix->art_of_gid ? ix->art_of_gid[tgid] : SIZE_MAX;
-    if (cell == SIZE_MAX && art == SIZE_MAX) continue;
-    double w = 0, delay = 0, nsyns = 0;
-    uint32_t target = 0;
-    st = edge_values(e, i, &w, &delay, &nsyns);
-    if (st == CZ_OK && cell != SIZE_MAX) {
-      st = connect_to_cell(th, c, e, i, cell, sec, pos, sec_name, pos_name, &target);
-    } else if (st == CZ_OK) {
-      target = cz_ev_target(CZ_EV_ARTIFICIAL, (uint32_t)art);
-      if (!sec && isfinite(nsyns)) w = w * synapse_sign(c, e, i) * nsyns; /* BMTK's rule for nsyns groups */
-    }
-    if (st == CZ_OK) st = add_netcon(nc, ix->pop_offset[e->source_pop] + e->source_row[i], target, w, delay);
+/* An Exp2Syn at the edge's preselected location. */
+static cz_status preselected(cz_bio_thread *th, const cz_circuit *c, const pop_view *v, size_t i, size_t cell,
+                             uint32_t *target) {
+  const cz_edge_pop *e = v->e;
+  const cz_cell_nodes *map = &th->cells.map[cell];
+  const double s = v->sec[i], x = v->pos && !isnan(v->pos[i]) ? v->pos[i] : 0.5;
+  CZ_CHECK((s >= 0 && s < (double)map->nsec && floor(s) == s) && (x >= 0 && x <= 1), CZ_ERR_FORMAT,
+           "%s: edge %llu of %s: %s %g, %s %g is not a location on its target (%zu sections)", e->file,
+           (unsigned long long)cz_edge_file_row(e, i), e->name, v->sec_name, s, v->pos_name ? v->pos_name : "x", x,
+           map->nsec);
+  return add_synapse(th, c, e, i, (uint32_t)cz_cell_node_at(map, (size_t)s, x), target);
+}
+
+/* The placement rule of edge i's type. */
+static cz_status rule_of(pop_view *v, size_t i, const cz_syn_rule **out) {
+  const cz_edge_pop *e = v->e;
+  const uint32_t t = e->type[i];
+  if (!v->parsed[t]) {
+    const cz_csv *tt = e->types_table;
+    const int cs = tt ? cz_csv_col(tt, "target_sections") : -1, cd = tt ? cz_csv_col(tt, "distance_range") : -1;
+    const int cid = tt ? cz_csv_col(tt, "edge_type_id") : -1;
+    char where[1024];
+    snprintf(where, sizeof where, "%s: edge type %s", tt ? tt->path : e->file,
+             cid >= 0 && cz_csv_cell(tt, t, (size_t)cid) ? cz_csv_cell(tt, t, (size_t)cid) : "?");
+    CZ_TRY(cz_syn_rule_parse(cs >= 0 ? cz_csv_cell(tt, t, (size_t)cs) : NULL, cd >= 0 ? cz_csv_cell(tt, t, (size_t)cd) : NULL,
+                             where, &v->rule[t]));
+    v->parsed[t] = 1;
   }
-  free(sec);
-  free(pos);
+  *out = &v->rule[t];
+  return CZ_OK;
+}
+
+/* BMTK's random placement (§5.4): nsyns segments drawn from the cell's stream among those of
+ * the type's target_sections overlapping its distance_range, an Exp2Syn and a NetCon each. */
+static cz_status random_placement(cz_bio_thread *th, const cz_circuit *c, pop_view *v, size_t i, size_t cell,
+                                  cell_rng *rng, double nsyns, double w, double delay, uint64_t src, cz_bio_netcons *nc) {
+  const cz_edge_pop *e = v->e;
+  const cz_syn_rule *r = NULL;
+  CZ_TRY(rule_of(v, i, &r));
+  CZ_CHECK(th->cells.segtab, CZ_ERR_INTERNAL, "%s: the cells were built without segment tables", e->name);
+  const cz_seg_table *t = &th->cells.segtab[cell];
+  size_t n = 0;
+  cz_syn_candidates(t, r->types, r->ntypes, r->dmin, r->dmax, rng->cand, rng->p, &n);
+  CZ_CHECK(n > 0, CZ_ERR_FORMAT,
+           "%s: edge %llu of %s: no segment of its target is in target_sections within distance_range [%g, %g] µm",
+           e->file, (unsigned long long)cz_edge_file_row(e, i), e->name, r->dmin, r->dmax);
+  const size_t k = (size_t)nsyns;
+  CZ_RESERVE(rng->pick, rng->cap_pick, k + 1);
+  if (!rng->seeded) {
+    cz_mt_seed(&rng->mt, rng->seed);
+    rng->seeded = true;
+  }
+  cz_mt_choice(&rng->mt, rng->p, n, k, rng->cdf, rng->pick);
+  const cz_cell_nodes *map = &th->cells.map[cell];
+  for (size_t j = 0; j < k; j++) {
+    const uint32_t seg = rng->cand[rng->pick[j]];
+    uint32_t target = 0;
+    CZ_TRY(add_synapse(th, c, e, i, (uint32_t)cz_cell_node_at(map, t->sec[seg], t->x[seg]), &target));
+    CZ_TRY(add_netcon(nc, src, target, w, delay));
+  }
+  return CZ_OK;
+}
+
+/* Edge i of a population onto detailed cell `cell`: preselected, else random placement. */
+static cz_status connect_to_cell(cz_bio_thread *th, const cz_circuit *c, const size_t *pop_offset, pop_view *v, size_t i,
+                                 size_t cell, cell_rng *rng, cz_bio_netcons *nc) {
+  const cz_edge_pop *e = v->e;
+  double w = 0, delay = 0, nsyns = 0;
+  CZ_TRY(edge_values(e, i, &w, &delay, &nsyns));
+  const uint64_t src = pop_offset[e->source_pop] + e->source_row[i];
+  if (v->sec && !isnan(v->sec[i])) {
+    uint32_t target = 0;
+    CZ_TRY(preselected(th, c, v, i, cell, &target));
+    return add_netcon(nc, src, target, w, delay);
+  }
+  CZ_CHECK(!isnan(nsyns), CZ_ERR_FORMAT,
+           "%s: edge %llu of %s onto a detailed cell has neither a section (sec_id, afferent_section_id) nor nsyns for "
+           "random placement",
+           e->file, (unsigned long long)cz_edge_file_row(e, i), e->name);
+  return random_placement(th, c, v, i, cell, rng, nsyns, w, delay, src, nc);
+}
+
+/* Edge i onto artificial cell `art`: a NetCon of weight syn_weight, times the synapse's sign
+ * and nsyns where its group has nsyns (BMTK's rule). */
+static cz_status connect_to_art(const cz_circuit *c, const size_t *pop_offset, const pop_view *v, size_t i, size_t art,
+                                cz_bio_netcons *nc) {
+  const cz_edge_pop *e = v->e;
+  double w = 0, delay = 0, nsyns = 0;
+  CZ_TRY(edge_values(e, i, &w, &delay, &nsyns));
+  if ((!v->sec || isnan(v->sec[i])) && !isnan(nsyns)) w = w * synapse_sign(c, e, i) * nsyns;
+  return add_netcon(nc, pop_offset[e->source_pop] + e->source_row[i], cz_ev_target(CZ_EV_ARTIFICIAL, (uint32_t)art), w,
+                    delay);
+}
+
+static cz_status open_view(const cz_edge_pop *e, pop_view *v) {
+  memset(v, 0, sizeof *v);
+  v->e = e;
+  CZ_TRY(first_column(e, "sec_id", "afferent_section_id", &v->sec, &v->sec_name));
+  CZ_TRY(first_column(e, "sec_x", "afferent_section_pos", &v->pos, &v->pos_name));
+  CZ_NEW(v->rule, e->ntypes + 1);
+  CZ_NEW(v->parsed, e->ntypes + 1);
+  return CZ_OK;
+}
+
+static void close_view(pop_view *v) {
+  free(v->sec);
+  free(v->pos);
+  free(v->rule);
+  free(v->parsed);
+}
+
+static void free_rng(cell_rng *r) {
+  free(r->cand);
+  free(r->p);
+  free(r->cdf);
+  free(r->pick);
+}
+
+/* Room for the candidates of the thread's largest cell. */
+static cz_status size_rng(const cz_bio_thread *th, cell_rng *r) {
+  size_t most = 1;
+  for (size_t k = 0; th->cells.segtab && k < th->cells.ncells; k++)
+    if (th->cells.segtab[k].n > most) most = th->cells.segtab[k].n;
+  r->cand = cz_calloc(most, sizeof *r->cand);
+  r->p = cz_calloc(most, sizeof *r->p);
+  r->cdf = cz_calloc(most, sizeof *r->cdf);
+  CZ_CHECK(r->cand && r->p && r->cdf, CZ_ERR_NOMEM, "out of memory");
+  return CZ_OK;
+}
+
+/* The BMTK gid of a target unit, from one of its edges: population offset plus node id. */
+static uint32_t bmtk_gid(const cz_circuit *c, const size_t *pop_offset, const cz_edge_pop *e, size_t i) {
+  const cz_node_pop *p = &c->nodes[e->target_pop];
+  return (uint32_t)(pop_offset[e->target_pop] + cz_node_id(p, e->target_row[i]));
+}
+
+/* Every unit's edges, population by population in draw order. */
+static cz_status connect_units(cz_bio_thread *th, const cz_circuit *c, const size_t *pop_offset, const cz_edge_plan *plan,
+                               pop_view *views, cz_bio_netcons *nc) {
+  cell_rng rng;
+  memset(&rng, 0, sizeof rng);
+  cz_status st = size_rng(th, &rng);
+  const size_t ncells = th->cells.ncells;
+  for (size_t u = 0; st == CZ_OK && u < plan->nunits; u++) {
+    rng.seeded = false;
+    for (size_t k = 0; st == CZ_OK && k < plan->npops; k++)
+      for (size_t j = plan->off[k][u]; st == CZ_OK && j < plan->off[k][u + 1]; j++) {
+        const size_t i = plan->edges[k][j];
+        if (!rng.seeded) rng.seed = bmtk_gid(c, pop_offset, views[k].e, i);
+        st = u < ncells ? connect_to_cell(th, c, pop_offset, &views[k], i, u, &rng, nc)
+                        : connect_to_art(c, pop_offset, &views[k], i, u - ncells, nc);
+      }
+  }
+  free_rng(&rng);
   return st;
 }
 
 cz_status cz_bio_connect_edges(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,
                                cz_bio_netcons *nc) {
-  (void)cfg;
-  for (size_t p = 0; p < c->nedges; p++) CZ_TRY(connect_pop(th, c, ix, &c->edges[p], nc));
-  return CZ_OK;
+  const size_t ngid = ix->pop_offset[c->nnodes], ncells = th->cells.ncells;
+  size_t *unit = cz_calloc(ngid + 1, sizeof *unit);
+  CZ_CHECK(unit, CZ_ERR_NOMEM, "out of memory");
+  for (size_t g = 0; g < ngid; g++) {
+    const size_t art = ix->art_of_gid ? ix->art_of_gid[g] : SIZE_MAX;
+    unit[g] = ix->cell_of_gid[g] != SIZE_MAX ? ix->cell_of_gid[g] : art != SIZE_MAX ? ncells + art : SIZE_MAX;
+  }
+  cz_edge_plan plan;
+  cz_status st = cz_edge_plan_build(cfg, c, ix->pop_offset, unit, ncells + th->art.n, &plan);
+  free(unit);
+  CZ_TRY(st);
+  pop_view *views = cz_calloc(plan.npops + 1, sizeof *views);
+  if (!views) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; st == CZ_OK && k < plan.npops; k++) st = open_view(&c->edges[plan.pop[k]], &views[k]);
+  if (st == CZ_OK) st = connect_units(th, c, ix->pop_offset, &plan, views, nc);
+  for (size_t k = 0; views && k < plan.npops; k++) close_view(&views[k]);
+  free(views);
+  cz_edge_plan_free(&plan);
+  return st;
 }
 
 cz_status cz_bio_route_spike(cz_bio_thread *th, const cz_bio_netcons *nc, const size_t *order, uint64_t gid, double t,

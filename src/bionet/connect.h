@@ -1,18 +1,20 @@
 /* A thread's synapses from the circuit's edges, and the events of the virtual cells' spikes
- * (bionet-spec.md §5.1-§5.3, §5.6).
+ * (bionet-spec.md §5.1-§5.6).
  *
  * Each edge onto a detailed cell of the thread becomes an Exp2Syn at the edge's preselected
  * location (sec_id, else afferent_section_id, indexing the section list after the axon stub;
- * sec_x, else afferent_section_pos; one synapse per edge, nsyns ignored) with the synapse
- * JSON's tau1, tau2 and erev, and a NetCon from the edge's source gid with weight syn_weight
- * (µS) and the edge's delay. The NetCons are kept by source gid: a spike of that gid at t
+ * sec_x, else afferent_section_pos; one synapse per edge, nsyns ignored), or, where the edge
+ * has no section but nsyns, nsyns Exp2Syn at segments drawn by BMTK's random placement (its
+ * type's target_sections and distance_range, the cell's gid-seeded stream, edges in BMTK's
+ * order: bionet/edge_order.h); each with the synapse JSON's tau1, tau2 and erev and a NetCon
+ * from the edge's source gid with weight syn_weight (µS; the built-in weight functions give
+ * syn_weight) and the edge's delay. The NetCons are kept by source gid: a spike of that gid at t
  * becomes the events t + delay of its NetCons. An edge onto an IntFire1 cell is a NetCon of
  * weight syn_weight, times nsyns and the synapse JSON's sign where its group has nsyns (§5.5).
  * The spikes of the virtual populations, read from the config's spike inputs, are queued as
  * events from the start.
  *
- * Not yet: random placement (edges onto detailed cells with nsyns but no section), weight
- * functions, ExpSyn; each is refused naming the file and the edge population. */
+ * Not yet: ExpSyn, and the gaussianLL weight function; each is refused naming the file. */
 #ifndef CZ_BIONET_CONNECT_H
 #define CZ_BIONET_CONNECT_H
 

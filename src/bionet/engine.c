@@ -218,6 +218,7 @@ static cz_status build_cells(cz_bionet_engine *e, const cz_bio_run_config *rc) {
   for (int t = 0; t < e->nthreads; t++) {
     CZ_TRY(cz_bio_thread_begin(&e->sh[t].th, &env, rc->spike_threshold));
     e->sh[t].th.cells.keep_shapes = cz_bio_ecp_any(e->ecp); /* the ECP needs where the segments lie */
+    e->sh[t].th.cells.keep_seg_tables = true;               /* random synapse placement needs them */
   }
   cz_bio_recipes cache = {0};
   cz_status st = CZ_OK;
@@ -243,6 +244,7 @@ static cz_status connect_threads(cz_bionet_engine *e) {
     st = cz_bio_connect_edges(&sh->th, e->cfg, e->c, &ix, &sh->nc);
     if (st == CZ_OK) st = cz_bio_queue_spike_inputs(&sh->th, e->cfg, e->c, &ix, &sh->nc);
     if (st == CZ_OK) st = cz_bio_netcons_by_source(&sh->nc, &sh->order);
+    cz_bio_cells_drop_seg_tables(&sh->th.cells);
   }
   free(cell_of_gid);
   free(art_of_gid);

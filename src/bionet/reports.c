@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/mem.h"
 #include "base/sort.h"
 #include "base/str.h"
@@ -76,18 +77,26 @@ static bool is_membrane_block(const cz_cfg_block *b) {
           strcmp(b->module, "multimeter") == 0);
 }
 
-/* variable_name: a name or a list of names; BMTK records the last one and labels it with the
- * first (reports-spec §8.1). */
-static cz_status block_variable(const cz_config *cfg, const cz_cfg_block *b, const char **label, variable *var,
-                                const char **units) {
+/* variable_name: one name, or a list of one name. BMTK writes the last of several names'
+ * values under the first one's name; Cadenza asks for a block per variable instead. */
+static cz_status block_variable(const cz_config *cfg, const cz_cfg_block *b, const char **name) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(b->json, "variable_name");
-  const cJSON *first = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, 0) : v;
-  const cJSON *last = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, cJSON_GetArraySize(v) - 1) : v;
-  CZ_CHECK(cJSON_IsString(first) && cJSON_IsString(last), CZ_ERR_CONFIG,
-           "%s: reports.%s.variable_name must be a name or a list of names", b->file ? b->file : cfg->path, b->name);
-  *label = first->valuestring;
+  const char *file = b->file ? b->file : cfg->path;
+  CZ_CHECK(!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 1, CZ_ERR_CONFIG,
+           "%s: reports.%s.variable_name: one variable per membrane report (BMTK would write the last one's values "
+           "under the first one's name); give each variable a block of its own",
+           file, b->name);
+  const cJSON *one = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, 0) : v;
+  CZ_CHECK(cJSON_IsString(one), CZ_ERR_CONFIG, "%s: reports.%s.variable_name must be a name", file, b->name);
+  *name = one->valuestring;
+  return CZ_OK;
+}
+
+/* The variable a name stands for, on the detailed cells a report records. */
+static cz_status variable_of(const cz_config *cfg, const cz_cfg_block *b, const char *name, variable *var,
+                             const char **units) {
   for (size_t k = 0; k < NVARIABLES; k++)
-    if (strcmp(last->valuestring, VARIABLES[k].name) == 0) {
+    if (strcmp(name, VARIABLES[k].name) == 0) {
       *var = VARIABLES[k].var;
       *units = VARIABLES[k].units;
       return CZ_OK;
@@ -95,7 +104,7 @@ static cz_status block_variable(const cz_config *cfg, const cz_cfg_block *b, con
   return CZ_ERROR(CZ_ERR_CONFIG,
                   "%s: reports.%s.variable_name \"%s\" is not a variable Cadenza records from detailed cells (v, cai, "
                   "ica, ina, ik, eca)",
-                  b->file ? b->file : cfg->path, b->name, last->valuestring);
+                  b->file ? b->file : cfg->path, b->name, name);
 }
 
 static cz_status block_sections(const cz_config *cfg, const cz_cfg_block *b) {
@@ -168,12 +177,11 @@ cz_status cz_bio_reports_check(const cz_config *cfg) {
   for (size_t i = 0; i < cfg->nreports; i++) {
     const cz_cfg_block *b = &cfg->reports[i];
     if (!is_membrane_block(b)) continue;
-    const char *label = NULL, *units = NULL;
-    variable var;
+    const char *label = NULL;
     report r;
     memset(&r, 0, sizeof r);
     char *path = NULL;
-    CZ_TRY(block_variable(cfg, b, &label, &var, &units));
+    CZ_TRY(block_variable(cfg, b, &label));
     CZ_TRY(block_sections(cfg, b));
     CZ_TRY(block_window(cfg, b, &r));
     CZ_TRY(block_path(cfg, b, &path));
@@ -228,13 +236,12 @@ static cz_status select_pop(const cz_node_pop *np, const uint64_t *rows, size_t 
 
 static cz_status make_report(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const size_t *pop_offset,
                              const uint8_t *is_cell, report *r) {
-  const char *label = NULL, *units = NULL;
-  CZ_TRY(block_variable(cfg, b, &label, &r->var, &units));
+  const char *label = NULL, *units = "";
+  CZ_TRY(block_variable(cfg, b, &label));
   CZ_TRY(block_sections(cfg, b));
   CZ_TRY(block_window(cfg, b, r));
   CZ_TRY(cz_strdup(b->name, &r->name));
   CZ_TRY(cz_strdup(label, &r->label));
-  CZ_TRY(cz_strdup(units, &r->units));
   CZ_TRY(block_path(cfg, b, &r->path));
   const cJSON *cells = b->node_set;
   cJSON *fallback = NULL;
@@ -257,10 +264,15 @@ static cz_status make_report(const cz_config *cfg, const cz_cfg_block *b, const 
   }
   cz_ns_selection_destroy(&sel);
   CZ_TRY(st);
-  CZ_CHECK(total > 0, CZ_ERR_CONFIG, "%s: %s selects no biophysical cell", b->file ? b->file : cfg->path, where);
+  /* Only detailed cells are recorded, as BMTK records them; with none the file holds none. */
+  if (total == 0)
+    cz_log_warn("%s: %s selects no biophysical cell; only biophysical cells are recorded, so %s holds no cell",
+                b->file ? b->file : cfg->path, where, r->path);
+  else CZ_TRY(variable_of(cfg, b, label, &r->var, &units));
+  CZ_TRY(cz_strdup(units, &r->units));
   const int64_t steps = cfg->nsteps_block > 0 ? cfg->nsteps_block : DEFAULT_BLOCK_STEPS;
   size_t rows = (size_t)(steps / r->every > 0 ? steps / r->every : 1);
-  const size_t max_rows = BLOCK_BYTES / (sizeof(double) * total);
+  const size_t max_rows = BLOCK_BYTES / (sizeof(double) * (total ? total : 1));
   r->rows_block = rows < max_rows ? rows : (max_rows ? max_rows : 1);
   return CZ_OK;
 }

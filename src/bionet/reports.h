@@ -1,11 +1,12 @@
 /* Membrane reports of the detailed cells (bionet-spec.md §7.2; module membrane_report).
  *
- * Config: cells (a node set; only its biophysical cells are recorded), variable_name (v,
- * cai, ica, ina, ik or eca; a list records its first name, as BMTK's file holds one
- * variable), sections ("soma": one element per cell, the soma centre, element_ids [0],
- * element_pos [0.5]), file_name (default "<name>.h5" under output_dir). Anything else is
- * refused naming the key and the config file. Columns are the recorded cells of each
- * population in ascending node id.
+ * Config: cells (a node set; only its biophysical cells are recorded: a report that selects
+ * none is written with no cell, and warned about), variable_name (v, cai, ica, ina, ik or eca,
+ * or a list of one of them: BMTK writes the last of several variables under the first one's
+ * name, so several are refused), sections ("soma": one element per cell, the soma centre,
+ * element_ids [0], element_pos [0.5]), file_name (default "<name>.h5" under output_dir), dt,
+ * start_time and end_time (reports-spec §2). Anything else is refused naming the key and the
+ * config file. Columns are the recorded cells of each population in ascending node id.
  *
  * Rows. Row r holds the value after step r, that is at t = (r + 1) dt, while mapping/time
  * says [0, tstop, dt] (BMTK's convention): every step is a row.

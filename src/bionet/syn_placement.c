@@ -1,5 +1,6 @@
 #include "bionet/syn_placement.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,4 +117,57 @@ void cz_syn_candidates(const cz_seg_table *t, const int32_t *types, size_t ntype
   const double sum = cz_numpy_sum(p, m);
   for (size_t k = 0; k < m; k++) p[k] /= sum;
   *n = m;
+}
+
+/* The names of a Python list literal of strings, or of one bare name. */
+static cz_status parse_sections(const char *text, const char *where, cz_syn_rule *r) {
+  r->ntypes = 0;
+  const char *p = text;
+  while (*p == ' ' || *p == '[') p++;
+  while (*p && *p != ']') {
+    char name[32];
+    size_t n = 0;
+    const char quote = (*p == '\'' || *p == '"') ? *p++ : 0;
+    while (*p && (quote ? *p != quote : (*p != ',' && *p != ']' && *p != ' ')) && n + 1 < sizeof name) name[n++] = *p++;
+    name[n] = '\0';
+    if (quote && *p == quote) p++;
+    const int32_t t = cz_section_type_named(name);
+    CZ_CHECK(t != 0 && r->ntypes < sizeof r->types / sizeof *r->types, CZ_ERR_FORMAT,
+             "%s: target_sections \"%s\": \"%s\" is not a section type (soma, somatic, axon, axonal, dend, basal, "
+             "apic, apical)",
+             where, text, name);
+    r->types[r->ntypes++] = t;
+    while (*p == ' ' || *p == ',') p++;
+  }
+  CZ_CHECK(r->ntypes > 0, CZ_ERR_FORMAT, "%s: target_sections \"%s\" names no section type", where, text);
+  return CZ_OK;
+}
+
+static cz_status parse_range(const char *text, const char *where, cz_syn_rule *r) {
+  cJSON *j = cJSON_Parse(text);
+  cz_status st = CZ_OK;
+  if (cJSON_IsNumber(j)) {
+    r->dmin = 0;
+    r->dmax = j->valuedouble;
+  } else if (cJSON_IsArray(j) && cJSON_GetArraySize(j) == 2 && cJSON_IsNumber(cJSON_GetArrayItem(j, 0)) &&
+             cJSON_IsNumber(cJSON_GetArrayItem(j, 1))) {
+    r->dmin = cJSON_GetArrayItem(j, 0)->valuedouble;
+    r->dmax = cJSON_GetArrayItem(j, 1)->valuedouble;
+  } else {
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: distance_range \"%s\" is not [min, max] or one number", where, text);
+  }
+  cJSON_Delete(j);
+  if (st == CZ_OK && !(r->dmin <= r->dmax && !isnan(r->dmin)))
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: distance_range \"%s\" does not go up", where, text);
+  return st;
+}
+
+cz_status cz_syn_rule_parse(const char *target_sections, const char *distance_range, const char *where, cz_syn_rule *out) {
+  memset(out, 0, sizeof *out);
+  CZ_CHECK(target_sections && distance_range, CZ_ERR_FORMAT,
+           "%s: random synapse placement (nsyns without sec_id or afferent_section_id) needs target_sections and "
+           "distance_range",
+           where);
+  CZ_TRY(parse_sections(target_sections, where, out));
+  return parse_range(distance_range, where, out);
 }

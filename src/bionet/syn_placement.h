@@ -37,6 +37,20 @@ int32_t cz_section_type_named(const char *name);
 void cz_syn_candidates(const cz_seg_table *t, const int32_t *types, size_t ntypes, double dmin, double dmax,
                        uint32_t *cand, double *p, size_t *n);
 
+/* Where an edge type places its synapses: the SWC types of its target_sections and its
+ * distance_range [dmin, dmax] (µm of path distance from soma(0)). */
+typedef struct cz_syn_rule {
+  int32_t types[8];
+  size_t ntypes;
+  double dmin, dmax;
+} cz_syn_rule;
+
+/* Parses an edge type's target_sections (a Python list literal of names, "['basal', 'apical']",
+ * or one name) and distance_range (a JSON list of two numbers, or one number x for [0, x]).
+ * A name that is no section type, an empty list or a malformed range is CZ_ERR_FORMAT naming
+ * `where` and the text. */
+cz_status cz_syn_rule_parse(const char *target_sections, const char *distance_range, const char *where, cz_syn_rule *out);
+
 /* numpy's sum of n doubles (in order below 8, else pairwise over 8-way unrolled blocks of at
  * most 128), which BMTK's normalisation uses. */
 double cz_numpy_sum(const double *a, size_t n);

@@ -12,6 +12,7 @@
 #include "bionet/build.h"
 #include "bionet/edge_order.h"
 #include "bionet/mt19937.h"
+#include "bionet/syn_activity.h"
 #include "bionet/syn_placement.h"
 #include "io/csv.h"
 #include "io/edge_columns.h"
@@ -106,6 +107,7 @@ static cz_status edge_values(const cz_edge_pop *e, size_t i, double *w, double *
  * placement rule, parsed when an edge first needs it. */
 typedef struct pop_view {
   const cz_edge_pop *e;
+  bool recurrent;     /* from a population that is not purely virtual */
   double *sec, *pos;
   const char *sec_name, *pos_name;
   cz_syn_rule *rule;  /* [ntypes] */
@@ -165,10 +167,24 @@ static cz_status rule_of(pop_view *v, size_t i, const cz_syn_rule **out) {
   return CZ_OK;
 }
 
+/* What drives a connection's target: its source through a NetCon, or, under syn_activity for a
+ * recurrent connection, the block's timestamps (source matching the filter) or nothing (a
+ * NetCon of weight 0). */
+static cz_status wire(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont, const pop_view *v, size_t i,
+                      uint64_t src, uint32_t target, double w, double delay, cz_bio_netcons *nc) {
+  if (!spont || !spont->active || !v->recurrent) return add_netcon(nc, src, target, w, delay);
+  bool match = false;
+  CZ_TRY(cz_bio_spont_matches(spont, &c->nodes[v->e->source_pop], v->e->source_row[i], &match));
+  if (!match) return add_netcon(nc, src, target, 0.0, delay);
+  for (size_t k = 0; k < spont->n; k++) CZ_TRY(cz_bio_queue_push(&th->queue, spont->times[k] + delay, target, w));
+  return CZ_OK;
+}
+
 /* BMTK's random placement (§5.4): nsyns segments drawn from the cell's stream among those of
  * the type's target_sections overlapping its distance_range, an Exp2Syn and a NetCon each. */
-static cz_status random_placement(cz_bio_thread *th, const cz_circuit *c, pop_view *v, size_t i, size_t cell,
-                                  cell_rng *rng, double nsyns, double w, double delay, uint64_t src, cz_bio_netcons *nc) {
+static cz_status random_placement(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont, pop_view *v,
+                                  size_t i, size_t cell, cell_rng *rng, double nsyns, double w, double delay, uint64_t src,
+                                  cz_bio_netcons *nc) {
   const cz_edge_pop *e = v->e;
   const cz_syn_rule *r = NULL;
   CZ_TRY(rule_of(v, i, &r));
@@ -191,14 +207,15 @@ static cz_status random_placement(cz_bio_thread *th, const cz_circuit *c, pop_vi
     const uint32_t seg = rng->cand[rng->pick[j]];
     uint32_t target = 0;
     CZ_TRY(add_synapse(th, c, e, i, (uint32_t)cz_cell_node_at(map, t->sec[seg], t->x[seg]), &target));
-    CZ_TRY(add_netcon(nc, src, target, w, delay));
+    CZ_TRY(wire(th, c, spont, v, i, src, target, w, delay, nc));
   }
   return CZ_OK;
 }
 
 /* Edge i of a population onto detailed cell `cell`: preselected, else random placement. */
-static cz_status connect_to_cell(cz_bio_thread *th, const cz_circuit *c, const size_t *pop_offset, pop_view *v, size_t i,
-                                 size_t cell, cell_rng *rng, cz_bio_netcons *nc) {
+static cz_status connect_to_cell(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont,
+                                 const size_t *pop_offset, pop_view *v, size_t i, size_t cell, cell_rng *rng,
+                                 cz_bio_netcons *nc) {
   const cz_edge_pop *e = v->e;
   double w = 0, delay = 0, nsyns = 0;
   CZ_TRY(edge_values(e, i, &w, &delay, &nsyns));
@@ -206,30 +223,32 @@ static cz_status connect_to_cell(cz_bio_thread *th, const cz_circuit *c, const s
   if (v->sec && !isnan(v->sec[i])) {
     uint32_t target = 0;
     CZ_TRY(preselected(th, c, v, i, cell, &target));
-    return add_netcon(nc, src, target, w, delay);
+    return wire(th, c, spont, v, i, src, target, w, delay, nc);
   }
   CZ_CHECK(!isnan(nsyns), CZ_ERR_FORMAT,
            "%s: edge %llu of %s onto a detailed cell has neither a section (sec_id, afferent_section_id) nor nsyns for "
            "random placement",
            e->file, (unsigned long long)cz_edge_file_row(e, i), e->name);
-  return random_placement(th, c, v, i, cell, rng, nsyns, w, delay, src, nc);
+  return random_placement(th, c, spont, v, i, cell, rng, nsyns, w, delay, src, nc);
 }
 
 /* Edge i onto artificial cell `art`: a NetCon of weight syn_weight, times the synapse's sign
  * and nsyns where its group has nsyns (BMTK's rule). */
-static cz_status connect_to_art(const cz_circuit *c, const size_t *pop_offset, const pop_view *v, size_t i, size_t art,
-                                cz_bio_netcons *nc) {
+static cz_status connect_to_art(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont, const size_t *pop_offset,
+                                const pop_view *v, size_t i, size_t art, cz_bio_netcons *nc) {
   const cz_edge_pop *e = v->e;
   double w = 0, delay = 0, nsyns = 0;
   CZ_TRY(edge_values(e, i, &w, &delay, &nsyns));
   if ((!v->sec || isnan(v->sec[i])) && !isnan(nsyns)) w = w * synapse_sign(c, e, i) * nsyns;
-  return add_netcon(nc, pop_offset[e->source_pop] + e->source_row[i], cz_ev_target(CZ_EV_ARTIFICIAL, (uint32_t)art), w,
-                    delay);
+  return wire(th, c, spont, v, i, pop_offset[e->source_pop] + e->source_row[i],
+              cz_ev_target(CZ_EV_ARTIFICIAL, (uint32_t)art), w, delay, nc);
 }
 
-static cz_status open_view(const cz_edge_pop *e, pop_view *v) {
+static cz_status open_view(const cz_circuit *c, const cz_edge_pop *e, pop_view *v) {
   memset(v, 0, sizeof *v);
   v->e = e;
+  const cz_node_pop *src = &c->nodes[e->source_pop];
+  v->recurrent = !(src->n > 0 && src->nvirtual == src->n);
   CZ_TRY(first_column(e, "sec_id", "afferent_section_id", &v->sec, &v->sec_name));
   CZ_TRY(first_column(e, "sec_x", "afferent_section_pos", &v->pos, &v->pos_name));
   CZ_NEW(v->rule, e->ntypes + 1);
@@ -270,8 +289,8 @@ static uint32_t bmtk_gid(const cz_circuit *c, const size_t *pop_offset, const cz
 }
 
 /* Every unit's edges, population by population in draw order. */
-static cz_status connect_units(cz_bio_thread *th, const cz_circuit *c, const size_t *pop_offset, const cz_edge_plan *plan,
-                               pop_view *views, cz_bio_netcons *nc) {
+static cz_status connect_units(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont, const size_t *pop_offset,
+                               const cz_edge_plan *plan, pop_view *views, cz_bio_netcons *nc) {
   cell_rng rng;
   memset(&rng, 0, sizeof rng);
   cz_status st = size_rng(th, &rng);
@@ -282,8 +301,8 @@ static cz_status connect_units(cz_bio_thread *th, const cz_circuit *c, const siz
       for (size_t j = plan->off[k][u]; st == CZ_OK && j < plan->off[k][u + 1]; j++) {
         const size_t i = plan->edges[k][j];
         if (!rng.seeded) rng.seed = bmtk_gid(c, pop_offset, views[k].e, i);
-        st = u < ncells ? connect_to_cell(th, c, pop_offset, &views[k], i, u, &rng, nc)
-                        : connect_to_art(c, pop_offset, &views[k], i, u - ncells, nc);
+        st = u < ncells ? connect_to_cell(th, c, spont, pop_offset, &views[k], i, u, &rng, nc)
+                        : connect_to_art(th, c, spont, pop_offset, &views[k], i, u - ncells, nc);
       }
   }
   free_rng(&rng);
@@ -304,9 +323,12 @@ cz_status cz_bio_connect_edges(cz_bio_thread *th, const cz_config *cfg, const cz
   free(unit);
   CZ_TRY(st);
   pop_view *views = cz_calloc(plan.npops + 1, sizeof *views);
+  cz_bio_spont spont = {0};
   if (!views) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t k = 0; st == CZ_OK && k < plan.npops; k++) st = open_view(&c->edges[plan.pop[k]], &views[k]);
-  if (st == CZ_OK) st = connect_units(th, c, ix->pop_offset, &plan, views, nc);
+  if (st == CZ_OK) st = cz_bio_spont_read(cfg, &spont);
+  for (size_t k = 0; st == CZ_OK && k < plan.npops; k++) st = open_view(c, &c->edges[plan.pop[k]], &views[k]);
+  if (st == CZ_OK) st = connect_units(th, c, &spont, ix->pop_offset, &plan, views, nc);
+  cz_bio_spont_free(&spont);
   for (size_t k = 0; views && k < plan.npops; k++) close_view(&views[k]);
   free(views);
   cz_edge_plan_free(&plan);

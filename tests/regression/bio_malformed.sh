@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Malformed BioNet folders: each case is bmtk's bio_1cell (one NeuroML2 cell, a virtual cell
-# through 12 Exp2Syn) with one thing wrong, in a folder of its own whose small files are
-# written here (the shared morphology, models and HDF5 files are used in place). Each must
+# through 12 Exp2Syn), or for random synapse placement and syn_activity bmtk's
+# inputs_syn_activity, with one thing wrong, in a folder of its own whose small files are
+# written here (the shared morphologies, models and HDF5 files are used in place). Each must
 # make `cadenza run` and `cadenza check` exit 2 with one error line that names the file and
 # the key or line at fault, and leave no output folder behind. The unchanged folder runs.
 #   bio_malformed.sh CADENZA
@@ -69,6 +70,13 @@ refused() {
   n=$((n + 1))
   local d="$tmp/case$n"
   make_case "$d"
+  check_refusal "$name" "$d" "$@"
+}
+
+# check_refusal NAME DIR NEEDLE...: DIR/config.json run and checked as `refused` says.
+check_refusal() {
+  local name=$1 d=$2
+  shift 2
   "$cadenza" run "$d/config.json" --no-progress > "$d/run.txt" 2>&1
   local rc=$?
   [ $rc -eq 2 ] || fail "$name: cadenza run exited $rc, want 2: $(tail -3 "$d/run.txt")"
@@ -192,6 +200,51 @@ defaults; reports='"e": {"module": "extracellular", "cells": [0], "electrode_pos
 refused ecp_electrodes_no_z "two_columns.csv" "z_pos"
 defaults; reports='"e": {"module": "extracellular", "electrode_positions": "'"$comp"'/recXelectrodes/linear_electrode.csv"}'
 refused ecp_no_cells "reports.e" "node_set None"
+
+# ---- random placement and syn_activity, on bmtk's inputs_syn_activity (9_cells with recurrent
+# nsyns edges); its cortex-to-cortex edge types and the syn_activity block vary
+sa="$data/bmtk/examples/inputs_syn_activity"
+sa=$(cd "$sa" && pwd)
+shared=$(cd "$sa/../../../sonata/examples/shared_components" && pwd)
+spont='"spont": {"input_type": "syn_activity", "module": "syn_activity", "precell_filter": {"model_name": "Scnn1a"}, "timestamps": [100.0, 300.0]}'
+sa_refused() { # NAME EDGE_TYPES_SED SPONT NEEDLE...
+  local name=$1 edit=$2 block=$3
+  shift 3
+  n=$((n + 1))
+  local d="$tmp/case$n"
+  mkdir -p "$d"
+  sed "$edit" "$sa/network/cortex_cortex_edge_types.csv" > "$d/cc_types.csv"
+  local nw="$sa/network"
+  cat > "$d/config.json" <<JSON
+{
+  "run": {"tstop": 50.0, "dt": 0.1, "dL": 20.0, "spike_threshold": -15},
+  "target_simulator": "NEURON",
+  "conditions": {"celsius": 34.0, "v_init": -80},
+  "inputs": {"exc": {"input_type": "spikes", "module": "sonata", "input_file": "$sa/inputs/exc_spike_trains.h5", "node_set": {"population": "excvirt"}},
+             $block},
+  "output": {"output_dir": "$d/out", "spikes_file": "spikes.h5"},
+  "components": {"morphologies_dir": "$shared/morphologies", "synaptic_models_dir": "$shared/synaptic_models",
+                 "biophysical_neuron_models_dir": "$shared/biophysical_neuron_templates"},
+  "networks": {
+    "nodes": [{"nodes_file": "$nw/cortex_nodes.h5", "node_types_file": "$nw/cortex_node_types.csv"},
+              {"nodes_file": "$nw/excvirt_nodes.h5", "node_types_file": "$nw/excvirt_node_types.csv"}],
+    "edges": [{"edges_file": "$nw/excvirt_cortex_edges.h5", "edge_types_file": "$nw/excvirt_cortex_edge_types.csv"},
+              {"edges_file": "$nw/cortex_cortex_edges.h5", "edge_types_file": "$d/cc_types.csv"}]
+  }
+}
+JSON
+  check_refusal "$name" "$d" "$@"
+}
+sa_refused distance_range_unreachable 's/"\[0.0, 150.0\]"/"[1e6, 2e6]"/' "$spont" "cortex_cortex_edges.h5" \
+  "no segment of its target" "[1e+06, 2e+06]"
+sa_refused target_sections_unknown "s/'basal', 'apical'/'basal', 'spine'/" "$spont" "cc_types.csv: edge type 100" '"spine"'
+sa_refused distance_range_malformed 's/"\[0.0, 150.0\]"/"[0.0, wide]"/' "$spont" "cc_types.csv: edge type 100" "distance_range"
+sa_refused syn_activity_filter_key 's/x/x/' \
+  '"spont": {"input_type": "syn_activity", "module": "syn_activity", "precell_filter": {"layer": "L4"}, "timestamps": [100.0]}' \
+  "inputs.spont.precell_filter" "no attribute layer"
+sa_refused syn_activity_no_timestamps 's/x/x/' \
+  '"spont": {"input_type": "syn_activity", "module": "syn_activity", "precell_filter": {"model_name": "Scnn1a"}}' \
+  "inputs.spont" "timestamps"
 
 echo "$n malformed folders, $fails failures"
 [ "$fails" -eq 0 ] && [ "$n" -ge 25 ]

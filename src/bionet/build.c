@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/sort.h"
 #include "base/str.h"
 #include "io/csv.h"
 #include "io/node_sets.h"
@@ -254,6 +255,136 @@ static cz_status iclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz_
   }
   cz_ns_selection_destroy(&selection);
   return st;
+}
+
+/* A SEClamp member: a number (the same for all levels), a list of up to three numbers (one set
+ * for every cell), or a list of such sets, one for every cell or one for all. out[k][0..2] for
+ * the k-th of n cells; *found false when the member is absent. */
+static cz_status clamp_levels(const cz_cfg_block *b, const char *key, size_t n, double (*out)[3], size_t *nvals,
+                              bool *found) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(b->json, key);
+  *found = j != NULL;
+  if (!j) return CZ_OK;
+  const bool nested = cJSON_IsArray(j) && cJSON_IsArray(cJSON_GetArrayItem(j, 0));
+  const size_t sets = nested ? (size_t)cJSON_GetArraySize(j) : 1;
+  CZ_CHECK(sets == 1 || sets == n, CZ_ERR_CONFIG,
+           "config: inputs.%s.%s: %zu sets for %zu cells; give one set for all, or one per cell in %s", b->name, key, sets,
+           n, b->file);
+  for (size_t k = 0; k < n; k++) {
+    const cJSON *set = nested ? cJSON_GetArrayItem(j, (int)(sets == 1 ? 0 : k)) : j;
+    const size_t m = cJSON_IsArray(set) ? (size_t)cJSON_GetArraySize(set) : 3;
+    CZ_CHECK((cJSON_IsNumber(set) || cJSON_IsArray(set)) && m >= 1 && m <= 3, CZ_ERR_CONFIG,
+             "config: inputs.%s.%s: a set is a number or a list of 1 to 3 numbers in %s", b->name, key, b->file);
+    for (size_t l = 0; l < 3; l++) {
+      const cJSON *v = cJSON_IsArray(set) ? (l < m ? cJSON_GetArrayItem(set, (int)l) : NULL) : set;
+      CZ_CHECK(!v || (cJSON_IsNumber(v) && isfinite(v->valuedouble)), CZ_ERR_CONFIG,
+               "config: inputs.%s.%s: a level is not a number in %s", b->name, key, b->file);
+      out[k][l] = v ? v->valuedouble : 0.0;
+    }
+    nvals[k] = m;
+  }
+  return CZ_OK;
+}
+
+/* The series resistance of each of n cells: rs (a number, or a list of one or of n), default 1 MΩ. */
+static cz_status clamp_rs(const cz_cfg_block *b, size_t n, double *rs) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(b->json, "rs");
+  const size_t m = cJSON_IsArray(j) ? (size_t)cJSON_GetArraySize(j) : 1;
+  CZ_CHECK(!j || cJSON_IsNumber(j) || (cJSON_IsArray(j) && (m == 1 || m == n)), CZ_ERR_CONFIG,
+           "config: inputs.%s.rs: a number of MΩ, or a list of one or of one per cell in %s", b->name, b->file);
+  for (size_t k = 0; k < n; k++) {
+    const cJSON *v = !j ? NULL : cJSON_IsArray(j) ? cJSON_GetArrayItem(j, (int)(m == 1 ? 0 : k)) : j;
+    rs[k] = v && cJSON_IsNumber(v) ? v->valuedouble : 1.0;
+    CZ_CHECK(rs[k] > 0 && isfinite(rs[k]), CZ_ERR_CONFIG, "config: inputs.%s.rs: %g must be a positive number of MΩ in %s",
+             b->name, rs[k], b->file);
+  }
+  return CZ_OK;
+}
+
+/* The detailed cells a clamp block selects, in ascending BMTK gid: pairs (pop, row). */
+static cz_status clamp_cells(const cz_config *cfg, const cz_circuit *c, const cz_cfg_block *b, const char *where,
+                             size_t **pop, size_t **row, size_t *n) {
+  CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: no node_set", where);
+  const cz_ns_view view = cz_circuit_ns_view(c);
+  cz_ns_selection *sel = NULL;
+  CZ_TRY(cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &sel));
+  const size_t total = cz_ns_selection_count(sel);
+  *pop = cz_calloc(total + 1, sizeof **pop);
+  *row = cz_calloc(total + 1, sizeof **row);
+  int64_t *pairs = cz_calloc(2 * total + 2, sizeof *pairs);
+  cz_status st = *pop && *row && pairs ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  size_t m = 0;
+  for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++) {
+    const size_t k0 = m;
+    for (size_t i = 0; i < sel->n[p]; i++) {
+      const size_t r = sel->rows[p][i];
+      const cz_value mt = cz_circuit_node_attr(&c->nodes[p], r, "model_type");
+      if (mt.kind != CZ_VAL_STR || strcmp(mt.str, "biophysical") != 0) continue;
+      pairs[2 * (m - k0)] = (int64_t)cz_node_id(&c->nodes[p], r);
+      pairs[2 * (m - k0) + 1] = (int64_t)r;
+      m++;
+    }
+    cz_sort_i64_pairs(pairs, m - k0);
+    for (size_t k = k0; k < m; k++) {
+      (*pop)[k] = p;
+      (*row)[k] = (size_t)pairs[2 * (k - k0) + 1];
+    }
+  }
+  free(pairs);
+  cz_ns_selection_destroy(&sel);
+  *n = m;
+  return st;
+}
+
+/* One SEClamp block (§6.2): on soma[0](0.5) of every local cell it selects, its levels. */
+static cz_status seclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_cfg_block *b,
+                               const size_t *cell_pop, const size_t *cell_row) {
+  char where[512];
+  snprintf(where, sizeof where, "config: inputs.%s in %s", b->name, b->file);
+  size_t *pop = NULL, *row = NULL, n = 0;
+  double(*amps)[3] = NULL, (*durs)[3] = NULL, *rs = NULL;
+  size_t *na = NULL, *nd = NULL;
+  cz_status st = clamp_cells(cfg, c, b, where, &pop, &row, &n);
+  if (st == CZ_OK) {
+    amps = cz_calloc(n + 1, sizeof *amps), durs = cz_calloc(n + 1, sizeof *durs), rs = cz_calloc(n + 1, sizeof *rs);
+    na = cz_calloc(n + 1, sizeof *na), nd = cz_calloc(n + 1, sizeof *nd);
+    if (!amps || !durs || !rs || !na || !nd) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  }
+  bool has_amps = false, has_durs = false;
+  if (st == CZ_OK) st = clamp_levels(b, "amps", n, amps, na, &has_amps);
+  if (st == CZ_OK) st = clamp_levels(b, "durations", n, durs, nd, &has_durs);
+  if (st == CZ_OK && (!has_amps || !has_durs))
+    st = CZ_ERROR(CZ_ERR_CONFIG, "config: missing key \"inputs.%s.%s\" in %s", b->name, has_amps ? "durations" : "amps",
+                  b->file);
+  if (st == CZ_OK) st = clamp_rs(b, n, rs);
+  for (size_t k = 0; st == CZ_OK && k < n; k++)
+    for (int l = 0; st == CZ_OK && l < 3; l++)
+      if (durs[k][l] < 0) st = CZ_ERROR(CZ_ERR_CONFIG, "%s: durations must be >= 0", where);
+  for (size_t cell = 0; st == CZ_OK && cell < th->cells.ncells; cell++)
+    for (size_t k = 0; st == CZ_OK && k < n; k++) {
+      if (pop[k] != cell_pop[cell] || row[k] != cell_row[cell]) continue;
+      cz_seclamp sc = {.node = th->cells.soma[cell], .rs = rs[k]};
+      memcpy(sc.amp, amps[k], sizeof sc.amp);
+      memcpy(sc.dur, durs[k], sizeof sc.dur);
+      st = cz_bio_thread_add_seclamp(th, sc);
+    }
+  free(pop);
+  free(row);
+  free(amps);
+  free(durs);
+  free(rs);
+  free(na);
+  free(nd);
+  return st;
+}
+
+cz_status cz_bio_add_seclamps(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const size_t *cell_pop,
+                              const size_t *cell_row) {
+  for (size_t i = 0; i < cfg->ninputs; i++) {
+    const cz_cfg_block *b = &cfg->inputs[i];
+    if (b->enabled && b->module && strcmp(b->module, "SEClamp") == 0) CZ_TRY(seclamp_block(th, cfg, c, b, cell_pop, cell_row));
+  }
+  return CZ_OK;
 }
 
 cz_status cz_bio_add_iclamps(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const size_t *cell_pop,

@@ -52,5 +52,12 @@ cz_status cz_bio_cell_location(const cz_bio_thread *th, size_t cell, const char 
  * which node each cell is. Local. */
 cz_status cz_bio_add_iclamps(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const size_t *cell_pop,
                              const size_t *cell_row);
+/* The voltage clamps of every enabled SEClamp input (bionet-spec.md §6.2) on the cells of th:
+ * on soma[0](0.5) of each biophysical cell of the node set; amps and durations a number (three
+ * equal levels), a set of up to three levels for all, or a list of sets, one for all or one
+ * per cell in ascending gid; rs (MΩ, default 1) a number, or a list of one or one per cell.
+ * Local. */
+cz_status cz_bio_add_seclamps(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const size_t *cell_pop,
+                              const size_t *cell_row);
 
 #endif

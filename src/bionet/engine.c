@@ -226,6 +226,8 @@ static cz_status build_cells(cz_bionet_engine *e, const cz_bio_run_config *rc) {
   cz_bio_recipes_free(&cache);
   for (int t = 0; st == CZ_OK && t < e->nthreads; t++)
     st = cz_bio_add_iclamps(&e->sh[t].th, e->cfg, e->c, e->sh[t].cell_pop, e->sh[t].cell_row);
+  for (int t = 0; st == CZ_OK && t < e->nthreads; t++)
+    st = cz_bio_add_seclamps(&e->sh[t].th, e->cfg, e->c, e->sh[t].cell_pop, e->sh[t].cell_row);
   return st;
 }
 

@@ -28,6 +28,7 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b) {
   if (strcmp(type, "spikes") == 0 && name_in(b->module, SPIKE_MODULES, true)) return CZ_OK;
   if (strcmp(b->module, "IClamp") == 0 && (!b->input_type || strcmp(type, "current_clamp") == 0)) return CZ_OK;
   if (strcmp(type, "syn_activity") == 0 && strcmp(b->module, "syn_activity") == 0) return CZ_OK; /* bionet/syn_activity.h */
+  if (strcmp(b->module, "SEClamp") == 0) return CZ_OK; /* bionet/build.h */
   return CZ_ERROR(CZ_ERR_CONFIG,
                   "%s: inputs.%s: input_type \"%s\" with module \"%s\" is not an input Cadenza's detailed-cell engine "
                   "runs yet (spikes from sonata, h5, csv or nwb files; IClamp current_clamp); delete the block or set "

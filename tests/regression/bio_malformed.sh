@@ -183,6 +183,10 @@ inputs='"c": {"input_type": "current_clamp", "module": "IClamp", "node_set": "bi
 refused iclamp_section_missing "apic[400]"
 defaults; inputs='"c": {"input_type": "current_clamp", "module": "IClamp", "node_set": "nowhere", "amp": 0.1, "delay": 1, "duration": 5}'
 refused iclamp_unknown_node_set "nowhere"
+defaults; inputs='"se": {"input_type": "voltage_clamp", "module": "SEClamp", "node_set": "biocell", "amps": [-70], "durations": [100], "rs": -2}'
+refused seclamp_negative_rs "inputs.se.rs"
+defaults; inputs='"se": {"input_type": "voltage_clamp", "module": "SEClamp", "node_set": "biocell", "amps": [[-70], [-60], [-50]], "durations": [100]}'
+refused seclamp_sets_per_cell "inputs.se.amps" "3 sets for 1 cells"
 defaults; inputs='"x": {"input_type": "voltage_clamp", "module": "xstim", "node_set": "biocell"}'
 refused input_module_not_run 'module "xstim"'
 

@@ -82,3 +82,34 @@ cz_status cz_ecp_close(cz_ecp_out **pe, bool complete) {
   ecp_free(e);
   return st;
 }
+
+cz_status cz_ecp_part_create(const char *path, size_t nrows, size_t nchan) {
+  char *part = NULL;
+  CZ_TRY(cz_part_path(path, &part));
+  cz_h5file *f = NULL;
+  cz_status st = cz_h5_create(part, &f);
+  if (st == CZ_OK) st = cz_h5_create_group(f, "/ecp");
+  if (st == CZ_OK) st = cz_h5_create_f32_2d(f, "/ecp/data", nrows, nchan);
+  const cz_status closed = cz_h5_close(&f);
+  free(part);
+  return st != CZ_OK ? st : closed;
+}
+
+cz_status cz_ecp_part_write(const char *path, size_t row0, size_t nrows, size_t nchan, const float *data) {
+  char *part = NULL;
+  CZ_TRY(cz_part_path(path, &part));
+  cz_h5file *f = NULL;
+  cz_status st = cz_h5_open_rw(part, &f);
+  if (st == CZ_OK) st = cz_h5_write_f32_rows(f, "/ecp/data", row0, nrows, nchan, data);
+  const cz_status closed = cz_h5_close(&f);
+  free(part);
+  return st != CZ_OK ? st : closed;
+}
+
+cz_status cz_ecp_part_commit(const char *path) {
+  char *part = NULL;
+  CZ_TRY(cz_part_path(path, &part));
+  const cz_status st = cz_part_commit(part, path);
+  free(part);
+  return st;
+}

@@ -29,4 +29,12 @@ cz_status cz_ecp_commit_rows(cz_ecp_out *e, double last);
 /* Closes the file; complete renames it into place. Always frees. Local. */
 cz_status cz_ecp_close(cz_ecp_out **e, bool complete);
 
+/* One cell's contribution file (BMTK's contributions_dir layout: /ecp/data float32 [rows,
+ * channels] and nothing else), written block by block by the rank that simulates the cell
+ * without holding the file open between blocks: created as <path>.part, rows written, then
+ * renamed into place. Local. */
+cz_status cz_ecp_part_create(const char *path, size_t nrows, size_t nchan);
+cz_status cz_ecp_part_write(const char *path, size_t row0, size_t nrows, size_t nchan, const float *data);
+cz_status cz_ecp_part_commit(const char *path);
+
 #endif

@@ -123,6 +123,10 @@ cz_status cz_h5_create_f64_2d(cz_h5file *f, const char *path, size_t rows, size_
  * (nrows or ncols may be 0 on some ranks). */
 cz_status cz_h5_write_f64_cols(cz_h5file *f, const char *path, size_t row0, size_t nrows, const uint64_t *cols,
                                size_t ncols, const double *data);
+/* The same for float32 data written by one process: a [rows, cols] dataset allocated and never
+ * filled, and whole rows [row0, row0 + nrows) written from data ([nrows][cols]). */
+cz_status cz_h5_create_f32_2d(cz_h5file *f, const char *path, size_t rows, size_t cols);
+cz_status cz_h5_write_f32_rows(cz_h5file *f, const char *path, size_t row0, size_t nrows, size_t ncols, const float *data);
 /* Overwrites n values at offset of an existing 1-D float64 dataset (collective; n may be 0). */
 cz_status cz_h5_overwrite_f64(cz_h5file *f, const char *path, size_t offset, size_t n, const double *data);
 /* Pushes everything written so far to the file system (collective in a parallel file). */

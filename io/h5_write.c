@@ -170,6 +170,27 @@ cz_status cz_h5_write_f64_cols(cz_h5file *f, const char *path, size_t row0, size
   return st;
 }
 
+cz_status cz_h5_create_f32_2d(cz_h5file *f, const char *path, size_t rows, size_t cols) {
+  const hsize_t dims[2] = {(hsize_t)rows, (hsize_t)cols};
+  return cz_h5_create_unfilled(f, path, H5T_IEEE_F32LE, 2, dims);
+}
+
+cz_status cz_h5_write_f32_rows(cz_h5file *f, const char *path, size_t row0, size_t nrows, size_t ncols, const float *data) {
+  if (nrows == 0 || ncols == 0) return CZ_OK;
+  hid_t d = H5Dopen2(f->id, path, H5P_DEFAULT);
+  hid_t space = d >= 0 ? H5Dget_space(d) : -1;
+  const hsize_t n = (hsize_t)(nrows * ncols), off[2] = {(hsize_t)row0, 0}, cnt[2] = {(hsize_t)nrows, (hsize_t)ncols};
+  hid_t mspace = H5Screate_simple(1, &n, NULL);
+  bool ok = space >= 0 && mspace >= 0 && H5Sselect_hyperslab(space, H5S_SELECT_SET, off, NULL, cnt, NULL) >= 0;
+  if (ok) ok = H5Dwrite(d, H5T_NATIVE_FLOAT, mspace, space, H5P_DEFAULT, data) >= 0;
+  cz_status st = ok ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write rows %zu-%zu of dataset %s", row0,
+                                         row0 + nrows, path);
+  if (mspace >= 0) H5Sclose(mspace);
+  if (space >= 0) H5Sclose(space);
+  if (d >= 0 && H5Dclose(d) < 0 && st == CZ_OK) st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
+  return st;
+}
+
 cz_status cz_h5_overwrite_f64(cz_h5file *f, const char *path, size_t offset, size_t n, const double *data) {
   return cz_h5_write_1d_at(f, path, CZ_H5_ELEM_F64, offset, n, data);
 }

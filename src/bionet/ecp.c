@@ -32,6 +32,8 @@ typedef struct probe {
   size_t nseg;
   uint32_t *node; /* [nseg] the segments' cable nodes */
   double *tr;     /* [nseg][nchan] mV per nA */
+  char *cpath;    /* the cell's contribution file, when the block asks for them */
+  float *cbuf;    /* [cap_rows][nchan] its buffered rows */
 } probe;
 
 typedef struct thread_part {
@@ -43,6 +45,7 @@ typedef struct thread_part {
 
 typedef struct ecp_block {
   char *name, *path, *where;
+  char *contrib_dir;   /* contributions_dir (absolute), or NULL */
   size_t nchan;
   double *el;          /* [nchan][3] µm */
   min_mode min;
@@ -150,10 +153,12 @@ static cz_status block_path(const cz_config *cfg, const cz_cfg_block *b, char **
 }
 
 static cz_status parse_block(const cz_config *cfg, const cz_cfg_block *b, ecp_block *k) {
-  CZ_CHECK(!cJSON_GetObjectItemCaseSensitive(b->json, "contributions_dir"), CZ_ERR_CONFIG,
-           "%s: reports.%s.contributions_dir: per-cell contribution files are not written by Cadenza yet; remove the key "
-           "to write the total potential",
-           file_of(cfg, b), b->name);
+  const cJSON *cd = cJSON_GetObjectItemCaseSensitive(b->json, "contributions_dir");
+  CZ_CHECK(!cd || (cJSON_IsString(cd) && cd->valuestring[0]), CZ_ERR_CONFIG,
+           "%s: reports.%s.contributions_dir must be a folder name", file_of(cfg, b), b->name);
+  if (cd)
+    CZ_TRY(cz_path_is_absolute(cd->valuestring) ? cz_strdup(cd->valuestring, &k->contrib_dir)
+                                                 : cz_path_join(cfg->output_dir, cd->valuestring, &k->contrib_dir));
   const cJSON *bounds = cJSON_GetObjectItemCaseSensitive(b->json, "cell_bounds");
   CZ_CHECK(b->node_set || bounds, CZ_ERR_CONFIG, "%s: reports.%s: Unable to load or find node_set None (give cells or cell_bounds)",
            file_of(cfg, b), b->name);
@@ -171,6 +176,7 @@ static void free_block(ecp_block *k, int nthreads) {
   free(k->name);
   free(k->path);
   free(k->where);
+  free(k->contrib_dir);
   free(k->el);
   free(k->rec);
   for (int t = 0; k->acc && t < nthreads; t++) free(k->acc[t]);
@@ -288,8 +294,8 @@ static double transfer(const double p0[3], const double p1[3], const double el[3
   return log((up + sqrt(up * up + rperp2)) / (low + sqrt(low * low + rperp2))) / L / (4.0 * CZ_PI * SIGMA);
 }
 
-static cz_status add_probe(cz_bio_ecp *e, size_t blk, const cz_node_pop *np, size_t row, int tid, const cz_bio_thread *th,
-                           size_t cell) {
+static cz_status add_probe(cz_bio_ecp *e, size_t blk, const cz_node_pop *np, size_t row, uint64_t bmtk_gid, int tid,
+                           const cz_bio_thread *th, size_t cell) {
   const ecp_block *k = &e->b[blk];
   const cz_seg_shape *sh = &th->cells.shape[cell];
   const cz_cell_nodes *map = &th->cells.map[cell];
@@ -303,6 +309,11 @@ static cz_status add_probe(cz_bio_ecp *e, size_t blk, const cz_node_pop *np, siz
   pr->tr = cz_calloc(sh->n * k->nchan + 1, sizeof *pr->tr);
   CZ_CHECK(pr->node && pr->tr, CZ_ERR_NOMEM, "out of memory");
   tp->n++;
+  if (k->contrib_dir) { /* named by BMTK's gid (bionet-spec.md §7.3) */
+    char name[64];
+    snprintf(name, sizeof name, "%llu.h5", (unsigned long long)bmtk_gid);
+    CZ_TRY(cz_path_join(k->contrib_dir, name, &pr->cpath));
+  }
   double R[9];
   rotation(attr_num(np, row, "rotation_angle_xaxis"), attr_num(np, row, "rotation_angle_yaxis"),
            attr_num(np, row, "rotation_angle_zaxis"), R);
@@ -334,12 +345,25 @@ cz_status cz_bio_ecp_bind(cz_bio_ecp *e, const cz_circuit *c, size_t pop, size_t
   for (size_t b = 0; b < e->n; b++)
     if (e->b[b].rec[gid]) {
       CZ_CHECK(th->cells.shape && th->i_m, CZ_ERR_INTERNAL, "cell %zu was built without its shape", gid);
-      CZ_TRY(add_probe(e, b, &c->nodes[pop], row, tid, th, cell));
+      CZ_TRY(add_probe(e, b, &c->nodes[pop], row, gid - row + cz_node_id(&c->nodes[pop], row), tid, th, cell));
     }
   return CZ_OK;
 }
 
 /* ------------------------------------------------------------------ the run */
+
+/* This rank's cells' contribution files, and their buffers. */
+static cz_status open_contributions(cz_bio_ecp *e, size_t nrows) {
+  for (int t = 0; t < e->nthreads; t++)
+    for (size_t q = 0; q < e->th[t].n; q++) {
+      probe *pr = &e->th[t].p[q];
+      if (!pr->cpath) continue;
+      const ecp_block *k = &e->b[pr->block];
+      CZ_NEW(pr->cbuf, k->cap_rows * k->nchan + 1);
+      CZ_TRY(cz_ecp_part_create(pr->cpath, nrows, k->nchan));
+    }
+  return CZ_OK;
+}
 
 cz_status cz_bio_ecp_open(cz_bio_ecp *e, const cz_timegrid *tg, bool leader) {
   e->tg = tg;
@@ -363,9 +387,12 @@ cz_status cz_bio_ecp_open(cz_bio_ecp *e, const cz_timegrid *tg, bool leader) {
   }
   for (int t = 0; t < e->nthreads; t++) CZ_NEW(e->th[t].contrib, most);
   cz_status st = CZ_OK;
-  for (size_t b = 0; st == CZ_OK && b < e->n && leader; b++)
+  for (size_t b = 0; st == CZ_OK && b < e->n && leader; b++) {
     st = cz_ecp_create(e->b[b].path, (size_t)tg->nsteps, e->b[b].nchan, 0.0, e->cfg->dt, &e->b[b].out);
-  return cz_comm_agree(st);
+    if (st == CZ_OK && e->b[b].contrib_dir) st = cz_path_make_dirs(e->b[b].contrib_dir);
+  }
+  CZ_TRY(cz_comm_agree(st));
+  return cz_comm_agree(open_contributions(e, (size_t)tg->nsteps));
 }
 
 /* Adds v to a (row, channel) accumulator as fixed-point limbs, or counts it as an infinity. */
@@ -396,6 +423,8 @@ void cz_bio_ecp_sample(cz_bio_ecp *e, int tid, int64_t u) {
     }
     uint64_t *acc = &k->acc[tid][row * nc * WORDS];
     for (size_t ch = 0; ch < nc; ch++) accumulate(&acc[ch * WORDS], c[ch]);
+    if (pr->cbuf)
+      for (size_t ch = 0; ch < nc; ch++) pr->cbuf[row * nc + ch] = (float)c[ch];
   }
 }
 
@@ -412,6 +441,17 @@ static double value_of(const uint64_t *w) {
   l1 -= carry * ((int64_t)1 << LIMB_BITS);
   l2 += carry;
   return (double)l2 + ((double)l1 + (double)l0 / LIMB_SCALE) / LIMB_SCALE;
+}
+
+/* The buffered rows of this rank's contribution files of block b. */
+static cz_status flush_contributions(const cz_bio_ecp *e, size_t b, size_t nrows) {
+  for (int t = 0; t < e->nthreads; t++)
+    for (size_t q = 0; q < e->th[t].n; q++) {
+      const probe *pr = &e->th[t].p[q];
+      if (pr->block == b && pr->cpath)
+        CZ_TRY(cz_ecp_part_write(pr->cpath, (size_t)e->buf_first, nrows, e->b[b].nchan, pr->cbuf));
+    }
+  return CZ_OK;
 }
 
 static cz_status flush_block(cz_bio_ecp *e, ecp_block *k, size_t nrows) {
@@ -431,6 +471,7 @@ static cz_status flush_block(cz_bio_ecp *e, ecp_block *k, size_t nrows) {
     if (st == CZ_OK) st = cz_ecp_commit_rows(k->out, last ? e->cfg->tstop : (double)(row0 + nrows) * e->cfg->dt);
   }
   memset(sum, 0, words * sizeof *sum);
+  if (st == CZ_OK && k->contrib_dir) st = flush_contributions(e, (size_t)(k - e->b), nrows);
   return cz_comm_agree(st);
 }
 
@@ -456,8 +497,12 @@ cz_status cz_bio_ecp_close(cz_bio_ecp **pe, bool complete) {
   }
   for (int t = 0; e->th && t < e->nthreads; t++) {
     for (size_t q = 0; q < e->th[t].n; q++) {
-      free(e->th[t].p[q].node);
-      free(e->th[t].p[q].tr);
+      probe *pr = &e->th[t].p[q];
+      if (complete && pr->cpath && pr->cbuf && st == CZ_OK) st = cz_ecp_part_commit(pr->cpath);
+      free(pr->node);
+      free(pr->tr);
+      free(pr->cpath);
+      free(pr->cbuf);
     }
     free(e->th[t].p);
     free(e->th[t].contrib);

@@ -6,9 +6,11 @@
  * Config: electrode_positions (required; a space-separated table with x_pos, y_pos, z_pos in
  * µm, one channel per row), cells (a node set) or cell_bounds ([lo, hi], gids inclusive),
  * minimum_distance (absent, 0 or null: none; "auto": each segment's radius; a number),
- * file_name (default "<block>.h5" under output_dir). variable_name and electrode_channels are
- * accepted and ignored, as BMTK ignores them (every channel is written). contributions_dir is
- * refused for now. Only biophysical cells contribute.
+ * file_name (default "<block>.h5" under output_dir), contributions_dir (a folder, under
+ * output_dir when relative, of one file per recorded cell named by its BMTK gid, "<gid>.h5",
+ * holding only /ecp/data, float32: the cell's own potential; each rank writes its cells').
+ * variable_name and electrode_channels are accepted and ignored, as BMTK ignores them (every
+ * channel is written). Only biophysical cells contribute.
  *
  * Geometry: each recorded cell's segments (bionet/seg_shape.h) shifted by the soma centre,
  * rotated by Rx(rotation_angle_xaxis) Ry(..yaxis) Rz(..zaxis) and moved to the node's x, y, z.

@@ -34,10 +34,12 @@
  *   report_check ecp EXPECTED ACTUAL ROWS REL
  *     the ECP files (/ecp/data, /ecp/time, /ecp/channel_id): ACTUAL has EXPECTED's channels and
  *     channel ids, data in mV, and over the first ROWS rows every channel's RMS difference is at
- *     most REL times that channel's RMS in EXPECTED. Prints the largest such ratio.
- *   report_check ecp_sum TOTAL PART...
+ *     most REL times that channel's RMS in EXPECTED (a sample that is the same infinity in both
+ *     counts as equal). Prints the largest such ratio.
+ *   report_check ecp_sum [--tolerance REL] TOTAL PART...
  *     the ECP file TOTAL is, sample by sample, the sum of the PART files (each cell's
- *     contribution) within 1e-12 of the largest |sample| of TOTAL. */
+ *     contribution, float64 or float32) within REL (default 1e-12) of the largest |sample|
+ *     of TOTAL. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -421,12 +423,13 @@ static int ecp(const char *expected, const char *actual, size_t rows, double rel
   for (size_t c = 0; !bad && c < ce; c++) {
     double se = 0, sd = 0;
     for (size_t r = 0; r < rows; r++) {
-      const double e = de[r * ce + c], d = da[r * ca + c] - e;
+      const double e = de[r * ce + c], a = da[r * ca + c];
+      if (!isfinite(e) && a == e) continue; /* the same infinity */
       se += e * e;
-      sd += d * d;
+      sd += (a - e) * (a - e);
     }
     const double ratio = se > 0 ? sqrt(sd / se) : (sd > 0 ? INFINITY : 0);
-    if (!(ratio <= worst)) {
+    if (!(ratio <= worst) && !isnan(worst)) { /* a NaN (an infinity in one file only) stays the worst */
       worst = ratio;
       worst_ch = c;
     }
@@ -446,7 +449,7 @@ static int ecp(const char *expected, const char *actual, size_t rows, double rel
   return bad;
 }
 
-static int ecp_sum(const char *total, char **parts, size_t nparts) {
+static int ecp_sum(const char *total, char **parts, size_t nparts, double rel) {
   cz_h5file *f = NULL;
   double *t = NULL, *sum = NULL;
   size_t rows = 0, cols = 0;
@@ -469,7 +472,7 @@ static int ecp_sum(const char *total, char **parts, size_t nparts) {
   if (!bad) {
     printf("report_check: %s: the %zu parts add up to it within %.3g mV (largest |sample| %.3g mV)\n", total, nparts,
            worst, top);
-    if (!(worst <= 1e-12 * top) || top == 0) bad = fail("%s: the parts do not add up to %s", total, "it");
+    if (!(worst <= rel * top) || top == 0) bad = fail("%s: the parts do not add up to %s", total, "it");
   }
   free(t);
   free(sum);
@@ -510,14 +513,16 @@ int main(int argc, char **argv) {
     return clamp(argv + 2, (size_t)(argc - 9) / 3);
   if (argc == 4 && strcmp(argv[1], "prefix") == 0) return prefix(argv[2], argv[3]);
   if (argc == 8 && strcmp(argv[1], "rows") == 0) return rows(argv + 2);
-  if (argc >= 4 && strcmp(argv[1], "ecp_sum") == 0) return ecp_sum(argv[2], argv + 3, (size_t)(argc - 3));
+  if (argc >= 6 && strcmp(argv[1], "ecp_sum") == 0 && strcmp(argv[2], "--tolerance") == 0)
+    return ecp_sum(argv[4], argv + 5, (size_t)(argc - 5), atof(argv[3]));
+  if (argc >= 4 && strcmp(argv[1], "ecp_sum") == 0) return ecp_sum(argv[2], argv + 3, (size_t)(argc - 3), 1e-12);
   if (argc == 6 && strcmp(argv[1], "ecp") == 0) return ecp(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if ((argc == 5 || argc == 6) && strcmp(argv[1], "match") == 0)
     return match(argv[2], argv[3], atof(argv[4]), argc == 6 ? atof(argv[5]) : INFINITY);
   if ((argc == 4 || argc == 5) && strcmp(argv[1], "spikes") == 0) return spikes(argv[2], argv[3], argc == 5 ? atof(argv[4]) : 1.0);
   fprintf(stderr, "usage: report_check layout FILE [--strict] | clamp FILE POP NODE E_L C_M TAU_M AMP DELAY DURATION DT | "
                   "clamps FILE POP NODE E_L C_M TAU_M DT AMP DELAY DURATION [AMP DELAY DURATION ...] | "
-                  "match EXPECTED ACTUAL RMS_TOL [MAX_TOL] | ecp EXPECTED ACTUAL ROWS REL | ecp_sum TOTAL PART... | "
+                  "match EXPECTED ACTUAL RMS_TOL [MAX_TOL] | ecp EXPECTED ACTUAL ROWS REL | ecp_sum [--tolerance REL] TOTAL PART... | "
                   "prefix PARTIAL COMPLETE | rows FILE POP ROWS FIRST LAST STEP | spikes FILE SPIKES.h5 [DROP_MV]\n");
   return 2;
 }

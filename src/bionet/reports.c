@@ -10,6 +10,7 @@
 #include "base/mem.h"
 #include "base/sort.h"
 #include "base/str.h"
+#include "bionet/report_elements.h"
 #include "comm/comm.h"
 #include "io/node_sets.h"
 #include "io/report_out.h"
@@ -17,31 +18,26 @@
 enum { DEFAULT_BLOCK_STEPS = 5000 };
 #define BLOCK_BYTES ((size_t)64 << 20)
 
-/* The per-node value a report reads. */
-typedef enum variable { VAR_V, VAR_CAI, VAR_ICA, VAR_INA, VAR_IK, VAR_ECA } variable;
-
-static const struct {
-  const char *name, *units;
-  variable var;
-} VARIABLES[] = {{"v", "mV", VAR_V},           {"cai", "mM", VAR_CAI},         {"ica", "mA/cm2", VAR_ICA},
-                 {"ina", "mA/cm2", VAR_INA},   {"ik", "mA/cm2", VAR_IK},       {"eca", "mV", VAR_ECA}};
-#define NVARIABLES (sizeof VARIABLES / sizeof *VARIABLES)
-
-/* One population of a report: its recorded nodes, and this rank's columns among them. */
+/* One population of a report: its recorded cells, their elements (all ranks), and this
+ * rank's element columns. */
 typedef struct pop_cols {
-  const char *name;   /* the population's (borrowed from the circuit) */
-  size_t n;           /* recorded nodes of the population, all ranks */
-  uint64_t *node_ids; /* [n] ascending */
-  uint64_t *gid;      /* [n] */
-  double *pos;        /* [n] 0.5 each */
+  const char *name;        /* the population's (borrowed from the circuit) */
+  size_t n;                /* recorded cells of the population, all ranks */
+  uint64_t *node_ids;      /* [n] ascending */
+  uint64_t *gid;           /* [n] */
+  uint64_t *index_pointer; /* [n + 1] once laid out */
+  uint64_t *element_ids;   /* [index_pointer[n]] */
+  double *element_pos;     /* [index_pointer[n]] */
   size_t nlocal;
-  uint64_t *col;      /* [nlocal] ascending indices into node_ids */
-  double *buf;        /* [rows_cap][nlocal] */
+  uint64_t *col;           /* [nlocal] ascending element columns of this rank */
+  double *buf;             /* [rows_cap][nlocal] */
 } pop_cols;
 
 typedef struct report {
-  char *name, *path, *label, *units;
-  variable var;
+  char *name, *path, *label, *where;
+  cz_bio_sections sec;
+  cz_bio_var var;
+  bool empty;                /* no cell recorded anywhere */
   int64_t every, first, end; /* rows: steps s with first <= s < end and s % every == 0 */
   double t0, t1, dt;         /* mapping/time */
   size_t npops;
@@ -50,15 +46,21 @@ typedef struct report {
   size_t rows_block;
 } report;
 
-/* A thread's recorded column: where the value is and where it goes. */
+/* A recorded element of this rank: where its value is, and its place in the report. */
 typedef struct probe {
   const double *src;
-  size_t report, pop, col;
+  size_t report, pop, cell; /* cell: index into the population's recorded cells */
+  uint32_t element;         /* its index among the cell's elements */
+  uint32_t section;         /* element id */
+  double pos;               /* element position */
+  size_t col;               /* after the layout: the local column */
 } probe;
 
 typedef struct thread_probes {
   size_t n, cap;
   probe *p;
+  cz_bio_var_index vx;
+  bool indexed;
 } thread_probes;
 
 struct cz_bio_reports {
@@ -77,46 +79,29 @@ static bool is_membrane_block(const cz_cfg_block *b) {
           strcmp(b->module, "multimeter") == 0);
 }
 
+static const char *file_of(const cz_config *cfg, const cz_cfg_block *b) { return b->file ? b->file : cfg->path; }
+
 /* variable_name: one name, or a list of one name. BMTK writes the last of several names'
  * values under the first one's name; Cadenza asks for a block per variable instead. */
 static cz_status block_variable(const cz_config *cfg, const cz_cfg_block *b, const char **name) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(b->json, "variable_name");
-  const char *file = b->file ? b->file : cfg->path;
   CZ_CHECK(!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 1, CZ_ERR_CONFIG,
            "%s: reports.%s.variable_name: one variable per membrane report (BMTK would write the last one's values "
            "under the first one's name); give each variable a block of its own",
-           file, b->name);
+           file_of(cfg, b), b->name);
   const cJSON *one = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, 0) : v;
-  CZ_CHECK(cJSON_IsString(one), CZ_ERR_CONFIG, "%s: reports.%s.variable_name must be a name", file, b->name);
+  CZ_CHECK(cJSON_IsString(one), CZ_ERR_CONFIG, "%s: reports.%s.variable_name must be a name", file_of(cfg, b), b->name);
   *name = one->valuestring;
   return CZ_OK;
 }
 
-/* The variable a name stands for, on the detailed cells a report records. */
-static cz_status variable_of(const cz_config *cfg, const cz_cfg_block *b, const char *name, variable *var,
-                             const char **units) {
-  for (size_t k = 0; k < NVARIABLES; k++)
-    if (strcmp(name, VARIABLES[k].name) == 0) {
-      *var = VARIABLES[k].var;
-      *units = VARIABLES[k].units;
-      return CZ_OK;
-    }
-  return CZ_ERROR(CZ_ERR_CONFIG,
-                  "%s: reports.%s.variable_name \"%s\" is not a variable Cadenza records from detailed cells (v, cai, "
-                  "ica, ina, ik, eca)",
-                  b->file ? b->file : cfg->path, b->name, name);
-}
-
-static cz_status block_sections(const cz_config *cfg, const cz_cfg_block *b) {
-  const cJSON *s = cJSON_GetObjectItemCaseSensitive(b->json, "sections");
-  CZ_CHECK(cJSON_IsString(s) && strcmp(s->valuestring, "soma") == 0, CZ_ERR_CONFIG,
-           "%s: reports.%s.sections: Cadenza records \"soma\" (one value per cell) so far; every segment (\"all\", "
-           "the default, or a list of section types) is not recorded yet",
-           b->file ? b->file : cfg->path, b->name);
+static cz_status block_sections(const cz_config *cfg, const cz_cfg_block *b, cz_bio_sections *sec) {
+  char where[512];
+  snprintf(where, sizeof where, "%s: reports.%s", file_of(cfg, b), b->name);
+  CZ_TRY(cz_bio_sections_parse(cJSON_GetObjectItemCaseSensitive(b->json, "sections"), where, sec));
   const cJSON *t = cJSON_GetObjectItemCaseSensitive(b->json, "transform");
-  CZ_CHECK(!t || (cJSON_IsObject(t) && !t->child), CZ_ERR_CONFIG,
-           "%s: reports.%s.transform is not supported (BMTK's own transform fails)", b->file ? b->file : cfg->path,
-           b->name);
+  CZ_CHECK(!t || (cJSON_IsObject(t) && !t->child), CZ_ERR_CONFIG, "%s.transform is not supported (BMTK's own transform fails)",
+           where);
   return CZ_OK;
 }
 
@@ -181,8 +166,10 @@ cz_status cz_bio_reports_check(const cz_config *cfg) {
     report r;
     memset(&r, 0, sizeof r);
     char *path = NULL;
+    char where[512];
+    snprintf(where, sizeof where, "%s: reports.%s", file_of(cfg, b), b->name);
     CZ_TRY(block_variable(cfg, b, &label));
-    CZ_TRY(block_sections(cfg, b));
+    CZ_TRY(block_sections(cfg, b, &r.sec));
     CZ_TRY(block_window(cfg, b, &r));
     CZ_TRY(block_path(cfg, b, &path));
     for (size_t k = 0; k < i; k++) { /* two blocks writing one file would overwrite each other */
@@ -196,8 +183,8 @@ cz_status cz_bio_reports_check(const cz_config *cfg) {
       free(other);
       if (same) {
         free(path);
-        return CZ_ERROR(CZ_ERR_CONFIG, "%s: reports.%s and reports.%s write the same file", b->file ? b->file : cfg->path,
-                        o->name, b->name);
+        return CZ_ERROR(CZ_ERR_CONFIG, "%s: reports.%s and reports.%s write the same file", file_of(cfg, b), o->name,
+                        b->name);
       }
     }
     free(path);
@@ -221,13 +208,11 @@ static cz_status select_pop(const cz_node_pop *np, const uint64_t *rows, size_t 
   cz_sort_i64_pairs(pairs, n);
   pc->node_ids = cz_calloc(n + 1, sizeof *pc->node_ids);
   pc->gid = cz_calloc(n + 1, sizeof *pc->gid);
-  pc->pos = cz_calloc(n + 1, sizeof *pc->pos);
-  pc->col = cz_calloc(n + 1, sizeof *pc->col);
-  cz_status st = pc->node_ids && pc->gid && pc->pos && pc->col ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  pc->index_pointer = cz_calloc(n + 2, sizeof *pc->index_pointer);
+  cz_status st = pc->node_ids && pc->gid && pc->index_pointer ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t k = 0; st == CZ_OK && k < n; k++) {
     pc->node_ids[k] = (uint64_t)pairs[2 * k];
     pc->gid[k] = (uint64_t)pairs[2 * k + 1];
-    pc->pos[k] = 0.5;
   }
   if (st == CZ_OK) pc->n = n;
   free(pairs);
@@ -236,9 +221,10 @@ static cz_status select_pop(const cz_node_pop *np, const uint64_t *rows, size_t 
 
 static cz_status make_report(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const size_t *pop_offset,
                              const uint8_t *is_cell, report *r) {
-  const char *label = NULL, *units = "";
+  const char *label = NULL;
+  CZ_TRY(cz_asprintf(&r->where, "%s: reports.%s", file_of(cfg, b), b->name));
   CZ_TRY(block_variable(cfg, b, &label));
-  CZ_TRY(block_sections(cfg, b));
+  CZ_TRY(block_sections(cfg, b, &r->sec));
   CZ_TRY(block_window(cfg, b, r));
   CZ_TRY(cz_strdup(b->name, &r->name));
   CZ_TRY(cz_strdup(label, &r->label));
@@ -265,15 +251,13 @@ static cz_status make_report(const cz_config *cfg, const cz_cfg_block *b, const 
   cz_ns_selection_destroy(&sel);
   CZ_TRY(st);
   /* Only detailed cells are recorded, as BMTK records them; with none the file holds none. */
-  if (total == 0)
+  r->empty = total == 0;
+  if (r->empty)
     cz_log_warn("%s: %s selects no biophysical cell; only biophysical cells are recorded, so %s holds no cell",
-                b->file ? b->file : cfg->path, where, r->path);
-  else CZ_TRY(variable_of(cfg, b, label, &r->var, &units));
-  CZ_TRY(cz_strdup(units, &r->units));
+                file_of(cfg, b), where, r->path);
+  else CZ_TRY(cz_bio_var_parse(label, r->where, &r->var)); /* BMTK looks the variable up on recorded cells only */
   const int64_t steps = cfg->nsteps_block > 0 ? cfg->nsteps_block : DEFAULT_BLOCK_STEPS;
-  size_t rows = (size_t)(steps / r->every > 0 ? steps / r->every : 1);
-  const size_t max_rows = BLOCK_BYTES / (sizeof(double) * (total ? total : 1));
-  r->rows_block = rows < max_rows ? rows : (max_rows ? max_rows : 1);
+  r->rows_block = (size_t)(steps / r->every > 0 ? steps / r->every : 1);
   return CZ_OK;
 }
 
@@ -283,7 +267,9 @@ static void free_report(report *r) {
     pop_cols *pc = &r->pops[p];
     free(pc->node_ids);
     free(pc->gid);
-    free(pc->pos);
+    free(pc->index_pointer);
+    free(pc->element_ids);
+    free(pc->element_pos);
     free(pc->col);
     free(pc->buf);
   }
@@ -291,7 +277,7 @@ static void free_report(report *r) {
   free(r->name);
   free(r->path);
   free(r->label);
-  free(r->units);
+  free(r->where);
 }
 
 cz_status cz_bio_reports_create(const cz_config *cfg, const cz_circuit *c, const size_t *pop_offset,
@@ -314,23 +300,10 @@ cz_status cz_bio_reports_create(const cz_config *cfg, const cz_circuit *c, const
   return st;
 }
 
-static const double *value_of(const cz_bio_cells *g, size_t cell, variable var) {
-  const uint32_t node = g->soma[cell];
-  switch (var) {
-    case VAR_V: return &g->cable.v[node];
-    case VAR_CAI: return &g->ions.cai[node];
-    case VAR_ICA: return &g->ions.ica[node];
-    case VAR_INA: return &g->ions.ina[node];
-    case VAR_IK: return &g->ions.ik[node];
-    case VAR_ECA: return &g->ions.eca[node];
-  }
-  return NULL;
-}
-
-/* The column of gid in a population's list, or SIZE_MAX. */
-static size_t column_of(const pop_cols *pc, size_t gid) {
+/* The index of gid among a population's recorded cells, or SIZE_MAX. */
+static size_t cell_of(const pop_cols *pc, size_t gid) {
   size_t lo = 0, hi = pc->n;
-  while (lo < hi) { /* gids ascend with node ids within a population (rows in id order) */
+  while (lo < hi) { /* gids ascend with node ids when a population's rows are in id order */
     const size_t mid = lo + (hi - lo) / 2;
     if (pc->gid[mid] == gid) return mid;
     if (pc->gid[mid] < gid) lo = mid + 1;
@@ -341,29 +314,41 @@ static size_t column_of(const pop_cols *pc, size_t gid) {
   return SIZE_MAX;
 }
 
+static cz_status add_elements(cz_bio_reports *r, size_t i, size_t p, size_t k, int tid, size_t cell) {
+  thread_probes *tp = &r->th[tid];
+  cz_bio_element *el = NULL;
+  size_t n = 0;
+  const pop_cols *pc = &r->r[i].pops[p];
+  char where[1024];
+  snprintf(where, sizeof where, "%s (variable %s), node %llu of population %s", r->r[i].where, r->r[i].label,
+           (unsigned long long)pc->node_ids[k], pc->name);
+  CZ_TRY(cz_bio_cell_elements(&tp->vx, cell, &r->r[i].sec, &r->r[i].var, where, &el, &n));
+  cz_status st = CZ_OK;
+  if (tp->n + n > tp->cap) {
+    size_t cap = tp->cap ? tp->cap : 64;
+    while (cap < tp->n + n) cap *= 2;
+    st = cz_resize((void **)&tp->p, cap, sizeof *tp->p);
+    if (st == CZ_OK) tp->cap = cap;
+  }
+  for (size_t j = 0; j < n && st == CZ_OK; j++)
+    tp->p[tp->n++] = (probe){el[j].src, i, p, k, (uint32_t)j, el[j].section, el[j].pos, 0};
+  free(el);
+  return st;
+}
+
 cz_status cz_bio_reports_bind(cz_bio_reports *r, size_t gid, int tid, const cz_bio_cells *g, size_t cell) {
   thread_probes *tp = &r->th[tid];
   for (size_t i = 0; i < r->n; i++)
     for (size_t p = 0; p < r->r[i].npops; p++) {
-      pop_cols *pc = &r->r[i].pops[p];
-      const size_t col = column_of(pc, gid);
-      if (col == SIZE_MAX) continue;
-      CZ_RESERVE(tp->p, tp->cap, tp->n + 1);
-      tp->p[tp->n++] = (probe){value_of(g, cell, r->r[i].var), i, p, col};
-      pc->col[pc->nlocal++] = col;
+      const size_t k = cell_of(&r->r[i].pops[p], gid);
+      if (k == SIZE_MAX) continue;
+      if (!tp->indexed) {
+        CZ_TRY(cz_bio_var_index_build(g, &tp->vx));
+        tp->indexed = true;
+      }
+      CZ_TRY(add_elements(r, i, p, k, tid, cell));
     }
   return CZ_OK;
-}
-
-static int cmp_u64(const void *a, const void *b) {
-  const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return (x > y) - (x < y);
-}
-
-/* A probe's local column: its position among the rank's ascending columns. */
-static size_t local_index(const pop_cols *pc, size_t col) {
-  const uint64_t *hit = bsearch(&(uint64_t){col}, pc->col, pc->nlocal, sizeof *pc->col, cmp_u64);
-  return (size_t)(hit - pc->col);
 }
 
 static size_t rows_in(const report *r, int64_t from, int64_t to) {
@@ -374,27 +359,149 @@ static size_t rows_in(const report *r, int64_t from, int64_t to) {
   return (size_t)(b - a);
 }
 
-static cz_status open_report(report *rp, const cz_timegrid *tg, const void *mpi_comm, bool leader) {
-  cz_report_pop *pops = cz_calloc(rp->npops + 1, sizeof *pops);
-  CZ_CHECK(pops, CZ_ERR_NOMEM, "out of memory");
+/* The layout every rank needs of report i: each recorded cell's element count, ids and
+ * positions. Each rank knows its own cells'; rank 0 gathers them, orders them by cell and
+ * element, and sends the table to every rank. Records: report-local cell key (population
+ * and cell), element index, element id, position bits. Collective. */
+enum { LAYOUT_WORDS = 4 };
+
+static cz_status gather_layout(const cz_bio_reports *r, size_t i, int64_t **all, size_t *nall) {
+  size_t n = 0;
+  for (int t = 0; t < r->nthreads; t++)
+    for (size_t q = 0; q < r->th[t].n; q++) n += r->th[t].p[q].report == i;
+  int64_t *mine = NULL;
+  CZ_NEW(mine, LAYOUT_WORDS * n + 1);
+  size_t k = 0;
+  for (int t = 0; t < r->nthreads; t++)
+    for (size_t q = 0; q < r->th[t].n; q++) {
+      const probe *pr = &r->th[t].p[q];
+      if (pr->report != i) continue;
+      int64_t *w = &mine[LAYOUT_WORDS * k++];
+      w[0] = (int64_t)(pr->pop << 40 | pr->cell);
+      w[1] = pr->element;
+      w[2] = pr->section;
+      memcpy(&w[3], &pr->pos, sizeof pr->pos);
+    }
+  cz_status st = cz_comm_gather_records(mine, n, LAYOUT_WORDS, all, nall);
+  free(mine);
+  CZ_TRY(st);
+  uint64_t count = *nall;
+  CZ_TRY(cz_comm_bcast_bytes(&count, sizeof count));
+  if (cz_comm_rank() != 0) {
+    free(*all);
+    CZ_NEW(*all, LAYOUT_WORDS * count + 1);
+  }
+  *nall = (size_t)count;
+  return cz_comm_bcast_bytes(*all, LAYOUT_WORDS * count * sizeof **all);
+}
+
+static int cmp_layout(const void *a, const void *b) {
+  const int64_t *x = a, *y = b;
+  if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
+  return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Each population's index pointer, element ids and positions from the gathered records. */
+static cz_status lay_out(report *rp, int64_t *all, size_t nall) {
+  qsort(all, nall, LAYOUT_WORDS * sizeof *all, cmp_layout);
+  for (size_t p = 0; p < rp->npops; p++) {
+    pop_cols *pc = &rp->pops[p];
+    memset(pc->index_pointer, 0, (pc->n + 1) * sizeof *pc->index_pointer);
+  }
+  for (size_t k = 0; k < nall; k++) {
+    const int64_t *w = &all[LAYOUT_WORDS * k];
+    pop_cols *pc = &rp->pops[(size_t)w[0] >> 40];
+    pc->index_pointer[((size_t)w[0] & (((size_t)1 << 40) - 1)) + 1]++;
+  }
+  size_t at = 0;
+  for (size_t p = 0; p < rp->npops; p++) {
+    pop_cols *pc = &rp->pops[p];
+    for (size_t c = 0; c < pc->n; c++) pc->index_pointer[c + 1] += pc->index_pointer[c];
+    const size_t ne = pc->index_pointer[pc->n];
+    pc->element_ids = cz_calloc(ne + 1, sizeof *pc->element_ids);
+    pc->element_pos = cz_calloc(ne + 1, sizeof *pc->element_pos);
+    CZ_CHECK(pc->element_ids && pc->element_pos, CZ_ERR_NOMEM, "out of memory");
+    for (size_t e = 0; e < ne; e++, at++) { /* the records are in population, cell, element order */
+      const int64_t *w = &all[LAYOUT_WORDS * at];
+      pc->element_ids[e] = (uint64_t)w[2];
+      memcpy(&pc->element_pos[e], &w[3], sizeof(double));
+    }
+  }
+  return CZ_OK;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* This rank's columns of report i, ascending, and each probe's local column. */
+static cz_status local_columns(cz_bio_reports *r, size_t i) {
+  report *rp = &r->r[i];
+  for (int t = 0; t < r->nthreads; t++)
+    for (size_t q = 0; q < r->th[t].n; q++) {
+      const probe *pr = &r->th[t].p[q];
+      if (pr->report == i) rp->pops[pr->pop].nlocal++;
+    }
+  for (size_t p = 0; p < rp->npops; p++) {
+    pop_cols *pc = &rp->pops[p];
+    CZ_NEW(pc->col, pc->nlocal + 1);
+    pc->nlocal = 0;
+  }
+  for (int t = 0; t < r->nthreads; t++)
+    for (size_t q = 0; q < r->th[t].n; q++) {
+      const probe *pr = &r->th[t].p[q];
+      if (pr->report != i) continue;
+      pop_cols *pc = &rp->pops[pr->pop];
+      pc->col[pc->nlocal++] = pc->index_pointer[pr->cell] + pr->element;
+    }
+  for (size_t p = 0; p < rp->npops; p++) qsort(rp->pops[p].col, rp->pops[p].nlocal, sizeof(uint64_t), cmp_u64);
+  for (int t = 0; t < r->nthreads; t++)
+    for (size_t q = 0; q < r->th[t].n; q++) {
+      probe *pr = &r->th[t].p[q];
+      if (pr->report != i) continue;
+      const pop_cols *pc = &rp->pops[pr->pop];
+      const uint64_t col = pc->index_pointer[pr->cell] + pr->element;
+      const uint64_t *hit = bsearch(&col, pc->col, pc->nlocal, sizeof *pc->col, cmp_u64);
+      pr->col = (size_t)(hit - pc->col);
+    }
+  return CZ_OK;
+}
+
+static cz_status open_report(cz_bio_reports *r, size_t i, const cz_timegrid *tg, const void *mpi_comm, bool leader) {
+  report *rp = &r->r[i];
+  int64_t *all = NULL;
+  size_t nall = 0;
+  cz_status st = cz_comm_agree(gather_layout(r, i, &all, &nall));
+  if (st == CZ_OK) st = lay_out(rp, all, nall);
+  free(all);
+  if (st == CZ_OK) st = local_columns(r, i);
+  size_t total = 0;
+  for (size_t p = 0; p < rp->npops; p++) total += rp->pops[p].index_pointer[rp->pops[p].n];
+  const size_t max_rows = BLOCK_BYTES / (sizeof(double) * (total ? total : 1));
+  if (rp->rows_block > max_rows) rp->rows_block = max_rows ? max_rows : 1;
   const size_t cap = rp->rows_block + (size_t)tg->min_delay + 1;
-  cz_status st = CZ_OK;
+  cz_report_pop *pops = cz_calloc(rp->npops + 1, sizeof *pops);
+  if (st == CZ_OK && !pops) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t p = 0; st == CZ_OK && p < rp->npops; p++) {
     pop_cols *pc = &rp->pops[p];
-    qsort(pc->col, pc->nlocal, sizeof *pc->col, cmp_u64);
     pc->buf = cz_calloc(cap * pc->nlocal + 1, sizeof *pc->buf);
     if (!pc->buf) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-    pops[p] = (cz_report_pop){.name = pc->name, .n = pc->n, .node_ids = pc->node_ids, .element_pos = pc->pos};
+    pops[p] = (cz_report_pop){.name = pc->name,
+                              .n = pc->n,
+                              .node_ids = pc->node_ids,
+                              .index_pointer = pc->index_pointer,
+                              .element_ids = pc->element_ids,
+                              .element_pos = pc->element_pos};
   }
-  const size_t nrows = rows_in(rp, 0, tg->nsteps);
   const cz_report_spec spec = {.path = rp->path,
                                .variable = rp->label,
-                               .units = rp->units,
+                               .units = rp->var.units ? rp->var.units : "",
                                .npops = rp->npops,
                                .pops = pops,
                                .t_first = rp->t0,
                                .step = rp->dt,
-                               .nrows = nrows};
+                               .nrows = rows_in(rp, 0, tg->nsteps)};
   st = cz_comm_agree(st);
   if (st == CZ_OK) st = cz_report_create(&spec, mpi_comm, leader, &rp->out);
   if (st != CZ_OK) cz_error_prefix(st, "reports.%s", rp->name);
@@ -405,15 +512,14 @@ static cz_status open_report(report *rp, const cz_timegrid *tg, const void *mpi_
 cz_status cz_bio_reports_open(cz_bio_reports *r, const cz_timegrid *tg, const void *mpi_comm, bool leader) {
   r->tg = tg;
   r->buf_first = 0;
-  for (size_t i = 0; i < r->n; i++) CZ_TRY(open_report(&r->r[i], tg, mpi_comm, leader));
-  for (int t = 0; t < r->nthreads; t++) /* each probe writes to its local column */
-    for (size_t k = 0; k < r->th[t].n; k++) {
-      probe *pr = &r->th[t].p[k];
-      pr->col = local_index(&r->r[pr->report].pops[pr->pop], pr->col);
+  for (size_t i = 0; i < r->n; i++) CZ_TRY(open_report(r, i, tg, mpi_comm, leader));
+  for (int t = 0; t < r->nthreads; t++)
+    if (r->th[t].indexed) {
+      cz_bio_var_index_free(&r->th[t].vx);
+      r->th[t].indexed = false;
     }
   return CZ_OK;
 }
-
 void cz_bio_reports_sample(cz_bio_reports *r, int tid, int64_t u) {
   const thread_probes *tp = &r->th[tid];
   for (size_t k = 0; k < tp->n; k++) {
@@ -461,7 +567,10 @@ cz_status cz_bio_reports_close(cz_bio_reports **rr, bool complete) {
     if (st == CZ_OK) st = s;
     free_report(&r->r[i]);
   }
-  for (int t = 0; r->th && t < r->nthreads; t++) free(r->th[t].p);
+  for (int t = 0; r->th && t < r->nthreads; t++) {
+    free(r->th[t].p);
+    if (r->th[t].indexed) cz_bio_var_index_free(&r->th[t].vx);
+  }
   free(r->th);
   free(r->r);
   free(r);

@@ -1,15 +1,21 @@
 /* Membrane reports of the detailed cells (bionet-spec.md §7.2; module membrane_report).
  *
  * Config: cells (a node set; only its biophysical cells are recorded: a report that selects
- * none is written with no cell, and warned about), variable_name (v, cai, ica, ina, ik or eca,
- * or a list of one of them: BMTK writes the last of several variables under the first one's
- * name, so several are refused), sections ("soma": one element per cell, the soma centre,
- * element_ids [0], element_pos [0.5]), file_name (default "<name>.h5" under output_dir), dt,
- * start_time and end_time (reports-spec §2). Anything else is refused naming the key and the
- * config file. Columns are the recorded cells of each population in ascending node id.
+ * none is written with no cell, and warned about), variable_name (one variable, or a list of
+ * one: BMTK writes the last of several under the first one's name, so several are refused),
+ * sections (which points of each cell: bionet/report_elements.h, "all" by default),
+ * file_name (default "<name>.h5" under output_dir), dt, start_time and end_time
+ * (reports-spec §2). Anything else is refused naming the key and the config file. Columns are
+ * the recorded cells of each population in ascending node id, each cell's elements in its
+ * section order.
  *
- * Rows. Row r holds the value after step r, that is at t = (r + 1) dt, while mapping/time
- * says [0, tstop, dt] (BMTK's convention): every step is a row.
+ * Rows. Row r holds the values after step first + r * every, that is at t = (step + 1) dt,
+ * while mapping/time says [start_time, end_time, dt] (BMTK's convention).
+ *
+ * Layout. A cell's elements are known only where it is built, so each rank sends its cells'
+ * (element id, position) lists to rank 0, which orders them and sends the whole table to every
+ * rank before the file is created; every rank then knows each population's index pointer and
+ * writes its own columns.
  *
  * Each thread samples its own cells after each of its steps into its columns of the rank's
  * buffer, so sampling takes no lock and the numbers are those of any other decomposition.

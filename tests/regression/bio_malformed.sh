@@ -193,6 +193,12 @@ refused input_module_not_run 'module "xstim"'
 # ---- reports
 defaults; reports='"r": {"cells": [0], "variable_name": "voltage", "module": "membrane_report", "sections": "soma"}'
 refused report_unknown_variable 'variable_name "voltage"'
+defaults; reports='"r": {"cells": [0], "variable_name": "cai", "module": "membrane_report", "sections": "all"}'
+refused report_variable_section_lacks "reports.r (variable cai), node 0 of population biocell" "dend[0] has no such variable"
+defaults; reports='"r": {"cells": [0], "variable_name": "m_NaFancy", "module": "membrane_report", "sections": "soma"}'
+refused report_unknown_state 'variable_name "m_NaFancy"'
+defaults; reports='"r": {"cells": [0], "variable_name": ["v", "cai"], "module": "membrane_report", "sections": "soma"}'
+refused report_several_variables "reports.r.variable_name" "one variable per membrane report"
 defaults; reports='"r": {"cells": [0], "variable_name": "v", "module": "membrane_report", "sections": "soma", "dt": 0.15}'
 refused report_dt_not_multiple "reports.r.dt"
 defaults; reports='"r": {"cells": [0], "variable_name": "v", "module": "membrane_report", "sections": "soma", "end_time": 80}'

@@ -123,3 +123,17 @@ cz_status cz_engine_detect(const cz_config *cfg, cz_engine_id *out) {
   *out = e;
   return st;
 }
+
+cz_status cz_engine_place_cost(const cz_engine_kind *k, const cz_config *cfg, const cz_circuit *c,
+                               const cz_place_cost **cost, cz_place_cost **owned) {
+  *owned = NULL;
+  *cost = k->place_cost();
+  if (!k->folder_place_cost) return CZ_OK;
+  CZ_TRY(k->folder_place_cost(cfg, c, owned));
+  *cost = *owned;
+  return CZ_OK;
+}
+
+void cz_engine_place_cost_free(const cz_engine_kind *k, cz_place_cost **owned) {
+  if (*owned && k->free_place_cost) k->free_place_cost(owned);
+}

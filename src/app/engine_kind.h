@@ -40,6 +40,12 @@ const cz_engine_kind *cz_engine_kind_of(cz_engine_id e);
  * or the engine is one Cadenza does not have yet. Reads the node types files. Local. */
 cz_status cz_engine_detect(const cz_config *cfg, cz_engine_id *out);
 
+/* The cost the placement weighs cfg's nodes by: the engine's folder cost when it has one
+ * (*owned then holds it: cz_engine_place_cost_free), else its fixed one. Local. */
+cz_status cz_engine_place_cost(const cz_engine_kind *k, const cz_config *cfg, const cz_circuit *c,
+                               const cz_place_cost **cost, cz_place_cost **owned);
+void cz_engine_place_cost_free(const cz_engine_kind *k, cz_place_cost **owned);
+
 /* CZ_OK for a point network; otherwise CZ_ERR_CONFIG, one line naming the engine, the file and
  * the key that gave it away, and that the engine is not available yet. Reads the node types
  * files (io/engine_clues.h). Local. */

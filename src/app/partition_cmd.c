@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "app/engine_kind.h"
 #include "app/layout_options.h"
 #include "base/mem.h"
 #include "core/placement.h"
 #include "io/circuit.h"
 #include "io/config.h"
 #include "io/partition_file.h"
-#include "pointnet/engine.h"
 
 /* The quality of a placement, measured by streaming the edge files: synapses between neurons
  * on different ranks (the cut), the share that stays on one rank, and the load imbalance
@@ -99,17 +99,24 @@ cz_status cz_app_partition(const char *config_path, int nranks, cz_partition_met
   cz_config *cfg = NULL;
   cz_circuit *c = NULL;
   cz_placement pl = {0};
-  const cz_place_cost *cost = cz_point_engine_kind.place_cost();
+  const cz_place_cost *cost = NULL;
+  cz_place_cost *owned = NULL;
+  cz_engine_id engine = CZ_ENGINE_UNSAID;
+  const cz_engine_kind *kind = NULL;
   cz_layout_options lo;
   cz_status st = cz_layout_options_from_env(&lo);
   if (st == CZ_OK) st = cz_cfg_load(config_path, NULL, &cfg);
+  if (st == CZ_OK) st = cz_engine_detect(cfg, &engine);
+  if (st == CZ_OK) kind = cz_engine_kind_of(engine);
   if (st == CZ_OK) st = cz_circuit_load_nodes(cfg, &c);
+  if (st == CZ_OK) st = cz_engine_place_cost(kind, cfg, c, &cost, &owned);
   if (st == CZ_OK) st = cz_place_nodes(c, cfg, nranks, method, 1, cost, lo.partition_pairs, &pl);
   if (st == CZ_OK)
     st = cz_partition_file_write(out_path, c, fill_ranks, &pl, (uint32_t)nranks, cz_partition_method_name(method));
   if (st == CZ_OK) st = print_balance(c, &pl, nranks);
   if (st == CZ_OK) st = print_quality(c, cfg, &pl, nranks, cost);
   if (st == CZ_OK) printf("cadenza: wrote the %s partition to %s\n", cz_partition_method_name(method), out_path);
+  if (kind) cz_engine_place_cost_free(kind, &owned);
   cz_placement_free(&pl);
   cz_circuit_destroy(&c);
   cz_cfg_destroy(&cfg);

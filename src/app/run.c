@@ -333,8 +333,14 @@ static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
   } else {
     if (cz_comm_size() > 1)
       cz_log_info("Placing neurons on %d ranks (%s)", cz_comm_size(), cz_partition_method_name(opt->partition));
-    CZ_TRY(cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, s->kind->place_cost(),
-                          s->layout.partition_pairs, &s->placement));
+    const cz_place_cost *cost = NULL;
+    cz_place_cost *owned = NULL;
+    cz_status st = cz_engine_place_cost(s->kind, s->cfg, s->circuit, &cost, &owned);
+    if (st == CZ_OK)
+      st = cz_place_nodes(s->circuit, s->cfg, cz_comm_size(), opt->partition, 1, cost, s->layout.partition_pairs,
+                          &s->placement);
+    cz_engine_place_cost_free(s->kind, &owned);
+    CZ_TRY(st);
   }
   cz_timer_stop(CZ_T_SETUP_PARTITION);
   cz_timer_start(CZ_T_SETUP_LOAD);

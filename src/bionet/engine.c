@@ -11,6 +11,7 @@
 #include "bionet/connect.h"
 #include "bionet/ecp.h"
 #include "bionet/modules.h"
+#include "bionet/place_cost.h"
 #include "bionet/reports.h"
 #include "bionet/run_config.h"
 #include "bionet/step.h"
@@ -47,14 +48,15 @@ struct cz_bionet_engine {
 
 /* ------------------------------------------------------------------ the kind */
 
-/* A detailed cell costs its compartments, far more than a synapse; until the placement can
- * weigh cells by their compartments, cells count alike and synapses lightly. */
+/* Without the folder's cells (`cadenza partition` of no folder) cells count alike; with them,
+ * a detailed cell costs its compartments (bionet/place_cost.h). */
 static const cz_place_cost *bionet_place_cost(void) {
-  static const cz_place_cost cost = {NULL, NULL, 0};
+  static const cz_place_cost cost = {NULL, NULL, 1};
   return &cost;
 }
 
-const cz_engine_kind cz_bionet_engine_kind = {"BioNet (NEURON)", bionet_place_cost, cz_bionet_check_config};
+const cz_engine_kind cz_bionet_engine_kind = {"BioNet (NEURON)", bionet_place_cost, cz_bionet_check_config,
+                                              cz_bionet_place_cost_create, cz_bionet_place_cost_free};
 
 /* ------------------------------------------------------------------ the loop's calls */
 

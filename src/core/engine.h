@@ -40,6 +40,11 @@ typedef struct cz_engine_kind {
   /* CZ_OK when the engine can run cfg as it is: its time grid, and every enabled input and
    * report block one the engine runs; otherwise an error naming the key or block. Local. */
   cz_status (*check_config)(const cz_config *cfg);
+  /* Optional (NULL: place_cost): a cost that depends on the folder's nodes, such as a detailed
+   * cell's compartments; cfg and c borrowed while it lives. Owned (*out, free_place_cost).
+   * Local; only rank 0 asks it for costs. */
+  cz_status (*folder_place_cost)(const cz_config *cfg, const cz_circuit *c, cz_place_cost **out);
+  void (*free_place_cost)(cz_place_cost **cost);
 } cz_engine_kind;
 
 typedef struct cz_engine_ops {

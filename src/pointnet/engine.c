@@ -187,7 +187,8 @@ static const cz_engine_ops pe_ops = {pe_update, pe_deliver, pe_epoch_end, pe_sen
 
 /* ---------------------------------------------------------------------------- kind */
 
-const cz_engine_kind cz_point_engine_kind = {"PointNet (NEST)", cz_pointnet_place_cost, cz_pointnet_check_config};
+const cz_engine_kind cz_point_engine_kind = {"PointNet (NEST)", cz_pointnet_place_cost, cz_pointnet_check_config, NULL,
+                                             NULL};
 
 /* ---------------------------------------------------------------------------- setup */
 

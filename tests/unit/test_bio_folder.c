@@ -18,6 +18,7 @@
 
 #include "bionet/build.h"
 #include "bionet/connect.h"
+#include "bionet/place_cost.h"
 #include "bionet/run_config.h"
 #include "bionet/step.h"
 #include "io/circuit.h"
@@ -176,6 +177,27 @@ static void test_membrane_current_sums_to_clamp(void **state) {
   if (getenv("CZ_TEST_VERBOSE")) printf("sum of i_m vs the clamp: largest difference %.3g nA\n", worst);
   assert_true(worst < 1e-9);
   unload_folder(&l);
+}
+
+/* The placement's cost of bio_1cell's cell: 4 per compartment, its 264 segments and the root
+ * and end nodes of its 122 sections (bionet-spec.md §2.3); counted once per morphology. */
+static void test_place_cost_counts_compartments(void **state) {
+  (void)state;
+  char config[1024];
+  CZ_TEST_DATA_PATH(config, BIO_1CELL "config.simulation_iclamp.json");
+  cz_config *cfg = NULL;
+  cz_circuit *c = NULL;
+  assert_int_equal(cz_cfg_load(config, NULL, &cfg), CZ_OK);
+  assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
+  cz_place_cost *cost = NULL;
+  assert_int_equal(cz_bionet_place_cost_create(cfg, c, &cost), CZ_OK);
+  assert_int_equal(cost->node(cost->ctx, 0, 0), 4 * (264 + 2 * 122));
+  assert_int_equal(cost->node(cost->ctx, 0, 0), 4 * (264 + 2 * 122)); /* from the cache */
+  assert_int_equal(cost->per_synapse, 1);
+  cz_bionet_place_cost_free(&cost);
+  assert_null(cost);
+  cz_circuit_destroy(&c);
+  cz_cfg_destroy(&cfg);
 }
 
 /* A one-cell folder: the node type's template, morphology and processing, and the config's
@@ -466,6 +488,7 @@ int main(void) {
       cmocka_unit_test(test_bio_1cell_from_its_folder),
       cmocka_unit_test(test_bio_1cell_syns_from_its_folder),
       cmocka_unit_test(test_membrane_current_sums_to_clamp),
+      cmocka_unit_test(test_place_cost_counts_compartments),
       cmocka_unit_test(test_nine_cells_legacy_units),
       cmocka_unit_test(test_bio_on_off_recurrent),
       cmocka_unit_test(test_bio_intfire_ring),

@@ -59,15 +59,18 @@ static cz_status first_column(const cz_edge_pop *e, const char *a, const char *b
   return cz_edge_column_read(e, b, out);
 }
 
-/* An Exp2Syn's parameters from its synapse model JSON (NEURON's defaults where absent). */
-static cz_status exp2syn_params(const cz_circuit *c, const cz_edge_pop *e, size_t i, double *tau1, double *tau2,
-                                double *erev) {
+/* A synapse's parameters from its synapse model JSON (NEURON's defaults where absent): Exp2Syn's
+ * tau1, tau2, erev, or for BMTK's expsyn an ExpSyn of tau = tau1 (*single). */
+static cz_status synapse_params(const cz_circuit *c, const cz_edge_pop *e, size_t i, bool *single, double *tau1,
+                                double *tau2, double *erev) {
   const cz_syn_model *sm = &c->syn_models[cz_edge_syn_model(e, i)];
   const char *t = sm->template_str;
-  CZ_CHECK(t && (strcasecmp(t, "exp2syn") == 0), CZ_ERR_CONFIG,
-           "%s: edge population %s: model_template \"%s\" onto a detailed cell is not one Cadenza runs yet (Exp2Syn)",
+  CZ_CHECK(t && (strcasecmp(t, "exp2syn") == 0 || strcasecmp(t, "expsyn") == 0), CZ_ERR_CONFIG,
+           "%s: edge population %s: model_template \"%s\" onto a detailed cell is not one Cadenza runs (Exp2Syn, "
+           "ExpSyn)",
            e->types_table ? e->types_table->path : e->file, e->name, t ? t : "(none)");
-  *tau1 = 0.1;
+  *single = strcasecmp(t, "expsyn") == 0;
+  *tau1 = *single ? 2.0 : 0.1; /* ExpSyn's and Exp2Syn's NEURON defaults */
   *tau2 = 10.0;
   *erev = 0.0;
   static const char *const keys[3] = {"tau1", "tau2", "erev"};
@@ -79,7 +82,8 @@ static cz_status exp2syn_params(const cz_circuit *c, const cz_edge_pop *e, size_
              sm->params_file ? sm->params_file : e->file, keys[k]);
     *vals[k] = v->valuedouble;
   }
-  CZ_CHECK(*tau1 > 0 && *tau2 > 0, CZ_ERR_CONFIG, "%s: tau1 and tau2 must be positive", sm->params_file ? sm->params_file : e->file);
+  CZ_CHECK(*tau1 > 0 && (*single || *tau2 > 0), CZ_ERR_CONFIG, "%s: tau1 and tau2 must be positive",
+           sm->params_file ? sm->params_file : e->file);
   return CZ_OK;
 }
 
@@ -128,8 +132,14 @@ typedef struct cell_rng {
 static cz_status add_synapse(cz_bio_thread *th, const cz_circuit *c, const cz_edge_pop *e, size_t i, uint32_t node,
                              uint32_t *target) {
   double tau1 = 0, tau2 = 0, erev = 0;
-  CZ_TRY(exp2syn_params(c, e, i, &tau1, &tau2, &erev));
+  bool single = false;
+  CZ_TRY(synapse_params(c, e, i, &single, &tau1, &tau2, &erev));
   size_t k = 0;
+  if (single) {
+    CZ_TRY(cz_expsyn_add(&th->esyn, node, tau1, erev, &k));
+    *target = cz_ev_target(CZ_EV_EXPSYN, (uint32_t)k);
+    return CZ_OK;
+  }
   CZ_TRY(cz_exp2syn_add(&th->syn, node, tau1, tau2, erev, &k));
   *target = cz_ev_target(CZ_EV_SYNAPSE, (uint32_t)k);
   return CZ_OK;

@@ -14,7 +14,8 @@
  * The spikes of the virtual populations, read from the config's spike inputs, are queued as
  * events from the start.
  *
- * Not yet: ExpSyn, and the gaussianLL weight function; each is refused naming the file. */
+ * Synapses are Exp2Syn, or ExpSyn for BMTK's expsyn template (tau = the JSON's tau1). Not yet:
+ * the gaussianLL weight function, refused naming the file. */
 #ifndef CZ_BIONET_CONNECT_H
 #define CZ_BIONET_CONNECT_H
 

@@ -29,6 +29,7 @@ cz_status cz_bio_thread_add_seclamp(cz_bio_thread *th, cz_seclamp c) {
 cz_status cz_bio_thread_init(cz_bio_thread *th) {
   CZ_TRY(cz_bio_cells_finish(&th->cells, &th->env));
   cz_exp2syn_init(&th->syn);
+  cz_expsyn_init(&th->esyn);
   return CZ_OK;
 }
 
@@ -48,6 +49,7 @@ void cz_bio_thread_free(cz_bio_thread *th) {
   free(th->sav_d);
   cz_bio_cells_free(&th->cells);
   cz_exp2syn_free(&th->syn);
+  cz_expsyn_free(&th->esyn);
   cz_intfire1_free(&th->art);
   free(th->iclamp);
   free(th->seclamp);
@@ -73,6 +75,10 @@ static cz_status deliver(cz_bio_thread *th, const cz_bio_event *e, cz_bio_spike_
     cz_exp2syn_event(&th->syn, k, e->w);
     return CZ_OK;
   }
+  if (kind == CZ_EV_EXPSYN) {
+    cz_expsyn_event(&th->esyn, k, e->w);
+    return CZ_OK;
+  }
   const cz_intfire1_out o = cz_intfire1_event(&th->art, k, e->T, e->w, kind == CZ_EV_ARTIFICIAL_SELF);
   if (o.schedule) CZ_TRY(cz_bio_queue_push(&th->queue, o.self_at, cz_ev_target(CZ_EV_ARTIFICIAL_SELF, k), 0.0));
   return o.spiked ? emit(ctx, CZ_SPIKER_ARTIFICIAL, k, e->T) : CZ_OK;
@@ -88,6 +94,7 @@ cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx)
   th->t += 0.5 * dt;
   cz_bio_cells_currents(&th->cells, &th->env);
   cz_exp2syn_current(&th->syn, &th->cells.cable);
+  cz_expsyn_current(&th->esyn, &th->cells.cable);
   const size_t n = th->cells.cable.n;
   if (th->i_m) {
     memcpy(th->sav_rhs, th->cells.cable.rhs, n * sizeof *th->sav_rhs);
@@ -100,5 +107,6 @@ cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx)
   th->t += 0.5 * dt;
   cz_bio_cells_advance(&th->cells, &th->env);
   cz_exp2syn_advance(&th->syn, dt);
+  cz_expsyn_advance(&th->esyn, dt);
   return CZ_OK;
 }

@@ -1,5 +1,5 @@
 /* One thread's share of a BioNet run and its fixed step (bionet-spec.md §3.3, §3.8, §3.9):
- * the thread's detailed cells (one cable), their Exp2Syn synapses, its IntFire1 artificial
+ * the thread's detailed cells (one cable), their Exp2Syn and ExpSyn synapses, its IntFire1 artificial
  * cells, the current and voltage clamps, and the queue of events that reach them.
  *
  * A step from the accumulated time t_n: (1) spike detection at every soma with v_n; (2) the
@@ -18,12 +18,13 @@
 #include "bionet/cells.h"
 #include "bionet/events.h"
 #include "bionet/exp2syn.h"
+#include "bionet/expsyn.h"
 #include "bionet/intfire1.h"
 #include "bionet/mechanisms/iclamp.h"
 #include "bionet/mechanisms/seclamp.h"
 
 /* What an event's target is: the top two bits of cz_bio_event.target, the index below. */
-enum { CZ_EV_SYNAPSE = 0, CZ_EV_ARTIFICIAL = 1, CZ_EV_ARTIFICIAL_SELF = 2 };
+enum { CZ_EV_SYNAPSE = 0, CZ_EV_ARTIFICIAL = 1, CZ_EV_ARTIFICIAL_SELF = 2, CZ_EV_EXPSYN = 3 };
 #define CZ_EV_INDEX_MASK 0x3fffffffu
 static inline uint32_t cz_ev_target(uint32_t kind, uint32_t index) { return kind << 30 | index; }
 
@@ -34,6 +35,7 @@ typedef cz_status (*cz_bio_spike_fn)(void *ctx, int spiker, size_t index, double
 typedef struct cz_bio_thread {
   cz_bio_cells cells;
   cz_exp2syn syn;
+  cz_expsyn esyn;
   cz_intfire1 art;
   cz_iclamp *iclamp;
   size_t niclamp, cap_iclamp;

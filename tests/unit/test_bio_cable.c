@@ -1,7 +1,8 @@
 /* The cable equation of the detailed-cell engine against the numbers of bionet-spec.md §8.3:
  * a passive compartment follows backward Euler's closed form, a sealed passive cable reaches
  * NEURON 8.2.2's input resistance for 11, 101 and 1001 segments, and a Hodgkin-Huxley
- * compartment fires at NEURON's spike times at dt 0.1 and 0.025 ms. */
+ * compartment fires at NEURON's spike times at dt 0.1 and 0.025 ms; an ExpSyn's conductance
+ * decays with its tau and depolarises a passive compartment towards its reversal. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "bionet/cable.h"
+#include "bionet/expsyn.h"
 #include "bionet/geometry.h"
 #include "bionet/mechanisms/iclamp.h"
 #include "bionet/mechanisms/kinds.h"
@@ -185,11 +187,44 @@ static void test_voltage_clamp(void **state) {
   cell_free(&x);
 }
 
+/* An ExpSyn (tau 2 ms, e 0 mV) on a passive compartment at -70 mV: an event of 0.01 µS
+ * decays as 0.01 e^{-t/2} (NEURON's cnexp form is the exact exponential to rounding) and
+ * depolarises the compartment, whose v rises while g is large and relaxes back. */
+static void test_expsyn(void **state) {
+  (void)state;
+  one_cell x;
+  cell_make(&x, 20.0, 20.0, 0, 100.0, -70.0, false);
+  cz_expsyn syn = {0};
+  size_t k = 99;
+  const uint32_t node = (uint32_t)x.map.centre0[0];
+  assert_int_equal(cz_expsyn_add(&syn, node, 2.0, 0.0, &k), CZ_OK);
+  assert_int_equal(k, 0);
+  assert_int_not_equal(cz_expsyn_add(&syn, node, 0.0, 0.0, NULL), CZ_OK); /* tau must be positive */
+  cz_error_clear();
+  cz_expsyn_init(&syn);
+  cz_expsyn_event(&syn, 0, 0.01);
+  double vmax = -70.0;
+  for (int n = 1; n <= 100; n++) {
+    cz_cable_begin_currents(&x.c);
+    x.mech.kind->current(&x.mech, &x.env);
+    cz_expsyn_current(&syn, &x.c);
+    cz_cable_solve(&x.c, 0.1);
+    cz_expsyn_advance(&syn, 0.1);
+    if (fabs(syn.g[0] - 0.01 * exp(-0.05 * n)) > 1e-15) fail_msg("step %d: g %.17g, want %.17g", n, syn.g[0], 0.01 * exp(-0.05 * n));
+    if (x.c.v[node] > vmax) vmax = x.c.v[node];
+  }
+  assert_true(vmax > -69.0);              /* the synapse depolarised the compartment */
+  assert_true(x.c.v[node] < vmax - 0.1);  /* and it relaxes as g decays */
+  cz_expsyn_free(&syn);
+  cell_free(&x);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_passive_compartment),
       cmocka_unit_test(test_sealed_cable),
       cmocka_unit_test(test_voltage_clamp),
+      cmocka_unit_test(test_expsyn),
       cmocka_unit_test(test_hodgkin_huxley_spike_times),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

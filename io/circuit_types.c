@@ -151,9 +151,10 @@ bool cz_type_index_row(const cz_type_index *ti, uint64_t id, uint32_t *row) {
 }
 
 
+/* BMTK's built-in weight functions (the engines apply them: gaussianLL is BioNet's only). */
 static bool builtin_weight_function(const char *name) {
   return strcmp(name, "default_weight_fnc") == 0 || strcmp(name, "set_syn_weight") == 0 ||
-         strcmp(name, "wmax") == 0;
+         strcmp(name, "wmax") == 0 || strcmp(name, "gaussianLL") == 0;
 }
 
 
@@ -211,7 +212,7 @@ cz_status cz_edge_type_infos(cz_circuit *c, const cz_config *cfg, const cz_csv *
     const char *wf = c_wf >= 0 ? cz_csv_cell(t, r, (size_t)c_wf) : NULL;
     CZ_CHECK(!wf || builtin_weight_function(wf), CZ_ERR_CONFIG,
              "%s: row %zu: weight_function '%s' is Python code from components.weight_functions, which Cadenza "
-             "cannot run; known built-ins: default_weight_fnc, set_syn_weight, wmax",
+             "cannot run; known built-ins: default_weight_fnc, set_syn_weight, wmax, gaussianLL",
              t->path, r + 2, wf);
     const char *tmpl = c_tmpl >= 0 ? cz_csv_cell(t, r, (size_t)c_tmpl) : NULL;
     const char *dyn = c_dyn >= 0 ? cz_csv_cell(t, r, (size_t)c_dyn) : NULL;

@@ -116,6 +116,8 @@ typedef struct pop_view {
   const char *sec_name, *pos_name;
   cz_syn_rule *rule;  /* [ntypes] */
   uint8_t *parsed;    /* [ntypes] */
+  uint8_t *tuning;    /* [ntypes] 1 where the type's weight_function is gaussianLL */
+  double *sigma;      /* [n] weight_sigma, read when a type needs it */
 } pop_view;
 
 /* A cell's placement stream: seeded by its BMTK gid when it first draws. */
@@ -143,6 +145,26 @@ static cz_status add_synapse(cz_bio_thread *th, const cz_circuit *c, const cz_ed
   CZ_TRY(cz_exp2syn_add(&th->syn, node, tau1, tau2, erev, &k));
   *target = cz_ev_target(CZ_EV_SYNAPSE, (uint32_t)k);
   return CZ_OK;
+}
+
+/* BMTK's gaussianLL (§5.2): syn_weight exp(-(Δ/σ)²), Δ the angular distance of the source's
+ * and target's tuning_angle folded into [0, 90] degrees, σ the edge's weight_sigma. */
+static cz_status tuned_weight(const cz_circuit *c, const pop_view *v, size_t i, double *w) {
+  const cz_edge_pop *e = v->e;
+  const cz_value ts = cz_circuit_node_attr(&c->nodes[e->source_pop], e->source_row[i], "tuning_angle");
+  const cz_value tt = cz_circuit_node_attr(&c->nodes[e->target_pop], e->target_row[i], "tuning_angle");
+  const double sigma = v->sigma ? v->sigma[i] : NAN;
+  CZ_CHECK(ts.kind == CZ_VAL_NUM && tt.kind == CZ_VAL_NUM && isfinite(sigma) && sigma > 0, CZ_ERR_FORMAT,
+           "%s: edge %llu of %s: weight_function gaussianLL needs the tuning_angle of both nodes and a positive "
+           "weight_sigma",
+           e->file, (unsigned long long)cz_edge_file_row(e, i), e->name);
+  *w = cz_bio_tuning_weight(*w, sigma, ts.num, tt.num);
+  return CZ_OK;
+}
+
+double cz_bio_tuning_weight(double w0, double sigma, double theta_source, double theta_target) {
+  const double delta = fabs(fabs(fabs(180.0 - fmod(fabs(theta_target - theta_source), 360.0)) - 90.0) - 90.0);
+  return w0 * exp(-(delta / sigma) * (delta / sigma));
 }
 
 /* An Exp2Syn at the edge's preselected location. */
@@ -229,6 +251,7 @@ static cz_status connect_to_cell(cz_bio_thread *th, const cz_circuit *c, const c
   const cz_edge_pop *e = v->e;
   double w = 0, delay = 0, nsyns = 0;
   CZ_TRY(edge_values(e, i, &w, &delay, &nsyns));
+  if (v->tuning[e->type[i]]) CZ_TRY(tuned_weight(c, v, i, &w));
   const uint64_t src = pop_offset[e->source_pop] + e->source_row[i];
   if (v->sec && !isnan(v->sec[i])) {
     uint32_t target = 0;
@@ -249,6 +272,7 @@ static cz_status connect_to_art(cz_bio_thread *th, const cz_circuit *c, const cz
   const cz_edge_pop *e = v->e;
   double w = 0, delay = 0, nsyns = 0;
   CZ_TRY(edge_values(e, i, &w, &delay, &nsyns));
+  if (v->tuning[e->type[i]]) CZ_TRY(tuned_weight(c, v, i, &w));
   if ((!v->sec || isnan(v->sec[i])) && !isnan(nsyns)) w = w * synapse_sign(c, e, i) * nsyns;
   return wire(th, c, spont, v, i, pop_offset[e->source_pop] + e->source_row[i],
               cz_ev_target(CZ_EV_ARTIFICIAL, (uint32_t)art), w, delay, nc);
@@ -263,6 +287,19 @@ static cz_status open_view(const cz_circuit *c, const cz_edge_pop *e, pop_view *
   CZ_TRY(first_column(e, "sec_x", "afferent_section_pos", &v->pos, &v->pos_name));
   CZ_NEW(v->rule, e->ntypes + 1);
   CZ_NEW(v->parsed, e->ntypes + 1);
+  CZ_NEW(v->tuning, e->ntypes + 1);
+  const cz_csv *t = e->types_table;
+  const int wf = t ? cz_csv_col(t, "weight_function") : -1;
+  bool tuned = false;
+  for (size_t r = 0; wf >= 0 && r < e->ntypes && r < t->nrows; r++) {
+    const char *name = cz_csv_cell(t, r, (size_t)wf);
+    tuned |= v->tuning[r] = name && strcmp(name, "gaussianLL") == 0;
+  }
+  if (tuned) {
+    bool has = false;
+    CZ_TRY(cz_edge_column_exists(e, "weight_sigma", &has));
+    if (has) CZ_TRY(cz_edge_column_read(e, "weight_sigma", &v->sigma));
+  }
   return CZ_OK;
 }
 
@@ -271,6 +308,8 @@ static void close_view(pop_view *v) {
   free(v->pos);
   free(v->rule);
   free(v->parsed);
+  free(v->tuning);
+  free(v->sigma);
 }
 
 static void free_rng(cell_rng *r) {

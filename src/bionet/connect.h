@@ -1,21 +1,19 @@
 /* A thread's synapses from the circuit's edges, and the events of the virtual cells' spikes
  * (bionet-spec.md §5.1-§5.6).
  *
- * Each edge onto a detailed cell of the thread becomes an Exp2Syn at the edge's preselected
+ * Each edge onto a detailed cell of the thread becomes a synapse at the edge's preselected
  * location (sec_id, else afferent_section_id, indexing the section list after the axon stub;
  * sec_x, else afferent_section_pos; one synapse per edge, nsyns ignored), or, where the edge
- * has no section but nsyns, nsyns Exp2Syn at segments drawn by BMTK's random placement (its
+ * has no section but nsyns, nsyns synapses at segments drawn by BMTK's random placement (its
  * type's target_sections and distance_range, the cell's gid-seeded stream, edges in BMTK's
- * order: bionet/edge_order.h); each with the synapse JSON's tau1, tau2 and erev and a NetCon
- * from the edge's source gid with weight syn_weight (µS; the built-in weight functions give
- * syn_weight) and the edge's delay. The NetCons are kept by source gid: a spike of that gid at t
- * becomes the events t + delay of its NetCons. An edge onto an IntFire1 cell is a NetCon of
- * weight syn_weight, times nsyns and the synapse JSON's sign where its group has nsyns (§5.5).
- * The spikes of the virtual populations, read from the config's spike inputs, are queued as
- * events from the start.
- *
- * Synapses are Exp2Syn, or ExpSyn for BMTK's expsyn template (tau = the JSON's tau1). Not yet:
- * the gaussianLL weight function, refused naming the file. */
+ * order: bionet/edge_order.h). A synapse is an Exp2Syn with the synapse JSON's tau1, tau2 and
+ * erev, or an ExpSyn for BMTK's expsyn template (tau = tau1); each has a NetCon from the edge's
+ * source gid with weight syn_weight (µS; the built-in weight functions give syn_weight,
+ * gaussianLL the tuning-curve weight of §5.2) and the edge's delay. The NetCons are kept by
+ * source gid: a spike of that gid at t becomes the events t + delay of its NetCons. An edge
+ * onto an IntFire1 cell is a NetCon of that weight, times nsyns and the synapse JSON's sign
+ * where its group has nsyns (§5.5). The spikes of the virtual populations, read from the
+ * config's spike inputs, are queued as events from the start. */
 #ifndef CZ_BIONET_CONNECT_H
 #define CZ_BIONET_CONNECT_H
 
@@ -50,6 +48,10 @@ cz_status cz_bio_connect_edges(cz_bio_thread *th, const cz_config *cfg, const cz
 cz_status cz_bio_queue_spike_inputs(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,
                                     const cz_bio_netcons *nc);
 void cz_bio_netcons_free(cz_bio_netcons *nc);
+
+/* BMTK's gaussianLL weight: w0 exp(-(Δ/σ)²), Δ the difference of the tuning angles (degrees)
+ * folded into [0, 90]. */
+double cz_bio_tuning_weight(double w0, double sigma, double theta_source, double theta_target);
 
 /* The NetCons in order of their source gid (ties in the order made). Owned (*order, [n]). */
 cz_status cz_bio_netcons_by_source(const cz_bio_netcons *nc, size_t **order);

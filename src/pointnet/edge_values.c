@@ -12,6 +12,7 @@
 
 #include "base/mem.h"
 #include "base/str.h"
+#include "io/csv.h"
 
 enum { DEFAULT_DELAY_MS = 1 }; /* NEST's default delay */
 
@@ -105,7 +106,22 @@ static bool columns_are_values(const cz_edge_pop *e) {
   return bad == 0;
 }
 
+/* PointNet's weights ignore BMTK's tuning-curve weight function, which only BioNet applies. */
+static cz_status no_tuning_weights(const cz_edge_pop *e) {
+  const cz_csv *t = e->types_table;
+  const int col = t ? cz_csv_col(t, "weight_function") : -1;
+  for (size_t r = 0; col >= 0 && r < t->nrows; r++) {
+    const char *wf = cz_csv_cell(t, r, (size_t)col);
+    CZ_CHECK(!wf || strcmp(wf, "gaussianLL") != 0, CZ_ERR_CONFIG,
+             "%s: row %zu: weight_function 'gaussianLL' is BMTK's BioNet tuning-curve rule; the point engine does not "
+             "apply it (give syn_weight the weights you want)",
+             t->path, r + 2);
+  }
+  return CZ_OK;
+}
+
 cz_status cz_edge_values_view(const cz_edge_pop *raw, cz_edge_values *v, cz_edge_pop *view) {
+  CZ_TRY(no_tuning_weights(raw));
   *view = *raw;
   view->weight = view->delay = NULL;
   CZ_TRY(types_of(raw, v));

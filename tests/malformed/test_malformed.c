@@ -1190,6 +1190,16 @@ static void test_python_weight_function(void **state) {
   expect_input_error(f, "cortex_cortex_edge_types.csv", "weight_function");
 }
 
+/* BMTK's gaussianLL is BioNet's rule: a point network that names it is refused, not run with
+ * plain weights. */
+static void test_tuning_weight_function_point(void **state) {
+  fx *f = *state;
+  fx_write(f, "network/cortex_cortex_edge_types.csv",
+           "edge_type_id target_query source_query syn_weight delay dynamics_params model_template weight_function\n"
+           "100 * * 2.0 1.5 exc_syn.json static_synapse gaussianLL\n");
+  expect_input_error(f, "cortex_cortex_edge_types.csv", "gaussianLL");
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Inputs                                                                                      */
 
@@ -1461,6 +1471,7 @@ int main(int argc, char **argv) {
       CASE(test_edges_target_virtual_population),
       CASE(test_unknown_synapse_model),
       CASE(test_python_weight_function),
+      CASE(test_tuning_weight_function_point),
       CASE(test_node_sets_file_missing),
       CASE(test_undefined_node_set),
       CASE(test_spike_file_missing),

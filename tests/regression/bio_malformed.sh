@@ -170,7 +170,9 @@ printf '{"level_of_detail": "exp2syn", "tau1": -1.0, "tau2": 3.0, "erev": 0.0}\n
 defaults; edge_types="100 * * $tmp/neg_tau.json 0.035 2.0 Exp2Syn"; refused synapse_negative_tau "neg_tau.json" "tau1"
 defaults; edge_types='100 * * AMPA_ExcToInh.json 0.035 2.0 Exp3Syn'; refused unknown_synapse_model 'model_template "Exp3Syn"'
 defaults; edge_cols="$edge_cols weight_function"; edge_types="$edge_types gaussianLL"
-refused weight_function "weight_function"
+refused weight_function_untuned "virt_biocell_edges.h5" "gaussianLL needs the tuning_angle"
+defaults; edge_cols="$edge_cols weight_function"; edge_types="$edge_types my_python_rule"
+refused weight_function_python "edge_types.csv" "weight_function 'my_python_rule' is Python code"
 
 # ---- inputs
 defaults; inputs='"virt": {"input_type": "spikes", "module": "sonata", "input_file": "'"$tmp"'/none.h5", "node_set": "virt"}'

@@ -200,6 +200,16 @@ static void test_place_cost_counts_compartments(void **state) {
   cz_cfg_destroy(&cfg);
 }
 
+/* BMTK's gaussianLL weight: the tuning angles' difference folded into [0, 90] degrees. */
+static void test_tuning_weight(void **state) {
+  (void)state;
+  assert_true(fabs(cz_bio_tuning_weight(2.0, 50.0, 0.0, 30.0) - 2.0 * exp(-0.36)) < 1e-15);  /* Δ 30 */
+  assert_true(fabs(cz_bio_tuning_weight(2.0, 50.0, 0.0, 300.0) - 2.0 * exp(-1.44)) < 1e-15); /* Δ 60 */
+  assert_true(fabs(cz_bio_tuning_weight(2.0, 50.0, 10.0, 190.0) - 2.0) < 1e-15);             /* opposite: Δ 0 */
+  assert_true(fabs(cz_bio_tuning_weight(2.0, 50.0, 45.0, 135.0) - 2.0 * exp(-3.24)) < 1e-15); /* Δ 90 */
+  assert_true(fabs(cz_bio_tuning_weight(2.0, 50.0, 400.0, 30.0) - cz_bio_tuning_weight(2.0, 50.0, 30.0, 400.0)) < 1e-15);
+}
+
 /* A one-cell folder: the node type's template, morphology and processing, and the config's
  * extra members (an inputs block); the component folders are bio_1cell's. */
 static void write_folder(char *config, size_t n, const char *tmpl, const char *morph, const char *proc,
@@ -489,6 +499,7 @@ int main(void) {
       cmocka_unit_test(test_bio_1cell_syns_from_its_folder),
       cmocka_unit_test(test_membrane_current_sums_to_clamp),
       cmocka_unit_test(test_place_cost_counts_compartments),
+      cmocka_unit_test(test_tuning_weight),
       cmocka_unit_test(test_nine_cells_legacy_units),
       cmocka_unit_test(test_bio_on_off_recurrent),
       cmocka_unit_test(test_bio_intfire_ring),

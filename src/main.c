@@ -8,7 +8,7 @@
  *   cadenza dry-run --ranks R --rank r CONFIG|hpc   build one rank's share alone, report its memory
  *   cadenza plot raster|rates|report FILE [options]   SVG pictures of spikes and reports
  *   cadenza stats CONFIG [options] | stats ks DIR...   spike statistics of a run; KS distances
- *   cadenza create-environment [options] pointnet DIR  a simulation folder for a network
+ *   cadenza create-environment [options] pointnet|bionet DIR  a simulation folder for a network
  *   cadenza help [COMMAND], cadenza COMMAND --help|-h   usage
  *
  * Exit codes: 0 success, 1 internal error, 2 bad input or usage, 3 output I/O error. */
@@ -100,7 +100,7 @@ static const usage_entry k_usage[] = {
      "  cadenza stats ks DIR... [--reference DIR...] [--check]   KS distances between such folders and\n"
      "                                       whether ours stay within the reference's spread\n"},
     {"create-environment",
-     "  cadenza create-environment [options] pointnet DIR   a simulation folder for a network folder\n"
+     "  cadenza create-environment [options] pointnet|bionet DIR   a simulation folder for a network folder\n"
      "    -n NETWORK_DIR, -c COMPONENTS_DIR, -o OUTPUT_DIR, --tstop MS, --dt MS, --report-vars [POP:]VAR,...,\n"
      "    --report-nodes ID,..., --iclamp AMP,DELAY,DUR, --spikes-inputs POP:FILE,..., --network-filter TEXT,\n"
      "    --config-file NAME, --split-configs, --run-script NAME, --overwrite\n"},

@@ -20,6 +20,7 @@ typedef struct env_opts {
       *spikes_inputs, *config_file, *network_filter, *run_script;
   double tstop, dt;
   bool split, overwrite;
+  bool bionet; /* a BioNet folder (NEURON), else PointNet (NEST) */
 } env_opts;
 
 /* A network file pair found in the network folder. */
@@ -40,7 +41,7 @@ static void network_free(network *n) {
 
 static cz_status parse(int argc, char **argv, env_opts *o) {
   *o = (env_opts){NULL, NULL, NULL, NULL, "output", NULL, NULL, NULL, NULL, NULL, NULL, "run_cadenza.sh",
-                  1000.0, 0.001, false, false};
+                  1000.0, NAN, false, false, false};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const bool has = i + 1 < argc;
@@ -67,9 +68,11 @@ static cz_status parse(int argc, char **argv, env_opts *o) {
     if (num) CZ_CHECK(cz_parse_double(argv[++i], num) && isfinite(*num) && *num > 0, CZ_ERR_ARG,
                       "create-environment: %s needs a number > 0", a);
   }
-  CZ_CHECK(o->sim && o->dir, CZ_ERR_ARG, "usage: cadenza create-environment [options] pointnet DIR (see --help)");
-  CZ_CHECK(strcmp(o->sim, "pointnet") == 0, CZ_ERR_ARG,
-           "create-environment: %s is not available (this version simulates point networks: pointnet)", o->sim);
+  CZ_CHECK(o->sim && o->dir, CZ_ERR_ARG, "usage: cadenza create-environment [options] pointnet|bionet DIR (see --help)");
+  CZ_CHECK(strcmp(o->sim, "pointnet") == 0 || strcmp(o->sim, "bionet") == 0, CZ_ERR_ARG,
+           "create-environment: %s is not available (Cadenza simulates pointnet and bionet folders)", o->sim);
+  o->bionet = strcmp(o->sim, "bionet") == 0;
+  if (isnan(o->dt)) o->dt = o->bionet ? 0.1 : 0.001; /* BMTK's defaults */
   /* --config-file names the simulation config, split or not */
   if (!o->config_file) o->config_file = o->split ? "simulation_config.json" : "config.json";
   CZ_CHECK(!o->split || strcmp(o->config_file, "circuit_config.json") != 0, CZ_ERR_ARG,
@@ -153,13 +156,20 @@ static bool add_files(cJSON *list, const net_file *f, size_t n, const char *data
   return true;
 }
 
-static bool circuit_part(cJSON *root, const network *net, const char *point_dir, const char *syn_dir) {
+/* The model folders of a BioNet folder, beside the point and synapse ones. */
+static bool bionet_components(cJSON *comp) {
+  return add_str(comp, "morphologies_dir", "$COMPONENTS_DIR/morphologies") &&
+         add_str(comp, "biophysical_neuron_models_dir", "$COMPONENTS_DIR/biophysical_neuron_templates") &&
+         add_str(comp, "mechanisms_dir", "$COMPONENTS_DIR/mechanisms");
+}
+
+static bool circuit_part(cJSON *root, const network *net, const char *point_dir, const char *syn_dir, bool bionet) {
   cJSON *comp = cJSON_AddObjectToObject(root, "components");
   cJSON *nets = cJSON_AddObjectToObject(root, "networks");
   cJSON *nodes = nets ? cJSON_AddArrayToObject(nets, "nodes") : NULL;
   cJSON *edges = nets ? cJSON_AddArrayToObject(nets, "edges") : NULL;
   return comp && nodes && edges && add_str(comp, "point_neuron_models_dir", point_dir) &&
-         add_str(comp, "synaptic_models_dir", syn_dir) &&
+         add_str(comp, "synaptic_models_dir", syn_dir) && (!bionet || bionet_components(comp)) &&
          add_files(nodes, net->nodes, net->nnodes, "nodes_file", "node_types_file") &&
          add_files(edges, net->edges, net->nedges, "edges_file", "edge_types_file");
 }
@@ -256,11 +266,20 @@ static cz_status add_reports(cJSON *root, const env_opts *o) {
   return st;
 }
 
+/* What BMTK's bionet environment adds: the segment length, the spike threshold and the
+ * conditions NEURON needs. */
+static bool bionet_run(cJSON *root, cJSON *run) {
+  cJSON *cond = cJSON_AddObjectToObject(root, "conditions");
+  return cond && add_num(run, "dL", 20.0) && add_num(run, "spike_threshold", -15.0) &&
+         add_num(run, "nsteps_block", 5000) && add_num(cond, "celsius", 34.0) && add_num(cond, "v_init", -80.0);
+}
+
 static cz_status simulation_part(cJSON *root, const env_opts *o) {
   cJSON *run = cJSON_AddObjectToObject(root, "run");
   cJSON *out = cJSON_AddObjectToObject(root, "output");
   CZ_CHECK(run && out && add_num(run, "tstart", 0.0) && add_num(run, "tstop", o->tstop) && add_num(run, "dt", o->dt) &&
-               add_str(root, "target_simulator", "NEST") && add_str(out, "log_file", "log.txt") &&
+               (!o->bionet || bionet_run(root, run)) &&
+               add_str(root, "target_simulator", o->bionet ? "NEURON" : "NEST") && add_str(out, "log_file", "log.txt") &&
                add_str(out, "output_dir", "$OUTPUT_DIR") && add_str(out, "spikes_file", "spikes.h5") &&
                cJSON_AddBoolToObject(out, "overwrite_output_dir", 1) != NULL, /* re-runs replace, as in BMTK */
            CZ_ERR_NOMEM, "out of memory");
@@ -428,7 +447,8 @@ static cz_status plan_configs(const env_opts *o, env_plan *plan, const char *bas
   if (st == CZ_OK && o->split && !add_str(sim, "network", "$BASE_DIR/circuit_config.json"))
     st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && o->split && !manifest(circ, base, netdir, compdir, outdir)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && !circuit_part(o->split ? circ : sim, net, point, syn)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && !circuit_part(o->split ? circ : sim, net, point, syn, o->bionet))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK) st = simulation_part(sim, o);
   if (st == CZ_OK && o->split) st = plan_json(plan, o->dir, "circuit_config.json", circ);
   if (st == CZ_OK) st = plan_json(plan, o->dir, o->config_file, sim);

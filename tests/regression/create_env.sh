@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `cadenza create-environment`: folders written for the bundled Brunel network (split
-# configs, a spike input, a report) and for the network folder of point_120cells (one config,
-# the thalamus spike train, a clamp, a report of two cells) run unchanged. The Brunel folder
+# configs, a spike input, a report), for the network folder of point_120cells (one config,
+# the thalamus spike train, a clamp, a report of two cells) and, as a bionet folder, for
+# bio_1cell's network (a clamp, a soma report) run unchanged. The Brunel folder
 # gives the same spikes as the generator's own config; existing files are kept without
 # --overwrite and replaced with it.
 #   create_env.sh CADENZA
@@ -27,8 +28,8 @@ done
 "$cadenza" create-environment -n "$tmp/net/network" -c "$tmp/net/components" --split-configs --overwrite \
   --tstop 50 --dt 0.1 pointnet "$tmp/env" > /dev/null || exit 1
 grep -q '"tstop":[[:space:]]*50' "$tmp/env/simulation_config.json" || { echo "--overwrite did not replace"; exit 1; }
-"$cadenza" create-environment bionet "$tmp/bio" > /dev/null 2>&1
-[ $? -eq 2 ] || { echo "bionet was not refused"; exit 1; }
+"$cadenza" create-environment filternet "$tmp/lgn" > /dev/null 2>&1
+[ $? -eq 2 ] || { echo "filternet was not refused"; exit 1; }
 
 data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
 dir="$data/bmtk-tests/integration_tests/point_120cells"
@@ -40,4 +41,19 @@ if [ ! -d "$dir/network" ]; then echo "shared data not found: point_120cells par
 "$tmp/env120/run_cadenza.sh" --no-progress -q > "$tmp/run.txt" || { cat "$tmp/run.txt"; exit 1; }
 grep -q "spikes" "$tmp/run.txt" && [ -f "$tmp/env120/output/spikes.h5" ] && [ -f "$tmp/env120/output/V_m_report.h5" ] ||
   { echo "the point_120cells environment wrote no spikes or report"; cat "$tmp/run.txt"; exit 1; }
-echo "create-environment: Brunel and point_120cells folders run; Brunel spikes match the generator's config"
+
+# a bionet folder for bio_1cell's network (components linked in): NEURON's config, and it runs
+# to the folder's own NEURON spikes
+bio="$data/bmtk/examples/bio_1cell"
+mkdir -p "$tmp/biocomp"
+ln -s "$bio/components/morphologies" "$tmp/biocomp/morphologies"
+ln -s "$bio/components/biophysical_neuron_templates" "$tmp/biocomp/biophysical_neuron_templates"
+ln -s "$bio/../bio_components/synaptic_models" "$tmp/biocomp/synaptic_models"
+"$cadenza" create-environment -n "$bio/network" -c "$tmp/biocomp" --tstop 3000 --iclamp 0.1,500,2000 \
+  --report-vars v bionet "$tmp/envbio" > /dev/null || exit 1
+grep -q '"target_simulator":[[:space:]]*"NEURON"' "$tmp/envbio/config.json" || { echo "not a NEURON config"; exit 1; }
+"$cadenza" check "$tmp/envbio/config.json" > "$tmp/check_bio.txt" || { cat "$tmp/check_bio.txt"; exit 1; }
+"$tmp/envbio/run_cadenza.sh" --no-progress -q > "$tmp/run_bio.txt" || { cat "$tmp/run_bio.txt"; exit 1; }
+"$cadenza" compare "$bio/output_iclamp/spikes.h5" "$tmp/envbio/output/spikes.h5" --tolerance 1e-9 || exit 1
+[ -f "$tmp/envbio/output/v_report.h5" ] || { echo "no bionet report file"; exit 1; }
+echo "create-environment: Brunel, point_120cells and bio_1cell folders run; Brunel's and bio_1cell's spikes match"

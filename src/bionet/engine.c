@@ -90,18 +90,19 @@ static cz_status bio_update(void *impl, int tid, int64_t t0, int64_t t1, cz_spik
   return CZ_OK;
 }
 
+/* The epoch's spikes become NetCon events on this thread's queue; the events the thread's last
+ * update delivered are counted here, as the loop counts events at delivery. */
 static cz_status bio_deliver(void *impl, int tid, const cz_spike *spikes, size_t n, int64_t t1, uint64_t *nevents) {
   (void)t1;
   cz_bionet_engine *e = impl;
   share *sh = &e->sh[tid];
-  size_t events = 0;
   for (size_t i = 0; i < n; i++) {
     const double t = cz_timegrid_spike_ms(&e->tg, cz_spike_step(&spikes[i]) + 1, spikes[i].offset);
-    size_t k = 0;
-    CZ_TRY(cz_bio_route_spike(&sh->th, &sh->nc, sh->order, cz_spike_gid(&spikes[i]), t, &k));
-    events += k;
+    size_t queued = 0;
+    CZ_TRY(cz_bio_route_spike(&sh->th, &sh->nc, sh->order, cz_spike_gid(&spikes[i]), t, &queued));
   }
-  *nevents += events;
+  *nevents += sh->th.delivered;
+  sh->th.delivered = 0;
   return CZ_OK;
 }
 

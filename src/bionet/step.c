@@ -71,6 +71,7 @@ static void detected(void *pv, size_t cell, double t) {
 /* One event at its time T. */
 static cz_status deliver(cz_bio_thread *th, const cz_bio_event *e, cz_bio_spike_fn emit, void *ctx) {
   const uint32_t kind = e->target >> 30, k = e->target & CZ_EV_INDEX_MASK;
+  th->delivered += kind != CZ_EV_ARTIFICIAL_SELF; /* an IntFire1's own refractory end is no synaptic event */
   if (kind == CZ_EV_SYNAPSE) {
     cz_exp2syn_event(&th->syn, k, e->w);
     return CZ_OK;

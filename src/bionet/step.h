@@ -44,6 +44,7 @@ typedef struct cz_bio_thread {
   cz_bio_queue queue;
   cz_mech_env env;
   double t;         /* the accumulated time of the next step's start */
+  uint64_t delivered; /* events delivered to synapses and artificial cells so far */
   double threshold; /* mV, of every soma's detector */
   double *i_m;      /* [cells.cable.n] each node's membrane current after the last step (nA), when asked */
   double *sav_rhs, *sav_d; /* [cells.cable.n] the membrane's own share of rhs and d, for i_m */

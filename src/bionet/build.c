@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "base/sort.h"
 #include "base/str.h"
+#include "bionet/iclamp_file.h"
 #include "io/csv.h"
 #include "io/node_sets.h"
 
@@ -216,20 +217,37 @@ static cz_status numbers(const cz_cfg_block *b, const char *key, double *v, size
 
 enum { MAX_STEPS = 256 };
 
-/* One IClamp block: amp, delay, duration (equal-length lists or scalars) at the location on
- * every local cell the node set selects. */
+/* A played clamp of the thread: its own copy of the block's amplitudes. */
+static cz_status add_played(cz_bio_thread *th, uint32_t node, const cz_bio_played *pl) {
+  CZ_RESERVE(th->played, th->cap_played, th->nplay + 1);
+  double *amps = NULL;
+  CZ_NEW(amps, pl->n + 1);
+  memcpy(amps, pl->amps, pl->n * sizeof *amps);
+  th->played[th->nplay++] = amps;
+  return cz_bio_thread_add_iclamp(th, (cz_iclamp){node, pl->del, pl->dur, 0.0, amps, pl->n, 0, pl->idt, 0.0});
+}
+
+/* One IClamp block at the location on every local cell the node set selects: steps (amp,
+ * delay, duration: equal-length lists or scalars), or a table played from a file
+ * (bionet/iclamp_file.h). */
 static cz_status iclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_cfg_block *b,
                               const size_t *cell_pop, const size_t *cell_row) {
   double amp[MAX_STEPS], del[MAX_STEPS], dur[MAX_STEPS];
   size_t na = 0, nd = 0, nu = 0;
-  CZ_TRY(numbers(b, "amp", amp, MAX_STEPS, &na));
-  CZ_TRY(numbers(b, "delay", del, MAX_STEPS, &nd));
-  CZ_TRY(numbers(b, "duration", dur, MAX_STEPS, &nu));
-  CZ_CHECK(na == nd && nd == nu, CZ_ERR_CONFIG, "config: inputs.%s: amp, delay and duration differ in length in %s",
-           b->name, b->file);
-  for (size_t k = 0; k < na; k++)
-    CZ_CHECK(dur[k] >= 0 && del[k] >= 0, CZ_ERR_CONFIG, "config: inputs.%s: delay and duration must be >= 0 in %s",
+  const bool from_file = b->input_type && (strcmp(b->input_type, "csv") == 0 || strcmp(b->input_type, "file") == 0);
+  cz_bio_played played = {0};
+  if (from_file) {
+    CZ_TRY(cz_bio_played_read(cfg, b, &played));
+  } else {
+    CZ_TRY(numbers(b, "amp", amp, MAX_STEPS, &na));
+    CZ_TRY(numbers(b, "delay", del, MAX_STEPS, &nd));
+    CZ_TRY(numbers(b, "duration", dur, MAX_STEPS, &nu));
+    CZ_CHECK(na == nd && nd == nu, CZ_ERR_CONFIG, "config: inputs.%s: amp, delay and duration differ in length in %s",
              b->name, b->file);
+    for (size_t k = 0; k < na; k++)
+      CZ_CHECK(dur[k] >= 0 && del[k] >= 0, CZ_ERR_CONFIG, "config: inputs.%s: delay and duration must be >= 0 in %s",
+               b->name, b->file);
+  }
   const cJSON *sn = cJSON_GetObjectItemCaseSensitive(b->json, "section_name");
   const cJSON *si = cJSON_GetObjectItemCaseSensitive(b->json, "section_index");
   const cJSON *sd = cJSON_GetObjectItemCaseSensitive(b->json, "section_dist");
@@ -238,11 +256,10 @@ static cz_status iclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz_
   const double x = cJSON_IsNumber(sd) ? sd->valuedouble : 0.5;
   char where[512];
   snprintf(where, sizeof where, "config: inputs.%s in %s", b->name, b->file);
-  CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: no node_set", where);
-  const cz_ns_view view = cz_circuit_ns_view(c);
   cz_ns_selection *selection = NULL;
-  CZ_TRY(cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &selection));
-  cz_status st = CZ_OK;
+  cz_status st = b->node_set ? CZ_OK : CZ_ERROR(CZ_ERR_CONFIG, "%s: no node_set", where);
+  const cz_ns_view view = cz_circuit_ns_view(c);
+  if (st == CZ_OK) st = cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &selection);
   for (size_t cell = 0; st == CZ_OK && cell < th->cells.ncells; cell++) {
     const size_t p = cell_pop[cell];
     bool selected = false;
@@ -250,10 +267,12 @@ static cz_status iclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz_
     if (!selected) continue;
     uint32_t node = 0;
     st = cz_bio_cell_location(th, cell, sec, index, x, where, &node);
+    if (st == CZ_OK && from_file) st = add_played(th, node, &played);
     for (size_t k = 0; st == CZ_OK && k < na; k++)
-      st = cz_bio_thread_add_iclamp(th, (cz_iclamp){node, del[k], dur[k], amp[k]});
+      st = cz_bio_thread_add_iclamp(th, (cz_iclamp){node, del[k], dur[k], amp[k], NULL, 0, 0, 0.0, 0.0});
   }
   cz_ns_selection_destroy(&selection);
+  cz_bio_played_free(&played);
   return st;
 }
 
@@ -392,9 +411,11 @@ cz_status cz_bio_add_iclamps(cz_bio_thread *th, const cz_config *cfg, const cz_c
   for (size_t i = 0; i < cfg->ninputs; i++) {
     const cz_cfg_block *b = &cfg->inputs[i];
     if (!b->enabled || !b->module || strcmp(b->module, "IClamp") != 0) continue;
-    CZ_CHECK(!b->input_type || strcmp(b->input_type, "current_clamp") == 0, CZ_ERR_CONFIG,
-             "config: inputs.%s: IClamp input_type \"%s\" is not one Cadenza runs yet (current_clamp) in %s", b->name,
-             b->input_type, b->file);
+    CZ_CHECK(!b->input_type || strcmp(b->input_type, "current_clamp") == 0 || strcmp(b->input_type, "csv") == 0 ||
+                 strcmp(b->input_type, "file") == 0,
+             CZ_ERR_CONFIG,
+             "config: inputs.%s: IClamp input_type \"%s\" is not one Cadenza runs yet (current_clamp, csv, file) in %s",
+             b->name, b->input_type, b->file);
     CZ_TRY(iclamp_block(th, cfg, c, b, cell_pop, cell_row));
   }
   return CZ_OK;

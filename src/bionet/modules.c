@@ -26,7 +26,9 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b) {
   const char *file = b->file ? b->file : cfg->path, *type = b->input_type ? b->input_type : "";
   CZ_CHECK(b->module, CZ_ERR_CONFIG, "%s: inputs.%s has no \"module\" (input_type \"%s\")", file, b->name, type);
   if (strcmp(type, "spikes") == 0 && name_in(b->module, SPIKE_MODULES, true)) return CZ_OK;
-  if (strcmp(b->module, "IClamp") == 0 && (!b->input_type || strcmp(type, "current_clamp") == 0)) return CZ_OK;
+  if (strcmp(b->module, "IClamp") == 0 &&
+      (!b->input_type || strcmp(type, "current_clamp") == 0 || strcmp(type, "csv") == 0 || strcmp(type, "file") == 0))
+    return CZ_OK; /* bionet/build.h, bionet/iclamp_file.h */
   if (strcmp(type, "syn_activity") == 0 && strcmp(b->module, "syn_activity") == 0) return CZ_OK; /* bionet/syn_activity.h */
   if (strcmp(b->module, "SEClamp") == 0) return CZ_OK; /* bionet/build.h */
   return CZ_ERROR(CZ_ERR_CONFIG,

@@ -51,6 +51,8 @@ void cz_bio_thread_free(cz_bio_thread *th) {
   cz_exp2syn_free(&th->syn);
   cz_expsyn_free(&th->esyn);
   cz_intfire1_free(&th->art);
+  for (size_t k = 0; k < th->nplay; k++) free(th->played[k]);
+  free(th->played);
   free(th->iclamp);
   free(th->seclamp);
   cz_bio_queue_free(&th->queue);
@@ -92,6 +94,7 @@ cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx)
   CZ_TRY(d.st);
   cz_bio_event e;
   while (cz_bio_queue_pop_step(&th->queue, th->t, dt, &e)) CZ_TRY(deliver(th, &e, emit, ctx));
+  cz_iclamp_play(th->iclamp, th->niclamp, th->t, dt);
   th->t += 0.5 * dt;
   cz_bio_cells_currents(&th->cells, &th->env);
   cz_exp2syn_current(&th->syn, &th->cells.cable);

@@ -39,6 +39,8 @@ typedef struct cz_bio_thread {
   cz_intfire1 art;
   cz_iclamp *iclamp;
   size_t niclamp, cap_iclamp;
+  double **played; /* [nplay] the amplitude vectors the played clamps borrow (owned) */
+  size_t nplay, cap_played;
   cz_seclamp *seclamp;
   size_t nseclamp, cap_seclamp;
   cz_bio_queue queue;

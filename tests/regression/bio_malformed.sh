@@ -189,6 +189,12 @@ defaults; inputs='"se": {"input_type": "voltage_clamp", "module": "SEClamp", "no
 refused seclamp_negative_rs "inputs.se.rs"
 defaults; inputs='"se": {"input_type": "voltage_clamp", "module": "SEClamp", "node_set": "biocell", "amps": [[-70], [-60], [-50]], "durations": [100]}'
 refused seclamp_sets_per_cell "inputs.se.amps" "3 sets for 1 cells"
+printf 'timestamps amps\n0 0\n100 0.2\n150 0.3\n' > "$tmp/uneven.csv"
+defaults; inputs='"ic": {"input_type": "csv", "module": "IClamp", "node_set": "biocell", "file": "'"$tmp"'/uneven.csv"}'
+refused iclamp_csv_uneven "uneven.csv: line 4" "not evenly spaced"
+printf 'time amps\n0 0\n100 0.2\n' > "$tmp/no_timestamps.csv"
+defaults; inputs='"ic": {"input_type": "csv", "module": "IClamp", "node_set": "biocell", "file": "'"$tmp"'/no_timestamps.csv"}'
+refused iclamp_csv_column "no_timestamps.csv: no column timestamps"
 defaults; inputs='"x": {"input_type": "voltage_clamp", "module": "xstim", "node_set": "biocell"}'
 refused input_module_not_run 'module "xstim"'
 

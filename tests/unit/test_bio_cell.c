@@ -70,7 +70,7 @@ static void run_bio_1cell(const char *model_file, bool nml, const syn_drive *dri
   /* the root, an end node per section and 264 segments */
   assert_int_equal(th.cells.cable.n - th.cells.ncells - 122, 264);
   const uint32_t soma = th.cells.soma[0];
-  if (!drive) assert_int_equal(cz_bio_thread_add_iclamp(&th, (cz_iclamp){soma, 500.0, 2000.0, 0.1}), CZ_OK);
+  if (!drive) assert_int_equal(cz_bio_thread_add_iclamp(&th, (cz_iclamp){.node = soma, .del = 500.0, .dur = 2000.0, .amp = 0.1}), CZ_OK);
   for (size_t k = 0; drive && k < drive->nsyn; k++) {
     const uint32_t node = (uint32_t)cz_cell_node_at(&th.cells.map[0], (size_t)drive->section[k], 0.5);
     assert_int_equal(cz_exp2syn_add(&th.syn, node, 0.1, 0.5, 0.0, NULL), CZ_OK);

@@ -169,7 +169,8 @@ static void check_mechanism(cz_h5file *f, const char *dt_name, double dt, const 
   }
   nt = add_trace(tr, nt, f, group, "ion/cai", &x.ions.cai[x.node], STATE_TOL, rows);
   nt = add_trace(tr, nt, f, group, "ion/eca", &x.ions.eca[x.node], V_TOL, rows);
-  const cz_iclamp clamps[2] = {{x.node, 20.0, 50.0, -0.05}, {x.node, 100.0, 100.0, 0.15}};
+  const cz_iclamp clamps[2] = {{.node = x.node, .del = 20.0, .dur = 50.0, .amp = -0.05},
+                               {.node = x.node, .del = 100.0, .dur = 100.0, .amp = 0.15}};
   double t = 0;
   for (size_t r = 0; r < rows; r++) {
     compartment_step(&x, clamps, &t);

@@ -217,21 +217,57 @@ static cz_status numbers(const cz_cfg_block *b, const char *key, double *v, size
 
 enum { MAX_STEPS = 256 };
 
+/* The detailed cells a clamp block selects, in ascending BMTK gid: pairs (pop, row). */
+static cz_status clamp_cells(const cz_config *cfg, const cz_circuit *c, const cz_cfg_block *b, const char *where,
+                             size_t **pop, size_t **row, size_t *n) {
+  CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: no node_set", where);
+  const cz_ns_view view = cz_circuit_ns_view(c);
+  cz_ns_selection *sel = NULL;
+  CZ_TRY(cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &sel));
+  const size_t total = cz_ns_selection_count(sel);
+  *pop = cz_calloc(total + 1, sizeof **pop);
+  *row = cz_calloc(total + 1, sizeof **row);
+  int64_t *pairs = cz_calloc(2 * total + 2, sizeof *pairs);
+  cz_status st = *pop && *row && pairs ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  size_t m = 0;
+  for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++) {
+    const size_t k0 = m;
+    for (size_t i = 0; i < sel->n[p]; i++) {
+      const size_t r = sel->rows[p][i];
+      const cz_value mt = cz_circuit_node_attr(&c->nodes[p], r, "model_type");
+      if (mt.kind != CZ_VAL_STR || strcmp(mt.str, "biophysical") != 0) continue;
+      pairs[2 * (m - k0)] = (int64_t)cz_node_id(&c->nodes[p], r);
+      pairs[2 * (m - k0) + 1] = (int64_t)r;
+      m++;
+    }
+    cz_sort_i64_pairs(pairs, m - k0);
+    for (size_t k = k0; k < m; k++) {
+      (*pop)[k] = p;
+      (*row)[k] = (size_t)pairs[2 * (k - k0) + 1];
+    }
+  }
+  free(pairs);
+  cz_ns_selection_destroy(&sel);
+  *n = m;
+  return st;
+}
+
 /* A played clamp of the thread: its own copy of the block's amplitudes. */
-static cz_status add_played(cz_bio_thread *th, uint32_t node, const cz_bio_played *pl) {
+static cz_status add_played(cz_bio_thread *th, uint32_t node, const cz_bio_played *pl, uint32_t column) {
   CZ_RESERVE(th->played, th->cap_played, th->nplay + 1);
   double *amps = NULL;
   CZ_NEW(amps, pl->n + 1);
   memcpy(amps, pl->amps, pl->n * sizeof *amps);
   th->played[th->nplay++] = amps;
-  return cz_bio_thread_add_iclamp(th, (cz_iclamp){node, pl->del, pl->dur, 0.0, amps, pl->n, 0, pl->idt, 0.0});
+  return cz_bio_thread_add_iclamp(th, (cz_iclamp){.node = node, .del = pl->del, .dur = pl->dur, .play = amps,
+                                                  .nplay = pl->n, .idt = pl->idt, .column = column});
 }
 
 /* One IClamp block at the location on every local cell the node set selects: steps (amp,
  * delay, duration: equal-length lists or scalars), or a table played from a file
  * (bionet/iclamp_file.h). */
 static cz_status iclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_cfg_block *b,
-                              const size_t *cell_pop, const size_t *cell_row) {
+                              const size_t *cell_pop, const size_t *cell_row, size_t *base) {
   double amp[MAX_STEPS], del[MAX_STEPS], dur[MAX_STEPS];
   size_t na = 0, nd = 0, nu = 0;
   const bool from_file = b->input_type && (strcmp(b->input_type, "csv") == 0 || strcmp(b->input_type, "file") == 0);
@@ -256,22 +292,24 @@ static cz_status iclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz_
   const double x = cJSON_IsNumber(sd) ? sd->valuedouble : 0.5;
   char where[512];
   snprintf(where, sizeof where, "config: inputs.%s in %s", b->name, b->file);
-  cz_ns_selection *selection = NULL;
-  cz_status st = b->node_set ? CZ_OK : CZ_ERROR(CZ_ERR_CONFIG, "%s: no node_set", where);
-  const cz_ns_view view = cz_circuit_ns_view(c);
-  if (st == CZ_OK) st = cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &selection);
-  for (size_t cell = 0; st == CZ_OK && cell < th->cells.ncells; cell++) {
-    const size_t p = cell_pop[cell];
-    bool selected = false;
-    for (size_t i = 0; i < selection->n[p] && !selected; i++) selected = selection->rows[p][i] == cell_row[cell];
-    if (!selected) continue;
-    uint32_t node = 0;
-    st = cz_bio_cell_location(th, cell, sec, index, x, where, &node);
-    if (st == CZ_OK && from_file) st = add_played(th, node, &played);
-    for (size_t k = 0; st == CZ_OK && k < na; k++)
-      st = cz_bio_thread_add_iclamp(th, (cz_iclamp){node, del[k], dur[k], amp[k], NULL, 0, 0, 0.0, 0.0});
-  }
-  cz_ns_selection_destroy(&selection);
+  size_t *pop = NULL, *row = NULL, n = 0;
+  cz_status st = clamp_cells(cfg, c, b, where, &pop, &row, &n);
+  /* Columns of a clamp report: the block's cells in gid order, each cell's steps in turn. */
+  const size_t per_cell = from_file ? 1 : na;
+  for (size_t cell = 0; st == CZ_OK && cell < th->cells.ncells; cell++)
+    for (size_t q = 0; st == CZ_OK && q < n; q++) {
+      if (pop[q] != cell_pop[cell] || row[q] != cell_row[cell]) continue;
+      uint32_t node = 0;
+      st = cz_bio_cell_location(th, cell, sec, index, x, where, &node);
+      const uint32_t col = (uint32_t)(*base + q * per_cell);
+      if (st == CZ_OK && from_file) st = add_played(th, node, &played, col);
+      for (size_t k = 0; st == CZ_OK && k < na; k++)
+        st = cz_bio_thread_add_iclamp(th, (cz_iclamp){.node = node, .del = del[k], .dur = dur[k], .amp = amp[k],
+                                                      .column = col + (uint32_t)k});
+    }
+  *base += n * per_cell;
+  free(pop);
+  free(row);
   cz_bio_played_free(&played);
   return st;
 }
@@ -320,44 +358,9 @@ static cz_status clamp_rs(const cz_cfg_block *b, size_t n, double *rs) {
   return CZ_OK;
 }
 
-/* The detailed cells a clamp block selects, in ascending BMTK gid: pairs (pop, row). */
-static cz_status clamp_cells(const cz_config *cfg, const cz_circuit *c, const cz_cfg_block *b, const char *where,
-                             size_t **pop, size_t **row, size_t *n) {
-  CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: no node_set", where);
-  const cz_ns_view view = cz_circuit_ns_view(c);
-  cz_ns_selection *sel = NULL;
-  CZ_TRY(cz_ns_resolve(cfg->node_sets, b->node_set, &view, where, &sel));
-  const size_t total = cz_ns_selection_count(sel);
-  *pop = cz_calloc(total + 1, sizeof **pop);
-  *row = cz_calloc(total + 1, sizeof **row);
-  int64_t *pairs = cz_calloc(2 * total + 2, sizeof *pairs);
-  cz_status st = *pop && *row && pairs ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  size_t m = 0;
-  for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++) {
-    const size_t k0 = m;
-    for (size_t i = 0; i < sel->n[p]; i++) {
-      const size_t r = sel->rows[p][i];
-      const cz_value mt = cz_circuit_node_attr(&c->nodes[p], r, "model_type");
-      if (mt.kind != CZ_VAL_STR || strcmp(mt.str, "biophysical") != 0) continue;
-      pairs[2 * (m - k0)] = (int64_t)cz_node_id(&c->nodes[p], r);
-      pairs[2 * (m - k0) + 1] = (int64_t)r;
-      m++;
-    }
-    cz_sort_i64_pairs(pairs, m - k0);
-    for (size_t k = k0; k < m; k++) {
-      (*pop)[k] = p;
-      (*row)[k] = (size_t)pairs[2 * (k - k0) + 1];
-    }
-  }
-  free(pairs);
-  cz_ns_selection_destroy(&sel);
-  *n = m;
-  return st;
-}
-
 /* One SEClamp block (§6.2): on soma[0](0.5) of every local cell it selects, its levels. */
 static cz_status seclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_cfg_block *b,
-                               const size_t *cell_pop, const size_t *cell_row) {
+                               const size_t *cell_pop, const size_t *cell_row, size_t *base) {
   char where[512];
   snprintf(where, sizeof where, "config: inputs.%s in %s", b->name, b->file);
   size_t *pop = NULL, *row = NULL, n = 0;
@@ -382,11 +385,12 @@ static cz_status seclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz
   for (size_t cell = 0; st == CZ_OK && cell < th->cells.ncells; cell++)
     for (size_t k = 0; st == CZ_OK && k < n; k++) {
       if (pop[k] != cell_pop[cell] || row[k] != cell_row[cell]) continue;
-      cz_seclamp sc = {.node = th->cells.soma[cell], .rs = rs[k]};
+      cz_seclamp sc = {.node = th->cells.soma[cell], .rs = rs[k], .column = (uint32_t)(*base + k)};
       memcpy(sc.amp, amps[k], sizeof sc.amp);
       memcpy(sc.dur, durs[k], sizeof sc.dur);
       st = cz_bio_thread_add_seclamp(th, sc);
     }
+  *base += n;
   free(pop);
   free(row);
   free(amps);
@@ -399,15 +403,18 @@ static cz_status seclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz
 
 cz_status cz_bio_add_seclamps(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const size_t *cell_pop,
                               const size_t *cell_row) {
+  size_t base = 0;
   for (size_t i = 0; i < cfg->ninputs; i++) {
     const cz_cfg_block *b = &cfg->inputs[i];
-    if (b->enabled && b->module && strcmp(b->module, "SEClamp") == 0) CZ_TRY(seclamp_block(th, cfg, c, b, cell_pop, cell_row));
+    if (b->enabled && b->module && strcmp(b->module, "SEClamp") == 0)
+      CZ_TRY(seclamp_block(th, cfg, c, b, cell_pop, cell_row, &base));
   }
   return CZ_OK;
 }
 
 cz_status cz_bio_add_iclamps(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const size_t *cell_pop,
                              const size_t *cell_row) {
+  size_t steps_base = 0, played_base = 0; /* the step clamps' report columns, and the played ones' */
   for (size_t i = 0; i < cfg->ninputs; i++) {
     const cz_cfg_block *b = &cfg->inputs[i];
     if (!b->enabled || !b->module || strcmp(b->module, "IClamp") != 0) continue;
@@ -416,7 +423,8 @@ cz_status cz_bio_add_iclamps(cz_bio_thread *th, const cz_config *cfg, const cz_c
              CZ_ERR_CONFIG,
              "config: inputs.%s: IClamp input_type \"%s\" is not one Cadenza runs yet (current_clamp, csv, file) in %s",
              b->name, b->input_type, b->file);
-    CZ_TRY(iclamp_block(th, cfg, c, b, cell_pop, cell_row));
+    const bool table = b->input_type && (strcmp(b->input_type, "csv") == 0 || strcmp(b->input_type, "file") == 0);
+    CZ_TRY(iclamp_block(th, cfg, c, b, cell_pop, cell_row, table ? &played_base : &steps_base));
   }
   return CZ_OK;
 }

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "bionet/build.h"
+#include "bionet/clamp_report.h"
 #include "bionet/connect.h"
 #include "bionet/ecp.h"
 #include "bionet/modules.h"
@@ -42,6 +43,7 @@ struct cz_bionet_engine {
   share *sh;               /* [nthreads] */
   cz_bio_reports *reports;
   cz_bio_ecp *ecp;
+  cz_bio_clamp_reports *clamps;
   uint32_t *others;        /* [nranks - 1] every other rank */
   cz_bionet_counts counts;
 };
@@ -86,6 +88,7 @@ static cz_status bio_update(void *impl, int tid, int64_t t0, int64_t t1, cz_spik
     CZ_TRY(cz_bio_thread_step(&sh->th, emit_spike, &x));
     cz_bio_reports_sample(e->reports, tid, u);
     if (e->ecp) cz_bio_ecp_sample(e->ecp, tid, u);
+    if (e->clamps) cz_bio_clamp_reports_sample(e->clamps, tid, u);
   }
   return CZ_OK;
 }
@@ -109,6 +112,7 @@ static cz_status bio_deliver(void *impl, int tid, const cz_spike *spikes, size_t
 static cz_status bio_epoch_end(void *impl, int64_t t1) {
   cz_bionet_engine *e = impl;
   CZ_TRY(cz_bio_reports_epoch_end(e->reports, t1));
+  CZ_TRY(cz_bio_clamp_reports_epoch_end(e->clamps, t1));
   return cz_bio_ecp_epoch_end(e->ecp, t1);
 }
 
@@ -284,6 +288,7 @@ static cz_status create_outputs(cz_bionet_engine *e) {
   CZ_TRY(classify_nodes(e, &is_cell));
   cz_status st = cz_bio_reports_create(e->cfg, e->c, e->gm.pop_offset, is_cell, e->nthreads, &e->reports);
   if (st == CZ_OK) st = cz_bio_ecp_create(e->cfg, e->c, e->gm.pop_offset, is_cell, e->nthreads, &e->ecp);
+  if (st == CZ_OK) st = cz_bio_clamp_reports_create(e->cfg, e->nthreads, &e->clamps);
   free(is_cell);
   return st;
 }
@@ -300,6 +305,7 @@ static cz_status bind_outputs(cz_bionet_engine *e) {
       if (ecp) CZ_TRY(cz_bio_ecp_bind(e->ecp, e->c, sh->cell_pop[k], sh->cell_row[k], gid, t, &sh->th, k));
     }
     cz_bio_cells_drop_shapes(&sh->th.cells);
+    CZ_TRY(cz_bio_clamp_reports_bind(e->clamps, t, &sh->th));
   }
   return CZ_OK;
 }
@@ -365,6 +371,7 @@ void cz_bionet_engine_destroy(cz_bionet_engine **pe) {
   if (!e) return;
   cz_bio_reports_close(&e->reports, false);
   cz_bio_ecp_close(&e->ecp, false);
+  cz_bio_clamp_reports_close(&e->clamps, false);
   for (int t = 0; e->sh && t < e->nthreads; t++) {
     share *sh = &e->sh[t];
     cz_bio_thread_free(&sh->th);
@@ -387,12 +394,15 @@ const cz_gidmap *cz_bionet_engine_gidmap(const cz_bionet_engine *e) { return &e-
 cz_bionet_counts cz_bionet_engine_counts(const cz_bionet_engine *e) { return e->counts; }
 
 cz_status cz_bionet_engine_open_reports(cz_bionet_engine *e) {
-  CZ_TRY(cz_comm_agree(cz_bio_reports_open(e->reports, &e->tg, e->nranks > 1 ? cz_comm_native() : NULL, e->rank == 0)));
+  const void *comm = e->nranks > 1 ? cz_comm_native() : NULL;
+  CZ_TRY(cz_comm_agree(cz_bio_reports_open(e->reports, &e->tg, comm, e->rank == 0)));
+  CZ_TRY(cz_comm_agree(cz_bio_clamp_reports_open(e->clamps, &e->tg, comm, e->rank == 0)));
   return cz_bio_ecp_open(e->ecp, &e->tg, e->rank == 0);
 }
 
 cz_status cz_bionet_engine_close_reports(cz_bionet_engine *e, bool complete) {
   cz_status st = cz_bio_reports_close(&e->reports, complete);
   const cz_status s = cz_bio_ecp_close(&e->ecp, complete);
-  return st != CZ_OK ? st : s;
+  const cz_status s2 = cz_bio_clamp_reports_close(&e->clamps, complete);
+  return st != CZ_OK ? st : s != CZ_OK ? s : s2;
 }

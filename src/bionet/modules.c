@@ -6,13 +6,14 @@
 #include <strings.h>
 
 #include "base/log.h"
+#include "bionet/clamp_report.h"
 #include "bionet/ecp.h"
 #include "bionet/reports.h"
 #include "core/spikes.h"
 
 static const char *const SPIKE_MODULES[] = {"sonata", "h5", "hdf5", "csv", "nwb", NULL};
 static const char *const MEMBRANE_REPORTS[] = {"membrane_report", "multimeter_report", "multimeter", NULL};
-static const char *const LATER_REPORTS[] = {"netcon_report", "clamp_report", "save_synapses", NULL};
+static const char *const LATER_REPORTS[] = {"netcon_report", "save_synapses", NULL};
 static const char *const SKIPPED_REPORTS[] = {"spikes_report", "weight_recorder", NULL};
 
 static bool name_in(const char *name, const char *const *list, bool nocase) {
@@ -42,8 +43,9 @@ static cz_status check_report(const cz_config *cfg, const cz_cfg_block *b) {
   if (!b->enabled) return CZ_OK;
   const char *file = b->file ? b->file : cfg->path;
   CZ_CHECK(b->module, CZ_ERR_CONFIG, "%s: report %s does not specify the module", file, b->name);
-  if (name_in(b->module, MEMBRANE_REPORTS, false) || strcmp(b->module, "extracellular") == 0)
-    return CZ_OK; /* cz_bio_reports_check and cz_bio_ecp_check judge them */
+  if (name_in(b->module, MEMBRANE_REPORTS, false) || strcmp(b->module, "extracellular") == 0 ||
+      strcmp(b->module, "clamp_report") == 0)
+    return CZ_OK; /* cz_bio_reports_check, cz_bio_ecp_check and cz_bio_clamp_reports_check judge them */
   CZ_CHECK(!name_in(b->module, LATER_REPORTS, false), CZ_ERR_CONFIG,
            "%s: reports.%s: module \"%s\" is not written by Cadenza's detailed-cell engine yet; delete the block or set "
            "\"enabled\": false to run without it",
@@ -65,5 +67,6 @@ cz_status cz_bionet_check_config(const cz_config *cfg) {
   for (size_t i = 0; i < cfg->ninputs; i++) CZ_TRY(check_input(cfg, &cfg->inputs[i]));
   for (size_t i = 0; i < cfg->nreports; i++) CZ_TRY(check_report(cfg, &cfg->reports[i]));
   CZ_TRY(cz_bio_reports_check(cfg));
+  CZ_TRY(cz_bio_clamp_reports_check(cfg));
   return cz_bio_ecp_check(cfg);
 }

@@ -36,6 +36,13 @@
  *     channel ids, data in mV, and over the first ROWS rows every channel's RMS difference is at
  *     most REL times that channel's RMS in EXPECTED (a sample that is the same infinity in both
  *     counts as equal). Prints the largest such ratio.
+ *   report_check matrix EXPECTED ACTUAL ROWS MAX_ABS
+ *     the /data matrices of two clamp reports (BMTK's plain layout) have the same columns, and
+ *     over the first ROWS rows every sample of ACTUAL is within MAX_ABS of EXPECTED's; ACTUAL
+ *     has EXPECTED's row count. Prints the largest difference.
+ *   report_check step FILE COLUMN FIRST_ROW VALUE
+ *     column COLUMN of FILE's /data is exactly 0 before row FIRST_ROW and exactly VALUE from it
+ *     on (a clamp that switches on and stays on).
  *   report_check ecp_sum [--tolerance REL] TOTAL PART...
  *     the ECP file TOTAL is, sample by sample, the sum of the PART files (each cell's
  *     contribution, float64 or float32) within REL (default 1e-12) of the largest |sample|
@@ -479,6 +486,43 @@ static int ecp_sum(const char *total, char **parts, size_t nparts, double rel) {
   return bad;
 }
 
+static int matrix(const char *expected, const char *actual, size_t rows, double max_abs) {
+  cz_h5file *fe = NULL, *fa = NULL;
+  double *e = NULL, *a = NULL;
+  size_t re = 0, ce = 0, ra = 0, ca = 0;
+  int bad = check_h5(cz_h5_open_read(expected, &fe)) || check_h5(cz_h5_open_read(actual, &fa)) ||
+            check_h5(cz_h5_read_f64_2d(fe, "/data", &e, &re, &ce)) || check_h5(cz_h5_read_f64_2d(fa, "/data", &a, &ra, &ca));
+  if (!bad && (re != ra || ce != ca || rows > re)) bad = fail("%s: not the shape of %s", actual, expected);
+  double worst = 0;
+  for (size_t i = 0; !bad && i < rows * ce; i++) worst = fmax(worst, fabs(e[i] - a[i]));
+  if (!bad) {
+    printf("report_check: %s: %zu x %zu, largest difference %.3g over the first %zu rows\n", actual, ra, ca, worst, rows);
+    if (!(worst <= max_abs)) bad = fail("%s differs from %s by more than the tolerance", actual, expected);
+  }
+  free(e);
+  free(a);
+  cz_h5_close(&fe);
+  cz_h5_close(&fa);
+  return bad;
+}
+
+static int step_column(const char *path, size_t col, size_t first, double value) {
+  cz_h5file *f = NULL;
+  double *d = NULL;
+  size_t rows = 0, cols = 0;
+  int bad = check_h5(cz_h5_open_read(path, &f)) || check_h5(cz_h5_read_f64_2d(f, "/data", &d, &rows, &cols));
+  if (!bad && (col >= cols || first > rows)) bad = fail("%s: no such column or row in %s", path, "/data");
+  for (size_t r = 0; !bad && r < rows; r++)
+    if (d[r * cols + col] != (r < first ? 0.0 : value)) {
+      fprintf(stderr, "report_check: %s: row %zu is %.17g\n", path, r, d[r * cols + col]);
+      bad = 1;
+    }
+  if (!bad) printf("report_check: %s: column %zu is 0 until row %zu and %g after\n", path, col, first, value);
+  free(d);
+  cz_h5_close(&f);
+  return bad;
+}
+
 /* ---- rows ---------------------------------------------------------------------------------- */
 
 static int rows(char **a) {
@@ -516,6 +560,10 @@ int main(int argc, char **argv) {
   if (argc >= 6 && strcmp(argv[1], "ecp_sum") == 0 && strcmp(argv[2], "--tolerance") == 0)
     return ecp_sum(argv[4], argv + 5, (size_t)(argc - 5), atof(argv[3]));
   if (argc >= 4 && strcmp(argv[1], "ecp_sum") == 0) return ecp_sum(argv[2], argv + 3, (size_t)(argc - 3), 1e-12);
+  if (argc == 6 && strcmp(argv[1], "step") == 0)
+    return step_column(argv[2], (size_t)strtoull(argv[3], NULL, 10), (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
+  if (argc == 6 && strcmp(argv[1], "matrix") == 0)
+    return matrix(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if (argc == 6 && strcmp(argv[1], "ecp") == 0) return ecp(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if ((argc == 5 || argc == 6) && strcmp(argv[1], "match") == 0)
     return match(argv[2], argv[3], atof(argv[4]), argc == 6 ? atof(argv[5]) : INFINITY);

@@ -19,6 +19,7 @@ typedef struct cz_iclamp {
   const double *play;   /* [nplay] the amplitudes played every idt ms (borrowed), or NULL */
   size_t nplay, next;   /* the next change, at accumulated time next_t */
   double idt, next_t;
+  uint32_t column;      /* its column in a clamp report (the step clamps, or the played ones) */
 } cz_iclamp;
 
 /* The played amplitude changes that act on the step starting at t_n. */

@@ -16,6 +16,7 @@ typedef struct cz_seclamp {
   uint32_t node;
   double dur[3], amp[3]; /* ms, mV */
   double rs;             /* MΩ */
+  uint32_t column;       /* its column in a clamp report (all SEClamps, in input and gid order) */
 } cz_seclamp;
 
 /* Whether the clamp holds at t, and at which level (*vc). */

@@ -59,6 +59,10 @@ static cz_status write_mapping(cz_h5file *f, const char *group, const cz_report_
   if (st == CZ_OK) st = cz_h5_write_u64(f, path, ids, ne, false);
   snprintf(path, sizeof path, "%s/mapping/element_pos", group);
   if (st == CZ_OK) st = cz_h5_write_f64(f, path, at, ne, false);
+  snprintf(path, sizeof path, "%s/mapping/src_ids", group);
+  if (st == CZ_OK && p->src_ids) st = cz_h5_write_i64(f, path, p->src_ids, ne, false);
+  snprintf(path, sizeof path, "%s/mapping/trg_ids", group);
+  if (st == CZ_OK && p->trg_ids) st = cz_h5_write_i64(f, path, p->trg_ids, ne, false);
   snprintf(path, sizeof path, "%s/mapping/time", group);
   if (st == CZ_OK) st = cz_h5_write_f64(f, path, time, 3, false);
   if (st == CZ_OK) st = cz_h5_write_attr_string(f, path, "units", "ms");

@@ -11,6 +11,7 @@
  *   /report/<pop>/mapping/index_pointers   the same (the name of the SONATA spec and libsonata)
  *   /report/<pop>/mapping/element_ids      uint64 [elements] (a point neuron's: 0)
  *   /report/<pop>/mapping/element_pos      float64 [elements] (a point neuron's: 0.0)
+ *   /report/<pop>/mapping/src_ids, trg_ids int64 [elements], for synapse reports only
  *   /report/<pop>/mapping/time             float64 [3] = first row time, last row time, step;
  *                                          attribute units = "ms"
  * and the root attributes magic and version of the spikes file. Row r holds the samples at
@@ -41,6 +42,8 @@ typedef struct cz_report_pop {
   const uint64_t *index_pointer; /* [n + 1]: 0, then non-decreasing; NULL: 0, 1, .., n */
   const uint64_t *element_ids;   /* [index_pointer[n]]; NULL: zeros */
   const double *element_pos;     /* [index_pointer[n]]; NULL: zeros */
+  const int64_t *src_ids;        /* [index_pointer[n]] or NULL: synapse reports' source and target */
+  const int64_t *trg_ids;        /*   gids (mapping/src_ids, mapping/trg_ids, BMTK's netcon layout) */
 } cz_report_pop;
 
 typedef struct cz_report_spec {

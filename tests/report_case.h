@@ -27,9 +27,9 @@ static const double rc_cortex_pos[] = {0.5, 0.125, 0.375, 0.625, 0.875, 0.25, 0.
 static const uint64_t rc_thalamus_ids[] = {0, 4};
 static const uint64_t rc_thalamus_ptr[] = {0, 1, 2}; /* what the file must say */
 static const cz_report_pop rc_pops[RC_POPS] = {
-    {"cortex", 3, rc_cortex_ids, rc_cortex_ptr, rc_cortex_elem, rc_cortex_pos},
-    {"empty", 0, NULL, NULL, NULL, NULL},
-    {"thalamus", 2, rc_thalamus_ids, NULL, NULL, NULL},
+    {"cortex", 3, rc_cortex_ids, rc_cortex_ptr, rc_cortex_elem, rc_cortex_pos, NULL, NULL},
+    {"empty", 0, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"thalamus", 2, rc_thalamus_ids, NULL, NULL, NULL, NULL, NULL},
 };
 
 static double rc_value(size_t pop, size_t row, size_t col) {

@@ -131,18 +131,32 @@ typedef struct cell_rng {
   size_t cap_pick;
 } cell_rng;
 
-static cz_status add_synapse(cz_bio_thread *th, const cz_circuit *c, const cz_edge_pop *e, size_t i, uint32_t node,
-                             uint32_t *target) {
+/* The x NEURON gives a point process placed at x on a section of nseg segments (its node's). */
+static double node_x(double x, uint32_t nseg) {
+  if (x <= 0 || x >= 1) return x <= 0 ? 0.0 : 1.0;
+  uint32_t k = (uint32_t)(x * nseg);
+  if (k >= nseg) k = nseg - 1;
+  return (k + 0.5) / nseg;
+}
+
+/* A synapse of edge i of e on cell `cell`, section sec at x (its node). */
+static cz_status add_synapse(cz_bio_thread *th, const cz_circuit *c, const cz_edge_pop *e, size_t i, size_t cell,
+                             size_t sec, double x, uint32_t *target) {
+  const cz_cell_nodes *map = &th->cells.map[cell];
+  const uint32_t node = (uint32_t)cz_cell_node_at(map, sec, x);
+  const double at = node_x(x, map->nseg[sec]);
   double tau1 = 0, tau2 = 0, erev = 0;
   bool single = false;
   CZ_TRY(synapse_params(c, e, i, &single, &tau1, &tau2, &erev));
   size_t k = 0;
   if (single) {
     CZ_TRY(cz_expsyn_add(&th->esyn, node, tau1, erev, &k));
+    cz_expsyn_place(&th->esyn, k, (uint32_t)cell, (uint32_t)sec, at);
     *target = cz_ev_target(CZ_EV_EXPSYN, (uint32_t)k);
     return CZ_OK;
   }
   CZ_TRY(cz_exp2syn_add(&th->syn, node, tau1, tau2, erev, &k));
+  cz_exp2syn_place(&th->syn, k, (uint32_t)cell, (uint32_t)sec, at);
   *target = cz_ev_target(CZ_EV_SYNAPSE, (uint32_t)k);
   return CZ_OK;
 }
@@ -177,7 +191,7 @@ static cz_status preselected(cz_bio_thread *th, const cz_circuit *c, const pop_v
            "%s: edge %llu of %s: %s %g, %s %g is not a location on its target (%zu sections)", e->file,
            (unsigned long long)cz_edge_file_row(e, i), e->name, v->sec_name, s, v->pos_name ? v->pos_name : "x", x,
            map->nsec);
-  return add_synapse(th, c, e, i, (uint32_t)cz_cell_node_at(map, (size_t)s, x), target);
+  return add_synapse(th, c, e, i, cell, (size_t)s, x, target);
 }
 
 /* The placement rule of edge i's type. */
@@ -234,11 +248,10 @@ static cz_status random_placement(cz_bio_thread *th, const cz_circuit *c, const 
     rng->seeded = true;
   }
   cz_mt_choice(&rng->mt, rng->p, n, k, rng->cdf, rng->pick);
-  const cz_cell_nodes *map = &th->cells.map[cell];
   for (size_t j = 0; j < k; j++) {
     const uint32_t seg = rng->cand[rng->pick[j]];
     uint32_t target = 0;
-    CZ_TRY(add_synapse(th, c, e, i, (uint32_t)cz_cell_node_at(map, t->sec[seg], t->x[seg]), &target));
+    CZ_TRY(add_synapse(th, c, e, i, cell, t->sec[seg], t->x[seg], &target));
     CZ_TRY(wire(th, c, spont, v, i, src, target, w, delay, nc));
   }
   return CZ_OK;

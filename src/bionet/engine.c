@@ -293,6 +293,16 @@ static cz_status create_outputs(cz_bionet_engine *e) {
   return st;
 }
 
+/* A NetCon source as the synapse reports name it: its BMTK gid, or -1 for a virtual node. */
+static int64_t source_id(const void *ctx, uint64_t gid) {
+  const cz_bionet_engine *e = ctx;
+  size_t pop = 0, row = 0;
+  cz_gidmap_locate(&e->gm, gid, &pop, &row);
+  const cz_node_pop *np = &e->c->nodes[pop];
+  if (cz_node_is_virtual(np, row)) return -1;
+  return (int64_t)(e->gm.pop_offset[pop] + cz_node_id(np, row));
+}
+
 /* Each recorded cell's columns, and its transfers to the electrodes; then the shapes go. */
 static cz_status bind_outputs(cz_bionet_engine *e) {
   const bool ecp = cz_bio_ecp_any(e->ecp);
@@ -302,6 +312,8 @@ static cz_status bind_outputs(cz_bionet_engine *e) {
     for (size_t k = 0; k < sh->ncells; k++) {
       const size_t gid = e->gm.gid_of_lid[sh->cell_lid[k]];
       CZ_TRY(cz_bio_reports_bind(e->reports, gid, t, &sh->th.cells, k));
+      const int64_t bmtk = (int64_t)(e->gm.pop_offset[sh->cell_pop[k]] + cz_node_id(&e->c->nodes[sh->cell_pop[k]], sh->cell_row[k]));
+      CZ_TRY(cz_bio_reports_bind_synapses(e->reports, gid, bmtk, t, &sh->th, k, &sh->nc, source_id, e));
       if (ecp) CZ_TRY(cz_bio_ecp_bind(e->ecp, e->c, sh->cell_pop[k], sh->cell_row[k], gid, t, &sh->th, k));
     }
     cz_bio_cells_drop_shapes(&sh->th.cells);

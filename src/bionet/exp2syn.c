@@ -13,12 +13,14 @@ cz_status cz_exp2syn_add(cz_exp2syn *s, uint32_t node, double tau1, double tau2,
     uint32_t *nodes = realloc(s->node, cap * sizeof *nodes);
     CZ_CHECK(nodes, CZ_ERR_NOMEM, "out of memory");
     s->node = nodes;
-    double **cols[] = {&s->tau1, &s->tau2, &s->e, &s->factor, &s->A, &s->B};
+    double **cols[] = {&s->tau1, &s->tau2, &s->e, &s->factor, &s->A, &s->B, &s->g, &s->i, &s->x};
     for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
       double *col = realloc(*cols[c], cap * sizeof *col);
       CZ_CHECK(col, CZ_ERR_NOMEM, "out of memory");
       *cols[c] = col;
     }
+    CZ_TRY(cz_resize((void **)&s->cell, cap, sizeof *s->cell));
+    CZ_TRY(cz_resize((void **)&s->sec, cap, sizeof *s->sec));
     s->cap = cap;
   }
   const size_t k = s->n++;
@@ -26,7 +28,8 @@ cz_status cz_exp2syn_add(cz_exp2syn *s, uint32_t node, double tau1, double tau2,
   s->tau1[k] = tau1;
   s->tau2[k] = tau2;
   s->e[k] = e;
-  s->factor[k] = s->A[k] = s->B[k] = 0;
+  s->factor[k] = s->A[k] = s->B[k] = s->g[k] = s->i[k] = s->x[k] = 0;
+  s->cell[k] = s->sec[k] = UINT32_MAX;
   if (index) *index = k;
   return CZ_OK;
 }
@@ -39,6 +42,11 @@ void cz_exp2syn_free(cz_exp2syn *s) {
   free(s->factor);
   free(s->A);
   free(s->B);
+  free(s->g);
+  free(s->i);
+  free(s->x);
+  free(s->cell);
+  free(s->sec);
   memset(s, 0, sizeof *s);
 }
 
@@ -55,11 +63,13 @@ void cz_exp2syn_init(cz_exp2syn *s) {
   }
 }
 
-void cz_exp2syn_current(const cz_exp2syn *s, cz_cable *c) {
+void cz_exp2syn_current(cz_exp2syn *s, cz_cable *c) {
   for (size_t k = 0; k < s->n; k++) {
     const uint32_t i = s->node[k];
     const double g = s->B[k] - s->A[k], v = c->v[i], scale = 100.0 / c->area[i];
     const double i_dv = g * (v + CZ_NRN_DV - s->e[k]), i_v = g * (v - s->e[k]);
+    s->g[k] = g;
+    s->i[k] = i_v;
     c->rhs[i] -= i_v * scale;
     c->d[i] += (i_dv - i_v) / CZ_NRN_DV * scale;
   }

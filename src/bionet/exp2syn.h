@@ -18,10 +18,19 @@ typedef struct cz_exp2syn {
   double *tau1, *tau2, *e; /* [n] ms, ms, mV */
   double *factor;          /* [n] set by cz_exp2syn_init */
   double *A, *B;           /* [n] µS */
+  double *g, *i;           /* [n] µS, nA: the last current evaluation's (B - A, g (v - e)) */
+  uint32_t *cell, *sec;    /* [n] where it is: the thread's cell, the section's index in its list */
+  double *x;               /* [n] the centre of its segment (its node's x; 0 or 1 at a section's ends) */
 } cz_exp2syn;
 
 /* Appends a synapse at node; its index in *index. Local. */
 cz_status cz_exp2syn_add(cz_exp2syn *s, uint32_t node, double tau1, double tau2, double e, size_t *index);
+/* Says where synapse k is, for the synapse reports. */
+static inline void cz_exp2syn_place(cz_exp2syn *s, size_t k, uint32_t cell, uint32_t sec, double x) {
+  s->cell[k] = cell;
+  s->sec[k] = sec;
+  s->x[k] = x;
+}
 void cz_exp2syn_free(cz_exp2syn *s);
 
 /* NEURON's INITIAL: tau1 kept inside (1e-9, 0.9999) tau2, A = B = 0, the peak factor. */
@@ -31,7 +40,7 @@ static inline void cz_exp2syn_event(cz_exp2syn *s, size_t k, double w) {
   s->A[k] += w * s->factor[k];
   s->B[k] += w * s->factor[k];
 }
-void cz_exp2syn_current(const cz_exp2syn *s, cz_cable *c);
+void cz_exp2syn_current(cz_exp2syn *s, cz_cable *c);
 void cz_exp2syn_advance(cz_exp2syn *s, double dt);
 
 #endif

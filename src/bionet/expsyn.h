@@ -17,6 +17,9 @@ typedef struct cz_expsyn {
   uint32_t *node; /* [n] */
   double *tau, *e; /* [n] ms, mV */
   double *g;       /* [n] µS */
+  double *i;       /* [n] nA: the last current evaluation's g (v - e) */
+  uint32_t *cell, *sec; /* [n] where it is (cz_exp2syn's) */
+  double *x;
 } cz_expsyn;
 
 /* Appends a synapse at node (tau > 0); its index in *index. Local. */
@@ -26,7 +29,12 @@ void cz_expsyn_free(cz_expsyn *s);
 /* NEURON's INITIAL: g = 0. */
 void cz_expsyn_init(cz_expsyn *s);
 static inline void cz_expsyn_event(cz_expsyn *s, size_t k, double w) { s->g[k] += w; }
-void cz_expsyn_current(const cz_expsyn *s, cz_cable *c);
+void cz_expsyn_current(cz_expsyn *s, cz_cable *c);
+static inline void cz_expsyn_place(cz_expsyn *s, size_t k, uint32_t cell, uint32_t sec, double x) {
+  s->cell[k] = cell;
+  s->sec[k] = sec;
+  s->x[k] = x;
+}
 void cz_expsyn_advance(cz_expsyn *s, double dt);
 
 #endif

@@ -12,8 +12,9 @@
 #include "core/spikes.h"
 
 static const char *const SPIKE_MODULES[] = {"sonata", "h5", "hdf5", "csv", "nwb", NULL};
-static const char *const MEMBRANE_REPORTS[] = {"membrane_report", "multimeter_report", "multimeter", NULL};
-static const char *const LATER_REPORTS[] = {"netcon_report", "save_synapses", NULL};
+static const char *const MEMBRANE_REPORTS[] = {"membrane_report", "multimeter_report", "multimeter", "netcon_report",
+                                                NULL};
+static const char *const LATER_REPORTS[] = {"save_synapses", NULL};
 static const char *const SKIPPED_REPORTS[] = {"spikes_report", "weight_recorder", NULL};
 
 static bool name_in(const char *name, const char *const *list, bool nocase) {

@@ -28,13 +28,21 @@ typedef struct pop_cols {
   uint64_t *index_pointer; /* [n + 1] once laid out */
   uint64_t *element_ids;   /* [index_pointer[n]] */
   double *element_pos;     /* [index_pointer[n]] */
+  int64_t *src_ids, *trg_ids; /* [index_pointer[n]], synapse reports only */
+  size_t *remap;           /* synapse reports: each selected cell's place once those without synapses are left out */
   size_t nlocal;
   uint64_t *col;           /* [nlocal] ascending element columns of this rank */
   double *buf;             /* [rows_cap][nlocal] */
 } pop_cols;
 
+/* A synapse report's variable (reports-spec §3.2). */
+typedef enum syn_var { SV_A, SV_B, SV_G, SV_I, SV_TAU1, SV_TAU2, SV_E, SV_FACTOR, SV_TAU } syn_var;
+
 typedef struct report {
   char *name, *path, *label, *where;
+  bool netcon;             /* a synapse report (netcon_report): its elements are synapses */
+  syn_var svar;
+  char *syn_type;          /* the synapses' NEURON name prefix ("Exp2Syn"), NULL for all */
   cz_bio_sections sec;
   cz_bio_var var;
   bool empty;                /* no cell recorded anywhere */
@@ -54,6 +62,7 @@ typedef struct probe {
   uint32_t section;         /* element id */
   double pos;               /* element position */
   size_t col;               /* after the layout: the local column */
+  int64_t src_id, trg_id;   /* a synapse's source (-1: virtual) and target BMTK gids */
 } probe;
 
 typedef struct thread_probes {
@@ -73,26 +82,79 @@ struct cz_bio_reports {
   const cz_config *cfg;
 };
 
+static bool is_netcon_block(const cz_cfg_block *b) {
+  return b->enabled && b->module && strcmp(b->module, "netcon_report") == 0;
+}
+
 static bool is_membrane_block(const cz_cfg_block *b) {
-  return b->enabled && b->module &&
-         (strcmp(b->module, "membrane_report") == 0 || strcmp(b->module, "multimeter_report") == 0 ||
-          strcmp(b->module, "multimeter") == 0);
+  return (b->enabled && b->module &&
+          (strcmp(b->module, "membrane_report") == 0 || strcmp(b->module, "multimeter_report") == 0 ||
+           strcmp(b->module, "multimeter") == 0)) ||
+         is_netcon_block(b);
+}
+
+static const struct {
+  const char *name, *units;
+  syn_var var;
+  bool exp2, single; /* whether Exp2Syn, ExpSyn have it */
+} SYN_VARS[] = {{"A", "uS", SV_A, true, false},       {"B", "uS", SV_B, true, false},
+                {"g", "uS", SV_G, true, true},        {"i", "nA", SV_I, true, true},
+                {"tau1", "ms", SV_TAU1, true, false}, {"tau2", "ms", SV_TAU2, true, false},
+                {"e", "mV", SV_E, true, true},        {"factor", "1", SV_FACTOR, true, false},
+                {"tau", "ms", SV_TAU, false, true}};
+#define NSYN_VARS (sizeof SYN_VARS / sizeof *SYN_VARS)
+
+/* syn_type (default "Exp2Syn"; null: every synapse) and the variable of a synapse report. */
+static cz_status netcon_keys(const cz_cfg_block *b, const char *label, const char *where, report *r) {
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(b->json, "syn_type");
+  CZ_CHECK(!t || cJSON_IsNull(t) || cJSON_IsString(t), CZ_ERR_CONFIG, "%s.syn_type must be a synapse name or null", where);
+  if (!t || cJSON_IsString(t)) CZ_TRY(cz_strdup(t ? t->valuestring : "Exp2Syn", &r->syn_type));
+  for (size_t k = 0; k < NSYN_VARS; k++)
+    if (strcmp(label, SYN_VARS[k].name) == 0) {
+      r->svar = SYN_VARS[k].var;
+      r->var.units = SYN_VARS[k].units;
+      return CZ_OK;
+    }
+  return CZ_ERROR(CZ_ERR_CONFIG,
+                  "%s: variable_name \"%s\" is not a synapse variable (Exp2Syn: A, B, g, i, tau1, tau2, e, factor; "
+                  "ExpSyn: g, i, tau, e)",
+                  where, label);
 }
 
 static const char *file_of(const cz_config *cfg, const cz_cfg_block *b) { return b->file ? b->file : cfg->path; }
 
-/* variable_name: one name, or a list of one name. BMTK writes the last of several names'
- * values under the first one's name; Cadenza asks for a block per variable instead. */
-static cz_status block_variable(const cz_config *cfg, const cz_cfg_block *b, const char **name) {
+/* The number of variables of variable_name (a name, or a non-empty list of names). */
+static cz_status block_nvariables(const cz_config *cfg, const cz_cfg_block *b, size_t *n) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(b->json, "variable_name");
-  CZ_CHECK(!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 1, CZ_ERR_CONFIG,
-           "%s: reports.%s.variable_name: one variable per membrane report (BMTK would write the last one's values "
-           "under the first one's name); give each variable a block of its own",
+  *n = cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 1;
+  CZ_CHECK(cJSON_IsString(v) || (cJSON_IsArray(v) && *n > 0), CZ_ERR_CONFIG,
+           "%s: reports.%s.variable_name must be a name or a list of names", file_of(cfg, b), b->name);
+  return CZ_OK;
+}
+
+/* variable_name's k-th name. */
+static cz_status block_variable_at(const cz_config *cfg, const cz_cfg_block *b, size_t k, const char **name) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(b->json, "variable_name");
+  const cJSON *one = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, (int)k) : v;
+  CZ_CHECK(cJSON_IsString(one), CZ_ERR_CONFIG, "%s: reports.%s.variable_name must be a name or a list of names",
            file_of(cfg, b), b->name);
-  const cJSON *one = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, 0) : v;
-  CZ_CHECK(cJSON_IsString(one), CZ_ERR_CONFIG, "%s: reports.%s.variable_name must be a name", file_of(cfg, b), b->name);
   *name = one->valuestring;
   return CZ_OK;
+}
+
+static cz_status block_variable(const cz_config *cfg, const cz_cfg_block *b, const char **name) {
+  size_t n = 0;
+  CZ_TRY(block_nvariables(cfg, b, &n));
+  return block_variable_at(cfg, b, 0, name);
+}
+
+/* The file of variable k of a block of several: file_name for the first, "<stem>_<variable>.h5"
+ * beside it for the others (BMTK writes only one file, holding the last variable under the
+ * first one's name; Cadenza writes every variable asked for, and says so). */
+static cz_status variable_path(const char *first, const char *var, char **out) {
+  const char *dot = strrchr(first, '.'), *slash = strrchr(first, '/');
+  const int stem = dot && (!slash || dot > slash) ? (int)(dot - first) : (int)strlen(first);
+  return cz_asprintf(out, "%.*s_%s.h5", stem, first, var);
 }
 
 static cz_status block_sections(const cz_config *cfg, const cz_cfg_block *b, cz_bio_sections *sec) {
@@ -169,7 +231,7 @@ cz_status cz_bio_reports_check(const cz_config *cfg) {
     char where[512];
     snprintf(where, sizeof where, "%s: reports.%s", file_of(cfg, b), b->name);
     CZ_TRY(block_variable(cfg, b, &label));
-    CZ_TRY(block_sections(cfg, b, &r.sec));
+    if (!is_netcon_block(b)) CZ_TRY(block_sections(cfg, b, &r.sec));
     CZ_TRY(block_window(cfg, b, &r));
     CZ_TRY(block_path(cfg, b, &path));
     for (size_t k = 0; k < i; k++) { /* two blocks writing one file would overwrite each other */
@@ -219,16 +281,25 @@ static cz_status select_pop(const cz_node_pop *np, const uint64_t *rows, size_t 
   return st;
 }
 
-static cz_status make_report(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const size_t *pop_offset,
-                             const uint8_t *is_cell, report *r) {
+static cz_status make_report(const cz_config *cfg, const cz_cfg_block *b, size_t var_index, const cz_circuit *c,
+                             const size_t *pop_offset, const uint8_t *is_cell, report *r) {
   const char *label = NULL;
   CZ_TRY(cz_asprintf(&r->where, "%s: reports.%s", file_of(cfg, b), b->name));
-  CZ_TRY(block_variable(cfg, b, &label));
-  CZ_TRY(block_sections(cfg, b, &r->sec));
+  CZ_TRY(block_variable_at(cfg, b, var_index, &label));
+  r->netcon = is_netcon_block(b);
+  if (r->netcon) CZ_TRY(netcon_keys(b, label, r->where, r));
+  else CZ_TRY(block_sections(cfg, b, &r->sec));
   CZ_TRY(block_window(cfg, b, r));
   CZ_TRY(cz_strdup(b->name, &r->name));
   CZ_TRY(cz_strdup(label, &r->label));
   CZ_TRY(block_path(cfg, b, &r->path));
+  if (var_index > 0) {
+    char *first = r->path;
+    r->path = NULL;
+    const cz_status pst = variable_path(first, label, &r->path);
+    free(first);
+    CZ_TRY(pst);
+  }
   const cJSON *cells = b->node_set;
   cJSON *fallback = NULL;
   if (!cells) cells = fallback = cJSON_CreateString("biophysical"); /* BMTK's default */
@@ -255,7 +326,7 @@ static cz_status make_report(const cz_config *cfg, const cz_cfg_block *b, const 
   if (r->empty)
     cz_log_warn("%s: %s selects no biophysical cell; only biophysical cells are recorded, so %s holds no cell",
                 file_of(cfg, b), where, r->path);
-  else CZ_TRY(cz_bio_var_parse(label, r->where, &r->var)); /* BMTK looks the variable up on recorded cells only */
+  else if (!r->netcon) CZ_TRY(cz_bio_var_parse(label, r->where, &r->var)); /* looked up on recorded cells only */
   const int64_t steps = cfg->nsteps_block > 0 ? cfg->nsteps_block : DEFAULT_BLOCK_STEPS;
   r->rows_block = (size_t)(steps / r->every > 0 ? steps / r->every : 1);
   return CZ_OK;
@@ -270,6 +341,9 @@ static void free_report(report *r) {
     free(pc->index_pointer);
     free(pc->element_ids);
     free(pc->element_pos);
+    free(pc->src_ids);
+    free(pc->trg_ids);
+    free(pc->remap);
     free(pc->col);
     free(pc->buf);
   }
@@ -278,6 +352,7 @@ static void free_report(report *r) {
   free(r->path);
   free(r->label);
   free(r->where);
+  free(r->syn_type);
 }
 
 cz_status cz_bio_reports_create(const cz_config *cfg, const cz_circuit *c, const size_t *pop_offset,
@@ -287,13 +362,26 @@ cz_status cz_bio_reports_create(const cz_config *cfg, const cz_circuit *c, const
   CZ_CHECK(r, CZ_ERR_NOMEM, "out of memory");
   r->cfg = cfg;
   r->nthreads = nthreads;
-  r->r = cz_calloc(cfg->nreports + 1, sizeof *r->r);
+  size_t total = 0;
+  for (size_t i = 0; i < cfg->nreports; i++) {
+    size_t nv = 0;
+    if (is_membrane_block(&cfg->reports[i]) && block_nvariables(cfg, &cfg->reports[i], &nv) == CZ_OK) total += nv;
+  }
+  r->r = cz_calloc(total + 1, sizeof *r->r);
   r->th = cz_calloc((size_t)nthreads, sizeof *r->th);
   cz_status st = r->r && r->th ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t i = 0; st == CZ_OK && i < cfg->nreports; i++) {
-    if (!is_membrane_block(&cfg->reports[i])) continue;
-    st = make_report(cfg, &cfg->reports[i], c, pop_offset, is_cell, &r->r[r->n]);
-    r->n++;
+    const cz_cfg_block *b = &cfg->reports[i];
+    size_t nv = 0;
+    if (!is_membrane_block(b) || (st = block_nvariables(cfg, b, &nv)) != CZ_OK) continue;
+    for (size_t v = 0; st == CZ_OK && v < nv; v++) {
+      st = make_report(cfg, b, v, c, pop_offset, is_cell, &r->r[r->n]);
+      r->n++;
+    }
+    if (st == CZ_OK && nv > 1)
+      cz_log_info("%s: reports.%s: %zu variables, one file each (%s for the first, <name>_<variable>.h5 for the "
+                  "others); BMTK 1.0.8 writes one file holding the last variable under the first one's name",
+                  file_of(cfg, b), b->name, nv, r->r[r->n - nv].path);
   }
   if (st != CZ_OK) cz_bio_reports_close(&r, false);
   *out = r;
@@ -331,7 +419,7 @@ static cz_status add_elements(cz_bio_reports *r, size_t i, size_t p, size_t k, i
     if (st == CZ_OK) tp->cap = cap;
   }
   for (size_t j = 0; j < n && st == CZ_OK; j++)
-    tp->p[tp->n++] = (probe){el[j].src, i, p, k, (uint32_t)j, el[j].section, el[j].pos, 0};
+    tp->p[tp->n++] = (probe){el[j].src, i, p, k, (uint32_t)j, el[j].section, el[j].pos, 0, 0, 0};
   free(el);
   return st;
 }
@@ -339,7 +427,7 @@ static cz_status add_elements(cz_bio_reports *r, size_t i, size_t p, size_t k, i
 cz_status cz_bio_reports_bind(cz_bio_reports *r, size_t gid, int tid, const cz_bio_cells *g, size_t cell) {
   thread_probes *tp = &r->th[tid];
   for (size_t i = 0; i < r->n; i++)
-    for (size_t p = 0; p < r->r[i].npops; p++) {
+    for (size_t p = 0; p < r->r[i].npops && !r->r[i].netcon; p++) {
       const size_t k = cell_of(&r->r[i].pops[p], gid);
       if (k == SIZE_MAX) continue;
       if (!tp->indexed) {
@@ -348,6 +436,57 @@ cz_status cz_bio_reports_bind(cz_bio_reports *r, size_t gid, int tid, const cz_b
       }
       CZ_TRY(add_elements(r, i, p, k, tid, cell));
     }
+  return CZ_OK;
+}
+
+/* Where a synapse report's variable lies for target `target` (cz_ev_target) of th, or NULL
+ * when that synapse has no such variable; *sec, *x and *cell say where it is. */
+static const double *synapse_value(const cz_bio_thread *th, uint32_t target, syn_var v, const char *type,
+                                   uint32_t *cell, uint32_t *sec, double *x) {
+  const uint32_t kind = target >> 30, k = target & CZ_EV_INDEX_MASK;
+  if (kind == CZ_EV_SYNAPSE) {
+    const cz_exp2syn *s = &th->syn;
+    if (type && strncmp("Exp2Syn", type, strlen(type)) != 0) return NULL;
+    *cell = s->cell[k], *sec = s->sec[k], *x = s->x[k];
+    const double *const col[] = {[SV_A] = s->A, [SV_B] = s->B, [SV_G] = s->g, [SV_I] = s->i, [SV_TAU1] = s->tau1,
+                                 [SV_TAU2] = s->tau2, [SV_E] = s->e, [SV_FACTOR] = s->factor, [SV_TAU] = NULL};
+    return col[v] ? &col[v][k] : NULL;
+  }
+  if (kind == CZ_EV_EXPSYN) {
+    const cz_expsyn *s = &th->esyn;
+    if (type && strncmp("ExpSyn", type, strlen(type)) != 0) return NULL;
+    *cell = s->cell[k], *sec = s->sec[k], *x = s->x[k];
+    if (v == SV_G) return &s->g[k];
+    if (v == SV_I) return &s->i[k];
+    if (v == SV_TAU) return &s->tau[k];
+    if (v == SV_E) return &s->e[k];
+    return NULL;
+  }
+  return NULL;
+}
+
+cz_status cz_bio_reports_bind_synapses(cz_bio_reports *r, size_t gid, int64_t bmtk_gid, int tid,
+                                       const cz_bio_thread *th, size_t cell, const cz_bio_netcons *nc,
+                                       int64_t (*source_id)(const void *ctx, uint64_t gid), const void *ctx) {
+  thread_probes *tp = &r->th[tid];
+  for (size_t i = 0; i < r->n; i++) {
+    const report *rp = &r->r[i];
+    for (size_t p = 0; p < rp->npops && rp->netcon; p++) {
+      const size_t k = cell_of(&rp->pops[p], gid);
+      if (k == SIZE_MAX) continue;
+      uint32_t element = 0;
+      for (size_t j = 0; j < nc->n; j++) { /* the cell's NetCons in the order they were made */
+        uint32_t on = UINT32_MAX, sec = 0;
+        double x = 0;
+        const double *src = synapse_value(th, nc->target[j], rp->svar, rp->syn_type, &on, &sec, &x);
+        if (on != cell) continue;
+        CZ_CHECK(src, CZ_ERR_CONFIG, "%s: synapse %u of node %llu of population %s has no variable %s", rp->where,
+                 element, (unsigned long long)rp->pops[p].node_ids[k], rp->pops[p].name, rp->label);
+        CZ_RESERVE(tp->p, tp->cap, tp->n + 1);
+        tp->p[tp->n++] = (probe){src, i, p, k, element++, sec, x, 0, source_id(ctx, nc->src[j]), bmtk_gid};
+      }
+    }
+  }
   return CZ_OK;
 }
 
@@ -363,7 +502,7 @@ static size_t rows_in(const report *r, int64_t from, int64_t to) {
  * positions. Each rank knows its own cells'; rank 0 gathers them, orders them by cell and
  * element, and sends the table to every rank. Records: report-local cell key (population
  * and cell), element index, element id, position bits. Collective. */
-enum { LAYOUT_WORDS = 4 };
+enum { LAYOUT_WORDS = 6 };
 
 static cz_status gather_layout(const cz_bio_reports *r, size_t i, int64_t **all, size_t *nall) {
   size_t n = 0;
@@ -381,6 +520,8 @@ static cz_status gather_layout(const cz_bio_reports *r, size_t i, int64_t **all,
       w[1] = pr->element;
       w[2] = pr->section;
       memcpy(&w[3], &pr->pos, sizeof pr->pos);
+      w[4] = pr->src_id;
+      w[5] = pr->trg_id;
     }
   cz_status st = cz_comm_gather_records(mine, n, LAYOUT_WORDS, all, nall);
   free(mine);
@@ -402,6 +543,23 @@ static int cmp_layout(const void *a, const void *b) {
 }
 
 /* Each population's index pointer, element ids and positions from the gathered records. */
+/* A synapse report leaves out the cells that have no synapse it records (BMTK's mapping): the
+ * counts in index_pointer[c + 1] are compacted, and remap says where each cell went. */
+static cz_status drop_cells_without_synapses(pop_cols *pc) {
+  CZ_NEW(pc->remap, pc->n + 1);
+  size_t m = 0;
+  for (size_t c = 0; c < pc->n; c++) {
+    const uint64_t count = pc->index_pointer[c + 1];
+    pc->remap[c] = count ? m : SIZE_MAX;
+    if (!count) continue;
+    pc->node_ids[m] = pc->node_ids[c];
+    pc->gid[m] = pc->gid[c];
+    pc->index_pointer[++m] = count;
+  }
+  pc->n = m;
+  return CZ_OK;
+}
+
 static cz_status lay_out(report *rp, int64_t *all, size_t nall) {
   qsort(all, nall, LAYOUT_WORDS * sizeof *all, cmp_layout);
   for (size_t p = 0; p < rp->npops; p++) {
@@ -416,15 +574,25 @@ static cz_status lay_out(report *rp, int64_t *all, size_t nall) {
   size_t at = 0;
   for (size_t p = 0; p < rp->npops; p++) {
     pop_cols *pc = &rp->pops[p];
+    if (rp->netcon) CZ_TRY(drop_cells_without_synapses(pc));
     for (size_t c = 0; c < pc->n; c++) pc->index_pointer[c + 1] += pc->index_pointer[c];
     const size_t ne = pc->index_pointer[pc->n];
     pc->element_ids = cz_calloc(ne + 1, sizeof *pc->element_ids);
     pc->element_pos = cz_calloc(ne + 1, sizeof *pc->element_pos);
     CZ_CHECK(pc->element_ids && pc->element_pos, CZ_ERR_NOMEM, "out of memory");
+    if (rp->netcon) {
+      pc->src_ids = cz_calloc(ne + 1, sizeof *pc->src_ids);
+      pc->trg_ids = cz_calloc(ne + 1, sizeof *pc->trg_ids);
+      CZ_CHECK(pc->src_ids && pc->trg_ids, CZ_ERR_NOMEM, "out of memory");
+    }
     for (size_t e = 0; e < ne; e++, at++) { /* the records are in population, cell, element order */
       const int64_t *w = &all[LAYOUT_WORDS * at];
       pc->element_ids[e] = (uint64_t)w[2];
       memcpy(&pc->element_pos[e], &w[3], sizeof(double));
+      if (rp->netcon) {
+        pc->src_ids[e] = w[4];
+        pc->trg_ids[e] = w[5];
+      }
     }
   }
   return CZ_OK;
@@ -453,7 +621,7 @@ static cz_status local_columns(cz_bio_reports *r, size_t i) {
       const probe *pr = &r->th[t].p[q];
       if (pr->report != i) continue;
       pop_cols *pc = &rp->pops[pr->pop];
-      pc->col[pc->nlocal++] = pc->index_pointer[pr->cell] + pr->element;
+      pc->col[pc->nlocal++] = pc->index_pointer[pc->remap ? pc->remap[pr->cell] : pr->cell] + pr->element;
     }
   for (size_t p = 0; p < rp->npops; p++) qsort(rp->pops[p].col, rp->pops[p].nlocal, sizeof(uint64_t), cmp_u64);
   for (int t = 0; t < r->nthreads; t++)
@@ -461,7 +629,7 @@ static cz_status local_columns(cz_bio_reports *r, size_t i) {
       probe *pr = &r->th[t].p[q];
       if (pr->report != i) continue;
       const pop_cols *pc = &rp->pops[pr->pop];
-      const uint64_t col = pc->index_pointer[pr->cell] + pr->element;
+      const uint64_t col = pc->index_pointer[pc->remap ? pc->remap[pr->cell] : pr->cell] + pr->element;
       const uint64_t *hit = bsearch(&col, pc->col, pc->nlocal, sizeof *pc->col, cmp_u64);
       pr->col = (size_t)(hit - pc->col);
     }
@@ -492,7 +660,9 @@ static cz_status open_report(cz_bio_reports *r, size_t i, const cz_timegrid *tg,
                               .node_ids = pc->node_ids,
                               .index_pointer = pc->index_pointer,
                               .element_ids = pc->element_ids,
-                              .element_pos = pc->element_pos};
+                              .element_pos = pc->element_pos,
+                              .src_ids = pc->src_ids,
+                              .trg_ids = pc->trg_ids};
   }
   const cz_report_spec spec = {.path = rp->path,
                                .variable = rp->label,

@@ -1,8 +1,11 @@
-/* Membrane reports of the detailed cells (bionet-spec.md §7.2; module membrane_report).
+/* Membrane reports of the detailed cells (bionet-spec.md §7.2; module membrane_report), and
+ * synapse reports (module netcon_report, reports-spec.md §3): the same layout and rows with the
+ * synapses as elements (see cz_bio_reports_bind_synapses).
  *
  * Config: cells (a node set; only its biophysical cells are recorded: a report that selects
- * none is written with no cell, and warned about), variable_name (one variable, or a list of
- * one: BMTK writes the last of several under the first one's name, so several are refused),
+ * none is written with no cell, and warned about), variable_name (a variable, or a list: one
+ * file per variable, file_name for the first and "<stem>_<variable>.h5" for the others, where
+ * BMTK writes one file of the last variable under the first one's name; logged),
  * sections (which points of each cell: bionet/report_elements.h, "all" by default),
  * file_name (default "<name>.h5" under output_dir), dt, start_time and end_time
  * (reports-spec §2). Anything else is refused naming the key and the config file. Columns are
@@ -33,6 +36,8 @@
 
 #include "base/status.h"
 #include "bionet/cells.h"
+#include "bionet/connect.h"
+#include "bionet/step.h"
 #include "core/timegrid.h"
 #include "io/circuit.h"
 #include "io/config.h"
@@ -50,6 +55,13 @@ cz_status cz_bio_reports_check(const cz_config *cfg);
 /* Says that thread tid simulates gid as its cell `cell` of g (after g is finished): the
  * recorded columns of gid read their values from g. Local; before cz_bio_reports_open. */
 cz_status cz_bio_reports_bind(cz_bio_reports *r, size_t gid, int tid, const cz_bio_cells *g, size_t cell);
+/* The synapse reports' elements of cell `cell` of th (gid; bmtk_gid, BMTK's id of it): its
+ * NetCons in the order they were made (nc), those onto synapses of the report's syn_type;
+ * source_id(ctx, gid) gives a source's BMTK gid, or -1 for a virtual one. Local; before
+ * cz_bio_reports_open. */
+cz_status cz_bio_reports_bind_synapses(cz_bio_reports *r, size_t gid, int64_t bmtk_gid, int tid,
+                                       const cz_bio_thread *th, size_t cell, const cz_bio_netcons *nc,
+                                       int64_t (*source_id)(const void *ctx, uint64_t gid), const void *ctx);
 /* Creates the files (after the output folder exists) for a run on tg with epochs of
  * tg->min_delay steps. mpi_comm: the communicator (cz_comm_native) or NULL. Collective. */
 cz_status cz_bio_reports_open(cz_bio_reports *r, const cz_timegrid *tg, const void *mpi_comm, bool leader);

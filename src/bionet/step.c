@@ -112,5 +112,7 @@ cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx)
   cz_bio_cells_advance(&th->cells, &th->env);
   cz_exp2syn_advance(&th->syn, dt);
   cz_expsyn_advance(&th->esyn, dt);
+  /* NEURON's end-of-step delivery: what arrives by t_{n+1} is in the state recorded at t_{n+1}. */
+  while (cz_bio_queue_pop_until(&th->queue, th->t, &e)) CZ_TRY(deliver(th, &e, emit, ctx));
   return CZ_OK;
 }

@@ -6,8 +6,11 @@
  * events with T <= t_n + dt/2 delivered in time order, each at its own time T (an Exp2Syn adds
  * its weight; an IntFire1 integrates, may spike at T and then queues the end of its
  * refractoriness); (3) t += dt/2; the currents of the mechanisms, synapses and clamps (clamps at
- * this mid-step time), the solve, (4) t += dt/2 and the states. Spikes leave through a callback
- * with their exact time: the engine turns them into NetCon events and records. */
+ * this mid-step time), the solve, (4) t += dt/2 and the states, (5) the events with T <= t_{n+1}
+ * (NEURON delivers at the end of the step what arrives by then, so that the states recorded at
+ * t_{n+1} hold them; for every target this is the same as delivering them at the next step's
+ * start). Spikes leave through a callback with their exact time: the engine turns them into
+ * NetCon events and records. */
 #ifndef CZ_BIONET_STEP_H
 #define CZ_BIONET_STEP_H
 

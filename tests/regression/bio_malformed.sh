@@ -205,8 +205,10 @@ defaults; reports='"r": {"cells": [0], "variable_name": "cai", "module": "membra
 refused report_variable_section_lacks "reports.r (variable cai), node 0 of population biocell" "dend[0] has no such variable"
 defaults; reports='"r": {"cells": [0], "variable_name": "m_NaFancy", "module": "membrane_report", "sections": "soma"}'
 refused report_unknown_state 'variable_name "m_NaFancy"'
-defaults; reports='"r": {"cells": [0], "variable_name": ["v", "cai"], "module": "membrane_report", "sections": "soma"}'
-refused report_several_variables "reports.r.variable_name" "one variable per membrane report"
+defaults; reports='"r": {"cells": [0], "variable_name": "m", "module": "netcon_report"}'
+refused netcon_unknown_variable "reports.r" 'variable_name "m" is not a synapse variable'
+defaults; reports='"r": {"cells": [0], "variable_name": "tau", "module": "netcon_report"}'
+refused netcon_variable_synapse_lacks "reports.r" "has no variable tau"
 defaults; reports='"r": {"cells": [0], "variable_name": "v", "module": "membrane_report", "sections": "soma", "dt": 0.15}'
 refused report_dt_not_multiple "reports.r.dt"
 defaults; reports='"r": {"cells": [0], "variable_name": "v", "module": "membrane_report", "sections": "soma", "end_time": 80}'

@@ -249,6 +249,11 @@ cz_status cz_circuit_load_nodes(const cz_config *cfg, cz_circuit **out);
  * every edge are checked; kept edges are checked completely. */
 cz_status cz_circuit_load_edges(cz_circuit *c, const cz_config *cfg, const cz_edge_filter *flt);
 
+/* Loads the populations of one more edges file e (not one of cfg's networks.edges: a replay
+ * input's), appended after those loaded; `where` names the config key for messages. */
+cz_status cz_circuit_load_more_edges(cz_circuit *c, const cz_config *cfg, const cz_cfg_edges *e, const char *where,
+                                     const cz_edge_filter *flt);
+
 /* Frees the edge populations (to load them again with another filter). */
 void cz_circuit_free_edges(cz_circuit *c);
 void cz_circuit_destroy(cz_circuit **c);

@@ -156,11 +156,12 @@ static cz_status load_edge_pop(cz_circuit *c, cz_h5file *f, const char *file, co
   return load_edge_pop_into(c, f, file, types, ti, info, name, e, flt);
 }
 
-static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k, const cz_edge_filter *flt) {
-  const cz_cfg_edges *e = &cfg->edges[k];
+/* One edges file and its types table (where: the config key that names them, for messages). */
+static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, const cz_cfg_edges *e, const char *where,
+                                 const cz_edge_filter *flt) {
   cz_csv *types = NULL;
   cz_status rs = cz_csv_read(e->edge_types_file, &types);
-  if (rs != CZ_OK) return cz_error_prefix(rs, "networks.edges[%zu].edge_types_file", k);
+  if (rs != CZ_OK) return cz_error_prefix(rs, "%s.edge_types_file", where);
   CZ_TRY(cz_circuit_keep_table(c, types));
   cz_type_index ti = {0};
   cz_edge_type_info *info = NULL;
@@ -169,10 +170,9 @@ static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k, 
   cz_h5file *f = NULL;
   char **pops = NULL;
   size_t npops = 0;
-  if (st == CZ_OK && (st = cz_h5_open_read(e->edges_file, &f)) != CZ_OK)
-    cz_error_prefix(st, "networks.edges[%zu].edges_file", k);
+  if (st == CZ_OK && (st = cz_h5_open_read(e->edges_file, &f)) != CZ_OK) cz_error_prefix(st, "%s.edges_file", where);
   if (st == CZ_OK && !cz_h5_is_group(f, "/edges"))
-    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: no /edges group (networks.edges[%zu].edges_file)", e->edges_file, k);
+    st = CZ_ERROR(CZ_ERR_FORMAT, "%s: no /edges group (%s.edges_file)", e->edges_file, where);
   if (st == CZ_OK) st = cz_h5_list(f, "/edges", &pops, &npops);
   for (size_t i = 0; i < npops && st == CZ_OK; i++)
     st = load_edge_pop(c, f, e->edges_file, types, &ti, info, pops[i], flt);
@@ -186,10 +186,18 @@ static cz_status load_edges_file(cz_circuit *c, const cz_config *cfg, size_t k, 
 cz_status cz_circuit_load_edges(cz_circuit *c, const cz_config *cfg, const cz_edge_filter *flt) {
   CZ_CHECK(c->nedges == 0, CZ_ERR_INTERNAL, "edges are already loaded");
   cz_status st = CZ_OK;
-  for (size_t k = 0; k < cfg->nedges && st == CZ_OK; k++)
-    if (cfg->edges[k].enabled) st = load_edges_file(c, cfg, k, flt);
+  for (size_t k = 0; k < cfg->nedges && st == CZ_OK; k++) {
+    char where[64];
+    snprintf(where, sizeof where, "networks.edges[%zu]", k);
+    if (cfg->edges[k].enabled) st = load_edges_file(c, cfg, &cfg->edges[k], where, flt);
+  }
   if (st != CZ_OK) cz_error_trace(__FILE__, __LINE__, __func__);
   return st;
+}
+
+cz_status cz_circuit_load_more_edges(cz_circuit *c, const cz_config *cfg, const cz_cfg_edges *e, const char *where,
+                                     const cz_edge_filter *flt) {
+  return load_edges_file(c, cfg, e, where, flt);
 }
 
 void cz_circuit_free_edges(cz_circuit *c) {

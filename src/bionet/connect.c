@@ -12,6 +12,7 @@
 #include "bionet/build.h"
 #include "bionet/edge_order.h"
 #include "bionet/mt19937.h"
+#include "bionet/replay.h"
 #include "bionet/syn_activity.h"
 #include "bionet/syn_placement.h"
 #include "io/csv.h"
@@ -112,6 +113,7 @@ static cz_status edge_values(const cz_edge_pop *e, size_t i, double *w, double *
 typedef struct pop_view {
   const cz_edge_pop *e;
   bool recurrent;     /* from a population that is not purely virtual */
+  cz_bio_replay *replay; /* the replay it came from, or NULL */
   double *sec, *pos;
   const char *sec_name, *pos_name;
   cz_syn_rule *rule;  /* [ntypes] */
@@ -218,6 +220,13 @@ static cz_status rule_of(pop_view *v, size_t i, const cz_syn_rule **out) {
  * NetCon of weight 0). */
 static cz_status wire(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont, const pop_view *v, size_t i,
                       uint64_t src, uint32_t target, double w, double delay, cz_bio_netcons *nc) {
+  if (v->replay) { /* the recorded times of the source, not its live spikes */
+    const double *times = NULL;
+    size_t n = 0;
+    CZ_TRY(cz_bio_replay_times(v->replay, c, v->e->source_pop, v->e->source_row[i], &times, &n));
+    for (size_t k = 0; k < n; k++) CZ_TRY(cz_bio_queue_push(&th->queue, times[k] + delay, target, w));
+    return CZ_OK;
+  }
   if (!spont || !spont->active || !v->recurrent) return add_netcon(nc, src, target, w, delay);
   bool match = false;
   CZ_TRY(cz_bio_spont_matches(spont, &c->nodes[v->e->source_pop], v->e->source_row[i], &match));
@@ -258,10 +267,18 @@ static cz_status random_placement(cz_bio_thread *th, const cz_circuit *c, const 
 }
 
 /* Edge i of a population onto detailed cell `cell`: preselected, else random placement. */
+/* Whether a replayed edge is in its replay's node sets (network edges always are). */
+static bool replayed(const pop_view *v, size_t i) {
+  const cz_edge_pop *e = v->e;
+  return !v->replay ||
+         (v->replay->source[e->source_pop][e->source_row[i]] && v->replay->target[e->target_pop][e->target_row[i]]);
+}
+
 static cz_status connect_to_cell(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont,
                                  const size_t *pop_offset, pop_view *v, size_t i, size_t cell, cell_rng *rng,
                                  cz_bio_netcons *nc) {
   const cz_edge_pop *e = v->e;
+  if (!replayed(v, i)) return CZ_OK;
   double w = 0, delay = 0, nsyns = 0;
   CZ_TRY(edge_values(e, i, &w, &delay, &nsyns));
   if (v->tuning[e->type[i]]) CZ_TRY(tuned_weight(c, v, i, &w));
@@ -283,6 +300,7 @@ static cz_status connect_to_cell(cz_bio_thread *th, const cz_circuit *c, const c
 static cz_status connect_to_art(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont, const size_t *pop_offset,
                                 const pop_view *v, size_t i, size_t art, cz_bio_netcons *nc) {
   const cz_edge_pop *e = v->e;
+  if (!replayed(v, i)) return CZ_OK;
   double w = 0, delay = 0, nsyns = 0;
   CZ_TRY(edge_values(e, i, &w, &delay, &nsyns));
   if (v->tuning[e->type[i]]) CZ_TRY(tuned_weight(c, v, i, &w));
@@ -372,7 +390,7 @@ static cz_status connect_units(cz_bio_thread *th, const cz_circuit *c, const cz_
 }
 
 cz_status cz_bio_connect_edges(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,
-                               cz_bio_netcons *nc) {
+                               const cz_bio_replay_links *rl, cz_bio_netcons *nc) {
   const size_t ngid = ix->pop_offset[c->nnodes], ncells = th->cells.ncells;
   size_t *unit = cz_calloc(ngid + 1, sizeof *unit);
   CZ_CHECK(unit, CZ_ERR_NOMEM, "out of memory");
@@ -381,14 +399,17 @@ cz_status cz_bio_connect_edges(cz_bio_thread *th, const cz_config *cfg, const cz
     unit[g] = ix->cell_of_gid[g] != SIZE_MAX ? ix->cell_of_gid[g] : art != SIZE_MAX ? ncells + art : SIZE_MAX;
   }
   cz_edge_plan plan;
-  cz_status st = cz_edge_plan_build(cfg, c, ix->pop_offset, unit, ncells + th->art.n, &plan);
+  cz_status st = cz_edge_plan_build(cfg, c, ix->pop_offset, unit, ncells + th->art.n, rl ? rl->input_of_pop : NULL, &plan);
   free(unit);
   CZ_TRY(st);
   pop_view *views = cz_calloc(plan.npops + 1, sizeof *views);
   cz_bio_spont spont = {0};
   if (!views) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK) st = cz_bio_spont_read(cfg, &spont);
-  for (size_t k = 0; st == CZ_OK && k < plan.npops; k++) st = open_view(c, &c->edges[plan.pop[k]], &views[k]);
+  for (size_t k = 0; st == CZ_OK && k < plan.npops; k++) {
+    st = open_view(c, &c->edges[plan.pop[k]], &views[k]);
+    views[k].replay = rl ? rl->replay[plan.pop[k]] : NULL;
+  }
   if (st == CZ_OK) st = connect_units(th, c, &spont, ix->pop_offset, &plan, views, nc);
   cz_bio_spont_free(&spont);
   for (size_t k = 0; views && k < plan.npops; k++) close_view(&views[k]);

@@ -39,10 +39,18 @@ typedef struct cz_bio_cell_index {
   const size_t *art_of_gid;  /* [gids] the thread's artificial cell, or SIZE_MAX; NULL: none */
 } cz_bio_cell_index;
 
+/* The edge populations loaded for replay inputs (bionet/replay.h). */
+typedef struct cz_bio_replay_links {
+  const int *input_of_pop;              /* [c->nedges] bionet/edge_order.h's CZ_EDGES_* or a replay's input */
+  struct cz_bio_replay *const *replay;  /* [c->nedges] the replay a population came from, or NULL */
+} cz_bio_replay_links;
+
 /* Adds the synapses of every loaded edge that ends on a cell of th (edges loaded with
- * cz_circuit_load_edges). Local. */
+ * cz_circuit_load_edges, and the replays' with cz_circuit_load_more_edges: rl, NULL when
+ * none): a replayed edge whose source and target are in its replay's node sets gets its
+ * synapses and the events of its source's recorded times. Local. */
 cz_status cz_bio_connect_edges(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,
-                               cz_bio_netcons *nc);
+                               const cz_bio_replay_links *rl, cz_bio_netcons *nc);
 /* Queues the events of the config's spike inputs through the NetCons of their virtual
  * sources. Local. */
 cz_status cz_bio_queue_spike_inputs(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,

@@ -17,7 +17,10 @@ static bool listed(const cz_edge_plan *p, uint32_t e) {
 
 /* The edge populations a spike input drives: those from the virtual populations its node set
  * selects. */
-static cz_status add_input_pops(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, cz_edge_plan *p) {
+static bool network(const int *input_of_pop, uint32_t e) { return !input_of_pop || input_of_pop[e] == CZ_EDGES_NETWORK; }
+
+static cz_status add_input_pops(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const int *input_of_pop,
+                                cz_edge_plan *p) {
   if (!b->node_set) return CZ_OK; /* refused where the input is queued */
   char where[256];
   snprintf(where, sizeof where, "inputs.%s.node_set", b->name);
@@ -27,19 +30,21 @@ static cz_status add_input_pops(const cz_config *cfg, const cz_cfg_block *b, con
   for (size_t q = 0; q < c->nnodes; q++) {
     if (sel->n[q] == 0 || !purely_virtual(&c->nodes[q])) continue;
     for (uint32_t e = 0; e < c->nedges; e++)
-      if (c->edges[e].source_pop == q && !listed(p, e)) p->pop[p->npops++] = e;
+      if (c->edges[e].source_pop == q && network(input_of_pop, e) && !listed(p, e)) p->pop[p->npops++] = e;
   }
   cz_ns_selection_destroy(&sel);
   return CZ_OK;
 }
 
-static cz_status draw_order(const cz_config *cfg, const cz_circuit *c, cz_edge_plan *p) {
+static cz_status draw_order(const cz_config *cfg, const cz_circuit *c, const int *input_of_pop, cz_edge_plan *p) {
   CZ_NEW(p->pop, c->nedges + 1);
   for (uint32_t e = 0; e < c->nedges; e++)
-    if (!purely_virtual(&c->nodes[c->edges[e].source_pop])) p->pop[p->npops++] = e;
+    if (network(input_of_pop, e) && !purely_virtual(&c->nodes[c->edges[e].source_pop])) p->pop[p->npops++] = e;
   for (size_t i = 0; i < cfg->ninputs; i++) {
     const cz_cfg_block *b = &cfg->inputs[i];
-    if (b->enabled && b->input_type && strcmp(b->input_type, "spikes") == 0) CZ_TRY(add_input_pops(cfg, b, c, p));
+    if (b->enabled && b->input_type && strcmp(b->input_type, "spikes") == 0) CZ_TRY(add_input_pops(cfg, b, c, input_of_pop, p));
+    for (uint32_t e = 0; input_of_pop && e < c->nedges; e++) /* a replay's own populations */
+      if (input_of_pop[e] == (int)i) p->pop[p->npops++] = e;
   }
   return CZ_OK;
 }
@@ -70,10 +75,10 @@ static cz_status plan_pop(const cz_circuit *c, const cz_edge_pop *e, const size_
 }
 
 cz_status cz_edge_plan_build(const cz_config *cfg, const cz_circuit *c, const size_t *pop_offset,
-                             const size_t *unit_of_gid, size_t nunits, cz_edge_plan *out) {
+                             const size_t *unit_of_gid, size_t nunits, const int *input_of_pop, cz_edge_plan *out) {
   memset(out, 0, sizeof *out);
   out->nunits = nunits;
-  cz_status st = draw_order(cfg, c, out);
+  cz_status st = draw_order(cfg, c, input_of_pop, out);
   if (st == CZ_OK) {
     out->off = cz_calloc(out->npops + 1, sizeof *out->off);
     out->edges = cz_calloc(out->npops + 1, sizeof *out->edges);

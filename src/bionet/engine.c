@@ -11,8 +11,10 @@
 #include "bionet/clamp_report.h"
 #include "bionet/connect.h"
 #include "bionet/ecp.h"
+#include "bionet/edge_order.h"
 #include "bionet/modules.h"
 #include "bionet/place_cost.h"
+#include "bionet/replay.h"
 #include "bionet/reports.h"
 #include "bionet/run_config.h"
 #include "bionet/step.h"
@@ -44,6 +46,9 @@ struct cz_bionet_engine {
   cz_bio_reports *reports;
   cz_bio_ecp *ecp;
   cz_bio_clamp_reports *clamps;
+  cz_bio_replays replays;
+  int *input_of_pop;          /* [c->nedges] while connecting: network, a replay's input, or unused */
+  cz_bio_replay **replay_of_pop;
   uint32_t *others;        /* [nranks - 1] every other rank */
   cz_bionet_counts counts;
 };
@@ -250,7 +255,8 @@ static cz_status connect_threads(cz_bionet_engine *e) {
     for (size_t k = 0; k < sh->ncells; k++) cell_of_gid[e->gm.gid_of_lid[sh->cell_lid[k]]] = k;
     for (size_t k = 0; k < sh->nart; k++) art_of_gid[e->gm.gid_of_lid[sh->art_lid[k]]] = k;
     const cz_bio_cell_index ix = {e->gm.pop_offset, cell_of_gid, art_of_gid};
-    st = cz_bio_connect_edges(&sh->th, e->cfg, e->c, &ix, &sh->nc);
+    const cz_bio_replay_links rl = {e->input_of_pop, e->replay_of_pop};
+    st = cz_bio_connect_edges(&sh->th, e->cfg, e->c, &ix, e->replays.n ? &rl : NULL, &sh->nc);
     if (st == CZ_OK) st = cz_bio_queue_spike_inputs(&sh->th, e->cfg, e->c, &ix, &sh->nc);
     if (st == CZ_OK) st = cz_bio_netcons_by_source(&sh->nc, &sh->order);
     cz_bio_cells_drop_seg_tables(&sh->th.cells);
@@ -334,10 +340,37 @@ static void count_share(cz_bionet_engine *e) {
   }
 }
 
+/* The rank's edges: the network's, then each replay's file (its populations marked with the
+ * replay's input, or unused where its node sets leave the source or target population out). */
 static cz_status load_rank_edges(cz_bionet_engine *e, cz_circuit *c, const cz_placement *pl) {
   const cz_place_filter_ctx fc = {pl, e->gm.pop_offset, (uint32_t)e->rank};
   const cz_edge_filter keep = {.keep_target = cz_place_keep_target, .ctx = &fc, .file_rows = true};
-  return cz_circuit_load_edges(c, e->cfg, &keep);
+  CZ_TRY(cz_circuit_load_edges(c, e->cfg, &keep));
+  const size_t network = c->nedges;
+  size_t *first = cz_calloc(e->replays.n + 1, sizeof *first);
+  CZ_CHECK(first, CZ_ERR_NOMEM, "out of memory");
+  cz_status st = CZ_OK;
+  for (size_t k = 0; st == CZ_OK && k < e->replays.n; k++) {
+    first[k] = c->nedges;
+    char where[700];
+    snprintf(where, sizeof where, "%s.edges", e->replays.r[k].where);
+    st = cz_circuit_load_more_edges(c, e->cfg, &e->replays.r[k].edges, where, &keep);
+  }
+  e->input_of_pop = cz_calloc(c->nedges + 1, sizeof *e->input_of_pop);
+  e->replay_of_pop = cz_calloc(c->nedges + 1, sizeof *e->replay_of_pop);
+  if (st == CZ_OK && (!e->input_of_pop || !e->replay_of_pop)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t p = 0; st == CZ_OK && p < c->nedges; p++) {
+    e->input_of_pop[p] = CZ_EDGES_NETWORK;
+    for (size_t k = 0; p >= network && k < e->replays.n; k++) {
+      if (p < first[k] || (k + 1 < e->replays.n && p >= first[k + 1])) continue;
+      cz_bio_replay *r = &e->replays.r[k];
+      const bool used = r->has_source[c->edges[p].source_pop] && r->has_target[c->edges[p].target_pop];
+      e->input_of_pop[p] = used ? (int)r->input : CZ_EDGES_UNUSED;
+      e->replay_of_pop[p] = used ? r : NULL;
+    }
+  }
+  free(first);
+  return st;
 }
 
 static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *pl, const cz_bionet_options *o) {
@@ -350,11 +383,17 @@ static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *
   for (int r = 0, k = 0; r < e->nranks; r++)
     if (r != e->rank) e->others[k++] = (uint32_t)r;
   CZ_TRY(check_model_types(e));
+  CZ_TRY(cz_bio_replays_read(e->cfg, c, &e->replays));
   CZ_TRY(create_outputs(e));
   CZ_TRY(build_cells(e, &rc));
   CZ_TRY(load_rank_edges(e, c, pl));
   CZ_TRY(connect_threads(e));
   cz_circuit_free_edges(c);
+  cz_bio_replays_free(&e->replays); /* their times are queued */
+  free(e->input_of_pop);
+  free(e->replay_of_pop);
+  e->input_of_pop = NULL;
+  e->replay_of_pop = NULL;
   for (int t = 0; t < e->nthreads; t++) CZ_TRY(cz_bio_thread_init(&e->sh[t].th));
   CZ_TRY(bind_outputs(e));
   count_share(e);
@@ -396,6 +435,9 @@ void cz_bionet_engine_destroy(cz_bionet_engine **pe) {
   }
   free(e->sh);
   free(e->others);
+  cz_bio_replays_free(&e->replays);
+  free(e->input_of_pop);
+  free(e->replay_of_pop);
   cz_gidmap_free(&e->gm);
   free(e);
   *pe = NULL;

@@ -33,6 +33,7 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b) {
     return CZ_OK; /* bionet/build.h, bionet/iclamp_file.h */
   if (strcmp(type, "syn_activity") == 0 && strcmp(b->module, "syn_activity") == 0) return CZ_OK; /* bionet/syn_activity.h */
   if (strcmp(b->module, "SEClamp") == 0) return CZ_OK; /* bionet/build.h */
+  if (strcmp(b->module, "replay") == 0) return CZ_OK;  /* bionet/replay.h: any input_type, as BMTK */
   return CZ_ERROR(CZ_ERR_CONFIG,
                   "%s: inputs.%s: input_type \"%s\" with module \"%s\" is not an input Cadenza's detailed-cell engine "
                   "runs yet (spikes from sonata, h5, csv or nwb files; IClamp current_clamp); delete the block or set "

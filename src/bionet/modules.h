@@ -2,13 +2,14 @@
  *
  * The time grid: dt positive, tstop a whole number of steps no more than the spike records
  * hold. Inputs: spikes (modules sonata, h5, hdf5, csv, nwb), current clamps (module IClamp,
- * input_type current_clamp), voltage clamps (module SEClamp) and spontaneous synapses
- * (syn_activity). Reports: the membrane family and netcon_report (bionet/reports.h),
- * extracellular (bionet/ecp.h) and clamp_report (bionet/clamp_report.h); spikes_report and weight_recorder are left to the output keys and PointNet,
- * as BMTK's BioNet skips them with a warning, and so does Cadenza for a module nobody knows.
- * BioNet modules Cadenza does not have yet (save_synapses; xstim,
- * replay, comsol inputs) are refused naming the block, so that no run silently drops what its
- * config asks for. */
+ * input_type current_clamp, or csv and file tables), voltage clamps (module SEClamp),
+ * spontaneous synapses (syn_activity) and replayed spikes (replay). Reports: the membrane
+ * family and netcon_report (bionet/reports.h), extracellular (bionet/ecp.h) and clamp_report
+ * (bionet/clamp_report.h); spikes_report and weight_recorder are left to the output keys and
+ * PointNet, as BMTK's BioNet skips them with a warning, and so does Cadenza for a module
+ * nobody knows. BioNet modules Cadenza does not have yet (save_synapses; xstim and comsol
+ * inputs) are refused naming the block, so that no run silently drops what its config asks
+ * for. */
 #ifndef CZ_BIONET_MODULES_H
 #define CZ_BIONET_MODULES_H
 

@@ -262,6 +262,13 @@ sa_refused distance_range_malformed 's/"\[0.0, 150.0\]"/"[0.0, wide]"/' "$spont"
 sa_refused syn_activity_filter_key 's/x/x/' \
   '"spont": {"input_type": "syn_activity", "module": "syn_activity", "precell_filter": {"layer": "L4"}, "timestamps": [100.0]}' \
   "inputs.spont.precell_filter" "no attribute layer"
+replay='"rp": {"input_type": "replay_spikes", "module": "replay", "spikes_file": "'"$sa"'/inputs/exc_spike_trains.h5",
+  "edges": {"edges_file": "'"$sa"'/network/cortex_cortex_edges.h5"}}'
+sa_refused replay_no_edge_types 's/x/x/' "$replay" "inputs.rp.edges" "edge_types_file"
+replay='"rp": {"input_type": "replay_spikes", "module": "replay", "spikes_file": "'"$sa"'/inputs/exc_spike_trains.h5",
+  "edges": {"edges_file": "'"$sa"'/network/cortex_cortex_edges.h5", "edge_types_file": "'"$sa"'/network/cortex_cortex_edge_types.csv"},
+  "source_node_set": "nowhere"}'
+sa_refused replay_unknown_node_set 's/x/x/' "$replay" "config.json: inputs.rp.source_node_set" "nowhere"
 sa_refused syn_activity_no_timestamps 's/x/x/' \
   '"spont": {"input_type": "syn_activity", "module": "syn_activity", "precell_filter": {"model_name": "Scnn1a"}}' \
   "inputs.spont" "timestamps"

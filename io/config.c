@@ -192,6 +192,7 @@ void cz_cfg_destroy(cz_config **pcfg) {
   free(cfg->target_simulator);
   free(cfg->target_simulator_file);
   free(cfg->output_dir);
+  free(cfg->output_dir_config);
   free(cfg->log_file);
   free(cfg->log_level);
   free(cfg->spikes_file);

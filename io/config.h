@@ -98,6 +98,7 @@ typedef struct cz_config {
 
   /* output */
   char *output_dir;        /* absolute */
+  char *output_dir_config; /* absolute: the config's own output_dir, before a command-line override */
   bool overwrite_output_dir; /* output.overwrite_output_dir or run.overwrite_output_dir */
   char *log_file;          /* absolute or NULL */
   char *log_level;         /* may be NULL (INFO) */

@@ -145,6 +145,8 @@ static cz_status resolve_output_dir(cz_config *cfg, const cz_cfg_obj *out, const
     CZ_TRY(cz_strdup(d->config_abs, &d->final_abs));
   }
   CZ_TRY(cz_strdup(d->final_abs, &cfg->output_dir));
+  free(cfg->output_dir_config);
+  CZ_TRY(cz_strdup(d->config_abs, &cfg->output_dir_config));
   return CZ_OK;
 }
 

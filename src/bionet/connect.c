@@ -20,9 +20,11 @@
 #include "io/node_sets.h"
 #include "io/spike_input.h"
 
-static cz_status add_netcon(cz_bio_netcons *nc, uint64_t src, uint32_t target, double w, double delay) {
+static cz_status add_netcon(cz_bio_netcons *nc, uint64_t src, uint32_t target, double w, double delay,
+                            uint32_t type_id) {
   if (nc->n == nc->cap) {
     const size_t cap = nc->cap ? 2 * nc->cap : 256;
+    CZ_TRY(cz_resize((void **)&nc->type_id, cap, sizeof *nc->type_id));
     CZ_TRY(cz_resize((void **)&nc->src, cap, sizeof *nc->src));
     CZ_TRY(cz_resize((void **)&nc->target, cap, sizeof *nc->target));
     CZ_TRY(cz_resize((void **)&nc->w, cap, sizeof *nc->w));
@@ -32,6 +34,7 @@ static cz_status add_netcon(cz_bio_netcons *nc, uint64_t src, uint32_t target, d
   nc->src[nc->n] = src;
   nc->target[nc->n] = target;
   nc->w[nc->n] = w;
+  nc->type_id[nc->n] = type_id;
   nc->delay[nc->n++] = delay;
   return CZ_OK;
 }
@@ -41,6 +44,7 @@ void cz_bio_netcons_free(cz_bio_netcons *nc) {
   free(nc->target);
   free(nc->w);
   free(nc->delay);
+  free(nc->type_id);
   memset(nc, 0, sizeof *nc);
 }
 
@@ -119,6 +123,7 @@ typedef struct pop_view {
   cz_syn_rule *rule;  /* [ntypes] */
   uint8_t *parsed;    /* [ntypes] */
   uint8_t *tuning;    /* [ntypes] 1 where the type's weight_function is gaussianLL */
+  uint32_t *type_id;  /* [ntypes] each type's edge_type_id */
   double *sigma;      /* [n] weight_sigma, read when a type needs it */
 } pop_view;
 
@@ -227,10 +232,11 @@ static cz_status wire(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont
     for (size_t k = 0; k < n; k++) CZ_TRY(cz_bio_queue_push(&th->queue, times[k] + delay, target, w));
     return CZ_OK;
   }
-  if (!spont || !spont->active || !v->recurrent) return add_netcon(nc, src, target, w, delay);
+  const uint32_t type_id = v->type_id[v->e->type[i]];
+  if (!spont || !spont->active || !v->recurrent) return add_netcon(nc, src, target, w, delay, type_id);
   bool match = false;
   CZ_TRY(cz_bio_spont_matches(spont, &c->nodes[v->e->source_pop], v->e->source_row[i], &match));
-  if (!match) return add_netcon(nc, src, target, 0.0, delay);
+  if (!match) return add_netcon(nc, src, target, 0.0, delay, type_id);
   for (size_t k = 0; k < spont->n; k++) CZ_TRY(cz_bio_queue_push(&th->queue, spont->times[k] + delay, target, w));
   return CZ_OK;
 }
@@ -319,7 +325,13 @@ static cz_status open_view(const cz_circuit *c, const cz_edge_pop *e, pop_view *
   CZ_NEW(v->rule, e->ntypes + 1);
   CZ_NEW(v->parsed, e->ntypes + 1);
   CZ_NEW(v->tuning, e->ntypes + 1);
+  CZ_NEW(v->type_id, e->ntypes + 1);
   const cz_csv *t = e->types_table;
+  const int tid = t ? cz_csv_col(t, "edge_type_id") : -1;
+  for (size_t r = 0; tid >= 0 && r < e->ntypes && r < t->nrows; r++) {
+    const char *id = cz_csv_cell(t, r, (size_t)tid);
+    v->type_id[r] = id ? (uint32_t)strtoul(id, NULL, 10) : 0;
+  }
   const int wf = t ? cz_csv_col(t, "weight_function") : -1;
   bool tuned = false;
   for (size_t r = 0; wf >= 0 && r < e->ntypes && r < t->nrows; r++) {
@@ -340,6 +352,7 @@ static void close_view(pop_view *v) {
   free(v->rule);
   free(v->parsed);
   free(v->tuning);
+  free(v->type_id);
   free(v->sigma);
 }
 

@@ -30,6 +30,7 @@ typedef struct cz_bio_netcons {
   uint64_t *src;     /* [n] source gid */
   uint32_t *target;  /* [n] event target (cz_ev_target) */
   double *w, *delay; /* [n] µS, ms */
+  uint32_t *type_id; /* [n] the edge type of the edge it was made for (save_synapses) */
 } cz_bio_netcons;
 
 /* gid = pop_offset[pop] + row (populations in load order, virtual ones included). */

@@ -15,6 +15,7 @@
 #include "bionet/modules.h"
 #include "bionet/place_cost.h"
 #include "bionet/replay.h"
+#include "bionet/save_synapses.h"
 #include "bionet/reports.h"
 #include "bionet/run_config.h"
 #include "bionet/step.h"
@@ -447,7 +448,47 @@ const cz_timegrid *cz_bionet_engine_grid(const cz_bionet_engine *e) { return &e-
 const cz_gidmap *cz_bionet_engine_gidmap(const cz_bionet_engine *e) { return &e->gm; }
 cz_bionet_counts cz_bionet_engine_counts(const cz_bionet_engine *e) { return e->counts; }
 
+/* The rank's NetCons as save_synapses records (bionet/save_synapses.h). Owned (*out). */
+static cz_status saved_netcons(const cz_bionet_engine *e, int64_t **out, size_t *n) {
+  size_t total = 0;
+  for (int t = 0; t < e->nthreads; t++) total += e->sh[t].nc.n;
+  CZ_NEW(*out, CZ_SAVED_WORDS * total + 1);
+  *n = 0;
+  for (int t = 0; t < e->nthreads; t++) {
+    const share *sh = &e->sh[t];
+    uint32_t *made = cz_calloc(sh->ncells + sh->nart + 1, sizeof *made); /* NetCons per unit so far */
+    CZ_CHECK(made, CZ_ERR_NOMEM, "out of memory");
+    for (size_t j = 0; j < sh->nc.n; j++) {
+      const uint32_t kind = sh->nc.target[j] >> 30, k = sh->nc.target[j] & CZ_EV_INDEX_MASK;
+      const bool exp2 = kind == CZ_EV_SYNAPSE, single = kind == CZ_EV_EXPSYN;
+      if (!exp2 && !single && kind != CZ_EV_ARTIFICIAL) continue;
+      const size_t unit = exp2 ? sh->th.syn.cell[k] : single ? sh->th.esyn.cell[k] : sh->ncells + k;
+      const uint32_t lid = unit < sh->ncells ? sh->cell_lid[unit] : sh->art_lid[unit - sh->ncells];
+      const double x = exp2 ? sh->th.syn.x[k] : single ? sh->th.esyn.x[k] : 0.0, w = sh->nc.w[j];
+      int64_t *rec = &(*out)[CZ_SAVED_WORDS * (*n)++];
+      rec[0] = (int64_t)e->gm.gid_of_lid[lid];
+      rec[1] = made[unit]++;
+      rec[2] = (int64_t)sh->nc.src[j];
+      rec[3] = sh->nc.type_id[j];
+      rec[4] = kind == CZ_EV_ARTIFICIAL;
+      memcpy(&rec[5], &w, sizeof w);
+      rec[6] = exp2 ? sh->th.syn.sec[k] : single ? sh->th.esyn.sec[k] : 0;
+      memcpy(&rec[7], &x, sizeof x);
+    }
+    free(made);
+  }
+  return CZ_OK;
+}
+
 cz_status cz_bionet_engine_open_reports(cz_bionet_engine *e) {
+  if (cz_bio_save_synapses_wanted(e->cfg)) {
+    int64_t *recs = NULL;
+    size_t n = 0;
+    cz_status st = cz_comm_agree(saved_netcons(e, &recs, &n));
+    if (st == CZ_OK) st = cz_bio_save_synapses(e->cfg, e->c, &e->gm, recs, n);
+    free(recs);
+    CZ_TRY(st);
+  }
   const void *comm = e->nranks > 1 ? cz_comm_native() : NULL;
   CZ_TRY(cz_comm_agree(cz_bio_reports_open(e->reports, &e->tg, comm, e->rank == 0)));
   CZ_TRY(cz_comm_agree(cz_bio_clamp_reports_open(e->clamps, &e->tg, comm, e->rank == 0)));

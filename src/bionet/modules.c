@@ -9,12 +9,12 @@
 #include "bionet/clamp_report.h"
 #include "bionet/ecp.h"
 #include "bionet/reports.h"
+#include "bionet/save_synapses.h"
 #include "core/spikes.h"
 
 static const char *const SPIKE_MODULES[] = {"sonata", "h5", "hdf5", "csv", "nwb", NULL};
 static const char *const MEMBRANE_REPORTS[] = {"membrane_report", "multimeter_report", "multimeter", "netcon_report",
                                                 NULL};
-static const char *const LATER_REPORTS[] = {"save_synapses", NULL};
 static const char *const SKIPPED_REPORTS[] = {"spikes_report", "weight_recorder", NULL};
 
 static bool name_in(const char *name, const char *const *list, bool nocase) {
@@ -46,12 +46,8 @@ static cz_status check_report(const cz_config *cfg, const cz_cfg_block *b) {
   const char *file = b->file ? b->file : cfg->path;
   CZ_CHECK(b->module, CZ_ERR_CONFIG, "%s: report %s does not specify the module", file, b->name);
   if (name_in(b->module, MEMBRANE_REPORTS, false) || strcmp(b->module, "extracellular") == 0 ||
-      strcmp(b->module, "clamp_report") == 0)
+      strcmp(b->module, "clamp_report") == 0 || strcmp(b->module, "save_synapses") == 0)
     return CZ_OK; /* cz_bio_reports_check, cz_bio_ecp_check and cz_bio_clamp_reports_check judge them */
-  CZ_CHECK(!name_in(b->module, LATER_REPORTS, false), CZ_ERR_CONFIG,
-           "%s: reports.%s: module \"%s\" is not written by Cadenza's detailed-cell engine yet; delete the block or set "
-           "\"enabled\": false to run without it",
-           file, b->name, b->module);
   if (!name_in(b->module, SKIPPED_REPORTS, false))
     cz_log_warn("%s: reports.%s: unrecognized module %s, skipping (as BMTK's BioNet does)", file, b->name, b->module);
   return CZ_OK;
@@ -70,5 +66,6 @@ cz_status cz_bionet_check_config(const cz_config *cfg) {
   for (size_t i = 0; i < cfg->nreports; i++) CZ_TRY(check_report(cfg, &cfg->reports[i]));
   CZ_TRY(cz_bio_reports_check(cfg));
   CZ_TRY(cz_bio_clamp_reports_check(cfg));
+  CZ_TRY(cz_bio_save_synapses_check(cfg));
   return cz_bio_ecp_check(cfg);
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Synapse reports on bmtk's reports_netcon folder (bio_1cell's cell, 12 Exp2Syn from a virtual
-# cell), with its save_synapses block left out: g every 1 ms and B equal BMTK 1.0.8 + NEURON
+# cell), run unchanged: g every 1 ms and B equal BMTK 1.0.8 + NEURON
 # 8.2.2's rows exactly, i (500-600 ms) within 1e-9 nA, the mapping (element ids = the synapses'
 # sections, positions, src_ids -1 for the virtual source, trg_ids, time) identical. The
 # multi-variable blocks write one file per variable: syn_AB_B.h5 holds what BMTK's syn_AB.h5
 # holds (B, under the name A there), v_cai_cai.h5 what its v_cai.h5 holds (cai). The syn_report
-# and syn_weight blocks are skipped with BMTK's warning.
+# and syn_weight blocks are skipped with BMTK's warning. save_synapses writes BMTK's edges file,
+# value for value, under --output-dir (its network_dir lies in the config's output folder).
 #   bio_netcon_report.sh CADENZA REPORT_CHECK
 set -u
 cadenza=$1 report_check=$2
@@ -15,12 +16,8 @@ if [ ! -f "$case_dir/config.json" ]; then echo "shared data not found: skipped";
 case_dir=$(cd "$case_dir" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_netcon.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-# the folder's config without save_synapses, its manifest rooted in the folder
-sed -e 's|"\$BASE_DIR": *"[^"]*"|"$BASE_DIR": "'"$case_dir"'"|' "$case_dir/config.json" > "$tmp/full.json"
-awk 'BEGIN{skip=0} /"save_synapses": *\{/{skip=1} skip&&/\}/{skip=0; next} !skip' "$tmp/full.json" |
-  sed -e ':a' -e 'N' -e '$!ba' -e 's/,\([[:space:]]*\}\)/\1/g' > "$tmp/config.json"
-grep -q save_synapses "$tmp/config.json" && { echo "could not drop save_synapses"; exit 1; }
-"$cadenza" run "$tmp/config.json" --output-dir "$tmp/out" --no-progress > "$tmp/run.txt" 2>&1 || { cat "$tmp/run.txt"; exit 1; }
+cd "$case_dir" || exit 1
+"$cadenza" run config.json --output-dir "$tmp/out" --no-progress > "$tmp/run.txt" 2>&1 || { cat "$tmp/run.txt"; exit 1; }
 for m in syn_report syn_weight; do grep -q "unrecognized module $m, skipping" "$tmp/run.txt" || { echo "no warning for $m"; exit 1; }; done
 e="$case_dir/expected"
 "$report_check" match "$e/syn_g.h5" "$tmp/out/syn_g.h5" 0 0 || exit 1
@@ -28,4 +25,6 @@ e="$case_dir/expected"
 "$report_check" match "$e/syn_AB.h5" "$tmp/out/syn_AB_B.h5" 0 0 || exit 1
 "$report_check" match "$e/v_cai.h5" "$tmp/out/v_cai_cai.h5" 1e-12 || exit 1
 "$cadenza" compare "$e/spikes.h5" "$tmp/out/spikes.h5" --tolerance 1e-9 || exit 1
-echo "synapse reports: NEURON's rows and BMTK's mapping"
+"$report_check" edges "$e/synapses/virt_biocell_edges.h5" "$tmp/out/synapses/virt_biocell_edges.h5" virt_biocell || exit 1
+[ -e "$case_dir/output" ] && { echo "a file was written beside the data"; exit 1; }
+echo "synapse reports: NEURON's rows and BMTK's mapping; the saved synapses are BMTK's"

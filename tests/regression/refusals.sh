@@ -78,10 +78,10 @@ write_config() {  # FILE NETWORK_CONFIG EXTRA_TOP_LEVEL_JSON INPUTS_JSON REPORTS
 JSON
 }
 # a silent config over detailed cells is a BioNet folder, which needs the conditions BMTK needs
-write_config "$tmp/bio_save.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" "" \
-  '"save": {"module": "save_synapses", "network_dir": "synapses"}'
-expect_refused bio_save_synapses "$tmp/bio_save.json" \
-  "$tmp/bio_save.json: reports.save: module \"save_synapses\" is not written by Cadenza's detailed-cell engine yet"
+write_config "$tmp/bio_comsol.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" \
+  '"field": {"input_type": "extracellular", "module": "comsol", "comsol_file": "field.txt"}' ""
+expect_refused bio_comsol "$tmp/bio_comsol.json" \
+  "$tmp/bio_comsol.json: inputs.field: input_type \"extracellular\" with module \"comsol\" is not an input"
 write_config "$tmp/bio_silent.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" "" ""
 expect_refused bio_by_nodes "$tmp/bio_silent.json" "missing key \"conditions.celsius\" in $tmp/bio_silent.json"
 write_config "$tmp/bio_as_nest.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" '"target_simulator": "NEST",' "" ""

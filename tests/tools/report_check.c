@@ -43,6 +43,9 @@
  *   report_check step FILE COLUMN FIRST_ROW VALUE
  *     column COLUMN of FILE's /data is exactly 0 before row FIRST_ROW and exactly VALUE from it
  *     on (a clamp that switches on and stays on).
+ *   report_check edges EXPECTED ACTUAL POP
+ *     the edges files hold the same edges of population POP: ids, types, groups, group
+ *     indices, weights, sections, positions and both indices, value for value.
  *   report_check ecp_sum [--tolerance REL] TOTAL PART...
  *     the ECP file TOTAL is, sample by sample, the sum of the PART files (each cell's
  *     contribution, float64 or float32) within REL (default 1e-12) of the largest |sample|
@@ -523,6 +526,50 @@ static int step_column(const char *path, size_t col, size_t first, double value)
   return bad;
 }
 
+static int edges(const char *expected, const char *actual, const char *pop) {
+  static const char *const u64[] = {"source_node_id", "target_node_id", "edge_type_id", "edge_group_id",
+                                    "edge_group_index", "0/sec_id", NULL};
+  static const char *const f64[] = {"0/syn_weight", "0/sec_x", NULL};
+  static const char *const pairs[] = {"indices/target_to_source/node_id_to_range", "indices/target_to_source/range_to_edge_id",
+                                      "indices/source_to_target/node_id_to_range", "indices/source_to_target/range_to_edge_id",
+                                      NULL};
+  cz_h5file *fe = NULL, *fa = NULL;
+  int bad = check_h5(cz_h5_open_read(expected, &fe)) || check_h5(cz_h5_open_read(actual, &fa));
+  size_t checked = 0;
+  for (int k = 0; !bad && u64[k]; k++) {
+    char p[512];
+    snprintf(p, sizeof p, "/edges/%s/%s", pop, u64[k]);
+    uint64_t *x = NULL, *y = NULL;
+    size_t nx = 0, ny = 0;
+    bad = check_h5(cz_h5_read_u64(fe, p, &x, &nx)) || check_h5(cz_h5_read_u64(fa, p, &y, &ny));
+    if (!bad && (nx != ny || (nx && memcmp(x, y, nx * sizeof *x) != 0))) bad = fail("%s: %s differs", actual, p);
+    checked += nx;
+    free(x), free(y);
+  }
+  for (int k = 0; !bad && f64[k]; k++) {
+    char p[512];
+    snprintf(p, sizeof p, "/edges/%s/%s", pop, f64[k]);
+    double *x = NULL, *y = NULL;
+    size_t nx = 0, ny = 0;
+    bad = check_h5(cz_h5_read_f64(fe, p, &x, &nx)) || check_h5(cz_h5_read_f64(fa, p, &y, &ny));
+    if (!bad && (nx != ny || (nx && memcmp(x, y, nx * sizeof *x) != 0))) bad = fail("%s: %s differs", actual, p);
+    free(x), free(y);
+  }
+  for (int k = 0; !bad && pairs[k]; k++) {
+    char p[512];
+    snprintf(p, sizeof p, "/edges/%s/%s", pop, pairs[k]);
+    uint64_t *x = NULL, *y = NULL;
+    size_t nx = 0, ny = 0;
+    bad = check_h5(cz_h5_read_u64_pairs(fe, p, &x, &nx)) || check_h5(cz_h5_read_u64_pairs(fa, p, &y, &ny));
+    if (!bad && (nx != ny || (nx && memcmp(x, y, 2 * nx * sizeof *x) != 0))) bad = fail("%s: %s differs", actual, p);
+    free(x), free(y);
+  }
+  if (!bad) printf("report_check: %s: population %s equals %s's (%zu values)\n", actual, pop, expected, checked);
+  cz_h5_close(&fe);
+  cz_h5_close(&fa);
+  return bad;
+}
+
 /* ---- rows ---------------------------------------------------------------------------------- */
 
 static int rows(char **a) {
@@ -560,6 +607,7 @@ int main(int argc, char **argv) {
   if (argc >= 6 && strcmp(argv[1], "ecp_sum") == 0 && strcmp(argv[2], "--tolerance") == 0)
     return ecp_sum(argv[4], argv + 5, (size_t)(argc - 5), atof(argv[3]));
   if (argc >= 4 && strcmp(argv[1], "ecp_sum") == 0) return ecp_sum(argv[2], argv + 3, (size_t)(argc - 3), 1e-12);
+  if (argc == 5 && strcmp(argv[1], "edges") == 0) return edges(argv[2], argv[3], argv[4]);
   if (argc == 6 && strcmp(argv[1], "step") == 0)
     return step_column(argv[2], (size_t)strtoull(argv[3], NULL, 10), (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if (argc == 6 && strcmp(argv[1], "matrix") == 0)

@@ -145,6 +145,11 @@ const char *cz_cfg_component(const cz_config *cfg, const char *key);
  * Owned (*out, free()). */
 cz_status cz_cfg_dump(const cz_config *cfg, char **out);
 
+/* Warns once per key of block b (under section, "inputs" or "reports") that is not in known
+ * (NULL-terminated): what (e.g. "the comsol input") does not read it, so it is ignored. */
+void cz_cfg_warn_unknown_keys(const cz_config *cfg, const cz_cfg_block *b, const char *section,
+                              const char *const *known, const char *what);
+
 /* Refuses a relative output file name that leaves output_dir through "..": an absolute name
  * is the user's explicit choice, a relative one stays inside the output folder. key names the
  * setting (e.g. "reports.v.file_name") in the message. */

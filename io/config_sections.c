@@ -461,3 +461,14 @@ cz_status cz_cfg_read_sections(cz_config *cfg, const cJSON *origins, const cz_cf
   CZ_TRY(read_blocks(cfg, origins, "reports", &cfg->reports, &cfg->nreports));
   return CZ_OK;
 }
+
+void cz_cfg_warn_unknown_keys(const cz_config *cfg, const cz_cfg_block *b, const char *section,
+                              const char *const *known, const char *what) {
+  for (const cJSON *j = b->json ? b->json->child : NULL; j; j = j->next) {
+    bool ok = false;
+    for (size_t i = 0; known[i] && !ok; i++) ok = strcmp(j->string, known[i]) == 0;
+    if (!ok)
+      cz_log_warn("%s: %s.%s: key %s is not one %s reads; ignored", b->file ? b->file : cfg->path, section, b->name,
+                  j->string, what);
+  }
+}

@@ -15,8 +15,10 @@ static cz_status reserve_nodes(cz_cable *c, size_t need) {
   while (cap < need) cap *= 2;
   int32_t *parent = realloc(c->parent, cap * sizeof *parent);
   if (parent) c->parent = parent;
-  double **cols[] = {&c->a, &c->b, &c->area, &c->cm, &c->v, &c->rhs, &c->d};
-  bool ok = parent != NULL;
+  uint8_t *bare = realloc(c->bare, cap * sizeof *bare);
+  if (bare) c->bare = bare;
+  double **cols[] = {&c->a, &c->b, &c->area, &c->cm, &c->v, &c->rhs, &c->d, &c->xlen};
+  bool ok = parent && bare;
   for (size_t k = 0; ok && k < sizeof cols / sizeof *cols; k++) {
     double *p = realloc(*cols[k], cap * sizeof *p);
     if (p) *cols[k] = p;
@@ -39,9 +41,11 @@ static cz_status tree_order(const cz_morph *m, size_t *order) {
   return CZ_OK;
 }
 
-static size_t push_node(cz_cable *c, int32_t parent, double area, double cm, double v) {
+static size_t push_node(cz_cable *c, int32_t parent, bool bare, double area, double cm, double v, double xlen) {
   const size_t i = c->n++;
   c->parent[i] = parent;
+  c->bare[i] = bare;
+  c->xlen[i] = xlen;
   c->area[i] = area;
   c->cm[i] = cm;
   c->v[i] = v;
@@ -76,18 +80,19 @@ static cz_status alloc_map(cz_cell_nodes *map, size_t nsec) {
 }
 
 /* Appends section s's centre and end nodes, hung from its attach node. */
-static void add_section_nodes(cz_cable *c, const cz_bio_geom *g, size_t s, double cm, double v_init,
+static void add_section_nodes(cz_cable *c, const cz_bio_geom *g, size_t s, double L, double cm, double v_init,
                               cz_cell_nodes *map) {
   const size_t k0 = g->seg_off[s], nseg = g->nseg[s];
   size_t prev = map->attach[s];
   map->centre0[s] = c->n;
   map->nseg[s] = (uint32_t)nseg;
+  const double dx = L / (double)nseg;
   for (size_t k = 0; k < nseg; k++) {
-    const size_t i = push_node(c, (int32_t)prev, g->area[k0 + k], cm, v_init);
+    const size_t i = push_node(c, (int32_t)prev, false, g->area[k0 + k], cm, v_init, k == 0 ? 0.5 * dx : dx);
     couple(c, i, k == 0 ? g->ri_left[k0] : g->ri_right[k0 + k - 1] + g->ri_left[k0 + k]);
     prev = i;
   }
-  const size_t end = push_node(c, (int32_t)prev, NOMINAL_AREA, 0, v_init);
+  const size_t end = push_node(c, (int32_t)prev, true, NOMINAL_AREA, 0, v_init, 0.5 * dx);
   couple(c, end, g->ri_right[k0 + nseg - 1]);
   map->end[s] = end;
 }
@@ -101,14 +106,14 @@ cz_status cz_cable_add_cell(cz_cable *c, const cz_morph *m, const cz_bio_geom *g
   if (st == CZ_OK) st = tree_order(m, order);
   if (st == CZ_OK) st = reserve_nodes(c, c->n + 1 + g->nseg_total + m->nsec);
   if (st == CZ_OK) {
-    map->root = push_node(c, -1, NOMINAL_AREA, 0, v_init);
+    map->root = push_node(c, -1, true, NOMINAL_AREA, 0, v_init, 0);
     for (size_t k = 0; k < m->nsec; k++) {
       const size_t s = order[k];
       const int32_t p = m->parent[s];
       map->attach[s] = p < 0 ? map->root : cz_cell_node_at(map, (size_t)p, m->parentx[s]);
       map->type[s] = m->type[s];
       map->index[s] = m->index[s];
-      add_section_nodes(c, g, s, cm_sec ? cm_sec[s] : 1.0, v_init, map);
+      add_section_nodes(c, g, s, m->L[s], cm_sec ? cm_sec[s] : 1.0, v_init, map);
     }
   }
   free(order);
@@ -128,6 +133,7 @@ void cz_cell_nodes_free(cz_cell_nodes *map) {
 
 void cz_cable_free(cz_cable *c) {
   free(c->parent);
+  free(c->bare);
   free(c->a);
   free(c->b);
   free(c->area);
@@ -135,7 +141,44 @@ void cz_cable_free(cz_cable *c) {
   free(c->v);
   free(c->rhs);
   free(c->d);
+  free(c->xlen);
+  free(c->vext);
+  free(c->xwsum);
   memset(c, 0, sizeof *c);
+}
+
+/* Root and end nodes' layer neighbours are membrane nodes only: an end node's parent is its
+ * section's last centre, and what hangs from a root or end node is a section's first centre. */
+static bool no_membrane(const cz_cable *c, size_t i) { return c->bare[i] != 0; }
+
+cz_status cz_cable_use_vext(cz_cable *c) {
+  if (c->vext) return CZ_OK;
+  CZ_NEW(c->vext, c->n + 1);
+  CZ_NEW(c->xwsum, c->n + 1);
+  for (size_t i = 0; i < c->n; i++) {
+    if (c->parent[i] < 0) continue;
+    const size_t p = (size_t)c->parent[i];
+    CZ_CHECK(c->xlen[i] > 0, CZ_ERR_INTERNAL, "cable node %zu has no length", i);
+    const double w = 1.0 / c->xlen[i];
+    if (no_membrane(c, p)) c->xwsum[p] += w;
+    if (no_membrane(c, i)) c->xwsum[i] += w;
+  }
+  return CZ_OK;
+}
+
+void cz_cable_settle_vext(cz_cable *c) {
+  double *restrict vext = c->vext;
+  for (size_t i = 0; i < c->n; i++)
+    if (no_membrane(c, i)) vext[i] = 0;
+  for (size_t i = 0; i < c->n; i++) {
+    if (c->parent[i] < 0) continue;
+    const size_t p = (size_t)c->parent[i];
+    const double w = 1.0 / c->xlen[i];
+    if (no_membrane(c, p)) vext[p] += w * vext[i];
+    else if (no_membrane(c, i)) vext[i] += w * vext[p];
+  }
+  for (size_t i = 0; i < c->n; i++)
+    if (no_membrane(c, i) && c->xwsum[i] > 0) vext[i] /= c->xwsum[i];
 }
 
 void cz_cable_begin_currents(cz_cable *c) {
@@ -147,11 +190,11 @@ void cz_cable_solve(cz_cable *c, double dt) {
   const size_t n = c->n;
   const int32_t *parent = c->parent;
   double *restrict rhs = c->rhs, *restrict d = c->d;
-  const double *restrict a = c->a, *restrict b = c->b, *restrict v = c->v;
+  const double *restrict a = c->a, *restrict b = c->b, *restrict v = c->v, *restrict vext = c->vext;
   for (size_t i = 0; i < n; i++) {
     if (parent[i] < 0) continue;
     const size_t p = (size_t)parent[i];
-    const double dv = v[p] - v[i];
+    const double dv = vext ? (v[p] + vext[p]) - (v[i] + vext[i]) : v[p] - v[i];
     rhs[i] -= b[i] * dv;
     rhs[p] += a[i] * dv;
   }

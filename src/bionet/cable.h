@@ -12,7 +12,15 @@
  * and conductances at each node (density currents in mA/cm², point currents scaled by
  * 100 / A), then cz_cable_solve adds the axial terms with the old voltages and the capacitance,
  * solves the tree (Hines: eliminate from the leaves to the roots, substitute back) and adds
- * the solution to v. Cells are independent trees, so threads own whole cells. */
+ * the solution to v. Cells are independent trees, so threads own whole cells.
+ *
+ * An imposed extracellular potential (vext, mV; bionet-spec.md §6.4, inputs-spec.md §4): the
+ * stimulus sets it at the membrane nodes, and the axial currents then flow along differences
+ * of v + vext, v staying the membrane potential. This is NEURON's extracellular layer with its
+ * defaults (xg 1e9 S/cm² ties a membrane node's vext to its e_extracellular to within about
+ * 1e-9 mV) taken to its limit. Root and end nodes have no xg in NEURON: their vext is the
+ * conductance-weighted mean of their neighbours', through the layer's axial resistances, which
+ * are xraxial times half a segment next to a root or end node (xlen). */
 #ifndef CZ_BIONET_CABLE_H
 #define CZ_BIONET_CABLE_H
 
@@ -26,10 +34,15 @@
 typedef struct cz_cable {
   size_t n, cap;
   int32_t *parent; /* [n] the parent node, -1 for a cell's root; parents precede children */
+  uint8_t *bare;   /* [n] 1 for root and end nodes (no membrane) */
   double *a, *b;   /* [n] coupling coefficients (0 for roots) */
   double *area;    /* [n] µm² (100 for root and end nodes) */
   double *cm;      /* [n] µF/cm² (0 for root and end nodes) */
   double *v, *rhs, *d; /* [n] mV; the step's right-hand side (then Δv) and diagonal */
+  double *xlen;    /* [n] µm: the extracellular path to the parent (half a segment next to a root
+                      or end node, a whole one between centres; 0 for roots) */
+  double *vext;    /* [n] mV, or NULL: the imposed extracellular potential (see above) */
+  double *xwsum;   /* [n] with vext: each root and end node's sum of neighbour weights 1 / xlen */
 } cz_cable;
 
 /* Where a cell's sections sit in the node array. */
@@ -57,12 +70,18 @@ void cz_cable_free(cz_cable *c);
  * node at x = 0, the end node at x = 1, else the centre of the segment holding x. */
 size_t cz_cell_node_at(const cz_cell_nodes *map, size_t s, double x);
 
+/* Gives the cable an extracellular potential, 0 everywhere until set (after all cells are
+ * added). Local. */
+cz_status cz_cable_use_vext(cz_cable *c);
+/* Once the membrane nodes' vext are set: the root and end nodes' from their neighbours. */
+void cz_cable_settle_vext(cz_cable *c);
+
 /* Clears rhs and d: the start of a step's current assembly. */
 void cz_cable_begin_currents(cz_cable *c);
 /* Adds an electrode current (nA, positive depolarising) at node i. */
 static inline void cz_cable_add_electrode(cz_cable *c, size_t i, double nA) { c->rhs[i] += nA * 100.0 / c->area[i]; }
-/* Ends the step: axial currents with the old voltages, capacitance (dt ms), the Hines solve
- * and v += Δv (left in rhs). */
+/* Ends the step: axial currents with the old voltages (plus vext where set), capacitance (dt
+ * ms), the Hines solve and v += Δv (left in rhs). */
 void cz_cable_solve(cz_cable *c, double dt);
 /* NEURON's i_membrane_ (nA) at every node after a solve (rhs holds Δv): the capacitive, ionic
  * and synaptic current, 0.01 A [(1e-3 cm / dt + g) Δv - r], from what the mechanisms and

@@ -315,8 +315,35 @@ static cz_status connect_to_art(cz_bio_thread *th, const cz_circuit *c, const cz
               cz_ev_target(CZ_EV_ARTIFICIAL, (uint32_t)art), w, delay, nc);
 }
 
+static bool truthy(const char *s) {
+  return s && (strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0 || strcmp(s, "1.0") == 0);
+}
+
+/* Gap junctions (inputs-spec.md §6) are not chemical synapses: refused rather than wired as
+ * Exp2Syn. */
+static cz_status refuse_gap_junctions(const cz_edge_pop *e) {
+  const cz_csv *t = e->types_table;
+  const int col = t ? cz_csv_col(t, "is_gap_junction") : -1;
+  for (size_t r = 0; col >= 0 && r < t->nrows; r++)
+    CZ_CHECK(!truthy(cz_csv_cell(t, r, (size_t)col)), CZ_ERR_CONFIG,
+             "%s: line %zu: is_gap_junction: edge population %s holds gap junctions, which Cadenza's detailed-cell "
+             "engine does not run yet", t->path, r + 2, e->name);
+  bool has = false;
+  CZ_TRY(cz_edge_column_exists(e, "is_gap_junction", &has));
+  double *g = NULL;
+  if (has) CZ_TRY(cz_edge_column_read(e, "is_gap_junction", &g));
+  cz_status st = CZ_OK;
+  for (size_t i = 0; g && st == CZ_OK && i < e->n; i++)
+    if (g[i] != 0 && !isnan(g[i]))
+      st = CZ_ERROR(CZ_ERR_CONFIG, "%s: edge %llu of %s: is_gap_junction: gap junctions are not run yet by Cadenza's "
+                    "detailed-cell engine", e->file, (unsigned long long)cz_edge_file_row(e, i), e->name);
+  free(g);
+  return st;
+}
+
 static cz_status open_view(const cz_circuit *c, const cz_edge_pop *e, pop_view *v) {
   memset(v, 0, sizeof *v);
+  CZ_TRY(refuse_gap_junctions(e));
   v->e = e;
   const cz_node_pop *src = &c->nodes[e->source_pop];
   v->recurrent = !(src->n > 0 && src->nvirtual == src->n);

@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "bionet/cell_frame.h"
 #include "comm/comm.h"
 #include "io/csv.h"
 #include "io/ecp_out.h"
@@ -131,11 +132,7 @@ static void warn_unknown_keys(const cz_config *cfg, const cz_cfg_block *b) {
   static const char *const known[] = {"module",     "electrode_positions", "file_name", "contributions_dir",
                                       "variable_name", "electrode_channels", "minimum_distance", "cells",
                                       "cell_bounds", "enabled", NULL};
-  for (const cJSON *j = b->json ? b->json->child : NULL; j; j = j->next) {
-    bool ok = false;
-    for (size_t i = 0; known[i] && !ok; i++) ok = strcmp(j->string, known[i]) == 0;
-    if (!ok) cz_log_warn("%s: reports.%s: key %s is not one the extracellular report reads; ignored", file_of(cfg, b), b->name, j->string);
-  }
+  cz_cfg_warn_unknown_keys(cfg, b, "reports", known, "the extracellular report");
 }
 
 static cz_status block_path(const cz_config *cfg, const cz_cfg_block *b, char **out) {
@@ -249,29 +246,6 @@ bool cz_bio_ecp_any(const cz_bio_ecp *e) { return e && e->n > 0; }
 
 /* ------------------------------------------------------------------ transfers */
 
-/* R = Rx(ax) Ry(ay) Rz(az), row-major. */
-static void rotation(double ax, double ay, double az, double R[9]) {
-  const double cx = cos(ax), sx = sin(ax), cy = cos(ay), sy = sin(ay), cz = cos(az), sz = sin(az);
-  const double Rx[9] = {1, 0, 0, 0, cx, -sx, 0, sx, cx}, Ry[9] = {cy, 0, sy, 0, 1, 0, -sy, 0, cy},
-               Rz[9] = {cz, -sz, 0, sz, cz, 0, 0, 0, 1};
-  double T[9];
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) T[3 * i + j] = Rx[3 * i] * Ry[j] + Rx[3 * i + 1] * Ry[3 + j] + Rx[3 * i + 2] * Ry[6 + j];
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) R[3 * i + j] = T[3 * i] * Rz[j] + T[3 * i + 1] * Rz[3 + j] + T[3 * i + 2] * Rz[6 + j];
-}
-
-static double attr_num(const cz_node_pop *p, size_t row, const char *key) {
-  const cz_value v = cz_circuit_node_attr(p, row, key);
-  return v.kind == CZ_VAL_NUM && isfinite(v.num) ? v.num : 0.0;
-}
-
-/* A point of the cell's own frame placed in the tissue. */
-static void place(const double R[9], const double centre[3], const double at[3], const double *p, double out[3]) {
-  const double q[3] = {p[0] - centre[0], p[1] - centre[1], p[2] - centre[2]};
-  for (int i = 0; i < 3; i++) out[i] = R[3 * i] * q[0] + R[3 * i + 1] * q[1] + R[3 * i + 2] * q[2] + at[i];
-}
-
 /* The line-source transfer (mV per nA) from a segment p0 -> p1 to electrode el. */
 static double transfer(const double p0[3], const double p1[3], const double el[3], double rmin, bool with_min) {
   double r[3], dl[3], rr = 0, ll = 0, rd = 0;
@@ -314,17 +288,15 @@ static cz_status add_probe(cz_bio_ecp *e, size_t blk, const cz_node_pop *np, siz
     snprintf(name, sizeof name, "%llu.h5", (unsigned long long)bmtk_gid);
     CZ_TRY(cz_path_join(k->contrib_dir, name, &pr->cpath));
   }
-  double R[9];
-  rotation(attr_num(np, row, "rotation_angle_xaxis"), attr_num(np, row, "rotation_angle_yaxis"),
-           attr_num(np, row, "rotation_angle_zaxis"), R);
-  const double at[3] = {attr_num(np, row, "x"), attr_num(np, row, "y"), attr_num(np, row, "z")};
+  cz_cell_frame fr;
+  cz_cell_frame_of(np, row, sh->soma_centre, &fr);
   size_t i = 0, infinite = 0;
   for (size_t s = 0; s < map->nsec; s++)
     for (uint32_t q = 0; q < map->nseg[s]; q++, i++) {
       pr->node[i] = (uint32_t)(map->centre0[s] + q);
       double p0[3], p1[3];
-      place(R, sh->soma_centre, at, &sh->p0[3 * i], p0);
-      place(R, sh->soma_centre, at, &sh->p1[3 * i], p1);
+      cz_cell_frame_place(&fr, &sh->p0[3 * i], p0);
+      cz_cell_frame_place(&fr, &sh->p1[3 * i], p1);
       const double rmin = k->min == MIN_AUTO ? 0.5 * sh->diam[i] : k->min_dist;
       for (size_t ch = 0; ch < k->nchan; ch++) {
         const double t = transfer(p0, p1, &k->el[3 * ch], rmin, k->min != MIN_NONE);

@@ -12,8 +12,8 @@
  * variable_name and electrode_channels are accepted and ignored, as BMTK ignores them (every
  * channel is written). Only biophysical cells contribute.
  *
- * Geometry: each recorded cell's segments (bionet/seg_shape.h) shifted by the soma centre,
- * rotated by Rx(rotation_angle_xaxis) Ry(..yaxis) Rz(..zaxis) and moved to the node's x, y, z.
+ * Geometry: each recorded cell's segments (bionet/seg_shape.h) placed in the tissue
+ * (bionet/cell_frame.h).
  * An electrode on a segment's axis inside it gives +inf without minimum_distance, as in BMTK;
  * it is warned about once per cell.
  *

@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "bionet/build.h"
 #include "bionet/clamp_report.h"
+#include "bionet/comsol.h"
 #include "bionet/connect.h"
 #include "bionet/ecp.h"
 #include "bionet/edge_order.h"
@@ -47,6 +48,7 @@ struct cz_bionet_engine {
   cz_bio_reports *reports;
   cz_bio_ecp *ecp;
   cz_bio_clamp_reports *clamps;
+  cz_bio_comsol *comsol;   /* the imposed extracellular field, or NULL */
   cz_bio_replays replays;
   int *input_of_pop;          /* [c->nedges] while connecting: network, a replay's input, or unused */
   cz_bio_replay **replay_of_pop;
@@ -91,6 +93,7 @@ static cz_status bio_update(void *impl, int tid, int64_t t0, int64_t t1, cz_spik
   emit_ctx x = {e, sh, t0, out};
   for (int64_t u = t0; u < t1; u++) {
     x.u = u;
+    if (e->comsol) cz_bio_comsol_apply(e->comsol, tid, &sh->th, u);
     CZ_TRY(cz_bio_thread_step(&sh->th, emit_spike, &x));
     cz_bio_reports_sample(e->reports, tid, u);
     if (e->ecp) cz_bio_ecp_sample(e->ecp, tid, u);
@@ -230,7 +233,8 @@ static cz_status build_cells(cz_bionet_engine *e, const cz_bio_run_config *rc) {
   const cz_mech_env env = {.dt = e->cfg->dt, .celsius = rc->celsius, .units = rc->units};
   for (int t = 0; t < e->nthreads; t++) {
     CZ_TRY(cz_bio_thread_begin(&e->sh[t].th, &env, rc->spike_threshold));
-    e->sh[t].th.cells.keep_shapes = cz_bio_ecp_any(e->ecp); /* the ECP needs where the segments lie */
+    /* the ECP and the comsol field need where the segments lie */
+    e->sh[t].th.cells.keep_shapes = cz_bio_ecp_any(e->ecp) || e->comsol;
     e->sh[t].th.cells.keep_seg_tables = true;               /* random synapse placement needs them */
   }
   cz_bio_recipes cache = {0};
@@ -296,6 +300,7 @@ static cz_status create_outputs(cz_bionet_engine *e) {
   cz_status st = cz_bio_reports_create(e->cfg, e->c, e->gm.pop_offset, is_cell, e->nthreads, &e->reports);
   if (st == CZ_OK) st = cz_bio_ecp_create(e->cfg, e->c, e->gm.pop_offset, is_cell, e->nthreads, &e->ecp);
   if (st == CZ_OK) st = cz_bio_clamp_reports_create(e->cfg, e->nthreads, &e->clamps);
+  if (st == CZ_OK) st = cz_bio_comsol_create(e->cfg, e->nthreads, &e->comsol);
   free(is_cell);
   return st;
 }
@@ -322,7 +327,10 @@ static cz_status bind_outputs(cz_bionet_engine *e) {
       const int64_t bmtk = (int64_t)(e->gm.pop_offset[sh->cell_pop[k]] + cz_node_id(&e->c->nodes[sh->cell_pop[k]], sh->cell_row[k]));
       CZ_TRY(cz_bio_reports_bind_synapses(e->reports, gid, bmtk, t, &sh->th, k, &sh->nc, source_id, e));
       if (ecp) CZ_TRY(cz_bio_ecp_bind(e->ecp, e->c, sh->cell_pop[k], sh->cell_row[k], gid, t, &sh->th, k));
+      if (e->comsol)
+        CZ_TRY(cz_bio_comsol_bind(e->comsol, &e->c->nodes[sh->cell_pop[k]], sh->cell_row[k], t, &sh->th, k));
     }
+    if (e->comsol) CZ_TRY(cz_bio_comsol_ready(e->comsol, t, &sh->th));
     cz_bio_cells_drop_shapes(&sh->th.cells);
     CZ_TRY(cz_bio_clamp_reports_bind(e->clamps, t, &sh->th));
   }
@@ -423,6 +431,7 @@ void cz_bionet_engine_destroy(cz_bionet_engine **pe) {
   if (!e) return;
   cz_bio_reports_close(&e->reports, false);
   cz_bio_ecp_close(&e->ecp, false);
+  cz_bio_comsol_free(&e->comsol);
   cz_bio_clamp_reports_close(&e->clamps, false);
   for (int t = 0; e->sh && t < e->nthreads; t++) {
     share *sh = &e->sh[t];

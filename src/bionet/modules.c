@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "bionet/clamp_report.h"
+#include "bionet/comsol.h"
 #include "bionet/ecp.h"
 #include "bionet/reports.h"
 #include "bionet/save_synapses.h"
@@ -34,9 +35,10 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b) {
   if (strcmp(type, "syn_activity") == 0 && strcmp(b->module, "syn_activity") == 0) return CZ_OK; /* bionet/syn_activity.h */
   if (strcmp(b->module, "SEClamp") == 0) return CZ_OK; /* bionet/build.h */
   if (strcmp(b->module, "replay") == 0) return CZ_OK;  /* bionet/replay.h: any input_type, as BMTK */
+  if (strcmp(b->module, "comsol") == 0) return CZ_OK;  /* bionet/comsol.h: any input_type, as BMTK */
   return CZ_ERROR(CZ_ERR_CONFIG,
                   "%s: inputs.%s: input_type \"%s\" with module \"%s\" is not an input Cadenza's detailed-cell engine "
-                  "runs yet (spikes from sonata, h5, csv or nwb files; IClamp current_clamp); delete the block or set "
+                  "runs yet (spikes from sonata, h5, csv or nwb files; IClamp, SEClamp, replay, syn_activity, comsol); delete the block or set "
                   "\"enabled\": false to run without it",
                   file, b->name, type, b->module);
 }
@@ -67,5 +69,6 @@ cz_status cz_bionet_check_config(const cz_config *cfg) {
   CZ_TRY(cz_bio_reports_check(cfg));
   CZ_TRY(cz_bio_clamp_reports_check(cfg));
   CZ_TRY(cz_bio_save_synapses_check(cfg));
+  CZ_TRY(cz_bio_comsol_check(cfg));
   return cz_bio_ecp_check(cfg);
 }

@@ -3,12 +3,13 @@
  * The time grid: dt positive, tstop a whole number of steps no more than the spike records
  * hold. Inputs: spikes (modules sonata, h5, hdf5, csv, nwb), current clamps (module IClamp,
  * input_type current_clamp, or csv and file tables), voltage clamps (module SEClamp),
- * spontaneous synapses (syn_activity) and replayed spikes (replay). Reports: the membrane
+ * spontaneous synapses (syn_activity), replayed spikes (replay) and an imposed extracellular
+ * field (comsol). Reports: the membrane
  * family and netcon_report (bionet/reports.h), extracellular (bionet/ecp.h) and clamp_report
  * (bionet/clamp_report.h) and save_synapses (bionet/save_synapses.h); spikes_report and
  * weight_recorder are left to the output keys and PointNet, as BMTK's BioNet skips them with a
  * warning, and so does Cadenza for a module nobody knows. BioNet inputs Cadenza does not have
- * yet (xstim, comsol) are refused naming the block, so that no run silently drops what its
+ * yet (xstim, ecephys_probe) are refused naming the block, so that no run silently drops what its
  * config asks for. */
 #ifndef CZ_BIONET_MODULES_H
 #define CZ_BIONET_MODULES_H

@@ -173,6 +173,8 @@ defaults; edge_cols="$edge_cols weight_function"; edge_types="$edge_types gaussi
 refused weight_function_untuned "virt_biocell_edges.h5" "gaussianLL needs the tuning_angle"
 defaults; edge_cols="$edge_cols weight_function"; edge_types="$edge_types my_python_rule"
 refused weight_function_python "edge_types.csv" "weight_function 'my_python_rule' is Python code"
+defaults; edge_cols="$edge_cols is_gap_junction"; edge_types="$edge_types True"
+refused gap_junction "edge_types.csv: line 2: is_gap_junction"
 
 # ---- inputs
 defaults; inputs='"virt": {"input_type": "spikes", "module": "sonata", "input_file": "'"$tmp"'/none.h5", "node_set": "virt"}'
@@ -197,6 +199,46 @@ defaults; inputs='"ic": {"input_type": "csv", "module": "IClamp", "node_set": "b
 refused iclamp_csv_column "no_timestamps.csv: no column timestamps"
 defaults; inputs='"x": {"input_type": "voltage_clamp", "module": "xstim", "node_set": "biocell"}'
 refused input_module_not_run 'module "xstim"'
+# comsol: a small export around the cell and a waveform; each case breaks one thing
+comsol_file() { # NAME HEADER_FIELD VALUE: eight metadata lines, a header, 27 nodes 500 µm apart
+  { for k in 1 2 3 4 5 6 7 8; do echo "% meta $k"; done
+    echo "% x   y   z   $2"
+    for x in -500 0 500; do for y in -500 0 500; do for z in -500 0 500; do echo "$x $y $z $3"; done; done; done
+  } > "$tmp/$1"
+}
+comsol_file field.txt "V (mV)" 1.5
+comsol_file field_kv.txt "V (kV)" 1.5
+comsol_file field_nan.txt "V (mV)" NaN
+printf 'time\tamplitude\n0\t0\n10\t1\n100\t0\n' > "$tmp/wave.csv"
+printf 't\tamplitude\n0\t0\n100\t0\n' > "$tmp/wave_no_time.csv"
+comsol() { # KEYS: the comsol block's keys besides input_type and module
+  inputs='"c": {"input_type": "extracellular", "module": "comsol", '"$1"'}'
+}
+defaults; comsol '"comsol_file": "'"$tmp"'/field.txt", "waveform": "'"$tmp"'/wave.csv"'
+make_case "$tmp/comsol_good"
+"$cadenza" run "$tmp/comsol_good/config.json" --no-progress -q > "$tmp/comsol_good/run.txt" 2>&1 ||
+  { echo "FAIL: the comsol folder does not run: $(cat "$tmp/comsol_good/run.txt")"; fails=$((fails + 1)); }
+defaults; comsol '"comsol_file": "'"$tmp"'/absent.txt", "waveform": "'"$tmp"'/wave.csv"'
+refused comsol_file_missing "inputs.c.comsol_file" "absent.txt"
+defaults; comsol '"waveform": "'"$tmp"'/wave.csv"'
+refused comsol_no_file '"inputs.c.comsol_file"'
+defaults; comsol '"comsol_file": "'"$tmp"'/field_kv.txt", "waveform": "'"$tmp"'/wave.csv"'
+refused comsol_unit_unknown "field_kv.txt:9" "V (kV)"
+defaults; comsol '"comsol_file": "'"$tmp"'/field.txt"'
+refused comsol_stationary_without_waveform "field.txt:9" "at least two time columns"
+defaults; comsol '"comsol_file": "'"$tmp"'/field.txt", "waveform": "'"$tmp"'/wave_no_time.csv"'
+refused comsol_waveform_column "wave_no_time.csv: no column time" "inputs.c.waveform"
+defaults; comsol '"comsol_file": "'"$tmp"'/field.txt", "waveform": "'"$tmp"'/wave.csv", "cells": [0]'
+refused comsol_cells "inputs.c.cells" "'cells' is not supported"
+defaults; comsol '"comsol_file": "'"$tmp"'/field.txt", "waveform": "'"$tmp"'/wave.csv", "ip_method": "L"'
+refused comsol_linear_interpolation "inputs.c.ip_method"
+defaults; comsol '"comsol_file": "'"$tmp"'/field.txt", "waveform": "'"$tmp"'/wave.csv", "amplitude": "big"'
+refused comsol_amplitude_not_number "inputs.c.amplitude"
+defaults; comsol '"comsol_file": "'"$tmp"'/field.txt", "waveform": "'"$tmp"'/wave.csv"'
+inputs="$inputs"', "c2": {"input_type": "extracellular", "module": "comsol", "comsol_file": "'"$tmp"'/field.txt", "waveform": "'"$tmp"'/wave.csv"}'
+refused comsol_two_blocks "inputs.c and inputs.c2"
+defaults; comsol '"comsol_file": "'"$tmp"'/field_nan.txt", "waveform": "'"$tmp"'/wave.csv"'
+refused comsol_nan_potential "field_nan.txt" "node 0 of biocell" "NaN"
 
 # ---- reports
 defaults; reports='"r": {"cells": [0], "variable_name": "voltage", "module": "membrane_report", "sections": "soma"}'

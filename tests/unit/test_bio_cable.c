@@ -2,7 +2,8 @@
  * a passive compartment follows backward Euler's closed form, a sealed passive cable reaches
  * NEURON 8.2.2's input resistance for 11, 101 and 1001 segments, and a Hodgkin-Huxley
  * compartment fires at NEURON's spike times at dt 0.1 and 0.025 ms; an ExpSyn's conductance
- * decays with its tau and depolarises a passive compartment towards its reversal. */
+ * decays with its tau and depolarises a passive compartment towards its reversal; an imposed
+ * extracellular potential polarises a sealed cable as the cable equation says. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -219,12 +220,47 @@ static void test_expsyn(void **state) {
   cell_free(&x);
 }
 
+/* The sealed cable of test_sealed_cable (L 1000 µm, d 2 µm, Ra 100, g_pas 1e-4, λ = 707.1 µm)
+ * in an extracellular potential rising linearly along it, G (x - L/2): at steady state the
+ * membrane is polarised as -G λ sinh((x - L/2) / λ) / cosh(L / 2λ), the sealed ends carrying
+ * no axial current along v + vext. An end node takes its one neighbour's vext, so it sits
+ * half a segment (dx / 2) inside the cable's end, and a potential equal everywhere changes
+ * nothing. */
+static void test_extracellular_field(void **state) {
+  (void)state;
+  const double L = 1000.0, G = 0.01, lambda = sqrt(1e4 * 2e-4 / (4.0 * 100.0)) * 1e4, dx = L / 1001;
+  const double expect = -G * lambda * sinh((L - dx) / (2.0 * lambda)) / cosh(L / (2.0 * lambda));
+  for (int uniform = 0; uniform < 2; uniform++) {
+    one_cell x;
+    cell_make(&x, L, 2.0, 1.0, 100.0, -70.0, false);
+    assert_int_equal(cz_cable_use_vext(&x.c), CZ_OK);
+    const size_t nseg = x.g->nseg[0], c0 = x.map.centre0[0];
+    for (size_t k = 0; k < nseg; k++) x.c.vext[c0 + k] = uniform ? 25.0 : G * (((double)k + 0.5) / (double)nseg * L - L / 2);
+    cz_cable_settle_vext(&x.c);
+    assert_true(x.c.vext[x.map.root] == x.c.vext[c0]);
+    assert_true(x.c.vext[x.map.end[0]] == x.c.vext[c0 + nseg - 1]);
+    const cz_iclamp off = {.node = (uint32_t)c0, .del = 0, .dur = 0, .amp = 0};
+    double t = 0;
+    for (int n = 0; n < 2000; n++) cell_step(&x, &off, &t, 5.0, 34);
+    const double v1 = x.c.v[x.map.end[0]] + 70.0, v0 = x.c.v[x.map.root] + 70.0;
+    if (uniform) {
+      if (fabs(v1) > 1e-9 || fabs(v0) > 1e-9) fail_msg("a uniform potential polarised the cable: %g, %g mV", v0, v1);
+    } else {
+      if (fabs(v1 - expect) > 1e-4 || fabs(v0 + expect) > 1e-4)
+        fail_msg("ends polarised by %.6f and %.6f mV, the cable equation gives %.6f and %.6f", v0, v1, -expect, expect);
+      if (fabs(v0 + v1) > 1e-9) fail_msg("the polarisation is not antisymmetric: %g", v0 + v1);
+    }
+    cell_free(&x);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_passive_compartment),
       cmocka_unit_test(test_sealed_cable),
       cmocka_unit_test(test_voltage_clamp),
       cmocka_unit_test(test_expsyn),
+      cmocka_unit_test(test_extracellular_field),
       cmocka_unit_test(test_hodgkin_huxley_spike_times),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,3 +32,22 @@ cz_status cz_part_commit(const char *part, const char *path) {
   return CZ_OK;
 }
 
+
+cz_status cz_part_write_text(const char *path, cz_part_writer write, const void *ctx) {
+  char *part = NULL;
+  CZ_TRY(cz_part_path(path, &part));
+  cz_status st = CZ_OK;
+  FILE *fp = fopen(part, "w");
+  if (!fp) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: cannot create (%s)", part, strerror(errno));
+  if (fp) {
+    setvbuf(fp, NULL, _IOFBF, 1 << 20);
+    st = write(fp, part, ctx);
+    if (st == CZ_OK && (fflush(fp) != 0 || ferror(fp)))
+      st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: write failed (%s)", part, strerror(errno));
+    if (fclose(fp) != 0 && st == CZ_OK) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: close failed (%s)", part, strerror(errno));
+  }
+  if (st == CZ_OK) st = cz_part_commit(part, path);
+  if (st != CZ_OK) remove(part);
+  free(part);
+  return st;
+}

@@ -19,23 +19,21 @@ static cz_status write_rows(FILE *fp, const char *part, const cz_weight_row *row
             (unsigned long long)r->target_node_id, r->target_population, tbuf, wbuf, r->receptor,
             (unsigned long long)r->port);
   }
-  CZ_CHECK(fflush(fp) == 0 && !ferror(fp), CZ_ERR_OUTPUT, "%s: write failed (%s)", part, strerror(errno));
+  (void)part;
   return CZ_OK;
 }
 
+typedef struct rows_ctx {
+  const cz_weight_row *rows;
+  size_t n;
+} rows_ctx;
+
+static cz_status write_ctx(FILE *fp, const char *part, const void *pv) {
+  const rows_ctx *c = pv;
+  return write_rows(fp, part, c->rows, c->n);
+}
+
 cz_status cz_weights_write_csv(const char *path, const cz_weight_row *rows, size_t n) {
-  char *part = NULL;
-  CZ_TRY(cz_part_path(path, &part));
-  cz_status st = CZ_OK;
-  FILE *fp = fopen(part, "w");
-  if (!fp) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: cannot create (%s)", part, strerror(errno));
-  if (fp) {
-    setvbuf(fp, NULL, _IOFBF, 1 << 20);
-    st = write_rows(fp, part, rows, n);
-    if (fclose(fp) != 0 && st == CZ_OK) st = CZ_ERROR(CZ_ERR_OUTPUT, "%s: close failed (%s)", part, strerror(errno));
-  }
-  if (st == CZ_OK) st = cz_part_commit(part, path);
-  if (st != CZ_OK) remove(part);
-  free(part);
-  return st;
+  const rows_ctx c = {rows, n};
+  return cz_part_write_text(path, write_ctx, &c);
 }

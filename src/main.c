@@ -100,14 +100,14 @@ static const usage_entry k_usage[] = {
      "  cadenza stats ks DIR... [--reference DIR...] [--check]   KS distances between such folders and\n"
      "                                       whether ours stay within the reference's spread\n"},
     {"create-environment",
-     "  cadenza create-environment [options] pointnet|bionet DIR   a simulation folder for a network folder\n"
-     "    -n NETWORK_DIR, -c COMPONENTS_DIR, -o OUTPUT_DIR, --tstop MS, --dt MS, --report-vars [POP:]VAR,...,\n"
-     "    --report-nodes ID,..., --iclamp AMP,DELAY,DUR, --spikes-inputs POP:FILE,..., --network-filter TEXT,\n"
-     "    --config-file NAME, --split-configs, --run-script NAME, --overwrite\n"},
+     "  cadenza create-environment [options] pointnet|bionet|popnet DIR   a simulation folder for a network folder\n"
+     "    -n NETWORK_DIR, -c COMPONENTS_DIR, -o OUTPUT_DIR, --tstop MS, --dt MS (popnet: s), --report-vars [POP:]VAR,...,\n"
+     "    --report-nodes ID,..., --iclamp AMP,DELAY,DUR, --spikes-inputs POP:FILE,..., --rates-inputs POP:FILE,...\n"
+     "    (popnet), --network-filter TEXT, --config-file NAME, --split-configs, --run-script NAME, --overwrite\n"},
     {"compare",
      "  cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS [--max-extra N]] [-q]\n"
-     "                                       compare two spike files (h5 or csv); exit 0 when they match,\n"
-     "                                       1 when they differ\n"},
+     "                                       compare two spike files (h5 or csv), or two PopNet rates files\n"
+     "                                       (tolerance in Hz); exit 0 when they match, 1 when they differ\n"},
     {"help", "  cadenza help [COMMAND]               this text, or one command's\n"
              "  cadenza --help | --version\n"},
 };

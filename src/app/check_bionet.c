@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/check_cmd.h"
 #include "app/outdir.h"
 #include "bionet/build.h"
 #include "bionet/engine.h"
@@ -10,23 +11,17 @@
 #include "core/placement.h"
 #include "io/circuit.h"
 
-static size_t note(cz_status st) {
-  if (st == CZ_OK) return 0;
-  printf("error: %s\n", cz_error_message());
-  cz_error_clear();
-  return 1;
-}
 
 /* Every cell built on one rank, the way a run builds it. */
 static size_t check_build(const cz_config *cfg) {
   cz_circuit *c = NULL;
-  if (note(cz_circuit_load_nodes(cfg, &c))) return 1;
+  if (cz_check_note(cz_circuit_load_nodes(cfg, &c))) return 1;
   cz_placement pl = {0};
-  size_t errors = note(cz_place_nodes(c, cfg, 1, CZ_PARTITION_BLOCK, 1, cz_bionet_engine_kind.place_cost(), 0, &pl));
+  size_t errors = cz_check_note(cz_place_nodes(c, cfg, 1, CZ_PARTITION_BLOCK, 1, cz_bionet_engine_kind.place_cost(), 0, &pl));
   cz_bionet_engine *e = NULL;
   cz_engine view;
   const cz_bionet_options o = {1, CZ_BIO_UNITS_CONFIG};
-  if (!errors) errors = note(cz_bionet_engine_create(cfg, c, &pl, &o, &e, &view));
+  if (!errors) errors = cz_check_note(cz_bionet_engine_create(cfg, c, &pl, &o, &e, &view));
   if (!errors) {
     const cz_bionet_counts n = cz_bionet_engine_counts(e);
     for (size_t p = 0; p < c->nnodes; p++)
@@ -61,9 +56,9 @@ static void print_cell(const cz_node_pop *np, size_t row, const cz_morph *m, con
 /* Every detailed cell's sections and segments. */
 static size_t dump_geometry(const cz_config *cfg) {
   cz_bio_run_config rc;
-  if (note(cz_bio_run_config_read(cfg, CZ_BIO_UNITS_CONFIG, &rc))) return 1;
+  if (cz_check_note(cz_bio_run_config_read(cfg, CZ_BIO_UNITS_CONFIG, &rc))) return 1;
   cz_circuit *c = NULL;
-  if (note(cz_circuit_load_nodes(cfg, &c))) return 1;
+  if (cz_check_note(cz_circuit_load_nodes(cfg, &c))) return 1;
   cz_bio_recipes cache = {0};
   size_t errors = 0;
   for (size_t p = 0; p < c->nnodes && !errors; p++)
@@ -72,7 +67,7 @@ static size_t dump_geometry(const cz_config *cfg) {
       if (mt.kind != CZ_VAL_STR || strcmp(mt.str, "biophysical") != 0) continue;
       cz_morph *m = NULL;
       cz_bio_geom *g = NULL;
-      errors += note(cz_bio_node_geometry(cfg, c, p, row, &rc, &cache, &m, &g));
+      errors += cz_check_note(cz_bio_node_geometry(cfg, c, p, row, &rc, &cache, &m, &g));
       if (!errors) print_cell(&c->nodes[p], row, m, g);
       cz_bio_geom_free(&g);
       cz_morph_free(&m);
@@ -83,8 +78,8 @@ static size_t dump_geometry(const cz_config *cfg) {
 }
 
 size_t cz_check_bionet(const cz_config *cfg, bool dump) {
-  const size_t config_errors = note(cz_bionet_check_config(cfg));
-  size_t errors = config_errors + note(cz_outdir_check(cfg));
+  const size_t config_errors = cz_check_note(cz_bionet_check_config(cfg));
+  size_t errors = config_errors + cz_check_note(cz_outdir_check(cfg));
   /* A config the engine refuses would stop the build at the same key: say it once. */
   if (!config_errors) errors += check_build(cfg);
   if (!config_errors && dump) errors += dump_geometry(cfg);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/check_bionet.h"
+#include "app/check_popnet.h"
 #include "app/engine_kind.h"
 #include "app/outdir.h"
 #include "base/log.h"
@@ -38,6 +39,13 @@ typedef struct checker {
 } checker;
 
 /* Records the outcome of one part: an error is printed and counted. */
+size_t cz_check_note(cz_status st) {
+  if (st == CZ_OK) return 0;
+  printf("error: %s\n", cz_error_message());
+  cz_error_clear();
+  return 1;
+}
+
 static bool note(checker *k, cz_status st) {
   if (st == CZ_OK) return true;
   printf("error: %s\n", cz_error_message());
@@ -277,7 +285,9 @@ int cz_app_check_main(int argc, char **argv) {
     cz_cfg_destroy(&cfg);
     return 2;
   }
-  const size_t errors = engine == CZ_ENGINE_BIONET ? cz_check_bionet(cfg, dump_geometry) : check_all(cfg, (int)ranks);
+  const size_t errors = engine == CZ_ENGINE_BIONET   ? cz_check_bionet(cfg, dump_geometry)
+                        : engine == CZ_ENGINE_POPNET ? cz_check_popnet(cfg)
+                                                     : check_all(cfg, (int)ranks);
   cz_cfg_destroy(&cfg);
   if (errors) printf("cadenza check: %zu error%s in %s\n", errors, errors == 1 ? "" : "s", config);
   else printf("cadenza check: no errors in %s\n", config);

@@ -16,4 +16,12 @@
  * one "error:" line), 1 internal failure. */
 int cz_app_check_main(int argc, char **argv);
 
+#include <stddef.h>
+
+#include "base/status.h"
+
+/* For the engines' checks: prints a failure as one "error:" line and clears it. Returns 1 for
+ * a failure, 0 for CZ_OK. */
+size_t cz_check_note(cz_status st);
+
 #endif

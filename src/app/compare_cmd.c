@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/compare_rates.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "io/h5.h"
+#include "io/pop_rates.h"
 #include "io/spike_input.h"
 
 typedef struct compare_opts {
@@ -197,11 +199,13 @@ int cz_app_compare_main(int argc, char **argv) {
   compare_opts o;
   bool differs = false;
   cz_status st = parse_opts(argc, argv, &o);
-  if (st == CZ_OK) st = run_compare(&o, &differs);
+  const bool rates = st == CZ_OK && cz_pop_rates_sniff(o.expected);
+  if (st == CZ_OK) st = rates ? cz_compare_rates(o.expected, o.actual, o.tol, o.quiet, &differs) : run_compare(&o, &differs);
   if (st != CZ_OK) {
     fprintf(stderr, "cadenza: error: %s\n", cz_error_message());
     return 2;
   }
-  printf("cadenza compare: %s (tolerance %g ms)\n", differs ? "the spikes differ" : "the spikes match", o.tol);
+  if (rates) printf("cadenza compare: %s (tolerance %g Hz)\n", differs ? "the rates differ" : "the rates match", o.tol);
+  else printf("cadenza compare: %s (tolerance %g ms)\n", differs ? "the spikes differ" : "the spikes match", o.tol);
   return differs ? 1 : 0;
 }

@@ -17,10 +17,11 @@
 
 typedef struct env_opts {
   const char *sim, *dir, *network_dir, *components_dir, *output_dir, *report_vars, *report_nodes, *iclamp,
-      *spikes_inputs, *config_file, *network_filter, *run_script;
+      *spikes_inputs, *rates_inputs, *config_file, *network_filter, *run_script;
   double tstop, dt;
   bool split, overwrite;
-  bool bionet; /* a BioNet folder (NEURON), else PointNet (NEST) */
+  bool bionet; /* a BioNet folder (NEURON) */
+  bool popnet; /* a PopNet folder (DiPDE); neither: PointNet (NEST) */
 } env_opts;
 
 /* A network file pair found in the network folder. */
@@ -40,8 +41,8 @@ static void network_free(network *n) {
 }
 
 static cz_status parse(int argc, char **argv, env_opts *o) {
-  *o = (env_opts){NULL, NULL, NULL, NULL, "output", NULL, NULL, NULL, NULL, NULL, NULL, "run_cadenza.sh",
-                  1000.0, NAN, false, false, false};
+  *o = (env_opts){NULL, NULL, NULL, NULL, "output", NULL, NULL, NULL, NULL, NULL, NULL, NULL, "run_cadenza.sh",
+                  1000.0, NAN, false, false, false, false};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const bool has = i + 1 < argc;
@@ -54,6 +55,7 @@ static cz_status parse(int argc, char **argv, env_opts *o) {
     else if (!strcmp(a, "--report-nodes") && has) target = &o->report_nodes;
     else if (!strcmp(a, "--iclamp") && has) target = &o->iclamp;
     else if (!strcmp(a, "--spikes-inputs") && has) target = &o->spikes_inputs;
+    else if (!strcmp(a, "--rates-inputs") && has) target = &o->rates_inputs;
     else if (!strcmp(a, "--config-file") && has) target = &o->config_file;
     else if (!strcmp(a, "--network-filter") && has) target = &o->network_filter;
     else if (!strcmp(a, "--run-script") && has) target = &o->run_script;
@@ -68,11 +70,19 @@ static cz_status parse(int argc, char **argv, env_opts *o) {
     if (num) CZ_CHECK(cz_parse_double(argv[++i], num) && isfinite(*num) && *num > 0, CZ_ERR_ARG,
                       "create-environment: %s needs a number > 0", a);
   }
-  CZ_CHECK(o->sim && o->dir, CZ_ERR_ARG, "usage: cadenza create-environment [options] pointnet|bionet DIR (see --help)");
-  CZ_CHECK(strcmp(o->sim, "pointnet") == 0 || strcmp(o->sim, "bionet") == 0, CZ_ERR_ARG,
-           "create-environment: %s is not available (Cadenza simulates pointnet and bionet folders)", o->sim);
+  CZ_CHECK(o->sim && o->dir, CZ_ERR_ARG,
+           "usage: cadenza create-environment [options] pointnet|bionet|popnet DIR (see --help)");
+  CZ_CHECK(strcmp(o->sim, "pointnet") == 0 || strcmp(o->sim, "bionet") == 0 || strcmp(o->sim, "popnet") == 0,
+           CZ_ERR_ARG, "create-environment: %s is not available (Cadenza simulates pointnet, bionet and popnet folders)",
+           o->sim);
   o->bionet = strcmp(o->sim, "bionet") == 0;
-  if (isnan(o->dt)) o->dt = o->bionet ? 0.1 : 0.001; /* BMTK's defaults */
+  o->popnet = strcmp(o->sim, "popnet") == 0;
+  if (isnan(o->dt)) o->dt = o->bionet ? 0.1 : 0.001; /* BMTK's defaults (PopNet's in seconds) */
+  CZ_CHECK(o->popnet || !o->rates_inputs, CZ_ERR_ARG,
+           "create-environment: --rates-inputs drive PopNet populations; a %s folder takes --spikes-inputs", o->sim);
+  CZ_CHECK(!o->popnet || (!o->iclamp && !o->report_vars && !o->report_nodes), CZ_ERR_ARG,
+           "create-environment: a popnet folder has no current clamps or membrane reports (--iclamp, --report-vars, "
+           "--report-nodes); PopNet writes population rates");
   /* --config-file names the simulation config, split or not */
   if (!o->config_file) o->config_file = o->split ? "simulation_config.json" : "config.json";
   CZ_CHECK(!o->split || strcmp(o->config_file, "circuit_config.json") != 0, CZ_ERR_ARG,
@@ -163,12 +173,15 @@ static bool bionet_components(cJSON *comp) {
          add_str(comp, "mechanisms_dir", "$COMPONENTS_DIR/mechanisms");
 }
 
-static bool circuit_part(cJSON *root, const network *net, const char *point_dir, const char *syn_dir, bool bionet) {
+/* point_dir is the population models' folder in a popnet folder. */
+static bool circuit_part(cJSON *root, const network *net, const char *point_dir, const char *syn_dir, bool bionet,
+                         bool popnet) {
   cJSON *comp = cJSON_AddObjectToObject(root, "components");
   cJSON *nets = cJSON_AddObjectToObject(root, "networks");
   cJSON *nodes = nets ? cJSON_AddArrayToObject(nets, "nodes") : NULL;
   cJSON *edges = nets ? cJSON_AddArrayToObject(nets, "edges") : NULL;
-  return comp && nodes && edges && add_str(comp, "point_neuron_models_dir", point_dir) &&
+  return comp && nodes && edges &&
+         add_str(comp, popnet ? "population_models_dir" : "point_neuron_models_dir", point_dir) &&
          add_str(comp, "synaptic_models_dir", syn_dir) && (!bionet || bionet_components(comp)) &&
          add_files(nodes, net->nodes, net->nnodes, "nodes_file", "node_types_file") &&
          add_files(edges, net->edges, net->nedges, "edges_file", "edge_types_file");
@@ -203,25 +216,29 @@ static cz_status add_iclamp(cJSON *inputs, const env_opts *o) {
   return CZ_OK;
 }
 
-static cz_status add_spike_inputs(cJSON *inputs, const env_opts *o) {
+/* One input per POP:FILE entry of list (option names it in messages): spikes (module from the
+ * file's extension) or, with rates, a PopNet rates table (module pop_rates), named as BMTK
+ * names them. */
+static cz_status add_file_inputs(cJSON *inputs, const char *list, const char *option, bool rates) {
   char *copy = NULL;
-  CZ_TRY(cz_strdup(o->spikes_inputs, &copy));
+  CZ_TRY(cz_strdup(list, &copy));
   cz_status st = CZ_OK;
   for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok && st == CZ_OK; tok = strtok_r(NULL, ",", &save)) {
     char *colon = strchr(tok, ':');
     if (!colon || colon == tok || !colon[1]) {
-      st = CZ_ERROR(CZ_ERR_ARG, "create-environment: --spikes-inputs takes POP:FILE entries, got '%s'", tok);
+      st = CZ_ERROR(CZ_ERR_ARG, "create-environment: %s takes POP:FILE entries, got '%s'", option, tok);
       break;
     }
     *colon = '\0';
     const char *file = colon + 1, *dot = strrchr(file, '.');
-    const char *module = dot && (!strcmp(dot, ".h5") || !strcmp(dot, ".hdf5")) ? "sonata" : dot ? dot + 1 : "csv";
+    const char *ext = dot && (!strcmp(dot, ".h5") || !strcmp(dot, ".hdf5")) ? "sonata" : dot ? dot + 1 : "csv";
     char *abs = NULL, name[300];
-    snprintf(name, sizeof name, "%s_spikes", tok);
+    snprintf(name, sizeof name, "%s_%s", tok, rates ? "rates" : "spikes");
     st = cz_path_absolute(file, &abs);
     cJSON *s = st == CZ_OK ? cJSON_AddObjectToObject(inputs, name) : NULL;
-    if (st == CZ_OK && !(s && add_str(s, "input_type", "spikes") && add_str(s, "module", module) &&
-                         add_str(s, "input_file", abs) && add_str(s, "node_set", tok)))
+    if (st == CZ_OK && !(s && add_str(s, "input_type", rates ? ext : "spikes") &&
+                         add_str(s, "module", rates ? "pop_rates" : ext) &&
+                         add_str(s, rates ? "rates" : "input_file", abs) && add_str(s, "node_set", tok)))
       st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
     free(abs);
   }
@@ -279,14 +296,16 @@ static cz_status simulation_part(cJSON *root, const env_opts *o) {
   cJSON *out = cJSON_AddObjectToObject(root, "output");
   CZ_CHECK(run && out && add_num(run, "tstart", 0.0) && add_num(run, "tstop", o->tstop) && add_num(run, "dt", o->dt) &&
                (!o->bionet || bionet_run(root, run)) &&
-               add_str(root, "target_simulator", o->bionet ? "NEURON" : "NEST") && add_str(out, "log_file", "log.txt") &&
-               add_str(out, "output_dir", "$OUTPUT_DIR") && add_str(out, "spikes_file", "spikes.h5") &&
+               add_str(root, "target_simulator", o->bionet ? "NEURON" : o->popnet ? "DiPDE" : "NEST") &&
+               add_str(out, "log_file", "log.txt") && add_str(out, "output_dir", "$OUTPUT_DIR") &&
+               add_str(out, o->popnet ? "rates_file" : "spikes_file", o->popnet ? "firing_rates.csv" : "spikes.h5") &&
                cJSON_AddBoolToObject(out, "overwrite_output_dir", 1) != NULL, /* re-runs replace, as in BMTK */
            CZ_ERR_NOMEM, "out of memory");
   cJSON *inputs = cJSON_AddObjectToObject(root, "inputs");
   CZ_CHECK(inputs, CZ_ERR_NOMEM, "out of memory");
   if (o->iclamp) CZ_TRY(add_iclamp(inputs, o));
-  if (o->spikes_inputs) CZ_TRY(add_spike_inputs(inputs, o));
+  if (o->spikes_inputs) CZ_TRY(add_file_inputs(inputs, o->spikes_inputs, "--spikes-inputs", false));
+  if (o->rates_inputs) CZ_TRY(add_file_inputs(inputs, o->rates_inputs, "--rates-inputs", true));
   if (o->report_vars) CZ_TRY(add_reports(root, o));
   CZ_CHECK(add_str(root, "node_sets_file", "$BASE_DIR/node_sets.json"), CZ_ERR_NOMEM, "out of memory");
   return CZ_OK;
@@ -397,9 +416,11 @@ static cz_status plan_write(env_plan *p) {
 }
 
 /* The model folders inside the components folder: existing ones under their usual names, or
- * point_neuron_models and synaptic_models, to be created. */
-static cz_status component_dirs(const char *components, env_plan *plan, char **point, char **syn) {
-  static const char *const point_names[] = {"point_neuron_models", "cell_models", "point_neuron_models_dir"};
+ * point_neuron_models (population_models for PopNet) and synaptic_models, to be created. */
+static cz_status component_dirs(const char *components, bool popnet, env_plan *plan, char **point, char **syn) {
+  static const char *const neuron_names[] = {"point_neuron_models", "cell_models", "point_neuron_models_dir"};
+  static const char *const pop_names[] = {"population_models", "pop_models", "population_models_dir"};
+  const char *const *point_names = popnet ? pop_names : neuron_names;
   static const char *const syn_names[] = {"synaptic_models", "synapse_models", "synaptic_models_dir"};
   const char *pn = point_names[0], *sn = syn_names[0];
   for (int i = 2; i >= 0; i--) {
@@ -447,7 +468,7 @@ static cz_status plan_configs(const env_opts *o, env_plan *plan, const char *bas
   if (st == CZ_OK && o->split && !add_str(sim, "network", "$BASE_DIR/circuit_config.json"))
     st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && o->split && !manifest(circ, base, netdir, compdir, outdir)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && !circuit_part(o->split ? circ : sim, net, point, syn, o->bionet))
+  if (st == CZ_OK && !circuit_part(o->split ? circ : sim, net, point, syn, o->bionet, o->popnet))
     st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK) st = simulation_part(sim, o);
   if (st == CZ_OK && o->split) st = plan_json(plan, o->dir, "circuit_config.json", circ);
@@ -480,7 +501,7 @@ static cz_status plan_all(const env_opts *o, env_plan *plan) {
   if (st == CZ_OK) st = cz_path_is_absolute(o->output_dir) ? cz_strdup(o->output_dir, &outdir)
                                                              : cz_asprintf(&outdir, "$BASE_DIR/%s", o->output_dir);
   if (st == CZ_OK) st = scan_network(netdir, o->network_filter, &net);
-  if (st == CZ_OK) st = component_dirs(compdir, plan, &point, &syn);
+  if (st == CZ_OK) st = component_dirs(compdir, o->popnet, plan, &point, &syn);
   if (st == CZ_OK) st = plan_configs(o, plan, base, netdir, compdir, outdir, &net, point, syn);
   if (st == CZ_OK) st = plan_node_sets(plan, o->dir, &net);
   if (st == CZ_OK) st = plan_script(o, plan);

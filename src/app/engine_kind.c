@@ -5,6 +5,7 @@
 
 #include "base/log.h"
 #include "bionet/engine.h"
+#include "popnet/engine.h"
 #include "pointnet/engine.h"
 
 typedef struct named_engine {
@@ -44,6 +45,7 @@ const cz_engine_kind *cz_engine_kind_of(cz_engine_id e) {
   switch (e) {
     case CZ_ENGINE_POINT: return &cz_point_engine_kind;
     case CZ_ENGINE_BIONET: return &cz_bionet_engine_kind;
+    case CZ_ENGINE_POPNET: return &cz_popnet_engine_kind;
     default: return NULL;
   }
 }
@@ -117,7 +119,7 @@ cz_status cz_engine_detect(const cz_config *cfg, cz_engine_id *out) {
   else if (!cz_engine_kind_of(e))
     st = CZ_ERROR(CZ_ERR_CONFIG,
                   "%s: %s \"%s\" makes this a %s network; that engine is not available in Cadenza yet (it runs "
-                  "PointNet and BioNet networks)",
+                  "PointNet, BioNet and PopNet networks)",
                   first->file, first->where, first->value, cz_engine_name(e));
   cz_engine_clues_free(&clues);
   *out = e;

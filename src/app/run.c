@@ -26,6 +26,7 @@
 #include "core/stimulus/current_clamp.h"
 #include "core/stimulus/spike_train.h"
 #include "pointnet/engine.h"
+#include "popnet/engine.h"
 #include "pointnet/network.h"
 #include "pointnet/recorder.h"
 #include "pointnet/weight_report.h"
@@ -42,6 +43,7 @@ typedef struct run_state {
   const cz_timegrid *tg;  /* the engine's time grid and gid map */
   const cz_gidmap *gm;
   cz_bionet_engine *bio;  /* the detailed-cell engine, when it runs the folder */
+  cz_popnet *pop;         /* the population-density engine, when it runs the folder */
   cz_network *net;        /* the point engine's network, when it runs the folder */
   cz_vspikes vs;
   cz_clamps clamps;
@@ -65,6 +67,7 @@ static void run_state_free(run_state *s) {
   cz_point_engine_destroy(&s->engine);
   if (s->bio) cz_bionet_engine_close_reports(s->bio, false); /* a failed run leaves its reports as .part */
   cz_bionet_engine_destroy(&s->bio);
+  cz_popnet_destroy(&s->pop);
   cz_clamps_free(&s->clamps);
   cz_poisson_free(&s->poisson);
   cz_vspikes_free(&s->vs);
@@ -321,9 +324,6 @@ static cz_status check_ranks_read_alike(const run_state *s) {
 }
 
 static cz_status load_and_build(run_state *s, const cz_run_options *opt) {
-  CZ_TRY(cz_comm_agree(load_nodes(s, opt)));
-  CZ_TRY(cz_comm_agree(check_ranks_read_alike(s)));
-  cz_timer_stop(CZ_T_SETUP_LOAD);
   cz_timer_start(CZ_T_SETUP_PARTITION);
   if (opt->partition_file) {
     cz_log_info("Placing neurons on %d ranks as %s says", cz_comm_size(), opt->partition_file);
@@ -636,8 +636,49 @@ static cz_status write_timing(const run_state *s, const cz_run_options *opt, con
   return cz_comm_agree(st);
 }
 
+/* A PopNet folder: its populations stepped with their rates shared between ranks, the rates
+ * file written by rank 0 (popnet/engine.h); no spikes, no placement. */
+static cz_status run_popnet(run_state *s, const cz_run_options *opt) {
+  cz_timer_start(CZ_T_SETUP_BUILD);
+  CZ_TRY(cz_comm_agree(cz_circuit_load_edges(s->circuit, s->cfg, NULL)));
+  CZ_TRY(cz_popnet_create(s->cfg, s->circuit, &s->pop));
+  const cz_popnet_counts n = cz_popnet_get_counts(s->pop);
+  cz_log_info("Built %zu internal and %zu external populations, %zu connections", n.internal, n.external,
+              n.connections);
+  cz_timer_stop(CZ_T_SETUP_BUILD);
+  cz_timer_start(CZ_T_SETUP_OUTPUT);
+  CZ_TRY(prepare_output(s, opt));
+  cz_timer_stop(CZ_T_SETUP_OUTPUT);
+  cz_log_info("Running simulation for %.3f s in %lld steps of %g s", (double)n.steps * n.dt_s, (long long)n.steps,
+              n.dt_s);
+  cz_timer_start(CZ_T_RUN);
+  CZ_TRY(cz_popnet_run(s->pop));
+  cz_timer_stop(CZ_T_RUN);
+  cz_timer_start(CZ_T_OUTPUT);
+  CZ_TRY(cz_popnet_write(s->pop));
+  cz_timer_stop(CZ_T_OUTPUT);
+  cz_timer_stop(CZ_T_TOTAL);
+  int64_t rss = (int64_t)cz_peak_rss_bytes();
+  CZ_TRY(cz_comm_allreduce_max_i64(&rss));
+  cz_log_info("Done.");
+  if (cz_comm_rank() == 0) {
+    printf("cadenza: %zu internal populations, %zu external, %zu connections, %lld steps; %d rank%s; load %.2f s, run "
+           "%.2f s, write %.2f s; peak memory %.1f MiB%s\n",
+           n.internal, n.external, n.connections, (long long)n.steps, cz_comm_size(), cz_comm_size() > 1 ? "s" : "",
+           cz_timer_get(CZ_T_SETUP_CONFIG) + cz_timer_get(CZ_T_SETUP_LOAD) + cz_timer_get(CZ_T_SETUP_BUILD),
+           cz_timer_get(CZ_T_RUN), cz_timer_get(CZ_T_OUTPUT), (double)rss / (1024.0 * 1024.0),
+           cz_comm_size() > 1 ? " (largest rank)" : "");
+    if (cz_popnet_rates_path(s->pop)) printf("cadenza: rates written to %s\n", cz_popnet_rates_path(s->pop));
+  }
+  return CZ_OK;
+}
+
 static cz_status run_all(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_TOTAL);
+  CZ_TRY(cz_comm_agree(load_nodes(s, opt)));
+  CZ_TRY(cz_comm_agree(check_ranks_read_alike(s)));
+  cz_timer_stop(CZ_T_SETUP_LOAD);
+  if (s->engine_id == CZ_ENGINE_POPNET) return run_popnet(s, opt);
   CZ_TRY(load_and_build(s, opt));
   /* Everything the inputs can get wrong has been checked: only now touch the output folder. */
   cz_timer_start(CZ_T_SETUP_OUTPUT);

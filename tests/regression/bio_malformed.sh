@@ -19,6 +19,8 @@ trap 'rm -rf "$tmp"' EXIT
 fails=0
 n=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# shellcheck source=refusal_lib.sh
+. "$(dirname "$0")/refusal_lib.sh"
 
 # The parts of a case, reset by `defaults` and changed by each case before `make_case`.
 defaults() {
@@ -71,27 +73,6 @@ refused() {
   local d="$tmp/case$n"
   make_case "$d"
   check_refusal "$name" "$d" "$@"
-}
-
-# check_refusal NAME DIR NEEDLE...: DIR/config.json run and checked as `refused` says.
-check_refusal() {
-  local name=$1 d=$2
-  shift 2
-  "$cadenza" run "$d/config.json" --no-progress > "$d/run.txt" 2>&1
-  local rc=$?
-  [ $rc -eq 2 ] || fail "$name: cadenza run exited $rc, want 2: $(tail -3 "$d/run.txt")"
-  [ -e "$d/out" ] && fail "$name: the refused run made $d/out: $(ls "$d/out")"
-  "$cadenza" check "$d/config.json" > "$d/check.txt" 2>&1
-  rc=$?
-  [ $rc -eq 2 ] || fail "$name: cadenza check exited $rc, want 2: $(tail -3 "$d/check.txt")"
-  [ -e "$d/out" ] && fail "$name: cadenza check made $d/out"
-  local needle
-  for needle in "$@"; do
-    grep -qF -- "$needle" "$d/run.txt" || fail "$name: cadenza run does not say '$needle': $(grep error "$d/run.txt")"
-    grep -qF -- "$needle" "$d/check.txt" || fail "$name: cadenza check does not say '$needle': $(grep error "$d/check.txt")"
-  done
-  [ "$(grep -c 'error' "$d/run.txt")" -eq 1 ] || fail "$name: the run's refusal is not one line: $(cat "$d/run.txt")"
-  echo "$name: $(grep -m1 error "$d/run.txt" | sed "s|$tmp/||g" | cut -c1-200)"
 }
 
 swc() { # NAME LINES...: an SWC file in every later case's morphology folder

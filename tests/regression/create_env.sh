@@ -2,7 +2,8 @@
 # `cadenza create-environment`: folders written for the bundled Brunel network (split
 # configs, a spike input, a report), for the network folder of point_120cells (one config,
 # the thalamus spike train, a clamp, a report of two cells) and, as a bionet folder, for
-# bio_1cell's network (a clamp, a soma report) run unchanged. The Brunel folder
+# bio_1cell's network (a clamp, a soma report) and, as a popnet folder, for pop_2pops' network
+# (a rates input) run unchanged. The Brunel folder
 # gives the same spikes as the generator's own config; existing files are kept without
 # --overwrite and replaced with it.
 #   create_env.sh CADENZA
@@ -56,4 +57,19 @@ grep -q '"target_simulator":[[:space:]]*"NEURON"' "$tmp/envbio/config.json" || {
 "$tmp/envbio/run_cadenza.sh" --no-progress -q > "$tmp/run_bio.txt" || { cat "$tmp/run_bio.txt"; exit 1; }
 "$cadenza" compare "$bio/output_iclamp/spikes.h5" "$tmp/envbio/output/spikes.h5" --tolerance 1e-9 || exit 1
 [ -f "$tmp/envbio/output/v_report.h5" ] || { echo "no bionet report file"; exit 1; }
-echo "create-environment: Brunel, point_120cells and bio_1cell folders run; Brunel's and bio_1cell's spikes match"
+
+# a popnet folder for pop_2pops' network (models linked in, the rates table as an input): a
+# DiPDE config that runs to DiPDE's rates
+pop="$data/bmtk-tests/integration_tests/pop_2pops"
+mkdir -p "$tmp/popcomp"
+ln -s "$pop/components/pop_models" "$tmp/popcomp/population_models"
+ln -s "$pop/components/synaptic_models" "$tmp/popcomp/synaptic_models"
+"$cadenza" create-environment -n "$pop/network" -c "$tmp/popcomp" --tstop 1500 --dt 0.002 \
+  --rates-inputs "inputs:$pop/lgn_rates.csv" popnet "$tmp/envpop" > /dev/null || exit 1
+grep -q '"target_simulator":[[:space:]]*"DiPDE"' "$tmp/envpop/config.json" || { echo "not a DiPDE config"; exit 1; }
+"$cadenza" check "$tmp/envpop/config.json" > "$tmp/check_pop.txt" || { cat "$tmp/check_pop.txt"; exit 1; }
+"$tmp/envpop/run_cadenza.sh" --no-progress -q > "$tmp/run_pop.txt" || { cat "$tmp/run_pop.txt"; exit 1; }
+"$cadenza" compare "$pop/expected/spike_rates.csv" "$tmp/envpop/output/firing_rates.csv" --tolerance 1e-9 || exit 1
+"$cadenza" create-environment -n "$pop/network" --iclamp 0.1,1,2 popnet "$tmp/envpop2" > "$tmp/refused.txt" 2>&1
+[ $? -eq 2 ] && grep -q "no current clamps" "$tmp/refused.txt" || { echo "a popnet clamp was not refused"; exit 1; }
+echo "create-environment: Brunel, point_120cells, bio_1cell and pop_2pops folders run; Brunel's and bio_1cell's spikes and pop_2pops' rates match"

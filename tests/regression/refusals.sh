@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Folders Cadenza cannot run as they ask stop before running, with exit 2 and one line naming
-# why, and write nothing: the real FilterNet and PopNet folders of the shared data (named by
+# why, and write nothing: the real FilterNet folders of the shared data (named by
 # target_simulator, or by their nodes' model_type / model_template when the config is silent
-# or says NEST), a BioNet folder with a report the detailed-cell engine does not write yet, a
+# or says NEST), a PopNet folder whose components are missing, a BioNet folder with an input
+# the detailed-cell engine does not run yet, a
 # folder whose config and nodes name different engines, and a point network given an input or report module that Cadenza
 # does not have (replay, syn_report, syn_weight, spikes_report, unknown ones, spikes from a
 # Python function). cadenza check says the same. The same point folders run once the block
@@ -60,9 +61,11 @@ ex=$data/bmtk/examples
 expect_refused filter_graitings "$ex/filter_graitings/config.simulation.json" \
   "$ex/filter_graitings/config.simulation.json: target_simulator \"LGNModel\"" "FilterNet" "not available"
 expect_runs bio_1cell "$ex/bio_1cell/config.simulation_iclamp.json"
-expect_refused pop_2pops "$ex/pop_2pops/config.json" "$ex/pop_2pops/config.json: target_simulator \"DiPDE\"" "PopNet"
-expect_refused pop_2pops_integration "$data/bmtk-tests/integration_tests/pop_2pops/config.json" \
-  "target_simulator \"DiPDE\"" "PopNet"
+# bmtk's pop_2pops/config.json names components that are not in the folder (its
+# config.simulation.json runs): the missing population file is named
+expect_refused pop_2pops_missing_components "$ex/pop_2pops/config.json" \
+  "could not find dynamics_params file $ex/population_components/pop_models/exc_model.json"
+expect_runs pop_2pops_integration "$data/bmtk-tests/integration_tests/pop_2pops/config.json"
 
 # ---- the nodes give the engine away when the config does not (or says NEST)
 write_config() {  # FILE NETWORK_CONFIG EXTRA_TOP_LEVEL_JSON INPUTS_JSON REPORTS_JSON
@@ -78,10 +81,10 @@ write_config() {  # FILE NETWORK_CONFIG EXTRA_TOP_LEVEL_JSON INPUTS_JSON REPORTS
 JSON
 }
 # a silent config over detailed cells is a BioNet folder, which needs the conditions BMTK needs
-write_config "$tmp/bio_comsol.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" \
-  '"field": {"input_type": "extracellular", "module": "comsol", "comsol_file": "field.txt"}' ""
-expect_refused bio_comsol "$tmp/bio_comsol.json" \
-  "$tmp/bio_comsol.json: inputs.field: input_type \"extracellular\" with module \"comsol\" is not an input"
+write_config "$tmp/bio_xstim.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" \
+  '"stim": {"input_type": "extracellular", "module": "xstim", "positions_file": "electrode.csv"}' ""
+expect_refused bio_xstim "$tmp/bio_xstim.json" \
+  "$tmp/bio_xstim.json: inputs.stim: input_type \"extracellular\" with module \"xstim\" is not an input"
 write_config "$tmp/bio_silent.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" "" ""
 expect_refused bio_by_nodes "$tmp/bio_silent.json" "missing key \"conditions.celsius\" in $tmp/bio_silent.json"
 write_config "$tmp/bio_as_nest.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" '"target_simulator": "NEST",' "" ""

@@ -109,13 +109,16 @@ static void test_detect(void **state) {
   assert_non_null(strstr(cz_error_message(), "target_simulator \"NEST\" makes this a PointNet (NEST) network, but"));
   assert_non_null(strstr(cz_error_message(), "types.csv: node type 1, column model_type \"biophysical\" makes it a BioNet"));
   assert_int_equal(verdict_of("ed_pop", "\"target_simulator\": \"DiPDE\",", "node_type_id model_type\n1 population\n", &e),
+                   CZ_OK);
+  assert_int_equal(e, CZ_ENGINE_POPNET);
+  assert_int_equal(verdict_of("ed_filter", "\"target_simulator\": \"LGNModel\",", "node_type_id model_type\n1 virtual\n", &e),
                    CZ_ERR_CONFIG);
-  assert_non_null(strstr(cz_error_message(), "PopNet (DiPDE) network; that engine is not available"));
+  assert_non_null(strstr(cz_error_message(), "FilterNet (LGNModel) network; that engine is not available"));
   cz_error_clear();
 }
 
-/* The registry has the point and the detailed-cell engines, under the names the messages use,
- * and no other yet. */
+/* The registry has the point, the detailed-cell and the population-density engines, under the
+ * names the messages use, and no other yet. */
 static void test_registry(void **state) {
   (void)state;
   const cz_engine_kind *k = cz_engine_kind_of(CZ_ENGINE_POINT);
@@ -130,8 +133,11 @@ static void test_registry(void **state) {
   assert_non_null(bio);
   assert_string_equal(bio->name, cz_engine_name(CZ_ENGINE_BIONET));
   assert_non_null(bio->check_config);
+  const cz_engine_kind *pop = cz_engine_kind_of(CZ_ENGINE_POPNET);
+  assert_non_null(pop);
+  assert_string_equal(pop->name, cz_engine_name(CZ_ENGINE_POPNET));
+  assert_non_null(pop->check_config);
   assert_null(cz_engine_kind_of(CZ_ENGINE_FILTERNET));
-  assert_null(cz_engine_kind_of(CZ_ENGINE_POPNET));
   assert_null(cz_engine_kind_of(CZ_ENGINE_UNSAID));
 }
 

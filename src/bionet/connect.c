@@ -11,7 +11,7 @@
 #include "base/sort.h"
 #include "bionet/build.h"
 #include "bionet/edge_order.h"
-#include "bionet/mt19937.h"
+#include "base/mt19937.h"
 #include "bionet/replay.h"
 #include "bionet/syn_activity.h"
 #include "bionet/syn_placement.h"

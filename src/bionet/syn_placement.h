@@ -12,7 +12,7 @@
 #include "base/status.h"
 #include "bionet/geometry.h"
 #include "bionet/morphology.h"
-#include "bionet/mt19937.h"
+#include "base/mt19937.h"
 
 typedef struct cz_seg_table {
   size_t n;

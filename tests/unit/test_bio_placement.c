@@ -16,7 +16,7 @@
 
 #include "bionet/geometry.h"
 #include "bionet/morphology.h"
-#include "bionet/mt19937.h"
+#include "base/mt19937.h"
 #include "bionet/syn_placement.h"
 
 static void test_mt19937_reference_values(void **state) {

@@ -147,6 +147,10 @@ cz_status cz_h5_write_u16(cz_h5file *f, const char *path, const uint16_t *data, 
 cz_status cz_h5_write_i64(cz_h5file *f, const char *path, const int64_t *data, size_t n, bool compress);
 /* 2-D uint64 dataset of shape [rows, 2] from row-major pairs (edge indices). */
 cz_status cz_h5_write_u64_pairs(cz_h5file *f, const char *path, const uint64_t *data, size_t rows, bool compress);
+/* A 2-D float64 dataset [rows, cols] from data (row-major), gzip over whole-row chunks when
+ * compress. */
+cz_status cz_h5_write_f64_matrix(cz_h5file *f, const char *path, const double *data, size_t rows, size_t cols,
+                                 bool compress);
 
 /* Element type of a dataset written in pieces; the values passed are the matching C type
  * (uint16_t, uint32_t, uint64_t, double) and are stored little-endian. */

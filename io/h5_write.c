@@ -273,16 +273,17 @@ cz_status cz_h5_write_u16(cz_h5file *f, const char *path, const uint16_t *data, 
   return cz_h5_write_1d(f, path, H5T_STD_U16LE, H5T_NATIVE_UINT16, data, n, compress);
 }
 
-/* Chunked gzip over whole rows for a non-empty compressed [rows, 2] dataset. */
-static hid_t cz_h5_pairs_dcpl(size_t rows, bool compress) {
+/* Chunked gzip over whole rows for a non-empty compressed [rows, cols] dataset. */
+static hid_t cz_h5_rows_dcpl(size_t rows, size_t cols, bool compress) {
   hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
   /* no modification times: the same data give the same bytes */
   if (dcpl >= 0 && H5Pset_obj_track_times(dcpl, 0) < 0) {
     H5Pclose(dcpl);
     return -1;
   }
-  if (dcpl < 0 || !compress || rows == 0) return dcpl;
-  hsize_t chunk[2] = {rows < 32768 ? (hsize_t)rows : 32768, 2};
+  if (dcpl < 0 || !compress || rows == 0 || cols == 0) return dcpl;
+  const size_t per_chunk = cols < 65536 ? 65536 / cols : 1;
+  hsize_t chunk[2] = {rows < per_chunk ? (hsize_t)rows : (hsize_t)per_chunk, (hsize_t)cols};
   if (H5Pset_chunk(dcpl, 2, chunk) < 0 || H5Pset_deflate(dcpl, 4) < 0) {
     H5Pclose(dcpl);
     return -1;
@@ -290,14 +291,15 @@ static hid_t cz_h5_pairs_dcpl(size_t rows, bool compress) {
   return dcpl;
 }
 
-cz_status cz_h5_write_u64_pairs(cz_h5file *f, const char *path, const uint64_t *data, size_t rows, bool compress) {
-  hsize_t dims[2] = {(hsize_t)rows, 2};
+static cz_status cz_h5_write_2d(cz_h5file *f, const char *path, hid_t stored, hid_t mem, const void *data, size_t rows,
+                                size_t cols, bool compress) {
+  hsize_t dims[2] = {(hsize_t)rows, (hsize_t)cols};
   hid_t space = H5Screate_simple(2, dims, NULL);
   hid_t lcpl = cz_h5_lcpl_parents();
-  hid_t dcpl = cz_h5_pairs_dcpl(rows, compress);
+  hid_t dcpl = cz_h5_rows_dcpl(rows, cols, compress);
   hid_t d = -1;
-  if (space >= 0 && lcpl >= 0 && dcpl >= 0) d = H5Dcreate2(f->id, path, H5T_STD_U64LE, space, lcpl, dcpl, H5P_DEFAULT);
-  bool ok = d >= 0 && (rows == 0 || H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
+  if (space >= 0 && lcpl >= 0 && dcpl >= 0) d = H5Dcreate2(f->id, path, stored, space, lcpl, dcpl, H5P_DEFAULT);
+  bool ok = d >= 0 && (rows * cols == 0 || H5Dwrite(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
   cz_status st = ok ? CZ_OK : cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
   if (d >= 0 && H5Dclose(d) < 0 && st == CZ_OK)
     st = cz_h5_fail(f->path, CZ_ERR_OUTPUT, "cannot write dataset %s", path);
@@ -305,6 +307,15 @@ cz_status cz_h5_write_u64_pairs(cz_h5file *f, const char *path, const uint64_t *
   if (lcpl >= 0) H5Pclose(lcpl);
   if (space >= 0) H5Sclose(space);
   return st;
+}
+
+cz_status cz_h5_write_u64_pairs(cz_h5file *f, const char *path, const uint64_t *data, size_t rows, bool compress) {
+  return cz_h5_write_2d(f, path, H5T_STD_U64LE, H5T_NATIVE_UINT64, data, rows, 2, compress);
+}
+
+cz_status cz_h5_write_f64_matrix(cz_h5file *f, const char *path, const double *data, size_t rows, size_t cols,
+                                 bool compress) {
+  return cz_h5_write_2d(f, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, rows, cols, compress);
 }
 
 static void cz_h5_elem_types(cz_h5_elem type, hid_t *stored, hid_t *mem, size_t *size) {

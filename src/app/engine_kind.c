@@ -5,6 +5,7 @@
 
 #include "base/log.h"
 #include "bionet/engine.h"
+#include "filternet/engine.h"
 #include "popnet/engine.h"
 #include "pointnet/engine.h"
 
@@ -46,6 +47,7 @@ const cz_engine_kind *cz_engine_kind_of(cz_engine_id e) {
     case CZ_ENGINE_POINT: return &cz_point_engine_kind;
     case CZ_ENGINE_BIONET: return &cz_bionet_engine_kind;
     case CZ_ENGINE_POPNET: return &cz_popnet_engine_kind;
+    case CZ_ENGINE_FILTERNET: return &cz_filternet_engine_kind;
     default: return NULL;
   }
 }
@@ -119,7 +121,7 @@ cz_status cz_engine_detect(const cz_config *cfg, cz_engine_id *out) {
   else if (!cz_engine_kind_of(e))
     st = CZ_ERROR(CZ_ERR_CONFIG,
                   "%s: %s \"%s\" makes this a %s network; that engine is not available in Cadenza yet (it runs "
-                  "PointNet, BioNet and PopNet networks)",
+                  "PointNet, BioNet, PopNet and FilterNet networks)",
                   first->file, first->where, first->value, cz_engine_name(e));
   cz_engine_clues_free(&clues);
   *out = e;

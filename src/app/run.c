@@ -27,6 +27,7 @@
 #include "core/stimulus/spike_train.h"
 #include "pointnet/engine.h"
 #include "popnet/engine.h"
+#include "filternet/engine.h"
 #include "pointnet/network.h"
 #include "pointnet/recorder.h"
 #include "pointnet/weight_report.h"
@@ -44,6 +45,7 @@ typedef struct run_state {
   const cz_gidmap *gm;
   cz_bionet_engine *bio;  /* the detailed-cell engine, when it runs the folder */
   cz_popnet *pop;         /* the population-density engine, when it runs the folder */
+  cz_filternet *lgn;      /* the LGN filter engine, when it runs the folder */
   cz_network *net;        /* the point engine's network, when it runs the folder */
   cz_vspikes vs;
   cz_clamps clamps;
@@ -68,6 +70,7 @@ static void run_state_free(run_state *s) {
   if (s->bio) cz_bionet_engine_close_reports(s->bio, false); /* a failed run leaves its reports as .part */
   cz_bionet_engine_destroy(&s->bio);
   cz_popnet_destroy(&s->pop);
+  cz_filternet_destroy(&s->lgn);
   cz_clamps_free(&s->clamps);
   cz_poisson_free(&s->poisson);
   cz_vspikes_free(&s->vs);
@@ -673,12 +676,46 @@ static cz_status run_popnet(run_state *s, const cz_run_options *opt) {
   return CZ_OK;
 }
 
+/* A FilterNet folder: the movie played through every unit's filters, rates and spikes written
+ * by rank 0 (filternet/engine.h); no placement, no epochs. */
+static cz_status run_filternet(run_state *s, const cz_run_options *opt) {
+  cz_timer_start(CZ_T_SETUP_BUILD);
+  const uint64_t seed = opt->seed >= 0 ? (uint64_t)opt->seed : 1; /* the references' numpy seed */
+  CZ_TRY(cz_filternet_create(s->cfg, s->circuit, seed, &s->lgn));
+  cz_timer_stop(CZ_T_SETUP_BUILD);
+  cz_timer_start(CZ_T_SETUP_OUTPUT);
+  CZ_TRY(prepare_output(s, opt));
+  cz_timer_stop(CZ_T_SETUP_OUTPUT);
+  cz_timer_start(CZ_T_RUN);
+  CZ_TRY(cz_filternet_run(s->lgn));
+  cz_timer_stop(CZ_T_RUN);
+  cz_timer_start(CZ_T_OUTPUT);
+  CZ_TRY(cz_filternet_write(s->lgn));
+  cz_timer_stop(CZ_T_OUTPUT);
+  cz_timer_stop(CZ_T_TOTAL);
+  const cz_filternet_counts n = cz_filternet_get_counts(s->lgn);
+  uint64_t spikes = n.spikes;
+  int64_t rss = (int64_t)cz_peak_rss_bytes();
+  CZ_TRY(cz_comm_allreduce_sum_u64(&spikes));
+  CZ_TRY(cz_comm_allreduce_max_i64(&rss));
+  cz_log_info("Done.");
+  if (cz_comm_rank() == 0)
+    printf("cadenza: %zu LGN units, %zu frames, %zu rate times, %llu spikes; %d rank%s; load %.2f s, run %.2f s, write "
+           "%.2f s; peak memory %.1f MiB%s\n",
+           n.cells, n.frames, n.times, (unsigned long long)spikes, cz_comm_size(), cz_comm_size() > 1 ? "s" : "",
+           cz_timer_get(CZ_T_SETUP_CONFIG) + cz_timer_get(CZ_T_SETUP_LOAD) + cz_timer_get(CZ_T_SETUP_BUILD),
+           cz_timer_get(CZ_T_RUN), cz_timer_get(CZ_T_OUTPUT), (double)rss / (1024.0 * 1024.0),
+           cz_comm_size() > 1 ? " (largest rank)" : "");
+  return CZ_OK;
+}
+
 static cz_status run_all(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_TOTAL);
   CZ_TRY(cz_comm_agree(load_nodes(s, opt)));
   CZ_TRY(cz_comm_agree(check_ranks_read_alike(s)));
   cz_timer_stop(CZ_T_SETUP_LOAD);
   if (s->engine_id == CZ_ENGINE_POPNET) return run_popnet(s, opt);
+  if (s->engine_id == CZ_ENGINE_FILTERNET) return run_filternet(s, opt);
   CZ_TRY(load_and_build(s, opt));
   /* Everything the inputs can get wrong has been checked: only now touch the output folder. */
   cz_timer_start(CZ_T_SETUP_OUTPUT);

@@ -270,6 +270,9 @@ bool cz_circuit_row_of(const cz_node_pop *p, uint64_t id, size_t *row);
 /* Attribute value of a node (h5 group column first, then the type row). */
 cz_value cz_circuit_node_attr(const cz_node_pop *p, size_t row, const char *key);
 bool cz_circuit_has_attr(const cz_node_pop *p, const char *key);
+/* Whether the node's own h5 group has the column (whatever its value there, NaN included), or
+ * its node type a non-null value in that column. */
+bool cz_circuit_node_has_attr(const cz_node_pop *p, size_t row, const char *key);
 
 /* The node-set view of the circuit (ctx = c). */
 cz_ns_view cz_circuit_ns_view(const cz_circuit *c);

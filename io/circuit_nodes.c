@@ -126,6 +126,13 @@ bool cz_circuit_has_attr(const cz_node_pop *p, const char *key) {
   return false;
 }
 
+bool cz_circuit_node_has_attr(const cz_node_pop *p, size_t row, const char *key) {
+  const uint32_t g = cz_node_group_id(p, row);
+  if (g < p->ngroups && find_column(p->groups[g].cols, p->groups[g].ncols, key)) return true;
+  const int col = cz_csv_col(p->types, key);
+  return col >= 0 && cz_circuit_node_attr(p, row, key).kind != CZ_VAL_NULL;
+}
+
 bool cz_circuit_param_override(const cz_node_pop *p, size_t row, const char *key, double *value) {
   uint32_t g = cz_node_group_id(p, row);
   if (g >= p->ngroups) return false;

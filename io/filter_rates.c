@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/str.h"
 #include "io/h5.h"
 #include "io/part_file.h"
 #include "io/spikes_out.h"
@@ -59,4 +60,79 @@ cz_status cz_filter_rates_write_h5(const char *path, const cz_filter_rates *r, b
   if (st != CZ_OK) remove(part);
   free(part);
   return st;
+}
+
+#define RATES_HEADER "node_id population timestamps firing_rates"
+
+bool cz_filter_rates_sniff(const char *path) {
+  FILE *fp = fopen(path, "r");
+  if (!fp) return false;
+  char buf[128] = "";
+  const bool yes = fgets(buf, sizeof buf, fp) && strncmp(buf, RATES_HEADER, strlen(RATES_HEADER)) == 0;
+  fclose(fp);
+  return yes;
+}
+
+static cz_status intern(cz_filter_rates_rows *r, const char *name, size_t len, uint32_t *at) {
+  for (size_t i = 0; i < r->npops; i++)
+    if (strlen(r->pops[i]) == len && strncmp(r->pops[i], name, len) == 0) return *at = (uint32_t)i, CZ_OK;
+  char **p = realloc(r->pops, (r->npops + 1) * sizeof *p);
+  CZ_CHECK(p, CZ_ERR_NOMEM, "out of memory");
+  r->pops = p;
+  CZ_CHECK((p[r->npops] = cz_calloc(len + 1, 1)), CZ_ERR_NOMEM, "out of memory");
+  memcpy(p[r->npops], name, len);
+  *at = (uint32_t)r->npops++;
+  return CZ_OK;
+}
+
+static cz_status parse_row(cz_filter_rates_rows *r, const char *path, size_t line, const char *s) {
+  char *end = NULL;
+  const unsigned long long id = strtoull(s, &end, 10);
+  CZ_CHECK(end != s && *end == ' ', CZ_ERR_FORMAT, "%s:%zu: not a row \"node_id population t f\"", path, line);
+  const char *name = end + 1, *sp = strchr(name, ' ');
+  CZ_CHECK(sp, CZ_ERR_FORMAT, "%s:%zu: not a row \"node_id population t f\"", path, line);
+  const size_t i = r->n;
+  CZ_TRY(intern(r, name, (size_t)(sp - name), &r->pop[i]));
+  r->node_id[i] = id;
+  r->t[i] = strtod(sp, &end);
+  const char *f = end;
+  r->rate[i] = strtod(f, &end);
+  CZ_CHECK(end != f, CZ_ERR_FORMAT, "%s:%zu: not a row \"node_id population t f\"", path, line);
+  r->n++;
+  return CZ_OK;
+}
+
+cz_status cz_filter_rates_read_csv(const char *path, cz_filter_rates_rows *out) {
+  memset(out, 0, sizeof *out);
+  char *text = NULL;
+  size_t len = 0;
+  CZ_TRY(cz_read_file(path, &text, &len));
+  cz_status st = strncmp(text, RATES_HEADER, strlen(RATES_HEADER)) == 0
+                     ? CZ_OK
+                     : CZ_ERROR(CZ_ERR_FORMAT, "%s:1: no header \"" RATES_HEADER "\"", path);
+  size_t rows = 0;
+  for (const char *c = text; *c; c++) rows += *c == '\n';
+  if (st == CZ_OK && (!(out->pop = cz_calloc(rows + 1, sizeof *out->pop)) ||
+                      !(out->node_id = cz_calloc(rows + 1, sizeof *out->node_id)) ||
+                      !(out->t = cz_calloc(rows + 1, sizeof *out->t)) || !(out->rate = cz_calloc(rows + 1, sizeof *out->rate))))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  char *s = strchr(text, '\n');
+  size_t line = 2;
+  for (s = s ? s + 1 : text + len; st == CZ_OK && *s; line++) {
+    char *e = strchr(s, '\n');
+    if (e) *e = '\0';
+    const size_t l = strlen(s);
+    if (l && s[l - 1] == '\r') s[l - 1] = '\0';
+    if (*s) st = parse_row(out, path, line, s);
+    s = e ? e + 1 : s + strlen(s);
+  }
+  free(text);
+  if (st != CZ_OK) cz_filter_rates_rows_free(out);
+  return st;
+}
+
+void cz_filter_rates_rows_free(cz_filter_rates_rows *r) {
+  for (size_t i = 0; i < r->npops; i++) free(r->pops[i]);
+  free(r->pops), free(r->pop), free(r->node_id), free(r->t), free(r->rate);
+  memset(r, 0, sizeof *r);
 }

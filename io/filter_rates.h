@@ -26,6 +26,22 @@ typedef struct cz_filter_rates {
 } cz_filter_rates;
 
 cz_status cz_filter_rates_write_csv(const char *path, const cz_filter_rates *r);
+
+/* A rates.csv read back: its rows in file order (population names interned per row as an
+ * index into pops). */
+typedef struct cz_filter_rates_rows {
+  size_t n, npops;
+  char **pops;        /* [npops] owned */
+  uint32_t *pop;      /* [n] */
+  uint64_t *node_id;  /* [n] */
+  double *t, *rate;   /* [n] */
+} cz_filter_rates_rows;
+/* Reads path (the header, then "node_id population t f" rows, CRLF or LF). CZ_ERR_FORMAT names
+ * the line. Owned (cz_filter_rates_rows_free). */
+cz_status cz_filter_rates_read_csv(const char *path, cz_filter_rates_rows *out);
+void cz_filter_rates_rows_free(cz_filter_rates_rows *r);
+/* Whether path starts with rates.csv's header. */
+bool cz_filter_rates_sniff(const char *path);
 cz_status cz_filter_rates_write_h5(const char *path, const cz_filter_rates *r, bool compress);
 
 #endif

@@ -106,8 +106,9 @@ static const usage_entry k_usage[] = {
      "    (popnet), --network-filter TEXT, --config-file NAME, --split-configs, --run-script NAME, --overwrite\n"},
     {"compare",
      "  cadenza compare EXPECTED ACTUAL [--tolerance MS] [--tmin MS] [--tmax MS] [--allow-extra-after MS [--max-extra N]] [-q]\n"
-     "                                       compare two spike files (h5 or csv), or two PopNet rates files\n"
-     "                                       (tolerance in Hz); exit 0 when they match, 1 when they differ\n"},
+     "                                       compare two spike files (h5 or csv), or two rates files (PopNet's,\n"
+     "                                       FilterNet's rates.csv; tolerance in Hz); exit 0 when they match,\n"
+     "                                       1 when they differ\n"},
     {"help", "  cadenza help [COMMAND]               this text, or one command's\n"
              "  cadenza --help | --version\n"},
 };

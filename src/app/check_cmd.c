@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/check_bionet.h"
+#include "app/check_filternet.h"
 #include "app/check_popnet.h"
 #include "app/engine_kind.h"
 #include "app/outdir.h"
@@ -286,8 +287,9 @@ int cz_app_check_main(int argc, char **argv) {
     return 2;
   }
   const size_t errors = engine == CZ_ENGINE_BIONET   ? cz_check_bionet(cfg, dump_geometry)
-                        : engine == CZ_ENGINE_POPNET ? cz_check_popnet(cfg)
-                                                     : check_all(cfg, (int)ranks);
+                        : engine == CZ_ENGINE_POPNET    ? cz_check_popnet(cfg)
+                        : engine == CZ_ENGINE_FILTERNET ? cz_check_filternet(cfg)
+                                                        : check_all(cfg, (int)ranks);
   cz_cfg_destroy(&cfg);
   if (errors) printf("cadenza check: %zu error%s in %s\n", errors, errors == 1 ? "" : "s", config);
   else printf("cadenza check: no errors in %s\n", config);

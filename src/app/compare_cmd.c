@@ -10,6 +10,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "io/h5.h"
+#include "io/filter_rates.h"
 #include "io/pop_rates.h"
 #include "io/spike_input.h"
 
@@ -199,8 +200,10 @@ int cz_app_compare_main(int argc, char **argv) {
   compare_opts o;
   bool differs = false;
   cz_status st = parse_opts(argc, argv, &o);
-  const bool rates = st == CZ_OK && cz_pop_rates_sniff(o.expected);
-  if (st == CZ_OK) st = rates ? cz_compare_rates(o.expected, o.actual, o.tol, o.quiet, &differs) : run_compare(&o, &differs);
+  const bool lgn = st == CZ_OK && cz_filter_rates_sniff(o.expected);
+  const bool rates = lgn || (st == CZ_OK && cz_pop_rates_sniff(o.expected));
+  if (st == CZ_OK && lgn) st = cz_compare_lgn_rates(o.expected, o.actual, o.tol, o.quiet, &differs);
+  else if (st == CZ_OK) st = rates ? cz_compare_rates(o.expected, o.actual, o.tol, o.quiet, &differs) : run_compare(&o, &differs);
   if (st != CZ_OK) {
     fprintf(stderr, "cadenza: error: %s\n", cz_error_message());
     return 2;

@@ -10,8 +10,8 @@
  * recorder that missed its last interval), up to --max-extra per population (default: one per
  * node that spikes in ACTUAL); more is a difference.
  *
- * A PopNet rates file as EXPECTED (three numbers per line) is compared as rates instead
- * (app/compare_rates.h), the tolerance then in Hz.
+ * A rates file as EXPECTED (PopNet's three numbers per line, or FilterNet's rates.csv) is
+ * compared as rates instead (app/compare_rates.h), the tolerance then in Hz.
  *
  * This is the project's one spike comparator: the test suite calls it through the CLI or
  * through tests/tools/spikes_compare, which links this function. */

@@ -40,10 +40,10 @@ typedef struct node_ref {
   char where[256];           /* "node N of POP" */
 } node_ref;
 
-/* A number column of the node: *present when its population has the column (its value may then
- * be NaN, as BMTK takes a group's column for all its nodes). */
+/* A number column of the node: true when its group (or node type) has the column, its value
+ * then possibly NaN, as BMTK takes a group's column for all the group's nodes. */
 static bool col_num(const node_ref *n, const char *key, double *v) {
-  if (!cz_circuit_has_attr(n->np, key)) return false;
+  if (!cz_circuit_node_has_attr(n->np, n->row, key)) return false;
   const cz_value x = cz_circuit_node_attr(n->np, n->row, key);
   *v = x.kind == CZ_VAL_NUM ? x.num : NAN;
   if (x.kind == CZ_VAL_STR) {
@@ -71,7 +71,7 @@ static bool parse_pair(const char *s, double out[2]) {
 }
 
 static bool col_pair_text(const node_ref *n, const char *key, double out[2]) {
-  if (!cz_circuit_has_attr(n->np, key)) return false;
+  if (!cz_circuit_node_has_attr(n->np, n->row, key)) return false;
   const cz_value x = cz_circuit_node_attr(n->np, n->row, key);
   if (x.kind == CZ_VAL_STR) return parse_pair(x.str, out);
   if (x.kind == CZ_VAL_NUM) return out[0] = out[1] = x.num, true;
@@ -96,7 +96,7 @@ static cz_status find_pair(const node_ref *n, const char *const *pairs, const ch
   for (size_t i = 0; splits[i]; i += 2) {
     double a = NAN, b = NAN;
     const bool ha = col_num(n, splits[i], &a), hb = col_num(n, splits[i + 1], &b);
-    if (cz_circuit_has_attr(n->np, splits[i]) || cz_circuit_has_attr(n->np, splits[i + 1])) {
+    if (cz_circuit_node_has_attr(n->np, n->row, splits[i]) || cz_circuit_node_has_attr(n->np, n->row, splits[i + 1])) {
       CZ_CHECK(ha && hb && isfinite(a) && isfinite(b), CZ_ERR_FORMAT, "%s: %s: columns %s and %s must both hold numbers",
                n->np->file, n->where, splits[i], splits[i + 1]);
       out[0] = a, out[1] = b;
@@ -110,7 +110,7 @@ static cz_status find_pair(const node_ref *n, const char *const *pairs, const ch
 
 static cz_status load_json(node_ref *n, const char *column, const cJSON **out) {
   *out = NULL;
-  if (!cz_circuit_has_attr(n->np, column)) return CZ_OK;
+  if (!cz_circuit_node_has_attr(n->np, n->row, column)) return CZ_OK;
   const cz_value v = cz_circuit_node_attr(n->np, n->row, column);
   if (v.kind != CZ_VAL_STR || !v.str[0]) return CZ_OK;
   const char *dir = cz_cfg_component(n->cfg, "filter_models_dir");
@@ -240,7 +240,7 @@ static void jitter(cz_mt19937 *g, double lo, double hi, double *v, size_t n) {
 }
 
 static cz_status jitter_bounds(const node_ref *n, bool *on, double *lo, double *hi) {
-  const bool hl = cz_circuit_has_attr(n->np, "jitter_lower"), hu = cz_circuit_has_attr(n->np, "jitter_upper");
+  const bool hl = cz_circuit_node_has_attr(n->np, n->row, "jitter_lower"), hu = cz_circuit_node_has_attr(n->np, n->row, "jitter_upper");
   CZ_CHECK(hl == hu, CZ_ERR_CONFIG, "%s: population %s has %s without %s", n->np->file, n->np->name,
            hl ? "jitter_lower" : "jitter_upper", hl ? "jitter_upper" : "jitter_lower");
   *on = hl;

@@ -13,11 +13,10 @@
 #include "comm/comm.h"
 #include "filternet/cells.h"
 #include "filternet/poisson.h"
+#include "filternet/response.h"
 #include "filternet/stimulus.h"
 #include "io/filter_rates.h"
 #include "io/spikes_out.h"
-
-#define SAME_TIME 1e-12 /* s: BMTK's test for a time on a frame */
 
 typedef struct cell_ref {
   uint32_t pop, row;
@@ -252,77 +251,10 @@ void cz_filternet_destroy(cz_filternet **pf) {
 
 /* ------------------------------------------------------------------ rates */
 
-/* sp[u][k]: every local unit's spatial sum on every frame, the movie played once. */
-static cz_status play(cz_filternet *f, double **sp) {
-  const cz_fn_movie *m = &f->movie;
-  double *frame = cz_calloc(m->R * m->C, sizeof *frame);
-  CZ_CHECK(frame, CZ_ERR_NOMEM, "out of memory");
-  cz_status st = CZ_OK;
-  for (size_t k = 0; st == CZ_OK && k < m->T; k++) {
-    st = cz_fn_movie_frame(&f->movie, k, frame);
-    for (size_t c = 0; st == CZ_OK && c < f->nlocal; c++)
-      for (size_t u = 0; u < f->fc[c].nu; u++) {
-        const cz_fn_spatial *s = &f->fc[c].u[u].s;
-        double acc = 0;
-        for (size_t r = 0; r < s->nr; r++) {
-          const double *row = frame + (s->r0 + r) * m->C + s->c0, *w = s->w + r * s->nc;
-          for (size_t q = 0; q < s->nc; q++) acc += w[q] * row[q];
-        }
-        sp[2 * c + u][k] = acc;
-      }
-  }
-  free(frame);
-  return st;
-}
-
-/* y = A (K * sp), causal. */
-static void respond(const cz_fn_unit *u, const double *sp, size_t T, double *y) {
-  for (size_t k = 0; k < T; k++) {
-    const size_t top = k + 1 < u->ntk ? k + 1 : u->ntk;
-    double acc = 0;
-    for (size_t j = 0; j < top; j++) acc += u->tk[j] * sp[k - j];
-    y[k] = u->amp * acc;
-  }
-}
-
-/* A unit's linear response at time tau (s), as BMTK's non-separable path reads it off the
- * frames: 0 outside the movie, the frame's value on a frame, else linear between frames. */
-static double response_at(const double *y, size_t T, double fr, double tau) {
-  const double last = (double)(T - 1) * (1.0 / fr);
-  if (tau < 0 || tau > last) return 0.0;
-  const double q = tau * fr;
-  size_t k0 = (size_t)floor(q), k1 = (size_t)ceil(q);
-  if (k1 > T - 1) k1 = T - 1;
-  if (k0 > k1) k0 = k1;
-  const double t0 = (double)k0 / fr, t1 = (double)k1 / fr;
-  if (fabs(t0 - tau) < SAME_TIME) return y[k0];
-  if (fabs(t1 - tau) < SAME_TIME) return y[k1];
-  return y[k0] * (1.0 - (tau - t0) / (t1 - t0)) + y[k1] * (1.0 - (t1 - tau) / (t1 - t0));
-}
-
 static cz_status compute_rates(cz_filternet *f) {
-  const size_t T = f->movie.T;
-  double **sp = cz_calloc(2 * f->nlocal + 1, sizeof *sp), *ybuf = cz_calloc(2 * T + 1, sizeof *ybuf);
-  cz_status st = sp && ybuf ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; st == CZ_OK && i < 2 * f->nlocal; i++)
-    if (!(sp[i] = cz_calloc(T, sizeof **sp))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && !(f->rates = cz_calloc(f->nlocal * f->nt + 1, sizeof *f->rates)))
-    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK) st = play(f, sp);
-  for (size_t c = 0; st == CZ_OK && c < f->nlocal; c++) {
-    const cz_fn_cell *cell = &f->fc[c];
-    for (size_t u = 0; u < cell->nu; u++) respond(&cell->u[u], sp[2 * c + u], T, ybuf + u * T);
-    for (size_t n = 0; n < f->nt; n++) {
-      double y[2] = {0, 0};
-      for (size_t u = 0; u < cell->nu; u++)
-        y[u] = f->separable ? ybuf[u * T + n] : response_at(ybuf + u * T, T, f->movie.fr, f->times[n]);
-      f->rates[c * f->nt + n] = cz_fn_rate(cell, y);
-    }
-  }
-  for (size_t i = 0; sp && i < 2 * f->nlocal; i++) free(sp[i]);
-  free(sp);
-  free(ybuf);
-  return st;
+  CZ_NEW(f->rates, f->nlocal * f->nt + 1);
+  const cz_fn_grid grid = {f->times, f->nt, f->separable};
+  return cz_fn_rates(&f->movie, f->fc, f->nlocal, &grid, f->rates);
 }
 
 /* ------------------------------------------------------------------ spikes */

@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
 # Folders Cadenza cannot run as they ask stop before running, with exit 2 and one line naming
-# why, and write nothing: the real FilterNet folders of the shared data (named by
-# target_simulator, or by their nodes' model_type / model_template when the config is silent
-# or says NEST), a PopNet folder whose components are missing, a BioNet folder with an input
-# the detailed-cell engine does not run yet, a
-# folder whose config and nodes name different engines, and a point network given an input or report module that Cadenza
-# does not have (replay, syn_report, syn_weight, spikes_report, unknown ones, spikes from a
+# why, and write nothing: a FilterNet folder without its movie, a PopNet folder whose
+# components are missing, a BioNet folder with an input the detailed-cell engine does not run
+# yet, folders whose config and nodes name different engines, and a point network given an
+# input or report module that Cadenza does not have (replay, syn_report, syn_weight, spikes_report, unknown ones, spikes from a
 # Python function). cadenza check says the same. The same point folders run once the block
 # says "enabled": false, and point folders with no such block run and check clean.
 #   refusals.sh CADENZA
@@ -58,8 +56,7 @@ expect_runs() {
 
 # ---- folders for other engines, as published
 ex=$data/bmtk/examples
-expect_refused filter_graitings "$ex/filter_graitings/config.simulation.json" \
-  "$ex/filter_graitings/config.simulation.json: target_simulator \"LGNModel\"" "FilterNet" "not available"
+expect_runs filter_graitings "$ex/filter_graitings/config.simulation.json"
 expect_runs bio_1cell "$ex/bio_1cell/config.simulation_iclamp.json"
 # bmtk's pop_2pops/config.json names components that are not in the folder (its
 # config.simulation.json runs): the missing population file is named
@@ -91,6 +88,8 @@ write_config "$tmp/bio_as_nest.json" "$data/sonata/examples/5_cells_iclamp/circu
 expect_refused bio_said_nest "$tmp/bio_as_nest.json" "target_simulator \"NEST\" makes this a PointNet (NEST) network, but" \
   "$data/sonata/examples/5_cells_iclamp/network/biophysical_node_types.csv: node type" \
   "column model_type \"biophysical\" makes it a BioNet (NEURON) one"
+write_config "$tmp/lgn_no_movie.json" "$ex/filter_graitings/config.circuit.json" '"target_simulator": "LGNModel",' "" ""
+expect_refused lgn_without_movie "$tmp/lgn_no_movie.json" "FilterNet needs one input of input_type \"movie\""
 write_config "$tmp/lgn_as_nest.json" "$ex/filter_graitings/config.circuit.json" '"target_simulator": "NEST",' "" ""
 expect_refused lgn_said_nest "$tmp/lgn_as_nest.json" \
   "$ex/filter_graitings/network/lgn_node_types.csv: node type 100, column model_template \"lgnmodel:tOFF_TF15\"" \

@@ -100,7 +100,7 @@ static const usage_entry k_usage[] = {
      "  cadenza stats ks DIR... [--reference DIR...] [--check]   KS distances between such folders and\n"
      "                                       whether ours stay within the reference's spread\n"},
     {"create-environment",
-     "  cadenza create-environment [options] pointnet|bionet|popnet DIR   a simulation folder for a network folder\n"
+     "  cadenza create-environment [options] pointnet|bionet|popnet|filternet DIR   a simulation folder for a network folder\n"
      "    -n NETWORK_DIR, -c COMPONENTS_DIR, -o OUTPUT_DIR, --tstop MS, --dt MS (popnet: s), --report-vars [POP:]VAR,...,\n"
      "    --report-nodes ID,..., --iclamp AMP,DELAY,DUR, --spikes-inputs POP:FILE,..., --rates-inputs POP:FILE,...\n"
      "    (popnet), --network-filter TEXT, --config-file NAME, --split-configs, --run-script NAME, --overwrite\n"},

@@ -21,7 +21,8 @@ typedef struct env_opts {
   double tstop, dt;
   bool split, overwrite;
   bool bionet; /* a BioNet folder (NEURON) */
-  bool popnet; /* a PopNet folder (DiPDE); neither: PointNet (NEST) */
+  bool popnet; /* a PopNet folder (DiPDE) */
+  bool filternet; /* a FilterNet folder (LGNModel); none of the three: PointNet (NEST) */
 } env_opts;
 
 /* A network file pair found in the network folder. */
@@ -42,7 +43,7 @@ static void network_free(network *n) {
 
 static cz_status parse(int argc, char **argv, env_opts *o) {
   *o = (env_opts){NULL, NULL, NULL, NULL, "output", NULL, NULL, NULL, NULL, NULL, NULL, NULL, "run_cadenza.sh",
-                  1000.0, NAN, false, false, false, false};
+                  1000.0, NAN, false, false, false, false, false};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const bool has = i + 1 < argc;
@@ -72,11 +73,17 @@ static cz_status parse(int argc, char **argv, env_opts *o) {
   }
   CZ_CHECK(o->sim && o->dir, CZ_ERR_ARG,
            "usage: cadenza create-environment [options] pointnet|bionet|popnet DIR (see --help)");
-  CZ_CHECK(strcmp(o->sim, "pointnet") == 0 || strcmp(o->sim, "bionet") == 0 || strcmp(o->sim, "popnet") == 0,
-           CZ_ERR_ARG, "create-environment: %s is not available (Cadenza simulates pointnet, bionet and popnet folders)",
+  CZ_CHECK(strcmp(o->sim, "pointnet") == 0 || strcmp(o->sim, "bionet") == 0 || strcmp(o->sim, "popnet") == 0 ||
+               strcmp(o->sim, "filternet") == 0,
+           CZ_ERR_ARG,
+           "create-environment: %s is not available (Cadenza simulates pointnet, bionet, popnet and filternet folders)",
            o->sim);
   o->bionet = strcmp(o->sim, "bionet") == 0;
   o->popnet = strcmp(o->sim, "popnet") == 0;
+  o->filternet = strcmp(o->sim, "filternet") == 0;
+  CZ_CHECK(!o->filternet || (!o->iclamp && !o->report_vars && !o->report_nodes && !o->spikes_inputs), CZ_ERR_ARG,
+           "create-environment: a filternet folder's input is a movie (added to its config's inputs); clamps, reports "
+           "and spike inputs do not apply");
   if (isnan(o->dt)) o->dt = o->bionet ? 0.1 : 0.001; /* BMTK's defaults (PopNet's in seconds) */
   CZ_CHECK(o->popnet || !o->rates_inputs, CZ_ERR_ARG,
            "create-environment: --rates-inputs drive PopNet populations; a %s folder takes --spikes-inputs", o->sim);
@@ -173,15 +180,20 @@ static bool bionet_components(cJSON *comp) {
          add_str(comp, "mechanisms_dir", "$COMPONENTS_DIR/mechanisms");
 }
 
-/* point_dir is the population models' folder in a popnet folder. */
-static bool circuit_part(cJSON *root, const network *net, const char *point_dir, const char *syn_dir, bool bionet,
-                         bool popnet) {
+/* point_dir is the population models' folder in a popnet folder, the filter models' in a
+ * filternet one. */
+static const char *models_key(const env_opts *o) {
+  return o->popnet ? "population_models_dir" : o->filternet ? "filter_models_dir" : "point_neuron_models_dir";
+}
+
+static bool circuit_part(cJSON *root, const network *net, const char *point_dir, const char *syn_dir, const env_opts *o) {
+  const bool bionet = o->bionet;
   cJSON *comp = cJSON_AddObjectToObject(root, "components");
   cJSON *nets = cJSON_AddObjectToObject(root, "networks");
   cJSON *nodes = nets ? cJSON_AddArrayToObject(nets, "nodes") : NULL;
   cJSON *edges = nets ? cJSON_AddArrayToObject(nets, "edges") : NULL;
   return comp && nodes && edges &&
-         add_str(comp, popnet ? "population_models_dir" : "point_neuron_models_dir", point_dir) &&
+         add_str(comp, models_key(o), point_dir) &&
          add_str(comp, "synaptic_models_dir", syn_dir) && (!bionet || bionet_components(comp)) &&
          add_files(nodes, net->nodes, net->nnodes, "nodes_file", "node_types_file") &&
          add_files(edges, net->edges, net->nedges, "edges_file", "edge_types_file");
@@ -296,9 +308,10 @@ static cz_status simulation_part(cJSON *root, const env_opts *o) {
   cJSON *out = cJSON_AddObjectToObject(root, "output");
   CZ_CHECK(run && out && add_num(run, "tstart", 0.0) && add_num(run, "tstop", o->tstop) && add_num(run, "dt", o->dt) &&
                (!o->bionet || bionet_run(root, run)) &&
-               add_str(root, "target_simulator", o->bionet ? "NEURON" : o->popnet ? "DiPDE" : "NEST") &&
+               add_str(root, "target_simulator", o->bionet ? "NEURON" : o->popnet ? "DiPDE" : o->filternet ? "LGNModel" : "NEST") &&
                add_str(out, "log_file", "log.txt") && add_str(out, "output_dir", "$OUTPUT_DIR") &&
                add_str(out, o->popnet ? "rates_file" : "spikes_file", o->popnet ? "firing_rates.csv" : "spikes.h5") &&
+               (!o->filternet || (add_str(out, "rates_h5", "rates.h5") && add_str(out, "spikes_file_csv", "spikes.csv"))) &&
                cJSON_AddBoolToObject(out, "overwrite_output_dir", 1) != NULL, /* re-runs replace, as in BMTK */
            CZ_ERR_NOMEM, "out of memory");
   cJSON *inputs = cJSON_AddObjectToObject(root, "inputs");
@@ -417,10 +430,11 @@ static cz_status plan_write(env_plan *p) {
 
 /* The model folders inside the components folder: existing ones under their usual names, or
  * point_neuron_models (population_models for PopNet) and synaptic_models, to be created. */
-static cz_status component_dirs(const char *components, bool popnet, env_plan *plan, char **point, char **syn) {
+static cz_status component_dirs(const char *components, const env_opts *o, env_plan *plan, char **point, char **syn) {
   static const char *const neuron_names[] = {"point_neuron_models", "cell_models", "point_neuron_models_dir"};
   static const char *const pop_names[] = {"population_models", "pop_models", "population_models_dir"};
-  const char *const *point_names = popnet ? pop_names : neuron_names;
+  static const char *const filter_names[] = {"filter_models", "model_templates", "filter_models_dir"};
+  const char *const *point_names = o->popnet ? pop_names : o->filternet ? filter_names : neuron_names;
   static const char *const syn_names[] = {"synaptic_models", "synapse_models", "synaptic_models_dir"};
   const char *pn = point_names[0], *sn = syn_names[0];
   for (int i = 2; i >= 0; i--) {
@@ -468,7 +482,7 @@ static cz_status plan_configs(const env_opts *o, env_plan *plan, const char *bas
   if (st == CZ_OK && o->split && !add_str(sim, "network", "$BASE_DIR/circuit_config.json"))
     st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK && o->split && !manifest(circ, base, netdir, compdir, outdir)) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK && !circuit_part(o->split ? circ : sim, net, point, syn, o->bionet, o->popnet))
+  if (st == CZ_OK && !circuit_part(o->split ? circ : sim, net, point, syn, o))
     st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK) st = simulation_part(sim, o);
   if (st == CZ_OK && o->split) st = plan_json(plan, o->dir, "circuit_config.json", circ);
@@ -501,7 +515,7 @@ static cz_status plan_all(const env_opts *o, env_plan *plan) {
   if (st == CZ_OK) st = cz_path_is_absolute(o->output_dir) ? cz_strdup(o->output_dir, &outdir)
                                                              : cz_asprintf(&outdir, "$BASE_DIR/%s", o->output_dir);
   if (st == CZ_OK) st = scan_network(netdir, o->network_filter, &net);
-  if (st == CZ_OK) st = component_dirs(compdir, o->popnet, plan, &point, &syn);
+  if (st == CZ_OK) st = component_dirs(compdir, o, plan, &point, &syn);
   if (st == CZ_OK) st = plan_configs(o, plan, base, netdir, compdir, outdir, &net, point, syn);
   if (st == CZ_OK) st = plan_node_sets(plan, o->dir, &net);
   if (st == CZ_OK) st = plan_script(o, plan);

@@ -1,4 +1,4 @@
-/* `cadenza create-environment [options] pointnet|bionet|popnet DIR`: BMTK's create_environment
+/* `cadenza create-environment [options] pointnet|bionet|popnet|filternet DIR`: BMTK's create_environment
  * (sonata-spec section 7): from a network folder, writes DIR with the SONATA config(s), the
  * component and output folders, a node sets file and a run script. A bionet folder's config
  * says NEURON and adds what BioNet needs: run.dL 20, spike_threshold -15, conditions

@@ -2,8 +2,9 @@
 # `cadenza create-environment`: folders written for the bundled Brunel network (split
 # configs, a spike input, a report), for the network folder of point_120cells (one config,
 # the thalamus spike train, a clamp, a report of two cells) and, as a bionet folder, for
-# bio_1cell's network (a clamp, a soma report) and, as a popnet folder, for pop_2pops' network
-# (a rates input) run unchanged. The Brunel folder
+# bio_1cell's network (a clamp, a soma report), as a popnet folder, for pop_2pops' network (a
+# rates input), and as a filternet folder for filter_graitings' network (its grating added)
+# run unchanged. The Brunel folder
 # gives the same spikes as the generator's own config; existing files are kept without
 # --overwrite and replaced with it.
 #   create_env.sh CADENZA
@@ -72,4 +73,18 @@ grep -q '"target_simulator":[[:space:]]*"DiPDE"' "$tmp/envpop/config.json" || { 
 "$cadenza" compare "$pop/expected/spike_rates.csv" "$tmp/envpop/output/firing_rates.csv" --tolerance 1e-9 || exit 1
 "$cadenza" create-environment -n "$pop/network" --iclamp 0.1,1,2 popnet "$tmp/envpop2" > "$tmp/refused.txt" 2>&1
 [ $? -eq 2 ] && grep -q "no current clamps" "$tmp/refused.txt" || { echo "a popnet clamp was not refused"; exit 1; }
-echo "create-environment: Brunel, point_120cells, bio_1cell and pop_2pops folders run; Brunel's and bio_1cell's spikes and pop_2pops' rates match"
+
+# a filternet folder for filter_graitings' network (templates linked in), the grating added to
+# its inputs: LGNModel's config, and it runs to BMTK's spikes
+lgn="$data/bmtk/examples/filter_graitings"
+mkdir -p "$tmp/lgncomp"
+ln -s "$lgn/../filter_components/model_templates" "$tmp/lgncomp/model_templates"
+"$cadenza" create-environment -n "$lgn/network" -c "$tmp/lgncomp" --tstop 2000 filternet "$tmp/envlgn" > /dev/null || exit 1
+grep -q '"target_simulator":[[:space:]]*"LGNModel"' "$tmp/envlgn/config.json" || { echo "not an LGNModel config"; exit 1; }
+grating='"g": {"input_type": "movie", "module": "graiting", "row_size": 120, "col_size": 240, "gray_screen_dur": 0.5, "cpd": 0.04, "temporal_f": 4.0, "contrast": 0.8, "evaluation_options": {"separable": true}}'
+awk -v g="$grating" '/"inputs":/ { print "\"inputs\": {" g "},"; skip = 1; next } skip && /}/ { skip = 0; next } !skip' \
+  "$tmp/envlgn/config.json" > "$tmp/envlgn/with_movie.json"
+"$cadenza" check "$tmp/envlgn/with_movie.json" > "$tmp/check_lgn.txt" || { cat "$tmp/check_lgn.txt"; exit 1; }
+"$cadenza" run "$tmp/envlgn/with_movie.json" --no-progress -q > "$tmp/run_lgn.txt" || { cat "$tmp/run_lgn.txt"; exit 1; }
+"$cadenza" compare "$lgn/expected/spikes.h5" "$tmp/envlgn/output/spikes.h5" --tolerance 1e-9 || exit 1
+echo "create-environment: Brunel, point_120cells, bio_1cell, pop_2pops and filter_graitings folders run; Brunel's, bio_1cell's and filter_graitings' spikes and pop_2pops' rates match"

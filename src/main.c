@@ -92,7 +92,9 @@ static const usage_entry k_usage[] = {
      "                                       at run.tstop of --config, else at the run's end that timers.json\n"
      "                                       beside SPIKES records, else at the last spike)\n"
      "  cadenza plot report REPORT.h5 --node ID [--population P] [-o F.svg]   a node's trace\n"
-     "  cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o F.svg]   a scaling study (perf/scaling.sh)\n"},
+     "  cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o F.svg]   a scaling study (perf/scaling.sh)\n"
+     "  cadenza plot rates RATES [-o F.svg]   a PopNet or FilterNet rates file over time, per population\n"
+     "  cadenza plot fields CONFIG [-o F.svg]   a FilterNet movie's first frame with the receptive fields\n"},
     {"stats",
      "  cadenza stats CONFIG.json [--spikes F] [--group-by ATTR (pop_name)] [--tmin MS] [--tmax MS] [--bin MS (2)]\n"
      "        [--cc-neurons N (50)] [--seed S] [-o DIR] [--overwrite]   per group of neurons: rates, ISI CVs and\n"

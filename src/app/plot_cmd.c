@@ -17,6 +17,7 @@
 #include "io/config.h"
 #include "io/h5.h"
 #include "io/node_sets.h"
+#include "app/plot_rates.h"
 #include "io/part_file.h"
 #include "io/spike_input.h"
 
@@ -68,10 +69,11 @@ static cz_status parse(int argc, char **argv, plot_opts *o) {
   CZ_CHECK(o->kind && o->input, CZ_ERR_ARG,
            "usage: cadenza plot raster|rates SPIKES [--population P] [--config CONFIG --node-set NAME] [--tmin MS] "
            "[--tmax MS] [-o FILE.svg] | cadenza plot report REPORT.h5 --node ID [--population P] [-o FILE.svg] | "
-           "cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o FILE.svg]");
+           "cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o FILE.svg] | cadenza plot rates RATES "
+           "[-o FILE.svg] | cadenza plot fields CONFIG [-o FILE.svg]");
   CZ_CHECK(strcmp(o->kind, "raster") == 0 || strcmp(o->kind, "rates") == 0 || strcmp(o->kind, "report") == 0 ||
-               strcmp(o->kind, "scaling") == 0,
-           CZ_ERR_ARG, "plot: unknown plot '%s' (raster, rates, report, scaling)", o->kind);
+               strcmp(o->kind, "scaling") == 0 || strcmp(o->kind, "fields") == 0,
+           CZ_ERR_ARG, "plot: unknown plot '%s' (raster, rates, report, scaling, fields)", o->kind);
   CZ_CHECK(!o->node_set || o->config, CZ_ERR_ARG, "plot: --node-set needs --config (the node sets live there)");
   CZ_CHECK(strcmp(o->kind, "report") != 0 || o->node >= 0, CZ_ERR_ARG, "plot report: --node ID is required");
   return CZ_OK;
@@ -453,6 +455,8 @@ static double run_end_beside(const char *spikes) {
 
 static cz_status draw(const plot_opts *o, FILE *fp, size_t *marks) {
   if (strcmp(o->kind, "scaling") == 0) return cz_plot_scaling(o->input, o->metric, fp, marks);
+  if (strcmp(o->kind, "fields") == 0) return cz_plot_fields(o->input, fp, marks);
+  if (strcmp(o->kind, "rates") == 0 && cz_plot_is_rates_file(o->input)) return cz_plot_rates_file(o->input, fp, marks);
   if (strcmp(o->kind, "report") == 0) {
     trace t;
     cz_status st = read_trace(o, &t);
@@ -505,8 +509,11 @@ int cz_app_plot_main(int argc, char **argv) {
     fprintf(stderr, "cadenza: error: %s\n", cz_error_message());
     return cz_status_exit_code(st);
   }
+  const bool rate_file = strcmp(o.kind, "rates") == 0 && cz_plot_is_rates_file(o.input);
   printf("cadenza plot: wrote %s (%zu %s)\n", o.out, marks,
          strcmp(o.kind, "raster") == 0   ? "spikes"
+         : rate_file                     ? "populations"
+         : strcmp(o.kind, "fields") == 0 ? "field centres"
          : strcmp(o.kind, "rates") == 0  ? "nodes"
          : strcmp(o.kind, "scaling") == 0 ? "runs"
                                           : "samples");

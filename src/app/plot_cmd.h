@@ -8,6 +8,9 @@
  *                                                    one node's trace from a membrane report
  *   cadenza plot scaling ROWS.jsonl [--metric time|efficiency] [-o FILE]
  *                                                    a scaling study (app/plot_scaling.h)
+ *   cadenza plot rates RATES [-o FILE]               a PopNet or FilterNet rates file over time
+ *   cadenza plot fields CONFIG [-o FILE]             a FilterNet movie's first frame with the
+ *                                                    receptive fields (app/plot_rates.h)
  * Filters: --population P, --config CONFIG --node-set NAME (the nodes of a node set), and
  * --tmin / --tmax (the window (tmin, tmax] in ms; default: from 0 to the last spike or sample).
  * Spike files are SONATA h5 or CSV. Marks carry a class (spike, rate, trace) so that the

@@ -4,7 +4,8 @@
  * synthetic-movie network against filter_movie_synth/kernels.h5 (BMTK 1.0.8's temporal kernel
  * at 1000 fps within 1e-14 of its largest tap, dense spatial kernel within 1e-13 of its largest
  * pixel, amplitude); the grating's frame count with its one-frame gray screen; the gray
- * screen's rates equal to the spontaneous rates; the fallback rule of the spike generator. */
+ * screen's rates equal to the spontaneous rates; the fallback rule of the spike generator; the
+ * spec's quirk cases (frame counts, -0.0, looming's fixed gray). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -256,11 +257,43 @@ static void test_gray_screen_rates(void **state) {
   cz_fn_movie_free(&m);
 }
 
+/* The spec's quirk cases: a movie of 10 frames at 1000 fps has 11 non-separable times; an
+ * OFF unit driven below zero rates -0.0, as BMTK's Heaviside gives it; looming's gray lasts
+ * 0.5 s whatever gray_screen_dur says, and its disc starts as the centre pixel. */
+static void test_quirks(void **state) {
+  (void)state;
+  assert_int_equal(cz_fn_frame_count(0, (double)(10 - 1) * (1.0 / 1000.0), 1000.0), 11);
+  assert_int_equal(cz_fn_frame_count(0, (double)(12 - 1) * (1.0 / 1000.0), 1000.0), 12);
+  const cz_fn_cell off = {.model = CZ_FN_SINGLE, .spont = 1.0, .nu = 1};
+  const double y = -5.0;
+  const double f = cz_fn_rate(&off, &y);
+  assert_true(f == 0 && signbit(f));
+  cz_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.tstop = 2000.0;
+  cfg.path = "config.json";
+  cJSON *j = cJSON_Parse("{\"module\": \"looming\", \"row_size\": 120, \"col_size\": 240, \"frame_rate\": 1000.0, "
+                         "\"gray_screen_dur\": 0.1, \"t_looming\": 1.0}");
+  cz_cfg_block b = {.name = "l", .enabled = true, .input_type = "movie", .module = "looming", .json = j};
+  cz_fn_movie m;
+  assert_int_equal(cz_fn_movie_open(&cfg, &b, &m), CZ_OK);
+  assert_int_equal(m.ngray, 500);
+  assert_int_equal(m.T, 1500);
+  double *fr = calloc(m.R * m.C, sizeof *fr);
+  assert_int_equal(cz_fn_movie_frame(&m, 499, fr), CZ_OK);
+  assert_true(fr[60 * m.C + 120] == 0);
+  assert_int_equal(cz_fn_movie_frame(&m, 500, fr), CZ_OK);
+  assert_true(fr[60 * m.C + 120] == -1 && fr[60 * m.C + 121] == 0);
+  free(fr);
+  cz_fn_movie_free(&m);
+  cJSON_Delete(j);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_temporal_kernels), cmocka_unit_test(test_two_subunit),
       cmocka_unit_test(test_synthetic_kernels), cmocka_unit_test(test_grating_frames),
-      cmocka_unit_test(test_gray_screen_rates),
+      cmocka_unit_test(test_gray_screen_rates), cmocka_unit_test(test_quirks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

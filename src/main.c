@@ -46,7 +46,8 @@ typedef struct usage_entry {
 
 static const usage_entry k_usage[] = {
     {"run",
-     "  cadenza run CONFIG.json|FOLDER [options]   run a SONATA simulation (BMTK PointNet or BioNet semantics)\n"
+     "  cadenza run CONFIG.json|FOLDER [options]   run a SONATA simulation (BMTK PointNet, BioNet, FilterNet\n"
+     "                                       or PopNet semantics)\n"
      "  cadenza CONFIG.json [options]        same as run\n"
      "      A FOLDER runs FOLDER/config.json, else FOLDER/simulation_config.json.\n"
      "    --tstop MS            override run.tstop\n"
@@ -55,7 +56,8 @@ static const usage_entry k_usage[] = {
      "    -t, --threads N       OpenMP threads (default: OMP_NUM_THREADS, else run.n_thread, else 1;\n"
      "                          at most 4 per available core)\n"
      "    --seed N              seed of the Poisson inputs that name no seed of their own (default 1);\n"
-     "                          spike files, clamps and the static network draw no random numbers\n"
+     "                          spike files, clamps and the static network draw no random numbers;\n"
+     "                          FilterNet: numpy's global seed of the LGN spikes (default 1)\n"
      "    --partition METHOD    place neurons on MPI ranks: metis (default), round-robin, block,\n"
      "                          or a partition FILE written by cadenza partition\n"
      "    --progress            progress lines, even when the config sets quiet_simulator\n"

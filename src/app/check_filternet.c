@@ -11,7 +11,7 @@ static size_t check_build(const cz_config *cfg) {
   cz_circuit *c = NULL;
   size_t errors = cz_check_note(cz_circuit_load_nodes(cfg, &c));
   cz_filternet *f = NULL;
-  if (!errors) errors = cz_check_note(cz_filternet_create(cfg, c, 1, &f));
+  if (!errors) errors = cz_check_note(cz_filternet_create(cfg, c, 1, 1, &f));
   if (!errors) {
     const cz_filternet_counts n = cz_filternet_get_counts(f);
     for (size_t k = 0; k < c->nnodes; k++)

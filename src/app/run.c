@@ -681,7 +681,7 @@ static cz_status run_popnet(run_state *s, const cz_run_options *opt) {
 static cz_status run_filternet(run_state *s, const cz_run_options *opt) {
   cz_timer_start(CZ_T_SETUP_BUILD);
   const uint64_t seed = opt->seed >= 0 ? (uint64_t)opt->seed : 1; /* the references' numpy seed */
-  CZ_TRY(cz_filternet_create(s->cfg, s->circuit, seed, &s->lgn));
+  CZ_TRY(cz_filternet_create(s->cfg, s->circuit, seed, s->threads, &s->lgn));
   cz_timer_stop(CZ_T_SETUP_BUILD);
   cz_timer_start(CZ_T_SETUP_OUTPUT);
   CZ_TRY(prepare_output(s, opt));

@@ -42,7 +42,7 @@ struct cz_filternet {
   double *times;       /* [nt] s */
   double *rates;       /* [nlocal nt] */
   cz_fn_train *trains; /* [nlocal] ms */
-  int rank, nranks;
+  int rank, nranks, nthreads;
   char *rates_csv, *rates_h5, *spikes_h5, *spikes_csv;
   bool compress;
 };
@@ -224,7 +224,8 @@ static cz_status create(cz_filternet *f) {
   return time_grid(f);
 }
 
-cz_status cz_filternet_create(const cz_config *cfg, const cz_circuit *c, uint64_t seed, cz_filternet **out) {
+cz_status cz_filternet_create(const cz_config *cfg, const cz_circuit *c, uint64_t seed, int nthreads,
+                              cz_filternet **out) {
   cz_filternet *f = cz_calloc(1, sizeof *f);
   CZ_CHECK(f, CZ_ERR_NOMEM, "out of memory");
   *out = f;
@@ -232,6 +233,7 @@ cz_status cz_filternet_create(const cz_config *cfg, const cz_circuit *c, uint64_
   f->c = c;
   f->rank = cz_comm_rank();
   f->nranks = cz_comm_size();
+  f->nthreads = nthreads > 0 ? nthreads : 1;
   CZ_CHECK(seed < UINT64_C(4294967296), CZ_ERR_ARG, "--seed %llu: numpy's seed is below 2^32", (unsigned long long)seed);
   cz_mt_seed(&f->g, (uint32_t)seed);
   return cz_comm_agree(create(f));
@@ -254,7 +256,7 @@ void cz_filternet_destroy(cz_filternet **pf) {
 static cz_status compute_rates(cz_filternet *f) {
   CZ_NEW(f->rates, f->nlocal * f->nt + 1);
   const cz_fn_grid grid = {f->times, f->nt, f->separable};
-  return cz_fn_rates(&f->movie, f->fc, f->nlocal, &grid, f->rates);
+  return cz_fn_rates(&f->movie, f->fc, f->nlocal, &grid, f->nthreads, f->rates);
 }
 
 /* ------------------------------------------------------------------ spikes */
@@ -282,19 +284,28 @@ static cz_status draw_spikes(cz_filternet *f) {
   double *traces = NULL;
   size_t *slot = NULL;
   cz_status st = share_fallbacks(f, flag, &traces, &slot);
+  uint32_t *seed = cz_calloc(f->nlocal + 1, sizeof *seed);
+  if (st == CZ_OK && !seed) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   size_t c = 0; /* the next local cell */
-  for (size_t i = 0; st == CZ_OK && i < f->ncells; i++) {
+  for (size_t i = 0; st == CZ_OK && i < f->ncells; i++) { /* the global draws, in BMTK's order */
     const bool mine = c < f->nlocal && f->local[c] == i;
-    const uint32_t seed = cz_mt_randint(&f->g, 10000);
+    const uint32_t s = cz_mt_randint(&f->g, 10000);
     if (flag[i]) {
       cz_fn_train scratch = {0};
       st = cz_fn_train_fallback(&f->g, f->times, &traces[slot[i] * f->nt], f->nt, mine ? &f->trains[c] : &scratch);
       cz_fn_train_free(&scratch);
     } else if (mine) {
-      st = cz_fn_train_fast(seed, f->times, &f->rates[c * f->nt], f->nt, &f->trains[c]);
+      seed[c] = s;
     }
     c += mine;
   }
+  int failed = 0; /* each train from its own seed: the threads share the cells */
+#pragma omp parallel for num_threads(f->nthreads) schedule(dynamic) reduction(| : failed)
+  for (size_t k = 0; k < (st == CZ_OK ? f->nlocal : 0); k++)
+    if (!flag[f->local[k]] && cz_fn_train_fast(seed[k], f->times, &f->rates[k * f->nt], f->nt, &f->trains[k]) != CZ_OK)
+      failed |= 1;
+  if (st == CZ_OK && failed) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory for the spike trains");
+  free(seed);
   free(flag);
   free(traces);
   free(slot);

@@ -12,7 +12,8 @@
  * evaluated the separable way; (4) the seeds: every rank runs the global draws of all cells in
  * order, the rate traces of the cells that take BMTK's fallback (first rate <= 0) shared
  * between ranks first, because their draws move the global stream; (5) each rank draws its
- * cells' trains; rank 0 gathers rates and spikes and writes output.rates_csv, rates_h5 and the
+ * cells' trains (the fast path's trains, each from its own seed, on the rank's threads); rank
+ * 0 gathers rates and spikes and writes output.rates_csv, rates_h5 and the
  * spike files (sorted by node id and time). The files do not depend on the number of ranks. */
 #ifndef CZ_FILTERNET_ENGINE_H
 #define CZ_FILTERNET_ENGINE_H
@@ -29,9 +30,10 @@ typedef struct cz_filternet cz_filternet;
 
 extern const cz_engine_kind cz_filternet_engine_kind;
 
-/* The folder's units, this rank's built on the movie; seed seeds numpy's global generator.
- * Collective. */
-cz_status cz_filternet_create(const cz_config *cfg, const cz_circuit *c, uint64_t seed, cz_filternet **out);
+/* The folder's units, this rank's built on the movie and shared among nthreads threads; seed
+ * seeds numpy's global generator. Collective. */
+cz_status cz_filternet_create(const cz_config *cfg, const cz_circuit *c, uint64_t seed, int nthreads,
+                              cz_filternet **out);
 /* Plays the movie, computes rates and spikes. Collective. */
 cz_status cz_filternet_run(cz_filternet *f);
 /* Writes the rate and spike files (rank 0). Collective. */

@@ -3,18 +3,24 @@
 #include <math.h>
 #include <stdlib.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "base/mem.h"
 
 #define SAME_TIME 1e-12 /* s: BMTK's test for a time on a frame */
 
 /* sp[u][k]: every local unit's spatial sum on every frame, the movie played once. */
-static cz_status play(cz_fn_movie *m, const cz_fn_cell *cells, size_t ncells, double **sp) {
+static cz_status play(cz_fn_movie *m, const cz_fn_cell *cells, size_t ncells, int nthreads, double **sp) {
   double *frame = cz_calloc(m->R * m->C, sizeof *frame);
   CZ_CHECK(frame, CZ_ERR_NOMEM, "out of memory");
   cz_status st = CZ_OK;
   for (size_t k = 0; st == CZ_OK && k < m->T; k++) {
     st = cz_fn_movie_frame(m, k, frame);
-    for (size_t c = 0; st == CZ_OK && c < ncells; c++)
+    if (st != CZ_OK) break;
+#pragma omp parallel for num_threads(nthreads) schedule(static)
+    for (size_t c = 0; c < ncells; c++)
       for (size_t u = 0; u < cells[c].nu; u++) {
         const cz_fn_spatial *s = &cells[c].u[u].s;
         double acc = 0;
@@ -54,21 +60,36 @@ static double response_at(const double *y, size_t T, double fr, double tau) {
   return y[k0] * (1.0 - (tau - t0) / (t1 - t0)) + y[k1] * (1.0 - (t1 - tau) / (t1 - t0));
 }
 
-cz_status cz_fn_rates(cz_fn_movie *m, const cz_fn_cell *cells, size_t ncells, const cz_fn_grid *grid, double *rates) {
+/* One cell's rates from its units' spatial sums; ybuf is scratch of 2 T. */
+static void cell_rates(const cz_fn_movie *m, const cz_fn_cell *cell, double *const *sp, const cz_fn_grid *grid,
+                       double *ybuf, double *rates) {
   const size_t T = m->T;
-  double **sp = cz_calloc(2 * ncells + 1, sizeof *sp), *ybuf = cz_calloc(2 * T + 1, sizeof *ybuf);
+  for (size_t u = 0; u < cell->nu; u++) respond(&cell->u[u], sp[u], T, ybuf + u * T);
+  for (size_t n = 0; n < grid->n; n++) {
+    double y[2] = {0, 0};
+    for (size_t u = 0; u < cell->nu; u++)
+      y[u] = grid->on_frames ? ybuf[u * T + n] : response_at(ybuf + u * T, T, m->fr, grid->t[n]);
+    rates[n] = cz_fn_rate(cell, y);
+  }
+}
+
+cz_status cz_fn_rates(cz_fn_movie *m, const cz_fn_cell *cells, size_t ncells, const cz_fn_grid *grid, int nthreads,
+                      double *rates) {
+  const size_t T = m->T;
+  double **sp = cz_calloc(2 * ncells + 1, sizeof *sp), *ybuf = cz_calloc(2 * T * (size_t)nthreads + 1, sizeof *ybuf);
   cz_status st = sp && ybuf ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t i = 0; st == CZ_OK && i < 2 * ncells; i++)
     if (!(sp[i] = cz_calloc(T, sizeof **sp))) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  if (st == CZ_OK) st = play(m, cells, ncells, sp);
-  for (size_t c = 0; st == CZ_OK && c < ncells; c++) {
-    const cz_fn_cell *cell = &cells[c];
-    for (size_t u = 0; u < cell->nu; u++) respond(&cell->u[u], sp[2 * c + u], T, ybuf + u * T);
-    for (size_t n = 0; n < grid->n; n++) {
-      double y[2] = {0, 0};
-      for (size_t u = 0; u < cell->nu; u++)
-        y[u] = grid->on_frames ? ybuf[u * T + n] : response_at(ybuf + u * T, T, m->fr, grid->t[n]);
-      rates[c * grid->n + n] = cz_fn_rate(cell, y);
+  if (st == CZ_OK) st = play(m, cells, ncells, nthreads, sp);
+  if (st == CZ_OK) {
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic)
+    for (size_t c = 0; c < ncells; c++) {
+#ifdef _OPENMP
+      const size_t tid = (size_t)omp_get_thread_num();
+#else
+      const size_t tid = 0;
+#endif
+      cell_rates(m, &cells[c], &sp[2 * c], grid, ybuf + 2 * T * tid, &rates[c * grid->n]);
     }
   }
   for (size_t i = 0; sp && i < 2 * ncells; i++) free(sp[i]);

@@ -24,8 +24,10 @@ typedef struct cz_fn_grid {
   bool on_frames;  /* t are the frames k / fr, k = 0 .. T - 1 */
 } cz_fn_grid;
 
-/* rates[c n + i]: cell c's rate at time i of the grid, for cells[0, ncells) on movie m.
- * Local. */
-cz_status cz_fn_rates(cz_fn_movie *m, const cz_fn_cell *cells, size_t ncells, const cz_fn_grid *grid, double *rates);
+/* rates[c n + i]: cell c's rate at time i of the grid, for cells[0, ncells) on movie m, the
+ * cells shared among nthreads threads (each cell's sums taken in one fixed order, so the rates
+ * do not depend on the threads). Local. */
+cz_status cz_fn_rates(cz_fn_movie *m, const cz_fn_cell *cells, size_t ncells, const cz_fn_grid *grid, int nthreads,
+                      double *rates);
 
 #endif

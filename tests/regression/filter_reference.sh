@@ -11,8 +11,8 @@
 #     spikes and rates within 1e-10 Hz of each other;
 #   the workflow of the guide: filter_graitings' spikes drive point_450cells' external
 #     population unchanged, and change its spikes;
-#   with MPIEXEC: filter_graitings and filter_movie_synth on 2 and 3 ranks, and on 2 ranks of 2
-#     threads, give the same bytes.
+#   with MPIEXEC: filter_graitings and filter_movie_synth on 2 and 3 ranks, and on 1 and 2 ranks
+#     of 2 threads, give the same bytes.
 #   filter_reference.sh CADENZA SYNTH_MOVIE [MPIEXEC]
 set -u
 cadenza=$1 synth=$2 mpiexec=${3:-}
@@ -76,7 +76,7 @@ if "$cadenza" compare "$tmp/p450/spikes.h5" "$tmp/p450_lgn/spikes.h5" -q > /dev/
 fi
 
 if [ -n "$mpiexec" ]; then
-  for n in 2 3 "2 --threads 2"; do
+  for n in 2 3 "2 --threads 2" "1 --threads 2"; do
     for c in "$ex/filter_graitings/config.simulation.json:fg" "$tmp/synth_simulation.json:synth_simulation"; do
       cfg=${c%:*} ref=${c##*:}
       (cd "$(dirname "$cfg")" && "$mpiexec" --oversubscribe -np "${n%% *}" "$cadenza" run "$cfg" -o "$tmp/${ref}_${n// /}" ${n#"${n%% *}"} \
@@ -86,6 +86,6 @@ if [ -n "$mpiexec" ]; then
       done
     done
   done
-  echo "2 and 3 ranks, and 2 ranks of 2 threads: the same bytes"
+  echo "2 and 3 ranks, 1 and 2 ranks of 2 threads: the same bytes"
 fi
 echo "FilterNet: filter_graitings' spikes are BMTK's; preset, looming and the synthetic movie give BMTK's counts"

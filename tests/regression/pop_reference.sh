@@ -6,7 +6,7 @@
 #   pop_2pops with update_method approx in both population files: exit 2 naming the lost mass
 #     (DiPDE raises there too), no rates file left;
 #   pop_7pops_converted: check clean; 5 recorded populations x 751 lines;
-#   with MPIEXEC: pop_2pops and pop_7pops_converted on 2 and 3 ranks, and on 2 ranks of 2
+#   with MPIEXEC: pop_2pops and pop_7pops_converted on 2 and 3 ranks, and on 1 and 2 ranks of 2
 #     threads, give the same bytes.
 #   pop_reference.sh CADENZA [MPIEXEC]
 set -u
@@ -51,7 +51,7 @@ blocks=$(awk '{print $1}' "$tmp/p7/spike_rates.csv" | uniq -c | awk '{print $1}'
   { echo "pop_7pops_converted: $(wc -l < "$tmp/p7/spike_rates.csv") lines in blocks of $blocks"; exit 1; }
 
 if [ -n "$mpiexec" ]; then
-  for n in 2 3 "2 --threads 2"; do
+  for n in 2 3 "2 --threads 2" "1 --threads 2"; do
     for c in "$it/config.json:it" "$ex/pop_7pops_converted/config.json:p7"; do
       cfg=${c%:*} ref=${c##*:}
       (cd "$(dirname "$cfg")" && "$mpiexec" --oversubscribe -np "${n%% *}" "$cadenza" run "$cfg" -o "$tmp/${ref}_${n// /}" ${n#"${n%% *}"} \
@@ -59,6 +59,6 @@ if [ -n "$mpiexec" ]; then
       cmp "$tmp/$ref/spike_rates.csv" "$tmp/${ref}_${n// /}/spike_rates.csv" || { echo "$ref on $n ranks differs"; exit 1; }
     done
   done
-  echo "2 and 3 ranks, and 2 ranks of 2 threads: the same bytes"
+  echo "2 and 3 ranks, 1 and 2 ranks of 2 threads: the same bytes"
 fi
 echo "PopNet: pop_2pops within 1e-9 Hz of DiPDE's, approx refused as DiPDE refuses, pop_7pops_converted runs"

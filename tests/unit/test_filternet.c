@@ -248,7 +248,7 @@ static void test_gray_screen_rates(void **state) {
   double t[50], rates[100];
   for (int k = 0; k < 50; k++) t[k] = k / 1000.0;
   const cz_fn_grid grid = {t, 50, true};
-  assert_int_equal(cz_fn_rates(&m, cells, 2, &grid, rates), CZ_OK);
+  assert_int_equal(cz_fn_rates(&m, cells, 2, &grid, 2, rates), CZ_OK);
   for (int k = 0; k < 50; k++) assert_true(rates[k] == 2.6 && rates[50 + k] == 0.0);
   assert_false(cz_fn_needs_fallback(t, rates, 50));
   assert_true(cz_fn_needs_fallback(t, rates + 50, 50));

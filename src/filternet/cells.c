@@ -241,7 +241,7 @@ static void jitter(cz_mt19937 *g, double lo, double hi, double *v, size_t n) {
 
 static cz_status jitter_bounds(const node_ref *n, bool *on, double *lo, double *hi) {
   const bool hl = cz_circuit_node_has_attr(n->np, n->row, "jitter_lower"), hu = cz_circuit_node_has_attr(n->np, n->row, "jitter_upper");
-  CZ_CHECK(hl == hu, CZ_ERR_CONFIG, "%s: population %s has %s without %s", n->np->file, n->np->name,
+  CZ_CHECK(hl == hu, CZ_ERR_CONFIG, "%s: %s has %s without %s", n->np->file, n->where,
            hl ? "jitter_lower" : "jitter_upper", hl ? "jitter_upper" : "jitter_lower");
   *on = hl;
   if (hl && !(col_num(n, "jitter_lower", lo) && col_num(n, "jitter_upper", hi)))

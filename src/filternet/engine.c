@@ -119,6 +119,15 @@ static cz_status filternet_check_config(const cz_config *cfg) {
   CZ_TRY(eval_options(cfg, b, &f));
   CZ_CHECK(cfg->tstop > 0 && isfinite(cfg->tstop), CZ_ERR_CONFIG, "config: run.tstop: must be a positive number of ms in %s",
            cfg->run_file ? cfg->run_file : cfg->path);
+  const cJSON *cond = cfg->conditions.json;
+  const bool lo = cJSON_GetObjectItemCaseSensitive(cond, "jitter_lower") != NULL,
+             hi = cJSON_GetObjectItemCaseSensitive(cond, "jitter_upper") != NULL;
+  CZ_CHECK(lo == hi, CZ_ERR_CONFIG, "%s: conditions.%s needs conditions.%s (BMTK reads both or neither)",
+           cfg->conditions.file ? cfg->conditions.file : cfg->path, lo ? "jitter_lower" : "jitter_upper",
+           lo ? "jitter_upper" : "jitter_lower");
+  if (lo)
+    cz_log_info("conditions.jitter_lower and jitter_upper have no effect, as in BMTK 1.0.8: jitter comes from node "
+                "columns");
   for (size_t i = 0; i < cfg->nreports; i++)
     if (cfg->reports[i].enabled)
       cz_log_warn("%s: reports.%s: FilterNet writes rates and spikes only; the report is ignored, as BMTK ignores it",

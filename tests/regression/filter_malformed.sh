@@ -40,6 +40,7 @@ make_case() { # DIR
   cat > "$d/config.json" <<JSON
 {
   "run": {"tstop": 100.0, "dt": 0.1},
+  ${extra_conditions:-}
   "target_simulator": "LGNModel",
   "inputs": {$inputs},
   "output": {"output_dir": "$d/out", "rates_csv": "rates.csv", "spikes_file": "spikes.h5"},
@@ -91,6 +92,11 @@ defaults; inputs='"g": {'"$grating"', "evaluation_options": {"separable": true, 
 refused separable_with_t_min "inputs.g.evaluation_options" "t_min"
 defaults; inputs='"g": {'"$grating"', "evaluation_options": {"downsample": 0}}'
 refused downsample_zero "inputs.g.evaluation_options.downsample"
+
+# ---- conditions
+defaults; extra_conditions='"conditions": {"jitter_lower": 0.9},'
+refused jitter_lower_alone "conditions.jitter_lower needs conditions.jitter_upper"
+extra_conditions=''
 
 # ---- the units
 defaults; t100='tOFF_TF15_missing.json  lgnmodel:tOFF_TF15'

@@ -46,7 +46,8 @@ cz_status cz_cfg_resolve_paths(cJSON *root, const char *dir) {
   static const char *const node_keys[] = {"nodes_file", "node_types_file", NULL};
   static const char *const edge_keys[] = {"edges_file", "edge_types_file", NULL};
   static const char *const gap_keys[] = {"gap_juncs_file", NULL};
-  static const char *const input_keys[] = {"input_file", "file", "data_file", NULL};
+  static const char *const input_keys[] = {"input_file",     "file",           "data_file", "comsol_file",
+                                            "positions_file", "mesh_files_dir", "waveform",  NULL};
 
   cJSON *components = cJSON_GetObjectItemCaseSensitive(root, "components");
   if (cJSON_IsObject(components)) {

@@ -369,10 +369,12 @@ static const char *const BMTK_REPORT_MODULES[] = {
     "netcon_report",   "syn_report",        "syn_weight",    "extracellular",   "ecp",
     "clamp_report",    "save_synapses",     NULL};
 
-/* A spikes input names its file. Which modules an engine runs is the engine's to say. */
+/* A spikes input names its file, unless it is a function's (which every engine refuses with its
+ * own message). Which modules an engine runs is the engine's to say. */
 static cz_status check_input(const cz_cfg_obj *b, const cz_cfg_block *blk) {
   if (!blk->enabled) return CZ_OK;
-  if (blk->input_type && strcmp(blk->input_type, "spikes") == 0) {
+  const bool function = blk->module && strcmp(blk->module, "function") == 0;
+  if (blk->input_type && strcmp(blk->input_type, "spikes") == 0 && !function) {
     const char *file;
     CZ_TRY(cz_cfg_string(b, "input_file", true, &file));
   }

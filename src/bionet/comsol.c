@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/interp.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -208,32 +209,37 @@ static cz_status check_values(const cz_bio_comsol *f, uint32_t k, const cz_node_
   return CZ_OK;
 }
 
+/* One thread binding one cell. */
+typedef struct bind_ctx {
+  cz_bio_comsol *f;
+  thread_map *m;
+  const cz_node_pop *np;
+  size_t row;
+} bind_ctx;
+
+/* Segment centre p, cable node cnode, takes the potential of the export's nearest node. */
+static cz_status map_segment(void *ctx, const double p[3], uint32_t cnode) {
+  const bind_ctx *b = ctx;
+  cz_bio_comsol *f = b->f;
+  thread_map *m = b->m;
+  const uint32_t k = (uint32_t)cz_kdtree_nearest(&f->tree, p);
+  const bool fresh = !m->slot_of[k];
+  uint32_t slot = 0;
+  CZ_TRY(slot_of(m, k, &slot));
+  if (fresh) CZ_TRY(check_values(f, k, b->np, b->row));
+  CZ_RESERVE(m->cnode, m->cap_cnode, m->n + 1);
+  CZ_RESERVE(m->slot, m->cap_slot, m->n + 1);
+  m->cnode[m->n] = cnode;
+  m->slot[m->n++] = slot;
+  f->outside += outside(f, p);
+  f->segments++;
+  return CZ_OK;
+}
+
 cz_status cz_bio_comsol_bind(cz_bio_comsol *f, const cz_node_pop *np, size_t row, int tid, cz_bio_thread *th,
                              size_t cell) {
-  CZ_CHECK(th->cells.shape, CZ_ERR_INTERNAL, "cell %zu was built without its shape", cell);
-  const cz_seg_shape *sh = &th->cells.shape[cell];
-  const cz_cell_nodes *map = &th->cells.map[cell];
-  thread_map *m = &f->th[tid];
-  cz_cell_frame fr;
-  cz_cell_frame_of(np, row, sh->soma_centre, &fr);
-  size_t i = 0;
-  for (size_t s = 0; s < map->nsec; s++)
-    for (uint32_t q = 0; q < map->nseg[s]; q++, i++) {
-      double p[3];
-      cz_cell_frame_place(&fr, &sh->pc[3 * i], p);
-      const uint32_t k = (uint32_t)cz_kdtree_nearest(&f->tree, p);
-      const bool fresh = !m->slot_of[k];
-      uint32_t slot = 0;
-      CZ_TRY(slot_of(m, k, &slot));
-      if (fresh) CZ_TRY(check_values(f, k, np, row));
-      CZ_RESERVE(m->cnode, m->cap_cnode, m->n + 1);
-      CZ_RESERVE(m->slot, m->cap_slot, m->n + 1);
-      m->cnode[m->n] = (uint32_t)(map->centre0[s] + q);
-      m->slot[m->n++] = slot;
-      f->outside += outside(f, p);
-      f->segments++;
-    }
-  return CZ_OK;
+  bind_ctx b = {f, &f->th[tid], np, row};
+  return cz_cell_frame_each_centre(np, row, &th->cells, cell, map_segment, &b);
 }
 
 cz_status cz_bio_comsol_ready(cz_bio_comsol *f, int tid, cz_bio_thread *th) {
@@ -253,30 +259,6 @@ cz_status cz_bio_comsol_ready(cz_bio_comsol *f, int tid, cz_bio_thread *th) {
 
 /* ------------------------------------------------------------------ the steps */
 
-/* Where x falls among xs[0..n) as numpy's interp finds it: lo = hi = 0 before the first,
- * lo = hi = n - 1 from the last on, else xs[lo] <= x < xs[hi = lo + 1]. */
-typedef struct bracket {
-  size_t lo, hi;
-} bracket;
-
-static bracket find_bracket(double x, const double *xs, size_t n) {
-  if (!(x >= xs[0])) return (bracket){0, 0};
-  if (x >= xs[n - 1]) return (bracket){n - 1, n - 1};
-  size_t lo = 0, hi = n - 1;
-  while (hi - lo > 1) {
-    const size_t mid = lo + (hi - lo) / 2;
-    if (xs[mid] <= x) lo = mid;
-    else hi = mid;
-  }
-  return (bracket){lo, hi};
-}
-
-/* numpy's interp on the bracket: slope (y_hi - y_lo) / (x_hi - x_lo) times (x - x_lo), plus y_lo. */
-static double interp_at(bracket b, double x, const double *xs, const double *ys) {
-  if (b.lo == b.hi) return ys[b.lo];
-  return (ys[b.hi] - ys[b.lo]) / (xs[b.hi] - xs[b.lo]) * (x - xs[b.lo]) + ys[b.lo];
-}
-
 void cz_bio_comsol_apply(cz_bio_comsol *f, int tid, cz_bio_thread *th, int64_t u) {
   if (u < 1) return; /* step 0 runs before BMTK's first call */
   thread_map *m = &f->th[tid];
@@ -284,12 +266,12 @@ void cz_bio_comsol_apply(cz_bio_comsol *f, int tid, cz_bio_thread *th, int64_t u
   const size_t ncol = f->mesh.ncol;
   if (f->wt) {
     const double x = (double)(k + 1);
-    const double s = interp_at(find_bracket(x, f->wt, f->nw), x, f->wt, f->wa) * f->amplitude;
+    const double s = cz_interp(x, f->wt, f->wa, f->nw) * f->amplitude;
     for (size_t q = 0; q < m->nused; q++) m->cur[q] = m->val[q] * s;
   } else { /* numpy's arange(t0, ..., dt): t0 + j ((t0 + dt) - t0) */
     const double *ts = f->mesh.t_ms, t0 = ts[0], tau = t0 + (double)(k + 1) * ((t0 + f->dt) - t0);
-    const bracket b = find_bracket(tau, ts, ncol);
-    for (size_t q = 0; q < m->nused; q++) m->cur[q] = interp_at(b, tau, ts, &m->val[q * ncol]) * f->amplitude;
+    const cz_bracket b = cz_interp_bracket(tau, ts, ncol);
+    for (size_t q = 0; q < m->nused; q++) m->cur[q] = cz_interp_at(b, tau, ts, &m->val[q * ncol]) * f->amplitude;
   }
   double *vext = th->cells.cable.vext;
   for (size_t i = 0; i < m->n; i++) vext[m->cnode[i]] = m->cur[m->slot[i]];

@@ -20,6 +20,7 @@
 #include "bionet/reports.h"
 #include "bionet/run_config.h"
 #include "bionet/step.h"
+#include "bionet/xstim.h"
 #include "comm/comm.h"
 
 /* Time in tics of a nanosecond: every dt of a BioNet config is a whole number of them. */
@@ -49,6 +50,7 @@ struct cz_bionet_engine {
   cz_bio_ecp *ecp;
   cz_bio_clamp_reports *clamps;
   cz_bio_comsol *comsol;   /* the imposed extracellular field, or NULL */
+  cz_bio_xstim *xstim;     /* the stimulating electrodes, or NULL */
   cz_bio_replays replays;
   int *input_of_pop;          /* [c->nedges] while connecting: network, a replay's input, or unused */
   cz_bio_replay **replay_of_pop;
@@ -94,6 +96,7 @@ static cz_status bio_update(void *impl, int tid, int64_t t0, int64_t t1, cz_spik
   for (int64_t u = t0; u < t1; u++) {
     x.u = u;
     if (e->comsol) cz_bio_comsol_apply(e->comsol, tid, &sh->th, u);
+    if (e->xstim) cz_bio_xstim_apply(e->xstim, tid, &sh->th, u);
     CZ_TRY(cz_bio_thread_step(&sh->th, emit_spike, &x));
     cz_bio_reports_sample(e->reports, tid, u);
     if (e->ecp) cz_bio_ecp_sample(e->ecp, tid, u);
@@ -233,8 +236,8 @@ static cz_status build_cells(cz_bionet_engine *e, const cz_bio_run_config *rc) {
   const cz_mech_env env = {.dt = e->cfg->dt, .celsius = rc->celsius, .units = rc->units};
   for (int t = 0; t < e->nthreads; t++) {
     CZ_TRY(cz_bio_thread_begin(&e->sh[t].th, &env, rc->spike_threshold));
-    /* the ECP and the comsol field need where the segments lie */
-    e->sh[t].th.cells.keep_shapes = cz_bio_ecp_any(e->ecp) || e->comsol;
+    /* the ECP and the extracellular stimuli need where the segments lie */
+    e->sh[t].th.cells.keep_shapes = cz_bio_ecp_any(e->ecp) || e->comsol || e->xstim;
     e->sh[t].th.cells.keep_seg_tables = true;               /* random synapse placement needs them */
   }
   cz_bio_recipes cache = {0};
@@ -301,6 +304,7 @@ static cz_status create_outputs(cz_bionet_engine *e) {
   if (st == CZ_OK) st = cz_bio_ecp_create(e->cfg, e->c, e->gm.pop_offset, is_cell, e->nthreads, &e->ecp);
   if (st == CZ_OK) st = cz_bio_clamp_reports_create(e->cfg, e->nthreads, &e->clamps);
   if (st == CZ_OK) st = cz_bio_comsol_create(e->cfg, e->nthreads, &e->comsol);
+  if (st == CZ_OK) st = cz_bio_xstim_create(e->cfg, e->cfg->dt, e->nthreads, &e->xstim);
   free(is_cell);
   return st;
 }
@@ -329,8 +333,11 @@ static cz_status bind_outputs(cz_bionet_engine *e) {
       if (ecp) CZ_TRY(cz_bio_ecp_bind(e->ecp, e->c, sh->cell_pop[k], sh->cell_row[k], gid, t, &sh->th, k));
       if (e->comsol)
         CZ_TRY(cz_bio_comsol_bind(e->comsol, &e->c->nodes[sh->cell_pop[k]], sh->cell_row[k], t, &sh->th, k));
+      if (e->xstim)
+        CZ_TRY(cz_bio_xstim_bind(e->xstim, &e->c->nodes[sh->cell_pop[k]], sh->cell_row[k], t, &sh->th, k));
     }
     if (e->comsol) CZ_TRY(cz_bio_comsol_ready(e->comsol, t, &sh->th));
+    if (e->xstim) CZ_TRY(cz_bio_xstim_ready(e->xstim, t, &sh->th));
     cz_bio_cells_drop_shapes(&sh->th.cells);
     CZ_TRY(cz_bio_clamp_reports_bind(e->clamps, t, &sh->th));
   }
@@ -432,6 +439,7 @@ void cz_bionet_engine_destroy(cz_bionet_engine **pe) {
   cz_bio_reports_close(&e->reports, false);
   cz_bio_ecp_close(&e->ecp, false);
   cz_bio_comsol_free(&e->comsol);
+  cz_bio_xstim_free(&e->xstim);
   cz_bio_clamp_reports_close(&e->clamps, false);
   for (int t = 0; e->sh && t < e->nthreads; t++) {
     share *sh = &e->sh[t];

@@ -11,6 +11,7 @@
 #include "bionet/ecp.h"
 #include "bionet/reports.h"
 #include "bionet/save_synapses.h"
+#include "bionet/xstim.h"
 #include "core/spikes.h"
 
 static const char *const SPIKE_MODULES[] = {"sonata", "h5", "hdf5", "csv", "nwb", NULL};
@@ -33,12 +34,21 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b) {
       (!b->input_type || strcmp(type, "current_clamp") == 0 || strcmp(type, "csv") == 0 || strcmp(type, "file") == 0))
     return CZ_OK; /* bionet/build.h, bionet/iclamp_file.h */
   if (strcmp(type, "syn_activity") == 0 && strcmp(b->module, "syn_activity") == 0) return CZ_OK; /* bionet/syn_activity.h */
+  if (strcmp(type, "syn_activity") == 0 && (strcmp(b->module, "function") == 0 || strcmp(b->module, "list") == 0))
+    return CZ_ERROR(CZ_ERR_CONFIG,
+                    "%s: inputs.%s: module \"%s\" runs a Python function, which Cadenza cannot run; give the times as "
+                    "\"timestamps\" with \"module\": \"syn_activity\"", file, b->name, b->module);
+  if (strcmp(b->module, "function") == 0)
+    return CZ_ERROR(CZ_ERR_CONFIG,
+                    "%s: inputs.%s: module \"function\" runs a Python function, which Cadenza cannot run; write the "
+                    "spike trains to a SONATA spikes file and use \"module\": \"sonata\"", file, b->name);
   if (strcmp(b->module, "SEClamp") == 0) return CZ_OK; /* bionet/build.h */
   if (strcmp(b->module, "replay") == 0) return CZ_OK;  /* bionet/replay.h: any input_type, as BMTK */
   if (strcmp(b->module, "comsol") == 0) return CZ_OK;  /* bionet/comsol.h: any input_type, as BMTK */
+  if (strcmp(b->module, "xstim") == 0) return CZ_OK;   /* bionet/xstim.h: any input_type, as BMTK */
   return CZ_ERROR(CZ_ERR_CONFIG,
                   "%s: inputs.%s: input_type \"%s\" with module \"%s\" is not an input Cadenza's detailed-cell engine "
-                  "runs yet (spikes from sonata, h5, csv or nwb files; IClamp, SEClamp, replay, syn_activity, comsol); delete the block or set "
+                  "runs yet (spikes from sonata, h5, csv or nwb files; IClamp, SEClamp, replay, syn_activity, comsol, xstim); delete the block or set "
                   "\"enabled\": false to run without it",
                   file, b->name, type, b->module);
 }
@@ -70,5 +80,6 @@ cz_status cz_bionet_check_config(const cz_config *cfg) {
   CZ_TRY(cz_bio_clamp_reports_check(cfg));
   CZ_TRY(cz_bio_save_synapses_check(cfg));
   CZ_TRY(cz_bio_comsol_check(cfg));
+  CZ_TRY(cz_bio_xstim_check(cfg));
   return cz_bio_ecp_check(cfg);
 }

@@ -178,8 +178,10 @@ refused iclamp_csv_uneven "uneven.csv: line 4" "not evenly spaced"
 printf 'time amps\n0 0\n100 0.2\n' > "$tmp/no_timestamps.csv"
 defaults; inputs='"ic": {"input_type": "csv", "module": "IClamp", "node_set": "biocell", "file": "'"$tmp"'/no_timestamps.csv"}'
 refused iclamp_csv_column "no_timestamps.csv: no column timestamps"
-defaults; inputs='"x": {"input_type": "voltage_clamp", "module": "xstim", "node_set": "biocell"}'
-refused input_module_not_run 'module "xstim"'
+defaults; inputs='"x": {"input_type": "movie", "module": "movie", "node_set": "biocell"}'
+refused input_module_not_run 'module "movie"'
+defaults; inputs='"x": {"input_type": "syn_activity", "module": "list", "node_set": "biocell"}'
+refused syn_activity_list 'inputs.x: module "list" runs a Python function' '"timestamps"'
 # comsol: a small export around the cell and a waveform; each case breaks one thing
 comsol_file() { # NAME HEADER_FIELD VALUE: eight metadata lines, a header, 27 nodes 500 µm apart
   { for k in 1 2 3 4 5 6 7 8; do echo "% meta $k"; done
@@ -220,6 +222,38 @@ inputs="$inputs"', "c2": {"input_type": "extracellular", "module": "comsol", "co
 refused comsol_two_blocks "inputs.c and inputs.c2"
 defaults; comsol '"comsol_file": "'"$tmp"'/field_nan.txt", "waveform": "'"$tmp"'/wave.csv"'
 refused comsol_nan_potential "field_nan.txt" "node 0 of biocell" "NaN"
+# xstim: one point electrode 2 mm above the cell, a dc pulse; each case breaks one thing
+printf 'pos_x pos_y pos_z rotation_x rotation_y rotation_z\n0 0 2000 0 0 0\n' > "$tmp/far.csv"
+printf 'pos_x pos_y pos_z rotation_x rotation_y rotation_z\n0 0 0 0 0 0\n' > "$tmp/on_soma.csv"
+printf 'pos_x pos_z rotation_x rotation_y rotation_z\n0 2000 0 0 0\n' > "$tmp/no_pos_y.csv"
+printf 'pos_x pos_y pos_z rotation_x rotation_y rotation_z electrode_mesh_file\n0 0 2000 0 0 0 absent.txt\n' > "$tmp/no_mesh.csv"
+xstim() { # KEYS: the xstim block's keys besides input_type and module
+  inputs='"x": {"input_type": "extracellular", "module": "xstim", '"$1"'}'
+}
+dc='{"shape": "dc", "amp": 0.1, "del": 10, "dur": 20}'
+defaults; xstim '"positions_file": "'"$tmp"'/far.csv", "waveform": '"$dc"
+make_case "$tmp/xstim_good"
+"$cadenza" run "$tmp/xstim_good/config.json" --no-progress -q > "$tmp/xstim_good/run.txt" 2>&1 ||
+  { echo "FAIL: the xstim folder does not run: $(cat "$tmp/xstim_good/run.txt")"; fails=$((fails + 1)); }
+defaults; xstim '"waveform": '"$dc"
+refused xstim_no_positions '"inputs.x.positions_file"'
+defaults; xstim '"positions_file": "'"$tmp"'/on_soma.csv", "waveform": '"$dc"
+refused xstim_too_close "inputs.x: node 0 of biocell" "the electrode is too close"
+defaults; xstim '"positions_file": "'"$tmp"'/no_pos_y.csv", "waveform": '"$dc"
+refused xstim_positions_column "no_pos_y.csv: no column pos_y"
+defaults; xstim '"positions_file": "'"$tmp"'/no_mesh.csv", "waveform": '"$dc"
+refused xstim_mesh_missing "no_mesh.csv: line 2: electrode_mesh_file" "absent.txt"
+defaults; xstim '"positions_file": "'"$tmp"'/far.csv", "waveform": {"shape": "ramp", "amp": 1, "del": 0, "dur": 1}'
+refused xstim_unknown_shape "inputs.x: waveform.shape \"ramp\""
+defaults; xstim '"positions_file": "'"$tmp"'/far.csv", "waveform": {"shape": "sin", "amp": 1, "del": 0, "dur": 1}'
+refused xstim_sin_without_freq "inputs.x" 'missing key "freq"'
+defaults; xstim '"positions_file": "'"$tmp"'/far.csv", "waveform": "'"$tmp"'/wave.txt"'
+refused xstim_waveform_file_kind "inputs.x.waveform" "neither a .json waveform nor a .csv table"
+defaults; xstim '"positions_file": "'"$tmp"'/far.csv", "waveform": '"$dc"', "set_nrn_mechanisms": false'
+refused xstim_without_mechanisms "inputs.x.set_nrn_mechanisms"
+defaults; xstim '"positions_file": "'"$tmp"'/far.csv", "waveform": '"$dc"
+inputs="$inputs"', "c": {"input_type": "extracellular", "module": "comsol", "comsol_file": "'"$tmp"'/field.txt", "waveform": "'"$tmp"'/wave.csv"}'
+refused xstim_beside_comsol "inputs.x (xstim) and inputs.c (comsol)"
 
 # ---- reports
 defaults; reports='"r": {"cells": [0], "variable_name": "voltage", "module": "membrane_report", "sections": "soma"}'

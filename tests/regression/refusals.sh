@@ -78,10 +78,14 @@ write_config() {  # FILE NETWORK_CONFIG EXTRA_TOP_LEVEL_JSON INPUTS_JSON REPORTS
 JSON
 }
 # a silent config over detailed cells is a BioNet folder, which needs the conditions BMTK needs
-write_config "$tmp/bio_xstim.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" \
-  '"stim": {"input_type": "extracellular", "module": "xstim", "positions_file": "electrode.csv"}' ""
-expect_refused bio_xstim "$tmp/bio_xstim.json" \
-  "$tmp/bio_xstim.json: inputs.stim: input_type \"extracellular\" with module \"xstim\" is not an input"
+write_config "$tmp/bio_function.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" \
+  '"stim": {"input_type": "spikes", "module": "function", "node_set": "all"}' ""
+expect_refused bio_function "$tmp/bio_function.json" \
+  "$tmp/bio_function.json: inputs.stim: module \"function\" runs a Python function, which Cadenza cannot run"
+write_config "$tmp/bio_movie.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" \
+  '"stim": {"input_type": "movie", "module": "movie", "data_file": "m.npy"}' ""
+expect_refused bio_movie "$tmp/bio_movie.json" \
+  "$tmp/bio_movie.json: inputs.stim: input_type \"movie\" with module \"movie\" is not an input"
 write_config "$tmp/bio_silent.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" "" "" ""
 expect_refused bio_by_nodes "$tmp/bio_silent.json" "missing key \"conditions.celsius\" in $tmp/bio_silent.json"
 write_config "$tmp/bio_as_nest.json" "$data/sonata/examples/5_cells_iclamp/circuit_config.json" '"target_simulator": "NEST",' "" ""

@@ -31,6 +31,10 @@
  *     element_pos and time (to 1e-9); the RMS difference of every column is at most RMS_TOL and
  *     every sample is within MAX_TOL (default: no bound) of EXPECTED's (absolute, in the
  *     report's units). Prints the largest difference and the largest column RMS per population.
+ *   report_check onset BASE ACTUAL ROW MIN_DIFF
+ *     ACTUAL is BASE plus a stimulus that starts acting in row ROW: every population has the
+ *     same shape in both, rows before ROW are identical bit for bit, row ROW differs in some
+ *     column, and some sample from ROW on differs by more than MIN_DIFF.
  *   report_check ecp EXPECTED ACTUAL ROWS REL
  *     the ECP files (/ecp/data, /ecp/time, /ecp/channel_id): ACTUAL has EXPECTED's channels and
  *     channel ids, data in mV, and over the first ROWS rows every channel's RMS difference is at
@@ -409,6 +413,45 @@ static int match(const char *expected, const char *actual, double rms_tol, doubl
   return bad;
 }
 
+/* ---- onset -------------------------------------------------------------------------------- */
+
+static int onset_pop(cz_h5file *fb, cz_h5file *fa, const char *pop, size_t row, double min_diff) {
+  trace_file b = {0}, a = {0};
+  int bad = read_pop(fb, pop, &b) || read_pop(fa, pop, &a);
+  if (!bad && (a.rows != b.rows || a.cols != b.cols || row >= a.rows))
+    bad = fail("%s: %s has another shape than the base run, or too few rows", cz_h5_path(fa), pop);
+  size_t first = a.rows;
+  double worst = 0;
+  for (size_t i = 0; !bad && i < a.rows * a.cols; i++) {
+    const double d = fabs(a.data[i] - b.data[i]);
+    if (a.data[i] != b.data[i] && i / a.cols < first) first = i / a.cols;
+    if (i / a.cols >= row && d > worst) worst = d;
+  }
+  if (!bad) {
+    printf("report_check: %s: %s: first differing row %zu, largest difference from row %zu on %.3g\n", cz_h5_path(fa),
+           pop, first, row, worst);
+    if (first != row) bad = fail("%s: %s does not start to differ in the expected row", cz_h5_path(fa), pop);
+    else if (!(worst > min_diff)) bad = fail("%s: %s differs too little from the base run", cz_h5_path(fa), pop);
+  }
+  trace_free(&b);
+  trace_free(&a);
+  return bad;
+}
+
+static int onset(const char *base, const char *actual, size_t row, double min_diff) {
+  cz_h5file *fb = NULL, *fa = NULL;
+  if (check_h5(cz_h5_open_read(base, &fb)) || check_h5(cz_h5_open_read(actual, &fa))) return 1;
+  char **pops = NULL;
+  size_t npops = 0;
+  int bad = check_h5(cz_h5_list(fb, "/report", &pops, &npops));
+  for (size_t i = 0; !bad && i < npops; i++) bad = onset_pop(fb, fa, pops[i], row, min_diff);
+  if (!bad && npops == 0) bad = fail("%s: no population in %s", base, "/report");
+  cz_h5_free_names(pops, npops);
+  cz_h5_close(&fb);
+  cz_h5_close(&fa);
+  return bad;
+}
+
 /* ---- ecp ---------------------------------------------------------------------------------- */
 
 static int ecp(const char *expected, const char *actual, size_t rows, double rel) {
@@ -612,6 +655,8 @@ int main(int argc, char **argv) {
     return step_column(argv[2], (size_t)strtoull(argv[3], NULL, 10), (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if (argc == 6 && strcmp(argv[1], "matrix") == 0)
     return matrix(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
+  if (argc == 6 && strcmp(argv[1], "onset") == 0)
+    return onset(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if (argc == 6 && strcmp(argv[1], "ecp") == 0) return ecp(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if ((argc == 5 || argc == 6) && strcmp(argv[1], "match") == 0)
     return match(argv[2], argv[3], atof(argv[4]), argc == 6 ? atof(argv[5]) : INFINITY);

@@ -270,7 +270,7 @@ static cz_status iclamp_block(cz_bio_thread *th, const cz_config *cfg, const cz_
                               const size_t *cell_pop, const size_t *cell_row, size_t *base) {
   double amp[MAX_STEPS], del[MAX_STEPS], dur[MAX_STEPS];
   size_t na = 0, nd = 0, nu = 0;
-  const bool from_file = b->input_type && (strcmp(b->input_type, "csv") == 0 || strcmp(b->input_type, "file") == 0);
+  const bool from_file = cz_bio_played_is_file(b);
   cz_bio_played played = {0};
   if (from_file) {
     CZ_TRY(cz_bio_played_read(cfg, b, &played));
@@ -418,12 +418,11 @@ cz_status cz_bio_add_iclamps(cz_bio_thread *th, const cz_config *cfg, const cz_c
   for (size_t i = 0; i < cfg->ninputs; i++) {
     const cz_cfg_block *b = &cfg->inputs[i];
     if (!b->enabled || !b->module || strcmp(b->module, "IClamp") != 0) continue;
-    CZ_CHECK(!b->input_type || strcmp(b->input_type, "current_clamp") == 0 || strcmp(b->input_type, "csv") == 0 ||
-                 strcmp(b->input_type, "file") == 0,
+    CZ_CHECK(!b->input_type || strcmp(b->input_type, "current_clamp") == 0 || cz_bio_played_is_file(b),
              CZ_ERR_CONFIG,
-             "config: inputs.%s: IClamp input_type \"%s\" is not one Cadenza runs yet (current_clamp, csv, file) in %s",
-             b->name, b->input_type, b->file);
-    const bool table = b->input_type && (strcmp(b->input_type, "csv") == 0 || strcmp(b->input_type, "file") == 0);
+             "config: inputs.%s: IClamp input_type \"%s\" is not one BMTK has (current_clamp, csv, file, nwb, "
+             "allen) in %s", b->name, b->input_type, b->file);
+    const bool table = cz_bio_played_is_file(b);
     CZ_TRY(iclamp_block(th, cfg, c, b, cell_pop, cell_row, table ? &played_base : &steps_base));
   }
   return CZ_OK;

@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "core/stimulus/current_clamp.h"
 #include "io/csv.h"
 
 static const char *text_key(const cz_cfg_block *b, const char *key, const char *dflt) {
@@ -80,9 +81,30 @@ static cz_status start_at_zero(const cz_cfg_block *b, const double *t, const dou
   return CZ_OK;
 }
 
+/* An Allen sweep as BMTK's BioNet plays it: every idt ms from 0, whatever "delay" says; the
+ * clamp on from "delay" for n idt 1000 ms (BMTK scales the length as if idt were in s). */
+static cz_status read_sweep(const cz_config *cfg, const cz_cfg_block *b, cz_bio_played *out) {
+  cz_clamp_sweep sw;
+  CZ_TRY(cz_clamp_read_sweep(cfg, b, &sw));
+  out->amps = sw.amps, out->n = sw.n, out->idt = sw.idt;
+  sw.amps = NULL;
+  out->del = sw.delay;
+  out->dur = (double)sw.n * sw.idt * 1000.0;
+  if (sw.delay != 0)
+    cz_log_warn("%s: inputs.%s.delay: BMTK's BioNet does not shift NWB stimuli by delay: the sweep plays from 0 ms "
+                "and the clamp is on from %g ms, as in BMTK", b->file, b->name, sw.delay);
+  cz_clamp_sweep_free(&sw);
+  CZ_CHECK(out->n > 0, CZ_ERR_FORMAT, "%s: inputs.%s: the sweep has no samples in its window", b->file, b->name);
+  return CZ_OK;
+}
+
 cz_status cz_bio_played_read(const cz_config *cfg, const cz_cfg_block *b, cz_bio_played *out) {
-  (void)cfg;
   memset(out, 0, sizeof *out);
+  if (cz_bio_played_is_sweep(b)) {
+    const cz_status st = read_sweep(cfg, b, out);
+    if (st != CZ_OK) cz_bio_played_free(out);
+    return st;
+  }
   const cJSON *f = cJSON_GetObjectItemCaseSensitive(b->json, "file");
   CZ_CHECK(cJSON_IsString(f) && f->valuestring[0], CZ_ERR_CONFIG, "config: missing key \"inputs.%s.file\" in %s",
            b->name, b->file);
@@ -112,6 +134,15 @@ cz_status cz_bio_played_read(const cz_config *cfg, const cz_cfg_block *b, cz_bio
   free(a);
   if (st != CZ_OK) cz_bio_played_free(out);
   return st;
+}
+
+bool cz_bio_played_is_sweep(const cz_cfg_block *b) {
+  return b->input_type && (strcmp(b->input_type, "nwb") == 0 || strcmp(b->input_type, "allen") == 0);
+}
+
+bool cz_bio_played_is_file(const cz_cfg_block *b) {
+  return cz_bio_played_is_sweep(b) ||
+         (b->input_type && (strcmp(b->input_type, "csv") == 0 || strcmp(b->input_type, "file") == 0));
 }
 
 void cz_bio_played_free(cz_bio_played *p) {

@@ -9,6 +9,7 @@
 #include "bionet/clamp_report.h"
 #include "bionet/comsol.h"
 #include "bionet/ecp.h"
+#include "bionet/iclamp_file.h"
 #include "bionet/reports.h"
 #include "bionet/save_synapses.h"
 #include "bionet/xstim.h"
@@ -30,8 +31,7 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b) {
   const char *file = b->file ? b->file : cfg->path, *type = b->input_type ? b->input_type : "";
   CZ_CHECK(b->module, CZ_ERR_CONFIG, "%s: inputs.%s has no \"module\" (input_type \"%s\")", file, b->name, type);
   if (strcmp(type, "spikes") == 0 && name_in(b->module, SPIKE_MODULES, true)) return CZ_OK;
-  if (strcmp(b->module, "IClamp") == 0 &&
-      (!b->input_type || strcmp(type, "current_clamp") == 0 || strcmp(type, "csv") == 0 || strcmp(type, "file") == 0))
+  if (strcmp(b->module, "IClamp") == 0 && (!b->input_type || strcmp(type, "current_clamp") == 0 || cz_bio_played_is_file(b)))
     return CZ_OK; /* bionet/build.h, bionet/iclamp_file.h */
   if (strcmp(type, "syn_activity") == 0 && strcmp(b->module, "syn_activity") == 0) return CZ_OK; /* bionet/syn_activity.h */
   if (strcmp(type, "syn_activity") == 0 && (strcmp(b->module, "function") == 0 || strcmp(b->module, "list") == 0))
@@ -48,7 +48,8 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b) {
   if (strcmp(b->module, "xstim") == 0) return CZ_OK;   /* bionet/xstim.h: any input_type, as BMTK */
   return CZ_ERROR(CZ_ERR_CONFIG,
                   "%s: inputs.%s: input_type \"%s\" with module \"%s\" is not an input Cadenza's detailed-cell engine "
-                  "runs yet (spikes from sonata, h5, csv or nwb files; IClamp, SEClamp, replay, syn_activity, comsol, xstim); delete the block or set "
+                  "runs yet (spikes from sonata, h5, csv or nwb files; IClamp steps, tables or NWB sweeps; SEClamp, replay, "
+                  "syn_activity, comsol, xstim); delete the block or set "
                   "\"enabled\": false to run without it",
                   file, b->name, type, b->module);
 }

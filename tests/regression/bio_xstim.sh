@@ -20,31 +20,13 @@ data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
 case_dir="$data/bmtk/examples/inputs_comsol"
 if [ ! -f "$case_dir/network/cortex_nodes.h5" ]; then echo "shared data not found: skipped"; exit 77; fi
 case_dir=$(cd "$case_dir" && pwd)
-comp=$(cd "$case_dir/../../../sonata/examples/shared_components" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_xstim.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-# config NAME INPUTS: a config in $tmp of the network with the given inputs block body.
-config() {
-  cat > "$tmp/$1.json" <<JSON
-{
-  "run": {"tstop": 60.0, "dt": 0.1, "dL": 20.0, "spike_threshold": -15},
-  "target_simulator": "NEURON",
-  "conditions": {"celsius": 34.0, "v_init": -80},
-  "inputs": {$2},
-  "output": {"output_dir": "$tmp/out_$1", "spikes_file": "spikes.h5"},
-  "reports": {"v": {"cells": "all", "variable_name": "v", "module": "membrane_report", "sections": "soma",
-                    "file_name": "v_soma.h5"}},
-  "components": {"morphologies_dir": "$comp/morphologies", "biophysical_neuron_models_dir": "$comp/biophysical_neuron_templates"},
-  "networks": {"nodes": [{"nodes_file": "$case_dir/network/cortex_nodes.h5",
-                          "node_types_file": "$case_dir/network/cortex_node_types.csv"}], "edges": []}
-}
-JSON
-}
-
-run() {
-  "$cadenza" run "$tmp/$1.json" --no-progress -q > "$tmp/$1.log" 2>&1 || { cat "$tmp/$1.log"; echo "variant $1 failed"; exit 1; }
-}
+. "$(dirname "$0")/nine_cells_lib.sh"
+# config NAME INPUTS: the network with the given inputs block body.
+config() { nine_cells_config "$1" "$case_dir" 60.0 "$2"; }
+run() { nine_cells_run "$1"; }
 
 xstim='"input_type": "extracellular", "module": "xstim"'
 dc='{"shape": "dc", "amp": -0.05, "del": 20.0, "dur": 20.0}'

@@ -239,19 +239,34 @@ static void write_sweep(const char *path, const char *sweep, size_t n) {
   assert_int_equal(cz_h5_close(&h), CZ_OK);
 }
 
+/* A config with dt 0.1 and an nwb IClamp block of the given JSON (*j to delete). */
+static void nwb_config(const char *json, cz_config *cfg, cz_cfg_block *b, cJSON **j) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->path = "config.json";
+  cfg->dt = 0.1;
+  *j = cJSON_Parse(json);
+  assert_non_null(*j);
+  *b = (cz_cfg_block){.name = "clamp", .input_type = "nwb", .module = "IClamp", .json = *j};
+}
+
+/* cz_clamp_read_sweep of the block whose JSON is fmt with the file path put in. */
+static cz_status read_sweep_block(const char *fmt, const char *path, cz_clamp_sweep *out) {
+  char json[1024];
+  snprintf(json, sizeof json, fmt, path);
+  cz_config cfg;
+  cz_cfg_block b;
+  cJSON *j = NULL;
+  nwb_config(json, &cfg, &b, &j);
+  const cz_status st = cz_clamp_read_sweep(&cfg, &b, out);
+  cJSON_Delete(j);
+  return st;
+}
+
 static cz_status nwb_block(const char *json, double **t, double **amp, size_t *n) {
   cz_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.path = "config.json";
-  cfg.dt = 0.1;
-  cJSON *j = cJSON_Parse(json);
-  assert_non_null(j);
   cz_cfg_block b;
-  memset(&b, 0, sizeof b);
-  b.name = "clamp";
-  b.input_type = "nwb";
-  b.module = "IClamp";
-  b.json = j;
+  cJSON *j = NULL;
+  nwb_config(json, &cfg, &b, &j);
   cz_status st = cz_clamp_block_changes(&cfg, &b, t, amp, n);
   cJSON_Delete(j);
   return st;
@@ -276,13 +291,32 @@ static void test_clamp_nwb_sweep(void **state) {
   }
   free(t);
   free(amp);
-  /* downsample 0.0005 against the 1e-4 s sample interval: every 5th sample */
-  snprintf(json, sizeof json, "{\"file\": \"%s\", \"sweep_id\": \"3\", \"downsample\": 0.0005}", path);
+  /* downsample 0.5 ms against the 0.1 ms sample interval: every 5th sample; 0.05 ms (under the
+   * interval) changes nothing */
+  snprintf(json, sizeof json, "{\"file\": \"%s\", \"sweep_id\": \"3\", \"downsample\": 0.5}", path);
   assert_int_equal(nwb_block(json, &t, &amp, &n), CZ_OK);
   assert_int_equal(n, 11); /* samples 5, 10, ..., 55 */
   assert_true(fabs(t[0] - 0.5) < 1e-12 && fabs(amp[1] - 0.3) < 1e-12);
   free(t);
   free(amp);
+  snprintf(json, sizeof json, "{\"file\": \"%s\", \"sweep_id\": \"3\", \"downsample\": 0.05}", path);
+  assert_int_equal(nwb_block(json, &t, &amp, &n), CZ_OK);
+  assert_int_equal(n, 58);
+  free(t);
+  free(amp);
+  /* the sweep as both engines read it: idt becomes downsample (0.3 ms: stride 3) */
+  cz_clamp_sweep sw;
+  assert_int_equal(read_sweep_block("{\"file\": \"%s\", \"sweep_id\": 3, \"downsample\": 0.3, \"delay\": 4}", path,
+                                    &sw),
+                   CZ_OK);
+  assert_int_equal(sw.n, 20); /* samples 0, 3, ..., 57 */
+  assert_true(sw.idt == 0.3 && sw.delay == 4.0);
+  assert_true(fabs(sw.t[3] - 0.9) < 1e-12 && fabs(sw.amps[1] - 0.3) < 1e-12 && fabs(sw.amps[3] - 0.2) < 1e-12);
+  cz_clamp_sweep_free(&sw);
+  assert_int_equal(read_sweep_block("{\"file\": \"%s\", \"sweep_id\": 3}", path, &sw), CZ_OK);
+  assert_int_equal(sw.n, 60);
+  assert_true(fabs(sw.idt - 0.1) < 1e-15 && sw.delay == 0.0 && fabs(sw.amps[4] - 0.4) < 1e-12);
+  cz_clamp_sweep_free(&sw);
   /* a window of [0.95, 2.05] ms (samples 10..20), shifted by 10 ms */
   snprintf(json, sizeof json,
            "{\"file\": \"%s\", \"sweep_id\": \"Sweep_3\", \"sweep_window\": [0.95, 2.05], \"delay\": 10.0}", path);

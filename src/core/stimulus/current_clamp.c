@@ -176,39 +176,59 @@ static cz_status sweep_window(const cz_config *cfg, const cz_cfg_block *b, doubl
   return CZ_OK;
 }
 
-/* The stimulus of an Allen ephys sweep, as BMTK reads it: samples converted by 1e9 (A to nA,
- * which PointNet hands to NEST as pA), sample i at i / rate s = i * idt * 1000 ms; with
- * downsample every round(downsample / idt)-th sample (BMTK divides the value by the sample
- * interval in seconds, and resamples only when downsample exceeds it); then the samples
- * inside sweep_window [t0, t1] ms; then all times shifted by "delay". Each sample is a step
- * change, the ones at or before dt dropped. */
-static cz_status nwb_changes(const cz_config *cfg, const cz_cfg_block *b, change_list *out) {
+cz_status cz_clamp_read_sweep(const cz_config *cfg, const cz_cfg_block *b, cz_clamp_sweep *out) {
+  memset(out, 0, sizeof *out);
   const char *file = string_field(b, "file", NULL);
   CZ_CHECK(file, CZ_ERR_CONFIG, "%s: inputs.%s has no \"file\"", cfg->path, b->name);
   char sweep[256];
-  double down = 0, offset = 0, w0 = 0, w1 = 0;
+  double down = 0, w0 = 0, w1 = 0;
   bool has_down = false, has_offset = false, has_window = false;
   CZ_TRY(sweep_name(cfg, b, sweep, sizeof sweep));
   CZ_TRY(optional_number(cfg, b, "downsample", 0.0, &down, &has_down));
-  CZ_TRY(optional_number(cfg, b, "delay", 0.0, &offset, &has_offset));
+  CZ_TRY(optional_number(cfg, b, "delay", 0.0, &out->delay, &has_offset));
   CZ_TRY(sweep_window(cfg, b, &w0, &w1, &has_window));
   double *data = NULL, rate = 0;
   size_t n = 0;
   cz_status st = cz_nwb_read_sweep(file, sweep, &data, &n, &rate);
   if (st != CZ_OK) return cz_error_prefix(st, "inputs.%s", b->name);
-  const double idt = 1.0 / rate;
+  const double idt = 1000.0 / rate;
   size_t stride = 1;
+  out->idt = idt;
   if (has_down && down > idt) {
     const double r = round(down / idt);
     stride = r >= 1 ? (size_t)r : 1;
+    out->idt = down;
   }
+  if (!(out->amps = cz_calloc(n / stride + 1, sizeof *out->amps)) || !(out->t = cz_calloc(n / stride + 1, sizeof *out->t)))
+    st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   for (size_t i = 0; st == CZ_OK && i < n; i += stride) {
-    const double t = (double)i * idt * 1000.0;
+    const double t = (double)i * idt;
     if (has_window && !(t >= w0 && t <= w1)) continue;
-    const double when = t + offset;
-    if (when > cfg->dt) st = add_change(out, when, data[i] * 1.0e9);
+    out->t[out->n] = t;
+    out->amps[out->n++] = data[i] * 1.0e9;
   }
   free(data);
+  if (st != CZ_OK) cz_clamp_sweep_free(out);
+  return st;
+}
+
+void cz_clamp_sweep_free(cz_clamp_sweep *s) {
+  free(s->amps);
+  free(s->t);
+  memset(s, 0, sizeof *s);
+}
+
+/* PointNet plays a sweep's samples as step changes at their times shifted by "delay", the
+ * ones at or before dt dropped. */
+static cz_status nwb_changes(const cz_config *cfg, const cz_cfg_block *b, change_list *out) {
+  cz_clamp_sweep sw;
+  CZ_TRY(cz_clamp_read_sweep(cfg, b, &sw));
+  cz_status st = CZ_OK;
+  for (size_t i = 0; st == CZ_OK && i < sw.n; i++) {
+    const double when = sw.t[i] + sw.delay;
+    if (when > cfg->dt) st = add_change(out, when, sw.amps[i]);
+  }
+  cz_clamp_sweep_free(&sw);
   return st;
 }
 

@@ -45,6 +45,25 @@ cz_status cz_clamp_check_block(const cz_config *cfg, const cz_cfg_block *b);
  * Owned (*t, *amp). */
 cz_status cz_clamp_block_changes(const cz_config *cfg, const cz_cfg_block *b, double **t, double **amp, size_t *n);
 
+/* The stimulus of one sweep of an Allen Cell Types NWB 1 file (input_type nwb or allen:
+ * file, sweep_id, downsample, sweep_window, delay), as BMTK 1.0.8 reads it for both engines
+ * (inputs-spec.md §7): the samples (A) times 1e9, sample i at i idt ms with idt = 1000 / rate;
+ * with downsample (ms) above idt every round(downsample / idt)-th sample, and idt becomes
+ * downsample; then the samples whose time lies in sweep_window [t0, t1] ms. Each engine
+ * applies delay its own way. */
+typedef struct cz_clamp_sweep {
+  double *amps;  /* [n] nA (PointNet takes the numbers as pA, as BMTK does) */
+  double *t;     /* [n] ms, the samples' times in the sweep */
+  size_t n;
+  double idt;    /* ms */
+  double delay;  /* ms, "delay" (default 0) */
+} cz_clamp_sweep;
+
+/* Reads block b's sweep. Errors name the block, the file and the sweep. Owned
+ * (cz_clamp_sweep_free). Local. */
+cz_status cz_clamp_read_sweep(const cz_config *cfg, const cz_cfg_block *b, cz_clamp_sweep *out);
+void cz_clamp_sweep_free(cz_clamp_sweep *s);
+
 /* Input current of neuron nid arriving at step u: the sum over its clamps, in clamp order. */
 double cz_clamps_current(const cz_clamps *cl, uint32_t nid, int64_t u);
 

@@ -205,6 +205,63 @@ static cz_status read_overwrite(cz_config *cfg, const cJSON *origins, const cz_c
   return cz_cfg_bool(&run, "overwrite_output_dir", false, &cfg->overwrite_output_dir);
 }
 
+/* The enabled spikes_report block of the reports section, or NULL; two are refused. */
+static cz_status find_spikes_report(const cz_cfg_obj *reports, cz_cfg_obj *out, bool *found) {
+  *found = false;
+  for (cJSON *c = reports->json ? reports->json->child : NULL; c; c = c->next) {
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(c, "module"), *en = cJSON_GetObjectItemCaseSensitive(c, "enabled");
+    if (!cJSON_IsObject(c) || !cJSON_IsString(m) || strcmp(m->valuestring, "spikes_report") != 0 || cJSON_IsFalse(en))
+      continue;
+    if (*found)
+      return CZ_CFG_ERR(CZ_ERR_CONFIG, reports->file, out->path,
+                        "a second spikes_report block (reports.%s): the spikes are written by one", c->string);
+    CZ_TRY(cz_cfg_child(reports, c->string, out));
+    *found = true;
+  }
+  return CZ_OK;
+}
+
+/* A reports block with "module": "spikes_report" replaces output's spike keys, as in BMTK: its
+ * spikes_file, spikes_file_csv, spikes_file_nwb and spikes_sort_order, each without a default
+ * (a file it does not name is not written), relative names under output_dir as output's are;
+ * its tmp_dir defaults to output_dir, and cache_to_disk, compression and mode change nothing
+ * Cadenza writes. */
+static cz_status apply_spikes_report(cz_config *cfg, const cJSON *origins, const cz_cfg_obj *out,
+                                     const cz_cfg_out_dirs *d) {
+  cz_cfg_obj reports, blk;
+  bool found = false;
+  CZ_TRY(cz_cfg_section(cfg, origins, "reports", false, &reports));
+  CZ_TRY(find_spikes_report(&reports, &blk, &found));
+  if (!found) return CZ_OK;
+  bool overridden = cz_cfg_item(out, "spikes_sort_order") || cz_cfg_item(out, "sort_by");
+  for (cJSON *c = out->json ? out->json->child : NULL; c; c = c->next)
+    overridden = overridden || cz_str_starts_with(c->string, "spikes_file");
+  if (overridden)
+    cz_log_warn("%s: %s replaces output's spike keys (spikes_file*, spikes_sort_order), as in BMTK", blk.file,
+                blk.path);
+  free(cfg->spikes_file), free(cfg->spikes_file_csv), free(cfg->spikes_file_nwb);
+  cfg->spikes_file = cfg->spikes_file_csv = cfg->spikes_file_nwb = NULL;
+  static const char *const files[] = {"spikes_file", "spikes_file_csv", "spikes_file_nwb"};
+  for (size_t i = 0; i < 3; i++) {
+    const char *value;
+    CZ_TRY(cz_cfg_string(&blk, files[i], false, &value));
+    if (!value) continue;
+    char key[CZ_CFG_KEY_MAX], *p = NULL;
+    cz_cfg_key_join(key, sizeof key, blk.path, files[i]);
+    CZ_TRY(cz_cfg_check_output_name(cfg, key, value));
+    CZ_TRY(cz_cfg_output_path(d, value, &p));
+    cz_status st = set_output_field(cfg, files[i], p);
+    free(p);
+    CZ_TRY(st);
+  }
+  if (cfg->spikes_file_nwb)
+    cz_log_warn("%s: %s.spikes_file_nwb: NWB spike output is not supported; %s will not be written", blk.file,
+                blk.path, cfg->spikes_file_nwb);
+  const char *tmp_dir;
+  CZ_TRY(cz_cfg_string(&blk, "tmp_dir", false, &tmp_dir));
+  return read_sort_order(cfg, &blk);
+}
+
 static cz_status read_output(cz_config *cfg, const cJSON *origins, const cz_cfg_overrides *ov) {
   cz_cfg_obj out;
   CZ_TRY(cz_cfg_section(cfg, origins, "output", false, &out));
@@ -216,6 +273,7 @@ static cz_status read_output(cz_config *cfg, const cJSON *origins, const cz_cfg_
   CZ_TRY_GOTO(st, resolve_output_files(cfg, &out, &d), done);
   CZ_TRY_GOTO(st, write_output_dir(&out, d.final_abs), done);
   CZ_TRY_GOTO(st, read_sort_order(cfg, &out), done);
+  CZ_TRY_GOTO(st, apply_spikes_report(cfg, origins, &out, &d), done);
   CZ_TRY_GOTO(st, read_log_settings(cfg, &out), done);
   CZ_TRY_GOTO(st, read_overwrite(cfg, origins, &out), done);
   CZ_TRY_GOTO(st, cz_cfg_check_outputs_apart(cfg), done);

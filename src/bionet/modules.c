@@ -17,8 +17,7 @@
 
 static const char *const SPIKE_MODULES[] = {"sonata", "h5", "hdf5", "csv", "nwb", NULL};
 static const char *const MEMBRANE_REPORTS[] = {"membrane_report", "multimeter_report", "multimeter", "netcon_report",
-                                                NULL};
-static const char *const SKIPPED_REPORTS[] = {"spikes_report", "weight_recorder", NULL};
+                                                "syn_report",      "syn_weight",        NULL};
 
 static bool name_in(const char *name, const char *const *list, bool nocase) {
   for (; name && *list; list++)
@@ -58,10 +57,20 @@ static cz_status check_report(const cz_config *cfg, const cz_cfg_block *b) {
   if (!b->enabled) return CZ_OK;
   const char *file = b->file ? b->file : cfg->path;
   CZ_CHECK(b->module, CZ_ERR_CONFIG, "%s: report %s does not specify the module", file, b->name);
+  if (strcmp(b->module, "syn_report") == 0 || strcmp(b->module, "syn_weight") == 0)
+    cz_log_warn("%s: reports.%s: BMTK 1.0.8 skips it (\"Unrecognized module %s, skipping\"); Cadenza writes %s", file,
+                b->name, b->module,
+                strcmp(b->module, "syn_report") == 0 ? "it as netcon_report, the guide's name for which it is"
+                                    : "each synapse's NetCon weight over time in netcon_report's layout (constant: "
+                                      "no BioNet synapse is plastic)");
   if (name_in(b->module, MEMBRANE_REPORTS, false) || strcmp(b->module, "extracellular") == 0 ||
       strcmp(b->module, "clamp_report") == 0 || strcmp(b->module, "save_synapses") == 0)
     return CZ_OK; /* cz_bio_reports_check, cz_bio_ecp_check and cz_bio_clamp_reports_check judge them */
-  if (!name_in(b->module, SKIPPED_REPORTS, false))
+  if (strcmp(b->module, "spikes_report") == 0) return CZ_OK; /* the config reader takes it (io/config.h) */
+  if (strcmp(b->module, "weight_recorder") == 0)
+    cz_log_warn("%s: reports.%s: weight_recorder is PointNet's weight table; BioNet skips it, as BMTK's does (use "
+                "save_synapses for the weights as built)", file, b->name);
+  else
     cz_log_warn("%s: reports.%s: unrecognized module %s, skipping (as BMTK's BioNet does)", file, b->name, b->module);
   return CZ_OK;
 }

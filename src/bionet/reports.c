@@ -36,11 +36,11 @@ typedef struct pop_cols {
 } pop_cols;
 
 /* A synapse report's variable (reports-spec §3.2). */
-typedef enum syn_var { SV_A, SV_B, SV_G, SV_I, SV_TAU1, SV_TAU2, SV_E, SV_FACTOR, SV_TAU } syn_var;
+typedef enum syn_var { SV_A, SV_B, SV_G, SV_I, SV_TAU1, SV_TAU2, SV_E, SV_FACTOR, SV_TAU, SV_WEIGHT } syn_var;
 
 typedef struct report {
   char *name, *path, *label, *where;
-  bool netcon;             /* a synapse report (netcon_report): its elements are synapses */
+  bool netcon;             /* a synapse report (netcon_report, syn_report, syn_weight): its elements are synapses */
   syn_var svar;
   char *syn_type;          /* the synapses' NEURON name prefix ("Exp2Syn"), NULL for all */
   cz_bio_sections sec;
@@ -82,8 +82,15 @@ struct cz_bio_reports {
   const cz_config *cfg;
 };
 
+/* syn_weight: the NetCons' weights, in the synapse report's layout. */
+static bool is_weight_block(const cz_cfg_block *b) {
+  return b->enabled && b->module && strcmp(b->module, "syn_weight") == 0;
+}
+
+/* syn_report is the guide's name for netcon_report (BMTK 1.0.8 skips it). */
 static bool is_netcon_block(const cz_cfg_block *b) {
-  return b->enabled && b->module && strcmp(b->module, "netcon_report") == 0;
+  return b->enabled && b->module &&
+         (strcmp(b->module, "netcon_report") == 0 || strcmp(b->module, "syn_report") == 0 || is_weight_block(b));
 }
 
 static bool is_membrane_block(const cz_cfg_block *b) {
@@ -101,7 +108,7 @@ static const struct {
                 {"g", "uS", SV_G, true, true},        {"i", "nA", SV_I, true, true},
                 {"tau1", "ms", SV_TAU1, true, false}, {"tau2", "ms", SV_TAU2, true, false},
                 {"e", "mV", SV_E, true, true},        {"factor", "1", SV_FACTOR, true, false},
-                {"tau", "ms", SV_TAU, false, true}};
+                {"tau", "ms", SV_TAU, false, true},   {"weight", "uS", SV_WEIGHT, true, true}};
 #define NSYN_VARS (sizeof SYN_VARS / sizeof *SYN_VARS)
 
 /* syn_type (default "Exp2Syn"; null: every synapse) and the variable of a synapse report. */
@@ -117,15 +124,18 @@ static cz_status netcon_keys(const cz_cfg_block *b, const char *label, const cha
     }
   return CZ_ERROR(CZ_ERR_CONFIG,
                   "%s: variable_name \"%s\" is not a synapse variable (Exp2Syn: A, B, g, i, tau1, tau2, e, factor; "
-                  "ExpSyn: g, i, tau, e)",
+                  "ExpSyn: g, i, tau, e; both: weight, the NetCon's)",
                   where, label);
 }
 
 static const char *file_of(const cz_config *cfg, const cz_cfg_block *b) { return b->file ? b->file : cfg->path; }
 
-/* The number of variables of variable_name (a name, or a non-empty list of names). */
+/* The number of variables of variable_name (a name, or a non-empty list of names; syn_weight's
+ * is "weight" when absent). */
 static cz_status block_nvariables(const cz_config *cfg, const cz_cfg_block *b, size_t *n) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(b->json, "variable_name");
+  *n = 1;
+  if (!v && is_weight_block(b)) return CZ_OK;
   *n = cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 1;
   CZ_CHECK(cJSON_IsString(v) || (cJSON_IsArray(v) && *n > 0), CZ_ERR_CONFIG,
            "%s: reports.%s.variable_name must be a name or a list of names", file_of(cfg, b), b->name);
@@ -135,6 +145,10 @@ static cz_status block_nvariables(const cz_config *cfg, const cz_cfg_block *b, s
 /* variable_name's k-th name. */
 static cz_status block_variable_at(const cz_config *cfg, const cz_cfg_block *b, size_t k, const char **name) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(b->json, "variable_name");
+  if (!v && is_weight_block(b)) {
+    *name = "weight";
+    return CZ_OK;
+  }
   const cJSON *one = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, (int)k) : v;
   CZ_CHECK(cJSON_IsString(one), CZ_ERR_CONFIG, "%s: reports.%s.variable_name must be a name or a list of names",
            file_of(cfg, b), b->name);
@@ -478,7 +492,9 @@ cz_status cz_bio_reports_bind_synapses(cz_bio_reports *r, size_t gid, int64_t bm
       for (size_t j = 0; j < nc->n; j++) { /* the cell's NetCons in the order they were made */
         uint32_t on = UINT32_MAX, sec = 0;
         double x = 0;
-        const double *src = synapse_value(th, nc->target[j], rp->svar, rp->syn_type, &on, &sec, &x);
+        const bool weight = rp->svar == SV_WEIGHT; /* located as its synapse's g is */
+        const double *src = synapse_value(th, nc->target[j], weight ? SV_G : rp->svar, rp->syn_type, &on, &sec, &x);
+        if (weight && src) src = &nc->w[j];
         if (on != cell) continue;
         CZ_CHECK(src, CZ_ERR_CONFIG, "%s: synapse %u of node %llu of population %s has no variable %s", rp->where,
                  element, (unsigned long long)rp->pops[p].node_ids[k], rp->pops[p].name, rp->label);

@@ -18,7 +18,7 @@ static const char *const OTHER_INPUT_MODULES[] = {
     "graiting",   "grating",      "looming", "spontaneous", "full_field_flash", "pop_rates", NULL};
 static const char *const SPIKE_INPUT_MODULES[] = {"sonata", "h5", "hdf5", "csv", "nwb", NULL};
 static const char *const POINT_REPORT_MODULES[] = {"membrane_report", "multimeter_report", "multimeter",
-                                                   "weight_recorder", NULL};
+                                                   "netcon_report",   "weight_recorder",   "spikes_report", NULL};
 
 static bool name_in(const char *name, const char *const *list) {
   for (; *list; list++)

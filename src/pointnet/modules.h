@@ -9,8 +9,10 @@
  *   warns about other modules and runs without them, which changes the run silently; here an
  *   enabled block with another module is refused, with a message saying whether it is a BMTK
  *   input Cadenza does not have yet or an unknown one, and how to run without it.
- * - Reports: membrane_report, multimeter_report, multimeter and weight_recorder; the other
- *   BMTK report modules are refused the same way.
+ * - Reports: membrane_report, multimeter_report, multimeter, netcon_report (a multimeter on
+ *   the cells, as BMTK's PointNet reads it), weight_recorder and spikes_report (taken by the
+ *   config reader); the other BMTK report modules (syn_report, syn_weight, extracellular,
+ *   clamp_report, save_synapses) are refused the same way, as BMTK's PointNet aborts on them.
  *
  * The checks run once the folder is known to be a point network (app/engine_kind.h), so that
  * a folder for another engine gets that engine's refusal instead. All are Local. */

@@ -307,7 +307,8 @@ static cz_status make_report(const block_ctx *x, const cz_circuit *c, const cz_n
 }
 
 static bool is_membrane_module(const char *m) {
-  return m && (strcmp(m, "membrane_report") == 0 || strcmp(m, "multimeter_report") == 0 || strcmp(m, "multimeter") == 0);
+  return m && (strcmp(m, "membrane_report") == 0 || strcmp(m, "multimeter_report") == 0 || strcmp(m, "multimeter") == 0 ||
+               strcmp(m, "netcon_report") == 0);
 }
 
 /* The population named name, or npops. */
@@ -440,8 +441,12 @@ static cz_status create(const cz_config *cfg, const cz_circuit *c, const cz_netw
   for (size_t i = 0; i < cfg->nreports && st == CZ_OK; i++) {
     const cz_cfg_block *b = &cfg->reports[i];
     if (!b->enabled) continue;
+    if (net && b->module && strcmp(b->module, "netcon_report") == 0)
+      cz_log_info("reports.%s: netcon_report records the cells' variables as a multimeter does, as BMTK's PointNet "
+                  "does", b->name);
     if (is_membrane_module(b->module)) st = add_block(r, cfg, b, c, tb, placement);
     else if (b->module && strcmp(b->module, "weight_recorder") == 0) continue; /* pointnet/weight_recorder.h */
+    else if (b->module && strcmp(b->module, "spikes_report") == 0) continue;   /* the config reader takes it */
     else if (net) cz_log_warn("reports.%s: module %s is not written by PointNet runs; ignored", b->name, b->module ? b->module : "?");
   }
   if (st == CZ_OK) st = check_paths(r, cfg);

@@ -3,7 +3,7 @@
 # why, and write nothing: a FilterNet folder without its movie, a PopNet folder whose
 # components are missing, a BioNet folder with an input the detailed-cell engine does not run
 # yet, folders whose config and nodes name different engines, and a point network given an
-# input or report module that Cadenza does not have (replay, syn_report, syn_weight, spikes_report, unknown ones, spikes from a
+# input or report module that Cadenza does not have (replay, syn_report, syn_weight, BioNet's reports, unknown ones, spikes from a
 # Python function). cadenza check says the same. The same point folders run once the block
 # says "enabled": false, and point folders with no such block run and check clean.
 #   refusals.sh CADENZA
@@ -115,7 +115,7 @@ write_config "$tmp/function.json" "$circuit" "" \
 expect_refused spikes_function "$tmp/function.json" "inputs.py: module \"function\" runs a Python function"
 write_config "$tmp/unknown_in.json" "$circuit" "" '"odd": {"input_type": "noise", "module": "shot_noise"}' ""
 expect_refused unknown_input "$tmp/unknown_in.json" "inputs.odd: unknown input module \"shot_noise\" (input_type \"noise\")"
-for module in syn_report syn_weight spikes_report netcon_report extracellular; do
+for module in syn_report syn_weight extracellular clamp_report save_synapses; do
   write_config "$tmp/$module.json" "$circuit" "" "$clamp" \
     "\"r\": {\"module\": \"$module\", \"cells\": {\"population\": \"cortex\"}, \"variable_name\": \"V_m\"}"
   expect_refused "report_$module" "$tmp/$module.json" \

@@ -35,6 +35,9 @@
  *     ACTUAL is BASE plus a stimulus that starts acting in row ROW: every population has the
  *     same shape in both, rows before ROW are identical bit for bit, row ROW differs in some
  *     column, and some sample from ROW on differs by more than MIN_DIFF.
+ *   report_check constant FILE VALUE COLUMNS
+ *     every population of FILE has COLUMNS columns in all, at least one row, and every sample
+ *     is exactly VALUE (a trace of something that does not change, such as a static weight).
  *   report_check ecp EXPECTED ACTUAL ROWS REL
  *     the ECP files (/ecp/data, /ecp/time, /ecp/channel_id): ACTUAL has EXPECTED's channels and
  *     channel ids, data in mV, and over the first ROWS rows every channel's RMS difference is at
@@ -452,6 +455,30 @@ static int onset(const char *base, const char *actual, size_t row, double min_di
   return bad;
 }
 
+/* ---- constant ----------------------------------------------------------------------------- */
+
+static int constant(const char *path, double value, size_t columns) {
+  cz_h5file *f = NULL;
+  if (check_h5(cz_h5_open_read(path, &f))) return 1;
+  char **pops = NULL;
+  size_t npops = 0, cols = 0, samples = 0;
+  int bad = check_h5(cz_h5_list(f, "/report", &pops, &npops));
+  for (size_t q = 0; q < npops && !bad; q++) {
+    trace_file t = {0};
+    bad = read_pop(f, pops[q], &t);
+    for (size_t i = 0; !bad && i < t.rows * t.cols; i++)
+      if (t.data[i] != value) bad = fail("%s: %s holds a sample other than the constant", path, pops[q]);
+    cols += t.cols;
+    samples += t.rows * t.cols;
+    trace_free(&t);
+  }
+  if (!bad && (cols != columns || samples == 0)) bad = fail("%s: %s columns or rows than expected", path, "other");
+  if (!bad) printf("report_check: %s: %zu samples in %zu columns, all %g\n", path, samples, cols, value);
+  cz_h5_free_names(pops, npops);
+  cz_h5_close(&f);
+  return bad;
+}
+
 /* ---- ecp ---------------------------------------------------------------------------------- */
 
 static int ecp(const char *expected, const char *actual, size_t rows, double rel) {
@@ -655,6 +682,8 @@ int main(int argc, char **argv) {
     return step_column(argv[2], (size_t)strtoull(argv[3], NULL, 10), (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if (argc == 6 && strcmp(argv[1], "matrix") == 0)
     return matrix(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
+  if (argc == 5 && strcmp(argv[1], "constant") == 0)
+    return constant(argv[2], atof(argv[3]), (size_t)strtoull(argv[4], NULL, 10));
   if (argc == 6 && strcmp(argv[1], "onset") == 0)
     return onset(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if (argc == 6 && strcmp(argv[1], "ecp") == 0) return ecp(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));

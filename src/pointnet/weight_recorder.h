@@ -15,7 +15,9 @@
  * receptor_type and ports NEST's port of the synapse: its index among the report's synapses
  * ordered by source node (non-virtual nodes by gid, then virtual ones), then by edge
  * population and row (the order BMTK creates them in), which is NEST's connector order with
- * one thread. The table is the same for any number of ranks and threads.
+ * one thread. The table is the same for any number of ranks and threads. Spikes of virtual
+ * nodes get no row, as NEST's recorder takes nothing from spike generators (BMTK 1.0.8 + NEST
+ * 3.8 write the header alone); the log counts them.
  *
  * This file holds the reports' configuration, which the network reads to resolve synapse
  * models; writing the reports reads the network and lives in weight_report.h. */

@@ -1,10 +1,12 @@
 /* End-to-end test of plastic synapses and the weight recorder on spike pairs placed by hand.
  *
- * The folder it builds: one iaf_psc_delta cell driven by two virtual inputs. A "teacher"
- * input with a 50 mV static synapse makes the cell fire exactly when its spike arrives
- * (teacher spike + 1 ms); the "pre" input reaches the cell through an stdp_synapse and a
- * tsodyks2_synapse, both recorded by weight_recorder reports, with weights too small to make
- * it fire. The pairs:
+ * The folder it builds: two iaf_psc_delta cells driven by two virtual inputs through 50 mV
+ * static synapses, each making its cell fire exactly when its spike arrives (input spike +
+ * 1 ms): a "teacher" input drives the post cell (node 0), a "driver" input the pre cell (node
+ * 1). The pre cell reaches the post cell through an stdp_synapse and a tsodyks2_synapse, both
+ * recorded by weight_recorder reports, with weights too small to make it fire. (The pre side
+ * is a cell, not a virtual node, because NEST's weight_recorder records nothing sent by a
+ * spike generator.) The pairs:
  *   pre 100 ms, post 106 ms (pre before post)  -> the pre spike at 400 ms carries a larger weight
  *   post 600 ms, pre 605 ms (post before pre)  -> the pre spike at 605 ms carries a smaller one
  * The recorded weights must equal the values computed here step by step from NEST's rules
@@ -77,26 +79,45 @@ static void write_nodes(const char *rel, const char *pop, size_t n, uint64_t typ
   OK(cz_h5_close(&h));
 }
 
-/* inputs -> cells: edge 0 pre (stdp), edge 1 teacher (static), edge 2 pre (tsodyks2). */
-static void write_edges(void) {
-  const uint64_t src[3] = {0, 1, 0}, tgt[3] = {0, 0, 0};
-  const uint32_t type[3] = {100, 101, 102}, gidx[3] = {0, 1, 2};
+/* One edge population of n edges, group 0, indices 0..n-1. */
+static void write_edge_pop(cz_h5file *h, const char *pop, const char *from, const char *to, const uint64_t *src,
+                           const uint64_t *tgt, const uint32_t *type, size_t n) {
+  const uint32_t gidx[3] = {0, 1, 2};
   const uint16_t gid[3] = {0, 0, 0};
+  char path[256];
+  snprintf(path, sizeof path, "/edges/%s/source_node_id", pop);
+  OK(cz_h5_write_u64(h, path, src, n, false));
+  OK(cz_h5_write_attr_string(h, path, "node_population", from));
+  snprintf(path, sizeof path, "/edges/%s/target_node_id", pop);
+  OK(cz_h5_write_u64(h, path, tgt, n, false));
+  OK(cz_h5_write_attr_string(h, path, "node_population", to));
+  snprintf(path, sizeof path, "/edges/%s/edge_type_id", pop);
+  OK(cz_h5_write_u32(h, path, type, n, false));
+  snprintf(path, sizeof path, "/edges/%s/edge_group_id", pop);
+  OK(cz_h5_write_u16(h, path, gid, n, false));
+  snprintf(path, sizeof path, "/edges/%s/edge_group_index", pop);
+  OK(cz_h5_write_u32(h, path, gidx, n, false));
+  snprintf(path, sizeof path, "/edges/%s/0", pop);
+  OK(cz_h5_create_group(h, path));
+}
+
+/* inputs -> cells: driver (input 0) -> pre cell (1), teacher (input 1) -> post cell (0), both
+ * static; cells -> cells: pre -> post through stdp (edge 0) and tsodyks2 (edge 1). */
+static void write_edges(void) {
+  const uint64_t in_src[2] = {0, 1}, in_tgt[2] = {1, 0}, cc_src[2] = {1, 1}, cc_tgt[2] = {0, 0};
+  const uint32_t in_type[2] = {101, 101}, cc_type[2] = {100, 102};
   cz_h5file *h = sonata_file("edges.h5");
-  OK(cz_h5_write_u64(h, "/edges/inputs_to_cells/source_node_id", src, 3, false));
-  OK(cz_h5_write_attr_string(h, "/edges/inputs_to_cells/source_node_id", "node_population", "inputs"));
-  OK(cz_h5_write_u64(h, "/edges/inputs_to_cells/target_node_id", tgt, 3, false));
-  OK(cz_h5_write_attr_string(h, "/edges/inputs_to_cells/target_node_id", "node_population", "cells"));
-  OK(cz_h5_write_u32(h, "/edges/inputs_to_cells/edge_type_id", type, 3, false));
-  OK(cz_h5_write_u16(h, "/edges/inputs_to_cells/edge_group_id", gid, 3, false));
-  OK(cz_h5_write_u32(h, "/edges/inputs_to_cells/edge_group_index", gidx, 3, false));
-  OK(cz_h5_create_group(h, "/edges/inputs_to_cells/0"));
+  write_edge_pop(h, "inputs_to_cells", "inputs", "cells", in_src, in_tgt, in_type, 2);
+  OK(cz_h5_close(&h));
+  h = sonata_file("cell_edges.h5");
+  write_edge_pop(h, "cells_to_cells", "cells", "cells", cc_src, cc_tgt, cc_type, 2);
   OK(cz_h5_close(&h));
 }
 
-/* Spike times of the pre (node 0) and teacher (node 1) inputs. */
+/* Spike times of the driver (node 0, the pre cell firing 1 ms later) and teacher (node 1)
+ * inputs. */
 static void write_input_spikes(void) {
-  const double ts[] = {100.0, 400.0, 599.0, 605.0, 105.0};
+  const double ts[] = {99.0, 399.0, 599.0, 604.0, 105.0};
   const uint64_t ids[] = {0, 0, 1, 0, 1};
   cz_h5file *h = sonata_file("input_spikes.h5");
   OK(cz_h5_write_f64(h, "/spikes/inputs/timestamps", ts, 5, false));
@@ -123,7 +144,8 @@ static const char k_config[] =
     "  \"networks\": {\n"
     "    \"nodes\": [{\"nodes_file\": \"$BASE_DIR/cells.h5\", \"node_types_file\": \"$BASE_DIR/cell_types.csv\"},\n"
     "              {\"nodes_file\": \"$BASE_DIR/inputs.h5\", \"node_types_file\": \"$BASE_DIR/input_types.csv\"}],\n"
-    "    \"edges\": [{\"edges_file\": \"$BASE_DIR/edges.h5\", \"edge_types_file\": \"$BASE_DIR/edge_types.csv\"}]\n"
+    "    \"edges\": [{\"edges_file\": \"$BASE_DIR/edges.h5\", \"edge_types_file\": \"$BASE_DIR/edge_types.csv\"},\n"
+    "              {\"edges_file\": \"$BASE_DIR/cell_edges.h5\", \"edge_types_file\": \"$BASE_DIR/edge_types.csv\"}]\n"
     "  }\n"
     "}\n";
 
@@ -143,7 +165,7 @@ static void build_folder(void) {
   put_file("stdp.json", "{\"lambda\": 0.1, \"Wmax\": 10.0, \"tau_plus\": 20.0}\n");
   put_file("static.json", "{}\n");
   put_file("tm.json", "{\"U\": 0.5, \"u\": 0.5, \"tau_rec\": 100.0}\n");
-  write_nodes("cells.h5", "cells", 1, 1);
+  write_nodes("cells.h5", "cells", 2, 1);
   write_nodes("inputs.h5", "inputs", 2, 2);
   write_edges();
   write_input_spikes();
@@ -166,7 +188,7 @@ static size_t read_weights(const char *file, double *t, double *w, size_t cap) {
     int rec;
     if (sscanf(line, "%llu %63s %llu %63s %lf %lf %d %llu", &s, sp, &tg, tp, &t[n], &w[n], &rec, &port) != 8)
       FAIL("%s: bad row %s", path, line);
-    if (s != 0 || strcmp(sp, "inputs") != 0 || tg != 0 || strcmp(tp, "cells") != 0 || rec != 0)
+    if (s != 1 || strcmp(sp, "cells") != 0 || tg != 0 || strcmp(tp, "cells") != 0 || rec != 0)
       FAIL("%s: row names the wrong synapse: %s", path, line);
     n++;
   }
@@ -216,18 +238,31 @@ static void check_weights(void) {
   expect_close("tsodyks2 weight at 605 ms", w[2], x2 * 0.5 * 2.0);
 }
 
-static void check_post_spikes(void) {
+/* The post cell fires at 106 and 600 ms, the pre cell at 100, 400 and 605 ms, and nothing else
+ * (rows in time order within each cell). */
+static void check_spikes(void) {
   char path[1024], line[256];
   snprintf(path, sizeof path, "%s/output/spikes.csv", g_dir);
   FILE *f = fopen(path, "r");
   if (!f) FAIL("no %s", path);
-  double ts[8];
-  size_t n = 0;
+  double ts[2][8];
+  size_t n[2] = {0, 0};
   if (!fgets(line, sizeof line, f)) FAIL("empty %s", path);
-  while (n < 8 && fgets(line, sizeof line, f)) ts[n++] = atof(line);
+  while (fgets(line, sizeof line, f)) {
+    double t;
+    char pop[64];
+    unsigned id;
+    if (sscanf(line, "%lf %63s %u", &t, pop, &id) != 3 || strcmp(pop, "cells") != 0 || id > 1 || n[id] >= 8)
+      FAIL("%s: unexpected row %s", path, line);
+    ts[id][n[id]++] = t;
+  }
   fclose(f);
-  if (n != 2 || fabs(ts[0] - 106.0) > 1e-9 || fabs(ts[1] - 600.0) > 1e-9)
-    FAIL("the cell must fire at 106 and 600 ms only (got %zu spikes)", n);
+  static const double want_post[2] = {106.0, 600.0}, want_pre[3] = {100.0, 400.0, 605.0};
+  if (n[0] != 2 || n[1] != 3) FAIL("post fired %zu times (want 2), pre %zu (want 3)", n[0], n[1]);
+  for (size_t k = 0; k < 2; k++)
+    if (fabs(ts[0][k] - want_post[k]) > 1e-9) FAIL("post spike %zu at %g ms, want %g", k, ts[0][k], want_post[k]);
+  for (size_t k = 0; k < 3; k++)
+    if (fabs(ts[1][k] - want_pre[k]) > 1e-9) FAIL("pre spike %zu at %g ms, want %g", k, ts[1][k], want_pre[k]);
 }
 
 static void run(const char *cmd_prefix, const char *cadenza, const char *args) {
@@ -258,7 +293,7 @@ int main(int argc, char **argv) {
   if (argc < 2) FAIL("usage: stdp_pairs CADENZA [MPIEXEC]");
   build_folder();
   run("", argv[1], "--threads 1");
-  check_post_spikes();
+  check_spikes();
   check_weights();
   keep("t1");
   run("", argv[1], "--threads 2");

@@ -11,9 +11,11 @@
 #   late       delay 150: the clamp is off until 150 ms, so the first 50 ms of the pulse are
 #              lost: the soma traces first differ from the nwb run's in row 1000 (t = 100.1 ms);
 #   missing    a sweep the file lacks: refused (exit 2) naming the block and the sweeps there.
-#   bio_iclamp_nwb.sh CADENZA REPORT_CHECK SPIKES_COMPARE NWB_SWEEP
+# The allen run's spikes and traces are byte-identical across ranks, threads and partitioners
+# (ranks.sh).
+#   bio_iclamp_nwb.sh MPIEXEC CADENZA REPORT_CHECK SPIKES_COMPARE NWB_SWEEP
 set -u
-cadenza=$1 report_check=$2 spikes_compare=$3 nwb_sweep=$4
+mpiexec=$1 cadenza=$2 report_check=$3 spikes_compare=$4 nwb_sweep=$5
 data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
 case_dir="$data/bmtk/examples/inputs_iclamp_files"
 if [ ! -f "$case_dir/network/cortex_nodes.h5" ]; then echo "shared data not found: skipped"; exit 77; fi
@@ -58,4 +60,5 @@ config missing '"input_type": "nwb", "file": "'"$tmp"'/cell.nwb", "sweep_id": 8'
 rc=$?
 [ "$rc" = 2 ] && grep -q "inputs.clamp.*Sweep_8.*Sweep_7" "$tmp/missing.log" ||
   { cat "$tmp/missing.log"; echo "a missing sweep: exit $rc, or the message does not name the sweeps"; exit 1; }
+"$(dirname "$0")/ranks.sh" "$mpiexec" "$cadenza" "$tmp/allen.json" || exit 1
 echo "NWB clamps: the 10 kHz sweep, the downsampled 200 kHz sweep and a delayed sweep give the step clamp's spikes and traces; a late delay cuts the pulse"

@@ -356,6 +356,21 @@ static void count_share(cz_bionet_engine *e) {
   }
 }
 
+/* Where BMTK 1.0.8's gid-for-node-id slip would select other replay edges than Cadenza does,
+ * the log says how many (summed over ranks). Collective. */
+static cz_status warn_gid_rule(cz_bionet_engine *e, const cz_circuit *c, const cz_bio_replay *r) {
+  uint64_t differ = 0;
+  for (size_t p = 0; p < c->nedges; p++)
+    if (e->replay_of_pop[p] == r) CZ_TRY(cz_bio_replay_gid_rule(r, c, p, e->gm.pop_offset, &differ));
+  CZ_TRY(cz_comm_allreduce_sum_u64(&differ));
+  if (differ)
+    cz_log_warn("%s: BMTK 1.0.8 tests the replay edges' node ids against the node sets' gids, which differ where a "
+                "population's gids do not start at 0: it would select %llu edges otherwise than Cadenza, which "
+                "compares node ids within each population; results differ from BMTK 1.0.8",
+                r->where, (unsigned long long)differ);
+  return CZ_OK;
+}
+
 /* The rank's edges: the network's, then each replay's file (its populations marked with the
  * replay's input, or unused where its node sets leave the source or target population out). */
 static cz_status load_rank_edges(cz_bionet_engine *e, cz_circuit *c, const cz_placement *pl) {
@@ -386,6 +401,7 @@ static cz_status load_rank_edges(cz_bionet_engine *e, cz_circuit *c, const cz_pl
     }
   }
   free(first);
+  for (size_t k = 0; st == CZ_OK && k < e->replays.n; k++) st = warn_gid_rule(e, c, &e->replays.r[k]);
   return st;
 }
 

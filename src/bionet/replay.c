@@ -104,6 +104,40 @@ void cz_bio_replays_free(cz_bio_replays *rs) {
   memset(rs, 0, sizeof *rs);
 }
 
+/* The gids (pop_offset[p] + node id) of a node set's members, as a bitmap over [0, ngids). */
+static cz_status gid_bitmap(const cz_circuit *c, uint8_t *const *rows, const size_t *pop_offset, uint8_t **out,
+                            size_t *ngids) {
+  *ngids = pop_offset[c->nnodes];
+  CZ_NEW(*out, *ngids + 1);
+  for (size_t p = 0; p < c->nnodes; p++)
+    for (size_t i = 0; i < c->nodes[p].n; i++) {
+      const uint64_t gid = pop_offset[p] + cz_node_id(&c->nodes[p], i);
+      if (rows[p][i] && gid < *ngids) (*out)[gid] = 1;
+    }
+  return CZ_OK;
+}
+
+static bool in_bitmap(const uint8_t *bits, size_t n, uint64_t id) { return id < n && bits[id]; }
+
+cz_status cz_bio_replay_gid_rule(const cz_bio_replay *r, const cz_circuit *c, size_t edge_pop, const size_t *pop_offset,
+                                 uint64_t *differ) {
+  const cz_edge_pop *e = &c->edges[edge_pop];
+  if (pop_offset[e->source_pop] == 0 && pop_offset[e->target_pop] == 0) return CZ_OK;
+  uint8_t *src = NULL, *tgt = NULL;
+  size_t nsrc = 0, ntgt = 0;
+  cz_status st = gid_bitmap(c, r->source, pop_offset, &src, &nsrc);
+  if (st == CZ_OK) st = gid_bitmap(c, r->target, pop_offset, &tgt, &ntgt);
+  for (size_t i = 0; st == CZ_OK && i < e->n; i++) {
+    const bool ours = r->source[e->source_pop][e->source_row[i]] && r->target[e->target_pop][e->target_row[i]];
+    const bool bmtk = in_bitmap(src, nsrc, cz_node_id(&c->nodes[e->source_pop], e->source_row[i])) &&
+                      in_bitmap(tgt, ntgt, cz_node_id(&c->nodes[e->target_pop], e->target_row[i]));
+    *differ += ours != bmtk;
+  }
+  free(src);
+  free(tgt);
+  return st;
+}
+
 static int cmp_spike(const void *a, const void *b) {
   const double *x = a, *y = b; /* (node id, time) pairs of doubles */
   if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;

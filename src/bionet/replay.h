@@ -45,6 +45,13 @@ typedef struct cz_bio_replays {
 cz_status cz_bio_replays_read(const cz_config *cfg, const cz_circuit *c, cz_bio_replays *out);
 void cz_bio_replays_free(cz_bio_replays *r);
 
+/* Counts the loaded edges of population edge_pop (one of r's) that BMTK 1.0.8 would select
+ * otherwise: it tests the edges' node ids against the node sets' gids (pop_offset[p] + node
+ * id, [npops + 1]), which matches the node-id rule only where the population's offset is 0.
+ * Adds to *differ. Local. */
+cz_status cz_bio_replay_gid_rule(const cz_bio_replay *r, const cz_circuit *c, size_t edge_pop, const size_t *pop_offset,
+                                 uint64_t *differ);
+
 /* The times (ascending, [*n]) a replay plays for node row of source population pop (reading
  * its spikes on first use). Local. */
 cz_status cz_bio_replay_times(cz_bio_replay *r, const cz_circuit *c, size_t pop, size_t row, const double **times,

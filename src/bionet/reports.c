@@ -181,10 +181,12 @@ static cz_status block_sections(const cz_config *cfg, const cz_cfg_block *b, cz_
   return CZ_OK;
 }
 
-/* BMTK's test of a report time against a step: close within 1e-4, or a/b an exact integer. */
+/* BMTK's test of a report time a against a step b (reports-spec §2): math.isclose(a, b) with
+ * rel_tol 1e-4, or a / b exactly a whole number in floating point, so start_time 0.3 at dt 0.1
+ * is refused (0.3 / 0.1 = 2.9999999999999996) and 499.8 accepted, as BMTK does. */
 static bool multiple_of(double a, double b) {
   const double q = a / b;
-  return fabs(a - b * round(q)) <= 1e-4 * fmax(fabs(a), fabs(b * round(q))) || q == floor(q);
+  return fabs(a - b) <= 1e-4 * fmax(fabs(a), fabs(b)) || (isfinite(q) && q == floor(q));
 }
 
 /* dt, start_time, end_time with BMTK's checks (reports-spec §2). */

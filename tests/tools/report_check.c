@@ -35,6 +35,11 @@
  *     ACTUAL is BASE plus a stimulus that starts acting in row ROW: every population has the
  *     same shape in both, rows before ROW are identical bit for bit, row ROW differs in some
  *     column, and some sample from ROW on differs by more than MIN_DIFF.
+ *   report_check rows_of FULL PART FIRST EVERY
+ *     PART's rows are, bit for bit, FULL's rows FIRST, FIRST + EVERY, ... (a report window
+ *     or a coarser report dt cut from the run's full-rate report), with the same columns.
+ *   report_check at FILE ROW VALUE TOL
+ *     every column of row ROW of FILE's populations is within TOL of VALUE.
  *   report_check constant FILE VALUE COLUMNS
  *     every population of FILE has COLUMNS columns in all, at least one row, and every sample
  *     is exactly VALUE (a trace of something that does not change, such as a static weight).
@@ -455,6 +460,58 @@ static int onset(const char *base, const char *actual, size_t row, double min_di
   return bad;
 }
 
+/* ---- rows_of ------------------------------------------------------------------------------ */
+
+static int rows_of(const char *full, const char *part, size_t first, size_t every) {
+  cz_h5file *ff = NULL, *fp = NULL;
+  if (check_h5(cz_h5_open_read(full, &ff)) || check_h5(cz_h5_open_read(part, &fp))) return 1;
+  char **pops = NULL;
+  size_t npops = 0;
+  int bad = check_h5(cz_h5_list(fp, "/report", &pops, &npops)) || npops == 0 || every == 0;
+  for (size_t q = 0; q < npops && !bad; q++) {
+    trace_file a = {0}, b = {0};
+    bad = read_pop(ff, pops[q], &a) || read_pop(fp, pops[q], &b);
+    if (!bad && (a.cols != b.cols || b.rows == 0 || first + (b.rows - 1) * every >= a.rows))
+      bad = fail("%s: %s has other columns than the full report, or rows beyond it", part, pops[q]);
+    for (size_t r = 0; !bad && r < b.rows; r++)
+      if (memcmp(&b.data[r * b.cols], &a.data[(first + r * every) * a.cols], b.cols * sizeof *b.data) != 0)
+        bad = fail("%s: %s: a row differs from the full report's", part, pops[q]);
+    if (!bad) printf("report_check: %s: %s: %zu rows = full rows %zu + k x %zu\n", part, pops[q], b.rows, first, every);
+    trace_free(&a);
+    trace_free(&b);
+  }
+  cz_h5_free_names(pops, npops);
+  cz_h5_close(&ff);
+  cz_h5_close(&fp);
+  return bad;
+}
+
+/* ---- at ----------------------------------------------------------------------------------- */
+
+static int row_at(const char *path, size_t row, double value, double tol) {
+  cz_h5file *f = NULL;
+  if (check_h5(cz_h5_open_read(path, &f))) return 1;
+  char **pops = NULL;
+  size_t npops = 0;
+  int bad = check_h5(cz_h5_list(f, "/report", &pops, &npops)) || npops == 0;
+  for (size_t q = 0; q < npops && !bad; q++) {
+    trace_file t = {0};
+    bad = read_pop(f, pops[q], &t);
+    if (!bad && (row >= t.rows || t.cols == 0)) bad = fail("%s: %s has no such row", path, pops[q]);
+    for (size_t c = 0; !bad && c < t.cols; c++)
+      if (!(fabs(t.data[row * t.cols + c] - value) <= tol)) {
+        fprintf(stderr, "report_check: %s: %s row %zu column %zu is %.17g, want %.17g\n", path, pops[q], row, c,
+                t.data[row * t.cols + c], value);
+        bad = 1;
+      }
+    if (!bad) printf("report_check: %s: %s row %zu: %zu columns at %.10g\n", path, pops[q], row, t.cols, value);
+    trace_free(&t);
+  }
+  cz_h5_free_names(pops, npops);
+  cz_h5_close(&f);
+  return bad;
+}
+
 /* ---- constant ----------------------------------------------------------------------------- */
 
 static int constant(const char *path, double value, size_t columns) {
@@ -682,6 +739,10 @@ int main(int argc, char **argv) {
     return step_column(argv[2], (size_t)strtoull(argv[3], NULL, 10), (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if (argc == 6 && strcmp(argv[1], "matrix") == 0)
     return matrix(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
+  if (argc == 6 && strcmp(argv[1], "at") == 0)
+    return row_at(argv[2], (size_t)strtoull(argv[3], NULL, 10), atof(argv[4]), atof(argv[5]));
+  if (argc == 6 && strcmp(argv[1], "rows_of") == 0)
+    return rows_of(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), (size_t)strtoull(argv[5], NULL, 10));
   if (argc == 5 && strcmp(argv[1], "constant") == 0)
     return constant(argv[2], atof(argv[3]), (size_t)strtoull(argv[4], NULL, 10));
   if (argc == 6 && strcmp(argv[1], "onset") == 0)

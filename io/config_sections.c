@@ -428,11 +428,13 @@ static const char *const BMTK_REPORT_MODULES[] = {
     "clamp_report",    "save_synapses",     NULL};
 
 /* A spikes input names its file, unless it is a function's (which every engine refuses with its
- * own message). Which modules an engine runs is the engine's to say. */
+ * own message) or an ecephys_probe's, whose input_file may be a list (checked where it is read,
+ * src/core/stimulus/ecephys.h). Which modules an engine runs is the engine's to say. */
 static cz_status check_input(const cz_cfg_obj *b, const cz_cfg_block *blk) {
   if (!blk->enabled) return CZ_OK;
   const bool function = blk->module && strcmp(blk->module, "function") == 0;
-  if (blk->input_type && strcmp(blk->input_type, "spikes") == 0 && !function) {
+  const bool ecephys = blk->module && strcmp(blk->module, "ecephys_probe") == 0;
+  if (blk->input_type && strcmp(blk->input_type, "spikes") == 0 && !function && !ecephys) {
     const char *file;
     CZ_TRY(cz_cfg_string(b, "input_file", true, &file));
   }

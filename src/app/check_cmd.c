@@ -21,6 +21,7 @@
 #include "pointnet/recorder.h"
 #include "core/stimulus/current_clamp.h"
 #include "pointnet/poisson_drive.h"
+#include "core/stimulus/ecephys.h"
 #include "core/stimulus/spike_train.h"
 #include "io/circuit.h"
 #include "io/config.h"
@@ -174,10 +175,11 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b, const 
   if (!cz_input_is_spikes(b)) return CZ_OK;
   if (!net) {
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(b->json, "input_file");
-    CZ_CHECK(cJSON_IsString(f), CZ_ERR_CONFIG, "%s: inputs.%s.input_file is missing or not a string", cfg->path,
-             b->name);
+    CZ_CHECK(cJSON_IsString(f) || cz_input_is_ecephys(b), CZ_ERR_CONFIG,
+             "%s: inputs.%s.input_file is missing or not a string", cfg->path, b->name);
     cz_spike_trains *t = NULL;
-    cz_status st = pop ? cz_input_read_spikes(cfg, b, pop, &t) : CZ_OK;
+    const bool read = (pop || cz_input_is_ecephys(b)) && c->nnodes; /* ecephys_probe: its files and keys */
+    cz_status st = read ? cz_input_read_spikes(cfg, b, c, pop ? pop : c->nodes[0].name, &t) : CZ_OK;
     cz_spike_trains_destroy(&t);
     return st;
   }

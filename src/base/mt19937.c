@@ -87,3 +87,17 @@ void cz_mt_choice(cz_mt19937 *r, const double *p, size_t n, size_t k, double *cd
     out[i] = lo < n ? lo : n - 1;
   }
 }
+
+void cz_mt_choice_uniform(cz_mt19937 *r, size_t n, size_t k, int replace, size_t *perm, size_t *out) {
+  if (replace) {
+    for (size_t i = 0; i < k; i++) out[i] = n > 1 ? cz_mt_randint(r, (uint32_t)(n - 1) + 1U) : 0;
+    return;
+  }
+  for (size_t i = 0; i < n; i++) perm[i] = i;
+  for (size_t i = n; i-- > 1;) {
+    const size_t j = cz_mt_randint(r, (uint32_t)i + 1U), t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  for (size_t i = 0; i < k; i++) out[i] = perm[i];
+}

@@ -38,4 +38,11 @@ double cz_mt_exponential(cz_mt19937 *r);
  * cdf is scratch of n doubles. */
 void cz_mt_choice(cz_mt19937 *r, const double *p, size_t n, size_t k, double *cdf, size_t *out);
 
+/* numpy's RandomState.choice(n, k, replace) without p (1 <= n <= 2^32): with replacement, k
+ * draws of randint(0, n) (none drawn when n is 1, as numpy draws nothing for a range of one
+ * value); without (k <= n), the first k entries of permutation(n): 0 .. n-1 shuffled by
+ * Fisher-Yates from the last entry down, entry i swapped with randint(0, i + 1). perm is
+ * scratch of n entries, used without replacement only. */
+void cz_mt_choice_uniform(cz_mt19937 *r, size_t n, size_t k, int replace, size_t *perm, size_t *out);
+
 #endif

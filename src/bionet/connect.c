@@ -15,6 +15,8 @@
 #include "bionet/replay.h"
 #include "bionet/syn_activity.h"
 #include "bionet/syn_placement.h"
+#include "core/stimulus/ecephys.h"
+#include "core/stimulus/spike_train.h"
 #include "io/csv.h"
 #include "io/edge_columns.h"
 #include "io/node_sets.h"
@@ -514,6 +516,25 @@ static cz_status queue_trains(cz_bio_thread *th, const cz_node_pop *p, size_t of
 static cz_status queue_block(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,
                              const cz_bio_netcons *nc, const size_t *order, const cz_cfg_block *b);
 
+/* An ecephys_probe block: the trains of the populations it drives (a population another spike
+ * input drives keeps that input's times, BMTK's VirtualCell cache). Times < 0 are refused,
+ * 0 allowed (BioNet's rule, inputs-spec.md §5.4). */
+static cz_status queue_ecephys(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,
+                               const cz_bio_netcons *nc, const size_t *order, const cz_cfg_block *b) {
+  cz_ecephys *e = NULL;
+  CZ_TRY(cz_ecephys_open(cfg, b, c, &e));
+  cz_status st = CZ_OK;
+  for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++) {
+    if (!cz_ecephys_drives(e, p)) continue;
+    cz_spike_trains *tr = NULL;
+    st = cz_ecephys_trains(e, p, &tr);
+    if (st == CZ_OK) st = queue_trains(th, &c->nodes[p], ix->pop_offset[p], tr, nc, order, b);
+    cz_spike_trains_destroy(&tr);
+  }
+  cz_ecephys_destroy(&e);
+  return st;
+}
+
 cz_status cz_bio_queue_spike_inputs(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,
                                     const cz_bio_netcons *nc) {
   size_t *order = NULL;
@@ -521,8 +542,8 @@ cz_status cz_bio_queue_spike_inputs(cz_bio_thread *th, const cz_config *cfg, con
   cz_status st = CZ_OK;
   for (size_t i = 0; st == CZ_OK && i < cfg->ninputs; i++) {
     const cz_cfg_block *b = &cfg->inputs[i];
-    if (!b->enabled || !b->input_type || strcmp(b->input_type, "spikes") != 0) continue;
-    st = queue_block(th, cfg, c, ix, nc, order, b);
+    if (!b->enabled || !cz_input_is_spikes(b)) continue;
+    st = cz_input_is_ecephys(b) ? queue_ecephys(th, cfg, c, ix, nc, order, b) : queue_block(th, cfg, c, ix, nc, order, b);
   }
   free(order);
   return st;

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "core/stimulus/ecephys.h"
+#include "core/stimulus/spike_train.h"
 #include "io/node_sets.h"
 
 static bool purely_virtual(const cz_node_pop *p) { return p->n > 0 && p->nvirtual == p->n; }
@@ -42,10 +44,14 @@ static cz_status draw_order(const cz_config *cfg, const cz_circuit *c, const int
     if (network(input_of_pop, e) && !purely_virtual(&c->nodes[c->edges[e].source_pop])) p->pop[p->npops++] = e;
   for (size_t i = 0; i < cfg->ninputs; i++) {
     const cz_cfg_block *b = &cfg->inputs[i];
-    if (b->enabled && b->input_type && strcmp(b->input_type, "spikes") == 0) CZ_TRY(add_input_pops(cfg, b, c, input_of_pop, p));
+    if (b->enabled && cz_input_is_spikes(b) && !cz_input_is_ecephys(b)) CZ_TRY(add_input_pops(cfg, b, c, input_of_pop, p));
     for (uint32_t e = 0; input_of_pop && e < c->nedges; e++) /* a replay's own populations */
       if (input_of_pop[e] == (int)i) p->pop[p->npops++] = e;
   }
+  /* ecephys_probe connects at run start, after every other input (inputs-spec.md §5.4) */
+  for (size_t i = 0; i < cfg->ninputs; i++)
+    if (cfg->inputs[i].enabled && cz_input_is_ecephys(&cfg->inputs[i]))
+      CZ_TRY(add_input_pops(cfg, &cfg->inputs[i], c, input_of_pop, p));
   return CZ_OK;
 }
 

@@ -8,7 +8,9 @@
  * population its node set selects (load order), every edge population whose purely virtual
  * source is that population, once. Edge populations from virtual nodes that no spike input
  * drives are not connected, as BMTK never connects them. Replay inputs (bionet/replay.h) take
- * their place in (2) with the populations of their own edges files. Within a population a
+ * their place in (2) with the populations of their own edges files. (3) Last, the populations
+ * of the ecephys_probe inputs (core/stimulus/ecephys.h), in `inputs` order among themselves:
+ * BMTK connects them at run start, after every other input. Within a population a
  * target's edges
  * come in the order loaded (ascending rows of its file, or of its target index).
  *

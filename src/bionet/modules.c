@@ -45,9 +45,11 @@ static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b) {
   if (strcmp(b->module, "replay") == 0) return CZ_OK;  /* bionet/replay.h: any input_type, as BMTK */
   if (strcmp(b->module, "comsol") == 0) return CZ_OK;  /* bionet/comsol.h: any input_type, as BMTK */
   if (strcmp(b->module, "xstim") == 0) return CZ_OK;   /* bionet/xstim.h: any input_type, as BMTK */
+  if (strcmp(b->module, "ecephys_probe") == 0) return CZ_OK; /* core/stimulus/ecephys.h: any input_type, as BMTK */
   return CZ_ERROR(CZ_ERR_CONFIG,
                   "%s: inputs.%s: input_type \"%s\" with module \"%s\" is not an input Cadenza's detailed-cell engine "
-                  "runs yet (spikes from sonata, h5, csv or nwb files; IClamp steps, tables or NWB sweeps; SEClamp, replay, "
+                  "runs yet (spikes from sonata, h5, csv or nwb files, or ecephys_probe units; IClamp steps, tables or NWB "
+                  "sweeps; SEClamp, replay, "
                   "syn_activity, comsol, xstim); delete the block or set "
                   "\"enabled\": false to run without it",
                   file, b->name, type, b->module);

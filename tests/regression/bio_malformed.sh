@@ -182,6 +182,13 @@ defaults; inputs='"x": {"input_type": "movie", "module": "movie", "node_set": "b
 refused input_module_not_run 'module "movie"'
 defaults; inputs='"x": {"input_type": "syn_activity", "module": "list", "node_set": "biocell"}'
 refused syn_activity_list 'inputs.x: module "list" runs a Python function' '"timestamps"'
+# ecephys_probe (core/stimulus/ecephys.h): its keys are judged before its NWB files are read
+defaults; inputs='"e": {"input_type": "spikes", "module": "ecephys_probe", "node_set": "virt", "input_file": "x.nwb", "mapping": "draw"}'
+refused ecephys_unknown_mapping "inputs.e.mapping" 'unknown mapping "draw"' "units_map, sample"
+defaults; inputs='"e": {"input_type": "spikes", "module": "ecephys_probe", "node_set": "virt", "input_file": "'"$tmp"'/absent.nwb", "mapping": "sample"}'
+refused ecephys_file_missing "inputs.e.input_file" "absent.nwb"
+defaults; inputs='"e": {"input_type": "spikes", "module": "ecephys_probe", "node_set": "biocell", "input_file": "x.nwb", "mapping": "sample"}'
+refused ecephys_not_virtual "inputs.e.node_set" "population biocell"
 # comsol: a small export around the cell and a waveform; each case breaks one thing
 comsol_file() { # NAME HEADER_FIELD VALUE: eight metadata lines, a header, 27 nodes 500 µm apart
   { for k in 1 2 3 4 5 6 7 8; do echo "% meta $k"; done

@@ -115,6 +115,10 @@ write_config "$tmp/function.json" "$circuit" "" \
 expect_refused spikes_function "$tmp/function.json" "inputs.py: module \"function\" runs a Python function"
 write_config "$tmp/unknown_in.json" "$circuit" "" '"odd": {"input_type": "noise", "module": "shot_noise"}' ""
 expect_refused unknown_input "$tmp/unknown_in.json" "inputs.odd: unknown input module \"shot_noise\" (input_type \"noise\")"
+# ecephys_probe runs on PointNet (tests/regression/ecephys.sh); a malformed block is refused
+write_config "$tmp/ecephys.json" "$ex/point_120cells/config.circuit.json" "" \
+  '"eph": {"input_type": "spikes", "module": "ecephys_probe", "node_set": "thalamus", "input_file": "units.nwb"}' ""
+expect_refused ecephys_no_mapping "$tmp/ecephys.json" "$tmp/ecephys.json: inputs.eph: missing key \"mapping\"" "units_map"
 for module in syn_report syn_weight extracellular clamp_report save_synapses; do
   write_config "$tmp/$module.json" "$circuit" "" "$clamp" \
     "\"r\": {\"module\": \"$module\", \"cells\": {\"population\": \"cortex\"}, \"variable_name\": \"V_m\"}"

@@ -93,16 +93,18 @@ static void test_inputs(void **state) {
 static void test_reports(void **state) {
   (void)state;
   cz_config c = config_of(0.1);
-  const char *const ok[] = {"membrane_report", "multimeter_report", "multimeter", "weight_recorder"};
-  for (size_t i = 0; i < 4; i++) {
+  const char *const ok[] = {"membrane_report", "multimeter_report", "multimeter", "netcon_report", "weight_recorder",
+                            "spikes_report"};
+  for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
     const cz_cfg_block b = block("r", NULL, ok[i], true);
     assert_int_equal(cz_pointnet_check_report(&c, &b), CZ_OK);
   }
-  cz_cfg_block b = block("s", NULL, "spikes_report", false);
+  /* BMTK's PointNet aborts on syn_weight; a disabled block is never looked at */
+  cz_cfg_block b = block("s", NULL, "syn_weight", false);
   assert_int_equal(cz_pointnet_check_report(&c, &b), CZ_OK);
   b.enabled = true;
   assert_refused(cz_pointnet_check_report(&c, &b), CZ_ERR_CONFIG,
-                 "/top/inputs.json: reports.s.module: \"spikes_report\" is a BMTK report that Cadenza does not write",
+                 "/top/inputs.json: reports.s.module: \"syn_weight\" is a BMTK report that Cadenza does not write",
                  NULL);
   /* inputs are refused before reports */
   cz_cfg_block in = block("weird", "movie", "movie", true);

@@ -9,10 +9,13 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/sort.h"
+#include "core/stimulus/ecephys.h"
 #include "io/node_sets.h"
 #include "io/spike_input.h"
 
-int cz_input_is_spikes(const cz_cfg_block *b) { return b->input_type && strcmp(b->input_type, "spikes") == 0; }
+int cz_input_is_spikes(const cz_cfg_block *b) {
+  return (b->input_type && strcmp(b->input_type, "spikes") == 0) || cz_input_is_ecephys(b);
+}
 
 cz_status cz_spike_stamp(double t_ms, int64_t tics_per_step, int precise_times, int allow_offgrid, int64_t *stamp) {
   const double h = (double)tics_per_step / 1000.0;
@@ -55,7 +58,22 @@ static cz_status push(vs_builder *b, int64_t step, uint32_t gid) {
   return CZ_OK;
 }
 
-cz_status cz_input_read_spikes(const cz_config *cfg, const cz_cfg_block *b, const char *pop, cz_spike_trains **out) {
+/* The trains an ecephys_probe block gives population pop. */
+static cz_status read_ecephys(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const char *pop,
+                              cz_spike_trains **out) {
+  size_t p = 0;
+  while (p < c->nnodes && strcmp(c->nodes[p].name, pop) != 0) p++;
+  CZ_CHECK(p < c->nnodes, CZ_ERR_INTERNAL, "inputs.%s: no population %s", b->name, pop);
+  cz_ecephys *e = NULL;
+  CZ_TRY(cz_ecephys_open(cfg, b, c, &e));
+  const cz_status st = cz_ecephys_trains(e, p, out);
+  cz_ecephys_destroy(&e);
+  return st;
+}
+
+cz_status cz_input_read_spikes(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const char *pop,
+                               cz_spike_trains **out) {
+  if (cz_input_is_ecephys(b)) return read_ecephys(cfg, b, c, pop, out);
   const cJSON *jf = cJSON_GetObjectItemCaseSensitive(b->json, "input_file");
   CZ_CHECK(cJSON_IsString(jf), CZ_ERR_CONFIG, "%s: inputs.%s.input_file is missing or not a string", cfg->path, b->name);
   const cJSON *jt = cJSON_GetObjectItemCaseSensitive(b->json, "trial");
@@ -76,7 +94,7 @@ static cz_status add_population_spikes(const cz_config *cfg, const cz_cfg_block 
   CZ_NEW(selected, p->n);
   for (size_t k = 0; k < sel->n[pop]; k++) selected[sel->rows[pop][k]] = true;
   cz_spike_trains *t = NULL;
-  cz_status st = cz_input_read_spikes(cfg, b, p->name, &t);
+  cz_status st = cz_input_read_spikes(cfg, b, c, p->name, &t);
   size_t unknown = 0;
   for (size_t i = 0; st == CZ_OK && i < t->n; i++) {
     size_t row;
@@ -100,8 +118,36 @@ static cz_status add_population_spikes(const cz_config *cfg, const cz_cfg_block 
   return st;
 }
 
+/* An ecephys_probe block: the trains of every node of the populations it drives, under
+ * spike_generator's rule (times <= 0 are errors). */
+static cz_status add_ecephys(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const cz_gidmap *gm,
+                             const cz_timegrid *tg, vs_builder *out) {
+  cz_ecephys *e = NULL;
+  CZ_TRY(cz_ecephys_open(cfg, b, c, &e));
+  cz_status st = CZ_OK;
+  for (size_t p = 0; st == CZ_OK && p < c->nnodes; p++) {
+    if (!cz_ecephys_drives(e, p)) continue;
+    cz_spike_trains *t = NULL;
+    st = cz_ecephys_trains(e, p, &t);
+    for (size_t i = 0; st == CZ_OK && i < t->n; i++) {
+      size_t row = 0;
+      int64_t s = 0;
+      if (!cz_circuit_row_of(&c->nodes[p], t->node_ids[i], &row)) continue; /* cannot happen: its own ids */
+      st = cz_spike_stamp(t->timestamps[i], tg->tics_per_step, cfg->precise_times, cfg->allow_offgrid_spikes, &s);
+      if (st != CZ_OK)
+        cz_error_prefix(st, "%s: inputs.%s: node %llu of population %s", b->file ? b->file : cfg->path, b->name,
+                        (unsigned long long)t->node_ids[i], c->nodes[p].name);
+      else if (s >= 1 && s <= tg->nsteps) st = push(out, s - 1, (uint32_t)(gm->pop_offset[p] + row));
+    }
+    cz_spike_trains_destroy(&t);
+  }
+  cz_ecephys_destroy(&e);
+  return st;
+}
+
 static cz_status add_input(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const cz_gidmap *gm,
                            const cz_timegrid *tg, vs_builder *out) {
+  if (cz_input_is_ecephys(b)) return add_ecephys(cfg, b, c, gm, tg, out);
   CZ_CHECK(b->module, CZ_ERR_CONFIG, "%s: inputs.%s has no \"module\"", cfg->path, b->name);
   CZ_CHECK(b->node_set, CZ_ERR_CONFIG, "%s: inputs.%s has no \"node_set\"", cfg->path, b->name);
   char where[1024];

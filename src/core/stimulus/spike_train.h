@@ -28,7 +28,8 @@ typedef struct cz_vspikes {
   uint32_t *gid;
 } cz_vspikes;
 
-/* Whether an input block is a spike input (input_type "spikes"). */
+/* Whether an input block is a spike input: input_type "spikes", or module ecephys_probe
+ * (core/stimulus/ecephys.h; dispatched on the module whatever its input_type, as BMTK does). */
 int cz_input_is_spikes(const cz_cfg_block *b);
 
 /* Reads every enabled spike input of cfg. Owned (out->arrays; cz_vspikes_free). */
@@ -36,8 +37,10 @@ cz_status cz_vspikes_build(const cz_config *cfg, const cz_circuit *c, const cz_g
                            cz_vspikes *out);
 
 /* The spikes of population pop from a spike input block's input_file (with its NWB "trial",
- * which must be a string when given). Owned (*out). */
-cz_status cz_input_read_spikes(const cz_config *cfg, const cz_cfg_block *b, const char *pop, cz_spike_trains **out);
+ * which must be a string when given); for ecephys_probe, the trains its units give every node
+ * of pop (none when the block does not drive pop), read against circuit c. Owned (*out). */
+cz_status cz_input_read_spikes(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const char *pop,
+                               cz_spike_trains **out);
 void cz_vspikes_free(cz_vspikes *v);
 
 /* Stamp of a spike at t_ms under the rules above; false when the time is invalid (the error

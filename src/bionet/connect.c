@@ -224,7 +224,8 @@ static cz_status rule_of(pop_view *v, size_t i, const cz_syn_rule **out) {
 
 /* What drives a connection's target: its source through a NetCon, or, under syn_activity for a
  * recurrent connection, the block's timestamps (source matching the filter) or nothing (a
- * NetCon of weight 0). */
+ * NetCon of weight 0); a replayed one, its source's recorded times. Queued times come with a
+ * played NetCon (CZ_NETCON_PLAYED), as BMTK's VecStim NetCons, for the reports. */
 static cz_status wire(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont, const pop_view *v, size_t i,
                       uint64_t src, uint32_t target, double w, double delay, cz_bio_netcons *nc) {
   if (v->replay) { /* the recorded times of the source, not its live spikes */
@@ -232,7 +233,7 @@ static cz_status wire(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont
     size_t n = 0;
     CZ_TRY(cz_bio_replay_times(v->replay, c, v->e->source_pop, v->e->source_row[i], &times, &n));
     for (size_t k = 0; k < n; k++) CZ_TRY(cz_bio_queue_push(&th->queue, times[k] + delay, target, w));
-    return CZ_OK;
+    return add_netcon(nc, src | CZ_NETCON_PLAYED, target, w, delay, v->type_id[v->e->type[i]]);
   }
   const uint32_t type_id = v->type_id[v->e->type[i]];
   if (!spont || !spont->active || !v->recurrent) return add_netcon(nc, src, target, w, delay, type_id);
@@ -240,7 +241,7 @@ static cz_status wire(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont
   CZ_TRY(cz_bio_spont_matches(spont, &c->nodes[v->e->source_pop], v->e->source_row[i], &match));
   if (!match) return add_netcon(nc, src, target, 0.0, delay, type_id);
   for (size_t k = 0; k < spont->n; k++) CZ_TRY(cz_bio_queue_push(&th->queue, spont->times[k] + delay, target, w));
-  return CZ_OK;
+  return add_netcon(nc, src | CZ_NETCON_PLAYED, target, w, delay, type_id);
 }
 
 /* BMTK's random placement (§5.4): nsyns segments drawn from the cell's stream among those of

@@ -25,13 +25,23 @@
 #include "io/circuit.h"
 #include "io/config.h"
 
+/* A NetCon whose events were queued when it was made, from recorded times (replay) or the
+ * syn_activity timestamps, as BMTK's VecStim-driven NetCons: its src carries this bit, so
+ * that its source's live spikes never reach it while reports and save_synapses still see it
+ * (cz_bio_netcon_source). */
+#define CZ_NETCON_PLAYED (UINT64_C(1) << 62)
+
 typedef struct cz_bio_netcons {
   size_t n, cap;
-  uint64_t *src;     /* [n] source gid */
+  uint64_t *src;     /* [n] source gid, with CZ_NETCON_PLAYED for a played NetCon */
   uint32_t *target;  /* [n] event target (cz_ev_target) */
   double *w, *delay; /* [n] µS, ms */
   uint32_t *type_id; /* [n] the edge type of the edge it was made for (save_synapses) */
 } cz_bio_netcons;
+
+/* NetCon k's source gid, and whether it is played. */
+static inline uint64_t cz_bio_netcon_source(const cz_bio_netcons *nc, size_t k) { return nc->src[k] & ~CZ_NETCON_PLAYED; }
+static inline int cz_bio_netcon_played(const cz_bio_netcons *nc, size_t k) { return (nc->src[k] & CZ_NETCON_PLAYED) != 0; }
 
 /* gid = pop_offset[pop] + row (populations in load order, virtual ones included). */
 typedef struct cz_bio_cell_index {

@@ -280,7 +280,8 @@ static cz_status choose_epoch(cz_bionet_engine *e, const cz_placement *pl) {
   for (int t = 0; t < e->nthreads; t++) {
     const cz_bio_netcons *nc = &e->sh[t].nc;
     for (size_t k = 0; k < nc->n; k++)
-      if (nc->delay[k] < dmin && cz_placement_rank(pl, nc->src[k]) != CZ_NO_RANK) dmin = nc->delay[k];
+      if (nc->delay[k] < dmin && !cz_bio_netcon_played(nc, k) && cz_placement_rank(pl, nc->src[k]) != CZ_NO_RANK)
+        dmin = nc->delay[k];
   }
   CZ_TRY(cz_comm_allreduce_f64_array(&dmin, 1, CZ_REDUCE_MIN));
   const double dt = e->cfg->dt;
@@ -501,7 +502,7 @@ static cz_status saved_netcons(const cz_bionet_engine *e, int64_t **out, size_t 
       int64_t *rec = &(*out)[CZ_SAVED_WORDS * (*n)++];
       rec[0] = (int64_t)e->gm.gid_of_lid[lid];
       rec[1] = made[unit]++;
-      rec[2] = (int64_t)sh->nc.src[j];
+      rec[2] = (int64_t)cz_bio_netcon_source(&sh->nc, j);
       rec[3] = sh->nc.type_id[j];
       rec[4] = kind == CZ_EV_ARTIFICIAL;
       memcpy(&rec[5], &w, sizeof w);

@@ -501,7 +501,7 @@ cz_status cz_bio_reports_bind_synapses(cz_bio_reports *r, size_t gid, int64_t bm
         CZ_CHECK(src, CZ_ERR_CONFIG, "%s: synapse %u of node %llu of population %s has no variable %s", rp->where,
                  element, (unsigned long long)rp->pops[p].node_ids[k], rp->pops[p].name, rp->label);
         CZ_RESERVE(tp->p, tp->cap, tp->n + 1);
-        tp->p[tp->n++] = (probe){src, i, p, k, element++, sec, x, 0, source_id(ctx, nc->src[j]), bmtk_gid};
+        tp->p[tp->n++] = (probe){src, i, p, k, element++, sec, x, 0, source_id(ctx, cz_bio_netcon_source(nc, j)), bmtk_gid};
       }
     }
   }

@@ -40,6 +40,9 @@
  *     or a coarser report dt cut from the run's full-rate report), with the same columns.
  *   report_check at FILE ROW VALUE TOL
  *     every column of row ROW of FILE's populations is within TOL of VALUE.
+ *   report_check edge_weights FILE POP
+ *     prints "source target weight" for each edge of population POP of an edges file, one line
+ *     each, in file order (for scripts to judge).
  *   report_check constant FILE VALUE COLUMNS
  *     every population of FILE has COLUMNS columns in all, at least one row, and every sample
  *     is exactly VALUE (a trace of something that does not change, such as a static weight).
@@ -697,6 +700,25 @@ static int edges(const char *expected, const char *actual, const char *pop) {
   return bad;
 }
 
+static int edge_weights(const char *path, const char *pop) {
+  cz_h5file *f = NULL;
+  if (check_h5(cz_h5_open_read(path, &f))) return 1;
+  char ps[512], pt[512], pw[512];
+  snprintf(ps, sizeof ps, "/edges/%s/source_node_id", pop);
+  snprintf(pt, sizeof pt, "/edges/%s/target_node_id", pop);
+  snprintf(pw, sizeof pw, "/edges/%s/0/syn_weight", pop);
+  uint64_t *src = NULL, *tgt = NULL;
+  double *w = NULL;
+  size_t ns = 0, nt = 0, nw = 0;
+  int bad = check_h5(cz_h5_read_u64(f, ps, &src, &ns)) || check_h5(cz_h5_read_u64(f, pt, &tgt, &nt)) ||
+            check_h5(cz_h5_read_f64(f, pw, &w, &nw));
+  if (!bad && (ns != nt || ns != nw)) bad = fail("%s: %s: edge datasets of different lengths", path, pop);
+  for (size_t i = 0; !bad && i < ns; i++) printf("%llu %llu %.17g\n", (unsigned long long)src[i], (unsigned long long)tgt[i], w[i]);
+  free(src), free(tgt), free(w);
+  cz_h5_close(&f);
+  return bad;
+}
+
 /* ---- rows ---------------------------------------------------------------------------------- */
 
 static int rows(char **a) {
@@ -739,6 +761,7 @@ int main(int argc, char **argv) {
     return step_column(argv[2], (size_t)strtoull(argv[3], NULL, 10), (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
   if (argc == 6 && strcmp(argv[1], "matrix") == 0)
     return matrix(argv[2], argv[3], (size_t)strtoull(argv[4], NULL, 10), atof(argv[5]));
+  if (argc == 4 && strcmp(argv[1], "edge_weights") == 0) return edge_weights(argv[2], argv[3]);
   if (argc == 6 && strcmp(argv[1], "at") == 0)
     return row_at(argv[2], (size_t)strtoull(argv[3], NULL, 10), atof(argv[4]), atof(argv[5]));
   if (argc == 6 && strcmp(argv[1], "rows_of") == 0)

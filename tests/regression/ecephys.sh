@@ -14,9 +14,11 @@
 #     refused: an unknown mapping and a negative time.
 # Each refusal: `cadenza run` and `cadenza check` exit 2 with one error line naming the config,
 # the block and the key or file, and leave no output folder.
-#   ecephys.sh CADENZA NWB_UNITS SPIKES_COMPARE
+# With MPIEXEC, both engines' units_map runs are also byte-identical across ranks, threads and
+# partitioners (ranks.sh).
+#   ecephys.sh CADENZA NWB_UNITS SPIKES_COMPARE [MPIEXEC]
 set -u
-cadenza=$1 nwb_units=$2 compare=$3
+cadenza=$1 nwb_units=$2 compare=$3 mpiexec=${4:-}
 data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
 ex="$data/bmtk/examples"
 if [ ! -f "$ex/point_120cells/network/thalamus_nodes.h5" ] || [ ! -f "$ex/bio_1cell/network/virt_nodes.h5" ]; then
@@ -183,6 +185,12 @@ check_refusal bio_unknown_mapping "$tmp/b_mapping" "$tmp/b_mapping/config.json: 
 n=$((n + 1))
 bio_config b_negative "$beph"', "mapping": "units_map", "units": "'"$tmp"'/bio_map.csv", "interval_offset": -50'
 check_refusal bio_negative_time "$tmp/b_negative" "inputs.eph" "node 0 is negative" "$tmp/b_negative/config.json"
+
+if [ -n "$mpiexec" ]; then
+  for v in p_eph b_eph; do
+    "$(dirname "$0")/ranks.sh" "$mpiexec" "$cadenza" "$tmp/$v/config.json" || fail "$v differs across decompositions"
+  done
+fi
 
 echo "$n refusals, $fails failures"
 [ "$fails" -eq 0 ]

@@ -124,8 +124,8 @@ cz_status cz_bio_played_read(const cz_config *cfg, const cz_cfg_block *b, cz_bio
   if (st == CZ_OK) {
     out->del = 0;
     out->dur = t[n - 1];
-    if (a[n - 1] != 0) {
-      out->dur += idt;
+    if (a[n - 1] != 0) { /* one step of the vector as played: BMTK adds its idt after any resampling */
+      out->dur += out->idt;
       cz_log_warn("%s: inputs.%s: the clamp table ends at %g nA; the clamp stays on until %g ms, as in BMTK", b->file,
                   b->name, a[n - 1], out->dur);
     }

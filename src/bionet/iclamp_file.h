@@ -5,7 +5,8 @@
  * spaced); a table that starts at idt gets a 0 nA row at 0, one that starts elsewhere is
  * resampled on the greatest common divisor of the whole-ms idt and first time, as BMTK does
  * (so times that are not whole ms are cut to whole ms, with a warning). The clamp is on from 0
- * to the last time, one idt more when the last amplitude is not 0 (warned, as in BMTK).
+ * to the last time, one played step more (the resampled step where the table was resampled)
+ * when the last amplitude is not 0 (warned, as in BMTK).
  *
  * Keys: file (required), separator (" " or a tab; default " "), timestamps_column
  * ("timestamps"), amplitudes_column ("amps"); the location keys of every IClamp.

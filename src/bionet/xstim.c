@@ -159,7 +159,7 @@ static cz_status read_waveform(const char *file, const cz_cfg_block *b, const ch
            "%s.waveform: \"%s\" is neither a .json waveform nor a .csv table (time, amplitude)", where, path);
   if (!quiet)
     cz_log_info("%s.waveform: read from %s; BMTK 1.0.8 fails on a waveform file (its extension test never matches), "
-              "so this run has no BMTK counterpart", where, path);
+                "so this run has no BMTK counterpart", where, path);
   return csv ? read_wave_table(path, where, f) : read_wave_json(path, where, f);
 }
 

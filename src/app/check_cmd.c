@@ -19,6 +19,7 @@
 #include "pointnet/modules.h"
 #include "pointnet/network.h"
 #include "pointnet/recorder.h"
+#include "pointnet/replay.h"
 #include "core/stimulus/current_clamp.h"
 #include "pointnet/poisson_drive.h"
 #include "core/stimulus/ecephys.h"
@@ -141,7 +142,8 @@ static void check_edges(checker *k, cz_circuit *c, size_t *nedges_pop, double *m
 }
 
 /* One input: its node set and file or values; the full build too when a network exists. */
-static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b, const cz_circuit *c, const cz_network *net) {
+static cz_status check_input(const cz_config *cfg, const cz_cfg_block *b, cz_circuit *c, const cz_network *net) {
+  if (cz_pn_is_replay(b)) return cz_pn_replay_check(cfg, b, c); /* loads its edge populations; node_set is ignored */
   const char *pop = NULL; /* the first population the node set selects */
   if (b->node_set) {
     char where[1024];

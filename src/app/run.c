@@ -30,6 +30,7 @@
 #include "filternet/engine.h"
 #include "pointnet/network.h"
 #include "pointnet/recorder.h"
+#include "pointnet/replay.h"
 #include "pointnet/weight_report.h"
 #include "io/circuit.h"
 #include "io/spikes_out.h"
@@ -251,12 +252,21 @@ static cz_status build(run_state *s, const cz_run_options *opt) {
   /* Each rank streams only the edges onto its own neurons. */
   double t0 = cz_now();
   CZ_TRY(check_edge_indexes(s));
-  CZ_TRY(cz_net_build_streamed(s->cfg, s->circuit, s->threads, cz_comm_rank(), cz_comm_size(),
-                               cz_comm_size() > 1 ? &s->placement : NULL, &s->layout.net, &s->net));
+  cz_pn_replays *replays = NULL; /* every rank reads the same files and fails alike */
+  CZ_TRY(cz_pn_replays_read(s->cfg, s->circuit, &replays));
+  const cz_placement *pl = cz_comm_size() > 1 ? &s->placement : NULL;
+  cz_status st = replays ? cz_pn_replays_build(replays, s->cfg, s->circuit, s->threads, cz_comm_rank(), cz_comm_size(),
+                                               pl, &s->layout.net, &s->net)
+                         : cz_net_build_streamed(s->cfg, s->circuit, s->threads, cz_comm_rank(), cz_comm_size(), pl,
+                                                 &s->layout.net, &s->net);
   const double dt = cz_now() - t0;
-  cz_log_info("Built %zu synapses from the edge files in %.2f s (%.3g edges/s%s)", s->net->nsyn_total, dt,
-              dt > 0 ? (double)s->net->nsyn_total / dt : 0.0, cz_comm_size() > 1 ? " on rank 0" : "");
-  CZ_TRY(cz_vspikes_build(s->cfg, s->circuit, &s->net->gm, &s->net->tg, &s->vs));
+  if (st == CZ_OK)
+    cz_log_info("Built %zu synapses from the edge files in %.2f s (%.3g edges/s%s)", s->net->nsyn_total, dt,
+                dt > 0 ? (double)s->net->nsyn_total / dt : 0.0, cz_comm_size() > 1 ? " on rank 0" : "");
+  if (st == CZ_OK) st = cz_vspikes_build(s->cfg, s->circuit, &s->net->gm, &s->net->tg, &s->vs);
+  if (st == CZ_OK && replays) st = cz_pn_replays_spikes(replays, s->cfg, s->circuit, s->net, &s->vs);
+  cz_pn_replays_destroy(&replays);
+  CZ_TRY(st);
   CZ_TRY(cz_clamps_build(s->cfg, s->circuit, &s->net->gm, &s->net->tg, &s->clamps));
   CZ_TRY(cz_poisson_build_seeded(s->cfg, s->circuit, s->net,
                                  opt->seed >= 0 ? (uint64_t)opt->seed : CZ_POISSON_DEFAULT_SEED, &s->poisson));
@@ -570,7 +580,8 @@ static void print_summary(const run_state *s, const run_totals *t) {
   printf("cadenza: %llu neurons (%zu virtual nodes), %llu synapses, %llu spikes (%.2f Hz/neuron); %d rank%s x %d "
          "thread%s; load %.2f s, run %.2f s (update %.2f s, deliver %.2f s, exchange %.2f s, wait %.2f s, pack %.2f s, "
          "report %.2f s), write %.2f s; %.3g synaptic events/s; peak memory %.1f MiB%s\n",
-         (unsigned long long)t->neurons, s->gm->nsrc - (size_t)t->neurons, (unsigned long long)t->synapses,
+         (unsigned long long)t->neurons, (s->net ? s->net->ncircuit_gids : s->gm->nsrc) - (size_t)t->neurons,
+         (unsigned long long)t->synapses,
          (unsigned long long)t->spikes, rate, cz_comm_size(), cz_comm_size() > 1 ? "s" : "", s->view.nthreads,
          s->view.nthreads > 1 ? "s" : "", load, run, cz_timer_get(CZ_T_RUN_UPDATE), cz_timer_get(CZ_T_RUN_DELIVER),
          cz_timer_get(CZ_T_RUN_TRANSFER), cz_timer_get(CZ_T_RUN_WAIT), cz_timer_get(CZ_T_RUN_PACK),

@@ -14,8 +14,8 @@
 
 /* Modules of BMTK's other engines, and the PointNet ones Cadenza does not have yet. */
 static const char *const OTHER_INPUT_MODULES[] = {
-    "replay",   "syn_activity", "SEClamp",     "xstim",            "comsol",    "movie",
-    "graiting", "grating",      "looming",     "spontaneous", "full_field_flash", "pop_rates", NULL};
+    "syn_activity", "SEClamp",     "xstim",            "comsol",    "movie",     "graiting",
+    "grating",      "looming",     "spontaneous", "full_field_flash", "pop_rates", NULL};
 static const char *const SPIKE_INPUT_MODULES[] = {"sonata", "h5", "hdf5", "csv", "nwb", NULL};
 static const char *const POINT_REPORT_MODULES[] = {"membrane_report", "multimeter_report", "multimeter",
                                                    "netcon_report",   "weight_recorder",   "spikes_report", NULL};
@@ -58,6 +58,7 @@ cz_status cz_pointnet_check_input(const cz_config *cfg, const cz_cfg_block *b) {
   if (poisson || (m && strcmp(m, "IClamp") == 0) || (spikes && m && name_in_nocase(m, SPIKE_INPUT_MODULES)))
     return CZ_OK;
   if (m && strcmp(m, "ecephys_probe") == 0) return CZ_OK; /* core/stimulus/ecephys.h: any input_type, as BMTK */
+  if (m && strcmp(m, "replay") == 0) return CZ_OK; /* pointnet/replay.h: a Cadenza extension, any input_type */
   if (!m) return CZ_ERROR(CZ_ERR_CONFIG, "%s: inputs.%s has no \"module\" (input_type \"%s\")", file, b->name, type);
   if (strcmp(m, "function") == 0)
     return CZ_ERROR(CZ_ERR_CONFIG,

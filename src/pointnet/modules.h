@@ -6,7 +6,8 @@
  * - run.tstart must be 0: PointNet always simulates from 0 ms and ignores run.tstart, so a
  *   run from another start would silently differ from BMTK's.
  * - Inputs: spikes (modules sonata, h5, hdf5, csv, nwb; ecephys_probe units from NWB 2
- *   files, core/stimulus/ecephys.h), IClamp and poisson. BMTK's PointNet
+ *   files, core/stimulus/ecephys.h), IClamp, poisson and replay (a Cadenza extension:
+ *   pointnet/replay.h, which checks its keys against the circuit). BMTK's PointNet
  *   warns about other modules and runs without them, which changes the run silently; here an
  *   enabled block with another module is refused, with a message saying whether it is a BMTK
  *   input Cadenza does not have yet or an unknown one, and how to run without it.

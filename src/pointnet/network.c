@@ -47,6 +47,13 @@ void cz_net_memory(const cz_network *net, cz_net_mem *out) {
   out->send_lists = cz_rank_sets_bytes(&net->send);
 }
 
+bool cz_net_locate_source(const cz_network *net, size_t gid, size_t *pop, size_t *row) {
+  cz_gidmap_locate(&net->gm, gid, pop, row);
+  if (gid < net->ncircuit_gids) return false;
+  *pop -= net->gm.npops / 2; /* phantom population nnodes + p stands for p */
+  return true;
+}
+
 void cz_net_destroy(cz_network **pnet) {
   if (!pnet || !*pnet) return;
   cz_network *net = *pnet;

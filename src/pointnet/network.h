@@ -94,6 +94,7 @@ typedef struct cz_delay_tally {
 typedef struct cz_network {
   cz_timegrid tg;          /* the step (NEST's tics), nsteps; tg.min_delay is min_delay below */
   cz_gidmap gm;            /* gids; the local ids are the nids */
+  size_t ncircuit_gids;    /* the circuit's gids: gm.nsrc unless the build made phantom sources */
   size_t N;                /* gm.nlocal */
 
   size_t ngroups;
@@ -152,7 +153,20 @@ typedef cz_status (*cz_net_edge_reader)(void *ctx, cz_circuit *c, const cz_confi
 cz_status cz_net_build_read(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
                             const cz_placement *placement, const cz_net_layout *layout, cz_net_edge_reader read,
                             void *ctx, cz_network **out);
+/* The read build with phantom sources (pointnet/replay.h): spike generators that stand in
+ * for nodes of the circuit as the sources of some edges. phantom_size[p] ([c->nnodes]; 0:
+ * none) gids follow the circuit's for population p, one per row, in population order, so that
+ * their order is that of the nodes they stand for; read hands their edges to the filter's batch
+ * with source_pop = c->nnodes + p. They are no node anywhere: no rank sends their spikes.
+ * Owned (*out). Local. */
+cz_status cz_net_build_phantoms(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
+                                const cz_placement *placement, const cz_net_layout *layout, const size_t *phantom_size,
+                                cz_net_edge_reader read, void *ctx, cz_network **out);
 void cz_net_destroy(cz_network **net);
+
+/* The node a source gid is or stands for (a phantom source: the node whose recorded spikes it
+ * plays), as population and row of the circuit; true for a phantom. Local; thread-safe. */
+bool cz_net_locate_source(const cz_network *net, size_t gid, size_t *pop, size_t *row);
 
 /* A delay in steps of h ms as NEST converts it (Time::delay_ms_to_steps): delay times the
  * steps per ms (1 / h), rounded to the nearest whole number, halves up. */

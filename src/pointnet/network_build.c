@@ -66,12 +66,16 @@ static cz_status build(cz_network *net, const cz_config *cfg, cz_net_edge_source
   net->nthreads = nthreads < 1 ? 1 : nthreads;
   net->nch = 1;
   CZ_CHECK(c->nnodes > 0, CZ_ERR_CONFIG, "%s: the network has no node populations", cfg->path);
+  /* Phantom sources take gid populations of their own after the circuit's (network.h). */
+  const size_t npops = src->phantom_size ? 2 * c->nnodes : c->nnodes;
   size_t *pop_sizes = NULL;
-  CZ_NEW(pop_sizes, c->nnodes);
+  CZ_NEW(pop_sizes, npops);
   for (size_t p = 0; p < c->nnodes; p++) pop_sizes[p] = c->nodes[p].n;
-  cz_status gst = cz_gidmap_init(&net->gm, pop_sizes, c->nnodes, 0);
+  for (size_t p = 0; src->phantom_size && p < c->nnodes; p++) pop_sizes[c->nnodes + p] = src->phantom_size[p];
+  cz_status gst = cz_gidmap_init(&net->gm, pop_sizes, npops, 0);
   free(pop_sizes);
   CZ_TRY(gst);
+  net->ncircuit_gids = net->gm.pop_offset[c->nnodes];
   size_t hint = 0;
   for (size_t p = 0; p < c->nnodes; p++)
     for (size_t i = 0; i < c->nodes[p].n; i++) net->N += cz_net_is_local(net, placement, c, p, i, &hint);
@@ -133,5 +137,18 @@ cz_status cz_net_build_read(const cz_config *cfg, cz_circuit *c, int nthreads, i
                             const cz_placement *placement, const cz_net_layout *layout, cz_net_edge_reader read,
                             void *ctx, cz_network **out) {
   cz_net_edge_source src = {.c = c, .streamed = true, .cfg = cfg, .placement = placement, .read = read, .read_ctx = ctx};
+  return build_with(cfg, &src, nthreads, rank, nranks, placement, layout, out);
+}
+
+cz_status cz_net_build_phantoms(const cz_config *cfg, cz_circuit *c, int nthreads, int rank, int nranks,
+                                const cz_placement *placement, const cz_net_layout *layout, const size_t *phantom_size,
+                                cz_net_edge_reader read, void *ctx, cz_network **out) {
+  cz_net_edge_source src = {.c = c,
+                            .streamed = true,
+                            .cfg = cfg,
+                            .placement = placement,
+                            .read = read,
+                            .read_ctx = ctx,
+                            .phantom_size = phantom_size};
   return build_with(cfg, &src, nthreads, rank, nranks, placement, layout, out);
 }

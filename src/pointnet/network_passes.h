@@ -35,6 +35,7 @@ typedef struct cz_net_edge_source {
   cz_edge_streams *streams; /* threaded passes; NULL: one thread reads */
   cz_net_edge_reader read;  /* NULL: the files */
   void *read_ctx;
+  const size_t *phantom_size; /* [c->nnodes] gids of phantom sources per population, or NULL */
   double t_open, t_read, t_scan, t_count, t_fill, t_order; /* seconds in each part of the build, for the log */
 } cz_net_edge_source;
 

@@ -43,7 +43,7 @@ static cz_status request_words_build(const cz_network *net, const cz_placement *
   CZ_NEW(ord, nr);
   CZ_NEW(last, nr); /* 1 + the word of the last record to each owner, 0: none yet */
   size_t hint = 0;
-  for (size_t g = 0; g < net->gm.nsrc; g++) {
+  for (size_t g = 0; g < net->ncircuit_gids; g++) {
     const uint32_t r = cz_placement_rank_walk(placement, g, &hint);
     if (r == CZ_NO_RANK) continue;
     const uint64_t o = ord[r]++;
@@ -60,7 +60,7 @@ static cz_status request_words_build(const cz_network *net, const cz_placement *
     memset(ord, 0, nr * sizeof *ord);
     memset(last, 0, nr * sizeof *last);
   }
-  for (size_t g = 0; st == CZ_OK && g < net->gm.nsrc; g++) {
+  for (size_t g = 0; st == CZ_OK && g < net->ncircuit_gids; g++) {
     const uint32_t r = cz_placement_rank_walk(placement, g, &hint);
     if (r == CZ_NO_RANK) continue;
     const uint64_t o = ord[r]++;
@@ -83,7 +83,7 @@ static cz_status request_words_build(const cz_network *net, const cz_placement *
 static cz_status neurons_by_ordinal(const cz_network *net, uint32_t **out) {
   CZ_NEW(*out, net->N + 1);
   size_t o = 0;
-  for (size_t g = 0; g < net->gm.nsrc; g++) {
+  for (size_t g = 0; g < net->ncircuit_gids; g++) {
     const uint32_t nid = cz_gidmap_lid(&net->gm, g);
     if (nid != CZ_NO_NID) (*out)[o++] = nid;
   }

@@ -31,8 +31,8 @@ enum { SYN_WORDS = 4 };
  * edge population, row). */
 static int64_t source_key(const cz_network *net, const cz_circuit *c, size_t gid) {
   size_t p, row;
-  cz_gidmap_locate(&net->gm, gid, &p, &row);
-  return (int64_t)((uint64_t)(cz_node_is_virtual(&c->nodes[p], row) ? 1 : 0) << 40 | gid);
+  const bool phantom = cz_net_locate_source(net, gid, &p, &row); /* a replay's spike generator */
+  return (int64_t)((uint64_t)(phantom || cz_node_is_virtual(&c->nodes[p], row) ? 1 : 0) << 40 | gid);
 }
 
 /* This rank's recorded synapses, SYN_WORDS words each. Owned (*out). */
@@ -99,14 +99,14 @@ static uint64_t port_of(const int64_t *syn, size_t n, int64_t rec, int64_t edge)
 
 static void node_of(const cz_network *net, const cz_circuit *c, int64_t gid, uint64_t *id, const char **pop) {
   size_t p, row;
-  cz_gidmap_locate(&net->gm, (size_t)gid, &p, &row);
+  cz_net_locate_source(net, (size_t)gid, &p, &row);
   *id = cz_node_id(&c->nodes[p], row);
   *pop = c->nodes[p].name;
 }
 
 static bool from_virtual(const cz_network *net, const cz_circuit *c, int64_t gid) {
   size_t p, row;
-  cz_gidmap_locate(&net->gm, (size_t)gid, &p, &row);
+  if (cz_net_locate_source(net, (size_t)gid, &p, &row)) return true; /* a replay's spike generator */
   return cz_node_is_virtual(&c->nodes[p], row);
 }
 

@@ -843,8 +843,16 @@ static void test_report_not_written_yet(void **state) {
 
 static void test_input_not_run_yet(void **state) {
   fx_replace(*state, "config.json", "  \"inputs\": {\n",
+             "  \"inputs\": {\n    \"again\": {\"input_type\": \"syn_activity\", \"module\": \"syn_activity\"},\n");
+  expect_input_error(*state, "config.json", "inputs.again: module \"syn_activity\"");
+}
+
+/* Replay runs on PointNet (a Cadenza extension, pointnet/replay.h): a block without its keys
+ * is refused naming the key. */
+static void test_replay_without_spikes_file(void **state) {
+  fx_replace(*state, "config.json", "  \"inputs\": {\n",
              "  \"inputs\": {\n    \"again\": {\"input_type\": \"replay_spikes\", \"module\": \"replay\"},\n");
-  expect_input_error(*state, "config.json", "inputs.again: module \"replay\"");
+  expect_input_error(*state, "config.json", "inputs.again: missing key spikes_file");
 }
 
 static void test_nodes_listed_twice(void **state) {
@@ -1430,6 +1438,7 @@ int main(int argc, char **argv) {
       CASE(test_unknown_report_module),
       CASE(test_report_not_written_yet),
       CASE(test_input_not_run_yet),
+      CASE(test_replay_without_spikes_file),
       CASE(test_nodes_listed_twice),
       CASE(test_nodes_file_missing),
       CASE(test_node_types_file_missing),

@@ -73,7 +73,9 @@ static void test_inputs(void **state) {
   cz_config c = config_of(0.1);
   const cz_cfg_block ok[] = {block("a", "spikes", "sonata", true), block("b", "spikes", "CSV", true),
                              block("c", "current_clamp", "IClamp", true), block("d", "poisson", NULL, true),
-                             block("e", "movie", "movie", false), block("f", "spikes", "nwb", true)};
+                             block("e", "movie", "movie", false), block("f", "spikes", "nwb", true),
+                             /* a Cadenza extension on PointNet; its keys are checked against the circuit */
+                             block("g", "replay_spikes", "replay", true)};
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) assert_int_equal(cz_pointnet_check_input(&c, &ok[i]), CZ_OK);
   cz_cfg_block b = block("weird", "movie", "movie", true);
   assert_refused(cz_pointnet_check_input(&c, &b), CZ_ERR_CONFIG,

@@ -7,10 +7,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/log.h"
 #include "base/mem.h"
 #include "base/sort.h"
 #include "bionet/build.h"
 #include "bionet/edge_order.h"
+#include "bionet/gap_table.h"
 #include "base/mt19937.h"
 #include "bionet/replay.h"
 #include "bionet/syn_activity.h"
@@ -127,6 +129,10 @@ typedef struct pop_view {
   uint8_t *tuning;    /* [ntypes] 1 where the type's weight_function is gaussianLL */
   uint32_t *type_id;  /* [ntypes] each type's edge_type_id */
   double *sigma;      /* [n] weight_sigma, read when a type needs it */
+  uint8_t *gap;       /* [ntypes] 1 where the type's is_gap_junction is true */
+  bool any_gap, warned_nsyns;
+  size_t *src_off;    /* [ncells + 1] the gap edges from each detailed cell of the thread (CSR), or NULL */
+  size_t *src_edges;
 } pop_view;
 
 /* A cell's placement stream: seeded by its BMTK gid when it first draws. */
@@ -275,6 +281,137 @@ static cz_status random_placement(cz_bio_thread *th, const cz_circuit *c, const 
   return CZ_OK;
 }
 
+static bool truthy(const char *s) {
+  return s && (strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0 || strcmp(s, "1.0") == 0);
+}
+
+/* Which types are gap junctions (the types file's is_gap_junction). BMTK's builder writes it
+ * there; a per-edge column is refused rather than half read. */
+static cz_status gap_types(const cz_circuit *c, const cz_edge_pop *e, pop_view *v) {
+  const cz_csv *t = e->types_table;
+  const int col = t ? cz_csv_col(t, "is_gap_junction") : -1;
+  for (size_t r = 0; col >= 0 && r < e->ntypes && r < t->nrows; r++) v->any_gap |= v->gap[r] = truthy(cz_csv_cell(t, r, (size_t)col));
+  bool has = false;
+  if (col < 0) CZ_TRY(cz_edge_column_exists(e, "is_gap_junction", &has));
+  CZ_CHECK(!has, CZ_ERR_CONFIG,
+           "%s: edge population %s: is_gap_junction is an edge column; Cadenza reads it from the edge types file (%s), "
+           "where BMTK's builder writes it",
+           e->file, e->name, t ? t->path : "edge_types_file");
+  CZ_CHECK(!v->any_gap || e->source_pop == e->target_pop, CZ_ERR_CONFIG,
+           "%s: is_gap_junction: edge population %s joins %s to %s; gap junctions join nodes of one population", t->path,
+           e->name, c->nodes[e->source_pop].name, c->nodes[e->target_pop].name);
+  return CZ_OK;
+}
+
+static bool is_gap(const pop_view *v, size_t i) { return v->any_gap && v->gap[v->e->type[i]]; }
+
+/* A gap junction joins two detailed cells. */
+static cz_status check_gap_ends(const cz_circuit *c, const cz_edge_pop *e, size_t i, const char *where) {
+  const uint32_t rows[2] = {e->source_row[i], e->target_row[i]};
+  const cz_node_pop *p = &c->nodes[e->source_pop];
+  for (int k = 0; k < 2; k++) {
+    const cz_value m = cz_circuit_node_attr(p, rows[k], "model_type");
+    CZ_CHECK(m.kind == CZ_VAL_STR && strcmp(m.str, "biophysical") == 0, CZ_ERR_CONFIG,
+             "%s: is_gap_junction: node %llu of %s is %s; gap junctions join biophysical cells", where,
+             (unsigned long long)cz_node_id(p, rows[k]), p->name, m.kind == CZ_VAL_STR ? m.str : "not biophysical");
+  }
+  return CZ_OK;
+}
+
+/* The section of one segment drawn from the cell's stream among the type's candidates, as a
+ * one-synapse edge draws (nsyns > 1 still makes one junction, as in BMTK; said once). */
+static cz_status drawn_gap_section(cz_bio_thread *th, pop_view *v, size_t i, size_t cell, cell_rng *rng, double nsyns,
+                                   const char *where, size_t *sec) {
+  const cz_syn_rule *r = NULL;
+  CZ_TRY(rule_of(v, i, &r));
+  CZ_CHECK(th->cells.segtab, CZ_ERR_INTERNAL, "%s: the cells were built without segment tables", v->e->name);
+  const cz_seg_table *t = &th->cells.segtab[cell];
+  size_t n = 0;
+  cz_syn_candidates(t, r->types, r->ntypes, r->dmin, r->dmax, rng->cand, rng->p, &n);
+  CZ_CHECK(n > 0, CZ_ERR_FORMAT, "%s: no segment of its cell is in target_sections within distance_range [%g, %g] µm",
+           where, r->dmin, r->dmax);
+  if (nsyns > 1 && !v->warned_nsyns) {
+    cz_log_warn("%s: is_gap_junction with nsyns %g: one junction per edge, as BMTK makes", where, nsyns);
+    v->warned_nsyns = true;
+  }
+  CZ_RESERVE(rng->pick, rng->cap_pick, 2);
+  if (!rng->seeded) {
+    cz_mt_seed(&rng->mt, rng->seed);
+    rng->seeded = true;
+  }
+  cz_mt_choice(&rng->mt, rng->p, n, 1, rng->cdf, rng->pick);
+  *sec = t->sec[rng->cand[rng->pick[0]]];
+  return CZ_OK;
+}
+
+/* The end of gap edge i on `cell` of th, at its edge's target (side 0) or source (side 1):
+ * a Gap of g = syn_weight at x = 0.5 of its section (inputs-spec.md §6.2). */
+static cz_status gap_end(cz_bio_thread *th, const cz_circuit *c, const cz_bio_cell_index *ix, pop_view *v, size_t i,
+                         size_t cell, cell_rng *rng, int side) {
+  const cz_edge_pop *e = v->e;
+  const cz_node_pop *p = &c->nodes[e->source_pop];
+  char where[1200];
+  snprintf(where, sizeof where, "%s: edge %llu of %s", e->file, (unsigned long long)cz_edge_file_row(e, i), e->name);
+  CZ_CHECK(ix->gaps, CZ_ERR_CONFIG, "%s: is_gap_junction: the config has no networks.gap_juncs", where);
+  CZ_TRY(check_gap_ends(c, e, i, where));
+  uint64_t j = 0;
+  CZ_TRY(cz_bio_gap_table_junction(ix->gaps, p->name, cz_node_id(p, e->source_row[i]), cz_node_id(p, e->target_row[i]),
+                                   where, &j));
+  double w = 0, delay = 0, nsyns = 0;
+  CZ_TRY(edge_values(e, i, &w, &delay, &nsyns));
+  const cz_cell_nodes *map = &th->cells.map[cell];
+  size_t sec = 0;
+  if (v->sec && !isnan(v->sec[i])) {
+    const double s = v->sec[i];
+    CZ_CHECK(s >= 0 && s < (double)map->nsec && floor(s) == s, CZ_ERR_FORMAT,
+             "%s: %s %g is not a section of its %s (%zu sections)", where, v->sec_name, s, side ? "source" : "target",
+             map->nsec);
+    sec = (size_t)s;
+  } else {
+    CZ_TRY(drawn_gap_section(th, v, i, cell, rng, nsyns, where, &sec));
+  }
+  const uint32_t partner_row = side ? e->target_row[i] : e->source_row[i];
+  const cz_status st = cz_gap_add(&th->gap, (uint32_t)cz_cell_node_at(map, sec, 0.5), w, 2 * j + (uint64_t)side,
+                                  ix->pop_offset[e->source_pop] + partner_row);
+  return st == CZ_OK ? CZ_OK : cz_error_prefix(st, "%s: syn_weight", where);
+}
+
+/* The gap edges of a view by source cell of the thread, each cell's in the order of its
+ * source index (file rows). */
+typedef struct src_edge {
+  size_t unit;
+  uint64_t row;
+  size_t i;
+} src_edge;
+
+static int by_unit_row(const void *a, const void *b) {
+  const src_edge *x = a, *y = b;
+  if (x->unit != y->unit) return x->unit < y->unit ? -1 : 1;
+  return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static cz_status gap_sources(pop_view *v, const size_t *pop_offset, const size_t *unit, size_t ncells) {
+  const cz_edge_pop *e = v->e;
+  src_edge *s = cz_calloc(e->n + 1, sizeof *s);
+  CZ_CHECK(s, CZ_ERR_NOMEM, "out of memory");
+  size_t n = 0;
+  for (size_t i = 0; i < e->n; i++) {
+    const size_t u = unit[pop_offset[e->source_pop] + e->source_row[i]];
+    if (is_gap(v, i) && u < ncells) s[n++] = (src_edge){u, cz_edge_file_row(e, i), i};
+  }
+  qsort(s, n, sizeof *s, by_unit_row);
+  v->src_off = cz_calloc(ncells + 2, sizeof *v->src_off);
+  v->src_edges = cz_calloc(n + 1, sizeof *v->src_edges);
+  cz_status st = v->src_off && v->src_edges ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; st == CZ_OK && k < n; k++) {
+    v->src_off[s[k].unit + 1]++;
+    v->src_edges[k] = s[k].i;
+  }
+  for (size_t u = 0; st == CZ_OK && u < ncells; u++) v->src_off[u + 1] += v->src_off[u];
+  free(s);
+  return st;
+}
+
 /* Edge i of a population onto detailed cell `cell`: preselected, else random placement. */
 /* Whether a replayed edge is in its replay's node sets (network edges always are). */
 static bool replayed(const pop_view *v, size_t i) {
@@ -284,10 +421,12 @@ static bool replayed(const pop_view *v, size_t i) {
 }
 
 static cz_status connect_to_cell(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont,
-                                 const size_t *pop_offset, pop_view *v, size_t i, size_t cell, cell_rng *rng,
+                                 const cz_bio_cell_index *ix, pop_view *v, size_t i, size_t cell, cell_rng *rng,
                                  cz_bio_netcons *nc) {
   const cz_edge_pop *e = v->e;
+  const size_t *pop_offset = ix->pop_offset;
   if (!replayed(v, i)) return CZ_OK;
+  if (is_gap(v, i)) return gap_end(th, c, ix, v, i, cell, rng, 0);
   double w = 0, delay = 0, nsyns = 0;
   CZ_TRY(edge_values(e, i, &w, &delay, &nsyns));
   if (v->tuning[e->type[i]]) CZ_TRY(tuned_weight(c, v, i, &w));
@@ -310,6 +449,8 @@ static cz_status connect_to_art(cz_bio_thread *th, const cz_circuit *c, const cz
                                 const pop_view *v, size_t i, size_t art, cz_bio_netcons *nc) {
   const cz_edge_pop *e = v->e;
   if (!replayed(v, i)) return CZ_OK;
+  CZ_CHECK(!is_gap(v, i), CZ_ERR_CONFIG, "%s: edge %llu of %s: is_gap_junction onto an artificial cell; gap junctions join "
+           "biophysical cells", e->file, (unsigned long long)cz_edge_file_row(e, i), e->name);
   double w = 0, delay = 0, nsyns = 0;
   CZ_TRY(edge_values(e, i, &w, &delay, &nsyns));
   if (v->tuning[e->type[i]]) CZ_TRY(tuned_weight(c, v, i, &w));
@@ -318,35 +459,8 @@ static cz_status connect_to_art(cz_bio_thread *th, const cz_circuit *c, const cz
               cz_ev_target(CZ_EV_ARTIFICIAL, (uint32_t)art), w, delay, nc);
 }
 
-static bool truthy(const char *s) {
-  return s && (strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0 || strcmp(s, "1.0") == 0);
-}
-
-/* Gap junctions (inputs-spec.md §6) are not chemical synapses: refused rather than wired as
- * Exp2Syn. */
-static cz_status refuse_gap_junctions(const cz_edge_pop *e) {
-  const cz_csv *t = e->types_table;
-  const int col = t ? cz_csv_col(t, "is_gap_junction") : -1;
-  for (size_t r = 0; col >= 0 && r < t->nrows; r++)
-    CZ_CHECK(!truthy(cz_csv_cell(t, r, (size_t)col)), CZ_ERR_CONFIG,
-             "%s: line %zu: is_gap_junction: edge population %s holds gap junctions, which Cadenza's detailed-cell "
-             "engine does not run yet", t->path, r + 2, e->name);
-  bool has = false;
-  CZ_TRY(cz_edge_column_exists(e, "is_gap_junction", &has));
-  double *g = NULL;
-  if (has) CZ_TRY(cz_edge_column_read(e, "is_gap_junction", &g));
-  cz_status st = CZ_OK;
-  for (size_t i = 0; g && st == CZ_OK && i < e->n; i++)
-    if (g[i] != 0 && !isnan(g[i]))
-      st = CZ_ERROR(CZ_ERR_CONFIG, "%s: edge %llu of %s: is_gap_junction: gap junctions are not run yet by Cadenza's "
-                    "detailed-cell engine", e->file, (unsigned long long)cz_edge_file_row(e, i), e->name);
-  free(g);
-  return st;
-}
-
 static cz_status open_view(const cz_circuit *c, const cz_edge_pop *e, pop_view *v) {
   memset(v, 0, sizeof *v);
-  CZ_TRY(refuse_gap_junctions(e));
   v->e = e;
   const cz_node_pop *src = &c->nodes[e->source_pop];
   v->recurrent = !(src->n > 0 && src->nvirtual == src->n);
@@ -356,6 +470,8 @@ static cz_status open_view(const cz_circuit *c, const cz_edge_pop *e, pop_view *
   CZ_NEW(v->parsed, e->ntypes + 1);
   CZ_NEW(v->tuning, e->ntypes + 1);
   CZ_NEW(v->type_id, e->ntypes + 1);
+  CZ_NEW(v->gap, e->ntypes + 1);
+  CZ_TRY(gap_types(c, e, v));
   const cz_csv *t = e->types_table;
   const int tid = t ? cz_csv_col(t, "edge_type_id") : -1;
   for (size_t r = 0; tid >= 0 && r < e->ntypes && r < t->nrows; r++) {
@@ -384,6 +500,9 @@ static void close_view(pop_view *v) {
   free(v->tuning);
   free(v->type_id);
   free(v->sigma);
+  free(v->gap);
+  free(v->src_off);
+  free(v->src_edges);
 }
 
 static void free_rng(cell_rng *r) {
@@ -411,8 +530,20 @@ static uint32_t bmtk_gid(const cz_circuit *c, const size_t *pop_offset, const cz
   return (uint32_t)(pop_offset[e->target_pop] + cz_node_id(p, e->target_row[i]));
 }
 
+/* The source ends of the gap edges from detailed cell u in view v, after its target ends. */
+static cz_status connect_gap_sources(cz_bio_thread *th, const cz_circuit *c, const cz_bio_cell_index *ix, pop_view *v,
+                                     size_t u, cell_rng *rng) {
+  for (size_t j = v->src_off[u]; j < v->src_off[u + 1]; j++) {
+    const size_t i = v->src_edges[j];
+    const cz_node_pop *p = &c->nodes[v->e->source_pop];
+    if (!rng->seeded) rng->seed = (uint32_t)(ix->pop_offset[v->e->source_pop] + cz_node_id(p, v->e->source_row[i]));
+    CZ_TRY(gap_end(th, c, ix, v, i, u, rng, 1));
+  }
+  return CZ_OK;
+}
+
 /* Every unit's edges, population by population in draw order. */
-static cz_status connect_units(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont, const size_t *pop_offset,
+static cz_status connect_units(cz_bio_thread *th, const cz_circuit *c, const cz_bio_spont *spont, const cz_bio_cell_index *ix,
                                const cz_edge_plan *plan, pop_view *views, cz_bio_netcons *nc) {
   cell_rng rng;
   memset(&rng, 0, sizeof rng);
@@ -420,13 +551,15 @@ static cz_status connect_units(cz_bio_thread *th, const cz_circuit *c, const cz_
   const size_t ncells = th->cells.ncells;
   for (size_t u = 0; st == CZ_OK && u < plan->nunits; u++) {
     rng.seeded = false;
-    for (size_t k = 0; st == CZ_OK && k < plan->npops; k++)
+    for (size_t k = 0; st == CZ_OK && k < plan->npops; k++) {
       for (size_t j = plan->off[k][u]; st == CZ_OK && j < plan->off[k][u + 1]; j++) {
         const size_t i = plan->edges[k][j];
-        if (!rng.seeded) rng.seed = bmtk_gid(c, pop_offset, views[k].e, i);
-        st = u < ncells ? connect_to_cell(th, c, spont, pop_offset, &views[k], i, u, &rng, nc)
-                        : connect_to_art(th, c, spont, pop_offset, &views[k], i, u - ncells, nc);
+        if (!rng.seeded) rng.seed = bmtk_gid(c, ix->pop_offset, views[k].e, i);
+        st = u < ncells ? connect_to_cell(th, c, spont, ix, &views[k], i, u, &rng, nc)
+                        : connect_to_art(th, c, spont, ix->pop_offset, &views[k], i, u - ncells, nc);
       }
+      if (st == CZ_OK && views[k].src_off && u < ncells) st = connect_gap_sources(th, c, ix, &views[k], u, &rng);
+    }
   }
   free_rng(&rng);
   return st;
@@ -443,17 +576,20 @@ cz_status cz_bio_connect_edges(cz_bio_thread *th, const cz_config *cfg, const cz
   }
   cz_edge_plan plan;
   cz_status st = cz_edge_plan_build(cfg, c, ix->pop_offset, unit, ncells + th->art.n, rl ? rl->input_of_pop : NULL, &plan);
-  free(unit);
-  CZ_TRY(st);
-  pop_view *views = cz_calloc(plan.npops + 1, sizeof *views);
+  pop_view *views = st == CZ_OK ? cz_calloc(plan.npops + 1, sizeof *views) : NULL;
   cz_bio_spont spont = {0};
-  if (!views) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK && !views) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
   if (st == CZ_OK) st = cz_bio_spont_read(cfg, &spont);
   for (size_t k = 0; st == CZ_OK && k < plan.npops; k++) {
     st = open_view(c, &c->edges[plan.pop[k]], &views[k]);
     views[k].replay = rl ? rl->replay[plan.pop[k]] : NULL;
+    if (st == CZ_OK && views[k].any_gap && views[k].replay)
+      st = CZ_ERROR(CZ_ERR_CONFIG, "%s: is_gap_junction: the edges of a replay cannot be gap junctions",
+                    views[k].e->types_table->path);
+    if (st == CZ_OK && views[k].any_gap) st = gap_sources(&views[k], ix->pop_offset, unit, ncells);
   }
-  if (st == CZ_OK) st = connect_units(th, c, &spont, ix->pop_offset, &plan, views, nc);
+  free(unit);
+  if (st == CZ_OK) st = connect_units(th, c, &spont, ix, &plan, views, nc);
   cz_bio_spont_free(&spont);
   for (size_t k = 0; views && k < plan.npops; k++) close_view(&views[k]);
   free(views);

@@ -48,6 +48,7 @@ typedef struct cz_bio_cell_index {
   const size_t *pop_offset;  /* [npops + 1] */
   const size_t *cell_of_gid; /* [gids] the thread's detailed cell, or SIZE_MAX */
   const size_t *art_of_gid;  /* [gids] the thread's artificial cell, or SIZE_MAX; NULL: none */
+  const struct cz_bio_gap_table *gaps; /* the run's gap junction files, or NULL: gap edges refused */
 } cz_bio_cell_index;
 
 /* The edge populations loaded for replay inputs (bionet/replay.h). */
@@ -59,7 +60,12 @@ typedef struct cz_bio_replay_links {
 /* Adds the synapses of every loaded edge that ends on a cell of th (edges loaded with
  * cz_circuit_load_edges, and the replays' with cz_circuit_load_more_edges: rl, NULL when
  * none): a replayed edge whose source and target are in its replay's node sets gets its
- * synapses and the events of its source's recorded times. Local. */
+ * synapses and the events of its source's recorded times. A gap edge (its type's
+ * is_gap_junction; inputs-spec.md §6.2) gets a Gap end on its target cell and, where its
+ * source is a cell of th (the loaded edges must include those from th's cells), one on its
+ * source cell: at x = 0.5 of its afferent_section_id, or of the section of one segment drawn
+ * as a one-synapse edge draws; the source ends of a population come after its target ends in
+ * the cell's draws, in the order of the source's edges. Local. */
 cz_status cz_bio_connect_edges(cz_bio_thread *th, const cz_config *cfg, const cz_circuit *c, const cz_bio_cell_index *ix,
                                const cz_bio_replay_links *rl, cz_bio_netcons *nc);
 /* Queues the events of the config's spike inputs through the NetCons of their virtual

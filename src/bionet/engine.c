@@ -13,6 +13,8 @@
 #include "bionet/connect.h"
 #include "bionet/ecp.h"
 #include "bionet/edge_order.h"
+#include "bionet/gap_table.h"
+#include "bionet/gap_transfer.h"
 #include "bionet/modules.h"
 #include "bionet/place_cost.h"
 #include "bionet/replay.h"
@@ -52,6 +54,10 @@ struct cz_bionet_engine {
   cz_bio_comsol *comsol;   /* the imposed extracellular field, or NULL */
   cz_bio_xstim *xstim;     /* the stimulating electrodes, or NULL */
   cz_bio_replays replays;
+  cz_bio_gap_table gaps;         /* networks.gap_juncs */
+  cz_bio_gap_transfer *gap_x;    /* the ends' voltage transfer, NULL without junctions */
+  cz_gap **gap_of;               /* [nthreads] each thread's ends, for gap_x */
+  const cz_cable **cable_of;     /* [nthreads] */
   int *input_of_pop;          /* [c->nedges] while connecting: network, a replay's input, or unused */
   cz_bio_replay **replay_of_pop;
   uint32_t *others;        /* [nranks - 1] every other rank */
@@ -123,6 +129,7 @@ static cz_status bio_deliver(void *impl, int tid, const cz_spike *spikes, size_t
 
 static cz_status bio_epoch_end(void *impl, int64_t t1) {
   cz_bionet_engine *e = impl;
+  if (e->gap_x) CZ_TRY(cz_bio_gap_transfer_run(e->gap_x)); /* epochs are one step long (choose_epoch) */
   CZ_TRY(cz_bio_reports_epoch_end(e->reports, t1));
   CZ_TRY(cz_bio_clamp_reports_epoch_end(e->clamps, t1));
   return cz_bio_ecp_epoch_end(e->ecp, t1);
@@ -262,7 +269,7 @@ static cz_status connect_threads(cz_bionet_engine *e) {
     for (size_t g = 0; g < ngid; g++) cell_of_gid[g] = art_of_gid[g] = SIZE_MAX;
     for (size_t k = 0; k < sh->ncells; k++) cell_of_gid[e->gm.gid_of_lid[sh->cell_lid[k]]] = k;
     for (size_t k = 0; k < sh->nart; k++) art_of_gid[e->gm.gid_of_lid[sh->art_lid[k]]] = k;
-    const cz_bio_cell_index ix = {e->gm.pop_offset, cell_of_gid, art_of_gid};
+    const cz_bio_cell_index ix = {e->gm.pop_offset, cell_of_gid, art_of_gid, e->gaps.n ? &e->gaps : NULL};
     const cz_bio_replay_links rl = {e->input_of_pop, e->replay_of_pop};
     st = cz_bio_connect_edges(&sh->th, e->cfg, e->c, &ix, e->replays.n ? &rl : NULL, &sh->nc);
     if (st == CZ_OK) st = cz_bio_queue_spike_inputs(&sh->th, e->cfg, e->c, &ix, &sh->nc);
@@ -293,6 +300,7 @@ static cz_status choose_epoch(cz_bionet_engine *e, const cz_placement *pl) {
            "(virtual inputs may have any delay)",
            dmin, dt, e->cfg->run_file ? e->cfg->run_file : e->cfg->path);
   if (steps > longest) steps = longest;
+  if (e->gap_x) steps = 1; /* gap junctions couple the cells at every step */
   e->tg.min_delay = (int32_t)steps;
   return CZ_OK;
 }
@@ -372,11 +380,42 @@ static cz_status warn_gid_rule(cz_bionet_engine *e, const cz_circuit *c, const c
   return CZ_OK;
 }
 
-/* The rank's edges: the network's, then each replay's file (its populations marked with the
- * replay's input, or unused where its node sets leave the source or target population out). */
+/* The rank's edges: those onto its cells and, on several ranks, those from its cells within a
+ * node population that has gap junctions, whose source ends it makes (connect.h). */
+typedef struct gap_keep_ctx {
+  cz_place_filter_ctx fc;
+  uint8_t *gap_pop; /* [c->nnodes] the populations some gap junction file names */
+} gap_keep_ctx;
+
+static bool keep_with_gap_sources(const void *ctx, uint32_t sp, uint32_t sr, uint32_t tp, uint32_t tr) {
+  const gap_keep_ctx *g = ctx;
+  return cz_place_keep_target(&g->fc, tp, tr) || (sp == tp && g->gap_pop[sp] && cz_place_keep_target(&g->fc, sp, sr));
+}
+
+static cz_status with_gap_sources(const cz_bionet_engine *e, const cz_circuit *c, gap_keep_ctx *gk, cz_edge_filter *keep) {
+  CZ_NEW(gk->gap_pop, c->nnodes + 1);
+  for (size_t p = 0; p < c->nnodes; p++) gk->gap_pop[p] = cz_bio_gap_table_has(&e->gaps, c->nodes[p].name);
+  keep->keep = keep_with_gap_sources;
+  keep->keep_target = NULL;
+  keep->ctx = gk;
+  return CZ_OK;
+}
+
+static cz_status load_rank_edges_with(cz_bionet_engine *e, cz_circuit *c, const cz_edge_filter *filter);
+
 static cz_status load_rank_edges(cz_bionet_engine *e, cz_circuit *c, const cz_placement *pl) {
-  const cz_place_filter_ctx fc = {pl, e->gm.pop_offset, (uint32_t)e->rank};
-  const cz_edge_filter keep = {.keep_target = cz_place_keep_target, .ctx = &fc, .file_rows = true};
+  gap_keep_ctx gk = {{pl, e->gm.pop_offset, (uint32_t)e->rank}, NULL};
+  cz_edge_filter keep = {.keep_target = cz_place_keep_target, .ctx = &gk.fc, .file_rows = true};
+  if (e->gaps.n && e->nranks > 1) CZ_TRY(with_gap_sources(e, c, &gk, &keep));
+  cz_status lst = load_rank_edges_with(e, c, &keep);
+  free(gk.gap_pop);
+  return lst;
+}
+
+/* The edges keep selects: the network's, then each replay's file (its populations marked with
+ * the replay's input, or unused where its node sets leave the source or target population out). */
+static cz_status load_rank_edges_with(cz_bionet_engine *e, cz_circuit *c, const cz_edge_filter *filter) {
+  const cz_edge_filter keep = *filter;
   CZ_TRY(cz_circuit_load_edges(c, e->cfg, &keep));
   const size_t network = c->nedges;
   size_t *first = cz_calloc(e->replays.n + 1, sizeof *first);
@@ -417,6 +456,7 @@ static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *
     if (r != e->rank) e->others[k++] = (uint32_t)r;
   CZ_TRY(check_model_types(e));
   CZ_TRY(cz_bio_replays_read(e->cfg, c, &e->replays));
+  CZ_TRY(cz_bio_gap_table_read(e->cfg, &e->gaps));
   CZ_TRY(create_outputs(e));
   CZ_TRY(build_cells(e, &rc));
   CZ_TRY(load_rank_edges(e, c, pl));
@@ -433,6 +473,25 @@ static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *
   return CZ_OK;
 }
 
+/* The gap junctions' transfer, and their first one (NEURON's finitialize transfers the
+ * initial voltages). Collective. */
+static cz_status couple_gaps(cz_bionet_engine *e, const cz_placement *pl) {
+  cz_status st = CZ_OK;
+  e->gap_of = cz_calloc((size_t)e->nthreads, sizeof *e->gap_of);
+  e->cable_of = cz_calloc((size_t)e->nthreads, sizeof *e->cable_of);
+  if (!e->gap_of || !e->cable_of) st = CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (int t = 0; st == CZ_OK && t < e->nthreads; t++) {
+    e->gap_of[t] = &e->sh[t].th.gap;
+    e->cable_of[t] = &e->sh[t].th.cells.cable;
+  }
+  st = cz_comm_agree(st);
+  if (st == CZ_OK)
+    st = cz_bio_gap_transfer_create(e->gap_of, e->cable_of, e->nthreads, e->nranks > 1 ? pl : NULL, e->rank,
+                                    e->nranks, &e->gaps, &e->gap_x);
+  if (st == CZ_OK && e->gap_x) st = cz_comm_agree(cz_bio_gap_transfer_run(e->gap_x));
+  return st;
+}
+
 cz_status cz_bionet_engine_create(const cz_config *cfg, cz_circuit *c, const cz_placement *pl,
                                   const cz_bionet_options *o, cz_bionet_engine **out, cz_engine *view) {
   cz_bionet_engine *e = cz_calloc(1, sizeof *e);
@@ -444,6 +503,7 @@ cz_status cz_bionet_engine_create(const cz_config *cfg, cz_circuit *c, const cz_
   e->nranks = cz_comm_size();
   *out = e;
   cz_status st = cz_comm_agree(create(e, c, pl, o));
+  if (st == CZ_OK) st = couple_gaps(e, pl);
   if (st == CZ_OK) st = cz_comm_agree(choose_epoch(e, pl));
   CZ_TRY(st);
   *view = (cz_engine){&cz_bionet_engine_kind, &BIO_OPS, e, &e->tg, &e->gm, e->nthreads, e->rank, e->nranks};
@@ -458,6 +518,10 @@ void cz_bionet_engine_destroy(cz_bionet_engine **pe) {
   cz_bio_comsol_free(&e->comsol);
   cz_bio_xstim_free(&e->xstim);
   cz_bio_clamp_reports_close(&e->clamps, false);
+  cz_bio_gap_transfer_free(&e->gap_x);
+  cz_bio_gap_table_free(&e->gaps);
+  free(e->gap_of);
+  free(e->cable_of);
   for (int t = 0; e->sh && t < e->nthreads; t++) {
     share *sh = &e->sh[t];
     cz_bio_thread_free(&sh->th);

@@ -9,14 +9,9 @@
 #include "base/mem.h"
 #include "base/sort.h"
 #include "base/str.h"
+#include "core/stimulus/replay_keys.h"
 #include "io/node_sets.h"
 #include "io/spike_input.h"
-
-static cz_status path_key(const cJSON *j, const char *key, const char *where, char **out) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-  CZ_CHECK(cJSON_IsString(v) && v->valuestring[0], CZ_ERR_CONFIG, "%s: missing key %s", where, key);
-  return cz_strdup(v->valuestring, out);
-}
 
 /* A node set's membership, population by population (absent: "all"). */
 static cz_status membership(const cz_config *cfg, const cz_circuit *c, const cJSON *expr, const char *where,
@@ -41,15 +36,7 @@ static cz_status membership(const cz_config *cfg, const cz_circuit *c, const cJS
 static cz_status read_one(const cz_config *cfg, const cz_circuit *c, size_t input, cz_bio_replay *r) {
   const cz_cfg_block *b = &cfg->inputs[input];
   r->input = input;
-  CZ_TRY(cz_asprintf(&r->where, "%s: inputs.%s", b->file ? b->file : cfg->path, b->name));
-  CZ_TRY(path_key(b->json, "spikes_file", r->where, &r->spikes_file));
-  const cJSON *edges = cJSON_GetObjectItemCaseSensitive(b->json, "edges");
-  CZ_CHECK(cJSON_IsObject(edges), CZ_ERR_CONFIG, "%s: missing key edges (edges_file, edge_types_file)", r->where);
-  char sub[600];
-  snprintf(sub, sizeof sub, "%s.edges", r->where);
-  CZ_TRY(path_key(edges, "edges_file", sub, &r->edges.edges_file));
-  CZ_TRY(path_key(edges, "edge_types_file", sub, &r->edges.edge_types_file));
-  r->edges.enabled = true;
+  CZ_TRY(cz_replay_keys_read(cfg, b, &r->where, &r->spikes_file, &r->edges));
   r->npops = c->nnodes;
   r->source = cz_calloc(c->nnodes + 1, sizeof *r->source);
   r->target = cz_calloc(c->nnodes + 1, sizeof *r->target);

@@ -50,6 +50,7 @@ void cz_bio_thread_free(cz_bio_thread *th) {
   cz_bio_cells_free(&th->cells);
   cz_exp2syn_free(&th->syn);
   cz_expsyn_free(&th->esyn);
+  cz_gap_free(&th->gap);
   cz_intfire1_free(&th->art);
   for (size_t k = 0; k < th->nplay; k++) free(th->played[k]);
   free(th->played);
@@ -99,6 +100,7 @@ cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx)
   cz_bio_cells_currents(&th->cells, &th->env);
   cz_exp2syn_current(&th->syn, &th->cells.cable);
   cz_expsyn_current(&th->esyn, &th->cells.cable);
+  cz_gap_current(&th->gap, &th->cells.cable);
   const size_t n = th->cells.cable.n;
   if (th->i_m) {
     memcpy(th->sav_rhs, th->cells.cable.rhs, n * sizeof *th->sav_rhs);

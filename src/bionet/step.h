@@ -1,6 +1,7 @@
 /* One thread's share of a BioNet run and its fixed step (bionet-spec.md §3.3, §3.8, §3.9):
  * the thread's detailed cells (one cable), their Exp2Syn and ExpSyn synapses, its IntFire1 artificial
- * cells, the current and voltage clamps, and the queue of events that reach them.
+ * cells, the ends of gap junctions on its cells, the current and voltage clamps, and the queue
+ * of events that reach them.
  *
  * A step from the accumulated time t_n: (1) spike detection at every soma with v_n; (2) the
  * events with T <= t_n + dt/2 delivered in time order, each at its own time T (an Exp2Syn adds
@@ -22,6 +23,7 @@
 #include "bionet/events.h"
 #include "bionet/exp2syn.h"
 #include "bionet/expsyn.h"
+#include "bionet/gap.h"
 #include "bionet/intfire1.h"
 #include "bionet/mechanisms/iclamp.h"
 #include "bionet/mechanisms/seclamp.h"
@@ -39,6 +41,7 @@ typedef struct cz_bio_thread {
   cz_bio_cells cells;
   cz_exp2syn syn;
   cz_expsyn esyn;
+  cz_gap gap;      /* the ends of gap junctions on its cells */
   cz_intfire1 art;
   cz_iclamp *iclamp;
   size_t niclamp, cap_iclamp;

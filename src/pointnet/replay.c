@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "base/sort.h"
 #include "base/str.h"
+#include "core/stimulus/replay_keys.h"
 #include "io/node_sets.h"
 #include "io/spike_input.h"
 
@@ -34,12 +35,6 @@ static bool bit(const uint64_t *words, size_t i) { return words && (words[i >> 6
 bool cz_pn_is_replay(const cz_cfg_block *b) { return b->enabled && b->module && strcmp(b->module, "replay") == 0; }
 
 /* ---------------------------------------------------------------------------- config */
-
-static cz_status path_key(const cJSON *j, const char *key, const char *where, char **out) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-  CZ_CHECK(cJSON_IsString(v) && v->valuestring[0], CZ_ERR_CONFIG, "%s: missing key %s", where, key);
-  return cz_strdup(v->valuestring, out);
-}
 
 /* A node set's members as a bitmap per population ("all" when expr is absent). */
 static cz_status membership(const cz_config *cfg, const cz_circuit *c, const cJSON *expr, const char *where,
@@ -65,15 +60,8 @@ static cz_status membership(const cz_config *cfg, const cz_circuit *c, const cJS
 static cz_status read_one(const cz_config *cfg, const cz_circuit *c, const cz_cfg_block *b, pn_replay *r) {
   r->b = b;
   r->npops = c->nnodes;
-  CZ_TRY(cz_asprintf(&r->where, "%s: inputs.%s", b->file ? b->file : cfg->path, b->name));
-  CZ_TRY(path_key(b->json, "spikes_file", r->where, &r->spikes_file));
-  const cJSON *edges = cJSON_GetObjectItemCaseSensitive(b->json, "edges");
-  CZ_CHECK(cJSON_IsObject(edges), CZ_ERR_CONFIG, "%s: missing key edges (edges_file, edge_types_file)", r->where);
+  CZ_TRY(cz_replay_keys_read(cfg, b, &r->where, &r->spikes_file, &r->edges));
   char where[1200];
-  snprintf(where, sizeof where, "%s.edges", r->where);
-  CZ_TRY(path_key(edges, "edges_file", where, &r->edges.edges_file));
-  CZ_TRY(path_key(edges, "edge_types_file", where, &r->edges.edge_types_file));
-  r->edges.enabled = true;
   CZ_NEW(r->source, c->nnodes + 1);
   CZ_NEW(r->target, c->nnodes + 1);
   snprintf(where, sizeof where, "%s.source_node_set", r->where);

@@ -155,7 +155,7 @@ refused weight_function_untuned "virt_biocell_edges.h5" "gaussianLL needs the tu
 defaults; edge_cols="$edge_cols weight_function"; edge_types="$edge_types my_python_rule"
 refused weight_function_python "edge_types.csv" "weight_function 'my_python_rule' is Python code"
 defaults; edge_cols="$edge_cols is_gap_junction"; edge_types="$edge_types True"
-refused gap_junction "edge_types.csv: line 2: is_gap_junction"
+refused gap_junction_across_populations "edge_types.csv: is_gap_junction: edge population virt_to_biocell joins virt to biocell"
 
 # ---- inputs
 defaults; inputs='"virt": {"input_type": "spikes", "module": "sonata", "input_file": "'"$tmp"'/none.h5", "node_set": "virt"}'

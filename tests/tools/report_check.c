@@ -19,6 +19,11 @@
  *     PARTIAL, left by a run that was killed, opens, and the rows it declares complete (up to
  *     time[1]) are, bit for bit, the first rows of COMPLETE, the same run's finished file.
  *     Prints the number of complete rows.
+ *   report_check table FILE POP TABLE DT TOL
+ *     population POP's columns against a text table of lines "t v_0 v_1 ..." (ms, one value per
+ *     column, a simulator's trace at t): row r of the report holds the state at (r + 1) DT, as
+ *     BMTK's BioNet rows do, so line t compares with row t / DT - 1 (the line at t = 0, the
+ *     initial state, is skipped); every value within TOL. Prints the largest difference.
  *   report_check rows FILE POP ROWS FIRST LAST STEP
  *     population POP has exactly ROWS rows and mapping/time is exactly the doubles nearest to
  *     FIRST, LAST and STEP (ms, as decimal text: BMTK's values, read back from NEST's text).
@@ -489,6 +494,52 @@ static int rows_of(const char *full, const char *part, size_t first, size_t ever
   return bad;
 }
 
+/* ---- table ------------------------------------------------------------------------------- */
+
+static int table(const char *path, const char *pop, const char *table_path, double dt, double tol) {
+  FILE *in = fopen(table_path, "r");
+  if (!in) return fail("cannot open %s%s", table_path, "");
+  cz_h5file *f = NULL;
+  trace_file t = {0};
+  int bad = check_h5(cz_h5_open_read(path, &f)) || read_pop(f, pop, &t) || t.cols == 0;
+  char line[4096];
+  double worst = 0;
+  size_t lines = 0;
+  while (!bad && fgets(line, sizeof line, in)) {
+    char *end = NULL;
+    const double at = strtod(line, &end);
+    if (end == line) continue;
+    const long long step = llround(at / dt);
+    if (step == 0) continue;
+    if (step < 0 || (size_t)(step - 1) >= t.rows) {
+      fprintf(stderr, "report_check: %s: %s has no row for t = %g ms\n", path, pop, at);
+      bad = 1;
+      break;
+    }
+    const size_t row = (size_t)(step - 1);
+    for (size_t c = 0; !bad && c < t.cols; c++) {
+      const char *s = end;
+      const double want = strtod(s, &end);
+      const double got = t.data[row * t.cols + c], d = fabs(got - want);
+      if (end == s || !(d <= tol)) {
+        fprintf(stderr, "report_check: %s: %s row %zu column %zu is %.17g, %s's %.17g (t = %g ms)\n", path, pop, row, c,
+                got, table_path, want, at);
+        bad = 1;
+      }
+      if (d > worst) worst = d;
+    }
+    lines++;
+  }
+  if (!bad && lines == 0) bad = fail("%s: no lines to compare%s", table_path, "");
+  if (!bad)
+    printf("report_check: %s: %s: %zu rows of %s within %.3g (largest difference %.3g)\n", path, pop, lines,
+           table_path, tol, worst);
+  fclose(in);
+  trace_free(&t);
+  cz_h5_close(&f);
+  return bad;
+}
+
 /* ---- at ----------------------------------------------------------------------------------- */
 
 static int row_at(const char *path, size_t row, double value, double tol) {
@@ -753,6 +804,7 @@ int main(int argc, char **argv) {
     return clamp(argv + 2, (size_t)(argc - 9) / 3);
   if (argc == 4 && strcmp(argv[1], "prefix") == 0) return prefix(argv[2], argv[3]);
   if (argc == 8 && strcmp(argv[1], "rows") == 0) return rows(argv + 2);
+  if (argc == 7 && strcmp(argv[1], "table") == 0) return table(argv[2], argv[3], argv[4], atof(argv[5]), atof(argv[6]));
   if (argc >= 6 && strcmp(argv[1], "ecp_sum") == 0 && strcmp(argv[2], "--tolerance") == 0)
     return ecp_sum(argv[4], argv + 5, (size_t)(argc - 5), atof(argv[3]));
   if (argc >= 4 && strcmp(argv[1], "ecp_sum") == 0) return ecp_sum(argv[2], argv + 3, (size_t)(argc - 3), 1e-12);
@@ -774,7 +826,7 @@ int main(int argc, char **argv) {
   if ((argc == 5 || argc == 6) && strcmp(argv[1], "match") == 0)
     return match(argv[2], argv[3], atof(argv[4]), argc == 6 ? atof(argv[5]) : INFINITY);
   if ((argc == 4 || argc == 5) && strcmp(argv[1], "spikes") == 0) return spikes(argv[2], argv[3], argc == 5 ? atof(argv[4]) : 1.0);
-  fprintf(stderr, "usage: report_check layout FILE [--strict] | clamp FILE POP NODE E_L C_M TAU_M AMP DELAY DURATION DT | "
+  fprintf(stderr, "usage: report_check layout FILE [--strict] | table FILE POP TABLE DT TOL | clamp FILE POP NODE E_L C_M TAU_M AMP DELAY DURATION DT | "
                   "clamps FILE POP NODE E_L C_M TAU_M DT AMP DELAY DURATION [AMP DELAY DURATION ...] | "
                   "match EXPECTED ACTUAL RMS_TOL [MAX_TOL] | ecp EXPECTED ACTUAL ROWS REL | ecp_sum [--tolerance REL] TOTAL PART... | "
                   "prefix PARTIAL COMPLETE | rows FILE POP ROWS FIRST LAST STEP | spikes FILE SPIKES.h5 [DROP_MV]\n");

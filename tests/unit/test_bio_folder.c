@@ -128,7 +128,7 @@ static void connect_folder(loaded *l, size_t *pop_offset, size_t npop_cap, size_
   for (size_t g = 0; g < ngid_cap; g++) cell_of_gid[g] = art_of_gid[g] = SIZE_MAX;
   for (size_t cell = 0; cell < l->th.cells.ncells; cell++) cell_of_gid[pop_offset[l->cell_pop[cell]] + l->cell_row[cell]] = cell;
   for (size_t a = 0; a < l->th.art.n; a++) art_of_gid[pop_offset[l->art_pop[a]] + l->art_row[a]] = a;
-  const cz_bio_cell_index ix = {pop_offset, cell_of_gid, art_of_gid};
+  const cz_bio_cell_index ix = {pop_offset, cell_of_gid, art_of_gid, NULL};
   if (cz_bio_connect_edges(&l->th, l->cfg, l->c, &ix, NULL, nc) != CZ_OK) fail_msg("%s", cz_error_message());
   if (cz_bio_queue_spike_inputs(&l->th, l->cfg, l->c, &ix, nc) != CZ_OK) fail_msg("%s", cz_error_message());
   assert_int_equal(cz_bio_thread_init(&l->th), CZ_OK);

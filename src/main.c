@@ -34,6 +34,7 @@
 #include "base/str.h"
 #include "comm/comm.h"
 #include "io/h5.h"
+#include "tools/bionet_net.h"
 #include "tools/brunel.h"
 #include "tools/hpc.h"
 #include "tools/microcircuit.h"
@@ -75,7 +76,11 @@ static const usage_entry k_usage[] = {
      "                                       the Potjans-Diesmann cortical microcircuit (any scale in (0, 1];\n"
      "                                       DC drive, or --poisson trains; under mpirun every rank writes its share)\n"
      "  cadenza generate hpc [--scale S (1)] [--stdp] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
-     "                                       NEST's HPC benchmark (11250 S neurons, 11250 synapses each)\n"},
+     "                                       NEST's HPC benchmark (11250 S neurons, 11250 synapses each)\n"
+     "  cadenza generate bionet --components DIR [--cells N (450)] [--tstop MS (3000)] [--dt MS] [--seed N] [--overwrite] DIR\n"
+     "                                       a BioNet benchmark like the guide's 450-node example: Allen perisomatic\n"
+     "                                       and IntFire1 cells, Poisson-driven virtual inputs (DIR of --components:\n"
+     "                                       BMTK's bio_components folder)\n"},
     {"partition", "  cadenza partition CONFIG.json --ranks N [--method metis|round-robin|block] -o FILE\n"
                   "                                       precompute a placement of the neurons on N ranks\n"},
     {"check", "  cadenza check CONFIG.json [--ranks N] [-o DIR] [--dump-geometry]\n"
@@ -271,7 +276,7 @@ static cz_status parse_generate(int argc, char **argv, int first, cz_brunel_para
   *p = cz_brunel_defaults();
   *dir = NULL;
   CZ_CHECK(first < argc && strcmp(argv[first], "brunel") == 0, CZ_ERR_ARG,
-           "generate: unknown network '%s' (known: brunel, microcircuit, hpc)", first < argc ? argv[first] : "");
+           "generate: unknown network '%s' (known: brunel, microcircuit, hpc, bionet)", first < argc ? argv[first] : "");
   for (int i = first + 1; i < argc; i++) {
     const char *a = argv[i];
     long long v;
@@ -387,6 +392,34 @@ static cz_status parse_gen_options(int argc, char **argv, double scale0, cz_mc_p
   return CZ_OK;
 }
 
+/* The options of `generate bionet` (argv[3] on). */
+static cz_status parse_gen_bionet(int argc, char **argv, cz_bionet_net_params *p, const char **dir) {
+  *p = cz_bionet_net_defaults();
+  *dir = NULL;
+  for (int i = 3; i < argc; i++) {
+    const char *a = argv[i];
+    long long v;
+    if (strcmp(a, "--overwrite") == 0) {
+      p->overwrite = true;
+    } else if (a[0] != '-') {
+      CZ_CHECK(!*dir, CZ_ERR_ARG, "generate: more than one folder given");
+      *dir = a;
+    } else {
+      CZ_TRY(need_value(argc, argv, i));
+      const char *val = argv[++i];
+      if (strcmp(a, "--components") == 0) p->components = val;
+      else if (strcmp(a, "--tstop") == 0) CZ_TRY(parse_double(a, val, 0, &p->tstop));
+      else if (strcmp(a, "--dt") == 0) CZ_TRY(parse_double(a, val, 0, &p->dt));
+      else if (strcmp(a, "--cells") == 0 || strcmp(a, "--seed") == 0) {
+        CZ_TRY(parse_long(a, val, 0, &v));
+        *(a[2] == 'c' ? &p->cells : &p->seed) = (uint64_t)v;
+      } else return CZ_ERROR(CZ_ERR_ARG, "generate: unknown option '%s' (see cadenza --help)", a);
+    }
+  }
+  CZ_CHECK(*dir, CZ_ERR_ARG, "generate: no output folder given (usage: cadenza generate bionet --components DIR [options] DIR)");
+  return CZ_OK;
+}
+
 static cz_status dispatch(int argc, char **argv) {
   CZ_CHECK(argc >= 2, CZ_ERR_ARG, "no command given (see cadenza --help)");
   const char *cmd = argv[1];
@@ -402,6 +435,17 @@ static cz_status dispatch(int argc, char **argv) {
       printf("cadenza: wrote the HPC benchmark%s at scale %g (%llu neurons, %llu synapses) to %s; run it with: "
              "cadenza run %s/config.json\n",
              h.stdp ? " (plastic E->E synapses)" : "", h.scale, (unsigned long long)n, (unsigned long long)e, dir, dir);
+    return CZ_OK;
+  }
+  if (strcmp(cmd, "generate") == 0 && argc >= 3 && strcmp(argv[2], "bionet") == 0) {
+    cz_bionet_net_params p;
+    const char *dir;
+    uint64_t e = 0;
+    CZ_TRY(parse_gen_bionet(argc, argv, &p, &dir));
+    CZ_TRY(cz_generate_bionet(&p, dir, &e));
+    if (cz_comm_rank() == 0)
+      printf("cadenza: wrote the BioNet benchmark (%llu cells, %llu edges) to %s; run it with: cadenza run %s/config.json\n",
+             (unsigned long long)p.cells, (unsigned long long)e, dir, dir);
     return CZ_OK;
   }
   if (strcmp(cmd, "generate") == 0 && argc >= 3 && strcmp(argv[2], "microcircuit") == 0) {

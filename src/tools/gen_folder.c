@@ -110,7 +110,7 @@ cz_status cz_gen_h5_finish(cz_h5file **f, cz_status st) {
   return st != CZ_OK ? st : cst;
 }
 
-cz_status cz_gen_write_nodes(cz_h5file *f, const char *pop, const uint64_t *type_ids, const double *v_m, size_t n) {
+cz_status cz_gen_write_node_ids(cz_h5file *f, const char *pop, const uint64_t *type_ids, size_t n) {
   uint64_t *ids = cz_calloc(n + 1, sizeof *ids);
   uint32_t *group = cz_calloc(n + 1, sizeof *group);
   cz_status st = ids && group ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
@@ -124,11 +124,16 @@ cz_status cz_gen_write_nodes(cz_h5file *f, const char *pop, const uint64_t *type
   if (st == CZ_OK) st = cz_h5_write_u32(f, path, group, n, false);
   snprintf(path, sizeof path, "/nodes/%s/node_group_index", pop);
   if (st == CZ_OK) st = cz_h5_write_u64(f, path, ids, n, false);
-  snprintf(path, sizeof path, "/nodes/%s/0/dynamics_params/V_m", pop);
-  if (st == CZ_OK) st = cz_h5_write_f64(f, path, v_m, n, false);
   free(ids);
   free(group);
   return st;
+}
+
+cz_status cz_gen_write_nodes(cz_h5file *f, const char *pop, const uint64_t *type_ids, const double *v_m, size_t n) {
+  CZ_TRY(cz_gen_write_node_ids(f, pop, type_ids, n));
+  char path[256];
+  snprintf(path, sizeof path, "/nodes/%s/0/dynamics_params/V_m", pop);
+  return cz_h5_write_f64(f, path, v_m, n, false);
 }
 
 void cz_gen_format_double(double v, char *buf, size_t n) {

@@ -29,8 +29,10 @@ cz_status cz_gen_root_attrs(cz_h5file *f);
 cz_status cz_gen_h5_create(const char *dir, const char *rel, const void *mpi_comm, cz_h5file **out);
 /* Closes f, keeping the first failure: st when it already failed, else the close's. */
 cz_status cz_gen_h5_finish(cz_h5file **f, cz_status st);
-/* The nodes file of population pop: node i has id i, type type_ids[i], group 0 at index i, and
- * the per-node dynamics_params V_m v_m[i]. */
+/* The ids of population pop's nodes file: node i has id i, type type_ids[i], group 0 at index
+ * i (the group's columns are the caller's). */
+cz_status cz_gen_write_node_ids(cz_h5file *f, const char *pop, const uint64_t *type_ids, size_t n);
+/* The nodes file of population pop: its ids, and the per-node dynamics_params V_m v_m[i]. */
 cz_status cz_gen_write_nodes(cz_h5file *f, const char *pop, const uint64_t *type_ids, const double *v_m, size_t n);
 /* Shortest "%.Ng" text that reads back to v (0.1, -0.5, 1.5). */
 void cz_gen_format_double(double v, char *buf, size_t n);

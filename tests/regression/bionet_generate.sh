@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `cadenza generate bionet` (the BioNet benchmark, tools/bionet_net.h) at the guide's 450 cells:
+# the folder is the same bytes from 1 and 2 ranks; it checks clean (300 detailed cells, 150
+# IntFire1, 100 virtual, 60 recurrent and 10 external edges per cell); runs on 1 rank x 1
+# thread, 1 x 2 and 2 x 1 write the same spikes; every cell type fires, and the mean rate is
+# between 2 and 60 Hz. A folder without the components it names, or without --components, is
+# refused (exit 2).
+#   bionet_generate.sh MPIEXEC CADENZA
+set -u
+mpiexec=$1 cadenza=$2
+data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
+comp="$data/bmtk/examples/bio_components"
+if [ ! -f "$comp/biophysical_neuron_templates/ctdb/472363762_fit.json" ]; then echo "shared data not found: skipped"; exit 77; fi
+comp=$(cd "$comp" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_biogen.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$cadenza" generate bionet --components "$comp" --tstop 200 "$tmp/r1" || fail "generate failed"
+"$mpiexec" -n 2 "$cadenza" generate bionet --components "$comp" --tstop 200 "$tmp/r2" > /dev/null || fail "generate on 2 ranks failed"
+(cd "$tmp/r1" && find . -type f | sort) | while read -r f; do cmp "$tmp/r1/$f" "$tmp/r2/$f" || exit 1; done ||
+  fail "1 and 2 ranks write different folders"
+echo "1 and 2 ranks write the same folder"
+
+"$cadenza" check "$tmp/r1/config.json" -o "$tmp/check" > "$tmp/check.log" 2>&1 || { cat "$tmp/check.log"; fail "check failed"; }
+grep -q "300 detailed cells" "$tmp/check.log" || fail "not 300 detailed cells: $(grep cells "$tmp/check.log")"
+grep -q "150 artificial cells" "$tmp/check.log" || fail "not 150 IntFire1 cells: $(grep cells "$tmp/check.log")"
+grep -q "population external: 100 nodes (100 virtual)" "$tmp/check.log" || fail "not 100 virtual cells"
+
+"$cadenza" run "$tmp/r1/config.json" -o "$tmp/t1" --no-progress > "$tmp/t1.log" 2>&1 || { tail "$tmp/t1.log"; fail "run failed"; }
+"$cadenza" run "$tmp/r1/config.json" -o "$tmp/t2" --threads 2 --no-progress -q > /dev/null 2>&1 || fail "run on 2 threads failed"
+"$mpiexec" -n 2 "$cadenza" run "$tmp/r1/config.json" -o "$tmp/n2" --no-progress -q > /dev/null 2>&1 || fail "run on 2 ranks failed"
+cmp "$tmp/t1/spikes.h5" "$tmp/t2/spikes.h5" || fail "1x1 and 1x2 differ"
+cmp "$tmp/t1/spikes.h5" "$tmp/n2/spikes.h5" || fail "1x1 and 2x1 differ"
+grep -q "52500 synapses" "$tmp/t1.log" || fail "unexpected synapse count: $(grep 'neurons (' "$tmp/t1.log")"
+# node ids by type: 0-79 Scnn1a, 80-159 Rorb, 160-239 Nr5a1, 240-269 PV1, 270-299 PV2, 300-399 LIF_exc, 400-449 LIF_inh
+awk 'NR > 1 && $2 == "internal" { n++; t = ($3 < 80) ? 0 : ($3 < 160) ? 1 : ($3 < 240) ? 2 : ($3 < 270) ? 3 : ($3 < 300) ? 4 : ($3 < 400) ? 5 : 6; c[t]++ }
+     END { for (k = 0; k < 7; k++) if (!c[k]) { print "type " k " never fires"; exit 1 }
+           rate = n / 450 / 0.2; printf "%d spikes, %.1f Hz per cell\n", n, rate; if (rate < 2 || rate > 60) exit 1 }' \
+  "$tmp/t1/spikes.csv" || fail "activity out of range"
+echo "1x1, 1x2 and 2x1 give the same spikes; every cell type fires"
+
+"$cadenza" generate bionet "$tmp/none" > "$tmp/none.log" 2>&1
+[ $? = 2 ] || fail "no --components: not exit 2"
+grep -q "\-\-components DIR is required" "$tmp/none.log" || fail "no --components: $(cat "$tmp/none.log")"
+"$cadenza" generate bionet --components "$tmp" "$tmp/bad" > "$tmp/bad.log" 2>&1
+[ $? = 2 ] || fail "empty components: not exit 2"
+grep -q "lacks morphologies/Scnn1a_473845048_m.swc" "$tmp/bad.log" || fail "empty components: $(cat "$tmp/bad.log")"
+[ ! -e "$tmp/bad/config.json" ] || fail "a refused generation wrote a config"
+echo "bionet generator: same folder on any rank count, decomposition-independent runs, refusals"

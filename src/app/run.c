@@ -545,6 +545,7 @@ static cz_status write_spikes(run_state *s) {
 /* Totals over ranks for the closing summary. */
 typedef struct run_totals {
   uint64_t neurons, synapses, spikes, events, peak_rss;
+  uint64_t compartments, cell_bytes, synapse_bytes; /* detailed cells (BioNet) */
 } run_totals;
 
 static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
@@ -555,6 +556,9 @@ static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
     const cz_bionet_counts n = cz_bionet_engine_counts(s->bio);
     t->neurons = n.cells + n.artificial;
     t->synapses = n.netcons;
+    t->compartments = n.compartments;
+    t->cell_bytes = n.cell_bytes;
+    t->synapse_bytes = n.synapse_bytes;
   }
   t->spikes = s->result.spikes.n;
   t->events = s->result.nevents;
@@ -563,6 +567,9 @@ static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
   CZ_TRY(cz_comm_allreduce_sum_u64(&t->synapses));
   CZ_TRY(cz_comm_allreduce_sum_u64(&t->spikes));
   CZ_TRY(cz_comm_allreduce_sum_u64(&t->events));
+  CZ_TRY(cz_comm_allreduce_sum_u64(&t->compartments));
+  CZ_TRY(cz_comm_allreduce_sum_u64(&t->cell_bytes));
+  CZ_TRY(cz_comm_allreduce_sum_u64(&t->synapse_bytes));
   CZ_TRY(cz_comm_allreduce_max_i64(&rss));
   t->peak_rss = (uint64_t)rss;
   return CZ_OK;
@@ -587,6 +594,11 @@ static void print_summary(const run_state *s, const run_totals *t) {
          cz_timer_get(CZ_T_RUN_TRANSFER), cz_timer_get(CZ_T_RUN_WAIT), cz_timer_get(CZ_T_RUN_PACK),
          cz_timer_get(CZ_T_RUN_REPORT), cz_timer_get(CZ_T_OUTPUT), run > 0 ? (double)t->events / run : 0.0,
          (double)t->peak_rss / (1024.0 * 1024.0), cz_comm_size() > 1 ? " (largest rank)" : "");
+  if (t->compartments)
+    printf("cadenza: %llu compartments at %.0f bytes each (cable, ions, mechanisms), %.0f bytes per synapse "
+           "(synapse, NetCon)\n",
+           (unsigned long long)t->compartments, (double)t->cell_bytes / (double)t->compartments,
+           t->synapses ? (double)t->synapse_bytes / (double)t->synapses : 0.0);
   if (s->cfg->spikes_file) printf("cadenza: spikes written to %s\n", s->cfg->spikes_file);
   if (s->cfg->spikes_file_csv) printf("cadenza: spikes written to %s\n", s->cfg->spikes_file_csv);
 }
@@ -637,7 +649,7 @@ static cz_status write_timing(const run_state *s, const cz_run_options *opt, con
   cz_timing t;
   CZ_TRY(cz_timing_collect(&s->result, cz_hw_available() ? NULL : s->hw_why, &t));
   t.size = (cz_run_size){(double)s->tg->nsteps * s->tg->h, tot->neurons, tot->synapses, tot->spikes, tot->events,
-                         {0, 0, 0}};
+                         {0, 0, 0}, tot->compartments, tot->cell_bytes, tot->synapse_bytes};
   CZ_TRY(rss_over_ranks(&t.size.peak_rss));
   cz_timing_log(&t, opt->verbose != 0);
   cz_status st = CZ_OK;

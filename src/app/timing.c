@@ -172,7 +172,12 @@ static cJSON *size_json(const cz_timing *t) {
                                     run_s > 0 ? (double)z->events / run_s / cores : 0) &&
             add(o, "peak_rss_bytes_per_rank", stat_json(&z->peak_rss)) &&
             cJSON_AddNumberToObject(o, "peak_rss_bytes_per_synapse",
-                                    z->synapses ? z->peak_rss.avg * t->ranks / (double)z->synapses : 0);
+                                    z->synapses ? z->peak_rss.avg * t->ranks / (double)z->synapses : 0) &&
+            (!z->compartments ||
+             (cJSON_AddNumberToObject(o, "compartments", (double)z->compartments) &&
+              cJSON_AddNumberToObject(o, "state_bytes_per_compartment", (double)z->cell_bytes / (double)z->compartments) &&
+              cJSON_AddNumberToObject(o, "state_bytes_per_synapse",
+                                      z->synapses ? (double)z->synapse_bytes / (double)z->synapses : 0)));
   if (!ok) {
     cJSON_Delete(o);
     return NULL;

@@ -24,6 +24,8 @@ typedef struct cz_run_size {
   double model_ms;                 /* simulated time */
   uint64_t neurons, synapses, spikes, events; /* totals over ranks */
   cz_stat peak_rss;                /* bytes, over ranks */
+  uint64_t compartments;           /* detailed cells' compartments over ranks (0: none) */
+  uint64_t cell_bytes, synapse_bytes; /* their state, and that of the synapses, over ranks */
 } cz_run_size;
 
 typedef struct cz_timing {

@@ -9,10 +9,8 @@
 
 #define NOMINAL_AREA 100.0 /* µm², of root and end nodes */
 
-static cz_status reserve_nodes(cz_cable *c, size_t need) {
-  if (need <= c->cap) return CZ_OK;
-  size_t cap = c->cap ? c->cap : 256;
-  while (cap < need) cap *= 2;
+/* Room for exactly cap nodes. */
+static cz_status resize_nodes(cz_cable *c, size_t cap) {
   int32_t *parent = realloc(c->parent, cap * sizeof *parent);
   if (parent) c->parent = parent;
   uint8_t *bare = realloc(c->bare, cap * sizeof *bare);
@@ -28,6 +26,15 @@ static cz_status reserve_nodes(cz_cable *c, size_t need) {
   c->cap = cap;
   return CZ_OK;
 }
+
+static cz_status reserve_nodes(cz_cable *c, size_t need) {
+  if (need <= c->cap) return CZ_OK;
+  size_t cap = c->cap ? c->cap : 256;
+  while (cap < need) cap *= 2;
+  return resize_nodes(c, cap);
+}
+
+cz_status cz_cable_fit(cz_cable *c) { return c->n && c->n < c->cap && !c->vext ? resize_nodes(c, c->n) : CZ_OK; }
 
 /* Sections in tree order, breadth first from the root section: a parent before its children. */
 static cz_status tree_order(const cz_morph *m, size_t *order) {

@@ -65,6 +65,8 @@ cz_status cz_cable_add_cell(cz_cable *c, const cz_morph *m, const cz_bio_geom *g
                             cz_cell_nodes *map);
 void cz_cell_nodes_free(cz_cell_nodes *map);
 void cz_cable_free(cz_cable *c);
+/* Gives back the room beyond its nodes once every cell is added (before cz_cable_use_vext). */
+cz_status cz_cable_fit(cz_cable *c);
 
 /* The node of section s at x (0 <= x <= 1), as NEURON maps a location to a node: the attach
  * node at x = 0, the end node at x = 1, else the centre of the segment holding x. */

@@ -167,6 +167,12 @@ cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env) {
     g->ions.ena[i] = g->node_ena[i];
     g->ions.ek[i] = g->node_ek[i];
   }
+  free(g->node_ena); /* the ions hold them now */
+  free(g->node_ek);
+  g->node_ena = g->node_ek = NULL;
+  g->node_cap = 0;
+  CZ_TRY(cz_cable_fit(&g->cable));
+  for (int o = 0; o < cz_mech_nkinds(); o++) CZ_TRY(cz_mech_fit(&g->mech[o]));
   env->cable = &g->cable;
   env->ions = &g->ions;
   for (int o = 0; o < cz_mech_nkinds(); o++)
@@ -197,4 +203,23 @@ void cz_bio_cells_detect(cz_bio_cells *g, double t_n, double threshold, void (*e
       g->above[c] = 0;
     }
   }
+}
+
+size_t cz_bio_cells_bytes(const cz_bio_cells *g) {
+  const cz_cable *c = &g->cable;
+  size_t b = c->cap * (sizeof *c->parent + sizeof *c->bare + 8 * sizeof(double));
+  if (c->vext) b += c->cap * 2 * sizeof(double);
+  b += g->ions.n * (8 * sizeof(double) + sizeof *g->ions.ca_state);
+  for (int k = 0; k < CZ_MECH_MAX_KINDS; k++) {
+    const cz_mech *m = &g->mech[k];
+    if (m->kind) b += m->cap * (sizeof *m->node + (m->kind->nparam + m->kind->nstate) * sizeof(double));
+  }
+  b += g->cap * (sizeof *g->map + sizeof *g->soma + sizeof *g->above);
+  for (size_t i = 0; i < g->ncells; i++) {
+    const cz_cell_nodes *m = &g->map[i];
+    b += m->nsec * (3 * sizeof(size_t) + sizeof *m->nseg + sizeof *m->type + sizeof *m->index);
+    if (g->shape) b += g->shape[i].n * 10 * sizeof(double);
+    if (g->segtab) b += g->segtab[i].n * (sizeof(int32_t) + sizeof(uint32_t) + 4 * sizeof(double));
+  }
+  return b;
 }

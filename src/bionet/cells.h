@@ -52,6 +52,10 @@ typedef struct cz_bio_cells {
   cz_seg_table *segtab;  /* [ncells] when keep_seg_tables, for random synapse placement */
 } cz_bio_cells;
 
+/* The bytes the group's state holds for its cells (cable, ions, mechanisms, section maps,
+ * detectors; the shapes and segment tables when kept), as allocated. Local. */
+size_t cz_bio_cells_bytes(const cz_bio_cells *g);
+
 /* Starts an empty group. Owned (cz_bio_cells_free). Local. */
 cz_status cz_bio_cells_begin(cz_bio_cells *g);
 /* Builds a cell and appends it (index *cell). Errors name the morphology or model file.

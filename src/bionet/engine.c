@@ -360,8 +360,13 @@ static void count_share(cz_bionet_engine *e) {
     n->cells += sh->ncells;
     n->artificial += sh->nart;
     n->compartments += sh->th.cells.cable.n;
-    n->synapses += sh->th.syn.n;
+    n->synapses += sh->th.syn.n + sh->th.esyn.n;
     n->netcons += sh->nc.n;
+    n->cell_bytes += cz_bio_cells_bytes(&sh->th.cells) + (sh->th.i_m ? 3 * sh->th.cells.cable.n * sizeof(double) : 0);
+    n->synapse_bytes += cz_exp2syn_bytes(&sh->th.syn) + cz_expsyn_bytes(&sh->th.esyn) + cz_gap_bytes(&sh->th.gap) +
+                        sh->nc.cap * (sizeof *sh->nc.src + sizeof *sh->nc.target + 2 * sizeof(double) +
+                                      sizeof *sh->nc.type_id) +
+                        sh->nc.n * sizeof *sh->order;
   }
 }
 

@@ -49,6 +49,8 @@ typedef struct cz_bionet_options {
 /* Sizes of this rank's share. */
 typedef struct cz_bionet_counts {
   uint64_t cells, artificial, compartments, synapses, netcons;
+  uint64_t cell_bytes;    /* the detailed cells' state: cable, ions, mechanisms, maps, i_m */
+  uint64_t synapse_bytes; /* synapses, gap junction ends, NetCons and their order */
 } cz_bionet_counts;
 
 /* Builds this rank's cells of c (nodes loaded; its edges are loaded here, the rank's targets

@@ -81,3 +81,7 @@ void cz_exp2syn_advance(cz_exp2syn *s, double dt) {
     s->B[k] = s->B[k] + (1.0 - cz_nrn_exp(dt * (-1.0 / s->tau2[k]))) * (-s->B[k]);
   }
 }
+
+size_t cz_exp2syn_bytes(const cz_exp2syn *s) {
+  return s->cap * (sizeof *s->node + sizeof *s->cell + sizeof *s->sec + 9 * sizeof(double));
+}

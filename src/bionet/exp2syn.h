@@ -23,6 +23,8 @@ typedef struct cz_exp2syn {
   double *x;               /* [n] the centre of its segment (its node's x; 0 or 1 at a section's ends) */
 } cz_exp2syn;
 
+/* The bytes its arrays hold, as allocated. */
+size_t cz_exp2syn_bytes(const cz_exp2syn *s);
 /* Appends a synapse at node; its index in *index. Local. */
 cz_status cz_exp2syn_add(cz_exp2syn *s, uint32_t node, double tau1, double tau2, double e, size_t *index);
 /* Says where synapse k is, for the synapse reports. */

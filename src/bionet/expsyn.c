@@ -60,3 +60,7 @@ void cz_expsyn_current(cz_expsyn *s, cz_cable *c) {
 void cz_expsyn_advance(cz_expsyn *s, double dt) {
   for (size_t k = 0; k < s->n; k++) s->g[k] = s->g[k] + (1.0 - cz_nrn_exp(dt * (-1.0 / s->tau[k]))) * (-s->g[k]);
 }
+
+size_t cz_expsyn_bytes(const cz_expsyn *s) {
+  return s->cap * (sizeof *s->node + sizeof *s->cell + sizeof *s->sec + 5 * sizeof(double));
+}

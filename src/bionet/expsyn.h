@@ -22,6 +22,8 @@ typedef struct cz_expsyn {
   double *x;
 } cz_expsyn;
 
+/* The bytes its arrays hold, as allocated. */
+size_t cz_expsyn_bytes(const cz_expsyn *s);
 /* Appends a synapse at node (tau > 0); its index in *index. Local. */
 cz_status cz_expsyn_add(cz_expsyn *s, uint32_t node, double tau, double e, size_t *index);
 void cz_expsyn_free(cz_expsyn *s);

@@ -48,3 +48,5 @@ void cz_gap_current(cz_gap *s, cz_cable *c) {
     c->d[i] += (i_dv - i_v) / CZ_NRN_DV * scale;
   }
 }
+
+size_t cz_gap_bytes(const cz_gap *s) { return s->cap * (sizeof *s->node + 3 * sizeof(double) + 2 * sizeof(uint64_t)); }

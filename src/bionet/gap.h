@@ -30,6 +30,8 @@ typedef struct cz_gap {
 /* Appends an end at node (g finite, >= 0); vgap starts at 0 until the first transfer. Local. */
 cz_status cz_gap_add(cz_gap *s, uint32_t node, double g, uint64_t slot, uint64_t partner_gid);
 void cz_gap_free(cz_gap *s);
+/* The bytes its arrays hold, as allocated. */
+size_t cz_gap_bytes(const cz_gap *s);
 static inline uint64_t cz_gap_partner_slot(uint64_t slot) { return slot ^ 1u; }
 void cz_gap_current(cz_gap *s, cz_cable *c);
 

@@ -3,7 +3,7 @@
 # the folder is the same bytes from 1 and 2 ranks; it checks clean (300 detailed cells, 150
 # IntFire1, 100 virtual, 60 recurrent and 10 external edges per cell); runs on 1 rank x 1
 # thread, 1 x 2 and 2 x 1 write the same spikes; every cell type fires, and the mean rate is
-# between 2 and 60 Hz. A folder without the components it names, or without --components, is
+# between 2 and 60 Hz; the detailed cells' state takes at most 200 bytes per compartment. A folder without the components it names, or without --components, is
 # refused (exit 2).
 #   bionet_generate.sh MPIEXEC CADENZA
 set -u
@@ -33,6 +33,11 @@ grep -q "population external: 100 nodes (100 virtual)" "$tmp/check.log" || fail 
 cmp "$tmp/t1/spikes.h5" "$tmp/t2/spikes.h5" || fail "1x1 and 1x2 differ"
 cmp "$tmp/t1/spikes.h5" "$tmp/n2/spikes.h5" || fail "1x1 and 2x1 differ"
 grep -q "52500 synapses" "$tmp/t1.log" || fail "unexpected synapse count: $(grep 'neurons (' "$tmp/t1.log")"
+# The state's size (issue target: at most 200 bytes per compartment), in the summary and timers.json.
+bytes=$(sed -n 's/^cadenza: \([0-9]*\) compartments at \([0-9]*\) bytes each.*/\2/p' "$tmp/t1.log")
+[ -n "$bytes" ] && [ "$bytes" -gt 50 ] && [ "$bytes" -le 200 ] || fail "bytes per compartment: '$bytes'"
+grep -q '"state_bytes_per_compartment"' "$tmp/t1/timers.json" || fail "timers.json lacks state_bytes_per_compartment"
+echo "$bytes bytes per compartment"
 # node ids by type: 0-79 Scnn1a, 80-159 Rorb, 160-239 Nr5a1, 240-269 PV1, 270-299 PV2, 300-399 LIF_exc, 400-449 LIF_inh
 awk 'NR > 1 && $2 == "internal" { n++; t = ($3 < 80) ? 0 : ($3 < 160) ? 1 : ($3 < 240) ? 2 : ($3 < 270) ? 3 : ($3 < 300) ? 4 : ($3 < 400) ? 5 : 6; c[t]++ }
      END { for (k = 0; k < 7; k++) if (!c[k]) { print "type " k " never fires"; exit 1 }

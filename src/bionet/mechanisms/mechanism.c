@@ -61,9 +61,9 @@ cz_status cz_mech_alloc(cz_mech *m, const cz_mech_kind *k, size_t n) {
   return CZ_OK;
 }
 
-cz_status cz_mech_append(cz_mech *m, uint32_t node, const double *params) {
-  if (m->n == m->cap) {
-    const size_t cap = m->cap ? 2 * m->cap : 64;
+/* Room for exactly cap instances (cap >= n). */
+static cz_status resize_instances(cz_mech *m, size_t cap) {
+  {
     uint32_t *nodes = realloc(m->node, cap * sizeof *nodes);
     CZ_CHECK(nodes, CZ_ERR_NOMEM, "out of memory");
     m->node = nodes;
@@ -78,6 +78,13 @@ cz_status cz_mech_append(cz_mech *m, uint32_t node, const double *params) {
     }
     m->cap = cap;
   }
+  return CZ_OK;
+}
+
+cz_status cz_mech_fit(cz_mech *m) { return m->n && m->n < m->cap ? resize_instances(m, m->n) : CZ_OK; }
+
+cz_status cz_mech_append(cz_mech *m, uint32_t node, const double *params) {
+  if (m->n == m->cap) CZ_TRY(resize_instances(m, m->cap ? 2 * m->cap : 64));
   const size_t k = m->n++;
   m->node[k] = node;
   for (size_t p = 0; p < m->kind->nparam; p++) m->p[p][k] = params[p];

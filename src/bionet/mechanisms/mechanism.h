@@ -93,6 +93,8 @@ void cz_mech_free(cz_mech *m);
 /* Appends an instance at node with the given parameters ([kind->nparam]), its states zero.
  * m->kind must be set (cz_mech_alloc with n = 0). Local. */
 cz_status cz_mech_append(cz_mech *m, uint32_t node, const double *params);
+/* Gives back the room beyond its instances once every cell is added. Local. */
+cz_status cz_mech_fit(cz_mech *m);
 
 /* Ions of n nodes at NEURON's defaults (ena 50, ek -77, eca 132.458 mV, cai 5e-5, cao 2 mM).
  * Owned (cz_ions_free). Local. */

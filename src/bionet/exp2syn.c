@@ -13,7 +13,7 @@ cz_status cz_exp2syn_add(cz_exp2syn *s, uint32_t node, double tau1, double tau2,
     uint32_t *nodes = realloc(s->node, cap * sizeof *nodes);
     CZ_CHECK(nodes, CZ_ERR_NOMEM, "out of memory");
     s->node = nodes;
-    double **cols[] = {&s->tau1, &s->tau2, &s->e, &s->factor, &s->A, &s->B, &s->g, &s->i, &s->x};
+    double **cols[] = {&s->tau1, &s->tau2, &s->e, &s->factor, &s->A, &s->B, &s->g, &s->i, &s->x, &s->k1, &s->k2};
     for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
       double *col = realloc(*cols[c], cap * sizeof *col);
       CZ_CHECK(col, CZ_ERR_NOMEM, "out of memory");
@@ -45,6 +45,8 @@ void cz_exp2syn_free(cz_exp2syn *s) {
   free(s->g);
   free(s->i);
   free(s->x);
+  free(s->k1);
+  free(s->k2);
   free(s->cell);
   free(s->sec);
   memset(s, 0, sizeof *s);
@@ -61,6 +63,7 @@ void cz_exp2syn_init(cz_exp2syn *s) {
     const double tp = (tau1 * tau2) / (tau2 - tau1) * log(tau2 / tau1);
     s->factor[k] = 1.0 / (-exp(-tp / tau1) + exp(-tp / tau2));
   }
+  s->kn = 0; /* the decays follow tau1 */
 }
 
 void cz_exp2syn_current(cz_exp2syn *s, cz_cable *c) {
@@ -75,13 +78,26 @@ void cz_exp2syn_current(cz_exp2syn *s, cz_cable *c) {
   }
 }
 
-void cz_exp2syn_advance(cz_exp2syn *s, double dt) {
+/* The decays for step dt (once: synapses are all added before the first step). */
+static void make_decays(cz_exp2syn *s, double dt) {
   for (size_t k = 0; k < s->n; k++) {
-    s->A[k] = s->A[k] + (1.0 - cz_nrn_exp(dt * (-1.0 / s->tau1[k]))) * (-s->A[k]);
-    s->B[k] = s->B[k] + (1.0 - cz_nrn_exp(dt * (-1.0 / s->tau2[k]))) * (-s->B[k]);
+    s->k1[k] = 1.0 - cz_nrn_exp(dt * (-1.0 / s->tau1[k]));
+    s->k2[k] = 1.0 - cz_nrn_exp(dt * (-1.0 / s->tau2[k]));
+  }
+  s->kdt = dt;
+  s->kn = s->n;
+}
+
+void cz_exp2syn_advance(cz_exp2syn *s, double dt) {
+  if (s->kdt != dt || s->kn != s->n) make_decays(s, dt);
+  double *restrict A = s->A, *restrict B = s->B;
+  const double *restrict k1 = s->k1, *restrict k2 = s->k2;
+  for (size_t k = 0; k < s->n; k++) {
+    A[k] = A[k] + k1[k] * (-A[k]);
+    B[k] = B[k] + k2[k] * (-B[k]);
   }
 }
 
 size_t cz_exp2syn_bytes(const cz_exp2syn *s) {
-  return s->cap * (sizeof *s->node + sizeof *s->cell + sizeof *s->sec + 9 * sizeof(double));
+  return s->cap * (sizeof *s->node + sizeof *s->cell + sizeof *s->sec + 11 * sizeof(double));
 }

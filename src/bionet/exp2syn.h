@@ -21,6 +21,11 @@ typedef struct cz_exp2syn {
   double *g, *i;           /* [n] µS, nA: the last current evaluation's (B - A, g (v - e)) */
   uint32_t *cell, *sec;    /* [n] where it is: the thread's cell, the section's index in its list */
   double *x;               /* [n] the centre of its segment (its node's x; 0 or 1 at a section's ends) */
+  double *k1, *k2;         /* [n] each step's decay 1 - exp(-dt / tau), made for step kdt at the first
+                              advance (the same expression NEURON evaluates every step, so the same
+                              values) */
+  double kdt;
+  size_t kn;               /* synapses whose decays are made */
 } cz_exp2syn;
 
 /* The bytes its arrays hold, as allocated. */

@@ -16,6 +16,7 @@ cz_status cz_expsyn_add(cz_expsyn *s, uint32_t node, double tau, double e, size_
     CZ_TRY(cz_resize((void **)&s->g, cap, sizeof *s->g));
     CZ_TRY(cz_resize((void **)&s->i, cap, sizeof *s->i));
     CZ_TRY(cz_resize((void **)&s->x, cap, sizeof *s->x));
+    CZ_TRY(cz_resize((void **)&s->k, cap, sizeof *s->k));
     CZ_TRY(cz_resize((void **)&s->cell, cap, sizeof *s->cell));
     CZ_TRY(cz_resize((void **)&s->sec, cap, sizeof *s->sec));
     s->cap = cap;
@@ -37,6 +38,7 @@ void cz_expsyn_free(cz_expsyn *s) {
   free(s->g);
   free(s->i);
   free(s->x);
+  free(s->k);
   free(s->cell);
   free(s->sec);
   memset(s, 0, sizeof *s);
@@ -58,9 +60,14 @@ void cz_expsyn_current(cz_expsyn *s, cz_cable *c) {
 }
 
 void cz_expsyn_advance(cz_expsyn *s, double dt) {
-  for (size_t k = 0; k < s->n; k++) s->g[k] = s->g[k] + (1.0 - cz_nrn_exp(dt * (-1.0 / s->tau[k]))) * (-s->g[k]);
+  if (s->kdt != dt || s->kn != s->n) {
+    for (size_t k = 0; k < s->n; k++) s->k[k] = 1.0 - cz_nrn_exp(dt * (-1.0 / s->tau[k]));
+    s->kdt = dt;
+    s->kn = s->n;
+  }
+  for (size_t k = 0; k < s->n; k++) s->g[k] = s->g[k] + s->k[k] * (-s->g[k]);
 }
 
 size_t cz_expsyn_bytes(const cz_expsyn *s) {
-  return s->cap * (sizeof *s->node + sizeof *s->cell + sizeof *s->sec + 5 * sizeof(double));
+  return s->cap * (sizeof *s->node + sizeof *s->cell + sizeof *s->sec + 6 * sizeof(double));
 }

@@ -20,6 +20,9 @@ typedef struct cz_expsyn {
   double *i;       /* [n] nA: the last current evaluation's g (v - e) */
   uint32_t *cell, *sec; /* [n] where it is (cz_exp2syn's) */
   double *x;
+  double *k;       /* [n] each step's decay 1 - exp(-dt / tau), made at the first advance (as cz_exp2syn's) */
+  double kdt;
+  size_t kn;
 } cz_expsyn;
 
 /* The bytes its arrays hold, as allocated. */

@@ -234,25 +234,60 @@ static void assemble_vext(cz_cable *c, double cfac) {
   }
 }
 
+/* Lane k starts at the first cell root at or after k n / CZ_CABLE_LANES. */
+static void make_lanes(cz_cable *c) {
+  const size_t n = c->n;
+  size_t i = 0;
+  c->lane[0] = 0;
+  for (size_t k = 1; k < CZ_CABLE_LANES; k++) {
+    if (i < k * n / CZ_CABLE_LANES) i = k * n / CZ_CABLE_LANES;
+    while (i < n && c->parent[i] >= 0) i++;
+    c->lane[k] = i;
+  }
+  c->lane[CZ_CABLE_LANES] = n;
+  c->lane_n = n;
+}
+
+/* Elimination of node i into its parent. */
+static inline void eliminate(const int32_t *restrict parent, const double *restrict a, const double *restrict b,
+                             double *restrict d, double *restrict rhs, size_t i) {
+  if (parent[i] < 0) return;
+  const size_t p = (size_t)parent[i];
+  const double f = a[i] / d[i];
+  d[p] -= f * b[i];
+  rhs[p] -= f * rhs[i];
+}
+
+/* Back substitution of node i (its parent done) and its voltage update. */
+static inline void substitute(const int32_t *restrict parent, const double *restrict b, const double *restrict d,
+                              double *restrict rhs, double *restrict v, size_t i) {
+  rhs[i] = parent[i] < 0 ? rhs[i] / d[i] : (rhs[i] - b[i] * rhs[parent[i]]) / d[i];
+  v[i] += rhs[i];
+}
+
+/* Each cell's nodes are eliminated leaves to root and substituted root to leaves, exactly as in
+ * one sweep over all nodes: cells share no node, so sweeping the lanes side by side changes no
+ * operation of any cell, only how many chains the core has in flight. */
 void cz_cable_solve(cz_cable *c, double dt) {
   const double cfac = 1e-3 / dt;
   if (c->vext) assemble_vext(c, cfac);
   else assemble(c, cfac);
-  const size_t n = c->n;
+  if (c->lane_n != c->n) make_lanes(c);
   const int32_t *restrict parent = c->parent;
   double *restrict rhs = c->rhs, *restrict d = c->d, *restrict v = c->v;
   const double *restrict a = c->a, *restrict b = c->b;
-  for (size_t i = n; i-- > 0;) {
-    if (parent[i] < 0) continue;
-    const size_t p = (size_t)parent[i];
-    const double f = a[i] / d[i];
-    d[p] -= f * b[i];
-    rhs[p] -= f * rhs[i];
-  }
-  for (size_t i = 0; i < n; i++) {
-    rhs[i] = parent[i] < 0 ? rhs[i] / d[i] : (rhs[i] - b[i] * rhs[parent[i]]) / d[i];
-    v[i] += rhs[i];
-  }
+  const size_t *lane = c->lane;
+  size_t common = SIZE_MAX;
+  for (int k = 0; k < CZ_CABLE_LANES; k++)
+    if (lane[k + 1] - lane[k] < common) common = lane[k + 1] - lane[k];
+  for (size_t j = 0; j < common; j++)
+    for (int k = 0; k < CZ_CABLE_LANES; k++) eliminate(parent, a, b, d, rhs, lane[k + 1] - 1 - j);
+  for (int k = 0; k < CZ_CABLE_LANES; k++)
+    for (size_t i = lane[k + 1] - common; i-- > lane[k];) eliminate(parent, a, b, d, rhs, i);
+  for (size_t j = 0; j < common; j++)
+    for (int k = 0; k < CZ_CABLE_LANES; k++) substitute(parent, b, d, rhs, v, lane[k] + j);
+  for (int k = 0; k < CZ_CABLE_LANES; k++)
+    for (size_t i = lane[k] + common; i < lane[k + 1]; i++) substitute(parent, b, d, rhs, v, i);
 }
 
 void cz_cable_membrane_current(const cz_cable *c, const double *sav_rhs, const double *sav_d, double dt, double *i_m) {

@@ -43,7 +43,13 @@ typedef struct cz_cable {
                       or end node, a whole one between centres; 0 for roots) */
   double *vext;    /* [n] mV, or NULL: the imposed extracellular potential (see above) */
   double *xwsum;   /* [n] with vext: each root and end node's sum of neighbour weights 1 / xlen */
+  /* The solve's lanes: CZ_CABLE_LANES ranges of whole cells, [lane[k], lane[k + 1]), of about
+   * equal size, swept together so that their independent elimination chains overlap in the
+   * core (made when lane_n != n). */
+  size_t lane_n;
+  size_t lane[5];
 } cz_cable;
+enum { CZ_CABLE_LANES = 4 };
 
 /* Where a cell's sections sit in the node array. */
 typedef struct cz_cell_nodes {

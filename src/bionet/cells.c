@@ -5,6 +5,7 @@
 
 #include "base/mem.h"
 #include "bionet/geometry.h"
+#include "bionet/mechanisms/kinds.h"
 
 cz_status cz_bio_cells_begin(cz_bio_cells *g) {
   memset(g, 0, sizeof *g);
@@ -161,6 +162,27 @@ cz_status cz_bio_cells_add(cz_bio_cells *g, const cz_bio_cell_model *model, doub
   return st;
 }
 
+/* The nodes whose ion currents some mechanism writes (every one but pas). */
+static cz_status list_ion_nodes(cz_bio_cells *g) {
+  const size_t n = g->cable.n;
+  uint8_t *on = cz_calloc(n + 1, 1);
+  CZ_CHECK(on, CZ_ERR_NOMEM, "out of memory");
+  for (int o = 0; o < cz_mech_nkinds(); o++) {
+    const cz_mech *m = &g->mech[o];
+    if (m->n && m->kind != &cz_mech_pas)
+      for (size_t k = 0; k < m->n; k++) on[m->node[k]] = 1;
+  }
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++) count += on[i];
+  g->ions.active = cz_calloc(count + 1, sizeof *g->ions.active);
+  if (g->ions.active)
+    for (size_t i = 0; i < n; i++)
+      if (on[i]) g->ions.active[g->ions.nactive++] = (uint32_t)i;
+  free(on);
+  CZ_CHECK(g->ions.active, CZ_ERR_NOMEM, "out of memory");
+  return CZ_OK;
+}
+
 cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env) {
   CZ_TRY(cz_ions_alloc(&g->ions, g->cable.n));
   for (size_t i = 0; i < g->cable.n; i++) {
@@ -173,6 +195,7 @@ cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env) {
   g->node_cap = 0;
   CZ_TRY(cz_cable_fit(&g->cable));
   for (int o = 0; o < cz_mech_nkinds(); o++) CZ_TRY(cz_mech_fit(&g->mech[o]));
+  CZ_TRY(list_ion_nodes(g));
   env->cable = &g->cable;
   env->ions = &g->ions;
   for (int o = 0; o < cz_mech_nkinds(); o++)
@@ -209,7 +232,7 @@ size_t cz_bio_cells_bytes(const cz_bio_cells *g) {
   const cz_cable *c = &g->cable;
   size_t b = c->cap * (sizeof *c->parent + sizeof *c->bare + 8 * sizeof(double));
   if (c->vext) b += c->cap * 2 * sizeof(double);
-  b += g->ions.n * (8 * sizeof(double) + sizeof *g->ions.ca_state);
+  b += g->ions.n * (8 * sizeof(double) + sizeof *g->ions.ca_state) + g->ions.nactive * sizeof *g->ions.active;
   for (int k = 0; k < CZ_MECH_MAX_KINDS; k++) {
     const cz_mech *m = &g->mech[k];
     if (m->kind) b += m->cap * (sizeof *m->node + (m->kind->nparam + m->kind->nstate) * sizeof(double));

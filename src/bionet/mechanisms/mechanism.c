@@ -116,6 +116,7 @@ void cz_ions_free(cz_ions *ions) {
   double *cols[] = {ions->ena, ions->ek, ions->eca, ions->cai, ions->cao, ions->ina, ions->ik, ions->ica};
   for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) free(cols[c]);
   free(ions->ca_state);
+  free(ions->active);
   memset(ions, 0, sizeof *ions);
 }
 
@@ -126,6 +127,14 @@ double cz_nernst(double ci, double co, int z, double celsius, const cz_units *u)
 }
 
 void cz_ions_begin_currents(cz_ions *ions, double celsius, const cz_units *u) {
+  if (ions->active) {
+    for (size_t k = 0; k < ions->nactive; k++) {
+      const uint32_t i = ions->active[k];
+      ions->ina[i] = ions->ik[i] = ions->ica[i] = 0;
+      if (ions->ca_state[i]) ions->eca[i] = cz_nernst(ions->cai[i], ions->cao[i], 2, celsius, u);
+    }
+    return;
+  }
   memset(ions->ina, 0, ions->n * sizeof *ions->ina);
   memset(ions->ik, 0, ions->n * sizeof *ions->ik);
   memset(ions->ica, 0, ions->n * sizeof *ions->ica);

@@ -34,6 +34,10 @@ typedef struct cz_ions {
   double *cai, *cao;      /* [n] mM */
   double *ina, *ik, *ica; /* [n] mA/cm², this step's */
   uint8_t *ca_state;      /* [n] 1 where cai is a state (CaDynamics): eca by Nernst */
+  /* The nodes any mechanism but pas sits on, ascending (NULL: every node): only they carry ion
+   * currents, so only they are reset each step; elsewhere the currents stay 0. */
+  uint32_t *active;
+  size_t nactive;
 } cz_ions;
 
 /* The physical constants of NEURON's units: modern (NEURON >= 8) or legacy. */

@@ -77,10 +77,11 @@ static const usage_entry k_usage[] = {
      "                                       DC drive, or --poisson trains; under mpirun every rank writes its share)\n"
      "  cadenza generate hpc [--scale S (1)] [--stdp] [--tstop MS] [--dt MS] [--seed N] [--overwrite] DIR\n"
      "                                       NEST's HPC benchmark (11250 S neurons, 11250 synapses each)\n"
-     "  cadenza generate bionet --components DIR [--cells N (450)] [--tstop MS (3000)] [--dt MS] [--seed N] [--overwrite] DIR\n"
+     "  cadenza generate bionet --components DIR [--cells N (450)] [--hh] [--tstop MS (3000)] [--dt MS] [--seed N] [--overwrite] DIR\n"
      "                                       a BioNet benchmark like the guide's 450-node example: Allen perisomatic\n"
      "                                       and IntFire1 cells, Poisson-driven virtual inputs (DIR of --components:\n"
-     "                                       BMTK's bio_components folder)\n"},
+     "                                       BMTK's bio_components folder); --hh: hh somas on passive cells, no\n"
+     "                                       IntFire1, a network NEURON runs without the Allen channels\n"},
     {"partition", "  cadenza partition CONFIG.json --ranks N [--method metis|round-robin|block] -o FILE\n"
                   "                                       precompute a placement of the neurons on N ranks\n"},
     {"check", "  cadenza check CONFIG.json [--ranks N] [-o DIR] [--dump-geometry]\n"
@@ -401,6 +402,8 @@ static cz_status parse_gen_bionet(int argc, char **argv, cz_bionet_net_params *p
     long long v;
     if (strcmp(a, "--overwrite") == 0) {
       p->overwrite = true;
+    } else if (strcmp(a, "--hh") == 0) {
+      p->hh = true;
     } else if (a[0] != '-') {
       CZ_CHECK(!*dir, CZ_ERR_ARG, "generate: more than one folder given");
       *dir = a;

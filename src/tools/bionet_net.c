@@ -64,7 +64,23 @@ typedef struct bio_net {
   uint64_t *rec_off, *ext_off; /* [n + 1] each target's first edge */
 } bio_net;
 
-cz_bionet_net_params cz_bionet_net_defaults(void) { return (cz_bionet_net_params){450, 3000.0, 0.1, 1, NULL, false}; }
+cz_bionet_net_params cz_bionet_net_defaults(void) {
+  return (cz_bionet_net_params){450, 3000.0, 0.1, 1, NULL, false, false};
+}
+
+/* hh somas (NEURON's squid axon at its own 6.3 °C) on a passive cell, as an Allen fit file. */
+static const char HH_SOMA[] =
+    "{\"passive\": [{\"ra\": 100.0, \"e_pas\": -65.0, \"cm\": [{\"section\": \"soma\", \"cm\": 1.0}, "
+    "{\"section\": \"dend\", \"cm\": 1.0}, {\"section\": \"apic\", \"cm\": 1.0}, {\"section\": \"axon\", \"cm\": 1.0}]}],\n"
+    " \"conditions\": [{\"celsius\": 6.3, \"erev\": [], \"v_init\": -65.0}],\n"
+    " \"genome\": [{\"section\": \"soma\", \"name\": \"g_pas\", \"value\": 3e-05, \"mechanism\": \"\"},\n"
+    "  {\"section\": \"dend\", \"name\": \"g_pas\", \"value\": 3e-05, \"mechanism\": \"\"},\n"
+    "  {\"section\": \"apic\", \"name\": \"g_pas\", \"value\": 3e-05, \"mechanism\": \"\"},\n"
+    "  {\"section\": \"axon\", \"name\": \"g_pas\", \"value\": 3e-05, \"mechanism\": \"\"},\n"
+    "  {\"section\": \"soma\", \"name\": \"gnabar_hh\", \"value\": 0.12, \"mechanism\": \"hh\"},\n"
+    "  {\"section\": \"soma\", \"name\": \"gkbar_hh\", \"value\": 0.036, \"mechanism\": \"hh\"},\n"
+    "  {\"section\": \"soma\", \"name\": \"gl_hh\", \"value\": 0.0003, \"mechanism\": \"hh\"},\n"
+    "  {\"section\": \"soma\", \"name\": \"el_hh\", \"value\": -54.3, \"mechanism\": \"hh\"}]}\n";
 
 static int type_of(const bio_net *m, uint64_t id) {
   int k = 0;
@@ -128,11 +144,13 @@ static cz_status write_node_types(const bio_net *m) {
   for (int k = 0; k < NTYPES && at < sizeof text; k++)
     at += (size_t)snprintf(text + at, sizeof text - at, "%d %s %s %s %s %s %s %s\n", 100 + k, TYPES[k].name,
                            TYPES[k].cls == EXC ? "e" : "i", TYPES[k].model_type, TYPES[k].template_str,
-                           TYPES[k].processing, TYPES[k].morphology, TYPES[k].params);
+                           TYPES[k].processing, TYPES[k].morphology,
+                           m->p->hh && TYPES[k].detailed ? "hh_soma.json" : TYPES[k].params);
   CZ_CHECK(at < sizeof text, CZ_ERR_INTERNAL, "bionet: node types table too long");
   CZ_TRY(cz_gen_write_text(m->dir, "network/internal_node_types.csv", text));
   CZ_TRY(cz_gen_write_text(m->dir, "network/external_node_types.csv",
                            "node_type_id pop_name model_type\n200 external virtual\n"));
+  if (m->p->hh) CZ_TRY(cz_gen_write_text(m->dir, "components/cell_models/hh_soma.json", HH_SOMA));
   CZ_TRY(cz_gen_write_text(m->dir, "network/internal_internal_edge_types.csv", RECURRENT_TYPES));
   return cz_gen_write_text(m->dir, "network/external_internal_edge_types.csv", EXTERNAL_TYPES);
 }
@@ -204,6 +222,7 @@ static cz_status write_external_spikes(const bio_net *m) {
 
 static cz_status write_config(const bio_net *m) {
   char text[6144], dt[32], tstop[32];
+  const char *bio_dir = m->p->hh ? "$BASE_DIR/components/cell_models" : "$COMPONENTS_DIR/biophysical_neuron_templates/ctdb";
   cz_gen_format_double(m->p->dt, dt, sizeof dt);
   cz_gen_format_double(m->p->tstop, tstop, sizeof tstop);
   snprintf(text, sizeof text,
@@ -212,14 +231,14 @@ static cz_status write_config(const bio_net *m) {
            "               \"$COMPONENTS_DIR\": \"%s\"},\n"
            "  \"target_simulator\": \"NEURON\",\n"
            "  \"run\": {\"tstop\": %s, \"dt\": %s, \"dL\": 20.0, \"spike_threshold\": -15.0, \"nsteps_block\": 5000},\n"
-           "  \"conditions\": {\"celsius\": 34.0, \"v_init\": -80.0},\n"
+           "  \"conditions\": {\"celsius\": %s, \"v_init\": %s},\n"
            "  \"node_sets\": {\"external\": {\"population\": \"external\"}},\n"
            "  \"inputs\": {\"external_spikes\": {\"input_type\": \"spikes\", \"module\": \"sonata\",\n"
            "                                   \"input_file\": \"$BASE_DIR/inputs/external_spikes.h5\", \"node_set\": \"external\"}},\n"
            "  \"output\": {\"output_dir\": \"$BASE_DIR/output\", \"log_file\": \"log.txt\", \"spikes_file\": \"spikes.h5\",\n"
            "             \"spikes_file_csv\": \"spikes.csv\", \"overwrite_output_dir\": true},\n"
            "  \"components\": {\"morphologies_dir\": \"$COMPONENTS_DIR/morphologies\",\n"
-           "                 \"biophysical_neuron_models_dir\": \"$COMPONENTS_DIR/biophysical_neuron_templates/ctdb\",\n"
+           "                 \"biophysical_neuron_models_dir\": \"%s\",\n"
            "                 \"point_neuron_models_dir\": \"$COMPONENTS_DIR/point_neuron_templates\",\n"
            "                 \"synaptic_models_dir\": \"$COMPONENTS_DIR/synaptic_models\"},\n"
            "  \"networks\": {\n"
@@ -229,7 +248,7 @@ static cz_status write_config(const bio_net *m) {
            "              {\"edges_file\": \"$NETWORK_DIR/external_internal_edges.h5\", \"edge_types_file\": \"$NETWORK_DIR/external_internal_edge_types.csv\"}]\n"
            "  }\n"
            "}",
-           m->p->components, tstop, dt);
+           m->p->components, tstop, dt, m->p->hh ? "6.3" : "34.0", m->p->hh ? "-65.0" : "-80.0", bio_dir);
   cJSON *doc = cJSON_Parse(text);
   CZ_CHECK(doc, CZ_ERR_CONFIG, "bionet: the components folder %s cannot stand in a JSON string", m->p->components);
   return cz_gen_write_json(m->dir, "config.json", doc, true);
@@ -277,10 +296,11 @@ static cz_status net_make(bio_net *m, const cz_bionet_net_params *p, const char 
   CZ_TRY(check_components(p->components));
   m->n = p->cells;
   m->n_ext = (uint64_t)fmax(1.0, llround((double)m->n / 4.5));
-  double cum = 0;
+  double cum = 0, total = 0;
+  for (int k = 0; k < NTYPES; k++) total += p->hh && !TYPES[k].detailed ? 0 : TYPES[k].count_of_450;
   for (int k = 0; k < NTYPES; k++) {
-    cum += TYPES[k].count_of_450;
-    m->first[k + 1] = (uint64_t)llround((double)m->n * cum / 450.0);
+    cum += p->hh && !TYPES[k].detailed ? 0 : TYPES[k].count_of_450;
+    m->first[k + 1] = (uint64_t)llround((double)m->n * cum / total);
     m->n_class[TYPES[k].cls] += m->first[k + 1] - m->first[k];
   }
   CZ_CHECK(m->n_class[EXC] > 1 && m->n_class[INH] > 1, CZ_ERR_ARG, "generate bionet: too few cells");

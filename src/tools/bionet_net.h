@@ -18,6 +18,11 @@
  * sources per target, uniform. Each target's edges depend only on (seed, target), so the
  * folder is the same bytes for any number of ranks.
  *
+ * With hh, a network NEURON runs without the Allen channels: every internal cell is one of the
+ * five morphologies (the same proportions, no IntFire1 cells) with hh in the soma and pas
+ * everywhere (components/biophysical/hh_soma.json, written here), at celsius 6.3 and v_init
+ * -65 mV, the same edges to detailed cells.
+ *
  * Folder: config.json, network/{internal,external}_nodes.h5 and _node_types.csv,
  * network/{internal_internal,external_internal}_edges.h5 and _edge_types.csv,
  * inputs/external_spikes.h5; the config names the components folder it was given. */
@@ -36,6 +41,7 @@ typedef struct cz_bionet_net_params {
   uint64_t seed;          /* default 1 */
   const char *components; /* BMTK's bio_components folder (required) */
   bool overwrite;
+  bool hh;                /* hh somas, pas elsewhere, no IntFire1 cells (above) */
 } cz_bionet_net_params;
 
 cz_bionet_net_params cz_bionet_net_defaults(void);

@@ -45,6 +45,20 @@ awk 'NR > 1 && $2 == "internal" { n++; t = ($3 < 80) ? 0 : ($3 < 160) ? 1 : ($3 
   "$tmp/t1/spikes.csv" || fail "activity out of range"
 echo "1x1, 1x2 and 2x1 give the same spikes; every cell type fires"
 
+# The hh variant (the network perf/neuron_compare.sh runs in NEURON too): 450 detailed cells
+# with hh somas, no IntFire1; it fires, the same on 1 and 2 threads.
+"$cadenza" generate bionet --hh --components "$comp" --tstop 100 "$tmp/hh" > /dev/null || fail "generate --hh failed"
+grep -q '"celsius":[[:space:]]*6.3' "$tmp/hh/config.json" || fail "--hh: not at 6.3 degrees"
+grep -q '"gnabar_hh"' "$tmp/hh/components/cell_models/hh_soma.json" || fail "--hh: no hh fit file"
+"$cadenza" run "$tmp/hh/config.json" -o "$tmp/hh1" --no-progress > "$tmp/hh1.log" 2>&1 || { tail "$tmp/hh1.log"; fail "--hh run failed"; }
+"$cadenza" run "$tmp/hh/config.json" -o "$tmp/hh2" --threads 2 --no-progress -q > /dev/null 2>&1 || fail "--hh run on 2 threads failed"
+cmp "$tmp/hh1/spikes.h5" "$tmp/hh2/spikes.h5" || fail "--hh: 1 and 2 threads differ"
+"$cadenza" check "$tmp/hh/config.json" -o "$tmp/hhcheck" > "$tmp/hhcheck.log" 2>&1 || { cat "$tmp/hhcheck.log"; fail "--hh: check failed"; }
+grep -q "450 detailed cells (.*), 0 artificial cells" "$tmp/hhcheck.log" || fail "--hh: $(grep 'cells' "$tmp/hhcheck.log")"
+n=$(($(wc -l < "$tmp/hh1/spikes.csv") - 1))
+[ "$n" -gt 100 ] || fail "--hh: only $n spikes in 100 ms"
+echo "--hh: $n spikes in 100 ms, the same on 2 threads"
+
 "$cadenza" generate bionet "$tmp/none" > "$tmp/none.log" 2>&1
 [ $? = 2 ] || fail "no --components: not exit 2"
 grep -q "\-\-components DIR is required" "$tmp/none.log" || fail "no --components: $(cat "$tmp/none.log")"

@@ -21,9 +21,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release > /dev/null
-cmake --build "$root/build" -j "$(nproc)" --target cadenza > /dev/null
-cadenza="$root/build/src/cadenza"
+# shellcheck source=lib.sh
+. "$root/perf/lib.sh"
+cadenza=$(perf_build_cadenza "$root")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_bionet_bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 "$cadenza" generate bionet --components "$(cd "$comp" && pwd)" --cells "$cells" --tstop "$tstop" "$tmp/net" > /dev/null

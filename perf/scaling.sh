@@ -4,7 +4,7 @@
 # row per run to OUT/rows.jsonl and draws OUT/<study>_time.svg and OUT/<study>_efficiency.svg
 # with `cadenza plot scaling`.
 #
-#   perf/scaling.sh [--study strong|weak] [--model brunel|hpc|hpc-stdp|microcircuit] [--size N] [--indegree K]
+#   perf/scaling.sh [--study strong|weak] [--model brunel|hpc|hpc-stdp|microcircuit|bionet] [--size N] [--indegree K]
 #                   [--layouts "1x1 2x1 1x2 2x2"] [--tstop MS] [--seed S] [--partition M]
 #                   [--out DIR] [--cadenza PATH] [--prepare | --point RxT | --plot]
 #
@@ -12,8 +12,10 @@
 #                (ranks x threads), so the work per core stays fixed
 #   --model      brunel (--size in neurons), hpc (NEST's HPC benchmark; --size is its scale,
 #                11250 neurons with 11250 synapses each per unit; hpc-stdp: its plastic
-#                E->E variant) or microcircuit (the
-#                Potjans-Diesmann model; --size is its scale, at most 1)
+#                E->E variant), microcircuit (the
+#                Potjans-Diesmann model; --size is its scale, at most 1) or bionet (the BioNet
+#                benchmark of `cadenza generate bionet`; --size in cells, 450 strong and 225 per
+#                core weak by default; its components from CADENZA_TEST_DATA or ../shared/data)
 #   --indegree   excitatory in-degree C_E, kept fixed whatever the size (the Brunel generator's
 #                epsilon is set to K / (0.8 N)), so that weak scaling keeps the synapses per
 #                neuron too (default 800: N = 10000 at epsilon 0.1)
@@ -56,7 +58,8 @@ case $model in
   brunel) [ -n "$size" ] || size=$([ "$study" = strong ] && echo 10000 || echo 5000) ;;
   hpc|hpc-stdp) [ -n "$size" ] || size=1 ;;
   microcircuit) [ -n "$size" ] || size=0.1 ;;
-  *) die "--model must be brunel, hpc, hpc-stdp or microcircuit" ;;
+  bionet) [ -n "$size" ] || size=$([ "$study" = strong ] && echo 450 || echo 225) ;;
+  *) die "--model must be brunel, hpc, hpc-stdp, microcircuit or bionet" ;;
 esac
 out=${out:-$root/perf/results/$study-$model-$size}
 mkdir -p "$out"
@@ -91,6 +94,11 @@ network() {
       hpc-stdp)
         "$cadenza" generate hpc --stdp --scale "$n" --tstop "$tstop" --seed "$seed" --overwrite "$dir" \
           > "$out/net/generate-$n.log" ;;
+      bionet)
+        local comp=${CADENZA_TEST_DATA:-$root/../shared/data}/bmtk/examples/bio_components
+        [ -d "$comp" ] || die "bionet: no bio_components under ${CADENZA_TEST_DATA:-$root/../shared/data}"
+        "$cadenza" generate bionet --components "$(cd "$comp" && pwd)" --cells "${n%.*}" --tstop "$tstop" \
+          --seed "$seed" --overwrite "$dir" > "$out/net/generate-$n.log" ;;
       *)
         "$cadenza" generate "$model" --scale "$n" --tstop "$tstop" --seed "$seed" --overwrite "$dir" \
           > "$out/net/generate-$n.log" ;;

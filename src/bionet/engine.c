@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/sort.h"
 #include "bionet/build.h"
 #include "bionet/clamp_report.h"
 #include "bionet/comsol.h"
@@ -54,6 +55,7 @@ struct cz_bionet_engine {
   int nworkers;            /* the loop's threads; worker w owns shares w, w + nworkers, ... */
   int rank, nranks;
   share *sh;               /* [nthreads] */
+  uint32_t *share_of_lid;  /* [nlocal] while building: each local node's share */
   cz_bio_reports *reports;
   cz_bio_ecp *ecp;
   cz_bio_clamp_reports *clamps;
@@ -242,7 +244,7 @@ static cz_status add_art(share *sh, uint32_t lid, size_t index) {
 static cz_status build_node(cz_bionet_engine *e, uint32_t lid, const cz_bio_run_config *rc, cz_bio_recipes *cache) {
   size_t pop = 0, row = 0, k = 0;
   cz_gidmap_locate(&e->gm, e->gm.gid_of_lid[lid], &pop, &row);
-  share *sh = &e->sh[lid % (uint32_t)e->nthreads];
+  share *sh = &e->sh[e->share_of_lid[lid]];
   const cz_node_pop *np = &e->c->nodes[pop];
   const cz_value mt = cz_circuit_node_attr(np, row, "model_type");
   if (mt.kind == CZ_VAL_STR && strcmp(mt.str, "biophysical") == 0) {
@@ -468,25 +470,46 @@ static cz_status load_rank_edges_with(cz_bionet_engine *e, cz_circuit *c, const 
   return st;
 }
 
-/* How many shares each worker steps in turn: enough that a share's cells (their compartments,
- * mechanisms and synapses) stay in a core's cache through an epoch. */
+/* How many shares each worker steps in turn (enough that a share's cells, their compartments,
+ * mechanisms and synapses, stay in a core's cache through an epoch), and which share each
+ * local node joins: the costliest first, each to the share with the least cost so far
+ * (compartments by bionet/place_cost.h, ties to the lower node and share), so that the
+ * workers' shares are about equally busy. */
 static cz_status choose_shares(cz_bionet_engine *e, const cz_circuit *c) {
+  const size_t n = e->gm.nlocal;
   cz_place_cost *cost = NULL;
   CZ_TRY(cz_bionet_place_cost_create(e->cfg, c, &cost));
+  int64_t *order = cz_calloc(2 * n + 2, sizeof *order);
   uint64_t compartments = 0;
-  for (size_t lid = 0; lid < e->gm.nlocal; lid++) {
+  for (size_t lid = 0; order && lid < n; lid++) {
     size_t pop = 0, row = 0;
     cz_gidmap_locate(&e->gm, e->gm.gid_of_lid[lid], &pop, &row);
-    compartments += cost->node(cost->ctx, (uint32_t)pop, (uint32_t)row);
+    const uint32_t k = cost->node(cost->ctx, (uint32_t)pop, (uint32_t)row);
+    compartments += k;
+    order[2 * lid] = -(int64_t)k;
+    order[2 * lid + 1] = (int64_t)lid;
   }
   cz_bionet_place_cost_free(&cost);
-  const uint64_t per_share = BIO_SHARE_COMPARTMENTS;
+  CZ_CHECK(order, CZ_ERR_NOMEM, "out of memory");
   const uint64_t per_worker = compartments / (uint64_t)e->nworkers;
-  uint64_t blocks = (per_worker + per_share - 1) / per_share;
+  uint64_t blocks = (per_worker + BIO_SHARE_COMPARTMENTS - 1) / BIO_SHARE_COMPARTMENTS;
   if (blocks < 1) blocks = 1;
   if (blocks > 4096) blocks = 4096;
   e->nthreads = e->nworkers * (int)blocks;
-  return CZ_OK;
+  cz_sort_i64_pairs(order, n);
+  uint64_t *load = cz_calloc((size_t)e->nthreads + 1, sizeof *load);
+  e->share_of_lid = cz_calloc(n + 1, sizeof *e->share_of_lid);
+  cz_status st = load && e->share_of_lid ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; st == CZ_OK && k < n; k++) {
+    uint32_t best = 0;
+    for (uint32_t s = 1; s < (uint32_t)e->nthreads; s++)
+      if (load[s] < load[best]) best = s;
+    load[best] += (uint64_t)(-order[2 * k]);
+    e->share_of_lid[order[2 * k + 1]] = best;
+  }
+  free(load);
+  free(order);
+  return st;
 }
 
 static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *pl, const cz_bionet_options *o) {
@@ -504,6 +527,8 @@ static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *
   CZ_TRY(cz_bio_gap_table_read(e->cfg, &e->gaps));
   CZ_TRY(create_outputs(e));
   CZ_TRY(build_cells(e, &rc));
+  free(e->share_of_lid);
+  e->share_of_lid = NULL;
   CZ_TRY(load_rank_edges(e, c, pl));
   CZ_TRY(connect_threads(e));
   cz_circuit_free_edges(c);
@@ -579,6 +604,7 @@ void cz_bionet_engine_destroy(cz_bionet_engine **pe) {
   }
   free(e->sh);
   free(e->others);
+  free(e->share_of_lid);
   cz_bio_replays_free(&e->replays);
   free(e->input_of_pop);
   free(e->replay_of_pop);

@@ -546,6 +546,7 @@ static cz_status write_spikes(run_state *s) {
 typedef struct run_totals {
   uint64_t neurons, synapses, spikes, events, peak_rss;
   uint64_t compartments, cell_bytes, synapse_bytes; /* detailed cells (BioNet) */
+  double spent[3]; /* a worker's seconds in the steps' channels, synapses and solve (slowest rank) */
 } run_totals;
 
 static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
@@ -559,6 +560,7 @@ static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
     t->compartments = n.compartments;
     t->cell_bytes = n.cell_bytes;
     t->synapse_bytes = n.synapse_bytes;
+    cz_bionet_engine_spent(s->bio, t->spent);
   }
   t->spikes = s->result.spikes.n;
   t->events = s->result.nevents;
@@ -570,6 +572,7 @@ static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
   CZ_TRY(cz_comm_allreduce_sum_u64(&t->compartments));
   CZ_TRY(cz_comm_allreduce_sum_u64(&t->cell_bytes));
   CZ_TRY(cz_comm_allreduce_sum_u64(&t->synapse_bytes));
+  CZ_TRY(cz_comm_allreduce_f64_array(t->spent, 3, CZ_REDUCE_MAX));
   CZ_TRY(cz_comm_allreduce_max_i64(&rss));
   t->peak_rss = (uint64_t)rss;
   return CZ_OK;
@@ -649,7 +652,8 @@ static cz_status write_timing(const run_state *s, const cz_run_options *opt, con
   cz_timing t;
   CZ_TRY(cz_timing_collect(&s->result, cz_hw_available() ? NULL : s->hw_why, &t));
   t.size = (cz_run_size){(double)s->tg->nsteps * s->tg->h, tot->neurons, tot->synapses, tot->spikes, tot->events,
-                         {0, 0, 0}, tot->compartments, tot->cell_bytes, tot->synapse_bytes};
+                         {0, 0, 0}, tot->compartments, tot->cell_bytes, tot->synapse_bytes,
+                         {tot->spent[0], tot->spent[1], tot->spent[2]}};
   CZ_TRY(rss_over_ranks(&t.size.peak_rss));
   cz_timing_log(&t, opt->verbose != 0);
   cz_status st = CZ_OK;

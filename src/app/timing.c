@@ -156,6 +156,17 @@ static cJSON *phases_json(const cz_timing *t) {
   return list;
 }
 
+/* How a worker's update time divides (detailed cells): seconds in each part. */
+static cJSON *update_parts_json(const cz_run_size *z) {
+  cJSON *o = cJSON_CreateObject();
+  if (o && cJSON_AddNumberToObject(o, "channels", z->update_parts[0]) &&
+      cJSON_AddNumberToObject(o, "synapses_and_events", z->update_parts[1]) &&
+      cJSON_AddNumberToObject(o, "matrix_and_solve", z->update_parts[2]))
+    return o;
+  cJSON_Delete(o);
+  return NULL;
+}
+
 /* The "run" block: sizes and the rates derived from them. */
 static cJSON *size_json(const cz_timing *t) {
   const cz_run_size *z = &t->size;
@@ -177,7 +188,8 @@ static cJSON *size_json(const cz_timing *t) {
              (cJSON_AddNumberToObject(o, "compartments", (double)z->compartments) &&
               cJSON_AddNumberToObject(o, "state_bytes_per_compartment", (double)z->cell_bytes / (double)z->compartments) &&
               cJSON_AddNumberToObject(o, "state_bytes_per_synapse",
-                                      z->synapses ? (double)z->synapse_bytes / (double)z->synapses : 0)));
+                                      z->synapses ? (double)z->synapse_bytes / (double)z->synapses : 0) &&
+              add(o, "update_parts", update_parts_json(z))));
   if (!ok) {
     cJSON_Delete(o);
     return NULL;

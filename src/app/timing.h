@@ -26,6 +26,8 @@ typedef struct cz_run_size {
   cz_stat peak_rss;                /* bytes, over ranks */
   uint64_t compartments;           /* detailed cells' compartments over ranks (0: none) */
   uint64_t cell_bytes, synapse_bytes; /* their state, and that of the synapses, over ranks */
+  double update_parts[3];          /* a worker's seconds in the channels, the synapses and events,
+                                      and the matrix and solve (the slowest rank's), with them */
 } cz_run_size;
 
 typedef struct cz_timing {

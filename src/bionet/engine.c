@@ -615,6 +615,12 @@ void cz_bionet_engine_destroy(cz_bionet_engine **pe) {
 
 const cz_timegrid *cz_bionet_engine_grid(const cz_bionet_engine *e) { return &e->tg; }
 const cz_gidmap *cz_bionet_engine_gidmap(const cz_bionet_engine *e) { return &e->gm; }
+void cz_bionet_engine_spent(const cz_bionet_engine *e, double out[3]) {
+  for (int k = 0; k < 3; k++) out[k] = 0;
+  for (int s = 0; s < e->nthreads; s++)
+    for (int k = 0; k < 3; k++) out[k] += e->sh[s].th.seconds[k] / e->nworkers;
+}
+
 cz_bionet_counts cz_bionet_engine_counts(const cz_bionet_engine *e) { return e->counts; }
 
 /* The rank's NetCons as save_synapses records (bionet/save_synapses.h). Owned (*out). */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/timer.h"
 
 cz_status cz_bio_thread_begin(cz_bio_thread *th, const cz_mech_env *env, double threshold) {
   memset(th, 0, sizeof *th);
@@ -94,10 +95,13 @@ cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx)
   cz_bio_cells_detect(&th->cells, th->t, th->threshold, detected, &d);
   CZ_TRY(d.st);
   cz_bio_event e;
+  const double t0 = cz_now();
   while (cz_bio_queue_pop_step(&th->queue, th->t, dt, &e)) CZ_TRY(deliver(th, &e, emit, ctx));
   cz_iclamp_play(th->iclamp, th->niclamp, th->t, dt);
   th->t += 0.5 * dt;
+  const double t1 = cz_now();
   cz_bio_cells_currents(&th->cells, &th->env);
+  const double t2 = cz_now();
   cz_exp2syn_current(&th->syn, &th->cells.cable);
   cz_expsyn_current(&th->esyn, &th->cells.cable);
   cz_gap_current(&th->gap, &th->cells.cable);
@@ -108,13 +112,20 @@ cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx)
   }
   cz_iclamp_current(th->iclamp, th->niclamp, th->t, &th->cells.cable);
   cz_seclamp_current(th->seclamp, th->nseclamp, th->t, &th->cells.cable);
+  const double t3 = cz_now();
   cz_cable_solve(&th->cells.cable, dt);
   if (th->i_m) cz_cable_membrane_current(&th->cells.cable, th->sav_rhs, th->sav_d, dt, th->i_m);
   th->t += 0.5 * dt;
+  const double t4 = cz_now();
   cz_bio_cells_advance(&th->cells, &th->env);
+  const double t5 = cz_now();
   cz_exp2syn_advance(&th->syn, dt);
   cz_expsyn_advance(&th->esyn, dt);
   /* NEURON's end-of-step delivery: what arrives by t_{n+1} is in the state recorded at t_{n+1}. */
   while (cz_bio_queue_pop_until(&th->queue, th->t, &e)) CZ_TRY(deliver(th, &e, emit, ctx));
+  const double t6 = cz_now();
+  th->seconds[CZ_BIO_SPENT_CHANNELS] += (t2 - t1) + (t5 - t4);
+  th->seconds[CZ_BIO_SPENT_SYNAPSES] += (t1 - t0) + (t3 - t2) + (t6 - t5);
+  th->seconds[CZ_BIO_SPENT_SOLVE] += t4 - t3;
   return CZ_OK;
 }

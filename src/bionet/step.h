@@ -33,6 +33,10 @@ enum { CZ_EV_SYNAPSE = 0, CZ_EV_ARTIFICIAL = 1, CZ_EV_ARTIFICIAL_SELF = 2, CZ_EV
 #define CZ_EV_INDEX_MASK 0x3fffffffu
 static inline uint32_t cz_ev_target(uint32_t kind, uint32_t index) { return kind << 30 | index; }
 
+/* Where a step's time goes: the channels' currents and states; the synapses, clamps and events;
+ * the matrix assembly and the Hines solve (with the membrane current when asked). */
+enum { CZ_BIO_SPENT_CHANNELS = 0, CZ_BIO_SPENT_SYNAPSES = 1, CZ_BIO_SPENT_SOLVE = 2 };
+
 /* Who spiked: a detailed cell (its index in cells) or an artificial one (index in art). */
 enum { CZ_SPIKER_CELL = 0, CZ_SPIKER_ARTIFICIAL = 1 };
 typedef cz_status (*cz_bio_spike_fn)(void *ctx, int spiker, size_t index, double t);
@@ -56,6 +60,7 @@ typedef struct cz_bio_thread {
   double threshold; /* mV, of every soma's detector */
   double *i_m;      /* [cells.cable.n] each node's membrane current after the last step (nA), when asked */
   double *sav_rhs, *sav_d; /* [cells.cable.n] the membrane's own share of rhs and d, for i_m */
+  double seconds[3];       /* wall time in the steps by part (CZ_BIO_SPENT_*) */
 } cz_bio_thread;
 
 /* An empty thread at time 0 (env: dt, celsius, units). Owned (cz_bio_thread_free). Local. */

@@ -37,6 +37,7 @@ grep -q "52500 synapses" "$tmp/t1.log" || fail "unexpected synapse count: $(grep
 bytes=$(sed -n 's/^cadenza: \([0-9]*\) compartments at \([0-9]*\) bytes each.*/\2/p' "$tmp/t1.log")
 [ -n "$bytes" ] && [ "$bytes" -gt 50 ] && [ "$bytes" -le 200 ] || fail "bytes per compartment: '$bytes'"
 grep -q '"state_bytes_per_compartment"' "$tmp/t1/timers.json" || fail "timers.json lacks state_bytes_per_compartment"
+grep -q '"matrix_and_solve"' "$tmp/t1/timers.json" || fail "timers.json lacks the update's parts"
 echo "$bytes bytes per compartment"
 # node ids by type: 0-79 Scnn1a, 80-159 Rorb, 160-239 Nr5a1, 240-269 PV1, 270-299 PV2, 300-399 LIF_exc, 400-449 LIF_inh
 awk 'NR > 1 && $2 == "internal" { n++; t = ($3 < 80) ? 0 : ($3 < 160) ? 1 : ($3 < 240) ? 2 : ($3 < 270) ? 3 : ($3 < 300) ? 4 : ($3 < 400) ? 5 : 6; c[t]++ }

@@ -52,7 +52,7 @@ void cz_exp2syn_free(cz_exp2syn *s) {
   memset(s, 0, sizeof *s);
 }
 
-void cz_exp2syn_init(cz_exp2syn *s) {
+void cz_exp2syn_init(cz_exp2syn *s, double dt) {
   for (size_t k = 0; k < s->n; k++) {
     const double tau2 = s->tau2[k];
     double tau1 = s->tau1[k];
@@ -62,8 +62,9 @@ void cz_exp2syn_init(cz_exp2syn *s) {
     s->A[k] = s->B[k] = 0;
     const double tp = (tau1 * tau2) / (tau2 - tau1) * log(tau2 / tau1);
     s->factor[k] = 1.0 / (-exp(-tp / tau1) + exp(-tp / tau2));
+    s->k1[k] = 1.0 - cz_nrn_exp(dt * (-1.0 / tau1));
+    s->k2[k] = 1.0 - cz_nrn_exp(dt * (-1.0 / tau2));
   }
-  s->kn = 0; /* the decays follow tau1 */
 }
 
 void cz_exp2syn_current(cz_exp2syn *s, cz_cable *c) {
@@ -78,18 +79,7 @@ void cz_exp2syn_current(cz_exp2syn *s, cz_cable *c) {
   }
 }
 
-/* The decays for step dt (once: synapses are all added before the first step). */
-static void make_decays(cz_exp2syn *s, double dt) {
-  for (size_t k = 0; k < s->n; k++) {
-    s->k1[k] = 1.0 - cz_nrn_exp(dt * (-1.0 / s->tau1[k]));
-    s->k2[k] = 1.0 - cz_nrn_exp(dt * (-1.0 / s->tau2[k]));
-  }
-  s->kdt = dt;
-  s->kn = s->n;
-}
-
-void cz_exp2syn_advance(cz_exp2syn *s, double dt) {
-  if (s->kdt != dt || s->kn != s->n) make_decays(s, dt);
+void cz_exp2syn_advance(cz_exp2syn *s) {
   double *restrict A = s->A, *restrict B = s->B;
   const double *restrict k1 = s->k1, *restrict k2 = s->k2;
   for (size_t k = 0; k < s->n; k++) {

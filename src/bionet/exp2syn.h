@@ -21,11 +21,8 @@ typedef struct cz_exp2syn {
   double *g, *i;           /* [n] µS, nA: the last current evaluation's (B - A, g (v - e)) */
   uint32_t *cell, *sec;    /* [n] where it is: the thread's cell, the section's index in its list */
   double *x;               /* [n] the centre of its segment (its node's x; 0 or 1 at a section's ends) */
-  double *k1, *k2;         /* [n] each step's decay 1 - exp(-dt / tau), made for step kdt at the first
-                              advance (the same expression NEURON evaluates every step, so the same
-                              values) */
-  double kdt;
-  size_t kn;               /* synapses whose decays are made */
+  double *k1, *k2;         /* [n] each step's decay 1 - exp(-dt / tau), set by cz_exp2syn_init (the
+                              expression NEURON evaluates every step, made once: the same values) */
 } cz_exp2syn;
 
 /* The bytes its arrays hold, as allocated. */
@@ -40,14 +37,15 @@ static inline void cz_exp2syn_place(cz_exp2syn *s, size_t k, uint32_t cell, uint
 }
 void cz_exp2syn_free(cz_exp2syn *s);
 
-/* NEURON's INITIAL: tau1 kept inside (1e-9, 0.9999) tau2, A = B = 0, the peak factor. */
-void cz_exp2syn_init(cz_exp2syn *s);
+/* NEURON's INITIAL: tau1 kept inside (1e-9, 0.9999) tau2, A = B = 0, the peak factor; and the
+ * decays of steps of dt ms. */
+void cz_exp2syn_init(cz_exp2syn *s, double dt);
 /* An event of weight w (µS) on synapse k. */
 static inline void cz_exp2syn_event(cz_exp2syn *s, size_t k, double w) {
   s->A[k] += w * s->factor[k];
   s->B[k] += w * s->factor[k];
 }
 void cz_exp2syn_current(cz_exp2syn *s, cz_cable *c);
-void cz_exp2syn_advance(cz_exp2syn *s, double dt);
+void cz_exp2syn_advance(cz_exp2syn *s);
 
 #endif

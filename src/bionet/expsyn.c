@@ -44,8 +44,11 @@ void cz_expsyn_free(cz_expsyn *s) {
   memset(s, 0, sizeof *s);
 }
 
-void cz_expsyn_init(cz_expsyn *s) {
-  for (size_t k = 0; k < s->n; k++) s->g[k] = 0;
+void cz_expsyn_init(cz_expsyn *s, double dt) {
+  for (size_t k = 0; k < s->n; k++) {
+    s->g[k] = 0;
+    s->k[k] = 1.0 - cz_nrn_exp(dt * (-1.0 / s->tau[k]));
+  }
 }
 
 void cz_expsyn_current(cz_expsyn *s, cz_cable *c) {
@@ -59,12 +62,7 @@ void cz_expsyn_current(cz_expsyn *s, cz_cable *c) {
   }
 }
 
-void cz_expsyn_advance(cz_expsyn *s, double dt) {
-  if (s->kdt != dt || s->kn != s->n) {
-    for (size_t k = 0; k < s->n; k++) s->k[k] = 1.0 - cz_nrn_exp(dt * (-1.0 / s->tau[k]));
-    s->kdt = dt;
-    s->kn = s->n;
-  }
+void cz_expsyn_advance(cz_expsyn *s) {
   for (size_t k = 0; k < s->n; k++) s->g[k] = s->g[k] + s->k[k] * (-s->g[k]);
 }
 

@@ -20,9 +20,7 @@ typedef struct cz_expsyn {
   double *i;       /* [n] nA: the last current evaluation's g (v - e) */
   uint32_t *cell, *sec; /* [n] where it is (cz_exp2syn's) */
   double *x;
-  double *k;       /* [n] each step's decay 1 - exp(-dt / tau), made at the first advance (as cz_exp2syn's) */
-  double kdt;
-  size_t kn;
+  double *k;       /* [n] each step's decay 1 - exp(-dt / tau), set by cz_expsyn_init (as cz_exp2syn's) */
 } cz_expsyn;
 
 /* The bytes its arrays hold, as allocated. */
@@ -32,7 +30,7 @@ cz_status cz_expsyn_add(cz_expsyn *s, uint32_t node, double tau, double e, size_
 void cz_expsyn_free(cz_expsyn *s);
 
 /* NEURON's INITIAL: g = 0. */
-void cz_expsyn_init(cz_expsyn *s);
+void cz_expsyn_init(cz_expsyn *s, double dt);
 static inline void cz_expsyn_event(cz_expsyn *s, size_t k, double w) { s->g[k] += w; }
 void cz_expsyn_current(cz_expsyn *s, cz_cable *c);
 static inline void cz_expsyn_place(cz_expsyn *s, size_t k, uint32_t cell, uint32_t sec, double x) {
@@ -40,6 +38,6 @@ static inline void cz_expsyn_place(cz_expsyn *s, size_t k, uint32_t cell, uint32
   s->sec[k] = sec;
   s->x[k] = x;
 }
-void cz_expsyn_advance(cz_expsyn *s, double dt);
+void cz_expsyn_advance(cz_expsyn *s);
 
 #endif

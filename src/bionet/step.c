@@ -29,8 +29,8 @@ cz_status cz_bio_thread_add_seclamp(cz_bio_thread *th, cz_seclamp c) {
 
 cz_status cz_bio_thread_init(cz_bio_thread *th) {
   CZ_TRY(cz_bio_cells_finish(&th->cells, &th->env));
-  cz_exp2syn_init(&th->syn);
-  cz_expsyn_init(&th->esyn);
+  cz_exp2syn_init(&th->syn, th->env.dt);
+  cz_expsyn_init(&th->esyn, th->env.dt);
   return CZ_OK;
 }
 
@@ -119,8 +119,8 @@ cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx)
   const double t4 = cz_now();
   cz_bio_cells_advance(&th->cells, &th->env);
   const double t5 = cz_now();
-  cz_exp2syn_advance(&th->syn, dt);
-  cz_expsyn_advance(&th->esyn, dt);
+  cz_exp2syn_advance(&th->syn);
+  cz_expsyn_advance(&th->esyn);
   /* NEURON's end-of-step delivery: what arrives by t_{n+1} is in the state recorded at t_{n+1}. */
   while (cz_bio_queue_pop_until(&th->queue, th->t, &e)) CZ_TRY(deliver(th, &e, emit, ctx));
   const double t6 = cz_now();

@@ -202,7 +202,7 @@ static void test_expsyn(void **state) {
   assert_int_equal(k, 0);
   assert_int_not_equal(cz_expsyn_add(&syn, node, 0.0, 0.0, NULL), CZ_OK); /* tau must be positive */
   cz_error_clear();
-  cz_expsyn_init(&syn);
+  cz_expsyn_init(&syn, 0.1);
   cz_expsyn_event(&syn, 0, 0.01);
   double vmax = -70.0;
   for (int n = 1; n <= 100; n++) {
@@ -210,7 +210,7 @@ static void test_expsyn(void **state) {
     x.mech.kind->current(&x.mech, &x.env);
     cz_expsyn_current(&syn, &x.c);
     cz_cable_solve(&x.c, 0.1);
-    cz_expsyn_advance(&syn, 0.1);
+    cz_expsyn_advance(&syn);
     if (fabs(syn.g[0] - 0.01 * exp(-0.05 * n)) > 1e-15) fail_msg("step %d: g %.17g, want %.17g", n, syn.g[0], 0.01 * exp(-0.05 * n));
     if (x.c.v[node] > vmax) vmax = x.c.v[node];
   }

@@ -9,18 +9,11 @@
 # Exit 77 (skipped) when the shared data are not there.
 set -u
 cadenza=$1
-data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
-cell="$data/bmtk/examples/bio_1cell"
-if [ ! -f "$cell/network/biocell_nodes.h5" ]; then echo "shared data not found: skipped"; exit 77; fi
-cell=$(cd "$cell" && pwd)
-comp=$(cd "$cell/../bio_components" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_biobad.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-n=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 # shellcheck source=refusal_lib.sh
 . "$(dirname "$0")/refusal_lib.sh"
+refusal_suite biobad bmtk/examples/bio_1cell network/biocell_nodes.h5
+cell=$src
+comp=$(cd "$cell/../bio_components" && pwd)
 
 # The parts of a case, reset by `defaults` and changed by each case before `make_case`.
 defaults() {

@@ -8,18 +8,10 @@
 #   filter_malformed.sh CADENZA
 set -u
 cadenza=$1
-data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
-src="$data/bmtk/examples/filter_graitings"
-if [ ! -f "$src/network/lgn_nodes.h5" ]; then echo "shared data not found: skipped"; exit 77; fi
-src=$(cd "$src" && pwd)
-comp=$(cd "$src/../filter_components/model_templates" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_lgnbad.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-n=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 # shellcheck source=refusal_lib.sh
 . "$(dirname "$0")/refusal_lib.sh"
+refusal_suite lgnbad bmtk/examples/filter_graitings network/lgn_nodes.h5
+comp=$(cd "$src/../filter_components/model_templates" && pwd)
 
 grating='"input_type": "movie", "module": "graiting", "row_size": 120, "col_size": 240, "gray_screen_dur": 0.5, "cpd": 0.04'
 defaults() {

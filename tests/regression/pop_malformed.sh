@@ -7,17 +7,9 @@
 #   pop_malformed.sh CADENZA
 set -u
 cadenza=$1
-data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
-src="$data/bmtk-tests/integration_tests/pop_2pops"
-if [ ! -f "$src/network/brunel_nodes.h5" ]; then echo "shared data not found: skipped"; exit 77; fi
-src=$(cd "$src" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_popbad.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-n=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 # shellcheck source=refusal_lib.sh
 . "$(dirname "$0")/refusal_lib.sh"
+refusal_suite popbad bmtk-tests/integration_tests/pop_2pops network/brunel_nodes.h5
 
 defaults() {
   exc='{"tau_m": 0.0429, "record": true, "v_min": -0.05, "v_max": 0.02, "dv": 0.0001, "update_method": "gmres", "approx_order": null}'

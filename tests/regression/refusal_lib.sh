@@ -1,3 +1,19 @@
+# refusal_suite PREFIX CASE SENTINEL: the start of a malformed-folder script (sourced): the
+# shared case CASE (a folder under the data folder $data) as the absolute $src, or exit 77 when
+# CASE/SENTINEL is not there; a temporary folder $tmp removed at exit; and fail(), which
+# counts failures in $fails ($n counts the cases).
+refusal_suite() {
+  data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
+  src="$data/$2"
+  if [ ! -f "$src/$3" ]; then echo "shared data not found: skipped"; exit 77; fi
+  src=$(cd "$src" && pwd)
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_$1.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  fails=0
+  n=0
+  fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+}
+
 # check_refusal NAME DIR NEEDLE...: for the malformed-folder scripts (sourced; they define
 # fail() and $tmp). DIR/config.json run and checked: exit 2 from both, every needle in both
 # outputs, one error line from the run, and no DIR/out left behind.

@@ -20,6 +20,7 @@ void cz_bio_recipes_free(cz_bio_recipes *r) {
   }
   free(r->key);
   free(r->recipe);
+  cz_morph_cache_free(&r->morphs);
   memset(r, 0, sizeof *r);
 }
 
@@ -144,7 +145,7 @@ cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz
   char what[256];
   cz_bio_cell_model model;
   cz_status st = node_model(cfg, c, pop, row, rc, cache, &model, what, sizeof what);
-  if (st == CZ_OK && (st = cz_bio_cells_add(&th->cells, &model, rc->v_init, cell)) != CZ_OK) cz_error_prefix(st, "%s", what);
+  if (st == CZ_OK && (st = cz_bio_cells_add(&th->cells, &model, rc->v_init, &cache->morphs, cell)) != CZ_OK) cz_error_prefix(st, "%s", what);
   free((char *)model.morphology);
   return st;
 }
@@ -154,7 +155,7 @@ cz_status cz_bio_node_geometry(const cz_config *cfg, const cz_circuit *c, size_t
   char what[256];
   cz_bio_cell_model model;
   cz_status st = node_model(cfg, c, pop, row, rc, cache, &model, what, sizeof what);
-  if (st == CZ_OK && (st = cz_bio_cell_geometry(&model, m, g)) != CZ_OK) cz_error_prefix(st, "%s", what);
+  if (st == CZ_OK && (st = cz_bio_cell_geometry(&model, &cache->morphs, m, g)) != CZ_OK) cz_error_prefix(st, "%s", what);
   free((char *)model.morphology);
   return st;
 }

@@ -21,10 +21,12 @@
 #include "io/circuit.h"
 #include "io/config.h"
 
+/* What the build has read once for many cells: recipes and morphologies. */
 typedef struct cz_bio_recipes {
   size_t n, cap;
   char **key;             /* [n] "<kind>:<file>" */
   cz_bio_recipe *recipe;  /* [n] */
+  cz_morph_cache morphs;
 } cz_bio_recipes;
 
 void cz_bio_recipes_free(cz_bio_recipes *r);

@@ -107,9 +107,15 @@ static cz_status section_geometry(const cz_bio_cell_model *model, cz_morph *m, c
   return st;
 }
 
-cz_status cz_bio_cell_geometry(const cz_bio_cell_model *model, cz_morph **m, cz_bio_geom **geom) {
+/* The morphology of model, a copy of what morphs has read (NULL: read from the file). */
+static cz_status morphology_of(const cz_bio_cell_model *model, cz_morph_cache *morphs, cz_morph **m) {
+  return morphs ? cz_morph_cache_copy(morphs, model->morphology, m) : cz_morph_read(model->morphology, m);
+}
+
+cz_status cz_bio_cell_geometry(const cz_bio_cell_model *model, cz_morph_cache *morphs, cz_morph **m,
+                               cz_bio_geom **geom) {
   *geom = NULL;
-  CZ_TRY(cz_morph_read(model->morphology, m));
+  CZ_TRY(morphology_of(model, morphs, m));
   cz_bio_section_props *props = NULL;
   const cz_status st = section_geometry(model, *m, &props, geom);
   free(props);
@@ -152,10 +158,11 @@ static cz_status build_cell(cz_bio_cells *g, const cz_bio_cell_model *model, cz_
   return st;
 }
 
-cz_status cz_bio_cells_add(cz_bio_cells *g, const cz_bio_cell_model *model, double v_init, size_t *cell) {
+cz_status cz_bio_cells_add(cz_bio_cells *g, const cz_bio_cell_model *model, double v_init, cz_morph_cache *morphs,
+                           size_t *cell) {
   CZ_TRY(grow_cells(g));
   cz_morph *m = NULL;
-  CZ_TRY(cz_morph_read(model->morphology, &m));
+  CZ_TRY(morphology_of(model, morphs, &m));
   const cz_status st = build_cell(g, model, m, v_init);
   cz_morph_free(&m);
   if (st == CZ_OK && cell) *cell = g->ncells - 1;

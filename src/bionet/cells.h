@@ -19,6 +19,7 @@
 #include "bionet/cable.h"
 #include "bionet/geometry.h"
 #include "bionet/mechanisms/mechanism.h"
+#include "bionet/morph_cache.h"
 #include "bionet/morphology.h"
 #include "bionet/seg_shape.h"
 #include "bionet/syn_placement.h"
@@ -58,16 +59,18 @@ size_t cz_bio_cells_bytes(const cz_bio_cells *g);
 
 /* Starts an empty group. Owned (cz_bio_cells_free). Local. */
 cz_status cz_bio_cells_begin(cz_bio_cells *g);
-/* Builds a cell and appends it (index *cell). Errors name the morphology or model file.
- * Local. */
-cz_status cz_bio_cells_add(cz_bio_cells *g, const cz_bio_cell_model *model, double v_init, size_t *cell);
+/* Builds a cell and appends it (index *cell), its morphology from morphs (NULL: read from its
+ * file). Errors name the morphology or model file. Local. */
+cz_status cz_bio_cells_add(cz_bio_cells *g, const cz_bio_cell_model *model, double v_init, cz_morph_cache *morphs,
+                           size_t *cell);
 /* Sets up the ions and initialises every mechanism at the nodes' v (env->cable and env->ions
  * are set to the group's). Local. */
 cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env);
 void cz_bio_cells_free(cz_bio_cells *g);
 /* The morphology of a model after its axon processing, and its segments with the recipe's
- * Ra, as cz_bio_cells_add builds them. Owned (*m, *geom). Local. */
-cz_status cz_bio_cell_geometry(const cz_bio_cell_model *model, cz_morph **m, cz_bio_geom **geom);
+ * Ra, as cz_bio_cells_add builds them (morphs as there). Owned (*m, *geom). Local. */
+cz_status cz_bio_cell_geometry(const cz_bio_cell_model *model, cz_morph_cache *morphs, cz_morph **m,
+                               cz_bio_geom **geom);
 /* Frees the cells' shapes, or segment tables, once their users have what they need. */
 void cz_bio_cells_drop_shapes(cz_bio_cells *g);
 void cz_bio_cells_drop_seg_tables(cz_bio_cells *g);

@@ -239,6 +239,35 @@ cz_status cz_morph_read(const char *path, cz_morph **out) {
   return CZ_OK;
 }
 
+cz_status cz_morph_copy(const cz_morph *src, cz_morph **out) {
+  *out = NULL;
+  cz_morph *m = cz_calloc(1, sizeof *m);
+  CZ_CHECK(m, CZ_ERR_NOMEM, "out of memory");
+  const size_t nsec = src->nsec, npt = src->pt_off[src->nsec];
+  cz_status st = cz_strdup(src->path, &m->path);
+  if (st == CZ_OK) st = alloc_sections(m, nsec, npt);
+  if (st != CZ_OK) {
+    cz_morph_free(&m);
+    return st;
+  }
+  m->nsec = nsec;
+  m->nsec_imported = src->nsec_imported;
+  memcpy(m->type, src->type, nsec * sizeof *m->type);
+  memcpy(m->index, src->index, nsec * sizeof *m->index);
+  memcpy(m->parent, src->parent, nsec * sizeof *m->parent);
+  memcpy(m->parentx, src->parentx, nsec * sizeof *m->parentx);
+  memcpy(m->L, src->L, nsec * sizeof *m->L);
+  memcpy(m->cyl_diam, src->cyl_diam, nsec * sizeof *m->cyl_diam);
+  memcpy(m->pt_off, src->pt_off, (nsec + 1) * sizeof *m->pt_off);
+  memcpy(m->x, src->x, npt * sizeof *m->x);
+  memcpy(m->y, src->y, npt * sizeof *m->y);
+  memcpy(m->z, src->z, npt * sizeof *m->z);
+  memcpy(m->d, src->d, npt * sizeof *m->d);
+  memcpy(m->arc, src->arc, npt * sizeof *m->arc);
+  *out = m;
+  return CZ_OK;
+}
+
 cz_status cz_morph_new_cylinder(const char *path, int32_t type, double L, double diam, cz_morph **out) {
   *out = NULL;
   cz_morph *m = cz_calloc(1, sizeof *m);

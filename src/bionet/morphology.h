@@ -45,6 +45,8 @@ typedef struct cz_morph {
  * everything from soma[0]. Owned (*out; cz_morph_free). Local. */
 cz_status cz_morph_read(const char *path, cz_morph **out);
 void cz_morph_free(cz_morph **m);
+/* A deep copy of src. Owned (*out). Local. */
+cz_status cz_morph_copy(const cz_morph *src, cz_morph **out);
 
 /* A cell of one section without 3-D points: a cylinder of length L and diameter diam (µm) of
  * SWC type (1 soma, ...); path names it in messages. Owned (*out). Local. */

@@ -66,7 +66,7 @@ static void run_bio_1cell(const char *model_file, bool nml, const syn_drive *dri
   cz_bio_thread th;
   assert_int_equal(cz_bio_thread_begin(&th, &env, -15.0), CZ_OK);
   const cz_bio_cell_model cm = {.morphology = swc, .axon = CZ_AXON_PERISOMATIC, .recipe = &r, .dL = 20.0};
-  assert_int_equal(cz_bio_cells_add(&th.cells, &cm, -80.0, NULL), CZ_OK);
+  assert_int_equal(cz_bio_cells_add(&th.cells, &cm, -80.0, NULL, NULL), CZ_OK);
   /* the root, an end node per section and 264 segments */
   assert_int_equal(th.cells.cable.n - th.cells.ncells - 122, 264);
   const uint32_t soma = th.cells.soma[0];
@@ -305,7 +305,7 @@ static void test_allactive_stub(void **state) {
   cz_bio_cells g;
   assert_int_equal(cz_bio_cells_begin(&g), CZ_OK);
   cz_bio_cell_model cm = {.morphology = swc, .axon = CZ_AXON_ALLACTIVE, .recipe = NULL, .dL = 20.0};
-  assert_int_equal(cz_bio_cells_add(&g, &cm, -70.0, NULL), CZ_OK);
+  assert_int_equal(cz_bio_cells_add(&g, &cm, -70.0, NULL, NULL), CZ_OK);
   const cz_cell_nodes *map = &g.map[0];
   assert_int_equal(map->nsec, 4); /* soma, dend, axon[0], axon[1] */
   assert_int_equal(map->attach[2], map->end[0]); /* soma(1) */
@@ -313,7 +313,7 @@ static void test_allactive_stub(void **state) {
   assert_true(fabs(g.cable.area[map->centre0[2]] - M_PI * d0 * 30.0) < 1e-9);
   assert_true(fabs(g.cable.area[map->centre0[3]] - M_PI * d1 * 30.0) < 1e-9);
   cm.morphology = bare;
-  assert_int_equal(cz_bio_cells_add(&g, &cm, -70.0, NULL), CZ_ERR_FORMAT);
+  assert_int_equal(cz_bio_cells_add(&g, &cm, -70.0, NULL, NULL), CZ_ERR_FORMAT);
   assert_non_null(strstr(cz_error_message(), "aibs_allactive needs an axon"));
   cz_error_clear();
   cz_bio_cells_free(&g);

@@ -13,10 +13,12 @@
 #include "cz_test.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bionet/geometry.h"
+#include "bionet/morph_cache.h"
 #include "bionet/morphology.h"
 #include "io/swc.h"
 
@@ -256,6 +258,60 @@ static void test_swc_refusals(void **state) {
   cz_error_clear();
 }
 
+static void assert_same_morph(const cz_morph *a, const cz_morph *b) {
+  assert_string_equal(a->path, b->path);
+  assert_int_equal(a->nsec, b->nsec);
+  assert_int_equal(a->nsec_imported, b->nsec_imported);
+  assert_memory_equal(a->type, b->type, a->nsec * sizeof *a->type);
+  assert_memory_equal(a->index, b->index, a->nsec * sizeof *a->index);
+  assert_memory_equal(a->parent, b->parent, a->nsec * sizeof *a->parent);
+  assert_memory_equal(a->parentx, b->parentx, a->nsec * sizeof *a->parentx);
+  assert_memory_equal(a->L, b->L, a->nsec * sizeof *a->L);
+  assert_memory_equal(a->cyl_diam, b->cyl_diam, a->nsec * sizeof *a->cyl_diam);
+  assert_memory_equal(a->pt_off, b->pt_off, (a->nsec + 1) * sizeof *a->pt_off);
+  const size_t npt = a->pt_off[a->nsec];
+  assert_memory_equal(a->x, b->x, npt * sizeof *a->x);
+  assert_memory_equal(a->y, b->y, npt * sizeof *a->y);
+  assert_memory_equal(a->z, b->z, npt * sizeof *a->z);
+  assert_memory_equal(a->d, b->d, npt * sizeof *a->d);
+  assert_memory_equal(a->arc, b->arc, npt * sizeof *a->arc);
+}
+
+/* The build reads each SWC file once: every copy equals what the importer makes, an edited
+ * copy (the axon stub) leaves the next one whole, and the file is not read again. */
+static void test_morphology_cache(void **state) {
+  (void)state;
+  char dir[512], path[700];
+  cz_test_tmpdir(dir, sizeof dir, "swc_cache");
+  const char *cell = "1 1 0 0 0 5 -1\n"
+                     "2 3 0 6 0 1.234567 1\n"
+                     "3 3 0 50 0 1 2\n"
+                     "4 2 0 -6 0 0.5 1\n"
+                     "5 2 0 -16 0 0.5 4\n";
+  cz_test_write(path, sizeof path, dir, "cell.swc", cell);
+  cz_morph *read = NULL, *first = NULL, *second = NULL;
+  assert_int_equal(cz_morph_read(path, &read), CZ_OK);
+  cz_morph_cache cache = {0};
+  assert_int_equal(cz_morph_cache_copy(&cache, path, &first), CZ_OK);
+  assert_same_morph(first, read);
+  assert_int_equal(cz_morph_replace_axon(first, 0.5, 1.0, 1.0), CZ_OK);
+  assert_int_not_equal(first->nsec, read->nsec);
+  cz_test_write(path, sizeof path, dir, "cell.swc", "1 1 0 0 0 9 -1\n");
+  assert_int_equal(cz_morph_cache_copy(&cache, path, &second), CZ_OK);
+  assert_same_morph(second, read);
+  assert_int_equal(cache.n, 1);
+  char missing[800];
+  snprintf(missing, sizeof missing, "%s/absent.swc", dir);
+  cz_morph *none = NULL;
+  assert_int_equal(cz_morph_cache_copy(&cache, missing, &none), CZ_ERR_IO);
+  assert_null(none);
+  assert_int_equal(cache.n, 1);
+  cz_morph_cache_free(&cache);
+  cz_morph_free(&read);
+  cz_morph_free(&first);
+  cz_morph_free(&second);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sections_of_a_small_tree),
@@ -265,6 +321,7 @@ int main(void) {
       cmocka_unit_test(test_perisomatic_stub),
       cmocka_unit_test(test_nseg_rule),
       cmocka_unit_test(test_swc_refusals),
+      cmocka_unit_test(test_morphology_cache),
       cmocka_unit_test(test_geometry_of_shared_morphologies),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

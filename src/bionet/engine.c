@@ -29,9 +29,9 @@
 /* Time in tics of a nanosecond: every dt of a BioNet config is a whole number of them. */
 #define BIO_TICS_PER_MS INT64_C(1000000)
 /* A share's compartments: its cells' state and synapses (about 300 bytes a compartment) then
- * stay near a core's L2 cache (8192 measured best of 1024 to 16384 on the generated 450-cell
- * network, 1.27 times faster than one share per thread). */
-#define BIO_SHARE_COMPARTMENTS 8192
+ * stay near a core's L2 cache (on the generated 450-cell network, 500 ms on one thread: 2048
+ * 4.45 s, 4096 4.10 s, 8192 3.72 s, 16384 3.62 s, 32768 3.63 s, one share per thread 3.88 s). */
+#define BIO_SHARE_COMPARTMENTS 16384
 /* BMTK's pc.set_maxstep(10): the longest epoch, ms. */
 #define BIO_MAX_EPOCH_MS 10.0
 

@@ -13,7 +13,7 @@ cz_status cz_exp2syn_add(cz_exp2syn *s, uint32_t node, double tau1, double tau2,
     uint32_t *nodes = realloc(s->node, cap * sizeof *nodes);
     CZ_CHECK(nodes, CZ_ERR_NOMEM, "out of memory");
     s->node = nodes;
-    double **cols[] = {&s->tau1, &s->tau2, &s->e, &s->factor, &s->A, &s->B, &s->g, &s->i, &s->x, &s->k1, &s->k2};
+    double **cols[] = {&s->tau1, &s->tau2, &s->e, &s->factor, &s->A, &s->B, &s->g, &s->i, &s->x, &s->k1, &s->k2, &s->scale};
     for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
       double *col = realloc(*cols[c], cap * sizeof *col);
       CZ_CHECK(col, CZ_ERR_NOMEM, "out of memory");
@@ -47,13 +47,15 @@ void cz_exp2syn_free(cz_exp2syn *s) {
   free(s->x);
   free(s->k1);
   free(s->k2);
+  free(s->scale);
   free(s->cell);
   free(s->sec);
   memset(s, 0, sizeof *s);
 }
 
-void cz_exp2syn_init(cz_exp2syn *s, double dt) {
+void cz_exp2syn_init(cz_exp2syn *s, const cz_cable *c, double dt) {
   for (size_t k = 0; k < s->n; k++) {
+    s->scale[k] = 100.0 / c->area[s->node[k]];
     const double tau2 = s->tau2[k];
     double tau1 = s->tau1[k];
     if (tau1 / tau2 > 0.9999) tau1 = 0.9999 * tau2;
@@ -70,7 +72,7 @@ void cz_exp2syn_init(cz_exp2syn *s, double dt) {
 void cz_exp2syn_current(cz_exp2syn *s, cz_cable *c) {
   for (size_t k = 0; k < s->n; k++) {
     const uint32_t i = s->node[k];
-    const double g = s->B[k] - s->A[k], v = c->v[i], scale = 100.0 / c->area[i];
+    const double g = s->B[k] - s->A[k], v = c->v[i], scale = s->scale[k];
     const double i_dv = g * (v + CZ_NRN_DV - s->e[k]), i_v = g * (v - s->e[k]);
     s->g[k] = g;
     s->i[k] = i_v;
@@ -89,5 +91,5 @@ void cz_exp2syn_advance(cz_exp2syn *s) {
 }
 
 size_t cz_exp2syn_bytes(const cz_exp2syn *s) {
-  return s->cap * (sizeof *s->node + sizeof *s->cell + sizeof *s->sec + 11 * sizeof(double));
+  return s->cap * (sizeof *s->node + sizeof *s->cell + sizeof *s->sec + 12 * sizeof(double));
 }

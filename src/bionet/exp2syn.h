@@ -23,6 +23,7 @@ typedef struct cz_exp2syn {
   double *x;               /* [n] the centre of its segment (its node's x; 0 or 1 at a section's ends) */
   double *k1, *k2;         /* [n] each step's decay 1 - exp(-dt / tau), set by cz_exp2syn_init (the
                               expression NEURON evaluates every step, made once: the same values) */
+  double *scale;           /* [n] 100 / area of its node, set by cz_exp2syn_init (made once, as the decays) */
 } cz_exp2syn;
 
 /* The bytes its arrays hold, as allocated. */
@@ -37,9 +38,9 @@ static inline void cz_exp2syn_place(cz_exp2syn *s, size_t k, uint32_t cell, uint
 }
 void cz_exp2syn_free(cz_exp2syn *s);
 
-/* NEURON's INITIAL: tau1 kept inside (1e-9, 0.9999) tau2, A = B = 0, the peak factor; and the
- * decays of steps of dt ms. */
-void cz_exp2syn_init(cz_exp2syn *s, double dt);
+/* NEURON's INITIAL: tau1 kept inside (1e-9, 0.9999) tau2, A = B = 0, the peak factor; the
+ * decays of steps of dt ms, and each synapse's scale on the cable c. */
+void cz_exp2syn_init(cz_exp2syn *s, const cz_cable *c, double dt);
 /* An event of weight w (µS) on synapse k. */
 static inline void cz_exp2syn_event(cz_exp2syn *s, size_t k, double w) {
   s->A[k] += w * s->factor[k];

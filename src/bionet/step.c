@@ -29,7 +29,7 @@ cz_status cz_bio_thread_add_seclamp(cz_bio_thread *th, cz_seclamp c) {
 
 cz_status cz_bio_thread_init(cz_bio_thread *th) {
   CZ_TRY(cz_bio_cells_finish(&th->cells, &th->env));
-  cz_exp2syn_init(&th->syn, th->env.dt);
+  cz_exp2syn_init(&th->syn, &th->cells.cable, th->env.dt);
   cz_expsyn_init(&th->esyn, th->env.dt);
   return CZ_OK;
 }

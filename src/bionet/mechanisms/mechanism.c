@@ -142,4 +142,19 @@ void cz_ions_begin_currents(cz_ions *ions, double celsius, const cz_units *u) {
     if (ions->ca_state[i]) ions->eca[i] = cz_nernst(ions->cai[i], ions->cao[i], 2, celsius, u);
 }
 
-double cz_mech_q(double celsius, double t_ref) { return pow(2.3, (celsius - t_ref) / 10.0); }
+/* The kernels ask for it at every instance and step with the run's one temperature and a few
+ * reference temperatures: the last few answers are kept per thread. */
+double cz_mech_q(double celsius, double t_ref) {
+  enum { KEPT = 8 };
+  static _Thread_local double kept_celsius[KEPT], kept_t_ref[KEPT], kept_q[KEPT];
+  static _Thread_local int nkept, next;
+  for (int k = 0; k < nkept; k++)
+    if (kept_celsius[k] == celsius && kept_t_ref[k] == t_ref) return kept_q[k];
+  const double q = pow(2.3, (celsius - t_ref) / 10.0);
+  kept_celsius[next] = celsius;
+  kept_t_ref[next] = t_ref;
+  kept_q[next] = q;
+  next = (next + 1) % KEPT;
+  if (nkept < KEPT) nkept++;
+  return q;
+}

@@ -72,7 +72,7 @@ size_t cz_cell_node_at(const cz_cell_nodes *map, size_t s, double x) {
   if (x >= 1) return map->end[s];
   size_t k = (size_t)floor((double)map->nseg[s] * x);
   if (k >= map->nseg[s]) k = map->nseg[s] - 1;
-  return map->centre0[s] + k;
+  return map->centre0[s] + k * map->stride;
 }
 
 static cz_status alloc_map(cz_cell_nodes *map, size_t nsec) {
@@ -113,6 +113,7 @@ cz_status cz_cable_add_cell(cz_cable *c, const cz_morph *m, const cz_bio_geom *g
   if (st == CZ_OK) st = tree_order(m, order);
   if (st == CZ_OK) st = reserve_nodes(c, c->n + 1 + g->nseg_total + m->nsec);
   if (st == CZ_OK) {
+    map->stride = 1;
     map->root = push_node(c, -1, true, NOMINAL_AREA, 0, v_init, 0);
     for (size_t k = 0; k < m->nsec; k++) {
       const size_t s = order[k];
@@ -151,7 +152,118 @@ void cz_cable_free(cz_cable *c) {
   free(c->xlen);
   free(c->vext);
   free(c->xwsum);
+  for (size_t k = 0; k < c->ncohort; k++) free(c->cohort[k].row_parent);
+  free(c->cohort);
   memset(c, 0, sizeof *c);
+}
+
+/* The end of cell k's nodes. */
+static size_t cell_end(const cz_cable *c, const size_t *roots, size_t ncells, size_t k) {
+  return k + 1 < ncells ? roots[k + 1] : c->n;
+}
+
+/* Whether the cells at roots r and q, of m nodes each, have one shape. */
+static bool same_shape(const cz_cable *c, size_t r, size_t q, size_t m) {
+  for (size_t j = 0; j < m; j++) {
+    const int32_t pr = c->parent[r + j], pq = c->parent[q + j];
+    if (c->bare[r + j] != c->bare[q + j] || (pr < 0) != (pq < 0)) return false;
+    if (pr >= 0 && (size_t)pr - r != (size_t)pq - q) return false;
+  }
+  return true;
+}
+
+/* shape[k]: the first cell with cell k's shape; count[k] how many cells have it (at that first
+ * cell). */
+static void find_shapes(const cz_cable *c, const size_t *roots, size_t ncells, size_t *shape, size_t *count) {
+  size_t nfirst = 0;
+  size_t *first = count + ncells; /* the first cells so far, in the upper half of count */
+  for (size_t k = 0; k < ncells; k++) {
+    const size_t m = cell_end(c, roots, ncells, k) - roots[k];
+    shape[k] = k;
+    for (size_t f = 0; f < nfirst && shape[k] == k; f++) {
+      const size_t q = first[f];
+      if (cell_end(c, roots, ncells, q) - roots[q] == m && same_shape(c, roots[q], roots[k], m)) shape[k] = q;
+    }
+    count[k] = 0;
+    if (shape[k] == k) first[nfirst++] = k;
+    count[shape[k]]++;
+  }
+}
+
+/* Where every node goes: the cohorts first, each in the order of its first cell, then the other
+ * cells whole. */
+static cz_status plan_cohorts(cz_cable *c, const size_t *roots, size_t ncells, const size_t *shape,
+                              const size_t *count, uint32_t *new_of_old) {
+  size_t ncohort = 0;
+  for (size_t k = 0; k < ncells; k++) ncohort += shape[k] == k && count[k] >= CZ_CABLE_COHORT_MIN;
+  CZ_NEW(c->cohort, ncohort);
+  size_t off = 0;
+  for (size_t k = 0; k < ncells; k++) {
+    if (shape[k] != k || count[k] < CZ_CABLE_COHORT_MIN) continue;
+    cz_cable_cohort *h = &c->cohort[c->ncohort++];
+    const size_t m = cell_end(c, roots, ncells, k) - roots[k];
+    *h = (cz_cable_cohort){.off = off, .width = count[k], .rows = m};
+    CZ_NEW(h->row_parent, m);
+    for (size_t j = 0; j < m; j++)
+      h->row_parent[j] = c->parent[roots[k] + j] < 0 ? -1 : (int32_t)((size_t)c->parent[roots[k] + j] - roots[k]);
+    for (size_t q = k, slot = 0; q < ncells; q++)
+      if (shape[q] == k) {
+        for (size_t j = 0; j < m; j++) new_of_old[roots[q] + j] = (uint32_t)(off + j * h->width + slot);
+        slot++;
+      }
+    off += m * h->width;
+  }
+  c->tail = off;
+  for (size_t k = 0; k < ncells; k++)
+    if (count[shape[k]] < CZ_CABLE_COHORT_MIN)
+      for (size_t i = roots[k]; i < cell_end(c, roots, ncells, k); i++) new_of_old[i] = (uint32_t)off++;
+  return CZ_OK;
+}
+
+/* Every per-node array in its new order (tmp: room for n doubles). */
+static void permute_nodes(cz_cable *c, const uint32_t *new_of_old, double *tmp) {
+  double *cols[] = {c->a, c->b, c->area, c->cm, c->v, c->rhs, c->d, c->xlen};
+  for (size_t k = 0; k < sizeof cols / sizeof *cols; k++) {
+    for (size_t i = 0; i < c->n; i++) tmp[new_of_old[i]] = cols[k][i];
+    memcpy(cols[k], tmp, c->n * sizeof *tmp);
+  }
+  int32_t *parent = (int32_t *)tmp;
+  for (size_t i = 0; i < c->n; i++) parent[new_of_old[i]] = c->parent[i] < 0 ? -1 : (int32_t)new_of_old[c->parent[i]];
+  memcpy(c->parent, parent, c->n * sizeof *parent);
+  uint8_t *bare = (uint8_t *)tmp;
+  for (size_t i = 0; i < c->n; i++) bare[new_of_old[i]] = c->bare[i];
+  memcpy(c->bare, bare, c->n * sizeof *bare);
+}
+
+cz_status cz_cable_interleave(cz_cable *c, const size_t *roots, size_t ncells, uint32_t *new_of_old) {
+  CZ_CHECK(!c->vext && !c->cohort, CZ_ERR_INTERNAL, "the cable is interleaved once, before any extracellular potential");
+  for (size_t i = 0; i < c->n; i++) new_of_old[i] = (uint32_t)i;
+  c->tail = 0;
+  if (ncells == 0) return CZ_OK;
+  size_t *shape = cz_calloc(ncells, sizeof *shape), *count = cz_calloc(2 * ncells, sizeof *count);
+  double *tmp = cz_calloc(c->n, sizeof *tmp);
+  cz_status st = shape && count && tmp ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  if (st == CZ_OK) {
+    find_shapes(c, roots, ncells, shape, count);
+    st = plan_cohorts(c, roots, ncells, shape, count, new_of_old);
+  }
+  if (st == CZ_OK) permute_nodes(c, new_of_old, tmp);
+  c->lane_n = 0;
+  free(shape);
+  free(count);
+  free(tmp);
+  return st;
+}
+
+void cz_cell_nodes_renumber(cz_cell_nodes *map, const uint32_t *new_of_old) {
+  const size_t root = map->root;
+  map->root = new_of_old[root];
+  map->stride = new_of_old[root + 1] - new_of_old[root]; /* the first centre hangs from the root */
+  for (size_t s = 0; s < map->nsec; s++) {
+    map->centre0[s] = new_of_old[map->centre0[s]];
+    map->end[s] = new_of_old[map->end[s]];
+    map->attach[s] = new_of_old[map->attach[s]];
+  }
 }
 
 /* Root and end nodes' layer neighbours are membrane nodes only: an end node's parent is its
@@ -197,13 +309,12 @@ void cz_cable_begin_currents(cz_cable *c) {
  * current and coupling terms and its capacitance, children after their parent, so every sum
  * into a node takes its terms in NEURON's order (its own, then its children's by index) and
  * the result is the same bits; (2) the elimination, leaves to root; (3) the back substitution
- * with the voltage update, root to leaves. */
-static void assemble(cz_cable *c, double cfac) {
-  const size_t n = c->n;
+ * with the voltage update, root to leaves. Nodes [from, to) hold whole cells. */
+static void assemble(cz_cable *c, double cfac, size_t from, size_t to) {
   const int32_t *restrict parent = c->parent;
   double *restrict rhs = c->rhs, *restrict d = c->d;
   const double *restrict a = c->a, *restrict b = c->b, *restrict v = c->v, *restrict cm = c->cm;
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = from; i < to; i++) {
     d[i] += cfac * cm[i];
     if (parent[i] < 0) continue;
     const size_t p = (size_t)parent[i];
@@ -215,7 +326,7 @@ static void assemble(cz_cable *c, double cfac) {
   }
 }
 
-/* The same with the extracellular potential in the axial driving force. */
+/* The same over every node, with the extracellular potential in the axial driving force. */
 static void assemble_vext(cz_cable *c, double cfac) {
   const size_t n = c->n;
   const int32_t *restrict parent = c->parent;
@@ -234,13 +345,72 @@ static void assemble_vext(cz_cable *c, double cfac) {
   }
 }
 
-/* Lane k starts at the first cell root at or after k n / CZ_CABLE_LANES. */
+/* The three sweeps on a cohort, row by row: each row's operations are those of its nodes in
+ * the sweeps above, in the same order for every cell, and a row's nodes are independent (one
+ * per cell), so they go in vectors. */
+static void assemble_cohort(const cz_cable_cohort *h, cz_cable *c, double cfac) {
+  const size_t w = h->width;
+  double *D = c->d + h->off, *R = c->rhs + h->off;
+  const double *V = c->v + h->off, *A = c->a + h->off, *B = c->b + h->off, *CM = c->cm + h->off;
+  for (size_t k = 0; k < w; k++) D[k] += cfac * CM[k];
+  for (size_t j = 1; j < h->rows; j++) {
+    const size_t p = (size_t)h->row_parent[j];
+    double *restrict dj = D + j * w, *restrict dp = D + p * w, *restrict rj = R + j * w, *restrict rp = R + p * w;
+    const double *restrict vj = V + j * w, *restrict vp = V + p * w, *restrict aj = A + j * w, *restrict bj = B + j * w,
+                           *restrict cmj = CM + j * w;
+    for (size_t k = 0; k < w; k++) {
+      dj[k] += cfac * cmj[k];
+      const double dv = vp[k] - vj[k];
+      rj[k] -= bj[k] * dv;
+      rp[k] += aj[k] * dv;
+      dj[k] -= bj[k];
+      dp[k] -= aj[k];
+    }
+  }
+}
+
+static void eliminate_cohort(const cz_cable_cohort *h, cz_cable *c) {
+  const size_t w = h->width;
+  double *D = c->d + h->off, *R = c->rhs + h->off;
+  const double *A = c->a + h->off, *B = c->b + h->off;
+  for (size_t j = h->rows; j-- > 1;) {
+    const size_t p = (size_t)h->row_parent[j];
+    double *restrict dp = D + p * w, *restrict rp = R + p * w;
+    const double *restrict dj = D + j * w, *restrict rj = R + j * w, *restrict aj = A + j * w, *restrict bj = B + j * w;
+    for (size_t k = 0; k < w; k++) {
+      const double f = aj[k] / dj[k];
+      dp[k] -= f * bj[k];
+      rp[k] -= f * rj[k];
+    }
+  }
+}
+
+static void substitute_cohort(const cz_cable_cohort *h, cz_cable *c) {
+  const size_t w = h->width;
+  double *D = c->d + h->off, *R = c->rhs + h->off, *V = c->v + h->off;
+  const double *B = c->b + h->off;
+  for (size_t k = 0; k < w; k++) {
+    R[k] = R[k] / D[k];
+    V[k] += R[k];
+  }
+  for (size_t j = 1; j < h->rows; j++) {
+    const size_t p = (size_t)h->row_parent[j];
+    double *restrict rj = R + j * w, *restrict vj = V + j * w;
+    const double *restrict rp = R + p * w, *restrict dj = D + j * w, *restrict bj = B + j * w;
+    for (size_t k = 0; k < w; k++) {
+      rj[k] = (rj[k] - bj[k] * rp[k]) / dj[k];
+      vj[k] += rj[k];
+    }
+  }
+}
+
+/* Lane k starts at the first cell root at or after tail + k (n - tail) / CZ_CABLE_LANES. */
 static void make_lanes(cz_cable *c) {
-  const size_t n = c->n;
-  size_t i = 0;
-  c->lane[0] = 0;
+  const size_t n = c->n, tail = c->tail;
+  size_t i = tail;
+  c->lane[0] = tail;
   for (size_t k = 1; k < CZ_CABLE_LANES; k++) {
-    if (i < k * n / CZ_CABLE_LANES) i = k * n / CZ_CABLE_LANES;
+    if (i < tail + k * (n - tail) / CZ_CABLE_LANES) i = tail + k * (n - tail) / CZ_CABLE_LANES;
     while (i < n && c->parent[i] >= 0) i++;
     c->lane[k] = i;
   }
@@ -265,13 +435,11 @@ static inline void substitute(const int32_t *restrict parent, const double *rest
   v[i] += rhs[i];
 }
 
-/* Each cell's nodes are eliminated leaves to root and substituted root to leaves, exactly as in
- * one sweep over all nodes: cells share no node, so sweeping the lanes side by side changes no
- * operation of any cell, only how many chains the core has in flight. */
-void cz_cable_solve(cz_cable *c, double dt) {
-  const double cfac = 1e-3 / dt;
-  if (c->vext) assemble_vext(c, cfac);
-  else assemble(c, cfac);
+/* The whole cells after the cohorts: each cell's nodes are eliminated leaves to root and
+ * substituted root to leaves, exactly as in one sweep over all nodes: cells share no node, so
+ * sweeping the lanes side by side changes no operation of any cell, only how many chains the
+ * core has in flight. */
+static void solve_lanes(cz_cable *c) {
   if (c->lane_n != c->n) make_lanes(c);
   const int32_t *restrict parent = c->parent;
   double *restrict rhs = c->rhs, *restrict d = c->d, *restrict v = c->v;
@@ -288,6 +456,21 @@ void cz_cable_solve(cz_cable *c, double dt) {
     for (int k = 0; k < CZ_CABLE_LANES; k++) substitute(parent, b, d, rhs, v, lane[k] + j);
   for (int k = 0; k < CZ_CABLE_LANES; k++)
     for (size_t i = lane[k] + common; i < lane[k + 1]; i++) substitute(parent, b, d, rhs, v, i);
+}
+
+void cz_cable_solve(cz_cable *c, double dt) {
+  const double cfac = 1e-3 / dt;
+  if (c->vext) {
+    assemble_vext(c, cfac);
+  } else {
+    for (size_t k = 0; k < c->ncohort; k++) assemble_cohort(&c->cohort[k], c, cfac);
+    assemble(c, cfac, c->tail, c->n);
+  }
+  for (size_t k = 0; k < c->ncohort; k++) {
+    eliminate_cohort(&c->cohort[k], c);
+    substitute_cohort(&c->cohort[k], c);
+  }
+  solve_lanes(c);
 }
 
 void cz_cable_membrane_current(const cz_cable *c, const double *sav_rhs, const double *sav_d, double dt, double *i_m) {

@@ -43,19 +43,34 @@ typedef struct cz_cable {
                       or end node, a whole one between centres; 0 for roots) */
   double *vext;    /* [n] mV, or NULL: the imposed extracellular potential (see above) */
   double *xwsum;   /* [n] with vext: each root and end node's sum of neighbour weights 1 / xlen */
-  /* The solve's lanes: CZ_CABLE_LANES ranges of whole cells, [lane[k], lane[k + 1]), of about
-   * equal size, swept together so that their independent elimination chains overlap in the
-   * core (made when lane_n != n). */
+  /* Cohorts (cz_cable_interleave): the nodes [0, tail) hold cells of one shape side by side,
+   * each cohort's node j of its cell c at off + j width + c, so that the step goes row by row
+   * over whole vectors; [tail, n) holds the other cells whole, in the order they were added. */
+  size_t ncohort, tail;
+  struct cz_cable_cohort *cohort; /* [ncohort] */
+  /* The solve's lanes over [tail, n): CZ_CABLE_LANES ranges of whole cells, [lane[k],
+   * lane[k + 1]), of about equal size, swept together so that their independent elimination
+   * chains overlap in the core (made when lane_n != n). */
   size_t lane_n;
   size_t lane[5];
 } cz_cable;
 enum { CZ_CABLE_LANES = 4 };
 
+typedef struct cz_cable_cohort {
+  size_t off, width, rows; /* its nodes [off, off + rows width) */
+  int32_t *row_parent;     /* [rows] the row of each row's parent node, -1 for the roots' row */
+} cz_cable_cohort;
+
+/* Cells of one shape (the same nodes, parents and bare nodes) become a cohort when there are at
+ * least this many of them. */
+enum { CZ_CABLE_COHORT_MIN = 4 };
+
 /* Where a cell's sections sit in the node array. */
 typedef struct cz_cell_nodes {
   size_t root;      /* the root node (soma x = 0) */
   size_t nsec;
-  size_t *centre0;  /* [nsec] the section's first centre node; its centre k is centre0 + k */
+  size_t stride;    /* between a section's consecutive centres: 1, or the cell's cohort width */
+  size_t *centre0;  /* [nsec] the section's first centre node; its centre k is centre0 + k stride */
   size_t *end;      /* [nsec] the section's end node (x = 1) */
   uint32_t *nseg;   /* [nsec] */
   size_t *attach;   /* [nsec] the node the section's first centre hangs from */
@@ -77,6 +92,16 @@ cz_status cz_cable_fit(cz_cable *c);
 /* The node of section s at x (0 <= x <= 1), as NEURON maps a location to a node: the attach
  * node at x = 0, the end node at x = 1, else the centre of the segment holding x. */
 size_t cz_cell_node_at(const cz_cell_nodes *map, size_t s, double x);
+
+/* Puts cells of one shape side by side (the cohorts above). roots [ncells]: each cell's root,
+ * ascending, each cell's nodes running to the next root; every cell is still as
+ * cz_cable_add_cell made it. new_of_old [n] receives where each node went; the cable's
+ * arrays are permuted, and whoever holds node numbers renumbers them (cz_cell_nodes_renumber,
+ * ...). Every operation of the step on a node stays the same, in the same order: the results
+ * are the same bits. Before cz_cable_use_vext. Local. */
+cz_status cz_cable_interleave(cz_cable *c, const size_t *roots, size_t ncells, uint32_t *new_of_old);
+/* Renumbers a cell's map after cz_cable_interleave: its nodes' new places, and its stride. */
+void cz_cell_nodes_renumber(cz_cell_nodes *map, const uint32_t *new_of_old);
 
 /* Gives the cable an extracellular potential, 0 everywhere until set (after all cells are
  * added). Local. */

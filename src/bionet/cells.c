@@ -169,6 +169,35 @@ cz_status cz_bio_cells_add(cz_bio_cells *g, const cz_bio_cell_model *model, doub
   return st;
 }
 
+cz_status cz_bio_cells_interleave(cz_bio_cells *g, uint32_t **new_of_old) {
+  *new_of_old = NULL;
+  const size_t n = g->cable.n;
+  uint32_t *to = cz_calloc(n + 1, sizeof *to);
+  size_t *roots = cz_calloc(g->ncells + 1, sizeof *roots);
+  double *tmp = cz_calloc(n + 1, sizeof *tmp);
+  cz_status st = to && roots && tmp ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t c = 0; st == CZ_OK && c < g->ncells; c++) roots[c] = g->map[c].root;
+  if (st == CZ_OK) st = cz_cable_interleave(&g->cable, roots, g->ncells, to);
+  for (size_t c = 0; st == CZ_OK && c < g->ncells; c++) {
+    cz_cell_nodes_renumber(&g->map[c], to);
+    g->soma[c] = to[g->soma[c]];
+  }
+  double *ions[] = {g->node_ena, g->node_ek};
+  for (size_t k = 0; st == CZ_OK && k < 2; k++) {
+    for (size_t i = 0; i < n; i++) tmp[to[i]] = ions[k][i];
+    memcpy(ions[k], tmp, n * sizeof *tmp);
+  }
+  for (int o = 0; st == CZ_OK && o < cz_mech_nkinds(); o++) st = cz_mech_renumber(&g->mech[o], to, n);
+  free(roots);
+  free(tmp);
+  if (st != CZ_OK) {
+    free(to);
+    return st;
+  }
+  *new_of_old = to;
+  return CZ_OK;
+}
+
 /* The nodes whose ion currents some mechanism writes (every one but pas). */
 static cz_status list_ion_nodes(cz_bio_cells *g) {
   const size_t n = g->cable.n;

@@ -63,6 +63,11 @@ cz_status cz_bio_cells_begin(cz_bio_cells *g);
  * file). Errors name the morphology or model file. Local. */
 cz_status cz_bio_cells_add(cz_bio_cells *g, const cz_bio_cell_model *model, double v_init, cz_morph_cache *morphs,
                            size_t *cell);
+/* Puts the cells of one shape side by side on the cable (cz_cable_interleave) once every cell is
+ * added, and renumbers what the group holds: the maps, the detectors, the reversal potentials
+ * and the mechanisms. *new_of_old (owned, [cable.n]) says where each node went, for the
+ * synapses and clamps. Before cz_bio_cells_finish. Local. */
+cz_status cz_bio_cells_interleave(cz_bio_cells *g, uint32_t **new_of_old);
 /* Sets up the ions and initialises every mechanism at the nodes' v (env->cable and env->ions
  * are set to the group's). Local. */
 cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env);

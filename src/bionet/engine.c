@@ -31,7 +31,9 @@
 /* A share's compartments: its cells' state and synapses (about 300 bytes a compartment) then
  * stay near a core's L2 cache (on the generated 450-cell network, 500 ms on one thread: 2048
  * 4.45 s, 4096 4.10 s, 8192 3.72 s, 16384 3.62 s, 32768 3.63 s, one share per thread 3.88 s). */
-#define BIO_SHARE_COMPARTMENTS 16384
+#define BIO_SHARE_COMPARTMENTS 32768
+/* The most nodes of one cost placed together. */
+#define BIO_SHARE_RUN 16
 /* BMTK's pc.set_maxstep(10): the longest epoch, ms. */
 #define BIO_MAX_EPOCH_MS 10.0
 
@@ -474,7 +476,9 @@ static cz_status load_rank_edges_with(cz_bionet_engine *e, cz_circuit *c, const 
  * mechanisms and synapses, stay in a core's cache through an epoch), and which share each
  * local node joins: the costliest first, each to the share with the least cost so far
  * (compartments by bionet/place_cost.h, ties to the lower node and share), so that the
- * workers' shares are about equally busy. */
+ * workers' shares are about equally busy. Nodes of one cost go in runs of up to BIO_SHARE_RUN,
+ * so that cells of one shape meet in a share and are stepped side by side
+ * (cz_cable_interleave). */
 static cz_status choose_shares(cz_bionet_engine *e, const cz_circuit *c) {
   const size_t n = e->gm.nlocal;
   cz_place_cost *cost = NULL;
@@ -500,12 +504,15 @@ static cz_status choose_shares(cz_bionet_engine *e, const cz_circuit *c) {
   uint64_t *load = cz_calloc((size_t)e->nthreads + 1, sizeof *load);
   e->share_of_lid = cz_calloc(n + 1, sizeof *e->share_of_lid);
   cz_status st = load && e->share_of_lid ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
-  for (size_t k = 0; st == CZ_OK && k < n; k++) {
+  for (size_t k = 0, end = 0; st == CZ_OK && k < n; k = end) {
+    uint64_t run = 0;
+    for (end = k; end < n && end - k < BIO_SHARE_RUN && order[2 * end] == order[2 * k]; end++)
+      run += (uint64_t)(-order[2 * end]);
     uint32_t best = 0;
     for (uint32_t s = 1; s < (uint32_t)e->nthreads; s++)
       if (load[s] < load[best]) best = s;
-    load[best] += (uint64_t)(-order[2 * k]);
-    e->share_of_lid[order[2 * k + 1]] = best;
+    load[best] += run;
+    for (size_t j = k; j < end; j++) e->share_of_lid[order[2 * j + 1]] = best;
   }
   free(load);
   free(order);

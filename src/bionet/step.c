@@ -27,7 +27,22 @@ cz_status cz_bio_thread_add_seclamp(cz_bio_thread *th, cz_seclamp c) {
   return CZ_OK;
 }
 
+/* The cells of one shape side by side (cz_bio_cells_interleave), and the synapses, gap ends
+ * and clamps at their nodes' new numbers (their order, which sums into a node, kept). */
+static cz_status interleave(cz_bio_thread *th) {
+  uint32_t *to = NULL;
+  CZ_TRY(cz_bio_cells_interleave(&th->cells, &to));
+  for (size_t k = 0; k < th->syn.n; k++) th->syn.node[k] = to[th->syn.node[k]];
+  for (size_t k = 0; k < th->esyn.n; k++) th->esyn.node[k] = to[th->esyn.node[k]];
+  for (size_t k = 0; k < th->gap.n; k++) th->gap.node[k] = to[th->gap.node[k]];
+  for (size_t k = 0; k < th->niclamp; k++) th->iclamp[k].node = to[th->iclamp[k].node];
+  for (size_t k = 0; k < th->nseclamp; k++) th->seclamp[k].node = to[th->seclamp[k].node];
+  free(to);
+  return CZ_OK;
+}
+
 cz_status cz_bio_thread_init(cz_bio_thread *th) {
+  CZ_TRY(interleave(th));
   CZ_TRY(cz_bio_cells_finish(&th->cells, &th->env));
   cz_exp2syn_init(&th->syn, &th->cells.cable, th->env.dt);
   cz_expsyn_init(&th->esyn, th->env.dt);

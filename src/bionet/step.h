@@ -67,7 +67,9 @@ typedef struct cz_bio_thread {
 cz_status cz_bio_thread_begin(cz_bio_thread *th, const cz_mech_env *env, double threshold);
 cz_status cz_bio_thread_add_iclamp(cz_bio_thread *th, cz_iclamp c);
 cz_status cz_bio_thread_add_seclamp(cz_bio_thread *th, cz_seclamp c);
-/* NEURON's finitialize once everything is added: mechanisms and synapses initialised. Local. */
+/* NEURON's finitialize once everything is added: mechanisms and synapses initialised. First
+ * the cells of one shape are put side by side (cz_bio_cells_interleave): a node number taken
+ * before is stale after; the maps and soma[] have the new ones. Local. */
 cz_status cz_bio_thread_init(cz_bio_thread *th);
 /* Asks every later step to leave each node's membrane current in th->i_m (after init). Local. */
 cz_status cz_bio_thread_want_membrane_current(cz_bio_thread *th);

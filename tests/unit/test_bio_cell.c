@@ -319,6 +319,97 @@ static void test_allactive_stub(void **state) {
   cz_bio_cells_free(&g);
 }
 
+enum { COHORT_CELLS = 6, COHORT_STEPS = 3000 };
+
+typedef struct cohort_spikes {
+  double t[COHORT_CELLS][64];
+  size_t n[COHORT_CELLS];
+  size_t first; /* the cell index 0 of this thread stands for */
+} cohort_spikes;
+
+static cz_status record_cohort_spike(void *ctx, int spiker, size_t index, double t) {
+  cohort_spikes *out = ctx;
+  assert_int_equal(spiker, CZ_SPIKER_CELL);
+  const size_t c = out->first + index;
+  if (out->n[c] < 64) out->t[c][out->n[c]++] = t;
+  return CZ_OK;
+}
+
+/* Cell c of the cohort test: bio_1cell's cell with a clamp of 0.1 + 0.05 c nA from 50 ms at
+ * the soma and a synapse in the middle of section 3 + 7 c driven every 20 ms from 10 + c ms. */
+static void add_cohort_cell(cz_bio_thread *th, const cz_bio_cell_model *cm, size_t c) {
+  size_t cell = 0;
+  assert_int_equal(cz_bio_cells_add(&th->cells, cm, -80.0, NULL, &cell), CZ_OK);
+  const cz_cell_nodes *map = &th->cells.map[cell];
+  const cz_iclamp clamp = {.node = th->cells.soma[cell], .del = 50.0, .dur = 1000.0, .amp = 0.1 + 0.05 * (double)c};
+  assert_int_equal(cz_bio_thread_add_iclamp(th, clamp), CZ_OK);
+  size_t k = 0;
+  assert_int_equal(cz_exp2syn_add(&th->syn, (uint32_t)cz_cell_node_at(map, 3 + 7 * c, 0.5), 0.1, 0.5, 0.0, &k), CZ_OK);
+  for (double t = 10.0 + (double)c; t < 300.0; t += 20.0)
+    assert_int_equal(cz_bio_queue_push(&th->queue, t, cz_ev_target(CZ_EV_SYNAPSE, (uint32_t)k), 0.02), CZ_OK);
+}
+
+/* Cells of one shape stepped side by side (cz_cable_interleave) give the same bits as each cell
+ * stepped alone: six copies of bio_1cell's cell, each with its own clamp and synapse, in one
+ * thread (a cohort of six, every section's centres six nodes apart) and each in a thread of
+ * its own (a cell of its own is never interleaved), 300 ms; every node of every cell, and the
+ * spikes, compared bit for bit. */
+static void test_cohort_steps_like_single_cells(void **state) {
+  (void)state;
+  char swc[1024], model[1024];
+  CZ_TEST_DATA_PATH(swc, BIO_1CELL "components/morphologies/Scnn1a_473845048_m.swc");
+  CZ_TEST_DATA_PATH(model, BIO_1CELL "components/biophysical_neuron_templates/472363762_fit.json");
+  cz_bio_recipe r;
+  assert_int_equal(cz_bio_recipe_from_allen(model, false, &r), CZ_OK);
+  const cz_mech_env env = {.dt = 0.1, .celsius = 34.0, .units = &cz_units_modern};
+  const cz_bio_cell_model cm = {.morphology = swc, .axon = CZ_AXON_PERISOMATIC, .recipe = &r, .dL = 20.0};
+  cz_bio_thread together, alone[COHORT_CELLS];
+  assert_int_equal(cz_bio_thread_begin(&together, &env, -15.0), CZ_OK);
+  for (size_t c = 0; c < COHORT_CELLS; c++) add_cohort_cell(&together, &cm, c);
+  assert_int_equal(cz_bio_thread_init(&together), CZ_OK);
+  assert_int_equal(together.cells.cable.ncohort, 1);
+  assert_int_equal(together.cells.cable.cohort[0].width, COHORT_CELLS);
+  assert_int_equal(together.cells.cable.tail, together.cells.cable.n);
+  for (size_t c = 0; c < COHORT_CELLS; c++) {
+    assert_int_equal(together.cells.map[c].stride, COHORT_CELLS);
+    assert_int_equal(cz_bio_thread_begin(&alone[c], &env, -15.0), CZ_OK);
+    add_cohort_cell(&alone[c], &cm, c);
+    assert_int_equal(cz_bio_thread_init(&alone[c]), CZ_OK);
+    assert_int_equal(alone[c].cells.cable.ncohort, 0);
+    assert_int_equal(alone[c].cells.map[0].stride, 1);
+  }
+  cohort_spikes s_together = {0}, s_alone = {0};
+  for (size_t n = 0; n < COHORT_STEPS; n++) {
+    assert_int_equal(cz_bio_thread_step(&together, record_cohort_spike, &s_together), CZ_OK);
+    for (size_t c = 0; c < COHORT_CELLS; c++) {
+      s_alone.first = c;
+      assert_int_equal(cz_bio_thread_step(&alone[c], record_cohort_spike, &s_alone), CZ_OK);
+    }
+  }
+  size_t spikes = 0, compared = 0;
+  for (size_t c = 0; c < COHORT_CELLS; c++) {
+    const cz_cell_nodes *mt = &together.cells.map[c], *ma = &alone[c].cells.map[0];
+    assert_int_equal(mt->nsec, ma->nsec);
+    for (size_t sec = 0; sec < mt->nsec; sec++)
+      for (uint32_t q = 0; q < mt->nseg[sec]; q++) {
+        const double x = ((double)q + 0.5) / (double)mt->nseg[sec];
+        const double vt = together.cells.cable.v[cz_cell_node_at(mt, sec, x)];
+        const double va = alone[c].cells.cable.v[cz_cell_node_at(ma, sec, x)];
+        assert_memory_equal(&vt, &va, sizeof vt);
+        compared++;
+      }
+    assert_memory_equal(&together.cells.cable.v[mt->root], &alone[c].cells.cable.v[ma->root], sizeof(double));
+    assert_int_equal(s_together.n[c], s_alone.n[c]);
+    assert_memory_equal(s_together.t[c], s_alone.t[c], s_alone.n[c] * sizeof(double));
+    spikes += s_alone.n[c];
+  }
+  assert_true(spikes > 0);
+  assert_int_equal(compared, COHORT_CELLS * 264);
+  cz_bio_thread_free(&together);
+  for (size_t c = 0; c < COHORT_CELLS; c++) cz_bio_thread_free(&alone[c]);
+  cz_bio_recipe_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_event_timing),
@@ -328,6 +419,7 @@ int main(void) {
       cmocka_unit_test(test_model_file_refusals),
       cmocka_unit_test(test_nml_semantics),
       cmocka_unit_test(test_allactive_stub),
+      cmocka_unit_test(test_cohort_steps_like_single_cells),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -92,6 +92,38 @@ cz_status cz_mech_append(cz_mech *m, uint32_t node, const double *params) {
   return CZ_OK;
 }
 
+/* Instances by node: the cable's nodes are numbered so that the kernels then go through memory
+ * in order (one instance of a kind per node, so the order changes no node's sums). */
+cz_status cz_mech_renumber(cz_mech *m, const uint32_t *new_of_old, size_t nnodes) {
+  if (m->n == 0) return CZ_OK;
+  uint32_t *at = cz_calloc(nnodes + 1, sizeof *at); /* at[new node] = instance + 1 */
+  double *tmp = cz_calloc(m->n, sizeof *tmp);
+  uint32_t *order = cz_calloc(m->n, sizeof *order);
+  cz_status st = at && tmp && order ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; st == CZ_OK && k < m->n; k++) {
+    const uint32_t i = new_of_old[m->node[k]];
+    if (at[i]) st = CZ_ERROR(CZ_ERR_INTERNAL, "%s: two instances at cable node %u", m->kind->name, i);
+    at[i] = (uint32_t)k + 1;
+  }
+  size_t n = 0;
+  for (size_t i = 0; st == CZ_OK && i < nnodes; i++)
+    if (at[i]) order[n++] = at[i] - 1;
+  for (size_t k = 0; st == CZ_OK && k < m->n; k++) at[k] = new_of_old[m->node[order[k]]]; /* at is done with */
+  if (st == CZ_OK) memcpy(m->node, at, m->n * sizeof *m->node);
+  double *cols[CZ_MECH_MAX_PARAMS + CZ_MECH_MAX_STATES];
+  size_t ncols = 0;
+  for (size_t p = 0; p < m->kind->nparam; p++) cols[ncols++] = m->p[p];
+  for (size_t s = 0; s < m->kind->nstate; s++) cols[ncols++] = m->s[s];
+  for (size_t c = 0; st == CZ_OK && c < ncols; c++) {
+    for (size_t k = 0; k < m->n; k++) tmp[k] = cols[c][order[k]];
+    memcpy(cols[c], tmp, m->n * sizeof *tmp);
+  }
+  free(at);
+  free(tmp);
+  free(order);
+  return st;
+}
+
 void cz_mech_free(cz_mech *m) {
   free(m->node);
   for (size_t p = 0; p < CZ_MECH_MAX_PARAMS; p++) free(m->p[p]);

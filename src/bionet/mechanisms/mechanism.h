@@ -99,6 +99,9 @@ void cz_mech_free(cz_mech *m);
 cz_status cz_mech_append(cz_mech *m, uint32_t node, const double *params);
 /* Gives back the room beyond its instances once every cell is added. Local. */
 cz_status cz_mech_fit(cz_mech *m);
+/* After cz_cable_interleave: each instance's node renumbered (new_of_old [nnodes]), the
+ * instances in the order of their nodes. Local. */
+cz_status cz_mech_renumber(cz_mech *m, const uint32_t *new_of_old, size_t nnodes);
 
 /* Ions of n nodes at NEURON's defaults (ena 50, ek -77, eca 132.458 mV, cai 5e-5, cao 2 mM).
  * Owned (cz_ions_free). Local. */

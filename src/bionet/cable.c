@@ -358,6 +358,7 @@ static void assemble_cohort(const cz_cable_cohort *h, cz_cable *c, double cfac) 
     double *restrict dj = D + j * w, *restrict dp = D + p * w, *restrict rj = R + j * w, *restrict rp = R + p * w;
     const double *restrict vj = V + j * w, *restrict vp = V + p * w, *restrict aj = A + j * w, *restrict bj = B + j * w,
                            *restrict cmj = CM + j * w;
+#pragma omp simd /* rows never overlap: no run-time aliasing checks, which may fail to scalar code */
     for (size_t k = 0; k < w; k++) {
       dj[k] += cfac * cmj[k];
       const double dv = vp[k] - vj[k];
@@ -377,6 +378,7 @@ static void eliminate_cohort(const cz_cable_cohort *h, cz_cable *c) {
     const size_t p = (size_t)h->row_parent[j];
     double *restrict dp = D + p * w, *restrict rp = R + p * w;
     const double *restrict dj = D + j * w, *restrict rj = R + j * w, *restrict aj = A + j * w, *restrict bj = B + j * w;
+#pragma omp simd /* rows never overlap: no run-time aliasing checks, which may fail to scalar code */
     for (size_t k = 0; k < w; k++) {
       const double f = aj[k] / dj[k];
       dp[k] -= f * bj[k];
@@ -397,6 +399,7 @@ static void substitute_cohort(const cz_cable_cohort *h, cz_cable *c) {
     const size_t p = (size_t)h->row_parent[j];
     double *restrict rj = R + j * w, *restrict vj = V + j * w;
     const double *restrict rp = R + p * w, *restrict dj = D + j * w, *restrict bj = B + j * w;
+#pragma omp simd /* rows never overlap: no run-time aliasing checks, which may fail to scalar code */
     for (size_t k = 0; k < w; k++) {
       rj[k] = (rj[k] - bj[k] * rp[k]) / dj[k];
       vj[k] += rj[k];

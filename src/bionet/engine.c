@@ -28,11 +28,14 @@
 
 /* Time in tics of a nanosecond: every dt of a BioNet config is a whole number of them. */
 #define BIO_TICS_PER_MS INT64_C(1000000)
-/* A share's compartments: its cells' state and synapses (about 300 bytes a compartment) then
- * stay near a core's L2 cache (on the generated 450-cell network, 500 ms on one thread: 2048
- * 4.45 s, 4096 4.10 s, 8192 3.72 s, 16384 3.62 s, 32768 3.63 s, one share per thread 3.88 s). */
-#define BIO_SHARE_COMPARTMENTS 32768
-/* The most nodes of one cost placed together. */
+/* A share's cost (bionet/place_cost.h: 4 per compartment, so about 8192 compartments): its
+ * cells' state and synapses (about 300 bytes a compartment) then stay near a core's L2 cache.
+ * On the generated 450-cell network, 500 ms on one thread with cohorts (runs of 16): 8192
+ * 3.14 s, 16384 2.99 s, 32768 3.02 s, 65536 3.04 s; and on two threads 32768 gave the
+ * balance 1.002 where 65536 gave 1.02. */
+#define BIO_SHARE_COST 32768
+/* The most nodes of one cost placed together: wider cohorts, coarser balance (runs of 32
+ * balanced two threads to 1.14, 64 to 1.24-1.33). */
 #define BIO_SHARE_RUN 16
 /* BMTK's pc.set_maxstep(10): the longest epoch, ms. */
 #define BIO_MAX_EPOCH_MS 10.0
@@ -496,7 +499,7 @@ static cz_status choose_shares(cz_bionet_engine *e, const cz_circuit *c) {
   cz_bionet_place_cost_free(&cost);
   CZ_CHECK(order, CZ_ERR_NOMEM, "out of memory");
   const uint64_t per_worker = compartments / (uint64_t)e->nworkers;
-  uint64_t blocks = (per_worker + BIO_SHARE_COMPARTMENTS - 1) / BIO_SHARE_COMPARTMENTS;
+  uint64_t blocks = (per_worker + BIO_SHARE_COST - 1) / BIO_SHARE_COST;
   if (blocks < 1) blocks = 1;
   if (blocks > 4096) blocks = 4096;
   e->nthreads = e->nworkers * (int)blocks;

@@ -238,9 +238,11 @@ static cz_status build_bionet(run_state *s, const cz_run_options *opt) {
   s->tg = cz_bionet_engine_grid(s->bio);
   s->gm = cz_bionet_engine_gidmap(s->bio);
   const cz_bionet_counts n = cz_bionet_engine_counts(s->bio);
-  cz_log_info("Built %llu detailed cells (%llu compartments), %llu artificial cells and %llu synapses in %.2f s%s",
-              (unsigned long long)n.cells, (unsigned long long)n.compartments, (unsigned long long)n.artificial,
-              (unsigned long long)n.synapses, cz_now() - t0, cz_comm_size() > 1 ? " on rank 0" : "");
+  cz_log_info("Built %llu detailed cells (%llu compartments; %llu stepped side by side with cells of their shape), "
+              "%llu artificial cells and %llu synapses in %.2f s%s",
+              (unsigned long long)n.cells, (unsigned long long)n.compartments, (unsigned long long)n.cohort_cells,
+              (unsigned long long)n.artificial, (unsigned long long)n.synapses, cz_now() - t0,
+              cz_comm_size() > 1 ? " on rank 0" : "");
   return CZ_OK;
 }
 
@@ -546,6 +548,7 @@ static cz_status write_spikes(run_state *s) {
 typedef struct run_totals {
   uint64_t neurons, synapses, spikes, events, peak_rss;
   uint64_t compartments, cell_bytes, synapse_bytes; /* detailed cells (BioNet) */
+  uint64_t cohort_cells;
   double spent[3]; /* a worker's seconds in the steps' channels, synapses and solve (slowest rank) */
 } run_totals;
 
@@ -560,6 +563,7 @@ static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
     t->compartments = n.compartments;
     t->cell_bytes = n.cell_bytes;
     t->synapse_bytes = n.synapse_bytes;
+    t->cohort_cells = n.cohort_cells;
     cz_bionet_engine_spent(s->bio, t->spent);
   }
   t->spikes = s->result.spikes.n;
@@ -572,6 +576,7 @@ static cz_status sum_over_ranks(const run_state *s, run_totals *t) {
   CZ_TRY(cz_comm_allreduce_sum_u64(&t->compartments));
   CZ_TRY(cz_comm_allreduce_sum_u64(&t->cell_bytes));
   CZ_TRY(cz_comm_allreduce_sum_u64(&t->synapse_bytes));
+  CZ_TRY(cz_comm_allreduce_sum_u64(&t->cohort_cells));
   CZ_TRY(cz_comm_allreduce_f64_array(t->spent, 3, CZ_REDUCE_MAX));
   CZ_TRY(cz_comm_allreduce_max_i64(&rss));
   t->peak_rss = (uint64_t)rss;
@@ -599,9 +604,9 @@ static void print_summary(const run_state *s, const run_totals *t) {
          (double)t->peak_rss / (1024.0 * 1024.0), cz_comm_size() > 1 ? " (largest rank)" : "");
   if (t->compartments)
     printf("cadenza: %llu compartments at %.0f bytes each (cable, ions, mechanisms), %.0f bytes per synapse "
-           "(synapse, NetCon)\n",
+           "(synapse, NetCon); %llu cells stepped side by side with cells of their shape\n",
            (unsigned long long)t->compartments, (double)t->cell_bytes / (double)t->compartments,
-           t->synapses ? (double)t->synapse_bytes / (double)t->synapses : 0.0);
+           t->synapses ? (double)t->synapse_bytes / (double)t->synapses : 0.0, (unsigned long long)t->cohort_cells);
   if (s->cfg->spikes_file) printf("cadenza: spikes written to %s\n", s->cfg->spikes_file);
   if (s->cfg->spikes_file_csv) printf("cadenza: spikes written to %s\n", s->cfg->spikes_file_csv);
 }

@@ -72,7 +72,7 @@ size_t cz_cell_node_at(const cz_cell_nodes *map, size_t s, double x) {
   if (x >= 1) return map->end[s];
   size_t k = (size_t)floor((double)map->nseg[s] * x);
   if (k >= map->nseg[s]) k = map->nseg[s] - 1;
-  return map->centre0[s] + k * map->stride;
+  return cz_cell_centre(map, s, k);
 }
 
 static cz_status alloc_map(cz_cell_nodes *map, size_t nsec) {

@@ -89,6 +89,9 @@ void cz_cable_free(cz_cable *c);
 /* Gives back the room beyond its nodes once every cell is added (before cz_cable_use_vext). */
 cz_status cz_cable_fit(cz_cable *c);
 
+/* The node of section s's centre k. */
+static inline size_t cz_cell_centre(const cz_cell_nodes *map, size_t s, size_t k) { return map->centre0[s] + k * map->stride; }
+
 /* The node of section s at x (0 <= x <= 1), as NEURON maps a location to a node: the attach
  * node at x = 0, the end node at x = 1, else the centre of the segment holding x. */
 size_t cz_cell_node_at(const cz_cell_nodes *map, size_t s, double x);

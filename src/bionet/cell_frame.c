@@ -45,7 +45,7 @@ cz_status cz_cell_frame_each_centre(const cz_node_pop *np, size_t row, const cz_
     for (uint32_t q = 0; q < map->nseg[s]; q++, i++) {
       double p[3];
       cz_cell_frame_place(&fr, &sh->pc[3 * i], p);
-      CZ_TRY(fn(ctx, p, (uint32_t)(map->centre0[s] + q)));
+      CZ_TRY(fn(ctx, p, (uint32_t)cz_cell_centre(map, s, q)));
     }
   return CZ_OK;
 }

@@ -81,7 +81,7 @@ static cz_status grow_node_ions(cz_bio_cells *g, size_t n) {
 /* The mechanisms, reversal potentials of one section's membrane nodes. */
 static cz_status fill_section(cz_bio_cells *g, const cz_cell_nodes *map, size_t s, const cz_bio_section_props *p) {
   for (uint32_t k = 0; k < map->nseg[s]; k++) {
-    const uint32_t node = (uint32_t)(map->centre0[s] + k);
+    const uint32_t node = (uint32_t)cz_cell_centre(map, s, k);
     g->node_ena[node] = p->ena;
     g->node_ek[node] = p->ek;
     for (int o = 0; o < cz_mech_nkinds(); o++)

@@ -293,7 +293,7 @@ static cz_status add_probe(cz_bio_ecp *e, size_t blk, const cz_node_pop *np, siz
   size_t i = 0, infinite = 0;
   for (size_t s = 0; s < map->nsec; s++)
     for (uint32_t q = 0; q < map->nseg[s]; q++, i++) {
-      pr->node[i] = (uint32_t)(map->centre0[s] + q);
+      pr->node[i] = (uint32_t)cz_cell_centre(map, s, q);
       double p0[3], p1[3];
       cz_cell_frame_place(&fr, &sh->p0[3 * i], p0);
       cz_cell_frame_place(&fr, &sh->p1[3 * i], p1);

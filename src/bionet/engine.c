@@ -385,6 +385,7 @@ static void count_share(cz_bionet_engine *e) {
     n->cells += sh->ncells;
     n->artificial += sh->nart;
     n->compartments += sh->th.cells.cable.n;
+    for (size_t k = 0; k < sh->th.cells.cable.ncohort; k++) n->cohort_cells += sh->th.cells.cable.cohort[k].width;
     n->synapses += sh->th.syn.n + sh->th.esyn.n;
     n->netcons += sh->nc.n;
     n->cell_bytes += cz_bio_cells_bytes(&sh->th.cells) + (sh->th.i_m ? 3 * sh->th.cells.cable.n * sizeof(double) : 0);

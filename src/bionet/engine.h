@@ -49,6 +49,7 @@ typedef struct cz_bionet_options {
 /* Sizes of this rank's share. */
 typedef struct cz_bionet_counts {
   uint64_t cells, artificial, compartments, synapses, netcons;
+  uint64_t cohort_cells;  /* the detailed cells in cohorts (cz_cable_interleave) */
   uint64_t cell_bytes;    /* the detailed cells' state: cable, ions, mechanisms, maps, i_m */
   uint64_t synapse_bytes; /* synapses, gap junction ends, NetCons and their order */
 } cz_bionet_counts;

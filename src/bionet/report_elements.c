@@ -161,7 +161,7 @@ cz_status cz_bio_cell_elements(cz_bio_var_index *x, size_t cell, const cz_bio_se
     if (!sec->soma_centre && !selected(sec, map->type[s])) continue;
     const uint32_t nseg = sec->soma_centre ? 1 : map->nseg[s];
     for (uint32_t q = 0; q < nseg; q++, k++) {
-      const uint32_t node = sec->soma_centre ? x->g->soma[cell] : (uint32_t)(map->centre0[s] + q);
+      const uint32_t node = sec->soma_centre ? x->g->soma[cell] : (uint32_t)cz_cell_centre(map, s, q);
       const double *src = source(x, var, node, inst);
       if (!src) {
         char type[32];

@@ -43,6 +43,7 @@ static cz_status interleave(cz_bio_thread *th) {
 
 cz_status cz_bio_thread_init(cz_bio_thread *th) {
   CZ_TRY(interleave(th));
+  CZ_TRY(cz_bio_queue_set_step(&th->queue, th->t, th->env.dt));
   CZ_TRY(cz_bio_cells_finish(&th->cells, &th->env));
   cz_exp2syn_init(&th->syn, &th->cells.cable, th->env.dt);
   cz_expsyn_init(&th->esyn, th->env.dt);
@@ -112,6 +113,7 @@ cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx)
   cz_bio_event e;
   const double t0 = cz_now();
   while (cz_bio_queue_pop_step(&th->queue, th->t, dt, &e)) CZ_TRY(deliver(th, &e, emit, ctx));
+  CZ_TRY(cz_bio_queue_status(&th->queue));
   cz_iclamp_play(th->iclamp, th->niclamp, th->t, dt);
   th->t += 0.5 * dt;
   const double t1 = cz_now();
@@ -138,6 +140,7 @@ cz_status cz_bio_thread_step(cz_bio_thread *th, cz_bio_spike_fn emit, void *ctx)
   cz_expsyn_advance(&th->esyn);
   /* NEURON's end-of-step delivery: what arrives by t_{n+1} is in the state recorded at t_{n+1}. */
   while (cz_bio_queue_pop_until(&th->queue, th->t, &e)) CZ_TRY(deliver(th, &e, emit, ctx));
+  CZ_TRY(cz_bio_queue_status(&th->queue));
   const double t6 = cz_now();
   th->seconds[CZ_BIO_SPENT_CHANNELS] += (t2 - t1) + (t5 - t4);
   th->seconds[CZ_BIO_SPENT_SYNAPSES] += (t1 - t0) + (t3 - t2) + (t6 - t5);

@@ -168,36 +168,6 @@ static void test_bio_1cell_syns(void **state) {
   free(times);
 }
 
-/* Events act on the step whose accumulated start time is nearest their time, ties to the
- * earlier step (bionet-spec.md §8.3.6): inputs at 1.04, 1.05, 1.06 and 1.16 ms with delay 2
- * act from the steps starting at 3.0, 3.1, 3.1 and 3.2 (the step start is 2.9999999999999973,
- * and 1.05 + 2 = 3.0499999999999998 lies just past its half step); an event exactly half a step
- * after a step start acts on that step. */
-static void test_event_timing(void **state) {
-  (void)state;
-  cz_bio_queue q = {0};
-  const double in[4] = {1.04, 1.05, 1.06, 1.16}, expect_start[4] = {3.0, 3.1, 3.1, 3.2};
-  for (uint32_t k = 0; k < 4; k++) assert_int_equal(cz_bio_queue_push(&q, in[k] + 2.0, k, 1.0), CZ_OK);
-  double acted[4] = {-1, -1, -1, -1}, t = 0;
-  for (int n = 0; n < 40; n++) {
-    cz_bio_event e;
-    while (cz_bio_queue_pop_step(&q, t, 0.1, &e)) acted[e.target] = t;
-    t += 0.05;
-    t += 0.05;
-  }
-  for (int k = 0; k < 4; k++) {
-    if (fabs(acted[k] - expect_start[k]) > 1e-9) fail_msg("input %g acted at the step starting %.17g", in[k], acted[k]);
-  }
-  /* an event exactly half a step after a step start acts on that step */
-  double t10 = 0;
-  for (int n = 0; n < 10; n++) t10 += 0.05, t10 += 0.05;
-  assert_int_equal(cz_bio_queue_push(&q, t10 + 0.5 * 0.1, 0, 1.0), CZ_OK);
-  cz_bio_event e;
-  assert_false(cz_bio_queue_pop_step(&q, t10 - 0.1, 0.1, &e));
-  assert_true(cz_bio_queue_pop_step(&q, t10, 0.1, &e));
-  cz_bio_queue_free(&q);
-}
-
 /* The folder's Allen JSON (472363762_fit.json, aibs_perisomatic) holds the NeuroML2 file's
  * parameters, up to the last digits of their text (e.g. 0.98228995893 and 0.9822899589299999):
  * the same cell, whose 20 spikes agree within one step (the last one moves by a step over 2 s
@@ -412,7 +382,6 @@ static void test_cohort_steps_like_single_cells(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_event_timing),
       cmocka_unit_test(test_bio_1cell_iclamp),
       cmocka_unit_test(test_bio_1cell_syns),
       cmocka_unit_test(test_allen_json_gives_the_same_cell),

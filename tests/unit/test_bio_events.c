@@ -88,7 +88,9 @@ static void test_ring_orders_as_one_heap(void **state) {
 
 /* Events act on the step whose accumulated start time is nearest their time, ties to the
  * earlier step (bionet-spec.md §8.3.6): inputs at 1.04, 1.05, 1.06 and 1.16 ms with delay 2 act
- * from the steps starting at 3.0, 3.1, 3.1 and 3.2, before and after the step is set. */
+ * from the steps starting at 3.0, 3.1, 3.1 and 3.2 (the step start is 2.9999999999999973, and
+ * 1.05 + 2 = 3.0499999999999998 lies just past its half step); an event exactly half a step
+ * after a step start acts on that step; before and after the step is set. */
 static void test_step_rule_in_both_modes(void **state) {
   (void)state;
   for (int ring_mode = 0; ring_mode < 2; ring_mode++) {
@@ -105,6 +107,13 @@ static void test_step_rule_in_both_modes(void **state) {
     }
     for (int k = 0; k < 4; k++)
       if (fabs(acted[k] - expect_start[k]) > 1e-9) fail_msg("input %g acted at the step starting %.17g", in[k], acted[k]);
+    /* an event exactly half a step after a step start acts on that step */
+    double t10 = 0;
+    for (int n = 0; n < 10; n++) t10 += 0.05, t10 += 0.05;
+    assert_int_equal(cz_bio_queue_push(&q, t10 + 0.5 * 0.1, 0, 1.0), CZ_OK);
+    cz_bio_event e;
+    assert_false(cz_bio_queue_pop_step(&q, t10 - 0.1, 0.1, &e));
+    assert_true(cz_bio_queue_pop_step(&q, t10, 0.1, &e));
     cz_bio_queue_free(&q);
   }
   cz_bio_queue q = {0};

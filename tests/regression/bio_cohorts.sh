@@ -10,13 +10,9 @@
 #   bio_cohorts.sh MPIEXEC CADENZA
 set -u
 mpiexec=$1 cadenza=$2
-data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
-comp="$data/bmtk/examples/bio_components"
-if [ ! -f "$comp/biophysical_neuron_templates/ctdb/472363762_fit.json" ]; then echo "shared data not found: skipped"; exit 77; fi
-comp=$(cd "$comp" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_cohorts.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+# shellcheck source=bio_components_lib.sh
+. "$(dirname "$0")/bio_components_lib.sh"
+bio_components_setup cohorts
 
 "$cadenza" generate bionet --components "$comp" --cells 30 --tstop 100 "$tmp/net" > /dev/null || fail "generate failed"
 printf 'channel x_pos y_pos z_pos\n0 0.0 0.0 0.0\n1 40.0 -150.0 20.0\n2 -60.0 300.0 -10.0\n' > "$tmp/net/electrodes.csv"

@@ -8,13 +8,9 @@
 #   bionet_generate.sh MPIEXEC CADENZA
 set -u
 mpiexec=$1 cadenza=$2
-data=${CADENZA_TEST_DATA:-${CADENZA_TEST_DATA_DEFAULT:-}}
-comp="$data/bmtk/examples/bio_components"
-if [ ! -f "$comp/biophysical_neuron_templates/ctdb/472363762_fit.json" ]; then echo "shared data not found: skipped"; exit 77; fi
-comp=$(cd "$comp" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cz_biogen.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+# shellcheck source=bio_components_lib.sh
+. "$(dirname "$0")/bio_components_lib.sh"
+bio_components_setup biogen
 
 "$cadenza" generate bionet --components "$comp" --tstop 200 "$tmp/r1" || fail "generate failed"
 "$mpiexec" -n 2 "$cadenza" generate bionet --components "$comp" --tstop 200 "$tmp/r2" > /dev/null || fail "generate on 2 ranks failed"

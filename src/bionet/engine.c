@@ -355,10 +355,11 @@ static int64_t source_id(const void *ctx, uint64_t gid) {
 
 /* Each recorded cell's columns, and its transfers to the electrodes; then the shapes go. */
 static cz_status bind_outputs(cz_bionet_engine *e) {
-  const bool ecp = cz_bio_ecp_any(e->ecp);
+  const bool ecp = cz_bio_ecp_any(e->ecp), keep_gi = cz_bio_reports_read_synapse_currents(e->reports);
   for (int t = 0; t < e->nthreads; t++) {
     share *sh = &e->sh[t];
     if (ecp) CZ_TRY(cz_bio_thread_want_membrane_current(&sh->th));
+    sh->th.syn.keep_gi = keep_gi;
     for (size_t k = 0; k < sh->ncells; k++) {
       const size_t gid = e->gm.gid_of_lid[sh->cell_lid[k]];
       CZ_TRY(cz_bio_reports_bind(e->reports, gid, t, &sh->th.cells, k));

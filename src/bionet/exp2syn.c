@@ -69,16 +69,25 @@ void cz_exp2syn_init(cz_exp2syn *s, const cz_cable *c, double dt) {
   }
 }
 
-void cz_exp2syn_current(cz_exp2syn *s, cz_cable *c) {
+/* Two copies of the loop, one storing g and i: the stores cost a tenth of the synapses' step
+ * time, and only reports read them. */
+static inline __attribute__((always_inline)) void current(cz_exp2syn *s, cz_cable *c, bool keep) {
   for (size_t k = 0; k < s->n; k++) {
     const uint32_t i = s->node[k];
     const double g = s->B[k] - s->A[k], v = c->v[i], scale = s->scale[k];
     const double i_dv = g * (v + CZ_NRN_DV - s->e[k]), i_v = g * (v - s->e[k]);
-    s->g[k] = g;
-    s->i[k] = i_v;
+    if (keep) {
+      s->g[k] = g;
+      s->i[k] = i_v;
+    }
     c->rhs[i] -= i_v * scale;
     c->d[i] += (i_dv - i_v) / CZ_NRN_DV * scale;
   }
+}
+
+void cz_exp2syn_current(cz_exp2syn *s, cz_cable *c) {
+  if (s->keep_gi) current(s, c, true);
+  else current(s, c, false);
 }
 
 void cz_exp2syn_advance(cz_exp2syn *s) {

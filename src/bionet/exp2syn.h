@@ -6,6 +6,7 @@
 #ifndef CZ_BIONET_EXP2SYN_H
 #define CZ_BIONET_EXP2SYN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,7 +19,9 @@ typedef struct cz_exp2syn {
   double *tau1, *tau2, *e; /* [n] ms, ms, mV */
   double *factor;          /* [n] set by cz_exp2syn_init */
   double *A, *B;           /* [n] µS */
-  double *g, *i;           /* [n] µS, nA: the last current evaluation's (B - A, g (v - e)) */
+  double *g, *i;           /* [n] µS, nA: the last current evaluation's (B - A, g (v - e)), kept
+                              only when keep_gi is set */
+  bool keep_gi;            /* a report reads g or i (cz_bio_reports_read_synapse_currents) */
   uint32_t *cell, *sec;    /* [n] where it is: the thread's cell, the section's index in its list */
   double *x;               /* [n] the centre of its segment (its node's x; 0 or 1 at a section's ends) */
   double *k1, *k2;         /* [n] each step's decay 1 - exp(-dt / tau), set by cz_exp2syn_init (the

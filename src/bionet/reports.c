@@ -508,6 +508,12 @@ cz_status cz_bio_reports_bind_synapses(cz_bio_reports *r, size_t gid, int64_t bm
   return CZ_OK;
 }
 
+bool cz_bio_reports_read_synapse_currents(const cz_bio_reports *r) {
+  for (size_t i = 0; r && i < r->n; i++)
+    if (r->r[i].netcon && (r->r[i].svar == SV_G || r->r[i].svar == SV_I)) return true;
+  return false;
+}
+
 static size_t rows_in(const report *r, int64_t from, int64_t to) {
   if (from < r->first) from = r->first;
   if (to > r->end) to = r->end;

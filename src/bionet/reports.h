@@ -62,6 +62,9 @@ cz_status cz_bio_reports_bind(cz_bio_reports *r, size_t gid, int tid, const cz_b
 cz_status cz_bio_reports_bind_synapses(cz_bio_reports *r, size_t gid, int64_t bmtk_gid, int tid,
                                        const cz_bio_thread *th, size_t cell, const cz_bio_netcons *nc,
                                        int64_t (*source_id)(const void *ctx, uint64_t gid), const void *ctx);
+/* Whether a synapse report reads an Exp2Syn's g or i, which its step then keeps
+ * (cz_exp2syn.keep_gi). */
+bool cz_bio_reports_read_synapse_currents(const cz_bio_reports *r);
 /* Creates the files (after the output folder exists) for a run on tg with epochs of
  * tg->min_delay steps. mpi_comm: the communicator (cz_comm_native) or NULL. Collective. */
 cz_status cz_bio_reports_open(cz_bio_reports *r, const cz_timegrid *tg, const void *mpi_comm, bool leader);

@@ -6,6 +6,7 @@
 #include "base/mem.h"
 #include "bionet/geometry.h"
 #include "bionet/mechanisms/kinds.h"
+#include "bionet/mechanisms/pas.h"
 
 cz_status cz_bio_cells_begin(cz_bio_cells *g) {
   memset(g, 0, sizeof *g);
@@ -34,6 +35,8 @@ void cz_bio_cells_free(cz_bio_cells *g) {
   free(g->above);
   free(g->node_ena);
   free(g->node_ek);
+  free(g->pas_g);
+  free(g->pas_e);
   cz_bio_cells_drop_shapes(g);
   cz_bio_cells_drop_seg_tables(g);
   for (int o = 0; o < CZ_MECH_MAX_KINDS; o++) cz_mech_free(&g->mech[o]);
@@ -219,6 +222,20 @@ static cz_status list_ion_nodes(cz_bio_cells *g) {
   return CZ_OK;
 }
 
+/* pas's g and e by node (cz_bio_cells.pas_g), pas being the first kind. */
+static cz_status spread_pas(cz_bio_cells *g) {
+  CZ_CHECK(cz_mech_kind_at(0) == &cz_mech_pas, CZ_ERR_INTERNAL, "pas is not the first mechanism kind");
+  CZ_NEW(g->pas_g, g->cable.n + 1);
+  CZ_NEW(g->pas_e, g->cable.n + 1);
+  const cz_mech *pas = &g->mech[0];
+  const int G = cz_mech_param_index(&cz_mech_pas, "g"), E = cz_mech_param_index(&cz_mech_pas, "e");
+  for (size_t k = 0; k < pas->n; k++) {
+    g->pas_g[pas->node[k]] = pas->p[G][k];
+    g->pas_e[pas->node[k]] = pas->p[E][k];
+  }
+  return CZ_OK;
+}
+
 cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env) {
   CZ_TRY(cz_ions_alloc(&g->ions, g->cable.n));
   for (size_t i = 0; i < g->cable.n; i++) {
@@ -232,6 +249,7 @@ cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env) {
   CZ_TRY(cz_cable_fit(&g->cable));
   for (int o = 0; o < cz_mech_nkinds(); o++) CZ_TRY(cz_mech_fit(&g->mech[o]));
   CZ_TRY(list_ion_nodes(g));
+  CZ_TRY(spread_pas(g));
   env->cable = &g->cable;
   env->ions = &g->ions;
   for (int o = 0; o < cz_mech_nkinds(); o++)
@@ -240,9 +258,9 @@ cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env) {
 }
 
 void cz_bio_cells_currents(cz_bio_cells *g, const cz_mech_env *env) {
-  cz_cable_begin_currents(&g->cable);
+  cz_mech_pas_begin_currents(&g->cable, g->pas_g, g->pas_e);
   cz_ions_begin_currents(&g->ions, env->celsius, env->units);
-  for (int o = 0; o < cz_mech_nkinds(); o++)
+  for (int o = 1; o < cz_mech_nkinds(); o++)
     if (g->mech[o].n) g->mech[o].kind->current(&g->mech[o], env);
 }
 
@@ -274,6 +292,7 @@ size_t cz_bio_cells_bytes(const cz_bio_cells *g) {
     if (m->kind) b += m->cap * (sizeof *m->node + (m->kind->nparam + m->kind->nstate) * sizeof(double));
   }
   b += g->cap * (sizeof *g->map + sizeof *g->soma + sizeof *g->above);
+  if (g->pas_g) b += c->n * 2 * sizeof(double);
   for (size_t i = 0; i < g->ncells; i++) {
     const cz_cell_nodes *m = &g->map[i];
     b += m->nsec * (3 * sizeof(size_t) + sizeof *m->nseg + sizeof *m->type + sizeof *m->index);

@@ -3,7 +3,8 @@
  * NEURON 8.2.2's input resistance for 11, 101 and 1001 segments, and a Hodgkin-Huxley
  * compartment fires at NEURON's spike times at dt 0.1 and 0.025 ms; an ExpSyn's conductance
  * decays with its tau and depolarises a passive compartment towards its reversal; an imposed
- * extracellular potential polarises a sealed cable as the cable equation says. */
+ * extracellular potential polarises a sealed cable as the cable equation says; pas's pass over
+ * every node gives the bytes of clearing the rows and adding pas. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@
 #include "bionet/mechanisms/iclamp.h"
 #include "bionet/mechanisms/kinds.h"
 #include "bionet/mechanisms/mechanism.h"
+#include "bionet/mechanisms/pas.h"
 #include "bionet/mechanisms/seclamp.h"
 #include "bionet/morphology.h"
 
@@ -254,12 +256,51 @@ static void test_extracellular_field(void **state) {
   }
 }
 
+/* pas over every node, clearing as it goes (mechanisms/pas.h), against clearing the rows and
+ * adding pas's instances: the same bytes, signed zeros included, at membrane nodes above, at
+ * and below e_pas and at the bare root and end nodes (one of them above 0 mV, where -i instead
+ * of 0 - i would leave -0). Rows start as NaN, so a node the pass skipped shows. */
+static void test_pas_begin_currents(void **state) {
+  (void)state;
+  one_cell x;
+  cell_make(&x, 200.0, 2.0, 20.0, 100.0, -65.0, false);
+  const size_t n = x.c.n;
+  for (size_t i = 0; i < n; i++) x.c.v[i] = -90.0 + 17.5 * (double)i;
+  x.c.v[x.map.centre0[0] + 1] = -70.0; /* at e_pas: i = 0 */
+  x.c.v[x.map.root] = 20.0;
+  double *g = calloc(n, sizeof *g), *e = calloc(n, sizeof *e), *rhs = malloc(n * sizeof *rhs), *d = malloc(n * sizeof *d);
+  assert_non_null(g);
+  assert_non_null(e);
+  assert_non_null(rhs);
+  assert_non_null(d);
+  for (size_t k = 0; k < x.mech.n; k++) {
+    g[x.mech.node[k]] = x.mech.p[0][k] * (1.0 + 0.1 * (double)k);
+    e[x.mech.node[k]] = x.mech.p[1][k];
+    x.mech.p[0][k] = g[x.mech.node[k]];
+  }
+  cz_cable_begin_currents(&x.c);
+  x.mech.kind->current(&x.mech, &x.env);
+  memcpy(rhs, x.c.rhs, n * sizeof *rhs);
+  memcpy(d, x.c.d, n * sizeof *d);
+  for (size_t i = 0; i < n; i++) x.c.rhs[i] = x.c.d[i] = NAN;
+  cz_mech_pas_begin_currents(&x.c, g, e);
+  for (size_t i = 0; i < n; i++)
+    if (memcmp(&rhs[i], &x.c.rhs[i], sizeof *rhs) != 0 || memcmp(&d[i], &x.c.d[i], sizeof *d) != 0)
+      fail_msg("node %zu: rhs %a d %a, adding pas gives rhs %a d %a", i, x.c.rhs[i], x.c.d[i], rhs[i], d[i]);
+  free(g);
+  free(e);
+  free(rhs);
+  free(d);
+  cell_free(&x);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_passive_compartment),
       cmocka_unit_test(test_sealed_cable),
       cmocka_unit_test(test_voltage_clamp),
       cmocka_unit_test(test_expsyn),
+      cmocka_unit_test(test_pas_begin_currents),
       cmocka_unit_test(test_extracellular_field),
       cmocka_unit_test(test_hodgkin_huxley_spike_times),
   };

@@ -19,7 +19,22 @@ typedef struct nav_rates {
   double f0O, b0O, f1n, b1n, fin, bin;
 } nav_rates;
 
-static nav_rates rates_at(double v, double celsius) {
+/* alfac^k and btfac^k, k = 0..4: the model file's pow calls, made once per kernel call rather than
+ * per instance (the same values). */
+typedef struct nav_powers {
+  double alfac[5], btfac[5];
+} nav_powers;
+
+static nav_powers powers(void) {
+  nav_powers p;
+  for (int k = 0; k < 5; k++) {
+    p.alfac[k] = pow(2.51, k);
+    p.btfac[k] = pow(5.32, k);
+  }
+  return p;
+}
+
+static nav_rates rates_at(double v, double celsius, const nav_powers *pw) {
   const double alpha = 400, beta = 12, gamma = 250, delta = 60, con = 0.01, coff = 40, oon = 8, ooff = 0.05;
   const double alfac = 2.51, btfac = 5.32, x1 = 24, x2 = -24;
   const double q = cz_mech_q(celsius, 37.0), a = cz_nrn_exp(v / x1), b = cz_nrn_exp(v / x2);
@@ -31,8 +46,8 @@ static nav_rates rates_at(double v, double celsius) {
     r.b1[k] = (k + 1) * beta * b * q / btfac;
   }
   for (int k = 0; k < 5; k++) {
-    r.fi[k] = con * pow(alfac, k) * q;
-    r.bi[k] = coff * q / pow(btfac, k);
+    r.fi[k] = con * pw->alfac[k] * q;
+    r.bi[k] = coff * q / pw->btfac[k];
   }
   r.f0O = gamma * q;
   r.b0O = delta * q;
@@ -101,8 +116,9 @@ static void solve(double A[NS][NS], double b[NS]) {
 }
 
 static void nav_init(cz_mech *m, const cz_mech_env *env) {
+  const nav_powers pw = powers();
   for (size_t k = 0; k < m->n; k++) {
-    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius);
+    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius, &pw);
     double A[NS][NS], y[NS] = {0};
     generator(&r, A);
     A[I3][I4] = r.bi[2]; /* the model file's steady state: bi3 where b13 is meant */
@@ -122,8 +138,9 @@ static void nav_current(const cz_mech *m, const cz_mech_env *env) {
 
 static void nav_advance(cz_mech *m, const cz_mech_env *env) {
   const double dt = env->dt;
+  const nav_powers pw = powers();
   for (size_t k = 0; k < m->n; k++) {
-    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius);
+    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius, &pw);
     double A[NS][NS], y[NS];
     generator(&r, A);
     for (int s = 0; s < NS; s++) {

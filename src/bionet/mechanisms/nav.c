@@ -85,7 +85,11 @@ static void generator(const nav_rates *r, double Q[NS][NS]) {
   flow(Q, I6, O, r->bin);
 }
 
-/* Solves A x = b in place (x in b) by Gaussian elimination with partial pivoting. */
+/* Solves A x = b in place (x in b) by Gaussian elimination with partial pivoting. Two thirds of
+ * the scheme's matrix stay zero, and the operations with a zero factor are skipped: x - 0 y is
+ * x, but for the sign of a zero x, and a zero entry only ever meets a zero test or another
+ * product with a zero factor (the right-hand side, probabilities, is never 0). So the result
+ * has the same bits, without the divisions and products that change nothing. */
 static void solve(double A[NS][NS], double b[NS]) {
   for (int c = 0; c < NS; c++) {
     int p = c;
@@ -102,15 +106,18 @@ static void solve(double A[NS][NS], double b[NS]) {
       b[p] = t;
     }
     for (int r = c + 1; r < NS; r++) {
+      if (A[r][c] == 0) continue;
       const double f = A[r][c] / A[c][c];
       if (f == 0) continue;
-      for (int j = c; j < NS; j++) A[r][j] -= f * A[c][j];
+      for (int j = c; j < NS; j++)
+        if (A[c][j] != 0) A[r][j] -= f * A[c][j];
       b[r] -= f * b[c];
     }
   }
   for (int c = NS - 1; c >= 0; c--) {
     double s = b[c];
-    for (int j = c + 1; j < NS; j++) s -= A[c][j] * b[j];
+    for (int j = c + 1; j < NS; j++)
+      if (A[c][j] != 0) s -= A[c][j] * b[j];
     b[c] = s / A[c][c];
   }
 }

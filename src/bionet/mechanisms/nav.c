@@ -19,6 +19,10 @@ typedef struct nav_rates {
   double f0O, b0O, f1n, b1n, fin, bin;
 } nav_rates;
 
+/* The model file's factors of the inactivated and the closed-to-inactivated transitions. */
+#define NAV_ALFAC 2.51
+#define NAV_BTFAC 5.32
+
 /* alfac^k and btfac^k, k = 0..4: the model file's pow calls, made once per kernel call rather than
  * per instance (the same values). */
 typedef struct nav_powers {
@@ -28,15 +32,15 @@ typedef struct nav_powers {
 static nav_powers powers(void) {
   nav_powers p;
   for (int k = 0; k < 5; k++) {
-    p.alfac[k] = pow(2.51, k);
-    p.btfac[k] = pow(5.32, k);
+    p.alfac[k] = pow(NAV_ALFAC, k);
+    p.btfac[k] = pow(NAV_BTFAC, k);
   }
   return p;
 }
 
 static nav_rates rates_at(double v, double celsius, const nav_powers *pw) {
   const double alpha = 400, beta = 12, gamma = 250, delta = 60, con = 0.01, coff = 40, oon = 8, ooff = 0.05;
-  const double alfac = 2.51, btfac = 5.32, x1 = 24, x2 = -24;
+  const double alfac = NAV_ALFAC, btfac = NAV_BTFAC, x1 = 24, x2 = -24;
   const double q = cz_mech_q(celsius, 37.0), a = cz_nrn_exp(v / x1), b = cz_nrn_exp(v / x2);
   nav_rates r;
   for (int k = 0; k < 4; k++) {

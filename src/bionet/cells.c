@@ -222,17 +222,19 @@ static cz_status list_ion_nodes(cz_bio_cells *g) {
   return CZ_OK;
 }
 
-/* pas's g and e by node (cz_bio_cells.pas_g), pas being the first kind. */
+/* pas's g and e by node (cz_bio_cells.pas_g), pas being the first kind; its instances go, the
+ * arrays by node holding all there is of it (it has no states). */
 static cz_status spread_pas(cz_bio_cells *g) {
   CZ_CHECK(cz_mech_kind_at(0) == &cz_mech_pas, CZ_ERR_INTERNAL, "pas is not the first mechanism kind");
   CZ_NEW(g->pas_g, g->cable.n + 1);
   CZ_NEW(g->pas_e, g->cable.n + 1);
-  const cz_mech *pas = &g->mech[0];
+  cz_mech *pas = &g->mech[0];
   const int G = cz_mech_param_index(&cz_mech_pas, "g"), E = cz_mech_param_index(&cz_mech_pas, "e");
   for (size_t k = 0; k < pas->n; k++) {
     g->pas_g[pas->node[k]] = pas->p[G][k];
     g->pas_e[pas->node[k]] = pas->p[E][k];
   }
+  cz_mech_free(pas);
   return CZ_OK;
 }
 
@@ -260,7 +262,7 @@ cz_status cz_bio_cells_finish(cz_bio_cells *g, cz_mech_env *env) {
 void cz_bio_cells_currents(cz_bio_cells *g, const cz_mech_env *env) {
   cz_mech_pas_begin_currents(&g->cable, g->pas_g, g->pas_e);
   cz_ions_begin_currents(&g->ions, env->celsius, env->units);
-  for (int o = 1; o < cz_mech_nkinds(); o++)
+  for (int o = 1; o < cz_mech_nkinds(); o++) /* pas, kind 0, was the first pass */
     if (g->mech[o].n) g->mech[o].kind->current(&g->mech[o], env);
 }
 

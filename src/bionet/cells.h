@@ -47,7 +47,7 @@ typedef struct cz_bio_cells {
   uint8_t *above;     /* [ncells] the detector's flag: v was above threshold at the last check */
   double *node_ena, *node_ek; /* [cable.n] until finished */
   double *pas_g, *pas_e;      /* [cable.n] once finished: pas's parameters by node, g = 0 where it
-                                 has none (mechanisms/pas.h) */
+                                 has none (mechanisms/pas.h); mech[0] (pas) is then empty */
   size_t node_cap;
   bool keep_shapes;    /* set before adding cells: keep where each cell's segments lie */
   cz_seg_shape *shape; /* [ncells] when keep_shapes (segments in section order, as map) */

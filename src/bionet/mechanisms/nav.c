@@ -23,19 +23,23 @@ typedef struct nav_rates {
 #define NAV_ALFAC 2.51
 #define NAV_BTFAC 5.32
 
-/* alfac^k and btfac^k, k = 0..4: the model file's pow calls, made once per kernel call rather than
- * per instance (the same values). */
+/* alfac^k and btfac^k, k = 0..4: the model file's pow calls, made once per thread rather than
+ * per instance and step (the same values). */
 typedef struct nav_powers {
   double alfac[5], btfac[5];
 } nav_powers;
 
-static nav_powers powers(void) {
-  nav_powers p;
-  for (int k = 0; k < 5; k++) {
-    p.alfac[k] = pow(NAV_ALFAC, k);
-    p.btfac[k] = pow(NAV_BTFAC, k);
+static const nav_powers *powers(void) {
+  static _Thread_local nav_powers p;
+  static _Thread_local bool made;
+  if (!made) {
+    for (int k = 0; k < 5; k++) {
+      p.alfac[k] = pow(NAV_ALFAC, k);
+      p.btfac[k] = pow(NAV_BTFAC, k);
+    }
+    made = true;
   }
-  return p;
+  return &p;
 }
 
 static nav_rates rates_at(double v, double celsius, const nav_powers *pw) {
@@ -127,9 +131,9 @@ static void solve(double A[NS][NS], double b[NS]) {
 }
 
 static void nav_init(cz_mech *m, const cz_mech_env *env) {
-  const nav_powers pw = powers();
+  const nav_powers *pw = powers();
   for (size_t k = 0; k < m->n; k++) {
-    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius, &pw);
+    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius, pw);
     double A[NS][NS], y[NS] = {0};
     generator(&r, A);
     A[I3][I4] = r.bi[2]; /* the model file's steady state: bi3 where b13 is meant */
@@ -149,9 +153,9 @@ static void nav_current(const cz_mech *m, const cz_mech_env *env) {
 
 static void nav_advance(cz_mech *m, const cz_mech_env *env) {
   const double dt = env->dt;
-  const nav_powers pw = powers();
+  const nav_powers *pw = powers();
   for (size_t k = 0; k < m->n; k++) {
-    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius, &pw);
+    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius, pw);
     double A[NS][NS], y[NS];
     generator(&r, A);
     for (int s = 0; s < NS; s++) {

@@ -16,6 +16,7 @@
 #include "bionet/edge_order.h"
 #include "bionet/gap_table.h"
 #include "bionet/gap_transfer.h"
+#include "bionet/mechanisms/mechanism.h"
 #include "bionet/modules.h"
 #include "bionet/place_cost.h"
 #include "bionet/replay.h"
@@ -584,6 +585,9 @@ cz_status cz_bionet_engine_create(const cz_config *cfg, cz_circuit *c, const cz_
   e->rank = cz_comm_rank();
   e->nranks = cz_comm_size();
   *out = e;
+  const char *kernels;
+  cz_mech_vector_kernels(&kernels);
+  cz_log_info("Mechanisms: %s.", kernels);
   cz_status st = cz_comm_agree(create(e, c, pl, o));
   if (st == CZ_OK) st = couple_gaps(e, pl);
   if (st == CZ_OK) st = cz_comm_agree(choose_epoch(e, pl));

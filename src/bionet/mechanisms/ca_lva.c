@@ -20,7 +20,7 @@ static inline double conductance(const cz_mech *m, size_t k) {
 
 CZ_GATED_KERNELS(2, CZ_CA_REVERSAL, env->ions->ica)
 
-const cz_mech_kind cz_mech_Ca_LVA = {
+const cz_mech_kind CZ_MECH_KIND(Ca_LVA) = {
     .name = "Ca_LVA", .nparam = 1, .param = {"gbar"}, .param_default = {1e-5},
     .nstate = 2, .state = {"m", "h"}, .init = gated_init, .current = gated_current, .advance = gated_advance,
 };

@@ -6,7 +6,12 @@
  * (CZ_RATES_SIGNATURE declares the first with every argument allowed to go unused) and then
  * writes CZ_GATED_KERNELS(number of gates, reversal at node i, ion accumulator or
  * NULL), which defines gated_init, gated_current and gated_advance for its cz_mech_kind. The
- * loops stay plain loops over the instances, with the rates inlined. */
+ * loops stay plain loops over the instances, with the rates inlined.
+ *
+ * gated_advance is the one that vectorises (in a kind's vector build, mech_math.h): each
+ * instance's step is its own function, so that its inf and tau stay scalars once inlined (in
+ * the loop body, omp simd would make them per-lane arrays), and the loop reads the mechanism
+ * and the environment through local copies, which its stores cannot alias. */
 #ifndef CZ_BIONET_MECH_GATED_H
 #define CZ_BIONET_MECH_GATED_H
 
@@ -32,12 +37,16 @@
       cz_mech_add_ohmic(env, i, conductance(m, k), (EREV), (ACC));                         \
     }                                                                                      \
   }                                                                                        \
-  static __attribute__((unused)) void gated_advance(cz_mech *m, const cz_mech_env *env) {                          \
-    for (size_t k = 0; k < m->n; k++) {                                                    \
-      double inf[NG], tau[NG];                                                             \
-      rates(m, k, env->cable->v[m->node[k]], env, inf, tau);                               \
-      for (int g = 0; g < (NG); g++) m->s[g][k] = cz_cnexp(m->s[g][k], inf[g], tau[g], env->dt); \
-    }                                                                                      \
+  static inline void gated_advance_one(const cz_mech *m, size_t k, double v, const cz_mech_env *env) { \
+    double inf[NG], tau[NG];                                                               \
+    rates(m, k, v, env, inf, tau);                                                         \
+    _Pragma("GCC unroll 12") for (int g = 0; g < (NG); g++) m->s[g][k] = cz_cnexp(m->s[g][k], inf[g], tau[g], env->dt); \
+  }                                                                                        \
+  static __attribute__((unused)) void gated_advance(cz_mech *m_arg, const cz_mech_env *env_arg) { \
+    const cz_mech m_local = *m_arg, *m = &m_local;                                         \
+    const cz_mech_env env_local = *env_arg, *env = &env_local;                             \
+    const double *v = env->cable->v;                                                       \
+    _Pragma("omp simd") for (size_t k = 0; k < m->n; k++) gated_advance_one(m, k, v[m->node[k]], env); \
   }
 
 #define CZ_NA_REVERSAL env->ions->ena[i]

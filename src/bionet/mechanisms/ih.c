@@ -16,7 +16,7 @@ static inline double conductance(const cz_mech *m, size_t k) { return m->p[GBAR]
 
 CZ_GATED_KERNELS(1, m->p[EHCN][k], NULL)
 
-const cz_mech_kind cz_mech_Ih = {
+const cz_mech_kind CZ_MECH_KIND(Ih) = {
     .name = "Ih", .nparam = 2, .param = {"gbar", "ehcn"}, .param_default = {1e-5, -45.0},
     .nstate = 1, .state = {"m"}, .init = gated_init, .current = gated_current, .advance = gated_advance,
 };

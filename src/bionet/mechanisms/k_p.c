@@ -9,8 +9,8 @@ enum { M, H };
 CZ_RATES_SIGNATURE {
   const double q = cz_mech_q(env->celsius, 21.0), vs = m->p[VSHIFT][k], tf = m->p[TAUF][k];
   inf[M] = 1.0 / (1.0 + cz_nrn_exp(-(v - (-14.3 + vs)) / 14.6));
-  if (v < -50.0 + vs) tau[M] = tf * (1.25 + 175.03 * cz_nrn_exp(0.026 * (v - vs))) / q;
-  else tau[M] = tf * (1.25 + 13.0 * cz_nrn_exp(-0.026 * (v - vs))) / q;
+  tau[M] = CZ_PICK(v < -50.0 + vs, tf * (1.25 + 175.03 * cz_nrn_exp(0.026 * (v - vs))) / q,
+                   tf * (1.25 + 13.0 * cz_nrn_exp(-0.026 * (v - vs))) / q);
   inf[H] = 1.0 / (1.0 + cz_nrn_exp((v - (-54.0 + vs)) / 11.0));
   const double x = (v - (-75.0 + vs)) / 48.0;
   tau[H] = (360.0 + (1010.0 + 24.0 * (v - (-55.0 + vs))) * cz_nrn_exp(-x * x)) / q;
@@ -22,7 +22,7 @@ static inline double conductance(const cz_mech *m, size_t k) {
 
 CZ_GATED_KERNELS(2, CZ_K_REVERSAL, env->ions->ik)
 
-const cz_mech_kind cz_mech_K_P = {
+const cz_mech_kind CZ_MECH_KIND(K_P) = {
     .name = "K_P", .nparam = 3, .param = {"gbar", "vshift", "tauF"},
     .param_default = {1e-5, 0.0, 1.0}, .nstate = 2, .state = {"m", "h"},
     .init = gated_init, .current = gated_current, .advance = gated_advance,

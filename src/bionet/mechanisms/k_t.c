@@ -21,7 +21,7 @@ static inline double conductance(const cz_mech *m, size_t k) {
 
 CZ_GATED_KERNELS(2, CZ_K_REVERSAL, env->ions->ik)
 
-const cz_mech_kind cz_mech_K_T = {
+const cz_mech_kind CZ_MECH_KIND(K_T) = {
     .name = "K_T", .nparam = 4, .param = {"gbar", "vshift", "mTauF", "hTauF"},
     .param_default = {1e-5, 0.0, 1.0, 1.0}, .nstate = 2, .state = {"m", "h"},
     .init = gated_init, .current = gated_current, .advance = gated_advance,

@@ -17,7 +17,7 @@ static inline double conductance(const cz_mech *m, size_t k) { return m->p[GBAR]
 
 CZ_GATED_KERNELS(2, CZ_K_REVERSAL, env->ions->ik)
 
-const cz_mech_kind cz_mech_Kd = {
+const cz_mech_kind CZ_MECH_KIND(Kd) = {
     .name = "Kd", .nparam = 1, .param = {"gbar"}, .param_default = {1e-5},
     .nstate = 2, .state = {"m", "h"}, .init = gated_init, .current = gated_current, .advance = gated_advance,
 };

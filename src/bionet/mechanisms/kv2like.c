@@ -23,7 +23,7 @@ static inline double conductance(const cz_mech *m, size_t k) {
 
 CZ_GATED_KERNELS(3, CZ_K_REVERSAL, env->ions->ik)
 
-const cz_mech_kind cz_mech_Kv2like = {
+const cz_mech_kind CZ_MECH_KIND(Kv2like) = {
     .name = "Kv2like", .nparam = 1, .param = {"gbar"}, .param_default = {1e-5},
     .nstate = 3, .state = {"m", "h1", "h2"}, .init = gated_init, .current = gated_current, .advance = gated_advance,
 };

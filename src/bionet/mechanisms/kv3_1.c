@@ -16,7 +16,7 @@ static inline double conductance(const cz_mech *m, size_t k) { return m->p[GBAR]
 
 CZ_GATED_KERNELS(1, CZ_K_REVERSAL, env->ions->ik)
 
-const cz_mech_kind cz_mech_Kv3_1 = {
+const cz_mech_kind CZ_MECH_KIND(Kv3_1) = {
     .name = "Kv3_1", .nparam = 2, .param = {"gbar", "vshift"}, .param_default = {1e-5, 0.0},
     .nstate = 1, .state = {"m"}, .init = gated_init, .current = gated_current, .advance = gated_advance,
 };

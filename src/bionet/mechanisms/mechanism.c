@@ -1,10 +1,12 @@
 #include "bionet/mechanisms/mechanism.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
+#include "bionet/mechanisms/exp_lanes.h"
 #include "bionet/mechanisms/kinds.h"
 
 const cz_units cz_units_modern = {96485.33212331001, 8.31446261815324, 96485.33212331001};
@@ -20,19 +22,77 @@ static const cz_mech_kind *const k_order[] = {
 #define NKINDS (sizeof k_order / sizeof *k_order)
 _Static_assert(NKINDS <= CZ_MECH_MAX_KINDS, "raise CZ_MECH_MAX_KINDS");
 
-int cz_mech_nkinds(void) { return (int)NKINDS; }
+#ifdef CZ_HAVE_MECH_LANES
+/* The vector build, in the same order (the kinds with one build as they are). */
+static const cz_mech_kind *const k_order_lanes[] = {
+    &cz_mech_pas,          &cz_mech_hh,           &cz_mech_CaDynamics_lanes, &cz_mech_Ca_HVA_lanes,
+    &cz_mech_Ca_LVA_lanes, &cz_mech_Ih_lanes,     &cz_mech_Im_lanes,      &cz_mech_Im_v2_lanes,
+    &cz_mech_K_P_lanes,    &cz_mech_K_T_lanes,    &cz_mech_Kd_lanes,      &cz_mech_Kv2like_lanes,
+    &cz_mech_Kv3_1_lanes,  &cz_mech_NaTa_lanes,   &cz_mech_NaTs_lanes,    &cz_mech_NaV_lanes,
+    &cz_mech_Nap_lanes,    &cz_mech_SK,
+};
+_Static_assert(sizeof k_order_lanes == sizeof k_order, "the vector build lists every kind");
+#endif
 
-const cz_mech_kind *cz_mech_kind_at(int order) { return order >= 0 && (size_t)order < NKINDS ? k_order[order] : NULL; }
+static pthread_once_t choose_once = PTHREAD_ONCE_INIT;
+static const cz_mech_kind *const *k_active = k_order;
+static const char *k_why = "";
 
-const cz_mech_kind *cz_mech_find(const char *name) {
-  for (size_t k = 0; k < NKINDS; k++)
-    if (strcmp(k_order[k]->name, name) == 0) return k_order[k];
+static void choose_build(void) {
+#ifdef CZ_HAVE_MECH_LANES
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
+    k_why = "scalar channel kernels: the CPU lacks AVX2 or FMA";
+  } else if (!cz_exp_lanes_agree()) {
+    k_why = "scalar channel kernels: this libm's exp is not the one exp by lanes reproduces";
+  } else {
+    k_active = k_order_lanes;
+    k_why = "vector channel kernels (AVX2, FMA, exp by lanes, the same bits as libm's)";
+  }
+#else
+  k_why = "scalar channel kernels: built without a vector build";
+#endif
+}
+
+static const cz_mech_kind *const *active(void) {
+  pthread_once(&choose_once, choose_build);
+  return k_active;
+}
+
+bool cz_mech_vector_kernels(const char **why) {
+  const bool vector = active() != k_order;
+  if (why) *why = k_why;
+  return vector;
+}
+
+const cz_mech_kind *cz_mech_kind_build(int order, bool vector) {
+  if (order < 0 || (size_t)order >= NKINDS) return NULL;
+  if (!vector) return k_order[order];
+#ifdef CZ_HAVE_MECH_LANES
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return k_order_lanes[order];
+#endif
   return NULL;
 }
 
+int cz_mech_nkinds(void) { return (int)NKINDS; }
+
+const cz_mech_kind *cz_mech_kind_at(int order) { return order >= 0 && (size_t)order < NKINDS ? active()[order] : NULL; }
+
+const cz_mech_kind *cz_mech_find(const char *name) {
+  const cz_mech_kind *const *kinds = active();
+  for (size_t k = 0; k < NKINDS; k++)
+    if (strcmp(kinds[k]->name, name) == 0) return kinds[k];
+  return NULL;
+}
+
+/* Either build's kind has its rank (tests hold kinds of both). */
 int cz_mech_order(const cz_mech_kind *kind) {
   for (size_t k = 0; k < NKINDS; k++)
     if (k_order[k] == kind) return (int)k;
+#ifdef CZ_HAVE_MECH_LANES
+  for (size_t k = 0; k < NKINDS; k++)
+    if (k_order_lanes[k] == kind) return (int)k;
+#endif
   return (int)NKINDS;
 }
 

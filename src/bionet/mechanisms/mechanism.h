@@ -80,6 +80,15 @@ typedef struct cz_mech_kind {
   void (*advance)(cz_mech *m, const cz_mech_env *env);
 } cz_mech_kind;
 
+/* Which build of the kinds the registry hands out (kinds.h): the vector build where this
+ * binary has it, the CPU has AVX2 and FMA and exp by lanes agrees with libm; else the scalar
+ * one. Decided at the first question and kept; why (may be NULL) receives the reason in
+ * words. */
+bool cz_mech_vector_kernels(const char **why);
+/* The kind of rank order in the scalar build (vector false) or in the vector build (vector
+ * true; NULL where this binary or CPU has none), whichever the registry hands out (tests). */
+const cz_mech_kind *cz_mech_kind_build(int order, bool vector);
+
 /* The kind NEURON calls name, or NULL when Cadenza lacks it. */
 const cz_mech_kind *cz_mech_find(const char *name);
 /* The rank of a kind in NEURON's order of mechanisms (§4.13): kernels run in ascending rank. */
@@ -126,7 +135,9 @@ static inline void cz_mech_add_ohmic(const cz_mech_env *env, uint32_t i, double 
   if (acc) acc[i] += i_v;
 }
 
-/* NEURON's temperature factor 2.3^((celsius - t_ref) / 10) of the Allen channels. */
-double cz_mech_q(double celsius, double t_ref);
+/* NEURON's temperature factor 2.3^((celsius - t_ref) / 10) of the Allen channels. Declared
+ * const (a function of its arguments alone; its cache is invisible) so that a kernel's loop
+ * computes it once. */
+double cz_mech_q(double celsius, double t_ref) __attribute__((const));
 
 #endif

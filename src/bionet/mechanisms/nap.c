@@ -33,7 +33,7 @@ static void nap_current(const cz_mech *m, const cz_mech_env *env) {
   }
 }
 
-const cz_mech_kind cz_mech_Nap = {
+const cz_mech_kind CZ_MECH_KIND(Nap) = {
     .name = "Nap", .nparam = 1, .param = {"gbar"}, .param_default = {1e-5},
     .nstate = 1, .state = {"h"}, .init = gated_init, .current = nap_current, .advance = gated_advance,
 };

@@ -34,5 +34,5 @@ CZ_GATED_KERNELS(2, CZ_NA_REVERSAL, env->ions->ina)
     .init = gated_init, .current = gated_current, .advance = gated_advance,                                 \
   }
 
-const cz_mech_kind cz_mech_NaTs = NAT_KIND("NaTs", -40.0, -66.0);
-const cz_mech_kind cz_mech_NaTa = NAT_KIND("NaTa", -48.0, -69.0);
+const cz_mech_kind CZ_MECH_KIND(NaTs) = NAT_KIND("NaTs", -40.0, -66.0);
+const cz_mech_kind CZ_MECH_KIND(NaTa) = NAT_KIND("NaTa", -48.0, -69.0);

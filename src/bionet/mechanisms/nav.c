@@ -42,10 +42,11 @@ static const nav_powers *powers(void) {
   return &p;
 }
 
-static nav_rates rates_at(double v, double celsius, const nav_powers *pw) {
+/* q: the temperature factor, cz_mech_q(celsius, 37). */
+static nav_rates rates_at(double v, double q, const nav_powers *pw) {
   const double alpha = 400, beta = 12, gamma = 250, delta = 60, con = 0.01, coff = 40, oon = 8, ooff = 0.05;
   const double alfac = NAV_ALFAC, btfac = NAV_BTFAC, x1 = 24, x2 = -24;
-  const double q = cz_mech_q(celsius, 37.0), a = cz_nrn_exp(v / x1), b = cz_nrn_exp(v / x2);
+  const double a = cz_nrn_exp(v / x1), b = cz_nrn_exp(v / x2);
   nav_rates r;
   for (int k = 0; k < 4; k++) {
     r.f0[k] = (4 - k) * alpha * a * q;
@@ -132,8 +133,9 @@ static void solve(double A[NS][NS], double b[NS]) {
 
 static void nav_init(cz_mech *m, const cz_mech_env *env) {
   const nav_powers *pw = powers();
+  const double q = cz_mech_q(env->celsius, 37.0);
   for (size_t k = 0; k < m->n; k++) {
-    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius, pw);
+    const nav_rates r = rates_at(env->cable->v[m->node[k]], q, pw);
     double A[NS][NS], y[NS] = {0};
     generator(&r, A);
     A[I3][I4] = r.bi[2]; /* the model file's steady state: bi3 where b13 is meant */
@@ -154,8 +156,9 @@ static void nav_current(const cz_mech *m, const cz_mech_env *env) {
 static void nav_advance(cz_mech *m, const cz_mech_env *env) {
   const double dt = env->dt;
   const nav_powers *pw = powers();
+  const double q = cz_mech_q(env->celsius, 37.0);
   for (size_t k = 0; k < m->n; k++) {
-    const nav_rates r = rates_at(env->cable->v[m->node[k]], env->celsius, pw);
+    const nav_rates r = rates_at(env->cable->v[m->node[k]], q, pw);
     double A[NS][NS], y[NS];
     generator(&r, A);
     for (int s = 0; s < NS; s++) {
@@ -170,7 +173,7 @@ static void nav_advance(cz_mech *m, const cz_mech_env *env) {
   }
 }
 
-const cz_mech_kind cz_mech_NaV = {
+const cz_mech_kind CZ_MECH_KIND(NaV) = {
     .name = "NaV", .nparam = 1, .param = {"gbar"}, .param_default = {0.015}, .nstate = NS,
     .state = {"C1", "C2", "C3", "C4", "C5", "O", "I1", "I2", "I3", "I4", "I5", "I6"},
     .init = nav_init, .current = nav_current, .advance = nav_advance,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/vector_clones.h"
 
 #define NOMINAL_AREA 100.0 /* µm², of root and end nodes */
 
@@ -348,7 +349,7 @@ static void assemble_vext(cz_cable *c, double cfac) {
 /* The three sweeps on a cohort, row by row: each row's operations are those of its nodes in
  * the sweeps above, in the same order for every cell, and a row's nodes are independent (one
  * per cell), so they go in vectors. */
-static void assemble_cohort(const cz_cable_cohort *h, cz_cable *c, double cfac) {
+CZ_AVX2_CLONES static void assemble_cohort(const cz_cable_cohort *h, cz_cable *c, double cfac) {
   const size_t w = h->width;
   double *D = c->d + h->off, *R = c->rhs + h->off;
   const double *V = c->v + h->off, *A = c->a + h->off, *B = c->b + h->off, *CM = c->cm + h->off;
@@ -370,7 +371,7 @@ static void assemble_cohort(const cz_cable_cohort *h, cz_cable *c, double cfac) 
   }
 }
 
-static void eliminate_cohort(const cz_cable_cohort *h, cz_cable *c) {
+CZ_AVX2_CLONES static void eliminate_cohort(const cz_cable_cohort *h, cz_cable *c) {
   const size_t w = h->width;
   double *D = c->d + h->off, *R = c->rhs + h->off;
   const double *A = c->a + h->off, *B = c->b + h->off;
@@ -387,7 +388,7 @@ static void eliminate_cohort(const cz_cable_cohort *h, cz_cable *c) {
   }
 }
 
-static void substitute_cohort(const cz_cable_cohort *h, cz_cable *c) {
+CZ_AVX2_CLONES static void substitute_cohort(const cz_cable_cohort *h, cz_cable *c) {
   const size_t w = h->width;
   double *D = c->d + h->off, *R = c->rhs + h->off, *V = c->v + h->off;
   const double *B = c->b + h->off;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/vector_clones.h"
 #include "bionet/mechanisms/mech_math.h"
 
 cz_status cz_exp2syn_add(cz_exp2syn *s, uint32_t node, double tau1, double tau2, double e, size_t *index) {
@@ -90,7 +91,7 @@ void cz_exp2syn_current(cz_exp2syn *s, cz_cable *c) {
   else current(s, c, false);
 }
 
-void cz_exp2syn_advance(cz_exp2syn *s) {
+CZ_AVX2_CLONES void cz_exp2syn_advance(cz_exp2syn *s) {
   double *restrict A = s->A, *restrict B = s->B;
   const double *restrict k1 = s->k1, *restrict k2 = s->k2;
   for (size_t k = 0; k < s->n; k++) {

@@ -1,6 +1,7 @@
 /* pas: the passive leak, i = g (v - e), nonspecific (bionet-spec.md §4.1). */
 #include "bionet/mechanisms/pas.h"
 
+#include "base/vector_clones.h"
 #include "bionet/mechanisms/kinds.h"
 #include "bionet/mechanisms/mech_math.h"
 
@@ -15,7 +16,7 @@ static void pas_current(const cz_mech *m, const cz_mech_env *env) {
   for (size_t k = 0; k < m->n; k++) cz_mech_add_ohmic(env, m->node[k], m->p[G][k], m->p[E][k], NULL);
 }
 
-void cz_mech_pas_begin_currents(cz_cable *c, const double *restrict g, const double *restrict e) {
+CZ_AVX2_CLONES void cz_mech_pas_begin_currents(cz_cable *c, const double *restrict g, const double *restrict e) {
   double *restrict rhs = c->rhs, *restrict d = c->d;
   const double *restrict v = c->v;
 #pragma omp simd

@@ -1,7 +1,8 @@
 /* The channel kinds' vector build against their scalar build (kinds.h): exp by lanes gives libm's
  * exp bit for bit, and every kind's init, current and advance leave the same bytes in every state,
  * rhs, d and ion current, over voltages that take every branch of the rates (the singular points
- * of the vtrap rates included). Skipped where the CPU or the build has no vector build. */
+ * of the vtrap rates included), skipped where the CPU or the build has no vector build; and
+ * instances stepped together give what each gives alone. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -69,30 +70,39 @@ static void test_exp_lanes_is_libm_exp(void **state) {
 }
 
 typedef struct bench {
+  size_t n, first; /* instances first.. of the voltage list */
   cz_cable cable;
   cz_ions ions;
   cz_mech mech;
   cz_mech_env env;
 } bench;
 
-static void bench_make(bench *b, const cz_mech_kind *k) {
+/* A value in [0, 1) of instance i alone (the same whichever bench holds it). */
+static double unit_of(size_t i) {
+  uint64_t s = 0x9e3779b97f4a7c15ull * (i + 1);
+  return (double)(next_random(&s) >> 11) * 0x1p-53;
+}
+
+/* n instances of kind k, instance j at node j with the voltage list's entry first + j. */
+static void bench_make(bench *b, const cz_mech_kind *k, size_t first, size_t n) {
   memset(b, 0, sizeof *b);
-  b->cable.n = N;
-  b->cable.v = calloc(N, sizeof *b->cable.v);
-  b->cable.rhs = calloc(N, sizeof *b->cable.rhs);
-  b->cable.d = calloc(N, sizeof *b->cable.d);
+  b->n = n;
+  b->first = first;
+  b->cable.n = n;
+  b->cable.v = calloc(n, sizeof *b->cable.v);
+  b->cable.rhs = calloc(n, sizeof *b->cable.rhs);
+  b->cable.d = calloc(n, sizeof *b->cable.d);
   assert_non_null(b->cable.v);
   assert_non_null(b->cable.rhs);
   assert_non_null(b->cable.d);
-  for (int i = 0; i < N; i++) b->cable.v[i] = v_at(i);
-  assert_int_equal(cz_ions_alloc(&b->ions, N), CZ_OK);
-  uint64_t s = 0x9e3779b97f4a7c15ull;
-  for (int i = 0; i < N; i++) b->ions.ica[i] = -1e-3 * (double)(next_random(&s) >> 11) * 0x1p-53;
-  assert_int_equal(cz_mech_alloc(&b->mech, k, N), CZ_OK);
-  for (int i = 0; i < N; i++) b->mech.node[i] = (uint32_t)i;
+  for (size_t j = 0; j < n; j++) b->cable.v[j] = v_at((int)(first + j));
+  assert_int_equal(cz_ions_alloc(&b->ions, n), CZ_OK);
+  for (size_t j = 0; j < n; j++) b->ions.ica[j] = -1e-3 * unit_of(first + j);
+  assert_int_equal(cz_mech_alloc(&b->mech, k, n), CZ_OK);
+  for (size_t j = 0; j < n; j++) b->mech.node[j] = (uint32_t)j;
   const int gbar = cz_mech_param_index(k, "gbar");
   if (gbar >= 0)
-    for (int i = 0; i < N; i++) b->mech.p[gbar][i] = 0.01 * (1 + i % 7);
+    for (size_t j = 0; j < n; j++) b->mech.p[gbar][j] = 0.01 * (1 + (first + j) % 7);
   b->env = (cz_mech_env){&b->cable, &b->ions, 0.025, 34.0, &cz_units_modern};
 }
 
@@ -104,35 +114,42 @@ static void bench_free(bench *b) {
   cz_mech_free(&b->mech);
 }
 
-static void assert_same_bytes(const double *x, const double *y, const char *kind, const char *what, int step) {
-  if (memcmp(x, y, N * sizeof *x) != 0) {
-    for (int i = 0; i < N; i++)
+/* x [n] and y [n], or y's instance at one of x's: the same bytes. */
+static void assert_same_bytes(const double *x, const double *y, size_t n, const char *kind, const char *what, int step) {
+  if (memcmp(x, y, n * sizeof *x) != 0) {
+    for (size_t i = 0; i < n; i++)
       if (memcmp(&x[i], &y[i], sizeof *x) != 0)
-        print_error("%s: %s differs at step %d, v = %g mV: %a (scalar) %a (vector)\n", kind, what, step,
-                    v_at(i), x[i], y[i]);
+        print_error("%s: %s differs at step %d, instance %zu of the range: %a and %a\n", kind, what, step, i, x[i], y[i]);
     fail();
   }
 }
 
+/* b's instances against a's (b holds a part of what a holds). */
 static void assert_same_state(const bench *a, const bench *b, int step) {
   const char *name = a->mech.kind->name;
-  for (size_t g = 0; g < a->mech.kind->nstate; g++) assert_same_bytes(a->mech.s[g], b->mech.s[g], name, a->mech.kind->state[g], step);
-  assert_same_bytes(a->cable.rhs, b->cable.rhs, name, "rhs", step);
-  assert_same_bytes(a->cable.d, b->cable.d, name, "d", step);
-  assert_same_bytes(a->ions.ina, b->ions.ina, name, "ina", step);
-  assert_same_bytes(a->ions.ik, b->ions.ik, name, "ik", step);
-  assert_same_bytes(a->ions.ica, b->ions.ica, name, "ica", step);
-  assert_same_bytes(a->ions.cai, b->ions.cai, name, "cai", step);
+  const size_t o = b->first - a->first, n = b->n;
+  for (size_t g = 0; g < a->mech.kind->nstate; g++)
+    assert_same_bytes(a->mech.s[g] + o, b->mech.s[g], n, name, a->mech.kind->state[g], step);
+  assert_same_bytes(a->cable.rhs + o, b->cable.rhs, n, name, "rhs", step);
+  assert_same_bytes(a->cable.d + o, b->cable.d, n, name, "d", step);
+  assert_same_bytes(a->ions.ina + o, b->ions.ina, n, name, "ina", step);
+  assert_same_bytes(a->ions.ik + o, b->ions.ik, n, name, "ik", step);
+  assert_same_bytes(a->ions.ica + o, b->ions.ica, n, name, "ica", step);
+  assert_same_bytes(a->ions.cai + o, b->ions.cai, n, name, "cai", step);
 }
 
 /* One step of the kind alone: currents into cleared rows at the present states, then the states
  * advanced; v moves a little each step so that the rates change. */
 static void step(bench *b, int t) {
-  memset(b->cable.rhs, 0, N * sizeof *b->cable.rhs);
-  memset(b->cable.d, 0, N * sizeof *b->cable.d);
+  memset(b->cable.rhs, 0, b->n * sizeof *b->cable.rhs);
+  memset(b->cable.d, 0, b->n * sizeof *b->cable.d);
   if (b->mech.kind->current) b->mech.kind->current(&b->mech, &b->env);
   if (b->mech.kind->advance) b->mech.kind->advance(&b->mech, &b->env);
-  for (int i = 0; i < N; i++) b->cable.v[i] += 0.01 * ((i + t) % 5 - 2);
+  for (size_t j = 0; j < b->n; j++) b->cable.v[j] += 0.01 * ((int)((b->first + j + t) % 5) - 2);
+}
+
+static void init(bench *b) {
+  if (b->mech.kind->init) b->mech.kind->init(&b->mech, &b->env);
 }
 
 static void test_vector_kinds_same_bits(void **state) {
@@ -152,12 +169,10 @@ static void test_vector_kinds_same_bits(void **state) {
     assert_int_equal(ks->nstate, kv->nstate);
     assert_int_equal(cz_mech_order(kv), o);
     bench a, b;
-    bench_make(&a, ks);
-    bench_make(&b, kv);
-    if (ks->init) {
-      ks->init(&a.mech, &a.env);
-      kv->init(&b.mech, &b.env);
-    }
+    bench_make(&a, ks, 0, N);
+    bench_make(&b, kv, 0, N);
+    init(&a);
+    init(&b);
     assert_same_state(&a, &b, 0);
     for (int t = 1; t <= STEPS; t++) {
       step(&a, t);
@@ -168,6 +183,34 @@ static void test_vector_kinds_same_bits(void **state) {
     bench_free(&b);
   }
   assert_int_equal(nvector, 15); /* the gated channels, CaDynamics and NaV */
+}
+
+/* Each kind's instances stepped together (in vectors or blocks) and one at a time (the loops'
+ * remainders): the same bytes, in the build the registry hands out. */
+static void test_together_as_alone(void **state) {
+  (void)state;
+  for (int o = 1; o < cz_mech_nkinds(); o++) {
+    const cz_mech_kind *k = cz_mech_kind_at(o);
+    bench all;
+    bench_make(&all, k, 0, N);
+    init(&all);
+    enum { PICKED = 9 };
+    bench one[PICKED];
+    for (int p = 0; p < PICKED; p++) {
+      bench_make(&one[p], k, (size_t)p * (N / PICKED) + 1, 1);
+      init(&one[p]);
+      assert_same_state(&all, &one[p], 0);
+    }
+    for (int t = 1; t <= STEPS; t++) {
+      step(&all, t);
+      for (int p = 0; p < PICKED; p++) {
+        step(&one[p], t);
+        assert_same_state(&all, &one[p], t);
+      }
+    }
+    for (int p = 0; p < PICKED; p++) bench_free(&one[p]);
+    bench_free(&all);
+  }
 }
 
 /* The registry hands out one build, and says which. */
@@ -187,6 +230,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_exp_lanes_is_libm_exp),
       cmocka_unit_test(test_vector_kinds_same_bits),
+      cmocka_unit_test(test_together_as_alone),
       cmocka_unit_test(test_registry_uses_one_build),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

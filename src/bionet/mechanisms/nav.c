@@ -5,6 +5,8 @@
  * row replaced by the conservation sum y = 1, a 12 x 12 solve per instance. The initial state
  * solves the scheme's steady state as the model file writes it, including the coefficient of
  * I4 in the I3 row (bi3 where b13 is meant), which NEURON reproduces and so must Cadenza. */
+#include <string.h>
+
 #include "bionet/mechanisms/kinds.h"
 #include "bionet/mechanisms/mech_math.h"
 
@@ -153,24 +155,138 @@ static void nav_current(const cz_mech *m, const cz_mech_env *env) {
   }
 }
 
+/* The implicit Euler system of one instance: (I / dt - Q) y' = y / dt, the I6 row the sum. */
+static void step_system(const cz_mech *m, size_t k, double v, double q, const nav_powers *pw, double dt,
+                        double A[NS][NS], double y[NS]) {
+  const nav_rates r = rates_at(v, q, pw);
+  generator(&r, A);
+  for (int s = 0; s < NS; s++) {
+    for (int j = 0; j < NS; j++) A[s][j] = -A[s][j];
+    A[s][s] += 1.0 / dt;
+    y[s] = m->s[s][k] / dt;
+  }
+  for (int j = 0; j < NS; j++) A[I6][j] = 1.0;
+  y[I6] = 1.0;
+}
+
+static void advance_one(cz_mech *m, const cz_mech_env *env, size_t k, double q, const nav_powers *pw) {
+  double A[NS][NS], y[NS];
+  step_system(m, k, env->cable->v[m->node[k]], q, pw, env->dt, A, y);
+  solve(A, y);
+  for (int s = 0; s < NS; s++) m->s[s][k] = y[s];
+}
+
+/* Blocks of W instances, solved side by side: solve()'s operations on each lane, its skips
+ * of zero factors as masks. The system is column diagonally dominant for dt < 1 ms (each
+ * column's off-diagonal entries sum to at most its outflow, plus the 1 of the sum row, against
+ * 1 / dt plus the outflow), so solve() never swaps rows; where a lane would, the block goes
+ * through solve() one instance at a time instead. */
+#ifdef CZ_MECH_LANES
+enum { W = 4 }; /* AVX2 */
+#else
+enum { W = 2 }; /* SSE2 */
+#endif
+typedef double lanes __attribute__((vector_size(W * sizeof(double))));
+typedef int64_t masks __attribute__((vector_size(W * sizeof(double))));
+
+static inline lanes pick(masks c, lanes a, lanes b) {
+  masks am, bm;
+  memcpy(&am, &a, sizeof am);
+  memcpy(&bm, &b, sizeof bm);
+  const masks r = (am & c) | (bm & ~c);
+  lanes out;
+  memcpy(&out, &r, sizeof out);
+  return out;
+}
+
+/* Where the system can hold a non-zero, fill-in included: the generator's transitions, the
+ * diagonal and the sum row, then every entry the elimination may write (made once per thread).
+ * Elsewhere an entry is a zero that solve() only ever tests, never uses: skipping it there
+ * changes nothing. */
+typedef struct nav_pattern {
+  bool nz[NS][NS];
+} nav_pattern;
+
+static const nav_pattern *pattern(void) {
+  static _Thread_local nav_pattern p;
+  static _Thread_local bool made;
+  if (made) return &p;
+  nav_rates one;
+  double *all = (double *)&one;
+  for (size_t i = 0; i < sizeof one / sizeof(double); i++) all[i] = 1.0;
+  double Q[NS][NS];
+  generator(&one, Q);
+  for (int r = 0; r < NS; r++)
+    for (int j = 0; j < NS; j++) p.nz[r][j] = Q[r][j] != 0 || r == j || r == I6;
+  for (int c = 0; c < NS; c++)
+    for (int r = c + 1; r < NS; r++)
+      if (p.nz[r][c])
+        for (int j = c; j < NS; j++) p.nz[r][j] |= p.nz[c][j];
+  made = true;
+  return &p;
+}
+
+static inline bool any(masks c) {
+  int64_t x = 0;
+  for (int l = 0; l < W; l++) x |= c[l];
+  return x != 0;
+}
+
+static inline lanes absolute(lanes x) {
+  const lanes zero = {0};
+  return pick(x < zero, -x, x);
+}
+
+static bool solve_lanes(lanes A[NS][NS], lanes b[NS]) {
+  const nav_pattern *p = pattern();
+  const lanes zero = {0};
+  for (int c = 0; c < NS; c++) {
+    masks swap = {0};
+    for (int r = c + 1; r < NS; r++)
+      if (p->nz[r][c]) swap |= absolute(A[r][c]) > absolute(A[c][c]);
+    if (any(swap)) return false;
+    for (int r = c + 1; r < NS; r++) {
+      if (!p->nz[r][c]) continue;
+      const lanes f = A[r][c] / A[c][c];
+      const masks row = (A[r][c] != zero) & (f != zero);
+      for (int j = c; j < NS; j++)
+        if (p->nz[c][j]) A[r][j] = pick(row & (A[c][j] != zero), A[r][j] - f * A[c][j], A[r][j]);
+      b[r] = pick(row, b[r] - f * b[c], b[r]);
+    }
+  }
+  for (int c = NS - 1; c >= 0; c--) {
+    lanes s = b[c];
+    for (int j = c + 1; j < NS; j++)
+      if (p->nz[c][j]) s = pick(A[c][j] != zero, s - A[c][j] * b[j], s);
+    b[c] = s / A[c][c];
+  }
+  return true;
+}
+
+static void advance_block(cz_mech *m, const cz_mech_env *env, size_t k0, double q, const nav_powers *pw) {
+  lanes A[NS][NS], y[NS];
+  for (int l = 0; l < W; l++) {
+    double Al[NS][NS], yl[NS];
+    step_system(m, k0 + l, env->cable->v[m->node[k0 + l]], q, pw, env->dt, Al, yl);
+    for (int s = 0; s < NS; s++) {
+      for (int j = 0; j < NS; j++) A[s][j][l] = Al[s][j];
+      y[s][l] = yl[s];
+    }
+  }
+  if (!solve_lanes(A, y)) {
+    for (int l = 0; l < W; l++) advance_one(m, env, k0 + l, q, pw);
+    return;
+  }
+  for (int s = 0; s < NS; s++)
+    for (int l = 0; l < W; l++) m->s[s][k0 + l] = y[s][l];
+}
+
 static void nav_advance(cz_mech *m, const cz_mech_env *env) {
-  const double dt = env->dt;
   const nav_powers *pw = powers();
   const double q = cz_mech_q(env->celsius, 37.0);
-  for (size_t k = 0; k < m->n; k++) {
-    const nav_rates r = rates_at(env->cable->v[m->node[k]], q, pw);
-    double A[NS][NS], y[NS];
-    generator(&r, A);
-    for (int s = 0; s < NS; s++) {
-      for (int j = 0; j < NS; j++) A[s][j] = -A[s][j];
-      A[s][s] += 1.0 / dt;
-      y[s] = m->s[s][k] / dt;
-    }
-    for (int j = 0; j < NS; j++) A[I6][j] = 1.0;
-    y[I6] = 1.0;
-    solve(A, y);
-    for (int s = 0; s < NS; s++) m->s[s][k] = y[s];
-  }
+  size_t k = 0;
+  for (; k + W <= m->n; k += W) advance_block(m, env, k, q, pw);
+  for (; k < m->n; k++) advance_one(m, env, k, q, pw);
 }
 
 const cz_mech_kind CZ_MECH_KIND(NaV) = {

@@ -21,15 +21,30 @@ static inline double conductance(const cz_mech *m, size_t k) { return m->p[GBAR]
 
 CZ_GATED_KERNELS(1, CZ_NA_REVERSAL, env->ions->ina)
 
+/* In blocks: the currents at v and v + 0.001 mV first, in a loop that vectorises (its two exp
+ * per instance), then added at the nodes. */
 static void nap_current(const cz_mech *m, const cz_mech_env *env) {
+  enum { BLOCK = 256 };
   cz_cable *c = env->cable;
-  for (size_t k = 0; k < m->n; k++) {
-    const uint32_t i = m->node[k];
-    const double v = c->v[i], ena = env->ions->ena[i], gh = conductance(m, k);
-    const double i_dv = gh * m_inf(v + CZ_NRN_DV) * (v + CZ_NRN_DV - ena), i_v = gh * m_inf(v) * (v - ena);
-    c->rhs[i] -= i_v;
-    c->d[i] += (i_dv - i_v) / CZ_NRN_DV;
-    env->ions->ina[i] += i_v;
+  const double *v = c->v, *ena = env->ions->ena, *gbar = m->p[GBAR], *h = m->s[H];
+  const uint32_t *node = m->node;
+  double i_v[BLOCK], di[BLOCK];
+  for (size_t k0 = 0; k0 < m->n; k0 += BLOCK) {
+    const size_t nb = m->n - k0 < BLOCK ? m->n - k0 : BLOCK;
+#pragma omp simd
+    for (size_t j = 0; j < nb; j++) {
+      const size_t k = k0 + j;
+      const double vi = v[node[k]], e = ena[node[k]], gh = gbar[k] * h[k];
+      const double at_dv = gh * m_inf(vi + CZ_NRN_DV) * (vi + CZ_NRN_DV - e), at_v = gh * m_inf(vi) * (vi - e);
+      i_v[j] = at_v;
+      di[j] = (at_dv - at_v) / CZ_NRN_DV;
+    }
+    for (size_t j = 0; j < nb; j++) {
+      const uint32_t i = node[k0 + j];
+      c->rhs[i] -= i_v[j];
+      c->d[i] += di[j];
+      env->ions->ina[i] += i_v[j];
+    }
   }
 }
 

@@ -186,7 +186,7 @@ cz_status cz_bio_cells_interleave(cz_bio_cells *g, uint32_t **new_of_old) {
     g->soma[c] = to[g->soma[c]];
   }
   double *ions[] = {g->node_ena, g->node_ek};
-  for (size_t k = 0; st == CZ_OK && k < 2; k++) {
+  for (size_t k = 0; st == CZ_OK && n > 0 && k < 2; k++) { /* no cable node: no arrays (NULL) */
     for (size_t i = 0; i < n; i++) tmp[to[i]] = ions[k][i];
     memcpy(ions[k], tmp, n * sizeof *tmp);
   }

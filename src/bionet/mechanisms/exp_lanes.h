@@ -8,10 +8,11 @@
  * GNU libm's FMA build of exp uses (glibc 2.28 and later, on CPUs with FMA and AVX2). Its
  * constants are libm's, its table is 2^(i/128) rounded (scripts/exp_table.py makes it).
  *
- * Where fma is a hardware instruction (the kernels' AVX2 build) this costs a few cycles per
- * lane. Whether it matches the libm this process runs on is not assumed: cz_exp_lanes_agree
- * compares the two over the whole range the kernels use, and the engine uses the vector
- * kernels only where they agree (bionet-spec.md §9: the same spikes with either).
+ * Where fma is a hardware instruction (the kernels' vector build) this costs a few cycles per
+ * lane; elsewhere fma is libm's, correctly rounded as the instruction, so the value is the
+ * same. Whether it matches the libm this process runs on is not assumed: cz_exp_lanes_agree
+ * compares the two over the whole range the kernels use, and the registry hands out the
+ * vector kernels only where they agree.
  *
  * Domain: |x| <= 700 or NaN (NEURON's mechanisms clamp exp's argument to ±700 first). */
 #ifndef CZ_BIONET_MECH_EXP_LANES_H

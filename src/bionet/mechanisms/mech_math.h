@@ -1,7 +1,7 @@
 /* The arithmetic the channel mechanisms share, as NEURON's generated code does it: the guarded
  * exponential of its mod files, the singularity-safe rate function, and one cnexp step.
  *
- * A kind's file is compiled twice where the CPU allows (kinds.h): as is, and as its vector build
+ * A kind's file may be compiled twice (kinds.h): as is, and as its vector build
  * (CZ_MECH_LANES: AVX2 and FMA, exp by lanes). Guards are written CZ_PICK(c, a, b): the scalar
  * build computes the side it takes, the vector build both and selects, so that the loops over
  * instances have no branches; the value taken comes from the same operations either way. */

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/sort.h"
+#include "base/timer.h"
 #include "bionet/build.h"
 #include "bionet/clamp_report.h"
 #include "bionet/comsol.h"
@@ -26,6 +27,7 @@
 #include "bionet/step.h"
 #include "bionet/xstim.h"
 #include "comm/comm.h"
+#include "core/share_deal.h"
 
 /* Time in tics of a nanosecond: every dt of a BioNet config is a whole number of them. */
 #define BIO_TICS_PER_MS INT64_C(1000000)
@@ -58,7 +60,8 @@ struct cz_bionet_engine {
   cz_timegrid tg;
   cz_gidmap gm;
   int nthreads;            /* shares: nworkers times the blocks each worker steps in turn */
-  int nworkers;            /* the loop's threads; worker w owns shares w, w + nworkers, ... */
+  int nworkers;            /* the loop's threads */
+  cz_share_deal deal;      /* which worker steps which share, by measured time */
   int rank, nranks;
   share *sh;               /* [nthreads] */
   uint32_t *share_of_lid;  /* [nlocal] while building: each local node's share */
@@ -126,10 +129,16 @@ static cz_status update_share(cz_bionet_engine *e, int s, int64_t t0, int64_t t1
 }
 
 /* Within an epoch no cell hears from another (events arrive at its end; gap junctions make
- * epochs of one step), so a worker may step its shares one after the other. */
+ * epochs of one step), so a worker may step its shares one after the other, and any worker
+ * may step any share (core/share_deal.h). */
 static cz_status bio_update(void *impl, int tid, int64_t t0, int64_t t1, cz_spike_list *out) {
   cz_bionet_engine *e = impl;
-  for (int s = tid; s < e->nthreads; s += e->nworkers) CZ_TRY(update_share(e, s, t0, t1, out));
+  cz_share_walk walk = cz_share_walk_begin(tid, t0);
+  for (int s; (s = cz_share_deal_next(&e->deal, &walk)) >= 0;) {
+    const double start = cz_now();
+    CZ_TRY(update_share(e, s, t0, t1, out));
+    cz_share_deal_spent(&e->deal, s, cz_now() - start);
+  }
   return CZ_OK;
 }
 
@@ -149,7 +158,9 @@ static cz_status deliver_share(cz_bionet_engine *e, share *sh, const cz_spike *s
 static cz_status bio_deliver(void *impl, int tid, const cz_spike *spikes, size_t n, int64_t t1, uint64_t *nevents) {
   (void)t1;
   cz_bionet_engine *e = impl;
-  for (int s = tid; s < e->nthreads; s += e->nworkers) CZ_TRY(deliver_share(e, &e->sh[s], spikes, n, nevents));
+  int count;
+  const int *mine = cz_share_deal_of(&e->deal, tid, &count);
+  for (int k = 0; k < count; k++) CZ_TRY(deliver_share(e, &e->sh[mine[k]], spikes, n, nevents));
   return CZ_OK;
 }
 
@@ -158,6 +169,9 @@ static cz_status bio_epoch_end(void *impl, int64_t t1) {
   if (e->gap_x) CZ_TRY(cz_bio_gap_transfer_run(e->gap_x)); /* epochs are one step long (choose_epoch) */
   CZ_TRY(cz_bio_reports_epoch_end(e->reports, t1));
   CZ_TRY(cz_bio_clamp_reports_epoch_end(e->clamps, t1));
+  if (cz_share_deal_look(&e->deal))
+    cz_log_debug("Rank %d's shares dealt to its threads again from their measured times (look %d, epoch %lld)", e->rank,
+                 e->deal.redeals, (long long)e->deal.epochs);
   return cz_bio_ecp_epoch_end(e->ecp, t1);
 }
 
@@ -531,6 +545,7 @@ static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *
   CZ_TRY(cz_timegrid_init(&e->tg, e->cfg->dt, e->cfg->tstop, BIO_TICS_PER_MS));
   CZ_TRY(map_local_nodes(e, pl));
   CZ_TRY(choose_shares(e, c));
+  CZ_TRY(cz_share_deal_init(&e->deal, e->nthreads, e->nworkers));
   CZ_NEW(e->sh, (size_t)e->nthreads);
   CZ_NEW(e->others, (size_t)e->nranks);
   for (int r = 0, k = 0; r < e->nranks; r++)
@@ -619,6 +634,7 @@ void cz_bionet_engine_destroy(cz_bionet_engine **pe) {
     free(sh->cell_row);
   }
   free(e->sh);
+  cz_share_deal_free(&e->deal);
   free(e->others);
   free(e->share_of_lid);
   cz_bio_replays_free(&e->replays);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The generated BioNet benchmark (`cadenza generate bionet`, the guide's 450-node example's
 # make-up) run side by side by one or two cadenza binaries, on 1 and 2 threads: run time,
-# ns per cable-node step, wall time from start to written outputs, and whether the spikes
-# are the same bytes.
+# ns per cable-node step, wall time from start to written outputs, the busiest thread's update
+# time over the threads' mean (timers.json), and whether the spikes are the same bytes.
 #
 #   perf/bionet_bench.sh [--cells N (450)] [--tstop MS (3000)] [--before OTHER_CADENZA]
 #     (data: CADENZA_TEST_DATA or ../shared/data; this checkout's Release build is used)
@@ -33,11 +33,14 @@ one() {
   start=$(date +%s.%N)
   "$2" run "$tmp/net/config.json" -o "$tmp/$1" --threads "$3" --no-progress > "$tmp/$1.log" 2>&1
   end=$(date +%s.%N)
-  local run nodes
+  local run nodes busy
   run=$(sed -n 's/.* run \([0-9.]*\) s (update.*/\1/p' "$tmp/$1.log")
   nodes=$(sed -n 's/^cadenza: \([0-9]*\) compartments at.*/\1/p' "$tmp/$1.log")
-  awk -v n="$1" -v r="$run" -v c="${nodes:-0}" -v t="$tstop" -v w="$(echo "$end - $start" | bc)" \
-    'BEGIN { printf "%-12s run %7.2f s  wall %7.2f s  %s\n", n, r, w, c ? sprintf("%.1f ns per node-step", r * 1e9 / (c * t * 10)) : "" }'
+  # per_thread's run.update: {min, avg, max} on the lines after its key
+  busy=$(awk '/"per_thread"/ { on = 1 } on && /"avg"/ { gsub(/[^0-9.e+-]/, "", $2); a = $2 }
+              on && /"max"/ { gsub(/[^0-9.e+-]/, "", $2); if (a > 0) printf "%.3f", $2 / a; exit }' "$tmp/$1/timers.json")
+  awk -v n="$1" -v r="$run" -v c="${nodes:-0}" -v t="$tstop" -v w="$(echo "$end - $start" | bc)" -v b="${busy:-?}" \
+    'BEGIN { printf "%-12s run %7.2f s  wall %7.2f s  %s  busy max/mean %s\n", n, r, w, c ? sprintf("%.1f ns per node-step", r * 1e9 / (c * t * 10)) : "", b }'
 }
 echo "cells $cells, $tstop ms at dt 0.1 ms"
 for threads in 1 2; do

@@ -653,6 +653,17 @@ static cz_status rss_over_ranks(cz_stat *out) {
   return CZ_OK;
 }
 
+/* Each worker's seconds in the detailed cells' update parts, over the threads of all ranks.
+ * Collective. */
+static cz_status bionet_thread_parts(const cz_bionet_engine *bio, int nthreads, cz_timing *t) {
+  double *parts = cz_calloc(3 * (size_t)nthreads + 1, sizeof *parts);
+  cz_status st = cz_comm_agree(parts ? CZ_OK : CZ_ERROR(CZ_ERR_NOMEM, "out of memory"));
+  for (int w = 0; st == CZ_OK && w < nthreads; w++) cz_bionet_engine_worker_spent(bio, w, parts + 3 * w);
+  if (st == CZ_OK) st = cz_timing_thread_parts(parts, nthreads, t);
+  free(parts);
+  return st;
+}
+
 static cz_status write_timing(const run_state *s, const cz_run_options *opt, const run_totals *tot) {
   cz_timing t;
   CZ_TRY(cz_timing_collect(&s->result, cz_hw_available() ? NULL : s->hw_why, &t));
@@ -660,6 +671,7 @@ static cz_status write_timing(const run_state *s, const cz_run_options *opt, con
                          {0, 0, 0}, tot->compartments, tot->cell_bytes, tot->synapse_bytes,
                          {tot->spent[0], tot->spent[1], tot->spent[2]}};
   CZ_TRY(rss_over_ranks(&t.size.peak_rss));
+  if (s->bio) CZ_TRY(bionet_thread_parts(s->bio, s->view.nthreads, &t));
   cz_timing_log(&t, opt->verbose != 0);
   cz_status st = CZ_OK;
   if (cz_comm_rank() == 0) {

@@ -65,6 +65,20 @@ cz_status cz_timing_collect(const cz_epoch_result *res, const char *hw_why, cz_t
   return CZ_OK;
 }
 
+cz_status cz_timing_thread_parts(const double *per_thread, int nthreads, cz_timing *t) {
+  double sum[3] = {0, 0, 0}, lo[3] = {0, 0, 0}, hi[3] = {0, 0, 0};
+  for (int w = 0; w < nthreads; w++)
+    for (int k = 0; k < 3; k++) {
+      const double x = per_thread[3 * w + k];
+      sum[k] += x;
+      lo[k] = w == 0 || x < lo[k] ? x : lo[k];
+      hi[k] = x > hi[k] ? x : hi[k];
+    }
+  CZ_TRY(stats_over_ranks(sum, lo, hi, 3, (double)t->ranks * nthreads, t->thread_parts));
+  t->has_parts = true;
+  return CZ_OK;
+}
+
 /* One line: the slowest rank's time of every top-level phase, then the run's parts. */
 static void log_compact(const cz_timing *t) {
   char line[1024];
@@ -95,6 +109,12 @@ void cz_timing_log(const cz_timing *t, bool verbose) {
   cz_log_info("  per thread (%d x %d): update %.3f / %.3f / %.3f, deliver %.3f / %.3f / %.3f", t->ranks, t->threads,
               t->thread_update.min, t->thread_update.avg, t->thread_update.max, t->thread_deliver.min,
               t->thread_deliver.avg, t->thread_deliver.max);
+  if (t->has_parts) {
+    const cz_stat *p = t->thread_parts;
+    cz_log_info("  per thread, the update's parts: channels %.3f / %.3f / %.3f, synapses and events %.3f / %.3f / %.3f, "
+                "matrix and solve %.3f / %.3f / %.3f",
+                p[0].min, p[0].avg, p[0].max, p[1].min, p[1].avg, p[1].max, p[2].min, p[2].avg, p[2].max);
+  }
   if (t->hw) {
     const double cyc = t->hw_sum[CZ_T_RUN][0], ins = t->hw_sum[CZ_T_RUN][1];
     cz_log_info("  hardware counters, run: %.3g cycles, %.3g instructions (IPC %.2f), %.3g L1 data cache misses", cyc,
@@ -204,7 +224,10 @@ static cJSON *timing_json(const cz_timing *t) {
             add(root, "phases", phases_json(t));
   cJSON *threads = ok ? cJSON_AddObjectToObject(root, "per_thread") : NULL;
   ok = threads && add(threads, "run.update", stat_json(&t->thread_update)) &&
-       add(threads, "run.deliver", stat_json(&t->thread_deliver));
+       add(threads, "run.deliver", stat_json(&t->thread_deliver)) &&
+       (!t->has_parts || (add(threads, "run.update.channels", stat_json(&t->thread_parts[0])) &&
+                          add(threads, "run.update.synapses_and_events", stat_json(&t->thread_parts[1])) &&
+                          add(threads, "run.update.matrix_and_solve", stat_json(&t->thread_parts[2]))));
   cJSON *hw = ok ? cJSON_AddObjectToObject(root, "hardware_counters") : NULL;
   ok = hw && cJSON_AddBoolToObject(hw, "available", t->hw) &&
        (t->hw ? cJSON_AddStringToObject(hw, "counted", "the thread that times the phases, summed over ranks") != NULL

@@ -1,6 +1,7 @@
 /* The timing report of a run: every phase of base/timer.h as min / avg / max seconds over
  * ranks, the busy time of the update and deliver phases as min / avg / max over all threads
- * of all ranks (their spread is the load imbalance), and hardware counters of the phases
+ * of all ranks (their spread is the load imbalance; for detailed cells also the update's
+ * parts: channels, synapses and events, matrix and solve), and hardware counters of the phases
  * when PAPI counts on every rank, and what was simulated with the rates that follow: real-time
  * factor (run time / model time, the slowest rank), synaptic events per second and per core,
  * peak memory per rank and per synapse. Printed to the log at the end of a run and written as JSON
@@ -35,6 +36,8 @@ typedef struct cz_timing {
   cz_run_size size;
   cz_stat region[CZ_T_COUNT];
   cz_stat thread_update, thread_deliver;
+  bool has_parts;                                /* detailed cells: thread_parts holds */
+  cz_stat thread_parts[3];                       /* each thread's seconds in the update's parts */
   int hw;                                        /* 1 when every rank counted */
   const char *hw_why;                            /* why not, when hw is 0 */
   double hw_sum[CZ_T_COUNT][CZ_HW_NCOUNTERS];    /* summed over ranks */
@@ -43,6 +46,10 @@ typedef struct cz_timing {
 /* Combines this rank's timers with every other rank's. hw_why: this rank's reason for having
  * no counters (NULL when it has them). Collective. */
 cz_status cz_timing_collect(const cz_epoch_result *res, const char *hw_why, cz_timing *out);
+/* Adds the detailed cells' update parts of this rank's threads (per_thread: [nthreads][3]
+ * seconds in the channels, the synapses and events, the matrix and solve) as min / avg / max
+ * over all threads of all ranks. Collective. */
+cz_status cz_timing_thread_parts(const double *per_thread, int nthreads, cz_timing *t);
 /* Logs (INFO, rank 0) one line of the main phases, or with verbose the full table. */
 void cz_timing_log(const cz_timing *t, bool verbose);
 /* Writes the JSON file (rank 0 calls it). */

@@ -43,6 +43,13 @@
 /* BMTK's pc.set_maxstep(10): the longest epoch, ms. */
 #define BIO_MAX_EPOCH_MS 10.0
 
+/* A worker's seconds in each part of the steps (CZ_BIO_SPENT_*), padded to a cache line's
+ * size so that workers seldom write one line: shares move between workers, so the parts are
+ * added up by the worker that steps them. */
+typedef struct cz_bio_worker_spent {
+  double parts[3], pad[5];
+} cz_bio_worker_spent;
+
 /* What one thread owns. */
 typedef struct share {
   cz_bio_thread th;
@@ -62,6 +69,7 @@ struct cz_bionet_engine {
   int nthreads;            /* shares: nworkers times the blocks each worker steps in turn */
   int nworkers;            /* the loop's threads */
   cz_share_deal deal;      /* which worker steps which share, by measured time */
+  cz_bio_worker_spent *spent; /* [nworkers] each worker's seconds by part of the steps */
   int rank, nranks;
   share *sh;               /* [nthreads] */
   uint32_t *share_of_lid;  /* [nlocal] while building: each local node's share */
@@ -135,9 +143,10 @@ static cz_status bio_update(void *impl, int tid, int64_t t0, int64_t t1, cz_spik
   cz_bionet_engine *e = impl;
   cz_share_walk walk = cz_share_walk_begin(tid, t0);
   for (int s; (s = cz_share_deal_next(&e->deal, &walk)) >= 0;) {
-    const double start = cz_now();
+    const double *parts = e->sh[s].th.seconds, before[3] = {parts[0], parts[1], parts[2]}, start = cz_now();
     CZ_TRY(update_share(e, s, t0, t1, out));
     cz_share_deal_spent(&e->deal, s, cz_now() - start);
+    for (int k = 0; k < 3; k++) e->spent[tid].parts[k] += parts[k] - before[k];
   }
   return CZ_OK;
 }
@@ -546,6 +555,7 @@ static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *
   CZ_TRY(map_local_nodes(e, pl));
   CZ_TRY(choose_shares(e, c));
   CZ_TRY(cz_share_deal_init(&e->deal, e->nthreads, e->nworkers));
+  CZ_NEW(e->spent, (size_t)e->nworkers);
   CZ_NEW(e->sh, (size_t)e->nthreads);
   CZ_NEW(e->others, (size_t)e->nranks);
   for (int r = 0, k = 0; r < e->nranks; r++)
@@ -635,6 +645,7 @@ void cz_bionet_engine_destroy(cz_bionet_engine **pe) {
   }
   free(e->sh);
   cz_share_deal_free(&e->deal);
+  free(e->spent);
   free(e->others);
   free(e->share_of_lid);
   cz_bio_replays_free(&e->replays);
@@ -651,6 +662,10 @@ void cz_bionet_engine_spent(const cz_bionet_engine *e, double out[3]) {
   for (int k = 0; k < 3; k++) out[k] = 0;
   for (int s = 0; s < e->nthreads; s++)
     for (int k = 0; k < 3; k++) out[k] += e->sh[s].th.seconds[k] / e->nworkers;
+}
+
+void cz_bionet_engine_worker_spent(const cz_bionet_engine *e, int w, double out[3]) {
+  for (int k = 0; k < 3; k++) out[k] = e->spent[w].parts[k];
 }
 
 cz_bionet_counts cz_bionet_engine_counts(const cz_bionet_engine *e) { return e->counts; }

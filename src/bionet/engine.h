@@ -68,6 +68,8 @@ cz_bionet_counts cz_bionet_engine_counts(const cz_bionet_engine *e);
 /* Seconds a worker thread spent in each part of the steps so far (bionet/step.h's
  * CZ_BIO_SPENT_*), the mean over this rank's workers. Local. */
 void cz_bionet_engine_spent(const cz_bionet_engine *e, double out[3]);
+/* The same of worker w alone (0 <= w < the threads the engine was created for). Local. */
+void cz_bionet_engine_worker_spent(const cz_bionet_engine *e, int w, double out[3]);
 
 /* Creates the report files (after the output folder exists). Collective. */
 cz_status cz_bionet_engine_open_reports(cz_bionet_engine *e);

@@ -3,11 +3,12 @@
 # the folder is the same bytes from 1 and 2 ranks; it checks clean (300 detailed cells, 150
 # IntFire1, 100 virtual, 60 recurrent and 10 external edges per cell); runs on 1 rank x 1
 # thread, 1 x 2 and 2 x 1 write the same spikes; every cell type fires, and the mean rate is
-# between 2 and 60 Hz; the detailed cells' state takes at most 200 bytes per compartment. A folder without the components it names, or without --components, is
-# refused (exit 2).
-#   bionet_generate.sh MPIEXEC CADENZA
+# between 2 and 60 Hz; the detailed cells' state takes at most 200 bytes per compartment; the
+# 2-thread run's timers.json holds each thread's seconds in the update's parts (timers_check).
+# A folder without the components it names, or without --components, is refused (exit 2).
+#   bionet_generate.sh MPIEXEC CADENZA TIMERS_CHECK
 set -u
-mpiexec=$1 cadenza=$2
+mpiexec=$1 cadenza=$2 timers_check=$3
 # shellcheck source=bio_components_lib.sh
 . "$(dirname "$0")/bio_components_lib.sh"
 bio_components_setup biogen
@@ -34,6 +35,7 @@ bytes=$(sed -n 's/^cadenza: \([0-9]*\) compartments at \([0-9]*\) bytes each.*/\
 [ -n "$bytes" ] && [ "$bytes" -gt 50 ] && [ "$bytes" -le 200 ] || fail "bytes per compartment: '$bytes'"
 grep -q '"state_bytes_per_compartment"' "$tmp/t1/timers.json" || fail "timers.json lacks state_bytes_per_compartment"
 grep -q '"matrix_and_solve"' "$tmp/t1/timers.json" || fail "timers.json lacks the update's parts"
+"$timers_check" "$tmp/t2/timers.json" 1 2 parts || fail "the 2-thread run's timers"
 echo "$bytes bytes per compartment"
 # node ids by type: 0-79 Scnn1a, 80-159 Rorb, 160-239 Nr5a1, 240-269 PV1, 270-299 PV2, 300-399 LIF_exc, 400-449 LIF_inh
 awk 'NR > 1 && $2 == "internal" { n++; t = ($3 < 80) ? 0 : ($3 < 160) ? 1 : ($3 < 240) ? 2 : ($3 < 270) ? 3 : ($3 < 300) ? 4 : ($3 < 400) ? 5 : 6; c[t]++ }

@@ -1,11 +1,13 @@
 /* timers_check: checks the timers.json a run writes (src/app/timing.h).
  *
- *   timers_check FILE RANKS THREADS
+ *   timers_check FILE RANKS THREADS [parts]
  *
  * Every phase of the run is listed once with min <= avg <= max, all >= 0; each phase names its
  * parent, and the children of every phase add up (on average over ranks) to no more than the
  * phase itself; ranks and threads_per_rank are as given; the per-thread update and deliver
- * figures are ordered the same way; hardware_counters says whether counters were recorded and,
+ * figures are ordered the same way, and so are the detailed cells' update parts per thread
+ * (channels, synapses and events, matrix and solve; required with `parts`), whose means add up
+ * to no more than the mean update; hardware_counters says whether counters were recorded and,
  * when not, why; the run block has a model time, neurons and synapses, peak memory per rank
  * ordered and positive, and its real-time factor and event rates are the slowest rank's run
  * time against the model time and the events. Exit 0 when all hold. */
@@ -129,8 +131,31 @@ static int check_run(const cJSON *run, const cJSON *phases, int cores) {
   return 0;
 }
 
+/* The update's parts per thread, when present (or required): ordered, and their means within
+ * the mean update. */
+static int check_parts(const cJSON *pt, int required) {
+  static const char *const parts[] = {"run.update.channels", "run.update.synapses_and_events",
+                                      "run.update.matrix_and_solve"};
+  const int present = cJSON_GetObjectItem(pt, parts[0]) != NULL;
+  if (!present) return required ? bad("per_thread lacks the update's parts", NULL) : 0;
+  double sum = 0;
+  for (int k = 0; k < 3; k++) {
+    const cJSON *o = cJSON_GetObjectItem(pt, parts[k]);
+    if (ordered(o, parts[k])) return 1;
+    sum += cJSON_GetObjectItem(o, "avg")->valuedouble;
+  }
+  const double update = cJSON_GetObjectItem(cJSON_GetObjectItem(pt, "run.update"), "avg")->valuedouble;
+  if (!(sum > 0) || sum > update * (1 + 1e-9) + 1e-6) {
+    fprintf(stderr, "timers_check: the update's parts add up to %.6f s per thread, its mean is %.6f s\n", sum, update);
+    return 1;
+  }
+  printf("timers_check: the update's parts take %.3f of the threads' mean %.3f s\n", sum, update);
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 4) return bad("usage: timers_check FILE RANKS THREADS", NULL);
+  if (argc != 4 && !(argc == 5 && strcmp(argv[4], "parts") == 0))
+    return bad("usage: timers_check FILE RANKS THREADS [parts]", NULL);
   char *text = slurp(argv[1]);
   if (!text) return bad("cannot read", argv[1]);
   cJSON *root = cJSON_Parse(text);
@@ -144,7 +169,7 @@ int main(int argc, char **argv) {
   if (!rc) rc = cJSON_IsArray(phases) ? check_phases(phases) : bad("no phases", NULL);
   const cJSON *pt = cJSON_GetObjectItem(root, "per_thread");
   if (!rc) rc = ordered(cJSON_GetObjectItem(pt, "run.update"), "per_thread run.update") ||
-                ordered(cJSON_GetObjectItem(pt, "run.deliver"), "per_thread run.deliver");
+                ordered(cJSON_GetObjectItem(pt, "run.deliver"), "per_thread run.deliver") || check_parts(pt, argc == 5);
   if (!rc) rc = check_run(cJSON_GetObjectItem(root, "run"), phases, atoi(argv[2]) * atoi(argv[3]));
   const cJSON *hw = cJSON_GetObjectItem(root, "hardware_counters");
   if (!rc && !cJSON_IsBool(cJSON_GetObjectItem(hw, "available"))) rc = bad("hardware_counters.available missing", NULL);

@@ -160,6 +160,16 @@ cz_status cz_bio_node_geometry(const cz_config *cfg, const cz_circuit *c, size_t
   return st;
 }
 
+cz_status cz_bio_node_census(const cz_config *cfg, const cz_circuit *c, size_t pop, size_t row,
+                             const cz_bio_run_config *rc, cz_bio_recipes *cache, cz_bio_census *out) {
+  char what[256];
+  cz_bio_cell_model model;
+  cz_status st = node_model(cfg, c, pop, row, rc, cache, &model, what, sizeof what);
+  if (st == CZ_OK && (st = cz_bio_cell_census(&model, &cache->morphs, out)) != CZ_OK) cz_error_prefix(st, "%s", what);
+  free((char *)model.morphology);
+  return st;
+}
+
 cz_status cz_bio_add_node_artificial(cz_bio_thread *th, const cz_circuit *c, size_t pop, size_t row, size_t *index) {
   const cz_node_pop *p = &c->nodes[pop];
   const uint32_t m = cz_node_model(p, row);

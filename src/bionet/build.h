@@ -40,6 +40,10 @@ cz_status cz_bio_add_node_cell(cz_bio_thread *th, const cz_config *cfg, const cz
 cz_status cz_bio_node_geometry(const cz_config *cfg, const cz_circuit *c, size_t pop, size_t row,
                                const cz_bio_run_config *rc, cz_bio_recipes *cache, cz_morph **m, cz_bio_geom **g);
 
+/* The census of node (pop, row)'s cell (bionet/cells.h), for placement. Local. */
+cz_status cz_bio_node_census(const cz_config *cfg, const cz_circuit *c, size_t pop, size_t row,
+                             const cz_bio_run_config *rc, cz_bio_recipes *cache, cz_bio_census *out);
+
 /* Builds the artificial cell of node (pop, row), model_template nrn:IntFire1 with tau and
  * refrac in seconds in its dynamics_params (BMTK's units; ms inside), into th->art (index
  * *index). Local. */

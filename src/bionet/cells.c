@@ -126,6 +126,25 @@ cz_status cz_bio_cell_geometry(const cz_bio_cell_model *model, cz_morph_cache *m
   return st;
 }
 
+cz_status cz_bio_cell_census(const cz_bio_cell_model *model, cz_morph_cache *morphs, cz_bio_census *out) {
+  memset(out, 0, sizeof *out);
+  cz_morph *m = NULL;
+  CZ_TRY(morphology_of(model, morphs, &m));
+  cz_bio_section_props *props = NULL;
+  cz_bio_geom *geom = NULL;
+  const cz_status st = section_geometry(model, m, &props, &geom);
+  if (st == CZ_OK) {
+    out->nodes = (uint32_t)(1 + geom->nseg_total + m->nsec);
+    for (size_t s = 0; s < m->nsec; s++)
+      for (int o = 0; o < cz_mech_nkinds(); o++)
+        if (props[s].inserted[o]) out->instances[o] += (uint32_t)geom->nseg[s];
+  }
+  cz_bio_geom_free(&geom);
+  free(props);
+  cz_morph_free(&m);
+  return st;
+}
+
 static cz_status build_cell(cz_bio_cells *g, const cz_bio_cell_model *model, cz_morph *m, double v_init) {
   cz_bio_section_props *props = NULL;
   double *cm = NULL;

@@ -78,6 +78,15 @@ void cz_bio_cells_free(cz_bio_cells *g);
  * Ra, as cz_bio_cells_add builds them (morphs as there). Owned (*m, *geom). Local. */
 cz_status cz_bio_cell_geometry(const cz_bio_cell_model *model, cz_morph_cache *morphs, cz_morph **m,
                                cz_bio_geom **geom);
+/* What a cell of a model holds, for what its steps cost: its cable nodes (segments, and the
+ * root and end nodes of its sections) and each mechanism kind's instances (by cz_mech_order),
+ * as cz_bio_cells_add would build it. */
+typedef struct cz_bio_census {
+  uint32_t nodes;
+  uint32_t instances[CZ_MECH_MAX_KINDS];
+} cz_bio_census;
+/* The census of a model's cell (morphs as for cz_bio_cell_geometry). Local. */
+cz_status cz_bio_cell_census(const cz_bio_cell_model *model, cz_morph_cache *morphs, cz_bio_census *out);
 /* Frees the cells' shapes, or segment tables, once their users have what they need. */
 void cz_bio_cells_drop_shapes(cz_bio_cells *g);
 void cz_bio_cells_drop_seg_tables(cz_bio_cells *g);

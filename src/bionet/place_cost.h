@@ -1,10 +1,11 @@
-/* What a node of a BioNet folder costs to simulate, for placement (core/placement.h): a
- * detailed cell its compartments (segments, and the root and end nodes of its sections: the
- * cable rows of each step, with their mechanisms), an artificial cell 1, each afferent synapse
- * 1 (an Exp2Syn's current and decay are about a compartment's cable work and far less than its
- * channels). Compartments are counted as the build cuts the cell (morphology, axon processing,
- * run.dL), once per distinct morphology, processing and template; a cell whose files do not
- * read costs as 100 compartments and is reported by the build. */
+/* What a node of a BioNet folder costs to simulate, for placement (core/placement.h), in
+ * quarters of a cable node's step: a detailed cell 4 per cable node (segments, and the root and
+ * end nodes of its sections) plus each mechanism instance its measured step in cable nodes
+ * (place_cost.c: NaTs about 7.6 nodes, NaV 86), an artificial cell 1, each afferent synapse 3
+ * (an Exp2Syn's current, decay and events, about 0.8 of a node's step). Cells are counted as
+ * the build cuts them (morphology, axon processing, run.dL, the recipe's sections), once per
+ * distinct morphology, processing, template and dynamics file; a cell whose files do not read
+ * costs as 100 nodes and is reported by the build. */
 #ifndef CZ_BIONET_PLACE_COST_H
 #define CZ_BIONET_PLACE_COST_H
 

@@ -2,7 +2,8 @@
  * perisomatic axon stub, dL 20) under the folder's 0.1 nA clamp from 500 to 2500 ms, run with
  * the engine's cell group, must give the folder's 20 spikes within one step and its soma trace
  * within 1e-6 mV up to the first spike (bionet-spec.md §8.2). Also the reading of the model
- * files: NeuroML2 and Allen JSON give the same membrane, and malformed files are refused. */
+ * files: NeuroML2 and Allen JSON give the same membrane, and malformed files are refused; and
+ * the placement's census of a cell, which must count what the build makes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -289,6 +290,35 @@ static void test_allactive_stub(void **state) {
   cz_bio_cells_free(&g);
 }
 
+/* The placement's census of a cell (cz_bio_cell_census) counts what the build makes of it: the
+ * cable nodes and every kind's instances, for bio_1cell's perisomatic Scnn1a cell (the axon
+ * stub, dL 20: the channels at the soma and axon, pas everywhere). */
+static void test_census_counts_what_the_build_makes(void **state) {
+  (void)state;
+  char swc[1024], model[1024];
+  CZ_TEST_DATA_PATH(swc, BIO_1CELL "components/morphologies/Scnn1a_473845048_m.swc");
+  CZ_TEST_DATA_PATH(model, BIO_1CELL "components/biophysical_neuron_templates/Cell_472363762.cell.nml");
+  cz_bio_recipe r;
+  assert_int_equal(cz_bio_recipe_from_nml(model, &r), CZ_OK);
+  const cz_bio_cell_model cm = {.morphology = swc, .axon = CZ_AXON_PERISOMATIC, .recipe = &r, .dL = 20.0};
+  cz_bio_census census;
+  assert_int_equal(cz_bio_cell_census(&cm, NULL, &census), CZ_OK);
+  cz_bio_cells g;
+  assert_int_equal(cz_bio_cells_begin(&g), CZ_OK);
+  assert_int_equal(cz_bio_cells_add(&g, &cm, -80.0, NULL, NULL), CZ_OK);
+  assert_int_equal(census.nodes, g.cable.n);
+  int channels = 0;
+  for (int o = 0; o < cz_mech_nkinds(); o++) {
+    if (census.instances[o] != g.mech[o].n)
+      fail_msg("%s: %u instances counted, %zu built", cz_mech_kind_at(o)->name, census.instances[o], g.mech[o].n);
+    channels += o > 0 && census.instances[o] > 0;
+  }
+  assert_int_equal(census.instances[0], 264); /* pas in every segment */
+  assert_true(channels >= 8);                 /* the soma's channels and calcium */
+  cz_bio_cells_free(&g);
+  cz_bio_recipe_free(&r);
+}
+
 enum { COHORT_CELLS = 6, COHORT_STEPS = 3000 };
 
 typedef struct cohort_spikes {
@@ -388,6 +418,7 @@ int main(void) {
       cmocka_unit_test(test_model_file_refusals),
       cmocka_unit_test(test_nml_semantics),
       cmocka_unit_test(test_allactive_stub),
+      cmocka_unit_test(test_census_counts_what_the_build_makes),
       cmocka_unit_test(test_cohort_steps_like_single_cells),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,8 +179,12 @@ static void test_membrane_current_sums_to_clamp(void **state) {
   unload_folder(&l);
 }
 
-/* The placement's cost of bio_1cell's cell: 4 per compartment, its 264 segments and the root
- * and end nodes of its 122 sections (bionet-spec.md §2.3); counted once per morphology. */
+/* The placement's cost of bio_1cell's cell, 4 per cable node's step: its 387 cable nodes (264
+ * segments, the root and an end node for each of its 122 sections; bionet-spec.md §2.3) and
+ * its soma's eleven channel instances at their measured steps in nodes (CaDynamics 3.4, Ca_HVA
+ * 7.1, Ca_LVA 7.0, Ih 4.5, Im 6.5, K_P 7.5, K_T 6.9, Kv3_1 4.5, NaTs 7.6, Nap 8.1, SK 9.6: 72.7),
+ * 4 (387 + 72.7) = 1838.8; pas costs nothing beyond its node. Counted once per cell model; a
+ * synapse 3. */
 static void test_place_cost_counts_compartments(void **state) {
   (void)state;
   char config[1024];
@@ -191,9 +195,9 @@ static void test_place_cost_counts_compartments(void **state) {
   assert_int_equal(cz_circuit_load_nodes(cfg, &c), CZ_OK);
   cz_place_cost *cost = NULL;
   assert_int_equal(cz_bionet_place_cost_create(cfg, c, &cost), CZ_OK);
-  assert_int_equal(cost->node(cost->ctx, 0, 0), 4 * (264 + 2 * 122));
-  assert_int_equal(cost->node(cost->ctx, 0, 0), 4 * (264 + 2 * 122)); /* from the cache */
-  assert_int_equal(cost->per_synapse, 1);
+  assert_int_equal(cost->node(cost->ctx, 0, 0), 1839);
+  assert_int_equal(cost->node(cost->ctx, 0, 0), 1839); /* from the cache */
+  assert_int_equal(cost->per_synapse, 3);
   cz_bionet_place_cost_free(&cost);
   assert_null(cost);
   cz_circuit_destroy(&c);

@@ -31,12 +31,13 @@
 
 /* Time in tics of a nanosecond: every dt of a BioNet config is a whole number of them. */
 #define BIO_TICS_PER_MS INT64_C(1000000)
-/* A share's cost (bionet/place_cost.h: 4 per compartment, so about 8192 compartments): its
- * cells' state and synapses (about 300 bytes a compartment) then stay near a core's L2 cache.
- * On the generated 450-cell network, 500 ms on one thread with cohorts (runs of 16): 8192
- * 3.14 s, 16384 2.99 s, 32768 3.02 s, 65536 3.04 s; and on two threads 32768 gave the
- * balance 1.002 where 65536 gave 1.02. */
-#define BIO_SHARE_COST 32768
+/* A share's cost (bionet/place_cost.h: 4 per cable node, its channels and 4 per synapse, about
+ * 7 per node on the generated network, so about 8192 nodes): its cells' state and synapses
+ * (about 300 bytes a node) then stay near a core's L2 cache. On the generated 450-cell network,
+ * 500 ms on one thread with cohorts (runs of 16), when nodes alone counted (4 each): 8192 3.14
+ * s, 16384 2.99 s, 32768 3.02 s, 65536 3.04 s; and on two threads 32768 gave the balance
+ * 1.002 where 65536 gave 1.02. */
+#define BIO_SHARE_COST 57344
 /* The most nodes of one cost placed together: wider cohorts, coarser balance (runs of 32
  * balanced two threads to 1.14, 64 to 1.24-1.33). */
 #define BIO_SHARE_RUN 16
@@ -501,30 +502,52 @@ static cz_status load_rank_edges_with(cz_bionet_engine *e, cz_circuit *c, const 
   return st;
 }
 
+/* Each local node's afferent synapses in the rank's edges (nsyns of each edge, 1 where it has
+ * none), into count [nlocal]. */
+static void count_afferents(const cz_bionet_engine *e, const cz_circuit *c, uint64_t *count) {
+  for (size_t p = 0; p < c->nedges; p++) {
+    const cz_edge_pop *ep = &c->edges[p];
+    if (e->input_of_pop[p] == CZ_EDGES_UNUSED) continue;
+    for (size_t i = 0; i < ep->n; i++) {
+      const uint32_t lid = cz_gidmap_lid(&e->gm, e->gm.pop_offset[ep->target_pop] + ep->target_row[i]);
+      if (lid == CZ_GIDMAP_NONE) continue;
+      const double nsyns = ep->col.nsyns ? ep->col.nsyns[i] : ep->types[ep->type[i]].col.nsyns;
+      count[lid] += isnan(nsyns) || nsyns < 0 ? 1 : (uint64_t)nsyns;
+    }
+  }
+}
+
 /* How many shares each worker steps in turn (enough that a share's cells, their compartments,
  * mechanisms and synapses, stay in a core's cache through an epoch), and which share each
- * local node joins: the costliest first, each to the share with the least cost so far
- * (compartments by bionet/place_cost.h, ties to the lower node and share), so that the
- * workers' shares are about equally busy. Nodes of one cost go in runs of up to BIO_SHARE_RUN,
- * so that cells of one shape meet in a share and are stepped side by side
- * (cz_cable_interleave). */
+ * local node joins: the costliest cells first, each run of them to the share with the least
+ * cost so far (bionet/place_cost.h: the cell and its afferent synapses; ties to the lower node
+ * and share), so that the shares are about equally busy. Cells of one cost (one shape and
+ * model) go in runs of up to BIO_SHARE_RUN, so that they meet in a share and are stepped side
+ * by side (cz_cable_interleave). After the rank's edges are read. */
 static cz_status choose_shares(cz_bionet_engine *e, const cz_circuit *c) {
   const size_t n = e->gm.nlocal;
   cz_place_cost *cost = NULL;
   CZ_TRY(cz_bionet_place_cost_create(e->cfg, c, &cost));
   int64_t *order = cz_calloc(2 * n + 2, sizeof *order);
-  uint64_t compartments = 0;
-  for (size_t lid = 0; order && lid < n; lid++) {
+  uint64_t *whole = cz_calloc(n + 1, sizeof *whole); /* a node's cost with its synapses */
+  if (order && whole) count_afferents(e, c, whole);
+  uint64_t total = 0;
+  for (size_t lid = 0; order && whole && lid < n; lid++) {
     size_t pop = 0, row = 0;
     cz_gidmap_locate(&e->gm, e->gm.gid_of_lid[lid], &pop, &row);
     const uint32_t k = cost->node(cost->ctx, (uint32_t)pop, (uint32_t)row);
-    compartments += k;
+    whole[lid] = k + whole[lid] * cost->per_synapse;
+    total += whole[lid];
     order[2 * lid] = -(int64_t)k;
     order[2 * lid + 1] = (int64_t)lid;
   }
   cz_bionet_place_cost_free(&cost);
-  CZ_CHECK(order, CZ_ERR_NOMEM, "out of memory");
-  const uint64_t per_worker = compartments / (uint64_t)e->nworkers;
+  if (!order || !whole) {
+    free(order);
+    free(whole);
+    return CZ_ERROR(CZ_ERR_NOMEM, "out of memory");
+  }
+  const uint64_t per_worker = total / (uint64_t)e->nworkers;
   uint64_t blocks = (per_worker + BIO_SHARE_COST - 1) / BIO_SHARE_COST;
   if (blocks < 1) blocks = 1;
   if (blocks > 4096) blocks = 4096;
@@ -536,7 +559,7 @@ static cz_status choose_shares(cz_bionet_engine *e, const cz_circuit *c) {
   for (size_t k = 0, end = 0; st == CZ_OK && k < n; k = end) {
     uint64_t run = 0;
     for (end = k; end < n && end - k < BIO_SHARE_RUN && order[2 * end] == order[2 * k]; end++)
-      run += (uint64_t)(-order[2 * end]);
+      run += whole[order[2 * end + 1]];
     uint32_t best = 0;
     for (uint32_t s = 1; s < (uint32_t)e->nthreads; s++)
       if (load[s] < load[best]) best = s;
@@ -545,6 +568,7 @@ static cz_status choose_shares(cz_bionet_engine *e, const cz_circuit *c) {
   }
   free(load);
   free(order);
+  free(whole);
   return st;
 }
 
@@ -553,21 +577,21 @@ static cz_status create(cz_bionet_engine *e, cz_circuit *c, const cz_placement *
   CZ_TRY(cz_bio_run_config_read(e->cfg, o->units, &rc));
   CZ_TRY(cz_timegrid_init(&e->tg, e->cfg->dt, e->cfg->tstop, BIO_TICS_PER_MS));
   CZ_TRY(map_local_nodes(e, pl));
-  CZ_TRY(choose_shares(e, c));
-  CZ_TRY(cz_share_deal_init(&e->deal, e->nthreads, e->nworkers));
-  CZ_NEW(e->spent, (size_t)e->nworkers);
-  CZ_NEW(e->sh, (size_t)e->nthreads);
   CZ_NEW(e->others, (size_t)e->nranks);
   for (int r = 0, k = 0; r < e->nranks; r++)
     if (r != e->rank) e->others[k++] = (uint32_t)r;
   CZ_TRY(check_model_types(e));
   CZ_TRY(cz_bio_replays_read(e->cfg, c, &e->replays));
   CZ_TRY(cz_bio_gap_table_read(e->cfg, &e->gaps));
+  CZ_TRY(load_rank_edges(e, c, pl)); /* before the shares, which weigh each cell's synapses */
+  CZ_TRY(choose_shares(e, c));
+  CZ_TRY(cz_share_deal_init(&e->deal, e->nthreads, e->nworkers));
+  CZ_NEW(e->spent, (size_t)e->nworkers);
+  CZ_NEW(e->sh, (size_t)e->nthreads);
   CZ_TRY(create_outputs(e));
   CZ_TRY(build_cells(e, &rc));
   free(e->share_of_lid);
   e->share_of_lid = NULL;
-  CZ_TRY(load_rank_edges(e, c, pl));
   CZ_TRY(connect_threads(e));
   cz_circuit_free_edges(c);
   cz_bio_replays_free(&e->replays); /* their times are queued */

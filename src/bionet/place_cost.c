@@ -10,7 +10,7 @@
 #include "bionet/mechanisms/mechanism.h"
 #include "bionet/run_config.h"
 
-enum { COST_PER_COMPARTMENT = 4, COST_ARTIFICIAL = 1, COST_UNREADABLE = 400, COST_PER_SYNAPSE = 3 };
+enum { COST_PER_COMPARTMENT = 4, COST_ARTIFICIAL = 1, COST_UNREADABLE = 400, COST_PER_SYNAPSE = 4 };
 
 /* A mechanism instance's step in cable nodes' steps (pas, folded into the cable's pass, none):
  * perf/mech_cost_bench's figures, the vector build on the 2-core VM (a node 1.98 ns in a

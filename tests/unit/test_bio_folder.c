@@ -184,7 +184,7 @@ static void test_membrane_current_sums_to_clamp(void **state) {
  * its soma's eleven channel instances at their measured steps in nodes (CaDynamics 3.4, Ca_HVA
  * 7.1, Ca_LVA 7.0, Ih 4.5, Im 6.5, K_P 7.5, K_T 6.9, Kv3_1 4.5, NaTs 7.6, Nap 8.1, SK 9.6: 72.7),
  * 4 (387 + 72.7) = 1838.8; pas costs nothing beyond its node. Counted once per cell model; a
- * synapse 3. */
+ * synapse 4. */
 static void test_place_cost_counts_compartments(void **state) {
   (void)state;
   char config[1024];
@@ -197,7 +197,7 @@ static void test_place_cost_counts_compartments(void **state) {
   assert_int_equal(cz_bionet_place_cost_create(cfg, c, &cost), CZ_OK);
   assert_int_equal(cost->node(cost->ctx, 0, 0), 1839);
   assert_int_equal(cost->node(cost->ctx, 0, 0), 1839); /* from the cache */
-  assert_int_equal(cost->per_synapse, 3);
+  assert_int_equal(cost->per_synapse, 4);
   cz_bionet_place_cost_free(&cost);
   assert_null(cost);
   cz_circuit_destroy(&c);

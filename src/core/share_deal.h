@@ -1,22 +1,22 @@
 /* Which worker thread steps which share of a rank's cells, by measured busy time.
  *
  * An engine cuts its cells into more shares than it has workers, each share stepped whole by
- * one worker, and estimates their costs before the run. Estimates miss: a share of many small
- * cells, or of cells whose channels are dense, costs more than its compartments say (on the
- * generated BioNet benchmark shares of one estimated cost took from 0.18 to 0.31 s a second).
- * So the engine times each share's update, and at the looks the deal schedules (after 4
- * epochs, then each time four times as many) the shares are dealt again from the times
- * measured since the last look: the longest first, each to the worker least busy so far
- * (longest processing time first), each worker's shares then longest first. The new deal
- * is kept only where it shortens the busiest worker by more than 2 %, so that noise does not
- * move shares back and forth.
+ * one worker, and estimates their costs before the run. Estimates miss (on the generated
+ * BioNet benchmark, shares whose estimates differ by 7 % took from 0.18 to 0.30 s per second
+ * of model time), and a core may be slowed by another job. So the engine times each share's
+ * update, and at the looks the deal schedules (after 4 epochs, then each time four times as
+ * many) the shares are dealt again from the times measured since the last look: the longest
+ * first, each to the worker least busy so far (longest processing time first), each worker's
+ * shares then longest first. The new deal is kept only where it shortens the busiest worker by
+ * more than 2 %, so that noise does not move shares back and forth.
  *
  * Within an epoch a worker steps its own shares in order, then takes those another worker has
  * not begun, from the back of that worker's list: a core slowed by another job on the machine,
  * or a deal that misjudged, then costs at most a share's time, and the deal keeps each share on
  * one worker whenever the workers keep pace. Each share is claimed once per epoch (a
- * compare-and-swap of the epoch's tag and the worker's number), and a thief stops at the first share
- * of a list that its owner claimed: the owner has claimed or passed every share before it.
+ * compare-and-swap of the epoch's tag and the worker's number), and a thief stops at the first
+ * share of a list that its owner claimed: the owner has claimed or passed every share before
+ * it.
  *
  * A share computes the same whichever worker steps it, so neither a deal nor a theft changes
  * any result, only how long the workers wait for each other. Only one thread calls

@@ -182,6 +182,11 @@ static inline uint64_t cz_edge_file_row(const cz_edge_pop *e, size_t i) { return
 
 static inline uint32_t cz_edge_syn_model(const cz_edge_pop *e, size_t i) { return e->types[e->type[i]].syn_model; }
 
+/* Edge i's nsyns: its group's column, else its type's (NAN when neither has one). */
+static inline double cz_edge_nsyns(const cz_edge_pop *e, size_t i) {
+  return e->col.nsyns ? e->col.nsyns[i] : e->types[e->type[i]].col.nsyns;
+}
+
 typedef struct cz_syn_model {
   char *template_str;          /* the model_template column as written, NULL when absent */
   const struct cJSON *params;  /* borrowed; may be NULL */

@@ -106,7 +106,7 @@ static double synapse_sign(const cz_circuit *c, const cz_edge_pop *e, size_t i) 
 static cz_status edge_values(const cz_edge_pop *e, size_t i, double *w, double *delay, double *nsyns) {
   *w = e->col.syn_weight ? e->col.syn_weight[i] : e->types[e->type[i]].col.syn_weight;
   *delay = e->col.delay ? e->col.delay[i] : e->types[e->type[i]].col.delay;
-  *nsyns = e->col.nsyns ? e->col.nsyns[i] : e->types[e->type[i]].col.nsyns;
+  *nsyns = cz_edge_nsyns(e, i);
   CZ_CHECK(isfinite(*w) && isfinite(*delay) && *delay >= 0, CZ_ERR_FORMAT,
            "%s: edge %llu of %s: syn_weight %g and delay %g must be numbers (delay >= 0)", e->file,
            (unsigned long long)cz_edge_file_row(e, i), e->name, *w, *delay);

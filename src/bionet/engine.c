@@ -503,7 +503,8 @@ static cz_status load_rank_edges_with(cz_bionet_engine *e, cz_circuit *c, const 
 }
 
 /* Each local node's afferent synapses in the rank's edges (nsyns of each edge, 1 where it has
- * none), into count [nlocal]. */
+ * none or one the connection will refuse: this runs before the edges are checked), into count
+ * [nlocal]. */
 static void count_afferents(const cz_bionet_engine *e, const cz_circuit *c, uint64_t *count) {
   for (size_t p = 0; p < c->nedges; p++) {
     const cz_edge_pop *ep = &c->edges[p];
@@ -511,8 +512,8 @@ static void count_afferents(const cz_bionet_engine *e, const cz_circuit *c, uint
     for (size_t i = 0; i < ep->n; i++) {
       const uint32_t lid = cz_gidmap_lid(&e->gm, e->gm.pop_offset[ep->target_pop] + ep->target_row[i]);
       if (lid == CZ_GIDMAP_NONE) continue;
-      const double nsyns = ep->col.nsyns ? ep->col.nsyns[i] : ep->types[ep->type[i]].col.nsyns;
-      count[lid] += isnan(nsyns) || nsyns < 0 ? 1 : (uint64_t)nsyns;
+      const double nsyns = cz_edge_nsyns(ep, i);
+      count[lid] += nsyns >= 0 && nsyns < 1e6 ? (uint64_t)nsyns : 1;
     }
   }
 }
@@ -684,8 +685,8 @@ const cz_timegrid *cz_bionet_engine_grid(const cz_bionet_engine *e) { return &e-
 const cz_gidmap *cz_bionet_engine_gidmap(const cz_bionet_engine *e) { return &e->gm; }
 void cz_bionet_engine_spent(const cz_bionet_engine *e, double out[3]) {
   for (int k = 0; k < 3; k++) out[k] = 0;
-  for (int s = 0; s < e->nthreads; s++)
-    for (int k = 0; k < 3; k++) out[k] += e->sh[s].th.seconds[k] / e->nworkers;
+  for (int w = 0; w < e->nworkers; w++)
+    for (int k = 0; k < 3; k++) out[k] += e->spent[w].parts[k] / e->nworkers;
 }
 
 void cz_bionet_engine_worker_spent(const cz_bionet_engine *e, int w, double out[3]) {
